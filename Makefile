@@ -1,0 +1,52 @@
+# The two commands a new user needs are `make run` and `make test` (README.md); the rest are the
+# steps they are made of.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+DATA_DIR ?= ./data
+LISTEN ?= 127.0.0.1:8080
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run test deps web prices build unit-test web-test integration-test e2e-test bench fuzz format clean
+
+run: build
+	$(BUILD_DIR)/mltrack serve --data $(DATA_DIR) --listen $(LISTEN) --demo
+
+test: build
+	$(MAKE) --no-print-directory unit-test web-test integration-test e2e-test
+	@echo "make test: all suites passed"
+
+deps:
+	@scripts/install_deps.sh
+
+prices: deps
+	@mkdir -p $(BUILD_DIR)
+	@node tools/price-export/export.mjs $(BUILD_DIR)/price_catalogue.json
+
+web: deps
+	@cd web && npm run --silent build
+
+build: deps prices web
+	@cmake --preset default >/dev/null
+	@cmake --build $(BUILD_DIR)
+
+unit-test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2 -LE integration
+
+web-test: deps
+	cd web && npx vitest run
+
+integration-test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -L integration
+
+e2e-test: build
+	cd web && npx playwright test
+
+bench: build
+	@scripts/install_deps.sh --with-bench
+	bench/run.sh $(BUILD_DIR)
+
+format:
+	find src bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

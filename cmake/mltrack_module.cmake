@@ -1,0 +1,20 @@
+# mltrack_module(NAME DEPS ...) builds src/NAME/**/*.cc (except *_test.cc) into the static
+# library mltrack_NAME, and src/NAME/**/*_test.cc into the test binary NAME_tests.
+function(mltrack_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/${name}/*.cc)
+  set(tests ${sources})
+  list(FILTER sources EXCLUDE REGEX "_test\\.cc$")
+  list(FILTER tests INCLUDE REGEX "_test\\.cc$")
+  add_library(mltrack_${name} STATIC ${sources} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
+  target_include_directories(mltrack_${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+  target_link_libraries(mltrack_${name} PUBLIC ${ARG_DEPS})
+  target_compile_definitions(mltrack_${name} PUBLIC
+    MLTRACK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  if(MLTRACK_BUILD_TESTS AND tests)
+    add_executable(${name}_tests ${tests})
+    target_link_libraries(${name}_tests PRIVATE mltrack_${name} GTest::gtest_main GTest::gmock)
+    gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60
+      PROPERTIES ENVIRONMENT "MLTRACK_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  endif()
+endfunction()

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what `make build` and `make test` need on Debian 12, as root. Idempotent and quiet
+# when everything is already present: apt-get runs only for packages that are missing, and
+# `npm ci` only when a package-lock.json is newer than its installed node_modules.
+set -euo pipefail
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev libsimdjson-dev libfmt-dev libspdlog-dev
+  libzstd-dev liblz4-dev libxxhash-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm chromium curl
+)
+if [[ "${1:-}" == "--with-bench" ]]; then
+  APT_PACKAGES+=(clickhouse-server clickhouse-client)
+fi
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    # Node may come from outside Debian (e.g. NodeSource); a working `node`/`npm` is enough.
+    if [[ "$pkg" == nodejs || "$pkg" == npm ]] && command -v "${pkg/nodejs/node}" >/dev/null; then
+      continue
+    fi
+    missing+=("$pkg")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "install_deps: installing ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci in every folder with a lock file whose node_modules is missing or older than the lock.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+for dir in tools/price-export web; do
+  [[ -f "$dir/package-lock.json" ]] || continue
+  stamp="$dir/node_modules/.package-lock.json"
+  if [[ ! -f "$stamp" || "$dir/package-lock.json" -nt "$stamp" ]]; then
+    echo "install_deps: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+done
