@@ -1,7 +1,42 @@
+// mltrack: the command-line entry point (DESIGN.md §5). Each subcommand lives in its own file.
 #include <cstdio>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/version.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(mltrack — LLM call analytics in one binary
+
+usage:
+  mltrack serve --data DIR [--listen 127.0.0.1:8080] [--demo] [--prices FILE]
+                [--max-body 16MiB] [--web-dir DIR] [--log-level info]
+  mltrack demo  --data DIR [--days 60] [--events 400000] [--prices FILE]
+  mltrack --version
+
+`serve` runs the server: ingest at POST /api/v1/events, queries at POST /api/v1/query,
+dashboards at /. `--demo` fills an empty store with 60 days of demo traffic first.
+)";
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  std::fprintf(stderr, "usage: mltrack serve|demo ...\n");
-  return argc > 1 && std::string_view(argv[1]) == "--help" ? 0 : 2;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::printf("mltrack %s\n", mltrack::kVersion);
+    return 0;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "serve") return mltrack::cli::RunServe(args);
+  if (command == "demo") return mltrack::cli::RunDemo(args);
+  std::fprintf(stderr, "mltrack: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+  return 2;
 }

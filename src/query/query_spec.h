@@ -1,6 +1,6 @@
 #pragma once
-// CONTRACT (written by the lead; the query owner implements parsing and execution and may
-// extend it). The QuerySpec of DESIGN.md §7, after parsing and validation.
+// The QuerySpec of DESIGN.md §7 after parsing and validation (query_parser.h makes one from
+// JSON; docs/query.md is the reference). A plain value type.
 
 #include <cstdint>
 #include <optional>
@@ -47,10 +47,14 @@ struct QuerySpec {
   std::vector<Filter> filters;
   std::vector<FieldRef> group_by;
   int64_t bucket_ms = 0;  // 0 = no time bucketing; "auto" is resolved at parse time
+  // Calendar-month buckets ("1M", "3M"): months per bucket, UTC; bucket_ms is 0 then.
+  int32_t bucket_months = 0;
   std::vector<MetricSpec> metrics;
   std::vector<OrderBy> order_by;
   int64_t limit = 1000;  // rows; max 100,000
 };
+
+inline bool HasBucket(const QuerySpec& spec) { return spec.bucket_ms > 0 || spec.bucket_months > 0; }
 
 inline constexpr int64_t kDefaultQueryLimit = 1000;
 inline constexpr int64_t kMaxQueryLimit = 100'000;

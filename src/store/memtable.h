@@ -1,6 +1,4 @@
 #pragma once
-// CONTRACT (written by the lead; the columnar/query owner implements it and may extend it).
-//
 // The memtable is the in-memory columnar table that every durable event lands in: one column per
 // static field of src/core/field.h (strings dictionary-encoded with one Dictionary per column,
 // enums/bools as uint8, ints/money as int64 with kNullInt for absent, doubles with NaN for
@@ -17,9 +15,21 @@
 
 namespace mltrack::store {
 
+struct MemtableOptions {
+  // Rows per block once the table is past its first blocks. Column arrays of a block are
+  // allocated at full capacity the first time a row of the block has a value for the column.
+  size_t block_rows = 65536;
+  // The first block holds this many rows and each next block twice as many, up to block_rows,
+  // so that small tables (tests, fresh stores) do not pay for full blocks.
+  size_t first_block_rows = 4096;
+};
+
+// Thread-safety: see each method. Memory: per block, only columns that hold at least one value
+// in that block are allocated; strings cost 4 bytes per row plus their dictionary entry.
 class Memtable {
  public:
   Memtable();
+  explicit Memtable(MemtableOptions options);
   ~Memtable();
   Memtable(const Memtable&) = delete;
   Memtable& operator=(const Memtable&) = delete;

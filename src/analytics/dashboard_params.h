@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "query/query_spec.h"
+
+namespace mltrack::analytics {
+
+// The common parameters of every dashboard endpoint (DESIGN.md §7), parsed and turned into
+// QuerySpec pieces: a time range and the filters that every query of the dashboard carries.
+struct DashboardParams {
+  int64_t from_ms = 0;  // inclusive
+  int64_t to_ms = 0;    // exclusive
+  std::vector<query::Filter> filters;
+  std::string bucket = "auto";  // as given; "auto" or a duration like "1h", "1d"
+};
+
+// One query-string parameter, in request order; keys may repeat.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Parses from (default now-30d), to (default now), experiment/model/provider/user/team
+// (repeatable: any of the values), tag=key:value (repeatable: all must hold) and bucket.
+// Parameters in `extra_allowed` are accepted and left to the caller; anything else is an
+// InvalidArgument naming the parameter, so typos never silently widen a dashboard.
+Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t now_ms,
+                                             const std::vector<std::string>& extra_allowed = {});
+
+}  // namespace mltrack::analytics

@@ -1,0 +1,501 @@
+#include "analytics/overview.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "analytics/histogram.h"
+#include "query/query_parser.h"
+#include "core/event.h"
+#include "core/json_writer.h"
+#include "core/time.h"
+#include "query/time_bucket.h"
+
+namespace mltrack::analytics {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr size_t kTopModels = 10;
+
+using query::MetricSpec;
+using query::QueryResult;
+using query::QuerySpec;
+
+// The figures of the cards for one period.
+struct PeriodFigures {
+  int64_t events = 0;
+  int64_t experiments = 0;
+  int64_t runs = 0;
+  int64_t users = 0;
+  NanoUsd cost = 0;
+  std::optional<double> avg_latency_ms;
+  std::optional<double> p95_latency_ms;
+  std::optional<double> success_rate;
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+};
+
+QuerySpec BaseSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
+  QuerySpec spec;
+  spec.from_ms = from_ms;
+  spec.to_ms = to_ms;
+  spec.filters = params.filters;
+  return spec;
+}
+
+Status AddMetrics(QuerySpec& spec, std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    Result<MetricSpec> metric = query::ParseMetric(name);
+    if (!metric.ok()) return metric.status();
+    spec.metrics.push_back(std::move(*metric));
+  }
+  return Status::OK();
+}
+
+// The value of `column` in the one row of an ungrouped result.
+const query::Cell& Single(const QueryResult& result, std::string_view column) {
+  static const query::Cell kNull;
+  for (size_t column_idx = 0; column_idx < result.columns.size(); ++column_idx) {
+    if (result.columns[column_idx] == column && !result.rows.empty()) {
+      return result.rows.front()[column_idx];
+    }
+  }
+  return kNull;
+}
+
+Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                              const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(
+      spec, {"count", "uniq:experiment", "uniq:run_id", "uniq:user", "sum:cost_usd",
+             "avg:latency_ms", "p95:latency_ms", "rate:error", "sum:input_tokens",
+             "sum:output_tokens"}));
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  PeriodFigures figures;
+  figures.events = CellInt(Single(*result, "count")).value_or(0);
+  figures.experiments = CellInt(Single(*result, "uniq:experiment")).value_or(0);
+  figures.runs = CellInt(Single(*result, "uniq:run_id")).value_or(0);
+  figures.users = CellInt(Single(*result, "uniq:user")).value_or(0);
+  figures.cost = CellNanoUsd(Single(*result, "sum:cost_usd")).value_or(0);
+  figures.avg_latency_ms = CellNumber(Single(*result, "avg:latency_ms"));
+  figures.p95_latency_ms = CellNumber(Single(*result, "p95:latency_ms"));
+  if (figures.events > 0) {
+    figures.success_rate = 1.0 - CellNumber(Single(*result, "rate:error")).value_or(0.0);
+  }
+  figures.input_tokens = CellInt(Single(*result, "sum:input_tokens")).value_or(0);
+  figures.output_tokens = CellInt(Single(*result, "sum:output_tokens")).value_or(0);
+  return figures;
+}
+
+Result<NanoUsd> CostBetween(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                            const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd"}));
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  return CellNanoUsd(Single(*result, "sum:cost_usd")).value_or(0);
+}
+
+// Events in range whose cost is absent: their model is not in the price catalogue.
+Result<int64_t> UnpricedEvents(const DashboardParams& params, const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  query::Filter unpriced;
+  unpriced.field = FieldRef{FieldId::kCostUsd, {}};
+  unpriced.op = query::FilterOp::kExists;
+  unpriced.exists = false;
+  spec.filters.push_back(std::move(unpriced));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  return CellInt(Single(*result, "count")).value_or(0);
+}
+
+// Whether the store holds demo traffic (experiments named demo-*), whatever the filters.
+Result<bool> HasDemoData(int64_t now_ms, const QueryRunner& run) {
+  QuerySpec spec;
+  spec.from_ms = 0;
+  spec.to_ms = now_ms + 365 * kDayMs;
+  query::Filter demo;
+  demo.field = FieldRef{FieldId::kExperiment, {}};
+  demo.op = query::FilterOp::kContains;
+  demo.values.emplace_back(std::string("demo-"));
+  spec.filters.push_back(std::move(demo));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  return CellInt(Single(*result, "count")).value_or(0) > 0;
+}
+
+std::optional<double> ChangePct(std::optional<double> value, std::optional<double> previous) {
+  if (!value || !previous || *previous == 0) return std::nullopt;
+  return (*value - *previous) / std::fabs(*previous) * 100.0;
+}
+
+void WriteOptional(JsonWriter& json, std::optional<double> value) {
+  if (value) {
+    json.Double(*value);
+  } else {
+    json.Null();
+  }
+}
+
+// Writes "name": {"value", "previous", "change_pct"} and leaves the object open for extras.
+void BeginCard(JsonWriter& json, std::string_view name, std::optional<double> value,
+               std::optional<double> previous) {
+  json.Key(name);
+  json.BeginObject();
+  json.Key("value");
+  WriteOptional(json, value);
+  json.Key("previous");
+  WriteOptional(json, previous);
+  json.Key("change_pct");
+  WriteOptional(json, ChangePct(value, previous));
+}
+
+double Usd(NanoUsd nano) { return static_cast<double>(nano) / static_cast<double>(kNanoPerUsd); }
+
+// Bucket starts covering [from, to), including buckets without events.
+std::vector<int64_t> BucketStarts(const query::BucketWidth& width, int64_t from_ms, int64_t to_ms) {
+  std::vector<int64_t> starts;
+  query::TimeBucketer bucketer(width, from_ms);
+  int64_t first = bucketer.Index(from_ms);
+  int64_t last = bucketer.Index(to_ms - 1);
+  for (int64_t index = first; index <= last && starts.size() < 100'000; ++index) {
+    starts.push_back(bucketer.Start(index));
+  }
+  return starts;
+}
+
+void SetBucket(QuerySpec& spec, const query::BucketWidth& width) {
+  spec.bucket_ms = width.ms;
+  spec.bucket_months = width.months;
+}
+
+Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
+                      const query::BucketWidth& width, const QueryRunner& run) {
+  QuerySpec trend = BaseSpec(params, params.from_ms, params.to_ms);
+  SetBucket(trend, width);
+  trend.limit = query::kMaxQueryLimit;
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(trend, {"sum:cost_usd", "count"}));
+  Result<QueryResult> trend_result = run(trend);
+  if (!trend_result.ok()) return trend_result.status();
+  std::map<int64_t, NanoUsd> cost_by_bucket;
+  for (const auto& row : trend_result->rows) {
+    cost_by_bucket[CellInt(row[0]).value_or(0)] = CellNanoUsd(row[1]).value_or(0);
+  }
+
+  // Daily costs from 30 days before `from`, for the rolling mean.
+  QuerySpec daily = BaseSpec(params, params.from_ms - 30 * kDayMs, params.to_ms);
+  daily.bucket_ms = kDayMs;
+  daily.limit = query::kMaxQueryLimit;
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(daily, {"sum:cost_usd"}));
+  Result<QueryResult> daily_result = run(daily);
+  if (!daily_result.ok()) return daily_result.status();
+  std::map<int64_t, NanoUsd> cost_by_day;
+  for (const auto& row : daily_result->rows) {
+    cost_by_day[CellInt(row[0]).value_or(0)] = CellNanoUsd(row[1]).value_or(0);
+  }
+  const int64_t first_day = cost_by_day.empty() ? 0 : cost_by_day.begin()->first;
+
+  json.Key("cost_trend");
+  json.BeginArray();
+  for (int64_t start : BucketStarts(width, params.from_ms, params.to_ms)) {
+    json.BeginObject();
+    json.Key("t");
+    json.Int(start);
+    json.Key("cost_usd");
+    auto found = cost_by_bucket.find(start);
+    if (found == cost_by_bucket.end()) {
+      json.Null();  // a gap: no events in this bucket
+    } else {
+      json.Money(found->second);
+    }
+    // Mean daily cost over the whole UTC days of the 30 days ending with this bucket, counting
+    // only days since the first day with data (a young store is not diluted by empty history).
+    int64_t end_day = (std::min(start + std::max<int64_t>(width.ms, 1), params.to_ms) - 1) /
+                      kDayMs * kDayMs;
+    int64_t window_start = std::max(end_day - 29 * kDayMs, first_day);
+    json.Key("rolling_30d");
+    if (cost_by_day.empty() || end_day < first_day) {
+      json.Null();
+    } else {
+      NanoUsd window_cost = 0;
+      for (auto it = cost_by_day.lower_bound(window_start);
+           it != cost_by_day.end() && it->first <= end_day; ++it) {
+        window_cost += it->second;
+      }
+      int64_t days = (end_day - window_start) / kDayMs + 1;
+      json.Double(Usd(window_cost) / static_cast<double>(days));
+    }
+    json.EndObject();
+  }
+  json.EndArray();
+  return Status::OK();
+}
+
+Status WriteModelUsage(JsonWriter& json, const DashboardParams& params, int64_t total_events,
+                       const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  spec.group_by = {FieldRef{FieldId::kModel, {}}};
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd"}));
+  spec.order_by = {{"count", true}};
+  spec.limit = kTopModels;
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+
+  // The provider of each top model (the most used one when a model is sold by several).
+  QuerySpec providers = BaseSpec(params, params.from_ms, params.to_ms);
+  providers.group_by = {FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(providers, {"count"}));
+  providers.order_by = {{"count", true}};
+  providers.limit = query::kMaxQueryLimit;
+  Result<QueryResult> provider_result = run(providers);
+  if (!provider_result.ok()) return provider_result.status();
+  std::map<std::string, std::string, std::less<>> provider_of;
+  for (const auto& row : provider_result->rows) {
+    provider_of.try_emplace(std::string(CellString(row[0])), std::string(CellString(row[1])));
+  }
+
+  json.Key("model_usage");
+  json.BeginArray();
+  int64_t listed = 0;
+  NanoUsd listed_cost = 0;
+  for (const auto& row : result->rows) {
+    int64_t count = CellInt(row[1]).value_or(0);
+    listed += count;
+    std::string_view model = CellString(row[0]);
+    json.BeginObject();
+    json.Key("model");
+    if (model.empty()) {
+      json.String("(none)");
+    } else {
+      json.String(model);
+    }
+    json.Key("provider");
+    auto provider = provider_of.find(model);
+    json.String(provider == provider_of.end() ? std::string_view() : provider->second);
+    json.Key("count");
+    json.Int(count);
+    json.Key("share");
+    json.Double(total_events > 0 ? static_cast<double>(count) / total_events : 0.0);
+    json.Key("cost_usd");
+    std::optional<NanoUsd> cost = CellNanoUsd(row[2]);
+    listed_cost += cost.value_or(0);
+    if (cost) {
+      json.Money(*cost);
+    } else {
+      json.Null();
+    }
+    json.EndObject();
+  }
+  if (result->truncated && total_events > listed) {
+    // Everything beyond the top models, so the shares add up to one.
+    NanoUsd total_cost = 0;
+    Result<NanoUsd> all_cost = CostBetween(params, params.from_ms, params.to_ms, run);
+    if (!all_cost.ok()) return all_cost.status();
+    total_cost = *all_cost;
+    json.BeginObject();
+    json.Key("model");
+    json.String("(other)");
+    json.Key("provider");
+    json.String("");
+    json.Key("count");
+    json.Int(total_events - listed);
+    json.Key("share");
+    json.Double(static_cast<double>(total_events - listed) / total_events);
+    json.Key("cost_usd");
+    json.Money(total_cost - listed_cost);
+    json.EndObject();
+  }
+  json.EndArray();
+  return Status::OK();
+}
+
+Status WriteLatency(JsonWriter& json, const DashboardParams& params, const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  MLTRACK_RETURN_IF_ERROR(
+      AddMetrics(spec, {"p50:latency_ms", "p90:latency_ms", "p99:latency_ms", "max:latency_ms"}));
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  std::optional<double> p50 = CellNumber(Single(*result, "p50:latency_ms"));
+  std::optional<double> p90 = CellNumber(Single(*result, "p90:latency_ms"));
+  std::optional<double> p99 = CellNumber(Single(*result, "p99:latency_ms"));
+  json.Key("latency");
+  json.BeginObject();
+  json.Key("p50");
+  WriteOptional(json, p50);
+  json.Key("p90");
+  WriteOptional(json, p90);
+  json.Key("p99");
+  WriteOptional(json, p99);
+  json.Key("histogram");
+  json.BeginArray();
+  if (p99) {
+    Result<std::vector<HistogramBin>> bins =
+        NumericHistogram(BaseSpec(params, params.from_ms, params.to_ms),
+                         FieldRef{FieldId::kLatencyMs, {}}, *p99, run);
+    if (!bins.ok()) return bins.status();
+    for (const HistogramBin& bin : *bins) {
+      json.BeginObject();
+      json.Key("lo");
+      json.Double(bin.lo);
+      json.Key("hi");
+      WriteOptional(json, bin.hi);
+      json.Key("count");
+      json.Int(bin.count);
+      json.EndObject();
+    }
+  }
+  json.EndArray();
+  json.EndObject();
+  return Status::OK();
+}
+
+Status WriteStatusOverTime(JsonWriter& json, const DashboardParams& params,
+                           const query::BucketWidth& width, const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  SetBucket(spec, width);
+  spec.group_by = {FieldRef{FieldId::kStatus, {}}};
+  spec.limit = query::kMaxQueryLimit;
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  std::map<int64_t, std::pair<int64_t, int64_t>> by_bucket;  // t → (ok, error)
+  for (const auto& row : result->rows) {
+    auto& counts = by_bucket[CellInt(row[0]).value_or(0)];
+    (CellString(row[1]) == "error" ? counts.second : counts.first) += CellInt(row[2]).value_or(0);
+  }
+  json.Key("status_over_time");
+  json.BeginArray();
+  for (int64_t start : BucketStarts(width, params.from_ms, params.to_ms)) {
+    json.BeginObject();
+    json.Key("t");
+    json.Int(start);
+    auto found = by_bucket.find(start);
+    if (found == by_bucket.end()) {
+      // A gap: no events, so neither counts nor a rate.
+      json.Key("ok");
+      json.Null();
+      json.Key("error");
+      json.Null();
+      json.Key("error_rate");
+      json.Null();
+    } else {
+      auto [ok, error] = found->second;
+      json.Key("ok");
+      json.Int(ok);
+      json.Key("error");
+      json.Int(error);
+      json.Key("error_rate");
+      json.Double(static_cast<double>(error) / static_cast<double>(ok + error));
+    }
+    json.EndObject();
+  }
+  json.EndArray();
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunner& run) {
+  Result<query::BucketWidth> width =
+      params.bucket == "auto"
+          ? Result<query::BucketWidth>(query::BucketWidth{
+                params.to_ms - params.from_ms <= 3 * kDayMs ? 3'600'000 : kDayMs, 0})
+          : query::ParseBucket(params.bucket, params.from_ms, params.to_ms);
+  if (!width.ok()) return width.status();
+
+  const int64_t length = params.to_ms - params.from_ms;
+  Result<PeriodFigures> now = Figures(params, params.from_ms, params.to_ms, run);
+  if (!now.ok()) return now.status();
+  Result<PeriodFigures> before = Figures(params, params.from_ms - length, params.from_ms, run);
+  if (!before.ok()) return before.status();
+  Result<PeriodFigures> baseline = Figures(params, params.from_ms - 4 * length, params.from_ms, run);
+  if (!baseline.ok()) return baseline.status();
+  Result<int64_t> unpriced = UnpricedEvents(params, run);
+  if (!unpriced.ok()) return unpriced.status();
+  Result<bool> demo = HasDemoData(params.to_ms, run);
+  if (!demo.ok()) return demo.status();
+  NanoUsd cost_window[3] = {0, 0, 0};
+  const int64_t window_days[3] = {1, 7, 30};
+  for (int window_idx = 0; window_idx < 3; ++window_idx) {
+    Result<NanoUsd> cost =
+        CostBetween(params, params.to_ms - window_days[window_idx] * kDayMs, params.to_ms, run);
+    if (!cost.ok()) return cost.status();
+    cost_window[window_idx] = *cost;
+  }
+
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("range");
+  json.BeginObject();
+  json.Key("from");
+  json.String(FormatRfc3339(params.from_ms));
+  json.Key("to");
+  json.String(FormatRfc3339(params.to_ms));
+  json.Key("previous_from");
+  json.String(FormatRfc3339(params.from_ms - length));
+  json.Key("previous_to");
+  json.String(FormatRfc3339(params.from_ms));
+  json.Key("bucket");
+  json.String(params.bucket == "auto" ? (width->ms == kDayMs ? "1d" : "1h") : params.bucket);
+  json.Key("bucket_ms");
+  json.Int(width->ms);
+  json.EndObject();
+  json.Key("demo");
+  json.Bool(*demo);
+  json.Key("total_events");
+  json.Int(now->events);
+  json.Key("unpriced_events");
+  json.Int(*unpriced);
+
+  auto as_double = [](int64_t value) { return std::optional<double>(static_cast<double>(value)); };
+  json.Key("cards");
+  json.BeginObject();
+  BeginCard(json, "experiments", as_double(now->experiments), as_double(before->experiments));
+  json.EndObject();
+  BeginCard(json, "runs", as_double(now->runs), as_double(before->runs));
+  json.EndObject();
+  BeginCard(json, "cost_usd", Usd(now->cost), Usd(before->cost));
+  json.Key("daily");
+  json.Money(cost_window[0]);
+  json.Key("weekly");
+  json.Money(cost_window[1]);
+  json.Key("monthly");
+  json.Money(cost_window[2]);
+  json.EndObject();
+  BeginCard(json, "avg_latency_ms", now->avg_latency_ms, before->avg_latency_ms);
+  json.Key("p95");
+  WriteOptional(json, now->p95_latency_ms);
+  json.EndObject();
+  BeginCard(json, "success_rate", now->success_rate, before->success_rate);
+  json.Key("baseline");
+  WriteOptional(json, baseline->success_rate);
+  json.EndObject();
+  BeginCard(json, "active_users", as_double(now->users), as_double(before->users));
+  json.EndObject();
+  int64_t tokens = now->input_tokens + now->output_tokens;
+  BeginCard(json, "tokens", as_double(tokens),
+            as_double(before->input_tokens + before->output_tokens));
+  json.Key("input");
+  json.Int(now->input_tokens);
+  json.Key("output");
+  json.Int(now->output_tokens);
+  json.Key("cost_per_1k_tokens");
+  WriteOptional(json, tokens > 0 ? std::optional<double>(Usd(now->cost) / tokens * 1000.0)
+                                 : std::nullopt);
+  json.EndObject();
+  json.EndObject();  // cards
+
+  MLTRACK_RETURN_IF_ERROR(WriteCostTrend(json, params, *width, run));
+  MLTRACK_RETURN_IF_ERROR(WriteModelUsage(json, params, now->events, run));
+  MLTRACK_RETURN_IF_ERROR(WriteLatency(json, params, run));
+  MLTRACK_RETURN_IF_ERROR(WriteStatusOverTime(json, params, *width, run));
+  json.EndObject();
+  return std::move(json).Take();
+}
+
+}  // namespace mltrack::analytics

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace mltrack::cli {
+
+// The options of one subcommand: `--name value`, `--name=value`, or a bare `--name` for
+// switches. Unknown options and missing values are errors that name the option.
+class Flags {
+ public:
+  // `valued` lists options that take a value, `switches` those that do not.
+  static Result<Flags> Parse(const std::vector<std::string>& args, const std::set<std::string>& valued,
+                             const std::set<std::string>& switches);
+
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  std::optional<std::string> Get(const std::string& name) const;
+  std::string GetOr(const std::string& name, std::string fallback) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+// "16MiB", "512k", "1048576" → bytes.
+Result<size_t> ParseByteSize(const std::string& text);
+
+}  // namespace mltrack::cli

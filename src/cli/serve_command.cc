@@ -1,0 +1,142 @@
+// `mltrack serve`: opens the store, optionally fills it with demo traffic, and serves the API
+// and the web app until SIGTERM/SIGINT, then closes the store (which syncs) and exits 0.
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "cli/setup.h"
+#include "core/time.h"
+#include "core/version.h"
+#include "ingest/pricing.h"
+#include "server/app_context.h"
+#include "server/router.h"
+#include "server/server.h"
+#include "server/static_assets.h"
+#include "server/static_files.h"
+#include "store/embedded_store.h"
+
+namespace mltrack::cli {
+namespace {
+
+// Appends a few demo events every second so that live views move; stops on Stop().
+class LiveTrickle {
+ public:
+  LiveTrickle(store::EventStore& store, const PriceCatalogue& prices)
+      : store_(store), prices_(prices), thread_([this] { Loop(); }) {}
+  ~LiveTrickle() { Stop(); }
+
+  void Stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    ingest::DemoTraffic traffic(static_cast<uint64_t>(NowMs()));
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
+      lock.unlock();
+      EventBatch batch = traffic.Live(NowMs(), 1 + static_cast<size_t>(NowMs() % 4));
+      ingest::PriceEvents(prices_, batch);
+      Result<store::AppendResult> appended = store_.Append(std::move(batch));
+      if (!appended.ok()) spdlog::warn("demo trickle: {}", appended.status().ToString());
+      lock.lock();
+    }
+  }
+
+  store::EventStore& store_;
+  const PriceCatalogue& prices_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+int Fail(const std::string& message, int code) {
+  std::fprintf(stderr, "mltrack serve: %s\n", message.c_str());
+  return code;
+}
+
+}  // namespace
+
+int RunServe(const std::vector<std::string>& args) {
+  Result<Flags> flags = Flags::Parse(
+      args, {"data", "listen", "prices", "max-body", "web-dir", "log-level", "demo-events"},
+      {"demo"});
+  if (!flags.ok()) return Fail(flags.status().message(), 2);
+  if (!flags->Has("data")) return Fail("--data DIR is required", 2);
+
+  spdlog::level::level_enum level = spdlog::level::from_str(flags->GetOr("log-level", "info"));
+  spdlog::set_level(level);
+
+  server::ServerOptions server_options;
+  server_options.listen = flags->GetOr("listen", "127.0.0.1:8080");
+  if (flags->Has("max-body")) {
+    Result<size_t> bytes = ParseByteSize(*flags->Get("max-body"));
+    if (!bytes.ok()) return Fail("--max-body: " + bytes.status().message(), 2);
+    server_options.max_body_bytes = *bytes;
+  }
+  if (flags->Has("web-dir")) server_options.web_dir = *flags->Get("web-dir");
+  ingest::DemoOptions demo_options;
+  if (flags->Has("demo-events")) {
+    Result<size_t> events = ParseByteSize(*flags->Get("demo-events"));
+    if (!events.ok() || *events == 0) return Fail("--demo-events must be a positive number", 2);
+    demo_options.events = *events;
+  }
+
+  Result<PriceCatalogue> prices = LoadPrices(flags->Get("prices"));
+  if (!prices.ok()) return Fail(prices.status().message(), 1);
+
+  store::StoreOptions store_options;
+  store_options.dir = *flags->Get("data");
+  Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(store_options);
+  if (!store.ok()) return Fail(store.status().ToString(), 1);
+  for (const store::StoreProblem& problem : (*store)->Stats().problems) {
+    spdlog::error("store problem in {} at byte {}: {}", problem.file, problem.offset, problem.what);
+  }
+
+  const bool demo = flags->Has("demo");
+  if (demo && (*store)->Stats().rows == 0) {
+    auto started = std::chrono::steady_clock::now();
+    Result<size_t> written = WriteDemoTraffic(**store, *prices, demo_options);
+    if (!written.ok()) return Fail("writing demo traffic: " + written.status().ToString(), 1);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("demo: stored {} events over {} days in {:.1f}s", *written, demo_options.days,
+                 seconds);
+  }
+
+  server::AppContext context;
+  context.store = store->get();
+  context.prices = &*prices;
+  server::Router router;
+  server::AddApiRoutes(router, context);
+  server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);
+
+  server::Server http(server_options, std::move(router));
+  Status started = http.Start();
+  if (!started.ok()) return Fail(started.message(), 1);
+  Result<std::pair<std::string, uint16_t>> address =
+      server::ParseListenAddress(server_options.listen);
+  spdlog::info("mltrack {} serving {} on http://{}:{}", kVersion, store_options.dir.string(),
+               address.ok() ? address->first : server_options.listen, http.port());
+
+  std::unique_ptr<LiveTrickle> trickle;
+  if (demo) trickle = std::make_unique<LiveTrickle>(**store, *prices);
+  http.Run();
+  if (trickle) trickle->Stop();
+  (*store)->Close();
+  spdlog::info("mltrack stopped; every acknowledged event is on disk");
+  return 0;
+}
+
+}  // namespace mltrack::cli

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "core/event.h"
+#include "core/status.h"
+
+namespace mltrack::ingest {
+
+struct DemoOptions {
+  // History length, ending at end_ms: the 30 days a dashboard shows by default plus the 30
+  // before them, so that "previous period" comparisons have something to compare with.
+  int days = 60;
+  size_t events = 400'000;      // regular traffic; retries and the cost spike come on top
+  int64_t end_ms = 0;           // 0 = now
+  size_t batch_size = 10'000;   // events per sink call
+  uint64_t seed = 42;           // same seed, same traffic (ids included)
+};
+
+// Synthetic but realistic LLM traffic for `mltrack demo` and `serve --demo` (DESIGN.md §5):
+// six `demo-*` experiments owned by five teams, ~60 users with a long-tailed activity, real
+// model names that the price catalogue knows (plus one self-hosted model it does not, so the
+// "unpriced" figure is visible), a daily and weekly rhythm with slow growth, streaming with
+// time to first token, prompt caching, gateway cache hits, errors followed by retries, an
+// anthropic incident with a burst of 529s, quality scores, tags (env, region, feature), prompt
+// versions, agent runs, and one cost spike (a research batch job on an expensive model ten
+// days before the end) for anomaly detection to find.
+//
+// Not thread-safe: one generator per thread.
+class DemoTraffic {
+ public:
+  explicit DemoTraffic(uint64_t seed = 42);
+  ~DemoTraffic();
+  DemoTraffic(const DemoTraffic&) = delete;
+  DemoTraffic& operator=(const DemoTraffic&) = delete;
+
+  // Produces the history in time order and hands it to `sink` in batches. Stops at and returns
+  // the first error the sink returns.
+  Status Generate(const DemoOptions& options,
+                  const std::function<Status(EventBatch&& batch)>& sink);
+
+  // `count` events at about `now_ms`, for the live trickle that keeps live views moving.
+  EventBatch Live(int64_t now_ms, size_t count);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mltrack::ingest

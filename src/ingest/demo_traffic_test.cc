@@ -1,0 +1,149 @@
+#include "ingest/demo_traffic.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace mltrack::ingest {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kEnd = 1'764'201'600'000;  // 2025-11-27T00:00:00Z
+
+EventBatch GenerateAll(uint64_t seed, size_t events, int days = 30) {
+  DemoTraffic traffic(seed);
+  DemoOptions options;
+  options.days = days;
+  options.events = events;
+  options.end_ms = kEnd;
+  options.batch_size = 1000;
+  EventBatch all;
+  Status status = traffic.Generate(options, [&](EventBatch&& batch) {
+    EXPECT_LE(batch.size(), 1000u);
+    for (Event& event : batch) all.push_back(std::move(event));
+    return Status::OK();
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return all;
+}
+
+TEST(DemoTrafficTest, SameSeedSameTraffic) {
+  EXPECT_EQ(GenerateAll(7, 2000), GenerateAll(7, 2000));
+  EXPECT_NE(GenerateAll(7, 2000), GenerateAll(8, 2000));
+}
+
+TEST(DemoTrafficTest, CoversTheRangeInTimeOrderWithUniqueIds) {
+  EventBatch all = GenerateAll(42, 20'000);
+  ASSERT_GE(all.size(), 20'000u);  // retries and the spike come on top
+  EXPECT_LT(all.size(), 23'000u);
+  std::set<std::string> ids;
+  for (size_t idx = 0; idx < all.size(); ++idx) {
+    EXPECT_GE(all[idx].ts_ms, kEnd - 30 * kDayMs - 3'600'000);
+    EXPECT_LT(all[idx].ts_ms, kEnd);
+    if (idx > 0) EXPECT_LE(all[idx - 1].ts_ms, all[idx].ts_ms);
+    EXPECT_TRUE(ids.insert(all[idx].id).second) << all[idx].id;
+    EXPECT_TRUE(all[idx].experiment.starts_with("demo-"));
+  }
+}
+
+TEST(DemoTrafficTest, HasTheVarietyTheDashboardsNeed) {
+  EventBatch all = GenerateAll(42, 30'000);
+  std::set<std::string> experiments, teams, users, providers, models;
+  size_t errors = 0, retries = 0, streamed_with_ttft = 0, scored = 0, gateway_hits = 0,
+         cached = 0, reasoning = 0, self_hosted = 0;
+  std::map<std::string, size_t> error_types;
+  for (const Event& event : all) {
+    experiments.insert(event.experiment);
+    teams.insert(event.team);
+    users.insert(event.user);
+    providers.insert(event.provider);
+    models.insert(event.model);
+    if (event.status == EventStatus::kError) {
+      ++errors;
+      ++error_types[event.error_type];
+      EXPECT_TRUE(event.http_status.has_value());
+    }
+    for (const auto& [key, value] : event.tags) retries += key == "attempt";
+    if (event.streaming.value_or(false) && event.ttft_ms) {
+      ++streamed_with_ttft;
+      EXPECT_LE(*event.ttft_ms, *event.latency_ms);
+    }
+    scored += !event.scores.empty();
+    gateway_hits += event.cache_hit.value_or(false);
+    cached += event.cached_input_tokens.has_value();
+    reasoning += event.reasoning_tokens.has_value();
+    self_hosted += event.provider == "self-hosted";
+    if (event.cached_input_tokens) EXPECT_LE(*event.cached_input_tokens, *event.input_tokens);
+    if (event.reasoning_tokens) EXPECT_LE(*event.reasoning_tokens, *event.output_tokens);
+  }
+  EXPECT_EQ(experiments.size(), 6u);
+  EXPECT_EQ(teams.size(), 5u);
+  EXPECT_GE(users.size(), 40u);
+  EXPECT_GE(providers.size(), 5u);
+  EXPECT_GE(models.size(), 14u);
+  double error_rate = static_cast<double>(errors) / all.size();
+  EXPECT_GT(error_rate, 0.005);
+  EXPECT_LT(error_rate, 0.06);
+  EXPECT_GE(error_types.size(), 4u);
+  EXPECT_GT(retries, 0u);
+  EXPECT_GT(streamed_with_ttft, all.size() / 5);
+  EXPECT_GT(scored, all.size() / 10);
+  EXPECT_GT(gateway_hits, 0u);
+  EXPECT_GT(cached, 0u);
+  EXPECT_GT(reasoning, 0u);
+  EXPECT_GT(self_hosted, 0u);
+}
+
+TEST(DemoTrafficTest, WeekdaysBusierThanWeekendsAndOneCostSpikeDay) {
+  EventBatch all = GenerateAll(42, 60'000);
+  std::map<int64_t, size_t> per_day;
+  std::map<int64_t, int64_t> opus_input_per_day;
+  for (const Event& event : all) {
+    int64_t day = event.ts_ms / kDayMs;
+    ++per_day[day];
+    if (event.model.starts_with("claude-opus")) opus_input_per_day[day] += event.input_tokens.value_or(0);
+  }
+  size_t weekday_total = 0, weekday_days = 0, weekend_total = 0, weekend_days = 0;
+  for (const auto& [day, count] : per_day) {
+    int weekday = static_cast<int>((day + 4) % 7);
+    if (weekday == 0 || weekday == 6) {
+      weekend_total += count;
+      ++weekend_days;
+    } else {
+      weekday_total += count;
+      ++weekday_days;
+    }
+  }
+  ASSERT_GT(weekend_days, 0u);
+  EXPECT_GT(static_cast<double>(weekday_total) / weekday_days,
+            2.0 * static_cast<double>(weekend_total) / weekend_days);
+  // The spike day carries far more opus input than any other day.
+  int64_t top = 0, second = 0;
+  for (const auto& [day, tokens] : opus_input_per_day) {
+    if (tokens > top) {
+      second = top;
+      top = tokens;
+    } else if (tokens > second) {
+      second = tokens;
+    }
+  }
+  EXPECT_GT(top, 10 * second);
+}
+
+TEST(DemoTrafficTest, LiveEventsAreRecentAndUnique) {
+  DemoTraffic traffic(1);
+  EventBatch first = traffic.Live(kEnd, 5);
+  EventBatch second = traffic.Live(kEnd + 1000, 5);
+  ASSERT_EQ(first.size(), 5u);
+  std::set<std::string> ids;
+  for (const EventBatch* batch : {&first, &second}) {
+    for (const Event& event : *batch) {
+      EXPECT_GT(event.ts_ms, kEnd - 2000);
+      EXPECT_TRUE(ids.insert(event.id).second);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mltrack::ingest

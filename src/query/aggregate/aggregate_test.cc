@@ -1,0 +1,147 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "query/aggregate/avg.h"
+#include "query/aggregate/count.h"
+#include "query/aggregate/max.h"
+#include "query/aggregate/min.h"
+#include "query/aggregate/quantile.h"
+#include "query/aggregate/rate.h"
+#include "query/aggregate/sum.h"
+#include "query/aggregate/uniq.h"
+
+namespace mltrack::query::aggregate {
+namespace {
+
+TEST(CountTest, UpdateCombineFinalize) {
+  Count::State left, right;
+  Count::Update(left);
+  Count::Update(left);
+  Count::UpdateMany(right, 5);
+  EXPECT_EQ(Count::Finalize(left), 2);
+  Count::Combine(left, right);
+  EXPECT_EQ(Count::Finalize(left), 7);
+  EXPECT_EQ(Count::Finalize(Count::State{}), 0);
+}
+
+TEST(SumTest, IntegerSumsAreExact) {
+  Sum<int64_t>::State left, right;
+  // 0.1 USD + 0.2 USD in nano-USD: exact, unlike 0.1 + 0.2 in double.
+  Sum<int64_t>::Update(left, 100'000'000);
+  Sum<int64_t>::Update(right, 200'000'000);
+  Sum<int64_t>::Combine(left, right);
+  EXPECT_EQ(Sum<int64_t>::Finalize(left), 300'000'000);
+  EXPECT_EQ(Sum<int64_t>::Finalize(Sum<int64_t>::State{}), 0);
+}
+
+TEST(SumTest, DoubleSum) {
+  Sum<double>::State state;
+  Sum<double>::Update(state, 1.5);
+  Sum<double>::Update(state, 2.25);
+  EXPECT_DOUBLE_EQ(Sum<double>::Finalize(state), 3.75);
+}
+
+TEST(AvgTest, EmptyIsNullAndCombineWeighsByCount) {
+  Avg<double>::State left, right;
+  EXPECT_EQ(Avg<double>::Finalize(left), std::nullopt);
+  Avg<double>::Update(left, 1);
+  Avg<double>::Update(right, 2);
+  Avg<double>::Update(right, 3);
+  Avg<double>::Combine(left, right);
+  EXPECT_DOUBLE_EQ(*Avg<double>::Finalize(left), 2.0);
+  Avg<int64_t>::State ints;
+  Avg<int64_t>::Update(ints, 1);
+  Avg<int64_t>::Update(ints, 2);
+  EXPECT_DOUBLE_EQ(*Avg<int64_t>::Finalize(ints), 1.5);
+}
+
+TEST(MinMaxTest, EmptyIsNullAndCombineKeepsExtremes) {
+  Min<int64_t>::State min_left, min_right;
+  Max<int64_t>::State max_left, max_right;
+  EXPECT_EQ(Min<int64_t>::Finalize(min_left), std::nullopt);
+  EXPECT_EQ(Max<int64_t>::Finalize(max_left), std::nullopt);
+  for (int64_t value : {5, -3, 9}) {
+    Min<int64_t>::Update(min_left, value);
+    Max<int64_t>::Update(max_left, value);
+  }
+  for (int64_t value : {-7, 4}) {
+    Min<int64_t>::Update(min_right, value);
+    Max<int64_t>::Update(max_right, value);
+  }
+  Min<int64_t>::Combine(min_left, min_right);
+  Max<int64_t>::Combine(max_left, max_right);
+  EXPECT_EQ(Min<int64_t>::Finalize(min_left), -7);
+  EXPECT_EQ(Max<int64_t>::Finalize(max_left), 9);
+  // Combining an empty state changes nothing (and does not inject a default 0).
+  Min<int64_t>::Combine(min_left, Min<int64_t>::State{});
+  Max<int64_t>::State negative;
+  Max<int64_t>::Update(negative, -2);
+  Max<int64_t>::Combine(negative, Max<int64_t>::State{});
+  EXPECT_EQ(Max<int64_t>::Finalize(negative), -2);
+}
+
+TEST(RateTest, ShareOfEventsWhereItHolds) {
+  Rate::State left, right;
+  EXPECT_EQ(Rate::Finalize(left), std::nullopt);
+  Rate::Update(left, true);
+  Rate::Update(left, false);
+  Rate::Update(right, false);
+  Rate::Update(right, false);
+  Rate::Combine(left, right);
+  EXPECT_DOUBLE_EQ(*Rate::Finalize(left), 0.25);
+}
+
+TEST(UniqTest, CountsDistinctAcrossCombine) {
+  Uniq::State left, right;
+  EXPECT_EQ(Uniq::Finalize(left), 0);
+  for (uint64_t value : {1, 2, 2, 3}) Uniq::Update(left, value);
+  for (uint64_t value : {3, 4}) Uniq::Update(right, value);
+  Uniq::Combine(left, right);
+  EXPECT_EQ(Uniq::Finalize(left), 4);
+}
+
+// numpy.percentile(values, p) with the default method="linear", written out independently.
+double NumpyLinear(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  double rank = p / 100.0 * static_cast<double>(values.size() - 1);
+  size_t below = static_cast<size_t>(rank);
+  size_t above = std::min(below + 1, values.size() - 1);
+  return values[below] + (rank - static_cast<double>(below)) * (values[above] - values[below]);
+}
+
+TEST(QuantileTest, KnownValues) {
+  Quantile::State state;
+  for (double value : {1.0, 2.0, 3.0, 4.0}) Quantile::Update(state, value);
+  EXPECT_DOUBLE_EQ(*Quantile::Finalize(state, 50), 2.5);   // numpy: 2.5
+  EXPECT_DOUBLE_EQ(*Quantile::Finalize(state, 0), 1.0);
+  EXPECT_DOUBLE_EQ(*Quantile::Finalize(state, 100), 4.0);
+  EXPECT_DOUBLE_EQ(*Quantile::Finalize(state, 90), 3.7);   // numpy: 3.7
+  Quantile::State single;
+  Quantile::Update(single, 42);
+  EXPECT_DOUBLE_EQ(*Quantile::Finalize(single, 99.9), 42);
+  Quantile::State empty;
+  EXPECT_EQ(Quantile::Finalize(empty, 50), std::nullopt);
+}
+
+TEST(QuantileTest, MatchesLinearInterpolationOnRandomDataAfterCombine) {
+  std::mt19937_64 rng(7);
+  std::lognormal_distribution<double> latency(6.0, 1.0);
+  std::vector<double> all;
+  Quantile::State left, right;
+  for (int idx = 0; idx < 5001; ++idx) {
+    double value = latency(rng);
+    all.push_back(value);
+    Quantile::Update(idx % 3 ? left : right, value);
+  }
+  Quantile::Combine(left, right);
+  for (double p : {0.0, 1.0, 25.0, 50.0, 90.0, 99.0, 99.9, 100.0}) {
+    double expected = NumpyLinear(all, p);
+    EXPECT_NEAR(*Quantile::Finalize(left, p), expected, std::abs(expected) * 1e-12) << "p" << p;
+  }
+}
+
+}  // namespace
+}  // namespace mltrack::query::aggregate

@@ -1,0 +1,52 @@
+#pragma once
+// How the query engine reads one field of a block: resolution of a FieldRef against a snapshot
+// (tag keys and score names become column indexes) and typed gathers of selected rows.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/field.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::query {
+
+struct ColumnSource {
+  enum class Type : uint8_t {
+    kNone,         // a tag key or score no row carries: every value absent
+    kString,       // uint32 dictionary ids of a static string field
+    kTag,          // uint32 dictionary ids of tags.<key> (index = tag key index)
+    kEnum,         // uint8 operation / status
+    kBool,         // uint8 kBoolAbsent / kBoolFalse / kBoolTrue
+    kInt,          // int64 ints and money (kNullInt = absent)
+    kHttpStatus,   // uint16, 0 = absent
+    kTotalTokens,  // derived: input + output tokens (absent when both are)
+    kDouble,       // double, NaN = absent
+    kScore,        // double scores.<name> (index = score index)
+  };
+  Type type = Type::kNone;
+  FieldId field = FieldId::kTs;
+  size_t index = 0;
+  const store::Dictionary* dictionary = nullptr;  // kString / kTag
+
+  // True when values are doubles (GatherDouble is exact); false for the int64 domain.
+  bool is_double() const { return type == Type::kDouble || type == Type::kScore; }
+};
+
+ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef& field);
+
+// Values of `rows` in the int64 domain: ints and money as stored, http_status and total_tokens
+// widened, dictionary ids / enum values / bool codes as integers; kNullInt = absent (string id 0
+// and bool kBoolAbsent become kNullInt). Not for double sources.
+void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
+               size_t count, int64_t* out);
+
+// Values of `rows` as doubles, NaN = absent (int sources are converted).
+void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
+                  size_t count, double* out);
+
+// Dimension codes of `rows` for grouping: dictionary id, enum value, bool code or http status
+// (0 = absent except for enums, whose 0 is a real value). Only for dimension sources.
+void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
+                size_t count, uint64_t* out);
+
+}  // namespace mltrack::query

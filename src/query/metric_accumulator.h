@@ -1,0 +1,37 @@
+#pragma once
+// One metric of a query over many groups: the glue between a column and an aggregate of
+// src/query/aggregate/ (which own State / Update / Combine / Finalize).
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "query/column_source.h"
+#include "query/query_result.h"
+#include "query/query_spec.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::query {
+
+// Per-group states of one metric. Not thread-safe: one per scanning thread, merged afterwards.
+class MetricAccumulator {
+ public:
+  virtual ~MetricAccumulator() = default;
+
+  // Makes room for groups [0, groups).
+  virtual void Resize(size_t groups) = 0;
+  // Adds the selected rows of `block`; row rows[i] belongs to group groups[i] (or to group 0
+  // when `groups` is null).
+  virtual void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count,
+                      const uint32_t* groups) = 0;
+  // Combines `other` (same metric) into this: other's group g goes into group_map[g].
+  virtual void Merge(MetricAccumulator& other, const uint32_t* group_map) = 0;
+  // The group's final value (may reorder internal state, e.g. percentiles).
+  virtual Cell Finalize(size_t group) = 0;
+};
+
+// An empty accumulator for `metric`, reading `source` (ignored for count and rate).
+std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric,
+                                                   const store::TableSnapshot& snapshot);
+
+}  // namespace mltrack::query

@@ -1,0 +1,206 @@
+#include "query/query_executor.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <random>
+#include <thread>
+
+#include "query/aggregate/quantile.h"
+#include "query/query_parser.h"
+#include "store/memtable.h"
+
+namespace mltrack::query {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int64_t kStart = 1'767'225'600'000;  // 2026-01-01
+
+QueryResult RunQuery(const std::string& json, const store::TableSnapshot& snapshot) {
+  Result<QuerySpec> spec = ParseQuerySpec(json, kStart);
+  EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+  Result<QueryResult> result = ExecuteQuery(*spec, snapshot);
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  return std::move(result).value();
+}
+
+double AsDouble(const Cell& cell) {
+  if (auto value = std::get_if<double>(&cell)) return *value;
+  if (auto value = std::get_if<int64_t>(&cell)) return static_cast<double>(*value);
+  if (auto value = std::get_if<MoneyValue>(&cell)) return static_cast<double>(value->nano_usd) / 1e9;
+  return std::nan("");
+}
+
+// 300k rows over many blocks: large enough for the two-thread path; every aggregate is checked
+// against values computed directly from the generated events.
+TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
+  store::Memtable memtable;
+  std::mt19937_64 rng(3);
+  std::map<std::string, std::vector<double>> latencies;
+  std::map<std::string, int64_t> cost;
+  std::map<std::string, int64_t> errors;
+  std::map<std::string, std::set<std::string>> users;
+  const std::vector<std::string> models = {"gpt-4o", "claude", "llama", "mistral"};
+  std::vector<Event> batch;
+  constexpr int kRows = 300'000;
+  for (int row = 0; row < kRows; ++row) {
+    Event event;
+    event.ts_ms = kStart + row * 1000;
+    event.model = models[rng() % models.size()];
+    event.user = "u" + std::to_string(rng() % 500);
+    event.latency_ms = static_cast<double>(rng() % 100000) / 10.0;
+    event.cost_nano_usd = static_cast<int64_t>(rng() % 1'000'000);
+    if (rng() % 10 == 0) event.status = EventStatus::kError;
+    latencies[event.model].push_back(*event.latency_ms);
+    cost[event.model] += *event.cost_nano_usd;
+    errors[event.model] += event.status == EventStatus::kError;
+    users[event.model].insert(event.user);
+    batch.push_back(std::move(event));
+    if (batch.size() == 10'000) {
+      memtable.Append(batch);
+      batch.clear();
+    }
+  }
+  auto snapshot = memtable.Snapshot();
+  QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["model"],
+      "metrics": ["count", "sum:cost_usd", "p50:latency_ms", "p99:latency_ms", "uniq:user", "rate:error",
+                  "min:latency_ms", "max:latency_ms"]})", *snapshot);
+  ASSERT_EQ(result.rows.size(), models.size());
+  EXPECT_EQ(result.scanned, static_cast<uint64_t>(kRows));
+  for (const auto& row : result.rows) {
+    const std::string& model = std::get<std::string>(row[0]);
+    std::vector<double>& values = latencies[model];
+    EXPECT_EQ(std::get<int64_t>(row[1]), static_cast<int64_t>(values.size()));
+    EXPECT_EQ(std::get<MoneyValue>(row[2]).nano_usd, cost[model]);
+    EXPECT_DOUBLE_EQ(std::get<double>(row[3]), *aggregate::LinearPercentile(values, 50));
+    EXPECT_DOUBLE_EQ(std::get<double>(row[4]), *aggregate::LinearPercentile(values, 99));
+    EXPECT_EQ(std::get<int64_t>(row[5]), static_cast<int64_t>(users[model].size()));
+    EXPECT_DOUBLE_EQ(std::get<double>(row[6]), static_cast<double>(errors[model]) / values.size());
+    EXPECT_DOUBLE_EQ(std::get<double>(row[7]), *std::min_element(values.begin(), values.end()));
+    EXPECT_DOUBLE_EQ(std::get<double>(row[8]), *std::max_element(values.begin(), values.end()));
+  }
+
+  // Time pruning: one hour holds 3600 rows; only the blocks overlapping it are scanned.
+  QueryResult hour = RunQuery(R"({"from": "2026-01-01T01:00:00Z", "to": "2026-01-01T02:00:00Z", "metrics": ["count"]})", *snapshot);
+  EXPECT_EQ(std::get<int64_t>(hour.rows[0][0]), 3600);
+  EXPECT_LT(hour.scanned, 3u * 65536);
+
+  // Hourly buckets over the whole range: 300000 s = 83.3 hours → 84 buckets.
+  QueryResult hourly = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "bucket": "1h", "metrics": ["count"]})", *snapshot);
+  ASSERT_EQ(hourly.rows.size(), 84u);
+  EXPECT_EQ(std::get<int64_t>(hourly.rows[0][0]), kStart);
+  EXPECT_EQ(std::get<int64_t>(hourly.rows[0][1]), 3600);
+}
+
+TEST(QueryExecutorTest, QueriesRunWhileAppendsContinue) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 1024, .first_block_rows = 256});
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int batch = 0; batch < 300; ++batch) {
+      std::vector<Event> events(50);
+      for (Event& event : events) {
+        event.ts_ms = kStart;
+        event.model = "m";
+        event.cost_nano_usd = 2;
+      }
+      memtable.Append(events);
+    }
+    done = true;
+  });
+  while (!done) {
+    auto snapshot = memtable.Snapshot();
+    QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "metrics": ["count", "sum:cost_usd"]})", *snapshot);
+    int64_t count = std::get<int64_t>(result.rows[0][0]);
+    ASSERT_EQ(count % 50, 0);
+    ASSERT_EQ(std::get<MoneyValue>(result.rows[0][1]).nano_usd, 2 * count);
+  }
+  writer.join();
+}
+
+TEST(QueryExecutorTest, WideGroupKeysThatDoNotPackIntoOneWord) {
+  store::Memtable memtable;
+  std::vector<Event> events;
+  // 5 string dimensions with >2^13 distinct values each: 5 × 14 bits + ... > 64 bits.
+  for (int row = 0; row < 9000; ++row) {
+    Event event;
+    event.ts_ms = kStart;
+    event.user = "u" + std::to_string(row);
+    event.team = "t" + std::to_string(row);
+    event.session_id = "s" + std::to_string(row);
+    event.trace_id = "r" + std::to_string(row);
+    event.run_id = "x" + std::to_string(row % 2);
+    event.model = "m" + std::to_string(row);
+    events.push_back(event);
+  }
+  memtable.Append(events);
+  QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z",
+      "group_by": ["user", "team", "session_id", "trace_id", "model", "run_id"], "metrics": ["count"],
+      "order_by": [{"field": "user"}], "limit": 2})", *memtable.Snapshot());
+  EXPECT_EQ(result.total_groups, 9000u);
+  EXPECT_TRUE(result.truncated);
+  ASSERT_EQ(result.rows.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(result.rows[0][0]), "u0");
+  EXPECT_EQ(std::get<std::string>(result.rows[1][0]), "u1");
+  EXPECT_EQ(std::get<std::string>(result.rows[1][5]), "x1");
+}
+
+// Real measurements (DESIGN data/PROVENANCE.md): llmperf's summary quantiles are the linear-
+// interpolation percentiles over the non-error requests of each run.
+TEST(QueryExecutorTest, PercentilesMatchLlmperfSummaries) {
+  const char* env = std::getenv("MLTRACK_SHARED_DATA");
+  fs::path root = fs::path(env && *env ? env : "/work/shared/data") / "traces" / "llmperf-leaderboard";
+  if (!fs::exists(root / "individual")) GTEST_SKIP() << "no llmperf data at " << root;
+  store::Memtable memtable;
+  simdjson::dom::parser parser;
+  std::vector<std::string> runs;
+  for (const auto& entry : fs::directory_iterator(root / "individual")) {
+    std::string run = entry.path().stem().string();
+    runs.push_back(run);
+    simdjson::dom::element requests = parser.load(entry.path().string());
+    std::vector<Event> events;
+    int64_t offset = 0;
+    for (simdjson::dom::element request : requests.get_array()) {
+      Event event;
+      event.ts_ms = kStart + offset++;
+      event.tags = {{"run", run}};
+      if (!request["error_code"].is_null()) event.status = EventStatus::kError;
+      double ttft, e2e;
+      if (request["ttft_s"].get(ttft) == simdjson::SUCCESS) event.ttft_ms = ttft * 1000;
+      if (request["end_to_end_latency_s"].get(e2e) == simdjson::SUCCESS) event.latency_ms = e2e * 1000;
+      events.push_back(std::move(event));
+    }
+    memtable.Append(events);
+  }
+  ASSERT_EQ(runs.size(), 19u);
+  auto snapshot = memtable.Snapshot();
+  QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["tags.run"],
+      "filters": [{"field": "status", "op": "eq", "value": "ok"}],
+      "metrics": ["p25:ttft_ms", "p50:ttft_ms", "p95:ttft_ms", "p99:ttft_ms",
+                  "p50:latency_ms", "p90:latency_ms", "p99:latency_ms"]})", *snapshot);
+  ASSERT_EQ(result.rows.size(), 19u);
+  const std::vector<std::pair<std::string, std::string>> oracle = {
+      {"ttft_s", "p25"}, {"ttft_s", "p50"}, {"ttft_s", "p95"}, {"ttft_s", "p99"},
+      {"end_to_end_latency_s", "p50"}, {"end_to_end_latency_s", "p90"}, {"end_to_end_latency_s", "p99"}};
+  int checked = 0;
+  for (const auto& row : result.rows) {
+    const std::string run = std::get<std::string>(row[0]);
+    simdjson::dom::element summary = parser.load((root / "summary" / (run + ".json")).string());
+    for (size_t metric = 0; metric < oracle.size(); ++metric) {
+      std::string key = "results_" + oracle[metric].first + "_quantiles_" + oracle[metric].second;
+      double expected_s;
+      ASSERT_EQ(summary[key].get(expected_s), simdjson::SUCCESS) << key;
+      // Our values are in ms (seconds × 1000 at ingest): compare within 1e-9 relative.
+      EXPECT_NEAR(AsDouble(row[metric + 1]), expected_s * 1000, 1e-9 * expected_s * 1000) << run << " " << key;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 19 * 7);
+}
+
+}  // namespace
+}  // namespace mltrack::query

@@ -1,0 +1,58 @@
+#include "query/query_result.h"
+
+#include "core/json_writer.h"
+
+namespace mltrack::query {
+namespace {
+
+void WriteCell(JsonWriter& writer, const Cell& cell) {
+  struct Visitor {
+    JsonWriter& writer;
+    void operator()(std::monostate) { writer.Null(); }
+    void operator()(int64_t value) { writer.Int(value); }
+    void operator()(double value) { writer.Double(value); }
+    void operator()(MoneyValue value) { writer.Money(value.nano_usd); }
+    void operator()(const std::string& value) { writer.String(value); }
+    void operator()(bool value) { writer.Bool(value); }
+  };
+  std::visit(Visitor{writer}, cell);
+}
+
+}  // namespace
+
+std::string QueryResultToJson(const QueryResult& result) {
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.Key("columns");
+  writer.BeginArray();
+  for (const std::string& column : result.columns) writer.String(column);
+  writer.EndArray();
+  writer.Key("rows");
+  writer.BeginArray();
+  for (const std::vector<Cell>& row : result.rows) {
+    writer.BeginArray();
+    for (const Cell& cell : row) WriteCell(writer, cell);
+    writer.EndArray();
+  }
+  writer.EndArray();
+  writer.Key("stats");
+  writer.BeginObject();
+  writer.Key("scanned");
+  writer.Int(static_cast<int64_t>(result.scanned));
+  writer.Key("elapsed_ms");
+  writer.Double(result.elapsed_ms);
+  writer.EndObject();
+  writer.Key("limit");
+  writer.BeginObject();
+  writer.Key("applied");
+  writer.Int(result.limit_applied);
+  writer.Key("truncated");
+  writer.Bool(result.truncated);
+  writer.Key("total_groups");
+  writer.Int(static_cast<int64_t>(result.total_groups));
+  writer.EndObject();
+  writer.EndObject();
+  return std::move(writer).Take();
+}
+
+}  // namespace mltrack::query

@@ -1,0 +1,200 @@
+#include "query/row_filter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/event.h"
+
+namespace mltrack::query {
+namespace {
+
+using Type = ColumnSource::Type;
+
+bool Compare(FilterOp op, double value, double literal) {
+  switch (op) {
+    case FilterOp::kGt: return value > literal;
+    case FilterOp::kGte: return value >= literal;
+    case FilterOp::kLt: return value < literal;
+    case FilterOp::kLte: return value <= literal;
+    default: return value == literal;
+  }
+}
+
+template <typename T>
+size_t Compact(const T* column, uint32_t* rows, size_t count, const std::vector<uint8_t>& match) {
+  size_t kept = 0;
+  const uint8_t* table = match.data();
+  for (size_t idx = 0; idx < count; ++idx) {
+    uint32_t row = rows[idx];
+    rows[kept] = row;
+    kept += table[column[row]];
+  }
+  return kept;
+}
+
+// Whether a present value `name` (a string, enum name) satisfies a string op.
+bool MatchesString(FilterOp op, std::string_view name, const std::vector<FilterValue>& values) {
+  switch (op) {
+    case FilterOp::kEq:
+    case FilterOp::kIn:
+    case FilterOp::kNe:
+    case FilterOp::kNotIn:
+      for (const FilterValue& value : values) {
+        if (std::get<std::string>(value) == name) return true;
+      }
+      return false;
+    case FilterOp::kContains: return name.find(std::get<std::string>(values[0])) != std::string_view::npos;
+    default: {
+      int cmp = name.compare(std::get<std::string>(values[0]));
+      return Compare(op, cmp, 0);
+    }
+  }
+}
+
+bool IsNegated(FilterOp op) { return op == FilterOp::kNe || op == FilterOp::kNotIn; }
+
+}  // namespace
+
+Result<RowFilter> RowFilter::Compile(const Filter& filter, const store::TableSnapshot& snapshot) {
+  RowFilter compiled;
+  compiled.source_ = ResolveColumn(snapshot, filter.field);
+  compiled.op_ = filter.op;
+  compiled.exists_ = filter.exists;
+  const ColumnSource& source = compiled.source_;
+  const bool negated = IsNegated(filter.op);
+  std::vector<uint8_t>& match = compiled.match_;
+
+  // Code-table fields. Index 0 is "absent" for strings, tags, bools and http_status.
+  auto absent_matches = [&] { return filter.op == FilterOp::kExists ? !filter.exists : negated; };
+  switch (source.type) {
+    case Type::kNone:
+      if (filter.field.id == FieldId::kScore) break;  // numeric path handles absent scores
+      match.assign(1, absent_matches());
+      return compiled;
+    case Type::kString:
+    case Type::kTag: {
+      const size_t size = source.dictionary->size();
+      match.assign(size + 1, 0);
+      match[0] = absent_matches();
+      if (filter.op == FilterOp::kExists) {
+        std::fill(match.begin() + 1, match.end(), filter.exists);
+      } else if (filter.op == FilterOp::kEq || filter.op == FilterOp::kIn || negated) {
+        // Look the literals up instead of scanning the dictionary.
+        std::fill(match.begin() + 1, match.end(), negated);
+        for (const FilterValue& value : filter.values) {
+          std::optional<uint32_t> id = source.dictionary->Find(std::get<std::string>(value));
+          if (id && *id != store::kAbsentId && *id <= size) match[*id] = !negated;
+        }
+      } else {
+        source.dictionary->ForEach(size, [&](uint32_t id, std::string_view name) {
+          match[id] = MatchesString(filter.op, name, filter.values);
+        });
+      }
+      return compiled;
+    }
+    case Type::kEnum: {
+      match.assign(256, 0);
+      for (int code = 0; code < 256; ++code) {
+        std::string_view name = filter.field.id == FieldId::kOperation
+                                    ? (code < kOperationCount ? OperationName(static_cast<Operation>(code)) : "")
+                                    : (code <= 1 ? EventStatusName(static_cast<EventStatus>(code)) : "");
+        if (name.empty()) continue;
+        if (filter.op == FilterOp::kExists) match[code] = filter.exists;
+        else match[code] = MatchesString(filter.op, name, filter.values) != negated;
+      }
+      return compiled;
+    }
+    case Type::kBool: {
+      match.assign(3, 0);
+      match[kBoolAbsent] = absent_matches();
+      for (uint8_t code : {kBoolFalse, kBoolTrue}) {
+        if (filter.op == FilterOp::kExists) {
+          match[code] = filter.exists;
+          continue;
+        }
+        bool hit = false;
+        for (const FilterValue& value : filter.values) hit |= std::get<bool>(value) == (code == kBoolTrue);
+        match[code] = hit != negated;
+      }
+      return compiled;
+    }
+    case Type::kHttpStatus: {
+      match.assign(65536, 0);
+      match[0] = absent_matches();
+      for (int code = 1; code < 65536; ++code) {
+        if (filter.op == FilterOp::kExists) {
+          match[code] = filter.exists;
+          continue;
+        }
+        bool hit = false;
+        for (const FilterValue& value : filter.values) hit |= Compare(filter.op, code, std::get<double>(value));
+        match[code] = hit != negated;
+      }
+      return compiled;
+    }
+    default:
+      break;
+  }
+  compiled.mode_ = Mode::kNumeric;
+  const double scale = filter.field.kind() == FieldKind::kMoney ? 1e9 : 1.0;
+  for (const FilterValue& value : filter.values) {
+    double literal = std::get<double>(value) * scale;
+    if (scale != 1.0) literal = std::round(literal);  // money literals are exact to the nano-USD
+    compiled.numbers_.push_back(literal);
+  }
+  return compiled;
+}
+
+size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t count) const {
+  if (mode_ == Mode::kNumeric) return ApplyNumeric(block, rows, count);
+  switch (source_.type) {
+    case Type::kString:
+    case Type::kTag: {
+      const uint32_t* column = source_.type == Type::kTag ? block.tag(source_.index) : block.strings(source_.field);
+      if (column) return Compact(column, rows, count, match_);
+      break;
+    }
+    case Type::kEnum:
+    case Type::kBool: {
+      const uint8_t* column = block.enums(source_.field);
+      if (column) return Compact(column, rows, count, match_);
+      break;
+    }
+    case Type::kHttpStatus: {
+      const uint16_t* column = block.http_status();
+      if (column) return Compact(column, rows, count, match_);
+      break;
+    }
+    default:
+      break;
+  }
+  // No column in this block: every row has code 0.
+  return match_[0] ? count : 0;
+}
+
+size_t RowFilter::ApplyNumeric(const store::ColumnBlock& block, uint32_t* rows, size_t count) const {
+  thread_local std::vector<double> values;
+  values.resize(count);
+  GatherDouble(source_, block, rows, count, values.data());
+  const bool negated = IsNegated(op_);
+  size_t kept = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const double value = values[idx];
+    bool keep;
+    if (std::isnan(value)) {
+      keep = op_ == FilterOp::kExists ? !exists_ : negated;
+    } else if (op_ == FilterOp::kExists) {
+      keep = exists_;
+    } else {
+      bool hit = false;
+      for (double literal : numbers_) hit |= Compare(op_, value, literal);
+      keep = hit != negated;
+    }
+    rows[kept] = rows[idx];
+    kept += keep;
+  }
+  return kept;
+}
+
+}  // namespace mltrack::query

@@ -1,0 +1,111 @@
+#include "query/time_bucket.h"
+
+#include <array>
+#include <charconv>
+#include <string>
+
+namespace mltrack::query {
+namespace {
+
+constexpr int64_t kMinuteMs = 60'000;
+constexpr int64_t kHourMs = 60 * kMinuteMs;
+constexpr int64_t kDayMs = 24 * kHourMs;
+constexpr int64_t kWeekMs = 7 * kDayMs;
+constexpr int64_t kMondayOffsetMs = 4 * kDayMs;  // 1970-01-01 was a Thursday
+constexpr int64_t kMaxAutoBuckets = 200;
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+Status BadBucket(std::string reason) {
+  return Status::InvalidArgument("invalid bucket: " + reason, {{-1, "bucket", reason}});
+}
+
+}  // namespace
+
+int64_t AutoBucketMs(int64_t from_ms, int64_t to_ms) {
+  static constexpr std::array<int64_t, 7> kCandidates = {
+      kMinuteMs, 5 * kMinuteMs, 15 * kMinuteMs, kHourMs, 6 * kHourMs, kDayMs, kWeekMs};
+  int64_t range = to_ms > from_ms ? to_ms - from_ms : 0;
+  for (int64_t candidate : kCandidates) {
+    if ((range + candidate - 1) / candidate <= kMaxAutoBuckets) return candidate;
+  }
+  return kWeekMs;
+}
+
+Result<BucketWidth> ParseBucket(std::string_view text, int64_t from_ms, int64_t to_ms) {
+  if (text == "auto") return BucketWidth{AutoBucketMs(from_ms, to_ms), 0};
+  int64_t count = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (ec != std::errc() || end == text.data() || count < 1 || count > 1'000'000 ||
+      end + 1 != text.data() + text.size()) {
+    return BadBucket("expected \"auto\" or <N><unit> with unit m, h, d, w or M (e.g. \"1h\"), got \"" +
+                     std::string(text) + "\"");
+  }
+  switch (*end) {
+    case 'm': return BucketWidth{count * kMinuteMs, 0};
+    case 'h': return BucketWidth{count * kHourMs, 0};
+    case 'd': return BucketWidth{count * kDayMs, 0};
+    case 'w': return BucketWidth{count * kWeekMs, 0};
+    case 'M':
+      if (count > 1200) return BadBucket("at most 1200 months");
+      return BucketWidth{0, static_cast<int32_t>(count)};
+    default:
+      return BadBucket("unknown unit '" + std::string(1, *end) + "' (use m, h, d, w or M)");
+  }
+}
+
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
+  year -= month <= 2;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(year - era * 400);
+  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2);
+}
+
+TimeBucketer::TimeBucketer(BucketWidth width, int64_t origin_ms) : width_(width) {
+  if (width_.months == 0 && width_.ms > 0 && width_.ms % kWeekMs == 0) offset_ms_ = kMondayOffsetMs;
+  base_ = BucketNumber(origin_ms);
+}
+
+int64_t TimeBucketer::BucketNumber(int64_t ts_ms) const {
+  if (width_.months > 0) {
+    int64_t year;
+    unsigned month, day;
+    CivilFromDays(FloorDiv(ts_ms, kDayMs), year, month, day);
+    return FloorDiv(year * 12 + (month - 1), width_.months);
+  }
+  if (width_.ms <= 0) return 0;
+  return FloorDiv(ts_ms - offset_ms_, width_.ms);
+}
+
+int64_t TimeBucketer::Index(int64_t ts_ms) const { return BucketNumber(ts_ms) - base_; }
+
+int64_t TimeBucketer::Start(int64_t index) const {
+  int64_t number = base_ + index;
+  if (width_.months > 0) {
+    int64_t month_abs = number * width_.months;
+    int64_t year = FloorDiv(month_abs, 12);
+    unsigned month = static_cast<unsigned>(month_abs - year * 12) + 1;
+    return DaysFromCivil(year, month, 1) * kDayMs;
+  }
+  if (width_.ms <= 0) return 0;
+  return number * width_.ms + offset_ms_;
+}
+
+}  // namespace mltrack::query

@@ -1,0 +1,49 @@
+#pragma once
+// Time buckets of a query: parsing "auto" / "5m" / "1M", and mapping ts → bucket.
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace mltrack::query {
+
+// A resolved bucket width: fixed milliseconds, or calendar months (UTC). Both zero = none.
+struct BucketWidth {
+  int64_t ms = 0;
+  int32_t months = 0;
+};
+
+// Parses `bucket` for the range [from_ms, to_ms): "auto", or "<N><unit>" with N ≥ 1 and unit
+// m (minutes), h, d, w or M (calendar months). InvalidArgument naming "bucket" otherwise.
+Result<BucketWidth> ParseBucket(std::string_view text, int64_t from_ms, int64_t to_ms);
+
+// "auto": the smallest of 1m, 5m, 15m, 1h, 6h, 1d, 1w that gives at most 200 buckets over the
+// range (so a range of 30 minutes to ~4 years gets ~30–200 buckets); 1w beyond that.
+int64_t AutoBucketMs(int64_t from_ms, int64_t to_ms);
+
+// Maps timestamps to dense bucket indexes counted from the bucket that holds `origin_ms` (the
+// query's `from`). Fixed buckets are aligned to the epoch (UTC midnight for days), weeks to
+// Monday 00:00 UTC; months to the first of the month UTC. Thread-safe (immutable).
+class TimeBucketer {
+ public:
+  TimeBucketer(BucketWidth width, int64_t origin_ms);
+
+  // Index of the bucket holding `ts_ms` (≥ 0 when ts_ms ≥ origin).
+  int64_t Index(int64_t ts_ms) const;
+  // Epoch ms at which bucket `index` starts.
+  int64_t Start(int64_t index) const;
+
+ private:
+  int64_t BucketNumber(int64_t ts_ms) const;  // absolute, from the epoch
+
+  BucketWidth width_;
+  int64_t offset_ms_ = 0;
+  int64_t base_ = 0;
+};
+
+// Days since 1970-01-01 ↔ proleptic Gregorian civil date (H. Hinnant's algorithms).
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
+void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day);
+
+}  // namespace mltrack::query

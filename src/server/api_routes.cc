@@ -1,0 +1,18 @@
+#include "server/app_context.h"
+#include "server/handlers/handlers.h"
+#include "server/router.h"
+
+namespace mltrack::server {
+
+void AddApiRoutes(Router& router, AppContext& context) {
+  auto bind = [&context](HttpResponse (*handler)(AppContext&, const HttpRequest&)) {
+    return [&context, handler](const HttpRequest& request) { return handler(context, request); };
+  };
+  router.Add("GET", "/api/health", bind(&HandleHealth));
+  router.Add("GET", "/api/v1/fields", bind(&HandleFields));
+  router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
+  router.Add("POST", "/api/v1/query", bind(&HandleQuery));
+  router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
+}
+
+}  // namespace mltrack::server

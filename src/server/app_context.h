@@ -1,0 +1,28 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "core/price_catalogue.h"
+#include "store/event_store.h"
+
+namespace mltrack::server {
+
+// What the HTTP handlers share: the store and the price catalogue, both thread-safe for the
+// uses handlers make of them. Owned by the serve command, which outlives the server.
+struct AppContext {
+  store::EventStore* store = nullptr;
+  const PriceCatalogue* prices = nullptr;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Events the demo generator and its live trickle have written (0 without --demo).
+  std::atomic<uint64_t> demo_events{0};
+};
+
+class Router;
+
+// Adds every API route (ingest, query, fields, health, dashboards) to `router`.
+void AddApiRoutes(Router& router, AppContext& context);
+
+}  // namespace mltrack::server

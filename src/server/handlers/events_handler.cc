@@ -1,0 +1,42 @@
+#include "core/json_writer.h"
+#include "ingest/content_type.h"
+#include "ingest/event_decoder.h"
+#include "ingest/pricing.h"
+#include "server/handlers/handlers.h"
+#include "server/status_mapping.h"
+
+namespace mltrack::server {
+
+// POST /api/v1/events: decode and validate the whole batch, price it, make it durable, then
+// answer. Nothing is stored unless every event is valid.
+HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request) {
+  Result<ingest::BodyFormat> format = ingest::BodyFormatFromContentType(
+      request.headers.Get("Content-Type").value_or(std::string_view()));
+  if (!format.ok()) return ErrorResponse(format.status());
+
+  // simdjson's parser keeps its buffers between calls; one per worker thread.
+  thread_local ingest::EventDecoder decoder;
+  Result<EventBatch> batch = decoder.Decode(request.body, *format);
+  if (!batch.ok()) {
+    // The decoder's documented message for a body that is not JSON at all.
+    bool malformed = batch.status().message().starts_with("malformed JSON");
+    return ErrorResponse(batch.status(), malformed ? "invalid_json" : "invalid_event");
+  }
+
+  ingest::PricingSummary pricing = ingest::PriceEvents(*context.prices, *batch);
+  Result<store::AppendResult> appended = context.store->Append(std::move(*batch));
+  if (!appended.ok()) return ErrorResponse(appended.status());
+
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("accepted");
+  json.Int(static_cast<int64_t>(appended->accepted));
+  json.Key("duplicates");
+  json.Int(static_cast<int64_t>(appended->duplicates));
+  json.Key("unpriced");
+  json.Int(pricing.unpriced);
+  json.EndObject();
+  return HttpResponse::Json(200, std::move(json).Take());
+}
+
+}  // namespace mltrack::server

@@ -1,0 +1,26 @@
+#pragma once
+// The API's request handlers, one file each under src/server/handlers/. Each is a plain
+// function of the shared AppContext and the request; api_routes.cc binds them to paths.
+// All are thread-safe (the server runs several at once on its worker threads).
+
+#include <memory>
+
+#include "analytics/dashboard_params.h"
+#include "analytics/query_runner.h"
+#include "server/app_context.h"
+#include "server/http_types.h"
+
+namespace mltrack::server {
+
+HttpResponse HandleHealth(AppContext& context, const HttpRequest& request);
+HttpResponse HandleFields(AppContext& context, const HttpRequest& request);
+HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request);
+HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
+HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
+
+// Shared by the dashboard handlers: the request's query string as dashboard parameters, and a
+// QueryRunner that reads one snapshot for every query of a response.
+analytics::QueryParams DashboardQueryParams(const HttpRequest& request);
+analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot);
+
+}  // namespace mltrack::server

@@ -1,0 +1,33 @@
+#include "analytics/overview.h"
+#include "core/time.h"
+#include "query/query_executor.h"
+#include "server/handlers/handlers.h"
+#include "server/status_mapping.h"
+
+namespace mltrack::server {
+
+analytics::QueryParams DashboardQueryParams(const HttpRequest& request) {
+  analytics::QueryParams params;
+  for (const auto& [key, value] : request.query) params.emplace_back(key, value);
+  return params;
+}
+
+analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot) {
+  return [snapshot = std::move(snapshot)](const query::QuerySpec& spec) {
+    return query::ExecuteQuery(spec, *snapshot);
+  };
+}
+
+// GET /api/analytics/overview: the Executive Dashboard. Every query of one response reads the
+// same snapshot, so the cards and charts agree with each other.
+HttpResponse HandleOverview(AppContext& context, const HttpRequest& request) {
+  Result<analytics::DashboardParams> params =
+      analytics::ParseDashboardParams(DashboardQueryParams(request), NowMs());
+  if (!params.ok()) return ErrorResponse(params.status(), "invalid_query");
+  Result<std::string> body =
+      analytics::OverviewJson(*params, SnapshotRunner(context.store->Snapshot()));
+  if (!body.ok()) return ErrorResponse(body.status(), "invalid_query");
+  return HttpResponse::Json(200, std::move(*body));
+}
+
+}  // namespace mltrack::server

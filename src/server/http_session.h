@@ -1,0 +1,22 @@
+#pragma once
+
+#include <memory>
+#include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace mltrack::server {
+
+class SharedState;
+
+// Serves HTTP/1.1 requests on one connection (keep-alive) until the client closes it, a read
+// times out (SharedState::read_timeout), an error occurs, or the server stops. Every read has
+// a body limit (SharedState::max_body_bytes; over it → 413 `payload_too_large` and the
+// connection closes). Handlers run on the worker pool, never on the I/O thread; a full queue is
+// answered 503 `overloaded` with Retry-After at once. Run it on a strand when the io_context
+// has more than one thread.
+boost::asio::awaitable<void> RunHttpSession(boost::asio::ip::tcp::socket socket,
+                                            std::shared_ptr<SharedState> state);
+
+}  // namespace mltrack::server

@@ -1,0 +1,50 @@
+#include "server/listener.h"
+
+#include <chrono>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "server/http_session.h"
+#include "server/shared_state.h"
+
+namespace mltrack::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+void Fail(const boost::system::error_code& ec, const char* what) {
+  if (ec == asio::error::operation_aborted) return;
+  spdlog::warn("listener {}: {}", what, ec.message());
+}
+
+}  // namespace
+
+asio::awaitable<void> RunListener(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<SharedState> state) {
+  // Sessions need a strand of the io_context itself, not of the listener's strand.
+  auto& context = static_cast<asio::io_context&>(acceptor.get_executor().context());
+  for (;;) {
+    boost::system::error_code ec;
+    asio::ip::tcp::socket socket =
+        co_await acceptor.async_accept(asio::make_strand(context), asio::redirect_error(asio::use_awaitable, ec));
+    if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      Fail(ec, "accept");
+      // EMFILE and friends: wait for connections to close rather than spin on the error.
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    if (state->stopping()) continue;  // the socket closes as it goes out of scope
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, RunHttpSession(std::move(socket), state), asio::detached);
+  }
+}
+
+}  // namespace mltrack::server

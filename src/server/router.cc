@@ -1,0 +1,68 @@
+#include "server/router.h"
+
+#include <algorithm>
+
+#include "server/status_mapping.h"
+
+namespace mltrack::server {
+
+void Router::Add(std::string method, std::string path, Handler handler) {
+  std::erase_if(routes_, [&](const Route& r) { return !r.prefix && r.method == method && r.path == path; });
+  routes_.push_back(Route{std::move(method), std::move(path), false, std::move(handler)});
+}
+
+void Router::AddPrefix(std::string method, std::string prefix, Handler handler) {
+  std::erase_if(routes_, [&](const Route& r) { return r.prefix && r.method == method && r.path == prefix; });
+  routes_.push_back(Route{std::move(method), std::move(prefix), true, std::move(handler)});
+}
+
+void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
+
+std::vector<const Router::Route*> Router::Match(std::string_view path) const {
+  std::vector<const Route*> matches;
+  for (const Route& route : routes_) {
+    if (!route.prefix && route.path == path) matches.push_back(&route);
+  }
+  if (!matches.empty()) return matches;
+  size_t best_length = 0;
+  for (const Route& route : routes_) {
+    if (!route.prefix || !path.starts_with(route.path)) continue;
+    if (route.path.size() > best_length) {
+      best_length = route.path.size();
+      matches.clear();
+    }
+    if (route.path.size() == best_length) matches.push_back(&route);
+  }
+  return matches;
+}
+
+HttpResponse Router::Dispatch(const HttpRequest& request) const {
+  const std::vector<const Route*> matches = Match(request.path);
+  if (matches.empty()) {
+    if (fallback_) return fallback_(request);
+    return JsonError(404, "not_found", "no route for " + request.path);
+  }
+  const Route* get_route = nullptr;
+  for (const Route* route : matches) {
+    if (route->method == request.method) return route->handler(request);
+    if (route->method == "GET") get_route = route;
+  }
+  if (request.method == "HEAD" && get_route != nullptr) return get_route->handler(request);
+
+  std::vector<std::string> allowed;
+  for (const Route* route : matches) allowed.push_back(route->method);
+  if (get_route != nullptr) allowed.push_back("HEAD");
+  std::sort(allowed.begin(), allowed.end());
+  allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+  std::string allow;
+  for (const std::string& method : allowed) {
+    if (!allow.empty()) allow += ", ";
+    allow += method;
+  }
+  HttpResponse response = JsonError(405, "method_not_allowed",
+                                    request.method + " is not allowed on " + request.path + "; allowed: " + allow);
+  response.headers.emplace_back("Allow", allow);
+  return response;
+}
+
+}  // namespace mltrack::server

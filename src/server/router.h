@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/http_types.h"
+
+namespace mltrack::server {
+
+// Maps (method, path) to a Handler. Build it once before the server starts; after that it is
+// read-only and Dispatch may be called from any number of threads at once.
+//
+// Matching, in order:
+//   1. exact paths added with Add();
+//   2. the longest prefix added with AddPrefix() ("/api/v1/budgets/" matches "/api/v1/budgets/7");
+//   3. the fallback (SetFallback), for any method; by default a 404 `not_found` JSON error.
+// A path that matches in step 1 or 2 but not for the request's method is answered 405
+// `method_not_allowed` with an Allow header. HEAD is served by the GET handler when no HEAD
+// handler exists (the session drops the body).
+class Router {
+ public:
+  Router() = default;
+  Router(Router&&) = default;
+  Router& operator=(Router&&) = default;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Adds a handler for exactly `path` ("/api/health"). A second Add of the same method and
+  // path replaces the first.
+  void Add(std::string method, std::string path, Handler handler);
+  // Adds a handler for every path starting with `prefix`.
+  void AddPrefix(std::string method, std::string prefix, Handler handler);
+  // Called when no route matches the path at all (static files, the SPA fallback).
+  void SetFallback(Handler handler);
+
+  HttpResponse Dispatch(const HttpRequest& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string path;
+    bool prefix = false;
+    Handler handler;
+  };
+
+  // The routes of the best matching path (exact beats prefix, longer prefix beats shorter).
+  std::vector<const Route*> Match(std::string_view path) const;
+
+  std::vector<Route> routes_;
+  Handler fallback_;
+};
+
+}  // namespace mltrack::server

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "server/router.h"
+
+namespace mltrack::server {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // "host:port", "[v6]:port"; port 0 = any free port
+  size_t max_body_bytes = 16u << 20;      // larger request bodies are answered 413
+  std::chrono::seconds read_timeout{30};  // per request, from the first byte to the last
+  int io_threads = 1;                     // threads running socket I/O
+  int worker_threads = 2;                 // threads running (blocking) handlers
+  size_t max_queued_jobs = 128;           // requests waiting for a worker before 503 overloaded
+  std::chrono::seconds shutdown_timeout{10};  // how long Run() waits for requests in flight
+  bool handle_signals = true;             // Run() returns on SIGINT / SIGTERM
+  std::optional<std::filesystem::path> web_dir;  // serve the web app from disk (dev mode)
+};
+
+// The HTTP server: binds, accepts, and runs the router's handlers on a worker pool. It owns
+// no business logic; routes are given at construction. Start, Stop and port are thread-safe;
+// Run is called once, from one thread. The destructor stops the server but does not wait for
+// a Run() on another thread: join that thread first.
+class Server {
+ public:
+  Server(ServerOptions options, Router router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. IOError naming the address when it cannot be bound (port taken, bad
+  // address); InvalidArgument when `listen` is not "host:port". Connections wait in the
+  // kernel's backlog until Run().
+  Status Start();
+  // The bound port (the real one when `listen` asked for port 0); 0 before Start().
+  uint16_t port() const;
+  // Serves until Stop(), SIGTERM or SIGINT, then shuts down gracefully: stops accepting,
+  // closes idle connections, lets requests in flight finish (at most shutdown_timeout), and
+  // returns. Returns at once when Start() did not succeed.
+  void Run();
+  // Asks Run() to return. Callable from any thread (a handler too), before or during Run().
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "127.0.0.1:8080", "[::1]:8080" or "localhost:0" into host and port.
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view listen);
+
+}  // namespace mltrack::server

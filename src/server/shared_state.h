@@ -1,0 +1,60 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <unordered_map>
+
+namespace mltrack::server {
+
+class Router;
+class WorkerPool;
+
+// What the listener and every HTTP session of one server share: configuration, the router, the
+// worker pool, and the set of open connections so shutdown can close idle ones and wait for the
+// busy ones. Thread-safe. Router and WorkerPool are owned by the Server and outlive every session.
+class SharedState {
+ public:
+  SharedState(const Router& router, WorkerPool& workers, size_t max_body_bytes,
+              std::chrono::seconds read_timeout)
+      : router_(router), workers_(workers), max_body_bytes_(max_body_bytes), read_timeout_(read_timeout) {}
+  SharedState(const SharedState&) = delete;
+  SharedState& operator=(const SharedState&) = delete;
+
+  const Router& router() const { return router_; }
+  WorkerPool& workers() const { return workers_; }
+  size_t max_body_bytes() const { return max_body_bytes_; }
+  std::chrono::seconds read_timeout() const { return read_timeout_; }
+
+  // True once shutdown began: sessions finish the request in hand and close.
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+  // Registers an open connection. `interrupt` is called (from any thread) when shutdown begins;
+  // it must close the connection if it is idle. Returns an id for Leave().
+  uint64_t Join(std::function<void()> interrupt);
+  void Leave(uint64_t id);
+  size_t connections() const;
+
+  // Sets stopping() and interrupts every open connection. Idempotent.
+  void BeginStop();
+  // Waits until no connection is open or `deadline` passes; true when none is open.
+  bool WaitForConnections(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  const Router& router_;
+  WorkerPool& workers_;
+  const size_t max_body_bytes_;
+  const std::chrono::seconds read_timeout_;
+  std::atomic<bool> stopping_{false};
+
+  mutable std::mutex mutex_;
+  std::condition_variable idle_;
+  uint64_t next_id_ = 1;
+  std::unordered_map<uint64_t, std::function<void()>> connections_;
+};
+
+}  // namespace mltrack::server

@@ -1,0 +1,190 @@
+#include "store/memtable.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+#include <vector>
+
+namespace mltrack::store {
+namespace {
+
+Event MakeEvent(int64_t ts, std::string model) {
+  Event event;
+  event.ts_ms = ts;
+  event.model = std::move(model);
+  return event;
+}
+
+TEST(MemtableTest, EmptySnapshot) {
+  Memtable memtable;
+  auto snapshot = memtable.Snapshot();
+  EXPECT_EQ(snapshot->row_count(), 0u);
+  EXPECT_TRUE(snapshot->blocks().empty());
+  EXPECT_EQ(memtable.row_count(), 0u);
+  ASSERT_NE(snapshot->dictionary(FieldId::kModel), nullptr);
+  EXPECT_EQ(snapshot->dictionary(FieldId::kLatencyMs), nullptr);
+}
+
+TEST(MemtableTest, StoresEveryFieldInItsRepresentation) {
+  Memtable memtable;
+  Event event = MakeEvent(1000, "gpt-4o");
+  event.id = "e1";
+  event.experiment = "exp";
+  event.user = "ann";
+  event.operation = Operation::kEmbedding;
+  event.status = EventStatus::kError;
+  event.http_status = 429;
+  event.input_tokens = 10;
+  event.cost_nano_usd = 1234;
+  event.latency_ms = 2.5;
+  event.cache_hit = false;
+  event.streaming = true;
+  event.tags = {{"env", "prod"}};
+  event.scores = {{"accuracy", 0.75}};
+  Event bare = MakeEvent(500, "");
+  std::vector<Event> events = {event, bare};
+  memtable.Append(events);
+
+  auto snapshot = memtable.Snapshot();
+  ASSERT_EQ(snapshot->blocks().size(), 1u);
+  const ColumnBlock& block = snapshot->blocks()[0];
+  EXPECT_EQ(block.rows, 2u);
+  EXPECT_EQ(block.min_ts, 500);
+  EXPECT_EQ(block.max_ts, 1000);
+  EXPECT_EQ(block.ts[0], 1000);
+  EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(block.strings(FieldId::kModel)[0]), "gpt-4o");
+  EXPECT_EQ(block.strings(FieldId::kModel)[1], kAbsentId);
+  EXPECT_EQ(snapshot->dictionary(FieldId::kId)->Get(block.strings(FieldId::kId)[0]), "e1");
+  EXPECT_EQ(block.strings(FieldId::kTeam), nullptr);  // never seen: no column
+  EXPECT_EQ(block.enums(FieldId::kOperation)[0], static_cast<uint8_t>(Operation::kEmbedding));
+  EXPECT_EQ(block.enums(FieldId::kOperation)[1], static_cast<uint8_t>(Operation::kChat));
+  EXPECT_EQ(block.enums(FieldId::kStatus)[0], static_cast<uint8_t>(EventStatus::kError));
+  EXPECT_EQ(block.http_status()[0], 429);
+  EXPECT_EQ(block.http_status()[1], 0);
+  EXPECT_EQ(block.ints(FieldId::kInputTokens)[0], 10);
+  EXPECT_EQ(block.ints(FieldId::kInputTokens)[1], kNullInt);
+  EXPECT_EQ(block.ints(FieldId::kOutputTokens), nullptr);
+  EXPECT_EQ(block.ints(FieldId::kCostUsd)[0], 1234);
+  EXPECT_EQ(block.doubles(FieldId::kLatencyMs)[0], 2.5);
+  EXPECT_TRUE(std::isnan(block.doubles(FieldId::kLatencyMs)[1]));
+  EXPECT_EQ(block.bools(FieldId::kCacheHit)[0], kBoolFalse);
+  EXPECT_EQ(block.bools(FieldId::kCacheHit)[1], kBoolAbsent);
+  EXPECT_EQ(block.bools(FieldId::kStreaming)[0], kBoolTrue);
+
+  std::optional<size_t> env = snapshot->FindTagKey("env");
+  ASSERT_TRUE(env.has_value());
+  EXPECT_EQ(snapshot->tag_key(*env), "env");
+  EXPECT_EQ(snapshot->tag_dictionary(*env).Get(block.tag(*env)[0]), "prod");
+  EXPECT_EQ(block.tag(*env)[1], kAbsentId);
+  EXPECT_FALSE(snapshot->FindTagKey("region").has_value());
+  std::optional<size_t> accuracy = snapshot->FindScore("accuracy");
+  ASSERT_TRUE(accuracy.has_value());
+  EXPECT_EQ(block.score(*accuracy)[0], 0.75);
+  EXPECT_TRUE(std::isnan(block.score(*accuracy)[1]));
+}
+
+TEST(MemtableTest, BlocksGrowGeometricallyAndTrackTimeRange) {
+  Memtable memtable(MemtableOptions{.block_rows = 8, .first_block_rows = 2});
+  std::vector<Event> events;
+  for (int row = 0; row < 30; ++row) events.push_back(MakeEvent(row * 10, row % 2 ? "a" : "b"));
+  memtable.Append(events);
+  auto snapshot = memtable.Snapshot();
+  std::vector<size_t> sizes;
+  for (const ColumnBlock& block : snapshot->blocks()) sizes.push_back(block.rows);
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 4, 8, 8, 8}));
+  EXPECT_EQ(snapshot->row_count(), 30u);
+  EXPECT_EQ(snapshot->blocks()[1].min_ts, 20);
+  EXPECT_EQ(snapshot->blocks()[1].max_ts, 50);
+}
+
+TEST(MemtableTest, ColumnFirstSeenMidBlockReadsAbsentForEarlierRows) {
+  Memtable memtable;
+  std::vector<Event> first = {MakeEvent(1, "m")};
+  memtable.Append(first);
+  auto before = memtable.Snapshot();
+  Event with_tag = MakeEvent(2, "m");
+  with_tag.tags = {{"env", "dev"}};
+  with_tag.latency_ms = 7;
+  std::vector<Event> second = {with_tag};
+  memtable.Append(second);
+  auto after = memtable.Snapshot();
+
+  EXPECT_EQ(before->row_count(), 1u);
+  EXPECT_EQ(before->blocks()[0].doubles(FieldId::kLatencyMs), nullptr);
+  EXPECT_FALSE(before->FindTagKey("env").has_value());
+  const ColumnBlock& block = after->blocks()[0];
+  EXPECT_TRUE(std::isnan(block.doubles(FieldId::kLatencyMs)[0]));
+  EXPECT_EQ(block.doubles(FieldId::kLatencyMs)[1], 7);
+  EXPECT_EQ(block.tag(*after->FindTagKey("env"))[0], kAbsentId);
+}
+
+TEST(MemtableTest, SnapshotOutlivesMemtable) {
+  std::shared_ptr<const TableSnapshot> snapshot;
+  {
+    Memtable memtable;
+    std::vector<Event> events = {MakeEvent(5, "kept")};
+    memtable.Append(events);
+    snapshot = memtable.Snapshot();
+  }
+  const ColumnBlock& block = snapshot->blocks()[0];
+  EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(block.strings(FieldId::kModel)[0]), "kept");
+}
+
+TEST(MemtableTest, SnapshotsAreConsistentWhileAppending) {
+  Memtable memtable(MemtableOptions{.block_rows = 1024, .first_block_rows = 64});
+  constexpr int kBatches = 200;
+  constexpr int kBatchSize = 100;
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int batch = 0; batch < kBatches; ++batch) {
+      std::vector<Event> events;
+      for (int row = 0; row < kBatchSize; ++row) {
+        Event event = MakeEvent(batch * kBatchSize + row, "m" + std::to_string(row % 7));
+        event.input_tokens = batch * kBatchSize + row;
+        events.push_back(std::move(event));
+      }
+      memtable.Append(events);
+    }
+    done = true;
+  });
+  size_t last_rows = 0;
+  while (!done) {
+    auto snapshot = memtable.Snapshot();
+    ASSERT_EQ(snapshot->row_count() % kBatchSize, 0u);  // whole batches only
+    ASSERT_GE(snapshot->row_count(), last_rows);
+    last_rows = snapshot->row_count();
+    int64_t expected = 0;
+    for (const ColumnBlock& block : snapshot->blocks()) {
+      for (size_t row = 0; row < block.rows; ++row, ++expected) {
+        ASSERT_EQ(block.ts[row], expected);
+        ASSERT_EQ(block.ints(FieldId::kInputTokens)[row], expected);
+        ASSERT_NE(block.strings(FieldId::kModel)[row], kAbsentId);
+      }
+    }
+  }
+  writer.join();
+  EXPECT_EQ(memtable.row_count(), static_cast<size_t>(kBatches * kBatchSize));
+  EXPECT_GT(memtable.MemoryBytes(), 0u);
+}
+
+TEST(MemtableTest, MemoryCountsOnlyAllocatedColumns) {
+  Memtable sparse(MemtableOptions{.block_rows = 1024, .first_block_rows = 1024});
+  Memtable dense(MemtableOptions{.block_rows = 1024, .first_block_rows = 1024});
+  Event bare = MakeEvent(1, "");
+  Event full = MakeEvent(1, "m");
+  full.input_tokens = 1;
+  full.output_tokens = 2;
+  full.latency_ms = 3;
+  std::vector<Event> bare_events = {bare};
+  std::vector<Event> full_events = {full};
+  sparse.Append(bare_events);
+  dense.Append(full_events);
+  // ts (8 bytes/row) + experiment (defaults to "default": 4 bytes/row) + one dictionary entry.
+  EXPECT_LT(sparse.MemoryBytes(), 1024 * (8 + 4) + 1000);
+  EXPECT_GT(dense.MemoryBytes(), sparse.MemoryBytes() + 1024 * (4 + 8 + 8 + 8) - 1);
+}
+
+}  // namespace
+}  // namespace mltrack::store

@@ -1,0 +1,200 @@
+#include "store/wal_writer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "store/crc32c.h"
+
+namespace mltrack::store {
+namespace {
+
+Status SyncDirectory(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoToStatus(errno, "open directory " + dir.string());
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return ErrnoToStatus(err, "fsync directory " + dir.string());
+  return Status::OK();
+}
+
+void AppendRecord(std::string* out, std::string_view payload) {
+  char header[wal::kHeaderSize];
+  wal::EncodeHeader(header, wal::RecordType::kEventBatch, payload);
+  out->append(header, sizeof(header));
+  out->append(payload);
+}
+
+}  // namespace
+
+namespace wal {
+
+void EncodeHeaderRaw(char* header, uint8_t type, std::string_view payload) {
+  const char type_byte = static_cast<char>(type);
+  uint32_t data_crc = crc32c::Extend(crc32c::Value(&type_byte, 1), payload.data(), payload.size());
+  EncodeFixed32(header, crc32c::Mask(data_crc));
+  EncodeFixed32(header + 4, static_cast<uint32_t>(payload.size()));
+  header[8] = type_byte;
+  EncodeFixed32(header + kHeaderCrcOffset, crc32c::Mask(crc32c::Value(header, kHeaderCrcOffset)));
+}
+
+void EncodeHeader(char* header, RecordType type, std::string_view payload) {
+  EncodeHeaderRaw(header, static_cast<uint8_t>(type), payload);
+}
+
+}  // namespace wal
+
+Status ErrnoToStatus(int err, std::string_view what) {
+  std::string message = std::string(what) + ": " + std::strerror(err);
+  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(std::move(message));
+  return Status::IOError(std::move(message));
+}
+
+Status TruncateWalFile(const std::filesystem::path& path, uint64_t size) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoToStatus(errno, "open " + path.string());
+  Status status;
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    status = ErrnoToStatus(errno, "truncate " + path.string());
+  } else if (::fsync(fd) != 0) {
+    status = ErrnoToStatus(errno, "fsync " + path.string());
+  }
+  ::close(fd);
+  return status;
+}
+
+Result<std::unique_ptr<WalWriter>> WalWriter::Open(const std::filesystem::path& dir, uint64_t seq,
+                                                   WalWriterOptions options) {
+  std::unique_ptr<WalWriter> writer(new WalWriter(dir, std::move(options)));
+  MLTRACK_RETURN_IF_ERROR(writer->OpenFile(seq, /*must_create=*/false));
+  return writer;
+}
+
+WalWriter::~WalWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status WalWriter::OpenFile(uint64_t seq, bool must_create) {
+  std::filesystem::path path = dir_ / wal::FileName(seq);
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (must_create ? O_EXCL : 0);
+  int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0) return ErrnoToStatus(errno, "open " + path.string());
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoToStatus(err, "stat " + path.string());
+  }
+  // The new directory entry must be durable before any record in the file is acknowledged.
+  Status dir_status = SyncDirectory(dir_);
+  if (!dir_status.ok()) {
+    ::close(fd);
+    return dir_status;
+  }
+  if (fd_ >= 0) {
+    ::close(fd_);
+    sealed_bytes_ += offset_;
+  }
+  fd_ = fd;
+  seq_ = seq;
+  offset_ = static_cast<uint64_t>(st.st_size);
+  ++files_opened_;
+  return Status::OK();
+}
+
+Status WalWriter::Rotate() {
+  // Every record in the current file was synced by the group that wrote it.
+  return OpenFile(seq_ + 1, /*must_create=*/true);
+}
+
+Status WalWriter::WriteAll(const char* data, size_t size) {
+  while (size > 0) {
+    size_t chunk = size;
+    int injected = options_.fault_hook ? options_.fault_hook(size) : 0;
+    if (injected != 0) chunk = size / 2;
+    if (chunk > 0) {
+      ssize_t written = ::pwrite(fd_, data, chunk, static_cast<off_t>(offset_));
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoToStatus(errno, "write " + (dir_ / wal::FileName(seq_)).string());
+      }
+      offset_ += static_cast<uint64_t>(written);
+      data += written;
+      size -= static_cast<size_t>(written);
+    }
+    if (injected != 0) {
+      return ErrnoToStatus(injected, "write " + (dir_ / wal::FileName(seq_)).string());
+    }
+  }
+  return Status::OK();
+}
+
+Status WalWriter::Rollback(uint64_t offset) {
+  std::string name = (dir_ / wal::FileName(seq_)).string();
+  if (::ftruncate(fd_, static_cast<off_t>(offset)) != 0) {
+    broken_ = ErrnoToStatus(errno, "truncate after failed append " + name);
+  } else if (::fdatasync(fd_) != 0) {
+    broken_ = ErrnoToStatus(errno, "sync after failed append " + name);
+  }
+  if (!broken_.ok()) {
+    broken_ = Status::IOError("WAL writer unusable: " + broken_.message());
+    return broken_;
+  }
+  offset_ = offset;
+  return Status::OK();
+}
+
+Status WalWriter::AppendGroup(std::span<const std::string_view> payloads) {
+  if (!broken_.ok()) return broken_;
+  if (closed_) return Status::Unavailable("WAL writer is closed");
+  size_t total = 0;
+  for (std::string_view payload : payloads) {
+    if (payload.size() > wal::kMaxPayloadBytes) {
+      return Status::InvalidArgument("WAL record of " + std::to_string(payload.size()) +
+                                     " bytes exceeds the limit of " +
+                                     std::to_string(wal::kMaxPayloadBytes));
+    }
+    total += wal::kHeaderSize + payload.size();
+  }
+  if (total == 0) return Status::OK();
+  if (offset_ > 0 && offset_ + total > options_.file_bytes) MLTRACK_RETURN_IF_ERROR(Rotate());
+
+  // One contiguous buffer and one write: the copy costs far less than the fdatasync after it.
+  std::string buffer;
+  buffer.reserve(total);
+  for (std::string_view payload : payloads) AppendRecord(&buffer, payload);
+
+  const uint64_t start = offset_;
+  Status status = WriteAll(buffer.data(), buffer.size());
+  if (status.ok() && ::fdatasync(fd_) != 0) {
+    status = ErrnoToStatus(errno, "fdatasync " + (dir_ / wal::FileName(seq_)).string());
+  }
+  if (!status.ok()) {
+    // After a failed fdatasync the page cache may say the pages are clean although they never
+    // reached the disk; cutting the file back to `start` and syncing again removes them either
+    // way, and the bytes before `start` were synced by earlier groups.
+    Status rollback = Rollback(start);
+    if (!rollback.ok()) return rollback;
+  }
+  return status;
+}
+
+Status WalWriter::Close() {
+  if (closed_ || fd_ < 0) {
+    closed_ = true;
+    return Status::OK();
+  }
+  closed_ = true;
+  Status status;
+  if (::fdatasync(fd_) != 0) status = ErrnoToStatus(errno, "fdatasync on close");
+  ::close(fd_);
+  fd_ = -1;
+  return status;
+}
+
+}  // namespace mltrack::store
