@@ -18,9 +18,11 @@ HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request)
   thread_local ingest::EventDecoder decoder;
   Result<EventBatch> batch = decoder.Decode(request.body, *format);
   if (!batch.ok()) {
-    // The decoder's documented message for a body that is not JSON at all.
-    bool malformed = batch.status().message().starts_with("malformed JSON");
-    return ErrorResponse(batch.status(), malformed ? "invalid_json" : "invalid_event");
+    // Problems of the body as a whole (malformed JSON, empty, neither object nor array) carry
+    // the field "body"; anything else is about particular events.
+    bool body_level = !batch.status().details().empty();
+    for (const ErrorDetail& detail : batch.status().details()) body_level &= detail.field == "body";
+    return ErrorResponse(batch.status(), body_level ? "invalid_json" : "invalid_event");
   }
 
   ingest::PricingSummary pricing = ingest::PriceEvents(*context.prices, *batch);
