@@ -1,0 +1,65 @@
+// The only place that talks HTTP to the server. Components go through hooks that call these.
+import type { Fields, Health, Overview, QueryResult, QuerySpec, ApiErrorBody } from './types';
+
+/** A failed call: the server's error code and message when it sent one, else the HTTP status. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function isErrorBody(body: unknown): body is ApiErrorBody {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const err = (body as { error: unknown }).error;
+  return typeof err === 'object' && err !== null && 'message' in err;
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
+  } catch (cause) {
+    throw new ApiError(0, 'network', `Cannot reach the MLtrack server (${String(cause)}).`);
+  }
+  const text = await response.text();
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      if (response.ok) throw new ApiError(response.status, 'invalid_json', `${path} did not return JSON.`);
+    }
+  }
+  if (!response.ok) {
+    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
+    throw new ApiError(response.status, 'http', `${path} failed with HTTP ${response.status}.`);
+  }
+  return body as T;
+}
+
+export function getOverview(params: URLSearchParams, signal?: AbortSignal): Promise<Overview> {
+  return request<Overview>(`/api/analytics/overview?${params.toString()}`, { signal });
+}
+
+export function getHealth(signal?: AbortSignal): Promise<Health> {
+  return request<Health>('/api/health', { signal });
+}
+
+export function getFields(signal?: AbortSignal): Promise<Fields> {
+  return request<Fields>('/api/v1/fields', { signal });
+}
+
+export function postQuery(spec: QuerySpec, signal?: AbortSignal): Promise<QueryResult> {
+  return request<QueryResult>('/api/v1/query', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(spec),
+    signal,
+  });
+}

@@ -1,0 +1,114 @@
+// A titled chart with export-to-PNG and full-screen buttons. Renders the chart when its model is
+// ready, a skeleton while loading, and a reason plus a next step when there is nothing to draw.
+import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { motion } from 'motion/react';
+import type { ChartModel } from '../../lib/chart';
+import { Card } from './Card';
+import { EChart, type EChartHandle } from './EChart';
+import { EmptyState } from './EmptyState';
+import { Icon } from './Icon';
+
+interface ChartCardProps {
+  id: string;
+  title: string;
+  description?: string;
+  /** undefined while the data loads. */
+  model: ChartModel | undefined;
+  /** Background colour of an exported PNG (the current theme's). */
+  exportBackground: string;
+  className?: string;
+  index?: number;
+}
+
+const iconButton =
+  'grid h-7 w-7 place-items-center rounded-md text-muted transition hover:bg-surface hover:text-fg focus-visible:outline-2 focus-visible:outline-primary disabled:opacity-40';
+
+export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0 }: ChartCardProps) {
+  const chartRef = useRef<EChartHandle>(null);
+  const [fullScreen, setFullScreen] = useState(false);
+
+  useEffect(() => {
+    if (!fullScreen) return;
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setFullScreen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [fullScreen]);
+
+  const exportPng = () => {
+    const url = chartRef.current?.toPng(exportBackground);
+    if (!url) return;
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `mltrack-${id}.png`;
+    link.click();
+  };
+
+  const card = (
+    <Card
+      data-testid={`chart-${id}`}
+      className={`flex flex-col p-4 ${fullScreen ? 'fixed inset-4 z-50 shadow-2xl md:inset-10' : `h-80 ${className}`}`}
+    >
+      <header className="mb-2 flex items-start gap-2">
+        <div className="min-w-0">
+          <h3 className="text-sm font-semibold text-fg">{title}</h3>
+          {description && <p className="truncate text-xs text-muted">{description}</p>}
+        </div>
+        <div className="ml-auto flex shrink-0 gap-1">
+          <button
+            type="button"
+            className={iconButton}
+            onClick={exportPng}
+            disabled={model?.kind !== 'ready'}
+            title="Export PNG"
+            aria-label={`Export ${title} as PNG`}
+          >
+            <Icon name="download" />
+          </button>
+          <button
+            type="button"
+            className={iconButton}
+            onClick={() => setFullScreen((v) => !v)}
+            title={fullScreen ? 'Exit full screen (Esc)' : 'Full screen'}
+            aria-label={fullScreen ? `Exit full screen` : `Show ${title} full screen`}
+            aria-pressed={fullScreen}
+          >
+            <Icon name={fullScreen ? 'shrink' : 'expand'} />
+          </button>
+        </div>
+      </header>
+      <div className="relative min-h-0 flex-1">
+        {model === undefined && <div className="h-full w-full animate-pulse rounded-lg bg-surface" />}
+        {model?.kind === 'empty' && <EmptyState compact icon="chart" title={model.reason} hint={model.hint} />}
+        {model?.kind === 'ready' && (
+          <EChart ref={chartRef} option={model.option} points={model.points} ariaLabel={title} />
+        )}
+      </div>
+    </Card>
+  );
+
+  return (
+    <motion.div
+      initial={{ opacity: 0, y: 8 }}
+      animate={{ opacity: 1, y: 0 }}
+      transition={{ duration: 0.35, delay: 0.15 + index * 0.05, ease: 'easeOut' }}
+      className={className}
+    >
+      {fullScreen ? (
+        <>
+          <div className="h-80 rounded-xl border border-dashed border-border" />
+          {/* A portal: a transformed ancestor (the entry animation) would trap position: fixed. */}
+          {createPortal(
+            <>
+              <div className="fixed inset-0 z-40 bg-black/40 backdrop-blur-sm" onClick={() => setFullScreen(false)} />
+              {card}
+            </>,
+            document.body,
+          )}
+        </>
+      ) : (
+        card
+      )}
+    </motion.div>
+  );
+}

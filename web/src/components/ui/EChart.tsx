@@ -1,0 +1,96 @@
+// The one place that touches ECharts: registers the parts the app uses (tree-shaken from
+// echarts/core), creates an instance per element, resizes with its box, and disposes on unmount.
+// After ECharts' `finished` event the wrapper carries data-chart-ready="true" (browser tests wait on it).
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import * as echarts from 'echarts/core';
+import { BarChart, CustomChart, LineChart, PieChart } from 'echarts/charts';
+import {
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import type { ChartOption } from '../../lib/chart';
+
+echarts.use([
+  BarChart,
+  CustomChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
+
+export interface EChartHandle {
+  /** PNG of the chart as a data URL, drawn on `background` at twice the screen resolution. */
+  toPng(background: string): string | null;
+}
+
+interface EChartProps {
+  option: ChartOption;
+  /** Number of data points, exposed as data-series-points for tests. */
+  points: number;
+  ariaLabel: string;
+  className?: string;
+  ref?: Ref<EChartHandle>;
+}
+
+export function EChart({ option, points, ariaLabel, className, ref }: EChartProps) {
+  const elementRef = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<echarts.ECharts | null>(null);
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    const element = elementRef.current;
+    if (!element) return;
+    const chart = echarts.init(element, null, { renderer: 'canvas' });
+    chartRef.current = chart;
+    const onFinished = () => setReady(true);
+    chart.on('finished', onFinished);
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => chart.resize());
+    });
+    observer.observe(element);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+      chart.off('finished', onFinished);
+      chart.dispose();
+      chartRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    // A shallow copy: ECharts clears `media` on the object it is given, and the same memoized
+    // option may be set again (StrictMode, remount after full screen).
+    chartRef.current?.setOption({ ...option }, { notMerge: true, lazyUpdate: true });
+  }, [option]);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      toPng: (background) =>
+        chartRef.current?.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background }) ?? null,
+    }),
+    [],
+  );
+
+  return (
+    <div
+      ref={elementRef}
+      role="img"
+      aria-label={ariaLabel}
+      data-chart-ready={ready ? 'true' : 'false'}
+      data-series-points={points}
+      className={className ?? 'h-full w-full'}
+    />
+  );
+}

@@ -1,0 +1,126 @@
+// The Executive Dashboard (seed brief §1): filter bar, six metric cards, four charts; the
+// first-run panel on an empty store and an error state with retry when the API fails.
+import { format } from 'date-fns';
+import { lazy, Suspense } from 'react';
+import { Card } from '../../../components/ui/Card';
+import { EmptyState } from '../../../components/ui/EmptyState';
+import { ErrorState } from '../../../components/ui/ErrorState';
+import { Icon } from '../../../components/ui/Icon';
+import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
+import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
+import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/lib/filters';
+import { useHealth, useOverview } from '../hooks/useOverview';
+import { FirstEventPanel } from './FirstEventPanel';
+import { OverviewCards, OverviewCardsSkeleton } from './OverviewCards';
+
+// ECharts is most of the bundle: load it in parallel with the first overview request, and show
+// the cards without waiting for it.
+const OverviewCharts = lazy(() => import('./OverviewCharts').then((m) => ({ default: m.OverviewCharts })));
+
+function ChartsSkeleton() {
+  return (
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2" aria-busy="true">
+      {Array.from({ length: 4 }, (_, idx) => (
+        <div key={idx} className="h-80 animate-pulse rounded-xl border border-border bg-background" />
+      ))}
+    </div>
+  );
+}
+
+export function ExecutiveDashboard() {
+  const [filters, setFilters] = useUrlFilters();
+  const overview = useOverview(filters);
+  const data = overview.data;
+  const noEvents = data?.total_events === 0;
+  const health = useHealth(noEvents);
+  const emptyStore = noEvents && health.data?.events === 0;
+
+  const refresh = (
+    <div className="flex items-center gap-2 text-xs text-muted">
+      {overview.dataUpdatedAt > 0 && (
+        <span className="hidden md:inline" title="The dashboard refreshes every 30 seconds">
+          Updated {format(overview.dataUpdatedAt, 'HH:mm:ss')}
+        </span>
+      )}
+      <button
+        type="button"
+        onClick={() => void overview.refetch()}
+        aria-label="Refresh"
+        className="grid h-8 w-8 place-items-center rounded-lg border border-border bg-background text-muted hover:text-fg"
+      >
+        <Icon name="refresh" className={`h-4 w-4 ${overview.isFetching ? 'animate-spin' : ''}`} />
+      </button>
+    </div>
+  );
+
+  let body;
+  if (overview.isError && !data) {
+    body = (
+      <ErrorState
+        message={overview.error instanceof Error ? overview.error.message : String(overview.error)}
+        onRetry={() => void overview.refetch()}
+        retrying={overview.isFetching}
+      />
+    );
+  } else if (emptyStore) {
+    body = (
+      <FirstEventPanel
+        onSent={() => {
+          void health.refetch();
+          void overview.refetch();
+        }}
+      />
+    );
+  } else if (noEvents) {
+    body = (
+      <Card>
+        <EmptyState
+          icon="search"
+          title={`No events match ${activeFilterCount(filters) > 0 ? 'these filters' : 'this time range'}`}
+          hint={`${rangeLabel(filters.range)}${activeFilterCount(filters) > 0 ? ` with ${activeFilterCount(filters)} filter(s)` : ''} has no LLM calls. Widen the time range or clear the filters.`}
+          action={
+            <button
+              type="button"
+              onClick={() => setFilters(DEFAULT_FILTERS)}
+              className="mt-2 rounded-lg bg-primary px-3 py-1.5 text-sm font-medium text-white hover:opacity-90"
+            >
+              Reset to the last 30 days, no filters
+            </button>
+          }
+        />
+      </Card>
+    );
+  } else {
+    body = (
+      <div className={`flex flex-col gap-4 transition-opacity ${overview.isPlaceholderData ? 'opacity-60' : ''}`}>
+        {overview.isError && (
+          <p role="status" className="rounded-lg bg-danger/10 px-3 py-2 text-xs text-danger">
+            Refresh failed ({overview.error instanceof Error ? overview.error.message : 'unknown error'}); showing the last
+            figures.
+          </p>
+        )}
+        {data ? <OverviewCards overview={data} /> : <OverviewCardsSkeleton />}
+        <Suspense fallback={<ChartsSkeleton />}>
+          <OverviewCharts overview={data} />
+        </Suspense>
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <div>
+          <h1 className="text-xl font-semibold tracking-tight text-fg">Executive Dashboard</h1>
+          <p className="text-sm text-muted">
+            {rangeLabel(filters.range)}
+            {data && ` · ${format(new Date(data.range.from), 'MMM d, HH:mm')} – ${format(new Date(data.range.to), 'MMM d, HH:mm')}`}
+            {' · compared with the previous period of equal length'}
+          </p>
+        </div>
+      </div>
+      {!emptyStore && <GlobalFilterBar filters={filters} onChange={setFilters} trailing={refresh} />}
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+// Visualise layer of the executive dashboard's charts: each prepare function's model goes to a
+// ChartCard as is. No data shaping here.
+import { useMemo } from 'react';
+import type { Overview } from '../../../api/types';
+import { ChartCard } from '../../../components/ui/ChartCard';
+import { useTheme } from '../../../hooks/useTheme';
+import { costTrendModel } from '../lib/costTrend';
+import { latencyHistogramModel } from '../lib/latencyHistogram';
+import { modelUsageModel } from '../lib/modelUsage';
+import { statusOverTimeModel } from '../lib/statusOverTime';
+
+export function OverviewCharts({ overview }: { overview: Overview | undefined }) {
+  const { palette } = useTheme();
+  const models = useMemo(
+    () =>
+      overview && {
+        cost: costTrendModel(overview.cost_trend, overview.range, palette),
+        models: modelUsageModel(overview.model_usage, palette),
+        latency: latencyHistogramModel(overview.latency, palette),
+        status: statusOverTimeModel(overview.status_over_time, overview.range, palette),
+      },
+    [overview, palette],
+  );
+  const bucket = overview?.range.bucket;
+
+  return (
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+      <ChartCard
+        id="cost-trend"
+        title="Cost trend"
+        description={`Cost per ${bucket ?? 'bucket'} and the 30-day rolling daily average`}
+        model={models?.cost}
+        exportBackground={palette.background}
+        index={0}
+      />
+      <ChartCard
+        id="model-usage"
+        title="Model usage"
+        description="Share of requests per model"
+        model={models?.models}
+        exportBackground={palette.background}
+        index={1}
+      />
+      <ChartCard
+        id="latency-histogram"
+        title="Latency distribution"
+        description="Requests by end-to-end latency, with p50 / p90 / p99"
+        model={models?.latency}
+        exportBackground={palette.background}
+        index={2}
+      />
+      <ChartCard
+        id="status-over-time"
+        title="Success & failure over time"
+        description={`Successful and failed requests per ${bucket ?? 'bucket'}, with the error rate`}
+        model={models?.status}
+        exportBackground={palette.background}
+        index={3}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+// Prepare layer of the cost trend chart: daily cost per bucket plus the 30-day rolling mean.
+import { format } from 'date-fns';
+import type { CostTrendPoint, OverviewRange } from '../../../api/types';
+import { axisStyle, baseOption, bucketPattern, fillGaps, tooltipRow, tooltipTitle, type ChartModel } from '../../../lib/chart';
+import { formatUsd } from '../../../lib/format';
+import type { Palette } from '../../../lib/palette';
+
+type Pair = [number, number | null];
+
+interface AxisTooltipParam {
+  seriesName?: string;
+  color?: unknown;
+  value?: unknown;
+  axisValue?: unknown;
+}
+
+export function costTrendModel(points: CostTrendPoint[], range: OverviewRange, palette: Palette): ChartModel {
+  const priced = points.filter((p) => p.cost_usd !== null);
+  if (points.length === 0 || priced.length === 0) {
+    return {
+      kind: 'empty',
+      reason: points.length === 0 ? 'No events in this time range.' : 'No priced events in this time range.',
+      hint:
+        points.length === 0
+          ? 'Widen the time range or clear filters.'
+          : 'Send cost_usd with each event, or add the model to the price catalogue with --prices.',
+    };
+  }
+  const filled = fillGaps(points, range.bucket_ms, (t) => ({ t, cost_usd: null, rolling_30d: null }));
+  const cost: Pair[] = filled.map((p) => [p.t, p.cost_usd]);
+  const rolling: Pair[] = filled.map((p) => [p.t, p.rolling_30d]);
+  const pattern = bucketPattern(range.bucket_ms);
+  const from = Date.parse(range.from);
+  const to = Date.parse(range.to);
+
+  return {
+    kind: 'ready',
+    points: priced.length,
+    option: {
+      ...baseOption(palette),
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: {
+        top: 0,
+        right: 0,
+        icon: 'roundRect',
+        itemWidth: 12,
+        itemHeight: 4,
+        textStyle: { color: palette.textMuted },
+        data: ['Cost', '30-day rolling avg'],
+      },
+      tooltip: {
+        ...baseOption(palette).tooltip,
+        trigger: 'axis',
+        formatter: (raw: unknown) => {
+          const params = (Array.isArray(raw) ? raw : [raw]) as AxisTooltipParam[];
+          const t = Number(params[0]?.axisValue ?? (params[0]?.value as Pair | undefined)?.[0]);
+          const rows = params.map((p) => {
+            const value = (p.value as Pair | undefined)?.[1] ?? null;
+            return tooltipRow(String(p.color ?? palette.primary), p.seriesName ?? '', value === null ? 'no events' : formatUsd(value));
+          });
+          return tooltipTitle(Number.isFinite(t) ? format(t, pattern) : '') + rows.join('');
+        },
+      },
+      xAxis: {
+        type: 'time',
+        min: Number.isFinite(from) ? from : undefined,
+        max: Number.isFinite(to) ? to : undefined,
+        ...axisStyle(palette),
+        splitLine: { show: false },
+      },
+      yAxis: {
+        type: 'value',
+        ...axisStyle(palette),
+        axisLabel: { ...axisStyle(palette).axisLabel, formatter: (v: number) => formatUsd(v) },
+      },
+      series: [
+        {
+          name: 'Cost',
+          type: 'line',
+          data: cost,
+          connectNulls: false,
+          showSymbol: false,
+          symbolSize: 6,
+          smooth: 0.2,
+          lineStyle: { width: 2, color: palette.primary },
+          itemStyle: { color: palette.primary },
+          areaStyle: {
+            color: {
+              type: 'linear',
+              x: 0,
+              y: 0,
+              x2: 0,
+              y2: 1,
+              colorStops: [
+                { offset: 0, color: `${palette.primary}40` },
+                { offset: 1, color: `${palette.primary}00` },
+              ],
+            },
+          },
+        },
+        {
+          name: '30-day rolling avg',
+          type: 'line',
+          data: rolling,
+          connectNulls: false,
+          showSymbol: false,
+          smooth: 0.3,
+          lineStyle: { width: 2, type: 'dashed', color: palette.warning },
+          itemStyle: { color: palette.warning },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// Types and theme pieces shared by every chart's prepare layer. Type-only ECharts imports: the
+// modules themselves are registered once, in components/ui/EChart.tsx.
+import type { ComposeOption } from 'echarts/core';
+import type { BarSeriesOption, CustomSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
+import type {
+  GridComponentOption,
+  LegendComponentOption,
+  MarkLineComponentOption,
+  TitleComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
+import type { Palette } from './palette';
+
+export type ChartOption = ComposeOption<
+  | BarSeriesOption
+  | CustomSeriesOption
+  | LineSeriesOption
+  | PieSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | MarkLineComponentOption
+  | TitleComponentOption
+  | TooltipComponentOption
+>;
+
+/** What a prepare function returns: an option to draw, or why there is nothing to draw. */
+export type ChartModel =
+  | { kind: 'ready'; option: ChartOption; /** data points drawn, for tests and a11y */ points: number }
+  | { kind: 'empty'; reason: string; hint: string };
+
+/** Canvas needs a real font list: 'inherit' is an invalid canvas font and silently drops size and weight. */
+export const CHART_FONT = "Inter, ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+
+/** Options every chart shares: transparent background, palette text colours, styled tooltip. */
+export function baseOption(palette: Palette): ChartOption {
+  return {
+    backgroundColor: 'transparent',
+    color: palette.series,
+    textStyle: { color: palette.text, fontFamily: CHART_FONT },
+    animationDuration: 600,
+    animationDurationUpdate: 400,
+    animationEasing: 'cubicOut',
+    tooltip: {
+      backgroundColor: palette.background,
+      borderColor: palette.border,
+      textStyle: { color: palette.text, fontSize: 12 },
+      extraCssText: 'box-shadow: 0 4px 16px rgba(0,0,0,0.12); border-radius: 8px;',
+    },
+  };
+}
+
+export function axisStyle(palette: Palette) {
+  return {
+    axisLine: { lineStyle: { color: palette.border } },
+    axisTick: { show: false },
+    axisLabel: { color: palette.textMuted, fontSize: 11, hideOverlap: true },
+    splitLine: { lineStyle: { color: palette.border, type: 'dashed' as const } },
+  };
+}
+
+/** A tooltip row: coloured dot, label, right-aligned value. Inputs are escaped. */
+export function tooltipRow(color: string, label: string, value: string): string {
+  return (
+    `<div style="display:flex;align-items:center;gap:8px;min-width:160px">` +
+    `<span style="display:inline-block;width:8px;height:8px;border-radius:50%;background:${color}"></span>` +
+    `<span style="flex:1">${escapeHtml(label)}</span><b style="font-variant-numeric:tabular-nums">${escapeHtml(value)}</b></div>`
+  );
+}
+
+export function tooltipTitle(text: string): string {
+  return `<div style="font-weight:600;margin-bottom:4px">${escapeHtml(text)}</div>`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Inserts `null` points for buckets missing between two points, so a line breaks at a gap instead
+ * of drawing a straight segment across it. Capped so a bad bucket size cannot allocate without end.
+ */
+export function fillGaps<T extends { t: number }>(points: T[], bucketMs: number, empty: (t: number) => T, cap = 5000): T[] {
+  if (!(bucketMs > 0) || points.length < 2) return points;
+  const sorted = [...points].sort((a, b) => a.t - b.t);
+  const out: T[] = [];
+  let inserted = 0;
+  for (const [idx, point] of sorted.entries()) {
+    const prev = sorted[idx - 1];
+    if (prev) {
+      for (let t = prev.t + bucketMs; t < point.t && inserted < cap; t += bucketMs, inserted++) out.push(empty(t));
+    }
+    out.push(point);
+  }
+  return out;
+}
+
+/** date-fns pattern for a bucket's label: hours matter below a day. */
+export function bucketPattern(bucketMs: number): string {
+  return bucketMs > 0 && bucketMs < DAY_MS ? 'MMM d, HH:mm' : 'EEE, MMM d, yyyy';
+}
