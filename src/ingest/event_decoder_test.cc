@@ -1,5 +1,4 @@
 #include "ingest/event_decoder.h"
-#include "ingest/event_object.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -616,17 +615,6 @@ TEST(DecodeEvents, PrettyPrintedObjectsOneAfterAnotherAreMalformed) {
   EXPECT_EQ(status.message(), "malformed JSON; nothing was stored");
   EXPECT_THAT(status.details()[0].reason,
               HasSubstr("line 4, column 1 (byte 39): unexpected content after the JSON value"));
-}
-
-TEST(SuggestFieldName, TyposAliasesAndNonsense) {
-  EXPECT_EQ(SuggestFieldName("modle"), "model");
-  EXPECT_EQ(SuggestFieldName("MODEL"), "model");
-  EXPECT_EQ(SuggestFieldName("input_token"), "input_tokens");
-  EXPECT_EQ(SuggestFieldName("latencyms"), "latency_ms");
-  EXPECT_EQ(SuggestFieldName("completion_tokens"), "output_tokens");
-  EXPECT_EQ(SuggestFieldName("timestamp"), "ts");
-  EXPECT_EQ(SuggestFieldName("colour"), "");
-  EXPECT_EQ(SuggestFieldName("x"), "");
 }
 
 }  // namespace
