@@ -6,13 +6,13 @@ DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:8080
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test deps web prices build unit-test web-test integration-test e2e-test bench fuzz format clean
+.PHONY: run test deps web prices build unit-test web-test integration-test fault-test e2e-test bench fuzz format clean
 
 run: build
 	$(BUILD_DIR)/mltrack serve --data $(DATA_DIR) --listen $(LISTEN) --demo
 
 test: build
-	$(MAKE) --no-print-directory unit-test web-test integration-test e2e-test
+	$(MAKE) --no-print-directory unit-test web-test integration-test fault-test e2e-test
 	@echo "make test: all suites passed"
 
 deps:
@@ -30,7 +30,7 @@ build: deps prices web
 	@cmake --build $(BUILD_DIR)
 
 unit-test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2 -LE integration
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2 -LE "integration|fault"
 
 web-test: deps
 	cd web && npx vitest run
@@ -38,12 +38,16 @@ web-test: deps
 integration-test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L integration
 
+# Kill -9 loops, a flipped WAL byte, a full disk, overload (tests/fault/README.md).
+fault-test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -L fault
+
 e2e-test: build
 	cd web && npx playwright test
 
 bench: build
 	@scripts/install_deps.sh --with-bench
-	bench/run.sh $(BUILD_DIR)
+	BENCH_COMMAND="$(if $(BENCH_EVENTS),BENCH_EVENTS=$(BENCH_EVENTS) )make bench" bench/run.sh $(BUILD_DIR)
 
 format:
 	find src bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -35,7 +35,10 @@ fi
 
 # npm ci in every folder with a lock file whose node_modules is missing or older than the lock.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-for dir in tools/price-export web; do
+npm_dirs=(tools/price-export web)
+# `make bench` runs the query set on DuckDB through @duckdb/node-api (bench/duckdb/).
+[[ "${1:-}" == "--with-bench" ]] && npm_dirs+=(bench/duckdb)
+for dir in "${npm_dirs[@]}"; do
   [[ -f "$dir/package-lock.json" ]] || continue
   stamp="$dir/node_modules/.package-lock.json"
   if [[ ! -f "$stamp" || "$dir/package-lock.json" -nt "$stamp" ]]; then

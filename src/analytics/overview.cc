@@ -26,12 +26,16 @@ using query::QuerySpec;
 // The figures of the cards for one period.
 struct PeriodFigures {
   int64_t events = 0;
+  int64_t priced_events = 0;  // events with a cost (the rest are unpriced)
   int64_t experiments = 0;
   int64_t runs = 0;
   int64_t users = 0;
   NanoUsd cost = 0;
   std::optional<double> avg_latency_ms;
+  std::optional<double> p50_latency_ms;
+  std::optional<double> p90_latency_ms;
   std::optional<double> p95_latency_ms;
+  std::optional<double> p99_latency_ms;
   std::optional<double> success_rate;
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
@@ -69,25 +73,41 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
                               const QueryRunner& run) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   MLTRACK_RETURN_IF_ERROR(AddMetrics(
-      spec, {"count", "uniq:experiment", "uniq:run_id", "uniq:user", "sum:cost_usd",
-             "avg:latency_ms", "p95:latency_ms", "rate:error", "sum:input_tokens",
+      spec, {"count", "count:cost_usd", "uniq:experiment", "uniq:run_id", "uniq:user",
+             "sum:cost_usd", "avg:latency_ms", "p50:latency_ms", "p90:latency_ms",
+             "p95:latency_ms", "p99:latency_ms", "rate:error", "sum:input_tokens",
              "sum:output_tokens"}));
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   PeriodFigures figures;
   figures.events = CellInt(Single(*result, "count")).value_or(0);
+  figures.priced_events = CellInt(Single(*result, "count:cost_usd")).value_or(0);
   figures.experiments = CellInt(Single(*result, "uniq:experiment")).value_or(0);
   figures.runs = CellInt(Single(*result, "uniq:run_id")).value_or(0);
   figures.users = CellInt(Single(*result, "uniq:user")).value_or(0);
   figures.cost = CellNanoUsd(Single(*result, "sum:cost_usd")).value_or(0);
   figures.avg_latency_ms = CellNumber(Single(*result, "avg:latency_ms"));
+  figures.p50_latency_ms = CellNumber(Single(*result, "p50:latency_ms"));
+  figures.p90_latency_ms = CellNumber(Single(*result, "p90:latency_ms"));
   figures.p95_latency_ms = CellNumber(Single(*result, "p95:latency_ms"));
+  figures.p99_latency_ms = CellNumber(Single(*result, "p99:latency_ms"));
   if (figures.events > 0) {
     figures.success_rate = 1.0 - CellNumber(Single(*result, "rate:error")).value_or(0.0);
   }
   figures.input_tokens = CellInt(Single(*result, "sum:input_tokens")).value_or(0);
   figures.output_tokens = CellInt(Single(*result, "sum:output_tokens")).value_or(0);
   return figures;
+}
+
+// The success rate over [from_ms, to_ms); nullopt when there are no events.
+Result<std::optional<double>> SuccessRate(const DashboardParams& params, int64_t from_ms,
+                                          int64_t to_ms, const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error"}));
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  if (CellInt(Single(*result, "count")).value_or(0) == 0) return std::optional<double>();
+  return std::optional<double>(1.0 - CellNumber(Single(*result, "rate:error")).value_or(0.0));
 }
 
 Result<NanoUsd> CostBetween(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
@@ -97,36 +117,6 @@ Result<NanoUsd> CostBetween(const DashboardParams& params, int64_t from_ms, int6
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   return CellNanoUsd(Single(*result, "sum:cost_usd")).value_or(0);
-}
-
-// Events in range whose cost is absent: their model is not in the price catalogue.
-Result<int64_t> UnpricedEvents(const DashboardParams& params, const QueryRunner& run) {
-  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
-  query::Filter unpriced;
-  unpriced.field = FieldRef{FieldId::kCostUsd, {}};
-  unpriced.op = query::FilterOp::kExists;
-  unpriced.exists = false;
-  spec.filters.push_back(std::move(unpriced));
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
-  Result<QueryResult> result = run(spec);
-  if (!result.ok()) return result.status();
-  return CellInt(Single(*result, "count")).value_or(0);
-}
-
-// Whether the store holds demo traffic (experiments named demo-*), whatever the filters.
-Result<bool> HasDemoData(int64_t now_ms, const QueryRunner& run) {
-  QuerySpec spec;
-  spec.from_ms = 0;
-  spec.to_ms = now_ms + 365 * kDayMs;
-  query::Filter demo;
-  demo.field = FieldRef{FieldId::kExperiment, {}};
-  demo.op = query::FilterOp::kContains;
-  demo.values.emplace_back(std::string("demo-"));
-  spec.filters.push_back(std::move(demo));
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
-  Result<QueryResult> result = run(spec);
-  if (!result.ok()) return result.status();
-  return CellInt(Single(*result, "count")).value_or(0) > 0;
 }
 
 std::optional<double> ChangePct(std::optional<double> value, std::optional<double> previous) {
@@ -236,107 +226,109 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
   return Status::OK();
 }
 
-Status WriteModelUsage(JsonWriter& json, const DashboardParams& params, int64_t total_events,
-                       const QueryRunner& run) {
+struct ModelUsage {
+  std::string model;
+  std::string provider;  // the provider with most of the model's events
+  int64_t provider_count = 0;
+  int64_t count = 0;
+  NanoUsd cost = 0;
+  bool has_cost = false;
+};
+
+// One query grouped by (model, provider), folded per model: a model sold by several providers
+// is one slice, named after the provider with most of its events.
+Status WriteModelUsage(JsonWriter& json, const DashboardParams& params,
+                       const PeriodFigures& figures, const QueryRunner& run) {
   QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
-  spec.group_by = {FieldRef{FieldId::kModel, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd"}));
-  spec.order_by = {{"count", true}};
-  spec.limit = kTopModels;
+  spec.group_by = {FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "count:cost_usd"}));
+  spec.limit = query::kMaxQueryLimit;
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
-
-  // The provider of each top model (the most used one when a model is sold by several).
-  QuerySpec providers = BaseSpec(params, params.from_ms, params.to_ms);
-  providers.group_by = {FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(providers, {"count"}));
-  providers.order_by = {{"count", true}};
-  providers.limit = query::kMaxQueryLimit;
-  Result<QueryResult> provider_result = run(providers);
-  if (!provider_result.ok()) return provider_result.status();
-  std::map<std::string, std::string, std::less<>> provider_of;
-  for (const auto& row : provider_result->rows) {
-    provider_of.try_emplace(std::string(CellString(row[0])), std::string(CellString(row[1])));
+  std::map<std::string, ModelUsage, std::less<>> by_model;
+  for (const auto& row : result->rows) {
+    std::string model(CellString(row[0]));
+    ModelUsage& usage = by_model[model];
+    usage.model = model.empty() ? "(none)" : model;
+    int64_t count = CellInt(row[2]).value_or(0);
+    usage.count += count;
+    if (count > usage.provider_count) {
+      usage.provider_count = count;
+      usage.provider = std::string(CellString(row[1]));
+    }
+    usage.cost += CellNanoUsd(row[3]).value_or(0);
+    usage.has_cost |= CellInt(row[4]).value_or(0) > 0;
   }
+  std::vector<ModelUsage> models;
+  for (auto& [name, usage] : by_model) models.push_back(std::move(usage));
+  std::sort(models.begin(), models.end(), [](const ModelUsage& a, const ModelUsage& b) {
+    return a.count != b.count ? a.count > b.count : a.model < b.model;
+  });
 
+  const double total = static_cast<double>(std::max<int64_t>(figures.events, 1));
   json.Key("model_usage");
   json.BeginArray();
-  int64_t listed = 0;
-  NanoUsd listed_cost = 0;
-  for (const auto& row : result->rows) {
-    int64_t count = CellInt(row[1]).value_or(0);
-    listed += count;
-    std::string_view model = CellString(row[0]);
+  int64_t other_count = 0;
+  NanoUsd other_cost = 0;
+  for (size_t model_idx = 0; model_idx < models.size(); ++model_idx) {
+    const ModelUsage& usage = models[model_idx];
+    if (model_idx >= kTopModels) {
+      other_count += usage.count;
+      other_cost += usage.cost;
+      continue;
+    }
     json.BeginObject();
     json.Key("model");
-    if (model.empty()) {
-      json.String("(none)");
-    } else {
-      json.String(model);
-    }
+    json.String(usage.model);
     json.Key("provider");
-    auto provider = provider_of.find(model);
-    json.String(provider == provider_of.end() ? std::string_view() : provider->second);
+    json.String(usage.provider);
     json.Key("count");
-    json.Int(count);
+    json.Int(usage.count);
     json.Key("share");
-    json.Double(total_events > 0 ? static_cast<double>(count) / total_events : 0.0);
+    json.Double(usage.count / total);
     json.Key("cost_usd");
-    std::optional<NanoUsd> cost = CellNanoUsd(row[2]);
-    listed_cost += cost.value_or(0);
-    if (cost) {
-      json.Money(*cost);
+    if (usage.has_cost) {
+      json.Money(usage.cost);
     } else {
-      json.Null();
+      json.Null();  // unpriced, never zero
     }
     json.EndObject();
   }
-  if (result->truncated && total_events > listed) {
-    // Everything beyond the top models, so the shares add up to one.
-    NanoUsd total_cost = 0;
-    Result<NanoUsd> all_cost = CostBetween(params, params.from_ms, params.to_ms, run);
-    if (!all_cost.ok()) return all_cost.status();
-    total_cost = *all_cost;
+  if (other_count > 0) {
+    // Everything beyond the top models, so that the shares add up to one.
     json.BeginObject();
     json.Key("model");
     json.String("(other)");
     json.Key("provider");
     json.String("");
     json.Key("count");
-    json.Int(total_events - listed);
+    json.Int(other_count);
     json.Key("share");
-    json.Double(static_cast<double>(total_events - listed) / total_events);
+    json.Double(other_count / total);
     json.Key("cost_usd");
-    json.Money(total_cost - listed_cost);
+    json.Money(other_cost);
     json.EndObject();
   }
   json.EndArray();
   return Status::OK();
 }
 
-Status WriteLatency(JsonWriter& json, const DashboardParams& params, const QueryRunner& run) {
-  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
-  MLTRACK_RETURN_IF_ERROR(
-      AddMetrics(spec, {"p50:latency_ms", "p90:latency_ms", "p99:latency_ms", "max:latency_ms"}));
-  Result<QueryResult> result = run(spec);
-  if (!result.ok()) return result.status();
-  std::optional<double> p50 = CellNumber(Single(*result, "p50:latency_ms"));
-  std::optional<double> p90 = CellNumber(Single(*result, "p90:latency_ms"));
-  std::optional<double> p99 = CellNumber(Single(*result, "p99:latency_ms"));
+Status WriteLatency(JsonWriter& json, const DashboardParams& params, const PeriodFigures& figures,
+                    const QueryRunner& run) {
   json.Key("latency");
   json.BeginObject();
   json.Key("p50");
-  WriteOptional(json, p50);
+  WriteOptional(json, figures.p50_latency_ms);
   json.Key("p90");
-  WriteOptional(json, p90);
+  WriteOptional(json, figures.p90_latency_ms);
   json.Key("p99");
-  WriteOptional(json, p99);
+  WriteOptional(json, figures.p99_latency_ms);
   json.Key("histogram");
   json.BeginArray();
-  if (p99) {
+  if (figures.p99_latency_ms) {
     Result<std::vector<HistogramBin>> bins =
         NumericHistogram(BaseSpec(params, params.from_ms, params.to_ms),
-                         FieldRef{FieldId::kLatencyMs, {}}, *p99, run);
+                         FieldRef{FieldId::kLatencyMs, {}}, *figures.p99_latency_ms, run);
     if (!bins.ok()) return bins.status();
     for (const HistogramBin& bin : *bins) {
       json.BeginObject();
@@ -400,7 +392,8 @@ Status WriteStatusOverTime(JsonWriter& json, const DashboardParams& params,
 
 }  // namespace
 
-Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunner& run) {
+Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunner& run,
+                                 const OverviewContext& context) {
   Result<query::BucketWidth> width =
       params.bucket == "auto"
           ? Result<query::BucketWidth>(query::BucketWidth{
@@ -413,12 +406,9 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   if (!now.ok()) return now.status();
   Result<PeriodFigures> before = Figures(params, params.from_ms - length, params.from_ms, run);
   if (!before.ok()) return before.status();
-  Result<PeriodFigures> baseline = Figures(params, params.from_ms - 4 * length, params.from_ms, run);
+  Result<std::optional<double>> baseline =
+      SuccessRate(params, params.from_ms - 4 * length, params.from_ms, run);
   if (!baseline.ok()) return baseline.status();
-  Result<int64_t> unpriced = UnpricedEvents(params, run);
-  if (!unpriced.ok()) return unpriced.status();
-  Result<bool> demo = HasDemoData(params.to_ms, run);
-  if (!demo.ok()) return demo.status();
   NanoUsd cost_window[3] = {0, 0, 0};
   const int64_t window_days[3] = {1, 7, 30};
   for (int window_idx = 0; window_idx < 3; ++window_idx) {
@@ -446,11 +436,11 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   json.Int(width->ms);
   json.EndObject();
   json.Key("demo");
-  json.Bool(*demo);
+  json.Bool(context.demo);
   json.Key("total_events");
   json.Int(now->events);
   json.Key("unpriced_events");
-  json.Int(*unpriced);
+  json.Int(now->events - now->priced_events);
 
   auto as_double = [](int64_t value) { return std::optional<double>(static_cast<double>(value)); };
   json.Key("cards");
@@ -473,7 +463,7 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   json.EndObject();
   BeginCard(json, "success_rate", now->success_rate, before->success_rate);
   json.Key("baseline");
-  WriteOptional(json, baseline->success_rate);
+  WriteOptional(json, *baseline);
   json.EndObject();
   BeginCard(json, "active_users", as_double(now->users), as_double(before->users));
   json.EndObject();
@@ -491,8 +481,8 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   json.EndObject();  // cards
 
   MLTRACK_RETURN_IF_ERROR(WriteCostTrend(json, params, *width, run));
-  MLTRACK_RETURN_IF_ERROR(WriteModelUsage(json, params, now->events, run));
-  MLTRACK_RETURN_IF_ERROR(WriteLatency(json, params, run));
+  MLTRACK_RETURN_IF_ERROR(WriteModelUsage(json, params, *now, run));
+  MLTRACK_RETURN_IF_ERROR(WriteLatency(json, params, *now, run));
   MLTRACK_RETURN_IF_ERROR(WriteStatusOverTime(json, params, *width, run));
   json.EndObject();
   return std::move(json).Take();

@@ -37,7 +37,9 @@ class OverviewTest : public ::testing::Test {
     QueryRunner run = [snapshot](const query::QuerySpec& spec) {
       return query::ExecuteQuery(spec, *snapshot);
     };
-    Result<std::string> body = OverviewJson(params, run);
+    OverviewContext context;
+    context.demo = demo_;
+    Result<std::string> body = OverviewJson(params, run, context);
     EXPECT_TRUE(body.ok()) << body.status().ToString();
     json_ = body.ok() ? *body : "{}";
     return parser_.parse(json_);
@@ -51,6 +53,7 @@ class OverviewTest : public ::testing::Test {
   }
 
   store::Memtable memtable_;
+  bool demo_ = false;
   simdjson::dom::parser parser_;
   std::string json_;
 };
@@ -84,6 +87,7 @@ TEST_F(OverviewTest, CardsComparePeriodsAndChartsKeepGaps) {
   unpriced.cost_nano_usd.reset();
   events.push_back(unpriced);
   memtable_.Append(events);
+  demo_ = true;
 
   simdjson::dom::element overview = Overview(LastDays(7));
   EXPECT_EQ(int64_t(overview["total_events"]), 4);

@@ -71,7 +71,7 @@ int Fail(const std::string& message, int code) {
 
 int RunServe(const std::vector<std::string>& args) {
   Result<Flags> flags = Flags::Parse(
-      args, {"data", "listen", "prices", "max-body", "web-dir", "log-level", "demo-events"},
+      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -86,6 +86,16 @@ int RunServe(const std::vector<std::string>& args) {
     if (!bytes.ok()) return Fail("--max-body: " + bytes.status().message(), 2);
     server_options.max_body_bytes = *bytes;
   }
+  if (flags->Has("max-inflight")) {  // request bodies held at once before 503 overloaded; 0 = no limit
+    Result<size_t> bytes = ParseByteSize(*flags->Get("max-inflight"));
+    if (!bytes.ok()) return Fail("--max-inflight: " + bytes.status().message(), 2);
+    server_options.max_inflight_body_bytes = *bytes;
+  }
+  if (flags->Has("max-inflight-wait-ms")) {  // how long a body that does not fit waits for room
+    Result<size_t> ms = ParseByteSize(*flags->Get("max-inflight-wait-ms"));
+    if (!ms.ok()) return Fail("--max-inflight-wait-ms must be a number of milliseconds", 2);
+    server_options.body_budget_wait = std::chrono::milliseconds(*ms);
+  }
   if (flags->Has("web-dir")) server_options.web_dir = *flags->Get("web-dir");
   ingest::DemoOptions demo_options;
   if (flags->Has("demo-events")) {
@@ -99,6 +109,11 @@ int RunServe(const std::vector<std::string>& args) {
 
   store::StoreOptions store_options;
   store_options.dir = *flags->Get("data");
+  if (flags->Has("retention")) {  // e.g. 90d: segments whose newest event is older are deleted
+    Result<int64_t> retention = ParseDuration(*flags->Get("retention"));
+    if (!retention.ok() || *retention <= 0) return Fail("--retention must be a duration such as 90d", 2);
+    store_options.retention_ms = *retention;
+  }
   Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(store_options);
   if (!store.ok()) return Fail(store.status().ToString(), 1);
   for (const store::StoreProblem& problem : (*store)->Stats().problems) {

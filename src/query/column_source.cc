@@ -11,14 +11,38 @@ using Type = ColumnSource::Type;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-template <typename T, typename Convert>
-void GatherWith(const T* column, const uint32_t* rows, size_t count, Convert convert,
-                decltype(convert(T{}))* out) {
-  for (size_t idx = 0; idx < count; ++idx) out[idx] = convert(column[rows[idx]]);
+// Calls fn(const uintN_t* offsets) for a narrow (width 1/2/4) column.
+template <typename Fn>
+void ForNarrow(const store::ColumnData& column, Fn&& fn) {
+  switch (column.width) {
+    case 1: return fn(column.as<uint8_t>());
+    case 2: return fn(column.as<uint16_t>());
+    default: return fn(column.as<uint32_t>());
+  }
 }
 
-const uint32_t* IdColumn(const ColumnSource& source, const store::ColumnBlock& block) {
-  return source.type == Type::kTag ? block.tag(source.index) : block.strings(source.field);
+// Offset layouts (ids, narrow ints): u == 0 is absent, otherwise base + u.
+void GatherOffsets(const store::ColumnData& column, const uint32_t* rows, size_t count,
+                   int64_t absent, int64_t* out) {
+  const int64_t base = column.base;
+  ForNarrow(column, [&](const auto* data) {
+    for (size_t idx = 0; idx < count; ++idx) {
+      const int64_t offset = data[rows[idx]];
+      out[idx] = offset == 0 ? absent : base + offset;
+    }
+  });
+}
+
+void GatherBytes(const uint8_t* data, const uint32_t* rows, size_t count, int64_t absent_code,
+                 int64_t absent, int64_t* out) {
+  for (size_t idx = 0; idx < count; ++idx) {
+    const int64_t code = data[rows[idx]];
+    out[idx] = code == absent_code ? absent : code;
+  }
+}
+
+store::ColumnData IdColumn(const ColumnSource& source, const store::ColumnBlock& block) {
+  return source.type == Type::kTag ? block.tag(source.index) : block.column(source.field);
 }
 
 }  // namespace
@@ -70,40 +94,44 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
     case Type::kDouble:
     case Type::kScore: return fill(kNullInt);
     case Type::kString:
-    case Type::kTag: {
-      const uint32_t* column = IdColumn(source, block);
-      if (!column) return fill(kNullInt);
-      return GatherWith(column, rows, count,
-                        [](uint32_t id) { return id == store::kAbsentId ? kNullInt : int64_t{id}; }, out);
+    case Type::kTag:
+    case Type::kHttpStatus: {
+      const store::ColumnData column = source.type == Type::kHttpStatus
+                                           ? block.column(FieldId::kHttpStatus)
+                                           : IdColumn(source, block);
+      if (!column.present()) return fill(kNullInt);
+      return GatherOffsets(column, rows, count, kNullInt, out);
     }
     case Type::kEnum: {
-      const uint8_t* column = block.enums(source.field);
-      if (!column) return fill(0);
-      return GatherWith(column, rows, count, [](uint8_t value) { return int64_t{value}; }, out);
+      const store::ColumnData& column = block.column(source.field);
+      if (!column.present()) return fill(0);
+      return GatherBytes(column.as<uint8_t>(), rows, count, -1, 0, out);
     }
     case Type::kBool: {
-      const uint8_t* column = block.bools(source.field);
-      if (!column) return fill(kNullInt);
-      return GatherWith(column, rows, count,
-                        [](uint8_t code) { return code == kBoolAbsent ? kNullInt : int64_t{code}; }, out);
+      const store::ColumnData& column = block.column(source.field);
+      if (!column.present()) return fill(kNullInt);
+      return GatherBytes(column.as<uint8_t>(), rows, count, kBoolAbsent, kNullInt, out);
     }
     case Type::kInt: {
-      const int64_t* column = block.ints(source.field);
-      if (!column) return fill(kNullInt);
-      return GatherWith(column, rows, count, [](int64_t value) { return value; }, out);
-    }
-    case Type::kHttpStatus: {
-      const uint16_t* column = block.http_status();
-      if (!column) return fill(kNullInt);
-      return GatherWith(column, rows, count,
-                        [](uint16_t value) { return value == 0 ? kNullInt : int64_t{value}; }, out);
+      const store::ColumnData& column = block.column(source.field);
+      if (!column.present()) return fill(kNullInt);
+      if (column.width == 8) {
+        const int64_t* data = column.as<int64_t>();
+        for (size_t idx = 0; idx < count; ++idx) out[idx] = data[rows[idx]];
+        return;
+      }
+      return GatherOffsets(column, rows, count, kNullInt, out);
     }
     case Type::kTotalTokens: {
-      const int64_t* input = block.ints(FieldId::kInputTokens);
-      const int64_t* output = block.ints(FieldId::kOutputTokens);
+      ColumnSource input_source{Type::kInt, FieldId::kInputTokens};
+      ColumnSource output_source{Type::kInt, FieldId::kOutputTokens};
+      thread_local std::vector<int64_t> output_buffer;
+      output_buffer.resize(count);
+      GatherInt(input_source, block, rows, count, out);
+      GatherInt(output_source, block, rows, count, output_buffer.data());
       for (size_t idx = 0; idx < count; ++idx) {
-        int64_t in = input ? input[rows[idx]] : kNullInt;
-        int64_t outv = output ? output[rows[idx]] : kNullInt;
+        const int64_t in = out[idx];
+        const int64_t outv = output_buffer[idx];
         out[idx] = (in == kNullInt && outv == kNullInt)
                        ? kNullInt
                        : (in == kNullInt ? 0 : in) + (outv == kNullInt ? 0 : outv);
@@ -116,12 +144,26 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
 void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                   size_t count, double* out) {
   if (source.type == Type::kDouble || source.type == Type::kScore) {
-    const double* column = source.type == Type::kDouble ? block.doubles(source.field) : block.score(source.index);
-    if (!column) {
+    const store::ColumnData column =
+        source.type == Type::kDouble ? block.column(source.field) : block.score(source.index);
+    if (!column.present()) {
       std::fill_n(out, count, kNaN);
       return;
     }
-    for (size_t idx = 0; idx < count; ++idx) out[idx] = column[rows[idx]];
+    if (column.width == 8) {
+      const double* data = column.as<double>();
+      for (size_t idx = 0; idx < count; ++idx) out[idx] = data[rows[idx]];
+      return;
+    }
+    // Scaled integers: the writer checked that this division reproduces each value exactly.
+    const int64_t base = column.base;
+    const double scale = column.scale;
+    ForNarrow(column, [&](const auto* data) {
+      for (size_t idx = 0; idx < count; ++idx) {
+        const int64_t offset = data[rows[idx]];
+        out[idx] = offset == 0 ? kNaN : static_cast<double>(base + offset) / scale;
+      }
+    });
     return;
   }
   thread_local std::vector<int64_t> buffer;
@@ -138,21 +180,28 @@ void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, con
                 size_t count, uint64_t* out) {
   switch (source.type) {
     case Type::kString:
-    case Type::kTag: {
-      const uint32_t* column = IdColumn(source, block);
-      if (!column) break;
-      return GatherWith(column, rows, count, [](uint32_t id) { return uint64_t{id}; }, out);
+    case Type::kTag:
+    case Type::kHttpStatus: {
+      const store::ColumnData column = source.type == Type::kHttpStatus
+                                           ? block.column(FieldId::kHttpStatus)
+                                           : IdColumn(source, block);
+      if (!column.present()) break;
+      const uint64_t base = static_cast<uint64_t>(column.base);
+      ForNarrow(column, [&](const auto* data) {
+        for (size_t idx = 0; idx < count; ++idx) {
+          const uint64_t offset = data[rows[idx]];
+          out[idx] = offset == 0 ? 0 : base + offset;
+        }
+      });
+      return;
     }
     case Type::kEnum:
     case Type::kBool: {
-      const uint8_t* column = block.enums(source.field);
-      if (!column) break;
-      return GatherWith(column, rows, count, [](uint8_t value) { return uint64_t{value}; }, out);
-    }
-    case Type::kHttpStatus: {
-      const uint16_t* column = block.http_status();
-      if (!column) break;
-      return GatherWith(column, rows, count, [](uint16_t value) { return uint64_t{value}; }, out);
+      const store::ColumnData& column = block.column(source.field);
+      if (!column.present()) break;
+      const uint8_t* data = column.as<uint8_t>();
+      for (size_t idx = 0; idx < count; ++idx) out[idx] = data[rows[idx]];
+      return;
     }
     default:
       break;

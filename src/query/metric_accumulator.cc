@@ -1,6 +1,8 @@
 #include "query/metric_accumulator.h"
 
+#include <algorithm>
 #include <bit>
+#include <climits>
 #include <cmath>
 #include <vector>
 
@@ -76,6 +78,31 @@ class ValueAccumulator final : public MetricAccumulator {
     else GatherInt(source_, block, rows, count, buffer_.data());
     if (!groups) {
       typename Agg::State& state = states_[0];
+      if constexpr (std::is_same_v<Agg, Sum<T>> || std::is_same_v<Agg, Avg<T>>) {
+        // Four independent lanes (a double sum is one dependency chain otherwise), absent
+        // values added as 0 without a branch; then one Combine.
+        T lanes[4] = {};
+        uint64_t present = 0;
+        const T* values = buffer_.data();
+        size_t idx = 0;
+        for (; idx + 4 <= count; idx += 4) {
+          for (size_t lane = 0; lane < 4; ++lane) {
+            const bool ok = !IsAbsent(values[idx + lane]);
+            lanes[lane] += ok ? values[idx + lane] : T{};
+            present += ok;
+          }
+        }
+        for (; idx < count; ++idx) {
+          const bool ok = !IsAbsent(values[idx]);
+          lanes[0] += ok ? values[idx] : T{};
+          present += ok;
+        }
+        typename Agg::State chunk;
+        chunk.sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+        if constexpr (std::is_same_v<Agg, Avg<T>>) chunk.count = present;
+        Agg::Combine(state, chunk);
+        return;
+      }
       for (size_t idx = 0; idx < count; ++idx) {
         if (!IsAbsent(buffer_[idx])) Agg::Update(state, Value(buffer_[idx]));
       }
@@ -110,6 +137,144 @@ std::unique_ptr<MetricAccumulator> MakeValue(const ColumnSource& source, Final f
   return std::make_unique<ValueAccumulator<Agg, T, Final>>(source, finalize);
 }
 
+// p<N>:<field>. Several percentiles of one field share the states of the first (`primary_`),
+// so p50, p90 and p99 of latency_ms cost one pass.
+class QuantileAccumulator final : public MetricAccumulator {
+ public:
+  QuantileAccumulator(ColumnSource source, bool money, double percentile, QuantileAccumulator* primary)
+      : source_(source), money_(money), percentile_(percentile), primary_(primary) {}
+
+  void Resize(size_t groups) override {
+    if (!primary_) states_.resize(groups);
+  }
+  void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
+    if (primary_) return;
+    buffer_.resize(count);
+    GatherDouble(source_, block, rows, count, buffer_.data());
+    const double* values = buffer_.data();
+    if (!groups) return Quantile::UpdateMany(states_[0], values, count);
+    for (size_t idx = 0; idx < count; ++idx) {
+      if (!std::isnan(values[idx])) Quantile::Update(states_[groups[idx]], values[idx]);
+    }
+  }
+  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
+    if (primary_) return;
+    auto& from = static_cast<QuantileAccumulator&>(other).states_;
+    for (size_t group = 0; group < from.size(); ++group) Quantile::Combine(states_[group_map[group]], from[group]);
+  }
+  Cell Finalize(size_t group) override {
+    Quantile::State& state = primary_ ? primary_->states_[group] : states_[group];
+    return OptionalCell(Quantile::Finalize(state, percentile_), money_ ? Output::kMoney : Output::kDouble);
+  }
+  bool SameField(const ColumnSource& source) const {
+    return !primary_ && source.type == source_.type && source.field == source_.field && source.index == source_.index;
+  }
+  std::unique_ptr<MetricAccumulator> Alias(double percentile) {
+    return std::make_unique<QuantileAccumulator>(source_, money_, percentile, this);
+  }
+
+ private:
+  ColumnSource source_;
+  bool money_;
+  double percentile_;
+  QuantileAccumulator* primary_;
+  std::vector<Quantile::State> states_;
+  std::vector<double> buffer_;
+};
+
+// count:<field>: events where the field is present.
+class CountPresentAccumulator final : public MetricAccumulator {
+ public:
+  explicit CountPresentAccumulator(ColumnSource source) : source_(source) {}
+
+  void Resize(size_t groups) override { states_.resize(groups); }
+  void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
+    present_.resize(count);
+    uint8_t* present = present_.data();
+    if (source_.is_double()) {
+      doubles_.resize(count);
+      GatherDouble(source_, block, rows, count, doubles_.data());
+      for (size_t idx = 0; idx < count; ++idx) present[idx] = !std::isnan(doubles_[idx]);
+    } else {
+      ints_.resize(count);
+      GatherInt(source_, block, rows, count, ints_.data());
+      for (size_t idx = 0; idx < count; ++idx) present[idx] = ints_[idx] != kNullInt;
+    }
+    if (!groups) {
+      uint64_t total = 0;
+      for (size_t idx = 0; idx < count; ++idx) total += present[idx];
+      return Count::UpdateMany(states_[0], total);
+    }
+    for (size_t idx = 0; idx < count; ++idx) Count::UpdateMany(states_[groups[idx]], present[idx]);
+  }
+  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<CountPresentAccumulator&>(other).states_;
+    for (size_t group = 0; group < from.size(); ++group) Count::Combine(states_[group_map[group]], from[group]);
+  }
+  Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
+
+ private:
+  ColumnSource source_;
+  std::vector<Count::State> states_;
+  std::vector<uint8_t> present_;
+  std::vector<double> doubles_;
+  std::vector<int64_t> ints_;
+};
+
+// uniq on a dictionary-encoded field: ids, with the bitmap mode of Uniq::UpdateId.
+class UniqIdAccumulator final : public MetricAccumulator {
+ public:
+  explicit UniqIdAccumulator(ColumnSource source)
+      : source_(source),
+        id_limit_(static_cast<uint32_t>(std::min<size_t>(source.dictionary->size() + 1, UINT32_MAX))) {}
+
+  void Resize(size_t groups) override { states_.resize(groups); }
+  void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
+    codes_.resize(count);
+    GatherCode(source_, block, rows, count, codes_.data());
+    const uint64_t* codes = codes_.data();
+    if (!groups) {
+      Uniq::State& state = states_[0];
+      size_t idx = 0;
+      for (; idx < count && state.bitmap.empty(); ++idx) {
+        if (codes[idx] != store::kAbsentId) Uniq::UpdateId(state, static_cast<uint32_t>(codes[idx]), id_limit_);
+      }
+      if (idx == count) return;
+      // Bitmap mode: one OR per row without branches; the absent id 0 sets bit 0, cleared
+      // afterwards (0 is never a real id).
+      uint64_t* bits = state.bitmap.data();
+      const size_t words = state.bitmap.size();
+      const bool had_zero_bit = bits[0] & 1;
+      for (; idx < count; ++idx) {
+        const uint64_t id = codes[idx];
+        if ((id >> 6) < words) {
+          bits[id >> 6] |= uint64_t{1} << (id & 63);
+        } else {
+          state.set.Insert(id);
+        }
+      }
+      if (!had_zero_bit) bits[0] &= ~uint64_t{1};
+      return;
+    }
+    for (size_t idx = 0; idx < count; ++idx) {
+      if (codes[idx] != store::kAbsentId) {
+        Uniq::UpdateId(states_[groups[idx]], static_cast<uint32_t>(codes[idx]), id_limit_);
+      }
+    }
+  }
+  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<UniqIdAccumulator&>(other).states_;
+    for (size_t group = 0; group < from.size(); ++group) Uniq::Combine(states_[group_map[group]], from[group]);
+  }
+  Cell Finalize(size_t group) override { return Uniq::Finalize(states_[group]); }
+
+ private:
+  ColumnSource source_;
+  uint32_t id_limit_;
+  std::vector<Uniq::State> states_;
+  std::vector<uint64_t> codes_;
+};
+
 class RateAccumulator final : public MetricAccumulator {
  public:
   RateAccumulator(ColumnSource source, uint64_t target) : source_(source), target_(target) {}
@@ -118,9 +283,13 @@ class RateAccumulator final : public MetricAccumulator {
   void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
     codes_.resize(count);
     GatherCode(source_, block, rows, count, codes_.data());
-    for (size_t idx = 0; idx < count; ++idx) {
-      Rate::Update(states_[groups ? groups[idx] : 0], codes_[idx] == target_);
+    if (!groups) {
+      uint64_t hits = 0;
+      for (size_t idx = 0; idx < count; ++idx) hits += codes_[idx] == target_;
+      Rate::UpdateMany(states_[0], hits, count);
+      return;
     }
+    for (size_t idx = 0; idx < count; ++idx) Rate::Update(states_[groups[idx]], codes_[idx] == target_);
   }
   void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
     auto& from = static_cast<RateAccumulator&>(other).states_;
@@ -154,13 +323,8 @@ std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const C
       return MakeValue<Max<T>, T>(source, [output](const typename Max<T>::State& state) {
         return OptionalCell(Max<T>::Finalize(state), output);
       });
-    case AggregateKind::kPercentile: {
-      double percentile = metric.percentile;
-      return MakeValue<Quantile, T>(source, [output, percentile](Quantile::State& state) {
-        return OptionalCell(Quantile::Finalize(state, percentile),
-                            output == Output::kMoney ? Output::kMoney : Output::kDouble);
-      });
-    }
+    case AggregateKind::kPercentile:
+      return std::make_unique<QuantileAccumulator>(source, output == Output::kMoney, metric.percentile, nullptr);
     case AggregateKind::kUniq:
       return MakeValue<Uniq, T>(source, [](const Uniq::State& state) { return Cell{Uniq::Finalize(state)}; });
     default:
@@ -170,8 +334,31 @@ std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const C
 
 }  // namespace
 
+std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vector<MetricSpec>& metrics,
+                                                                 const store::TableSnapshot& snapshot) {
+  std::vector<std::unique_ptr<MetricAccumulator>> out;
+  for (const MetricSpec& metric : metrics) {
+    std::unique_ptr<MetricAccumulator> made;
+    if (metric.kind == AggregateKind::kPercentile) {
+      const ColumnSource source = ResolveColumn(snapshot, metric.field);
+      for (const auto& earlier : out) {
+        auto* quantile = dynamic_cast<QuantileAccumulator*>(earlier.get());
+        if (quantile && quantile->SameField(source)) {
+          made = quantile->Alias(metric.percentile);
+          break;
+        }
+      }
+    }
+    out.push_back(made ? std::move(made) : MakeAccumulator(metric, snapshot));
+  }
+  return out;
+}
+
 std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric, const store::TableSnapshot& snapshot) {
   if (metric.kind == AggregateKind::kCount) return std::make_unique<CountAccumulator>();
+  if (metric.kind == AggregateKind::kCountPresent) {
+    return std::make_unique<CountPresentAccumulator>(ResolveColumn(snapshot, metric.field));
+  }
   if (metric.kind == AggregateKind::kRate) {
     if (metric.rate_of == "error") {
       ColumnSource source = ResolveColumn(snapshot, FieldRef{FieldId::kStatus, {}});
@@ -181,6 +368,10 @@ std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric, con
     return std::make_unique<RateAccumulator>(ResolveColumn(snapshot, FieldRef{id, {}}), kBoolTrue);
   }
   ColumnSource source = ResolveColumn(snapshot, metric.field);
+  if (metric.kind == AggregateKind::kUniq && source.dictionary &&
+      (source.type == ColumnSource::Type::kString || source.type == ColumnSource::Type::kTag)) {
+    return std::make_unique<UniqIdAccumulator>(source);
+  }
   const bool is_double = metric.field.id == FieldId::kScore || metric.field.kind() == FieldKind::kDouble;
   if (is_double) return MakeNumeric<double>(metric, source, Output::kDouble);
   const Output output = metric.field.kind() == FieldKind::kMoney ? Output::kMoney : Output::kInt;

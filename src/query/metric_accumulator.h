@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "query/column_source.h"
 #include "query/query_result.h"
@@ -29,6 +30,11 @@ class MetricAccumulator {
   // The group's final value (may reorder internal state, e.g. percentiles).
   virtual Cell Finalize(size_t group) = 0;
 };
+
+// Empty accumulators for `metrics`, in order. Percentiles of one field share one state (the
+// later ones read the first's), so the result must be used as a whole.
+std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vector<MetricSpec>& metrics,
+                                                                 const store::TableSnapshot& snapshot);
 
 // An empty accumulator for `metric`, reading `source` (ignored for count and rate).
 std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric,

@@ -270,7 +270,7 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
   }
   size_t colon = text.find(':');
   if (colon == std::string_view::npos) {
-    return error("unknown metric \"" + std::string(text) + "\" (use count or <agg>:<field> with agg one of sum, avg, min, max, p<N>, uniq, rate)");
+    return error("unknown metric \"" + std::string(text) + "\" (use count or <agg>:<field> with agg one of count, sum, avg, min, max, p<N>, uniq, rate)");
   }
   std::string_view agg = text.substr(0, colon);
   std::string_view field_name = text.substr(colon + 1);
@@ -299,7 +299,7 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
     metric.kind = AggregateKind::kPercentile;
     metric.percentile = percentile;
   } else if (agg == "count") {
-    return error("count takes no field (write \"count\")");
+    metric.kind = AggregateKind::kCountPresent;
   } else {
     return error("unknown aggregate \"" + std::string(agg) + "\" (one of count, sum, avg, min, max, p<N>, uniq, rate)");
   }
@@ -310,10 +310,51 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
   metric.field = *field;
   const FieldInfo& info = GetFieldInfo(field->id);
   bool measure = field->id == FieldId::kScore || (field->id != FieldId::kTag && info.measure);
-  if (metric.kind != AggregateKind::kUniq && !measure) {
+  if (metric.kind != AggregateKind::kUniq && metric.kind != AggregateKind::kCountPresent && !measure) {
     return error(std::string(agg) + " needs a numeric field; \"" + std::string(field_name) + "\" is not (use uniq or group_by)");
   }
   return metric;
+}
+
+Result<std::pair<FieldRef, GroupBin>> ParseGroupBin(std::string_view text, std::string_view path,
+                                                    int64_t index) {
+  auto error = [&](std::string reason) {
+    reason = "invalid bin \"" + std::string(text) + "\": " + reason;
+    return Status::InvalidArgument(reason, {{index, std::string(path), reason}});
+  };
+  if (!text.starts_with("bin:")) return error("expected bin:<width>:<measure>");
+  std::string_view rest = text.substr(4);
+  const size_t colon = rest.find(':');
+  if (colon == std::string_view::npos) return error("expected bin:<width>:<measure>, e.g. bin:250:latency_ms");
+  std::string_view width = rest.substr(0, colon);
+  std::string_view field_name = rest.substr(colon + 1);
+  GroupBin bin;
+  bin.name = std::string(text);
+  // The width as an exact decimal: digits with at most one '.', like "250" or "0.05".
+  if (!IsValidPercentileText(width)) {
+    return error("width must be a positive decimal number such as 250 or 0.05, got \"" + std::string(width) + "\"");
+  }
+  int64_t units = 0;
+  int32_t decimals = 0;
+  bool after_dot = false;
+  for (char c : width) {
+    if (c == '.') {
+      after_dot = true;
+      continue;
+    }
+    if (units > (int64_t{1} << 50)) return error("width has too many digits");
+    units = units * 10 + (c - '0');
+    decimals += after_dot ? 1 : 0;
+  }
+  if (units == 0) return error("width must be greater than 0");
+  if (decimals > 15) return error("width has more than 15 decimals");
+  bin.width_units = units;
+  bin.width_decimals = decimals;
+  std::optional<FieldRef> field = ParseFieldRef(field_name);
+  if (!field || !IsQueryable(*field)) return error("unknown field \"" + std::string(field_name) + "\"");
+  const bool measure = field->id == FieldId::kScore || (field->id != FieldId::kTag && GetFieldInfo(field->id).measure);
+  if (!measure) return error("\"" + std::string(field_name) + "\" is not a numeric field");
+  return std::pair<FieldRef, GroupBin>{*field, std::move(bin)};
 }
 
 Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms) {
@@ -397,6 +438,19 @@ Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms) {
           continue;
         }
         std::string_view name(item);
+        if (name.starts_with("bin:")) {
+          Result<std::pair<FieldRef, GroupBin>> bin = ParseGroupBin(name, path, item_index);
+          if (!bin.ok()) {
+            errors.Add(bin.status());
+          } else if (!columns.insert(std::string(name)).second) {
+            errors.Add(item_index, path, "duplicate column \"" + std::string(name) + "\"");
+          } else {
+            spec.group_bins.resize(spec.group_by.size());
+            spec.group_by.push_back(bin->first);
+            spec.group_bins.push_back(std::move(bin->second));
+          }
+          continue;
+        }
         std::optional<FieldRef> field = ParseFieldRef(name);
         if (!field || !IsQueryable(*field)) {
           errors.Add(item_index, path, "unknown field \"" + std::string(name) + "\"");
@@ -406,6 +460,7 @@ Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms) {
           errors.Add(item_index, path, "duplicate column \"" + std::string(name) + "\"");
         } else {
           spec.group_by.push_back(*field);
+          if (!spec.group_bins.empty()) spec.group_bins.emplace_back();
         }
       }
     }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 #include "core/status.h"
 #include "query/query_spec.h"
@@ -21,5 +22,12 @@ Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms);
 // "uniq:user", "rate:error"). On error returns InvalidArgument with one detail whose field is
 // `path`.
 Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path = "metric", int64_t index = -1);
+
+// Parses a group_by item "bin:<width>:<measure>" ("bin:250:latency_ms", "bin:0.05:scores.x"):
+// width a positive decimal (digits, at most one '.', ≤ 15 decimals), measure a numeric field.
+// Returns the measure and the bin; InvalidArgument with one detail at `path` whose reason
+// quotes the item otherwise.
+Result<std::pair<FieldRef, GroupBin>> ParseGroupBin(std::string_view text, std::string_view path = "group_by",
+                                                    int64_t index = -1);
 
 }  // namespace mltrack::query

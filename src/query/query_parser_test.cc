@@ -80,7 +80,7 @@ TEST(QueryParserTest, UnknownMetricNamesItsIndex) {
 
 TEST(QueryParserTest, MetricErrors) {
   for (const char* metric : {"sum", "sum:", "sum:nope", "avg:model", "p:latency_ms", "p100.5:latency_ms",
-                             "p-1:latency_ms", "p1e2:latency_ms", "rate:model", "count:model", "uniq:ts"}) {
+                             "p-1:latency_ms", "p1e2:latency_ms", "rate:model", "count:nope", "count:ts", "count:", "uniq:ts"}) {
     Result<MetricSpec> parsed = ParseMetric(metric, "metrics[0]", 0);
     EXPECT_FALSE(parsed.ok()) << metric;
     if (!parsed.ok()) {
@@ -92,6 +92,43 @@ TEST(QueryParserTest, MetricErrors) {
   EXPECT_TRUE(ParseMetric("uniq:tags.env").ok());
   EXPECT_TRUE(ParseMetric("sum:scores.quality").ok());
   EXPECT_TRUE(ParseMetric("max:http_status").ok());
+  for (const char* metric : {"count:cost_usd", "count:model", "count:tags.env", "count:status"}) {
+    Result<MetricSpec> parsed = ParseMetric(metric);
+    ASSERT_TRUE(parsed.ok()) << metric;
+    EXPECT_EQ(parsed->kind, AggregateKind::kCountPresent);
+    EXPECT_EQ(parsed->name, metric);
+  }
+}
+
+TEST(QueryParserTest, BinnedGroupBy) {
+  Result<QuerySpec> spec = ParseQuerySpec(
+      R"({"group_by": ["model", "bin:0.05:scores.helpfulness", "bin:250:latency_ms"],
+          "order_by": ["bin:250:latency_ms"]})", kNow);
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  ASSERT_EQ(spec->group_by.size(), 3u);
+  EXPECT_EQ(GroupBinOf(*spec, 0), nullptr);
+  const GroupBin* score_bin = GroupBinOf(*spec, 1);
+  ASSERT_NE(score_bin, nullptr);
+  EXPECT_EQ(score_bin->name, "bin:0.05:scores.helpfulness");
+  EXPECT_EQ(score_bin->width_units, 5);
+  EXPECT_EQ(score_bin->width_decimals, 2);
+  EXPECT_EQ(spec->group_by[1].key, "helpfulness");
+  EXPECT_EQ(GroupColumnName(*spec, 2), "bin:250:latency_ms");
+  EXPECT_DOUBLE_EQ(score_bin->Lower(3), 0.15);
+  EXPECT_EQ(score_bin->BinOf(0.15), 3);
+  EXPECT_EQ(score_bin->BinOf(0.1499999), 2);
+  EXPECT_EQ(score_bin->BinOf(-0.01), -1);
+  EXPECT_EQ(GroupBinOf(*spec, 2)->BinOf(249.999), 0);
+  EXPECT_EQ(GroupBinOf(*spec, 2)->BinOf(250), 1);
+  for (const char* item : {"bin:0:latency_ms", "bin:-5:latency_ms", "bin:abc:latency_ms", "bin:5:model",
+                           "bin:5:nope", "bin:5", "bin::latency_ms", "bin:1e3:latency_ms", "bin:5:"}) {
+    std::string json = std::string(R"({"group_by": ["model", ")") + item + R"("]})";
+    ErrorDetail detail = OnlyDetail(ParseQuerySpec(json, kNow));
+    EXPECT_EQ(detail.field, "group_by[1]") << item;
+    EXPECT_NE(detail.reason.find(item), std::string::npos) << item << ": " << detail.reason;
+  }
+  EXPECT_EQ(OnlyDetail(ParseQuerySpec(R"({"group_by": ["bin:5:latency_ms", "bin:5:latency_ms"]})", kNow)).field,
+            "group_by[1]");
 }
 
 TEST(QueryParserTest, DuplicateColumnsAndEmptyMetrics) {

@@ -21,12 +21,27 @@ bool Compare(FilterOp op, double value, double literal) {
   }
 }
 
+// Offset layouts: u == 0 is code 0 (absent), otherwise code base + u.
 template <typename T>
-size_t Compact(const T* column, uint32_t* rows, size_t count, const std::vector<uint8_t>& match) {
+size_t CompactOffsets(const T* column, int64_t base, uint32_t* rows, size_t count,
+                      const std::vector<uint8_t>& match) {
+  size_t kept = 0;
+  const uint8_t absent = match[0];
+  const uint8_t* table = match.data() + base;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    const T offset = column[row];
+    rows[kept] = row;
+    kept += offset == 0 ? absent : table[offset];
+  }
+  return kept;
+}
+
+size_t CompactBytes(const uint8_t* column, uint32_t* rows, size_t count, const std::vector<uint8_t>& match) {
   size_t kept = 0;
   const uint8_t* table = match.data();
   for (size_t idx = 0; idx < count; ++idx) {
-    uint32_t row = rows[idx];
+    const uint32_t row = rows[idx];
     rows[kept] = row;
     kept += table[column[row]];
   }
@@ -150,20 +165,23 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
   if (mode_ == Mode::kNumeric) return ApplyNumeric(block, rows, count);
   switch (source_.type) {
     case Type::kString:
-    case Type::kTag: {
-      const uint32_t* column = source_.type == Type::kTag ? block.tag(source_.index) : block.strings(source_.field);
-      if (column) return Compact(column, rows, count, match_);
-      break;
+    case Type::kTag:
+    case Type::kHttpStatus: {
+      const store::ColumnData column = source_.type == Type::kTag ? block.tag(source_.index)
+                                                                  : block.column(source_.field);
+      if (!column.present()) break;
+      // A code past the table (an id newer than the compiled dictionary) cannot be in a block
+      // of this snapshot; the table covers every id the snapshot's dictionaries held.
+      switch (column.width) {
+        case 1: return CompactOffsets(column.as<uint8_t>(), column.base, rows, count, match_);
+        case 2: return CompactOffsets(column.as<uint16_t>(), column.base, rows, count, match_);
+        default: return CompactOffsets(column.as<uint32_t>(), column.base, rows, count, match_);
+      }
     }
     case Type::kEnum:
     case Type::kBool: {
-      const uint8_t* column = block.enums(source_.field);
-      if (column) return Compact(column, rows, count, match_);
-      break;
-    }
-    case Type::kHttpStatus: {
-      const uint16_t* column = block.http_status();
-      if (column) return Compact(column, rows, count, match_);
+      const store::ColumnData& column = block.column(source_.field);
+      if (column.present()) return CompactBytes(column.as<uint8_t>(), rows, count, match_);
       break;
     }
     default:

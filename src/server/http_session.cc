@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <exception>
 
@@ -9,11 +10,14 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "server/body_budget.h"
 #include "server/http_types.h"
 #include "server/router.h"
 #include "server/shared_state.h"
@@ -33,6 +37,8 @@ using asio::use_awaitable;
 constexpr std::chrono::seconds kDrainTimeout{2};
 constexpr size_t kMaxDrainBytes = 64u << 20;
 constexpr std::chrono::seconds kWriteTimeout{30};
+// How often a request waiting for room in the body budget looks again.
+constexpr std::chrono::milliseconds kBudgetPoll{5};
 
 // The connection one session serves. Shared with the shutdown interrupt, which runs on the
 // session's strand and closes the connection only while it waits for a request.
@@ -81,8 +87,11 @@ auto AsyncDispatch(std::shared_ptr<SharedState> state, HttpRequest request, Comp
         // std::function needs a copyable job; the completion handler is move-only.
         auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
         auto shared_request = std::make_shared<HttpRequest>(std::move(request));
-        const bool queued = state->workers().TrySubmit([state, shared_handler, shared_request, executor] {
+        const bool queued = state->workers().TrySubmit([state, shared_handler, shared_request, executor]() mutable {
           HttpResponse response = SafeDispatch(state->router(), *shared_request);
+          // The body is freed before the session hears back, so the session can give its bytes
+          // back to the body budget as soon as it has the response.
+          shared_request.reset();
           asio::post(executor, [shared_handler, response = std::move(response)]() mutable {
             (*shared_handler)(std::move(response));
           });
@@ -150,6 +159,60 @@ asio::awaitable<void> DrainAndClose(Connection& connection) {
   connection.stream.socket().close(ec);
 }
 
+// Reserves `bytes` of the body budget, waiting up to `wait` for room. The body is not read
+// meanwhile, so the client is held back by TCP flow control. Polls: a release anywhere may make
+// room, and a short timer needs no cross-thread wake-ups (which would race with shutdown).
+asio::awaitable<bool> ReserveBody(BodyBudget::Reservation& reservation, size_t bytes, std::chrono::milliseconds wait) {
+  if (reservation.GrowTo(bytes)) co_return true;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::min<std::chrono::steady_clock::duration>(kBudgetPoll, deadline - std::chrono::steady_clock::now()));
+    beast::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;  // shutting down
+    if (reservation.GrowTo(bytes)) co_return true;
+  }
+  co_return false;
+}
+
+// Reads the rest of a request whose header is parsed, growing `reservation` to the body buffer's
+// capacity as bytes arrive: a no-op for a Content-Length body (reserved before the first body
+// byte, and Beast allocates exactly that), a step at a time for a chunked one. Returns false,
+// leaving the request unread, when the body budget refuses a step; `ec` reports read errors.
+asio::awaitable<bool> ReadBody(Connection& connection, beast::flat_buffer& buffer,
+                               http::request_parser<http::string_body>& parser,
+                               BodyBudget::Reservation& reservation, beast::error_code& ec) {
+  while (!parser.is_done()) {
+    co_await http::async_read_some(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return true;
+    if (!reservation.GrowTo(parser.get().body().capacity())) co_return false;
+  }
+  co_return true;
+}
+
+// Load shedding is routine under overload and can happen thousands of times a second: one
+// warning per second says how often, the rest is debug.
+void LogShed(const BodyBudget& budget) {
+  static std::atomic<int64_t> last_warning_s{0};
+  static std::atomic<uint64_t> shed_since_warning{0};
+  const uint64_t shed = shed_since_warning.fetch_add(1, std::memory_order_relaxed) + 1;
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count();
+  int64_t last = last_warning_s.load(std::memory_order_relaxed);
+  if (now_s > last && last_warning_s.compare_exchange_strong(last, now_s, std::memory_order_relaxed)) {
+    shed_since_warning.fetch_sub(shed, std::memory_order_relaxed);
+    spdlog::warn("overloaded: {} request(s) refused 503 since the last warning; {} of {} body bytes in flight",
+                 shed, budget.in_use(), budget.limit());
+  }
+}
+
+HttpResponse OverBudgetResponse(const BodyBudget& budget) {
+  return ErrorResponse(Status::Overloaded(
+      "the server is holding " + std::to_string(budget.in_use() >> 20) + " MiB of request bodies (limit " +
+      std::to_string(budget.limit() >> 20) + " MiB); retry shortly"));
+}
+
 void LogRequest(std::string_view method, std::string_view path, int status, size_t bytes,
                 std::chrono::steady_clock::time_point start) {
   const double elapsed_ms =
@@ -169,22 +232,35 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     http::request_parser<http::string_body> parser;
     parser.body_limit(state->max_body_bytes());
     beast::error_code ec;
+    // Held until the handler's answer is back (the worker frees the body before that).
+    BodyBudget::Reservation reservation = state->body_budget().Reserve();
+    bool fits = true;
 
     connection.reading = true;
     connection.stream.expires_after(state->read_timeout());
     co_await http::async_read_header(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (!ec) {
+      // Beast allocates the body on its first byte, after this: refuse before anything is buffered.
+      fits = co_await ReserveBody(reservation, parser.content_length().value_or(0), state->body_budget_wait());
       const auto& header = parser.get();
-      if (beast::iequals(header[http::field::expect], "100-continue")) {
+      if (fits && beast::iequals(header[http::field::expect], "100-continue")) {
         http::response<http::empty_body> go_on{http::status::continue_, header.version()};
         co_await http::async_write(connection.stream, go_on, asio::redirect_error(use_awaitable, ec));
       }
     }
-    if (!ec) {
-      co_await http::async_read(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-    }
+    if (!ec && fits) fits = co_await ReadBody(connection, buffer, parser, reservation, ec);
     connection.reading = false;
     const auto start = std::chrono::steady_clock::now();
+
+    if (!fits) {
+      // The client may be sending its body: answer, then drain and close (the request is unread).
+      const unsigned version = parser.get().version();
+      LogShed(state->body_budget());
+      if (co_await Write(connection, ToBeastResponse(OverBudgetResponse(state->body_budget()), version, false, false))) {
+        co_await DrainAndClose(connection);
+      }
+      co_return;
+    }
 
     if (ec == http::error::body_limit) {
       const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
@@ -233,6 +309,7 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
       response = co_await AsyncDispatch(state, ToHttpRequest(std::move(beast_request), std::move(*target)),
                                         use_awaitable);
     }
+    reservation.Release();
     if (state->stopping()) keep_alive = false;
     LogRequest(method, path, response.status, response.body.size(), start);
     if (!co_await Write(connection, ToBeastResponse(std::move(response), version, keep_alive, head))) co_return;

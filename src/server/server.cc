@@ -50,7 +50,8 @@ struct Server::Impl {
       : options(std::move(options_in)),
         router(std::move(router_in)),
         workers(options.worker_threads, options.max_queued_jobs),
-        state(std::make_shared<SharedState>(router, workers, options.max_body_bytes, options.read_timeout)),
+        state(std::make_shared<SharedState>(router, workers, options.max_body_bytes, options.read_timeout,
+                                            options.max_inflight_body_bytes, options.body_budget_wait)),
         io(options.io_threads < 1 ? 1 : options.io_threads),
         acceptor(asio::make_strand(io)) {}
 
@@ -84,6 +85,14 @@ Server::~Server() { Stop(); }
 
 Status Server::Start() {
   if (impl_->started) return Status::Internal("Server::Start called twice");
+  const ServerOptions& options = impl_->options;
+  if (options.max_inflight_body_bytes != 0 && options.max_inflight_body_bytes < options.max_body_bytes) {
+    return Status::InvalidArgument(
+        "the in-flight body budget (" + std::to_string(options.max_inflight_body_bytes) +
+            " bytes) is below the body limit (" + std::to_string(options.max_body_bytes) +
+            " bytes): a request of the largest allowed size could never be accepted",
+        {ErrorDetail{-1, "max_inflight_body_bytes", "must be 0 (unlimited) or at least max_body_bytes"}});
+  }
   auto address = ParseListenAddress(impl_->options.listen);
   if (!address.ok()) return address.status();
   const std::string host = address->first == "localhost" ? "127.0.0.1" : address->first;

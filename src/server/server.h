@@ -21,6 +21,14 @@ struct ServerOptions {
   int io_threads = 1;                     // threads running socket I/O
   int worker_threads = 2;                 // threads running (blocking) handlers
   size_t max_queued_jobs = 128;           // requests waiting for a worker before 503 overloaded
+  // Request bodies held at once (being read, queued or handled) before 503 overloaded: a request
+  // whose Content-Length (or, chunked, whose body so far) does not fit is refused before its body
+  // is buffered. 0 = unlimited. Must be ≥ max_body_bytes, or a large request could never fit.
+  size_t max_inflight_body_bytes = 256u << 20;
+  // How long a request whose Content-Length does not fit waits for room before that 503. It
+  // waits with only its header read, so TCP flow control holds the client back (back-pressure
+  // rather than a retry storm of full bodies). 0 = refuse at once.
+  std::chrono::milliseconds body_budget_wait{1000};
   std::chrono::seconds shutdown_timeout{10};  // how long Run() waits for requests in flight
   bool handle_signals = true;             // Run() returns on SIGINT / SIGTERM
   std::optional<std::filesystem::path> web_dir;  // serve the web app from disk (dev mode)
@@ -38,7 +46,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds and listens. IOError naming the address when it cannot be bound (port taken, bad
-  // address); InvalidArgument when `listen` is not "host:port". Connections wait in the
+  // address); InvalidArgument when `listen` is not "host:port" or max_inflight_body_bytes is
+  // below max_body_bytes. Connections wait in the
   // kernel's backlog until Run().
   Status Start();
   // The bound port (the real one when `listen` asked for port 0); 0 before Start().

@@ -1,97 +1,17 @@
 #include "server/server.h"
 
-#include <future>
 #include <thread>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
+
+#include "server/test_http_client.h"
 
 namespace mltrack::server {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-
-// A blocking HTTP/1.1 client on one keep-alive connection. Every operation gives up after 20 s
-// so a broken server fails the test instead of hanging it.
-class TestClient {
- public:
-  explicit TestClient(uint16_t port) : stream_(io_) {
-    stream_.expires_after(std::chrono::seconds(20));
-    stream_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  }
-
-  void Send(http::verb method, const std::string& target, std::string body = {},
-            const std::string& content_type = "application/json") {
-    http::request<http::string_body> request{method, target, 11};
-    request.set(http::field::host, "127.0.0.1");
-    if (!body.empty()) request.set(http::field::content_type, content_type);
-    request.body() = std::move(body);
-    request.prepare_payload();
-    stream_.expires_after(std::chrono::seconds(20));
-    http::write(stream_, request);
-  }
-
-  http::response<http::string_body> Receive() {
-    http::response<http::string_body> response;
-    stream_.expires_after(std::chrono::seconds(20));
-    http::read(stream_, buffer_, response);
-    return response;
-  }
-
-  http::response<http::string_body> Request(http::verb method, const std::string& target, std::string body = {}) {
-    Send(method, target, std::move(body));
-    return Receive();
-  }
-
-  // A response to HEAD: Beast cannot know there is no body, so it is told.
-  http::response<http::string_body> ReceiveHeadResponse() {
-    http::response_parser<http::string_body> parser;
-    parser.skip(true);
-    stream_.expires_after(std::chrono::seconds(20));
-    http::read(stream_, buffer_, parser);
-    return parser.release();
-  }
-
-  // True when the server closed the connection (a read sees EOF).
-  bool ServerClosed() {
-    beast::error_code ec;
-    http::response<http::string_body> response;
-    stream_.expires_after(std::chrono::seconds(20));
-    http::read(stream_, buffer_, response, ec);
-    return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset;
-  }
-
- private:
-  asio::io_context io_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-};
-
-// A handler that blocks until released, and says when it has started.
-class Gate {
- public:
-  Handler MakeHandler() {
-    return [this](const HttpRequest&) {
-      entered_.set_value();
-      released_.wait();
-      return HttpResponse::Json(200, R"({"slow":true})");
-    };
-  }
-  void WaitEntered() { entered_future_.wait(); }
-  void Release() { release_.set_value(); }
-
- private:
-  std::promise<void> entered_;
-  std::future<void> entered_future_ = entered_.get_future();
-  std::promise<void> release_;
-  std::shared_future<void> released_ = release_.get_future().share();
-};
+namespace http = boost::beast::http;
+using test_util::Gate;
+using test_util::TestClient;
 
 class ServerTest : public ::testing::Test {
  protected:

@@ -9,19 +9,28 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "server/body_budget.h"
+
 namespace mltrack::server {
 
 class Router;
 class WorkerPool;
 
 // What the listener and every HTTP session of one server share: configuration, the router, the
-// worker pool, and the set of open connections so shutdown can close idle ones and wait for the
+// worker pool, the byte budget for request bodies, and the set of open connections so shutdown can close idle ones and wait for the
 // busy ones. Thread-safe. Router and WorkerPool are owned by the Server and outlive every session.
 class SharedState {
  public:
+  // `max_inflight_body_bytes` = 0: bodies in flight are not limited (only counted).
   SharedState(const Router& router, WorkerPool& workers, size_t max_body_bytes,
-              std::chrono::seconds read_timeout)
-      : router_(router), workers_(workers), max_body_bytes_(max_body_bytes), read_timeout_(read_timeout) {}
+              std::chrono::seconds read_timeout, size_t max_inflight_body_bytes = 0,
+              std::chrono::milliseconds body_budget_wait = std::chrono::milliseconds(0))
+      : router_(router),
+        workers_(workers),
+        max_body_bytes_(max_body_bytes),
+        read_timeout_(read_timeout),
+        body_budget_(max_inflight_body_bytes),
+        body_budget_wait_(body_budget_wait) {}
   SharedState(const SharedState&) = delete;
   SharedState& operator=(const SharedState&) = delete;
 
@@ -29,6 +38,9 @@ class SharedState {
   WorkerPool& workers() const { return workers_; }
   size_t max_body_bytes() const { return max_body_bytes_; }
   std::chrono::seconds read_timeout() const { return read_timeout_; }
+  BodyBudget& body_budget() { return body_budget_; }
+  // How long a request waits for room in the body budget before 503 (ServerOptions).
+  std::chrono::milliseconds body_budget_wait() const { return body_budget_wait_; }
 
   // True once shutdown began: sessions finish the request in hand and close.
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -49,6 +61,8 @@ class SharedState {
   WorkerPool& workers_;
   const size_t max_body_bytes_;
   const std::chrono::seconds read_timeout_;
+  BodyBudget body_budget_;
+  const std::chrono::milliseconds body_budget_wait_;
   std::atomic<bool> stopping_{false};
 
   mutable std::mutex mutex_;

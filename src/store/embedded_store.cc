@@ -1,9 +1,13 @@
 #include "store/embedded_store.h"
 
+#include "store/embedded_store_state.h"
+
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <unordered_set>
@@ -31,21 +35,42 @@ struct EmbeddedStore::PendingAppend {
 };
 
 EmbeddedStore::EmbeddedStore(StoreOptions options)
-    : options_(std::move(options)), wal_dir_(options_.dir / "wal") {}
+    : options_(std::move(options)),
+      wal_dir_(options_.dir / "wal"),
+      segments_dir_(options_.dir / "segments"),
+      dict_dir_(options_.dir / "dict"),
+      quarantine_dir_(options_.dir / "quarantine"),
+      memtable_(std::make_shared<Memtable>(memtable_options(), dictionaries_)),
+      state_(std::make_shared<State>()) {}
 
 EmbeddedStore::~EmbeddedStore() {
   Close();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
+MemtableOptions EmbeddedStore::memtable_options() const {
+  MemtableOptions memtable;
+  // A memtable never holds many more rows than seal_rows: no block larger than needed.
+  if (options_.seal_rows > 0) {
+    memtable.block_rows = std::clamp<size_t>(options_.seal_rows, 1024, memtable.block_rows);
+  }
+  return memtable;
+}
+
 Result<std::unique_ptr<EmbeddedStore>> EmbeddedStore::Open(StoreOptions options) {
   std::unique_ptr<EmbeddedStore> store(new EmbeddedStore(std::move(options)));
-  std::error_code ec;
-  std::filesystem::create_directories(store->wal_dir_, ec);
-  if (ec) return ErrnoToStatus(ec.value(), "create " + store->wal_dir_.string());
+  for (const std::filesystem::path& dir : {store->wal_dir_, store->segments_dir_, store->quarantine_dir_}) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return ErrnoToStatus(ec.value(), "create " + dir.string());
+  }
   MLTRACK_RETURN_IF_ERROR(store->LockDirectory());
   MLTRACK_RETURN_IF_ERROR(store->Recover());
-  store->PublishStats();
+  store->id_index_bytes_.store(store->ids_->MemoryBytes(), std::memory_order_relaxed);
+  store->MaybeFreeze(/*force=*/false);
+  // Opening decodes whole files through temporary buffers; hand that memory back.
+  ::malloc_trim(0);
+  store->maintenance_ = std::thread([raw = store.get()] { raw->MaintenanceLoop(); });
   return store;
 }
 
@@ -64,8 +89,26 @@ Status EmbeddedStore::LockDirectory() {
 }
 
 Status EmbeddedStore::Recover() {
-  Result<std::vector<WalFile>> files = ListWalFiles(wal_dir_);
-  if (!files.ok()) return files.status();
+  std::vector<StoreProblem> dictionary_problems;
+  Result<std::unique_ptr<DictionaryLog>> log =
+      DictionaryLog::Open(dict_dir_, dictionaries_.get(), &dictionary_problems, options_.segment_fault_hook);
+  if (!log.ok()) return log.status();
+  dict_log_ = std::move(log).value();
+  for (StoreProblem& problem : dictionary_problems) AddProblem(std::move(problem));
+  MLTRACK_RETURN_IF_ERROR(OpenSegments());
+
+  Result<std::vector<WalFile>> all_files = ListWalFiles(wal_dir_);
+  if (!all_files.ok()) return all_files.status();
+  // Files the segments cover were left behind by a crash between the MANIFEST update and the
+  // trim: their rows are in segments already.
+  std::vector<WalFile> covered;
+  std::vector<WalFile> tail;
+  for (const WalFile& file : *all_files) (file.seq <= manifest_.wal_sealed ? covered : tail).push_back(file);
+  for (const WalFile& file : covered) {
+    std::error_code ec;
+    std::filesystem::remove(file.path, ec);
+  }
+  const std::vector<WalFile>* files = &tail;
 
   bool last_damaged = false;
   uint64_t last_bytes = 0;
@@ -81,6 +124,7 @@ Status EmbeddedStore::Recover() {
       if (!more.ok()) {
         AddProblem({file.path.string(), (*reader)->corruption_offset(), more.status().message()});
         damaged = true;
+        damaged_wal_.push_back(file.seq);
         break;
       }
       if (!*more) break;
@@ -90,6 +134,7 @@ Status EmbeddedStore::Recover() {
         // trusted; only this one is lost (it cannot be a crash: it is complete).
         AddProblem({file.path.string(), record.offset, batch.status().message()});
         damaged = true;
+        damaged_wal_.push_back(file.seq);
         continue;
       }
       ApplyRecovered(std::move(batch).value());
@@ -103,20 +148,15 @@ Status EmbeddedStore::Recover() {
     if (newest) {
       last_damaged = damaged;
       last_bytes = bytes;
-    } else {
-      base_wal_files_ += 1;
-      base_wal_bytes_ += bytes;
     }
   }
 
   // Keep appending to the newest file when it is healthy and has room; a damaged file stays
   // exactly as it was found.
-  uint64_t seq = 1;
+  uint64_t seq = std::max<uint64_t>(manifest_.wal_sealed + 1, 1);
   if (!files->empty()) {
     const uint64_t newest_seq = files->back().seq;
     if (last_damaged || last_bytes >= options_.wal_file_bytes) {
-      base_wal_files_ += 1;
-      base_wal_bytes_ += last_bytes;
       seq = newest_seq + 1;
     } else {
       seq = newest_seq;
@@ -132,17 +172,37 @@ Status EmbeddedStore::Recover() {
 }
 
 void EmbeddedStore::ApplyRecovered(EventBatch batch) {
-  // The writer never logs a duplicate, so this only matters if the log was tampered with; it
-  // keeps "stored once" true regardless.
+  // The writer never logs a duplicate, so this only matters if the log was tampered with (or a
+  // crash left a WAL file behind that a segment covers); it keeps "stored once" true.
+  std::shared_ptr<const State> state = CurrentState();
   size_t kept = 0;
   for (size_t event_idx = 0; event_idx < batch.size(); ++event_idx) {
     Event& event = batch[event_idx];
-    if (!event.id.empty() && !ids_.Insert(HashId(event.id))) continue;
+    if (!event.id.empty()) {
+      const IdKey key = HashId(event.id);
+      if (IsStored(key, *state) || !ids_->Insert(key)) continue;
+    }
     if (kept != event_idx) batch[kept] = std::move(event);
     ++kept;
   }
   batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(kept), batch.end());
-  if (!batch.empty()) memtable_.Append(batch);
+  if (!batch.empty()) memtable_->Append(batch);
+}
+
+bool EmbeddedStore::IsStored(const IdKey& key, const State& state) {
+  if (ids_->Contains(key)) return true;
+  if (state.frozen_ids && state.frozen_ids->Contains(key)) return true;
+  if (!state.sealed_ids || !state.sealed_ids->MayContain(key)) return false;
+  for (auto segment = state.segments.rbegin(); segment != state.segments.rend(); ++segment) {
+    Result<bool> found = (*segment)->ContainsId(key);
+    if (!found.ok()) {
+      // Unreadable: accept the event (a possible duplicate) rather than drop a new one.
+      AddProblem({(*segment)->path().string(), 0, "id lookup failed: " + found.status().message()});
+      continue;
+    }
+    if (*found) return true;
+  }
+  return false;
 }
 
 Result<AppendResult> EmbeddedStore::Append(EventBatch batch) {
@@ -188,6 +248,7 @@ Result<AppendResult> EmbeddedStore::Append(EventBatch batch) {
 }
 
 void EmbeddedStore::CommitGroup(const std::vector<PendingAppend*>& group) {
+  std::shared_ptr<const State> state = CurrentState();
   std::unordered_set<IdKey, IdKeyHash> group_ids;
   std::vector<std::vector<IdKey>> new_ids(group.size());
   std::vector<size_t> duplicates(group.size(), 0);
@@ -202,7 +263,7 @@ void EmbeddedStore::CommitGroup(const std::vector<PendingAppend*>& group) {
       Event& event = batch[event_idx];
       if (!event.id.empty()) {
         IdKey key = HashId(event.id);
-        if (ids_.Contains(key) || !group_ids.insert(key).second) {
+        if (IsStored(key, *state) || !group_ids.insert(key).second) {
           ++duplicates[member_idx];
           continue;
         }
@@ -239,7 +300,6 @@ void EmbeddedStore::CommitGroup(const std::vector<PendingAppend*>& group) {
       group[member_idx]->result = status;
       group[member_idx]->has_result = true;
     }
-    PublishStats();
     return;
   }
 
@@ -247,19 +307,45 @@ void EmbeddedStore::CommitGroup(const std::vector<PendingAppend*>& group) {
   for (size_t member_idx = 0; member_idx < group.size(); ++member_idx) {
     if (failed[member_idx]) continue;
     const EventBatch& batch = group[member_idx]->batch;
-    if (!batch.empty()) memtable_.Append(batch);
-    for (const IdKey& key : new_ids[member_idx]) ids_.Insert(key);
+    if (!batch.empty()) memtable_->Append(batch);
+    for (const IdKey& key : new_ids[member_idx]) ids_->Insert(key);
     group[member_idx]->result = AppendResult{batch.size(), duplicates[member_idx]};
     group[member_idx]->has_result = true;
   }
-  PublishStats();
+  id_index_bytes_.store(ids_->MemoryBytes(), std::memory_order_relaxed);
+  MaybeFreeze(/*force=*/false);
 }
 
-void EmbeddedStore::PublishStats() {
-  id_index_bytes_.store(ids_.MemoryBytes(), std::memory_order_relaxed);
-  wal_bytes_.store(base_wal_bytes_ + writer_->sealed_bytes() + writer_->current_offset(),
-                   std::memory_order_relaxed);
-  wal_files_.store(base_wal_files_ + writer_->files_opened(), std::memory_order_relaxed);
+void EmbeddedStore::MaybeFreeze(bool force) {
+  if (memtable_->row_count() == 0) return;
+  if (!force && (options_.seal_rows == 0 || memtable_->row_count() < options_.seal_rows)) return;
+  std::shared_ptr<const State> state = CurrentState();
+  if (state->frozen) return;  // one seal at a time; the memtable keeps growing meanwhile
+  // Every row of the memtable is in WAL files up to the current one; new rows go to the next.
+  Status rotated = writer_->StartNewFile();
+  if (!rotated.ok()) return;  // tried again after the next commit
+  auto next = std::make_shared<State>(*state);
+  next->frozen = memtable_;
+  next->frozen_ids = std::shared_ptr<const IdIndex>(std::move(ids_));
+  next->frozen_wal_seq = writer_->current_seq() - 1;
+  next->frozen_dictionaries = DictionarySizes::Of(*dictionaries_);
+  ids_ = std::make_unique<IdIndex>();
+  {
+    std::lock_guard lock(state_mu_);
+    state_ = std::move(next);
+    memtable_ = std::make_shared<Memtable>(memtable_options(), dictionaries_);
+  }
+  id_index_bytes_.store(ids_->MemoryBytes(), std::memory_order_relaxed);
+  {
+    std::lock_guard lock(work_mu_);
+    work_pending_ = true;
+  }
+  work_cv_.notify_all();
+}
+
+std::shared_ptr<const EmbeddedStore::State> EmbeddedStore::CurrentState() const {
+  std::lock_guard lock(state_mu_);
+  return state_;
 }
 
 void EmbeddedStore::AddProblem(StoreProblem problem) {
@@ -268,17 +354,70 @@ void EmbeddedStore::AddProblem(StoreProblem problem) {
 }
 
 std::shared_ptr<const TableSnapshot> EmbeddedStore::Snapshot() const {
-  return memtable_.Snapshot();
+  std::shared_ptr<const State> state;
+  std::shared_ptr<Memtable> memtable;
+  {
+    std::lock_guard lock(state_mu_);
+    state = state_;
+    memtable = memtable_;
+  }
+  TableSnapshot::Parts parts;
+  for (const std::shared_ptr<const Segment>& segment : state->segments) {
+    parts.blocks.insert(parts.blocks.end(), segment->blocks().begin(), segment->blocks().end());
+    parts.keep_alive.push_back(segment);
+  }
+  if (state->frozen) state->frozen->CollectBlocks(&parts);
+  memtable->CollectBlocks(&parts);
+  // Dictionaries last: every id in the blocks above is below their sizes.
+  dictionaries_->FillSnapshot(&parts);
+  parts.quarantined = state->quarantined;
+  return std::make_shared<const TableSnapshot>(std::move(parts));
 }
 
+namespace {
+
+// Bytes and files of regular files directly in `dir` (0 when it does not exist).
+void CountFiles(const std::filesystem::path& dir, size_t* bytes, size_t* files) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::error_code size_ec;
+    if (!entry.is_regular_file(size_ec)) continue;
+    const uintmax_t size = entry.file_size(size_ec);
+    if (size_ec) continue;
+    *bytes += size;
+    if (files != nullptr) ++*files;
+  }
+}
+
+}  // namespace
+
 StoreStats EmbeddedStore::Stats() const {
+  std::shared_ptr<const State> state;
+  std::shared_ptr<Memtable> memtable;
+  {
+    std::lock_guard lock(state_mu_);
+    state = state_;
+    memtable = memtable_;
+  }
   StoreStats stats;
-  stats.rows = memtable_.row_count();
-  stats.memory_bytes = memtable_.MemoryBytes() + id_index_bytes_.load(std::memory_order_relaxed);
-  stats.disk_bytes = wal_bytes_.load(std::memory_order_relaxed);
-  stats.wal_files = wal_files_.load(std::memory_order_relaxed);
+  stats.rows = memtable->row_count();
+  stats.memory_bytes = memtable->MemoryBytes() + dictionaries_->MemoryBytes() +
+                       id_index_bytes_.load(std::memory_order_relaxed);
+  for (const std::shared_ptr<const Segment>& segment : state->segments) {
+    stats.rows += segment->rows();
+    stats.memory_bytes += segment->MemoryBytes();
+  }
+  if (state->frozen) {
+    stats.rows += state->frozen->row_count();
+    stats.memory_bytes += state->frozen->MemoryBytes() + state->frozen_ids->MemoryBytes();
+  }
+  if (state->sealed_ids) stats.memory_bytes += state->sealed_ids->MemoryBytes();
+  CountFiles(wal_dir_, &stats.disk_bytes, &stats.wal_files);
+  CountFiles(segments_dir_, &stats.disk_bytes, nullptr);
+  CountFiles(dict_dir_, &stats.disk_bytes, nullptr);
   std::lock_guard lock(problems_mu_);
   stats.problems = problems_;
+  if (seal_problem_) stats.problems.push_back(*seal_problem_);
   return stats;
 }
 
@@ -288,6 +427,21 @@ void EmbeddedStore::Close() {
   drained_.wait(lock, [&] { return queue_.empty(); });
   if (closed_) return;
   closed_ = true;
+  {
+    std::lock_guard work_lock(work_mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  if (maintenance_.joinable()) maintenance_.join();
+  if (writer_ != nullptr && options_.seal_on_close) {
+    // Seal what is left, so the next start replays nothing; on failure the WAL keeps it all.
+    Status sealed = SealFrozen();
+    if (sealed.ok()) {
+      MaybeFreeze(/*force=*/true);
+      sealed = SealFrozen();
+    }
+    if (!sealed.ok()) AddProblem({segments_dir_.string(), 0, "sealing at close: " + sealed.message()});
+  }
   if (writer_ != nullptr) {
     Status status = writer_->Close();
     if (!status.ok()) {

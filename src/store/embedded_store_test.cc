@@ -30,6 +30,8 @@ void WriteFile(const std::filesystem::path& path, const std::string& bytes) {
 
 Event MakeEvent(std::string id, int64_t ts_ms) {
   Event event;
+  // `id` is not a stored column; trace_id carries a copy so tests can read ids back.
+  event.trace_id = id;
   event.id = std::move(id);
   event.ts_ms = ts_ms;
   event.provider = "openai";
@@ -47,15 +49,15 @@ EventBatch MakeBatch(const std::string& prefix, int count, int64_t ts = 1000) {
   return batch;
 }
 
-// How many rows carry each id ("" for events without one), read back through a snapshot.
+// How many rows carry each id ("" for events without one), read back through a snapshot
+// (from trace_id, which MakeEvent sets to the id).
 std::map<std::string, int> IdCounts(const EventStore& store) {
   std::map<std::string, int> counts;
   std::shared_ptr<const TableSnapshot> snapshot = store.Snapshot();
-  const Dictionary* ids = snapshot->dictionary(FieldId::kId);
+  const Dictionary* ids = snapshot->dictionary(FieldId::kTraceId);
   for (const ColumnBlock& block : snapshot->blocks()) {
-    const uint32_t* column = block.strings(FieldId::kId);
     for (size_t row_idx = 0; row_idx < block.rows; ++row_idx) {
-      counts[std::string(column == nullptr ? "" : ids->Get(column[row_idx]))]++;
+      counts[std::string(ids->Get(IdAt(block.column(FieldId::kTraceId), row_idx)))]++;
     }
   }
   return counts;
@@ -72,6 +74,11 @@ class EmbeddedStoreTest : public ::testing::Test {
 
   std::unique_ptr<EmbeddedStore> OpenStore(StoreOptions options = {}) {
     options.dir = dir_;
+    if (!sealing_) {
+      // The WAL tests below look at WAL files after Close: keep every row in the WAL.
+      options.seal_rows = 0;
+      options.seal_on_close = false;
+    }
     if (options.wal_file_bytes == wal::kDefaultFileBytes) options.wal_file_bytes = wal_file_bytes_;
     Result<std::unique_ptr<EmbeddedStore>> store = EmbeddedStore::Open(std::move(options));
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -86,6 +93,7 @@ class EmbeddedStoreTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   uint64_t wal_file_bytes_ = wal::kDefaultFileBytes;
+  bool sealing_ = false;
 };
 
 void ExpectAppend(EmbeddedStore& store, EventBatch batch, size_t accepted, size_t duplicates) {

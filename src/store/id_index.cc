@@ -49,6 +49,16 @@ bool IdIndex::Insert(const IdKey& key) {
   return true;
 }
 
+std::vector<IdKey> IdIndex::Keys() const {
+  std::vector<IdKey> keys;
+  keys.reserve(size_);
+  if (has_zero_key_) keys.push_back(IdKey{});
+  for (size_t slot_idx = 0; slot_idx < capacity_; ++slot_idx) {
+    if (!IsEmpty(slots_[slot_idx])) keys.push_back(slots_[slot_idx]);
+  }
+  return keys;
+}
+
 void IdIndex::Grow() {
   std::unique_ptr<IdKey[]> old = std::move(slots_);
   const size_t old_capacity = capacity_;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 namespace mltrack::store {
 
@@ -40,6 +41,9 @@ class IdIndex {
   bool Contains(const IdKey& key) const;
   // Adds `key`; false if it was already present.
   bool Insert(const IdKey& key);
+
+  // Every key, in no particular order.
+  std::vector<IdKey> Keys() const;
 
   size_t size() const { return size_; }
   size_t MemoryBytes() const { return capacity_ * sizeof(IdKey); }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/field.h"
-#include "store/dictionary.h"
+#include "store/dictionary_set.h"
 
 namespace mltrack::store {
 namespace {
@@ -77,14 +77,10 @@ struct Block {
 };
 
 struct Memtable::Impl {
-  explicit Impl(MemtableOptions opts) : options(opts) {
+  Impl(MemtableOptions opts, std::shared_ptr<DictionarySet> dicts)
+      : options(opts), dictionaries(std::move(dicts)) {
     options.block_rows = std::max<size_t>(options.block_rows, 1);
     options.first_block_rows = std::clamp<size_t>(options.first_block_rows, 1, options.block_rows);
-    for (const FieldInfo& info : AllFields()) {
-      if (info.kind == FieldKind::kString && info.id != FieldId::kTag) {
-        dictionaries[FieldIndex(info.id)] = std::make_shared<Dictionary>();
-      }
-    }
   }
 
   Block& WritableBlock() {
@@ -99,13 +95,12 @@ struct Memtable::Impl {
   void AppendOne(const Event& event);
 
   MemtableOptions options;
+  const std::shared_ptr<DictionarySet> dictionaries;
   mutable std::mutex mutex;  // guards everything below (Append and Snapshot)
   std::vector<std::shared_ptr<Block>> blocks;
-  std::array<std::shared_ptr<Dictionary>, kFieldIdCount> dictionaries{};
-  std::shared_ptr<Dictionary> tag_keys = std::make_shared<Dictionary>();
-  std::vector<std::shared_ptr<Dictionary>> tag_values;  // by key index
-  std::shared_ptr<Dictionary> score_names = std::make_shared<Dictionary>();
   size_t rows = 0;
+  int64_t min_ts = std::numeric_limits<int64_t>::max();
+  int64_t max_ts = std::numeric_limits<int64_t>::min();
 };
 
 void Memtable::Impl::AppendOne(const Event& event) {
@@ -117,7 +112,7 @@ void Memtable::Impl::AppendOne(const Event& event) {
 
   auto put_string = [&](FieldId id, const std::string& value) {
     if (value.empty()) return;
-    uint32_t dict_id = dictionaries[FieldIndex(id)]->GetOrAdd(value);
+    uint32_t dict_id = dictionaries->field(id)->GetOrAdd(value);
     block.Column<uint32_t>(id)[row] = dict_id;
   };
   auto put_int = [&](FieldId id, const std::optional<int64_t>& value) {
@@ -130,7 +125,7 @@ void Memtable::Impl::AppendOne(const Event& event) {
     if (value) block.Column<uint8_t>(id)[row] = *value ? kBoolTrue : kBoolFalse;
   };
 
-  put_string(FieldId::kId, event.id);
+  // `id` is not stored: it is not queryable, and the store's id index keeps its hash.
   put_string(FieldId::kExperiment, event.experiment);
   put_string(FieldId::kRunId, event.run_id);
   put_string(FieldId::kSessionId, event.session_id);
@@ -167,34 +162,58 @@ void Memtable::Impl::AppendOne(const Event& event) {
 
   for (const auto& [key, value] : event.tags) {
     if (key.empty() || value.empty()) continue;
-    uint32_t key_id = tag_keys->GetOrAdd(key);
-    size_t key_index = key_id - 1;
-    while (tag_values.size() <= key_index) tag_values.push_back(std::make_shared<Dictionary>());
-    block.Tag(key_index)[row] = tag_values[key_index]->GetOrAdd(value);
+    size_t key_index = dictionaries->tag_keys().GetOrAdd(key) - 1;
+    block.Tag(key_index)[row] = dictionaries->TagValues(key_index).GetOrAdd(value);
   }
   for (const auto& [name, value] : event.scores) {
     if (name.empty() || std::isnan(value)) continue;
-    size_t score_index = score_names->GetOrAdd(name) - 1;
+    size_t score_index = dictionaries->score_names().GetOrAdd(name) - 1;
     block.Score(score_index)[row] = value;
   }
   block.rows = row + 1;
 }
 
 Memtable::Memtable() : Memtable(MemtableOptions{}) {}
-Memtable::Memtable(MemtableOptions options) : impl_(std::make_unique<Impl>(options)) {}
+Memtable::Memtable(MemtableOptions options)
+    : Memtable(options, std::make_shared<DictionarySet>()) {}
+Memtable::Memtable(MemtableOptions options, std::shared_ptr<DictionarySet> dictionaries)
+    : impl_(std::make_unique<Impl>(options, std::move(dictionaries))) {}
 Memtable::~Memtable() = default;
 
 void Memtable::Append(std::span<const Event> events) {
   std::lock_guard lock(impl_->mutex);
-  for (const Event& event : events) impl_->AppendOne(event);
+  for (const Event& event : events) {
+    impl_->AppendOne(event);
+    impl_->min_ts = std::min(impl_->min_ts, event.ts_ms);
+    impl_->max_ts = std::max(impl_->max_ts, event.ts_ms);
+  }
   impl_->rows += events.size();
 }
 
-std::shared_ptr<const TableSnapshot> Memtable::Snapshot() const {
+namespace {
+
+ColumnData View(const ColumnArray& column, uint8_t width) {
+  ColumnData data;
+  if (!column.data) return data;
+  data.data = column.data.get();
+  data.width = width;
+  return data;
+}
+
+uint8_t MemtableWidth(FieldId id) {
+  if (id == FieldId::kHttpStatus) return sizeof(uint16_t);
+  switch (GetFieldInfo(id).kind) {
+    case FieldKind::kString: return sizeof(uint32_t);
+    case FieldKind::kEnum:
+    case FieldKind::kBool: return sizeof(uint8_t);
+    default: return 8;
+  }
+}
+
+}  // namespace
+
+void Memtable::CollectBlocks(TableSnapshot::Parts* parts) const {
   std::lock_guard lock(impl_->mutex);
-  TableSnapshot::Parts parts;
-  parts.blocks.reserve(impl_->blocks.size());
-  parts.keep_alive.reserve(impl_->blocks.size());
   for (const std::shared_ptr<Block>& block : impl_->blocks) {
     if (block->rows == 0) continue;
     ColumnBlock view;
@@ -202,36 +221,47 @@ std::shared_ptr<const TableSnapshot> Memtable::Snapshot() const {
     view.min_ts = block->min_ts;
     view.max_ts = block->max_ts;
     view.ts = block->ts.get();
-    for (size_t field = 0; field < kFieldIdCount; ++field) view.columns[field] = block->columns[field].data.get();
+    for (size_t field = 0; field < kFieldIdCount; ++field) {
+      view.columns[field] = View(block->columns[field], MemtableWidth(static_cast<FieldId>(field)));
+    }
     view.tags.reserve(block->tags.size());
-    for (const ColumnArray& column : block->tags) view.tags.push_back(reinterpret_cast<const uint32_t*>(column.data.get()));
+    for (const ColumnArray& column : block->tags) view.tags.push_back(View(column, sizeof(uint32_t)));
     view.scores.reserve(block->scores.size());
-    for (const ColumnArray& column : block->scores) view.scores.push_back(reinterpret_cast<const double*>(column.data.get()));
-    parts.blocks.push_back(std::move(view));
-    parts.keep_alive.push_back(block);
+    for (const ColumnArray& column : block->scores) view.scores.push_back(View(column, sizeof(double)));
+    parts->blocks.push_back(std::move(view));
+    parts->keep_alive.push_back(block);
   }
-  for (size_t field = 0; field < kFieldIdCount; ++field) parts.dictionaries[field] = impl_->dictionaries[field];
-  parts.tag_keys = impl_->tag_keys;
-  parts.tag_values.assign(impl_->tag_values.begin(), impl_->tag_values.end());
-  parts.score_names = impl_->score_names;
-  parts.score_count = impl_->score_names->size();
+}
+
+std::shared_ptr<const TableSnapshot> Memtable::Snapshot() const {
+  TableSnapshot::Parts parts;
+  // Dictionaries after blocks: every id in a block is then below the dictionary's size.
+  CollectBlocks(&parts);
+  impl_->dictionaries->FillSnapshot(&parts);
   return std::make_shared<const TableSnapshot>(std::move(parts));
 }
+
+const std::shared_ptr<DictionarySet>& Memtable::dictionaries() const { return impl_->dictionaries; }
 
 size_t Memtable::row_count() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->rows;
 }
 
+int64_t Memtable::min_ts() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->min_ts;
+}
+
+int64_t Memtable::max_ts() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->max_ts;
+}
+
 size_t Memtable::MemoryBytes() const {
   std::lock_guard lock(impl_->mutex);
   size_t bytes = 0;
   for (const std::shared_ptr<Block>& block : impl_->blocks) bytes += block->MemoryBytes();
-  for (const auto& dictionary : impl_->dictionaries) {
-    if (dictionary) bytes += dictionary->MemoryBytes();
-  }
-  bytes += impl_->tag_keys->MemoryBytes() + impl_->score_names->MemoryBytes();
-  for (const auto& dictionary : impl_->tag_values) bytes += dictionary->MemoryBytes();
   return bytes;
 }
 

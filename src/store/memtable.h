@@ -1,6 +1,7 @@
 #pragma once
 // The memtable is the in-memory columnar table that every durable event lands in: one column per
-// static field of src/core/field.h (strings dictionary-encoded with one Dictionary per column,
+// static field of src/core/field.h except `id` (strings dictionary-encoded with the table's
+// DictionarySet,
 // enums/bools as uint8, ints/money as int64 with kNullInt for absent, doubles with NaN for
 // absent), plus one column per tag key and per score name, all split into fixed-capacity blocks
 // of rows whose arrays never move once allocated, so that a snapshot can be read without locks
@@ -11,6 +12,7 @@
 #include <span>
 
 #include "core/event.h"
+#include "store/dictionary_set.h"
 #include "store/table_snapshot.h"
 
 namespace mltrack::store {
@@ -28,8 +30,10 @@ struct MemtableOptions {
 // in that block are allocated; strings cost 4 bytes per row plus their dictionary entry.
 class Memtable {
  public:
-  Memtable();
+  Memtable();  // with its own dictionaries
   explicit Memtable(MemtableOptions options);
+  // Encodes strings with `dictionaries`, which other memtables and segments may share.
+  Memtable(MemtableOptions options, std::shared_ptr<DictionarySet> dictionaries);
   ~Memtable();
   Memtable(const Memtable&) = delete;
   Memtable& operator=(const Memtable&) = delete;
@@ -43,8 +47,16 @@ class Memtable {
   // per-block pointers, not data); the snapshot keeps the memory it points to alive.
   std::shared_ptr<const TableSnapshot> Snapshot() const;
 
+  // Appends views of every non-empty block to parts->blocks (and their owners to
+  // parts->keep_alive); leaves the dictionaries alone. Thread-safe like Snapshot().
+  void CollectBlocks(TableSnapshot::Parts* parts) const;
+
+  const std::shared_ptr<DictionarySet>& dictionaries() const;
   size_t row_count() const;
-  // Bytes held by columns and dictionaries (for /api/health and the benchmark).
+  // Smallest and largest ts appended (INT64_MAX / INT64_MIN while empty).
+  int64_t min_ts() const;
+  int64_t max_ts() const;
+  // Bytes held by the column arrays (the dictionaries are the DictionarySet's).
   size_t MemoryBytes() const;
 
  private:

@@ -54,35 +54,35 @@ TEST(MemtableTest, StoresEveryFieldInItsRepresentation) {
   EXPECT_EQ(block.min_ts, 500);
   EXPECT_EQ(block.max_ts, 1000);
   EXPECT_EQ(block.ts[0], 1000);
-  EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(block.strings(FieldId::kModel)[0]), "gpt-4o");
-  EXPECT_EQ(block.strings(FieldId::kModel)[1], kAbsentId);
-  EXPECT_EQ(snapshot->dictionary(FieldId::kId)->Get(block.strings(FieldId::kId)[0]), "e1");
-  EXPECT_EQ(block.strings(FieldId::kTeam), nullptr);  // never seen: no column
-  EXPECT_EQ(block.enums(FieldId::kOperation)[0], static_cast<uint8_t>(Operation::kEmbedding));
-  EXPECT_EQ(block.enums(FieldId::kOperation)[1], static_cast<uint8_t>(Operation::kChat));
-  EXPECT_EQ(block.enums(FieldId::kStatus)[0], static_cast<uint8_t>(EventStatus::kError));
-  EXPECT_EQ(block.http_status()[0], 429);
-  EXPECT_EQ(block.http_status()[1], 0);
-  EXPECT_EQ(block.ints(FieldId::kInputTokens)[0], 10);
-  EXPECT_EQ(block.ints(FieldId::kInputTokens)[1], kNullInt);
-  EXPECT_EQ(block.ints(FieldId::kOutputTokens), nullptr);
-  EXPECT_EQ(block.ints(FieldId::kCostUsd)[0], 1234);
-  EXPECT_EQ(block.doubles(FieldId::kLatencyMs)[0], 2.5);
-  EXPECT_TRUE(std::isnan(block.doubles(FieldId::kLatencyMs)[1]));
-  EXPECT_EQ(block.bools(FieldId::kCacheHit)[0], kBoolFalse);
-  EXPECT_EQ(block.bools(FieldId::kCacheHit)[1], kBoolAbsent);
-  EXPECT_EQ(block.bools(FieldId::kStreaming)[0], kBoolTrue);
+  EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(IdAt(block.column(FieldId::kModel), 0)), "gpt-4o");
+  EXPECT_EQ(IdAt(block.column(FieldId::kModel), 1), kAbsentId);
+  EXPECT_FALSE(block.column(FieldId::kId).present());  // ids are not stored as a column
+  EXPECT_FALSE(block.column(FieldId::kTeam).present());  // never seen: no column
+  EXPECT_EQ(ByteAt(block.column(FieldId::kOperation), 0), static_cast<uint8_t>(Operation::kEmbedding));
+  EXPECT_EQ(ByteAt(block.column(FieldId::kOperation), 1), static_cast<uint8_t>(Operation::kChat));
+  EXPECT_EQ(ByteAt(block.column(FieldId::kStatus), 0), static_cast<uint8_t>(EventStatus::kError));
+  EXPECT_EQ(IntAt(block.column(FieldId::kHttpStatus), 0), 429);
+  EXPECT_EQ(IntAt(block.column(FieldId::kHttpStatus), 1), kNullInt);
+  EXPECT_EQ(IntAt(block.column(FieldId::kInputTokens), 0), 10);
+  EXPECT_EQ(IntAt(block.column(FieldId::kInputTokens), 1), kNullInt);
+  EXPECT_FALSE(block.column(FieldId::kOutputTokens).present());
+  EXPECT_EQ(IntAt(block.column(FieldId::kCostUsd), 0), 1234);
+  EXPECT_EQ(DoubleAt(block.column(FieldId::kLatencyMs), 0), 2.5);
+  EXPECT_TRUE(std::isnan(DoubleAt(block.column(FieldId::kLatencyMs), 1)));
+  EXPECT_EQ(ByteAt(block.column(FieldId::kCacheHit), 0), kBoolFalse);
+  EXPECT_EQ(ByteAt(block.column(FieldId::kCacheHit), 1), kBoolAbsent);
+  EXPECT_EQ(ByteAt(block.column(FieldId::kStreaming), 0), kBoolTrue);
 
   std::optional<size_t> env = snapshot->FindTagKey("env");
   ASSERT_TRUE(env.has_value());
   EXPECT_EQ(snapshot->tag_key(*env), "env");
-  EXPECT_EQ(snapshot->tag_dictionary(*env).Get(block.tag(*env)[0]), "prod");
-  EXPECT_EQ(block.tag(*env)[1], kAbsentId);
+  EXPECT_EQ(snapshot->tag_dictionary(*env).Get(IdAt(block.tag(*env), 0)), "prod");
+  EXPECT_EQ(IdAt(block.tag(*env), 1), kAbsentId);
   EXPECT_FALSE(snapshot->FindTagKey("region").has_value());
   std::optional<size_t> accuracy = snapshot->FindScore("accuracy");
   ASSERT_TRUE(accuracy.has_value());
-  EXPECT_EQ(block.score(*accuracy)[0], 0.75);
-  EXPECT_TRUE(std::isnan(block.score(*accuracy)[1]));
+  EXPECT_EQ(DoubleAt(block.score(*accuracy), 0), 0.75);
+  EXPECT_TRUE(std::isnan(DoubleAt(block.score(*accuracy), 1)));
 }
 
 TEST(MemtableTest, BlocksGrowGeometricallyAndTrackTimeRange) {
@@ -112,12 +112,12 @@ TEST(MemtableTest, ColumnFirstSeenMidBlockReadsAbsentForEarlierRows) {
   auto after = memtable.Snapshot();
 
   EXPECT_EQ(before->row_count(), 1u);
-  EXPECT_EQ(before->blocks()[0].doubles(FieldId::kLatencyMs), nullptr);
+  EXPECT_FALSE(before->blocks()[0].column(FieldId::kLatencyMs).present());
   EXPECT_FALSE(before->FindTagKey("env").has_value());
   const ColumnBlock& block = after->blocks()[0];
-  EXPECT_TRUE(std::isnan(block.doubles(FieldId::kLatencyMs)[0]));
-  EXPECT_EQ(block.doubles(FieldId::kLatencyMs)[1], 7);
-  EXPECT_EQ(block.tag(*after->FindTagKey("env"))[0], kAbsentId);
+  EXPECT_TRUE(std::isnan(DoubleAt(block.column(FieldId::kLatencyMs), 0)));
+  EXPECT_EQ(DoubleAt(block.column(FieldId::kLatencyMs), 1), 7);
+  EXPECT_EQ(IdAt(block.tag(*after->FindTagKey("env")), 0), kAbsentId);
 }
 
 TEST(MemtableTest, SnapshotOutlivesMemtable) {
@@ -129,7 +129,7 @@ TEST(MemtableTest, SnapshotOutlivesMemtable) {
     snapshot = memtable.Snapshot();
   }
   const ColumnBlock& block = snapshot->blocks()[0];
-  EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(block.strings(FieldId::kModel)[0]), "kept");
+  EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(IdAt(block.column(FieldId::kModel), 0)), "kept");
 }
 
 TEST(MemtableTest, SnapshotsAreConsistentWhileAppending) {
@@ -159,8 +159,8 @@ TEST(MemtableTest, SnapshotsAreConsistentWhileAppending) {
     for (const ColumnBlock& block : snapshot->blocks()) {
       for (size_t row = 0; row < block.rows; ++row, ++expected) {
         ASSERT_EQ(block.ts[row], expected);
-        ASSERT_EQ(block.ints(FieldId::kInputTokens)[row], expected);
-        ASSERT_NE(block.strings(FieldId::kModel)[row], kAbsentId);
+        ASSERT_EQ(IntAt(block.column(FieldId::kInputTokens), row), expected);
+        ASSERT_NE(IdAt(block.column(FieldId::kModel), row), kAbsentId);
       }
     }
   }
@@ -181,7 +181,7 @@ TEST(MemtableTest, MemoryCountsOnlyAllocatedColumns) {
   std::vector<Event> full_events = {full};
   sparse.Append(bare_events);
   dense.Append(full_events);
-  // ts (8 bytes/row) + experiment (defaults to "default": 4 bytes/row) + one dictionary entry.
+  // ts (8 bytes/row) + experiment (defaults to "default": 4 bytes/row).
   EXPECT_LT(sparse.MemoryBytes(), 1024 * (8 + 4) + 1000);
   EXPECT_GT(dense.MemoryBytes(), sparse.MemoryBytes() + 1024 * (4 + 8 + 8 + 8) - 1);
 }

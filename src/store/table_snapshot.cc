@@ -1,6 +1,48 @@
 #include "store/table_snapshot.h"
 
+#include <cstring>
+#include <limits>
+
 namespace mltrack::store {
+
+namespace {
+
+// The offset u of row `row` for widths 1/2/4 (0 when the column is absent).
+uint64_t Offset(const ColumnData& column, size_t row) {
+  switch (column.width) {
+    case 1: return column.as<uint8_t>()[row];
+    case 2: return column.as<uint16_t>()[row];
+    case 4: return column.as<uint32_t>()[row];
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+uint32_t IdAt(const ColumnData& column, size_t row) {
+  if (!column.present()) return kAbsentId;
+  uint64_t offset = Offset(column, row);
+  return offset == 0 ? kAbsentId : static_cast<uint32_t>(column.base + static_cast<int64_t>(offset));
+}
+
+int64_t IntAt(const ColumnData& column, size_t row) {
+  if (!column.present()) return kNullInt;
+  if (column.width == 8) return column.as<int64_t>()[row];
+  uint64_t offset = Offset(column, row);
+  return offset == 0 ? kNullInt : column.base + static_cast<int64_t>(offset);
+}
+
+double DoubleAt(const ColumnData& column, size_t row) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (!column.present()) return kNaN;
+  if (column.width == 8) return column.as<double>()[row];
+  uint64_t offset = Offset(column, row);
+  return offset == 0 ? kNaN : static_cast<double>(column.base + static_cast<int64_t>(offset)) / column.scale;
+}
+
+uint8_t ByteAt(const ColumnData& column, size_t row) {
+  return column.present() ? column.as<uint8_t>()[row] : 0;
+}
 
 TableSnapshot::TableSnapshot(Parts parts) : parts_(std::move(parts)) {
   for (const ColumnBlock& block : parts_.blocks) row_count_ += block.rows;

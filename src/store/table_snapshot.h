@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,47 +15,70 @@
 
 namespace mltrack::store {
 
-// One block of rows as a reader sees it: typed pointers to column arrays of `rows` values.
-// A null column pointer means "no row of this block has a value" (absent everywhere; for the
-// enums operation/status it means every row holds value 0, i.e. chat/ok).
+// How one column of one block is laid out in memory. Blocks of the memtable use the widest
+// layout (so appends never re-encode); blocks decoded from segments use the narrowest layout the
+// block's values need (frame of reference: a base plus a 1-, 2- or 4-byte offset).
 //
-// Representation per FieldKind (see core/field.h):
-//   kTime    int64 epoch ms (ts is always present)
-//   kString  uint32 dictionary id, kAbsentId (0) = absent; dictionary per column
-//   kEnum    uint8 enum value
-//   kBool    uint8 kBoolAbsent / kBoolFalse / kBoolTrue
-//   kInt     int64, kNullInt = absent — except http_status: uint16, 0 = absent
-//   kMoney   int64 nano-USD, kNullInt = absent
-//   kDouble  double, NaN = absent
+// `data` null: no row of the block has a value (absent everywhere; for the enums
+// operation/status it means every row holds value 0, i.e. chat/ok).
+//
+// Layouts by kind (width = bytes per stored value u):
+//   kString, tags   width 1/2/4: u == 0 is absent, otherwise the dictionary id is base + u
+//                   (the memtable uses width 4, base 0, so u is the id itself)
+//   kEnum, kBool    width 1, base 0: u is the value (bool: kBoolAbsent/kBoolFalse/kBoolTrue)
+//   kInt, kMoney,   width 8: int64 values as stored, kNullInt = absent
+//   http_status     width 1/2/4: u == 0 is absent, otherwise the value is base + u
+//   kDouble, scores width 8 and scale 0: double values, NaN = absent
+//                   width 1/2/4 and scale > 0: u == 0 is absent, otherwise the value is
+//                   double(base + u) / scale — the writer only picks this when that expression
+//                   reproduces every value bit for bit, so readers stay exact
+struct ColumnData {
+  const void* data = nullptr;
+  uint8_t width = 0;
+  int64_t base = 0;
+  double scale = 0;
+
+  bool present() const { return data != nullptr; }
+  template <typename T>
+  const T* as() const { return static_cast<const T*>(data); }
+};
+
+// The logical value of row `row` of a column, decoded from any layout above (slow path: one
+// switch per value; scans use the typed loops of query/column_source.cc).
+uint32_t IdAt(const ColumnData& column, size_t row);         // kAbsentId when absent
+int64_t IntAt(const ColumnData& column, size_t row);         // kNullInt when absent
+double DoubleAt(const ColumnData& column, size_t row);       // NaN when absent
+uint8_t ByteAt(const ColumnData& column, size_t row);        // enums/bools; 0 when no column
+
+// One block of rows as a reader sees it: column layouts for `rows` values (see ColumnData).
 // total_tokens is derived (input + output) and has no column: readers compute it.
-// Tags are uint32 ids into the tag key's own dictionary; scores are doubles (NaN = absent).
+// ts is always a full int64 epoch-ms array (present in every row).
 struct ColumnBlock {
   size_t rows = 0;
   int64_t min_ts = 0;  // over the `rows` rows; meaningless when rows == 0
   int64_t max_ts = 0;
   const int64_t* ts = nullptr;
-  std::array<const void*, kFieldIdCount> columns{};  // by FieldId; ts, kTag, kScore unused
-  std::vector<const uint32_t*> tags;   // by tag key index; index past the end = absent
-  std::vector<const double*> scores;   // by score index; index past the end = absent
+  std::array<ColumnData, kFieldIdCount> columns{};  // by FieldId; ts, kId, kTag, kScore unused
+  std::vector<ColumnData> tags;    // by tag key index; index past the end = absent
+  std::vector<ColumnData> scores;  // by score index; index past the end = absent
 
-  const uint32_t* strings(FieldId id) const { return static_cast<const uint32_t*>(columns[Index(id)]); }
-  const uint8_t* enums(FieldId id) const { return static_cast<const uint8_t*>(columns[Index(id)]); }
-  const uint8_t* bools(FieldId id) const { return static_cast<const uint8_t*>(columns[Index(id)]); }
-  // int64 columns: kInt fields other than http_status, and kMoney.
-  const int64_t* ints(FieldId id) const { return static_cast<const int64_t*>(columns[Index(id)]); }
-  const double* doubles(FieldId id) const { return static_cast<const double*>(columns[Index(id)]); }
-  const uint16_t* http_status() const {
-    return static_cast<const uint16_t*>(columns[Index(FieldId::kHttpStatus)]);
+  const ColumnData& column(FieldId id) const { return columns[static_cast<size_t>(id)]; }
+  ColumnData tag(size_t key_index) const {
+    return key_index < tags.size() ? tags[key_index] : ColumnData{};
   }
-  const uint32_t* tag(size_t key_index) const {
-    return key_index < tags.size() ? tags[key_index] : nullptr;
+  ColumnData score(size_t score_index) const {
+    return score_index < scores.size() ? scores[score_index] : ColumnData{};
   }
-  const double* score(size_t score_index) const {
-    return score_index < scores.size() ? scores[score_index] : nullptr;
-  }
+};
 
- private:
-  static size_t Index(FieldId id) { return static_cast<size_t>(id); }
+// A segment the store refused to serve (a checksum or validation failure): its events are not
+// in any snapshot, so answers leave them out rather than be wrong. Shown by /api/health and,
+// through TableSnapshot::quarantined(), in a query response's stats.
+struct QuarantinedSegment {
+  std::string file;     // where the damaged file now lives
+  uint64_t offset = 0;  // byte offset of the damage in the file
+  std::string what;
+  uint64_t rows = 0;    // events the segment held (0 when unknown)
 };
 
 // A consistent, immutable view of a table: blocks plus the dictionaries that decode them. Holds
@@ -75,6 +99,8 @@ class TableSnapshot {
     size_t score_count = 0;
     // Keeps the memory of the column arrays alive.
     std::vector<std::shared_ptr<const void>> keep_alive;
+    // Segments whose events this snapshot cannot serve.
+    std::vector<QuarantinedSegment> quarantined;
   };
 
   explicit TableSnapshot(Parts parts);
@@ -101,6 +127,9 @@ class TableSnapshot {
   size_t score_count() const { return parts_.score_count; }
   std::optional<size_t> FindScore(std::string_view name) const;
   std::string_view score_name(size_t score_index) const;
+
+  // Damaged segments left out of this snapshot (empty when every byte checked out).
+  const std::vector<QuarantinedSegment>& quarantined() const { return parts_.quarantined; }
 
  private:
   Parts parts_;

@@ -11,7 +11,6 @@
 #include "store/crc32c.h"
 
 namespace mltrack::store {
-namespace {
 
 Status SyncDirectory(const std::filesystem::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -22,6 +21,8 @@ Status SyncDirectory(const std::filesystem::path& dir) {
   if (rc != 0) return ErrnoToStatus(err, "fsync directory " + dir.string());
   return Status::OK();
 }
+
+namespace {
 
 void AppendRecord(std::string* out, std::string_view payload) {
   char header[wal::kHeaderSize];
@@ -105,6 +106,12 @@ Status WalWriter::OpenFile(uint64_t seq, bool must_create) {
   offset_ = static_cast<uint64_t>(st.st_size);
   ++files_opened_;
   return Status::OK();
+}
+
+Status WalWriter::StartNewFile() {
+  if (!broken_.ok()) return broken_;
+  if (closed_) return Status::Unavailable("WAL writer is closed");
+  return Rotate();
 }
 
 Status WalWriter::Rotate() {

@@ -52,6 +52,11 @@ class WalWriter {
   Status AppendGroup(std::span<const std::string_view> payloads);
   Status Append(std::string_view payload) { return AppendGroup({&payload, 1}); }
 
+  // Moves to a new, empty file (seq + 1), so that every record written so far is in files
+  // with seq <= the previous current_seq() (the store seals those rows and then deletes those
+  // files). Errors as for a rotation: kIOError / kNoSpace; the writer stays on the old file.
+  Status StartNewFile();
+
   // Syncs and closes the current file; later appends return kUnavailable. Idempotent.
   Status Close();
 
@@ -85,6 +90,9 @@ class WalWriter {
 
 // Shortens `path` to `size` bytes and fsyncs it (used to cut a torn tail off the last file).
 Status TruncateWalFile(const std::filesystem::path& path, uint64_t size);
+
+// fsyncs a directory, so that a file created, renamed or removed in it stays so after a crash.
+Status SyncDirectory(const std::filesystem::path& dir);
 
 // Maps errno to a Status: ENOSPC/EDQUOT → kNoSpace, anything else → kIOError; `what` names the
 // operation and file.

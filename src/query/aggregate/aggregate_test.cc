@@ -131,7 +131,7 @@ TEST(QuantileTest, MatchesLinearInterpolationOnRandomDataAfterCombine) {
   std::lognormal_distribution<double> latency(6.0, 1.0);
   std::vector<double> all;
   Quantile::State left, right;
-  for (int idx = 0; idx < 5001; ++idx) {
+  for (int idx = 0; idx < 1001; ++idx) {  // ≤ kExactLimit: the exact path
     double value = latency(rng);
     all.push_back(value);
     Quantile::Update(idx % 3 ? left : right, value);
@@ -141,6 +141,67 @@ TEST(QuantileTest, MatchesLinearInterpolationOnRandomDataAfterCombine) {
     double expected = NumpyLinear(all, p);
     EXPECT_NEAR(*Quantile::Finalize(left, p), expected, std::abs(expected) * 1e-12) << "p" << p;
   }
+}
+
+TEST(QuantileTest, SmallGroupsStayExactAndLargeOnesSketch) {
+  Quantile::State state;
+  for (size_t idx = 0; idx < Quantile::kExactLimit; ++idx) Quantile::Update(state, static_cast<double>(idx));
+  EXPECT_FALSE(state.sketched);
+  EXPECT_DOUBLE_EQ(*Quantile::Finalize(state, 50), (Quantile::kExactLimit - 1) / 2.0);
+  Quantile::Update(state, 5000);
+  EXPECT_TRUE(state.sketched);
+  EXPECT_TRUE(state.values.empty());
+  EXPECT_EQ(*Quantile::Finalize(state, 0), 0);      // exact extremes
+  EXPECT_EQ(*Quantile::Finalize(state, 100), 5000);
+}
+
+// Every percentile of sketched states is within α = 2^-8 of numpy's, after Combine of exact and
+// sketched partial states, for positive data, data with zeros and data of both signs.
+TEST(QuantileTest, SketchWithinRelativeErrorOfLinearInterpolation) {
+  std::mt19937_64 rng(17);
+  std::lognormal_distribution<double> lognormal(3.0, 2.0);
+  for (int shape = 0; shape < 3; ++shape) {
+    std::vector<double> all;
+    Quantile::State parts[3];
+    for (int idx = 0; idx < 200'000; ++idx) {
+      double value = lognormal(rng);
+      if (shape == 1 && idx % 5 == 0) value = 0;
+      if (shape == 2 && idx % 2 == 0) value = -value;
+      all.push_back(value);
+      // The third part stays small (exact) and is combined into a sketched one.
+      Quantile::Update(parts[idx % 1000 == 0 ? 2 : idx % 2], value);
+    }
+    EXPECT_FALSE(parts[2].sketched);
+    Quantile::Combine(parts[0], parts[2]);
+    Quantile::Combine(parts[0], parts[1]);
+    std::sort(all.begin(), all.end());
+    for (double p : {0.0, 0.1, 1.0, 5.0, 25.0, 50.0, 75.0, 90.0, 99.0, 99.9, 100.0}) {
+      const double exact = NumpyLinear(all, p);
+      const double estimate = *Quantile::Finalize(parts[0], p);
+      // The documented bound: α relative to the larger neighbour's magnitude (= α·|exact| when
+      // both neighbours have one sign, which the first two shapes always do).
+      const size_t below = static_cast<size_t>(p / 100.0 * static_cast<double>(all.size() - 1));
+      const size_t above = std::min(below + 1, all.size() - 1);
+      const double scale = shape == 2 ? std::max(std::abs(all[below]), std::abs(all[above])) : std::abs(exact);
+      EXPECT_NEAR(estimate, exact, scale / 256) << "shape " << shape << " p" << p;
+    }
+  }
+}
+
+TEST(UniqTest, BitmapOfDictionaryIdsAndSetsMerge) {
+  constexpr uint32_t kLimit = 10'000;
+  Uniq::State dense, sparse, numbers;
+  for (uint32_t id = 1; id < 5000; id += 2) Uniq::UpdateId(dense, id, kLimit);
+  EXPECT_FALSE(dense.bitmap.empty());  // 2500 ids ≥ 10000 / 256: a bitmap
+  for (uint32_t id : {1u, 2u, 3u, 9999u}) Uniq::UpdateId(sparse, id, kLimit);
+  EXPECT_TRUE(sparse.bitmap.empty());
+  EXPECT_EQ(Uniq::Finalize(dense), 2500);
+  Uniq::Combine(sparse, dense);  // set into bitmap's shape
+  EXPECT_EQ(Uniq::Finalize(sparse), 2500 + 2);  // 2 and 9999 are new
+  Uniq::Combine(dense, sparse);
+  EXPECT_EQ(Uniq::Finalize(dense), 2502);
+  for (uint64_t value = 0; value < 100'000; ++value) Uniq::Update(numbers, value * 7919 % 65536);
+  EXPECT_EQ(Uniq::Finalize(numbers), 65536);
 }
 
 }  // namespace

@@ -1,9 +1,156 @@
 #include "query/aggregate/quantile.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace mltrack::query::aggregate {
+
+double LogBuckets::Representative(int32_t index) {
+  const double low = std::bit_cast<double>(static_cast<uint64_t>(index) << kShift);
+  const double high = std::bit_cast<double>(static_cast<uint64_t>(index + 1) << kShift);
+  if (!std::isfinite(high) || !std::isfinite(low)) return low;
+  // The point whose relative distance to both ends is equal: the bound's minimiser.
+  return 2 * low * high / (low + high);
+}
+
+void LogBuckets::Add(int32_t index, uint64_t count) {
+  if (counts_.empty()) {
+    lowest_ = index;
+    counts_.assign(1, 0);
+  } else if (index < lowest_) {
+    counts_.insert(counts_.begin(), static_cast<size_t>(lowest_ - index), 0);
+    lowest_ = index;
+  } else if (static_cast<size_t>(index - lowest_) >= counts_.size()) {
+    counts_.resize(static_cast<size_t>(index - lowest_) + 1, 0);
+  }
+  counts_[static_cast<size_t>(index - lowest_)] += count;
+}
+
+void LogBuckets::Merge(const LogBuckets& other) {
+  if (other.counts_.empty()) return;
+  // Make room for the whole range once, then add.
+  Add(other.lowest_, 0);
+  Add(other.lowest_ + static_cast<int32_t>(other.counts_.size()) - 1, 0);
+  const size_t offset = static_cast<size_t>(other.lowest_ - lowest_);
+  for (size_t idx = 0; idx < other.counts_.size(); ++idx) counts_[offset + idx] += other.counts_[idx];
+}
+
+void Quantile::AddToSketch(State& state, double value, uint64_t count) {
+  if (state.count == 0) {
+    state.min = value;
+    state.max = value;
+  } else {
+    state.min = std::min(state.min, value);
+    state.max = std::max(state.max, value);
+  }
+  state.count += count;
+  if (value > 0) {
+    state.positive.Add(LogBuckets::IndexOf(value), count);
+  } else if (value < 0) {
+    state.negative.Add(LogBuckets::IndexOf(-value), count);
+  } else {
+    state.zeros += count;
+  }
+}
+
+void Quantile::ToSketch(State& state) {
+  if (state.sketched) return;
+  state.sketched = true;
+  std::vector<double> values;
+  values.swap(state.values);
+  for (double value : values) AddToSketch(state, value, 1);
+}
+
+void Quantile::UpdateMany(State& state, const double* values, size_t count) {
+  size_t idx = 0;
+  while (idx < count && (!state.sketched || state.count == 0 || state.positive.empty())) {
+    if (!std::isnan(values[idx])) Update(state, values[idx]);
+    ++idx;
+  }
+  // Sketched with a positive range: the common case in a tight loop over locals.
+  double low = state.min;
+  double high = state.max;
+  uint64_t added = 0;
+  for (; idx < count; ++idx) {
+    const double value = values[idx];
+    if (!(value > 0) || !state.positive.TryAddOne(LogBuckets::IndexOf(value))) {
+      if (std::isnan(value)) continue;
+      state.min = low;
+      state.max = high;
+      state.count += added;
+      added = 0;
+      AddToSketch(state, value, 1);
+      low = state.min;
+      high = state.max;
+      continue;
+    }
+    ++added;
+    low = value < low ? value : low;
+    high = value > high ? value : high;
+  }
+  state.min = low;
+  state.max = high;
+  state.count += added;
+}
+
+void Quantile::Combine(State& into, const State& from) {
+  if (!from.sketched) {
+    for (double value : from.values) Update(into, value);
+    return;
+  }
+  ToSketch(into);
+  if (from.count == 0) return;
+  if (into.count == 0) {
+    into.min = from.min;
+    into.max = from.max;
+  } else {
+    into.min = std::min(into.min, from.min);
+    into.max = std::max(into.max, from.max);
+  }
+  into.count += from.count;
+  into.zeros += from.zeros;
+  into.positive.Merge(from.positive);
+  into.negative.Merge(from.negative);
+}
+
+namespace {
+
+// The value of rank `rank` (0-based, ascending) of a sketched state.
+double RankValue(const Quantile::State& state, uint64_t rank) {
+  if (rank == 0) return state.min;
+  if (rank + 1 >= state.count) return state.max;
+  double estimate = state.max;
+  uint64_t seen = 0;
+  const auto& negative = state.negative.counts();
+  bool found = false;
+  // Negative values, most negative (largest magnitude) first.
+  for (size_t idx = negative.size(); idx-- > 0 && !found;) {
+    seen += negative[idx];
+    if (rank < seen) {
+      estimate = -LogBuckets::Representative(state.negative.lowest() + static_cast<int32_t>(idx));
+      found = true;
+    }
+  }
+  if (!found) {
+    seen += state.zeros;
+    if (rank < seen) {
+      estimate = 0;
+      found = true;
+    }
+  }
+  const auto& positive = state.positive.counts();
+  for (size_t idx = 0; idx < positive.size() && !found; ++idx) {
+    seen += positive[idx];
+    if (rank < seen) {
+      estimate = LogBuckets::Representative(state.positive.lowest() + static_cast<int32_t>(idx));
+      found = true;
+    }
+  }
+  return std::clamp(estimate, state.min, state.max);
+}
+
+}  // namespace
 
 std::optional<double> LinearPercentile(std::vector<double>& values, double percentile) {
   if (values.empty()) return std::nullopt;
@@ -21,7 +168,15 @@ std::optional<double> LinearPercentile(std::vector<double>& values, double perce
 }
 
 std::optional<double> Quantile::Finalize(State& state, double percentile) {
-  return LinearPercentile(state.values, percentile);
+  if (!state.sketched) return LinearPercentile(state.values, percentile);
+  if (state.count == 0) return std::nullopt;
+  const double h = std::clamp(percentile, 0.0, 100.0) / 100.0 * static_cast<double>(state.count - 1);
+  const uint64_t lower = static_cast<uint64_t>(std::floor(h));
+  const double fraction = h - static_cast<double>(lower);
+  const double low_value = RankValue(state, lower);
+  if (fraction == 0 || lower + 1 >= state.count) return low_value;
+  const double high_value = RankValue(state, lower + 1);
+  return low_value + fraction * (high_value - low_value);
 }
 
 }  // namespace mltrack::query::aggregate

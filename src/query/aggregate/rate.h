@@ -18,6 +18,10 @@ struct Rate {
     state.hits += holds ? 1 : 0;
     ++state.total;
   }
+  static void UpdateMany(State& state, uint64_t hits, uint64_t total) {
+    state.hits += hits;
+    state.total += total;
+  }
   static void Combine(State& into, const State& from) {
     into.hits += from.hits;
     into.total += from.total;

@@ -18,14 +18,28 @@ analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot
   };
 }
 
+// Whether the store holds demo traffic: an experiment named demo-* (a dictionary walk, no scan).
+bool HasDemoExperiments(const store::TableSnapshot& snapshot) {
+  const store::Dictionary* experiments = snapshot.dictionary(FieldId::kExperiment);
+  bool demo = false;
+  if (experiments == nullptr) return false;
+  experiments->ForEach(experiments->size(), [&demo](uint32_t, std::string_view name) {
+    demo |= name.starts_with("demo-");
+  });
+  return demo;
+}
+
 // GET /api/analytics/overview: the Executive Dashboard. Every query of one response reads the
 // same snapshot, so the cards and charts agree with each other.
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request) {
   Result<analytics::DashboardParams> params =
       analytics::ParseDashboardParams(DashboardQueryParams(request), NowMs());
   if (!params.ok()) return ErrorResponse(params.status(), "invalid_query");
+  std::shared_ptr<const store::TableSnapshot> snapshot = context.store->Snapshot();
+  analytics::OverviewContext overview_context;
+  overview_context.demo = HasDemoExperiments(*snapshot);
   Result<std::string> body =
-      analytics::OverviewJson(*params, SnapshotRunner(context.store->Snapshot()));
+      analytics::OverviewJson(*params, SnapshotRunner(std::move(snapshot)), overview_context);
   if (!body.ok()) return ErrorResponse(body.status(), "invalid_query");
   return HttpResponse::Json(200, std::move(*body));
 }

@@ -1,0 +1,235 @@
+// The JSON side of `make bench` (bench/run.sh drives processes; this prepares requests and
+// reports):
+//   node bench/bench.mjs requests --engine ours|clickhouse --data DIR --queries FILE --out DIR
+//                                 [--dashboards "path,path"]
+//       writes DIR/requests.tsv (the format mltrack_bench_client's query mode reads) and bodies
+//   node bench/bench.mjs report --work DIR --command "make bench" --doc docs/performance.md
+//       compares the engines' answers, prints the table and puts it into the doc
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import os from 'node:os';
+import { bindQuery, quantile, specOf } from './bench_lib.mjs';
+
+const [command, ...rest] = process.argv.slice(2);
+const args = {};
+for (let idx = 0; idx < rest.length; idx += 2) args[rest[idx].replace(/^--/, '')] = rest[idx + 1];
+const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
+
+function writeRequests() {
+  const meta = readJson(`${args.data}/meta.json`);
+  const queries = readJson(args.queries).queries;
+  const lines = [];
+  for (const path of (args.dashboards ?? '').split(',').filter(Boolean)) {
+    const name = 'dashboard' + path.replace(/^\/api\/analytics/, '').replace(/[^A-Za-z0-9]+/g, '_');
+    lines.push([name, 'GET', path, '-', '-', 'elapsed_ms', 1].join('\t'));
+  }
+  for (const query of queries) {
+    const body = `${args.out}/body-${query.name}`;
+    if (args.engine === 'ours') {
+      writeFileSync(body, JSON.stringify(specOf(query, meta)));
+      lines.push([query.name, 'POST', '/api/v1/query', 'application/json', body, 'elapsed_ms', 1].join('\t'));
+    } else {
+      writeFileSync(body, `${bindQuery(query.clickhouse, query, meta)} FORMAT JSONCompact`);
+      lines.push([query.name, 'POST', '/?output_format_json_quote_64bit_integers=0', 'text/plain', body,
+        'elapsed', 1000].join('\t'));
+    }
+  }
+  writeFileSync(`${args.out}/requests.tsv`, lines.join('\n') + '\n');
+}
+
+// ---- answers ---------------------------------------------------------------------------------
+
+function rowsOf(engine, name) {
+  const path = `${args.work}/out/${engine}_bodies/${name}.json`;
+  if (!existsSync(path)) return null;
+  const body = readJson(path);
+  return engine === 'clickhouse' ? body.data : body.rows;
+}
+
+// How a metric column is compared, from its MLtrack name (DESIGN §7 metric syntax).
+function tolerance(column) {
+  if (column === 'count' || column.startsWith('uniq:')) return { kind: 'exact' };
+  if (/^p[0-9.]+:/.test(column)) return { kind: 'relative', eps: 0.01 };
+  if (column.startsWith('rate:')) return { kind: 'absolute', eps: 1e-9 };
+  return { kind: 'relative', eps: 1e-6 };  // sum, avg, min, max
+}
+
+function close(ours, theirs, tol) {
+  if (ours === null || theirs === null) return ours === theirs;
+  const a = Number(ours), b = Number(theirs);
+  if (tol.kind === 'exact') return a === b;
+  if (tol.kind === 'absolute') return Math.abs(a - b) <= tol.eps;
+  return Math.abs(a - b) <= tol.eps * Math.max(Math.abs(a), Math.abs(b), 1e-12);
+}
+
+// Compares a peer's rows with ours: same groups (keys equal, '' = null), metrics within tolerance.
+function sameAnswer(query, ours, theirs) {
+  if (!ours || !theirs) return { ok: false, why: 'no answer' };
+  const keyCount = (query.spec.bucket ? 1 : 0) + (query.spec.group_by?.length ?? 0);
+  const key = (row) => JSON.stringify(row.slice(0, keyCount).map((v) => (v === '' || v === null ? null : String(v))));
+  const byKey = new Map(theirs.map((row) => [key(row), row]));
+  if (byKey.size !== ours.length) return { ok: false, why: `${ours.length} rows vs ${theirs.length}` };
+  const metrics = query.spec.metrics;
+  let worst = null;
+  for (const row of ours) {
+    const other = byKey.get(key(row));
+    if (!other) return { ok: false, why: `group ${key(row)} missing` };
+    for (let idx = 0; idx < metrics.length; ++idx) {
+      const col = keyCount + idx;
+      if (!close(row[col], other[col], tolerance(metrics[idx]))) {
+        return { ok: false, why: `${key(row)} ${metrics[idx]}: ${row[col]} vs ${other[col]}` };
+      }
+      if (row[col] !== null && other[col] !== null && Number(row[col]) !== 0) {
+        const rel = Math.abs(Number(row[col]) - Number(other[col])) / Math.abs(Number(row[col]));
+        worst = Math.max(worst ?? 0, rel);
+      }
+    }
+  }
+  return { ok: true, worst };
+}
+
+// ---- report ----------------------------------------------------------------------------------
+
+const fmtMs = (v) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+const fmtInt = (v) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
+const fmtRatio = (v) => (v === null || !Number.isFinite(v) ? '—' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)}×`);
+
+function timing(result) {
+  if (!result || result.status !== 200) return null;
+  const server = (result.server_ms ?? []).filter((v) => v !== null);
+  return {
+    wall50: quantile(result.wall_ms, 0.5), wall95: quantile(result.wall_ms, 0.95),
+    server50: server.length ? quantile(server, 0.5) : null, server95: server.length ? quantile(server, 0.95) : null,
+    runs: result.wall_ms.length,
+  };
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = (cpuinfo.match(/^model name\s*:\s*(.*)$/m) ?? [])[1] ?? 'unknown';
+  return {
+    nproc: os.availableParallelism?.() ?? os.cpus().length, model,
+    ram: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`, kernel: `${os.type()} ${os.release()}`,
+  };
+}
+
+function gitVersion() {
+  try {
+    return execSync('git describe --always --dirty', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function report() {
+  const out = `${args.work}/out`;
+  const meta = readJson(`${args.work}/data/meta.json`);
+  const queries = readJson(args.queries ?? new URL('./queries.json', import.meta.url)).queries;
+  const ingest = readJson(`${out}/ingest.json`);
+  const res = readJson(`${out}/resources.json`);
+  const engines = {
+    ours: existsSync(`${out}/ours.json`) ? readJson(`${out}/ours.json`) : {},
+    duckdb: existsSync(`${out}/duckdb.json`) ? readJson(`${out}/duckdb.json`) : {},
+    clickhouse: existsSync(`${out}/clickhouse.json`) ? readJson(`${out}/clickhouse.json`) : {},
+  };
+  const n = meta.events;
+  const rows = [];
+  const verdicts = [];
+  const row = (what, ours, duck, ch, rDuck, rCh, same, target, met) =>
+    rows.push(`| ${what} | ${ours} | ${duck} | ${ch} | ${rDuck} | ${rCh} | ${same} | ${target} | ${met} |`);
+  const verdict = (name, ok, how) => { verdicts.push({ name, ok, how }); return `${ok ? 'met' : '**missed**'} (${how})`; };
+
+  const ingestTarget = 500_000;
+  row(`ingest, events/s (total/wall; ${ingest.connections} conns × ${fmtInt(ingest.batch_events)}-event NDJSON POSTs, fdatasync ack)`,
+    `${fmtInt(ingest.events_per_s)} (median 1-s window ${fmtInt(ingest.median_window_events_per_s)})`, '', '', '', '', '',
+    '≥ 500,000', verdict('ingest', ingest.events_per_s >= ingestTarget,
+      ingest.events_per_s >= ingestTarget ? `${(ingest.events_per_s / ingestTarget).toFixed(2)}× target`
+        : `${(ingestTarget / ingest.events_per_s).toFixed(1)}× too slow`));
+  row('ingest, ack latency per batch p50 / p95 ms', `${fmtMs(ingest.ack_p50_ms)} / ${fmtMs(ingest.ack_p95_ms)}`, '', '', '', '', '', '', '');
+
+  for (const [name, result] of Object.entries(engines.ours).filter(([name]) => name.startsWith('dashboard'))) {
+    const t = timing(result);
+    if (!t) continue;
+    const p95 = t.server95 ?? t.wall95;
+    row(`\`${name}\` p50 / p95 ms (${t.server95 !== null ? 'server' : 'client wall, loopback'})`,
+      `${fmtMs(t.server50 ?? t.wall50)} / ${fmtMs(p95)}`, '', '', '', '', '', 'p95 ≤ 50 ms',
+      verdict(name, p95 <= 50, p95 <= 50 ? `${(50 / p95).toFixed(1)}× under` : `${(p95 / 50).toFixed(1)}× over`));
+  }
+
+  let allFaster = true, slowest = Infinity;
+  for (const query of queries) {
+    const ours = timing(engines.ours[query.name]);
+    const duck = timing(engines.duckdb[query.name]);
+    const ch = timing(engines.clickhouse[query.name]);
+    const ourRows = rowsOf('ours', query.name);
+    const checks = [['DuckDB', sameAnswer(query, ourRows, rowsOf('duckdb', query.name))],
+      ['ClickHouse', sameAnswer(query, ourRows, rowsOf('clickhouse', query.name))]];
+    const same = checks.map(([peer, c]) => `${c.ok ? '✓' : '✗'}${c.ok ? '' : ` ${peer}: ${c.why}`.replaceAll('|', '/')}`).join(' ');
+    const rDuck = ours && duck ? duck.server50 / ours.server50 : null;
+    const rCh = ours && ch ? ch.server50 / ours.server50 : null;
+    const worst = Math.min(rDuck ?? Infinity, rCh ?? Infinity);
+    if (!(worst >= 3)) allFaster = false;
+    slowest = Math.min(slowest, worst);
+    row(`query \`${query.name}\` p50 / p95 ms server (client wall p50)`,
+      ours ? `${fmtMs(ours.server50)} / ${fmtMs(ours.server95)} (${fmtMs(ours.wall50)})` : 'failed',
+      duck ? `${fmtMs(duck.server50)} / ${fmtMs(duck.server95)}` : 'failed',
+      ch ? `${fmtMs(ch.server50)} / ${fmtMs(ch.server95)} (${fmtMs(ch.wall50)})` : 'failed',
+      fmtRatio(rDuck), fmtRatio(rCh), same, '≥ 3× both',
+      worst >= 3 ? 'met' : `**missed** (${fmtRatio(worst)})`);
+  }
+  verdicts.push({ name: 'query set ≥ 3× faster than both peers', ok: allFaster,
+    how: `slowest ratio ${fmtRatio(slowest)}` });
+
+  const perEvent = (bytes) => bytes / n;
+  const rssLoad = perEvent(res.rss_after_load_bytes), rssQuery = perEvent(res.rss_after_queries_bytes);
+  row('resident memory after load, bytes/event (VmRSS)', `${rssLoad.toFixed(1)} (${(res.rss_after_load_bytes / 2 ** 20).toFixed(0)} MiB)`,
+    '', '', '', '', '', '≤ 64', verdict('memory', rssLoad <= 64, rssLoad <= 64 ? 'under' : `${(rssLoad / 64).toFixed(1)}× over`));
+  row('resident memory after the query set, bytes/event', `${rssQuery.toFixed(1)} (${(res.rss_after_queries_bytes / 2 ** 20).toFixed(0)} MiB)`,
+    '', '', '', '', '', '≤ 64', verdict('memory after queries', rssQuery <= 64, rssQuery <= 64 ? 'under' : `${(rssQuery / 64).toFixed(1)}× over`));
+  const disk = perEvent(res.disk_bytes);
+  row('disk, bytes/event (du of the data dir)', `${disk.toFixed(1)} (${(res.disk_bytes / 2 ** 20).toFixed(0)} MiB)`,
+    '', res.clickhouse_disk_bytes ? `${perEvent(res.clickhouse_disk_bytes).toFixed(1)}` : '', '', '', '', '≤ 32',
+    verdict('disk', disk <= 32, disk <= 32 ? 'under' : `${(disk / 32).toFixed(1)}× over`));
+  const restartS = res.restart_ms / 1000;
+  row('restart: SIGTERM → start → first full query answered, s', `${restartS.toFixed(2)} (shutdown ${(res.shutdown_ms / 1000).toFixed(2)})`,
+    '', '', '', '', '', '≤ 2 s', verdict('restart', restartS <= 2, restartS <= 2 ? 'under' : `${(restartS / 2).toFixed(1)}× over`));
+  row('load of the same rows, s', `${ingest.wall_s.toFixed(1)} (HTTP ingest)`,
+    engines.duckdb._load ? `${engines.duckdb._load.load_s.toFixed(1)} (COPY TSV)` : '',
+    res.clickhouse_load_s ? `${res.clickhouse_load_s.toFixed(1)} (INSERT TSV)` : '', '', '', '', '', '');
+
+  const m = machine();
+  const source = existsSync(`${out}/source.txt`) ? readFileSync(`${out}/source.txt`, 'utf8').trim() : gitVersion();
+  const header = [
+    '| what | MLtrack | DuckDB | ClickHouse | DuckDB / ours | ClickHouse / ours | same answer (DuckDB, ClickHouse) | target (DESIGN §9) | verdict |',
+    '|---|---|---|---|---|---|---|---|---|'];
+  const table = [...header, ...rows].join('\n');
+  const section = [
+    `Run of ${statSync(`${out}/ingest.json`).mtime.toISOString().replace(/\.\d+Z$/, 'Z')}: \`${args.command}\` — ${fmtInt(n)} events ` +
+      `(${meta.days} days, seed ${meta.seed}, ${fmtInt(meta.unpriced)} unpriced), ${(ingest.bytes / 2 ** 30).toFixed(2)} GiB of NDJSON.`,
+    '',
+    `Tree at run start: \`${source}\`. Machine: ${m.nproc} CPUs (\`nproc\`), ${m.model}, ${m.ram} RAM, ${m.kernel}. ` +
+      `Server, load generator and peers share the machine; one engine runs at a time.`,
+    '',
+    table,
+    '',
+    `Targets: ${verdicts.filter((v) => v.ok).length} of ${verdicts.length} met — ` +
+      verdicts.map((v) => `${v.name}: ${v.ok ? 'met' : 'missed'} (${v.how})`).join('; ') + '.',
+  ].join('\n');
+  process.stdout.write(`\n${section}\n\n`);
+  if (args.doc) {
+    const begin = '<!-- bench:begin (written by bench/bench.mjs report) -->';
+    const end = '<!-- bench:end -->';
+    let doc = existsSync(args.doc) ? readFileSync(args.doc, 'utf8') : `# Performance\n\n${begin}\n${end}\n`;
+    if (!doc.includes(begin)) doc += `\n${begin}\n${end}\n`;
+    doc = doc.slice(0, doc.indexOf(begin) + begin.length) + '\n' + section + '\n' + doc.slice(doc.indexOf(end));
+    writeFileSync(args.doc, doc);
+    process.stdout.write(`bench: table written to ${args.doc}\n`);
+  }
+}
+
+if (command === 'requests') writeRequests();
+else if (command === 'report') report();
+else {
+  process.stderr.write('usage: node bench/bench.mjs requests|report ... (see the header of bench/bench.mjs)\n');
+  process.exit(2);
+}

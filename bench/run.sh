@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# `make bench`: generates BENCH_EVENTS demo events (default 10M), ingests them over HTTP into the
+# real binary, times the dashboards and the query set of bench/queries.json, measures memory,
+# disk and restart, runs the same query set on DuckDB and ClickHouse over the same rows, then
+# prints one table and writes it into docs/performance.md.
+#   bench/run.sh BUILD_DIR            (BENCH_EVENTS=1000000 for a quick run; BENCH_KEEP=1 keeps
+#                                      the work dir; BENCH_WORK=DIR picks it; BENCH_DOC=FILE
+#                                      writes the table there instead of docs/performance.md)
+# Everything it starts is stopped on exit. Only loopback is used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+EVENTS=${BENCH_EVENTS:-10000000}
+RUNS=${BENCH_RUNS:-20}
+WARMUP=2
+BATCH=${BENCH_BATCH:-5000}
+CONNECTIONS=${BENCH_CONNECTIONS:-4}
+COMMAND=${BENCH_COMMAND:-bench/run.sh $BUILD}
+DOC=${BENCH_DOC:-docs/performance.md}
+WORK=${BENCH_WORK:-$(mktemp -d /tmp/mltrack-bench.XXXXXX)}
+GEN=$BUILD/bench/mltrack_bench_gen
+CLIENT=$BUILD/bench/mltrack_bench_client
+for tool in "$BUILD/mltrack" "$GEN" "$CLIENT"; do
+  [[ -x $tool ]] || { echo "bench: $tool is missing; build first (make bench builds it)" >&2; exit 1; }
+done
+
+server_pid="" ch_pid=""
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n $ch_pid ]] && kill "$ch_pid" 2>/dev/null && while kill -0 "$ch_pid" 2>/dev/null; do sleep 0.1; done
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then echo "bench: work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step() { echo "bench: [$(date +%H:%M:%S)] $*" >&2; }
+now_ns() { date +%s%N; }
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+rss_bytes() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$1/status"; }
+json_field() { node -e "console.log(JSON.parse(require('fs').readFileSync('$1','utf8'))['$2'])"; }
+
+mkdir -p "$WORK"/{data,out/ours_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
+# What was measured: the tree when the run starts (the binary may be older: make bench rebuilds).
+git describe --always --dirty > "$WORK/out/source.txt" 2>/dev/null || echo unknown > "$WORK/out/source.txt"
+step "work dir $WORK; generating $EVENTS events"
+gen_start=$(now_ns)
+"$GEN" --events "$EVENTS" --out "$WORK/data" >/dev/null
+gen_s=$(( ($(now_ns) - gen_start) / 1000000 ))
+meta=$WORK/data/meta.json
+total=$(json_field "$meta" events)
+step "generated $total events in $((gen_s / 1000)) s"
+
+# ---- MLtrack -----------------------------------------------------------------------------------
+port=$(free_port)
+start_server() {
+  "$BUILD/mltrack" serve --data "$WORK/store" --listen "127.0.0.1:$port" --log-level warn \
+    >>"$WORK/server.log" 2>&1 &
+  server_pid=$!
+}
+start_server
+for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.05; done
+step "ingesting over HTTP (port $port, $CONNECTIONS connections, $BATCH events per POST)"
+"$CLIENT" ingest --port "$port" --file "$WORK/data/events.ndjson" --batch "$BATCH" \
+  --connections "$CONNECTIONS" --out "$WORK/out/ingest.json" >&2
+rss_after_load=$(rss_bytes "$server_pid")
+
+dashboards=()
+top_model=$(json_field "$meta" top_model)
+for path in "/api/analytics/overview" "/api/analytics/overview?model=$top_model" \
+    "/api/analytics/cost" "/api/analytics/performance" "/api/analytics/users" \
+    "/api/analytics/models/compare?models=gpt-4o,gpt-4o-mini"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path" || true)
+  if [[ $code == 200 ]]; then dashboards+=("$path"); else step "skipping $path (HTTP $code)"; fi
+done
+node bench/bench.mjs requests --engine ours --data "$WORK/data" --queries bench/queries.json \
+  --out "$WORK/req-ours" --dashboards "$(IFS=,; echo "${dashboards[*]}")"
+step "timing ${#dashboards[@]} dashboards and the query set ($WARMUP warm-ups + $RUNS runs each)"
+"$CLIENT" query --port "$port" --requests "$WORK/req-ours/requests.tsv" --runs "$RUNS" \
+  --warmup "$WARMUP" --out "$WORK/out/ours.json" --bodies "$WORK/out/ours_bodies"
+rss_after_queries=$(rss_bytes "$server_pid")
+disk_bytes=$(du -sb "$WORK/store" | cut -f1)
+
+step "restart: SIGTERM, start, wait for the first full answer"
+printf '{"from": %s, "to": %s, "metrics": ["count"]}' "$(json_field "$meta" min_ts)" \
+  "$(( $(json_field "$meta" max_ts) + 1 ))" > "$WORK/count.json"
+stop_start=$(now_ns)
+kill -TERM "$server_pid"
+wait "$server_pid" || true
+shutdown_ms=$(( ($(now_ns) - stop_start) / 1000000 ))
+restart_start=$(now_ns)
+start_server
+restart_ms=$("$CLIENT" wait --port "$port" --body "$WORK/count.json" --expect-count "$total" \
+  --since-ns "$restart_start" --timeout-s 600)
+step "restart took $restart_ms ms (shutdown $shutdown_ms ms)"
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+
+# ---- DuckDB ------------------------------------------------------------------------------------
+step "DuckDB: loading the TSV and running the query set"
+node bench/duckdb/run.mjs --data "$WORK/data" --queries bench/queries.json --runs "$RUNS" \
+  --warmup "$WARMUP" --out "$WORK/out/duckdb.json" --bodies "$WORK/out/duckdb_bodies" \
+  || step "DuckDB failed; its column will say so"
+
+# ---- ClickHouse --------------------------------------------------------------------------------
+ch_load_s=0 ch_disk=0
+step "ClickHouse 18.16: starting on loopback"
+if ch_pid=$(bench/clickhouse.sh "$WORK/clickhouse" "$(free_port)" "$(free_port)" "$(free_port)"); then
+  ch_http=$(sed -n 's|.*<http_port>\(.*\)</http_port>.*|\1|p' "$WORK/clickhouse/config.xml")
+  ch_tcp=$(sed -n 's|.*<tcp_port>\([0-9]*\)</tcp_port>.*|\1|p' "$WORK/clickhouse/config.xml")
+  clickhouse-client --port "$ch_tcp" --multiquery < bench/clickhouse_schema.sql
+  load_start=$(now_ns)
+  clickhouse-client --port "$ch_tcp" --query "INSERT INTO events FORMAT TabSeparatedWithNames" \
+    < "$WORK/data/events.tsv"
+  clickhouse-client --port "$ch_tcp" --query "OPTIMIZE TABLE events FINAL"
+  ch_load_s=$(( ($(now_ns) - load_start) / 1000000 ))
+  step "ClickHouse loaded $(clickhouse-client --port "$ch_tcp" --query 'SELECT count() FROM events') rows in $((ch_load_s / 1000)) s"
+  node bench/bench.mjs requests --engine clickhouse --data "$WORK/data" --queries bench/queries.json \
+    --out "$WORK/req-clickhouse"
+  "$CLIENT" query --port "$ch_http" --requests "$WORK/req-clickhouse/requests.tsv" --runs "$RUNS" \
+    --warmup "$WARMUP" --out "$WORK/out/clickhouse.json" --bodies "$WORK/out/clickhouse_bodies" \
+    || step "ClickHouse queries failed; its column will say so"
+  ch_disk=$(du -sb "$WORK/clickhouse/data/data" | cut -f1)
+  kill "$ch_pid"; while kill -0 "$ch_pid" 2>/dev/null; do sleep 0.1; done; ch_pid=""
+else
+  ch_pid=""
+  step "ClickHouse did not start; its column will say so"
+fi
+
+cat > "$WORK/out/resources.json" <<JSON
+{"rss_after_load_bytes": $rss_after_load, "rss_after_queries_bytes": $rss_after_queries,
+ "disk_bytes": $disk_bytes, "restart_ms": $restart_ms, "shutdown_ms": $shutdown_ms,
+ "gen_s": $(awk "BEGIN {print $gen_s / 1000}"), "clickhouse_load_s": $(awk "BEGIN {print $ch_load_s / 1000}"),
+ "clickhouse_disk_bytes": $ch_disk}
+JSON
+node bench/bench.mjs report --work "$WORK" --queries bench/queries.json --command "$COMMAND" \
+  --doc "$DOC"

@@ -1,0 +1,361 @@
+// The embedded store with sealing on: segments, WAL trimming, restart, quarantine, retention,
+// compaction and disk-full behaviour (embedded_store_test.cc covers the WAL-only paths).
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "store/embedded_store.h"
+#include "store/segment_format.h"
+#include "store/wal_reader.h"
+
+namespace mltrack::store {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kNow = 1'750'000'000'000;
+
+Event MakeEvent(const std::string& id, int64_t ts_ms, int variant) {
+  Event event;
+  event.id = id;
+  event.trace_id = id;  // ids are not a column; tests read them back from trace_id
+  event.ts_ms = ts_ms;
+  event.provider = variant % 2 ? "openai" : "anthropic";
+  event.model = "model-" + std::to_string(variant % 5);
+  event.user = "user-" + std::to_string(variant % 37);
+  event.input_tokens = 10 + variant;
+  event.cost_nano_usd = 1000 * variant;
+  event.latency_ms = 100.5 + variant;
+  event.tags = {{"env", variant % 3 ? "prod" : "dev"}};
+  if (variant % 4 == 0) event.scores = {{"quality", 0.25 * (variant % 5)}};
+  return event;
+}
+
+EventBatch MakeBatch(const std::string& prefix, int count, int64_t ts) {
+  EventBatch batch;
+  for (int idx = 0; idx < count; ++idx) batch.push_back(MakeEvent(prefix + "-" + std::to_string(idx), ts + idx, idx));
+  return batch;
+}
+
+std::map<std::string, int> IdCounts(const EventStore& store) {
+  std::map<std::string, int> counts;
+  auto snapshot = store.Snapshot();
+  const Dictionary* ids = snapshot->dictionary(FieldId::kTraceId);
+  for (const ColumnBlock& block : snapshot->blocks()) {
+    for (size_t row = 0; row < block.rows; ++row) counts[std::string(ids->Get(IdAt(block.column(FieldId::kTraceId), row)))]++;
+  }
+  return counts;
+}
+
+// Sum of cost over the snapshot: a cheap whole-table checksum of one column.
+int64_t TotalCost(const EventStore& store) {
+  int64_t total = 0;
+  auto snapshot = store.Snapshot();
+  for (const ColumnBlock& block : snapshot->blocks()) {
+    for (size_t row = 0; row < block.rows; ++row) {
+      int64_t cost = IntAt(block.column(FieldId::kCostUsd), row);
+      if (cost != kNullInt) total += cost;
+    }
+  }
+  return total;
+}
+
+class StoreSegmentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mltrack_segstore_XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  StoreOptions Options() {
+    StoreOptions options;
+    options.dir = dir_;
+    options.seal_rows = 100;
+    options.compact_target_rows = 0;  // no compaction unless a test asks
+    options.seal_retry_ms = 10;
+    options.now_ms = [this] { return now_.load(); };
+    return options;
+  }
+
+  std::unique_ptr<EmbeddedStore> Open(StoreOptions options) {
+    Result<std::unique_ptr<EmbeddedStore>> store = EmbeddedStore::Open(std::move(options));
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  void Append(EmbeddedStore& store, EventBatch batch, size_t accepted, size_t duplicates = 0) {
+    Result<AppendResult> result = store.Append(std::move(batch));
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ(result->accepted, accepted);
+    EXPECT_EQ(result->duplicates, duplicates);
+  }
+
+  std::vector<std::filesystem::path> SegmentFiles() {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ / "segments")) {
+      if (segment::ParseFileName(entry.path().filename().string())) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  uint64_t WalBytes() {
+    uint64_t bytes = 0;
+    Result<std::vector<WalFile>> files = ListWalFiles(dir_ / "wal");
+    for (const WalFile& file : *files) bytes += file.bytes;
+    return bytes;
+  }
+
+  std::filesystem::path dir_;
+  std::atomic<int64_t> now_{kNow};
+};
+
+TEST_F(StoreSegmentsTest, SealsTrimsTheWalAndRestartsFromSegments) {
+  {
+    auto store = Open(Options());
+    ASSERT_NE(store, nullptr);
+    for (int batch = 0; batch < 10; ++batch) Append(*store, MakeBatch("b" + std::to_string(batch), 50, kNow + batch * 100), 50);
+    ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    EXPECT_GE(store->segment_count(), 2u);
+    EXPECT_EQ(store->Stats().rows, 500u);
+    EXPECT_EQ(TotalCost(*store), 10 * 1000 * (49 * 50 / 2));
+    // Resending is idempotent whether the ids sit in a segment, the frozen or the active memtable.
+    Append(*store, MakeBatch("b0", 50, kNow), 0, 50);
+    Append(*store, MakeBatch("b9", 50, kNow), 0, 50);
+    EXPECT_TRUE(store->Stats().problems.empty());
+  }
+  // Clean close sealed the rest: nothing left to replay.
+  EXPECT_EQ(WalBytes(), 0u);
+  auto store = Open(Options());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Stats().rows, 500u);
+  EXPECT_EQ(TotalCost(*store), 10 * 1000 * (49 * 50 / 2));
+  std::map<std::string, int> counts = IdCounts(*store);
+  EXPECT_EQ(counts.size(), 500u);
+  for (const auto& [id, count] : counts) EXPECT_EQ(count, 1) << id;
+  Append(*store, MakeBatch("b3", 50, kNow), 0, 50);
+  Append(*store, MakeBatch("new", 3, kNow), 3, 0);
+  // Tags and scores resolve through the persisted dictionaries.
+  auto snapshot = store->Snapshot();
+  ASSERT_TRUE(snapshot->FindTagKey("env").has_value());
+  ASSERT_TRUE(snapshot->FindScore("quality").has_value());
+  const ColumnBlock& block = snapshot->blocks()[0];
+  EXPECT_EQ(snapshot->tag_dictionary(*snapshot->FindTagKey("env")).Get(IdAt(block.tag(*snapshot->FindTagKey("env")), 0)), "dev");
+  EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(IdAt(block.column(FieldId::kModel), 1)), "model-1");
+}
+
+TEST_F(StoreSegmentsTest, CrashAfterSealReplaysOnlyTheTail) {
+  StoreOptions options = Options();
+  options.seal_on_close = false;  // as if killed: the memtable tail stays in the WAL only
+  {
+    auto store = Open(options);
+    ASSERT_NE(store, nullptr);
+    for (int batch = 0; batch < 5; ++batch) Append(*store, MakeBatch("c" + std::to_string(batch), 30, kNow), 30);
+    ASSERT_TRUE(store->WaitForMaintenance(10'000));
+  }
+  EXPECT_GT(WalBytes(), 0u);
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Stats().rows, 150u);
+  for (const auto& [id, count] : IdCounts(*store)) EXPECT_EQ(count, 1) << id;
+  Append(*store, MakeBatch("c4", 30, kNow), 0, 30);
+  Append(*store, MakeBatch("c0", 30, kNow), 0, 30);
+}
+
+TEST_F(StoreSegmentsTest, FlippedByteQuarantinesTheSegmentAndServesTheRest) {
+  StoreOptions options = Options();
+  options.seal_on_close = false;
+  {
+    auto store = Open(options);
+    ASSERT_NE(store, nullptr);
+    Append(*store, MakeBatch("first", 100, kNow), 100);  // sealed alone
+    ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    Append(*store, MakeBatch("second", 100, kNow), 100);
+    ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    Append(*store, MakeBatch("tail", 10, kNow), 10);
+  }
+  std::vector<std::filesystem::path> files = SegmentFiles();
+  ASSERT_EQ(files.size(), 2u);
+  std::string bytes;
+  {
+    std::ifstream in(files[0], std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const size_t flipped = 20;  // inside the first column chunk
+  bytes[flipped] = static_cast<char>(bytes[flipped] ^ 0x01);
+  {
+    std::ofstream out(files[0], std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  for (int start = 0; start < 2; ++start) {
+    auto store = Open(options);
+    ASSERT_NE(store, nullptr);
+    StoreStats stats = store->Stats();
+    EXPECT_EQ(stats.rows, 110u);  // the second segment and the WAL tail
+    ASSERT_EQ(stats.problems.size(), 1u);
+    EXPECT_NE(stats.problems[0].file.find("quarantine"), std::string::npos) << stats.problems[0].file;
+    EXPECT_NE(stats.problems[0].file.find(files[0].filename().string()), std::string::npos);
+    EXPECT_EQ(stats.problems[0].offset, 8u);  // the chunk that holds byte 20
+    auto snapshot = store->Snapshot();
+    ASSERT_EQ(snapshot->quarantined().size(), 1u);
+    std::map<std::string, int> counts = IdCounts(*store);
+    EXPECT_EQ(counts.count("first-0"), 0u);
+    EXPECT_EQ(counts["second-0"], 1);
+    EXPECT_EQ(counts["tail-9"], 1);
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "quarantine" / files[0].filename()));
+}
+
+TEST_F(StoreSegmentsTest, RetentionDropsExpiredSegmentsAndRows) {
+  StoreOptions options = Options();
+  options.retention_ms = 90 * kDayMs;
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  Append(*store, MakeBatch("old", 100, kNow - 100 * kDayMs), 100);
+  ASSERT_TRUE(store->WaitForMaintenance(10'000));
+  Append(*store, MakeBatch("recent", 100, kNow - 10 * kDayMs), 100);
+  ASSERT_TRUE(store->WaitForMaintenance(10'000));
+  // The old rows were already past retention when their memtable sealed.
+  EXPECT_EQ(store->Stats().rows, 100u);
+  EXPECT_EQ(store->segment_count(), 1u);
+
+  now_ += 85 * kDayMs;  // "recent" is now 95 days old
+  store->RunMaintenanceNow();
+  EXPECT_EQ(store->Stats().rows, 0u);
+  EXPECT_EQ(store->segment_count(), 0u);
+  EXPECT_TRUE(SegmentFiles().empty());
+  // Expired ids may come back (and go again at the next seal); fresh ones are kept.
+  Append(*store, MakeBatch("fresh", 5, kNow + 85 * kDayMs), 5);
+  EXPECT_EQ(store->Stats().rows, 5u);
+}
+
+TEST_F(StoreSegmentsTest, CompactionMergesSmallSegmentsAndKeepsEveryRow) {
+  StoreOptions options = Options();
+  options.seal_rows = 40;
+  options.compact_target_rows = 400;
+  {
+    auto store = Open(options);
+    ASSERT_NE(store, nullptr);
+    for (int batch = 0; batch < 20; ++batch) {
+      Append(*store, MakeBatch("k" + std::to_string(batch), 40, kNow + batch), 40);
+      ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    }
+    store->RunMaintenanceNow();
+    EXPECT_LE(store->segment_count(), 4u);
+    EXPECT_EQ(store->Stats().rows, 800u);
+    Append(*store, MakeBatch("k7", 40, kNow), 0, 40);
+  }
+  EXPECT_LE(SegmentFiles().size(), 5u);
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Stats().rows, 800u);
+  for (const auto& [id, count] : IdCounts(*store)) EXPECT_EQ(count, 1) << id;
+  EXPECT_EQ(TotalCost(*store), 20 * 1000 * (39 * 40 / 2));
+}
+
+TEST_F(StoreSegmentsTest, SnapshotsStayValidAcrossSealAndCompaction) {
+  StoreOptions options = Options();
+  options.seal_rows = 50;
+  options.compact_target_rows = 1000;
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  Append(*store, MakeBatch("s", 50, kNow), 50);
+  auto before = store->Snapshot();  // may hold the frozen memtable
+  for (int batch = 0; batch < 6; ++batch) Append(*store, MakeBatch("t" + std::to_string(batch), 50, kNow), 50);
+  ASSERT_TRUE(store->WaitForMaintenance(10'000));
+  store->RunMaintenanceNow();
+  EXPECT_EQ(before->row_count(), 50u);
+  int64_t cost = 0;
+  for (const ColumnBlock& block : before->blocks()) {
+    for (size_t row = 0; row < block.rows; ++row) cost += IntAt(block.column(FieldId::kCostUsd), row);
+  }
+  EXPECT_EQ(cost, 1000 * (49 * 50 / 2));
+}
+
+TEST_F(StoreSegmentsTest, DiskFullDuringSealLosesNothingAndRetries) {
+  std::atomic<bool> disk_full{true};
+  StoreOptions options = Options();
+  options.segment_fault_hook = [&](size_t) { return disk_full.load() ? ENOSPC : 0; };
+  {
+    auto store = Open(options);
+    ASSERT_NE(store, nullptr);
+    Append(*store, MakeBatch("x", 150, kNow), 150);
+    Append(*store, MakeBatch("y", 150, kNow), 150);  // the memtable keeps growing meanwhile
+    EXPECT_FALSE(store->WaitForMaintenance(200));
+    StoreStats stats = store->Stats();
+    EXPECT_EQ(stats.rows, 300u);
+    ASSERT_FALSE(stats.problems.empty());
+    EXPECT_NE(stats.problems.back().what.find("retrying"), std::string::npos);
+    EXPECT_TRUE(SegmentFiles().empty());
+    Append(*store, MakeBatch("x", 150, kNow), 0, 150);
+
+    disk_full = false;  // space returns: the next retry seals
+    ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    EXPECT_TRUE(store->Stats().problems.empty());
+    EXPECT_FALSE(SegmentFiles().empty());
+    disk_full = true;  // and at close the final seal fails: the WAL keeps the rows
+  }
+  auto store = Open(Options());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Stats().rows, 300u);
+  for (const auto& [id, count] : IdCounts(*store)) EXPECT_EQ(count, 1) << id;
+}
+
+// A real full file system: a small tmpfs (needs root; skipped otherwise).
+TEST_F(StoreSegmentsTest, RealFullFileSystemAnswersNoSpaceAndResumes) {
+  const std::filesystem::path mount_point = dir_ / "mnt";
+  std::filesystem::create_directories(mount_point);
+  if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=8m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::filesystem::path path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mount_point};
+
+  // Most of the space goes to a filler file that "an operator" deletes later.
+  const std::filesystem::path filler = mount_point / "filler";
+  {
+    std::ofstream out(filler, std::ios::binary);
+    std::string mebibyte(1 << 20, 'x');
+    for (int mib = 0; mib < 6; ++mib) out.write(mebibyte.data(), static_cast<std::streamsize>(mebibyte.size()));
+  }
+  StoreOptions options = Options();
+  options.dir = mount_point / "data";
+  options.seal_rows = 2000;
+  size_t acknowledged = 0;
+  {
+    auto store = Open(options);
+    ASSERT_NE(store, nullptr);
+    Status last;
+    for (int batch = 0; batch < 5000 && last.ok(); ++batch) {
+      Result<AppendResult> result = store->Append(MakeBatch("f" + std::to_string(batch), 200, kNow));
+      if (result.ok()) acknowledged += result->accepted;
+      else last = result.status();
+    }
+    ASSERT_EQ(last.code(), StatusCode::kNoSpace) << last.ToString();
+    EXPECT_GT(acknowledged, 0u);
+    EXPECT_EQ(store->Stats().rows, acknowledged);
+
+    std::filesystem::remove(filler);  // space returns: ingest resumes by itself
+    Result<AppendResult> resumed = store->Append(MakeBatch("after", 200, kNow));
+    ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+    acknowledged += resumed->accepted;
+  }
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Stats().rows, acknowledged);
+  for (const auto& [id, count] : IdCounts(*store)) ASSERT_EQ(count, 1) << id;
+}
+
+}  // namespace
+}  // namespace mltrack::store

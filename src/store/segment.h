@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/dictionary_set.h"
+#include "store/id_index.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::store {
+
+// An open, immutable segment file (format in segment_format.h, docs/segment_format.md),
+// decoded into narrow in-memory columns that queries read directly: zstd is undone once, at
+// open, never per query.
+//
+// Thread-safety: immutable after Open; every method may be called concurrently. Snapshots hold
+// shared ownership, so a segment dropped by retention or replaced by compaction stays readable
+// until its last snapshot goes away. The file descriptor stays open for id lookups (an
+// unlinked file stays readable through it).
+class Segment {
+ public:
+  // Reads and verifies the whole file: trailer magic, footer CRC and structure, every chunk's
+  // CRC and decompressed size, and that every dictionary id it references exists in
+  // `dictionaries`. kCorruption names the file and the byte offset of the damage (also stored
+  // in *corrupt_offset when given); kIOError when the file cannot be read.
+  static Result<std::shared_ptr<Segment>> Open(const std::filesystem::path& path,
+                                               const DictionarySet& dictionaries,
+                                               uint64_t* corrupt_offset = nullptr);
+  ~Segment();
+  Segment(const Segment&) = delete;
+  Segment& operator=(const Segment&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  const std::vector<ColumnBlock>& blocks() const { return blocks_; }
+  uint64_t rows() const { return rows_; }
+  int64_t min_ts() const { return min_ts_; }
+  int64_t max_ts() const { return max_ts_; }
+  uint64_t file_bytes() const { return file_bytes_; }
+  // Bytes of decoded columns and of the id lookup index held in memory.
+  size_t MemoryBytes() const;
+
+  size_t id_count() const { return id_count_; }
+  // Reads every id hash of the segment from the file (sorted by high, low). kIOError or
+  // kCorruption (the id section fails its CRC).
+  Status ReadIds(std::vector<IdKey>* out) const;
+  // Whether the segment holds `key`: one pread of a small run of the sorted id section, found
+  // through an in-memory sparse index. Errors are I/O errors.
+  Result<bool> ContainsId(const IdKey& key) const;
+
+ private:
+  Segment() = default;
+  Status Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset);
+
+  std::filesystem::path path_;
+  int fd_ = -1;
+  uint64_t file_bytes_ = 0;
+  uint64_t rows_ = 0;
+  int64_t min_ts_ = 0;
+  int64_t max_ts_ = 0;
+  std::vector<ColumnBlock> blocks_;
+  std::unique_ptr<uint64_t[]> arena_;  // every decoded column, 8-byte aligned
+  size_t arena_bytes_ = 0;
+  uint64_t ids_offset_ = 0;
+  size_t id_count_ = 0;
+  uint32_t ids_crc_ = 0;
+  std::vector<uint64_t> sparse_high_;  // high word of every kSparseStep-th id
+};
+
+}  // namespace mltrack::store

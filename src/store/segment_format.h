@@ -1,0 +1,130 @@
+#pragma once
+// The segment file's on-disk format; docs/segment_format.md is the full description.
+//
+//   file    := header · chunk* · footer · trailer
+//   header  := "MLTSEG01"                                   (8 bytes)
+//   chunk   := one zstd frame (a column of one block), or the raw id hashes
+//   trailer := u64 footer_offset · u32 footer_size · u32 footer_crc · "MLTSEGND"  (24 bytes)
+//
+// The footer lists every block, its zone map (rows, ts range) and every column chunk with its
+// layout (width, base, scale), offset, sizes and a masked CRC32C of the stored bytes. All
+// integers are little-endian; varints are LEB128, zigzag for signed values.
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/wal_format.h"
+
+namespace mltrack::store::segment {
+
+inline constexpr std::string_view kHeaderMagic = "MLTSEG01";
+inline constexpr std::string_view kTrailerMagic = "MLTSEGND";
+inline constexpr size_t kTrailerSize = 8 + 4 + 4 + 8;
+inline constexpr uint8_t kFooterVersion = 1;
+
+// Rows per block: the unit of a zone map and of a parallel scan.
+inline constexpr size_t kBlockRows = 65536;
+
+// Column chunk kinds in the footer.
+enum class ChunkKind : uint8_t { kTs = 0, kField = 1, kTag = 2, kScore = 3 };
+
+// scale_digits value meaning "raw doubles" (width 8).
+inline constexpr uint8_t kRawDoubles = 255;
+// Largest scale_digits a writer uses: value = (base + u) / 10^digits.
+inline constexpr uint8_t kMaxScaleDigits = 6;
+
+inline void PutFixed64(std::string* out, uint64_t value) {
+  for (int byte_idx = 0; byte_idx < 8; ++byte_idx) out->push_back(static_cast<char>(value >> (8 * byte_idx)));
+}
+inline void PutFixed32(std::string* out, uint32_t value) {
+  for (int byte_idx = 0; byte_idx < 4; ++byte_idx) out->push_back(static_cast<char>(value >> (8 * byte_idx)));
+}
+inline uint64_t DecodeFixed64(const char* src) {
+  return uint64_t{wal::DecodeFixed32(src)} | uint64_t{wal::DecodeFixed32(src + 4)} << 32;
+}
+inline void PutVarint(std::string* out, uint64_t value) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>(value | 0x80));
+    value >>= 7;
+  }
+  out->push_back(static_cast<char>(value));
+}
+inline uint64_t ZigZag(int64_t value) {
+  return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
+}
+inline int64_t UnZigZag(uint64_t value) {
+  return static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1);
+}
+inline void PutSigned(std::string* out, int64_t value) { PutVarint(out, ZigZag(value)); }
+
+// A bounds-checked reader of footer bytes: every Get fails (returns false) rather than read
+// past the end, so a damaged footer that passed its CRC by chance still cannot crash a reader.
+class FooterReader {
+ public:
+  explicit FooterReader(std::string_view bytes) : bytes_(bytes) {}
+  bool GetVarint(uint64_t* value) {
+    uint64_t result = 0;
+    for (int shift = 0; shift < 64 && pos_ < bytes_.size(); shift += 7) {
+      const auto byte = static_cast<uint8_t>(bytes_[pos_++]);
+      result |= uint64_t{byte & 0x7Fu} << shift;
+      if ((byte & 0x80) == 0) {
+        *value = result;
+        return true;
+      }
+    }
+    return false;
+  }
+  bool GetSigned(int64_t* value) {
+    uint64_t raw = 0;
+    if (!GetVarint(&raw)) return false;
+    *value = UnZigZag(raw);
+    return true;
+  }
+  bool GetByte(uint8_t* value) {
+    if (pos_ >= bytes_.size()) return false;
+    *value = static_cast<uint8_t>(bytes_[pos_++]);
+    return true;
+  }
+  bool GetFixed32(uint32_t* value) {
+    if (bytes_.size() - pos_ < 4) return false;
+    *value = wal::DecodeFixed32(bytes_.data() + pos_);
+    pos_ += 4;
+    return true;
+  }
+  bool Skip(size_t count) {
+    if (bytes_.size() - pos_ < count) return false;
+    pos_ += count;
+    return true;
+  }
+  size_t position() const { return pos_; }
+  bool at_end() const { return pos_ == bytes_.size(); }
+
+ private:
+  std::string_view bytes_;
+  size_t pos_ = 0;
+};
+
+// "seg-0000000000000042.mlseg"
+inline std::string FileName(uint64_t seq) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "seg-%016llu.mlseg", static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+inline std::optional<uint64_t> ParseFileName(std::string_view name) {
+  constexpr std::string_view kPrefix = "seg-";
+  constexpr std::string_view kSuffix = ".mlseg";
+  if (name.size() != kPrefix.size() + 16 + kSuffix.size()) return std::nullopt;
+  if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) return std::nullopt;
+  uint64_t seq = 0;
+  for (char digit : name.substr(kPrefix.size(), 16)) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    seq = seq * 10 + static_cast<uint64_t>(digit - '0');
+  }
+  return seq;
+}
+
+}  // namespace mltrack::store::segment

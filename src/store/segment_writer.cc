@@ -1,0 +1,443 @@
+#include "store/segment_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "store/crc32c.h"
+#include "store/segment_format.h"
+#include "store/wal_writer.h"
+
+namespace mltrack::store {
+namespace {
+
+using segment::ChunkKind;
+
+// One column of one output block before compression.
+struct EncodedColumn {
+  ChunkKind kind = ChunkKind::kField;
+  uint32_t index = 0;
+  uint8_t width = 0;
+  int64_t base = 0;
+  uint8_t scale_digits = segment::kRawDoubles;
+  std::string raw;
+};
+
+template <typename T>
+void AppendNarrow(std::string* out, uint64_t value) {
+  T narrow = static_cast<T>(value);
+  out->append(reinterpret_cast<const char*>(&narrow), sizeof(T));
+}
+
+void AppendWidth(std::string* out, uint8_t width, uint64_t value) {
+  switch (width) {
+    case 1: return AppendNarrow<uint8_t>(out, value);
+    case 2: return AppendNarrow<uint16_t>(out, value);
+    case 4: return AppendNarrow<uint32_t>(out, value);
+    default: return AppendNarrow<uint64_t>(out, value);
+  }
+}
+
+uint8_t WidthFor(uint64_t max_offset) {
+  if (max_offset <= 0xFF) return 1;
+  if (max_offset <= 0xFFFF) return 2;
+  if (max_offset <= 0xFFFFFFFFull) return 4;
+  return 8;
+}
+
+// Frame of reference over present values: offset = value − (min − 1), 0 = absent. Returns
+// false when every value is absent (no column is written). Values wider than 32 bits of range
+// stay raw int64 (width 8, kNullInt = absent).
+bool EncodeInts(const std::vector<int64_t>& values, EncodedColumn* column) {
+  int64_t min = std::numeric_limits<int64_t>::max();
+  int64_t max = std::numeric_limits<int64_t>::min();
+  for (int64_t value : values) {
+    if (value == kNullInt) continue;
+    min = std::min(min, value);
+    max = std::max(max, value);
+  }
+  if (min > max) return false;
+  const unsigned __int128 range = static_cast<unsigned __int128>(static_cast<__int128>(max) - min) + 1;
+  column->raw.reserve(values.size() * 4);
+  if (range > 0xFFFFFFFFull) {
+    column->width = 8;
+    column->base = 0;
+    for (int64_t value : values) AppendNarrow<uint64_t>(&column->raw, static_cast<uint64_t>(value));
+    return true;
+  }
+  column->width = WidthFor(static_cast<uint64_t>(range));
+  column->base = min - 1;
+  for (int64_t value : values) {
+    AppendWidth(&column->raw, column->width,
+                value == kNullInt ? 0 : static_cast<uint64_t>(value - column->base));
+  }
+  return true;
+}
+
+bool EncodeBytes(const std::vector<uint8_t>& values, EncodedColumn* column) {
+  if (std::all_of(values.begin(), values.end(), [](uint8_t value) { return value == 0; })) return false;
+  column->width = 1;
+  column->raw.assign(reinterpret_cast<const char*>(values.data()), values.size());
+  return true;
+}
+
+bool SameBits(double left, double right) { return std::memcmp(&left, &right, sizeof(double)) == 0; }
+
+// Doubles that are decimals with few digits (latencies in 0.1 ms, scores in 0.001) become
+// scaled integers when double(k) / 10^d gives back every value bit for bit; otherwise raw.
+bool EncodeDoubles(const std::vector<double>& values, EncodedColumn* column) {
+  if (std::all_of(values.begin(), values.end(), [](double value) { return std::isnan(value); })) return false;
+  double scale = 1;
+  for (uint8_t digits = 0; digits <= segment::kMaxScaleDigits; ++digits, scale *= 10) {
+    std::vector<int64_t> scaled(values.size(), kNullInt);
+    bool exact = true;
+    for (size_t idx = 0; idx < values.size() && exact; ++idx) {
+      const double value = values[idx];
+      if (std::isnan(value)) continue;
+      const double product = value * scale;
+      if (!(std::fabs(product) < 9.0e15)) {
+        exact = false;
+        break;
+      }
+      const int64_t rounded = std::llround(product);
+      exact = SameBits(static_cast<double>(rounded) / scale, value);
+      scaled[idx] = rounded;
+    }
+    if (!exact) continue;
+    EncodedColumn candidate;
+    EncodeInts(scaled, &candidate);
+    if (candidate.width == 8) break;
+    column->width = candidate.width;
+    column->base = candidate.base;
+    column->scale_digits = digits;
+    column->raw = std::move(candidate.raw);
+    return true;
+  }
+  column->width = 8;
+  column->scale_digits = segment::kRawDoubles;
+  column->raw.assign(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
+  return true;
+}
+
+// A kept row of the input.
+struct RowRef {
+  uint32_t block;
+  uint32_t row;
+};
+
+// Dictionary sizes the segment needs (the largest id it references per dictionary).
+struct DictionaryNeeds {
+  std::array<uint64_t, kFieldIdCount> fields{};
+  std::vector<uint64_t> tag_values;  // by tag key index
+  uint64_t score_names = 0;
+};
+
+class Builder {
+ public:
+  Builder(std::span<const ColumnBlock> blocks, const SegmentWriteOptions& options)
+      : blocks_(blocks), options_(options) {}
+
+  Result<SegmentWriteResult> Build(std::vector<IdKey> ids, std::string* file);
+
+ private:
+  void EncodeBlock(size_t begin, size_t end);
+  void AddChunk(const EncodedColumn& column);
+  void WriteChunkRef(uint64_t offset, size_t stored, size_t raw, uint32_t crc);
+  std::string Compress(const std::string& raw);
+
+  std::span<const ColumnBlock> blocks_;
+  const SegmentWriteOptions& options_;
+  std::vector<RowRef> rows_;
+  size_t tag_count_ = 0;
+  size_t score_count_ = 0;
+  DictionaryNeeds needs_;
+  std::string* file_ = nullptr;
+  std::string footer_blocks_;
+  size_t block_count_ = 0;
+  ZSTD_CCtx* cctx_ = nullptr;
+};
+
+std::string Builder::Compress(const std::string& raw) {
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  size_t size = ZSTD_compressCCtx(cctx_, out.data(), out.size(), raw.data(), raw.size(), options_.zstd_level);
+  out.resize(ZSTD_isError(size) ? 0 : size);
+  return out;
+}
+
+void Builder::WriteChunkRef(uint64_t offset, size_t stored, size_t raw, uint32_t crc) {
+  segment::PutVarint(&footer_blocks_, offset);
+  segment::PutVarint(&footer_blocks_, stored);
+  segment::PutVarint(&footer_blocks_, raw);
+  segment::PutFixed32(&footer_blocks_, crc);
+}
+
+void Builder::AddChunk(const EncodedColumn& column) {
+  std::string stored = Compress(column.raw);
+  const uint64_t offset = file_->size();
+  file_->append(stored);
+  footer_blocks_.push_back(static_cast<char>(column.kind));
+  segment::PutVarint(&footer_blocks_, column.index);
+  footer_blocks_.push_back(static_cast<char>(column.width));
+  segment::PutSigned(&footer_blocks_, column.base);
+  footer_blocks_.push_back(static_cast<char>(column.scale_digits));
+  WriteChunkRef(offset, stored.size(), column.raw.size(), crc32c::Mask(crc32c::Value(stored)));
+}
+
+void Builder::EncodeBlock(size_t begin, size_t end) {
+  const size_t count = end - begin;
+  std::vector<EncodedColumn> columns;
+  int64_t min_ts = std::numeric_limits<int64_t>::max();
+  int64_t max_ts = std::numeric_limits<int64_t>::min();
+
+  // ts: zigzag deltas from the previous row (the first from `base`), frame of reference width.
+  {
+    EncodedColumn ts;
+    ts.kind = ChunkKind::kTs;
+    std::vector<uint64_t> deltas(count);
+    int64_t previous = blocks_[rows_[begin].block].ts[rows_[begin].row];
+    ts.base = previous;
+    uint64_t max_delta = 0;
+    for (size_t idx = 0; idx < count; ++idx) {
+      const RowRef ref = rows_[begin + idx];
+      const int64_t value = blocks_[ref.block].ts[ref.row];
+      min_ts = std::min(min_ts, value);
+      max_ts = std::max(max_ts, value);
+      deltas[idx] = segment::ZigZag(static_cast<int64_t>(static_cast<uint64_t>(value) - static_cast<uint64_t>(previous)));
+      max_delta = std::max(max_delta, deltas[idx]);
+      previous = value;
+    }
+    ts.width = WidthFor(max_delta);
+    for (uint64_t delta : deltas) AppendWidth(&ts.raw, ts.width, delta);
+    columns.push_back(std::move(ts));
+  }
+
+  auto ids_of = [&](auto column_of, uint64_t* need) {
+    std::vector<int64_t> values(count);
+    for (size_t idx = 0; idx < count; ++idx) {
+      const RowRef ref = rows_[begin + idx];
+      const uint32_t id = IdAt(column_of(blocks_[ref.block]), ref.row);
+      values[idx] = id == kAbsentId ? kNullInt : int64_t{id};
+      *need = std::max<uint64_t>(*need, id);
+    }
+    return values;
+  };
+  for (const FieldInfo& info : AllFields()) {
+    const FieldId id = info.id;
+    if (id == FieldId::kTs || id == FieldId::kId || id == FieldId::kTotalTokens ||
+        id == FieldId::kTag || id == FieldId::kScore) {
+      continue;
+    }
+    EncodedColumn column;
+    column.kind = ChunkKind::kField;
+    column.index = static_cast<uint32_t>(id);
+    auto column_of = [id](const ColumnBlock& block) { return block.column(id); };
+    bool present = false;
+    switch (info.kind) {
+      case FieldKind::kString:
+        present = EncodeInts(ids_of(column_of, &needs_.fields[column.index]), &column);
+        break;
+      case FieldKind::kEnum:
+      case FieldKind::kBool: {
+        std::vector<uint8_t> values(count);
+        for (size_t idx = 0; idx < count; ++idx) {
+          values[idx] = ByteAt(blocks_[rows_[begin + idx].block].column(id), rows_[begin + idx].row);
+        }
+        present = EncodeBytes(values, &column);
+        break;
+      }
+      case FieldKind::kInt:
+      case FieldKind::kMoney: {
+        std::vector<int64_t> values(count);
+        for (size_t idx = 0; idx < count; ++idx) {
+          values[idx] = IntAt(blocks_[rows_[begin + idx].block].column(id), rows_[begin + idx].row);
+        }
+        present = EncodeInts(values, &column);
+        // http_status readers expect an offset layout; validation keeps it in 100..599.
+        if (present && id == FieldId::kHttpStatus && column.width == 8) present = false;
+        break;
+      }
+      case FieldKind::kDouble: {
+        std::vector<double> values(count);
+        for (size_t idx = 0; idx < count; ++idx) {
+          values[idx] = DoubleAt(blocks_[rows_[begin + idx].block].column(id), rows_[begin + idx].row);
+        }
+        present = EncodeDoubles(values, &column);
+        break;
+      }
+      case FieldKind::kTime:
+        break;
+    }
+    if (present) columns.push_back(std::move(column));
+  }
+  needs_.tag_values.resize(tag_count_, 0);
+  for (size_t key_index = 0; key_index < tag_count_; ++key_index) {
+    EncodedColumn column;
+    column.kind = ChunkKind::kTag;
+    column.index = static_cast<uint32_t>(key_index);
+    auto column_of = [key_index](const ColumnBlock& block) { return block.tag(key_index); };
+    if (EncodeInts(ids_of(column_of, &needs_.tag_values[key_index]), &column)) columns.push_back(std::move(column));
+  }
+  for (size_t score_index = 0; score_index < score_count_; ++score_index) {
+    EncodedColumn column;
+    column.kind = ChunkKind::kScore;
+    column.index = static_cast<uint32_t>(score_index);
+    std::vector<double> values(count);
+    for (size_t idx = 0; idx < count; ++idx) {
+      const RowRef ref = rows_[begin + idx];
+      values[idx] = DoubleAt(blocks_[ref.block].score(score_index), ref.row);
+    }
+    if (EncodeDoubles(values, &column)) {
+      needs_.score_names = std::max<uint64_t>(needs_.score_names, score_index + 1);
+      columns.push_back(std::move(column));
+    }
+  }
+
+  segment::PutVarint(&footer_blocks_, count);
+  segment::PutSigned(&footer_blocks_, min_ts);
+  segment::PutSigned(&footer_blocks_, max_ts);
+  segment::PutVarint(&footer_blocks_, columns.size());
+  for (const EncodedColumn& column : columns) AddChunk(column);
+  ++block_count_;
+}
+
+Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* file) {
+  for (size_t block_idx = 0; block_idx < blocks_.size(); ++block_idx) {
+    const ColumnBlock& block = blocks_[block_idx];
+    tag_count_ = std::max(tag_count_, block.tags.size());
+    score_count_ = std::max(score_count_, block.scores.size());
+    for (size_t row = 0; row < block.rows; ++row) {
+      if (block.ts[row] < options_.min_keep_ts) continue;
+      rows_.push_back({static_cast<uint32_t>(block_idx), static_cast<uint32_t>(row)});
+    }
+  }
+  SegmentWriteResult result;
+  result.rows = rows_.size();
+  if (rows_.empty()) return result;
+
+  file_ = file;
+  file->append(segment::kHeaderMagic);
+  cctx_ = ZSTD_createCCtx();
+  for (size_t begin = 0; begin < rows_.size(); begin += segment::kBlockRows) {
+    EncodeBlock(begin, std::min(rows_.size(), begin + segment::kBlockRows));
+  }
+  ZSTD_freeCCtx(cctx_);
+
+  // Id hashes: sorted, distinct, 16 bytes each (low64, high64), stored raw so that a lookup
+  // can binary-search them with pread.
+  std::sort(ids.begin(), ids.end(), [](const IdKey& a, const IdKey& b) {
+    return a.high != b.high ? a.high < b.high : a.low < b.low;
+  });
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const uint64_t ids_offset = file->size();
+  std::string id_bytes;
+  id_bytes.reserve(ids.size() * 16);
+  for (const IdKey& key : ids) {
+    segment::PutFixed64(&id_bytes, key.low);
+    segment::PutFixed64(&id_bytes, key.high);
+  }
+  file->append(id_bytes);
+
+  std::string footer;
+  footer.push_back(static_cast<char>(segment::kFooterVersion));
+  int64_t min_ts = std::numeric_limits<int64_t>::max();
+  int64_t max_ts = std::numeric_limits<int64_t>::min();
+  for (const RowRef& ref : rows_) {
+    const int64_t ts = blocks_[ref.block].ts[ref.row];
+    min_ts = std::min(min_ts, ts);
+    max_ts = std::max(max_ts, ts);
+  }
+  segment::PutVarint(&footer, rows_.size());
+  segment::PutSigned(&footer, min_ts);
+  segment::PutSigned(&footer, max_ts);
+  segment::PutVarint(&footer, options_.wal_seq);
+  // Dictionary needs.
+  size_t string_fields = 0;
+  for (size_t field = 0; field < kFieldIdCount; ++field) string_fields += needs_.fields[field] > 0;
+  segment::PutVarint(&footer, string_fields);
+  for (size_t field = 0; field < kFieldIdCount; ++field) {
+    if (needs_.fields[field] == 0) continue;
+    footer.push_back(static_cast<char>(field));
+    segment::PutVarint(&footer, needs_.fields[field]);
+  }
+  segment::PutVarint(&footer, needs_.tag_values.size());
+  for (uint64_t need : needs_.tag_values) segment::PutVarint(&footer, need);
+  segment::PutVarint(&footer, needs_.score_names);
+  segment::PutVarint(&footer, block_count_);
+  footer.append(footer_blocks_);
+  segment::PutVarint(&footer, ids.size());
+  segment::PutVarint(&footer, ids_offset);
+  segment::PutVarint(&footer, id_bytes.size());
+  segment::PutFixed32(&footer, crc32c::Mask(crc32c::Value(id_bytes)));
+
+  const uint64_t footer_offset = file->size();
+  file->append(footer);
+  segment::PutFixed64(file, footer_offset);
+  segment::PutFixed32(file, static_cast<uint32_t>(footer.size()));
+  segment::PutFixed32(file, crc32c::Mask(crc32c::Value(footer)));
+  file->append(segment::kTrailerMagic);
+
+  result.min_ts = min_ts;
+  result.max_ts = max_ts;
+  result.file_bytes = file->size();
+  return result;
+}
+
+Status WriteFileDurably(const std::filesystem::path& path, const std::string& bytes,
+                        const std::function<int(size_t)>& fault_hook) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoToStatus(errno, "create " + tmp.string());
+  auto fail = [&](int err, const std::string& what) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return ErrnoToStatus(err, what + " " + tmp.string());
+  };
+  constexpr size_t kWriteBytes = 1 << 20;
+  for (size_t offset = 0; offset < bytes.size();) {
+    size_t size = std::min(kWriteBytes, bytes.size() - offset);
+    if (fault_hook) {
+      if (int err = fault_hook(size); err != 0) {
+        (void)!::write(fd, bytes.data() + offset, size / 2);
+        return fail(err, "write");
+      }
+    }
+    ssize_t written = ::write(fd, bytes.data() + offset, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return fail(errno, "write");
+    }
+    offset += static_cast<size_t>(written);
+  }
+  if (::fsync(fd) != 0) return fail(errno, "fsync");
+  if (::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return ErrnoToStatus(errno, "close " + tmp.string());
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return ErrnoToStatus(err, "rename " + tmp.string());
+  }
+  return SyncDirectory(path.parent_path());
+}
+
+}  // namespace
+
+Result<SegmentWriteResult> WriteSegment(const std::filesystem::path& path,
+                                        std::span<const ColumnBlock> blocks, std::vector<IdKey> ids,
+                                        const SegmentWriteOptions& options) {
+  std::string file;
+  Builder builder(blocks, options);
+  Result<SegmentWriteResult> result = builder.Build(std::move(ids), &file);
+  if (!result.ok() || result->rows == 0) return result;
+  MLTRACK_RETURN_IF_ERROR(WriteFileDurably(path, file, options.fault_hook));
+  return result;
+}
+
+}  // namespace mltrack::store
