@@ -444,6 +444,7 @@ Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapsh
   result.bucket_ms = spec.bucket_ms;
   result.bucket_months = spec.bucket_months;
   result.scanned = main_partial.scanned;
+  result.quarantined = snapshot.quarantined();
 
   const size_t group_count = main_partial.table.size();
   result.rows.reserve(group_count);

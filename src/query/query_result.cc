@@ -41,6 +41,21 @@ std::string QueryResultToJson(const QueryResult& result) {
   writer.Int(static_cast<int64_t>(result.scanned));
   writer.Key("elapsed_ms");
   writer.Double(result.elapsed_ms);
+  writer.Key("quarantined");
+  writer.BeginArray();
+  for (const store::QuarantinedSegment& segment : result.quarantined) {
+    writer.BeginObject();
+    writer.Key("file");
+    writer.String(segment.file);
+    writer.Key("offset");
+    writer.Int(static_cast<int64_t>(segment.offset));
+    writer.Key("rows");
+    writer.Int(static_cast<int64_t>(segment.rows));
+    writer.Key("what");
+    writer.String(segment.what);
+    writer.EndObject();
+  }
+  writer.EndArray();
   writer.EndObject();
   writer.Key("limit");
   writer.BeginObject();

@@ -6,6 +6,8 @@
 #include <variant>
 #include <vector>
 
+#include "store/table_snapshot.h"
+
 namespace mltrack::query {
 
 // Integer nano-USD that prints as exact USD.
@@ -22,6 +24,8 @@ struct QueryResult {
   std::vector<std::string> columns;  // "t" (when bucketed), group-by names, metric names
   std::vector<std::vector<Cell>> rows;
   uint64_t scanned = 0;     // rows in the blocks the scan visited (after time pruning)
+  // Damaged segments the store could not serve: the answer leaves their events out, and says so.
+  std::vector<store::QuarantinedSegment> quarantined;
   double elapsed_ms = 0;    // wall time of ExecuteQuery
   int64_t limit_applied = 0;
   bool truncated = false;   // total_groups > limit_applied
@@ -30,7 +34,8 @@ struct QueryResult {
   int32_t bucket_months = 0;
 };
 
-// {"columns": [...], "rows": [[...]], "stats": {"scanned": N, "elapsed_ms": x},
+// {"columns": [...], "rows": [[...]],
+//  "stats": {"scanned": N, "elapsed_ms": x, "quarantined": [{"file", "offset", "rows"}]},
 //  "limit": {"applied": L, "truncated": b, "total_groups": N}}
 // Money as USD numbers (exact decimal), doubles shortest round-trip, NaN/inf as null.
 std::string QueryResultToJson(const QueryResult& result);
