@@ -37,6 +37,7 @@ struct PeriodFigures {
   std::optional<double> p95_latency_ms;
   std::optional<double> p99_latency_ms;
   std::optional<double> success_rate;
+  int64_t errors = 0;  // events with status error
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
 };
@@ -92,22 +93,31 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
   figures.p95_latency_ms = CellNumber(Single(*result, "p95:latency_ms"));
   figures.p99_latency_ms = CellNumber(Single(*result, "p99:latency_ms"));
   if (figures.events > 0) {
-    figures.success_rate = 1.0 - CellNumber(Single(*result, "rate:error")).value_or(0.0);
+    const double error_rate = CellNumber(Single(*result, "rate:error")).value_or(0.0);
+    figures.success_rate = 1.0 - error_rate;
+    // rate:error is errors / events rounded once, so this recovers the exact count.
+    figures.errors = std::llround(error_rate * static_cast<double>(figures.events));
   }
   figures.input_tokens = CellInt(Single(*result, "sum:input_tokens")).value_or(0);
   figures.output_tokens = CellInt(Single(*result, "sum:output_tokens")).value_or(0);
   return figures;
 }
 
-// The success rate over [from_ms, to_ms); nullopt when there are no events.
+// The success rate over [from_ms, to_ms) given the figures of its last part [split_ms, to_ms):
+// only [from_ms, split_ms) is queried. nullopt when there are no events.
 Result<std::optional<double>> SuccessRate(const DashboardParams& params, int64_t from_ms,
-                                          int64_t to_ms, const QueryRunner& run) {
-  QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+                                          int64_t split_ms, const PeriodFigures& last,
+                                          const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, from_ms, split_ms);
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error"}));
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
-  if (CellInt(Single(*result, "count")).value_or(0) == 0) return std::optional<double>();
-  return std::optional<double>(1.0 - CellNumber(Single(*result, "rate:error")).value_or(0.0));
+  const int64_t events = CellInt(Single(*result, "count")).value_or(0);
+  const double error_rate = CellNumber(Single(*result, "rate:error")).value_or(0.0);
+  const int64_t total = events + last.events;
+  if (total == 0) return std::optional<double>();
+  const int64_t errors = std::llround(error_rate * static_cast<double>(events)) + last.errors;
+  return std::optional<double>(1.0 - static_cast<double>(errors) / static_cast<double>(total));
 }
 
 Result<NanoUsd> CostBetween(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
@@ -406,14 +416,19 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   if (!now.ok()) return now.status();
   Result<PeriodFigures> before = Figures(params, params.from_ms - length, params.from_ms, run);
   if (!before.ok()) return before.status();
+  // The baseline covers the previous period too: only the three periods before it are queried.
   Result<std::optional<double>> baseline =
-      SuccessRate(params, params.from_ms - 4 * length, params.from_ms, run);
+      SuccessRate(params, params.from_ms - 4 * length, params.from_ms - length, *before, run);
   if (!baseline.ok()) return baseline.status();
   NanoUsd cost_window[3] = {0, 0, 0};
   const int64_t window_days[3] = {1, 7, 30};
   for (int window_idx = 0; window_idx < 3; ++window_idx) {
-    Result<NanoUsd> cost =
-        CostBetween(params, params.to_ms - window_days[window_idx] * kDayMs, params.to_ms, run);
+    const int64_t window_from = params.to_ms - window_days[window_idx] * kDayMs;
+    if (window_from == params.from_ms) {  // the range itself (30 days by default): known
+      cost_window[window_idx] = now->cost;
+      continue;
+    }
+    Result<NanoUsd> cost = CostBetween(params, window_from, params.to_ms, run);
     if (!cost.ok()) return cost.status();
     cost_window[window_idx] = *cost;
   }

@@ -116,6 +116,25 @@ TEST(DecodeEvents, AllFields) {
   EXPECT_EQ(batch[0], expected);
 }
 
+// Strings and keys without a backslash are taken from the body as they are; with one they are
+// unescaped. Both must give the same values, in every position (field, key, tag, last member).
+TEST(DecodeEvents, EscapedAndPlainStringsAndKeys) {
+  EventBatch batch = MustDecode(WithFields(
+      R"("us\u0065r": "a\"b\\c\n\u00e9\/", "team": "plain", "tags": {"k\u0031": "v\t1", "k2": "x"}, )"
+      R"("pro\u0076ider": "openai", "endpoint": "\/v1\/chat")"));
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].user, "a\"b\\c\n\xC3\xA9/");
+  EXPECT_EQ(batch[0].team, "plain");
+  EXPECT_EQ(batch[0].provider, "openai");
+  EXPECT_EQ(batch[0].endpoint, "/v1/chat");
+  ASSERT_EQ(batch[0].tags.size(), 2u);
+  EXPECT_EQ(batch[0].tags[0], (std::pair<std::string, std::string>{"k1", "v\t1"}));
+  EXPECT_EQ(batch[0].tags[1], (std::pair<std::string, std::string>{"k2", "x"}));
+  // An escaped key that names a known field twice is still a duplicate.
+  ExpectOneProblem(R"("user": "a", "us\u0065r": "b")", "user", "duplicate field");
+  ExpectOneProblem(R"("tags": {"k": "a", "\u006b": "b"})", "tags.k", "duplicate tag key");
+}
+
 TEST(DecodeEvents, ArrayOfEvents) {
   EventBatch batch = MustDecode(R"([{"ts": 1795757287000, "model": "a"},
                                     {"ts": 1795757287001, "model": "b"},

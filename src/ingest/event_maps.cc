@@ -51,7 +51,7 @@ error_code ReadMap(ValueReader& reader, od::value& value, const MapRule& rule,
     if (error_code err = std::move(entry_result).get(entry)) return err;
     const bool key_bad_utf8 = reader.HasBadUtf8Key(entry);
     std::string_view key;
-    if (error_code err = entry.unescaped_key().get(key)) return err;
+    if (error_code err = ValueReader::Key(entry, key)) return err;
     const FieldPath path{rule.field, key};
     if (key_bad_utf8) {
       reader.Problem(path.str(), "the " + std::string(rule.key_noun) + " is not valid UTF-8");

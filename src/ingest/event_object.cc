@@ -38,7 +38,7 @@ class EventReader : public ValueReader {
       if (error_code err = std::move(field_result).get(field)) return err;
       const bool key_bad_utf8 = HasBadUtf8Key(field);
       std::string_view key;
-      if (error_code err = field.unescaped_key().get(key)) return err;
+      if (error_code err = Key(field, key)) return err;
       const std::optional<EventField> known = key_bad_utf8 ? std::nullopt : LookupEventField(key);
       if (!known) {
         Problem(Clip(key, kMaxKeyBytes), key_bad_utf8
@@ -198,15 +198,16 @@ class EventReader : public ValueReader {
     }
     std::optional<JsonNumber> number = NumberToken(EventField::kTs, value);
     if (!number) return SUCCESS;
-    const std::string token = Clip(TrimJson(value.raw_json_token()));
+    // Built only for a problem: the valid path copies nothing.
+    auto token = [&value] { return Clip(TrimJson(value.raw_json_token())); };
     if (number->has_fraction_or_exponent()) {
-      FieldProblem(EventField::kTs, std::string(kRule) + " (a whole number), got " + token);
+      FieldProblem(EventField::kTs, std::string(kRule) + " (a whole number), got " + token());
     } else if (number->negative && !number->is_zero()) {
-      FieldProblem(EventField::kTs, "must not be negative, got " + token);
+      FieldProblem(EventField::kTs, "must not be negative, got " + token());
     } else if (std::optional<uint64_t> ms = JsonNumberToUnsigned(*number, INT64_MAX)) {
       CheckTsRange(static_cast<int64_t>(*ms), true);
     } else {
-      FieldProblem(EventField::kTs, "after 2200-01-01, got " + token);
+      FieldProblem(EventField::kTs, "after 2200-01-01, got " + token());
     }
     return SUCCESS;
   }
@@ -255,13 +256,14 @@ class EventReader : public ValueReader {
     constexpr std::string_view kRule = "must be an integer ≥ 0";
     std::optional<JsonNumber> number;
     if (error_code err = ReadNumber(field, value, kRule, number); err || !number) return err;
-    const std::string token = Clip(TrimJson(value.raw_json_token()));
+    // Built only for a problem: the valid path copies nothing.
+    auto token = [&value] { return Clip(TrimJson(value.raw_json_token())); };
     if (number->has_fraction_or_exponent() || (number->negative && !number->is_zero())) {
-      FieldProblem(field, std::string(kRule) + ", got " + token);
+      FieldProblem(field, std::string(kRule) + ", got " + token());
     } else if (std::optional<uint64_t> count = JsonNumberToUnsigned(*number, kMaxTokenCount)) {
       out = static_cast<int64_t>(*count);
     } else {
-      FieldProblem(field, "must be ≤ 2^53 (9007199254740992), got " + token);
+      FieldProblem(field, "must be ≤ 2^53 (9007199254740992), got " + token());
     }
     return SUCCESS;
   }
@@ -272,14 +274,15 @@ class EventReader : public ValueReader {
     if (error_code err = ReadNumber(EventField::kCostUsd, value, kRule, number); err || !number) {
       return err;
     }
-    const std::string token = Clip(TrimJson(value.raw_json_token()));
+    // Built only for a problem: the valid path copies nothing.
+    auto token = [&value] { return Clip(TrimJson(value.raw_json_token())); };
     if (number->negative && !number->is_zero()) {
-      FieldProblem(EventField::kCostUsd, std::string(kRule) + ", got " + token);
+      FieldProblem(EventField::kCostUsd, std::string(kRule) + ", got " + token());
     } else if (std::optional<int64_t> nano = JsonNumberToNano(*number, kMaxCostUsd * kNanoPerUsd)) {
       event_.cost_nano_usd = *nano;
     } else {
       FieldProblem(EventField::kCostUsd, "must be ≤ " + std::to_string(kMaxCostUsd) +
-                                             " USD for one event, got " + token);
+                                             " USD for one event, got " + token());
     }
     return SUCCESS;
   }

@@ -1,5 +1,9 @@
 #include "ingest/pricing.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace mltrack::ingest {
 
 TokenUsage UsageOf(const Event& event) {
@@ -17,11 +21,55 @@ bool HasUsage(const Event& event) {
          event.cache_write_tokens || event.reasoning_tokens;
 }
 
+namespace {
+
+// The catalogue's lookups within one batch, per (provider, model) exactly as sent. Find
+// normalizes both names, builds a key and takes the catalogue's memo mutex; a batch nearly
+// always repeats a few pairs, so asking once per distinct pair takes that off the per-event
+// path. Bounded: past kMaxEntries distinct pairs the rest go to the catalogue every time.
+class BatchMatches {
+ public:
+  explicit BatchMatches(const PriceCatalogue& catalogue) : catalogue_(catalogue) {}
+
+  std::optional<PriceMatch> Find(const std::string& provider, const std::string& model) {
+    if (last_ < entries_.size() && entries_[last_].Is(provider, model)) return entries_[last_].match;
+    for (size_t entry_idx = 0; entry_idx < entries_.size(); ++entry_idx) {
+      if (entries_[entry_idx].Is(provider, model)) {
+        last_ = entry_idx;
+        return entries_[entry_idx].match;
+      }
+    }
+    std::optional<PriceMatch> match = catalogue_.Find(provider, model);
+    if (entries_.size() < kMaxEntries) {
+      last_ = entries_.size();
+      entries_.push_back(Entry{provider, model, match});
+    }
+    return match;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 32;
+  struct Entry {
+    std::string provider;
+    std::string model;
+    std::optional<PriceMatch> match;
+    bool Is(const std::string& other_provider, const std::string& other_model) const {
+      return model == other_model && provider == other_provider;
+    }
+  };
+  const PriceCatalogue& catalogue_;
+  std::vector<Entry> entries_;
+  size_t last_ = 0;
+};
+
+}  // namespace
+
 PricingSummary PriceEvents(const PriceCatalogue& catalogue, EventBatch& batch) {
   PricingSummary summary;
+  BatchMatches matches(catalogue);
   for (Event& event : batch) {
     if (event.model.empty()) continue;
-    const std::optional<PriceMatch> match = catalogue.Find(event.provider, event.model);
+    const std::optional<PriceMatch> match = matches.Find(event.provider, event.model);
     if (match && match->ambiguous) ++summary.ambiguous;
     if (match && event.provider.empty() && !match->ambiguous) {
       event.provider = match->provider->id;

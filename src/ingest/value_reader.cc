@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "core/event.h"
 
@@ -54,6 +55,28 @@ bool ValueReader::HasBadUtf8Key(od::field& field) const {
   return HasBadUtf8(std::string_view(begin, static_cast<size_t>(end - begin)));
 }
 
+namespace {
+
+// The bytes of a JSON string whose first content byte is at `begin` (just after the opening
+// quote), when it holds no escape: then they are the string itself. Stage 1 checked that the
+// string is terminated, so the scan stops at its closing quote at the latest.
+std::optional<std::string_view> UnescapedAsIs(const char* begin) {
+  const char* end = begin;
+  while (*end != '"' && *end != '\\') ++end;
+  if (*end != '"') return std::nullopt;
+  return std::string_view(begin, static_cast<size_t>(end - begin));
+}
+
+}  // namespace
+
+error_code ValueReader::Key(od::field& field, std::string_view& key) {
+  if (std::optional<std::string_view> plain = UnescapedAsIs(field.key().raw())) {
+    key = *plain;
+    return SUCCESS;
+  }
+  return field.unescaped_key().get(key);
+}
+
 error_code ValueReader::ConsumeNull(od::value& value) {
   bool is_null = false;
   if (error_code err = value.is_null().get(is_null)) return err;
@@ -84,12 +107,18 @@ error_code ValueReader::ReadText(od::value& value, json_type type, const FieldPa
     Problem(path.str(), "not valid UTF-8");
     return SUCCESS;
   }
-  const error_code err = value.get_string().get(text);
-  if (err == simdjson::STRING_ERROR) {
-    Problem(path.str(), "invalid escape in the string (e.g. a lone surrogate such as \\ud800)");
-    return SUCCESS;
+  // Most strings have no escape: take them from the body as they are, without simdjson copying
+  // them into its string buffer (the value is then skipped by the iteration, as a scalar is).
+  if (std::optional<std::string_view> plain = UnescapedAsIs(value.raw_json_token().data() + 1)) {
+    text = *plain;
+  } else {
+    const error_code err = value.get_string().get(text);
+    if (err == simdjson::STRING_ERROR) {
+      Problem(path.str(), "invalid escape in the string (e.g. a lone surrogate such as \\ud800)");
+      return SUCCESS;
+    }
+    if (err) return err;
   }
-  if (err) return err;
   if (text.size() > max_bytes) {
     Problem(path.str(), "longer than " + std::to_string(max_bytes) + " bytes (got " +
                             std::to_string(text.size()) + ")");

@@ -62,6 +62,11 @@ class ValueReader {
   // unescaped_key(), which consumes the key.
   bool HasBadUtf8Key(simdjson::ondemand::field& field) const;
 
+  // The key of `field`, unescaped. A key without a backslash is its raw bytes (no copy into
+  // the parser's string buffer); one with an escape is unescaped by simdjson. Either way the key
+  // is valid until the next document. Must run after HasBadUtf8Key().
+  static simdjson::error_code Key(simdjson::ondemand::field& field, std::string_view& key);
+
   // The type of `value`. A null is consumed and sets `is_null`: null means "absent" for every
   // optional field and map entry, as many clients serialize a missing value so.
   simdjson::error_code TypeOrNull(simdjson::ondemand::value& value,

@@ -1,7 +1,9 @@
 #include "query/column_source.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace mltrack::query {
@@ -41,11 +43,101 @@ void GatherBytes(const uint8_t* data, const uint32_t* rows, size_t count, int64_
   }
 }
 
+// Whether rows[0, count) is the run rows[0], rows[0] + 1, ... (a whole block or a slice of
+// one: the common case, where lists can be scattered instead of merged).
+bool IsRun(const uint32_t* rows, size_t count) {
+  if (count == 0) return false;
+  const uint32_t first = rows[0];
+  bool run = true;
+  for (size_t idx = 0; idx < count; ++idx) run &= rows[idx] == first + idx;
+  return run;
+}
+
+// The [begin, end) range of an ascending row list that falls in the run [first, first + count).
+std::pair<size_t, size_t> ListRange(const uint16_t* listed, size_t listed_count, uint32_t first, size_t count) {
+  const uint16_t* end = listed + listed_count;
+  const uint16_t* lower = std::lower_bound(listed, end, first);
+  const uint16_t* upper = std::lower_bound(lower, end, first + count);
+  return {static_cast<size_t>(lower - listed), static_cast<size_t>(upper - listed)};
+}
+
+template <typename T>
+void GatherSparse(const store::ColumnData& column, const uint32_t* rows, size_t count, T* out) {
+  const T* values = column.as<T>();
+  const uint16_t* listed = column.sparse_rows;
+  const size_t listed_count = column.sparse_count;
+  if (IsRun(rows, count)) {
+    std::fill_n(out, count, T{0});
+    const uint32_t first = rows[0];
+    const auto [begin, end] = ListRange(listed, listed_count, first, count);
+    for (size_t next = begin; next < end; ++next) out[listed[next] - first] = values[next];
+    return;
+  }
+  size_t next = 0;
+  uint32_t previous = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    if (row < previous) next = static_cast<size_t>(std::lower_bound(listed, listed + listed_count, row) - listed);
+    previous = row;
+    while (next < listed_count && listed[next] < row) ++next;
+    out[idx] = next < listed_count && listed[next] == row ? values[next] : T{0};
+  }
+}
+
+// Overwrites out[idx] with the exact value of rows[idx] when that row is an exception of a
+// scaled double column (ColumnData::exception_rows).
+void PatchExceptions(const store::ColumnData& column, const uint32_t* rows, size_t count, double* out) {
+  const uint16_t* listed = column.exception_rows;
+  const size_t listed_count = column.exception_count;
+  if (IsRun(rows, count)) {
+    const uint32_t first = rows[0];
+    const auto [begin, end] = ListRange(listed, listed_count, first, count);
+    for (size_t next = begin; next < end; ++next) out[listed[next] - first] = column.exception_values[next];
+    return;
+  }
+  size_t next = 0;
+  uint32_t previous = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    if (row < previous) next = static_cast<size_t>(std::lower_bound(listed, listed + listed_count, row) - listed);
+    previous = row;
+    while (next < listed_count && listed[next] < row) ++next;
+    if (next < listed_count && listed[next] == row) out[idx] = column.exception_values[next];
+  }
+}
+
 store::ColumnData IdColumn(const ColumnSource& source, const store::ColumnBlock& block) {
   return source.type == Type::kTag ? block.tag(source.index) : block.column(source.field);
 }
 
 }  // namespace
+
+store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* rows, size_t count,
+                               const uint32_t** positions) {
+  if (!column.sparse()) {
+    *positions = rows;
+    return column;
+  }
+  thread_local std::vector<uint32_t> identity;
+  thread_local std::vector<uint32_t> scratch;  // 4-byte words: room for any width up to 4
+  if (identity.size() < count) {
+    const size_t old_size = identity.size();
+    identity.resize(count);
+    for (size_t idx = old_size; idx < count; ++idx) identity[idx] = static_cast<uint32_t>(idx);
+  }
+  scratch.resize(std::max<size_t>(count, 1));
+  store::ColumnData dense = column;
+  dense.sparse_rows = nullptr;
+  dense.sparse_count = 0;
+  dense.data = scratch.data();
+  switch (column.width) {
+    case 1: GatherSparse(column, rows, count, reinterpret_cast<uint8_t*>(scratch.data())); break;
+    case 2: GatherSparse(column, rows, count, reinterpret_cast<uint16_t*>(scratch.data())); break;
+    default: GatherSparse(column, rows, count, scratch.data()); break;
+  }
+  *positions = identity.data();
+  return dense;
+}
 
 ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef& field) {
   ColumnSource source;
@@ -100,17 +192,23 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
                                            ? block.column(FieldId::kHttpStatus)
                                            : IdColumn(source, block);
       if (!column.present()) return fill(kNullInt);
-      return GatherOffsets(column, rows, count, kNullInt, out);
+      const uint32_t* positions = nullptr;
+      const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
+      return GatherOffsets(dense, positions, count, kNullInt, out);
     }
     case Type::kEnum: {
       const store::ColumnData& column = block.column(source.field);
       if (!column.present()) return fill(0);
-      return GatherBytes(column.as<uint8_t>(), rows, count, -1, 0, out);
+      const uint32_t* positions = nullptr;
+      const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
+      return GatherBytes(dense.as<uint8_t>(), positions, count, -1, 0, out);
     }
     case Type::kBool: {
       const store::ColumnData& column = block.column(source.field);
       if (!column.present()) return fill(kNullInt);
-      return GatherBytes(column.as<uint8_t>(), rows, count, kBoolAbsent, kNullInt, out);
+      const uint32_t* positions = nullptr;
+      const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
+      return GatherBytes(dense.as<uint8_t>(), positions, count, kBoolAbsent, kNullInt, out);
     }
     case Type::kInt: {
       const store::ColumnData& column = block.column(source.field);
@@ -120,7 +218,9 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
         for (size_t idx = 0; idx < count; ++idx) out[idx] = data[rows[idx]];
         return;
       }
-      return GatherOffsets(column, rows, count, kNullInt, out);
+      const uint32_t* positions = nullptr;
+      const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
+      return GatherOffsets(dense, positions, count, kNullInt, out);
     }
     case Type::kTotalTokens: {
       ColumnSource input_source{Type::kInt, FieldId::kInputTokens};
@@ -144,15 +244,17 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
 void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                   size_t count, double* out) {
   if (source.type == Type::kDouble || source.type == Type::kScore) {
-    const store::ColumnData column =
-        source.type == Type::kDouble ? block.column(source.field) : block.score(source.index);
+    const uint32_t* positions = nullptr;
+    const store::ColumnData column = SelectColumn(
+        source.type == Type::kDouble ? block.column(source.field) : block.score(source.index), rows, count,
+        &positions);
     if (!column.present()) {
       std::fill_n(out, count, kNaN);
       return;
     }
     if (column.width == 8) {
       const double* data = column.as<double>();
-      for (size_t idx = 0; idx < count; ++idx) out[idx] = data[rows[idx]];
+      for (size_t idx = 0; idx < count; ++idx) out[idx] = data[positions[idx]];
       return;
     }
     // Scaled integers: the writer checked that this division reproduces each value exactly.
@@ -160,10 +262,11 @@ void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, c
     const double scale = column.scale;
     ForNarrow(column, [&](const auto* data) {
       for (size_t idx = 0; idx < count; ++idx) {
-        const int64_t offset = data[rows[idx]];
+        const int64_t offset = data[positions[idx]];
         out[idx] = offset == 0 ? kNaN : static_cast<double>(base + offset) / scale;
       }
     });
+    if (column.exception_count > 0) PatchExceptions(column, rows, count, out);
     return;
   }
   thread_local std::vector<int64_t> buffer;
@@ -182,14 +285,16 @@ void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, con
     case Type::kString:
     case Type::kTag:
     case Type::kHttpStatus: {
-      const store::ColumnData column = source.type == Type::kHttpStatus
-                                           ? block.column(FieldId::kHttpStatus)
-                                           : IdColumn(source, block);
+      const uint32_t* positions = nullptr;
+      const store::ColumnData column = SelectColumn(source.type == Type::kHttpStatus
+                                                        ? block.column(FieldId::kHttpStatus)
+                                                        : IdColumn(source, block),
+                                                    rows, count, &positions);
       if (!column.present()) break;
       const uint64_t base = static_cast<uint64_t>(column.base);
       ForNarrow(column, [&](const auto* data) {
         for (size_t idx = 0; idx < count; ++idx) {
-          const uint64_t offset = data[rows[idx]];
+          const uint64_t offset = data[positions[idx]];
           out[idx] = offset == 0 ? 0 : base + offset;
         }
       });
@@ -197,10 +302,11 @@ void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, con
     }
     case Type::kEnum:
     case Type::kBool: {
-      const store::ColumnData& column = block.column(source.field);
+      const uint32_t* positions = nullptr;
+      const store::ColumnData column = SelectColumn(block.column(source.field), rows, count, &positions);
       if (!column.present()) break;
       const uint8_t* data = column.as<uint8_t>();
-      for (size_t idx = 0; idx < count; ++idx) out[idx] = data[rows[idx]];
+      for (size_t idx = 0; idx < count; ++idx) out[idx] = data[positions[idx]];
       return;
     }
     default:

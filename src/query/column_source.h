@@ -34,6 +34,15 @@ struct ColumnSource {
 
 ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef& field);
 
+// Reading a sparse column (store::ColumnData::sparse()): returns a dense column over positions
+// 0..count-1 holding the stored values of rows[0..count) (0 where a row is not listed) and
+// points *positions at the identity 0..count-1; a dense column is returned as it is with
+// *positions = rows. Either way the value of rows[idx] is at positions[idx]. The result lives in
+// thread-local scratch and is valid until the next call on this thread. `rows` ascending is
+// the fast path (one merge); any order is correct.
+store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* rows, size_t count,
+                               const uint32_t** positions);
+
 // Values of `rows` in the int64 domain: ints and money as stored, http_status and total_tokens
 // widened, dictionary ids / enum values / bool codes as integers; kNullInt = absent (string id 0
 // and bool kBoolAbsent become kNullInt). Not for double sources.

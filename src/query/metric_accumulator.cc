@@ -43,6 +43,13 @@ Cell NumberCell(T value, Output output) {
 }
 
 template <typename T>
+size_t VectorBytes(const std::vector<T>& values) {
+  return values.capacity() * sizeof(T);
+}
+
+size_t UniqBytes(const Uniq::State& state) { return state.set.MemoryBytes() + VectorBytes(state.bitmap); }
+
+template <typename T>
 Cell OptionalCell(const std::optional<T>& value, Output output) {
   return value ? NumberCell(*value, output) : Cell{};
 }
@@ -55,11 +62,13 @@ class CountAccumulator final : public MetricAccumulator {
     if (!groups) return Count::UpdateMany(states_[0], count);
     for (size_t idx = 0; idx < count; ++idx) Count::Update(states_[groups[idx]]);
   }
-  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
-    auto& from = static_cast<CountAccumulator&>(other).states_;
+  void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<const CountAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Count::Combine(states_[group_map[group]], from[group]);
   }
   Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
+  void ReleaseScratch() override {}
+  size_t MemoryBytes() const override { return VectorBytes(states_); }
 
  private:
   std::vector<Count::State> states_;
@@ -112,11 +121,19 @@ class ValueAccumulator final : public MetricAccumulator {
       if (!IsAbsent(buffer_[idx])) Agg::Update(states_[groups[idx]], Value(buffer_[idx]));
     }
   }
-  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
-    auto& from = static_cast<ValueAccumulator&>(other).states_;
+  void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<const ValueAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Agg::Combine(states_[group_map[group]], from[group]);
   }
   Cell Finalize(size_t group) override { return finalize_(states_[group]); }
+  void ReleaseScratch() override { buffer_ = {}; }
+  size_t MemoryBytes() const override {
+    size_t bytes = VectorBytes(states_) + VectorBytes(buffer_);
+    if constexpr (std::is_same_v<Agg, Uniq>) {
+      for (const auto& state : states_) bytes += UniqBytes(state);
+    }
+    return bytes;
+  }
 
  private:
   // Uniq takes the value's bit pattern; the others take the value itself.
@@ -157,14 +174,22 @@ class QuantileAccumulator final : public MetricAccumulator {
       if (!std::isnan(values[idx])) Quantile::Update(states_[groups[idx]], values[idx]);
     }
   }
-  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
+  void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
     if (primary_) return;
-    auto& from = static_cast<QuantileAccumulator&>(other).states_;
+    auto& from = static_cast<const QuantileAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Quantile::Combine(states_[group_map[group]], from[group]);
   }
   Cell Finalize(size_t group) override {
     Quantile::State& state = primary_ ? primary_->states_[group] : states_[group];
     return OptionalCell(Quantile::Finalize(state, percentile_), money_ ? Output::kMoney : Output::kDouble);
+  }
+  void ReleaseScratch() override { buffer_ = {}; }
+  size_t MemoryBytes() const override {
+    size_t bytes = VectorBytes(states_) + VectorBytes(buffer_);
+    for (const Quantile::State& state : states_) {
+      bytes += VectorBytes(state.values) + VectorBytes(state.positive.counts()) + VectorBytes(state.negative.counts());
+    }
+    return bytes;
   }
   bool SameField(const ColumnSource& source) const {
     return !primary_ && source.type == source_.type && source.field == source_.field && source.index == source_.index;
@@ -207,11 +232,19 @@ class CountPresentAccumulator final : public MetricAccumulator {
     }
     for (size_t idx = 0; idx < count; ++idx) Count::UpdateMany(states_[groups[idx]], present[idx]);
   }
-  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
-    auto& from = static_cast<CountPresentAccumulator&>(other).states_;
+  void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<const CountPresentAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Count::Combine(states_[group_map[group]], from[group]);
   }
   Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
+  void ReleaseScratch() override {
+    present_ = {};
+    doubles_ = {};
+    ints_ = {};
+  }
+  size_t MemoryBytes() const override {
+    return VectorBytes(states_) + VectorBytes(present_) + VectorBytes(doubles_) + VectorBytes(ints_);
+  }
 
  private:
   ColumnSource source_;
@@ -262,11 +295,17 @@ class UniqIdAccumulator final : public MetricAccumulator {
       }
     }
   }
-  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
-    auto& from = static_cast<UniqIdAccumulator&>(other).states_;
+  void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<const UniqIdAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Uniq::Combine(states_[group_map[group]], from[group]);
   }
   Cell Finalize(size_t group) override { return Uniq::Finalize(states_[group]); }
+  void ReleaseScratch() override { codes_ = {}; }
+  size_t MemoryBytes() const override {
+    size_t bytes = VectorBytes(states_) + VectorBytes(codes_);
+    for (const auto& state : states_) bytes += UniqBytes(state);
+    return bytes;
+  }
 
  private:
   ColumnSource source_;
@@ -291,11 +330,13 @@ class RateAccumulator final : public MetricAccumulator {
     }
     for (size_t idx = 0; idx < count; ++idx) Rate::Update(states_[groups[idx]], codes_[idx] == target_);
   }
-  void Merge(MetricAccumulator& other, const uint32_t* group_map) override {
-    auto& from = static_cast<RateAccumulator&>(other).states_;
+  void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<const RateAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Rate::Combine(states_[group_map[group]], from[group]);
   }
   Cell Finalize(size_t group) override { return OptionalCell(Rate::Finalize(states_[group]), Output::kDouble); }
+  void ReleaseScratch() override { codes_ = {}; }
+  size_t MemoryBytes() const override { return VectorBytes(states_) + VectorBytes(codes_); }
 
  private:
   ColumnSource source_;

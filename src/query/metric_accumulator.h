@@ -25,10 +25,15 @@ class MetricAccumulator {
   // when `groups` is null).
   virtual void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count,
                       const uint32_t* groups) = 0;
-  // Combines `other` (same metric) into this: other's group g goes into group_map[g].
-  virtual void Merge(MetricAccumulator& other, const uint32_t* group_map) = 0;
+  // Combines `other` (same metric) into this: other's group g goes into group_map[g]. Only
+  // reads `other`, so one cached accumulator (query_cache.h) may be merged by many queries.
+  virtual void Merge(const MetricAccumulator& other, const uint32_t* group_map) = 0;
   // The group's final value (may reorder internal state, e.g. percentiles).
   virtual Cell Finalize(size_t group) = 0;
+  // Frees the per-chunk scratch buffers (the states stay): before an accumulator is cached.
+  virtual void ReleaseScratch() = 0;
+  // Bytes held by the states (and any scratch still held), for the cache's memory bound.
+  virtual size_t MemoryBytes() const = 0;
 };
 
 // Empty accumulators for `metrics`, in order. Percentiles of one field share one state (the

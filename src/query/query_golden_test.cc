@@ -1,4 +1,8 @@
-// Runs the declarative query tests in tests/queries/**/*.test (format: tests/queries/README.md).
+// Runs the declarative query tests in tests/queries/**/*.test (format: tests/queries/README.md)
+// twice: over a memtable with tiny blocks, and over an EmbeddedStore that seals every `events`
+// block into its own segment, so the narrow segment encodings answer the same expected rows.
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -7,8 +11,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/event.h"
@@ -16,6 +23,7 @@
 #include "query/query_executor.h"
 #include "query/query_parser.h"
 #include "query/query_result.h"
+#include "store/embedded_store.h"
 #include "store/memtable.h"
 
 namespace mltrack::query {
@@ -169,10 +177,96 @@ struct Lines {
   }
 };
 
-class GoldenTest : public ::testing::TestWithParam<std::string> {};
+// Where a golden file's events are stored.
+enum class Backend {
+  kMemtable,  // one memtable with blocks of 2, then 4 rows: block boundaries and time pruning
+  kSegments,  // an EmbeddedStore in a temp dir: every `events` block sealed into one segment
+};
+
+std::string BackendName(Backend backend) { return backend == Backend::kMemtable ? "Memtable" : "Segments"; }
+
+// The table a golden file fills and queries. Not thread-safe.
+class GoldenTable {
+ public:
+  virtual ~GoldenTable() = default;
+  // Stores `events`; a test failure (and false) when they cannot be stored as asked.
+  virtual bool Append(std::vector<Event> events) = 0;
+  virtual std::shared_ptr<const store::TableSnapshot> Snapshot() const = 0;
+};
+
+class MemtableTable final : public GoldenTable {
+ public:
+  bool Append(std::vector<Event> events) override {
+    memtable_.Append(events);
+    return true;
+  }
+  std::shared_ptr<const store::TableSnapshot> Snapshot() const override { return memtable_.Snapshot(); }
+
+ private:
+  store::Memtable memtable_{store::MemtableOptions{.block_rows = 4, .first_block_rows = 2}};
+};
+
+// seal_rows = 1 freezes the memtable after every append; waiting for maintenance then leaves
+// every row in segments and none in a memtable. Compaction is off (target 2 rows: no segment is
+// under half of it), so a file with several `events` blocks is queried across several segments.
+class SegmentTable final : public GoldenTable {
+ public:
+  ~SegmentTable() override {
+    store_.reset();
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+  bool Open() {
+    dir_ = fs::temp_directory_path() /
+           ("mltrack-golden-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+    store::StoreOptions options;
+    options.dir = dir_;
+    options.seal_rows = 1;
+    options.compact_target_rows = 2;
+    options.seal_on_close = false;
+    auto opened = store::EmbeddedStore::Open(std::move(options));
+    if (!opened.ok()) {
+      ADD_FAILURE() << "open store in " << dir_ << ": " << opened.status().ToString();
+      return false;
+    }
+    store_ = std::move(*opened);
+    return true;
+  }
+
+  bool Append(std::vector<Event> events) override {
+    const size_t count = events.size();
+    const size_t segments_before = store_->segment_count();
+    auto appended = store_->Append(std::move(events));
+    if (!appended.ok() || appended->accepted != count) {
+      ADD_FAILURE() << "append of " << count << " events: "
+                    << (appended.ok() ? std::to_string(appended->accepted) + " accepted" : appended.status().ToString());
+      return false;
+    }
+    if (!store_->WaitForMaintenance(10'000)) {
+      ADD_FAILURE() << "the seal did not finish in 10 s";
+      return false;
+    }
+    if (count > 0 && store_->segment_count() != segments_before + 1) {
+      ADD_FAILURE() << count << " events made " << store_->segment_count() - segments_before
+                    << " new segments, expected 1";
+      return false;
+    }
+    return true;
+  }
+
+  std::shared_ptr<const store::TableSnapshot> Snapshot() const override { return store_->Snapshot(); }
+
+ private:
+  fs::path dir_;
+  std::unique_ptr<store::EmbeddedStore> store_;
+};
+
+class GoldenTest : public ::testing::TestWithParam<std::tuple<std::string, Backend>> {};
 
 TEST_P(GoldenTest, Matches) {
-  const fs::path path = SourceDir() / "tests" / "queries" / GetParam();
+  const auto& [file_name, backend] = GetParam();
+  const fs::path path = SourceDir() / "tests" / "queries" / file_name;
   std::ifstream file(path);
   ASSERT_TRUE(file) << "cannot open " << path;
   Lines input;
@@ -182,7 +276,14 @@ TEST_P(GoldenTest, Matches) {
     input.lines.push_back(line);
   }
 
-  store::Memtable memtable(store::MemtableOptions{.block_rows = 4, .first_block_rows = 2});
+  std::unique_ptr<GoldenTable> table;
+  if (backend == Backend::kMemtable) {
+    table = std::make_unique<MemtableTable>();
+  } else {
+    auto segments = std::make_unique<SegmentTable>();
+    ASSERT_TRUE(segments->Open());
+    table = std::move(segments);
+  }
   simdjson::dom::parser parser;
   int queries = 0;
   while (!input.done()) {
@@ -201,7 +302,7 @@ TEST_P(GoldenTest, Matches) {
         events.push_back(EventFromJson(object, error));
         ASSERT_TRUE(error.empty()) << error << " in " << line;
       }
-      memtable.Append(events);
+      ASSERT_TRUE(table->Append(std::move(events))) << path << ":" << header_line;
       continue;
     }
     ASSERT_TRUE(header.starts_with("query")) << path << ":" << header_line << ": expected 'events' or 'query', got " << header;
@@ -225,8 +326,9 @@ TEST_P(GoldenTest, Matches) {
       continue;
     }
     ASSERT_TRUE(spec.ok()) << spec.status().ToString();
-    Result<QueryResult> result = ExecuteQuery(*spec, *memtable.Snapshot());
+    Result<QueryResult> result = ExecuteQuery(*spec, *table->Snapshot());
     ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_TRUE(result->quarantined.empty()) << "a healthy store reports quarantined segments";
     std::string actual_json = QueryResultToJson(*result);
     simdjson::dom::parser actual_parser;
     element actual;
@@ -262,13 +364,15 @@ TEST_P(GoldenTest, Matches) {
   EXPECT_GT(queries, 0) << "no queries in " << path;
 }
 
-INSTANTIATE_TEST_SUITE_P(Queries, GoldenTest, ::testing::ValuesIn(GoldenFiles()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
+INSTANTIATE_TEST_SUITE_P(Queries, GoldenTest,
+                         ::testing::Combine(::testing::ValuesIn(GoldenFiles()),
+                                            ::testing::Values(Backend::kMemtable, Backend::kSegments)),
+                         [](const ::testing::TestParamInfo<std::tuple<std::string, Backend>>& info) {
+                           std::string name = std::get<0>(info.param);
                            for (char& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }
-                           return name;
+                           return name + "_" + BackendName(std::get<1>(info.param));
                          });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GoldenTest);
 

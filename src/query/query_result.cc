@@ -41,6 +41,13 @@ std::string QueryResultToJson(const QueryResult& result) {
   writer.Int(static_cast<int64_t>(result.scanned));
   writer.Key("elapsed_ms");
   writer.Double(result.elapsed_ms);
+  writer.Key("cache");
+  writer.BeginObject();
+  writer.Key("hits");
+  writer.Int(static_cast<int64_t>(result.cache_hits));
+  writer.Key("misses");
+  writer.Int(static_cast<int64_t>(result.cache_misses));
+  writer.EndObject();
   writer.Key("quarantined");
   writer.BeginArray();
   for (const store::QuarantinedSegment& segment : result.quarantined) {

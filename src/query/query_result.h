@@ -24,6 +24,9 @@ struct QueryResult {
   std::vector<std::string> columns;  // "t" (when bucketed), group-by names, metric names
   std::vector<std::vector<Cell>> rows;
   uint64_t scanned = 0;     // rows in the blocks the scan visited (after time pruning)
+  // Segment lookups in the partial-result cache (query_cache.h): answered / scanned and stored.
+  uint64_t cache_hits = 0;
+  uint64_t cache_misses = 0;
   // Damaged segments the store could not serve: the answer leaves their events out, and says so.
   std::vector<store::QuarantinedSegment> quarantined;
   double elapsed_ms = 0;    // wall time of ExecuteQuery
@@ -35,7 +38,8 @@ struct QueryResult {
 };
 
 // {"columns": [...], "rows": [[...]],
-//  "stats": {"scanned": N, "elapsed_ms": x, "quarantined": [{"file", "offset", "rows"}]},
+//  "stats": {"scanned": N, "elapsed_ms": x, "cache": {"hits": h, "misses": m},
+//            "quarantined": [{"file", "offset", "rows"}]},
 //  "limit": {"applied": L, "truncated": b, "total_groups": N}}
 // Money as USD numbers (exact decimal), doubles shortest round-trip, NaN/inf as null.
 std::string QueryResultToJson(const QueryResult& result);

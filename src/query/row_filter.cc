@@ -21,29 +21,32 @@ bool Compare(FilterOp op, double value, double literal) {
   }
 }
 
-// Offset layouts: u == 0 is code 0 (absent), otherwise code base + u.
+// Offset layouts: u == 0 is code 0 (absent), otherwise code base + u. The value of rows[idx] is
+// column[positions[idx]] (SelectColumn); positions may alias rows.
 template <typename T>
-size_t CompactOffsets(const T* column, int64_t base, uint32_t* rows, size_t count,
+size_t CompactOffsets(const T* column, const uint32_t* positions, int64_t base, uint32_t* rows, size_t count,
                       const std::vector<uint8_t>& match) {
   size_t kept = 0;
   const uint8_t absent = match[0];
   const uint8_t* table = match.data() + base;
   for (size_t idx = 0; idx < count; ++idx) {
+    const T offset = column[positions[idx]];
     const uint32_t row = rows[idx];
-    const T offset = column[row];
     rows[kept] = row;
     kept += offset == 0 ? absent : table[offset];
   }
   return kept;
 }
 
-size_t CompactBytes(const uint8_t* column, uint32_t* rows, size_t count, const std::vector<uint8_t>& match) {
+size_t CompactBytes(const uint8_t* column, const uint32_t* positions, uint32_t* rows, size_t count,
+                    const std::vector<uint8_t>& match) {
   size_t kept = 0;
   const uint8_t* table = match.data();
   for (size_t idx = 0; idx < count; ++idx) {
+    const uint8_t code = column[positions[idx]];
     const uint32_t row = rows[idx];
     rows[kept] = row;
-    kept += table[column[row]];
+    kept += table[code];
   }
   return kept;
 }
@@ -167,21 +170,24 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
     case Type::kString:
     case Type::kTag:
     case Type::kHttpStatus: {
-      const store::ColumnData column = source_.type == Type::kTag ? block.tag(source_.index)
-                                                                  : block.column(source_.field);
+      const uint32_t* positions = nullptr;
+      const store::ColumnData column = SelectColumn(
+          source_.type == Type::kTag ? block.tag(source_.index) : block.column(source_.field), rows, count,
+          &positions);
       if (!column.present()) break;
       // A code past the table (an id newer than the compiled dictionary) cannot be in a block
       // of this snapshot; the table covers every id the snapshot's dictionaries held.
       switch (column.width) {
-        case 1: return CompactOffsets(column.as<uint8_t>(), column.base, rows, count, match_);
-        case 2: return CompactOffsets(column.as<uint16_t>(), column.base, rows, count, match_);
-        default: return CompactOffsets(column.as<uint32_t>(), column.base, rows, count, match_);
+        case 1: return CompactOffsets(column.as<uint8_t>(), positions, column.base, rows, count, match_);
+        case 2: return CompactOffsets(column.as<uint16_t>(), positions, column.base, rows, count, match_);
+        default: return CompactOffsets(column.as<uint32_t>(), positions, column.base, rows, count, match_);
       }
     }
     case Type::kEnum:
     case Type::kBool: {
-      const store::ColumnData& column = block.column(source_.field);
-      if (column.present()) return CompactBytes(column.as<uint8_t>(), rows, count, match_);
+      const uint32_t* positions = nullptr;
+      const store::ColumnData column = SelectColumn(block.column(source_.field), rows, count, &positions);
+      if (column.present()) return CompactBytes(column.as<uint8_t>(), positions, rows, count, match_);
       break;
     }
     default:

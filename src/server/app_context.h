@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/price_catalogue.h"
+#include "query/query_cache.h"
 #include "store/event_store.h"
 
 namespace mltrack::server {
@@ -18,6 +19,9 @@ struct AppContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Events the demo generator and its live trickle have written (0 without --demo).
   std::atomic<uint64_t> demo_events{0};
+  // Per-segment partial aggregates shared by every query and dashboard request (bounded in
+  // bytes; QueryCache::SetCapacity(0) turns it off). Thread-safe.
+  query::QueryCache query_cache{query::QueryCache::kDefaultCapacityBytes};
 };
 
 class Router;

@@ -89,13 +89,15 @@ Status EmbeddedStore::LockDirectory() {
 }
 
 Status EmbeddedStore::Recover() {
-  std::vector<StoreProblem> dictionary_problems;
-  Result<std::unique_ptr<DictionaryLog>> log =
-      DictionaryLog::Open(dict_dir_, dictionaries_.get(), &dictionary_problems, options_.segment_fault_hook);
-  if (!log.ok()) return log.status();
-  dict_log_ = std::move(log).value();
-  for (StoreProblem& problem : dictionary_problems) AddProblem(std::move(problem));
-  MLTRACK_RETURN_IF_ERROR(OpenSegments());
+  MLTRACK_RETURN_IF_ERROR(OpenSegments([&]() -> Status {
+    std::vector<StoreProblem> dictionary_problems;
+    Result<std::unique_ptr<DictionaryLog>> log =
+        DictionaryLog::Open(dict_dir_, dictionaries_.get(), &dictionary_problems, options_.segment_fault_hook);
+    if (!log.ok()) return log.status();
+    dict_log_ = std::move(log).value();
+    for (StoreProblem& problem : dictionary_problems) AddProblem(std::move(problem));  // before segments' problems
+    return Status::OK();
+  }));
 
   Result<std::vector<WalFile>> all_files = ListWalFiles(wal_dir_);
   if (!all_files.ok()) return all_files.status();

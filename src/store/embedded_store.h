@@ -138,7 +138,11 @@ class EmbeddedStore final : public EventStore {
 
   Status LockDirectory();
   Status Recover();
-  Status OpenSegments();
+  // Runs `replay_dictionaries` on its own thread while the segments decode (a restart's two
+  // largest costs), then checks each segment's dictionary needs; a replay error is returned
+  // before any segment is judged.
+  Status OpenSegments(const std::function<Status()>& replay_dictionaries);
+  Status OpenSegmentsWhileReplaying(std::thread& replay, const Status& replayed);
   void ApplyRecovered(EventBatch batch);
   void CommitGroup(const std::vector<PendingAppend*>& group);
   bool IsStored(const IdKey& key, const State& state);

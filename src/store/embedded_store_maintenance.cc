@@ -53,7 +53,15 @@ void EmbeddedStore::Quarantine(const std::string& name, uint64_t offset, const s
   manifest_.quarantined.push_back({target.string(), offset, what, 0});
 }
 
-Status EmbeddedStore::OpenSegments() {
+Status EmbeddedStore::OpenSegments(const std::function<Status()>& replay_dictionaries) {
+  Status replayed = Status::Internal("dictionary log not replayed");
+  std::thread replay([&] { replayed = replay_dictionaries(); });
+  Status status = OpenSegmentsWhileReplaying(replay, replayed);
+  if (replay.joinable()) replay.join();
+  return status;
+}
+
+Status EmbeddedStore::OpenSegmentsWhileReplaying(std::thread& replay, const Status& replayed) {
   Result<std::optional<Manifest>> read = ReadManifest(segments_dir_);
   if (!read.ok()) return read.status();
   if (*read) manifest_ = std::move(**read);
@@ -67,19 +75,32 @@ Status EmbeddedStore::OpenSegments() {
     if (name != "MANIFEST" && live.count(name) == 0) RemoveQuietly(entry.path());
   }
 
-  // Verify and decode the segments on both cores.
+  // Verify and decode the segments, and read their id sections, on both cores.
   const size_t count = manifest_.segments.size();
   std::vector<Result<std::shared_ptr<Segment>>> opened(count, Status::Internal("not opened"));
   std::vector<uint64_t> offsets(count, 0);
+  std::vector<Status> read_ids(count);
+  std::vector<std::vector<uint32_t>> prefixes(count);
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t index = next++; index < count; index = next++) {
-      opened[index] = Segment::Open(segments_dir_ / manifest_.segments[index], *dictionaries_, &offsets[index]);
+      opened[index] = Segment::OpenUnchecked(segments_dir_ / manifest_.segments[index], &offsets[index]);
+      if (!opened[index].ok()) continue;
+      std::vector<IdKey> ids;
+      read_ids[index] = (*opened[index])->ReadIds(&ids);
+      prefixes[index] = Prefixes(ids);  // sorted: ids are sorted by their high word
     }
   };
   std::thread helper(work);
   work();
   helper.join();
+  replay.join();
+  MLTRACK_RETURN_IF_ERROR(replayed);
+  for (size_t index = 0; index < count; ++index) {
+    if (!opened[index].ok()) continue;
+    Status checked = (*opened[index])->CheckDictionaries(*dictionaries_, &offsets[index]);
+    if (!checked.ok()) opened[index] = checked;
+  }
 
   auto state = std::make_shared<State>();
   std::vector<std::string> kept;
@@ -96,16 +117,14 @@ Status EmbeddedStore::OpenSegments() {
       changed = true;
       continue;
     }
-    std::vector<IdKey> ids;
-    Status read_ids = (*opened[index])->ReadIds(&ids);
-    if (!read_ids.ok()) {
-      if (read_ids.code() != StatusCode::kCorruption) return read_ids;
+    if (!read_ids[index].ok()) {
+      if (read_ids[index].code() != StatusCode::kCorruption) return read_ids[index];
       opened[index] = Status::Internal("closed");  // release the file before moving it
-      Quarantine(name, 0, read_ids.message());
+      Quarantine(name, 0, read_ids[index].message());
       changed = true;
       continue;
     }
-    prefix_runs.push_back(Prefixes(ids));  // sorted: ids are sorted by their high word
+    prefix_runs.push_back(std::move(prefixes[index]));
     state->segments.push_back(std::move(opened[index]).value());
     kept.push_back(name);
   }

@@ -160,7 +160,7 @@ TEST_F(EmbeddedStoreTest, DuplicateIdsWithinBatchAcrossBatchesAndReopen) {
   EXPECT_EQ(counts[""], 3);
   // The first "x" (ts 1) is the one kept.
   std::shared_ptr<const TableSnapshot> snapshot = store->Snapshot();
-  EXPECT_EQ(snapshot->blocks().front().ts[0], 1);
+  EXPECT_EQ(snapshot->blocks().front().Ts(0), 1);
 }
 
 TEST_F(EmbeddedStoreTest, ConcurrentAppendsAreAllAcknowledgedAndDurable) {

@@ -6,9 +6,11 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "store/crc32c.h"
 #include "store/segment_format.h"
@@ -20,7 +22,6 @@ namespace {
 using segment::ChunkKind;
 
 constexpr size_t kSparseStep = 64;
-constexpr size_t kIdBytes = 16;
 
 Status ReadAt(int fd, char* out, size_t size, uint64_t offset, const std::filesystem::path& path) {
   size_t done = 0;
@@ -48,11 +49,22 @@ bool ReadChunkRef(segment::FooterReader& reader, ChunkRef* ref) {
          reader.GetFixed32(&ref->crc);
 }
 
-IdKey DecodeId(const char* bytes) {
-  return IdKey{segment::DecodeFixed64(bytes), segment::DecodeFixed64(bytes + 8)};
+// Version 1: u64 low · u64 high. Version 2: u64 high · u32 (low >> 32) (segment::StoredId).
+IdKey DecodeId(const char* bytes, size_t id_bytes) {
+  if (id_bytes == segment::kIdBytesV1) return IdKey{segment::DecodeFixed64(bytes), segment::DecodeFixed64(bytes + 8)};
+  return IdKey{uint64_t{wal::DecodeFixed32(bytes + 8)} << 32, segment::DecodeFixed64(bytes)};
+}
+uint64_t DecodeHigh(const char* bytes, size_t id_bytes) {
+  return segment::DecodeFixed64(bytes + (id_bytes == segment::kIdBytesV1 ? 8 : 0));
 }
 
 bool IdLess(const IdKey& a, const IdKey& b) { return a.high != b.high ? a.high < b.high : a.low < b.low; }
+
+// Whether a block's ts fit uint32 offsets from its min_ts (ColumnBlock::ts_offsets).
+bool NarrowTs(int64_t min_ts, int64_t max_ts) {
+  return min_ts <= max_ts &&
+         static_cast<uint64_t>(max_ts) - static_cast<uint64_t>(min_ts) <= std::numeric_limits<uint32_t>::max();
+}
 
 double Pow10(uint8_t digits) {
   double scale = 1;
@@ -74,7 +86,7 @@ Result<std::shared_ptr<Segment>> Segment::Open(const std::filesystem::path& path
   segment->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (segment->fd_ < 0) return ErrnoToStatus(errno, "open " + path.string());
   uint64_t offset = 0;
-  Status status = segment->Load(dictionaries, &offset);
+  Status status = segment->Load(&dictionaries, &offset);
   if (!status.ok()) {
     if (corrupt_offset != nullptr) *corrupt_offset = offset;
     return status;
@@ -82,7 +94,59 @@ Result<std::shared_ptr<Segment>> Segment::Open(const std::filesystem::path& path
   return segment;
 }
 
-Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset) {
+Result<std::shared_ptr<Segment>> Segment::OpenUnchecked(const std::filesystem::path& path, uint64_t* corrupt_offset) {
+  std::shared_ptr<Segment> segment(new Segment());
+  segment->path_ = path;
+  segment->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (segment->fd_ < 0) return ErrnoToStatus(errno, "open " + path.string());
+  uint64_t offset = 0;
+  Status status = segment->Load(nullptr, &offset);
+  if (!status.ok()) {
+    if (corrupt_offset != nullptr) *corrupt_offset = offset;
+    return status;
+  }
+  return segment;
+}
+
+Status Segment::CheckDictionaries(const DictionarySet& dictionaries, uint64_t* corrupt_offset) const {
+  for (const DictionaryNeed& need : needs_) {
+    std::string what;
+    switch (need.kind) {
+      case DictionaryNeed::Kind::kField: {
+        const Dictionary* dictionary =
+            need.index < kFieldIdCount ? dictionaries.field(static_cast<FieldId>(need.index)) : nullptr;
+        if (dictionary == nullptr) {
+          what = "dictionary of an unknown field";
+        } else if (need.need > dictionary->size()) {
+          what = "needs " + std::to_string(need.need) + " entries of the " +
+                 std::string(GetFieldInfo(static_cast<FieldId>(need.index)).name) + " dictionary, which has " +
+                 std::to_string(dictionary->size());
+        }
+        break;
+      }
+      case DictionaryNeed::Kind::kTagKeys:
+        if (need.need > dictionaries.tag_keys().size()) what = "needs tag keys the dictionary lacks";
+        break;
+      case DictionaryNeed::Kind::kTagValues: {
+        const Dictionary* values = dictionaries.FindTagValues(need.index);
+        if (need.need > 0 && (values == nullptr || need.need > values->size())) {
+          what = "needs tag values the dictionary lacks";
+        }
+        break;
+      }
+      case DictionaryNeed::Kind::kScoreNames:
+        if (need.need > dictionaries.score_names().size()) what = "needs score names the dictionary lacks";
+        break;
+    }
+    if (!what.empty()) {
+      if (corrupt_offset != nullptr) *corrupt_offset = need.offset;
+      return Status::Corruption("segment " + path_.string() + " at byte " + std::to_string(need.offset) + ": " + what);
+    }
+  }
+  return Status::OK();
+}
+
+Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset) {
   struct stat info;
   if (::fstat(fd_, &info) != 0) return ErrnoToStatus(errno, "stat " + path_.string());
   file_bytes_ = static_cast<uint64_t>(info.st_size);
@@ -112,7 +176,9 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
   auto bad_footer = [&](const std::string& what) { return corrupt(footer_offset + reader.position(), what); };
   uint8_t version = 0;
   uint64_t wal_seq = 0;
-  if (!reader.GetByte(&version) || version != segment::kFooterVersion) return bad_footer("unknown footer version");
+  if (!reader.GetByte(&version) || version < 1 || version > segment::kFooterVersion) {
+    return bad_footer("unknown footer version");
+  }
   if (!reader.GetVarint(&rows_) || !reader.GetSigned(&min_ts_) || !reader.GetSigned(&max_ts_) ||
       !reader.GetVarint(&wal_seq)) {
     return bad_footer("truncated footer");
@@ -124,26 +190,20 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
     uint8_t field = 0;
     uint64_t need = 0;
     if (!reader.GetByte(&field) || !reader.GetVarint(&need)) return bad_footer("truncated footer");
-    const Dictionary* dictionary = field < kFieldIdCount ? dictionaries.field(static_cast<FieldId>(field)) : nullptr;
-    if (dictionary == nullptr) return bad_footer("dictionary of an unknown field");
-    if (need > dictionary->size()) {
-      return bad_footer("needs " + std::to_string(need) + " entries of the " +
-                        std::string(GetFieldInfo(static_cast<FieldId>(field)).name) + " dictionary, which has " +
-                        std::to_string(dictionary->size()));
-    }
+    needs_.push_back({DictionaryNeed::Kind::kField, field, need, footer_offset + reader.position()});
   }
   uint64_t tag_keys = 0;
   if (!reader.GetVarint(&tag_keys)) return bad_footer("truncated footer");
-  if (tag_keys > dictionaries.tag_keys().size()) return bad_footer("needs tag keys the dictionary lacks");
+  needs_.push_back({DictionaryNeed::Kind::kTagKeys, 0, tag_keys, footer_offset + reader.position()});
   for (uint64_t key_index = 0; key_index < tag_keys; ++key_index) {
     uint64_t need = 0;
     if (!reader.GetVarint(&need)) return bad_footer("truncated footer");
-    const Dictionary* values = dictionaries.FindTagValues(key_index);
-    if (need > 0 && (values == nullptr || need > values->size())) return bad_footer("needs tag values the dictionary lacks");
+    needs_.push_back({DictionaryNeed::Kind::kTagValues, key_index, need, footer_offset + reader.position()});
   }
   uint64_t score_names = 0;
   if (!reader.GetVarint(&score_names)) return bad_footer("truncated footer");
-  if (score_names > dictionaries.score_names().size()) return bad_footer("needs score names the dictionary lacks");
+  needs_.push_back({DictionaryNeed::Kind::kScoreNames, 0, score_names, footer_offset + reader.position()});
+  if (dictionaries != nullptr) MLTRACK_RETURN_IF_ERROR(CheckDictionaries(*dictionaries, corrupt_offset));
 
   uint64_t block_count = 0;
   if (!reader.GetVarint(&block_count) || block_count > rows_ + 1) return bad_footer("bad block count");
@@ -155,6 +215,9 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
     uint8_t width;
     int64_t base;
     uint8_t scale_digits;
+    bool sparse;
+    uint64_t sparse_count;
+    uint64_t exception_count;
     ChunkRef chunk;
   };
   struct BlockRef {
@@ -178,10 +241,29 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
     bool has_ts = false;
     for (ColumnRef& column : block.columns) {
       uint8_t kind = 0;
-      if (!reader.GetByte(&kind) || !reader.GetVarint(&column.index) || !reader.GetByte(&column.width) ||
-          !reader.GetSigned(&column.base) || !reader.GetByte(&column.scale_digits) ||
-          !ReadChunkRef(reader, &column.chunk)) {
+      if (!reader.GetByte(&kind) || !reader.GetVarint(&column.index) || !reader.GetByte(&column.width)) {
         return bad_footer("truncated column entry");
+      }
+      column.sparse = version >= 2 && (column.width & segment::kSparseFlag) != 0;
+      const bool has_exceptions = version >= 2 && (column.width & segment::kExceptionsFlag) != 0;
+      if (version >= 2) column.width &= static_cast<uint8_t>(~(segment::kSparseFlag | segment::kExceptionsFlag));
+      column.sparse_count = 0;
+      column.exception_count = 0;
+      if ((column.sparse && !reader.GetVarint(&column.sparse_count)) ||
+          (has_exceptions && !reader.GetVarint(&column.exception_count)) || !reader.GetSigned(&column.base) ||
+          !reader.GetByte(&column.scale_digits) || !ReadChunkRef(reader, &column.chunk)) {
+        return bad_footer("truncated column entry");
+      }
+      if (has_exceptions && (column.width == 8 || column.exception_count == 0 || column.exception_count > block.rows ||
+                             column.scale_digits == segment::kRawDoubles ||
+                             (kind != static_cast<uint8_t>(ChunkKind::kScore) &&
+                              !(kind == static_cast<uint8_t>(ChunkKind::kField) && column.index < kFieldIdCount &&
+                                GetFieldInfo(static_cast<FieldId>(column.index)).kind == FieldKind::kDouble)))) {
+        return bad_footer("bad exceptions");
+      }
+      if (column.sparse && (column.width == 8 || kind == static_cast<uint8_t>(ChunkKind::kTs) ||
+                            column.sparse_count > block.rows)) {
+        return bad_footer("bad sparse column");
       }
       column.kind = static_cast<ChunkKind>(kind);
       const bool width_ok = column.width == 1 || column.width == 2 || column.width == 4 || column.width == 8;
@@ -193,13 +275,18 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
       if (column.scale_digits != segment::kRawDoubles && column.scale_digits > segment::kMaxScaleDigits) {
         return bad_footer("bad scale");
       }
-      if (column.chunk.raw != block.rows * column.width) return bad_footer("chunk size does not match its rows");
+      uint64_t expected_raw = column.sparse ? segment::SparseChunkSize(column.sparse_count, column.width)
+                                            : block.rows * column.width;
+      if (column.exception_count > 0) expected_raw = (expected_raw + 7) / 8 * 8 + column.exception_count * 10;
+      if (column.chunk.raw != expected_raw) return bad_footer("chunk size does not match its rows");
       if (column.chunk.offset < 8 || column.chunk.offset > footer_offset ||
           column.chunk.stored > footer_offset - column.chunk.offset) {
         return bad_footer("chunk out of range");
       }
-      // ts decodes to int64; other columns keep their width.
-      const size_t bytes = column.kind == ChunkKind::kTs ? block.rows * 8 : column.chunk.raw;
+      // ts decodes to uint32 offsets from the block's min_ts (int64 when the block spans 2^32 ms
+      // or more); other columns keep their width.
+      const size_t bytes = column.kind == ChunkKind::kTs ? block.rows * (NarrowTs(block.min_ts, block.max_ts) ? 4 : 8)
+                                                         : column.chunk.raw;
       arena_words += (bytes + 7) / 8;
     }
     if (!has_ts) return bad_footer("block without ts");
@@ -212,7 +299,8 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
       !reader.GetFixed32(&ids.crc) || !reader.at_end()) {
     return bad_footer("bad id section entry");
   }
-  if (ids.stored != id_count * kIdBytes || ids.offset > footer_offset || ids.stored > footer_offset - ids.offset) {
+  id_bytes_ = version == 1 ? segment::kIdBytesV1 : segment::kIdBytes;
+  if (ids.stored != id_count * id_bytes_ || ids.offset > footer_offset || ids.stored > footer_offset - ids.offset) {
     return bad_footer("id section out of range");
   }
 
@@ -224,8 +312,12 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
   std::string scratch;
   Status status;
   blocks_.reserve(block_refs.size());
+  // The blocks' segment_id (table_snapshot.h): unique per opened Segment in this process.
+  static std::atomic<uint64_t> next_segment_id{1};
+  const uint64_t segment_id = next_segment_id.fetch_add(1, std::memory_order_relaxed);
   for (const BlockRef& ref : block_refs) {
     ColumnBlock block;
+    block.segment_id = segment_id;
     block.rows = ref.rows;
     block.min_ts = ref.min_ts;
     block.max_ts = ref.max_ts;
@@ -250,17 +342,53 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
       data.width = column.width;
       data.base = column.base;
       if (column.kind == ChunkKind::kTs) {
-        int64_t* ts = reinterpret_cast<int64_t*>(cursor);
+        const bool narrow = NarrowTs(ref.min_ts, ref.max_ts);
+        auto* ts = reinterpret_cast<int64_t*>(cursor);
+        auto* offsets = reinterpret_cast<uint32_t*>(cursor);
         int64_t value = column.base;
         for (size_t row = 0; row < ref.rows; ++row) {
           uint64_t delta = 0;
           std::memcpy(&delta, scratch.data() + row * column.width, column.width);
           value = static_cast<int64_t>(static_cast<uint64_t>(value) + static_cast<uint64_t>(segment::UnZigZag(delta)));
-          ts[row] = value;
+          if (value < ref.min_ts || value > ref.max_ts) {
+            status = corrupt(column.chunk.offset, "ts outside the block's zone map");
+            break;
+          }
+          if (narrow) offsets[row] = static_cast<uint32_t>(value - ref.min_ts);
+          else ts[row] = value;
         }
-        block.ts = ts;
-        cursor += ref.rows * 8;
+        if (!status.ok()) break;
+        block.ts = narrow ? nullptr : ts;
+        block.ts_offsets = narrow ? offsets : nullptr;
+        cursor += (ref.rows * (narrow ? 4 : 8) + 7) / 8 * 8;
         continue;
+      }
+      if (column.exception_count > 0) {
+        const uint64_t values_end = column.chunk.raw - column.exception_count * 10;
+        data.exception_count = static_cast<uint32_t>(column.exception_count);
+        data.exception_values = reinterpret_cast<const double*>(cursor + values_end);
+        data.exception_rows = reinterpret_cast<const uint16_t*>(cursor + values_end + column.exception_count * 8);
+        for (uint64_t idx = 0; idx < column.exception_count; ++idx) {
+          if (data.exception_rows[idx] >= ref.rows || (idx > 0 && data.exception_rows[idx] <= data.exception_rows[idx - 1])) {
+            status = corrupt(column.chunk.offset, "exception rows out of order");
+            break;
+          }
+        }
+        if (!status.ok()) break;
+      }
+      if (column.sparse) {
+        const uint64_t sparse_end = segment::SparseChunkSize(column.sparse_count, column.width);
+        const auto* listed = reinterpret_cast<const uint16_t*>(
+            cursor + (sparse_end - column.sparse_count * sizeof(uint16_t)));
+        for (uint64_t idx = 0; idx < column.sparse_count; ++idx) {
+          if (listed[idx] >= ref.rows || (idx > 0 && listed[idx] <= listed[idx - 1])) {
+            status = corrupt(column.chunk.offset, "sparse column rows out of order");
+            break;
+          }
+        }
+        if (!status.ok()) break;
+        data.sparse_rows = listed;
+        data.sparse_count = static_cast<uint32_t>(column.sparse_count);
       }
       cursor += (column.chunk.raw + 7) / 8 * 8;
       const FieldId field = static_cast<FieldId>(column.index);
@@ -308,7 +436,7 @@ Status Segment::Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset
   ids_crc_ = ids.crc;
   sparse_high_.reserve(id_count / kSparseStep + 1);
   for (size_t idx = 0; idx < id_count; idx += kSparseStep) {
-    sparse_high_.push_back(segment::DecodeFixed64(id_bytes.data() + idx * kIdBytes + 8));
+    sparse_high_.push_back(DecodeHigh(id_bytes.data() + idx * id_bytes_, id_bytes_));
   }
   return Status::OK();
 }
@@ -318,19 +446,20 @@ size_t Segment::MemoryBytes() const {
 }
 
 Status Segment::ReadIds(std::vector<IdKey>* out) const {
-  std::string bytes(id_count_ * kIdBytes, '\0');
+  std::string bytes(id_count_ * id_bytes_, '\0');
   MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_, path_));
   if (crc32c::Unmask(ids_crc_) != crc32c::Value(bytes)) {
     return Status::Corruption("segment " + path_.string() + " at byte " + std::to_string(ids_offset_) +
                               ": id section checksum mismatch");
   }
   out->reserve(out->size() + id_count_);
-  for (size_t idx = 0; idx < id_count_; ++idx) out->push_back(DecodeId(bytes.data() + idx * kIdBytes));
+  for (size_t idx = 0; idx < id_count_; ++idx) out->push_back(DecodeId(bytes.data() + idx * id_bytes_, id_bytes_));
   return Status::OK();
 }
 
-Result<bool> Segment::ContainsId(const IdKey& key) const {
+Result<bool> Segment::ContainsId(const IdKey& full_key) const {
   if (id_count_ == 0) return false;
+  const IdKey key = id_bytes_ == segment::kIdBytesV1 ? full_key : segment::StoredId(full_key);
   // The run of ids whose sampled high word brackets key.high.
   auto upper = std::upper_bound(sparse_high_.begin(), sparse_high_.end(), key.high);
   auto lower = std::lower_bound(sparse_high_.begin(), sparse_high_.end(), key.high);
@@ -339,13 +468,13 @@ Result<bool> Segment::ContainsId(const IdKey& key) const {
   size_t begin = first_sample * kSparseStep;
   size_t end = std::min(id_count_, end_sample * kSparseStep + 1);
   if (begin >= end) return false;
-  std::string bytes((end - begin) * kIdBytes, '\0');
-  MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + begin * kIdBytes, path_));
+  std::string bytes((end - begin) * id_bytes_, '\0');
+  MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + begin * id_bytes_, path_));
   size_t low = 0;
   size_t high = end - begin;
   while (low < high) {
     size_t mid = (low + high) / 2;
-    IdKey probe = DecodeId(bytes.data() + mid * kIdBytes);
+    IdKey probe = DecodeId(bytes.data() + mid * id_bytes_, id_bytes_);
     if (probe == key) return true;
     if (IdLess(probe, key)) low = mid + 1;
     else high = mid;

@@ -31,6 +31,13 @@ class Segment {
   static Result<std::shared_ptr<Segment>> Open(const std::filesystem::path& path,
                                                const DictionarySet& dictionaries,
                                                uint64_t* corrupt_offset = nullptr);
+  // Open without the dictionary check, so that a restart decodes segments while the dictionary
+  // log is still replaying; the caller must pass CheckDictionaries before serving the segment.
+  static Result<std::shared_ptr<Segment>> OpenUnchecked(const std::filesystem::path& path,
+                                                        uint64_t* corrupt_offset = nullptr);
+  // kCorruption (offset in *corrupt_offset, as Open reports it) when the segment references a
+  // dictionary entry that `dictionaries` lacks.
+  Status CheckDictionaries(const DictionarySet& dictionaries, uint64_t* corrupt_offset = nullptr) const;
   ~Segment();
   Segment(const Segment&) = delete;
   Segment& operator=(const Segment&) = delete;
@@ -54,7 +61,16 @@ class Segment {
 
  private:
   Segment() = default;
-  Status Load(const DictionarySet& dictionaries, uint64_t* corrupt_offset);
+  Status Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset);
+
+  // One dictionary size the footer says the segment needs, with the footer byte it came from.
+  struct DictionaryNeed {
+    enum class Kind : uint8_t { kField, kTagKeys, kTagValues, kScoreNames } kind;
+    uint64_t index;  // FieldId for kField, tag key index for kTagValues
+    uint64_t need;
+    uint64_t offset;
+  };
+  std::vector<DictionaryNeed> needs_;
 
   std::filesystem::path path_;
   int fd_ = -1;
@@ -68,6 +84,7 @@ class Segment {
   uint64_t ids_offset_ = 0;
   size_t id_count_ = 0;
   uint32_t ids_crc_ = 0;
+  size_t id_bytes_ = 0;  // bytes per stored id: 16 (version 1) or 12
   std::vector<uint64_t> sparse_high_;  // high word of every kSparseStep-th id
 };
 

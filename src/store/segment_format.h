@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/id_index.h"
 #include "store/wal_format.h"
 
 namespace mltrack::store::segment {
@@ -23,7 +24,29 @@ namespace mltrack::store::segment {
 inline constexpr std::string_view kHeaderMagic = "MLTSEG01";
 inline constexpr std::string_view kTrailerMagic = "MLTSEGND";
 inline constexpr size_t kTrailerSize = 8 + 4 + 4 + 8;
-inline constexpr uint8_t kFooterVersion = 1;
+// Version 2 added sparse columns (kSparseFlag) and 12-byte ids; readers accept 1 and 2.
+inline constexpr uint8_t kFooterVersion = 2;
+// Stored bytes per id hash: version 2 keeps the high word and the top half of the low word
+// (96 bits: a false duplicate among 10^8 ids has probability ~10^-13); version 1 kept all 128.
+inline constexpr size_t kIdBytes = 12;
+inline constexpr size_t kIdBytesV1 = 16;
+// The part of an id hash a version-2 segment stores (and compares).
+inline IdKey StoredId(IdKey key) {
+  key.low &= 0xFFFFFFFF00000000ull;
+  return key;
+}
+// Set in a column's width byte (version 2): the chunk is sparse and a varint count follows the
+// width. A sparse chunk is the `count` non-zero stored values (count × width bytes), a zero byte
+// when that is odd, then their row numbers within the block (count × u16, ascending).
+inline constexpr uint8_t kSparseFlag = 0x80;
+inline constexpr size_t SparseChunkSize(uint64_t count, uint8_t width) {
+  return static_cast<size_t>((count * width + 1) / 2 * 2 + count * 2);
+}
+// Set in a column's width byte (version 2, scaled doubles only): a varint exception count
+// follows (after the sparse count, if any), and the chunk ends, after its values padded with
+// zero bytes to a multiple of 8, with count × f64 exact values · count × u16 rows (ascending)
+// for the rows whose stored u is 0 but whose value is present.
+inline constexpr uint8_t kExceptionsFlag = 0x40;
 
 // Rows per block: the unit of a zone map and of a parallel scan.
 inline constexpr size_t kBlockRows = 65536;

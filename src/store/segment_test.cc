@@ -46,6 +46,7 @@ class SegmentTest : public ::testing::Test {
       if (idx % 1000 == 8) event.cached_input_tokens = 0;
       event.cost_nano_usd = static_cast<int64_t>(rng() % 5'000'000'000ull);
       event.latency_ms = std::round(static_cast<double>(rng() % 100000)) / 10.0;
+      if (idx % 20 == 9) event.latency_ms = static_cast<double>(idx % 70000) / 7.0;  // unrounded: exceptions
       if (rng() % 2) event.ttft_ms = static_cast<double>(rng() % 1000) / 7.0;  // not decimal: raw
       if (rng() % 3 == 0) event.cache_hit = rng() % 2 == 0;
       event.streaming = true;
@@ -53,6 +54,9 @@ class SegmentTest : public ::testing::Test {
       if (rng() % 5 == 0) event.tags.push_back({"attempt", "2"});
       if (rng() % 3 == 0) event.scores = {{"quality", static_cast<double>(rng() % 1001) / 1000.0}};
       if (idx % 997 == 0) event.scores.push_back({"neg", -0.0});
+      // Mostly absent: written as sparse columns.
+      if (idx % 40 == 3) event.scores.push_back({"rare", static_cast<double>(idx % 1000) / 1000.0});
+      if (idx % 50 == 5) event.error_type = idx % 100 == 5 ? "timeout" : "rate_limit";
       events.push_back(std::move(event));
     }
     return events;
@@ -75,7 +79,7 @@ void ExpectSameRows(const TableSnapshot& expected, const std::vector<ColumnBlock
   for (size_t idx = 0; idx < want.size(); ++idx) {
     const auto& [wb, wr] = want[idx];
     const auto& [gb, gr] = got[idx];
-    ASSERT_EQ(wb->ts[wr], gb->ts[gr]) << idx;
+    ASSERT_EQ(wb->Ts(wr), gb->Ts(gr)) << idx;
     for (const FieldInfo& info : AllFields()) {
       const FieldId id = info.id;
       if (id == FieldId::kTs || id == FieldId::kTotalTokens || id == FieldId::kTag || id == FieldId::kScore) continue;
@@ -135,8 +139,15 @@ TEST_F(SegmentTest, RoundTripsEveryValueExactly) {
   EXPECT_EQ(block.column(FieldId::kCachedInputTokens).width, 8);
   EXPECT_EQ(block.column(FieldId::kLatencyMs).width, 4);
   EXPECT_EQ(block.column(FieldId::kLatencyMs).scale, 10);
+  EXPECT_GT(block.column(FieldId::kLatencyMs).exception_count, 65536u / 20 * 8 / 10);
   EXPECT_EQ(block.column(FieldId::kTtftMs).width, 8);
   EXPECT_FALSE(block.column(FieldId::kId).present());
+  EXPECT_TRUE(block.column(FieldId::kErrorType).sparse());
+  EXPECT_EQ(block.column(FieldId::kErrorType).sparse_count, 65536u / 50 + 1);
+  EXPECT_FALSE(block.column(FieldId::kModel).sparse());
+  size_t sparse_scores = 0;
+  for (const ColumnData& score : block.scores) sparse_scores += score.sparse();
+  EXPECT_EQ(sparse_scores, 1u);  // "rare"; "neg" is raw (-0.0), "quality" too dense
   // Memory: far below the memtable's wide layout.
   EXPECT_LT((*segment)->MemoryBytes(), memtable.MemoryBytes() * 6 / 10);
 

@@ -25,8 +25,50 @@ struct EncodedColumn {
   uint8_t width = 0;
   int64_t base = 0;
   uint8_t scale_digits = segment::kRawDoubles;
+  bool sparse = false;
+  uint32_t sparse_count = 0;
+  std::vector<std::pair<uint16_t, double>> exceptions;  // scaled doubles: (row, exact value)
   std::string raw;
 };
+
+// Appends a column's exceptions to its raw bytes (segment_format.h).
+void AppendExceptions(EncodedColumn* column) {
+  if (column->exceptions.empty()) return;
+  column->raw.resize((column->raw.size() + 7) / 8 * 8, '\0');
+  for (const auto& [row, value] : column->exceptions) {
+    column->raw.append(reinterpret_cast<const char*>(&value), sizeof(double));
+  }
+  for (const auto& [row, value] : column->exceptions) {
+    column->raw.push_back(static_cast<char>(row & 0xFF));
+    column->raw.push_back(static_cast<char>(row >> 8));
+  }
+}
+
+// Rewrites a narrow column whose stored values are mostly 0 (absent) as a sparse chunk
+// (segment_format.h) when that at least halves its decoded size: the reader keeps chunks
+// decoded in memory, so this is what makes mostly-absent columns (scores, cache tokens,
+// error_type) nearly free.
+void MaybeSparsify(EncodedColumn* column, size_t rows) {
+  if (column->kind == ChunkKind::kTs || column->width == 8) return;
+  const uint8_t width = column->width;
+  std::string values;
+  std::string listed;
+  for (size_t row = 0; row < rows; ++row) {
+    uint32_t stored = 0;
+    std::memcpy(&stored, column->raw.data() + row * width, width);
+    if (stored == 0) continue;
+    values.append(column->raw.data() + row * width, width);
+    listed.push_back(static_cast<char>(row & 0xFF));
+    listed.push_back(static_cast<char>(row >> 8));
+    if (segment::SparseChunkSize(listed.size() / 2, width) * 2 > column->raw.size()) return;
+  }
+  const uint32_t count = static_cast<uint32_t>(listed.size() / 2);
+  if (values.size() % 2 != 0) values.push_back('\0');
+  values.append(listed);
+  column->raw = std::move(values);
+  column->sparse = true;
+  column->sparse_count = count;
+}
 
 template <typename T>
 void AppendNarrow(std::string* out, uint64_t value) {
@@ -89,35 +131,46 @@ bool EncodeBytes(const std::vector<uint8_t>& values, EncodedColumn* column) {
 bool SameBits(double left, double right) { return std::memcmp(&left, &right, sizeof(double)) == 0; }
 
 // Doubles that are decimals with few digits (latencies in 0.1 ms, scores in 0.001) become
-// scaled integers when double(k) / 10^d gives back every value bit for bit; otherwise raw.
+// scaled integers where double(k) / 10^d gives back the value bit for bit; the values for
+// which no such k exists (at most a quarter: unrounded latencies of errors and cache hits)
+// become exceptions kept exactly. The cheapest such layout wins; otherwise raw doubles.
 bool EncodeDoubles(const std::vector<double>& values, EncodedColumn* column) {
-  if (std::all_of(values.begin(), values.end(), [](double value) { return std::isnan(value); })) return false;
+  const size_t present = static_cast<size_t>(
+      std::count_if(values.begin(), values.end(), [](double value) { return !std::isnan(value); }));
+  if (present == 0) return false;
+  size_t best_cost = values.size() * sizeof(double);
+  bool found = false;
   double scale = 1;
   for (uint8_t digits = 0; digits <= segment::kMaxScaleDigits; ++digits, scale *= 10) {
     std::vector<int64_t> scaled(values.size(), kNullInt);
-    bool exact = true;
-    for (size_t idx = 0; idx < values.size() && exact; ++idx) {
+    std::vector<std::pair<uint16_t, double>> misses;
+    for (size_t idx = 0; idx < values.size() && misses.size() * 4 <= present; ++idx) {
       const double value = values[idx];
       if (std::isnan(value)) continue;
       const double product = value * scale;
-      if (!(std::fabs(product) < 9.0e15)) {
-        exact = false;
-        break;
+      const bool in_range = std::fabs(product) < 9.0e15;
+      const int64_t rounded = in_range ? std::llround(product) : 0;
+      if (in_range && SameBits(static_cast<double>(rounded) / scale, value)) {
+        scaled[idx] = rounded;
+      } else {
+        misses.emplace_back(static_cast<uint16_t>(idx), value);
       }
-      const int64_t rounded = std::llround(product);
-      exact = SameBits(static_cast<double>(rounded) / scale, value);
-      scaled[idx] = rounded;
     }
-    if (!exact) continue;
+    if (misses.size() * 4 > present || misses.size() == present) continue;
     EncodedColumn candidate;
     EncodeInts(scaled, &candidate);
     if (candidate.width == 8) break;
+    const size_t cost = values.size() * candidate.width + misses.size() * 10;
+    if (found && cost >= best_cost) continue;
+    found = true;
+    best_cost = cost;
     column->width = candidate.width;
     column->base = candidate.base;
     column->scale_digits = digits;
     column->raw = std::move(candidate.raw);
-    return true;
+    column->exceptions = std::move(misses);
   }
+  if (found) return true;
   column->width = 8;
   column->scale_digits = segment::kRawDoubles;
   column->raw.assign(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
@@ -182,7 +235,10 @@ void Builder::AddChunk(const EncodedColumn& column) {
   file_->append(stored);
   footer_blocks_.push_back(static_cast<char>(column.kind));
   segment::PutVarint(&footer_blocks_, column.index);
-  footer_blocks_.push_back(static_cast<char>(column.width));
+  footer_blocks_.push_back(static_cast<char>(column.width | (column.sparse ? segment::kSparseFlag : 0) |
+                                            (column.exceptions.empty() ? 0 : segment::kExceptionsFlag)));
+  if (column.sparse) segment::PutVarint(&footer_blocks_, column.sparse_count);
+  if (!column.exceptions.empty()) segment::PutVarint(&footer_blocks_, column.exceptions.size());
   segment::PutSigned(&footer_blocks_, column.base);
   footer_blocks_.push_back(static_cast<char>(column.scale_digits));
   WriteChunkRef(offset, stored.size(), column.raw.size(), crc32c::Mask(crc32c::Value(stored)));
@@ -199,12 +255,12 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     EncodedColumn ts;
     ts.kind = ChunkKind::kTs;
     std::vector<uint64_t> deltas(count);
-    int64_t previous = blocks_[rows_[begin].block].ts[rows_[begin].row];
+    int64_t previous = blocks_[rows_[begin].block].Ts(rows_[begin].row);
     ts.base = previous;
     uint64_t max_delta = 0;
     for (size_t idx = 0; idx < count; ++idx) {
       const RowRef ref = rows_[begin + idx];
-      const int64_t value = blocks_[ref.block].ts[ref.row];
+      const int64_t value = blocks_[ref.block].Ts(ref.row);
       min_ts = std::min(min_ts, value);
       max_ts = std::max(max_ts, value);
       deltas[idx] = segment::ZigZag(static_cast<int64_t>(static_cast<uint64_t>(value) - static_cast<uint64_t>(previous)));
@@ -272,7 +328,11 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
       case FieldKind::kTime:
         break;
     }
-    if (present) columns.push_back(std::move(column));
+    if (present) {
+      MaybeSparsify(&column, count);
+      AppendExceptions(&column);
+      columns.push_back(std::move(column));
+    }
   }
   needs_.tag_values.resize(tag_count_, 0);
   for (size_t key_index = 0; key_index < tag_count_; ++key_index) {
@@ -280,7 +340,11 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     column.kind = ChunkKind::kTag;
     column.index = static_cast<uint32_t>(key_index);
     auto column_of = [key_index](const ColumnBlock& block) { return block.tag(key_index); };
-    if (EncodeInts(ids_of(column_of, &needs_.tag_values[key_index]), &column)) columns.push_back(std::move(column));
+    if (EncodeInts(ids_of(column_of, &needs_.tag_values[key_index]), &column)) {
+      MaybeSparsify(&column, count);
+      AppendExceptions(&column);
+      columns.push_back(std::move(column));
+    }
   }
   for (size_t score_index = 0; score_index < score_count_; ++score_index) {
     EncodedColumn column;
@@ -293,6 +357,8 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     }
     if (EncodeDoubles(values, &column)) {
       needs_.score_names = std::max<uint64_t>(needs_.score_names, score_index + 1);
+      MaybeSparsify(&column, count);
+      AppendExceptions(&column);
       columns.push_back(std::move(column));
     }
   }
@@ -311,7 +377,7 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
     tag_count_ = std::max(tag_count_, block.tags.size());
     score_count_ = std::max(score_count_, block.scores.size());
     for (size_t row = 0; row < block.rows; ++row) {
-      if (block.ts[row] < options_.min_keep_ts) continue;
+      if (block.Ts(row) < options_.min_keep_ts) continue;
       rows_.push_back({static_cast<uint32_t>(block_idx), static_cast<uint32_t>(row)});
     }
   }
@@ -327,18 +393,19 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   }
   ZSTD_freeCCtx(cctx_);
 
-  // Id hashes: sorted, distinct, 16 bytes each (low64, high64), stored raw so that a lookup
-  // can binary-search them with pread.
+  // Id hashes: sorted, distinct, 12 bytes each (high64, low64 >> 32), stored raw so that a
+  // lookup can binary-search them with pread.
+  for (IdKey& key : ids) key = segment::StoredId(key);
   std::sort(ids.begin(), ids.end(), [](const IdKey& a, const IdKey& b) {
     return a.high != b.high ? a.high < b.high : a.low < b.low;
   });
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   const uint64_t ids_offset = file->size();
   std::string id_bytes;
-  id_bytes.reserve(ids.size() * 16);
+  id_bytes.reserve(ids.size() * segment::kIdBytes);
   for (const IdKey& key : ids) {
-    segment::PutFixed64(&id_bytes, key.low);
     segment::PutFixed64(&id_bytes, key.high);
+    segment::PutFixed32(&id_bytes, static_cast<uint32_t>(key.low >> 32));
   }
   file->append(id_bytes);
 
@@ -347,7 +414,7 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   int64_t min_ts = std::numeric_limits<int64_t>::max();
   int64_t max_ts = std::numeric_limits<int64_t>::min();
   for (const RowRef& ref : rows_) {
-    const int64_t ts = blocks_[ref.block].ts[ref.row];
+    const int64_t ts = blocks_[ref.block].Ts(ref.row);
     min_ts = std::min(min_ts, ts);
     max_ts = std::max(max_ts, ts);
   }

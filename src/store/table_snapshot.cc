@@ -1,5 +1,6 @@
 #include "store/table_snapshot.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -9,6 +10,12 @@ namespace {
 
 // The offset u of row `row` for widths 1/2/4 (0 when the column is absent).
 uint64_t Offset(const ColumnData& column, size_t row) {
+  if (column.sparse()) {
+    const uint16_t* end = column.sparse_rows + column.sparse_count;
+    const uint16_t* found = std::lower_bound(column.sparse_rows, end, row);
+    if (found == end || *found != row) return 0;
+    row = static_cast<size_t>(found - column.sparse_rows);
+  }
   switch (column.width) {
     case 1: return column.as<uint8_t>()[row];
     case 2: return column.as<uint16_t>()[row];
@@ -37,11 +44,16 @@ double DoubleAt(const ColumnData& column, size_t row) {
   if (!column.present()) return kNaN;
   if (column.width == 8) return column.as<double>()[row];
   uint64_t offset = Offset(column, row);
+  if (offset == 0 && column.exception_count > 0) {
+    const uint16_t* end = column.exception_rows + column.exception_count;
+    const uint16_t* found = std::lower_bound(column.exception_rows, end, row);
+    if (found != end && *found == row) return column.exception_values[found - column.exception_rows];
+  }
   return offset == 0 ? kNaN : static_cast<double>(column.base + static_cast<int64_t>(offset)) / column.scale;
 }
 
 uint8_t ByteAt(const ColumnData& column, size_t row) {
-  return column.present() ? column.as<uint8_t>()[row] : 0;
+  return column.present() ? static_cast<uint8_t>(Offset(column, row)) : 0;
 }
 
 TableSnapshot::TableSnapshot(Parts parts) : parts_(std::move(parts)) {

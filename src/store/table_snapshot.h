@@ -32,13 +32,27 @@ namespace mltrack::store {
 //                   width 1/2/4 and scale > 0: u == 0 is absent, otherwise the value is
 //                   double(base + u) / scale — the writer only picks this when that expression
 //                   reproduces every value bit for bit, so readers stay exact
+//
+// Sparse variant (segments only, widths 1/2/4): `sparse_rows` lists, ascending, the
+// `sparse_count` rows whose stored u is not 0, and `data` holds those rows' u values in the same
+// order; every other row holds u == 0 (absent; for enums, value 0). Chosen by the writer when
+// most rows are absent (scores, cache tokens, error_type), so absent rows cost nothing.
 struct ColumnData {
   const void* data = nullptr;
   uint8_t width = 0;
   int64_t base = 0;
   double scale = 0;
+  const uint16_t* sparse_rows = nullptr;
+  uint32_t sparse_count = 0;
+  // Scaled doubles only (segments): rows whose value double(base + u) / scale cannot reproduce
+  // (latencies that were not rounded) store u == 0 and are listed here, ascending, with their
+  // exact value. Readers check the list for an absent u when exception_count > 0.
+  uint32_t exception_count = 0;
+  const uint16_t* exception_rows = nullptr;
+  const double* exception_values = nullptr;
 
   bool present() const { return data != nullptr; }
+  bool sparse() const { return sparse_rows != nullptr; }
   template <typename T>
   const T* as() const { return static_cast<const T*>(data); }
 };
@@ -52,12 +66,23 @@ uint8_t ByteAt(const ColumnData& column, size_t row);        // enums/bools; 0 w
 
 // One block of rows as a reader sees it: column layouts for `rows` values (see ColumnData).
 // total_tokens is derived (input + output) and has no column: readers compute it.
-// ts is always a full int64 epoch-ms array (present in every row).
+// ts is present in every row; read it with Ts(row).
 struct ColumnBlock {
   size_t rows = 0;
   int64_t min_ts = 0;  // over the `rows` rows; meaningless when rows == 0
   int64_t max_ts = 0;
+  // Which sealed segment the block belongs to: a process-unique number given to each Segment
+  // object when it is opened (never reused, so a segment replaced by compaction or reopened
+  // gets a new one); 0 for memtable blocks. Lets the query engine cache per-segment partial
+  // aggregates (query/query_cache.h): a non-zero id names immutable rows.
+  uint64_t segment_id = 0;
+  // Epoch ms: the memtable (and a segment block spanning 2^32 ms or more) sets `ts`, one int64
+  // per row; other segment blocks set `ts_offsets` instead, ts − min_ts as uint32 (half the
+  // memory). Exactly one of the two is non-null when rows > 0.
   const int64_t* ts = nullptr;
+  const uint32_t* ts_offsets = nullptr;
+
+  int64_t Ts(size_t row) const { return ts != nullptr ? ts[row] : min_ts + int64_t{ts_offsets[row]}; }
   std::array<ColumnData, kFieldIdCount> columns{};  // by FieldId; ts, kId, kTag, kScore unused
   std::vector<ColumnData> tags;    // by tag key index; index past the end = absent
   std::vector<ColumnData> scores;  // by score index; index past the end = absent

@@ -38,7 +38,21 @@ void Uniq::Combine(State& into, const State& from) {
     return;
   }
   if (!from.bitmap.empty()) {
-    if (into.bitmap.size() < from.bitmap.size()) into.bitmap.resize(from.bitmap.size(), 0);
+    if (into.bitmap.size() < from.bitmap.size()) {
+      // A wider bitmap (a state made against a larger dictionary, e.g. a cached one): ids of
+      // our set that now fit move into it, or an id in both would be counted twice.
+      into.bitmap.resize(from.bitmap.size(), 0);
+      const size_t widened = into.bitmap.size() * 64;
+      U64Set rest;
+      into.set.ForEach([&](uint64_t value) {
+        if (value < widened) {
+          into.bitmap[value >> 6] |= uint64_t{1} << (value & 63);
+        } else {
+          rest.Insert(value);
+        }
+      });
+      into.set = std::move(rest);
+    }
     for (size_t word = 0; word < from.bitmap.size(); ++word) into.bitmap[word] |= from.bitmap[word];
   }
   const size_t bits = into.bitmap.size() * 64;

@@ -16,7 +16,12 @@ HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request)
 
   // simdjson's parser keeps its buffers between calls; one per worker thread.
   thread_local ingest::EventDecoder decoder;
-  Result<EventBatch> batch = decoder.Decode(request.body, *format);
+  // The session reserves kDecodePadding spare bytes after a Content-Length body, so it is
+  // decoded in place; a chunked body (or one the body budget had no room to pad) is copied once.
+  const std::string& body = request.body;
+  Result<EventBatch> batch = body.capacity() >= body.size() + ingest::kDecodePadding
+                                 ? decoder.DecodePadded(body, *format)
+                                 : decoder.Decode(body, *format);
   if (!batch.ok()) {
     // Problems of the body as a whole (malformed JSON, empty, neither object nor array) carry
     // the field "body"; anything else is about particular events.

@@ -18,6 +18,18 @@ analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot
   };
 }
 
+namespace {
+
+// SnapshotRunner through the server's partial-result cache.
+analytics::QueryRunner CachedSnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot,
+                                            query::QueryCache* cache) {
+  return [snapshot = std::move(snapshot), cache](const query::QuerySpec& spec) {
+    return query::ExecuteQuery(spec, *snapshot, cache);
+  };
+}
+
+}  // namespace
+
 // Whether the store holds demo traffic: an experiment named demo-* (a dictionary walk, no scan).
 bool HasDemoExperiments(const store::TableSnapshot& snapshot) {
   const store::Dictionary* experiments = snapshot.dictionary(FieldId::kExperiment);
@@ -39,7 +51,8 @@ HttpResponse HandleOverview(AppContext& context, const HttpRequest& request) {
   analytics::OverviewContext overview_context;
   overview_context.demo = HasDemoExperiments(*snapshot);
   Result<std::string> body =
-      analytics::OverviewJson(*params, SnapshotRunner(std::move(snapshot)), overview_context);
+      analytics::OverviewJson(*params, CachedSnapshotRunner(std::move(snapshot), &context.query_cache),
+                              overview_context);
   if (!body.ok()) return ErrorResponse(body.status(), "invalid_query");
   return HttpResponse::Json(200, std::move(*body));
 }

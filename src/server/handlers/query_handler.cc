@@ -11,7 +11,7 @@ HttpResponse HandleQuery(AppContext& context, const HttpRequest& request) {
   Result<query::QuerySpec> spec = query::ParseQuerySpec(request.body, NowMs());
   if (!spec.ok()) return ErrorResponse(spec.status(), "invalid_query");
   std::shared_ptr<const store::TableSnapshot> snapshot = context.store->Snapshot();
-  Result<query::QueryResult> result = query::ExecuteQuery(*spec, *snapshot);
+  Result<query::QueryResult> result = query::ExecuteQuery(*spec, *snapshot, &context.query_cache);
   if (!result.ok()) return ErrorResponse(result.status(), "invalid_query");
   return HttpResponse::Json(200, query::QueryResultToJson(*result));
 }

@@ -1,0 +1,152 @@
+#include "query/column_source.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "query/row_filter.h"
+#include "store/memtable.h"
+#include "store/segment.h"
+#include "store/segment_format.h"
+#include "store/segment_writer.h"
+
+namespace mltrack::query {
+namespace {
+
+// Gathers and filters read a segment's sparse columns exactly like the memtable's dense ones,
+// for any selection of rows (ascending, strided, out of order).
+class ColumnSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mltrack_column_source_XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::vector<Event> events;
+    for (size_t idx = 0; idx < 70'000; ++idx) {
+      Event event;
+      event.id = "id-" + std::to_string(idx);
+      event.ts_ms = 1'700'000'000'000 + static_cast<int64_t>(idx);
+      event.model = idx % 2 ? "gpt-4o" : "claude";
+      // Mostly decimal latencies with unrounded ones (exceptions) among them.
+      event.latency_ms = idx % 10 == 3 ? static_cast<double>(idx) / 7.0 : static_cast<double>(idx % 5000) / 10.0;
+      if (idx % 13 == 0) event.latency_ms.reset();
+      if (idx % 60 == 1) event.error_type = idx % 120 == 1 ? "timeout" : "rate_limit";
+      if (idx % 45 == 2) event.cached_input_tokens = static_cast<int64_t>(idx % 5000);
+      if (idx % 33 == 0) event.scores = {{"rare", static_cast<double>(idx % 1000) / 1000.0}};
+      if (idx % 70 == 3) event.operation = Operation::kEmbedding;
+      if (idx % 80 == 4) event.tags = {{"attempt", "2"}};
+      events.push_back(std::move(event));
+    }
+    memtable_.Append(events);
+    memory_ = memtable_.Snapshot();
+    std::vector<store::IdKey> ids;
+    const std::filesystem::path path = dir_ / store::segment::FileName(1);
+    ASSERT_TRUE(store::WriteSegment(path, memory_->blocks(), ids, {}).ok());
+    auto segment = store::Segment::Open(path, *memtable_.dictionaries());
+    ASSERT_TRUE(segment.ok()) << segment.status().ToString();
+    segment_ = *segment;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Row `row` of the table as (block, row in block) of a block list.
+  static std::pair<const store::ColumnBlock*, uint32_t> Locate(const std::vector<store::ColumnBlock>& blocks,
+                                                               size_t row) {
+    for (const store::ColumnBlock& block : blocks) {
+      if (row < block.rows) return {&block, static_cast<uint32_t>(row)};
+      row -= block.rows;
+    }
+    return {nullptr, 0};
+  }
+
+  std::filesystem::path dir_;
+  store::Memtable memtable_;
+  std::shared_ptr<const store::TableSnapshot> memory_;
+  std::shared_ptr<store::Segment> segment_;
+};
+
+TEST_F(ColumnSourceTest, SparseColumnsGatherLikeDenseOnes) {
+  const store::ColumnBlock& block = segment_->blocks()[0];
+  ASSERT_TRUE(block.column(FieldId::kErrorType).sparse());
+  ASSERT_TRUE(block.column(FieldId::kCachedInputTokens).sparse());
+  ASSERT_TRUE(block.column(FieldId::kOperation).sparse());
+  ASSERT_TRUE(block.score(0).sparse());
+  ASSERT_TRUE(block.tag(0).sparse());
+  ASSERT_GT(block.column(FieldId::kLatencyMs).exception_count, 0u);
+
+  std::vector<FieldRef> fields = {{FieldId::kErrorType, ""}, {FieldId::kCachedInputTokens, ""},
+                                  {FieldId::kOperation, ""}, {FieldId::kScore, "rare"},
+                                  {FieldId::kTag, "attempt"}, {FieldId::kModel, ""},
+                                  {FieldId::kLatencyMs, ""}};
+  std::vector<std::vector<uint32_t>> selections(3);
+  for (uint32_t row = 0; row < block.rows; ++row) selections[0].push_back(row);
+  for (uint32_t row = 1; row < block.rows; row += 3) selections[1].push_back(row);
+  for (uint32_t row = block.rows; row-- > 0;) {
+    if (row % 7 == 1) selections[2].push_back(row);
+  }
+  for (const FieldRef& field : fields) {
+    const ColumnSource source = ResolveColumn(*memory_, field);
+    ASSERT_NE(source.type, ColumnSource::Type::kNone) << field.Name();
+    for (const std::vector<uint32_t>& rows : selections) {
+      std::vector<uint64_t> codes(rows.size());
+      std::vector<int64_t> ints(rows.size());
+      std::vector<double> doubles(rows.size());
+      if (!source.is_double()) GatherInt(source, block, rows.data(), rows.size(), ints.data());
+      GatherDouble(source, block, rows.data(), rows.size(), doubles.data());
+      if (field.id != FieldId::kCachedInputTokens && !source.is_double()) {
+        GatherCode(source, block, rows.data(), rows.size(), codes.data());
+      }
+      for (size_t idx = 0; idx < rows.size(); ++idx) {
+        auto [dense_block, dense_row] = Locate(memory_->blocks(), rows[idx]);
+        ASSERT_NE(dense_block, nullptr);
+        int64_t want_int = 0;
+        double want_double = 0;
+        uint64_t want_code = 0;
+        if (!source.is_double()) GatherInt(source, *dense_block, &dense_row, 1, &want_int);
+        GatherDouble(source, *dense_block, &dense_row, 1, &want_double);
+        if (field.id != FieldId::kCachedInputTokens && !source.is_double()) {
+          GatherCode(source, *dense_block, &dense_row, 1, &want_code);
+        }
+        ASSERT_EQ(ints[idx], want_int) << field.Name() << " row " << rows[idx];
+        ASSERT_EQ(std::memcmp(&doubles[idx], &want_double, sizeof(double)), 0) << field.Name() << " row " << rows[idx];
+        ASSERT_EQ(codes[idx], want_code) << field.Name() << " row " << rows[idx];
+      }
+    }
+  }
+}
+
+TEST_F(ColumnSourceTest, FiltersOnSparseColumns) {
+  struct Case {
+    Filter filter;
+    size_t expected;  // in block 0 (65536 rows)
+  };
+  std::vector<Case> cases;
+  cases.push_back({Filter{{FieldId::kErrorType, ""}, FilterOp::kEq, {std::string("timeout")}}, 0});
+  cases.push_back({Filter{{FieldId::kErrorType, ""}, FilterOp::kNe, {std::string("timeout")}}, 0});
+  cases.push_back({Filter{{FieldId::kOperation, ""}, FilterOp::kEq, {std::string("embedding")}}, 0});
+  cases.push_back({Filter{{FieldId::kCachedInputTokens, ""}, FilterOp::kGt, {100.0}}, 0});
+  cases.push_back({Filter{{FieldId::kScore, "rare"}, FilterOp::kExists, {}}, 0});
+  const store::ColumnBlock& block = segment_->blocks()[0];
+  for (size_t row = 0; row < block.rows; ++row) {
+    const bool error = row % 60 == 1;
+    cases[0].expected += error && row % 120 == 1;
+    cases[1].expected += !(error && row % 120 == 1);
+    cases[2].expected += row % 70 == 3;
+    cases[3].expected += row % 45 == 2 && row % 5000 > 100;
+    cases[4].expected += row % 33 == 0;
+  }
+  for (const Case& test_case : cases) {
+    Result<RowFilter> filter = RowFilter::Compile(test_case.filter, *memory_);
+    ASSERT_TRUE(filter.ok()) << filter.status().ToString();
+    std::vector<uint32_t> rows(block.rows);
+    for (uint32_t row = 0; row < block.rows; ++row) rows[row] = row;
+    EXPECT_EQ(filter->Apply(block, rows.data(), rows.size()), test_case.expected)
+        << test_case.filter.field.Name();
+  }
+}
+
+}  // namespace
+}  // namespace mltrack::query
