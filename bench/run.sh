@@ -53,7 +53,9 @@ step "generated $total events in $((gen_s / 1000)) s"
 # ---- MLtrack -----------------------------------------------------------------------------------
 port=$(free_port)
 start_server() {
+  # BENCH_SERVE_ARGS adds serve options, e.g. "--query-cache 0" for cold (uncached) query times.
   "$BUILD/mltrack" serve --data "$WORK/store" --listen "127.0.0.1:$port" --log-level warn \
+    ${BENCH_SERVE_ARGS:-} \
     >>"$WORK/server.log" 2>&1 &
   server_pid=$!
 }

@@ -71,7 +71,7 @@ int Fail(const std::string& message, int code) {
 
 int RunServe(const std::vector<std::string>& args) {
   Result<Flags> flags = Flags::Parse(
-      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention"},
+      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -131,6 +131,11 @@ int RunServe(const std::vector<std::string>& args) {
   }
 
   server::AppContext context;
+  if (flags->Has("query-cache")) {  // bytes of per-segment partial results; 0 turns it off
+    Result<size_t> bytes = ParseByteSize(*flags->Get("query-cache"));
+    if (!bytes.ok()) return Fail("--query-cache: " + bytes.status().message(), 2);
+    context.query_cache.SetCapacity(*bytes);
+  }
   context.store = store->get();
   context.prices = &*prices;
   server::Router router;
