@@ -56,7 +56,12 @@ Result<BodyFormat> BodyFormatFromContentType(std::string_view content_type) {
   if (semicolon != std::string_view::npos) {
     MLTRACK_RETURN_IF_ERROR(CheckParameters(content_type.substr(semicolon + 1), media_type));
   }
-  if (media_type.empty() || media_type == "text/plain") return BodyFormat::kJson;
+  // curl's `-d` sends application/x-www-form-urlencoded unless told otherwise; the body is what
+  // the user typed, so it is read by content like text/plain rather than refused.
+  if (media_type.empty() || media_type == "text/plain" ||
+      media_type == "application/x-www-form-urlencoded") {
+    return BodyFormat::kJson;
+  }
   if (media_type == "application/json" || media_type == "text/json") return BodyFormat::kJson;
   if (media_type.starts_with("application/") && media_type.ends_with("+json")) {
     return BodyFormat::kJson;

@@ -34,11 +34,13 @@ TEST(ContentType, PlainOrMissingIsDetectedByContent) {
   EXPECT_EQ(FormatOf("   "), BodyFormat::kJson);
   EXPECT_EQ(FormatOf("text/plain"), BodyFormat::kJson);
   EXPECT_EQ(FormatOf("text/plain; charset=us-ascii"), BodyFormat::kJson);
+  // What `curl -d` sends when no Content-Type is given.
+  EXPECT_EQ(FormatOf("application/x-www-form-urlencoded"), BodyFormat::kJson);
 }
 
 TEST(ContentType, OtherTypesAreUnsupportedAndNamed) {
   for (std::string_view header : {"application/xml", "text/csv", "multipart/form-data; boundary=x",
-                                  "application/x-www-form-urlencoded", "application/jsonx",
+                                  "application/jsonx",
                                   "application/octet-stream", "json"}) {
     Result<BodyFormat> format = BodyFormatFromContentType(header);
     ASSERT_FALSE(format.ok()) << header;
