@@ -21,6 +21,7 @@
 #include <simdjson.h>
 
 #include "fault_support.h"
+#include "file_damage.h"
 
 namespace mltrack::fault {
 namespace {
@@ -28,21 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kTrailerBytes = 24;  // u64 footer_offset · u32 footer_size · u32 crc · magic
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void FlipByte(const fs::path& file, uint64_t offset) {
-  std::fstream io(file, std::ios::binary | std::ios::in | std::ios::out);
-  io.seekg(static_cast<std::streamoff>(offset));
-  char byte = 0;
-  io.read(&byte, 1);
-  byte = static_cast<char>(byte ^ 0x5a);
-  io.seekp(static_cast<std::streamoff>(offset));
-  io.write(&byte, 1);
-}
 
 // Where the parts of a segment file are, read from its trailer and footer without checking
 // crcs (enough for a file the server just wrote; the layout is docs/segment_format.md, footer
@@ -336,7 +322,7 @@ TEST_P(SegmentCorruptionTest, FlippedByteQuarantinesTheSegmentAndServesTheRest) 
   const std::string damaged_generation = damage_first ? "a" : "b";
   const std::string damaged_name = live[damage_first ? 0 : 1];
   const fs::path damaged_path = segments_dir / damaged_name;
-  auto layout = ParseSegment(ReadFile(damaged_path));
+  auto layout = ParseSegment(ReadFileBytes(damaged_path));
   ASSERT_TRUE(layout.has_value()) << "cannot read the layout of " << damaged_path;
   ASSERT_EQ(layout->rows, static_cast<uint64_t>(EventsOf(damaged_generation)));
   ASSERT_EQ(layout->id_count, layout->rows);
@@ -346,7 +332,7 @@ TEST_P(SegmentCorruptionTest, FlippedByteQuarantinesTheSegmentAndServesTheRest) 
 
   const Flip flip = ChooseFlip(GetParam(), *layout, rng);
   FlipByte(damaged_path, flip.at);
-  const std::string damaged_bytes = ReadFile(damaged_path);
+  const std::string damaged_bytes = ReadFileBytes(damaged_path);
   std::cout << "[ flip     ] " << damaged_name << " (generation " << damaged_generation << ", " << layout->rows
             << " rows, " << layout->size << " bytes) byte " << flip.at << ", to be reported at " << flip.reported
             << "\n";
@@ -367,7 +353,7 @@ TEST_P(SegmentCorruptionTest, FlippedByteQuarantinesTheSegmentAndServesTheRest) 
   const fs::path quarantined = server_->data_dir() / "quarantine" / damaged_name;
   EXPECT_FALSE(fs::exists(damaged_path)) << "the damaged segment must leave segments/";
   ASSERT_TRUE(fs::exists(quarantined)) << "the damaged segment must be kept in quarantine/";
-  EXPECT_EQ(ReadFile(quarantined), damaged_bytes) << "the damaged file must be kept byte for byte";
+  EXPECT_EQ(ReadFileBytes(quarantined), damaged_bytes) << "the damaged file must be kept byte for byte";
   EXPECT_EQ(LiveSegments(segments_dir).size(), 1u) << "the healthy segment stays live";
   ASSERT_NO_FATAL_FAILURE(ExpectServedWithout(damaged_name, flip.reported, EventsOf(damaged_generation)));
 }

@@ -12,12 +12,12 @@
 //  - ingest keeps working, the damaged file is left byte for byte as it was, the problem is
 //    reported again on the next start, and the lost batches can be sent again and are stored.
 #include <filesystem>
-#include <fstream>
 #include <random>
 
 #include <gtest/gtest.h>
 
 #include "fault_support.h"
+#include "file_damage.h"
 
 namespace mltrack::fault {
 namespace {
@@ -33,11 +33,6 @@ struct WalRecord {
   uint32_t length = 0;
 };
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Walks the frames of every WAL file (oldest first) without checking crcs: enough to find where
 // each record is in a log the test itself wrote.
 std::vector<WalRecord> ListRecords(const fs::path& wal_dir) {
@@ -49,7 +44,7 @@ std::vector<WalRecord> ListRecords(const fs::path& wal_dir) {
   std::sort(files.begin(), files.end());
   std::vector<WalRecord> records;
   for (const fs::path& file : files) {
-    const std::string bytes = ReadFile(file);
+    const std::string bytes = ReadFileBytes(file);
     uint64_t offset = 0;
     while (offset + kRecordHeaderBytes <= bytes.size()) {
       uint32_t length = 0;
@@ -62,16 +57,6 @@ std::vector<WalRecord> ListRecords(const fs::path& wal_dir) {
     }
   }
   return records;
-}
-
-void FlipByte(const fs::path& file, uint64_t offset) {
-  std::fstream io(file, std::ios::binary | std::ios::in | std::ios::out);
-  io.seekg(static_cast<std::streamoff>(offset));
-  char byte = 0;
-  io.read(&byte, 1);
-  byte = static_cast<char>(byte ^ 0x5a);
-  io.seekp(static_cast<std::streamoff>(offset));
-  io.write(&byte, 1);
 }
 
 // Where in the damaged record the byte is flipped.
@@ -134,7 +119,7 @@ TEST_P(WalCorruptionTest, FlippedByteIsReportedAndNeverServed) {
                            : spot == Spot::kDataCrc ? damaged.offset + 1
                                                     : damaged.offset + 5;  // length += 0x5a00: past the end
   FlipByte(damaged.file, flip_at);
-  const std::string damaged_bytes = ReadFile(damaged.file);
+  const std::string damaged_bytes = ReadFileBytes(damaged.file);
   std::cout << "[ flip     ] " << damaged.file.filename().string() << " byte " << flip_at << " (record at "
             << damaged.offset << ", " << damaged.length << " payload bytes)\n";
 
@@ -173,7 +158,7 @@ TEST_P(WalCorruptionTest, FlippedByteIsReportedAndNeverServed) {
   EXPECT_EQ(health->problems[0].offset, static_cast<int64_t>(damaged.offset));
   // Left as it is — in wal/, or moved whole to quarantine/ (docs/segment_format.md) once sealed.
   const fs::path quarantined = server_->data_dir() / "quarantine" / damaged.file.filename();
-  EXPECT_EQ(ReadFile(fs::exists(damaged.file) ? damaged.file : quarantined), damaged_bytes)
+  EXPECT_EQ(ReadFileBytes(fs::exists(damaged.file) ? damaged.file : quarantined), damaged_bytes)
       << "the damaged file must be kept byte for byte";
   contents = Contents();
   ASSERT_TRUE(contents.has_value());
