@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -17,8 +16,6 @@ struct AppContext {
   store::EventStore* store = nullptr;
   const PriceCatalogue* prices = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  // Events the demo generator and its live trickle have written (0 without --demo).
-  std::atomic<uint64_t> demo_events{0};
   // Per-segment partial aggregates shared by every query and dashboard request (bounded in
   // bytes; QueryCache::SetCapacity(0) turns it off). Thread-safe.
   query::QueryCache query_cache{query::QueryCache::kDefaultCapacityBytes};

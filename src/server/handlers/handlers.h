@@ -21,6 +21,8 @@ HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 // Shared by the dashboard handlers: the request's query string as dashboard parameters, and a
 // QueryRunner that reads one snapshot for every query of a response.
 analytics::QueryParams DashboardQueryParams(const HttpRequest& request);
-analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot);
+// `cache` (the server's partial-result cache; may be null) serves sealed segments' partials.
+analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot,
+                                      query::QueryCache* cache);
 
 }  // namespace mltrack::server

@@ -12,23 +12,14 @@ analytics::QueryParams DashboardQueryParams(const HttpRequest& request) {
   return params;
 }
 
-analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot) {
-  return [snapshot = std::move(snapshot)](const query::QuerySpec& spec) {
-    return query::ExecuteQuery(spec, *snapshot);
-  };
-}
-
-namespace {
-
-// SnapshotRunner through the server's partial-result cache.
-analytics::QueryRunner CachedSnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot,
-                                            query::QueryCache* cache) {
+analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot,
+                                      query::QueryCache* cache) {
   return [snapshot = std::move(snapshot), cache](const query::QuerySpec& spec) {
     return query::ExecuteQuery(spec, *snapshot, cache);
   };
 }
 
-}  // namespace
+namespace {
 
 // Whether the store holds demo traffic: an experiment named demo-* (a dictionary walk, no scan).
 bool HasDemoExperiments(const store::TableSnapshot& snapshot) {
@@ -41,6 +32,8 @@ bool HasDemoExperiments(const store::TableSnapshot& snapshot) {
   return demo;
 }
 
+}  // namespace
+
 // GET /api/analytics/overview: the Executive Dashboard. Every query of one response reads the
 // same snapshot, so the cards and charts agree with each other.
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request) {
@@ -51,7 +44,7 @@ HttpResponse HandleOverview(AppContext& context, const HttpRequest& request) {
   analytics::OverviewContext overview_context;
   overview_context.demo = HasDemoExperiments(*snapshot);
   Result<std::string> body =
-      analytics::OverviewJson(*params, CachedSnapshotRunner(std::move(snapshot), &context.query_cache),
+      analytics::OverviewJson(*params, SnapshotRunner(std::move(snapshot), &context.query_cache),
                               overview_context);
   if (!body.ok()) return ErrorResponse(body.status(), "invalid_query");
   return HttpResponse::Json(200, std::move(*body));
