@@ -70,14 +70,21 @@ const query::Cell& Single(const QueryResult& result, std::string_view column) {
   return kNull;
 }
 
+// The card figures for [from_ms, to_ms). Only the current period shows the latency percentiles
+// and the unpriced count, so the previous period's query leaves them out (percentile sketches are
+// the costliest states of the scan).
+enum class FigureSet { kCurrent, kPrevious };
+
 Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                              const QueryRunner& run) {
+                              FigureSet set, const QueryRunner& run) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   MLTRACK_RETURN_IF_ERROR(AddMetrics(
-      spec, {"count", "count:cost_usd", "uniq:experiment", "uniq:run_id", "uniq:user",
-             "sum:cost_usd", "avg:latency_ms", "p50:latency_ms", "p90:latency_ms",
-             "p95:latency_ms", "p99:latency_ms", "rate:error", "sum:input_tokens",
-             "sum:output_tokens"}));
+      spec, {"count", "uniq:experiment", "uniq:run_id", "uniq:user", "sum:cost_usd",
+             "avg:latency_ms", "rate:error", "sum:input_tokens", "sum:output_tokens"}));
+  if (set == FigureSet::kCurrent) {
+    MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "p50:latency_ms", "p90:latency_ms",
+                                              "p95:latency_ms", "p99:latency_ms"}));
+  }
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   PeriodFigures figures;
@@ -412,9 +419,9 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   if (!width.ok()) return width.status();
 
   const int64_t length = params.to_ms - params.from_ms;
-  Result<PeriodFigures> now = Figures(params, params.from_ms, params.to_ms, run);
+  Result<PeriodFigures> now = Figures(params, params.from_ms, params.to_ms, FigureSet::kCurrent, run);
   if (!now.ok()) return now.status();
-  Result<PeriodFigures> before = Figures(params, params.from_ms - length, params.from_ms, run);
+  Result<PeriodFigures> before = Figures(params, params.from_ms - length, params.from_ms, FigureSet::kPrevious, run);
   if (!before.ok()) return before.status();
   // The baseline covers the previous period too: only the three periods before it are queried.
   Result<std::optional<double>> baseline =
