@@ -294,7 +294,11 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
 
     if (!fits) {
       // The client may be sending its body: answer, then drain and close (the request is unread).
+      // What was read of it is dropped and its bytes go back to the budget now, not after the
+      // drain, which may take seconds while other requests wait for room.
       const unsigned version = parser.get().version();
+      std::string().swap(parser.get().body());
+      reservation.Release();
       LogShed(state->body_budget());
       if (co_await Write(connection, ToBeastResponse(OverBudgetResponse(state->body_budget()), version, false, false))) {
         co_await DrainAndClose(connection);
