@@ -39,7 +39,7 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 rss_bytes() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$1/status"; }
 json_field() { node -e "console.log(JSON.parse(require('fs').readFileSync('$1','utf8'))['$2'])"; }
 
-mkdir -p "$WORK"/{data,out/ours_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
+mkdir -p "$WORK"/{data,out/ours_bodies,out/ours_cold_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
 # What was measured: the tree when the run starts (the binary may be older: make bench rebuilds).
 git describe --always --dirty > "$WORK/out/source.txt" 2>/dev/null || echo unknown > "$WORK/out/source.txt"
 step "work dir $WORK; generating $EVENTS events"
@@ -53,9 +53,9 @@ step "generated $total events in $((gen_s / 1000)) s"
 # ---- MLtrack -----------------------------------------------------------------------------------
 port=$(free_port)
 start_server() {
-  # BENCH_SERVE_ARGS adds serve options, e.g. "--query-cache 0" for cold (uncached) query times.
+  # "$@" and BENCH_SERVE_ARGS add serve options (the restarted server gets "--query-cache 0").
   "$BUILD/mltrack" serve --data "$WORK/store" --listen "127.0.0.1:$port" --log-level warn \
-    ${BENCH_SERVE_ARGS:-} \
+    ${BENCH_SERVE_ARGS:-} "$@" \
     >>"$WORK/server.log" 2>&1 &
   server_pid=$!
 }
@@ -90,10 +90,17 @@ kill -TERM "$server_pid"
 wait "$server_pid" || true
 shutdown_ms=$(( ($(now_ns) - stop_start) / 1000000 ))
 restart_start=$(now_ns)
-start_server
+# Restarted without the query cache: the same requests again give the cold (uncached) times,
+# the ones to compare with engines that have no such cache.
+start_server --query-cache 0
 restart_ms=$("$CLIENT" wait --port "$port" --body "$WORK/count.json" --expect-count "$total" \
   --since-ns "$restart_start" --timeout-s 600)
 step "restart took $restart_ms ms (shutdown $shutdown_ms ms)"
+rss_after_restart=$(rss_bytes "$server_pid")
+step "timing the same requests again with the query cache off (cold)"
+"$CLIENT" query --port "$port" --requests "$WORK/req-ours/requests.tsv" --runs "$RUNS" \
+  --warmup "$WARMUP" --out "$WORK/out/ours_cold.json" --bodies "$WORK/out/ours_cold_bodies"
+rss_after_cold_queries=$(rss_bytes "$server_pid")
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 
 # ---- DuckDB ------------------------------------------------------------------------------------
@@ -129,6 +136,7 @@ fi
 
 cat > "$WORK/out/resources.json" <<JSON
 {"rss_after_load_bytes": $rss_after_load, "rss_after_queries_bytes": $rss_after_queries,
+ "rss_after_restart_bytes": $rss_after_restart, "rss_after_cold_queries_bytes": $rss_after_cold_queries,
  "disk_bytes": $disk_bytes, "restart_ms": $restart_ms, "shutdown_ms": $shutdown_ms,
  "gen_s": $(awk "BEGIN {print $gen_s / 1000}"), "clickhouse_load_s": $(awk "BEGIN {print $ch_load_s / 1000}"),
  "clickhouse_disk_bytes": $ch_disk}
