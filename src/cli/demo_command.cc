@@ -1,5 +1,4 @@
 // `mltrack demo --data DIR [--days 30] [--events N]`: writes demo traffic into a store.
-#include <charconv>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -10,9 +9,11 @@
 namespace mltrack::cli {
 namespace {
 
-bool ParseCount(const std::string& text, size_t& out) {
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && ptr == text.data() + text.size() && out > 0;
+bool ParsePositive(const std::string& text, size_t& out) {
+  Result<size_t> number = ParseCount(text);
+  if (!number.ok() || *number == 0) return false;
+  out = *number;
+  return true;
 }
 
 }  // namespace
@@ -29,17 +30,17 @@ int RunDemo(const std::vector<std::string>& args) {
   }
   ingest::DemoOptions options;
   size_t days = 30;
-  if (!ParseCount(flags->GetOr("days", "60"), days) || days > 3650) {
+  if (!ParsePositive(flags->GetOr("days", "60"), days) || days > 3650) {
     std::fprintf(stderr, "mltrack demo: --days must be a whole number from 1 to 3650\n");
     return 2;
   }
   options.days = static_cast<int>(days);
-  if (!ParseCount(flags->GetOr("events", "400000"), options.events)) {
+  if (!ParsePositive(flags->GetOr("events", "400000"), options.events)) {
     std::fprintf(stderr, "mltrack demo: --events must be a positive whole number\n");
     return 2;
   }
   size_t seed = 42;
-  if (!ParseCount(flags->GetOr("seed", "42"), seed)) {
+  if (!ParsePositive(flags->GetOr("seed", "42"), seed)) {
     std::fprintf(stderr, "mltrack demo: --seed must be a positive whole number\n");
     return 2;
   }

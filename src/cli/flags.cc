@@ -49,6 +49,15 @@ std::string Flags::GetOr(const std::string& name, std::string fallback) const {
   return it == values_.end() ? fallback : it->second;
 }
 
+Result<size_t> ParseCount(const std::string& text) {
+  size_t number = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
+    return Status::InvalidArgument("\"" + text + "\" is not a whole number");
+  }
+  return number;
+}
+
 Result<size_t> ParseByteSize(const std::string& text) {
   size_t number = 0;
   const char* end = text.data() + text.size();

@@ -30,5 +30,7 @@ class Flags {
 
 // "16MiB", "512k", "1048576" → bytes.
 Result<size_t> ParseByteSize(const std::string& text);
+// "400000" → 400000: a whole number of things (events, days, milliseconds), no unit, no sign.
+Result<size_t> ParseCount(const std::string& text);
 
 }  // namespace mltrack::cli

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
@@ -92,16 +93,23 @@ int RunServe(const std::vector<std::string>& args) {
     server_options.max_inflight_body_bytes = *bytes;
   }
   if (flags->Has("max-inflight-wait-ms")) {  // how long a body that does not fit waits for room
-    Result<size_t> ms = ParseByteSize(*flags->Get("max-inflight-wait-ms"));
+    Result<size_t> ms = ParseCount(*flags->Get("max-inflight-wait-ms"));
     if (!ms.ok()) return Fail("--max-inflight-wait-ms must be a number of milliseconds", 2);
     server_options.body_budget_wait = std::chrono::milliseconds(*ms);
   }
   if (flags->Has("web-dir")) server_options.web_dir = *flags->Get("web-dir");
   ingest::DemoOptions demo_options;
   if (flags->Has("demo-events")) {
-    Result<size_t> events = ParseByteSize(*flags->Get("demo-events"));
-    if (!events.ok() || *events == 0) return Fail("--demo-events must be a positive number", 2);
+    Result<size_t> events = ParseCount(*flags->Get("demo-events"));
+    if (!events.ok() || *events == 0) return Fail("--demo-events must be a positive whole number", 2);
     demo_options.events = *events;
+  }
+
+  std::optional<size_t> query_cache_bytes;  // per-segment partial results; 0 turns the cache off
+  if (flags->Has("query-cache")) {
+    Result<size_t> bytes = ParseByteSize(*flags->Get("query-cache"));
+    if (!bytes.ok()) return Fail("--query-cache: " + bytes.status().message(), 2);
+    query_cache_bytes = *bytes;
   }
 
   Result<PriceCatalogue> prices = LoadPrices(flags->Get("prices"));
@@ -131,11 +139,7 @@ int RunServe(const std::vector<std::string>& args) {
   }
 
   server::AppContext context;
-  if (flags->Has("query-cache")) {  // bytes of per-segment partial results; 0 turns it off
-    Result<size_t> bytes = ParseByteSize(*flags->Get("query-cache"));
-    if (!bytes.ok()) return Fail("--query-cache: " + bytes.status().message(), 2);
-    context.query_cache.SetCapacity(*bytes);
-  }
+  if (query_cache_bytes) context.query_cache.SetCapacity(*query_cache_bytes);
   context.store = store->get();
   context.prices = &*prices;
   server::Router router;

@@ -1,0 +1,69 @@
+// The CLI refuses bad flag values with exit code 2 and a message naming the flag, before it
+// touches the data directory.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "server_process.h"
+#include "temp_dir.h"
+
+namespace mltrack::integration {
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CommandResult RunMltrack(const std::string& args) {
+  CommandResult result;
+  std::string command = MltrackBinary() + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer;
+  size_t got = 0;
+  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), got);
+  int status = pclose(pipe);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
+}
+
+class CliFlagsTest : public ::testing::Test {
+ protected:
+  void ExpectRefused(const std::string& args, const std::string& flag) {
+    SCOPED_TRACE(args);
+    CommandResult result = RunMltrack(args);
+    EXPECT_EQ(result.exit_code, 2) << result.output;
+    EXPECT_NE(result.output.find(flag), std::string::npos) << result.output;
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() / "data")) << "a refused command created the store";
+  }
+  std::string Data() const { return (dir_.path() / "data").string(); }
+
+  TempDir dir_;
+};
+
+TEST_F(CliFlagsTest, CountsTakeNoUnit) {
+  ExpectRefused("serve --data " + Data() + " --demo --demo-events 5k", "--demo-events");
+  ExpectRefused("serve --data " + Data() + " --demo --demo-events 0", "--demo-events");
+  ExpectRefused("serve --data " + Data() + " --max-inflight-wait-ms 2s", "--max-inflight-wait-ms");
+  ExpectRefused("demo --data " + Data() + " --events 1e6", "--events");
+  ExpectRefused("demo --data " + Data() + " --days 0", "--days");
+}
+
+TEST_F(CliFlagsTest, SizesAndDurationsNameTheirFlag) {
+  ExpectRefused("serve --data " + Data() + " --query-cache 64parsecs", "--query-cache");
+  ExpectRefused("serve --data " + Data() + " --max-body lots", "--max-body");
+  ExpectRefused("serve --data " + Data() + " --retention soon", "--retention");
+}
+
+TEST_F(CliFlagsTest, UnknownFlagIsNamed) {
+  ExpectRefused("serve --data " + Data() + " --query-cahce 1MiB", "query-cahce");
+}
+
+}  // namespace
+}  // namespace mltrack::integration
