@@ -9,6 +9,7 @@ import type {
   TitleComponentOption,
   TooltipComponentOption,
 } from 'echarts/components';
+import { format as formatDate } from 'date-fns';
 import type { Palette } from './palette';
 
 export type ChartOption = ComposeOption<
@@ -99,4 +100,64 @@ export function fillGaps<T extends { t: number }>(points: T[], bucketMs: number,
 /** date-fns pattern for a bucket's label: hours matter below a day. */
 export function bucketPattern(bucketMs: number): string {
   return bucketMs > 0 && bucketMs < DAY_MS ? 'MMM d, HH:mm' : 'EEE, MMM d, yyyy';
+}
+
+/** A time series point as ECharts takes it: [epoch ms, value or null for a gap]. */
+export type TimePair = [number, number | null];
+
+interface AxisTooltipParam {
+  seriesName?: string;
+  color?: unknown;
+  value?: unknown;
+  axisValue?: unknown;
+}
+
+/**
+ * Tooltip for a time axis with `trigger: 'axis'`: the bucket's time as the title (date-fns
+ * `pattern`), then one row per series with `valueText(seriesName, value)`; a gap reads "no events".
+ */
+export function timeAxisTooltip(
+  palette: Palette,
+  pattern: string,
+  valueText: (seriesName: string, value: number) => string,
+): TooltipComponentOption {
+  return {
+    ...(baseOption(palette).tooltip as TooltipComponentOption),
+    trigger: 'axis',
+    formatter: (raw: unknown) => {
+      const params = (Array.isArray(raw) ? raw : [raw]) as AxisTooltipParam[];
+      const t = Number(params[0]?.axisValue ?? (params[0]?.value as TimePair | undefined)?.[0]);
+      const rows = params.map((p) => {
+        const value = (p.value as TimePair | undefined)?.[1] ?? null;
+        const name = p.seriesName ?? '';
+        return tooltipRow(String(p.color ?? palette.primary), name, value === null ? 'no events' : valueText(name, value));
+      });
+      return tooltipTitle(Number.isFinite(t) ? formatDate(t, pattern) : '') + rows.join('');
+    },
+  };
+}
+
+/** The x axis of a time chart, spanning the whole requested range (ISO `from`/`to`). */
+export function timeXAxis(range: { from: string; to: string }, palette: Palette) {
+  const from = Date.parse(range.from);
+  const to = Date.parse(range.to);
+  return {
+    type: 'time' as const,
+    min: Number.isFinite(from) ? from : undefined,
+    max: Number.isFinite(to) ? to : undefined,
+    ...axisStyle(palette),
+    splitLine: { show: false },
+  };
+}
+
+/** The legend of a time chart: top right, rounded swatches `swatchHeight` px high. */
+export function topRightLegend(palette: Palette, swatchHeight: number): LegendComponentOption {
+  return {
+    top: 0,
+    right: 0,
+    icon: 'roundRect',
+    itemWidth: 12,
+    itemHeight: swatchHeight,
+    textStyle: { color: palette.textMuted },
+  };
 }

@@ -195,4 +195,20 @@ describe('status over time', () => {
     const overview = sampleOverview();
     expect(statusOverTimeModel([], overview.range, lightPalette)).toMatchObject({ kind: 'empty' });
   });
+
+  it('formats counts compactly and the error rate as a percentage in the tooltip', () => {
+    const overview = sampleOverview();
+    const model = statusOverTimeModel(overview.status_over_time, overview.range, lightPalette);
+    if (model.kind !== 'ready') throw new Error('empty');
+    const tooltip = model.option.tooltip as { formatter: (p: unknown) => string; axisPointer: { type: string } };
+    expect(tooltip.axisPointer.type).toBe('shadow');
+    const html = tooltip.formatter([
+      { seriesName: 'Success', color: '#0a0', value: [T0, 12_500], axisValue: T0 },
+      { seriesName: 'Error', color: '#a00', value: [T0, null], axisValue: T0 },
+      { seriesName: 'Error rate', color: '#aa0', value: [T0, 0.0476], axisValue: T0 },
+    ]);
+    expect(html).toContain('12.5K');
+    expect(html).toContain('no events');
+    expect(html).toContain('4.76%');
+  });
 });

@@ -1,18 +1,18 @@
 // Prepare layer of the cost trend chart: daily cost per bucket plus the 30-day rolling mean.
-import { format } from 'date-fns';
 import type { CostTrendPoint, OverviewRange } from '../../../api/types';
-import { axisStyle, baseOption, bucketPattern, fillGaps, tooltipRow, tooltipTitle, type ChartModel } from '../../../lib/chart';
+import {
+  axisStyle,
+  baseOption,
+  bucketPattern,
+  fillGaps,
+  timeAxisTooltip,
+  timeXAxis,
+  topRightLegend,
+  type ChartModel,
+  type TimePair,
+} from '../../../lib/chart';
 import { formatUsd } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
-
-type Pair = [number, number | null];
-
-interface AxisTooltipParam {
-  seriesName?: string;
-  color?: unknown;
-  value?: unknown;
-  axisValue?: unknown;
-}
 
 export function costTrendModel(points: CostTrendPoint[], range: OverviewRange, palette: Palette): ChartModel {
   const priced = points.filter((p) => p.cost_usd !== null);
@@ -27,11 +27,8 @@ export function costTrendModel(points: CostTrendPoint[], range: OverviewRange, p
     };
   }
   const filled = fillGaps(points, range.bucket_ms, (t) => ({ t, cost_usd: null, rolling_30d: null }));
-  const cost: Pair[] = filled.map((p) => [p.t, p.cost_usd]);
-  const rolling: Pair[] = filled.map((p) => [p.t, p.rolling_30d]);
-  const pattern = bucketPattern(range.bucket_ms);
-  const from = Date.parse(range.from);
-  const to = Date.parse(range.to);
+  const cost: TimePair[] = filled.map((p) => [p.t, p.cost_usd]);
+  const rolling: TimePair[] = filled.map((p) => [p.t, p.rolling_30d]);
 
   return {
     kind: 'ready',
@@ -39,35 +36,9 @@ export function costTrendModel(points: CostTrendPoint[], range: OverviewRange, p
     option: {
       ...baseOption(palette),
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      legend: {
-        top: 0,
-        right: 0,
-        icon: 'roundRect',
-        itemWidth: 12,
-        itemHeight: 4,
-        textStyle: { color: palette.textMuted },
-        data: ['Cost', '30-day rolling avg'],
-      },
-      tooltip: {
-        ...baseOption(palette).tooltip,
-        trigger: 'axis',
-        formatter: (raw: unknown) => {
-          const params = (Array.isArray(raw) ? raw : [raw]) as AxisTooltipParam[];
-          const t = Number(params[0]?.axisValue ?? (params[0]?.value as Pair | undefined)?.[0]);
-          const rows = params.map((p) => {
-            const value = (p.value as Pair | undefined)?.[1] ?? null;
-            return tooltipRow(String(p.color ?? palette.primary), p.seriesName ?? '', value === null ? 'no events' : formatUsd(value));
-          });
-          return tooltipTitle(Number.isFinite(t) ? format(t, pattern) : '') + rows.join('');
-        },
-      },
-      xAxis: {
-        type: 'time',
-        min: Number.isFinite(from) ? from : undefined,
-        max: Number.isFinite(to) ? to : undefined,
-        ...axisStyle(palette),
-        splitLine: { show: false },
-      },
+      legend: { ...topRightLegend(palette, 4), data: ['Cost', '30-day rolling avg'] },
+      tooltip: timeAxisTooltip(palette, bucketPattern(range.bucket_ms), (_, value) => formatUsd(value)),
+      xAxis: timeXAxis(range, palette),
       yAxis: {
         type: 'value',
         ...axisStyle(palette),

@@ -1,19 +1,19 @@
 // Prepare layer of success/failure over time: stacked ok/error counts and the error rate.
 // Buckets without events are absent in the API; they stay gaps here (no bar, a break in the line).
-import { format } from 'date-fns';
 import type { OverviewRange, StatusPoint } from '../../../api/types';
-import { axisStyle, baseOption, bucketPattern, fillGaps, tooltipRow, tooltipTitle, type ChartModel } from '../../../lib/chart';
+import {
+  axisStyle,
+  baseOption,
+  bucketPattern,
+  fillGaps,
+  timeAxisTooltip,
+  timeXAxis,
+  topRightLegend,
+  type ChartModel,
+  type TimePair,
+} from '../../../lib/chart';
 import { formatCompact, formatRatio } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
-
-type Pair = [number, number | null];
-
-interface AxisTooltipParam {
-  seriesName?: string;
-  color?: unknown;
-  value?: unknown;
-  axisValue?: unknown;
-}
 
 export function statusOverTimeModel(points: StatusPoint[], range: OverviewRange, palette: Palette): ChartModel {
   const total = (p: StatusPoint) => (p.ok ?? 0) + (p.error ?? 0);
@@ -27,12 +27,9 @@ export function statusOverTimeModel(points: StatusPoint[], range: OverviewRange,
   }
   const filled = fillGaps(withEvents, range.bucket_ms, (t): StatusPoint => ({ t, ok: null, error: null, error_rate: null }));
   const isGap = (p: StatusPoint) => total(p) === 0;
-  const ok: Pair[] = filled.map((p) => [p.t, isGap(p) ? null : (p.ok ?? 0)]);
-  const error: Pair[] = filled.map((p) => [p.t, isGap(p) ? null : (p.error ?? 0)]);
-  const rate: Pair[] = filled.map((p) => [p.t, isGap(p) ? null : (p.error_rate ?? (p.error ?? 0) / total(p))]);
-  const pattern = bucketPattern(range.bucket_ms);
-  const from = Date.parse(range.from);
-  const to = Date.parse(range.to);
+  const ok: TimePair[] = filled.map((p) => [p.t, isGap(p) ? null : (p.ok ?? 0)]);
+  const error: TimePair[] = filled.map((p) => [p.t, isGap(p) ? null : (p.error ?? 0)]);
+  const rate: TimePair[] = filled.map((p) => [p.t, isGap(p) ? null : (p.error_rate ?? (p.error ?? 0) / total(p))]);
   const maxRate = Math.max(...rate.map(([, r]) => r ?? 0));
 
   return {
@@ -41,36 +38,14 @@ export function statusOverTimeModel(points: StatusPoint[], range: OverviewRange,
     option: {
       ...baseOption(palette),
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-      legend: {
-        top: 0,
-        right: 0,
-        icon: 'roundRect',
-        itemWidth: 12,
-        itemHeight: 8,
-        textStyle: { color: palette.textMuted },
-      },
+      legend: topRightLegend(palette, 8),
       tooltip: {
-        ...baseOption(palette).tooltip,
-        trigger: 'axis',
+        ...timeAxisTooltip(palette, bucketPattern(range.bucket_ms), (series, value) =>
+          series === 'Error rate' ? formatRatio(value, 2) : formatCompact(value),
+        ),
         axisPointer: { type: 'shadow' },
-        formatter: (raw: unknown) => {
-          const params = (Array.isArray(raw) ? raw : [raw]) as AxisTooltipParam[];
-          const t = Number(params[0]?.axisValue ?? (params[0]?.value as Pair | undefined)?.[0]);
-          const rows = params.map((p) => {
-            const value = (p.value as Pair | undefined)?.[1] ?? null;
-            const text = value === null ? 'no events' : p.seriesName === 'Error rate' ? formatRatio(value, 2) : formatCompact(value);
-            return tooltipRow(String(p.color ?? palette.primary), p.seriesName ?? '', text);
-          });
-          return tooltipTitle(Number.isFinite(t) ? format(t, pattern) : '') + rows.join('');
-        },
       },
-      xAxis: {
-        type: 'time',
-        min: Number.isFinite(from) ? from : undefined,
-        max: Number.isFinite(to) ? to : undefined,
-        ...axisStyle(palette),
-        splitLine: { show: false },
-      },
+      xAxis: timeXAxis(range, palette),
       yAxis: [
         {
           type: 'value',
