@@ -223,7 +223,9 @@ function report() {
   const table = [...header, ...rows].join('\n');
   const section = [
     `Run of ${statSync(`${out}/ingest.json`).mtime.toISOString().replace(/\.\d+Z$/, 'Z')}: \`${args.command}\` — ${fmtInt(n)} events ` +
-      `(${meta.days} days, seed ${meta.seed}, ${fmtInt(meta.unpriced)} unpriced), ${(ingest.bytes / 2 ** 30).toFixed(2)} GiB of NDJSON.`,
+      `(${meta.days} days, seed ${meta.seed}, ${fmtInt(meta.unpriced)} unpriced` +
+      `${meta.trace_events ? `, ${fmtInt(meta.trace_events)} of them replayed from real traces` : ''}), ` +
+      `${(ingest.bytes / 2 ** 30).toFixed(2)} GiB of NDJSON.`,
     '',
     `Tree at run start: \`${source}\`. Machine: ${m.nproc} CPUs (\`nproc\`), ${m.model}, ${m.ram} RAM, ${m.kernel}. ` +
       `Server, load generator and peers share the machine; one engine runs at a time.`,

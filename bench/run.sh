@@ -44,7 +44,12 @@ mkdir -p "$WORK"/{data,out/ours_bodies,out/ours_cold_bodies,out/duckdb_bodies,ou
 git describe --always --dirty > "$WORK/out/source.txt" 2>/dev/null || echo unknown > "$WORK/out/source.txt"
 step "work dir $WORK; generating $EVENTS events"
 gen_start=$(now_ns)
-"$GEN" --events "$EVENTS" --out "$WORK/data" >/dev/null
+# BENCH_TRACES=N appends N replays of the real traces in ../shared/data/traces (bench/trace_replay.h).
+trace_args=()
+if [[ ${BENCH_TRACES:-0} != 0 ]]; then
+  trace_args=(--traces "${BENCH_TRACES_DIR:-../shared/data/traces}" --trace-replays "$BENCH_TRACES")
+fi
+"$GEN" --events "$EVENTS" --out "$WORK/data" "${trace_args[@]}" >/dev/null
 gen_s=$(( ($(now_ns) - gen_start) / 1000000 ))
 meta=$WORK/data/meta.json
 total=$(json_field "$meta" events)
