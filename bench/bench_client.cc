@@ -5,8 +5,9 @@
 //       durable acknowledgement before sending the next; 429/503 are retried after Retry-After.
 //   query --port P --requests FILE --runs 20 --warmup 2 --out times.json --bodies DIR
 //       times each request (one per line: name, method, target, content type, body file or -,
-//       JSON key of the server's own time or -, its scale to ms; tab-separated) and keeps the
-//       last response body of each in DIR/<name>.json.
+//       where the server's own time is: a JSON key, `server-timing` (the Server-Timing
+//       header) or -; then its scale to ms; tab-separated) and keeps the last response body of
+//       each in DIR/<name>.json.
 //   wait --port P --body query.json --expect-count N --since-ns T0 [--timeout-s 300]
 //       polls POST /api/v1/query until it answers 200 with count N; prints the ms since T0
 //       (CLOCK_REALTIME ns, taken before the server was started).
@@ -74,6 +75,14 @@ double JsonNumber(std::string_view json, std::string_view key) {
   size_t pos = json.find(needle);
   if (pos == std::string_view::npos) return std::nan("");
   return std::strtod(std::string(json.substr(pos + needle.size(), 32)).c_str(), nullptr);
+}
+
+// The `dur` of a `Server-Timing: app;dur=12.345` response header, in ms; NaN when absent.
+double ServerTimingMs(std::string_view headers) {
+  std::string_view timing = FindHeader(headers, "server-timing");
+  size_t pos = timing.find("dur=");
+  if (pos == std::string_view::npos) return std::nan("");
+  return std::strtod(std::string(timing.substr(pos + 4, 32)).c_str(), nullptr);
 }
 
 double Quantile(std::vector<double> values, double q) {
@@ -273,7 +282,9 @@ int RunQueries(const std::map<std::string, std::string>& flags) {
       if (response.status != 200) bad_status = response.status;
       if (run_idx < warmup) continue;
       wall_ms.push_back(elapsed);
-      if (request.time_key != "-") {
+      if (request.time_key == "server-timing") {
+        server_ms.push_back(ServerTimingMs(response.headers) * request.time_scale);
+      } else if (request.time_key != "-") {
         server_ms.push_back(JsonNumber(response.body, request.time_key) * request.time_scale);
       }
     }

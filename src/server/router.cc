@@ -1,6 +1,8 @@
 #include "server/router.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 #include "server/status_mapping.h"
 
@@ -37,6 +39,16 @@ std::vector<const Router::Route*> Router::Match(std::string_view path) const {
 }
 
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  HttpResponse response = DispatchUntimed(request);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  char timing[48];
+  std::snprintf(timing, sizeof(timing), "app;dur=%.3f", ms);
+  response.headers.emplace_back("Server-Timing", timing);
+  return response;
+}
+
+HttpResponse Router::DispatchUntimed(const HttpRequest& request) const {
   const std::vector<const Route*> matches = Match(request.path);
   if (matches.empty()) {
     if (fallback_) return fallback_(request);

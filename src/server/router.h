@@ -18,6 +18,10 @@ namespace mltrack::server {
 // A path that matches in step 1 or 2 but not for the request's method is answered 405
 // `method_not_allowed` with an Allow header. HEAD is served by the GET handler when no HEAD
 // handler exists (the session drops the body).
+//
+// Every response carries `Server-Timing: app;dur=<ms>`: the time the handler took, in
+// milliseconds with microsecond resolution (what `make bench` reports as a dashboard's server
+// time; browsers show it in their network panel).
 class Router {
  public:
   Router() = default;
@@ -44,6 +48,7 @@ class Router {
     Handler handler;
   };
 
+  HttpResponse DispatchUntimed(const HttpRequest& request) const;
   // The routes of the best matching path (exact beats prefix, longer prefix beats shorter).
   std::vector<const Route*> Match(std::string_view path) const;
 

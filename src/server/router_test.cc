@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+#include <thread>
+
 namespace mltrack::server {
 namespace {
 
@@ -83,6 +87,22 @@ TEST(RouterTest, AddReplacesSameMethodAndPath) {
   router.Add("GET", "/x", Reply("first"));
   router.Add("GET", "/x", Reply("second"));
   EXPECT_EQ(router.Dispatch(Request("GET", "/x")).body, "second");
+}
+
+TEST(RouterTest, EveryResponseSaysHowLongTheHandlerTook) {
+  Router router;
+  router.Add("GET", "/slow", [](const HttpRequest&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return HttpResponse::Text(200, "text/plain", "done");
+  });
+  for (const char* path : {"/slow", "/missing"}) {
+    HttpResponse response = router.Dispatch(Request("GET", path));
+    std::optional<std::string_view> timing = response.Header("Server-Timing");
+    ASSERT_TRUE(timing.has_value()) << path;
+    ASSERT_TRUE(timing->starts_with("app;dur=")) << *timing;
+    const double ms = std::stod(std::string(timing->substr(8)));
+    if (std::string_view(path) == "/slow") EXPECT_GE(ms, 20.0);
+  }
 }
 
 }  // namespace
