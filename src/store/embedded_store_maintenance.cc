@@ -22,6 +22,21 @@ std::vector<uint32_t> Prefixes(const std::vector<IdKey>& keys) {
   return prefixes;
 }
 
+// Segments of format version 2 or older hold local string fields as table ids in their blocks:
+// lists those columns as local columns over the table dictionary, so the writer finds them.
+void AddTableIdColumns(const DictionarySet& dictionaries, TableSnapshot::Parts* parts) {
+  for (const FieldInfo& info : AllFields()) {
+    if (!IsLocalStringField(info.id)) continue;
+    // Not owning: the store's DictionarySet outlives every write.
+    auto strings = std::make_shared<DictionaryStrings>(
+        std::shared_ptr<Dictionary>(dictionaries.field(info.id), [](Dictionary*) {}));
+    for (size_t block_index = 0; block_index < parts->blocks.size(); ++block_index) {
+      const ColumnData& column = parts->blocks[block_index].column(info.id);
+      if (column.present()) parts->local_columns.push_back({block_index, info.id, column, strings});
+    }
+  }
+}
+
 void RemoveQuietly(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::remove(path, ec);
@@ -196,7 +211,7 @@ Status EmbeddedStore::SealFrozen() {
   write_options.wal_seq = state->frozen_wal_seq;
   write_options.min_keep_ts = RetentionCutoff();
   write_options.fault_hook = options_.segment_fault_hook;
-  Result<SegmentWriteResult> written = WriteSegment(path, parts.blocks, ids, write_options);
+  Result<SegmentWriteResult> written = WriteSegment(path, parts.blocks, parts.local_columns, ids, write_options);
   if (!written.ok()) return written.status();
 
   // The dictionary entries the segment references must be durable before the MANIFEST names it.
@@ -301,18 +316,20 @@ Status EmbeddedStore::CompactOnce(bool* merged) {
   }
   if (start >= segments.size()) return Status::OK();
 
-  std::vector<ColumnBlock> blocks;
+  TableSnapshot::Parts parts;
   std::vector<IdKey> ids;
   for (size_t index = start; index < end; ++index) {
-    blocks.insert(blocks.end(), segments[index]->blocks().begin(), segments[index]->blocks().end());
+    segments[index]->CollectBlocks(&parts);
     MLTRACK_RETURN_IF_ERROR(segments[index]->ReadIds(&ids));
   }
+  AddTableIdColumns(*dictionaries_, &parts);
   const uint64_t seq = manifest_.next_segment;
   const std::string name = segment::FileName(seq);
   const std::filesystem::path path = segments_dir_ / name;
   SegmentWriteOptions write_options;
   write_options.fault_hook = options_.segment_fault_hook;
-  Result<SegmentWriteResult> written = WriteSegment(path, blocks, std::move(ids), write_options);
+  Result<SegmentWriteResult> written =
+      WriteSegment(path, parts.blocks, parts.local_columns, std::move(ids), write_options);
   if (!written.ok()) return written.status();
   Result<std::shared_ptr<Segment>> opened = Segment::Open(path, *dictionaries_);
   if (!opened.ok()) {

@@ -14,6 +14,7 @@
 
 #include "store/crc32c.h"
 #include "store/segment_format.h"
+#include "store/segment_strings.h"
 #include "store/wal_writer.h"
 
 namespace mltrack::store {
@@ -56,6 +57,21 @@ IdKey DecodeId(const char* bytes, size_t id_bytes) {
 }
 uint64_t DecodeHigh(const char* bytes, size_t id_bytes) {
   return segment::DecodeFixed64(bytes + (id_bytes == segment::kIdBytesV1 ? 8 : 0));
+}
+
+// The largest stored u of a narrow column (width 1/2/4, dense or sparse).
+uint64_t MaxOffset(const ColumnData& column, size_t rows) {
+  const size_t count = column.sparse() ? column.sparse_count : rows;
+  uint64_t max = 0;
+  auto scan = [&](const auto* values) {
+    for (size_t idx = 0; idx < count; ++idx) max = std::max<uint64_t>(max, values[idx]);
+  };
+  switch (column.width) {
+    case 1: scan(column.as<uint8_t>()); break;
+    case 2: scan(column.as<uint16_t>()); break;
+    default: scan(column.as<uint32_t>()); break;
+  }
+  return max;
 }
 
 bool IdLess(const IdKey& a, const IdKey& b) { return a.high != b.high ? a.high < b.high : a.low < b.low; }
@@ -204,6 +220,31 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   if (!reader.GetVarint(&score_names)) return bad_footer("truncated footer");
   needs_.push_back({DictionaryNeed::Kind::kScoreNames, 0, score_names, footer_offset + reader.position()});
   if (dictionaries != nullptr) MLTRACK_RETURN_IF_ERROR(CheckDictionaries(*dictionaries, corrupt_offset));
+  // Local string tables (version 3).
+  std::array<std::shared_ptr<SegmentStrings>, kFieldIdCount> local_strings{};
+  uint64_t local_tables = 0;
+  if (version >= 3 && !reader.GetVarint(&local_tables)) return bad_footer("truncated footer");
+  for (uint64_t table = 0; table < local_tables; ++table) {
+    uint8_t field = 0;
+    uint64_t count = 0;
+    ChunkRef chunk;
+    if (!reader.GetByte(&field) || !reader.GetVarint(&count) || !ReadChunkRef(reader, &chunk)) {
+      return bad_footer("truncated local string table entry");
+    }
+    if (field >= kFieldIdCount || !IsLocalStringField(static_cast<FieldId>(field)) || local_strings[field]) {
+      return bad_footer("bad local string table field");
+    }
+    if (chunk.offset < 8 || chunk.offset > footer_offset || chunk.stored > footer_offset - chunk.offset) {
+      return bad_footer("local string table out of range");
+    }
+    std::string stored = file.substr(chunk.offset, chunk.stored);
+    if (crc32c::Unmask(chunk.crc) != crc32c::Value(stored)) {
+      return corrupt(chunk.offset, "local string table checksum mismatch");
+    }
+    Result<std::shared_ptr<SegmentStrings>> strings = SegmentStrings::Open(std::move(stored), count, chunk.raw);
+    if (!strings.ok()) return corrupt(chunk.offset, strings.status().message());
+    local_strings[field] = std::move(strings).value();
+  }
 
   uint64_t block_count = 0;
   if (!reader.GetVarint(&block_count) || block_count > rows_ + 1) return bad_footer("bad block count");
@@ -403,6 +444,17 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
           } else if ((kind == FieldKind::kString || field == FieldId::kHttpStatus) && column.width == 8) {
             status = corrupt(footer_offset, "id column in raw layout");
           }
+          if (version >= 3 && IsLocalStringField(field)) {
+            // Segment-local ids: each must name a string of the field's table.
+            const SegmentStrings* strings = local_strings[column.index].get();
+            if (strings == nullptr || data.base < 0 ||
+                static_cast<uint64_t>(data.base) + MaxOffset(data, ref.rows) > strings->size()) {
+              status = corrupt(column.chunk.offset, "local string id past its table");
+              break;
+            }
+            local_columns_.push_back({blocks_.size(), field, data, local_strings[column.index]});
+            break;
+          }
           block.columns[column.index] = data;
           break;
         }
@@ -427,6 +479,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   }
   ZSTD_freeDCtx(dctx);
   if (!status.ok()) return status;
+  for (size_t field = 0; field < kFieldIdCount; ++field) local_strings_[field] = std::move(local_strings[field]);
 
   // Ids: verify the section and sample its sparse index.
   std::string_view id_bytes(file.data() + ids.offset, ids.stored);
@@ -442,7 +495,20 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
 }
 
 size_t Segment::MemoryBytes() const {
-  return arena_bytes_ + sparse_high_.size() * sizeof(uint64_t) + blocks_.size() * sizeof(ColumnBlock);
+  size_t bytes = arena_bytes_ + sparse_high_.size() * sizeof(uint64_t) + blocks_.size() * sizeof(ColumnBlock);
+  for (const auto& strings : local_strings_) {
+    if (strings) bytes += strings->MemoryBytes();
+  }
+  return bytes;
+}
+
+void Segment::CollectBlocks(TableSnapshot::Parts* parts) const {
+  const size_t first = parts->blocks.size();
+  parts->blocks.insert(parts->blocks.end(), blocks_.begin(), blocks_.end());
+  for (LocalColumn local : local_columns_) {
+    local.block_index += first;
+    parts->local_columns.push_back(std::move(local));
+  }
 }
 
 Status Segment::ReadIds(std::vector<IdKey>* out) const {

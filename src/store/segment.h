@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,8 @@
 #include "store/table_snapshot.h"
 
 namespace mltrack::store {
+
+class SegmentStrings;
 
 // An open, immutable segment file (format in segment_format.h, docs/segment_format.md),
 // decoded into narrow in-memory columns that queries read directly: zstd is undone once, at
@@ -43,12 +46,18 @@ class Segment {
   Segment& operator=(const Segment&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
+  // The decoded blocks; local string fields (local_strings.h) are absent from them and listed
+  // in local_columns() (block_index into blocks()).
   const std::vector<ColumnBlock>& blocks() const { return blocks_; }
+  const std::vector<LocalColumn>& local_columns() const { return local_columns_; }
+  // Appends the blocks and local columns to `parts` (block indexes adjusted); the caller keeps
+  // this segment alive (parts->keep_alive) as long as `parts` is used.
+  void CollectBlocks(TableSnapshot::Parts* parts) const;
   uint64_t rows() const { return rows_; }
   int64_t min_ts() const { return min_ts_; }
   int64_t max_ts() const { return max_ts_; }
   uint64_t file_bytes() const { return file_bytes_; }
-  // Bytes of decoded columns and of the id lookup index held in memory.
+  // Bytes of decoded columns, local string tables and the id lookup index held in memory.
   size_t MemoryBytes() const;
 
   size_t id_count() const { return id_count_; }
@@ -79,6 +88,8 @@ class Segment {
   int64_t min_ts_ = 0;
   int64_t max_ts_ = 0;
   std::vector<ColumnBlock> blocks_;
+  std::vector<LocalColumn> local_columns_;
+  std::array<std::shared_ptr<const SegmentStrings>, kFieldIdCount> local_strings_{};  // by FieldId
   std::unique_ptr<uint64_t[]> arena_;  // every decoded column, 8-byte aligned
   size_t arena_bytes_ = 0;
   uint64_t ids_offset_ = 0;

@@ -24,8 +24,10 @@ namespace mltrack::store::segment {
 inline constexpr std::string_view kHeaderMagic = "MLTSEG01";
 inline constexpr std::string_view kTrailerMagic = "MLTSEGND";
 inline constexpr size_t kTrailerSize = 8 + 4 + 4 + 8;
-// Version 2 added sparse columns (kSparseFlag) and 12-byte ids; readers accept 1 and 2.
-inline constexpr uint8_t kFooterVersion = 2;
+// Version 2 added sparse columns (kSparseFlag) and 12-byte ids; version 3 local string tables
+// (local_strings.h: the footer lists them after the score names, and the columns of those fields
+// hold segment-local ids). Readers accept 1 to 3.
+inline constexpr uint8_t kFooterVersion = 3;
 // Stored bytes per id hash: version 2 keeps the high word and the top half of the low word
 // (96 bits: a false duplicate among 10^8 ids has probability ~10^-13); version 1 kept all 128.
 inline constexpr size_t kIdBytes = 12;

@@ -1,0 +1,67 @@
+#include "store/segment_strings.h"
+
+#include <zstd.h>
+
+namespace mltrack::store {
+namespace {
+
+// Reads the varint at raw[*pos] (advancing *pos); false past the end or over 32 bits.
+bool ReadLength(std::string_view raw, size_t* pos, uint64_t* length) {
+  uint64_t value = 0;
+  for (int shift = 0; shift <= 28 && *pos < raw.size(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(raw[(*pos)++]);
+    value |= uint64_t{byte & 0x7Fu} << shift;
+    if ((byte & 0x80) == 0) {
+      *length = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<SegmentStrings>> SegmentStrings::Open(std::string compressed, uint64_t count,
+                                                             uint64_t raw_size) {
+  if (count == 0 || count > UINT32_MAX || raw_size > UINT32_MAX || raw_size < 2 * count) {
+    return Status::Corruption("bad local string table size");
+  }
+  std::shared_ptr<SegmentStrings> strings(new SegmentStrings(std::move(compressed), count, raw_size));
+  std::string raw;
+  std::vector<uint32_t> starts;
+  if (!strings->Decode(&raw, &starts)) return Status::Corruption("local string table does not decode");
+  return strings;
+}
+
+bool SegmentStrings::Decode(std::string* raw, std::vector<uint32_t>* starts) const {
+  raw->resize(raw_size_);
+  const size_t size = ZSTD_decompress(raw->data(), raw->size(), compressed_.data(), compressed_.size());
+  if (ZSTD_isError(size) || size != raw_size_) return false;
+  starts->reserve(count_);
+  size_t pos = 0;
+  for (uint64_t index = 0; index < count_; ++index) {
+    starts->push_back(static_cast<uint32_t>(pos));
+    uint64_t length = 0;
+    if (!ReadLength(*raw, &pos, &length) || length == 0 || length > raw->size() - pos) return false;
+    pos += length;
+  }
+  return pos == raw->size();
+}
+
+std::string_view SegmentStrings::Get(uint32_t local_id) const {
+  // Open verified these bytes and they never change: decoding again cannot fail.
+  std::call_once(decoded_, [&] {
+    Decode(&raw_, &starts_);
+    decoded_bytes_.store(raw_.capacity() + starts_.capacity() * sizeof(uint32_t), std::memory_order_release);
+  });
+  size_t pos = starts_[local_id - 1];
+  uint64_t length = 0;
+  ReadLength(raw_, &pos, &length);
+  return std::string_view(raw_).substr(pos, length);
+}
+
+size_t SegmentStrings::MemoryBytes() const {
+  return compressed_.capacity() + decoded_bytes_.load(std::memory_order_acquire) + GlobalIdsBytes();
+}
+
+}  // namespace mltrack::store
