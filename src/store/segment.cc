@@ -14,6 +14,7 @@
 
 #include "store/crc32c.h"
 #include "store/segment_format.h"
+#include "store/segment_ids.h"
 #include "store/segment_strings.h"
 #include "store/wal_writer.h"
 
@@ -21,8 +22,6 @@ namespace mltrack::store {
 namespace {
 
 using segment::ChunkKind;
-
-constexpr size_t kSparseStep = 64;
 
 Status ReadAt(int fd, char* out, size_t size, uint64_t offset, const std::filesystem::path& path) {
   size_t done = 0;
@@ -50,15 +49,6 @@ bool ReadChunkRef(segment::FooterReader& reader, ChunkRef* ref) {
          reader.GetFixed32(&ref->crc);
 }
 
-// Version 1: u64 low · u64 high. Version 2: u64 high · u32 (low >> 32) (segment::StoredId).
-IdKey DecodeId(const char* bytes, size_t id_bytes) {
-  if (id_bytes == segment::kIdBytesV1) return IdKey{segment::DecodeFixed64(bytes), segment::DecodeFixed64(bytes + 8)};
-  return IdKey{uint64_t{wal::DecodeFixed32(bytes + 8)} << 32, segment::DecodeFixed64(bytes)};
-}
-uint64_t DecodeHigh(const char* bytes, size_t id_bytes) {
-  return segment::DecodeFixed64(bytes + (id_bytes == segment::kIdBytesV1 ? 8 : 0));
-}
-
 // The largest stored u of a narrow column (width 1/2/4, dense or sparse).
 uint64_t MaxOffset(const ColumnData& column, size_t rows) {
   const size_t count = column.sparse() ? column.sparse_count : rows;
@@ -73,8 +63,6 @@ uint64_t MaxOffset(const ColumnData& column, size_t rows) {
   }
   return max;
 }
-
-bool IdLess(const IdKey& a, const IdKey& b) { return a.high != b.high ? a.high < b.high : a.low < b.low; }
 
 // Whether a block's ts fit uint32 offsets from its min_ts (ColumnBlock::ts_offsets).
 bool NarrowTs(int64_t min_ts, int64_t max_ts) {
@@ -340,8 +328,8 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
       !reader.GetFixed32(&ids.crc) || !reader.at_end()) {
     return bad_footer("bad id section entry");
   }
-  id_bytes_ = version == 1 ? segment::kIdBytesV1 : segment::kIdBytes;
-  if (ids.stored != id_count * id_bytes_ || ids.offset > footer_offset || ids.stored > footer_offset - ids.offset) {
+  if (id_count > UINT32_MAX || ids.stored != segment::IdSection::SizeFor(version, id_count) ||
+      ids.offset > footer_offset || ids.stored > footer_offset - ids.offset) {
     return bad_footer("id section out of range");
   }
 
@@ -351,6 +339,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   char* cursor = reinterpret_cast<char*>(arena_.get());
   ZSTD_DCtx* dctx = ZSTD_createDCtx();
   std::string scratch;
+  std::string planes;
   Status status;
   blocks_.reserve(block_refs.size());
   // The blocks' segment_id (table_snapshot.h): unique per opened Segment in this process.
@@ -373,10 +362,20 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
         scratch.resize(column.chunk.raw);
         target = scratch.data();
       }
-      size_t size = ZSTD_decompressDCtx(dctx, target, column.chunk.raw, stored.data(), stored.size());
+      // Version 3 stores the values of a column wider than a byte as byte planes.
+      const size_t planar = version >= 3 && column.width > 1
+                                ? (column.sparse ? column.sparse_count : ref.rows) * column.width
+                                : 0;
+      if (planar > 0) planes.resize(column.chunk.raw);
+      size_t size = ZSTD_decompressDCtx(dctx, planar > 0 ? planes.data() : target, column.chunk.raw, stored.data(),
+                                        stored.size());
       if (ZSTD_isError(size) || size != column.chunk.raw) {
         status = corrupt(column.chunk.offset, "column chunk does not decompress to its size");
         break;
+      }
+      if (planar > 0) {
+        segment::JoinBytePlanes(planes.data(), planar / column.width, column.width, target);
+        std::memcpy(target + planar, planes.data() + planar, column.chunk.raw - planar);
       }
       ColumnData data;
       data.data = cursor;
@@ -485,17 +484,14 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   std::string_view id_bytes(file.data() + ids.offset, ids.stored);
   if (crc32c::Unmask(ids.crc) != crc32c::Value(id_bytes)) return corrupt(ids.offset, "id section checksum mismatch");
   ids_offset_ = ids.offset;
-  id_count_ = id_count;
+  ids_size_ = ids.stored;
   ids_crc_ = ids.crc;
-  sparse_high_.reserve(id_count / kSparseStep + 1);
-  for (size_t idx = 0; idx < id_count; idx += kSparseStep) {
-    sparse_high_.push_back(DecodeHigh(id_bytes.data() + idx * id_bytes_, id_bytes_));
-  }
+  if (!ids_.Init(version, id_count, id_bytes)) return corrupt(ids.offset, "id section directory is inconsistent");
   return Status::OK();
 }
 
 size_t Segment::MemoryBytes() const {
-  size_t bytes = arena_bytes_ + sparse_high_.size() * sizeof(uint64_t) + blocks_.size() * sizeof(ColumnBlock);
+  size_t bytes = arena_bytes_ + ids_.MemoryBytes() + blocks_.size() * sizeof(ColumnBlock);
   for (const auto& strings : local_strings_) {
     if (strings) bytes += strings->MemoryBytes();
   }
@@ -512,40 +508,22 @@ void Segment::CollectBlocks(TableSnapshot::Parts* parts) const {
 }
 
 Status Segment::ReadIds(std::vector<IdKey>* out) const {
-  std::string bytes(id_count_ * id_bytes_, '\0');
+  std::string bytes(ids_size_, '\0');
   MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_, path_));
   if (crc32c::Unmask(ids_crc_) != crc32c::Value(bytes)) {
     return Status::Corruption("segment " + path_.string() + " at byte " + std::to_string(ids_offset_) +
                               ": id section checksum mismatch");
   }
-  out->reserve(out->size() + id_count_);
-  for (size_t idx = 0; idx < id_count_; ++idx) out->push_back(DecodeId(bytes.data() + idx * id_bytes_, id_bytes_));
+  ids_.DecodeAll(bytes, out);
   return Status::OK();
 }
 
-Result<bool> Segment::ContainsId(const IdKey& full_key) const {
-  if (id_count_ == 0) return false;
-  const IdKey key = id_bytes_ == segment::kIdBytesV1 ? full_key : segment::StoredId(full_key);
-  // The run of ids whose sampled high word brackets key.high.
-  auto upper = std::upper_bound(sparse_high_.begin(), sparse_high_.end(), key.high);
-  auto lower = std::lower_bound(sparse_high_.begin(), sparse_high_.end(), key.high);
-  size_t first_sample = lower == sparse_high_.begin() ? 0 : static_cast<size_t>(lower - sparse_high_.begin()) - 1;
-  size_t end_sample = static_cast<size_t>(upper - sparse_high_.begin());
-  size_t begin = first_sample * kSparseStep;
-  size_t end = std::min(id_count_, end_sample * kSparseStep + 1);
-  if (begin >= end) return false;
-  std::string bytes((end - begin) * id_bytes_, '\0');
-  MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + begin * id_bytes_, path_));
-  size_t low = 0;
-  size_t high = end - begin;
-  while (low < high) {
-    size_t mid = (low + high) / 2;
-    IdKey probe = DecodeId(bytes.data() + mid * id_bytes_, id_bytes_);
-    if (probe == key) return true;
-    if (IdLess(probe, key)) low = mid + 1;
-    else high = mid;
-  }
-  return false;
+Result<bool> Segment::ContainsId(const IdKey& key) const {
+  const segment::IdSection::Probe probe = ids_.Find(key);
+  if (probe.first >= probe.last) return false;
+  std::string bytes(probe.byte_end - probe.byte_begin, '\0');
+  MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + probe.byte_begin, path_));
+  return ids_.Match(bytes, probe, key);
 }
 
 }  // namespace mltrack::store

@@ -11,6 +11,7 @@
 #include "core/status.h"
 #include "store/dictionary_set.h"
 #include "store/id_index.h"
+#include "store/segment_ids.h"
 #include "store/table_snapshot.h"
 
 namespace mltrack::store {
@@ -60,7 +61,7 @@ class Segment {
   // Bytes of decoded columns, local string tables and the id lookup index held in memory.
   size_t MemoryBytes() const;
 
-  size_t id_count() const { return id_count_; }
+  size_t id_count() const { return ids_.count(); }
   // Reads every id hash of the segment from the file (sorted by high, low). kIOError or
   // kCorruption (the id section fails its CRC).
   Status ReadIds(std::vector<IdKey>* out) const;
@@ -93,10 +94,9 @@ class Segment {
   std::unique_ptr<uint64_t[]> arena_;  // every decoded column, 8-byte aligned
   size_t arena_bytes_ = 0;
   uint64_t ids_offset_ = 0;
-  size_t id_count_ = 0;
+  uint64_t ids_size_ = 0;
   uint32_t ids_crc_ = 0;
-  size_t id_bytes_ = 0;  // bytes per stored id: 16 (version 1) or 12
-  std::vector<uint64_t> sparse_high_;  // high word of every kSparseStep-th id
+  segment::IdSection ids_;
 };
 
 }  // namespace mltrack::store

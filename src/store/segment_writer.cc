@@ -12,6 +12,7 @@
 
 #include "store/crc32c.h"
 #include "store/segment_format.h"
+#include "store/segment_ids.h"
 #include "store/wal_writer.h"
 
 namespace mltrack::store {
@@ -221,7 +222,7 @@ class Builder {
   void EncodeBlock(size_t begin, size_t end);
   std::vector<int64_t> LocalIds(LocalTable& table, size_t begin, size_t count);
   void WriteLocalTables(std::string* footer);
-  void AddChunk(const EncodedColumn& column);
+  void AddChunk(const EncodedColumn& column, size_t rows);
   void WriteChunkRef(uint64_t offset, size_t stored, size_t raw, uint32_t crc);
   std::string Compress(const std::string& raw);
 
@@ -253,8 +254,16 @@ void Builder::WriteChunkRef(uint64_t offset, size_t stored, size_t raw, uint32_t
   segment::PutFixed32(&footer_blocks_, crc);
 }
 
-void Builder::AddChunk(const EncodedColumn& column) {
-  std::string stored = Compress(column.raw);
+void Builder::AddChunk(const EncodedColumn& column, size_t rows) {
+  std::string stored;
+  if (column.width > 1) {
+    const size_t count = column.sparse ? column.sparse_count : rows;
+    std::string planes = column.raw;
+    segment::SplitBytePlanes(column.raw.data(), count, column.width, planes.data());
+    stored = Compress(planes);
+  } else {
+    stored = Compress(column.raw);
+  }
   const uint64_t offset = file_->size();
   file_->append(stored);
   footer_blocks_.push_back(static_cast<char>(column.kind));
@@ -414,7 +423,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   segment::PutSigned(&footer_blocks_, min_ts);
   segment::PutSigned(&footer_blocks_, max_ts);
   segment::PutVarint(&footer_blocks_, columns.size());
-  for (const EncodedColumn& column : columns) AddChunk(column);
+  for (const EncodedColumn& column : columns) AddChunk(column, count);
   ++block_count_;
 }
 
@@ -442,20 +451,15 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   WriteLocalTables(&local_footer);
   ZSTD_freeCCtx(cctx_);
 
-  // Id hashes: sorted, distinct, 12 bytes each (high64, low64 >> 32), stored raw so that a
-  // lookup can binary-search them with pread.
+  // Id hashes: 96 bits each (StoredId), sorted, distinct, bit-packed in buckets (segment_ids.h)
+  // so that a lookup reads one bucket with pread.
   for (IdKey& key : ids) key = segment::StoredId(key);
   std::sort(ids.begin(), ids.end(), [](const IdKey& a, const IdKey& b) {
     return a.high != b.high ? a.high < b.high : a.low < b.low;
   });
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   const uint64_t ids_offset = file->size();
-  std::string id_bytes;
-  id_bytes.reserve(ids.size() * segment::kIdBytes);
-  for (const IdKey& key : ids) {
-    segment::PutFixed64(&id_bytes, key.high);
-    segment::PutFixed32(&id_bytes, static_cast<uint32_t>(key.low >> 32));
-  }
+  const std::string id_bytes = segment::EncodeIds(ids);
   file->append(id_bytes);
 
   std::string footer;
