@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "store/segment_format.h"
 
@@ -92,28 +93,39 @@ bool IdSection::Init(uint8_t version, uint64_t count, std::string_view bytes) {
   return starts_[buckets] == count;
 }
 
-IdKey IdSection::Decode(const char* section_bytes, uint64_t byte_offset, uint64_t index) const {
-  if (version_ < 3) return DecodeRecord(section_bytes + index * RecordBytes(version_) - byte_offset, version_);
+IdKey IdSection::Decode(std::string_view bytes, uint64_t byte_offset, uint64_t index, uint64_t bucket) const {
+  if (version_ < 3) return DecodeRecord(bytes.data() + index * RecordBytes(version_) - byte_offset, version_);
   const unsigned entry_bits = EntryBits(bucket_bits_);
-  const uint64_t bit = (dir_bytes_ * 8 + index * entry_bits) - byte_offset * 8;
+  const uint64_t bit = dir_bytes_ * 8 + index * entry_bits - byte_offset * 8;
+  const uint64_t first_byte = bit / 8;
+  const unsigned shift = static_cast<unsigned>(bit % 8);
   u128 value = 0;
-  for (unsigned done = 0; done < entry_bits;) {
-    const unsigned shift = static_cast<unsigned>((bit + done) % 8);
-    const unsigned take = std::min(8 - shift, entry_bits - done);
-    const auto byte = static_cast<uint8_t>(section_bytes[(bit + done) / 8]);
-    value |= static_cast<u128>((byte >> shift) & ((1u << take) - 1)) << done;
-    done += take;
+  if (first_byte + sizeof(u128) <= bytes.size()) {
+    std::memcpy(&value, bytes.data() + first_byte, sizeof(u128));  // little-endian
+    value >>= shift;
+  } else {
+    for (uint64_t byte = first_byte; byte < bytes.size() && (byte - first_byte) * 8 < shift + entry_bits; ++byte) {
+      value |= u128{static_cast<uint8_t>(bytes[byte])} << ((byte - first_byte) * 8);
+    }
+    value >>= shift;
   }
-  // The bucket of the entry gives its top bits.
-  const uint64_t bucket =
-      static_cast<uint64_t>(std::upper_bound(starts_.begin(), starts_.end(), static_cast<uint32_t>(index)) - starts_.begin()) - 1;
+  value &= Mask(entry_bits);
+  // The bucket gives the top bits.
   if (bucket_bits_ > 0) value |= u128{bucket} << entry_bits;
   return Narrow(value);
 }
 
 void IdSection::DecodeAll(std::string_view bytes, std::vector<IdKey>* out) const {
   out->reserve(out->size() + count_);
-  for (uint64_t index = 0; index < count_; ++index) out->push_back(Decode(bytes.data(), 0, index));
+  if (version_ < 3) {
+    for (uint64_t index = 0; index < count_; ++index) out->push_back(Decode(bytes, 0, index, 0));
+    return;
+  }
+  for (uint64_t bucket = 0; bucket + 1 < starts_.size(); ++bucket) {
+    for (uint64_t index = starts_[bucket]; index < starts_[bucket + 1]; ++index) {
+      out->push_back(Decode(bytes, 0, index, bucket));
+    }
+  }
 }
 
 IdKey IdSection::StoredKey(const IdKey& key) const { return version_ == 1 ? key : StoredId(key); }
@@ -134,6 +146,7 @@ IdSection::Probe IdSection::Find(const IdKey& full_key) const {
     return probe;
   }
   const uint64_t bucket = bucket_bits_ == 0 ? 0 : key.high >> (64 - bucket_bits_);
+  probe.bucket = bucket;
   probe.first = starts_[bucket];
   probe.last = starts_[bucket + 1];
   const unsigned entry_bits = EntryBits(bucket_bits_);
@@ -149,7 +162,7 @@ bool IdSection::Match(std::string_view bytes, const Probe& probe, const IdKey& f
     uint64_t high = probe.last;
     while (low < high) {
       const uint64_t mid = (low + high) / 2;
-      const IdKey found = Decode(bytes.data(), probe.byte_begin, mid);
+      const IdKey found = Decode(bytes, probe.byte_begin, mid, 0);
       if (found == key) return true;
       if (IdLess(found, key)) low = mid + 1;
       else high = mid;
@@ -157,7 +170,7 @@ bool IdSection::Match(std::string_view bytes, const Probe& probe, const IdKey& f
     return false;
   }
   for (uint64_t index = probe.first; index < probe.last; ++index) {
-    if (Decode(bytes.data(), probe.byte_begin, index) == key) return true;
+    if (Decode(bytes, probe.byte_begin, index, probe.bucket) == key) return true;
   }
   return false;
 }

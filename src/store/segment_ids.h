@@ -41,6 +41,7 @@ class IdSection {
     uint64_t byte_end = 0;
     uint64_t first = 0;
     uint64_t last = 0;
+    uint64_t bucket = 0;  // version 3: the bucket of every entry in [first, last)
   };
   Probe Find(const IdKey& key) const;
   // Whether the bytes of `probe` (read from the file) hold `key`.
@@ -49,7 +50,9 @@ class IdSection {
   size_t MemoryBytes() const { return (starts_.capacity() + samples_.capacity() * 2) * sizeof(uint32_t); }
 
  private:
-  IdKey Decode(const char* section_bytes, uint64_t byte_offset, uint64_t index) const;
+  // Entry `index` from `bytes`, which start at byte `byte_offset` of the section; `bucket` is
+  // the entry's bucket (version 3).
+  IdKey Decode(std::string_view bytes, uint64_t byte_offset, uint64_t index, uint64_t bucket) const;
   IdKey StoredKey(const IdKey& key) const;
 
   uint8_t version_ = 3;
