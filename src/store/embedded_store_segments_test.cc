@@ -212,6 +212,7 @@ TEST_F(StoreSegmentsTest, FlippedByteQuarantinesTheSegmentAndServesTheRest) {
     EXPECT_EQ(stats.problems[0].offset, 8u);  // the chunk that holds byte 20
     auto snapshot = store->Snapshot();
     ASSERT_EQ(snapshot->quarantined().size(), 1u);
+    EXPECT_EQ(snapshot->quarantined()[0].rows, 100u);  // from the footer, whose CRC holds
     std::map<std::string, int> counts = IdCounts(*store);
     EXPECT_EQ(counts.count("first-0"), 0u);
     EXPECT_EQ(counts["second-0"], 1);

@@ -98,7 +98,8 @@ Result<std::shared_ptr<Segment>> Segment::Open(const std::filesystem::path& path
   return segment;
 }
 
-Result<std::shared_ptr<Segment>> Segment::OpenUnchecked(const std::filesystem::path& path, uint64_t* corrupt_offset) {
+Result<std::shared_ptr<Segment>> Segment::OpenUnchecked(const std::filesystem::path& path, uint64_t* corrupt_offset,
+                                                        uint64_t* footer_rows) {
   std::shared_ptr<Segment> segment(new Segment());
   segment->path_ = path;
   segment->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -107,6 +108,7 @@ Result<std::shared_ptr<Segment>> Segment::OpenUnchecked(const std::filesystem::p
   Status status = segment->Load(nullptr, &offset);
   if (!status.ok()) {
     if (corrupt_offset != nullptr) *corrupt_offset = offset;
+    if (footer_rows != nullptr) *footer_rows = segment->rows_;  // set only after the footer's CRC
     return status;
   }
   return segment;

@@ -37,8 +37,11 @@ class Segment {
                                                uint64_t* corrupt_offset = nullptr);
   // Open without the dictionary check, so that a restart decodes segments while the dictionary
   // log is still replaying; the caller must pass CheckDictionaries before serving the segment.
+  // On failure, *footer_rows (when given) is the row count the footer names once its CRC has
+  // checked out (damage past the footer: a chunk, the id section), else 0 (unknown).
   static Result<std::shared_ptr<Segment>> OpenUnchecked(const std::filesystem::path& path,
-                                                        uint64_t* corrupt_offset = nullptr);
+                                                        uint64_t* corrupt_offset = nullptr,
+                                                        uint64_t* footer_rows = nullptr);
   // kCorruption (offset in *corrupt_offset, as Open reports it) when the segment references a
   // dictionary entry that `dictionaries` lacks.
   Status CheckDictionaries(const DictionarySet& dictionaries, uint64_t* corrupt_offset = nullptr) const;
