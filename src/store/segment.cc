@@ -49,19 +49,10 @@ bool ReadChunkRef(segment::FooterReader& reader, ChunkRef* ref) {
          reader.GetFixed32(&ref->crc);
 }
 
-// The largest stored u of a narrow column (width 1/2/4, dense or sparse).
-uint64_t MaxOffset(const ColumnData& column, size_t rows) {
-  const size_t count = column.sparse() ? column.sparse_count : rows;
-  uint64_t max = 0;
-  auto scan = [&](const auto* values) {
-    for (size_t idx = 0; idx < count; ++idx) max = std::max<uint64_t>(max, values[idx]);
-  };
-  switch (column.width) {
-    case 1: scan(column.as<uint8_t>()); break;
-    case 2: scan(column.as<uint16_t>()); break;
-    default: scan(column.as<uint32_t>()); break;
-  }
-  return max;
+// Whether a column holds the segment-local ids of a local string field (version 3).
+bool IsLocalColumn(uint8_t version, ChunkKind kind, uint64_t index) {
+  return version >= 3 && kind == ChunkKind::kField && index < kFieldIdCount &&
+         IsLocalStringField(static_cast<FieldId>(index));
 }
 
 // Whether a block's ts fit uint32 offsets from its min_ts (ColumnBlock::ts_offsets).
@@ -318,7 +309,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
       // or more); other columns keep their width.
       const size_t bytes = column.kind == ChunkKind::kTs ? block.rows * (NarrowTs(block.min_ts, block.max_ts) ? 4 : 8)
                                                          : column.chunk.raw;
-      arena_words += (bytes + 7) / 8;
+      if (!IsLocalColumn(version, column.kind, column.index)) arena_words += (bytes + 7) / 8;  // else packed
     }
     if (!has_ts) return bad_footer("block without ts");
   }
@@ -358,6 +349,25 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
       if (crc32c::Unmask(column.chunk.crc) != crc32c::Value(stored)) {
         status = corrupt(column.chunk.offset, "column chunk checksum mismatch");
         break;
+      }
+      if (IsLocalColumn(version, column.kind, column.index)) {
+        // Local ids stay compressed until a query or compaction reads them (PackedIds).
+        const SegmentStrings* strings = local_strings[column.index].get();
+        if (strings == nullptr || column.width == 8 || column.exception_count > 0) {
+          status = corrupt(column.chunk.offset, "local id column without its string table");
+          break;
+        }
+        Result<std::shared_ptr<PackedIds>> packed = PackedIds::Open(
+            std::string(stored),
+            {ref.rows, column.width, column.base, column.sparse, column.sparse_count, column.chunk.raw},
+            strings->size());
+        if (!packed.ok()) {
+          status = corrupt(column.chunk.offset, packed.status().message());
+          break;
+        }
+        const FieldId field = static_cast<FieldId>(column.index);
+        local_columns_.push_back({blocks_.size(), field, ColumnData{}, local_strings[column.index], *packed});
+        continue;
       }
       char* target = cursor;
       if (column.kind == ChunkKind::kTs) {
@@ -445,17 +455,6 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
           } else if ((kind == FieldKind::kString || field == FieldId::kHttpStatus) && column.width == 8) {
             status = corrupt(footer_offset, "id column in raw layout");
           }
-          if (version >= 3 && IsLocalStringField(field)) {
-            // Segment-local ids: each must name a string of the field's table.
-            const SegmentStrings* strings = local_strings[column.index].get();
-            if (strings == nullptr || data.base < 0 ||
-                static_cast<uint64_t>(data.base) + MaxOffset(data, ref.rows) > strings->size()) {
-              status = corrupt(column.chunk.offset, "local string id past its table");
-              break;
-            }
-            local_columns_.push_back({blocks_.size(), field, data, local_strings[column.index]});
-            break;
-          }
           block.columns[column.index] = data;
           break;
         }
@@ -497,6 +496,7 @@ size_t Segment::MemoryBytes() const {
   for (const auto& strings : local_strings_) {
     if (strings) bytes += strings->MemoryBytes();
   }
+  for (const LocalColumn& local : local_columns_) bytes += local.packed->MemoryBytes();
   return bytes;
 }
 

@@ -2,6 +2,11 @@
 
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstring>
+
+#include "store/segment_format.h"
+
 namespace mltrack::store {
 namespace {
 
@@ -62,6 +67,54 @@ std::string_view SegmentStrings::Get(uint32_t local_id) const {
 
 size_t SegmentStrings::MemoryBytes() const {
   return compressed_.capacity() + decoded_bytes_.load(std::memory_order_acquire) + GlobalIdsBytes();
+}
+
+Result<std::shared_ptr<PackedIds>> PackedIds::Open(std::string stored, const Layout& layout, uint64_t table_size) {
+  std::shared_ptr<PackedIds> packed(new PackedIds(std::move(stored), layout));
+  std::vector<uint64_t> buffer;
+  const ColumnData column = packed->Decode(&buffer);
+  if (column.data == nullptr) return Status::Corruption("local id column does not decompress to its size");
+  const size_t count = column.sparse() ? column.sparse_count : layout.rows;
+  uint64_t max = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    switch (layout.width) {
+      case 1: max = std::max<uint64_t>(max, column.as<uint8_t>()[idx]); break;
+      case 2: max = std::max<uint64_t>(max, column.as<uint16_t>()[idx]); break;
+      default: max = std::max<uint64_t>(max, column.as<uint32_t>()[idx]); break;
+    }
+    if (column.sparse() && (column.sparse_rows[idx] >= layout.rows ||
+                            (idx > 0 && column.sparse_rows[idx] <= column.sparse_rows[idx - 1]))) {
+      return Status::Corruption("sparse column rows out of order");
+    }
+  }
+  if (layout.base < 0 || static_cast<uint64_t>(layout.base) + max > table_size) {
+    return Status::Corruption("local string id past its table");
+  }
+  return packed;
+}
+
+ColumnData PackedIds::Decode(std::vector<uint64_t>* buffer) const {
+  const size_t raw = layout_.raw_size;
+  buffer->resize((2 * raw + 7) / 8 + 1);  // planes, then the joined column
+  char* planes = reinterpret_cast<char*>(buffer->data());
+  char* out = planes + (raw + 7) / 8 * 8;
+  const size_t size = ZSTD_decompress(planes, raw, stored_.data(), stored_.size());
+  if (ZSTD_isError(size) || size != raw) return {};
+  const size_t count = layout_.sparse ? layout_.sparse_count : layout_.rows;
+  const size_t values = count * layout_.width;
+  if (values > raw) return {};
+  segment::JoinBytePlanes(planes, count, layout_.width, out);
+  std::memcpy(out + values, planes + values, raw - values);
+  ColumnData column;
+  column.data = out;
+  column.width = layout_.width;
+  column.base = layout_.base;
+  if (layout_.sparse) {
+    column.sparse_count = static_cast<uint32_t>(layout_.sparse_count);
+    column.sparse_rows = reinterpret_cast<const uint16_t*>(
+        out + segment::SparseChunkSize(layout_.sparse_count, layout_.width) - layout_.sparse_count * 2);
+  }
+  return column;
 }
 
 }  // namespace mltrack::store

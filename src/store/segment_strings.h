@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "store/local_strings.h"
+#include "store/table_snapshot.h"
 
 namespace mltrack::store {
 
@@ -45,6 +46,36 @@ class SegmentStrings final : public LocalStrings {
   mutable std::string raw_;
   mutable std::vector<uint32_t> starts_;  // by local id − 1: offset of the string's length varint
   mutable std::atomic<size_t> decoded_bytes_{0};  // of raw_ and starts_, once decoded (for stats)
+};
+
+// A segment's column of local ids for one block, kept as stored (compressed; a column of ids in
+// order of first appearance shrinks to almost nothing) and decoded only when read: by a query
+// that resolves the field, or by compaction. Open verifies everything once, so Decode cannot fail.
+//
+// Thread-safety: immutable.
+class PackedIds {
+ public:
+  struct Layout {
+    uint64_t rows = 0;  // of the block
+    uint8_t width = 0;  // 1, 2 or 4
+    int64_t base = 0;
+    bool sparse = false;
+    uint64_t sparse_count = 0;
+    uint64_t raw_size = 0;
+  };
+  // `stored` is the chunk as written (CRC already checked). kCorruption when it does not
+  // decompress to raw_size, its sparse rows are out of order, or an id is past `table_size`.
+  static Result<std::shared_ptr<PackedIds>> Open(std::string stored, const Layout& layout, uint64_t table_size);
+
+  // The decoded column, in `*buffer`'s memory (valid while *buffer is unchanged).
+  ColumnData Decode(std::vector<uint64_t>* buffer) const;
+  size_t MemoryBytes() const { return stored_.capacity(); }
+
+ private:
+  PackedIds(std::string stored, const Layout& layout) : stored_(std::move(stored)), layout_(layout) {}
+
+  const std::string stored_;
+  const Layout layout_;
 };
 
 }  // namespace mltrack::store

@@ -197,6 +197,8 @@ struct DictionaryNeeds {
 struct LocalTable {
   FieldId field = FieldId::kTraceId;
   std::vector<const LocalColumn*> by_block;  // the input's local column of each input block
+  std::vector<std::vector<uint64_t>> buffers;  // by input block: decoded packed ids
+  std::vector<ColumnData> decoded;             // by input block, once read
   std::unordered_map<std::string_view, uint32_t> ids;
   std::string bytes;  // (varint len · bytes) per string
 };
@@ -209,7 +211,12 @@ class Builder {
     for (const FieldInfo& info : AllFields()) {
       if (!IsLocalStringField(info.id)) continue;
       local_index_[static_cast<size_t>(info.id)] = local_.size();
-      local_.push_back(LocalTable{info.id, std::vector<const LocalColumn*>(blocks.size(), nullptr), {}, {}});
+      LocalTable table;
+      table.field = info.id;
+      table.by_block.assign(blocks.size(), nullptr);
+      table.buffers.resize(blocks.size());
+      table.decoded.resize(blocks.size());
+      local_.push_back(std::move(table));
     }
     for (const LocalColumn& column : local_columns) {
       local_[local_index_[static_cast<size_t>(column.field)]].by_block[column.block_index] = &column;
@@ -285,7 +292,9 @@ std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t c
     const RowRef ref = rows_[begin + idx];
     const LocalColumn* column = table.by_block[ref.block];
     if (column == nullptr) continue;
-    const uint32_t local_id = IdAt(column->ids, ref.row);
+    ColumnData& ids = table.decoded[ref.block];
+    if (!ids.present()) ids = column->Ids(&table.buffers[ref.block]);
+    const uint32_t local_id = IdAt(ids, ref.row);
     if (local_id == kAbsentId) continue;
     const std::string_view value = column->strings->Get(local_id);
     auto [it, added] = table.ids.try_emplace(value, static_cast<uint32_t>(table.ids.size() + 1));

@@ -1,5 +1,7 @@
 #include "store/table_snapshot.h"
 
+#include "store/segment_strings.h"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -96,15 +98,20 @@ std::shared_ptr<const TableSnapshot> TableSnapshot::Empty() {
   return std::make_shared<const TableSnapshot>(std::move(parts));
 }
 
+ColumnData LocalColumn::Ids(std::vector<uint64_t>* buffer) const { return packed ? packed->Decode(buffer) : ids; }
+
 void TableSnapshot::ResolveLocalColumns(FieldId id) const {
   const size_t field = static_cast<size_t>(id);
   std::call_once(resolved_[field], [&] {
     Dictionary* global = parts_.interning[field].get();
     if (global == nullptr) return;  // a snapshot without a table dictionary (Empty())
+    std::vector<uint64_t> buffer;
     for (const LocalColumn& local : parts_.local_columns) {
-      if (local.field != id || !local.ids.present()) continue;
+      if (local.field != id) continue;
+      const ColumnData local_ids = local.Ids(&buffer);
+      if (!local_ids.present()) continue;
       ColumnBlock& block = parts_.blocks[local.block_index];
-      std::shared_ptr<uint32_t[]> ids = TranslateLocal(local.ids, block.rows, *local.strings->GlobalIds(*global));
+      std::shared_ptr<uint32_t[]> ids = TranslateLocal(local_ids, block.rows, *local.strings->GlobalIds(*global));
       ColumnData column;
       column.data = ids.get();
       column.width = sizeof(uint32_t);

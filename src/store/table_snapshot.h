@@ -111,11 +111,16 @@ struct QuarantinedSegment {
 // A block column of a local string field (local_strings.h) whose ids are local to `strings`:
 // the snapshot leaves the block's column absent until the field's dictionary is asked for, then
 // replaces it with table ids. Readers other than the snapshot (the segment writer) read `ids`.
+class PackedIds;
 struct LocalColumn {
   size_t block_index = 0;  // in TableSnapshot::Parts::blocks
   FieldId field = FieldId::kTraceId;
   ColumnData ids;  // local ids in any narrow layout (u == 0 absent, otherwise base + u)
   std::shared_ptr<const LocalStrings> strings;
+  std::shared_ptr<const PackedIds> packed;  // segments: `ids` kept compressed instead (segment_strings.h)
+
+  // The local ids: `ids`, or `packed` decoded into *buffer (valid while it is unchanged).
+  ColumnData Ids(std::vector<uint64_t>* buffer) const;
 };
 
 // A consistent, immutable view of a table: blocks plus the dictionaries that decode them. Holds
