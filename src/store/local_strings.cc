@@ -13,11 +13,18 @@ std::shared_ptr<const std::vector<uint32_t>> LocalStrings::GlobalIds(Dictionary&
   } else {
     ids->push_back(kAbsentId);
   }
-  for (size_t local_id = ids->size(); local_id <= count; ++local_id) {
-    ids->push_back(global.GetOrAdd(Get(static_cast<uint32_t>(local_id))));
-  }
+  ForEach(static_cast<uint32_t>(ids->size()), [&](uint32_t local_id, std::string_view value) {
+    if (local_id <= count) ids->push_back(global.GetOrAdd(value));
+  });
   global_ids_ = std::move(ids);
   return global_ids_;
+}
+
+void LocalStrings::ForEach(uint32_t first, const std::function<void(uint32_t, std::string_view)>& fn) const {
+  const size_t count = size();
+  for (size_t local_id = first; local_id <= count; ++local_id) {
+    fn(static_cast<uint32_t>(local_id), Get(static_cast<uint32_t>(local_id)));
+  }
 }
 
 size_t LocalStrings::GlobalIdsBytes() const {

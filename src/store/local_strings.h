@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -43,6 +44,9 @@ class LocalStrings {
   virtual size_t size() const = 0;
   // The string of local id `local_id` (1..size()); valid as long as this object.
   virtual std::string_view Get(uint32_t local_id) const = 0;
+  // Calls fn(local_id, string) for local ids [first, size()] in order (the strings are valid
+  // during the call only). The default calls Get.
+  virtual void ForEach(uint32_t first, const std::function<void(uint32_t, std::string_view)>& fn) const;
 
   // Ids in `global` of local ids 0..size() (index 0 = kAbsentId), adding new strings to
   // `global`; cached, so each string is interned once per owner. `global` must be the same

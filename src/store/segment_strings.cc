@@ -65,6 +65,21 @@ std::string_view SegmentStrings::Get(uint32_t local_id) const {
   return std::string_view(raw_).substr(pos, length);
 }
 
+void SegmentStrings::ForEach(uint32_t first, const std::function<void(uint32_t, std::string_view)>& fn) const {
+  std::string temporary_raw;
+  std::vector<uint32_t> temporary_starts;
+  const bool kept = decoded_bytes_.load(std::memory_order_acquire) > 0;
+  if (!kept) Decode(&temporary_raw, &temporary_starts);
+  const std::string_view raw = kept ? std::string_view(raw_) : std::string_view(temporary_raw);
+  const std::vector<uint32_t>& starts = kept ? starts_ : temporary_starts;
+  for (uint64_t local_id = std::max<uint32_t>(first, 1); local_id <= count_; ++local_id) {
+    size_t pos = starts[local_id - 1];
+    uint64_t length = 0;
+    ReadLength(raw, &pos, &length);
+    fn(static_cast<uint32_t>(local_id), raw.substr(pos, length));
+  }
+}
+
 size_t SegmentStrings::MemoryBytes() const {
   return compressed_.capacity() + decoded_bytes_.load(std::memory_order_acquire) + GlobalIdsBytes();
 }

@@ -18,8 +18,8 @@ namespace mltrack::store {
 // The string table of one local string field in one segment (docs/segment_format.md, "Local
 // string tables"): `count` strings as (varint length · bytes), in the order of their local ids
 // 1..count, compressed as one zstd frame. Kept compressed in memory (the CRC and the whole
-// structure are verified by Open); decoded on the first Get, i.e. only when a query reads the
-// field or compaction rewrites the segment.
+// structure are verified by Open); decoded when a query first reads the field (then dropped) or
+// when compaction rewrites the segment (then kept: Get).
 //
 // Thread-safety: every method may be called concurrently.
 class SegmentStrings final : public LocalStrings {
@@ -29,7 +29,11 @@ class SegmentStrings final : public LocalStrings {
   static Result<std::shared_ptr<SegmentStrings>> Open(std::string compressed, uint64_t count, uint64_t raw_size);
 
   size_t size() const override { return count_; }
+  // Decodes the table and keeps it (compaction reads every string).
   std::string_view Get(uint32_t local_id) const override;
+  // Decodes into a temporary unless Get already did: interning the strings into the table
+  // dictionary (a query) does not keep a second copy of them.
+  void ForEach(uint32_t first, const std::function<void(uint32_t, std::string_view)>& fn) const override;
   // Compressed bytes, plus the decoded table and global ids once made.
   size_t MemoryBytes() const;
 
