@@ -45,7 +45,7 @@ class ColumnSourceTest : public ::testing::Test {
     memory_ = memtable_.Snapshot();
     std::vector<store::IdKey> ids;
     const std::filesystem::path path = dir_ / store::segment::FileName(1);
-    ASSERT_TRUE(store::WriteSegment(path, memory_->blocks(), ids, {}).ok());
+    ASSERT_TRUE(store::WriteSegment(path, memory_->blocks(), memory_->local_columns(), ids, {}).ok());
     auto segment = store::Segment::Open(path, *memtable_.dictionaries());
     ASSERT_TRUE(segment.ok()) << segment.status().ToString();
     segment_ = *segment;

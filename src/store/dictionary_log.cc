@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include "store/local_strings.h"
 #include "store/segment_format.h"
 #include "store/wal_reader.h"
 
@@ -194,7 +195,9 @@ Status DictionaryLog::Persist(const DictionarySizes& upto) {
   const DictionarySet& set = *dictionaries_;
   for (size_t field = 0; field < kFieldIdCount; ++field) {
     const Dictionary* dictionary = set.field(static_cast<FieldId>(field));
-    if (dictionary == nullptr) continue;
+    // A local string field's table dictionary only holds what queries interned (local_strings.h);
+    // segments carry its strings. Entries replayed from an older log stay for older segments.
+    if (dictionary == nullptr || IsLocalStringField(static_cast<FieldId>(field))) continue;
     PutGroup(&body, Group::kField, field, *dictionary, persisted_.fields[field], upto.fields[field], &groups);
   }
   PutGroup(&body, Group::kTagKeys, 0, set.tag_keys(), persisted_.tag_keys, upto.tag_keys, &groups);
@@ -219,6 +222,7 @@ Status DictionaryLog::Persist(const DictionarySizes& upto) {
   MLTRACK_RETURN_IF_ERROR(writer_->Append(payload));
   // Keep the larger of what was persisted and `upto` per dictionary.
   for (size_t field = 0; field < kFieldIdCount; ++field) {
+    if (IsLocalStringField(static_cast<FieldId>(field))) continue;
     persisted_.fields[field] = std::max(persisted_.fields[field], upto.fields[field]);
   }
   persisted_.tag_keys = std::max(persisted_.tag_keys, upto.tag_keys);

@@ -27,7 +27,10 @@ Dictionary* DictionarySet::FindTagValues(size_t key_index) const {
 }
 
 void DictionarySet::FillSnapshot(TableSnapshot::Parts* parts) const {
-  for (size_t field = 0; field < kFieldIdCount; ++field) parts->dictionaries[field] = fields_[field];
+  for (size_t field = 0; field < kFieldIdCount; ++field) {
+    parts->dictionaries[field] = fields_[field];
+    if (IsLocalStringField(static_cast<FieldId>(field))) parts->interning[field] = fields_[field];
+  }
   // `id` has no column, but readers expect a dictionary for every kString field.
   static const std::shared_ptr<const Dictionary> kEmpty = std::make_shared<Dictionary>();
   parts->dictionaries[static_cast<size_t>(FieldId::kId)] = kEmpty;

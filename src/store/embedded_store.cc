@@ -365,7 +365,7 @@ std::shared_ptr<const TableSnapshot> EmbeddedStore::Snapshot() const {
   }
   TableSnapshot::Parts parts;
   for (const std::shared_ptr<const Segment>& segment : state->segments) {
-    parts.blocks.insert(parts.blocks.end(), segment->blocks().begin(), segment->blocks().end());
+    segment->CollectBlocks(&parts);
     parts.keep_alive.push_back(segment);
   }
   if (state->frozen) state->frozen->CollectBlocks(&parts);

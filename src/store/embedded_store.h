@@ -158,12 +158,15 @@ class EmbeddedStore final : public EventStore {
 
   // Background thread (and Close after it stopped).
   void MaintenanceLoop();
+  static constexpr int64_t kHeapTrimMs = 1000;
+  static void TrimHeap();
   Status RunMaintenance();
   Status SealFrozen();
   Status ApplyRetention();
   Status CompactOnce(bool* merged);
   void TrimWal(uint64_t sealed_seq);
-  void Quarantine(const std::string& name, uint64_t offset, const std::string& what);
+  // Moves a damaged segment to quarantine/ and records it; `rows` = its row count (0: unknown).
+  void Quarantine(const std::string& name, uint64_t offset, const std::string& what, uint64_t rows);
 
   const StoreOptions options_;
   const std::filesystem::path wal_dir_;

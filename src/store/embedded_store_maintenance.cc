@@ -1,5 +1,7 @@
 // The embedded store's background work: sealing the frozen memtable into a segment, retention,
 // compaction, WAL trimming and the quarantine of damaged segments (see embedded_store.h).
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -22,6 +24,21 @@ std::vector<uint32_t> Prefixes(const std::vector<IdKey>& keys) {
   return prefixes;
 }
 
+// Segments of format version 2 or older hold local string fields as table ids in their blocks:
+// lists those columns as local columns over the table dictionary, so the writer finds them.
+void AddTableIdColumns(const DictionarySet& dictionaries, TableSnapshot::Parts* parts) {
+  for (const FieldInfo& info : AllFields()) {
+    if (!IsLocalStringField(info.id)) continue;
+    // Not owning: the store's DictionarySet outlives every write.
+    auto strings = std::make_shared<DictionaryStrings>(
+        std::shared_ptr<Dictionary>(dictionaries.field(info.id), [](Dictionary*) {}));
+    for (size_t block_index = 0; block_index < parts->blocks.size(); ++block_index) {
+      const ColumnData& column = parts->blocks[block_index].column(info.id);
+      if (column.present()) parts->local_columns.push_back({block_index, info.id, column, strings});
+    }
+  }
+}
+
 void RemoveQuietly(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::remove(path, ec);
@@ -42,7 +59,7 @@ int64_t EmbeddedStore::RetentionCutoff() const {
 
 size_t EmbeddedStore::segment_count() const { return CurrentState()->segments.size(); }
 
-void EmbeddedStore::Quarantine(const std::string& name, uint64_t offset, const std::string& what) {
+void EmbeddedStore::Quarantine(const std::string& name, uint64_t offset, const std::string& what, uint64_t rows) {
   std::filesystem::path target = quarantine_dir_ / name;
   std::error_code ec;
   for (int attempt = 1; std::filesystem::exists(target, ec); ++attempt) {
@@ -50,7 +67,7 @@ void EmbeddedStore::Quarantine(const std::string& name, uint64_t offset, const s
   }
   std::filesystem::rename(segments_dir_ / name, target, ec);
   if (ec) target = segments_dir_ / name;  // left in place; no longer named by the MANIFEST
-  manifest_.quarantined.push_back({target.string(), offset, what, 0});
+  manifest_.quarantined.push_back({target.string(), offset, what, rows});
 }
 
 Status EmbeddedStore::OpenSegments(const std::function<Status()>& replay_dictionaries) {
@@ -79,12 +96,14 @@ Status EmbeddedStore::OpenSegmentsWhileReplaying(std::thread& replay, const Stat
   const size_t count = manifest_.segments.size();
   std::vector<Result<std::shared_ptr<Segment>>> opened(count, Status::Internal("not opened"));
   std::vector<uint64_t> offsets(count, 0);
+  std::vector<uint64_t> footer_rows(count, 0);
   std::vector<Status> read_ids(count);
   std::vector<std::vector<uint32_t>> prefixes(count);
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t index = next++; index < count; index = next++) {
-      opened[index] = Segment::OpenUnchecked(segments_dir_ / manifest_.segments[index], &offsets[index]);
+      opened[index] =
+          Segment::OpenUnchecked(segments_dir_ / manifest_.segments[index], &offsets[index], &footer_rows[index]);
       if (!opened[index].ok()) continue;
       std::vector<IdKey> ids;
       read_ids[index] = (*opened[index])->ReadIds(&ids);
@@ -99,6 +118,7 @@ Status EmbeddedStore::OpenSegmentsWhileReplaying(std::thread& replay, const Stat
   for (size_t index = 0; index < count; ++index) {
     if (!opened[index].ok()) continue;
     Status checked = (*opened[index])->CheckDictionaries(*dictionaries_, &offsets[index]);
+    footer_rows[index] = (*opened[index])->rows();
     if (!checked.ok()) opened[index] = checked;
   }
 
@@ -113,14 +133,15 @@ Status EmbeddedStore::OpenSegmentsWhileReplaying(std::thread& replay, const Stat
       std::error_code exists_ec;
       const bool missing = !std::filesystem::exists(segments_dir_ / name, exists_ec);
       if (status.code() != StatusCode::kCorruption && !missing) return status;
-      Quarantine(name, offsets[index], missing ? "segment file is missing" : status.message());
+      Quarantine(name, offsets[index], missing ? "segment file is missing" : status.message(), footer_rows[index]);
       changed = true;
       continue;
     }
     if (!read_ids[index].ok()) {
       if (read_ids[index].code() != StatusCode::kCorruption) return read_ids[index];
+      const uint64_t rows = (*opened[index])->rows();
       opened[index] = Status::Internal("closed");  // release the file before moving it
-      Quarantine(name, 0, read_ids[index].message());
+      Quarantine(name, 0, read_ids[index].message(), rows);
       changed = true;
       continue;
     }
@@ -141,22 +162,44 @@ Status EmbeddedStore::OpenSegmentsWhileReplaying(std::thread& replay, const Stat
 }
 
 void EmbeddedStore::MaintenanceLoop() {
+  using Clock = std::chrono::steady_clock;
   std::unique_lock lock(work_mu_);
   bool retry = false;
+  Clock::time_point due = Clock::now();
   while (!stop_) {
     const int64_t wait_ms = retry ? options_.seal_retry_ms : options_.maintenance_interval_ms;
-    work_cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_ || work_pending_; });
+    due = std::max(due, Clock::now()) + std::chrono::milliseconds(wait_ms);
+    // Wakes at least every kHeapTrimMs to hand freed memory back (TrimHeap), and runs the
+    // maintenance when asked to or when wait_ms has passed.
+    while (!stop_ && !work_pending_ && Clock::now() < due) {
+      const auto next = std::min(due, Clock::now() + std::chrono::milliseconds(kHeapTrimMs));
+      if (!work_cv_.wait_until(lock, next, [&] { return stop_ || work_pending_; })) {
+        lock.unlock();
+        TrimHeap();
+        lock.lock();
+      }
+    }
     if (stop_) break;
     work_pending_ = false;
     busy_ = true;
     lock.unlock();
     Status status = RunMaintenance();
+    TrimHeap();
     lock.lock();
     busy_ = false;
     retry = !status.ok();
+    due = Clock::now();
     idle_cv_.notify_all();
   }
   idle_cv_.notify_all();
+}
+
+void EmbeddedStore::TrimHeap() {
+  // glibc keeps memory freed by other threads (request bodies, decoded batches, sealed
+  // memtables, segment write buffers) in its arenas: at 10M events that was a third of the
+  // process's RSS. malloc_trim(0) returns every free page of every arena to the kernel; it
+  // costs a few ms at most, so once a second while the store is idle is cheap.
+  ::malloc_trim(0);
 }
 
 Status EmbeddedStore::RunMaintenance() {
@@ -196,7 +239,7 @@ Status EmbeddedStore::SealFrozen() {
   write_options.wal_seq = state->frozen_wal_seq;
   write_options.min_keep_ts = RetentionCutoff();
   write_options.fault_hook = options_.segment_fault_hook;
-  Result<SegmentWriteResult> written = WriteSegment(path, parts.blocks, ids, write_options);
+  Result<SegmentWriteResult> written = WriteSegment(path, parts.blocks, parts.local_columns, ids, write_options);
   if (!written.ok()) return written.status();
 
   // The dictionary entries the segment references must be durable before the MANIFEST names it.
@@ -301,18 +344,20 @@ Status EmbeddedStore::CompactOnce(bool* merged) {
   }
   if (start >= segments.size()) return Status::OK();
 
-  std::vector<ColumnBlock> blocks;
+  TableSnapshot::Parts parts;
   std::vector<IdKey> ids;
   for (size_t index = start; index < end; ++index) {
-    blocks.insert(blocks.end(), segments[index]->blocks().begin(), segments[index]->blocks().end());
+    segments[index]->CollectBlocks(&parts);
     MLTRACK_RETURN_IF_ERROR(segments[index]->ReadIds(&ids));
   }
+  AddTableIdColumns(*dictionaries_, &parts);
   const uint64_t seq = manifest_.next_segment;
   const std::string name = segment::FileName(seq);
   const std::filesystem::path path = segments_dir_ / name;
   SegmentWriteOptions write_options;
   write_options.fault_hook = options_.segment_fault_hook;
-  Result<SegmentWriteResult> written = WriteSegment(path, blocks, std::move(ids), write_options);
+  Result<SegmentWriteResult> written =
+      WriteSegment(path, parts.blocks, parts.local_columns, std::move(ids), write_options);
   if (!written.ok()) return written.status();
   Result<std::shared_ptr<Segment>> opened = Segment::Open(path, *dictionaries_);
   if (!opened.ok()) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 
+#include "store/dictionary_log.h"
 #include "store/embedded_store.h"
 #include "store/segment_format.h"
 #include "store/wal_reader.h"
@@ -123,8 +124,12 @@ TEST_F(StoreSegmentsTest, SealsTrimsTheWalAndRestartsFromSegments) {
   {
     auto store = Open(Options());
     ASSERT_NE(store, nullptr);
-    for (int batch = 0; batch < 10; ++batch) Append(*store, MakeBatch("b" + std::to_string(batch), 50, kNow + batch * 100), 50);
-    ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    // Waiting after each batch makes every second batch seal (a seal that is still running
+    // when the next batches land lets the memtable grow past seal_rows instead).
+    for (int batch = 0; batch < 10; ++batch) {
+      Append(*store, MakeBatch("b" + std::to_string(batch), 50, kNow + batch * 100), 50);
+      ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    }
     EXPECT_GE(store->segment_count(), 2u);
     EXPECT_EQ(store->Stats().rows, 500u);
     EXPECT_EQ(TotalCost(*store), 10 * 1000 * (49 * 50 / 2));
@@ -207,6 +212,7 @@ TEST_F(StoreSegmentsTest, FlippedByteQuarantinesTheSegmentAndServesTheRest) {
     EXPECT_EQ(stats.problems[0].offset, 8u);  // the chunk that holds byte 20
     auto snapshot = store->Snapshot();
     ASSERT_EQ(snapshot->quarantined().size(), 1u);
+    EXPECT_EQ(snapshot->quarantined()[0].rows, 100u);  // from the footer, whose CRC holds
     std::map<std::string, int> counts = IdCounts(*store);
     EXPECT_EQ(counts.count("first-0"), 0u);
     EXPECT_EQ(counts["second-0"], 1);
@@ -355,6 +361,72 @@ TEST_F(StoreSegmentsTest, RealFullFileSystemAnswersNoSpaceAndResumes) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->Stats().rows, acknowledged);
   for (const auto& [id, count] : IdCounts(*store)) ASSERT_EQ(count, 1) << id;
+}
+
+}  // namespace
+}  // namespace mltrack::store
+
+namespace mltrack::store {
+namespace {
+
+// trace_id is a local string field (local_strings.h): segments carry its strings, the dictionary
+// log does not, and the table dictionary only fills when a snapshot is asked for it.
+TEST_F(StoreSegmentsTest, TraceIdsLiveInSegmentsNotInTheDictionaryLog) {
+  {
+    auto store = Open(Options());
+    ASSERT_NE(store, nullptr);
+    for (int batch = 0; batch < 4; ++batch) Append(*store, MakeBatch("t" + std::to_string(batch), 50, kNow + batch * 100), 50);
+    ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    EXPECT_GE(store->segment_count(), 1u);
+    EXPECT_EQ(IdCounts(*store).size(), 200u);
+  }
+  DictionarySet replayed;
+  std::vector<StoreProblem> problems;
+  ASSERT_TRUE(DictionaryLog::Open(dir_ / "dict", &replayed, &problems).ok());
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(replayed.field(FieldId::kTraceId)->size(), 0u);
+  EXPECT_GT(replayed.field(FieldId::kUser)->size(), 0u);
+
+  auto store = Open(Options());
+  ASSERT_NE(store, nullptr);
+  auto snapshot = store->Snapshot();
+  // Before the dictionary is asked for, the column reads as absent and nothing is interned.
+  size_t present = 0;
+  for (const ColumnBlock& block : snapshot->blocks()) present += block.column(FieldId::kTraceId).present();
+  EXPECT_EQ(present, 0u);
+  EXPECT_EQ(store->Snapshot()->dictionary(FieldId::kTraceId)->size(), 200u);
+  std::map<std::string, int> counts = IdCounts(*store);
+  ASSERT_EQ(counts.size(), 200u);
+  EXPECT_EQ(counts.begin()->first, "t0-0");
+  EXPECT_EQ(counts.begin()->second, 1);
+  // A snapshot taken before the interning resolves its own columns the same way.
+  const Dictionary* ids = snapshot->dictionary(FieldId::kTraceId);
+  std::map<std::string, int> early;
+  for (const ColumnBlock& block : snapshot->blocks()) {
+    for (size_t row = 0; row < block.rows; ++row) early[std::string(ids->Get(IdAt(block.column(FieldId::kTraceId), row)))]++;
+  }
+  EXPECT_EQ(early, counts);
+}
+
+// Compaction rewrites local string tables: one trace across segments stays one string.
+TEST_F(StoreSegmentsTest, CompactionMergesLocalStringTables) {
+  StoreOptions options = Options();
+  options.compact_target_rows = 100'000;  // every segment is small enough to merge
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  for (int batch = 0; batch < 6; ++batch) {
+    EventBatch events = MakeBatch("c" + std::to_string(batch), 100, kNow + batch * 1000);
+    for (Event& event : events) event.trace_id = "shared-" + std::to_string(event.ts_ms % 7);
+    Append(*store, std::move(events), 100);
+  }
+  ASSERT_TRUE(store->WaitForMaintenance(10'000));
+  store->RunMaintenanceNow();
+  EXPECT_EQ(store->segment_count(), 1u);
+  std::map<std::string, int> counts = IdCounts(*store);
+  ASSERT_EQ(counts.size(), 7u);
+  int total = 0;
+  for (const auto& [trace, count] : counts) total += count;
+  EXPECT_EQ(total, 600);
 }
 
 }  // namespace

@@ -81,6 +81,9 @@ struct Memtable::Impl {
       : options(opts), dictionaries(std::move(dicts)) {
     options.block_rows = std::max<size_t>(options.block_rows, 1);
     options.first_block_rows = std::clamp<size_t>(options.first_block_rows, 1, options.block_rows);
+    for (size_t field = 0; field < kFieldIdCount; ++field) {
+      if (IsLocalStringField(static_cast<FieldId>(field))) local_strings[field] = std::make_shared<DictionaryStrings>(std::make_shared<Dictionary>());
+    }
   }
 
   Block& WritableBlock() {
@@ -96,6 +99,7 @@ struct Memtable::Impl {
 
   MemtableOptions options;
   const std::shared_ptr<DictionarySet> dictionaries;
+  std::array<std::shared_ptr<DictionaryStrings>, kFieldIdCount> local_strings{};  // local fields only
   mutable std::mutex mutex;  // guards everything below (Append and Snapshot)
   std::vector<std::shared_ptr<Block>> blocks;
   size_t rows = 0;
@@ -112,7 +116,8 @@ void Memtable::Impl::AppendOne(const Event& event) {
 
   auto put_string = [&](FieldId id, const std::string& value) {
     if (value.empty()) return;
-    uint32_t dict_id = dictionaries->field(id)->GetOrAdd(value);
+    DictionaryStrings* local = local_strings[FieldIndex(id)].get();
+    uint32_t dict_id = (local != nullptr ? local->dictionary() : *dictionaries->field(id)).GetOrAdd(value);
     block.Column<uint32_t>(id)[row] = dict_id;
   };
   auto put_int = [&](FieldId id, const std::optional<int64_t>& value) {
@@ -222,7 +227,16 @@ void Memtable::CollectBlocks(TableSnapshot::Parts* parts) const {
     view.max_ts = block->max_ts;
     view.ts = block->ts.get();
     for (size_t field = 0; field < kFieldIdCount; ++field) {
-      view.columns[field] = View(block->columns[field], MemtableWidth(static_cast<FieldId>(field)));
+      const ColumnData column = View(block->columns[field], MemtableWidth(static_cast<FieldId>(field)));
+      if (impl_->local_strings[field] != nullptr) {
+        // Local ids: the snapshot translates them when the field is read (local_strings.h).
+        if (column.present()) {
+          parts->local_columns.push_back(
+              {parts->blocks.size(), static_cast<FieldId>(field), column, impl_->local_strings[field]});
+        }
+        continue;
+      }
+      view.columns[field] = column;
     }
     view.tags.reserve(block->tags.size());
     for (const ColumnArray& column : block->tags) view.tags.push_back(View(column, sizeof(uint32_t)));
@@ -262,6 +276,9 @@ size_t Memtable::MemoryBytes() const {
   std::lock_guard lock(impl_->mutex);
   size_t bytes = 0;
   for (const std::shared_ptr<Block>& block : impl_->blocks) bytes += block->MemoryBytes();
+  for (const auto& local : impl_->local_strings) {
+    if (local != nullptr) bytes += local->MemoryBytes();
+  }
   return bytes;
 }
 

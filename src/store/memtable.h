@@ -1,7 +1,7 @@
 #pragma once
 // The memtable is the in-memory columnar table that every durable event lands in: one column per
 // static field of src/core/field.h except `id` (strings dictionary-encoded with the table's
-// DictionarySet,
+// DictionarySet, except local string fields (local_strings.h), which use the memtable's own,
 // enums/bools as uint8, ints/money as int64 with kNullInt for absent, doubles with NaN for
 // absent), plus one column per tag key and per score name, all split into fixed-capacity blocks
 // of rows whose arrays never move once allocated, so that a snapshot can be read without locks
@@ -56,7 +56,8 @@ class Memtable {
   // Smallest and largest ts appended (INT64_MAX / INT64_MIN while empty).
   int64_t min_ts() const;
   int64_t max_ts() const;
-  // Bytes held by the column arrays (the dictionaries are the DictionarySet's).
+  // Bytes held by the column arrays and the memtable's own strings of local string fields
+  // (local_strings.h; the other dictionaries are the DictionarySet's).
   size_t MemoryBytes() const;
 
  private:

@@ -1,26 +1,36 @@
 #include "store/sealed_id_filter.h"
 
 #include <algorithm>
-#include <bit>
 
 namespace mltrack::store {
 
-SealedIdFilter::SealedIdFilter(std::vector<uint32_t> sorted) : prefixes_(std::move(sorted)) {
-  // About one prefix per bucket, between 2^8 and 2^24 buckets.
-  unsigned bits = std::clamp<unsigned>(std::bit_width(prefixes_.size()), 8, 24);
-  shift_ = 32 - bits;
-  directory_.assign((size_t{1} << bits) + 1, 0);
+SealedIdFilter::SealedIdFilter(const std::vector<uint32_t>& sorted) {
+  low_.reserve(sorted.size());
+  directory_.assign(kBuckets + 1, 0);
   size_t index = 0;
-  for (size_t bucket = 0; bucket < (size_t{1} << bits); ++bucket) {
+  for (size_t bucket = 0; bucket < kBuckets; ++bucket) {
     directory_[bucket] = static_cast<uint32_t>(index);
-    while (index < prefixes_.size() && (prefixes_[index] >> shift_) == bucket) ++index;
+    for (; index < sorted.size() && (sorted[index] >> kLowBits) == bucket; ++index) {
+      low_.push_back(static_cast<uint16_t>(sorted[index]));
+    }
   }
-  directory_.back() = static_cast<uint32_t>(prefixes_.size());
+  directory_.back() = static_cast<uint32_t>(sorted.size());
+}
+
+std::vector<uint32_t> SealedIdFilter::Prefixes() const {
+  std::vector<uint32_t> prefixes;
+  prefixes.reserve(low_.size());
+  for (size_t bucket = 0; bucket < kBuckets; ++bucket) {
+    for (uint32_t index = directory_[bucket]; index < directory_[bucket + 1]; ++index) {
+      prefixes.push_back(static_cast<uint32_t>(bucket) << kLowBits | low_[index]);
+    }
+  }
+  return prefixes;
 }
 
 std::shared_ptr<const SealedIdFilter> SealedIdFilter::Build(std::vector<uint32_t> prefixes) {
   std::sort(prefixes.begin(), prefixes.end());
-  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(std::move(prefixes)));
+  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(prefixes));
 }
 
 std::shared_ptr<const SealedIdFilter> SealedIdFilter::BuildFromSortedRuns(std::vector<std::vector<uint32_t>> runs) {
@@ -36,32 +46,33 @@ std::shared_ptr<const SealedIdFilter> SealedIdFilter::BuildFromSortedRuns(std::v
     runs = std::move(next);
   }
   std::vector<uint32_t> sorted = runs.empty() ? std::vector<uint32_t>{} : std::move(runs[0]);
-  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(std::move(sorted)));
+  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(sorted));
 }
 
 bool SealedIdFilter::MayContain(const IdKey& key) const {
   const uint32_t prefix = IdPrefix(key);
-  const size_t bucket = prefix >> shift_;
-  for (uint32_t index = directory_[bucket]; index < directory_[bucket + 1]; ++index) {
-    if (prefixes_[index] == prefix) return true;
-  }
-  return false;
+  const size_t bucket = prefix >> kLowBits;
+  const auto begin = low_.begin() + directory_[bucket];
+  const auto end = low_.begin() + directory_[bucket + 1];
+  return std::binary_search(begin, end, static_cast<uint16_t>(prefix));  // sorted within a bucket
 }
 
 std::shared_ptr<const SealedIdFilter> SealedIdFilter::Merge(std::vector<uint32_t> added) const {
   std::sort(added.begin(), added.end());
+  const std::vector<uint32_t> prefixes = Prefixes();
   std::vector<uint32_t> merged;
-  merged.reserve(prefixes_.size() + added.size());
-  std::merge(prefixes_.begin(), prefixes_.end(), added.begin(), added.end(), std::back_inserter(merged));
-  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(std::move(merged)));
+  merged.reserve(prefixes.size() + added.size());
+  std::merge(prefixes.begin(), prefixes.end(), added.begin(), added.end(), std::back_inserter(merged));
+  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(merged));
 }
 
 std::shared_ptr<const SealedIdFilter> SealedIdFilter::Remove(std::vector<uint32_t> removed) const {
   std::sort(removed.begin(), removed.end());
+  const std::vector<uint32_t> prefixes = Prefixes();
   std::vector<uint32_t> kept;
-  kept.reserve(prefixes_.size());
-  std::set_difference(prefixes_.begin(), prefixes_.end(), removed.begin(), removed.end(), std::back_inserter(kept));
-  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(std::move(kept)));
+  kept.reserve(prefixes.size());
+  std::set_difference(prefixes.begin(), prefixes.end(), removed.begin(), removed.end(), std::back_inserter(kept));
+  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(kept));
 }
 
 }  // namespace mltrack::store

@@ -10,7 +10,9 @@
 namespace mltrack::store {
 
 // A compact in-memory filter over the ids of every sealed segment: the sorted top 32 bits of
-// each id hash (4 bytes per id, plus a bucket directory of at most 4 bytes per id). MayContain
+// each id hash, kept as 2^16 buckets by their top 16 bits (a 256 KiB directory) holding the
+// low 16 bits of each (2 bytes per id; at 10M ids 2.0 bytes per id in all, where a u32 per id
+// and a directory of up to 2^24 entries took 10.6). MayContain
 // has no false negatives; a positive is confirmed against the segments' id sections on disk
 // (Segment::ContainsId). A new id is a false positive with probability about n / 2^32
 // (0.2% at 10M ids), so the disk is consulted rarely.
@@ -30,15 +32,18 @@ class SealedIdFilter {
   std::shared_ptr<const SealedIdFilter> Merge(std::vector<uint32_t> added) const;
   std::shared_ptr<const SealedIdFilter> Remove(std::vector<uint32_t> removed) const;
 
-  size_t size() const { return prefixes_.size(); }
-  size_t MemoryBytes() const { return (prefixes_.capacity() + directory_.capacity()) * sizeof(uint32_t); }
+  size_t size() const { return low_.size(); }
+  size_t MemoryBytes() const { return low_.capacity() * sizeof(uint16_t) + directory_.capacity() * sizeof(uint32_t); }
 
  private:
-  explicit SealedIdFilter(std::vector<uint32_t> sorted);
+  static constexpr unsigned kLowBits = 16;
+  static constexpr size_t kBuckets = size_t{1} << (32 - kLowBits);
 
-  std::vector<uint32_t> prefixes_;   // sorted
-  std::vector<uint32_t> directory_;  // bucket b → first index with prefix >> shift_ >= b
-  unsigned shift_ = 32;
+  explicit SealedIdFilter(const std::vector<uint32_t>& sorted);
+  std::vector<uint32_t> Prefixes() const;  // sorted, rebuilt from the buckets
+
+  std::vector<uint16_t> low_;        // low 16 bits of each prefix, sorted by prefix
+  std::vector<uint32_t> directory_;  // bucket b (top 16 bits) → first index in low_; then size()
 };
 
 }  // namespace mltrack::store

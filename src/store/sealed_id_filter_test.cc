@@ -36,5 +36,20 @@ TEST(SealedIdFilterTest, NoFalseNegativesAcrossMergeAndRemove) {
   for (const IdKey& key : keys) EXPECT_TRUE(runs->MayContain(key));
 }
 
+// The filter answers exactly "is this 32-bit prefix present": neither half of a prefix alone
+// (bucket = top 16 bits, entry = low 16 bits) may match.
+TEST(SealedIdFilterTest, MatchesWholePrefixesOnlyAndStaysSmall) {
+  auto key = [](uint32_t prefix) { return IdKey{0, uint64_t{prefix} << 32 | 0x1234}; };
+  auto filter = SealedIdFilter::Build({0x00010002, 0x00010005, 0xFFFF0000, 0x7FFF8000});
+  for (uint32_t present : {0x00010002u, 0x00010005u, 0xFFFF0000u, 0x7FFF8000u}) EXPECT_TRUE(filter->MayContain(key(present)));
+  for (uint32_t absent : {0x00010003u, 0x00020002u, 0x00000002u, 0xFFFE0000u, 0x7FFF8001u, 0u}) {
+    EXPECT_FALSE(filter->MayContain(key(absent))) << std::hex << absent;
+  }
+  std::vector<uint32_t> many;
+  for (int idx = 0; idx < 1'000'000; ++idx) many.push_back(SealedIdFilter::IdPrefix(HashId(std::to_string(idx))));
+  auto big = SealedIdFilter::Build(many);
+  EXPECT_LT(big->MemoryBytes(), 1'000'000 * 23 / 10);  // 2 bytes per id + a 256 KiB directory
+}
+
 }  // namespace
 }  // namespace mltrack::store

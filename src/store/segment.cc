@@ -14,14 +14,14 @@
 
 #include "store/crc32c.h"
 #include "store/segment_format.h"
+#include "store/segment_ids.h"
+#include "store/segment_strings.h"
 #include "store/wal_writer.h"
 
 namespace mltrack::store {
 namespace {
 
 using segment::ChunkKind;
-
-constexpr size_t kSparseStep = 64;
 
 Status ReadAt(int fd, char* out, size_t size, uint64_t offset, const std::filesystem::path& path) {
   size_t done = 0;
@@ -49,16 +49,11 @@ bool ReadChunkRef(segment::FooterReader& reader, ChunkRef* ref) {
          reader.GetFixed32(&ref->crc);
 }
 
-// Version 1: u64 low · u64 high. Version 2: u64 high · u32 (low >> 32) (segment::StoredId).
-IdKey DecodeId(const char* bytes, size_t id_bytes) {
-  if (id_bytes == segment::kIdBytesV1) return IdKey{segment::DecodeFixed64(bytes), segment::DecodeFixed64(bytes + 8)};
-  return IdKey{uint64_t{wal::DecodeFixed32(bytes + 8)} << 32, segment::DecodeFixed64(bytes)};
+// Whether a column holds the segment-local ids of a local string field (version 3).
+bool IsLocalColumn(uint8_t version, ChunkKind kind, uint64_t index) {
+  return version >= 3 && kind == ChunkKind::kField && index < kFieldIdCount &&
+         IsLocalStringField(static_cast<FieldId>(index));
 }
-uint64_t DecodeHigh(const char* bytes, size_t id_bytes) {
-  return segment::DecodeFixed64(bytes + (id_bytes == segment::kIdBytesV1 ? 8 : 0));
-}
-
-bool IdLess(const IdKey& a, const IdKey& b) { return a.high != b.high ? a.high < b.high : a.low < b.low; }
 
 // Whether a block's ts fit uint32 offsets from its min_ts (ColumnBlock::ts_offsets).
 bool NarrowTs(int64_t min_ts, int64_t max_ts) {
@@ -94,7 +89,8 @@ Result<std::shared_ptr<Segment>> Segment::Open(const std::filesystem::path& path
   return segment;
 }
 
-Result<std::shared_ptr<Segment>> Segment::OpenUnchecked(const std::filesystem::path& path, uint64_t* corrupt_offset) {
+Result<std::shared_ptr<Segment>> Segment::OpenUnchecked(const std::filesystem::path& path, uint64_t* corrupt_offset,
+                                                        uint64_t* footer_rows) {
   std::shared_ptr<Segment> segment(new Segment());
   segment->path_ = path;
   segment->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -103,6 +99,7 @@ Result<std::shared_ptr<Segment>> Segment::OpenUnchecked(const std::filesystem::p
   Status status = segment->Load(nullptr, &offset);
   if (!status.ok()) {
     if (corrupt_offset != nullptr) *corrupt_offset = offset;
+    if (footer_rows != nullptr) *footer_rows = segment->rows_;  // set only after the footer's CRC
     return status;
   }
   return segment;
@@ -204,6 +201,31 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   if (!reader.GetVarint(&score_names)) return bad_footer("truncated footer");
   needs_.push_back({DictionaryNeed::Kind::kScoreNames, 0, score_names, footer_offset + reader.position()});
   if (dictionaries != nullptr) MLTRACK_RETURN_IF_ERROR(CheckDictionaries(*dictionaries, corrupt_offset));
+  // Local string tables (version 3).
+  std::array<std::shared_ptr<SegmentStrings>, kFieldIdCount> local_strings{};
+  uint64_t local_tables = 0;
+  if (version >= 3 && !reader.GetVarint(&local_tables)) return bad_footer("truncated footer");
+  for (uint64_t table = 0; table < local_tables; ++table) {
+    uint8_t field = 0;
+    uint64_t count = 0;
+    ChunkRef chunk;
+    if (!reader.GetByte(&field) || !reader.GetVarint(&count) || !ReadChunkRef(reader, &chunk)) {
+      return bad_footer("truncated local string table entry");
+    }
+    if (field >= kFieldIdCount || !IsLocalStringField(static_cast<FieldId>(field)) || local_strings[field]) {
+      return bad_footer("bad local string table field");
+    }
+    if (chunk.offset < 8 || chunk.offset > footer_offset || chunk.stored > footer_offset - chunk.offset) {
+      return bad_footer("local string table out of range");
+    }
+    std::string stored = file.substr(chunk.offset, chunk.stored);
+    if (crc32c::Unmask(chunk.crc) != crc32c::Value(stored)) {
+      return corrupt(chunk.offset, "local string table checksum mismatch");
+    }
+    Result<std::shared_ptr<SegmentStrings>> strings = SegmentStrings::Open(std::move(stored), count, chunk.raw);
+    if (!strings.ok()) return corrupt(chunk.offset, strings.status().message());
+    local_strings[field] = std::move(strings).value();
+  }
 
   uint64_t block_count = 0;
   if (!reader.GetVarint(&block_count) || block_count > rows_ + 1) return bad_footer("bad block count");
@@ -287,7 +309,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
       // or more); other columns keep their width.
       const size_t bytes = column.kind == ChunkKind::kTs ? block.rows * (NarrowTs(block.min_ts, block.max_ts) ? 4 : 8)
                                                          : column.chunk.raw;
-      arena_words += (bytes + 7) / 8;
+      if (!IsLocalColumn(version, column.kind, column.index)) arena_words += (bytes + 7) / 8;  // else packed
     }
     if (!has_ts) return bad_footer("block without ts");
   }
@@ -299,8 +321,8 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
       !reader.GetFixed32(&ids.crc) || !reader.at_end()) {
     return bad_footer("bad id section entry");
   }
-  id_bytes_ = version == 1 ? segment::kIdBytesV1 : segment::kIdBytes;
-  if (ids.stored != id_count * id_bytes_ || ids.offset > footer_offset || ids.stored > footer_offset - ids.offset) {
+  if (id_count > UINT32_MAX || ids.stored != segment::IdSection::SizeFor(version, id_count) ||
+      ids.offset > footer_offset || ids.stored > footer_offset - ids.offset) {
     return bad_footer("id section out of range");
   }
 
@@ -310,6 +332,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   char* cursor = reinterpret_cast<char*>(arena_.get());
   ZSTD_DCtx* dctx = ZSTD_createDCtx();
   std::string scratch;
+  std::string planes;
   Status status;
   blocks_.reserve(block_refs.size());
   // The blocks' segment_id (table_snapshot.h): unique per opened Segment in this process.
@@ -327,15 +350,44 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
         status = corrupt(column.chunk.offset, "column chunk checksum mismatch");
         break;
       }
+      if (IsLocalColumn(version, column.kind, column.index)) {
+        // Local ids stay compressed until a query or compaction reads them (PackedIds).
+        const SegmentStrings* strings = local_strings[column.index].get();
+        if (strings == nullptr || column.width == 8 || column.exception_count > 0) {
+          status = corrupt(column.chunk.offset, "local id column without its string table");
+          break;
+        }
+        Result<std::shared_ptr<PackedIds>> packed = PackedIds::Open(
+            std::string(stored),
+            {ref.rows, column.width, column.base, column.sparse, column.sparse_count, column.chunk.raw},
+            strings->size());
+        if (!packed.ok()) {
+          status = corrupt(column.chunk.offset, packed.status().message());
+          break;
+        }
+        const FieldId field = static_cast<FieldId>(column.index);
+        local_columns_.push_back({blocks_.size(), field, ColumnData{}, local_strings[column.index], *packed});
+        continue;
+      }
       char* target = cursor;
       if (column.kind == ChunkKind::kTs) {
         scratch.resize(column.chunk.raw);
         target = scratch.data();
       }
-      size_t size = ZSTD_decompressDCtx(dctx, target, column.chunk.raw, stored.data(), stored.size());
+      // Version 3 stores the values of a column wider than a byte as byte planes.
+      const size_t planar = version >= 3 && column.width > 1
+                                ? (column.sparse ? column.sparse_count : ref.rows) * column.width
+                                : 0;
+      if (planar > 0) planes.resize(column.chunk.raw);
+      size_t size = ZSTD_decompressDCtx(dctx, planar > 0 ? planes.data() : target, column.chunk.raw, stored.data(),
+                                        stored.size());
       if (ZSTD_isError(size) || size != column.chunk.raw) {
         status = corrupt(column.chunk.offset, "column chunk does not decompress to its size");
         break;
+      }
+      if (planar > 0) {
+        segment::JoinBytePlanes(planes.data(), planar / column.width, column.width, target);
+        std::memcpy(target + planar, planes.data() + planar, column.chunk.raw - planar);
       }
       ColumnData data;
       data.data = cursor;
@@ -427,59 +479,53 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   }
   ZSTD_freeDCtx(dctx);
   if (!status.ok()) return status;
+  for (size_t field = 0; field < kFieldIdCount; ++field) local_strings_[field] = std::move(local_strings[field]);
 
   // Ids: verify the section and sample its sparse index.
   std::string_view id_bytes(file.data() + ids.offset, ids.stored);
   if (crc32c::Unmask(ids.crc) != crc32c::Value(id_bytes)) return corrupt(ids.offset, "id section checksum mismatch");
   ids_offset_ = ids.offset;
-  id_count_ = id_count;
+  ids_size_ = ids.stored;
   ids_crc_ = ids.crc;
-  sparse_high_.reserve(id_count / kSparseStep + 1);
-  for (size_t idx = 0; idx < id_count; idx += kSparseStep) {
-    sparse_high_.push_back(DecodeHigh(id_bytes.data() + idx * id_bytes_, id_bytes_));
-  }
+  if (!ids_.Init(version, id_count, id_bytes)) return corrupt(ids.offset, "id section directory is inconsistent");
   return Status::OK();
 }
 
 size_t Segment::MemoryBytes() const {
-  return arena_bytes_ + sparse_high_.size() * sizeof(uint64_t) + blocks_.size() * sizeof(ColumnBlock);
+  size_t bytes = arena_bytes_ + ids_.MemoryBytes() + blocks_.size() * sizeof(ColumnBlock);
+  for (const auto& strings : local_strings_) {
+    if (strings) bytes += strings->MemoryBytes();
+  }
+  for (const LocalColumn& local : local_columns_) bytes += local.packed->MemoryBytes();
+  return bytes;
+}
+
+void Segment::CollectBlocks(TableSnapshot::Parts* parts) const {
+  const size_t first = parts->blocks.size();
+  parts->blocks.insert(parts->blocks.end(), blocks_.begin(), blocks_.end());
+  for (LocalColumn local : local_columns_) {
+    local.block_index += first;
+    parts->local_columns.push_back(std::move(local));
+  }
 }
 
 Status Segment::ReadIds(std::vector<IdKey>* out) const {
-  std::string bytes(id_count_ * id_bytes_, '\0');
+  std::string bytes(ids_size_, '\0');
   MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_, path_));
   if (crc32c::Unmask(ids_crc_) != crc32c::Value(bytes)) {
     return Status::Corruption("segment " + path_.string() + " at byte " + std::to_string(ids_offset_) +
                               ": id section checksum mismatch");
   }
-  out->reserve(out->size() + id_count_);
-  for (size_t idx = 0; idx < id_count_; ++idx) out->push_back(DecodeId(bytes.data() + idx * id_bytes_, id_bytes_));
+  ids_.DecodeAll(bytes, out);
   return Status::OK();
 }
 
-Result<bool> Segment::ContainsId(const IdKey& full_key) const {
-  if (id_count_ == 0) return false;
-  const IdKey key = id_bytes_ == segment::kIdBytesV1 ? full_key : segment::StoredId(full_key);
-  // The run of ids whose sampled high word brackets key.high.
-  auto upper = std::upper_bound(sparse_high_.begin(), sparse_high_.end(), key.high);
-  auto lower = std::lower_bound(sparse_high_.begin(), sparse_high_.end(), key.high);
-  size_t first_sample = lower == sparse_high_.begin() ? 0 : static_cast<size_t>(lower - sparse_high_.begin()) - 1;
-  size_t end_sample = static_cast<size_t>(upper - sparse_high_.begin());
-  size_t begin = first_sample * kSparseStep;
-  size_t end = std::min(id_count_, end_sample * kSparseStep + 1);
-  if (begin >= end) return false;
-  std::string bytes((end - begin) * id_bytes_, '\0');
-  MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + begin * id_bytes_, path_));
-  size_t low = 0;
-  size_t high = end - begin;
-  while (low < high) {
-    size_t mid = (low + high) / 2;
-    IdKey probe = DecodeId(bytes.data() + mid * id_bytes_, id_bytes_);
-    if (probe == key) return true;
-    if (IdLess(probe, key)) low = mid + 1;
-    else high = mid;
-  }
-  return false;
+Result<bool> Segment::ContainsId(const IdKey& key) const {
+  const segment::IdSection::Probe probe = ids_.Find(key);
+  if (probe.first >= probe.last) return false;
+  std::string bytes(probe.byte_end - probe.byte_begin, '\0');
+  MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + probe.byte_begin, path_));
+  return ids_.Match(bytes, probe, key);
 }
 
 }  // namespace mltrack::store

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -10,9 +11,12 @@
 #include "core/status.h"
 #include "store/dictionary_set.h"
 #include "store/id_index.h"
+#include "store/segment_ids.h"
 #include "store/table_snapshot.h"
 
 namespace mltrack::store {
+
+class SegmentStrings;
 
 // An open, immutable segment file (format in segment_format.h, docs/segment_format.md),
 // decoded into narrow in-memory columns that queries read directly: zstd is undone once, at
@@ -33,8 +37,11 @@ class Segment {
                                                uint64_t* corrupt_offset = nullptr);
   // Open without the dictionary check, so that a restart decodes segments while the dictionary
   // log is still replaying; the caller must pass CheckDictionaries before serving the segment.
+  // On failure, *footer_rows (when given) is the row count the footer names once its CRC has
+  // checked out (damage past the footer: a chunk, the id section), else 0 (unknown).
   static Result<std::shared_ptr<Segment>> OpenUnchecked(const std::filesystem::path& path,
-                                                        uint64_t* corrupt_offset = nullptr);
+                                                        uint64_t* corrupt_offset = nullptr,
+                                                        uint64_t* footer_rows = nullptr);
   // kCorruption (offset in *corrupt_offset, as Open reports it) when the segment references a
   // dictionary entry that `dictionaries` lacks.
   Status CheckDictionaries(const DictionarySet& dictionaries, uint64_t* corrupt_offset = nullptr) const;
@@ -43,15 +50,21 @@ class Segment {
   Segment& operator=(const Segment&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
+  // The decoded blocks; local string fields (local_strings.h) are absent from them and listed
+  // in local_columns() (block_index into blocks()).
   const std::vector<ColumnBlock>& blocks() const { return blocks_; }
+  const std::vector<LocalColumn>& local_columns() const { return local_columns_; }
+  // Appends the blocks and local columns to `parts` (block indexes adjusted); the caller keeps
+  // this segment alive (parts->keep_alive) as long as `parts` is used.
+  void CollectBlocks(TableSnapshot::Parts* parts) const;
   uint64_t rows() const { return rows_; }
   int64_t min_ts() const { return min_ts_; }
   int64_t max_ts() const { return max_ts_; }
   uint64_t file_bytes() const { return file_bytes_; }
-  // Bytes of decoded columns and of the id lookup index held in memory.
+  // Bytes of decoded columns, local string tables and the id lookup index held in memory.
   size_t MemoryBytes() const;
 
-  size_t id_count() const { return id_count_; }
+  size_t id_count() const { return ids_.count(); }
   // Reads every id hash of the segment from the file (sorted by high, low). kIOError or
   // kCorruption (the id section fails its CRC).
   Status ReadIds(std::vector<IdKey>* out) const;
@@ -79,13 +92,14 @@ class Segment {
   int64_t min_ts_ = 0;
   int64_t max_ts_ = 0;
   std::vector<ColumnBlock> blocks_;
+  std::vector<LocalColumn> local_columns_;
+  std::array<std::shared_ptr<const SegmentStrings>, kFieldIdCount> local_strings_{};  // by FieldId
   std::unique_ptr<uint64_t[]> arena_;  // every decoded column, 8-byte aligned
   size_t arena_bytes_ = 0;
   uint64_t ids_offset_ = 0;
-  size_t id_count_ = 0;
+  uint64_t ids_size_ = 0;
   uint32_t ids_crc_ = 0;
-  size_t id_bytes_ = 0;  // bytes per stored id: 16 (version 1) or 12
-  std::vector<uint64_t> sparse_high_;  // high word of every kSparseStep-th id
+  segment::IdSection ids_;
 };
 
 }  // namespace mltrack::store

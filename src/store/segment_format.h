@@ -24,8 +24,10 @@ namespace mltrack::store::segment {
 inline constexpr std::string_view kHeaderMagic = "MLTSEG01";
 inline constexpr std::string_view kTrailerMagic = "MLTSEGND";
 inline constexpr size_t kTrailerSize = 8 + 4 + 4 + 8;
-// Version 2 added sparse columns (kSparseFlag) and 12-byte ids; readers accept 1 and 2.
-inline constexpr uint8_t kFooterVersion = 2;
+// Version 2 added sparse columns (kSparseFlag) and 12-byte ids; version 3 local string tables
+// (local_strings.h: the footer lists them after the score names, and the columns of those fields
+// hold segment-local ids) and byte planes (SplitBytePlanes). Readers accept 1 to 3.
+inline constexpr uint8_t kFooterVersion = 3;
 // Stored bytes per id hash: version 2 keeps the high word and the top half of the low word
 // (96 bits: a false duplicate among 10^8 ids has probability ~10^-13); version 1 kept all 128.
 inline constexpr size_t kIdBytes = 12;
@@ -47,6 +49,21 @@ inline constexpr size_t SparseChunkSize(uint64_t count, uint8_t width) {
 // zero bytes to a multiple of 8, with count × f64 exact values · count × u16 rows (ascending)
 // for the rows whose stored u is 0 but whose value is present.
 inline constexpr uint8_t kExceptionsFlag = 0x40;
+
+// Version 3: the values of a column whose width is over one byte (`count` values: the block's
+// rows, or the sparse count) are stored as byte planes — every value's byte 0, then every byte
+// 1, ... — which zstd compresses far better (slowly changing high bytes, ids that grow by one);
+// whatever follows the values (sparse row numbers, exceptions) is stored as is.
+inline void SplitBytePlanes(const char* values, size_t count, size_t width, char* out) {
+  for (size_t idx = 0; idx < count; ++idx) {
+    for (size_t byte = 0; byte < width; ++byte) out[byte * count + idx] = values[idx * width + byte];
+  }
+}
+inline void JoinBytePlanes(const char* planes, size_t count, size_t width, char* out) {
+  for (size_t byte = 0; byte < width; ++byte) {
+    for (size_t idx = 0; idx < count; ++idx) out[idx * width + byte] = planes[byte * count + idx];
+  }
+}
 
 // Rows per block: the unit of a zone map and of a parallel scan.
 inline constexpr size_t kBlockRows = 65536;

@@ -119,7 +119,7 @@ TEST_F(SegmentTest, RoundTripsEveryValueExactly) {
   for (const Event& event : events) ids.push_back(HashId(event.id));
 
   std::filesystem::path path = dir_ / segment::FileName(1);
-  Result<SegmentWriteResult> written = WriteSegment(path, snapshot->blocks(), ids, {});
+  Result<SegmentWriteResult> written = WriteSegment(path, snapshot->blocks(), snapshot->local_columns(), ids, {});
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(written->rows, events.size());
   EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
@@ -174,7 +174,7 @@ TEST_F(SegmentTest, RetentionDropsOldRowsAndEmptySegmentsAreNotWritten) {
   SegmentWriteOptions options;
   options.min_keep_ts = events[500].ts_ms;
   std::filesystem::path path = dir_ / segment::FileName(2);
-  Result<SegmentWriteResult> written = WriteSegment(path, snapshot->blocks(), {}, options);
+  Result<SegmentWriteResult> written = WriteSegment(path, snapshot->blocks(), snapshot->local_columns(), {}, options);
   ASSERT_TRUE(written.ok());
   EXPECT_GT(written->rows, 400u);
   EXPECT_LT(written->rows, 600u);
@@ -182,7 +182,7 @@ TEST_F(SegmentTest, RetentionDropsOldRowsAndEmptySegmentsAreNotWritten) {
 
   options.min_keep_ts = INT64_MAX;
   std::filesystem::path empty = dir_ / segment::FileName(3);
-  written = WriteSegment(empty, snapshot->blocks(), {}, options);
+  written = WriteSegment(empty, snapshot->blocks(), snapshot->local_columns(), {}, options);
   ASSERT_TRUE(written.ok());
   EXPECT_EQ(written->rows, 0u);
   EXPECT_FALSE(std::filesystem::exists(empty));
@@ -195,7 +195,7 @@ TEST_F(SegmentTest, NoSpaceLeavesNoFile) {
   SegmentWriteOptions options;
   options.fault_hook = [](size_t) { return ENOSPC; };
   std::filesystem::path path = dir_ / segment::FileName(4);
-  Result<SegmentWriteResult> written = WriteSegment(path, memtable.Snapshot()->blocks(), {}, options);
+  Result<SegmentWriteResult> written = WriteSegment(path, memtable.Snapshot()->blocks(), memtable.Snapshot()->local_columns(), {}, options);
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.status().code(), StatusCode::kNoSpace);
   EXPECT_TRUE(std::filesystem::is_empty(dir_));
@@ -208,7 +208,8 @@ TEST_F(SegmentTest, EveryFlippedByteIsDetected) {
   std::vector<IdKey> ids;
   for (const Event& event : events) ids.push_back(HashId(event.id));
   std::filesystem::path path = dir_ / segment::FileName(5);
-  ASSERT_TRUE(WriteSegment(path, memtable.Snapshot()->blocks(), ids, {}).ok());
+  auto snapshot = memtable.Snapshot();
+  ASSERT_TRUE(WriteSegment(path, snapshot->blocks(), snapshot->local_columns(), ids, {}).ok());
   std::string good;
   {
     std::ifstream in(path, std::ios::binary);
@@ -237,7 +238,8 @@ TEST_F(SegmentTest, MissingDictionaryEntriesAreCorruption) {
   std::vector<Event> events = MakeEvents(100, 5);
   memtable.Append(events);
   std::filesystem::path path = dir_ / segment::FileName(6);
-  ASSERT_TRUE(WriteSegment(path, memtable.Snapshot()->blocks(), {}, {}).ok());
+  auto snapshot = memtable.Snapshot();
+  ASSERT_TRUE(WriteSegment(path, snapshot->blocks(), snapshot->local_columns(), {}, {}).ok());
   DictionarySet empty;
   Result<std::shared_ptr<Segment>> segment = Segment::Open(path, empty);
   ASSERT_FALSE(segment.ok());

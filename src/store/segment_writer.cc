@@ -8,9 +8,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 #include "store/crc32c.h"
 #include "store/segment_format.h"
+#include "store/segment_ids.h"
 #include "store/wal_writer.h"
 
 namespace mltrack::store {
@@ -190,16 +192,44 @@ struct DictionaryNeeds {
   uint64_t score_names = 0;
 };
 
+// The string table of one local string field (local_strings.h) being built: the distinct
+// strings of the segment's rows in order of first appearance; a row stores its string's index + 1.
+struct LocalTable {
+  FieldId field = FieldId::kTraceId;
+  std::vector<const LocalColumn*> by_block;  // the input's local column of each input block
+  std::vector<std::vector<uint64_t>> buffers;  // by input block: decoded packed ids
+  std::vector<ColumnData> decoded;             // by input block, once read
+  std::unordered_map<std::string_view, uint32_t> ids;
+  std::string bytes;  // (varint len · bytes) per string
+};
+
 class Builder {
  public:
-  Builder(std::span<const ColumnBlock> blocks, const SegmentWriteOptions& options)
-      : blocks_(blocks), options_(options) {}
+  Builder(std::span<const ColumnBlock> blocks, std::span<const LocalColumn> local_columns,
+          const SegmentWriteOptions& options)
+      : blocks_(blocks), options_(options) {
+    for (const FieldInfo& info : AllFields()) {
+      if (!IsLocalStringField(info.id)) continue;
+      local_index_[static_cast<size_t>(info.id)] = local_.size();
+      LocalTable table;
+      table.field = info.id;
+      table.by_block.assign(blocks.size(), nullptr);
+      table.buffers.resize(blocks.size());
+      table.decoded.resize(blocks.size());
+      local_.push_back(std::move(table));
+    }
+    for (const LocalColumn& column : local_columns) {
+      local_[local_index_[static_cast<size_t>(column.field)]].by_block[column.block_index] = &column;
+    }
+  }
 
   Result<SegmentWriteResult> Build(std::vector<IdKey> ids, std::string* file);
 
  private:
   void EncodeBlock(size_t begin, size_t end);
-  void AddChunk(const EncodedColumn& column);
+  std::vector<int64_t> LocalIds(LocalTable& table, size_t begin, size_t count);
+  void WriteLocalTables(std::string* footer);
+  void AddChunk(const EncodedColumn& column, size_t rows);
   void WriteChunkRef(uint64_t offset, size_t stored, size_t raw, uint32_t crc);
   std::string Compress(const std::string& raw);
 
@@ -209,6 +239,8 @@ class Builder {
   size_t tag_count_ = 0;
   size_t score_count_ = 0;
   DictionaryNeeds needs_;
+  std::vector<LocalTable> local_;
+  std::array<size_t, kFieldIdCount> local_index_{};  // field → index in local_ (local fields only)
   std::string* file_ = nullptr;
   std::string footer_blocks_;
   size_t block_count_ = 0;
@@ -229,8 +261,16 @@ void Builder::WriteChunkRef(uint64_t offset, size_t stored, size_t raw, uint32_t
   segment::PutFixed32(&footer_blocks_, crc);
 }
 
-void Builder::AddChunk(const EncodedColumn& column) {
-  std::string stored = Compress(column.raw);
+void Builder::AddChunk(const EncodedColumn& column, size_t rows) {
+  std::string stored;
+  if (column.width > 1) {
+    const size_t count = column.sparse ? column.sparse_count : rows;
+    std::string planes = column.raw;
+    segment::SplitBytePlanes(column.raw.data(), count, column.width, planes.data());
+    stored = Compress(planes);
+  } else {
+    stored = Compress(column.raw);
+  }
   const uint64_t offset = file_->size();
   file_->append(stored);
   footer_blocks_.push_back(static_cast<char>(column.kind));
@@ -242,6 +282,29 @@ void Builder::AddChunk(const EncodedColumn& column) {
   segment::PutSigned(&footer_blocks_, column.base);
   footer_blocks_.push_back(static_cast<char>(column.scale_digits));
   WriteChunkRef(offset, stored.size(), column.raw.size(), crc32c::Mask(crc32c::Value(stored)));
+}
+
+// The segment-local ids of rows [begin, begin + count) (kNullInt when absent), adding new strings
+// to the table.
+std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t count) {
+  std::vector<int64_t> values(count, kNullInt);
+  for (size_t idx = 0; idx < count; ++idx) {
+    const RowRef ref = rows_[begin + idx];
+    const LocalColumn* column = table.by_block[ref.block];
+    if (column == nullptr) continue;
+    ColumnData& ids = table.decoded[ref.block];
+    if (!ids.present()) ids = column->Ids(&table.buffers[ref.block]);
+    const uint32_t local_id = IdAt(ids, ref.row);
+    if (local_id == kAbsentId) continue;
+    const std::string_view value = column->strings->Get(local_id);
+    auto [it, added] = table.ids.try_emplace(value, static_cast<uint32_t>(table.ids.size() + 1));
+    if (added) {
+      segment::PutVarint(&table.bytes, value.size());
+      table.bytes.append(value);
+    }
+    values[idx] = it->second;
+  }
+  return values;
 }
 
 void Builder::EncodeBlock(size_t begin, size_t end) {
@@ -295,7 +358,9 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     bool present = false;
     switch (info.kind) {
       case FieldKind::kString:
-        present = EncodeInts(ids_of(column_of, &needs_.fields[column.index]), &column);
+        present = EncodeInts(IsLocalStringField(id) ? LocalIds(local_[local_index_[column.index]], begin, count)
+                                                    : ids_of(column_of, &needs_.fields[column.index]),
+                             &column);
         break;
       case FieldKind::kEnum:
       case FieldKind::kBool: {
@@ -367,7 +432,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   segment::PutSigned(&footer_blocks_, min_ts);
   segment::PutSigned(&footer_blocks_, max_ts);
   segment::PutVarint(&footer_blocks_, columns.size());
-  for (const EncodedColumn& column : columns) AddChunk(column);
+  for (const EncodedColumn& column : columns) AddChunk(column, count);
   ++block_count_;
 }
 
@@ -391,22 +456,19 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   for (size_t begin = 0; begin < rows_.size(); begin += segment::kBlockRows) {
     EncodeBlock(begin, std::min(rows_.size(), begin + segment::kBlockRows));
   }
+  std::string local_footer;
+  WriteLocalTables(&local_footer);
   ZSTD_freeCCtx(cctx_);
 
-  // Id hashes: sorted, distinct, 12 bytes each (high64, low64 >> 32), stored raw so that a
-  // lookup can binary-search them with pread.
+  // Id hashes: 96 bits each (StoredId), sorted, distinct, bit-packed in buckets (segment_ids.h)
+  // so that a lookup reads one bucket with pread.
   for (IdKey& key : ids) key = segment::StoredId(key);
   std::sort(ids.begin(), ids.end(), [](const IdKey& a, const IdKey& b) {
     return a.high != b.high ? a.high < b.high : a.low < b.low;
   });
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   const uint64_t ids_offset = file->size();
-  std::string id_bytes;
-  id_bytes.reserve(ids.size() * segment::kIdBytes);
-  for (const IdKey& key : ids) {
-    segment::PutFixed64(&id_bytes, key.high);
-    segment::PutFixed32(&id_bytes, static_cast<uint32_t>(key.low >> 32));
-  }
+  const std::string id_bytes = segment::EncodeIds(ids);
   file->append(id_bytes);
 
   std::string footer;
@@ -434,6 +496,7 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   segment::PutVarint(&footer, needs_.tag_values.size());
   for (uint64_t need : needs_.tag_values) segment::PutVarint(&footer, need);
   segment::PutVarint(&footer, needs_.score_names);
+  footer.append(local_footer);
   segment::PutVarint(&footer, block_count_);
   footer.append(footer_blocks_);
   segment::PutVarint(&footer, ids.size());
@@ -452,6 +515,26 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   result.max_ts = max_ts;
   result.file_bytes = file->size();
   return result;
+}
+
+// Appends each local string table as one zstd chunk and describes them for the footer:
+// varint table_count · (u8 field · varint string_count · chunk ref) per table.
+void Builder::WriteLocalTables(std::string* footer) {
+  size_t tables = 0;
+  for (const LocalTable& table : local_) tables += table.ids.empty() ? 0 : 1;
+  segment::PutVarint(footer, tables);
+  for (const LocalTable& table : local_) {
+    if (table.ids.empty()) continue;
+    const std::string stored = Compress(table.bytes);
+    const uint64_t offset = file_->size();
+    file_->append(stored);
+    footer->push_back(static_cast<char>(table.field));
+    segment::PutVarint(footer, table.ids.size());
+    segment::PutVarint(footer, offset);
+    segment::PutVarint(footer, stored.size());
+    segment::PutVarint(footer, table.bytes.size());
+    segment::PutFixed32(footer, crc32c::Mask(crc32c::Value(stored)));
+  }
 }
 
 Status WriteFileDurably(const std::filesystem::path& path, const std::string& bytes,
@@ -497,10 +580,11 @@ Status WriteFileDurably(const std::filesystem::path& path, const std::string& by
 }  // namespace
 
 Result<SegmentWriteResult> WriteSegment(const std::filesystem::path& path,
-                                        std::span<const ColumnBlock> blocks, std::vector<IdKey> ids,
+                                        std::span<const ColumnBlock> blocks,
+                                        std::span<const LocalColumn> local_columns, std::vector<IdKey> ids,
                                         const SegmentWriteOptions& options) {
   std::string file;
-  Builder builder(blocks, options);
+  Builder builder(blocks, local_columns, options);
   Result<SegmentWriteResult> result = builder.Build(std::move(ids), &file);
   if (!result.ok() || result->rows == 0) return result;
   MLTRACK_RETURN_IF_ERROR(WriteFileDurably(path, file, options.fault_hook));

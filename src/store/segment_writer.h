@@ -35,12 +35,16 @@ struct SegmentWriteResult {
 // Writes the rows of `blocks` (in order, any ColumnData layout) and the id hashes `ids` into a
 // new segment file `path` (format in segment_format.h, docs/segment_format.md): each output
 // block of up to segment::kBlockRows rows gets each column in its narrowest exact layout,
-// compressed with zstd and checksummed. The file is written as `path`.tmp, fsynced, renamed to
-// `path` and the directory fsynced, so `path` either does not exist or is complete and durable.
-// On failure the temporary file is removed and nothing else changes: kNoSpace when the disk is
-// full, kIOError otherwise. Not thread-safe for one path; the blocks must stay valid meanwhile.
+// compressed with zstd and checksummed. Local string fields (local_strings.h) are read from
+// `local_columns` (block_index refers to `blocks`; their columns in `blocks` are ignored) and
+// written as one string table per field plus segment-local ids. The file is written as
+// `path`.tmp, fsynced, renamed to `path` and the directory fsynced, so `path` either does not
+// exist or is complete and durable. On failure the temporary file is removed and nothing else
+// changes: kNoSpace when the disk is full, kIOError otherwise. Not thread-safe for one path; the
+// blocks and local columns must stay valid meanwhile.
 Result<SegmentWriteResult> WriteSegment(const std::filesystem::path& path,
-                                        std::span<const ColumnBlock> blocks, std::vector<IdKey> ids,
+                                        std::span<const ColumnBlock> blocks,
+                                        std::span<const LocalColumn> local_columns, std::vector<IdKey> ids,
                                         const SegmentWriteOptions& options);
 
 }  // namespace mltrack::store

@@ -1,5 +1,7 @@
 #include "store/table_snapshot.h"
 
+#include "store/segment_strings.h"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -22,6 +24,30 @@ uint64_t Offset(const ColumnData& column, size_t row) {
     case 4: return column.as<uint32_t>()[row];
     default: return 0;
   }
+}
+
+// Table ids of every row of a local column: global_ids[local id].
+std::shared_ptr<uint32_t[]> TranslateLocal(const ColumnData& local, size_t rows,
+                                           const std::vector<uint32_t>& global_ids) {
+  auto out = std::make_shared<uint32_t[]>(rows);  // zeroed: absent
+  auto put = [&](size_t row, uint64_t u) {
+    if (u == 0) return;
+    const uint64_t local_id = static_cast<uint64_t>(local.base) + u;
+    out[row] = local_id < global_ids.size() ? global_ids[local_id] : kAbsentId;
+  };
+  auto each = [&](const auto* values) {
+    if (local.sparse()) {
+      for (uint32_t idx = 0; idx < local.sparse_count; ++idx) put(local.sparse_rows[idx], values[idx]);
+    } else {
+      for (size_t row = 0; row < rows; ++row) put(row, values[row]);
+    }
+  };
+  switch (local.width) {
+    case 1: each(local.as<uint8_t>()); break;
+    case 2: each(local.as<uint16_t>()); break;
+    default: each(local.as<uint32_t>()); break;
+  }
+  return out;
 }
 
 }  // namespace
@@ -70,6 +96,29 @@ std::shared_ptr<const TableSnapshot> TableSnapshot::Empty() {
   parts.tag_keys = std::make_shared<Dictionary>();
   parts.score_names = std::make_shared<Dictionary>();
   return std::make_shared<const TableSnapshot>(std::move(parts));
+}
+
+ColumnData LocalColumn::Ids(std::vector<uint64_t>* buffer) const { return packed ? packed->Decode(buffer) : ids; }
+
+void TableSnapshot::ResolveLocalColumns(FieldId id) const {
+  const size_t field = static_cast<size_t>(id);
+  std::call_once(resolved_[field], [&] {
+    Dictionary* global = parts_.interning[field].get();
+    if (global == nullptr) return;  // a snapshot without a table dictionary (Empty())
+    std::vector<uint64_t> buffer;
+    for (const LocalColumn& local : parts_.local_columns) {
+      if (local.field != id) continue;
+      const ColumnData local_ids = local.Ids(&buffer);
+      if (!local_ids.present()) continue;
+      ColumnBlock& block = parts_.blocks[local.block_index];
+      std::shared_ptr<uint32_t[]> ids = TranslateLocal(local_ids, block.rows, *local.strings->GlobalIds(*global));
+      ColumnData column;
+      column.data = ids.get();
+      column.width = sizeof(uint32_t);
+      block.columns[field] = column;
+      parts_.keep_alive.push_back(std::move(ids));
+    }
+  });
 }
 
 std::optional<size_t> TableSnapshot::FindTagKey(std::string_view key) const {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "core/field.h"
 #include "store/dictionary.h"
+#include "store/local_strings.h"
 
 namespace mltrack::store {
 
@@ -106,6 +108,21 @@ struct QuarantinedSegment {
   uint64_t rows = 0;    // events the segment held (0 when unknown)
 };
 
+// A block column of a local string field (local_strings.h) whose ids are local to `strings`:
+// the snapshot leaves the block's column absent until the field's dictionary is asked for, then
+// replaces it with table ids. Readers other than the snapshot (the segment writer) read `ids`.
+class PackedIds;
+struct LocalColumn {
+  size_t block_index = 0;  // in TableSnapshot::Parts::blocks
+  FieldId field = FieldId::kTraceId;
+  ColumnData ids;  // local ids in any narrow layout (u == 0 absent, otherwise base + u)
+  std::shared_ptr<const LocalStrings> strings;
+  std::shared_ptr<const PackedIds> packed;  // segments: `ids` kept compressed instead (segment_strings.h)
+
+  // The local ids: `ids`, or `packed` decoded into *buffer (valid while it is unchanged).
+  ColumnData Ids(std::vector<uint64_t>* buffer) const;
+};
+
 // A consistent, immutable view of a table: blocks plus the dictionaries that decode them. Holds
 // shared ownership of everything it points to, so it stays valid after the memtable moves on
 // (or is destroyed). Thread-safe: any number of threads may read one snapshot concurrently.
@@ -126,6 +143,10 @@ class TableSnapshot {
     std::vector<std::shared_ptr<const void>> keep_alive;
     // Segments whose events this snapshot cannot serve.
     std::vector<QuarantinedSegment> quarantined;
+    // Columns of local string fields, and the table dictionary each field's strings are
+    // interned into when a query reads it (set for local fields only).
+    std::vector<LocalColumn> local_columns;
+    std::array<std::shared_ptr<Dictionary>, kFieldIdCount> interning{};
   };
 
   explicit TableSnapshot(Parts parts);
@@ -139,7 +160,11 @@ class TableSnapshot {
   const std::vector<ColumnBlock>& blocks() const { return parts_.blocks; }
 
   // The dictionary of a kString field; nullptr for other fields (and never null for kString).
+  // For a local string field, the first call translates the field's local columns into ids of
+  // the returned dictionary (interning their strings); before it, those columns read as absent.
+  // Read a local field's column only after this call.
   const Dictionary* dictionary(FieldId id) const {
+    if (IsLocalStringField(id)) ResolveLocalColumns(id);
     return parts_.dictionaries[static_cast<size_t>(id)].get();
   }
 
@@ -153,11 +178,19 @@ class TableSnapshot {
   std::optional<size_t> FindScore(std::string_view name) const;
   std::string_view score_name(size_t score_index) const;
 
+  // Columns of local string fields with their local ids (what the segment writer reads).
+  const std::vector<LocalColumn>& local_columns() const { return parts_.local_columns; }
+
   // Damaged segments left out of this snapshot (empty when every byte checked out).
   const std::vector<QuarantinedSegment>& quarantined() const { return parts_.quarantined; }
 
  private:
-  Parts parts_;
+  void ResolveLocalColumns(FieldId id) const;
+
+  // Mutable only for ResolveLocalColumns, which fills absent columns of local fields once per
+  // field (under `resolved_`) before any reader of that field can see them.
+  mutable Parts parts_;
+  mutable std::array<std::once_flag, kFieldIdCount> resolved_;
   size_t row_count_ = 0;
 };
 
