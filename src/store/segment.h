@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "store/block_summary.h"
 #include "store/dictionary_set.h"
 #include "store/id_index.h"
 #include "store/table_snapshot.h"
@@ -62,6 +64,9 @@ class Segment {
  private:
   Segment() = default;
   Status Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset);
+  // Decodes the footer's block summaries (version 3) and points each block at its own.
+  Status AttachSummaries(std::string_view bytes, uint64_t tag_keys, uint64_t footer_offset,
+                         uint64_t* corrupt_offset);
 
   // One dictionary size the footer says the segment needs, with the footer byte it came from.
   struct DictionaryNeed {
@@ -79,6 +84,7 @@ class Segment {
   int64_t min_ts_ = 0;
   int64_t max_ts_ = 0;
   std::vector<ColumnBlock> blocks_;
+  std::vector<BlockSummary> summaries_;  // one per block (format version 3), else empty
   std::unique_ptr<uint64_t[]> arena_;  // every decoded column, 8-byte aligned
   size_t arena_bytes_ = 0;
   uint64_t ids_offset_ = 0;
