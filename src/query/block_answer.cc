@@ -6,7 +6,9 @@
 
 namespace mltrack::query {
 
-bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partial& partial,
+                       std::vector<size_t>* unanswered, uint32_t* group) {
+  unanswered->clear();
   const store::BlockSummary& summary = *block.summary;
   std::vector<uint64_t> key(plan.key_words, 0);
   const store::ColumnSummary* varying = nullptr;
@@ -53,13 +55,15 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
     }
     return true;
   }
-  for (const auto& metric : partial.metrics) {
-    if (!metric->CanAddSummary(summary)) return false;
-  }
-  const uint32_t group = partial.table.FindOrInsert(key.data());
-  for (auto& metric : partial.metrics) {
-    metric->Resize(partial.table.size());
-    metric->AddSummary(summary, group);
+  *group = partial.table.FindOrInsert(key.data());
+  for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+    MetricAccumulator& metric = *partial.metrics[metric_idx];
+    metric.Resize(partial.table.size());
+    if (metric.CanAddSummary(summary)) {
+      metric.AddSummary(summary, *group);
+    } else {
+      unanswered->push_back(metric_idx);
+    }
   }
   return true;
 }

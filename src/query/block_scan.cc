@@ -239,6 +239,22 @@ void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::Co
   for (auto& metric : partial.metrics) metric->Resize(partial.table.size());
 }
 
+// Reads every row of `block` into the metrics `metric_indexes` of group `group`.
+void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, const std::vector<size_t>& metric_indexes,
+                  uint32_t group, Partial& partial) {
+  partial.scanned += block.rows;
+  const uint32_t* identity = Identity(block.rows);
+  uint32_t* groups = nullptr;
+  if (!plan.parts.empty()) {
+    groups = partial.groups.data();
+    std::fill(groups, groups + kChunkRows, group);
+  }
+  for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
+    const size_t count = std::min(begin + kChunkRows, block.rows) - begin;
+    for (size_t metric_idx : metric_indexes) partial.metrics[metric_idx]->Update(block, identity + begin, count, groups);
+  }
+}
+
 }  // namespace
 
 void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
@@ -253,7 +269,14 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
     if (verdict == FilterVerdict::kNone) return;
     if (verdict == FilterVerdict::kSome) filters.push_back(&filter);
   }
-  if (whole && filters.empty() && block.summary && AnswerFromSummary(plan, block, partial)) return;
+  if (whole && filters.empty() && block.summary) {
+    std::vector<size_t> unanswered;
+    uint32_t group = 0;
+    if (AnswerFromSummary(plan, block, partial, &unanswered, &group)) {
+      if (!unanswered.empty()) ScanOneGroup(plan, block, unanswered, group, partial);
+      return;
+    }
+  }
   partial.scanned += block.rows;
   // A whole block without filters needs no selection vector: its rows are 0 … rows − 1.
   const uint32_t* identity = whole && filters.empty() ? Identity(block.rows) : nullptr;

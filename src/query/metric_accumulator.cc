@@ -353,11 +353,19 @@ class UniqIdAccumulator final : public MetricAccumulator {
   }
   bool CanAddSummary(const store::BlockSummary& summary) const override {
     const store::ColumnSummary* column = SummaryOf(source_, summary);
-    return column != nullptr &&
-           (column->type == store::ColumnSummary::Type::kAbsent || (column->type == store::ColumnSummary::Type::kCodes && column->exact));
+    return column != nullptr && (column->type == store::ColumnSummary::Type::kAbsent ||
+                                 (column->type == store::ColumnSummary::Type::kCodes && column->exact) ||
+                                 column->DenseRange());
   }
   void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
-    for (const auto& [code, rows] : SummaryOf(source_, summary)->codes) {
+    const store::ColumnSummary& column = *SummaryOf(source_, summary);
+    if (column.DenseRange()) {
+      for (uint64_t id = column.min_code; id <= column.max_code; ++id) {
+        Uniq::UpdateId(states_[group], static_cast<uint32_t>(id), id_limit_);
+      }
+      return;
+    }
+    for (const auto& [code, rows] : column.codes) {
       if (code != store::kAbsentId) Uniq::UpdateId(states_[group], code, id_limit_);
     }
   }

@@ -61,6 +61,7 @@ void EncodeColumn(uint8_t kind, size_t index, const ColumnSummary& column, std::
         segment::PutVarint(out, 0);
         segment::PutVarint(out, column.min_code);
         segment::PutVarint(out, column.max_code - column.min_code);
+        segment::PutVarint(out, column.distinct);
       }
       break;
     case ColumnSummary::Type::kInts:
@@ -90,9 +91,15 @@ bool DecodeColumn(segment::FooterReader& reader, ColumnSummary::Type type, uint3
       if (distinct == 0) {
         uint64_t min = 0;
         uint64_t span = 0;
-        if (!reader.GetVarint(&min) || !reader.GetVarint(&span) || min + span > UINT32_MAX) return false;
+        uint64_t distinct = 0;
+        if (!reader.GetVarint(&min) || !reader.GetVarint(&span) || !reader.GetVarint(&distinct) ||
+            min + span > UINT32_MAX || distinct > present || distinct > span + 1 ||
+            (present > 0 && (min == 0 || distinct <= kMaxSummaryCodes - 1))) {
+          return false;
+        }
         column->min_code = static_cast<uint32_t>(min);
         column->max_code = static_cast<uint32_t>(min + span);
+        column->distinct = static_cast<uint32_t>(distinct);
         return true;
       }
       column->exact = true;
@@ -159,6 +166,7 @@ ColumnSummary SummarizeCodes(std::vector<uint32_t> sorted, bool is_enum) {
   } else if (first_present != sorted.end()) {
     summary.min_code = *first_present;
     summary.max_code = sorted.back();
+    summary.distinct = static_cast<uint32_t>(distinct - (first_present != sorted.begin() ? 1 : 0));
   }
   return summary;
 }
@@ -179,6 +187,10 @@ bool ColumnSummary::SingleCode(size_t rows, uint32_t* code) const {
   if (present != rows || min_code != max_code) return false;
   *code = min_code;
   return true;
+}
+
+bool ColumnSummary::DenseRange() const {
+  return type == Type::kCodes && !exact && present > 0 && distinct == uint64_t{max_code} - min_code + 1;
 }
 
 bool ColumnSummary::RowsWithCode(size_t rows, uint32_t code, uint64_t* count) const {

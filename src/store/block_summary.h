@@ -39,11 +39,14 @@ struct ColumnSummary {
 
   // kCodes. `exact`: `codes` lists every code of the block (including 0) with its row count,
   // ascending, the counts adding up to the block's rows. Otherwise only the range of the codes
-  // other than 0 is known: [min_code, max_code] (meaningless when present == 0).
+  // other than 0, [min_code, max_code], and how many distinct ones there are (`distinct`) are
+  // known; distinct == max_code − min_code + 1 means every code of the range occurs (ids handed
+  // out in time order: run and session ids).
   bool exact = false;
   std::vector<std::pair<uint32_t, uint32_t>> codes;
   uint32_t min_code = 0;
   uint32_t max_code = 0;
+  uint32_t distinct = 0;
 
   // kInts: over present values; `int_sum` wraps modulo 2^64 exactly as an int64 scan would.
   int64_t int_min = 0;
@@ -56,6 +59,9 @@ struct ColumnSummary {
 
   // The block's single code, when every row has the same one.
   bool SingleCode(size_t rows, uint32_t* code) const;
+  // Whether the codes are not listed and the block's non-zero codes are exactly every code of
+  // [min_code, max_code].
+  bool DenseRange() const;
   // Rows whose code is `code`; false when not known (codes not exact).
   bool RowsWithCode(size_t rows, uint32_t code, uint64_t* count) const;
 };

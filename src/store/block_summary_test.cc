@@ -227,6 +227,28 @@ TEST(BlockSummaryCodecTest, RoundTripsAndRefusesDamage) {
   EXPECT_EQ(code, 3u);
   EXPECT_EQ(decoded[0].tag(0).type, ColumnSummary::Type::kAbsent);
 
+  // Past 256 distinct codes only the range stays, and whether every code of it occurs.
+  std::vector<int64_t> ids;
+  for (int64_t id = 1000; id < 1300; ++id) ids.insert(ids.end(), {id, id, kNullInt});
+  const ColumnSummary dense = SummarizeIds(ids);
+  EXPECT_FALSE(dense.exact);
+  EXPECT_EQ(dense.present, 600u);
+  EXPECT_EQ(dense.min_code, 1000u);
+  EXPECT_EQ(dense.max_code, 1299u);
+  EXPECT_TRUE(dense.DenseRange());
+  ids[30] = ids[31] = 5000;  // id 1010 no longer occurs
+  EXPECT_FALSE(SummarizeIds(ids).DenseRange());
+  BlockSummary wide;
+  wide.rows = static_cast<uint32_t>(ids.size());
+  wide.fields[static_cast<size_t>(FieldId::kRunId)] = SummarizeIds(ids);
+  std::string wide_bytes;
+  EncodeBlockSummary(wide, &wide_bytes);
+  ASSERT_TRUE(DecodeBlockSummaries(wide_bytes, {wide.rows}, 0, &decoded));
+  const ColumnSummary& run_ids = decoded[0].field(FieldId::kRunId);
+  EXPECT_EQ(run_ids.distinct, 300u);
+  EXPECT_EQ(run_ids.max_code, 5000u);
+  EXPECT_FALSE(run_ids.DenseRange());
+
   EXPECT_FALSE(DecodeBlockSummaries(bytes, {7}, 2, &decoded));  // counts do not add up to the rows
   EXPECT_FALSE(DecodeBlockSummaries(bytes, {6}, 1, &decoded));  // tag past the tag keys
   EXPECT_FALSE(DecodeBlockSummaries(bytes.substr(0, bytes.size() - 1), {6}, 2, &decoded));
