@@ -171,5 +171,34 @@ TEST_F(BlockAnswerTest, FiltersPruneBlocksByTheirCodes) {
   EXPECT_LT(summarized.scanned, 9'000u);  // only blocks that hold t3 rows and others are read
 }
 
+// Bins of scaled doubles are computed from the stored integers in segments; the memtable keeps
+// raw doubles and takes the double path. Both must put every value in the same bin, also the
+// unrounded values a segment keeps as exceptions and values on bin edges.
+TEST_F(BlockAnswerTest, ScaledDoubleBinsMatchTheDoublePath) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 2048, .first_block_rows = 2048});
+  std::mt19937_64 rng(26);
+  std::vector<Event> events;
+  for (int row = 0; row < 20'000; ++row) {
+    Event event = RandomEvent(rng, kStart + row * 60'000, 40);
+    switch (rng() % 4) {
+      case 0: event.latency_ms = static_cast<double>(rng() % 2000) * 2.5; break;  // on edges of 2.5-wide bins
+      case 1: event.latency_ms = static_cast<double>(rng() % 100000) / 7.0; break;  // unrounded: exceptions
+      default: break;
+    }
+    event.ttft_ms = static_cast<double>(rng() % 300000) / 1000.0;
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const auto raw = memtable.Snapshot();
+  for (const char* bin : {"bin:1:latency_ms", "bin:5:latency_ms", "bin:7:latency_ms", "bin:2500:latency_ms",
+                          "bin:3:ttft_ms", "bin:0.5:latency_ms", "bin:100000:ttft_ms"}) {
+    const std::string json = std::string(R"({"from": 0, "to": 4000000000000, "group_by": [")") + bin +
+                             R"("], "metrics": ["count"], "limit": 100000})";
+    const QuerySpec spec = *ParseQuerySpec(json, kStart);
+    ExpectSameResult(Execute(spec, *raw, nullptr), Execute(spec, *without_, nullptr), json);
+  }
+}
+
 }  // namespace
 }  // namespace mltrack::query

@@ -35,8 +35,70 @@ int64_t BinFromCode(uint64_t code) {
   return static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
 }
 
+// ⌊dividend / width⌋ for dividend, width < 2^32 (reciprocal = ⌈2^64 / width⌉): the error of the
+// reciprocal times the dividend stays below 1 / width, so the floor is exact.
+inline uint64_t DivideByReciprocal(uint64_t dividend, uint64_t reciprocal) {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(dividend) * reciprocal) >> 64);
+}
+
+// Bin codes of a scaled double column (value = double(k) / scale, k = base + u) under an
+// integer bin width w, from the stored integers: the bin is ⌊k / (w · scale)⌋. That equals the
+// double path's max{e : e·w ≤ value}: for an integer N below 2^33, value ≥ N ⟺ k ≥ N · scale,
+// because k < N · scale means k / scale ≤ N − 1/scale, and 1/scale (scale ≤ 10^6 < 2^20) is more
+// than half a double's spacing below N, so the rounded quotient stays below N. False (nothing
+// written) when the column or the width does not qualify.
+bool GatherScaledBinCodes(const GroupBin& bin, const ColumnSource& source, const store::ColumnBlock& block,
+                          const uint32_t* rows, size_t count, uint64_t* codes) {
+  if (source.type != ColumnSource::Type::kDouble || bin.width_decimals != 0) return false;
+  const store::ColumnData& stored = block.column(source.field);
+  if (!stored.present() || stored.width == 8 || !(stored.scale > 0 && stored.scale <= 1e6) || stored.base < -1) {
+    return false;
+  }
+  const double divisor_double = static_cast<double>(bin.width_units) * stored.scale;
+  if (!(divisor_double >= 2 && divisor_double < 4294967296.0)) return false;
+  const uint64_t divisor = static_cast<uint64_t>(divisor_double);
+  const uint64_t reciprocal = ~uint64_t{0} / divisor + 1;
+  const uint32_t* positions = nullptr;
+  const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
+  const uint64_t base = static_cast<uint64_t>(stored.base);  // k = base + u ≥ 0 for u ≥ 1
+  thread_local std::vector<uint32_t> zero_offsets;  // positions whose u is 0, when exceptions exist
+  zero_offsets.resize(count);
+  uint32_t* exceptions = zero_offsets.data();
+  size_t exception_count = 0;
+  auto bins = [&](const auto* data) {
+    for (size_t idx = 0; idx < count; ++idx) {
+      const uint64_t offset = data[positions[idx]];
+      const uint64_t k = base + offset;
+      const uint64_t quotient = k < (uint64_t{1} << 32) ? DivideByReciprocal(k, reciprocal) : k / divisor;
+      codes[idx] = offset == 0 ? 0 : 2 * quotient + 1;  // BinCode of a non-negative bin
+      exceptions[exception_count] = static_cast<uint32_t>(idx);
+      exception_count += offset == 0 && stored.exception_count > 0;
+    }
+  };
+  switch (column.width) {
+    case 1: bins(column.as<uint8_t>()); break;
+    case 2: bins(column.as<uint16_t>()); break;
+    default: bins(column.as<uint32_t>()); break;
+  }
+  // Rows stored as u == 0 are absent or exceptions (exact values kept aside): the double path.
+  if (exception_count > 0) {
+    thread_local std::vector<uint32_t> exception_rows;
+    thread_local std::vector<double> exception_values;
+    exception_rows.resize(exception_count);
+    exception_values.resize(exception_count);
+    for (size_t idx = 0; idx < exception_count; ++idx) exception_rows[idx] = rows[exceptions[idx]];
+    GatherDouble(source, block, exception_rows.data(), exception_count, exception_values.data());
+    for (size_t idx = 0; idx < exception_count; ++idx) {
+      const double value = exception_values[idx];
+      codes[exceptions[idx]] = std::isnan(value) ? 0 : BinCode(bin.BinOf(value));
+    }
+  }
+  return true;
+}
+
 void GatherBinCodes(const GroupBin& bin, const ColumnSource& source, const store::ColumnBlock& block,
                     const uint32_t* rows, size_t count, double* values, uint64_t* codes) {
+  if (GatherScaledBinCodes(bin, source, block, rows, count, codes)) return;
   GatherDouble(source, block, rows, count, values);
   if (GetFieldInfo(source.field).kind == FieldKind::kMoney) {
     // Money bins are in USD (the unit of the API), not the stored nano-USD.
@@ -104,12 +166,6 @@ BlockBuckets MakeBlockBuckets(const Plan& plan, const store::ColumnBlock& block)
   buckets.count = static_cast<int>(last - first);
   for (int idx = 0; idx < buckets.count; ++idx) buckets.starts[idx] = plan.bucketer->Start(first + 1 + idx);
   return buckets;
-}
-
-// ⌊dividend / width⌋ for dividend, width < 2^32 (reciprocal = ⌈2^64 / width⌉): the error of the
-// reciprocal times the dividend stays below 1 / width, so the floor is exact.
-inline uint64_t DivideByReciprocal(uint64_t dividend, uint64_t reciprocal) {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(dividend) * reciprocal) >> 64);
 }
 
 void BucketCodes(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
