@@ -211,6 +211,14 @@ const ColumnSummary& BlockSummary::tag(size_t key_index) const {
   return key_index < tags.size() ? tags[key_index] : kAbsent;
 }
 
+size_t BlockSummary::MemoryBytes() const {
+  size_t bytes = sizeof(BlockSummary) + tags.capacity() * sizeof(ColumnSummary);
+  auto codes_bytes = [](const ColumnSummary& column) { return column.codes.capacity() * sizeof(column.codes[0]); };
+  for (const ColumnSummary& column : fields) bytes += codes_bytes(column);
+  for (const ColumnSummary& column : tags) bytes += codes_bytes(column);
+  return bytes;
+}
+
 ColumnSummary SummarizeIds(const std::vector<int64_t>& ids) {
   std::vector<uint32_t> codes(ids.size());
   for (size_t idx = 0; idx < ids.size(); ++idx) codes[idx] = ids[idx] == kNullInt ? 0 : static_cast<uint32_t>(ids[idx]);

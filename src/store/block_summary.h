@@ -75,6 +75,7 @@ struct BlockSummary {
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;
+  size_t MemoryBytes() const;
 };
 
 // Summaries of one column's values for one block, as the segment writer holds them.

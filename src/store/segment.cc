@@ -462,7 +462,9 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
 }
 
 size_t Segment::MemoryBytes() const {
-  return arena_bytes_ + sparse_high_.size() * sizeof(uint64_t) + blocks_.size() * sizeof(ColumnBlock);
+  size_t summary_bytes = 0;
+  for (const BlockSummary& summary : summaries_) summary_bytes += summary.MemoryBytes();
+  return arena_bytes_ + sparse_high_.size() * sizeof(uint64_t) + blocks_.size() * sizeof(ColumnBlock) + summary_bytes;
 }
 
 Status Segment::ReadIds(std::vector<IdKey>* out) const {
