@@ -1,5 +1,8 @@
 #include "query/column_source.h"
 
+#include <bit>
+#include <cstring>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -84,15 +87,67 @@ void GatherSparse(const store::ColumnData& column, const uint32_t* rows, size_t 
   }
 }
 
+// out[idx] = (base + offsets[idx]) / scale, NaN where the offset is 0 (absent), two values per
+// step in one SSE register (GCC vector extensions; -O2 does not vectorize this loop by itself).
+// base + offset is formed in doubles: every term is an integer below 2^53 (the writer's bound
+// on scaled values), so the sums are exact and each quotient is bit for bit the writer's
+// double(base + offset) / scale.
+void ScaleOffsets(const uint32_t* offsets, size_t count, int64_t base, double scale, double* out) {
+  using Int2 = int32_t __attribute__((vector_size(8)));
+  using Long2 = int64_t __attribute__((vector_size(16)));
+  using Double2 = double __attribute__((vector_size(16)));
+  const double shifted_base = static_cast<double>(base) + 2147483648.0;
+  const int64_t nan_bits = std::bit_cast<int64_t>(kNaN);
+  size_t idx = 0;
+  for (; idx + 2 <= count; idx += 2) {
+    Int2 raw;
+    std::memcpy(&raw, offsets + idx, sizeof raw);
+    // offset as a double through a signed conversion: (offset − 2^31) + 2^31.
+    const Double2 signed_offset = __builtin_convertvector(raw ^ static_cast<int32_t>(0x80000000u), Double2);
+    const Double2 value = (signed_offset + shifted_base) / scale;
+    const Long2 absent = signed_offset == -2147483648.0;  // all ones where the offset is 0
+    const Long2 bits = (std::bit_cast<Long2>(value) & ~absent) | (absent & nan_bits);
+    std::memcpy(out + idx, &bits, sizeof bits);
+  }
+  for (; idx < count; ++idx) {
+    const uint32_t offset = offsets[idx];
+    out[idx] = offset == 0 ? kNaN : (static_cast<double>(offset) + (shifted_base - 2147483648.0)) / scale;
+  }
+}
+
 // Overwrites out[idx] with the exact value of rows[idx] when that row is an exception of a
-// scaled double column (ColumnData::exception_rows).
+// scaled double column (ColumnData::exception_rows). Ascending rows within a short span (the
+// chunks of a scan) go through a map from row to position, without a branch per row or per
+// exception; other selections merge the two sorted lists.
 void PatchExceptions(const store::ColumnData& column, const uint32_t* rows, size_t count, double* out) {
+  constexpr uint32_t kMapRows = 8192;
   const uint16_t* listed = column.exception_rows;
   const size_t listed_count = column.exception_count;
+  if (count == 0) return;
+  const uint32_t first = rows[0];
+  const uint32_t last = rows[count - 1];
   if (IsRun(rows, count)) {
-    const uint32_t first = rows[0];
     const auto [begin, end] = ListRange(listed, listed_count, first, count);
     for (size_t next = begin; next < end; ++next) out[listed[next] - first] = column.exception_values[next];
+    return;
+  }
+  bool ascending = true;
+  for (size_t idx = 1; idx < count; ++idx) ascending &= rows[idx] > rows[idx - 1];
+  if (ascending && last - first < kMapRows) {
+    // position_of[row − first] = idx + 1 for selected rows, 0 elsewhere (slot 0 of `out_slots`
+    // takes the writes for unselected exception rows).
+    thread_local std::vector<uint16_t> position_of(kMapRows, 0);
+    thread_local std::vector<double> out_slots;
+    out_slots.resize(count + 1);
+    for (size_t idx = 0; idx < count; ++idx) position_of[rows[idx] - first] = static_cast<uint16_t>(idx + 1);
+    std::copy(out, out + count, out_slots.begin() + 1);
+    const uint16_t* begin = std::lower_bound(listed, listed + listed_count, first);
+    const uint16_t* end = std::upper_bound(begin, listed + listed_count, last);
+    for (const uint16_t* next = begin; next < end; ++next) {
+      out_slots[position_of[*next - first]] = column.exception_values[next - listed];
+    }
+    for (size_t idx = 0; idx < count; ++idx) position_of[rows[idx] - first] = 0;
+    std::copy(out_slots.begin() + 1, out_slots.end(), out);
     return;
   }
   size_t next = 0;
@@ -258,14 +313,13 @@ void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, c
       return;
     }
     // Scaled integers: the writer checked that this division reproduces each value exactly.
-    const int64_t base = column.base;
-    const double scale = column.scale;
+    thread_local std::vector<uint32_t> buffer;
+    buffer.resize(count);
+    uint32_t* offsets = buffer.data();
     ForNarrow(column, [&](const auto* data) {
-      for (size_t idx = 0; idx < count; ++idx) {
-        const int64_t offset = data[positions[idx]];
-        out[idx] = offset == 0 ? kNaN : static_cast<double>(base + offset) / scale;
-      }
+      for (size_t idx = 0; idx < count; ++idx) offsets[idx] = data[positions[idx]];
     });
+    ScaleOffsets(offsets, count, column.base, column.scale, out);
     if (column.exception_count > 0) PatchExceptions(column, rows, count, out);
     return;
   }
@@ -313,6 +367,26 @@ void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, con
       break;
   }
   std::fill_n(out, count, uint64_t{0});
+}
+
+const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::BlockSummary& summary) {
+  static const store::ColumnSummary kAbsent;
+  switch (source.type) {
+    case ColumnSource::Type::kNone:
+      return source.field == FieldId::kTag || source.field == FieldId::kScore ? &kAbsent : nullptr;
+    case ColumnSource::Type::kTag: return &summary.tag(source.index);
+    case ColumnSource::Type::kString:
+      // A local string field's column is translated into table ids per snapshot; the segment
+      // stores no summary of it (docs/segment_format.md).
+      if (store::IsLocalStringField(source.field)) return nullptr;
+      return &summary.field(source.field);
+    case ColumnSource::Type::kEnum:
+    case ColumnSource::Type::kBool:
+    case ColumnSource::Type::kHttpStatus:
+    case ColumnSource::Type::kInt:
+    case ColumnSource::Type::kDouble: return &summary.field(source.field);
+    default: return nullptr;
+  }
 }
 
 }  // namespace mltrack::query

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/field.h"
+#include "store/block_summary.h"
 #include "store/table_snapshot.h"
 
 namespace mltrack::query {
@@ -33,6 +34,11 @@ struct ColumnSource {
 };
 
 ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef& field);
+
+// The summary of `source`'s column in a block summary: kCodes for dimensions, kInts for ints
+// and money, kDoubles for doubles, kAbsent for a tag key no row carries; null when summaries
+// do not cover the source (scores, total_tokens, local string fields such as trace_id).
+const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::BlockSummary& summary);
 
 // Reading a sparse column (store::ColumnData::sparse()): returns a dense column over positions
 // 0..count-1 holding the stored values of rows[0..count) (0 where a row is not listed) and

@@ -81,12 +81,17 @@ TEST_F(ColumnSourceTest, SparseColumnsGatherLikeDenseOnes) {
                                   {FieldId::kOperation, ""}, {FieldId::kScore, "rare"},
                                   {FieldId::kTag, "attempt"}, {FieldId::kModel, ""},
                                   {FieldId::kLatencyMs, ""}};
-  std::vector<std::vector<uint32_t>> selections(3);
+  std::vector<std::vector<uint32_t>> selections(4);
   for (uint32_t row = 0; row < block.rows; ++row) selections[0].push_back(row);
   for (uint32_t row = 1; row < block.rows; row += 3) selections[1].push_back(row);
   for (uint32_t row = block.rows; row-- > 0;) {
     if (row % 7 == 1) selections[2].push_back(row);
   }
+  // Ascending within a short span, an odd count (a scan chunk after a filter).
+  for (uint32_t row = 1000; row < std::min<uint32_t>(block.rows, 7001); ++row) {
+    if (row % 5 != 0) selections[3].push_back(row);
+  }
+  ASSERT_GT(selections[3].size(), 1000u);
   for (const FieldRef& field : fields) {
     const ColumnSource source = ResolveColumn(*memory_, field);
     ASSERT_NE(source.type, ColumnSource::Type::kNone) << field.Name();

@@ -66,6 +66,10 @@ class CountAccumulator final : public MetricAccumulator {
     auto& from = static_cast<const CountAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Count::Combine(states_[group_map[group]], from[group]);
   }
+  bool CanAddSummary(const store::BlockSummary&) const override { return true; }
+  void AddSummary(const store::BlockSummary& summary, uint32_t group) override { AddRows(group, summary.rows); }
+  bool counts_rows() const override { return true; }
+  void AddRows(uint32_t group, uint64_t rows) override { Count::UpdateMany(states_[group], rows); }
   Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
   void ReleaseScratch() override {}
   size_t MemoryBytes() const override { return VectorBytes(states_); }
@@ -124,6 +128,45 @@ class ValueAccumulator final : public MetricAccumulator {
   void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
     auto& from = static_cast<const ValueAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Agg::Combine(states_[group_map[group]], from[group]);
+  }
+  bool CanAddSummary(const store::BlockSummary& summary) const override {
+    if constexpr (std::is_same_v<Agg, Uniq> || std::is_same_v<Agg, Quantile>) {
+      return false;
+    } else {
+      using SummaryType = store::ColumnSummary::Type;
+      const bool is_double = std::is_same_v<T, double>;
+      if (source_.type != (is_double ? ColumnSource::Type::kDouble : ColumnSource::Type::kInt)) return false;
+      const SummaryType type = SummaryOf(source_, summary)->type;
+      return type == SummaryType::kAbsent || type == (is_double ? SummaryType::kDoubles : SummaryType::kInts);
+    }
+  }
+  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+    if constexpr (!std::is_same_v<Agg, Uniq> && !std::is_same_v<Agg, Quantile>) {
+      const store::ColumnSummary& column = *SummaryOf(source_, summary);
+      if (column.present == 0) return;
+      T sum, min, max;
+      if constexpr (std::is_same_v<T, double>) {
+        sum = column.double_sum;
+        min = column.double_min;
+        max = column.double_max;
+      } else {
+        sum = column.int_sum;
+        min = column.int_min;
+        max = column.int_max;
+      }
+      typename Agg::State block;
+      if constexpr (std::is_same_v<Agg, Sum<T>>) {
+        block.sum = sum;
+      } else if constexpr (std::is_same_v<Agg, Avg<T>>) {
+        block.sum = sum;
+        block.count = column.present;
+      } else if constexpr (std::is_same_v<Agg, Min<T>>) {
+        Agg::Update(block, min);
+      } else {
+        Agg::Update(block, max);
+      }
+      Agg::Combine(states_[group], block);
+    }
   }
   Cell Finalize(size_t group) override { return finalize_(states_[group]); }
   void ReleaseScratch() override { buffer_ = {}; }
@@ -236,6 +279,15 @@ class CountPresentAccumulator final : public MetricAccumulator {
     auto& from = static_cast<const CountPresentAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Count::Combine(states_[group_map[group]], from[group]);
   }
+  bool CanAddSummary(const store::BlockSummary& summary) const override {
+    return source_.type == ColumnSource::Type::kEnum || SummaryOf(source_, summary) != nullptr;
+  }
+  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+    // Enums always have a value (an absent column holds 0 = chat/ok in every row).
+    Count::UpdateMany(states_[group], source_.type == ColumnSource::Type::kEnum
+                                          ? summary.rows
+                                          : SummaryOf(source_, summary)->present);
+  }
   Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
   void ReleaseScratch() override {
     present_ = {};
@@ -299,6 +351,24 @@ class UniqIdAccumulator final : public MetricAccumulator {
     auto& from = static_cast<const UniqIdAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Uniq::Combine(states_[group_map[group]], from[group]);
   }
+  bool CanAddSummary(const store::BlockSummary& summary) const override {
+    const store::ColumnSummary* column = SummaryOf(source_, summary);
+    return column != nullptr && (column->type == store::ColumnSummary::Type::kAbsent ||
+                                 (column->type == store::ColumnSummary::Type::kCodes && column->exact) ||
+                                 column->DenseRange());
+  }
+  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+    const store::ColumnSummary& column = *SummaryOf(source_, summary);
+    if (column.DenseRange()) {
+      for (uint64_t id = column.min_code; id <= column.max_code; ++id) {
+        Uniq::UpdateId(states_[group], static_cast<uint32_t>(id), id_limit_);
+      }
+      return;
+    }
+    for (const auto& [code, rows] : column.codes) {
+      if (code != store::kAbsentId) Uniq::UpdateId(states_[group], code, id_limit_);
+    }
+  }
   Cell Finalize(size_t group) override { return Uniq::Finalize(states_[group]); }
   void ReleaseScratch() override { codes_ = {}; }
   size_t MemoryBytes() const override {
@@ -333,6 +403,16 @@ class RateAccumulator final : public MetricAccumulator {
   void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
     auto& from = static_cast<const RateAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Rate::Combine(states_[group_map[group]], from[group]);
+  }
+  bool CanAddSummary(const store::BlockSummary& summary) const override {
+    const store::ColumnSummary* column = SummaryOf(source_, summary);
+    uint64_t hits = 0;
+    return column != nullptr && column->RowsWithCode(summary.rows, static_cast<uint32_t>(target_), &hits);
+  }
+  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+    uint64_t hits = 0;
+    SummaryOf(source_, summary)->RowsWithCode(summary.rows, static_cast<uint32_t>(target_), &hits);
+    Rate::UpdateMany(states_[group], hits, summary.rows);
   }
   Cell Finalize(size_t group) override { return OptionalCell(Rate::Finalize(states_[group]), Output::kDouble); }
   void ReleaseScratch() override { codes_ = {}; }

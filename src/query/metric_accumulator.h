@@ -28,6 +28,24 @@ class MetricAccumulator {
   // Combines `other` (same metric) into this: other's group g goes into group_map[g]. Only
   // reads `other`, so one cached accumulator (query_cache.h) may be merged by many queries.
   virtual void Merge(const MetricAccumulator& other, const uint32_t* group_map) = 0;
+  // Whole-block answers (query/block_answer.h): whether this metric's state over every row of
+  // a block follows from the block's summary alone (count, sum, avg, min, max, count:<field>,
+  // rate, uniq of a dimension whose codes the summary lists), and adding it to `group`.
+  virtual bool CanAddSummary(const store::BlockSummary& summary) const {
+    (void)summary;
+    return false;
+  }
+  virtual void AddSummary(const store::BlockSummary& summary, uint32_t group) {
+    (void)summary;
+    (void)group;
+  }
+  // True only for `count`, whose AddRows adds `rows` rows to `group` (a block's counts per
+  // value of a dimension).
+  virtual bool counts_rows() const { return false; }
+  virtual void AddRows(uint32_t group, uint64_t rows) {
+    (void)group;
+    (void)rows;
+  }
   // The group's final value (may reorder internal state, e.g. percentiles).
   virtual Cell Finalize(size_t group) = 0;
   // Frees the per-chunk scratch buffers (the states stay): before an accumulator is cached.

@@ -72,6 +72,35 @@ bool MatchesString(FilterOp op, std::string_view name, const std::vector<FilterV
 
 bool IsNegated(FilterOp op) { return op == FilterOp::kNe || op == FilterOp::kNotIn; }
 
+FilterVerdict Flip(FilterVerdict verdict) {
+  if (verdict == FilterVerdict::kAll) return FilterVerdict::kNone;
+  if (verdict == FilterVerdict::kNone) return FilterVerdict::kAll;
+  return verdict;
+}
+
+// The verdict over a block whose `absent` rows all pass (absent_keep) or all fail, and whose
+// `present` rows have the verdict `on_present`.
+FilterVerdict WithAbsent(FilterVerdict on_present, uint32_t present, bool absent_keep, uint32_t absent) {
+  const FilterVerdict on_absent = absent_keep ? FilterVerdict::kAll : FilterVerdict::kNone;
+  if (present == 0) return on_absent;
+  if (absent == 0 || on_present == on_absent) return on_present;
+  return FilterVerdict::kSome;
+}
+
+// Whether `op` against `literal` holds for every / no value in [low, high].
+FilterVerdict CompareRange(FilterOp op, double low, double high, double literal) {
+  bool always = false;
+  bool never = false;
+  switch (op) {
+    case FilterOp::kGt: always = low > literal; never = high <= literal; break;
+    case FilterOp::kGte: always = low >= literal; never = high < literal; break;
+    case FilterOp::kLt: always = high < literal; never = low >= literal; break;
+    case FilterOp::kLte: always = high <= literal; never = low > literal; break;
+    default: always = low == literal && high == literal; never = literal < low || literal > high; break;
+  }
+  return always ? FilterVerdict::kAll : never ? FilterVerdict::kNone : FilterVerdict::kSome;
+}
+
 }  // namespace
 
 Result<RowFilter> RowFilter::Compile(const Filter& filter, const store::TableSnapshot& snapshot) {
@@ -102,8 +131,14 @@ Result<RowFilter> RowFilter::Compile(const Filter& filter, const store::TableSna
         std::fill(match.begin() + 1, match.end(), negated);
         for (const FilterValue& value : filter.values) {
           std::optional<uint32_t> id = source.dictionary->Find(std::get<std::string>(value));
-          if (id && *id != store::kAbsentId && *id <= size) match[*id] = !negated;
+          if (id && *id != store::kAbsentId && *id <= size) {
+            match[*id] = !negated;
+            compiled.listed_ids_.push_back(*id);
+          }
         }
+        std::sort(compiled.listed_ids_.begin(), compiled.listed_ids_.end());
+        compiled.listed_ = true;
+        compiled.unlisted_match_ = negated;
       } else {
         source.dictionary->ForEach(size, [&](uint32_t id, std::string_view name) {
           match[id] = MatchesString(filter.op, name, filter.values);
@@ -195,6 +230,59 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
   }
   // No column in this block: every row has code 0.
   return match_[0] ? count : 0;
+}
+
+FilterVerdict RowFilter::Judge(const store::BlockSummary& summary) const {
+  const store::ColumnSummary* column = SummaryOf(source_, summary);
+  if (column == nullptr) return FilterVerdict::kSome;
+  return mode_ == Mode::kNumeric ? JudgeNumbers(*column, summary.rows) : JudgeCodes(*column, summary.rows);
+}
+
+FilterVerdict RowFilter::JudgeCodes(const store::ColumnSummary& column, uint32_t rows) const {
+  using Type = store::ColumnSummary::Type;
+  if (column.type == Type::kAbsent) return match_[0] ? FilterVerdict::kAll : FilterVerdict::kNone;
+  if (column.type != Type::kCodes) return FilterVerdict::kSome;
+  if (column.exact) {
+    bool any = false;
+    bool all = true;
+    for (const auto& [code, code_rows] : column.codes) {
+      if (code >= match_.size()) return FilterVerdict::kSome;
+      any |= match_[code] != 0;
+      all &= match_[code] != 0;
+    }
+    return all ? FilterVerdict::kAll : any ? FilterVerdict::kSome : FilterVerdict::kNone;
+  }
+  if (!listed_) return FilterVerdict::kSome;
+  // Only the range of the present ids is known: uniform when no listed id falls inside it.
+  auto listed = std::lower_bound(listed_ids_.begin(), listed_ids_.end(), column.min_code);
+  if (listed != listed_ids_.end() && *listed <= column.max_code) return FilterVerdict::kSome;
+  return WithAbsent(unlisted_match_ ? FilterVerdict::kAll : FilterVerdict::kNone, column.present, match_[0] != 0,
+                    rows - column.present);
+}
+
+FilterVerdict RowFilter::JudgeNumbers(const store::ColumnSummary& column, uint32_t rows) const {
+  using Type = store::ColumnSummary::Type;
+  const bool negated = IsNegated(op_);
+  const bool absent_keep = op_ == FilterOp::kExists ? !exists_ : negated;
+  if (column.type == Type::kAbsent) return absent_keep ? FilterVerdict::kAll : FilterVerdict::kNone;
+  if (column.type != Type::kInts && column.type != Type::kDoubles) return FilterVerdict::kSome;
+  const bool ints = column.type == Type::kInts;
+  const double low = ints ? static_cast<double>(column.int_min) : column.double_min;
+  const double high = ints ? static_cast<double>(column.int_max) : column.double_max;
+  FilterVerdict on_present = exists_ ? FilterVerdict::kAll : FilterVerdict::kNone;
+  if (op_ != FilterOp::kExists) {
+    // The literals are OR-ed: one that holds everywhere decides; all failing everywhere too.
+    bool any_all = false;
+    bool all_none = true;
+    for (double literal : numbers_) {
+      const FilterVerdict verdict = CompareRange(op_, low, high, literal);
+      any_all |= verdict == FilterVerdict::kAll;
+      all_none &= verdict == FilterVerdict::kNone;
+    }
+    on_present = any_all ? FilterVerdict::kAll : all_none ? FilterVerdict::kNone : FilterVerdict::kSome;
+    if (negated) on_present = Flip(on_present);
+  }
+  return WithAbsent(on_present, column.present, absent_keep, rows - column.present);
 }
 
 size_t RowFilter::ApplyNumeric(const store::ColumnBlock& block, uint32_t* rows, size_t count) const {

@@ -12,6 +12,13 @@
 
 namespace mltrack::query {
 
+// What a block summary proves about a filter over the rows of its block.
+enum class FilterVerdict : uint8_t {
+  kNone,  // no row passes
+  kSome,  // not known: the rows must be read
+  kAll,   // every row passes
+};
+
 // Semantics (docs/query.md): ne and not_in are the negation of eq and in, so they also keep
 // rows where the field is absent; every other comparison needs a present value; exists tests
 // presence. Dimension filters (strings, tags, enums, booleans, http_status) are resolved once per
@@ -25,14 +32,26 @@ class RowFilter {
   // many remain.
   size_t Apply(const store::ColumnBlock& block, uint32_t* rows, size_t count) const;
 
+  // Zone-map pruning: what `summary` (store/block_summary.h) proves about every row of its
+  // block — from the exact code list or the id range of a dimension, from min / max and the
+  // present count of a measure.
+  FilterVerdict Judge(const store::BlockSummary& summary) const;
+
  private:
   enum class Mode : uint8_t { kCodeTable, kNumeric };
 
   size_t ApplyNumeric(const store::ColumnBlock& block, uint32_t* rows, size_t count) const;
+  FilterVerdict JudgeCodes(const store::ColumnSummary& column, uint32_t rows) const;
+  FilterVerdict JudgeNumbers(const store::ColumnSummary& column, uint32_t rows) const;
 
   Mode mode_ = Mode::kCodeTable;
   ColumnSource source_;
   std::vector<uint8_t> match_;  // kCodeTable: 1 = keep rows whose code is this index
+  // Strings and tags under eq / in / ne / not_in: the literals' ids, ascending; every other
+  // present id matches as `unlisted_match_` (what an id range without a listed id proves).
+  std::vector<uint32_t> listed_ids_;
+  bool listed_ = false;
+  bool unlisted_match_ = false;
   FilterOp op_ = FilterOp::kEq;
   std::vector<double> numbers_;  // kNumeric literals (money in nano-USD)
   bool exists_ = true;

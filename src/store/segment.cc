@@ -143,6 +143,22 @@ Status Segment::CheckDictionaries(const DictionarySet& dictionaries, uint64_t* c
   return Status::OK();
 }
 
+Status Segment::AttachSummaries(std::string_view bytes, uint64_t tag_keys, uint64_t footer_offset,
+                                uint64_t* corrupt_offset) {
+  std::vector<uint32_t> block_rows;
+  for (const ColumnBlock& block : blocks_) block_rows.push_back(static_cast<uint32_t>(block.rows));
+  bool ok = DecodeBlockSummaries(bytes, block_rows, tag_keys, &summaries_);
+  for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
+    ok = SummaryMatchesBlock(summaries_[block_idx], blocks_[block_idx]);
+    blocks_[block_idx].summary = &summaries_[block_idx];
+  }
+  if (ok) return Status::OK();
+  summaries_.clear();
+  *corrupt_offset = footer_offset;
+  return Status::Corruption("segment " + path_.string() + " at byte " + std::to_string(footer_offset) +
+                            ": block summaries do not match the blocks");
+}
+
 Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset) {
   struct stat info;
   if (::fstat(fd_, &info) != 0) return ErrnoToStatus(errno, "stat " + path_.string());
@@ -318,9 +334,12 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   ChunkRef ids;
   ids.raw = 0;
   if (!reader.GetVarint(&id_count) || !reader.GetVarint(&ids.offset) || !reader.GetVarint(&ids.stored) ||
-      !reader.GetFixed32(&ids.crc) || !reader.at_end()) {
+      !reader.GetFixed32(&ids.crc)) {
     return bad_footer("bad id section entry");
   }
+  std::string_view summary_bytes;
+  if (version >= 3 && !reader.GetBytes(&summary_bytes)) return bad_footer("bad block summaries");
+  if (!reader.at_end()) return bad_footer("bytes after the footer's last section");
   if (id_count > UINT32_MAX || ids.stored != segment::IdSection::SizeFor(version, id_count) ||
       ids.offset > footer_offset || ids.stored > footer_offset - ids.offset) {
     return bad_footer("id section out of range");
@@ -480,6 +499,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   ZSTD_freeDCtx(dctx);
   if (!status.ok()) return status;
   for (size_t field = 0; field < kFieldIdCount; ++field) local_strings_[field] = std::move(local_strings[field]);
+  if (version >= 3) MLTRACK_RETURN_IF_ERROR(AttachSummaries(summary_bytes, tag_keys, footer_offset, corrupt_offset));
 
   // Ids: verify the section and sample its sparse index.
   std::string_view id_bytes(file.data() + ids.offset, ids.stored);
@@ -497,6 +517,7 @@ size_t Segment::MemoryBytes() const {
     if (strings) bytes += strings->MemoryBytes();
   }
   for (const LocalColumn& local : local_columns_) bytes += local.packed->MemoryBytes();
+  for (const BlockSummary& summary : summaries_) bytes += summary.MemoryBytes();
   return bytes;
 }
 

@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "store/block_summary.h"
 #include "store/dictionary_set.h"
 #include "store/id_index.h"
 #include "store/segment_ids.h"
@@ -75,6 +77,9 @@ class Segment {
  private:
   Segment() = default;
   Status Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset);
+  // Decodes the footer's block summaries (version 3) and points each block at its own.
+  Status AttachSummaries(std::string_view bytes, uint64_t tag_keys, uint64_t footer_offset,
+                         uint64_t* corrupt_offset);
 
   // One dictionary size the footer says the segment needs, with the footer byte it came from.
   struct DictionaryNeed {
@@ -94,6 +99,7 @@ class Segment {
   std::vector<ColumnBlock> blocks_;
   std::vector<LocalColumn> local_columns_;
   std::array<std::shared_ptr<const SegmentStrings>, kFieldIdCount> local_strings_{};  // by FieldId
+  std::vector<BlockSummary> summaries_;  // one per block (format version 3), else empty
   std::unique_ptr<uint64_t[]> arena_;  // every decoded column, 8-byte aligned
   size_t arena_bytes_ = 0;
   uint64_t ids_offset_ = 0;

@@ -26,7 +26,8 @@ inline constexpr std::string_view kTrailerMagic = "MLTSEGND";
 inline constexpr size_t kTrailerSize = 8 + 4 + 4 + 8;
 // Version 2 added sparse columns (kSparseFlag) and 12-byte ids; version 3 local string tables
 // (local_strings.h: the footer lists them after the score names, and the columns of those fields
-// hold segment-local ids) and byte planes (SplitBytePlanes). Readers accept 1 to 3.
+// hold segment-local ids), byte planes (SplitBytePlanes) and a block summary per block
+// (block_summary.h) at the end of the footer. Readers accept 1 to 3.
 inline constexpr uint8_t kFooterVersion = 3;
 // Stored bytes per id hash: version 2 keeps the high word and the top half of the low word
 // (96 bits: a false duplicate among 10^8 ids has probability ~10^-13); version 1 kept all 128.
@@ -132,6 +133,14 @@ class FooterReader {
     if (bytes_.size() - pos_ < 4) return false;
     *value = wal::DecodeFixed32(bytes_.data() + pos_);
     pos_ += 4;
+    return true;
+  }
+  // A varint length, then that many bytes.
+  bool GetBytes(std::string_view* value) {
+    uint64_t size = 0;
+    if (!GetVarint(&size) || bytes_.size() - pos_ < size) return false;
+    *value = bytes_.substr(pos_, size);
+    pos_ += size;
     return true;
   }
   bool Skip(size_t count) {

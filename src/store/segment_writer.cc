@@ -10,6 +10,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "store/block_summary.h"
 #include "store/crc32c.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"
@@ -243,6 +244,7 @@ class Builder {
   std::array<size_t, kFieldIdCount> local_index_{};  // field → index in local_ (local fields only)
   std::string* file_ = nullptr;
   std::string footer_blocks_;
+  std::string footer_summaries_;  // one BlockSummary per block (format version 3)
   size_t block_count_ = 0;
   ZSTD_CCtx* cctx_ = nullptr;
 };
@@ -310,6 +312,8 @@ std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t c
 void Builder::EncodeBlock(size_t begin, size_t end) {
   const size_t count = end - begin;
   std::vector<EncodedColumn> columns;
+  BlockSummary summary;
+  summary.rows = static_cast<uint32_t>(count);
   int64_t min_ts = std::numeric_limits<int64_t>::max();
   int64_t max_ts = std::numeric_limits<int64_t>::min();
 
@@ -356,12 +360,20 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     column.index = static_cast<uint32_t>(id);
     auto column_of = [id](const ColumnBlock& block) { return block.column(id); };
     bool present = false;
+    ColumnSummary field_summary;
     switch (info.kind) {
-      case FieldKind::kString:
-        present = EncodeInts(IsLocalStringField(id) ? LocalIds(local_[local_index_[column.index]], begin, count)
-                                                    : ids_of(column_of, &needs_.fields[column.index]),
-                             &column);
+      case FieldKind::kString: {
+        // A local field's column holds segment-local ids (local_strings.h): it gets no summary,
+        // since queries see it translated into table ids (query::SummaryOf skips it).
+        if (IsLocalStringField(id)) {
+          present = EncodeInts(LocalIds(local_[local_index_[column.index]], begin, count), &column);
+          break;
+        }
+        std::vector<int64_t> ids = ids_of(column_of, &needs_.fields[column.index]);
+        present = EncodeInts(ids, &column);
+        field_summary = SummarizeIds(ids);
         break;
+      }
       case FieldKind::kEnum:
       case FieldKind::kBool: {
         std::vector<uint8_t> values(count);
@@ -369,6 +381,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
           values[idx] = ByteAt(blocks_[rows_[begin + idx].block].column(id), rows_[begin + idx].row);
         }
         present = EncodeBytes(values, &column);
+        field_summary = SummarizeBytes(values, info.kind == FieldKind::kEnum);
         break;
       }
       case FieldKind::kInt:
@@ -380,6 +393,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
         present = EncodeInts(values, &column);
         // http_status readers expect an offset layout; validation keeps it in 100..599.
         if (present && id == FieldId::kHttpStatus && column.width == 8) present = false;
+        field_summary = id == FieldId::kHttpStatus ? SummarizeIds(values) : SummarizeInts(values);
         break;
       }
       case FieldKind::kDouble: {
@@ -388,12 +402,14 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
           values[idx] = DoubleAt(blocks_[rows_[begin + idx].block].column(id), rows_[begin + idx].row);
         }
         present = EncodeDoubles(values, &column);
+        field_summary = SummarizeDoubles(values);
         break;
       }
       case FieldKind::kTime:
         break;
     }
     if (present) {
+      summary.fields[column.index] = std::move(field_summary);
       MaybeSparsify(&column, count);
       AppendExceptions(&column);
       columns.push_back(std::move(column));
@@ -405,7 +421,10 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     column.kind = ChunkKind::kTag;
     column.index = static_cast<uint32_t>(key_index);
     auto column_of = [key_index](const ColumnBlock& block) { return block.tag(key_index); };
-    if (EncodeInts(ids_of(column_of, &needs_.tag_values[key_index]), &column)) {
+    std::vector<int64_t> ids = ids_of(column_of, &needs_.tag_values[key_index]);
+    if (EncodeInts(ids, &column)) {
+      summary.tags.resize(key_index + 1);
+      summary.tags[key_index] = SummarizeIds(ids);
       MaybeSparsify(&column, count);
       AppendExceptions(&column);
       columns.push_back(std::move(column));
@@ -433,6 +452,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   segment::PutSigned(&footer_blocks_, max_ts);
   segment::PutVarint(&footer_blocks_, columns.size());
   for (const EncodedColumn& column : columns) AddChunk(column, count);
+  EncodeBlockSummary(summary, &footer_summaries_);
   ++block_count_;
 }
 
@@ -503,6 +523,8 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   segment::PutVarint(&footer, ids_offset);
   segment::PutVarint(&footer, id_bytes.size());
   segment::PutFixed32(&footer, crc32c::Mask(crc32c::Value(id_bytes)));
+  segment::PutVarint(&footer, footer_summaries_.size());
+  footer.append(footer_summaries_);
 
   const uint64_t footer_offset = file->size();
   file->append(footer);

@@ -17,6 +17,8 @@
 
 namespace mltrack::store {
 
+struct BlockSummary;
+
 // How one column of one block is laid out in memory. Blocks of the memtable use the widest
 // layout (so appends never re-encode); blocks decoded from segments use the narrowest layout the
 // block's values need (frame of reference: a base plus a 1-, 2- or 4-byte offset).
@@ -85,6 +87,9 @@ struct ColumnBlock {
   const uint32_t* ts_offsets = nullptr;
 
   int64_t Ts(size_t row) const { return ts != nullptr ? ts[row] : min_ts + int64_t{ts_offsets[row]}; }
+  // The block's zone map and per-column aggregates (block_summary.h), owned by its segment;
+  // null for memtable blocks and blocks of segments written before format version 3.
+  const BlockSummary* summary = nullptr;
   std::array<ColumnData, kFieldIdCount> columns{};  // by FieldId; ts, kId, kTag, kScore unused
   std::vector<ColumnData> tags;    // by tag key index; index past the end = absent
   std::vector<ColumnData> scores;  // by score index; index past the end = absent

@@ -1,0 +1,31 @@
+#pragma once
+// Whole-block answers from block summaries (store/block_summary.h), for a block wholly inside
+// the query's range whose filters every row passes:
+//   - when every group part is constant over the block (its time bucket is one bucket; a
+//     dimension has one code), the block is one group: every metric that supports
+//     MetricAccumulator::AddSummary (count, sum, avg, min, max of ints, money and doubles,
+//     count:<field>, rate, uniq of a listed dimension) is added from the summary, and only the
+//     others (percentiles, uniq of ids or numbers) still read the rows;
+//   - when exactly one dimension part varies, its codes are listed with their row counts, and
+//     every metric is `count`: each code's rows go to its own group.
+// Counts, integer and money sums, min, max, rates and uniq are exactly the scanned values;
+// double sums add the block's rows in another order (last-bit differences, as between scan
+// threads).
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "query/scan_plan.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::query {
+
+// Adds `block` (block.summary non-null, every row in range and passing the filters) to
+// `partial` from its summary. False, with `partial` unchanged, when the summary does not give
+// the block's group keys. True otherwise: *unanswered lists (by index in partial.metrics) the
+// metrics whose rows must still be read; they all belong to group *group.
+bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partial& partial,
+                       std::vector<size_t>* unanswered, uint32_t* group);
+
+}  // namespace mltrack::query

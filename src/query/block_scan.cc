@@ -1,0 +1,374 @@
+#include "query/block_scan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/event.h"
+#include "query/block_answer.h"
+
+namespace mltrack::query {
+namespace {
+
+// A block whose in-range rows span at most this many time buckets maps ts to a bucket by
+// comparisons with the bucket starts when the buckets are not of fixed width (months).
+constexpr int64_t kMaxBlockBuckets = 16;
+// Bin windows (one bin group_by part) index groups directly over at most this many bins.
+constexpr int64_t kMaxBinWindow = 1 << 16;
+
+// Row numbers 0, 1, 2, …: the selection of a whole block that needs no filtering.
+const uint32_t* Identity(size_t rows) {
+  static const std::vector<uint32_t> identity = [] {
+    std::vector<uint32_t> values(size_t{1} << 20);
+    for (size_t idx = 0; idx < values.size(); ++idx) values[idx] = static_cast<uint32_t>(idx);
+    return values;
+  }();
+  return rows <= identity.size() ? identity.data() : nullptr;
+}
+
+// Bin codes: 0 = absent, else zigzag(bin) + 1.
+uint64_t BinCode(int64_t bin) {
+  return ((static_cast<uint64_t>(bin) << 1) ^ static_cast<uint64_t>(bin >> 63)) + 1;
+}
+int64_t BinFromCode(uint64_t code) {
+  const uint64_t zigzag = code - 1;
+  return static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
+}
+
+// ⌊dividend / width⌋ for dividend, width < 2^32 (reciprocal = ⌈2^64 / width⌉): the error of the
+// reciprocal times the dividend stays below 1 / width, so the floor is exact.
+inline uint64_t DivideByReciprocal(uint64_t dividend, uint64_t reciprocal) {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(dividend) * reciprocal) >> 64);
+}
+
+// Bin codes of a scaled double column (value = double(k) / scale, k = base + u) under an
+// integer bin width w, from the stored integers: the bin is ⌊k / (w · scale)⌋. That equals the
+// double path's max{e : e·w ≤ value}: for an integer N below 2^33, value ≥ N ⟺ k ≥ N · scale,
+// because k < N · scale means k / scale ≤ N − 1/scale, and 1/scale (scale ≤ 10^6 < 2^20) is more
+// than half a double's spacing below N, so the rounded quotient stays below N. False (nothing
+// written) when the column or the width does not qualify.
+bool GatherScaledBinCodes(const GroupBin& bin, const ColumnSource& source, const store::ColumnBlock& block,
+                          const uint32_t* rows, size_t count, uint64_t* codes) {
+  if (source.type != ColumnSource::Type::kDouble || bin.width_decimals != 0) return false;
+  const store::ColumnData& stored = block.column(source.field);
+  if (!stored.present() || stored.width == 8 || !(stored.scale > 0 && stored.scale <= 1e6) || stored.base < -1) {
+    return false;
+  }
+  const double divisor_double = static_cast<double>(bin.width_units) * stored.scale;
+  if (!(divisor_double >= 2 && divisor_double < 4294967296.0)) return false;
+  const uint64_t divisor = static_cast<uint64_t>(divisor_double);
+  const uint64_t reciprocal = ~uint64_t{0} / divisor + 1;
+  const uint32_t* positions = nullptr;
+  const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
+  const uint64_t base = static_cast<uint64_t>(stored.base);  // k = base + u ≥ 0 for u ≥ 1
+  thread_local std::vector<uint32_t> zero_offsets;  // positions whose u is 0, when exceptions exist
+  zero_offsets.resize(count);
+  uint32_t* exceptions = zero_offsets.data();
+  size_t exception_count = 0;
+  auto bins = [&](const auto* data) {
+    for (size_t idx = 0; idx < count; ++idx) {
+      const uint64_t offset = data[positions[idx]];
+      const uint64_t k = base + offset;
+      const uint64_t quotient = k < (uint64_t{1} << 32) ? DivideByReciprocal(k, reciprocal) : k / divisor;
+      codes[idx] = offset == 0 ? 0 : 2 * quotient + 1;  // BinCode of a non-negative bin
+      exceptions[exception_count] = static_cast<uint32_t>(idx);
+      exception_count += offset == 0 && stored.exception_count > 0;
+    }
+  };
+  switch (column.width) {
+    case 1: bins(column.as<uint8_t>()); break;
+    case 2: bins(column.as<uint16_t>()); break;
+    default: bins(column.as<uint32_t>()); break;
+  }
+  // Rows stored as u == 0 are absent or exceptions (exact values kept aside): the double path.
+  if (exception_count > 0) {
+    thread_local std::vector<uint32_t> exception_rows;
+    thread_local std::vector<double> exception_values;
+    exception_rows.resize(exception_count);
+    exception_values.resize(exception_count);
+    for (size_t idx = 0; idx < exception_count; ++idx) exception_rows[idx] = rows[exceptions[idx]];
+    GatherDouble(source, block, exception_rows.data(), exception_count, exception_values.data());
+    for (size_t idx = 0; idx < exception_count; ++idx) {
+      const double value = exception_values[idx];
+      codes[exceptions[idx]] = std::isnan(value) ? 0 : BinCode(bin.BinOf(value));
+    }
+  }
+  return true;
+}
+
+void GatherBinCodes(const GroupBin& bin, const ColumnSource& source, const store::ColumnBlock& block,
+                    const uint32_t* rows, size_t count, double* values, uint64_t* codes) {
+  if (GatherScaledBinCodes(bin, source, block, rows, count, codes)) return;
+  GatherDouble(source, block, rows, count, values);
+  if (GetFieldInfo(source.field).kind == FieldKind::kMoney) {
+    // Money bins are in USD (the unit of the API), not the stored nano-USD.
+    for (size_t idx = 0; idx < count; ++idx) values[idx] /= static_cast<double>(kNanoPerUsd);
+  }
+  if (bin.width_decimals == 0 && bin.width_units < (int64_t{1} << 30)) {
+    // Integer width: bounds are exact products, so one division and an exact correction.
+    const double width = static_cast<double>(bin.width_units);
+    for (size_t idx = 0; idx < count; ++idx) {
+      const double value = values[idx];
+      if (std::isnan(value)) {
+        codes[idx] = 0;
+        continue;
+      }
+      double estimate = std::floor(value / width);
+      if (!(std::fabs(estimate) < 4e15)) {
+        codes[idx] = BinCode(bin.BinOf(value));
+        continue;
+      }
+      estimate -= value < estimate * width ? 1 : 0;
+      estimate += value >= (estimate + 1) * width ? 1 : 0;
+      codes[idx] = BinCode(static_cast<int64_t>(estimate));
+    }
+    return;
+  }
+  for (size_t idx = 0; idx < count; ++idx) {
+    codes[idx] = std::isnan(values[idx]) ? 0 : BinCode(bin.BinOf(values[idx]));
+  }
+}
+
+// How one block maps the ts of its in-range rows to bucket indexes, cheapest first: one bucket
+// for the whole block; fixed-width buckets: first + ⌊(ts − start(first)) / width⌋ as a
+// multiply-high by a 64-bit reciprocal (exact for dividends and widths below 2^32); calendar
+// months: comparisons with the (≤ 16) bucket starts; else TimeBucketer::Index per row.
+struct BlockBuckets {
+  enum class Mode : uint8_t { kOne, kReciprocal, kStarts, kIndex } mode = Mode::kIndex;
+  int64_t first = 0;
+  int64_t first_start = 0;  // kReciprocal: epoch ms where bucket `first` starts
+  uint64_t reciprocal = 0;  // kReciprocal: ⌈2^64 / width⌉
+  int count = 0;            // kStarts: boundaries used
+  int64_t starts[kMaxBlockBuckets] = {};
+};
+
+BlockBuckets MakeBlockBuckets(const Plan& plan, const store::ColumnBlock& block) {
+  BlockBuckets buckets;
+  if (!plan.bucketer) return buckets;
+  const QuerySpec& spec = *plan.spec;
+  const int64_t first = plan.bucketer->Index(std::max(block.min_ts, spec.from_ms));
+  const int64_t last = plan.bucketer->Index(std::min(block.max_ts, spec.to_ms - 1));
+  buckets.first = first;
+  if (first == last) {
+    buckets.mode = BlockBuckets::Mode::kOne;
+    return buckets;
+  }
+  buckets.first_start = plan.bucketer->Start(first);
+  const int64_t width = spec.bucket_ms;
+  if (spec.bucket_months == 0 && width > 1 && width < (int64_t{1} << 32) &&
+      block.max_ts - buckets.first_start < (int64_t{1} << 32)) {
+    buckets.mode = BlockBuckets::Mode::kReciprocal;
+    buckets.reciprocal = ~uint64_t{0} / static_cast<uint64_t>(width) + 1;
+    return buckets;
+  }
+  if (last - first >= kMaxBlockBuckets) return buckets;
+  buckets.mode = BlockBuckets::Mode::kStarts;
+  buckets.count = static_cast<int>(last - first);
+  for (int idx = 0; idx < buckets.count; ++idx) buckets.starts[idx] = plan.bucketer->Start(first + 1 + idx);
+  return buckets;
+}
+
+void BucketCodes(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
+                 const uint32_t* rows, size_t count, uint64_t* codes) {
+  const uint64_t first = static_cast<uint64_t>(buckets.first);
+  switch (buckets.mode) {
+    case BlockBuckets::Mode::kOne:
+      std::fill(codes, codes + count, first);
+      return;
+    case BlockBuckets::Mode::kReciprocal: {
+      const uint64_t reciprocal = buckets.reciprocal;
+      if (block.ts_offsets != nullptr) {
+        // ts − start(first) = offset + (min_ts − start(first)), modulo 2^64 (the second term
+        // is negative when `from` cuts the block); non-negative for every in-range row.
+        const uint64_t lead = static_cast<uint64_t>(block.min_ts - buckets.first_start);
+        const uint32_t* offsets = block.ts_offsets;
+        for (size_t idx = 0; idx < count; ++idx) {
+          codes[idx] = first + DivideByReciprocal(offsets[rows[idx]] + lead, reciprocal);
+        }
+      } else {
+        const int64_t* ts = block.ts;
+        const int64_t start = buckets.first_start;
+        for (size_t idx = 0; idx < count; ++idx) {
+          codes[idx] = first + DivideByReciprocal(static_cast<uint64_t>(ts[rows[idx]] - start), reciprocal);
+        }
+      }
+      return;
+    }
+    case BlockBuckets::Mode::kStarts:
+      for (size_t idx = 0; idx < count; ++idx) codes[idx] = first;
+      for (int bound = 0; bound < buckets.count; ++bound) {
+        const int64_t start = buckets.starts[bound];
+        for (size_t idx = 0; idx < count; ++idx) codes[idx] += block.Ts(rows[idx]) >= start;
+      }
+      return;
+    case BlockBuckets::Mode::kIndex:
+      for (size_t idx = 0; idx < count; ++idx) codes[idx] = static_cast<uint64_t>(plan.bucketer->Index(block.Ts(rows[idx])));
+      return;
+  }
+}
+
+uint32_t WindowGroup(Partial& partial, uint64_t code) {
+  if (code == 0) {
+    if (partial.absent_group == 0) partial.absent_group = partial.table.FindOrInsert(&code) + 1;
+    return partial.absent_group - 1;
+  }
+  const int64_t bin = BinFromCode(code);
+  std::vector<uint32_t>& window = partial.window;
+  if (window.empty()) {
+    partial.window_low = bin;
+    window.assign(1, 0);
+  }
+  int64_t offset = bin - partial.window_low;
+  if (offset < 0 || offset >= static_cast<int64_t>(window.size())) {
+    const int64_t low = std::min(partial.window_low, bin);
+    const int64_t high = std::max(partial.window_low + static_cast<int64_t>(window.size()) - 1, bin);
+    if (high - low >= kMaxBinWindow) return partial.table.FindOrInsert(&code);  // sparse: hash
+    if (low < partial.window_low) window.insert(window.begin(), static_cast<size_t>(partial.window_low - low), 0);
+    window.resize(static_cast<size_t>(high - low + 1), 0);
+    partial.window_low = low;
+    offset = bin - low;
+  }
+  uint32_t& slot = window[static_cast<size_t>(offset)];
+  if (slot == 0) slot = partial.table.FindOrInsert(&code) + 1;
+  return slot - 1;
+}
+
+void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
+                  const uint32_t* rows, size_t count, Partial& partial) {
+  const size_t parts = plan.parts.size();
+  uint64_t* codes = partial.codes.data();
+  uint32_t* groups = partial.groups.data();
+  auto part_codes = [&](const KeyPart& part) {
+    if (part.is_bucket) {
+      BucketCodes(plan, buckets, block, rows, count, codes);
+    } else if (part.bin) {
+      GatherBinCodes(*part.bin, part.source, block, rows, count, partial.values.data(), codes);
+    } else {
+      GatherCode(part.source, block, rows, count, codes);
+    }
+  };
+  if (plan.bin_window()) {
+    part_codes(plan.parts[0]);
+    for (size_t idx = 0; idx < count; ++idx) groups[idx] = WindowGroup(partial, codes[idx]);
+  } else if (plan.direct()) {
+    if (partial.direct.empty()) partial.direct.assign(size_t{1} << plan.key_bits, 0);
+    // One part: its code is the key (a dictionary id indexes the group array directly).
+    const uint64_t* keys = codes;
+    if (parts == 1) {
+      part_codes(plan.parts[0]);
+    } else {
+      partial.keys.assign(count, 0);
+      uint64_t* packed = partial.keys.data();
+      for (const KeyPart& part : plan.parts) {
+        part_codes(part);
+        for (size_t idx = 0; idx < count; ++idx) packed[idx] |= codes[idx] << part.shift;
+      }
+      keys = packed;
+    }
+    uint32_t* direct = partial.direct.data();
+    const uint64_t direct_size = partial.direct.size();
+    for (size_t idx = 0; idx < count; ++idx) {
+      if (keys[idx] >= direct_size) {  // an id past the dictionary size seen at planning
+        groups[idx] = partial.table.FindOrInsert(&keys[idx]);
+        continue;
+      }
+      uint32_t& slot = direct[keys[idx]];
+      if (slot == 0) slot = partial.table.FindOrInsert(&keys[idx]) + 1;
+      groups[idx] = slot - 1;
+    }
+  } else {
+    partial.keys.assign(count * plan.key_words, 0);
+    uint64_t* keys = partial.keys.data();
+    for (size_t part_idx = 0; part_idx < parts; ++part_idx) {
+      const KeyPart& part = plan.parts[part_idx];
+      part_codes(part);
+      if (plan.packed) {
+        for (size_t idx = 0; idx < count; ++idx) keys[idx] |= codes[idx] << part.shift;
+      } else {
+        for (size_t idx = 0; idx < count; ++idx) keys[idx * parts + part_idx] = codes[idx];
+      }
+    }
+    for (size_t idx = 0; idx < count; ++idx) {
+      groups[idx] = partial.table.FindOrInsert(&keys[idx * plan.key_words]);
+    }
+  }
+  for (auto& metric : partial.metrics) metric->Resize(partial.table.size());
+}
+
+// Reads every row of `block` into the metrics `metric_indexes` of group `group`.
+void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, const std::vector<size_t>& metric_indexes,
+                  uint32_t group, Partial& partial) {
+  partial.scanned += block.rows;
+  const uint32_t* identity = Identity(block.rows);
+  uint32_t* groups = nullptr;
+  if (!plan.parts.empty()) {
+    groups = partial.groups.data();
+    std::fill(groups, groups + kChunkRows, group);
+  }
+  for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
+    const size_t count = std::min(begin + kChunkRows, block.rows) - begin;
+    for (size_t metric_idx : metric_indexes) partial.metrics[metric_idx]->Update(block, identity + begin, count, groups);
+  }
+}
+
+}  // namespace
+
+void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  const QuerySpec& spec = *plan.spec;
+  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
+  // The filters this block needs row by row: its summary drops those every row passes and
+  // skips the block when one passes no row.
+  std::vector<const RowFilter*> filters;
+  filters.reserve(plan.filters.size());
+  for (const RowFilter& filter : plan.filters) {
+    const FilterVerdict verdict = block.summary ? filter.Judge(*block.summary) : FilterVerdict::kSome;
+    if (verdict == FilterVerdict::kNone) return;
+    if (verdict == FilterVerdict::kSome) filters.push_back(&filter);
+  }
+  if (whole && filters.empty() && block.summary) {
+    std::vector<size_t> unanswered;
+    uint32_t group = 0;
+    if (AnswerFromSummary(plan, block, partial, &unanswered, &group)) {
+      if (!unanswered.empty()) ScanOneGroup(plan, block, unanswered, group, partial);
+      return;
+    }
+  }
+  partial.scanned += block.rows;
+  // A whole block without filters needs no selection vector: its rows are 0 … rows − 1.
+  const uint32_t* identity = whole && filters.empty() ? Identity(block.rows) : nullptr;
+  const BlockBuckets buckets = MakeBlockBuckets(plan, block);
+  for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
+    const size_t end = std::min(begin + kChunkRows, block.rows);
+    const uint32_t* rows;
+    size_t count = 0;
+    if (identity) {
+      rows = identity + begin;
+      count = end - begin;
+    } else {
+      uint32_t* selected = partial.rows.data();
+      if (whole) {
+        for (size_t row = begin; row < end; ++row) selected[count++] = static_cast<uint32_t>(row);
+      } else {
+        for (size_t row = begin; row < end; ++row) {
+          const int64_t ts = block.Ts(row);
+          selected[count] = static_cast<uint32_t>(row);
+          count += (ts >= spec.from_ms) & (ts < spec.to_ms);
+        }
+      }
+      for (const RowFilter* filter : filters) {
+        if (count == 0) break;
+        count = filter->Apply(block, selected, count);
+      }
+      rows = selected;
+    }
+    if (count == 0) continue;
+    const uint32_t* groups = nullptr;
+    if (!plan.parts.empty()) {
+      AssignGroups(plan, buckets, block, rows, count, partial);
+      groups = partial.groups.data();
+    }
+    for (auto& metric : partial.metrics) metric->Update(block, rows, count, groups);
+  }
+}
+
+}  // namespace mltrack::query

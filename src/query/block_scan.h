@@ -1,0 +1,16 @@
+#pragma once
+// The scan of one block into a Partial: block summaries first (skip the block, drop filters
+// every row matches, or answer it whole; block_answer.h), then chunks of rows through the
+// selection vector, group keys and aggregates (docs/query.md, "Execution").
+
+#include "query/scan_plan.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::query {
+
+// Adds the rows of `block` that lie in the plan's range and pass its filters to `partial`.
+// partial.scanned grows by the block's rows when its rows were read (not when its summary
+// answered it or proved that no row matches).
+void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& partial);
+
+}  // namespace mltrack::query

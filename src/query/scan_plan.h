@@ -1,0 +1,84 @@
+#pragma once
+// The query executor's internal state: a QuerySpec resolved against one snapshot (Plan) and the
+// groups and aggregate states one scanning thread builds (Partial). Shared by the executor
+// (query_executor.cc), the block scan (block_scan.cc) and whole-block answers from block
+// summaries (block_answer.cc); not a public interface.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/status.h"
+#include "query/column_source.h"
+#include "query/group_table.h"
+#include "query/metric_accumulator.h"
+#include "query/query_spec.h"
+#include "query/row_filter.h"
+#include "query/time_bucket.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::query {
+
+// Rows processed together: every per-row scratch array of a chunk stays in L1.
+inline constexpr size_t kChunkRows = 2048;
+
+// One component of the group key: the time bucket, a group_by dimension or a measure's bin.
+struct KeyPart {
+  bool is_bucket = false;
+  const GroupBin* bin = nullptr;
+  ColumnSource source;
+  unsigned shift = 0;  // bit offset in a packed key
+};
+
+// Everything resolved once per query against the snapshot. Immutable while scanning.
+struct Plan {
+  const QuerySpec* spec = nullptr;
+  const store::TableSnapshot* snapshot = nullptr;
+  std::vector<RowFilter> filters;
+  std::optional<TimeBucketer> bucketer;
+  std::vector<KeyPart> parts;
+  bool packed = true;     // all parts fit one uint64 word
+  size_t key_words = 1;
+  unsigned key_bits = 0;  // total bits of a packed key
+  // Packed keys of at most this many bits index a direct table instead of hashing.
+  static constexpr unsigned kDirectBits = 16;
+  bool direct() const { return packed && key_bits <= kDirectBits; }
+  // A single bin part: groups come from a window over bin numbers.
+  bool bin_window() const { return parts.size() == 1 && parts[0].bin != nullptr; }
+};
+
+Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapshot);
+
+// The code of part `part_idx` in a group key.
+uint64_t PartCode(const Plan& plan, const uint64_t* key, size_t part_idx);
+// Whether `code` fits the bits of part `part_idx` in a packed key (always, unpacked).
+bool FitsPart(const Plan& plan, size_t part_idx, uint64_t code);
+// Sets part `part_idx` of `key` (plan.key_words words, zeroed beforehand) to `code`.
+void SetPartCode(const Plan& plan, size_t part_idx, uint64_t code, uint64_t* key);
+
+// Per-thread aggregation state.
+struct Partial {
+  explicit Partial(const Plan& plan);
+
+  GroupTable table;
+  std::vector<std::unique_ptr<MetricAccumulator>> metrics;
+  uint64_t scanned = 0;
+  // Scratch reused across chunks.
+  std::vector<uint32_t> rows;
+  std::vector<uint32_t> groups;
+  std::vector<uint64_t> codes;
+  std::vector<double> values;
+  std::vector<uint64_t> keys;
+  std::vector<uint32_t> direct;  // packed key → group + 1 (0 = not seen), when plan.direct()
+  // plan.bin_window(): bin (window_low + i) → group + 1; absent → absent_group + 1.
+  std::vector<uint32_t> window;
+  int64_t window_low = 0;
+  uint32_t absent_group = 0;
+};
+
+// Folds `from` into `into`.
+void MergePartial(Partial& into, Partial& from);
+
+}  // namespace mltrack::query

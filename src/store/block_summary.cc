@@ -1,0 +1,323 @@
+#include "store/block_summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "store/segment_format.h"
+
+namespace mltrack::store {
+namespace {
+
+void PutDouble(std::string* out, double value) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  segment::PutFixed64(out, bits);
+}
+
+bool GetDouble(segment::FooterReader& reader, double* value) {
+  uint32_t low = 0;
+  uint32_t high = 0;
+  if (!reader.GetFixed32(&low) || !reader.GetFixed32(&high)) return false;
+  const uint64_t bits = uint64_t{low} | uint64_t{high} << 32;
+  std::memcpy(value, &bits, sizeof bits);
+  return true;
+}
+
+// Which summary type a static field's column has, or kAbsent when it has none.
+ColumnSummary::Type TypeOfField(FieldId id) {
+  if (id == FieldId::kTs || id == FieldId::kId || id == FieldId::kTotalTokens || id == FieldId::kTag ||
+      id == FieldId::kScore) {
+    return ColumnSummary::Type::kAbsent;
+  }
+  if (id == FieldId::kHttpStatus) return ColumnSummary::Type::kCodes;
+  switch (GetFieldInfo(id).kind) {
+    case FieldKind::kString:
+    case FieldKind::kEnum:
+    case FieldKind::kBool: return ColumnSummary::Type::kCodes;
+    case FieldKind::kInt:
+    case FieldKind::kMoney: return ColumnSummary::Type::kInts;
+    case FieldKind::kDouble: return ColumnSummary::Type::kDoubles;
+    default: return ColumnSummary::Type::kAbsent;
+  }
+}
+
+void EncodeColumn(uint8_t kind, size_t index, const ColumnSummary& column, std::string* out) {
+  out->push_back(static_cast<char>(kind));
+  segment::PutVarint(out, index);
+  segment::PutVarint(out, column.present);
+  switch (column.type) {
+    case ColumnSummary::Type::kCodes:
+      if (column.exact) {
+        segment::PutVarint(out, column.codes.size());
+        uint32_t previous = 0;
+        for (const auto& [code, rows] : column.codes) {
+          segment::PutVarint(out, code - previous);
+          segment::PutVarint(out, rows);
+          previous = code;
+        }
+      } else {
+        segment::PutVarint(out, 0);
+        segment::PutVarint(out, column.min_code);
+        segment::PutVarint(out, column.max_code - column.min_code);
+        segment::PutVarint(out, column.distinct);
+      }
+      break;
+    case ColumnSummary::Type::kInts:
+      segment::PutSigned(out, column.int_min);
+      segment::PutSigned(out, column.int_max);
+      segment::PutFixed64(out, static_cast<uint64_t>(column.int_sum));
+      break;
+    case ColumnSummary::Type::kDoubles:
+      PutDouble(out, column.double_min);
+      PutDouble(out, column.double_max);
+      PutDouble(out, column.double_sum);
+      break;
+    case ColumnSummary::Type::kAbsent:
+      break;
+  }
+}
+
+bool DecodeColumn(segment::FooterReader& reader, ColumnSummary::Type type, uint32_t rows, ColumnSummary* column) {
+  uint64_t present = 0;
+  if (!reader.GetVarint(&present) || present > rows) return false;
+  column->type = type;
+  column->present = static_cast<uint32_t>(present);
+  switch (type) {
+    case ColumnSummary::Type::kCodes: {
+      uint64_t distinct = 0;
+      if (!reader.GetVarint(&distinct) || distinct > kMaxSummaryCodes) return false;
+      if (distinct == 0) {
+        uint64_t min = 0;
+        uint64_t span = 0;
+        uint64_t distinct = 0;
+        if (!reader.GetVarint(&min) || !reader.GetVarint(&span) || !reader.GetVarint(&distinct) ||
+            min + span > UINT32_MAX || distinct > present || distinct > span + 1 ||
+            (present > 0 && (min == 0 || distinct <= kMaxSummaryCodes - 1))) {
+          return false;
+        }
+        column->min_code = static_cast<uint32_t>(min);
+        column->max_code = static_cast<uint32_t>(min + span);
+        column->distinct = static_cast<uint32_t>(distinct);
+        return true;
+      }
+      column->exact = true;
+      column->codes.reserve(distinct);
+      uint64_t code = 0;
+      uint64_t total = 0;
+      uint64_t nonzero = 0;
+      for (uint64_t idx = 0; idx < distinct; ++idx) {
+        uint64_t delta = 0;
+        uint64_t count = 0;
+        if (!reader.GetVarint(&delta) || !reader.GetVarint(&count)) return false;
+        if ((idx > 0 && delta == 0) || count == 0 || count > rows) return false;
+        code += delta;
+        if (code > UINT32_MAX) return false;
+        total += count;
+        if (code != 0) nonzero += count;
+        column->codes.emplace_back(static_cast<uint32_t>(code), static_cast<uint32_t>(count));
+      }
+      if (total != rows || nonzero > present) return false;
+      column->min_code = column->codes.front().first;
+      column->max_code = column->codes.back().first;
+      return true;
+    }
+    case ColumnSummary::Type::kInts: {
+      uint32_t low = 0;
+      uint32_t high = 0;
+      if (!reader.GetSigned(&column->int_min) || !reader.GetSigned(&column->int_max) || !reader.GetFixed32(&low) ||
+          !reader.GetFixed32(&high)) {
+        return false;
+      }
+      column->int_sum = static_cast<int64_t>(uint64_t{low} | uint64_t{high} << 32);
+      return present == 0 || column->int_min <= column->int_max;
+    }
+    case ColumnSummary::Type::kDoubles:
+      if (!GetDouble(reader, &column->double_min) || !GetDouble(reader, &column->double_max) ||
+          !GetDouble(reader, &column->double_sum)) {
+        return false;
+      }
+      return present == 0 || column->double_min <= column->double_max;
+    case ColumnSummary::Type::kAbsent:
+      return false;
+  }
+  return false;
+}
+
+ColumnSummary SummarizeCodes(std::vector<uint32_t> sorted, bool is_enum) {
+  ColumnSummary summary;
+  summary.type = ColumnSummary::Type::kCodes;
+  std::sort(sorted.begin(), sorted.end());
+  size_t distinct = 0;
+  for (size_t idx = 0; idx < sorted.size(); ++idx) distinct += idx == 0 || sorted[idx] != sorted[idx - 1];
+  summary.exact = distinct <= kMaxSummaryCodes;
+  const auto first_present = std::upper_bound(sorted.begin(), sorted.end(), 0u);
+  summary.present = static_cast<uint32_t>(is_enum ? sorted.size() : sorted.end() - first_present);
+  if (summary.exact) {
+    for (uint32_t code : sorted) {
+      if (summary.codes.empty() || summary.codes.back().first != code) summary.codes.emplace_back(code, 0);
+      ++summary.codes.back().second;
+    }
+    if (!summary.codes.empty()) {
+      summary.min_code = summary.codes.front().first;
+      summary.max_code = summary.codes.back().first;
+    }
+  } else if (first_present != sorted.end()) {
+    summary.min_code = *first_present;
+    summary.max_code = sorted.back();
+    summary.distinct = static_cast<uint32_t>(distinct - (first_present != sorted.begin() ? 1 : 0));
+  }
+  return summary;
+}
+
+}  // namespace
+
+bool ColumnSummary::SingleCode(size_t rows, uint32_t* code) const {
+  if (type == Type::kAbsent) {
+    *code = 0;
+    return true;
+  }
+  if (type != Type::kCodes) return false;
+  if (exact) {
+    if (codes.size() != 1) return false;
+    *code = codes.front().first;
+    return true;
+  }
+  if (present != rows || min_code != max_code) return false;
+  *code = min_code;
+  return true;
+}
+
+bool ColumnSummary::DenseRange() const {
+  return type == Type::kCodes && !exact && present > 0 && distinct == uint64_t{max_code} - min_code + 1;
+}
+
+bool ColumnSummary::RowsWithCode(size_t rows, uint32_t code, uint64_t* count) const {
+  if (type == Type::kAbsent) {
+    *count = code == 0 ? rows : 0;
+    return true;
+  }
+  if (type != Type::kCodes || !exact) return false;
+  *count = 0;
+  for (const auto& [listed, listed_rows] : codes) {
+    if (listed == code) *count = listed_rows;
+  }
+  return true;
+}
+
+const ColumnSummary& BlockSummary::tag(size_t key_index) const {
+  static const ColumnSummary kAbsent;
+  return key_index < tags.size() ? tags[key_index] : kAbsent;
+}
+
+size_t BlockSummary::MemoryBytes() const {
+  size_t bytes = sizeof(BlockSummary) + tags.capacity() * sizeof(ColumnSummary);
+  auto codes_bytes = [](const ColumnSummary& column) { return column.codes.capacity() * sizeof(column.codes[0]); };
+  for (const ColumnSummary& column : fields) bytes += codes_bytes(column);
+  for (const ColumnSummary& column : tags) bytes += codes_bytes(column);
+  return bytes;
+}
+
+ColumnSummary SummarizeIds(const std::vector<int64_t>& ids) {
+  std::vector<uint32_t> codes(ids.size());
+  for (size_t idx = 0; idx < ids.size(); ++idx) codes[idx] = ids[idx] == kNullInt ? 0 : static_cast<uint32_t>(ids[idx]);
+  return SummarizeCodes(std::move(codes), false);
+}
+
+ColumnSummary SummarizeBytes(const std::vector<uint8_t>& codes, bool is_enum) {
+  return SummarizeCodes(std::vector<uint32_t>(codes.begin(), codes.end()), is_enum);
+}
+
+ColumnSummary SummarizeInts(const std::vector<int64_t>& values) {
+  ColumnSummary summary;
+  summary.type = ColumnSummary::Type::kInts;
+  summary.int_min = std::numeric_limits<int64_t>::max();
+  summary.int_max = std::numeric_limits<int64_t>::min();
+  uint64_t sum = 0;
+  for (int64_t value : values) {
+    if (value == kNullInt) continue;
+    ++summary.present;
+    summary.int_min = std::min(summary.int_min, value);
+    summary.int_max = std::max(summary.int_max, value);
+    sum += static_cast<uint64_t>(value);
+  }
+  summary.int_sum = static_cast<int64_t>(sum);
+  if (summary.present == 0) summary.int_min = summary.int_max = 0;
+  return summary;
+}
+
+ColumnSummary SummarizeDoubles(const std::vector<double>& values) {
+  ColumnSummary summary;
+  summary.type = ColumnSummary::Type::kDoubles;
+  summary.double_min = std::numeric_limits<double>::infinity();
+  summary.double_max = -std::numeric_limits<double>::infinity();
+  for (double value : values) {
+    if (std::isnan(value)) continue;
+    ++summary.present;
+    summary.double_min = std::min(summary.double_min, value);
+    summary.double_max = std::max(summary.double_max, value);
+    summary.double_sum += value;
+  }
+  if (summary.present == 0) summary.double_min = summary.double_max = 0;
+  return summary;
+}
+
+void EncodeBlockSummary(const BlockSummary& summary, std::string* out) {
+  size_t columns = 0;
+  for (const ColumnSummary& column : summary.fields) columns += column.type != ColumnSummary::Type::kAbsent;
+  for (const ColumnSummary& column : summary.tags) columns += column.type != ColumnSummary::Type::kAbsent;
+  segment::PutVarint(out, columns);
+  for (size_t field = 0; field < summary.fields.size(); ++field) {
+    if (summary.fields[field].type == ColumnSummary::Type::kAbsent) continue;
+    EncodeColumn(static_cast<uint8_t>(segment::ChunkKind::kField), field, summary.fields[field], out);
+  }
+  for (size_t key_index = 0; key_index < summary.tags.size(); ++key_index) {
+    if (summary.tags[key_index].type == ColumnSummary::Type::kAbsent) continue;
+    EncodeColumn(static_cast<uint8_t>(segment::ChunkKind::kTag), key_index, summary.tags[key_index], out);
+  }
+}
+
+bool DecodeBlockSummaries(std::string_view bytes, const std::vector<uint32_t>& block_rows, size_t tag_keys,
+                          std::vector<BlockSummary>* out) {
+  segment::FooterReader reader(bytes);
+  out->assign(block_rows.size(), BlockSummary{});
+  for (size_t block_idx = 0; block_idx < block_rows.size(); ++block_idx) {
+    BlockSummary& summary = (*out)[block_idx];
+    summary.rows = block_rows[block_idx];
+    uint64_t columns = 0;
+    if (!reader.GetVarint(&columns) || columns > kFieldIdCount + tag_keys) return false;
+    for (uint64_t column_idx = 0; column_idx < columns; ++column_idx) {
+      uint8_t kind = 0;
+      uint64_t index = 0;
+      if (!reader.GetByte(&kind) || !reader.GetVarint(&index)) return false;
+      ColumnSummary* column = nullptr;
+      ColumnSummary::Type type = ColumnSummary::Type::kCodes;
+      if (kind == static_cast<uint8_t>(segment::ChunkKind::kField) && index < kFieldIdCount) {
+        type = TypeOfField(static_cast<FieldId>(index));
+        column = &summary.fields[index];
+      } else if (kind == static_cast<uint8_t>(segment::ChunkKind::kTag) && index < tag_keys) {
+        if (summary.tags.size() <= index) summary.tags.resize(index + 1);
+        column = &summary.tags[index];
+      }
+      if (column == nullptr || column->type != ColumnSummary::Type::kAbsent) return false;
+      if (!DecodeColumn(reader, type, summary.rows, column)) return false;
+    }
+  }
+  return reader.at_end();
+}
+
+bool SummaryMatchesBlock(const BlockSummary& summary, const ColumnBlock& block) {
+  if (summary.rows != block.rows) return false;
+  for (size_t field = 0; field < summary.fields.size(); ++field) {
+    const FieldId id = static_cast<FieldId>(field);
+    if (TypeOfField(id) == ColumnSummary::Type::kAbsent) continue;
+    if (block.column(id).present() != (summary.fields[field].type != ColumnSummary::Type::kAbsent)) return false;
+  }
+  for (size_t key_index = 0; key_index < std::max(summary.tags.size(), block.tags.size()); ++key_index) {
+    if (block.tag(key_index).present() != (summary.tag(key_index).type != ColumnSummary::Type::kAbsent)) return false;
+  }
+  return true;
+}
+
+}  // namespace mltrack::store

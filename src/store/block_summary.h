@@ -1,0 +1,99 @@
+#pragma once
+// Block summaries (zone maps): what a segment block holds, per column, without its rows. The
+// segment writer computes one per block and stores it in the footer (format version 3,
+// docs/segment_format.md); the reader attaches it to its ColumnBlock. The query engine uses it
+// to skip blocks no row of which can match a filter, to drop filters every row of a block
+// matches, and to answer whole blocks (count, sum, avg, min, max, rates, uniq of a dimension,
+// counts per dimension value) without reading a row (query/block_answer.h).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/field.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::store {
+
+// Exact code lists are kept up to this many distinct codes per column and block (teams,
+// models, users, status; not trace or run ids, which keep only their range).
+inline constexpr size_t kMaxSummaryCodes = 256;
+
+// One column of one block. The code of a row is what query::GatherCode reads: the dictionary
+// id (0 = absent) of strings and tags, the enum value (0 is chat/ok, a real value), the bool
+// code (kBoolAbsent = 0) or the http status (0 = absent).
+struct ColumnSummary {
+  enum class Type : uint8_t {
+    kAbsent,   // the block stores no value of the column: every code 0, every number absent
+    kCodes,    // strings, tags, enums, bools, http_status
+    kInts,     // ints and money (nano-USD)
+    kDoubles,  // doubles
+  };
+  Type type = Type::kAbsent;
+  // Rows with a value (for enums: every row).
+  uint32_t present = 0;
+
+  // kCodes. `exact`: `codes` lists every code of the block (including 0) with its row count,
+  // ascending, the counts adding up to the block's rows. Otherwise only the range of the codes
+  // other than 0, [min_code, max_code], and how many distinct ones there are (`distinct`) are
+  // known; distinct == max_code − min_code + 1 means every code of the range occurs (ids handed
+  // out in time order: run and session ids).
+  bool exact = false;
+  std::vector<std::pair<uint32_t, uint32_t>> codes;
+  uint32_t min_code = 0;
+  uint32_t max_code = 0;
+  uint32_t distinct = 0;
+
+  // kInts: over present values; `int_sum` wraps modulo 2^64 exactly as an int64 scan would.
+  int64_t int_min = 0;
+  int64_t int_max = 0;
+  int64_t int_sum = 0;
+  // kDoubles: over present (non-NaN) values; `double_sum` adds in row order.
+  double double_min = 0;
+  double double_max = 0;
+  double double_sum = 0;
+
+  // The block's single code, when every row has the same one.
+  bool SingleCode(size_t rows, uint32_t* code) const;
+  // Whether the codes are not listed and the block's non-zero codes are exactly every code of
+  // [min_code, max_code].
+  bool DenseRange() const;
+  // Rows whose code is `code`; false when not known (codes not exact).
+  bool RowsWithCode(size_t rows, uint32_t code, uint64_t* count) const;
+};
+
+// The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
+// segments: not ts, id, total_tokens, tags or scores) and by tag key index; scores have none.
+struct BlockSummary {
+  uint32_t rows = 0;
+  std::array<ColumnSummary, kFieldIdCount> fields{};
+  std::vector<ColumnSummary> tags;  // index past the end: absent
+
+  const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
+  const ColumnSummary& tag(size_t key_index) const;
+  size_t MemoryBytes() const;
+};
+
+// Summaries of one column's values for one block, as the segment writer holds them.
+// Codes: dictionary ids or http statuses (kNullInt = absent, code 0), enum values or bool codes.
+ColumnSummary SummarizeIds(const std::vector<int64_t>& ids);
+ColumnSummary SummarizeBytes(const std::vector<uint8_t>& codes, bool is_enum);
+ColumnSummary SummarizeInts(const std::vector<int64_t>& values);  // kNullInt = absent
+ColumnSummary SummarizeDoubles(const std::vector<double>& values);  // NaN = absent
+
+// Serialization (docs/segment_format.md, "Block summaries"). Columns of kind kAbsent are not
+// written: a column a summary does not list has no value in the block.
+void EncodeBlockSummary(const BlockSummary& summary, std::string* out);
+// Decodes `count` summaries of blocks of `block_rows[i]` rows, checking every count, order and
+// index (`tag_keys` tag keys); false when the bytes are malformed.
+bool DecodeBlockSummaries(std::string_view bytes, const std::vector<uint32_t>& block_rows,
+                          size_t tag_keys, std::vector<BlockSummary>* out);
+
+// Whether `summary` lists exactly the static field and tag columns `block` stores.
+bool SummaryMatchesBlock(const BlockSummary& summary, const ColumnBlock& block);
+
+}  // namespace mltrack::store
