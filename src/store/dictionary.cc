@@ -90,6 +90,26 @@ void Dictionary::GetOrAddMany(const std::vector<std::string_view>& values, std::
   }
 }
 
+void Dictionary::GetOrAddBatch(std::span<const std::string_view> values, uint32_t* ids) {
+  bool missing = false;
+  {
+    std::shared_lock lock(mutex_);
+    for (size_t value_idx = 0; value_idx < values.size(); ++value_idx) {
+      const std::string_view value = values[value_idx];
+      ids[value_idx] = kAbsentId;
+      if (value.empty()) continue;
+      if (!slots_.empty()) ids[value_idx] = slots_[FindSlot(value, Hash(value))];
+      missing |= ids[value_idx] == kAbsentId;
+    }
+  }
+  if (!missing) return;
+  std::unique_lock lock(mutex_);
+  for (size_t value_idx = 0; value_idx < values.size(); ++value_idx) {
+    const std::string_view value = values[value_idx];
+    if (ids[value_idx] == kAbsentId && !value.empty()) ids[value_idx] = AddLocked(value, Hash(value));
+  }
+}
+
 uint32_t Dictionary::AddLocked(std::string_view value, uint64_t hash) {
   if (slots_.empty()) Grow();
   size_t slot = FindSlot(value, hash);

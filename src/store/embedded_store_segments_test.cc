@@ -127,7 +127,9 @@ TEST_F(StoreSegmentsTest, SealsTrimsTheWalAndRestartsFromSegments) {
       Append(*store, MakeBatch("b" + std::to_string(batch), 50, kNow + batch * 100), 50);
       // Freezing waits for the previous seal, and only a commit freezes: without these waits a
       // slow seal lets the memtable take in every later batch, and only one segment is written.
-      if (batch < 4) ASSERT_TRUE(store->WaitForMaintenance(10'000));
+      if (batch < 4) {
+        ASSERT_TRUE(store->WaitForMaintenance(10'000));
+      }
     }
     ASSERT_TRUE(store->WaitForMaintenance(10'000));
     EXPECT_GE(store->segment_count(), 2u);
