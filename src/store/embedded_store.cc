@@ -28,16 +28,20 @@ constexpr size_t kIdPrefetchDistance = 8;
 }  // namespace
 
 struct EmbeddedStore::PendingAppend {
-  // Hashes the ids here, on the caller's thread, so that the serial commit only probes.
+  // Hashes the ids and encodes the WAL record here, on the caller's thread, so that callers do
+  // that in parallel and the serial commit only probes ids (and re-encodes a batch only when it
+  // had duplicates to drop).
   explicit PendingAppend(EventBatch events) : batch(std::move(events)) {
     keys.reserve(batch.size());
     for (const Event& event : batch) {
       if (!event.id.empty()) keys.push_back(HashId(event.id));
     }
+    EncodeEventBatch(batch, &payload);
   }
 
   EventBatch batch;
   std::vector<IdKey> keys;  // HashId of each non-empty id of `batch`, in order
+  std::string payload;      // EncodeEventBatch(batch) while no event has been dropped
   Result<AppendResult> result = Status::Internal("append not committed");
   bool has_result = false;  // set with `result` by the leader
   bool done = false;
@@ -310,8 +314,8 @@ void EmbeddedStore::CommitGroup(const std::vector<PendingAppend*>& group) {
 Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& group, const State& state,
                                           std::vector<std::vector<IdKey>>& new_ids,
                                           std::vector<size_t>& duplicates, std::vector<bool>& failed) {
-  std::vector<std::string> payloads;
-  payloads.reserve(group.size());
+  std::vector<std::string_view> records;
+  records.reserve(group.size());
   for (size_t member_idx = 0; member_idx < group.size(); ++member_idx) {
     EventBatch& batch = group[member_idx]->batch;
     const std::vector<IdKey>& keys = group[member_idx]->keys;
@@ -337,8 +341,11 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
     }
     batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(kept), batch.end());
     if (batch.empty()) continue;
-    std::string payload;
-    EncodeEventBatch(batch, &payload);
+    std::string& payload = group[member_idx]->payload;
+    if (duplicates[member_idx] != 0) {
+      payload.clear();
+      EncodeEventBatch(batch, &payload);
+    }
     if (payload.size() > wal::kMaxPayloadBytes) {
       group[member_idx]->has_result = true;
       group[member_idx]->result = Status::InvalidArgument(
@@ -349,10 +356,8 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
       new_ids[member_idx].clear();
       continue;
     }
-    payloads.push_back(std::move(payload));
+    records.push_back(payload);
   }
-
-  std::vector<std::string_view> records(payloads.begin(), payloads.end());
   return writer_->AppendGroup(records);
 }
 
