@@ -62,9 +62,9 @@ constexpr std::array<StringField, 12> kStringFields = {{
 
 }  // namespace
 
-// The dictionary ids of every string of one Append, resolved column by column before any row is
-// written (Dictionary::GetOrAddBatch: one lock per dictionary per batch instead of one per
-// value). Reused between appends, so it allocates only when a batch is larger than any before.
+// The dictionary ids of every string of a chunk of one Append, resolved column by column before
+// any of its rows is written (Dictionary::GetOrAddBatch: one lock per dictionary per chunk
+// instead of one per value). Reused between appends, so it allocates only when a batch is larger than any before.
 struct BatchIds {
   // strings[field_idx * rows + row_idx]: the id of kStringFields[field_idx] of event row_idx.
   std::vector<uint32_t> strings;
@@ -292,17 +292,22 @@ Memtable::Memtable(MemtableOptions options, std::shared_ptr<DictionarySet> dicti
 Memtable::~Memtable() = default;
 
 void Memtable::Append(std::span<const Event> events) {
-  // Dictionaries first, outside the lock that snapshots take: ids may exist before any row
-  // uses them, never the other way round.
-  impl_->batch_ids.Resolve(events, *impl_->dictionaries);
-  std::lock_guard lock(impl_->mutex);
-  for (size_t row_idx = 0; row_idx < events.size(); ++row_idx) {
-    const Event& event = events[row_idx];
-    impl_->AppendOne(event, impl_->batch_ids, row_idx, events.size());
-    impl_->min_ts = std::min(impl_->min_ts, event.ts_ms);
-    impl_->max_ts = std::max(impl_->max_ts, event.ts_ms);
+  // In chunks whose events stay in cache while each string field is resolved in turn.
+  constexpr size_t kChunkEvents = 256;
+  for (size_t chunk_start = 0; chunk_start < events.size(); chunk_start += kChunkEvents) {
+    const std::span<const Event> chunk = events.subspan(chunk_start, std::min(kChunkEvents, events.size() - chunk_start));
+    // Dictionaries first, outside the lock that snapshots take: ids may exist before any row
+    // uses them, never the other way round.
+    impl_->batch_ids.Resolve(chunk, *impl_->dictionaries);
+    std::lock_guard lock(impl_->mutex);
+    for (size_t row_idx = 0; row_idx < chunk.size(); ++row_idx) {
+      const Event& event = chunk[row_idx];
+      impl_->AppendOne(event, impl_->batch_ids, row_idx, chunk.size());
+      impl_->min_ts = std::min(impl_->min_ts, event.ts_ms);
+      impl_->max_ts = std::max(impl_->max_ts, event.ts_ms);
+    }
+    impl_->rows += chunk.size();
   }
-  impl_->rows += events.size();
 }
 
 namespace {

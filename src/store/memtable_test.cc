@@ -190,6 +190,34 @@ TEST(MemtableTest, BatchResolvesTagsAndScoresPerRowAcrossBlocks) {
   EXPECT_EQ(IdAt(last.tag(k99), last.rows - 1), kAbsentId);
 }
 
+// A batch larger than the chunk the memtable resolves strings in: rows on either side of every
+// chunk boundary keep their own values.
+TEST(MemtableTest, LargeBatchKeepsEveryRowsStrings) {
+  Memtable memtable;
+  std::vector<Event> events;
+  for (int row = 0; row < 1000; ++row) {
+    Event event = MakeEvent(row, "m" + std::to_string(row % 7));
+    event.trace_id = "t" + std::to_string(row);
+    event.tags = {{"env", "e" + std::to_string(row % 5)}};
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  auto snapshot = memtable.Snapshot();
+  const size_t env = *snapshot->FindTagKey("env");
+  size_t row = 0;
+  for (const ColumnBlock& block : snapshot->blocks()) {
+    for (size_t block_row = 0; block_row < block.rows; ++block_row, ++row) {
+      ASSERT_EQ(block.Ts(block_row), static_cast<int64_t>(row));
+      ASSERT_EQ(snapshot->dictionary(FieldId::kModel)->Get(IdAt(block.column(FieldId::kModel), block_row)),
+                "m" + std::to_string(row % 7));
+      ASSERT_EQ(snapshot->dictionary(FieldId::kTraceId)->Get(IdAt(block.column(FieldId::kTraceId), block_row)),
+                "t" + std::to_string(row));
+      ASSERT_EQ(snapshot->tag_dictionary(env).Get(IdAt(block.tag(env), block_row)), "e" + std::to_string(row % 5));
+    }
+  }
+  EXPECT_EQ(row, 1000u);
+}
+
 TEST(MemtableTest, SnapshotOutlivesMemtable) {
   std::shared_ptr<const TableSnapshot> snapshot;
   {
