@@ -22,7 +22,8 @@ namespace {
 constexpr size_t kMaxProblems = 100;
 
 // How many ids ahead of the one it probes the commit leader prefetches id index slots: enough to
-// cover a memory access with the probes in between, few enough to stay in L1.
+// cover a memory access with the probes in between, few enough to stay in L1. The sealed-id
+// filter's directory is prefetched twice as far ahead, since its prefixes need that entry first.
 constexpr size_t kIdPrefetchDistance = 8;
 
 }  // namespace
@@ -320,14 +321,18 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
     EventBatch& batch = group[member_idx]->batch;
     const std::vector<IdKey>& keys = group[member_idx]->keys;
     new_ids[member_idx].reserve(keys.size());
-    for (size_t key_idx = 0; key_idx < std::min(kIdPrefetchDistance, keys.size()); ++key_idx) {
-      PrefetchId(keys[key_idx], state);
+    for (size_t key_idx = 0; key_idx < std::min(2 * kIdPrefetchDistance, keys.size()); ++key_idx) {
+      if (state.sealed_ids) state.sealed_ids->PrefetchBucket(keys[key_idx]);
+      if (key_idx < kIdPrefetchDistance) PrefetchId(keys[key_idx], state);
     }
     size_t kept = 0;
     size_t key_idx = 0;
     for (size_t event_idx = 0; event_idx < batch.size(); ++event_idx) {
       Event& event = batch[event_idx];
       if (!event.id.empty()) {
+        if (state.sealed_ids && key_idx + 2 * kIdPrefetchDistance < keys.size()) {
+          state.sealed_ids->PrefetchBucket(keys[key_idx + 2 * kIdPrefetchDistance]);
+        }
         if (key_idx + kIdPrefetchDistance < keys.size()) PrefetchId(keys[key_idx + kIdPrefetchDistance], state);
         const IdKey& key = keys[key_idx++];
         if (InOlderTables(key, state) || !ids_->Insert(key)) {
@@ -364,6 +369,7 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
 void EmbeddedStore::PrefetchId(const IdKey& key, const State& state) const {
   ids_->Prefetch(key);
   if (state.frozen_ids) state.frozen_ids->Prefetch(key);
+  if (state.sealed_ids) state.sealed_ids->PrefetchPrefixes(key);
 }
 
 void EmbeddedStore::MaybeFreeze(bool force) {
