@@ -311,7 +311,8 @@ void EmbeddedStore::CommitGroup(const std::vector<PendingAppend*>& group) {
 }
 
 // Drops the events whose id is stored already or repeats an earlier one of the group (their ids
-// go into ids_ and new_ids), encodes each batch's WAL record, and writes them all durably.
+// go into ids_ and new_ids), re-encodes the WAL record of a batch that lost events, and writes
+// every record durably.
 Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& group, const State& state,
                                           std::vector<std::vector<IdKey>>& new_ids,
                                           std::vector<size_t>& duplicates, std::vector<bool>& failed) {

@@ -62,9 +62,9 @@ constexpr std::array<StringField, 12> kStringFields = {{
 
 }  // namespace
 
-// The dictionary ids of every string of a chunk of one Append, resolved column by column before
-// any of its rows is written (Dictionary::GetOrAddBatch: one lock per dictionary per chunk
-// instead of one per value). Reused between appends, so it allocates only when a batch is larger than any before.
+// The dictionary ids of every string of one Append, resolved column by column (string fields
+// in chunks of events) before any row is written: Dictionary::GetOrAddBatch takes one lock per
+// dictionary per chunk instead of one per value. Reused between appends, so it allocates only when a batch is larger than any before.
 struct BatchIds {
   // strings[field_idx * rows + row_idx]: the id of kStringFields[field_idx] of event row_idx.
   std::vector<uint32_t> strings;
@@ -107,10 +107,17 @@ void BatchIds::GroupByKey() {
 void BatchIds::Resolve(std::span<const Event> events, DictionarySet& dictionaries) {
   const size_t rows = events.size();
   strings.resize(kStringFields.size() * rows);
-  views.resize(rows);
-  for (size_t field_idx = 0; field_idx < kStringFields.size(); ++field_idx) {
-    for (size_t row_idx = 0; row_idx < rows; ++row_idx) views[row_idx] = events[row_idx].*kStringFields[field_idx].member;
-    dictionaries.field(kStringFields[field_idx].id)->GetOrAddBatch(views, &strings[field_idx * rows]);
+  // In chunks of events that stay in cache while each string field is resolved in turn.
+  constexpr size_t kChunkRows = 256;
+  for (size_t chunk_start = 0; chunk_start < rows; chunk_start += kChunkRows) {
+    const size_t chunk_rows = std::min(kChunkRows, rows - chunk_start);
+    views.resize(chunk_rows);
+    for (size_t field_idx = 0; field_idx < kStringFields.size(); ++field_idx) {
+      for (size_t row_idx = 0; row_idx < chunk_rows; ++row_idx) {
+        views[row_idx] = events[chunk_start + row_idx].*kStringFields[field_idx].member;
+      }
+      dictionaries.field(kStringFields[field_idx].id)->GetOrAddBatch(views, &strings[field_idx * rows + chunk_start]);
+    }
   }
 
   // Tags: keys first, then the values of each key in its own dictionary.
@@ -292,22 +299,17 @@ Memtable::Memtable(MemtableOptions options, std::shared_ptr<DictionarySet> dicti
 Memtable::~Memtable() = default;
 
 void Memtable::Append(std::span<const Event> events) {
-  // In chunks whose events stay in cache while each string field is resolved in turn.
-  constexpr size_t kChunkEvents = 256;
-  for (size_t chunk_start = 0; chunk_start < events.size(); chunk_start += kChunkEvents) {
-    const std::span<const Event> chunk = events.subspan(chunk_start, std::min(kChunkEvents, events.size() - chunk_start));
-    // Dictionaries first, outside the lock that snapshots take: ids may exist before any row
-    // uses them, never the other way round.
-    impl_->batch_ids.Resolve(chunk, *impl_->dictionaries);
-    std::lock_guard lock(impl_->mutex);
-    for (size_t row_idx = 0; row_idx < chunk.size(); ++row_idx) {
-      const Event& event = chunk[row_idx];
-      impl_->AppendOne(event, impl_->batch_ids, row_idx, chunk.size());
-      impl_->min_ts = std::min(impl_->min_ts, event.ts_ms);
-      impl_->max_ts = std::max(impl_->max_ts, event.ts_ms);
-    }
-    impl_->rows += chunk.size();
+  // Dictionaries first, outside the lock that snapshots take: ids may exist before any row
+  // uses them, never the other way round. The rows then appear to snapshots all at once.
+  impl_->batch_ids.Resolve(events, *impl_->dictionaries);
+  std::lock_guard lock(impl_->mutex);
+  for (size_t row_idx = 0; row_idx < events.size(); ++row_idx) {
+    const Event& event = events[row_idx];
+    impl_->AppendOne(event, impl_->batch_ids, row_idx, events.size());
+    impl_->min_ts = std::min(impl_->min_ts, event.ts_ms);
+    impl_->max_ts = std::max(impl_->max_ts, event.ts_ms);
   }
+  impl_->rows += events.size();
 }
 
 namespace {
