@@ -72,7 +72,7 @@ int Fail(const std::string& message, int code) {
 
 int RunServe(const std::vector<std::string>& args) {
   Result<Flags> flags = Flags::Parse(
-      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache"},
+      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache", "workers"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -96,6 +96,11 @@ int RunServe(const std::vector<std::string>& args) {
     Result<size_t> ms = ParseCount(*flags->Get("max-inflight-wait-ms"));
     if (!ms.ok()) return Fail("--max-inflight-wait-ms must be a number of milliseconds", 2);
     server_options.body_budget_wait = std::chrono::milliseconds(*ms);
+  }
+  if (flags->Has("workers")) {  // handler threads (ingest handlers wait in the group commit)
+    Result<size_t> workers = ParseByteSize(*flags->Get("workers"));
+    if (!workers.ok() || *workers == 0 || *workers > 256) return Fail("--workers must be a number from 1 to 256", 2);
+    server_options.worker_threads = static_cast<int>(*workers);
   }
   if (flags->Has("web-dir")) server_options.web_dir = *flags->Get("web-dir");
   ingest::DemoOptions demo_options;

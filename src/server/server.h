@@ -19,7 +19,11 @@ struct ServerOptions {
   size_t max_body_bytes = 16u << 20;      // larger request bodies are answered 413
   std::chrono::seconds read_timeout{30};  // per request, from the first byte to the last
   int io_threads = 1;                     // threads running socket I/O
-  int worker_threads = 2;                 // threads running (blocking) handlers
+  // Threads running (blocking) handlers. More than the 2 cores on purpose: an ingest handler
+  // waits in the store's group commit (fdatasync, ~5-10 ms per group here) and holds its worker
+  // meanwhile; with 2 workers both could be waiting while the next bodies sit undecoded and the
+  // CPU idles.
+  int worker_threads = 4;
   size_t max_queued_jobs = 128;           // requests waiting for a worker before 503 overloaded
   // Request bodies held at once (being read, queued or handled) before 503 overloaded: a request
   // whose Content-Length (or, chunked, whose body so far) does not fit is refused before its body

@@ -1,5 +1,7 @@
 #include "store/dictionary.h"
 
+// Inline: the hash of a short string costs less than the call into the shared library.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <cassert>
@@ -7,6 +9,8 @@
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace mltrack::store {
 namespace {
@@ -88,6 +92,24 @@ void Dictionary::GetOrAddMany(const std::vector<std::string_view>& values, std::
   for (std::string_view value : values) {
     ids->push_back(value.empty() ? kAbsentId : AddLocked(value, Hash(value)));
   }
+}
+
+void Dictionary::GetOrAddBatch(std::span<const std::string_view> values, uint32_t* ids) {
+  std::vector<std::pair<size_t, uint64_t>> missing;  // value index, hash
+  {
+    std::shared_lock lock(mutex_);
+    for (size_t value_idx = 0; value_idx < values.size(); ++value_idx) {
+      const std::string_view value = values[value_idx];
+      ids[value_idx] = kAbsentId;
+      if (value.empty()) continue;
+      const uint64_t hash = Hash(value);
+      if (!slots_.empty()) ids[value_idx] = slots_[FindSlot(value, hash)];
+      if (ids[value_idx] == kAbsentId) missing.emplace_back(value_idx, hash);
+    }
+  }
+  if (missing.empty()) return;
+  std::unique_lock lock(mutex_);
+  for (const auto& [value_idx, hash] : missing) ids[value_idx] = AddLocked(values[value_idx], hash);
 }
 
 uint32_t Dictionary::AddLocked(std::string_view value, uint64_t hash) {

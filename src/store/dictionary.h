@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,11 @@ class Dictionary {
   // GetOrAdd for many values under one lock (replay of the dictionary log); ids[i] is the id of
   // values[i].
   void GetOrAddMany(const std::vector<std::string_view>& values, std::vector<uint32_t>* ids);
+
+  // GetOrAdd of values[i] into ids[i] for a batch that mostly repeats known strings (a memtable
+  // append): the lookups share one shared lock, and the exclusive lock is taken once, only when
+  // some value is new. New values get ids in the order they first appear in `values`.
+  void GetOrAddBatch(std::span<const std::string_view> values, uint32_t* ids);
 
   // The id of `value`, or nullopt when it was never added ("" → kAbsentId).
   std::optional<uint32_t> Find(std::string_view value) const;

@@ -19,6 +19,35 @@ TEST(DictionaryTest, AssignsDenseIdsInOrderOfFirstAppearance) {
   EXPECT_EQ(dictionary.Get(kAbsentId), "");
 }
 
+// The batch form gives the same ids as one GetOrAdd per value, in the same order, and leaves
+// the empty string absent.
+TEST(DictionaryTest, GetOrAddBatchMatchesOneByOne) {
+  Dictionary batched;
+  Dictionary single;
+  const std::vector<std::vector<std::string_view>> batches = {
+      {"b", "a", "", "b", "c"}, {"a", "b", "c"}, {"d", "", "a", "e", "d"}, {}};
+  for (const std::vector<std::string_view>& values : batches) {
+    std::vector<uint32_t> ids(values.size(), 99);
+    batched.GetOrAddBatch(values, ids.data());
+    for (size_t value_idx = 0; value_idx < values.size(); ++value_idx) {
+      EXPECT_EQ(ids[value_idx], single.GetOrAdd(values[value_idx])) << values[value_idx];
+    }
+  }
+  EXPECT_EQ(batched.size(), 5u);
+  EXPECT_EQ(batched.Get(1), "b");
+  EXPECT_EQ(batched.Get(5), "e");
+  // Past the first table size: growth in the middle of a batch keeps earlier ids right.
+  std::vector<std::string> many;
+  for (int value_idx = 0; value_idx < 1000; ++value_idx) many.push_back("v" + std::to_string(value_idx % 700));
+  std::vector<std::string_view> views(many.begin(), many.end());
+  std::vector<uint32_t> ids(views.size());
+  batched.GetOrAddBatch(views, ids.data());
+  for (size_t value_idx = 0; value_idx < views.size(); ++value_idx) {
+    EXPECT_EQ(batched.Get(ids[value_idx]), views[value_idx]);
+  }
+  EXPECT_EQ(batched.size(), 705u);
+}
+
 TEST(DictionaryTest, EmptyStringIsAbsent) {
   Dictionary dictionary;
   EXPECT_EQ(dictionary.GetOrAdd(""), kAbsentId);

@@ -148,7 +148,12 @@ class EmbeddedStore final : public EventStore {
   Status OpenSegmentsWhileReplaying(std::thread& replay, const Status& replayed);
   void ApplyRecovered(EventBatch batch);
   void CommitGroup(const std::vector<PendingAppend*>& group);
-  bool IsStored(const IdKey& key, const State& state);
+  Status DeduplicateAndWrite(const std::vector<PendingAppend*>& group, const State& state,
+                             std::vector<std::vector<IdKey>>& new_ids, std::vector<size_t>& duplicates,
+                             std::vector<bool>& failed);
+  // Whether `key` is in the frozen memtable's ids or a sealed segment (not ids_).
+  bool InOlderTables(const IdKey& key, const State& state);
+  void PrefetchId(const IdKey& key, const State& state) const;
   void MaybeFreeze(bool force);
   void AddProblem(StoreProblem problem);
   std::shared_ptr<const State> CurrentState() const;

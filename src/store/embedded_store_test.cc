@@ -163,6 +163,34 @@ TEST_F(EmbeddedStoreTest, DuplicateIdsWithinBatchAcrossBatchesAndReopen) {
   EXPECT_EQ(snapshot->blocks().front().Ts(0), 1);
 }
 
+// The WAL holds exactly the events that were kept: a batch that lost duplicates is logged
+// without them (replay would drop them again, so only the log itself can show this).
+TEST_F(EmbeddedStoreTest, DroppedDuplicatesNeverReachTheWal) {
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    ExpectAppend(*store, {MakeEvent("x", 1), MakeEvent("y", 2)}, 2, 0);
+    ExpectAppend(*store, {MakeEvent("y", 3), MakeEvent("z", 4), MakeEvent("z", 5), MakeEvent("", 6)}, 2, 2);
+    ExpectAppend(*store, {MakeEvent("x", 7)}, 0, 1);
+  }
+  std::vector<std::vector<int64_t>> logged;
+  for (const WalFile& file : WalFiles()) {
+    Result<std::unique_ptr<WalReader>> reader = WalReader::Open(file.path, /*newest=*/true);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    WalRecord record;
+    while (true) {
+      Result<bool> more = (*reader)->Next(&record);
+      ASSERT_TRUE(more.ok()) << more.status().ToString();
+      if (!*more) break;
+      Result<EventBatch> batch = DecodeEventBatch(record.payload);
+      ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+      logged.emplace_back();
+      for (const Event& event : *batch) logged.back().push_back(event.ts_ms);
+    }
+  }
+  EXPECT_EQ(logged, (std::vector<std::vector<int64_t>>{{1, 2}, {4, 6}}));
+}
+
 TEST_F(EmbeddedStoreTest, ConcurrentAppendsAreAllAcknowledgedAndDurable) {
   constexpr int kThreads = 4;
   constexpr int kBatchesPerThread = 150;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <bit>
+#include <cstring>
 #include <limits>
 
 namespace mltrack::store {
@@ -51,31 +52,43 @@ int64_t UnZigZag(uint64_t value) {
   return static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1);
 }
 
-void PutVarint(std::string* out, uint64_t value) {
-  char buf[10];
-  size_t len = 0;
+// The encoder writes through a raw cursor into space reserved for the event's largest possible
+// encoding (MaxEncodedBytes), so no append checks capacity on the way.
+char* PutVarint(char* out, uint64_t value) {
   while (value >= 0x80) {
-    buf[len++] = static_cast<char>(value | 0x80);
+    *out++ = static_cast<char>(value | 0x80);
     value >>= 7;
   }
-  buf[len++] = static_cast<char>(value);
-  out->append(buf, len);
+  *out++ = static_cast<char>(value);
+  return out;
 }
 
-void PutString(std::string* out, std::string_view value) {
-  PutVarint(out, value.size());
-  out->append(value);
+char* PutString(char* out, std::string_view value) {
+  out = PutVarint(out, value.size());
+  std::memcpy(out, value.data(), value.size());
+  return out + value.size();
 }
 
-void PutDouble(std::string* out, double value) {
-  uint64_t bits = std::bit_cast<uint64_t>(value);
-  char buf[8];
-  for (int byte_idx = 0; byte_idx < 8; ++byte_idx)
-    buf[byte_idx] = static_cast<char>(bits >> (8 * byte_idx));
-  out->append(buf, 8);
+char* PutDouble(char* out, double value) {
+  const uint64_t bits = std::bit_cast<uint64_t>(value);
+  for (int byte_idx = 0; byte_idx < 8; ++byte_idx) out[byte_idx] = static_cast<char>(bits >> (8 * byte_idx));
+  return out + 8;
 }
 
-void EncodeEvent(const Event& event, int64_t previous_ts, std::string* out) {
+constexpr size_t kMaxVarintBytes = 10;
+
+// An upper bound of EncodeEvent's output: every varint at its longest.
+size_t MaxEncodedBytes(const Event& event) {
+  size_t bytes = 3 * kMaxVarintBytes + 1;                                  // masks, ts, enums
+  for (auto field : kCodecStringFields) bytes += kMaxVarintBytes + (event.*field).size();
+  bytes += (1 + kCodecIntFields.size()) * kMaxVarintBytes + 2 * 8;        // http_status, ints, doubles
+  bytes += 2 * kMaxVarintBytes;                                           // the two counts
+  for (const auto& [name, value] : event.scores) bytes += kMaxVarintBytes + name.size() + 8;
+  for (const auto& [key, value] : event.tags) bytes += 2 * kMaxVarintBytes + key.size() + value.size();
+  return bytes;
+}
+
+char* EncodeEvent(const Event& event, int64_t previous_ts, char* out) {
   uint64_t string_mask = 0;
   for (size_t field_idx = 0; field_idx < kCodecStringFields.size(); ++field_idx) {
     if (!(event.*kCodecStringFields[field_idx]).empty()) string_mask |= uint64_t{1} << field_idx;
@@ -93,32 +106,32 @@ void EncodeEvent(const Event& event, int64_t previous_ts, std::string* out) {
   set(kBitStreamingPresent, event.streaming.has_value());
   set(kBitStreamingTrue, event.streaming.value_or(false));
 
-  PutVarint(out, string_mask);
-  PutVarint(out, value_mask);
+  out = PutVarint(out, string_mask);
+  out = PutVarint(out, value_mask);
   // Unsigned subtraction wraps instead of overflowing; decoding adds it back the same way.
-  PutVarint(out, ZigZag(static_cast<int64_t>(static_cast<uint64_t>(event.ts_ms) -
-                                             static_cast<uint64_t>(previous_ts))));
-  out->push_back(static_cast<char>(static_cast<uint8_t>(event.operation) |
-                                   static_cast<uint8_t>(event.status) << 4));
+  out = PutVarint(out, ZigZag(static_cast<int64_t>(static_cast<uint64_t>(event.ts_ms) -
+                                                   static_cast<uint64_t>(previous_ts))));
+  *out++ = static_cast<char>(static_cast<uint8_t>(event.operation) | static_cast<uint8_t>(event.status) << 4);
   for (auto field : kCodecStringFields) {
-    if (!(event.*field).empty()) PutString(out, event.*field);
+    if (!(event.*field).empty()) out = PutString(out, event.*field);
   }
-  if (event.http_status) PutVarint(out, ZigZag(*event.http_status));
+  if (event.http_status) out = PutVarint(out, ZigZag(*event.http_status));
   for (auto field : kCodecIntFields) {
-    if (event.*field) PutVarint(out, ZigZag(*(event.*field)));
+    if (event.*field) out = PutVarint(out, ZigZag(*(event.*field)));
   }
-  if (event.latency_ms) PutDouble(out, *event.latency_ms);
-  if (event.ttft_ms) PutDouble(out, *event.ttft_ms);
-  PutVarint(out, event.scores.size());
+  if (event.latency_ms) out = PutDouble(out, *event.latency_ms);
+  if (event.ttft_ms) out = PutDouble(out, *event.ttft_ms);
+  out = PutVarint(out, event.scores.size());
   for (const auto& [name, value] : event.scores) {
-    PutString(out, name);
-    PutDouble(out, value);
+    out = PutString(out, name);
+    out = PutDouble(out, value);
   }
-  PutVarint(out, event.tags.size());
+  out = PutVarint(out, event.tags.size());
   for (const auto& [key, value] : event.tags) {
-    PutString(out, key);
-    PutString(out, value);
+    out = PutString(out, key);
+    out = PutString(out, value);
   }
+  return out;
 }
 
 // Bounds-checked cursor over a payload. The first failure sticks; callers check ok() at points
@@ -251,13 +264,19 @@ void DecodeEvent(Decoder& in, int64_t previous_ts, Event* event) {
 }  // namespace
 
 void EncodeEventBatch(std::span<const Event> events, std::string* out) {
-  out->push_back(static_cast<char>(kEventCodecVersion));
-  PutVarint(out, events.size());
+  size_t max_bytes = 1 + kMaxVarintBytes;
+  for (const Event& event : events) max_bytes += MaxEncodedBytes(event);
+  const size_t start = out->size();
+  out->resize(start + max_bytes);
+  char* cursor = out->data() + start;
+  *cursor++ = static_cast<char>(kEventCodecVersion);
+  cursor = PutVarint(cursor, events.size());
   int64_t previous_ts = 0;
   for (const Event& event : events) {
-    EncodeEvent(event, previous_ts, out);
+    cursor = EncodeEvent(event, previous_ts, cursor);
     previous_ts = event.ts_ms;
   }
+  out->resize(static_cast<size_t>(cursor - out->data()));
 }
 
 Result<EventBatch> DecodeEventBatch(std::string_view payload) {

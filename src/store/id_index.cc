@@ -49,6 +49,28 @@ bool IdIndex::Insert(const IdKey& key) {
   return true;
 }
 
+void IdIndex::Erase(const IdKey& key) {
+  if (IsEmpty(key)) {
+    if (has_zero_key_) --size_;
+    has_zero_key_ = false;
+    return;
+  }
+  const size_t mask = capacity_ - 1;
+  size_t hole = SlotFor(key);
+  if (IsEmpty(slots_[hole])) return;
+  --size_;
+  // Move back every later key of the probe run that may not sit past the hole: one whose home
+  // slot is not cyclically in (hole, slot].
+  for (size_t slot = (hole + 1) & mask; !IsEmpty(slots_[slot]); slot = (slot + 1) & mask) {
+    const size_t home = static_cast<size_t>(slots_[slot].low) & mask;
+    const bool stays = hole <= slot ? (hole < home && home <= slot) : (hole < home || home <= slot);
+    if (stays) continue;
+    slots_[hole] = slots_[slot];
+    hole = slot;
+  }
+  slots_[hole] = IdKey{};
+}
+
 std::vector<IdKey> IdIndex::Keys() const {
   std::vector<IdKey> keys;
   keys.reserve(size_);

@@ -30,7 +30,8 @@ struct IdKeyHash {
 // n² / 2^129 — about 1.5e-21 at a billion ids — so a distinct event wrongly dropped as a
 // duplicate is not a practical concern. (A 64-bit hash would be n² / 2^65: ~3% at 1e9 ids.)
 //
-// Not thread-safe: the store's commit leader is its only user.
+// Not thread-safe: the store's commit leader is its only user (readers of a frozen index only
+// call the const methods).
 class IdIndex {
  public:
   IdIndex();
@@ -41,6 +42,14 @@ class IdIndex {
   bool Contains(const IdKey& key) const;
   // Adds `key`; false if it was already present.
   bool Insert(const IdKey& key);
+  // Removes `key` (a no-op when absent), so that a failed commit can take back the ids it
+  // inserted. Backward-shift deletion: no tombstones, probe lengths stay as if never inserted.
+  void Erase(const IdKey& key);
+  // Hints the CPU to load the slot where a probe for `key` starts. The table is much larger
+  // than the caches, so the commit leader prefetches a few keys ahead of the one it probes.
+  void Prefetch(const IdKey& key) const {
+    __builtin_prefetch(&slots_[static_cast<size_t>(key.low) & (capacity_ - 1)]);
+  }
 
   // Every key, in no particular order.
   std::vector<IdKey> Keys() const;

@@ -1,10 +1,14 @@
 #include "store/memtable.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/field.h"
@@ -35,7 +39,143 @@ ColumnArray AllocateColumn(FieldKind kind, size_t value_bytes, size_t capacity) 
   return column;
 }
 
+// The string fields a memtable stores, with where an Event keeps each (`id` is not stored: it
+// is not queryable, and the store's id index keeps its hash).
+struct StringField {
+  FieldId id;
+  std::string Event::*member;
+};
+constexpr std::array<StringField, 12> kStringFields = {{
+    {FieldId::kExperiment, &Event::experiment},
+    {FieldId::kRunId, &Event::run_id},
+    {FieldId::kSessionId, &Event::session_id},
+    {FieldId::kTraceId, &Event::trace_id},
+    {FieldId::kUser, &Event::user},
+    {FieldId::kTeam, &Event::team},
+    {FieldId::kProvider, &Event::provider},
+    {FieldId::kModel, &Event::model},
+    {FieldId::kEndpoint, &Event::endpoint},
+    {FieldId::kErrorType, &Event::error_type},
+    {FieldId::kPromptName, &Event::prompt_name},
+    {FieldId::kPromptVersion, &Event::prompt_version},
+}};
+
 }  // namespace
+
+// The dictionary ids of every string of one Append, resolved column by column (string fields
+// in chunks of events) before any row is written: Dictionary::GetOrAddBatch takes one lock per
+// dictionary per chunk instead of one per value. Reused between appends, so it allocates only when a batch is larger than any before.
+struct BatchIds {
+  // strings[field_idx * rows + row_idx]: the id of kStringFields[field_idx] of event row_idx.
+  std::vector<uint32_t> strings;
+  // One entry per stored tag (non-empty key and value) / score (non-empty name, not NaN), in
+  // event order then map order; first_tag[row_idx] / first_score[row_idx] index the event's first.
+  std::vector<uint32_t> tag_keys;
+  std::vector<uint32_t> tag_values;
+  std::vector<uint32_t> score_names;
+  std::vector<double> score_values;
+  std::vector<size_t> first_tag;
+  std::vector<size_t> first_score;
+  // Scratch for gathering the values of one dictionary.
+  std::vector<std::string_view> views;
+  std::vector<size_t> positions;
+  std::vector<uint32_t> ids;
+
+  std::vector<size_t> key_counts;
+
+  // `local[field]` (local string fields only, local_strings.h) takes the field's strings
+  // instead of the table dictionary.
+  void Resolve(std::span<const Event> events, DictionarySet& dictionaries,
+               const std::array<std::shared_ptr<DictionaryStrings>, kFieldIdCount>& local);
+  // Sets `positions` to the indexes of tag_keys ordered by key, stably: a counting sort when the
+  // key ids are few next to the tags (the usual case), a merge sort otherwise.
+  void GroupByKey();
+};
+
+void BatchIds::GroupByKey() {
+  positions.resize(tag_keys.size());
+  const uint32_t max_key = tag_keys.empty() ? 0 : *std::max_element(tag_keys.begin(), tag_keys.end());
+  if (max_key > 4 * tag_keys.size() + 64) {
+    for (size_t tag_idx = 0; tag_idx < positions.size(); ++tag_idx) positions[tag_idx] = tag_idx;
+    std::stable_sort(positions.begin(), positions.end(),
+                     [&](size_t left, size_t right) { return tag_keys[left] < tag_keys[right]; });
+    return;
+  }
+  key_counts.assign(size_t{max_key} + 2, 0);
+  for (const uint32_t key : tag_keys) ++key_counts[key + 1];
+  for (size_t key = 1; key < key_counts.size(); ++key) key_counts[key] += key_counts[key - 1];
+  for (size_t tag_idx = 0; tag_idx < tag_keys.size(); ++tag_idx) positions[key_counts[tag_keys[tag_idx]]++] = tag_idx;
+}
+
+void BatchIds::Resolve(std::span<const Event> events, DictionarySet& dictionaries,
+                       const std::array<std::shared_ptr<DictionaryStrings>, kFieldIdCount>& local) {
+  const size_t rows = events.size();
+  strings.resize(kStringFields.size() * rows);
+  // In chunks of events that stay in cache while each string field is resolved in turn.
+  constexpr size_t kChunkRows = 256;
+  for (size_t chunk_start = 0; chunk_start < rows; chunk_start += kChunkRows) {
+    const size_t chunk_rows = std::min(kChunkRows, rows - chunk_start);
+    views.resize(chunk_rows);
+    for (size_t field_idx = 0; field_idx < kStringFields.size(); ++field_idx) {
+      for (size_t row_idx = 0; row_idx < chunk_rows; ++row_idx) {
+        views[row_idx] = events[chunk_start + row_idx].*kStringFields[field_idx].member;
+      }
+      const FieldId id = kStringFields[field_idx].id;
+      Dictionary& dictionary = local[FieldIndex(id)] ? local[FieldIndex(id)]->dictionary() : *dictionaries.field(id);
+      dictionary.GetOrAddBatch(views, &strings[field_idx * rows + chunk_start]);
+    }
+  }
+
+  // Tags: keys first, then the values of each key in its own dictionary.
+  views.clear();
+  first_tag.resize(rows + 1);
+  for (size_t row_idx = 0; row_idx < rows; ++row_idx) {
+    first_tag[row_idx] = views.size();
+    for (const auto& [key, value] : events[row_idx].tags) {
+      if (!key.empty() && !value.empty()) views.push_back(key);
+    }
+  }
+  first_tag[rows] = views.size();
+  tag_keys.resize(views.size());
+  tag_values.resize(views.size());
+  dictionaries.tag_keys().GetOrAddBatch(views, tag_keys.data());
+  views.clear();
+  for (const Event& event : events) {
+    for (const auto& [key, value] : event.tags) {
+      if (!key.empty() && !value.empty()) views.push_back(value);
+    }
+  }
+  // Tags grouped by key (stable: values keep their order of appearance), one batch per key.
+  GroupByKey();
+  std::vector<std::string_view> key_values;
+  for (size_t run_start = 0, run_end = 0; run_start < positions.size(); run_start = run_end) {
+    const uint32_t key = tag_keys[positions[run_start]];
+    key_values.clear();
+    for (run_end = run_start; run_end < positions.size() && tag_keys[positions[run_end]] == key; ++run_end) {
+      key_values.push_back(views[positions[run_end]]);
+    }
+    ids.resize(key_values.size());
+    dictionaries.TagValues(key - 1).GetOrAddBatch(key_values, ids.data());
+    for (size_t value_idx = 0; value_idx < key_values.size(); ++value_idx) {
+      tag_values[positions[run_start + value_idx]] = ids[value_idx];
+    }
+  }
+
+  views.clear();
+  score_values.clear();
+  first_score.resize(rows + 1);
+  for (size_t row_idx = 0; row_idx < rows; ++row_idx) {
+    first_score[row_idx] = views.size();
+    for (const auto& [name, value] : events[row_idx].scores) {
+      if (name.empty() || std::isnan(value)) continue;
+      views.push_back(name);
+      score_values.push_back(value);
+    }
+  }
+  first_score[rows] = views.size();
+  score_names.resize(views.size());
+  dictionaries.score_names().GetOrAddBatch(views, score_names.data());
+}
 
 // A block's arrays. Only the writer (under Impl::mutex) mutates it; snapshots hold a
 // shared_ptr and read rows below the row count they copied.
@@ -95,11 +235,13 @@ struct Memtable::Impl {
     return *blocks.back();
   }
 
-  void AppendOne(const Event& event);
+  // Writes event `row_idx` of the batch whose strings `ids` resolved.
+  void AppendOne(const Event& event, const BatchIds& ids, size_t row_idx, size_t rows);
 
   MemtableOptions options;
   const std::shared_ptr<DictionarySet> dictionaries;
   std::array<std::shared_ptr<DictionaryStrings>, kFieldIdCount> local_strings{};  // local fields only
+  BatchIds batch_ids;  // used by Append only, which callers serialize
   mutable std::mutex mutex;  // guards everything below (Append and Snapshot)
   std::vector<std::shared_ptr<Block>> blocks;
   size_t rows = 0;
@@ -107,19 +249,13 @@ struct Memtable::Impl {
   int64_t max_ts = std::numeric_limits<int64_t>::min();
 };
 
-void Memtable::Impl::AppendOne(const Event& event) {
+void Memtable::Impl::AppendOne(const Event& event, const BatchIds& ids, size_t row_idx, size_t rows) {
   Block& block = WritableBlock();
   const size_t row = block.rows;
   block.ts[row] = event.ts_ms;
   block.min_ts = std::min(block.min_ts, event.ts_ms);
   block.max_ts = std::max(block.max_ts, event.ts_ms);
 
-  auto put_string = [&](FieldId id, const std::string& value) {
-    if (value.empty()) return;
-    DictionaryStrings* local = local_strings[FieldIndex(id)].get();
-    uint32_t dict_id = (local != nullptr ? local->dictionary() : *dictionaries->field(id)).GetOrAdd(value);
-    block.Column<uint32_t>(id)[row] = dict_id;
-  };
   auto put_int = [&](FieldId id, const std::optional<int64_t>& value) {
     if (value && *value != kNullInt) block.Column<int64_t>(id)[row] = *value;
   };
@@ -130,19 +266,10 @@ void Memtable::Impl::AppendOne(const Event& event) {
     if (value) block.Column<uint8_t>(id)[row] = *value ? kBoolTrue : kBoolFalse;
   };
 
-  // `id` is not stored: it is not queryable, and the store's id index keeps its hash.
-  put_string(FieldId::kExperiment, event.experiment);
-  put_string(FieldId::kRunId, event.run_id);
-  put_string(FieldId::kSessionId, event.session_id);
-  put_string(FieldId::kTraceId, event.trace_id);
-  put_string(FieldId::kUser, event.user);
-  put_string(FieldId::kTeam, event.team);
-  put_string(FieldId::kProvider, event.provider);
-  put_string(FieldId::kModel, event.model);
-  put_string(FieldId::kEndpoint, event.endpoint);
-  put_string(FieldId::kErrorType, event.error_type);
-  put_string(FieldId::kPromptName, event.prompt_name);
-  put_string(FieldId::kPromptVersion, event.prompt_version);
+  for (size_t field_idx = 0; field_idx < kStringFields.size(); ++field_idx) {
+    const uint32_t dict_id = ids.strings[field_idx * rows + row_idx];
+    if (dict_id != kAbsentId) block.Column<uint32_t>(kStringFields[field_idx].id)[row] = dict_id;
+  }
   if (event.operation != Operation::kChat) {
     block.Column<uint8_t>(FieldId::kOperation)[row] = static_cast<uint8_t>(event.operation);
   }
@@ -165,15 +292,11 @@ void Memtable::Impl::AppendOne(const Event& event) {
   put_bool(FieldId::kCacheHit, event.cache_hit);
   put_bool(FieldId::kStreaming, event.streaming);
 
-  for (const auto& [key, value] : event.tags) {
-    if (key.empty() || value.empty()) continue;
-    size_t key_index = dictionaries->tag_keys().GetOrAdd(key) - 1;
-    block.Tag(key_index)[row] = dictionaries->TagValues(key_index).GetOrAdd(value);
+  for (size_t tag_idx = ids.first_tag[row_idx]; tag_idx < ids.first_tag[row_idx + 1]; ++tag_idx) {
+    block.Tag(ids.tag_keys[tag_idx] - 1)[row] = ids.tag_values[tag_idx];
   }
-  for (const auto& [name, value] : event.scores) {
-    if (name.empty() || std::isnan(value)) continue;
-    size_t score_index = dictionaries->score_names().GetOrAdd(name) - 1;
-    block.Score(score_index)[row] = value;
+  for (size_t score_idx = ids.first_score[row_idx]; score_idx < ids.first_score[row_idx + 1]; ++score_idx) {
+    block.Score(ids.score_names[score_idx] - 1)[row] = ids.score_values[score_idx];
   }
   block.rows = row + 1;
 }
@@ -186,9 +309,13 @@ Memtable::Memtable(MemtableOptions options, std::shared_ptr<DictionarySet> dicti
 Memtable::~Memtable() = default;
 
 void Memtable::Append(std::span<const Event> events) {
+  // Dictionaries first, outside the lock that snapshots take: ids may exist before any row
+  // uses them, never the other way round. The rows then appear to snapshots all at once.
+  impl_->batch_ids.Resolve(events, *impl_->dictionaries, impl_->local_strings);
   std::lock_guard lock(impl_->mutex);
-  for (const Event& event : events) {
-    impl_->AppendOne(event);
+  for (size_t row_idx = 0; row_idx < events.size(); ++row_idx) {
+    const Event& event = events[row_idx];
+    impl_->AppendOne(event, impl_->batch_ids, row_idx, events.size());
     impl_->min_ts = std::min(impl_->min_ts, event.ts_ms);
     impl_->max_ts = std::max(impl_->max_ts, event.ts_ms);
   }

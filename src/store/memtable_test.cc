@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -120,6 +121,103 @@ TEST(MemtableTest, ColumnFirstSeenMidBlockReadsAbsentForEarlierRows) {
   EXPECT_EQ(IdAt(block.tag(*after->FindTagKey("env")), 0), kAbsentId);
 }
 
+// One batch whose events carry different tag keys in different orders, tags with an empty value
+// and NaN scores (neither stored, nor their keys added), spanning several blocks: every row
+// reads back its own strings, tags and scores.
+TEST(MemtableTest, BatchResolvesTagsAndScoresPerRowAcrossBlocks) {
+  Memtable memtable(MemtableOptions{.block_rows = 4, .first_block_rows = 2});
+  std::vector<Event> events;
+  for (int row = 0; row < 11; ++row) {
+    Event event = MakeEvent(row, "m" + std::to_string(row % 3));
+    event.user = row % 2 ? "ann" : "";
+    if (row % 2) event.tags.emplace_back("env", "e" + std::to_string(row % 4));
+    event.tags.emplace_back("region", "r" + std::to_string(row % 5));
+    if (row % 3 == 0) event.tags.emplace_back("env", "");  // never stored (duplicate key aside)
+    event.tags.emplace_back("blank", "");
+    event.scores.emplace_back("quality", row / 10.0);
+    event.scores.emplace_back("nan", std::nan(""));
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+
+  auto snapshot = memtable.Snapshot();
+  EXPECT_FALSE(snapshot->FindTagKey("blank").has_value());
+  EXPECT_FALSE(snapshot->FindScore("nan").has_value());
+  const size_t env = *snapshot->FindTagKey("env");
+  const size_t region = *snapshot->FindTagKey("region");
+  const size_t quality = *snapshot->FindScore("quality");
+  size_t row = 0;
+  for (const ColumnBlock& block : snapshot->blocks()) {
+    for (size_t block_row = 0; block_row < block.rows; ++block_row, ++row) {
+      SCOPED_TRACE(row);
+      EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(IdAt(block.column(FieldId::kModel), block_row)),
+                "m" + std::to_string(row % 3));
+      const uint32_t user = block.column(FieldId::kUser).present() ? IdAt(block.column(FieldId::kUser), block_row) : kAbsentId;
+      EXPECT_EQ(snapshot->dictionary(FieldId::kUser)->Get(user), row % 2 ? "ann" : "");
+      const uint32_t env_id = block.tag(env).present() ? IdAt(block.tag(env), block_row) : kAbsentId;
+      EXPECT_EQ(snapshot->tag_dictionary(env).Get(env_id), row % 2 ? "e" + std::to_string(row % 4) : "");
+      EXPECT_EQ(snapshot->tag_dictionary(region).Get(IdAt(block.tag(region), block_row)), "r" + std::to_string(row % 5));
+      EXPECT_EQ(DoubleAt(block.score(quality), block_row), static_cast<double>(row) / 10.0);
+    }
+  }
+  EXPECT_EQ(row, 11u);
+  // Values get ids in order of first appearance within their key, as one GetOrAdd per row would.
+  EXPECT_EQ(snapshot->tag_dictionary(region).Get(1), "r0");
+  EXPECT_EQ(snapshot->tag_dictionary(region).Get(5), "r4");
+  EXPECT_EQ(snapshot->tag_dictionary(env).Get(1), "e1");
+  EXPECT_EQ(snapshot->tag_dictionary(env).Get(2), "e3");
+
+  // A later batch with a few tags of keys whose ids are large next to its tag count (the
+  // merge-sort grouping).
+  Event many_keys = MakeEvent(20, "m");
+  for (int key_idx = 0; key_idx < 100; ++key_idx) many_keys.tags.emplace_back("k" + std::to_string(key_idx), "v");
+  std::vector<Event> first = {many_keys};
+  memtable.Append(first);
+  Event late = MakeEvent(21, "m");
+  late.tags = {{"k99", "x"}, {"k50", "y"}};
+  Event later = MakeEvent(22, "m");
+  later.tags = {{"k50", "z"}};
+  std::vector<Event> second = {late, later};
+  memtable.Append(second);
+  auto after = memtable.Snapshot();
+  const ColumnBlock& last = after->blocks().back();
+  ASSERT_EQ(last.max_ts, 22);
+  const size_t k50 = *after->FindTagKey("k50");
+  const size_t k99 = *after->FindTagKey("k99");
+  EXPECT_EQ(after->tag_dictionary(k99).Get(IdAt(last.tag(k99), last.rows - 2)), "x");
+  EXPECT_EQ(after->tag_dictionary(k50).Get(IdAt(last.tag(k50), last.rows - 2)), "y");
+  EXPECT_EQ(after->tag_dictionary(k50).Get(IdAt(last.tag(k50), last.rows - 1)), "z");
+  EXPECT_EQ(IdAt(last.tag(k99), last.rows - 1), kAbsentId);
+}
+
+// A batch larger than the chunk the memtable resolves strings in: rows on either side of every
+// chunk boundary keep their own values.
+TEST(MemtableTest, LargeBatchKeepsEveryRowsStrings) {
+  Memtable memtable;
+  std::vector<Event> events;
+  for (int row = 0; row < 1000; ++row) {
+    Event event = MakeEvent(row, "m" + std::to_string(row % 7));
+    event.trace_id = "t" + std::to_string(row);
+    event.tags = {{"env", "e" + std::to_string(row % 5)}};
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  auto snapshot = memtable.Snapshot();
+  const size_t env = *snapshot->FindTagKey("env");
+  size_t row = 0;
+  for (const ColumnBlock& block : snapshot->blocks()) {
+    for (size_t block_row = 0; block_row < block.rows; ++block_row, ++row) {
+      ASSERT_EQ(block.Ts(block_row), static_cast<int64_t>(row));
+      ASSERT_EQ(snapshot->dictionary(FieldId::kModel)->Get(IdAt(block.column(FieldId::kModel), block_row)),
+                "m" + std::to_string(row % 7));
+      ASSERT_EQ(snapshot->dictionary(FieldId::kTraceId)->Get(IdAt(block.column(FieldId::kTraceId), block_row)),
+                "t" + std::to_string(row));
+      ASSERT_EQ(snapshot->tag_dictionary(env).Get(IdAt(block.tag(env), block_row)), "e" + std::to_string(row % 5));
+    }
+  }
+  EXPECT_EQ(row, 1000u);
+}
+
 TEST(MemtableTest, SnapshotOutlivesMemtable) {
   std::shared_ptr<const TableSnapshot> snapshot;
   {
@@ -134,8 +232,8 @@ TEST(MemtableTest, SnapshotOutlivesMemtable) {
 
 TEST(MemtableTest, SnapshotsAreConsistentWhileAppending) {
   Memtable memtable(MemtableOptions{.block_rows = 1024, .first_block_rows = 64});
-  constexpr int kBatches = 200;
-  constexpr int kBatchSize = 100;
+  constexpr int kBatches = 100;
+  constexpr int kBatchSize = 600;  // more than the chunk the memtable resolves strings in
   std::atomic<bool> done = false;
   std::thread writer([&] {
     for (int batch = 0; batch < kBatches; ++batch) {

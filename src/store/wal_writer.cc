@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "store/crc32c.h"
 
@@ -21,17 +24,6 @@ Status SyncDirectory(const std::filesystem::path& dir) {
   if (rc != 0) return ErrnoToStatus(err, "fsync directory " + dir.string());
   return Status::OK();
 }
-
-namespace {
-
-void AppendRecord(std::string* out, std::string_view payload) {
-  char header[wal::kHeaderSize];
-  wal::EncodeHeader(header, wal::RecordType::kEventBatch, payload);
-  out->append(header, sizeof(header));
-  out->append(payload);
-}
-
-}  // namespace
 
 namespace wal {
 
@@ -119,20 +111,39 @@ Status WalWriter::Rotate() {
   return OpenFile(seq_ + 1, /*must_create=*/true);
 }
 
-Status WalWriter::WriteAll(const char* data, size_t size) {
-  while (size > 0) {
-    size_t chunk = size;
-    int injected = options_.fault_hook ? options_.fault_hook(size) : 0;
-    if (injected != 0) chunk = size / 2;
-    if (chunk > 0) {
-      ssize_t written = ::pwrite(fd_, data, chunk, static_cast<off_t>(offset_));
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoToStatus(errno, "write " + (dir_ / wal::FileName(seq_)).string());
-      }
-      offset_ += static_cast<uint64_t>(written);
-      data += written;
-      size -= static_cast<size_t>(written);
+Status WalWriter::WriteAll(std::span<iovec> pieces) {
+  size_t remaining = 0;
+  for (const iovec& piece : pieces) remaining += piece.iov_len;
+  while (remaining > 0) {
+    size_t limit = remaining;
+    const int injected = options_.fault_hook ? options_.fault_hook(remaining) : 0;
+    if (injected != 0) limit = remaining / 2;
+    // Write at most `limit` bytes: trim the last piece that fits, restore it afterwards.
+    size_t count = 0;
+    size_t bytes = 0;
+    while (count < pieces.size() && count < IOV_MAX && bytes < limit) bytes += pieces[count++].iov_len;
+    const size_t cut = bytes > limit ? bytes - limit : 0;
+    if (count > 0) pieces[count - 1].iov_len -= cut;
+    ssize_t written = 0;
+    if (bytes - cut > 0) {
+      written = ::pwritev(fd_, pieces.data(), static_cast<int>(count), static_cast<off_t>(offset_));
+    }
+    if (count > 0) pieces[count - 1].iov_len += cut;
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoToStatus(errno, "write " + (dir_ / wal::FileName(seq_)).string());
+    }
+    offset_ += static_cast<uint64_t>(written);
+    remaining -= static_cast<size_t>(written);
+    // Skip what was written.
+    size_t skip = static_cast<size_t>(written);
+    while (!pieces.empty() && skip >= pieces.front().iov_len) {
+      skip -= pieces.front().iov_len;
+      pieces = pieces.subspan(1);
+    }
+    if (skip > 0) {
+      pieces.front().iov_base = static_cast<char*>(pieces.front().iov_base) + skip;
+      pieces.front().iov_len -= skip;
     }
     if (injected != 0) {
       return ErrnoToStatus(injected, "write " + (dir_ / wal::FileName(seq_)).string());
@@ -171,13 +182,21 @@ Status WalWriter::AppendGroup(std::span<const std::string_view> payloads) {
   if (total == 0) return Status::OK();
   if (offset_ > 0 && offset_ + total > options_.file_bytes) MLTRACK_RETURN_IF_ERROR(Rotate());
 
-  // One contiguous buffer and one write: the copy costs far less than the fdatasync after it.
-  std::string buffer;
-  buffer.reserve(total);
-  for (std::string_view payload : payloads) AppendRecord(&buffer, payload);
+  // One pwritev of every header and payload, with no copy in between.
+  std::vector<char> headers(payloads.size() * wal::kHeaderSize);
+  std::vector<iovec> pieces;
+  pieces.reserve(2 * payloads.size());
+  for (size_t payload_idx = 0; payload_idx < payloads.size(); ++payload_idx) {
+    char* header = headers.data() + payload_idx * wal::kHeaderSize;
+    wal::EncodeHeader(header, wal::RecordType::kEventBatch, payloads[payload_idx]);
+    pieces.push_back({header, wal::kHeaderSize});
+    if (!payloads[payload_idx].empty()) {
+      pieces.push_back({const_cast<char*>(payloads[payload_idx].data()), payloads[payload_idx].size()});
+    }
+  }
 
   const uint64_t start = offset_;
-  Status status = WriteAll(buffer.data(), buffer.size());
+  Status status = WriteAll(pieces);
   if (status.ok() && ::fdatasync(fd_) != 0) {
     status = ErrnoToStatus(errno, "fdatasync " + (dir_ / wal::FileName(seq_)).string());
   }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <sys/uio.h>
 #include <string_view>
 
 #include "core/status.h"
@@ -74,7 +75,8 @@ class WalWriter {
 
   Status OpenFile(uint64_t seq, bool must_create);
   Status Rotate();
-  Status WriteAll(const char* data, size_t size);
+  // Writes every byte of `pieces` at offset_ (advancing it); modifies `pieces` on the way.
+  Status WriteAll(std::span<iovec> pieces);
   Status Rollback(uint64_t offset);
 
   std::filesystem::path dir_;

@@ -114,6 +114,39 @@ TEST_F(WalWriterTest, NoSpaceLeavesFileUnchangedAndLaterAppendsWork) {
   EXPECT_EQ(ReadLog(), (std::vector<std::string>{"before", "after"}));
 }
 
+// A group of more records than one pwritev takes (IOV_MAX pieces) arrives whole and in order;
+// a disk that fills during its second write leaves the file as it was before the group.
+TEST_F(WalWriterTest, GroupLargerThanOneWriteCallArrivesWholeOrNotAtAll) {
+  int writes = 0;
+  int fail_at = -1;
+  std::vector<size_t> sizes;
+  WalWriterOptions options;
+  options.fault_hook = [&](size_t bytes) {
+    sizes.push_back(bytes);
+    return writes++ == fail_at ? ENOSPC : 0;
+  };
+  auto writer = WalWriter::Open(dir_, 1, options);
+  ASSERT_TRUE(writer.ok());
+  std::vector<std::string> payloads;
+  for (int payload_idx = 0; payload_idx < 1500; ++payload_idx) payloads.push_back("p" + std::to_string(payload_idx));
+  std::vector<std::string_view> group(payloads.begin(), payloads.end());
+  ASSERT_TRUE((*writer)->AppendGroup(group).ok());
+  EXPECT_EQ(ReadLog(), payloads);
+  ASSERT_GE(sizes.size(), 2u);  // 3000 pieces: at least two calls
+  const uint64_t size_before = std::filesystem::file_size(dir_ / wal::FileName(1));
+
+  writes = 0;
+  fail_at = 1;
+  Status status = (*writer)->AppendGroup(group);
+  EXPECT_EQ(status.code(), StatusCode::kNoSpace) << status.ToString();
+  EXPECT_EQ(std::filesystem::file_size(dir_ / wal::FileName(1)), size_before);
+  fail_at = -1;
+  ASSERT_TRUE((*writer)->Append("after").ok());
+  std::vector<std::string> expected = payloads;
+  expected.push_back("after");
+  EXPECT_EQ(ReadLog(), expected);
+}
+
 TEST_F(WalWriterTest, OversizedPayloadIsRejectedBeforeWriting) {
   auto writer = WalWriter::Open(dir_, 1);
   ASSERT_TRUE(writer.ok());

@@ -116,6 +116,19 @@ TEST_F(IngestTest, RetriesAreStillDuplicatesAfterRestart) {
   EXPECT_EQ(CountEvents(), 2);
 }
 
+// `--workers N` sets the handler threads: one worker still ingests and answers queries (one at
+// a time); 0 is refused at start.
+TEST_F(IngestTest, WorkersFlagSetsHandlerThreadsAndRejectsZero) {
+  StartServer({"--workers", "1"});
+  HttpResult result = Ingest(JsonArray({EventJson("w-1"), EventJson("w-2"), EventJson("w-3")}));
+  ASSERT_EQ(result.status, 200) << result.Describe();
+  EXPECT_EQ(CountEvents(), 3);
+
+  ServerProcess refused(temp_.path() / "refused", temp_.path() / "refused.log", {"--workers", "0"});
+  EXPECT_FALSE(refused.Start());
+  EXPECT_NE(refused.LogTail().find("--workers must be a number"), std::string::npos) << refused.LogTail();
+}
+
 TEST_F(IngestTest, SigtermExitsZeroAndKeepsData) {
   StartServer();
   std::vector<std::string> events;
