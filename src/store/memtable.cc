@@ -64,7 +64,8 @@ constexpr std::array<StringField, 12> kStringFields = {{
 
 // The dictionary ids of every string of one Append, resolved column by column (string fields
 // in chunks of events) before any row is written: Dictionary::GetOrAddBatch takes one lock per
-// dictionary per chunk instead of one per value. Reused between appends, so it allocates only when a batch is larger than any before.
+// dictionary per chunk instead of one per value. Reused between appends, so it allocates only
+// when a batch is larger than any before.
 struct BatchIds {
   // strings[field_idx * rows + row_idx]: the id of kStringFields[field_idx] of event row_idx.
   std::vector<uint32_t> strings;
@@ -76,11 +77,11 @@ struct BatchIds {
   std::vector<double> score_values;
   std::vector<size_t> first_tag;
   std::vector<size_t> first_score;
-  // Scratch for gathering the values of one dictionary.
+  // Scratch: the values for one dictionary, the tags grouped by key, counts for that grouping.
   std::vector<std::string_view> views;
+  std::vector<std::string_view> key_values;
   std::vector<size_t> positions;
   std::vector<uint32_t> ids;
-
   std::vector<size_t> key_counts;
 
   // `local[field]` (local string fields only, local_strings.h) takes the field's strings
@@ -147,7 +148,6 @@ void BatchIds::Resolve(std::span<const Event> events, DictionarySet& dictionarie
   }
   // Tags grouped by key (stable: values keep their order of appearance), one batch per key.
   GroupByKey();
-  std::vector<std::string_view> key_values;
   for (size_t run_start = 0, run_end = 0; run_start < positions.size(); run_start = run_end) {
     const uint32_t key = tag_keys[positions[run_start]];
     key_values.clear();
