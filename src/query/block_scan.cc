@@ -233,6 +233,23 @@ uint32_t WindowGroup(Partial& partial, uint64_t code) {
   return slot - 1;
 }
 
+// Groups of packed keys through the direct table (plan.direct()). Out of line on purpose:
+// inlined into ScanBlock, this loop ran out of registers and spilled its index to the stack
+// (10–20% more CPU for one-dimension group-bys).
+[[gnu::noinline]] void DirectGroups(const uint64_t* keys, size_t count, Partial& partial, uint32_t* groups) {
+  uint32_t* direct = partial.direct.data();
+  const uint64_t direct_size = partial.direct.size();
+  for (size_t idx = 0; idx < count; ++idx) {
+    if (keys[idx] >= direct_size) {  // an id past the dictionary size seen at planning
+      groups[idx] = partial.table.FindOrInsert(&keys[idx]);
+      continue;
+    }
+    uint32_t& slot = direct[keys[idx]];
+    if (slot == 0) slot = partial.table.FindOrInsert(&keys[idx]) + 1;
+    groups[idx] = slot - 1;
+  }
+}
+
 void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
                   const uint32_t* rows, size_t count, Partial& partial) {
   const size_t parts = plan.parts.size();
@@ -265,17 +282,7 @@ void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::Co
       }
       keys = packed;
     }
-    uint32_t* direct = partial.direct.data();
-    const uint64_t direct_size = partial.direct.size();
-    for (size_t idx = 0; idx < count; ++idx) {
-      if (keys[idx] >= direct_size) {  // an id past the dictionary size seen at planning
-        groups[idx] = partial.table.FindOrInsert(&keys[idx]);
-        continue;
-      }
-      uint32_t& slot = direct[keys[idx]];
-      if (slot == 0) slot = partial.table.FindOrInsert(&keys[idx]) + 1;
-      groups[idx] = slot - 1;
-    }
+    DirectGroups(keys, count, partial, groups);
   } else {
     partial.keys.assign(count * plan.key_words, 0);
     uint64_t* keys = partial.keys.data();
