@@ -163,7 +163,6 @@ class EmbeddedStore final : public EventStore {
 
   // Background thread (and Close after it stopped).
   void MaintenanceLoop();
-  static constexpr int64_t kHeapTrimMs = 1000;
   static void TrimHeap();
   Status RunMaintenance();
   Status SealFrozen();

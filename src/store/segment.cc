@@ -1,6 +1,7 @@
 #include "store/segment.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -163,8 +164,23 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   struct stat info;
   if (::fstat(fd_, &info) != 0) return ErrnoToStatus(errno, "stat " + path_.string());
   file_bytes_ = static_cast<uint64_t>(info.st_size);
-  std::string file(file_bytes_, '\0');
-  MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, file.data(), file.size(), 0, path_));
+  // Mapped for the duration of Load: decoding reads the page cache directly (no copy of the
+  // file into a fresh buffer, which at a restart faulted in as many new pages as the data).
+  void* mapping = file_bytes_ > 0 ? ::mmap(nullptr, file_bytes_, PROT_READ, MAP_PRIVATE, fd_, 0) : MAP_FAILED;
+  std::string copy;
+  if (mapping == MAP_FAILED) {
+    copy.resize(file_bytes_);
+    MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, copy.data(), copy.size(), 0, path_));
+  }
+  struct Unmap {
+    void* address;
+    size_t size;
+    ~Unmap() {
+      if (address != MAP_FAILED) ::munmap(address, size);
+    }
+  } unmap{mapping, file_bytes_};
+  const std::string_view file =
+      mapping != MAP_FAILED ? std::string_view(static_cast<const char*>(mapping), file_bytes_) : std::string_view(copy);
 
   auto corrupt = [&](uint64_t offset, const std::string& what) {
     *corrupt_offset = offset;
@@ -234,7 +250,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
     if (chunk.offset < 8 || chunk.offset > footer_offset || chunk.stored > footer_offset - chunk.offset) {
       return bad_footer("local string table out of range");
     }
-    std::string stored = file.substr(chunk.offset, chunk.stored);
+    std::string stored(file.substr(chunk.offset, chunk.stored));
     if (crc32c::Unmask(chunk.crc) != crc32c::Value(stored)) {
       return corrupt(chunk.offset, "local string table checksum mismatch");
     }
