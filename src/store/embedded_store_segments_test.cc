@@ -429,5 +429,47 @@ TEST_F(StoreSegmentsTest, CompactionMergesLocalStringTables) {
   EXPECT_EQ(total, 600);
 }
 
+// A store of segment format version 2 (tests/fixtures/store-v2, written by an older binary)
+// opens, and compaction rewrites its two segments as one of the current version (trace ids
+// become a local string table) without changing a row.
+TEST_F(StoreSegmentsTest, CompactsAnOlderFormatStoreIntoTheCurrentOne) {
+  const std::filesystem::path fixture = std::filesystem::path(MLTRACK_SOURCE_DIR) / "tests" / "fixtures" / "store-v2";
+  const std::filesystem::path dir = dir_ / "older";
+  std::filesystem::copy(fixture, dir, std::filesystem::copy_options::recursive);
+  StoreOptions options = Options();
+  options.dir = dir;
+  options.compact_target_rows = 256 * 1024;
+  options.now_ms = nullptr;  // the fixture's events are from 2026: no retention involved
+
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_EQ(store->segment_count(), 2u);
+  EXPECT_EQ(store->Stats().rows, 5039u);
+  const std::map<std::string, int> traces = IdCounts(*store);
+  const int64_t cost = TotalCost(*store);
+  EXPECT_EQ(traces.size(), 3017u);
+  EXPECT_EQ(cost, 27'023'370'105);  // nano-USD, as the older binary answered sum:cost_usd
+
+  store->RunMaintenanceNow();
+  ASSERT_EQ(store->segment_count(), 1u);
+  EXPECT_EQ(IdCounts(*store), traces);
+  EXPECT_EQ(TotalCost(*store), cost);
+  store->Close();
+  store.reset();
+
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "segments")) {
+    if (entry.path().extension() != ".mlseg") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    const uint64_t footer_offset = segment::DecodeFixed64(bytes.data() + bytes.size() - segment::kTrailerSize);
+    EXPECT_EQ(static_cast<uint8_t>(bytes[footer_offset]), segment::kFooterVersion) << entry.path();
+  }
+  store = Open(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Stats().rows, 5039u);
+  EXPECT_EQ(IdCounts(*store), traces);
+  EXPECT_EQ(TotalCost(*store), cost);
+}
+
 }  // namespace
 }  // namespace mltrack::store
