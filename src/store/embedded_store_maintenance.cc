@@ -34,7 +34,7 @@ void AddTableIdColumns(const DictionarySet& dictionaries, TableSnapshot::Parts* 
         std::shared_ptr<Dictionary>(dictionaries.field(info.id), [](Dictionary*) {}));
     for (size_t block_index = 0; block_index < parts->blocks.size(); ++block_index) {
       const ColumnData& column = parts->blocks[block_index].column(info.id);
-      if (column.present()) parts->local_columns.push_back({block_index, info.id, column, strings});
+      if (column.present()) parts->local_columns.push_back({block_index, info.id, column, strings, nullptr});
     }
   }
 }

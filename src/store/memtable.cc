@@ -359,7 +359,7 @@ void Memtable::CollectBlocks(TableSnapshot::Parts* parts) const {
         // Local ids: the snapshot translates them when the field is read (local_strings.h).
         if (column.present()) {
           parts->local_columns.push_back(
-              {parts->blocks.size(), static_cast<FieldId>(field), column, impl_->local_strings[field]});
+              {parts->blocks.size(), static_cast<FieldId>(field), column, impl_->local_strings[field], nullptr});
         }
         continue;
       }
