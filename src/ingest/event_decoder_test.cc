@@ -397,6 +397,11 @@ TEST(DecodeEvents, EmptyTagKey) {
 TEST(DecodeEvents, TagValueMustBeString) {
   ExpectOneProblem(R"("tags": {"attempt": 3})", "tags.attempt",
                    "must be a string (tag values are strings: write \"3\", not 3), got 3");
+  ExpectOneProblem(R"("tags": {"ratio": 0.25 })", "tags.ratio",
+                   "must be a string (tag values are strings: write \"0.25\", not 0.25), got 0.25");
+  ExpectOneProblem(R"("tags": {"beta": true})", "tags.beta",
+                   "must be a string (tag values are strings: write \"true\", not true), got true");
+  ExpectOneProblem(R"("tags": {"nested": {"a": "b"}})", "tags.nested", "must be a string, got an object");
 }
 
 TEST(DecodeEvents, TagsMustBeAnObject) {

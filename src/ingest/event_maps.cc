@@ -1,5 +1,6 @@
 #include "ingest/event_maps.h"
 
+#include <cctype>
 #include <algorithm>
 #include <optional>
 
@@ -125,9 +126,13 @@ error_code ReadTags(ValueReader& reader, od::value& value,
           std::optional<std::string>& parsed) -> error_code {
         std::string_view text;
         bool usable = false;
-        if (error_code err = reader.ReadText(
-                tag, type, path, kMaxStringBytes,
-                "must be a string (tag values are strings: write \"3\", not 3)", text, usable)) {
+        std::string rule = "must be a string";
+        if (type == json_type::number || type == json_type::boolean) {  // quote the value sent
+          std::string_view raw = tag.raw_json_token();
+          while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
+          rule += " (tag values are strings: write \"" + std::string(raw) + "\", not " + std::string(raw) + ")";
+        }
+        if (error_code err = reader.ReadText(tag, type, path, kMaxStringBytes, rule, text, usable)) {
           return err;
         }
         if (usable) parsed.emplace(text);
