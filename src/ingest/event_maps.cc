@@ -1,7 +1,7 @@
 #include "ingest/event_maps.h"
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <optional>
 
 #include "core/event.h"
