@@ -250,39 +250,93 @@ uint32_t WindowGroup(Partial& partial, uint64_t code) {
   }
 }
 
+// The codes of one key part for the selected rows, into partial.codes.
+void PartCodes(const Plan& plan, const KeyPart& part, const BlockBuckets& buckets, const store::ColumnBlock& block,
+               const uint32_t* rows, size_t count, Partial& partial) {
+  uint64_t* codes = partial.codes.data();
+  if (part.is_bucket) {
+    BucketCodes(plan, buckets, block, rows, count, codes);
+  } else if (part.bin) {
+    GatherBinCodes(*part.bin, part.source, block, rows, count, partial.values.data(), codes);
+  } else {
+    GatherCode(part.source, block, rows, count, codes);
+  }
+}
+
+// The small keys of the selected rows when plan.bin_window() (bin codes) or plan.direct()
+// (packed keys of at most Plan::kDirectBits bits).
+const uint64_t* SmallKeys(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
+                          const uint32_t* rows, size_t count, Partial& partial) {
+  // One part: its code is the key (a dictionary id indexes the group array directly).
+  if (plan.parts.size() == 1) {
+    PartCodes(plan, plan.parts[0], buckets, block, rows, count, partial);
+    return partial.codes.data();
+  }
+  partial.keys.assign(count, 0);
+  uint64_t* packed = partial.keys.data();
+  const uint64_t* codes = partial.codes.data();
+  for (const KeyPart& part : plan.parts) {
+    PartCodes(plan, part, buckets, block, rows, count, partial);
+    for (size_t idx = 0; idx < count; ++idx) packed[idx] |= codes[idx] << part.shift;
+  }
+  return packed;
+}
+
+// The group of a small key (see SmallKeys).
+uint32_t SmallKeyGroup(const Plan& plan, Partial& partial, uint64_t key) {
+  if (plan.bin_window()) return WindowGroup(partial, key);
+  if (key >= partial.direct.size()) return partial.table.FindOrInsert(&key);
+  uint32_t& slot = partial.direct[key];
+  if (slot == 0) slot = partial.table.FindOrInsert(&key) + 1;
+  return slot - 1;
+}
+
+// A chunk of a query whose key is small and whose metrics all count rows (the latency
+// histogram, status per day): the rows are tallied per key, then each key seen adds its rows
+// to its group once, instead of a group lookup and a count per row.
+void CountSmallKeys(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
+                    const uint32_t* rows, size_t count, Partial& partial) {
+  if (plan.direct() && partial.direct.empty()) partial.direct.assign(size_t{1} << plan.key_bits, 0);
+  const uint64_t* keys = SmallKeys(plan, buckets, block, rows, count, partial);
+  // Rows per key of this chunk (all zero between chunks), and the keys with rows.
+  thread_local std::vector<uint32_t> tally(size_t{1} << Plan::kDirectBits, 0);
+  thread_local std::vector<uint64_t> seen;
+  seen.clear();
+  auto add = [&](uint64_t key, uint64_t rows_of_key) {
+    const uint32_t group = SmallKeyGroup(plan, partial, key);
+    for (auto& metric : partial.metrics) {
+      metric->Resize(partial.table.size());
+      metric->AddRows(group, rows_of_key);
+    }
+  };
+  const uint64_t limit = tally.size();
+  uint32_t* counts = tally.data();
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint64_t key = keys[idx];
+    if (key >= limit) {  // a bin code past the tally (far bins, negative values): alone
+      add(key, 1);
+      continue;
+    }
+    if (counts[key]++ == 0) seen.push_back(key);
+  }
+  for (uint64_t key : seen) {
+    add(key, counts[key]);
+    counts[key] = 0;
+  }
+}
+
 void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
                   const uint32_t* rows, size_t count, Partial& partial) {
   const size_t parts = plan.parts.size();
   uint64_t* codes = partial.codes.data();
   uint32_t* groups = partial.groups.data();
-  auto part_codes = [&](const KeyPart& part) {
-    if (part.is_bucket) {
-      BucketCodes(plan, buckets, block, rows, count, codes);
-    } else if (part.bin) {
-      GatherBinCodes(*part.bin, part.source, block, rows, count, partial.values.data(), codes);
-    } else {
-      GatherCode(part.source, block, rows, count, codes);
-    }
-  };
+  auto part_codes = [&](const KeyPart& part) { PartCodes(plan, part, buckets, block, rows, count, partial); };
   if (plan.bin_window()) {
     part_codes(plan.parts[0]);
     for (size_t idx = 0; idx < count; ++idx) groups[idx] = WindowGroup(partial, codes[idx]);
   } else if (plan.direct()) {
     if (partial.direct.empty()) partial.direct.assign(size_t{1} << plan.key_bits, 0);
-    // One part: its code is the key (a dictionary id indexes the group array directly).
-    const uint64_t* keys = codes;
-    if (parts == 1) {
-      part_codes(plan.parts[0]);
-    } else {
-      partial.keys.assign(count, 0);
-      uint64_t* packed = partial.keys.data();
-      for (const KeyPart& part : plan.parts) {
-        part_codes(part);
-        for (size_t idx = 0; idx < count; ++idx) packed[idx] |= codes[idx] << part.shift;
-      }
-      keys = packed;
-    }
-    DirectGroups(keys, count, partial, groups);
+    DirectGroups(SmallKeys(plan, buckets, block, rows, count, partial), count, partial, groups);
   } else {
     partial.keys.assign(count * plan.key_words, 0);
     uint64_t* keys = partial.keys.data();
@@ -344,6 +398,7 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   // A whole block without filters needs no selection vector: its rows are 0 … rows − 1.
   const uint32_t* identity = whole && filters.empty() ? Identity(block.rows) : nullptr;
   const BlockBuckets buckets = MakeBlockBuckets(plan, block);
+  const bool counts_small_keys = !plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only;
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
     const size_t end = std::min(begin + kChunkRows, block.rows);
     const uint32_t* rows;
@@ -369,6 +424,10 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
       rows = selected;
     }
     if (count == 0) continue;
+    if (counts_small_keys) {
+      CountSmallKeys(plan, buckets, block, rows, count, partial);
+      continue;
+    }
     const uint32_t* groups = nullptr;
     if (!plan.parts.empty()) {
       AssignGroups(plan, buckets, block, rows, count, partial);
