@@ -194,8 +194,11 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
     cost_by_bucket[CellInt(row[0]).value_or(0)] = CellNanoUsd(row[1]).value_or(0);
   }
 
-  // Daily costs from 30 days before `from`, for the rolling mean.
-  QuerySpec daily = BaseSpec(params, params.from_ms - 30 * kDayMs, params.to_ms);
+  // Daily costs from 30 days before `from`, for the rolling mean (a day is listed when it has
+  // events). Buckets of a fixed width dividing a day lie within one UTC day, so the trend's
+  // buckets add up to the days of [from, to) exactly, and only [from − 30 d, from) is queried.
+  const bool trend_in_days = width.months == 0 && width.ms > 0 && kDayMs % width.ms == 0;
+  QuerySpec daily = BaseSpec(params, params.from_ms - 30 * kDayMs, trend_in_days ? params.from_ms : params.to_ms);
   daily.bucket_ms = kDayMs;
   daily.limit = query::kMaxQueryLimit;
   MLTRACK_RETURN_IF_ERROR(AddMetrics(daily, {"sum:cost_usd"}));
@@ -204,6 +207,9 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
   std::map<int64_t, NanoUsd> cost_by_day;
   for (const auto& row : daily_result->rows) {
     cost_by_day[CellInt(row[0]).value_or(0)] = CellNanoUsd(row[1]).value_or(0);
+  }
+  if (trend_in_days) {
+    for (const auto& [start, cost] : cost_by_bucket) cost_by_day[start - ((start % kDayMs) + kDayMs) % kDayMs] += cost;
   }
   const int64_t first_day = cost_by_day.empty() ? 0 : cost_by_day.begin()->first;
 

@@ -3,6 +3,8 @@
 #include "analytics/histogram.h"
 
 #include <gtest/gtest.h>
+#include <map>
+#include <random>
 #include <simdjson.h>
 
 #include "query/query_executor.h"
@@ -136,6 +138,55 @@ TEST_F(OverviewTest, CardsComparePeriodsAndChartsKeepGaps) {
     histogram_total += int64_t(bin["count"]);
   }
   EXPECT_EQ(histogram_total, 4);
+}
+
+// The 30-day rolling mean of the cost trend, against a direct computation from the events:
+// ranges that start and end inside a day, buckets that divide a day (whose costs also give the
+// days of the range) and weeks (which do not), days without events before and inside the range.
+TEST_F(OverviewTest, RollingMeanMatchesDirectComputation) {
+  std::mt19937_64 rng(9);
+  std::vector<std::pair<int64_t, NanoUsd>> calls;
+  EventBatch events;
+  for (int idx = 0; idx < 3000; ++idx) {
+    const int64_t ts = kNow - 75 * kDayMs + static_cast<int64_t>(rng() % (75 * kDayMs));
+    if ((ts / kDayMs) % 9 == 4) continue;  // some days without events
+    const NanoUsd cost = static_cast<NanoUsd>(rng() % 5'000'000'000);
+    calls.emplace_back(ts, cost);
+    events.push_back(Call(ts, "gpt-4o", cost, 100));
+  }
+  memtable_.Append(events);
+  struct Case {
+    int64_t from_ms, to_ms;
+    const char* bucket;
+    int64_t width_ms;
+  };
+  const int64_t odd = 7 * 3'600'000 + 123'456;  // not on an hour
+  for (const Case& test_case : {Case{kNow - 30 * kDayMs + odd, kNow - odd, "auto", kDayMs},
+                                Case{kNow - 2 * kDayMs - odd, kNow - odd, "auto", 3'600'000},
+                                Case{kNow - 20 * kDayMs + odd, kNow, "6h", 6 * 3'600'000},
+                                Case{kNow - 40 * kDayMs - odd, kNow - odd, "1w", 7 * kDayMs}}) {
+    DashboardParams params;
+    params.from_ms = test_case.from_ms;
+    params.to_ms = test_case.to_ms;
+    params.bucket = test_case.bucket;
+    std::map<int64_t, NanoUsd> cost_by_day;  // days of [from − 30 d, to) with events
+    for (const auto& [ts, cost] : calls) {
+      if (ts >= params.from_ms - 30 * kDayMs && ts < params.to_ms) cost_by_day[ts / kDayMs * kDayMs] += cost;
+    }
+    simdjson::dom::array trend = Overview(params)["cost_trend"];
+    ASSERT_GT(trend.size(), 1u) << test_case.bucket;
+    for (simdjson::dom::element point : trend) {
+      const int64_t start = int64_t(point["t"]);
+      const int64_t end_day = (std::min(start + test_case.width_ms, params.to_ms) - 1) / kDayMs * kDayMs;
+      const int64_t window_start = std::max(end_day - 29 * kDayMs, cost_by_day.begin()->first);
+      NanoUsd window_cost = 0;
+      for (const auto& [day, cost] : cost_by_day) {
+        if (day >= window_start && day <= end_day) window_cost += cost;
+      }
+      const double expected = static_cast<double>(window_cost) / 1e9 / static_cast<double>((end_day - window_start) / kDayMs + 1);
+      EXPECT_NEAR(double(point["rolling_30d"]), expected, 1e-9 * expected) << test_case.bucket << " " << start;
+    }
+  }
 }
 
 TEST_F(OverviewTest, FiltersApplyToEveryFigure) {

@@ -215,5 +215,76 @@ TEST_F(BlockAnswerTest, ScaledDoubleBinsAndSumsMatchTheDoublePath) {
   }
 }
 
+// Percentiles of double fields over whole blocks merge the blocks' bucket counts
+// (store/value_sketch.h): the same state as adding the values, so the same answers, without
+// reading a row; with buckets, filters and range edges the rest is read and merged.
+TEST_F(BlockAnswerTest, PercentilesFromBlockSketchesEqualScannedOnes) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 4096, .first_block_rows = 4096});
+  std::mt19937_64 rng(28);
+  std::lognormal_distribution<double> latency(6.0, 1.2);
+  std::vector<Event> events;
+  for (int row = 0; row < 40'000; ++row) {
+    Event event = RandomEvent(rng, kStart + int64_t{row} * 60'000, 40);
+    event.latency_ms = row % 50 == 0 ? 0.0 : std::round(latency(rng) * 10) / 10;
+    if (row % 13 == 0) event.latency_ms = latency(rng);  // unrounded: exceptions
+    if (row % 11 == 0) event.latency_ms.reset();
+    event.ttft_ms = row % 3 == 0 ? -latency(rng) : latency(rng);  // both signs
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const std::string metrics = R"("metrics": ["p50:latency_ms", "p90:latency_ms", "p99:latency_ms", "p0:latency_ms",
+                                  "p100:ttft_ms", "p25:ttft_ms", "p75:ttft_ms", "count"])";
+  const QuerySpec whole = *ParseQuerySpec(R"({"from": 0, "to": 4000000000000, )" + metrics + "}", kStart);
+  const QueryResult summarized = Execute(whole, *with_, nullptr);
+  ExpectSameResult(Execute(whole, *without_, nullptr), summarized, "whole");
+  EXPECT_EQ(summarized.scanned, 0u);
+  for (const char* rest : {R"("from": 1767300000000, "to": 1768900000000, "bucket": "1d")",
+                           R"("from": 0, "to": 4000000000000, "group_by": ["status"])",
+                           R"("from": 0, "to": 4000000000000, "filters": [{"field": "model", "op": "eq", "value": "gpt-4o"}])"}) {
+    const QuerySpec spec = *ParseQuerySpec(std::string("{") + rest + ", " + metrics + "}", kStart);
+    ExpectSameResult(Execute(spec, *without_, nullptr), Execute(spec, *with_, nullptr), rest);
+  }
+}
+
+// Queries whose metrics only count rows and whose key is small (one bin, or packed keys of a
+// direct table: status per day, a dimension) tally rows per key; the same counts must come out
+// of the general path, which a second metric forces. Ranges cut blocks, filters select rows,
+// far bins and negative values fall outside the tally.
+TEST_F(BlockAnswerTest, CountsPerSmallKeyMatchTheGeneralPath) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 4096, .first_block_rows = 1024});
+  std::mt19937_64 rng(27);
+  std::vector<Event> events;
+  for (int row = 0; row < 30'000; ++row) {
+    Event event = RandomEvent(rng, kStart + int64_t{row} * 170'000, 40);
+    if (row % 97 == 0) event.latency_ms = 1e9 + row;  // a bin code past the tally
+    if (row % 101 == 0) event.ttft_ms = -static_cast<double>(row);
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const auto raw = memtable.Snapshot();
+  const char* ranges[] = {R"("from": 0, "to": 4000000000000)", R"("from": 1767300000000, "to": 1771000000000)"};
+  const char* filters[] = {"", R"(, "filters": [{"field": "model", "op": "ne", "value": "gpt-4o"}])"};
+  const char* keys[] = {R"("group_by": ["bin:250:latency_ms"])", R"("group_by": ["bin:0.5:ttft_ms"])",
+                        R"("group_by": ["status"], "bucket": "1d")", R"("group_by": ["model"])",
+                        R"("group_by": ["status", "cache_hit"], "bucket": "1w")"};
+  for (const char* range : ranges) {
+    for (const char* filter : filters) {
+      for (const char* key : keys) {
+        const std::string base = std::string("{") + range + filter + ", " + key + R"(, "limit": 100000, "metrics": ["count")";
+        const QuerySpec counts = *ParseQuerySpec(base + "]}", kStart);
+        const QuerySpec general = *ParseQuerySpec(base + R"(, "max:input_tokens"]})", kStart);
+        for (const store::TableSnapshot* snapshot : {raw.get(), with_.get(), without_.get()}) {
+          QueryResult expected = Execute(general, *snapshot, nullptr);
+          expected.columns.pop_back();
+          for (auto& row : expected.rows) row.pop_back();
+          ExpectSameResult(expected, Execute(counts, *snapshot, nullptr), base);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mltrack::query

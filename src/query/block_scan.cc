@@ -13,6 +13,9 @@ namespace {
 // A block whose in-range rows span at most this many time buckets maps ts to a bucket by
 // comparisons with the bucket starts when the buckets are not of fixed width (months).
 constexpr int64_t kMaxBlockBuckets = 16;
+// Chunks of a counts-only query whose keys span fewer than this many values tally them in a
+// window on the stack (CountSmallKeys).
+constexpr uint64_t kNarrowKeys = 512;
 // Bin windows (one bin group_by part) index groups directly over at most this many bins.
 constexpr int64_t kMaxBinWindow = 1 << 16;
 
@@ -41,6 +44,19 @@ inline uint64_t DivideByReciprocal(uint64_t dividend, uint64_t reciprocal) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(dividend) * reciprocal) >> 64);
 }
 
+// The bin code of `value` (NaN = absent) under an integer bin width: bounds are exact products,
+// so one division and an exact correction; GroupBin::BinOf for huge widths and quotients.
+inline uint64_t IntegerWidthBinCode(const GroupBin& bin, double value) {
+  if (std::isnan(value)) return 0;
+  if (bin.width_units >= (int64_t{1} << 30)) return BinCode(bin.BinOf(value));
+  const double width = static_cast<double>(bin.width_units);
+  double estimate = std::floor(value / width);
+  if (!(std::fabs(estimate) < 4e15)) return BinCode(bin.BinOf(value));
+  estimate -= value < estimate * width ? 1 : 0;
+  estimate += value >= (estimate + 1) * width ? 1 : 0;
+  return BinCode(static_cast<int64_t>(estimate));
+}
+
 // Bin codes of a scaled double column (value = double(k) / scale, k = base + u) under an
 // integer bin width w, from the stored integers: the bin is ⌊k / (w · scale)⌋. That equals the
 // double path's max{e : e·w ≤ value}: for an integer N below 2^33, value ≥ N ⟺ k ≥ N · scale,
@@ -65,14 +81,18 @@ bool GatherScaledBinCodes(const GroupBin& bin, const ColumnSource& source, const
   zero_offsets.resize(count);
   uint32_t* exceptions = zero_offsets.data();
   size_t exception_count = 0;
+  const bool has_exceptions = stored.exception_count > 0;
   auto bins = [&](const auto* data) {
     for (size_t idx = 0; idx < count; ++idx) {
       const uint64_t offset = data[positions[idx]];
       const uint64_t k = base + offset;
       const uint64_t quotient = k < (uint64_t{1} << 32) ? DivideByReciprocal(k, reciprocal) : k / divisor;
       codes[idx] = offset == 0 ? 0 : 2 * quotient + 1;  // BinCode of a non-negative bin
+    }
+    if (!has_exceptions) return;
+    for (size_t idx = 0; idx < count; ++idx) {
       exceptions[exception_count] = static_cast<uint32_t>(idx);
-      exception_count += offset == 0 && stored.exception_count > 0;
+      exception_count += codes[idx] == 0;
     }
   };
   switch (column.width) {
@@ -89,8 +109,7 @@ bool GatherScaledBinCodes(const GroupBin& bin, const ColumnSource& source, const
     for (size_t idx = 0; idx < exception_count; ++idx) exception_rows[idx] = rows[exceptions[idx]];
     GatherDouble(source, block, exception_rows.data(), exception_count, exception_values.data());
     for (size_t idx = 0; idx < exception_count; ++idx) {
-      const double value = exception_values[idx];
-      codes[exceptions[idx]] = std::isnan(value) ? 0 : BinCode(bin.BinOf(value));
+      codes[exceptions[idx]] = IntegerWidthBinCode(bin, exception_values[idx]);
     }
   }
   return true;
@@ -104,24 +123,8 @@ void GatherBinCodes(const GroupBin& bin, const ColumnSource& source, const store
     // Money bins are in USD (the unit of the API), not the stored nano-USD.
     for (size_t idx = 0; idx < count; ++idx) values[idx] /= static_cast<double>(kNanoPerUsd);
   }
-  if (bin.width_decimals == 0 && bin.width_units < (int64_t{1} << 30)) {
-    // Integer width: bounds are exact products, so one division and an exact correction.
-    const double width = static_cast<double>(bin.width_units);
-    for (size_t idx = 0; idx < count; ++idx) {
-      const double value = values[idx];
-      if (std::isnan(value)) {
-        codes[idx] = 0;
-        continue;
-      }
-      double estimate = std::floor(value / width);
-      if (!(std::fabs(estimate) < 4e15)) {
-        codes[idx] = BinCode(bin.BinOf(value));
-        continue;
-      }
-      estimate -= value < estimate * width ? 1 : 0;
-      estimate += value >= (estimate + 1) * width ? 1 : 0;
-      codes[idx] = BinCode(static_cast<int64_t>(estimate));
-    }
+  if (bin.width_decimals == 0) {
+    for (size_t idx = 0; idx < count; ++idx) codes[idx] = IntegerWidthBinCode(bin, values[idx]);
     return;
   }
   for (size_t idx = 0; idx < count; ++idx) {
@@ -250,39 +253,114 @@ uint32_t WindowGroup(Partial& partial, uint64_t code) {
   }
 }
 
+// The codes of one key part for the selected rows, into partial.codes.
+void PartCodes(const Plan& plan, const KeyPart& part, const BlockBuckets& buckets, const store::ColumnBlock& block,
+               const uint32_t* rows, size_t count, Partial& partial) {
+  uint64_t* codes = partial.codes.data();
+  if (part.is_bucket) {
+    BucketCodes(plan, buckets, block, rows, count, codes);
+  } else if (part.bin) {
+    GatherBinCodes(*part.bin, part.source, block, rows, count, partial.values.data(), codes);
+  } else {
+    GatherCode(part.source, block, rows, count, codes);
+  }
+}
+
+// The small keys of the selected rows when plan.bin_window() (bin codes) or plan.direct()
+// (packed keys of at most Plan::kDirectBits bits).
+const uint64_t* SmallKeys(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
+                          const uint32_t* rows, size_t count, Partial& partial) {
+  // One part: its code is the key (a dictionary id indexes the group array directly).
+  if (plan.parts.size() == 1) {
+    PartCodes(plan, plan.parts[0], buckets, block, rows, count, partial);
+    return partial.codes.data();
+  }
+  partial.keys.assign(count, 0);
+  uint64_t* packed = partial.keys.data();
+  const uint64_t* codes = partial.codes.data();
+  for (const KeyPart& part : plan.parts) {
+    PartCodes(plan, part, buckets, block, rows, count, partial);
+    for (size_t idx = 0; idx < count; ++idx) packed[idx] |= codes[idx] << part.shift;
+  }
+  return packed;
+}
+
+// The group of a small key (see SmallKeys).
+uint32_t SmallKeyGroup(const Plan& plan, Partial& partial, uint64_t key) {
+  if (plan.bin_window()) return WindowGroup(partial, key);
+  if (key >= partial.direct.size()) return partial.table.FindOrInsert(&key);
+  uint32_t& slot = partial.direct[key];
+  if (slot == 0) slot = partial.table.FindOrInsert(&key) + 1;
+  return slot - 1;
+}
+
+// A chunk of a query whose key is small and whose metrics all count rows (the latency
+// histogram, status per day): the rows are tallied per key, then each key seen adds its rows
+// to its group once, instead of a group lookup and a count per row.
+void CountSmallKeys(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
+                    const uint32_t* rows, size_t count, Partial& partial) {
+  if (plan.direct() && partial.direct.empty()) partial.direct.assign(size_t{1} << plan.key_bits, 0);
+  const uint64_t* keys = SmallKeys(plan, buckets, block, rows, count, partial);
+  auto add = [&](uint64_t key, uint64_t rows_of_key) {
+    const uint32_t group = SmallKeyGroup(plan, partial, key);
+    for (auto& metric : partial.metrics) {
+      metric->Resize(partial.table.size());
+      metric->AddRows(group, rows_of_key);
+    }
+  };
+  uint64_t low = ~uint64_t{0};
+  uint64_t high = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    low = std::min(low, keys[idx]);
+    high = std::max(high, keys[idx]);
+  }
+  if (high - low < kNarrowKeys) {
+    // Keys within a narrow window (the usual case: a few dozen bins, days × statuses): four
+    // tallies taken in turn, so that runs of one key do not wait on each other's increments.
+    uint32_t lanes[4][kNarrowKeys] = {};
+    size_t idx = 0;
+    for (; idx + 4 <= count; idx += 4) {
+      for (size_t lane = 0; lane < 4; ++lane) ++lanes[lane][keys[idx + lane] - low];
+    }
+    for (; idx < count; ++idx) ++lanes[0][keys[idx] - low];
+    for (uint64_t offset = 0; offset <= high - low; ++offset) {
+      const uint64_t rows_of_key = uint64_t{lanes[0][offset]} + lanes[1][offset] + lanes[2][offset] + lanes[3][offset];
+      if (rows_of_key > 0) add(low + offset, rows_of_key);
+    }
+    return;
+  }
+  // Rows per key of this chunk (all zero between chunks), and the keys with rows.
+  thread_local std::vector<uint32_t> tally(size_t{1} << Plan::kDirectBits, 0);
+  thread_local std::vector<uint64_t> seen;
+  seen.clear();
+  const uint64_t limit = tally.size();
+  uint32_t* counts = tally.data();
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint64_t key = keys[idx];
+    if (key >= limit) {  // a bin code past the tally (far bins, negative values): alone
+      add(key, 1);
+      continue;
+    }
+    if (counts[key]++ == 0) seen.push_back(key);
+  }
+  for (uint64_t key : seen) {
+    add(key, counts[key]);
+    counts[key] = 0;
+  }
+}
+
 void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
                   const uint32_t* rows, size_t count, Partial& partial) {
   const size_t parts = plan.parts.size();
   uint64_t* codes = partial.codes.data();
   uint32_t* groups = partial.groups.data();
-  auto part_codes = [&](const KeyPart& part) {
-    if (part.is_bucket) {
-      BucketCodes(plan, buckets, block, rows, count, codes);
-    } else if (part.bin) {
-      GatherBinCodes(*part.bin, part.source, block, rows, count, partial.values.data(), codes);
-    } else {
-      GatherCode(part.source, block, rows, count, codes);
-    }
-  };
+  auto part_codes = [&](const KeyPart& part) { PartCodes(plan, part, buckets, block, rows, count, partial); };
   if (plan.bin_window()) {
     part_codes(plan.parts[0]);
     for (size_t idx = 0; idx < count; ++idx) groups[idx] = WindowGroup(partial, codes[idx]);
   } else if (plan.direct()) {
     if (partial.direct.empty()) partial.direct.assign(size_t{1} << plan.key_bits, 0);
-    // One part: its code is the key (a dictionary id indexes the group array directly).
-    const uint64_t* keys = codes;
-    if (parts == 1) {
-      part_codes(plan.parts[0]);
-    } else {
-      partial.keys.assign(count, 0);
-      uint64_t* packed = partial.keys.data();
-      for (const KeyPart& part : plan.parts) {
-        part_codes(part);
-        for (size_t idx = 0; idx < count; ++idx) packed[idx] |= codes[idx] << part.shift;
-      }
-      keys = packed;
-    }
-    DirectGroups(keys, count, partial, groups);
+    DirectGroups(SmallKeys(plan, buckets, block, rows, count, partial), count, partial, groups);
   } else {
     partial.keys.assign(count * plan.key_words, 0);
     uint64_t* keys = partial.keys.data();
@@ -344,6 +422,7 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   // A whole block without filters needs no selection vector: its rows are 0 … rows − 1.
   const uint32_t* identity = whole && filters.empty() ? Identity(block.rows) : nullptr;
   const BlockBuckets buckets = MakeBlockBuckets(plan, block);
+  const bool counts_small_keys = !plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only;
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
     const size_t end = std::min(begin + kChunkRows, block.rows);
     const uint32_t* rows;
@@ -369,6 +448,10 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
       rows = selected;
     }
     if (count == 0) continue;
+    if (counts_small_keys) {
+      CountSmallKeys(plan, buckets, block, rows, count, partial);
+      continue;
+    }
     const uint32_t* groups = nullptr;
     if (!plan.parts.empty()) {
       AssignGroups(plan, buckets, block, rows, count, partial);

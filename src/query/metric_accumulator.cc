@@ -15,6 +15,7 @@
 #include "query/aggregate/rate.h"
 #include "query/aggregate/sum.h"
 #include "query/aggregate/uniq.h"
+#include "store/value_sketch.h"
 
 namespace mltrack::query {
 namespace {
@@ -197,6 +198,9 @@ std::unique_ptr<MetricAccumulator> MakeValue(const ColumnSource& source, Final f
   return std::make_unique<ValueAccumulator<Agg, T, Final>>(source, finalize);
 }
 
+static_assert(aggregate::LogBuckets::kShift == store::ValueSketch::kShift,
+              "block sketches must count values in the percentile sketch's buckets");
+
 // p<N>:<field>. Several percentiles of one field share the states of the first (`primary_`),
 // so p50, p90 and p99 of latency_ms cost one pass.
 class QuantileAccumulator final : public MetricAccumulator {
@@ -221,6 +225,22 @@ class QuantileAccumulator final : public MetricAccumulator {
     if (primary_) return;
     auto& from = static_cast<const QuantileAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Quantile::Combine(states_[group_map[group]], from[group]);
+  }
+  // A double column's block sketch (store/value_sketch.h) adds the block's values by bucket.
+  bool CanAddSummary(const store::BlockSummary& summary) const override {
+    if (primary_) return true;
+    if (source_.type != ColumnSource::Type::kDouble) return false;
+    const store::ColumnSummary& column = *SummaryOf(source_, summary);
+    return column.type == store::ColumnSummary::Type::kAbsent || column.sketch != nullptr;
+  }
+  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+    if (primary_) return;
+    const store::ColumnSummary& column = *SummaryOf(source_, summary);
+    if (!column.sketch) return;  // absent: no value
+    const store::ValueSketch& sketch = *column.sketch;
+    Quantile::CombineCounts(states_[group], column.present, column.double_min, column.double_max, sketch.zeros,
+                            sketch.positive.lowest, sketch.positive.counts, sketch.negative.lowest,
+                            sketch.negative.counts);
   }
   Cell Finalize(size_t group) override {
     Quantile::State& state = primary_ ? primary_->states_[group] : states_[group];

@@ -30,7 +30,8 @@ class MetricAccumulator {
   virtual void Merge(const MetricAccumulator& other, const uint32_t* group_map) = 0;
   // Whole-block answers (query/block_answer.h): whether this metric's state over every row of
   // a block follows from the block's summary alone (count, sum, avg, min, max, count:<field>,
-  // rate, uniq of a dimension whose codes the summary lists), and adding it to `group`.
+  // rate, uniq of a dimension whose codes the summary lists, percentiles of a double field
+  // with a block sketch), and adding it to `group`.
   virtual bool CanAddSummary(const store::BlockSummary& summary) const {
     (void)summary;
     return false;

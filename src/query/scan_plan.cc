@@ -81,6 +81,8 @@ void SetPartCode(const Plan& plan, size_t part_idx, uint64_t code, uint64_t* key
 
 Partial::Partial(const Plan& plan) : table(plan.key_words) {
   metrics = MakeAccumulators(plan.spec->metrics, *plan.snapshot);
+  counts_only = !metrics.empty() && std::all_of(metrics.begin(), metrics.end(),
+                                               [](const auto& metric) { return metric->counts_rows(); });
   if (plan.parts.empty()) {
     uint64_t zero_key[1] = {0};
     table.FindOrInsert(zero_key);  // the single group of an ungrouped query

@@ -65,6 +65,8 @@ struct Partial {
   GroupTable table;
   std::vector<std::unique_ptr<MetricAccumulator>> metrics;
   uint64_t scanned = 0;
+  // Every metric counts rows (MetricAccumulator::counts_rows), and there is at least one.
+  bool counts_only = false;
   // Scratch reused across chunks.
   std::vector<uint32_t> rows;
   std::vector<uint32_t> groups;

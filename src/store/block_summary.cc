@@ -73,6 +73,8 @@ void EncodeColumn(uint8_t kind, size_t index, const ColumnSummary& column, std::
       PutDouble(out, column.double_min);
       PutDouble(out, column.double_max);
       PutDouble(out, column.double_sum);
+      out->push_back(column.sketch ? 1 : 0);
+      if (column.sketch) column.sketch->Encode(out);
       break;
     case ColumnSummary::Type::kAbsent:
       break;
@@ -133,12 +135,20 @@ bool DecodeColumn(segment::FooterReader& reader, ColumnSummary::Type type, uint3
       column->int_sum = static_cast<int64_t>(uint64_t{low} | uint64_t{high} << 32);
       return present == 0 || column->int_min <= column->int_max;
     }
-    case ColumnSummary::Type::kDoubles:
+    case ColumnSummary::Type::kDoubles: {
+      uint8_t has_sketch = 0;
       if (!GetDouble(reader, &column->double_min) || !GetDouble(reader, &column->double_max) ||
-          !GetDouble(reader, &column->double_sum)) {
+          !GetDouble(reader, &column->double_sum) || !reader.GetByte(&has_sketch) || has_sketch > 1 ||
+          (has_sketch == 1) != (present > ValueSketch::kMinValues)) {
         return false;
       }
+      if (has_sketch == 1) {
+        auto sketch = std::make_shared<ValueSketch>();
+        if (!ValueSketch::Decode(reader, column->present, sketch.get())) return false;
+        column->sketch = std::move(sketch);
+      }
       return present == 0 || column->double_min <= column->double_max;
+    }
     case ColumnSummary::Type::kAbsent:
       return false;
   }
@@ -213,7 +223,9 @@ const ColumnSummary& BlockSummary::tag(size_t key_index) const {
 
 size_t BlockSummary::MemoryBytes() const {
   size_t bytes = sizeof(BlockSummary) + tags.capacity() * sizeof(ColumnSummary);
-  auto codes_bytes = [](const ColumnSummary& column) { return column.codes.capacity() * sizeof(column.codes[0]); };
+  auto codes_bytes = [](const ColumnSummary& column) {
+    return column.codes.capacity() * sizeof(column.codes[0]) + (column.sketch ? column.sketch->MemoryBytes() : 0);
+  };
   for (const ColumnSummary& column : fields) bytes += codes_bytes(column);
   for (const ColumnSummary& column : tags) bytes += codes_bytes(column);
   return bytes;
@@ -260,6 +272,7 @@ ColumnSummary SummarizeDoubles(const std::vector<double>& values) {
     summary.double_sum += value;
   }
   if (summary.present == 0) summary.double_min = summary.double_max = 0;
+  if (summary.present > ValueSketch::kMinValues) summary.sketch = std::make_shared<ValueSketch>(ValueSketch::Of(values));
   return summary;
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,7 @@
 
 #include "core/field.h"
 #include "store/table_snapshot.h"
+#include "store/value_sketch.h"
 
 namespace mltrack::store {
 
@@ -56,6 +58,9 @@ struct ColumnSummary {
   double double_min = 0;
   double double_max = 0;
   double double_sum = 0;
+  // kDoubles with more than ValueSketch::kMinValues present values: their counts per log-linear
+  // bucket (percentiles of whole blocks); null otherwise.
+  std::shared_ptr<const ValueSketch> sketch;
 
   // The block's single code, when every row has the same one.
   bool SingleCode(size_t rows, uint32_t* code) const;

@@ -36,6 +36,14 @@ void LogBuckets::Merge(const LogBuckets& other) {
   for (size_t idx = 0; idx < other.counts_.size(); ++idx) counts_[offset + idx] += other.counts_[idx];
 }
 
+void LogBuckets::AddCounts(int32_t lowest, const uint32_t* counts, size_t size) {
+  if (size == 0) return;
+  Add(lowest, 0);
+  Add(lowest + static_cast<int32_t>(size) - 1, 0);
+  const size_t offset = static_cast<size_t>(lowest - lowest_);
+  for (size_t idx = 0; idx < size; ++idx) counts_[offset + idx] += counts[idx];
+}
+
 void Quantile::AddToSketch(State& state, double value, uint64_t count) {
   if (state.count == 0) {
     state.min = value;
@@ -112,6 +120,24 @@ void Quantile::Combine(State& into, const State& from) {
   into.zeros += from.zeros;
   into.positive.Merge(from.positive);
   into.negative.Merge(from.negative);
+}
+
+void Quantile::CombineCounts(State& into, uint64_t count, double min, double max, uint64_t zeros,
+                             int32_t positive_lowest, const std::vector<uint32_t>& positive,
+                             int32_t negative_lowest, const std::vector<uint32_t>& negative) {
+  ToSketch(into);
+  if (count == 0) return;
+  if (into.count == 0) {
+    into.min = min;
+    into.max = max;
+  } else {
+    into.min = std::min(into.min, min);
+    into.max = std::max(into.max, max);
+  }
+  into.count += count;
+  into.zeros += zeros;
+  into.positive.AddCounts(positive_lowest, positive.data(), positive.size());
+  into.negative.AddCounts(negative_lowest, negative.data(), negative.size());
 }
 
 namespace {

@@ -47,6 +47,8 @@ class LogBuckets {
     return true;
   }
   void Merge(const LogBuckets& other);
+  // Adds counts[i] values to bucket lowest + i (0 ≤ i < size).
+  void AddCounts(int32_t lowest, const uint32_t* counts, size_t size);
   bool empty() const { return counts_.empty(); }
   int32_t lowest() const { return lowest_; }
   const std::vector<uint64_t>& counts() const { return counts_; }  // counts_[i]: index lowest+i
@@ -88,6 +90,13 @@ struct Quantile {
   // Update for each non-NaN value of values[0, count) (NaN = absent, skipped).
   static void UpdateMany(State& state, const double* values, size_t count);
   static void Combine(State& into, const State& from);
+  // Combine with a sketched state given by its parts (a block summary's counts,
+  // store/value_sketch.h): `count` values in [min, max], `zeros` of them 0, the others counted
+  // per bucket of their magnitude. The same as adding those values one by one when count >
+  // kExactLimit (the state is sketched either way).
+  static void CombineCounts(State& into, uint64_t count, double min, double max, uint64_t zeros,
+                            int32_t positive_lowest, const std::vector<uint32_t>& positive,
+                            int32_t negative_lowest, const std::vector<uint32_t>& negative);
   // `percentile` in [0, 100]. May reorder the exact values (the multiset is unchanged).
   static std::optional<double> Finalize(State& state, double percentile);
 
