@@ -73,18 +73,26 @@ void MaybeSparsify(EncodedColumn* column, size_t rows) {
   column->sparse_count = count;
 }
 
-template <typename T>
-void AppendNarrow(std::string* out, uint64_t value) {
-  T narrow = static_cast<T>(value);
-  out->append(reinterpret_cast<const char*>(&narrow), sizeof(T));
+// Appends value_of(0) … value_of(count − 1), each cut to `width` bytes (little-endian), with
+// one resize and no per-value branch on the width.
+template <typename T, typename ValueOf>
+void AppendAllNarrow(std::string* out, size_t count, ValueOf value_of) {
+  const size_t start = out->size();
+  out->resize(start + count * sizeof(T));
+  char* at = out->data() + start;
+  for (size_t idx = 0; idx < count; ++idx, at += sizeof(T)) {
+    const T narrow = static_cast<T>(value_of(idx));
+    std::memcpy(at, &narrow, sizeof(T));
+  }
 }
 
-void AppendWidth(std::string* out, uint8_t width, uint64_t value) {
+template <typename ValueOf>
+void AppendAllWidth(std::string* out, uint8_t width, size_t count, ValueOf value_of) {
   switch (width) {
-    case 1: return AppendNarrow<uint8_t>(out, value);
-    case 2: return AppendNarrow<uint16_t>(out, value);
-    case 4: return AppendNarrow<uint32_t>(out, value);
-    default: return AppendNarrow<uint64_t>(out, value);
+    case 1: return AppendAllNarrow<uint8_t>(out, count, value_of);
+    case 2: return AppendAllNarrow<uint16_t>(out, count, value_of);
+    case 4: return AppendAllNarrow<uint32_t>(out, count, value_of);
+    default: return AppendAllNarrow<uint64_t>(out, count, value_of);
   }
 }
 
@@ -108,19 +116,19 @@ bool EncodeInts(const std::vector<int64_t>& values, EncodedColumn* column) {
   }
   if (min > max) return false;
   const unsigned __int128 range = static_cast<unsigned __int128>(static_cast<__int128>(max) - min) + 1;
-  column->raw.reserve(values.size() * 4);
   if (range > 0xFFFFFFFFull) {
     column->width = 8;
     column->base = 0;
-    for (int64_t value : values) AppendNarrow<uint64_t>(&column->raw, static_cast<uint64_t>(value));
+    AppendAllNarrow<uint64_t>(&column->raw, values.size(),
+                              [&](size_t idx) { return static_cast<uint64_t>(values[idx]); });
     return true;
   }
   column->width = WidthFor(static_cast<uint64_t>(range));
   column->base = min - 1;
-  for (int64_t value : values) {
-    AppendWidth(&column->raw, column->width,
-                value == kNullInt ? 0 : static_cast<uint64_t>(value - column->base));
-  }
+  const int64_t base = column->base;
+  AppendAllWidth(&column->raw, column->width, values.size(), [&](size_t idx) {
+    return values[idx] == kNullInt ? uint64_t{0} : static_cast<uint64_t>(values[idx] - base);
+  });
   return true;
 }
 
@@ -335,7 +343,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
       previous = value;
     }
     ts.width = WidthFor(max_delta);
-    for (uint64_t delta : deltas) AppendWidth(&ts.raw, ts.width, delta);
+    AppendAllWidth(&ts.raw, ts.width, count, [&](size_t idx) { return deltas[idx]; });
     columns.push_back(std::move(ts));
   }
 
