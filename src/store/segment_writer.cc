@@ -8,10 +8,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
+#include <memory>
 
 #include "store/block_summary.h"
 #include "store/crc32c.h"
+#include "store/dictionary.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"
 #include "store/wal_writer.h"
@@ -203,13 +204,24 @@ struct DictionaryNeeds {
 
 // The string table of one local string field (local_strings.h) being built: the distinct
 // strings of the segment's rows in order of first appearance; a row stores its string's index + 1.
+// When every input column takes its strings from one owner (a memtable being sealed), whose local
+// ids already name distinct strings, a row's string is found by that local id, without hashing;
+// otherwise (compaction of several segments) by the string, so one string of several inputs
+// stays one.
 struct LocalTable {
   FieldId field = FieldId::kTraceId;
   std::vector<const LocalColumn*> by_block;  // the input's local column of each input block
   std::vector<std::vector<uint64_t>> buffers;  // by input block: decoded packed ids
   std::vector<ColumnData> decoded;             // by input block, once read
-  std::unordered_map<std::string_view, uint32_t> ids;
-  std::string bytes;  // (varint len · bytes) per string
+  bool one_owner = true;                       // every input column has the same `strings`
+  std::vector<uint32_t> by_owner_id;           // one owner: table id by the owner's local id, 0 = none yet
+  std::unique_ptr<Dictionary> by_string;       // several owners: table ids are its ids
+  uint32_t count = 0;  // strings in the table
+  std::string bytes;   // (varint len · bytes) per string
+  // Scratch of LocalIds (several owners): a block's strings and the rows they belong to.
+  std::vector<std::string_view> views;
+  std::vector<size_t> view_rows;
+  std::vector<uint32_t> view_ids;
 };
 
 class Builder {
@@ -225,10 +237,16 @@ class Builder {
       table.by_block.assign(blocks.size(), nullptr);
       table.buffers.resize(blocks.size());
       table.decoded.resize(blocks.size());
+      table.by_string = std::make_unique<Dictionary>();
       local_.push_back(std::move(table));
     }
+    std::array<const LocalStrings*, kFieldIdCount> owners{};
     for (const LocalColumn& column : local_columns) {
-      local_[local_index_[static_cast<size_t>(column.field)]].by_block[column.block_index] = &column;
+      LocalTable& table = local_[local_index_[static_cast<size_t>(column.field)]];
+      table.by_block[column.block_index] = &column;
+      const LocalStrings*& owner = owners[static_cast<size_t>(column.field)];
+      if (owner != nullptr && owner != column.strings.get()) table.one_owner = false;
+      owner = column.strings.get();
     }
   }
 
@@ -298,6 +316,13 @@ void Builder::AddChunk(const EncodedColumn& column, size_t rows) {
 // to the table.
 std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t count) {
   std::vector<int64_t> values(count, kNullInt);
+  auto add_string = [&table](std::string_view value) {
+    segment::PutVarint(&table.bytes, value.size());
+    table.bytes.append(value);
+    return ++table.count;
+  };
+  table.views.clear();
+  table.view_rows.clear();
   for (size_t idx = 0; idx < count; ++idx) {
     const RowRef ref = rows_[begin + idx];
     const LocalColumn* column = table.by_block[ref.block];
@@ -306,13 +331,25 @@ std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t c
     if (!ids.present()) ids = column->Ids(&table.buffers[ref.block]);
     const uint32_t local_id = IdAt(ids, ref.row);
     if (local_id == kAbsentId) continue;
-    const std::string_view value = column->strings->Get(local_id);
-    auto [it, added] = table.ids.try_emplace(value, static_cast<uint32_t>(table.ids.size() + 1));
-    if (added) {
-      segment::PutVarint(&table.bytes, value.size());
-      table.bytes.append(value);
+    if (!table.one_owner) {
+      table.views.push_back(column->strings->Get(local_id));
+      table.view_rows.push_back(idx);
+      continue;
     }
-    values[idx] = it->second;
+    if (table.by_owner_id.size() <= local_id) table.by_owner_id.resize(size_t{local_id} + 1, 0);
+    uint32_t& table_id = table.by_owner_id[local_id];
+    if (table_id == 0) table_id = add_string(column->strings->Get(local_id));
+    values[idx] = table_id;
+  }
+  if (table.views.empty()) return values;
+  // New strings get the dictionary's next ids in order of first appearance, as the table's do.
+  // (Local strings are never empty: an owner gives "" no local id.)
+  table.view_ids.resize(table.views.size());
+  table.by_string->GetOrAddBatch(table.views, table.view_ids.data());
+  for (size_t view_idx = 0; view_idx < table.views.size(); ++view_idx) {
+    const uint32_t table_id = table.view_ids[view_idx];
+    if (table_id > table.count) add_string(table.views[view_idx]);
+    values[table.view_rows[view_idx]] = table_id;
   }
   return values;
 }
@@ -551,15 +588,15 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
 // varint table_count · (u8 field · varint string_count · chunk ref) per table.
 void Builder::WriteLocalTables(std::string* footer) {
   size_t tables = 0;
-  for (const LocalTable& table : local_) tables += table.ids.empty() ? 0 : 1;
+  for (const LocalTable& table : local_) tables += table.count == 0 ? 0 : 1;
   segment::PutVarint(footer, tables);
   for (const LocalTable& table : local_) {
-    if (table.ids.empty()) continue;
+    if (table.count == 0) continue;
     const std::string stored = Compress(table.bytes);
     const uint64_t offset = file_->size();
     file_->append(stored);
     footer->push_back(static_cast<char>(table.field));
-    segment::PutVarint(footer, table.ids.size());
+    segment::PutVarint(footer, table.count);
     segment::PutVarint(footer, offset);
     segment::PutVarint(footer, stored.size());
     segment::PutVarint(footer, table.bytes.size());
