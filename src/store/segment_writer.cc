@@ -142,6 +142,15 @@ bool EncodeBytes(const std::vector<uint8_t>& values, EncodedColumn* column) {
 
 bool SameBits(double left, double right) { return std::memcmp(&left, &right, sizeof(double)) == 0; }
 
+// Whether double(k) / scale gives back `value` bit for bit for k = round(value · scale) (set
+// in *scaled), with k well inside int64.
+bool ScalesExactly(double value, double scale, int64_t* scaled) {
+  const double product = value * scale;
+  if (!(std::fabs(product) < 9.0e15)) return false;
+  *scaled = std::llround(product);
+  return SameBits(static_cast<double>(*scaled) / scale, value);
+}
+
 // Doubles that are decimals with few digits (latencies in 0.1 ms, scores in 0.001) become
 // scaled integers where double(k) / 10^d gives back the value bit for bit; the values for
 // which no such k exists (at most a quarter: unrounded latencies of errors and cache hits)
@@ -153,22 +162,28 @@ bool EncodeDoubles(const std::vector<double>& values, EncodedColumn* column) {
   size_t best_cost = values.size() * sizeof(double);
   bool found = false;
   double scale = 1;
+  std::vector<int64_t> scaled(values.size());
+  std::vector<std::pair<uint16_t, double>> misses;
   for (uint8_t digits = 0; digits <= segment::kMaxScaleDigits; ++digits, scale *= 10) {
-    std::vector<int64_t> scaled(values.size(), kNullInt);
-    std::vector<std::pair<uint16_t, double>> misses;
-    for (size_t idx = 0; idx < values.size() && misses.size() * 4 <= present; ++idx) {
+    // Count the misses first, giving up past a quarter: most digit counts fail that way
+    // (unrounded latencies), and then nothing is written.
+    size_t miss_count = 0;
+    int64_t rounded = 0;
+    for (size_t idx = 0; idx < values.size() && miss_count * 4 <= present; ++idx) {
+      miss_count += !std::isnan(values[idx]) && !ScalesExactly(values[idx], scale, &rounded);
+    }
+    if (miss_count * 4 > present || miss_count == present) continue;
+    misses.clear();
+    for (size_t idx = 0; idx < values.size(); ++idx) {
       const double value = values[idx];
+      scaled[idx] = kNullInt;
       if (std::isnan(value)) continue;
-      const double product = value * scale;
-      const bool in_range = std::fabs(product) < 9.0e15;
-      const int64_t rounded = in_range ? std::llround(product) : 0;
-      if (in_range && SameBits(static_cast<double>(rounded) / scale, value)) {
+      if (ScalesExactly(value, scale, &rounded)) {
         scaled[idx] = rounded;
       } else {
         misses.emplace_back(static_cast<uint16_t>(idx), value);
       }
     }
-    if (misses.size() * 4 > present || misses.size() == present) continue;
     EncodedColumn candidate;
     EncodeInts(scaled, &candidate);
     if (candidate.width == 8) break;
