@@ -102,6 +102,12 @@ void Dictionary::GetOrAddBatch(std::span<const std::string_view> values, uint32_
       const std::string_view value = values[value_idx];
       ids[value_idx] = kAbsentId;
       if (value.empty()) continue;
+      // A value that repeats the one before (a run of one session, one experiment) costs a
+      // compare instead of a hash and a probe.
+      if (value_idx > 0 && ids[value_idx - 1] != kAbsentId && value == values[value_idx - 1]) {
+        ids[value_idx] = ids[value_idx - 1];
+        continue;
+      }
       const uint64_t hash = Hash(value);
       if (!slots_.empty()) ids[value_idx] = slots_[FindSlot(value, hash)];
       if (ids[value_idx] == kAbsentId) missing.emplace_back(value_idx, hash);
