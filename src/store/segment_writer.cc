@@ -55,23 +55,30 @@ void AppendExceptions(EncodedColumn* column) {
 void MaybeSparsify(EncodedColumn* column, size_t rows) {
   if (column->kind == ChunkKind::kTs || column->width == 8) return;
   const uint8_t width = column->width;
-  std::string values;
-  std::string listed;
-  for (size_t row = 0; row < rows; ++row) {
+  auto stored_at = [&](size_t row) {
     uint32_t stored = 0;
     std::memcpy(&stored, column->raw.data() + row * width, width);
-    if (stored == 0) continue;
+    return stored;
+  };
+  // Counted first (a tight loop), so that a dense column costs no copying.
+  size_t count = 0;
+  for (size_t row = 0; row < rows; ++row) count += stored_at(row) != 0;
+  if (segment::SparseChunkSize(count, width) * 2 > column->raw.size()) return;
+  std::string values;
+  std::string listed;
+  values.reserve(count * width + 1 + count * 2);
+  listed.reserve(count * 2);
+  for (size_t row = 0; row < rows; ++row) {
+    if (stored_at(row) == 0) continue;
     values.append(column->raw.data() + row * width, width);
     listed.push_back(static_cast<char>(row & 0xFF));
     listed.push_back(static_cast<char>(row >> 8));
-    if (segment::SparseChunkSize(listed.size() / 2, width) * 2 > column->raw.size()) return;
   }
-  const uint32_t count = static_cast<uint32_t>(listed.size() / 2);
   if (values.size() % 2 != 0) values.push_back('\0');
   values.append(listed);
   column->raw = std::move(values);
   column->sparse = true;
-  column->sparse_count = count;
+  column->sparse_count = static_cast<uint32_t>(count);
 }
 
 // Appends value_of(0) … value_of(count − 1), each cut to `width` bytes (little-endian), with
