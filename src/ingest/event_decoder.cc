@@ -112,14 +112,19 @@ class BodyDecoder {
     return "malformed JSON at " + where + ": " + what;
   }
 
-  // Counts one event and keeps it when the batch is still clean.
-  void FinishEvent(size_t problems_before, Event& event) {
+  // Where the next event is decoded: in place at the end of the batch while the batch is clean
+  // (no move per event), in a scratch event once it is not (it is not returned then).
+  Event& NextEvent() {
+    if (invalid_ == 0) return batch_.emplace_back();
+    scratch_ = Event();
+    return scratch_;
+  }
+
+  // Counts the event NextEvent() gave; drops the batch's events once one has a problem.
+  void FinishEvent(size_t problems_before) {
     ++total_;
-    if (sink_.count() != problems_before) {
-      ++invalid_;
-    } else if (invalid_ == 0) {
-      batch_.push_back(std::move(event));
-    }
+    if (sink_.count() == problems_before) return;
+    if (invalid_++ == 0) batch_.clear();
   }
 
   error_code DecodeObject(od::object& object, int64_t index, Event& event) {
@@ -155,10 +160,9 @@ class BodyDecoder {
     if (type == od::json_type::object) {
       od::object object;
       if (error_code err = doc.get_object().get(object)) return err;
-      Event event;
       const size_t problems_before = sink_.count();
-      if (error_code err = DecodeObject(object, 0, event)) return err;
-      FinishEvent(problems_before, event);
+      if (error_code err = DecodeObject(object, 0, NextEvent())) return err;
+      FinishEvent(problems_before);
       return SUCCESS;
     }
     if (type != od::json_type::array) return SUCCESS;
@@ -170,7 +174,7 @@ class BodyDecoder {
       if (error_code err = std::move(element_result).get(element)) return err;
       od::json_type element_type;
       if (error_code err = element.type().get(element_type)) return err;
-      Event event;
+      Event& event = NextEvent();
       const size_t problems_before = sink_.count();
       if (element_type == od::json_type::object) {
         od::object object;
@@ -180,7 +184,7 @@ class BodyDecoder {
         sink_.Add(index, "", "an event must be a JSON object, got " +
                                  std::string(TypeNoun(element_type)));
       }
-      FinishEvent(problems_before, event);
+      FinishEvent(problems_before);
       ++index;
     }
     return SUCCESS;
@@ -207,7 +211,7 @@ class BodyDecoder {
 
   // A malformed line is a problem of that event only: the next line is a fresh document.
   void DecodeLine(std::string_view line, size_t line_offset, size_t line_number, int64_t index) {
-    Event event;
+    Event& event = NextEvent();
     const size_t problems_before = sink_.count();
     od::document doc;
     error_code err = parser_.iterate(line.data(), line.size(), CapacityFrom(line.data())).get(doc);
@@ -227,7 +231,7 @@ class BodyDecoder {
       std::string reason = MalformedReason(line, line_offset, err, /*with_line=*/false);
       sink_.Add(index, "", "line " + std::to_string(line_number) + ": " + reason);
     }
-    FinishEvent(problems_before, event);
+    FinishEvent(problems_before);
   }
 
   od::parser& parser_;
@@ -235,6 +239,7 @@ class BodyDecoder {
   std::vector<ByteRange> bad_utf8_;
   ProblemSink sink_;
   EventBatch batch_;
+  Event scratch_;
   size_t total_ = 0;
   size_t invalid_ = 0;
 };

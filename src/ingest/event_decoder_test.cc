@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 namespace mltrack {
@@ -411,6 +412,41 @@ TEST(DecodeEvents, TagsMustBeAnObject) {
 
 TEST(DecodeEvents, LoneSurrogateEscape) {
   ExpectOneProblem(R"("user": "\ud800")", "user", "invalid escape");
+}
+
+// Events are decoded in place into the batch while it is clean; an invalid one drops the batch,
+// and the events after it are still checked (each problem named) without being kept. The same
+// decoder then gives every event of a clean body, each with only its own fields.
+TEST(DecodeEvents, ValidEventsAroundAnInvalidOneAndTheNextBody) {
+  EventDecoder decoder;
+  for (const BodyFormat format : {BodyFormat::kJson, BodyFormat::kNdjson}) {
+    const bool lines = format == BodyFormat::kNdjson;
+    auto body_of = [&](std::initializer_list<std::string> events) {
+      std::string body = lines ? "" : "[";
+      for (const std::string& event : events) body += event + (lines ? "\n" : ",");
+      if (!lines) body.back() = ']';
+      return body;
+    };
+    const Result<EventBatch> bad = decoder.Decode(
+        body_of({WithFields(R"("user": "u0")"), WithFields(R"("input_tokens": -1)"),
+                 WithFields(R"("user": "u2")"), WithFields(R"("team": 7)")}),
+        format);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.status().message(), "2 of 4 events are invalid; nothing was stored");
+    ASSERT_EQ(bad.status().details().size(), 2u);
+    EXPECT_EQ(bad.status().details()[0].index, 1);
+    EXPECT_EQ(bad.status().details()[1].index, 3);
+
+    const Result<EventBatch> good = decoder.Decode(
+        body_of({WithFields(R"("user": "u0", "tags": {"k": "v"})"), WithFields(R"("team": "t1")")}), format);
+    ASSERT_TRUE(good.ok()) << good.status().ToString();
+    ASSERT_EQ(good->size(), 2u);
+    EXPECT_EQ((*good)[0].user, "u0");
+    EXPECT_EQ((*good)[0].tags.size(), 1u);
+    EXPECT_EQ((*good)[1].user, "");
+    EXPECT_EQ((*good)[1].team, "t1");
+    EXPECT_TRUE((*good)[1].tags.empty());
+  }
 }
 
 // ---- UTF-8 -----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/short_equal.h"
+
 namespace mltrack::ingest {
 
 // The top-level fields of schema v1, in the order of DESIGN.md §6.
@@ -58,7 +60,7 @@ inline std::optional<EventField> LookupEventField(std::string_view key) {
   for (int8_t field_idx : internal::kEventFieldsByLength.ids[key.size()]) {
     if (field_idx < 0) break;
     const std::string_view name = kEventFieldNames[static_cast<size_t>(field_idx)];
-    if (name[0] == key[0] && std::memcmp(name.data(), key.data(), key.size()) == 0) {
+    if (name[0] == key[0] && SameBytes(name.data(), key.data(), key.size())) {
       return static_cast<EventField>(field_idx);
     }
   }

@@ -155,28 +155,48 @@ bool DecodeColumn(segment::FooterReader& reader, ColumnSummary::Type type, uint3
   return false;
 }
 
-ColumnSummary SummarizeCodes(std::vector<uint32_t> sorted, bool is_enum) {
+// Every distinct code of `codes` with its row count, ascending. Counted in an array indexed by
+// code when the codes are small next to their number (dictionary ids of teams, models, users;
+// enums and bools): one pass, no sort. Sorted otherwise (ids of sessions, handed out in time
+// order across the whole store).
+std::vector<std::pair<uint32_t, uint32_t>> CountCodes(std::vector<uint32_t> codes) {
+  std::vector<std::pair<uint32_t, uint32_t>> runs;
+  if (codes.empty()) return runs;
+  const uint32_t max_code = *std::max_element(codes.begin(), codes.end());
+  if (max_code <= 4 * codes.size() + 1024) {
+    std::vector<uint32_t> counts(size_t{max_code} + 1, 0);
+    for (const uint32_t code : codes) ++counts[code];
+    for (uint32_t code = 0; code <= max_code; ++code) {
+      if (counts[code] != 0) runs.emplace_back(code, counts[code]);
+    }
+    return runs;
+  }
+  std::sort(codes.begin(), codes.end());
+  for (const uint32_t code : codes) {
+    if (runs.empty() || runs.back().first != code) runs.emplace_back(code, 0);
+    ++runs.back().second;
+  }
+  return runs;
+}
+
+ColumnSummary SummarizeCodes(std::vector<uint32_t> codes, bool is_enum) {
   ColumnSummary summary;
   summary.type = ColumnSummary::Type::kCodes;
-  std::sort(sorted.begin(), sorted.end());
-  size_t distinct = 0;
-  for (size_t idx = 0; idx < sorted.size(); ++idx) distinct += idx == 0 || sorted[idx] != sorted[idx - 1];
-  summary.exact = distinct <= kMaxSummaryCodes;
-  const auto first_present = std::upper_bound(sorted.begin(), sorted.end(), 0u);
-  summary.present = static_cast<uint32_t>(is_enum ? sorted.size() : sorted.end() - first_present);
+  const size_t rows = codes.size();
+  std::vector<std::pair<uint32_t, uint32_t>> runs = CountCodes(std::move(codes));
+  const bool has_absent = !runs.empty() && runs.front().first == 0;
+  summary.exact = runs.size() <= kMaxSummaryCodes;
+  summary.present = static_cast<uint32_t>(is_enum || !has_absent ? rows : rows - runs.front().second);
   if (summary.exact) {
-    for (uint32_t code : sorted) {
-      if (summary.codes.empty() || summary.codes.back().first != code) summary.codes.emplace_back(code, 0);
-      ++summary.codes.back().second;
-    }
+    summary.codes = std::move(runs);
     if (!summary.codes.empty()) {
       summary.min_code = summary.codes.front().first;
       summary.max_code = summary.codes.back().first;
     }
-  } else if (first_present != sorted.end()) {
-    summary.min_code = *first_present;
-    summary.max_code = sorted.back();
-    summary.distinct = static_cast<uint32_t>(distinct - (first_present != sorted.begin() ? 1 : 0));
+  } else if (runs.back().first != 0) {
+    summary.min_code = runs[has_absent ? 1 : 0].first;
+    summary.max_code = runs.back().first;
+    summary.distinct = static_cast<uint32_t>(runs.size() - (has_absent ? 1 : 0));
   }
   return summary;
 }

@@ -210,5 +210,37 @@ TEST(BlockSummaryCodecTest, RoundTripsAndRefusesDamage) {
   EXPECT_FALSE(DecodeBlockSummaries(bytes + '\0', {6}, 2, &decoded));
 }
 
+// Small codes are counted in an array, large ones sorted: both give what a plain count gives,
+// with and without absent rows, below and past kMaxSummaryCodes distinct codes.
+TEST(BlockSummaryCodesTest, CountedAndSortedCodesMatchAPlainCount) {
+  std::mt19937_64 rng(11);
+  for (const uint32_t max_code : {3u, 200u, 5000u, 60'000u, 3'000'000u}) {
+    for (const bool with_absent : {false, true}) {
+      std::vector<int64_t> ids(4096);
+      std::map<uint32_t, uint32_t> expected;
+      for (int64_t& id : ids) {
+        const uint32_t code = with_absent && rng() % 4 == 0 ? 0 : 1 + static_cast<uint32_t>(rng() % max_code);
+        id = code == 0 ? kNullInt : int64_t{code};
+        ++expected[code];
+      }
+      const ColumnSummary summary = SummarizeIds(ids);
+      const uint32_t absent = expected.count(0) ? expected[0] : 0;
+      SCOPED_TRACE(testing::Message() << "max_code " << max_code << " absent " << absent);
+      EXPECT_EQ(summary.present, ids.size() - absent);
+      ASSERT_EQ(summary.exact, expected.size() <= kMaxSummaryCodes);
+      if (summary.exact) {
+        EXPECT_EQ(summary.codes, (std::vector<std::pair<uint32_t, uint32_t>>(expected.begin(), expected.end())));
+        continue;
+      }
+      EXPECT_EQ(summary.distinct, expected.size() - (absent > 0 ? 1 : 0));
+      EXPECT_EQ(summary.min_code, absent > 0 ? std::next(expected.begin())->first : expected.begin()->first);
+      EXPECT_EQ(summary.max_code, expected.rbegin()->first);
+    }
+  }
+  const ColumnSummary operations = SummarizeBytes({0, 2, 2, 5, 0}, /*is_enum=*/true);
+  EXPECT_EQ(operations.present, 5u);  // chat (0) is a value of an enum
+  EXPECT_EQ(operations.codes, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 2}, {2, 2}, {5, 1}}));
+}
+
 }  // namespace
 }  // namespace mltrack::store

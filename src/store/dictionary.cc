@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/short_equal.h"
+
 namespace mltrack::store {
 namespace {
 
@@ -50,7 +52,7 @@ size_t Dictionary::FindSlot(std::string_view value, uint64_t hash) const {
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
     const uint32_t id = slots_[slot];
     if (id == kAbsentId) return slot;
-    if (slot_tags_[slot] == tag && At(id - 1) == value) return slot;
+    if (slot_tags_[slot] == tag && SameString(At(id - 1), value)) return slot;
   }
 }
 
@@ -102,6 +104,12 @@ void Dictionary::GetOrAddBatch(std::span<const std::string_view> values, uint32_
       const std::string_view value = values[value_idx];
       ids[value_idx] = kAbsentId;
       if (value.empty()) continue;
+      // A value that repeats the one before (a run of one session, one experiment) costs a
+      // compare instead of a hash and a probe.
+      if (value_idx > 0 && ids[value_idx - 1] != kAbsentId && SameString(value, values[value_idx - 1])) {
+        ids[value_idx] = ids[value_idx - 1];
+        continue;
+      }
       const uint64_t hash = Hash(value);
       if (!slots_.empty()) ids[value_idx] = slots_[FindSlot(value, hash)];
       if (ids[value_idx] == kAbsentId) missing.emplace_back(value_idx, hash);

@@ -25,7 +25,9 @@ TEST(DictionaryTest, GetOrAddBatchMatchesOneByOne) {
   Dictionary batched;
   Dictionary single;
   const std::vector<std::vector<std::string_view>> batches = {
-      {"b", "a", "", "b", "c"}, {"a", "b", "c"}, {"d", "", "a", "e", "d"}, {}};
+      {"b", "a", "", "b", "c"}, {"a", "b", "c"}, {"d", "", "a", "e", "d"}, {},
+      // Runs of one value (known, new, next to absent ones, differing in the last byte).
+      {"a", "a", "f", "f", "f", "", "", "a", "ab", "ab", "aa", "b", "b"}};
   for (const std::vector<std::string_view>& values : batches) {
     std::vector<uint32_t> ids(values.size(), 99);
     batched.GetOrAddBatch(values, ids.data());
@@ -33,9 +35,10 @@ TEST(DictionaryTest, GetOrAddBatchMatchesOneByOne) {
       EXPECT_EQ(ids[value_idx], single.GetOrAdd(values[value_idx])) << values[value_idx];
     }
   }
-  EXPECT_EQ(batched.size(), 5u);
+  EXPECT_EQ(batched.size(), 8u);
   EXPECT_EQ(batched.Get(1), "b");
   EXPECT_EQ(batched.Get(5), "e");
+  EXPECT_EQ(batched.Get(8), "aa");
   // Past the first table size: growth in the middle of a batch keeps earlier ids right.
   std::vector<std::string> many;
   for (int value_idx = 0; value_idx < 1000; ++value_idx) many.push_back("v" + std::to_string(value_idx % 700));
@@ -45,7 +48,7 @@ TEST(DictionaryTest, GetOrAddBatchMatchesOneByOne) {
   for (size_t value_idx = 0; value_idx < views.size(); ++value_idx) {
     EXPECT_EQ(batched.Get(ids[value_idx]), views[value_idx]);
   }
-  EXPECT_EQ(batched.size(), 705u);
+  EXPECT_EQ(batched.size(), 708u);
 }
 
 TEST(DictionaryTest, EmptyStringIsAbsent) {

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
+#include <utility>
 
 #include "store/memtable.h"
 #include "store/segment_format.h"
@@ -244,6 +246,60 @@ TEST_F(SegmentTest, MissingDictionaryEntriesAreCorruption) {
   Result<std::shared_ptr<Segment>> segment = Segment::Open(path, empty);
   ASSERT_FALSE(segment.ok());
   EXPECT_EQ(segment.status().code(), StatusCode::kCorruption);
+}
+
+// The trace_id strings of every row of a written segment, as its local string table gives them,
+// and how many strings that table holds.
+std::pair<std::multiset<std::string>, size_t> SegmentTraceIds(const Segment& segment) {
+  std::multiset<std::string> traces;
+  size_t table_size = 0;
+  for (const LocalColumn& column : segment.local_columns()) {
+    std::vector<uint64_t> buffer;
+    const ColumnData ids = column.Ids(&buffer);
+    table_size = column.strings->size();
+    for (size_t row = 0; row < segment.blocks()[column.block_index].rows; ++row) {
+      const uint32_t local_id = IdAt(ids, row);
+      if (local_id != kAbsentId) traces.emplace(column.strings->Get(local_id));
+    }
+  }
+  return {traces, table_size};
+}
+
+// A local string table holds each distinct string once, whether the rows come from one memtable
+// (strings found by its local ids) or from several (strings found by their bytes).
+TEST_F(SegmentTest, LocalStringTablesHoldEachStringOnce) {
+  auto dictionaries = std::make_shared<DictionarySet>();
+  Memtable first(MemtableOptions{}, dictionaries);
+  Memtable second(MemtableOptions{}, dictionaries);
+  std::multiset<std::string> expected_first;
+  std::multiset<std::string> expected_both;
+  for (auto [memtable, offset] : {std::pair{&first, 0}, std::pair{&second, 40}}) {
+    std::vector<Event> events = MakeEvents(3000, 7 + static_cast<uint64_t>(offset));
+    for (size_t idx = 0; idx < events.size(); ++idx) {
+      events[idx].trace_id = idx % 11 == 0 ? "" : "trace-" + std::to_string(offset + idx % 60);
+      if (!events[idx].trace_id.empty()) {
+        expected_both.insert(events[idx].trace_id);
+        if (memtable == &first) expected_first.insert(events[idx].trace_id);
+      }
+    }
+    memtable->Append(events);
+  }
+
+  const std::filesystem::path one_path = dir_ / segment::FileName(7);
+  auto snapshot = first.Snapshot();
+  ASSERT_TRUE(WriteSegment(one_path, snapshot->blocks(), snapshot->local_columns(), {}, {}).ok());
+  Result<std::shared_ptr<Segment>> one = Segment::Open(one_path, *dictionaries);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(SegmentTraceIds(**one), std::make_pair(expected_first, size_t{60}));
+
+  TableSnapshot::Parts parts;
+  first.CollectBlocks(&parts);
+  second.CollectBlocks(&parts);
+  const std::filesystem::path both_path = dir_ / segment::FileName(8);
+  ASSERT_TRUE(WriteSegment(both_path, parts.blocks, parts.local_columns, {}, {}).ok());
+  Result<std::shared_ptr<Segment>> both = Segment::Open(both_path, *dictionaries);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_EQ(SegmentTraceIds(**both), std::make_pair(expected_both, size_t{100}));  // trace-0 … trace-99
 }
 
 }  // namespace

@@ -8,10 +8,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
+#include <memory>
 
 #include "store/block_summary.h"
 #include "store/crc32c.h"
+#include "store/dictionary.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"
 #include "store/wal_writer.h"
@@ -47,6 +48,28 @@ void AppendExceptions(EncodedColumn* column) {
   }
 }
 
+template <typename T>
+size_t CountNonZeroOf(const char* data, size_t rows) {
+  size_t count = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    T stored;
+    std::memcpy(&stored, data + row * sizeof(T), sizeof(T));
+    count += stored != 0;
+  }
+  return count;
+}
+
+// How many of the `rows` values of `width` bytes at `data` are not 0 (one loop per width, which
+// the compiler vectorizes).
+size_t CountNonZero(const char* data, uint8_t width, size_t rows) {
+  switch (width) {
+    case 1: return CountNonZeroOf<uint8_t>(data, rows);
+    case 2: return CountNonZeroOf<uint16_t>(data, rows);
+    case 4: return CountNonZeroOf<uint32_t>(data, rows);
+    default: return CountNonZeroOf<uint64_t>(data, rows);
+  }
+}
+
 // Rewrites a narrow column whose stored values are mostly 0 (absent) as a sparse chunk
 // (segment_format.h) when that at least halves its decoded size: the reader keeps chunks
 // decoded in memory, so this is what makes mostly-absent columns (scores, cache tokens,
@@ -54,37 +77,51 @@ void AppendExceptions(EncodedColumn* column) {
 void MaybeSparsify(EncodedColumn* column, size_t rows) {
   if (column->kind == ChunkKind::kTs || column->width == 8) return;
   const uint8_t width = column->width;
-  std::string values;
-  std::string listed;
-  for (size_t row = 0; row < rows; ++row) {
+  auto stored_at = [&](size_t row) {
     uint32_t stored = 0;
     std::memcpy(&stored, column->raw.data() + row * width, width);
-    if (stored == 0) continue;
+    return stored;
+  };
+  // Counted first, so that a dense column costs no copying.
+  const size_t count = CountNonZero(column->raw.data(), width, rows);
+  if (segment::SparseChunkSize(count, width) * 2 > column->raw.size()) return;
+  std::string values;
+  std::string listed;
+  values.reserve(count * width + 1 + count * 2);
+  listed.reserve(count * 2);
+  for (size_t row = 0; row < rows; ++row) {
+    if (stored_at(row) == 0) continue;
     values.append(column->raw.data() + row * width, width);
     listed.push_back(static_cast<char>(row & 0xFF));
     listed.push_back(static_cast<char>(row >> 8));
-    if (segment::SparseChunkSize(listed.size() / 2, width) * 2 > column->raw.size()) return;
   }
-  const uint32_t count = static_cast<uint32_t>(listed.size() / 2);
   if (values.size() % 2 != 0) values.push_back('\0');
   values.append(listed);
   column->raw = std::move(values);
   column->sparse = true;
-  column->sparse_count = count;
+  column->sparse_count = static_cast<uint32_t>(count);
 }
 
-template <typename T>
-void AppendNarrow(std::string* out, uint64_t value) {
-  T narrow = static_cast<T>(value);
-  out->append(reinterpret_cast<const char*>(&narrow), sizeof(T));
+// Appends value_of(0) … value_of(count − 1), each cut to `width` bytes (little-endian), with
+// one resize and no per-value branch on the width.
+template <typename T, typename ValueOf>
+void AppendAllNarrow(std::string* out, size_t count, ValueOf value_of) {
+  const size_t start = out->size();
+  out->resize(start + count * sizeof(T));
+  char* at = out->data() + start;
+  for (size_t idx = 0; idx < count; ++idx, at += sizeof(T)) {
+    const T narrow = static_cast<T>(value_of(idx));
+    std::memcpy(at, &narrow, sizeof(T));
+  }
 }
 
-void AppendWidth(std::string* out, uint8_t width, uint64_t value) {
+template <typename ValueOf>
+void AppendAllWidth(std::string* out, uint8_t width, size_t count, ValueOf value_of) {
   switch (width) {
-    case 1: return AppendNarrow<uint8_t>(out, value);
-    case 2: return AppendNarrow<uint16_t>(out, value);
-    case 4: return AppendNarrow<uint32_t>(out, value);
-    default: return AppendNarrow<uint64_t>(out, value);
+    case 1: return AppendAllNarrow<uint8_t>(out, count, value_of);
+    case 2: return AppendAllNarrow<uint16_t>(out, count, value_of);
+    case 4: return AppendAllNarrow<uint32_t>(out, count, value_of);
+    default: return AppendAllNarrow<uint64_t>(out, count, value_of);
   }
 }
 
@@ -108,19 +145,19 @@ bool EncodeInts(const std::vector<int64_t>& values, EncodedColumn* column) {
   }
   if (min > max) return false;
   const unsigned __int128 range = static_cast<unsigned __int128>(static_cast<__int128>(max) - min) + 1;
-  column->raw.reserve(values.size() * 4);
   if (range > 0xFFFFFFFFull) {
     column->width = 8;
     column->base = 0;
-    for (int64_t value : values) AppendNarrow<uint64_t>(&column->raw, static_cast<uint64_t>(value));
+    AppendAllNarrow<uint64_t>(&column->raw, values.size(),
+                              [&](size_t idx) { return static_cast<uint64_t>(values[idx]); });
     return true;
   }
   column->width = WidthFor(static_cast<uint64_t>(range));
   column->base = min - 1;
-  for (int64_t value : values) {
-    AppendWidth(&column->raw, column->width,
-                value == kNullInt ? 0 : static_cast<uint64_t>(value - column->base));
-  }
+  const int64_t base = column->base;
+  AppendAllWidth(&column->raw, column->width, values.size(), [&](size_t idx) {
+    return values[idx] == kNullInt ? uint64_t{0} : static_cast<uint64_t>(values[idx] - base);
+  });
   return true;
 }
 
@@ -133,6 +170,15 @@ bool EncodeBytes(const std::vector<uint8_t>& values, EncodedColumn* column) {
 
 bool SameBits(double left, double right) { return std::memcmp(&left, &right, sizeof(double)) == 0; }
 
+// Whether double(k) / scale gives back `value` bit for bit for k = round(value · scale) (set
+// in *scaled), with k well inside int64.
+bool ScalesExactly(double value, double scale, int64_t* scaled) {
+  const double product = value * scale;
+  if (!(std::fabs(product) < 9.0e15)) return false;
+  *scaled = std::llround(product);
+  return SameBits(static_cast<double>(*scaled) / scale, value);
+}
+
 // Doubles that are decimals with few digits (latencies in 0.1 ms, scores in 0.001) become
 // scaled integers where double(k) / 10^d gives back the value bit for bit; the values for
 // which no such k exists (at most a quarter: unrounded latencies of errors and cache hits)
@@ -144,22 +190,28 @@ bool EncodeDoubles(const std::vector<double>& values, EncodedColumn* column) {
   size_t best_cost = values.size() * sizeof(double);
   bool found = false;
   double scale = 1;
+  std::vector<int64_t> scaled(values.size());
+  std::vector<std::pair<uint16_t, double>> misses;
   for (uint8_t digits = 0; digits <= segment::kMaxScaleDigits; ++digits, scale *= 10) {
-    std::vector<int64_t> scaled(values.size(), kNullInt);
-    std::vector<std::pair<uint16_t, double>> misses;
-    for (size_t idx = 0; idx < values.size() && misses.size() * 4 <= present; ++idx) {
+    // Count the misses first, giving up past a quarter: most digit counts fail that way
+    // (unrounded latencies), and then nothing is written.
+    size_t miss_count = 0;
+    int64_t rounded = 0;
+    for (size_t idx = 0; idx < values.size() && miss_count * 4 <= present; ++idx) {
+      miss_count += !std::isnan(values[idx]) && !ScalesExactly(values[idx], scale, &rounded);
+    }
+    if (miss_count * 4 > present || miss_count == present) continue;
+    misses.clear();
+    for (size_t idx = 0; idx < values.size(); ++idx) {
       const double value = values[idx];
+      scaled[idx] = kNullInt;
       if (std::isnan(value)) continue;
-      const double product = value * scale;
-      const bool in_range = std::fabs(product) < 9.0e15;
-      const int64_t rounded = in_range ? std::llround(product) : 0;
-      if (in_range && SameBits(static_cast<double>(rounded) / scale, value)) {
+      if (ScalesExactly(value, scale, &rounded)) {
         scaled[idx] = rounded;
       } else {
         misses.emplace_back(static_cast<uint16_t>(idx), value);
       }
     }
-    if (misses.size() * 4 > present || misses.size() == present) continue;
     EncodedColumn candidate;
     EncodeInts(scaled, &candidate);
     if (candidate.width == 8) break;
@@ -195,13 +247,24 @@ struct DictionaryNeeds {
 
 // The string table of one local string field (local_strings.h) being built: the distinct
 // strings of the segment's rows in order of first appearance; a row stores its string's index + 1.
+// When every input column takes its strings from one owner (a memtable being sealed), whose local
+// ids already name distinct strings, a row's string is found by that local id, without hashing;
+// otherwise (compaction of several segments) by the string, so one string of several inputs
+// stays one.
 struct LocalTable {
   FieldId field = FieldId::kTraceId;
   std::vector<const LocalColumn*> by_block;  // the input's local column of each input block
   std::vector<std::vector<uint64_t>> buffers;  // by input block: decoded packed ids
   std::vector<ColumnData> decoded;             // by input block, once read
-  std::unordered_map<std::string_view, uint32_t> ids;
-  std::string bytes;  // (varint len · bytes) per string
+  bool one_owner = true;                       // every input column has the same `strings`
+  std::vector<uint32_t> by_owner_id;           // one owner: table id by the owner's local id, 0 = none yet
+  std::unique_ptr<Dictionary> by_string;       // several owners: table ids are its ids
+  uint32_t count = 0;  // strings in the table
+  std::string bytes;   // (varint len · bytes) per string
+  // Scratch of LocalIds (several owners): a block's strings and the rows they belong to.
+  std::vector<std::string_view> views;
+  std::vector<size_t> view_rows;
+  std::vector<uint32_t> view_ids;
 };
 
 class Builder {
@@ -217,10 +280,16 @@ class Builder {
       table.by_block.assign(blocks.size(), nullptr);
       table.buffers.resize(blocks.size());
       table.decoded.resize(blocks.size());
+      table.by_string = std::make_unique<Dictionary>();
       local_.push_back(std::move(table));
     }
+    std::array<const LocalStrings*, kFieldIdCount> owners{};
     for (const LocalColumn& column : local_columns) {
-      local_[local_index_[static_cast<size_t>(column.field)]].by_block[column.block_index] = &column;
+      LocalTable& table = local_[local_index_[static_cast<size_t>(column.field)]];
+      table.by_block[column.block_index] = &column;
+      const LocalStrings*& owner = owners[static_cast<size_t>(column.field)];
+      if (owner != nullptr && owner != column.strings.get()) table.one_owner = false;
+      owner = column.strings.get();
     }
   }
 
@@ -290,6 +359,13 @@ void Builder::AddChunk(const EncodedColumn& column, size_t rows) {
 // to the table.
 std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t count) {
   std::vector<int64_t> values(count, kNullInt);
+  auto add_string = [&table](std::string_view value) {
+    segment::PutVarint(&table.bytes, value.size());
+    table.bytes.append(value);
+    return ++table.count;
+  };
+  table.views.clear();
+  table.view_rows.clear();
   for (size_t idx = 0; idx < count; ++idx) {
     const RowRef ref = rows_[begin + idx];
     const LocalColumn* column = table.by_block[ref.block];
@@ -298,13 +374,25 @@ std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t c
     if (!ids.present()) ids = column->Ids(&table.buffers[ref.block]);
     const uint32_t local_id = IdAt(ids, ref.row);
     if (local_id == kAbsentId) continue;
-    const std::string_view value = column->strings->Get(local_id);
-    auto [it, added] = table.ids.try_emplace(value, static_cast<uint32_t>(table.ids.size() + 1));
-    if (added) {
-      segment::PutVarint(&table.bytes, value.size());
-      table.bytes.append(value);
+    if (!table.one_owner) {
+      table.views.push_back(column->strings->Get(local_id));
+      table.view_rows.push_back(idx);
+      continue;
     }
-    values[idx] = it->second;
+    if (table.by_owner_id.size() <= local_id) table.by_owner_id.resize(size_t{local_id} + 1, 0);
+    uint32_t& table_id = table.by_owner_id[local_id];
+    if (table_id == 0) table_id = add_string(column->strings->Get(local_id));
+    values[idx] = table_id;
+  }
+  if (table.views.empty()) return values;
+  // New strings get the dictionary's next ids in order of first appearance, as the table's do.
+  // (Local strings are never empty: an owner gives "" no local id.)
+  table.view_ids.resize(table.views.size());
+  table.by_string->GetOrAddBatch(table.views, table.view_ids.data());
+  for (size_t view_idx = 0; view_idx < table.views.size(); ++view_idx) {
+    const uint32_t table_id = table.view_ids[view_idx];
+    if (table_id > table.count) add_string(table.views[view_idx]);
+    values[table.view_rows[view_idx]] = table_id;
   }
   return values;
 }
@@ -335,7 +423,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
       previous = value;
     }
     ts.width = WidthFor(max_delta);
-    for (uint64_t delta : deltas) AppendWidth(&ts.raw, ts.width, delta);
+    AppendAllWidth(&ts.raw, ts.width, count, [&](size_t idx) { return deltas[idx]; });
     columns.push_back(std::move(ts));
   }
 
@@ -543,15 +631,15 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
 // varint table_count · (u8 field · varint string_count · chunk ref) per table.
 void Builder::WriteLocalTables(std::string* footer) {
   size_t tables = 0;
-  for (const LocalTable& table : local_) tables += table.ids.empty() ? 0 : 1;
+  for (const LocalTable& table : local_) tables += table.count == 0 ? 0 : 1;
   segment::PutVarint(footer, tables);
   for (const LocalTable& table : local_) {
-    if (table.ids.empty()) continue;
+    if (table.count == 0) continue;
     const std::string stored = Compress(table.bytes);
     const uint64_t offset = file_->size();
     file_->append(stored);
     footer->push_back(static_cast<char>(table.field));
-    segment::PutVarint(footer, table.ids.size());
+    segment::PutVarint(footer, table.count);
     segment::PutVarint(footer, offset);
     segment::PutVarint(footer, stored.size());
     segment::PutVarint(footer, table.bytes.size());
