@@ -47,6 +47,8 @@ e2e-test: build
 
 bench: build
 	@scripts/install_deps.sh --with-bench
+	@cmake -B $(BUILD_DIR) -DMLTRACK_BUILD_BENCH=ON >/dev/null  # on even where a build dir turned it off
+	@cmake --build $(BUILD_DIR)
 	BENCH_COMMAND="$(if $(BENCH_EVENTS),BENCH_EVENTS=$(BENCH_EVENTS) )make bench" bench/run.sh $(BUILD_DIR)
 
 format:
