@@ -100,7 +100,11 @@ Result<Trace> ReadMooncakeTrace(const fs::path& path) {
     int64_t leading_seen = 0;
     bool prefix = true;
     for (simdjson::dom::element block : blocks) {
-      int64_t id = block.get_int64().value_unsafe();
+      int64_t id = 0;
+      if (block.get(id)) {
+        return Status::InvalidArgument(path.string() + ": row " + std::to_string(trace.requests.size()) +
+                                       " has a hash_ids entry that is not an integer");
+      }
       if (prefix && seen_blocks.count(id)) {
         ++leading_seen;
       } else {
