@@ -28,13 +28,13 @@ Result<PriceCatalogue> LoadPrices(const std::optional<std::string>& prices_file)
   return catalogue;
 }
 
-Result<size_t> WriteDemoTraffic(store::EventStore& store, const PriceCatalogue& prices,
+Result<size_t> WriteDemoTraffic(backend::Backend& backend, const PriceCatalogue& prices,
                                 const ingest::DemoOptions& options) {
   ingest::DemoTraffic traffic(options.seed);
   size_t stored = 0;
   Status status = traffic.Generate(options, [&](EventBatch&& batch) -> Status {
     ingest::PriceEvents(prices, batch);
-    Result<store::AppendResult> appended = store.Append(std::move(batch));
+    Result<backend::AppendResult> appended = backend.Append(std::move(batch));
     if (!appended.ok()) return appended.status();
     stored += appended->accepted;
     return Status::OK();

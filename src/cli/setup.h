@@ -7,7 +7,7 @@
 #include "core/price_catalogue.h"
 #include "core/status.h"
 #include "ingest/demo_traffic.h"
-#include "store/event_store.h"
+#include "backend/backend.h"
 
 namespace mltrack::cli {
 
@@ -15,8 +15,8 @@ namespace mltrack::cli {
 // the file cannot be read or parsed; warns (to stderr) when the embedded catalogue is empty.
 Result<PriceCatalogue> LoadPrices(const std::optional<std::string>& prices_file);
 
-// Writes demo traffic into `store`, priced like ingested events. Returns the events stored.
-Result<size_t> WriteDemoTraffic(store::EventStore& store, const PriceCatalogue& prices,
+// Writes demo traffic into `backend`, priced like ingested events. Returns the events stored.
+Result<size_t> WriteDemoTraffic(backend::Backend& backend, const PriceCatalogue& prices,
                                 const ingest::DemoOptions& options);
 
 }  // namespace mltrack::cli

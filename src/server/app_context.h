@@ -1,24 +1,19 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
-#include <memory>
 
+#include "backend/backend.h"
 #include "core/price_catalogue.h"
-#include "query/query_cache.h"
-#include "store/event_store.h"
 
 namespace mltrack::server {
 
-// What the HTTP handlers share: the store and the price catalogue, both thread-safe for the
-// uses handlers make of them. Owned by the serve command, which outlives the server.
+// What the HTTP handlers share: the backend that holds the events and the price catalogue,
+// both thread-safe for the uses handlers make of them. Owned by the serve command, which
+// outlives the server. Handlers reach events only through `backend` (DESIGN.md §2).
 struct AppContext {
-  store::EventStore* store = nullptr;
+  backend::Backend* backend = nullptr;
   const PriceCatalogue* prices = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  // Per-segment partial aggregates shared by every query and dashboard request (bounded in
-  // bytes; QueryCache::SetCapacity(0) turns it off). Thread-safe.
-  query::QueryCache query_cache{query::QueryCache::kDefaultCapacityBytes};
 };
 
 class Router;

@@ -31,7 +31,7 @@ HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request)
   }
 
   ingest::PricingSummary pricing = ingest::PriceEvents(*context.prices, *batch);
-  Result<store::AppendResult> appended = context.store->Append(std::move(*batch));
+  Result<backend::AppendResult> appended = context.backend->Append(std::move(*batch));
   if (!appended.ok()) return ErrorResponse(appended.status());
 
   JsonWriter json;

@@ -18,11 +18,8 @@ HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request)
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 
-// Shared by the dashboard handlers: the request's query string as dashboard parameters, and a
-// QueryRunner that reads one snapshot for every query of a response.
+// Shared by the dashboard handlers: the request's query string as dashboard parameters. A
+// dashboard reads through `context.backend->Reader()`, one consistent view per response.
 analytics::QueryParams DashboardQueryParams(const HttpRequest& request);
-// `cache` (the server's partial-result cache; may be null) serves sealed segments' partials.
-analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot,
-                                      query::QueryCache* cache);
 
 }  // namespace mltrack::server
