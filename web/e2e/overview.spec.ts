@@ -159,7 +159,8 @@ test.describe('executive dashboard on demo data', () => {
     await page.getByTestId('theme-toggle').click();
     await expect(html).toHaveClass(/dark/);
     expect(await page.evaluate(() => localStorage.getItem('mltrack-theme'))).toBe('dark');
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(lightBg);
+    // The background colour animates from the light to the dark value: wait for it to change.
+    await expect(page.locator('body')).not.toHaveCSS('background-color', lightBg);
 
     await page.reload();
     await expect(html).toHaveClass(/dark/);

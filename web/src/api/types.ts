@@ -121,6 +121,8 @@ export interface Fields {
   fields: FieldInfo[];
   tag_keys: string[];
   score_names: string[];
+  /** The store holds generated demo traffic (an experiment named demo-*). */
+  demo: boolean;
 }
 
 export type FilterOp =
