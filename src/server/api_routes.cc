@@ -13,6 +13,8 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
+  router.Add("POST", "/v1/traces", bind(&HandleOtlpTraces));
+  router.AddPrefix("POST", "/proxy/", bind(&HandleProxy));
 }
 
 }  // namespace mltrack::server

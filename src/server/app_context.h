@@ -5,6 +5,10 @@
 #include "backend/backend.h"
 #include "core/price_catalogue.h"
 
+namespace mltrack::proxy {
+class Proxy;
+}
+
 namespace mltrack::server {
 
 // What the HTTP handlers share: the backend that holds the events and the price catalogue,
@@ -13,12 +17,13 @@ namespace mltrack::server {
 struct AppContext {
   backend::Backend* backend = nullptr;
   const PriceCatalogue* prices = nullptr;
+  proxy::Proxy* proxy = nullptr;  // the LLM proxy under /proxy/ (nullptr: not served)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 class Router;
 
-// Adds every API route (ingest, query, fields, health, dashboards) to `router`.
+// Adds every API route (ingest, OTLP, proxy, query, fields, health, dashboards) to `router`.
 void AddApiRoutes(Router& router, AppContext& context);
 
 }  // namespace mltrack::server

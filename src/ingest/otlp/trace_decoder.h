@@ -2,7 +2,9 @@
 // Decoders of an OTLP/HTTP trace export body (ExportTraceServiceRequest) into TraceData: binary
 // protobuf (Content-Type application/x-protobuf) and OTLP/JSON (application/json).
 //
-// Both fail with InvalidArgument and one ErrorDetail whose field is the path of the bad part in
+// Both fail with InvalidArgument ("malformed OTLP protobuf", "malformed OTLP JSON" for JSON that
+// does not parse, "invalid OTLP JSON" for JSON that is not an export) and one ErrorDetail whose
+// field is the path of the bad part in
 // OTLP/JSON names ("resourceSpans[0].scopeSpans[1].spans[2].attributes[3].value") and whose
 // reason says what is wrong; nothing is returned then. Unknown fields are skipped, as the OTLP
 // specification requires of receivers. Strings must be valid UTF-8 (proto3 requires it of

@@ -457,12 +457,12 @@ Result<TraceData> JsonTraceDecoder::Decode(std::string_view body) {
   dom::element root;
   if (simdjson::error_code err = impl_->parser.parse(body.data(), body.size()).get(root)) {
     std::string reason = std::string("malformed JSON: ") + simdjson::error_message(err);
-    return Status::InvalidArgument("malformed OTLP JSON: " + reason, {ErrorDetail{-1, "body", reason}});
+    return Status::InvalidArgument("malformed OTLP JSON", {ErrorDetail{-1, "body", reason}});
   }
   TraceData traces;
   Decoder decoder(traces);
   if (!decoder.Request(root)) {
-    return Status::InvalidArgument("invalid OTLP JSON: " + decoder.error_path() + ": " + decoder.error_reason(),
+    return Status::InvalidArgument("invalid OTLP JSON",
                                    {ErrorDetail{-1, decoder.error_path(), decoder.error_reason()}});
   }
   return traces;

@@ -417,7 +417,7 @@ Result<TraceData> DecodeTracesProtobuf(std::string_view body) {
   TraceData traces;
   Decoder decoder(traces);
   if (!decoder.Request(body)) {
-    return Status::InvalidArgument("malformed OTLP protobuf: " + decoder.error_path() + ": " + decoder.error_reason(),
+    return Status::InvalidArgument("malformed OTLP protobuf",
                                    {ErrorDetail{-1, decoder.error_path(), decoder.error_reason()}});
   }
   return traces;
