@@ -6,13 +6,13 @@ DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:8080
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test deps web prices build unit-test web-test integration-test fault-test e2e-test bench fuzz format clean
+.PHONY: run test deps web prices build unit-test web-test integration-test fault-test client-test e2e-test bench fuzz format clean
 
 run: build
 	$(BUILD_DIR)/mltrack serve --data $(DATA_DIR) --listen $(LISTEN) --demo
 
 test: build
-	$(MAKE) --no-print-directory unit-test web-test integration-test fault-test e2e-test
+	$(MAKE) --no-print-directory unit-test web-test integration-test fault-test client-test e2e-test
 	@echo "make test: all suites passed"
 
 deps:
@@ -41,6 +41,11 @@ integration-test: build
 # Kill -9 loops, a flipped WAL byte, a full disk, overload (tests/fault/README.md).
 fault-test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L fault
+
+# Real clients against the real binary (tests/clients): the openai and Anthropic SDKs through
+# the proxy, the OpenTelemetry JS SDK exporting OTLP, and the OpenAPI contract.
+client-test: build
+	cd tests/clients && MLTRACK_BINARY=$(abspath $(BUILD_DIR))/mltrack node --test --test-concurrency=1 test/
 
 e2e-test: build
 	cd web && npx playwright test
