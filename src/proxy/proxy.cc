@@ -29,11 +29,12 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 // Request fields the proxy does not pass on: this hop's own, the ones it sets (Host,
-// Content-Length, Accept-Encoding), and MLtrack's labels.
+// Content-Length, Accept-Encoding), Content-Encoding (the server decodes a gzip body before any
+// handler sees it), and MLtrack's labels.
 bool IsDropped(std::string_view name) {
   for (std::string_view dropped : {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "te",
                                    "trailer", "transfer-encoding", "upgrade", "host", "content-length",
-                                   "accept-encoding", "expect"}) {
+                                   "accept-encoding", "content-encoding", "expect"}) {
     if (EqualsIgnoreCase(name, dropped)) return true;
   }
   return IsMltrackHeader(name);

@@ -1,6 +1,7 @@
 #include "proxy/upstream_connection.h"
 
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -82,8 +83,14 @@ asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamPool::Acquire(const
   lowest.socket().set_option(tcp::no_delay(true), ec);
   if (upstream.tls) {
     SSL* handle = connection->tls->native_handle();
-    // SNI, and the certificate must name the host (OpenSSL checks it during the handshake).
-    if (!SSL_set_tlsext_host_name(handle, upstream.host.c_str()) || !SSL_set1_host(handle, upstream.host.c_str())) {
+    // The certificate must name the host (OpenSSL checks it during the handshake): an IP address
+    // by its IP entry, a name by its DNS entry, which SNI also sends (SNI carries names only).
+    beast::error_code not_ip;
+    asio::ip::make_address(upstream.host, not_ip);
+    const bool named = not_ip ? SSL_set_tlsext_host_name(handle, upstream.host.c_str()) == 1 &&
+                                    SSL_set1_host(handle, upstream.host.c_str()) == 1
+                              : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), upstream.host.c_str()) == 1;
+    if (!named) {
       error = ConnectError{"upstream_unreachable", "cannot set the TLS host name " + upstream.host};
       co_return nullptr;
     }

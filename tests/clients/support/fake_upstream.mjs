@@ -5,6 +5,7 @@
 // interaction); the fake remembers every request it got, so a test can check what was sent.
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { cassetteDir } from './paths.mjs';
@@ -35,9 +36,10 @@ export function recording(id) {
   return interaction;
 }
 
-export async function startFakeUpstream({ eventGapMs = 5 } = {}) {
+// `tls` ({key, cert} in PEM) serves https instead of http.
+export async function startFakeUpstream({ eventGapMs = 5, tls } = {}) {
   const received = [];
-  const server = http.createServer((request, response) => {
+  const handler = (request, response) => {
     const chunks = [];
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', async () => {
@@ -67,11 +69,13 @@ export async function startFakeUpstream({ eventGapMs = 5 } = {}) {
       }
       response.end();
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    port,
     received,
     async stop() {
       server.closeAllConnections();
