@@ -10,6 +10,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   };
   router.Add("GET", "/api/health", bind(&HandleHealth));
   router.Add("GET", "/api/v1/fields", bind(&HandleFields));
+  router.Add("GET", "/api/v1/openapi.json", bind(&HandleOpenApi));
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));

@@ -19,6 +19,7 @@ HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOtlpTraces(AppContext& context, const HttpRequest& request);
 HttpResponse HandleProxy(AppContext& context, const HttpRequest& request);
+HttpResponse HandleOpenApi(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.
