@@ -56,6 +56,11 @@ bench: build
 	@cmake --build $(BUILD_DIR)
 	BENCH_COMMAND="$(if $(BENCH_EVENTS),BENCH_EVENTS=$(BENCH_EVENTS) )make bench" bench/run.sh $(BUILD_DIR)
 
+# libFuzzer on the OTLP decoders and the proxy's SSE usage reader (tests/fuzz/README.md); not
+# part of `make test`. FUZZ_SECONDS=60 per target.
+fuzz:
+	@scripts/fuzz.sh
+
 format:
 	find src bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
