@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_writer.h"
+#include "proxy/http_fields.h"
 
 namespace mltrack::proxy {
 namespace {
@@ -28,22 +29,6 @@ constexpr size_t kHighWater = 1u << 20;
 constexpr size_t kLowWater = 256u << 10;
 // The most of a response kept for its usage (a JSON body) or for the cache.
 constexpr size_t kMaxKeptBody = 16u << 20;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// Fields that describe one hop, not the message (RFC 9110 §7.6.1), and those the session sets.
-bool IsHopByHop(std::string_view name) {
-  for (std::string_view hop : {"connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-                               "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
-                               "content-length", "server", "date"}) {
-    if (EqualsIgnoreCase(name, hop)) return true;
-  }
-  return false;
-}
 
 std::string ErrorBody(std::string_view code, const std::string& message) {
   JsonWriter json;
@@ -93,7 +78,13 @@ asio::awaitable<void> CallExchange::Run() {
         if (auto exchange = weak.lock()) exchange->Cancel("client_disconnected");
       });
     });
-    co_await Forward();
+    try {
+      co_await Forward();
+    } catch (const std::exception& e) {  // from a library: the answer must still end
+      spdlog::warn("proxy: call to {} failed: {}", call_.provider->name, e.what());
+      outcome_.failure = "proxy_error";
+      responder_->Abort();
+    }
   }
   Finish();
 }
@@ -200,7 +191,7 @@ asio::awaitable<CallExchange::Step> CallExchange::Transfer(Stream& stream, Upstr
   Responder::Headers headers;
   for (const auto& field : parser.get()) {
     const std::string_view name(field.name_string().data(), field.name_string().size());
-    if (IsHopByHop(name) || EqualsIgnoreCase(name, "content-type")) continue;
+    if (IsDroppedResponseField(name) || EqualsIgnoreCase(name, "content-type")) continue;
     headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   OnHead(static_cast<int>(parser.get().result_int()), std::string(parser.get()[http::field::content_type]),

@@ -12,6 +12,7 @@
 
 #include "core/time.h"
 #include "proxy/call_exchange.h"
+#include "proxy/http_fields.h"
 #include "proxy/proxy_context.h"
 
 namespace mltrack::proxy {
@@ -21,34 +22,6 @@ namespace asio = boost::asio;
 
 // How long Shutdown waits for calls in flight to end after cancelling them.
 constexpr std::chrono::seconds kShutdownWait{5};
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// Request fields the proxy does not pass on: this hop's own, the ones it sets (Host,
-// Content-Length, Accept-Encoding), Content-Encoding (the server decodes a gzip body before any
-// handler sees it), and MLtrack's labels.
-bool IsDropped(std::string_view name) {
-  for (std::string_view dropped : {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "te",
-                                   "trailer", "transfer-encoding", "upgrade", "host", "content-length",
-                                   "accept-encoding", "content-encoding", "expect"}) {
-    if (EqualsIgnoreCase(name, dropped)) return true;
-  }
-  return IsMltrackHeader(name);
-}
-
-// Headers that decide who is calling and what the provider does with the call: part of the
-// cache key, so that one caller never gets another's cached answer.
-bool IsCredentialOrVariant(std::string_view name) {
-  for (std::string_view key : {"authorization", "x-api-key", "api-key", "openai-organization", "openai-project",
-                               "anthropic-version", "anthropic-beta"}) {
-    if (EqualsIgnoreCase(name, key)) return true;
-  }
-  return false;
-}
 
 std::string RequestModel(std::string_view body) {
   thread_local simdjson::dom::parser parser;
@@ -130,7 +103,7 @@ Result<PreparedCall> Proxy::Prepare(std::string_view provider_name, std::string_
 
   std::vector<std::string_view> credentials;
   for (const auto& [name, value] : headers) {
-    if (IsDropped(name)) continue;
+    if (IsDroppedRequestField(name)) continue;
     call.headers.emplace_back(name, value);
     if (IsCredentialOrVariant(name)) credentials.push_back(value);
   }

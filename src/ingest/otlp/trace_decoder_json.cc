@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/json_writer.h"
+#include "ingest/otlp/error_path.h"
 #include "ingest/otlp/trace_decoder.h"
 
 namespace mltrack::ingest::otlp {
@@ -80,40 +81,13 @@ class Decoder {
     return true;
   }
 
-  const std::string& error_path() const { return error_path_; }
-  const std::string& error_reason() const { return error_reason_; }
+  const ErrorPath& error() const { return path_; }
 
  private:
-  struct Part {
-    std::string_view name;
-    int64_t index;
-  };
-  class Scope {
-   public:
-    Scope(std::vector<Part>& path, std::string_view name, int64_t index = -1) : path_(path) {
-      path_.push_back({name, index});
-    }
-    ~Scope() { path_.pop_back(); }
-    Scope(const Scope&) = delete;
-    Scope& operator=(const Scope&) = delete;
-
-   private:
-    std::vector<Part>& path_;
-  };
+  using Scope = ErrorPath::Scope;
 
   static std::string Noun(dom::element value) { return std::string(TypeNoun(value.type())); }
-
-  bool Fail(std::string reason) {
-    if (!error_reason_.empty()) return false;
-    for (const Part& part : path_) {
-      if (!error_path_.empty()) error_path_ += '.';
-      error_path_ += part.name;
-      if (part.index >= 0) error_path_ += "[" + std::to_string(part.index) + "]";
-    }
-    if (error_path_.empty()) error_path_ = "body";
-    error_reason_ = std::move(reason);
-    return false;
-  }
+  bool Fail(std::string reason) { return path_.Fail(std::move(reason)); }
 
   // Calls `each(element, index)` for every element of the array `value` under the name `name`.
   template <typename Each>
@@ -439,9 +413,7 @@ class Decoder {
   }
 
   TraceData& out_;
-  std::vector<Part> path_;
-  std::string error_path_;
-  std::string error_reason_;
+  ErrorPath path_;
 };
 
 }  // namespace
@@ -463,7 +435,7 @@ Result<TraceData> JsonTraceDecoder::Decode(std::string_view body) {
   Decoder decoder(traces);
   if (!decoder.Request(root)) {
     return Status::InvalidArgument("invalid OTLP JSON",
-                                   {ErrorDetail{-1, decoder.error_path(), decoder.error_reason()}});
+                                   {ErrorDetail{-1, decoder.error().where(), decoder.error().reason()}});
   }
   return traces;
 }

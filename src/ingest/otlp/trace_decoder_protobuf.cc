@@ -9,6 +9,7 @@
 
 #include "core/json_writer.h"
 #include "ingest/otlp/protobuf_wire.h"
+#include "ingest/otlp/error_path.h"
 #include "ingest/otlp/trace_decoder.h"
 
 namespace mltrack::ingest::otlp {
@@ -49,39 +50,12 @@ class Decoder {
     return Done(reader);
   }
 
-  const std::string& error_path() const { return error_path_; }
-  const std::string& error_reason() const { return error_reason_; }
+  const ErrorPath& error() const { return path_; }
 
  private:
-  // The path of the part being read, as OTLP/JSON names it; turned into text only on error.
-  struct Part {
-    std::string_view name;
-    int64_t index;  // -1: not an element of a list
-  };
-  class Scope {
-   public:
-    Scope(std::vector<Part>& path, std::string_view name, int64_t index = -1) : path_(path) {
-      path_.push_back({name, index});
-    }
-    ~Scope() { path_.pop_back(); }
-    Scope(const Scope&) = delete;
-    Scope& operator=(const Scope&) = delete;
+  using Scope = ErrorPath::Scope;
 
-   private:
-    std::vector<Part>& path_;
-  };
-
-  bool Fail(std::string reason) {
-    if (!error_reason_.empty()) return false;  // the innermost failure is the one to report
-    for (const Part& part : path_) {
-      if (!error_path_.empty()) error_path_ += '.';
-      error_path_ += part.name;
-      if (part.index >= 0) error_path_ += "[" + std::to_string(part.index) + "]";
-    }
-    if (error_path_.empty()) error_path_ = "body";
-    error_reason_ = std::move(reason);
-    return false;
-  }
+  bool Fail(std::string reason) { return path_.Fail(std::move(reason)); }
   // After a message's last field: false when the reader stopped on malformed bytes.
   bool Done(const ProtoReader& reader) {
     if (reader.error().empty()) return true;
@@ -406,9 +380,7 @@ class Decoder {
   }
 
   TraceData& out_;
-  std::vector<Part> path_;
-  std::string error_path_;
-  std::string error_reason_;
+  ErrorPath path_;
 };
 
 }  // namespace
@@ -418,7 +390,7 @@ Result<TraceData> DecodeTracesProtobuf(std::string_view body) {
   Decoder decoder(traces);
   if (!decoder.Request(body)) {
     return Status::InvalidArgument("malformed OTLP protobuf",
-                                   {ErrorDetail{-1, decoder.error_path(), decoder.error_reason()}});
+                                   {ErrorDetail{-1, decoder.error().where(), decoder.error().reason()}});
   }
   return traces;
 }
