@@ -111,6 +111,10 @@ asio::awaitable<StreamedOutcome> WriteStreamedResponse(beast::tcp_stream& stream
     }
   } detach{*source};
   if (version < 11) keep_alive = false;  // the body ends when the connection does
+  // Each piece goes out the moment it is written: with Nagle's algorithm a small piece after the
+  // head would wait for the client's delayed ACK (40 ms on Linux), for every proxied call.
+  beast::error_code ignored;
+  stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   WatchForClose(stream, source, detach.active);
 
   StreamedOutcome outcome;
@@ -154,7 +158,6 @@ asio::awaitable<StreamedOutcome> WriteStreamedResponse(beast::tcp_stream& stream
         co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(use_awaitable, ec));
         if (ec) break;
       }
-      beast::error_code ignored;
       stream.socket().cancel(ignored);  // ends the close watch before the next request is read
       outcome.reusable = keep_alive && head_sent;
       co_return outcome;
