@@ -53,7 +53,7 @@ struct ResourceFields {
 
 class SpanMapper {
  public:
-  SpanMapper(const TraceData& traces, ProblemSink& sink, MappedSpans& out) : traces_(traces), sink_(sink), out_(out) {
+  SpanMapper(const TraceData& traces, ProblemSink& sink, MappedSpans& out) : sink_(sink), out_(out) {
     resources_.resize(traces.resources.size());
     for (size_t resource_idx = 0; resource_idx < traces.resources.size(); ++resource_idx) {
       ResourceFields& fields = resources_[resource_idx];
@@ -311,7 +311,6 @@ class SpanMapper {
     for (const Attribute* attribute : resource.tags) add(attribute);
   }
 
-  const TraceData& traces_;
   ProblemSink& sink_;
   MappedSpans& out_;
   std::vector<ResourceFields> resources_;
