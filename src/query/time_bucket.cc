@@ -92,10 +92,33 @@ void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day) 
   year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2);
 }
 
-TimeBucketer::TimeBucketer(BucketWidth width, int64_t origin_ms) : width_(width) {
-  if (width_.months == 0 && width_.ms > 0 && width_.ms % kWeekMs == 0) offset_ms_ = kMondayOffsetMs;
-  base_ = BucketNumber(origin_ms);
+BucketGrid::BucketGrid(BucketWidth width) : width_(width) {
+  if (width_.months == 0 && width_.ms > 0 && width_.ms % kWeekMs == 0) align_ms_ = kMondayOffsetMs;
 }
+
+int64_t BucketGrid::Number(int64_t clock_ms) const {
+  if (width_.months > 0) {
+    int64_t year;
+    unsigned month, day;
+    CivilFromDays(FloorDiv(clock_ms, kDayMs), year, month, day);
+    return FloorDiv(year * 12 + (month - 1), width_.months);
+  }
+  if (width_.ms <= 0) return 0;
+  return FloorDiv(clock_ms - align_ms_, width_.ms);
+}
+
+int64_t BucketGrid::Start(int64_t number) const {
+  if (width_.months > 0) {
+    int64_t month_abs = number * width_.months;
+    int64_t year = FloorDiv(month_abs, 12);
+    unsigned month = static_cast<unsigned>(month_abs - year * 12) + 1;
+    return DaysFromCivil(year, month, 1) * kDayMs;
+  }
+  if (width_.ms <= 0) return 0;
+  return number * width_.ms + align_ms_;
+}
+
+TimeBucketer::TimeBucketer(BucketWidth width, int64_t origin_ms) : grid_(width) { base_ = grid_.Number(origin_ms); }
 
 TimeBucketer::TimeBucketer(BucketWidth width, int64_t origin_ms, int64_t end_ms, const TimeZone* zone)
     : TimeBucketer(width, origin_ms) {
@@ -118,37 +141,19 @@ Result<TimeBucketer> MakeTimeBucketer(BucketWidth width, int64_t from_ms, int64_
 
 std::optional<int64_t> TimeBucketer::LinearOrigin(int64_t first_ms, int64_t last_ms) const {
   if (zoned_) return zoned_->LinearOrigin(first_ms, last_ms);
-  if (width_.months > 0 || width_.ms <= 0) return std::nullopt;
+  if (grid_.width().months > 0 || grid_.width().ms <= 0) return std::nullopt;
   return Start(Index(first_ms));
-}
-
-int64_t TimeBucketer::BucketNumber(int64_t ts_ms) const {
-  if (width_.months > 0) {
-    int64_t year;
-    unsigned month, day;
-    CivilFromDays(FloorDiv(ts_ms, kDayMs), year, month, day);
-    return FloorDiv(year * 12 + (month - 1), width_.months);
-  }
-  if (width_.ms <= 0) return 0;
-  return FloorDiv(ts_ms - offset_ms_, width_.ms);
 }
 
 int64_t TimeBucketer::Index(int64_t ts_ms) const {
   if (zoned_) [[unlikely]] return zoned_->Number(ts_ms) - base_;
-  return BucketNumber(ts_ms) - base_;
+  return grid_.Number(ts_ms) - base_;
 }
 
 int64_t TimeBucketer::Start(int64_t index) const {
-  int64_t number = base_ + index;
+  const int64_t number = base_ + index;
   if (zoned_) [[unlikely]] return zoned_->Start(number);
-  if (width_.months > 0) {
-    int64_t month_abs = number * width_.months;
-    int64_t year = FloorDiv(month_abs, 12);
-    unsigned month = static_cast<unsigned>(month_abs - year * 12) + 1;
-    return DaysFromCivil(year, month, 1) * kDayMs;
-  }
-  if (width_.ms <= 0) return 0;
-  return number * width_.ms + offset_ms_;
+  return grid_.Start(number);
 }
 
 }  // namespace mltrack::query

@@ -27,6 +27,21 @@ Result<BucketWidth> ParseBucket(std::string_view text, int64_t from_ms, int64_t 
 // range (so a range of 30 minutes to ~4 years gets ~30–200 buckets); 1w beyond that.
 int64_t AutoBucketMs(int64_t from_ms, int64_t to_ms);
 
+// The grid of one width on a clock (UTC, or a zone's local clock; ms since 1970-01-01 00:00 on
+// that clock): fixed widths from the epoch, weeks from Monday 00:00, months from January 1970.
+// Number() is the bucket holding a reading, Start() the reading at which a bucket starts.
+class BucketGrid {
+ public:
+  explicit BucketGrid(BucketWidth width);
+  int64_t Number(int64_t clock_ms) const;
+  int64_t Start(int64_t number) const;
+  const BucketWidth& width() const { return width_; }
+
+ private:
+  BucketWidth width_;
+  int64_t align_ms_ = 0;  // Monday 00:00 for weeks
+};
+
 // Maps timestamps to dense bucket indexes counted from the bucket that holds `origin_ms` (the
 // query's `from`). Fixed buckets are aligned to the epoch (UTC midnight for days), weeks to
 // Monday 00:00 UTC; months to the first of the month UTC. With a time zone, the same alignments
@@ -49,10 +64,7 @@ class TimeBucketer {
   std::optional<int64_t> LinearOrigin(int64_t first_ms, int64_t last_ms) const;
 
  private:
-  int64_t BucketNumber(int64_t ts_ms) const;  // absolute, from the epoch
-
-  BucketWidth width_;
-  int64_t offset_ms_ = 0;
+  BucketGrid grid_;  // UTC
   int64_t base_ = 0;
   std::shared_ptr<const ZonedBuckets> zoned_;  // null: UTC
 };

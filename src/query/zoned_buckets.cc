@@ -3,59 +3,26 @@
 #include <algorithm>
 
 namespace mltrack::query {
-namespace {
 
-constexpr int64_t kDayMs = 86'400'000;
-constexpr int64_t kWeekMs = 7 * kDayMs;
-constexpr int64_t kMondayOffsetMs = 4 * kDayMs;  // 1970-01-01 was a Thursday
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  const int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-}  // namespace
-
-ZonedBuckets::ZonedBuckets(BucketWidth width, const TimeZone& zone, int64_t lo_ms, int64_t hi_ms)
-    : width_(width) {
-  if (width_.months == 0 && width_.ms % kWeekMs == 0) align_ms_ = kMondayOffsetMs;
+ZonedBuckets::ZonedBuckets(BucketWidth width, const TimeZone& zone, int64_t lo_ms, int64_t hi_ms) : grid_(width) {
   for (const TimeZone::Span& zone_span : zone.Spans(lo_ms, std::max(hi_ms, lo_ms + 1))) {
     Span span;
     span.start_ms = zone_span.start_ms;
     span.offset_ms = int64_t{zone_span.offset_s} * 1000;
-    span.first_label = Label(span.start_ms + span.offset_ms);
+    span.first_label = grid_.Number(span.start_ms + span.offset_ms);
     if (!spans_.empty()) {
       const Span& previous = spans_.back();
       // A boundary when the clock, jumping from start + previous offset to start + offset,
       // shows or skips an aligned reading: one in [before, after] forward, `after` itself back.
       const int64_t before = span.start_ms + previous.offset_ms;
       const int64_t after = span.start_ms + span.offset_ms;
-      const int64_t last_aligned = LabelStart(Label(after));
+      const int64_t last_aligned = grid_.Start(grid_.Number(after));
       span.starts_bucket = after > before ? last_aligned >= before : last_aligned == after;
-      span.base = previous.base + Label(span.start_ms - 1 + previous.offset_ms) - previous.first_label +
+      span.base = previous.base + grid_.Number(span.start_ms - 1 + previous.offset_ms) - previous.first_label +
                   (span.starts_bucket ? 1 : 0);
     }
     spans_.push_back(span);
   }
-}
-
-int64_t ZonedBuckets::Label(int64_t local_ms) const {
-  if (width_.months > 0) {
-    int64_t year;
-    unsigned month, day;
-    CivilFromDays(FloorDiv(local_ms, kDayMs), year, month, day);
-    return FloorDiv(year * 12 + (month - 1), width_.months);
-  }
-  return FloorDiv(local_ms - align_ms_, width_.ms);
-}
-
-int64_t ZonedBuckets::LabelStart(int64_t label) const {
-  if (width_.months > 0) {
-    const int64_t month_abs = label * width_.months;
-    const int64_t year = FloorDiv(month_abs, 12);
-    return DaysFromCivil(year, static_cast<unsigned>(month_abs - year * 12) + 1, 1) * kDayMs;
-  }
-  return label * width_.ms + align_ms_;
 }
 
 size_t ZonedBuckets::SpanOf(int64_t ts_ms) const {
@@ -66,7 +33,7 @@ size_t ZonedBuckets::SpanOf(int64_t ts_ms) const {
 
 int64_t ZonedBuckets::Number(int64_t ts_ms) const {
   const Span& span = spans_[SpanOf(ts_ms)];
-  return span.base + Label(ts_ms + span.offset_ms) - span.first_label;
+  return span.base + grid_.Number(ts_ms + span.offset_ms) - span.first_label;
 }
 
 int64_t ZonedBuckets::Start(int64_t number) const {
@@ -78,15 +45,15 @@ int64_t ZonedBuckets::Start(int64_t number) const {
   while (index > 0 && number == spans_[index].base && !spans_[index].starts_bucket) --index;
   const Span& span = spans_[index];
   if (index > 0 && number == span.base) return span.start_ms;
-  return LabelStart(span.first_label + (number - span.base)) - span.offset_ms;
+  return grid_.Start(span.first_label + (number - span.base)) - span.offset_ms;
 }
 
 std::optional<int64_t> ZonedBuckets::LinearOrigin(int64_t first_ms, int64_t last_ms) const {
-  if (width_.months > 0) return std::nullopt;
+  if (grid_.width().months > 0) return std::nullopt;
   const size_t index = SpanOf(first_ms);
   if (SpanOf(last_ms) != index) return std::nullopt;
   const Span& span = spans_[index];
-  return LabelStart(Label(first_ms + span.offset_ms)) - span.offset_ms;
+  return grid_.Start(grid_.Number(first_ms + span.offset_ms)) - span.offset_ms;
 }
 
 }  // namespace mltrack::query

@@ -41,19 +41,14 @@ class ZonedBuckets {
   struct Span {
     int64_t start_ms = 0;
     int64_t offset_ms = 0;
-    int64_t first_label = 0;     // label of the local reading at start_ms
+    int64_t first_label = 0;     // grid number of the local reading at start_ms
     int64_t base = 0;            // number of the bucket holding start_ms
     bool starts_bucket = false;  // start_ms is a boundary (not for the first span)
   };
 
-  // The label of a local clock reading (ms since 1970-01-01 00:00 local): ⌊(reading − align) /
-  // width⌋, or the month count / months; and the reading at which a label starts.
-  int64_t Label(int64_t local_ms) const;
-  int64_t LabelStart(int64_t label) const;
   size_t SpanOf(int64_t ts_ms) const;
 
-  BucketWidth width_;
-  int64_t align_ms_ = 0;
+  BucketGrid grid_;  // on the local clock: grid numbers are the spans' labels
   std::vector<Span> spans_;
 };
 
