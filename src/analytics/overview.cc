@@ -151,7 +151,11 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
   if (!starts.ok()) return starts.status();
   json.Key("cost_trend");
   json.BeginArray();
-  for (int64_t start : *starts) {
+  for (size_t bucket_idx = 0; bucket_idx < starts->size(); ++bucket_idx) {
+    const int64_t start = (*starts)[bucket_idx];
+    // The bucket ends where the next begins (local weeks and months vary in length), the last
+    // one at `to`.
+    const int64_t end = bucket_idx + 1 < starts->size() ? std::min((*starts)[bucket_idx + 1], params.to_ms) : params.to_ms;
     json.BeginObject();
     json.Key("t");
     json.Int(start);
@@ -164,7 +168,7 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
     }
     // Mean daily cost over the whole days of the 30 days ending with this bucket, counting
     // only days since the first day with data (a young store is not diluted by empty history).
-    const int64_t end_day = day_of(std::min(start + std::max<int64_t>(width.ms, 1), params.to_ms) - 1);
+    const int64_t end_day = day_of(end - 1);
     const int64_t window_start = std::max(days->Start(days->Index(end_day) - 29), first_day);
     json.Key("rolling_30d");
     if (cost_by_day.empty() || end_day < first_day) {

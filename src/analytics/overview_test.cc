@@ -143,7 +143,7 @@ TEST_F(OverviewTest, CardsComparePeriodsAndChartsKeepGaps) {
 
 // The 30-day rolling mean of the cost trend, against a direct computation from the events:
 // ranges that start and end inside a day, buckets that divide a day (whose costs also give the
-// days of the range) and weeks (which do not), days without events before and inside the range;
+// days of the range), weeks and months (which do not), days without events before and inside the range;
 // in UTC and in local days of a zone (New York changed from EDT to EST on 2025-11-02, inside the
 // range; Kathmandu is UTC+05:45). A local date is ⌊(ts + offset) / 1 day⌋, the offset from
 // TimeZone::OffsetAt.
@@ -162,17 +162,18 @@ TEST_F(OverviewTest, RollingMeanMatchesDirectComputation) {
   struct Case {
     int64_t from_ms, to_ms;
     const char* bucket;
-    int64_t width_ms;
     const char* tz;
   };
   const int64_t odd = 7 * 3'600'000 + 123'456;  // not on an hour
-  for (const Case& test_case : {Case{kNow - 30 * kDayMs + odd, kNow - odd, "auto", kDayMs, "UTC"},
-                                Case{kNow - 2 * kDayMs - odd, kNow - odd, "auto", 3'600'000, "UTC"},
-                                Case{kNow - 20 * kDayMs + odd, kNow, "6h", 6 * 3'600'000, "UTC"},
-                                Case{kNow - 40 * kDayMs - odd, kNow - odd, "1w", 7 * kDayMs, "UTC"},
-                                Case{kNow - 30 * kDayMs + odd, kNow - odd, "auto", kDayMs, "America/New_York"},
-                                Case{kNow - 20 * kDayMs + odd, kNow, "6h", 6 * 3'600'000, "America/New_York"},
-                                Case{kNow - 30 * kDayMs + odd, kNow - odd, "1h", 3'600'000, "Asia/Kathmandu"}}) {
+  for (const Case& test_case : {Case{kNow - 30 * kDayMs + odd, kNow - odd, "auto", "UTC"},
+                                Case{kNow - 2 * kDayMs - odd, kNow - odd, "auto", "UTC"},
+                                Case{kNow - 20 * kDayMs + odd, kNow, "6h", "UTC"},
+                                Case{kNow - 40 * kDayMs - odd, kNow - odd, "1w", "UTC"},
+                                Case{kNow - 100 * kDayMs - odd, kNow - odd, "1M", "UTC"},
+                                Case{kNow - 30 * kDayMs + odd, kNow - odd, "auto", "America/New_York"},
+                                Case{kNow - 20 * kDayMs + odd, kNow, "6h", "America/New_York"},
+                                Case{kNow - 40 * kDayMs - odd, kNow - odd, "1w", "America/New_York"},
+                                Case{kNow - 30 * kDayMs + odd, kNow - odd, "1h", "Asia/Kathmandu"}}) {
     const std::shared_ptr<const TimeZone> zone = *TimeZone::Load(test_case.tz);
     auto date_of = [&](int64_t ts) {
       const int64_t local = ts + int64_t{zone->OffsetAt(ts)} * 1000;
@@ -189,9 +190,19 @@ TEST_F(OverviewTest, RollingMeanMatchesDirectComputation) {
     }
     simdjson::dom::array trend = Overview(params)["cost_trend"];
     ASSERT_GT(trend.size(), 1u) << test_case.bucket;
+    std::vector<int64_t> starts;
+    for (simdjson::dom::element point : trend) starts.push_back(int64_t(point["t"]));
+    size_t point_idx = 0;
     for (simdjson::dom::element point : trend) {
-      const int64_t start = int64_t(point["t"]);
-      const int64_t end_date = date_of(std::min(start + test_case.width_ms, params.to_ms) - 1);
+      // A bucket ends where the next one starts (a local day or week may be an hour short or
+      // long, months vary), the last one at `to`.
+      const int64_t start = starts[point_idx++];
+      const int64_t end = point_idx < starts.size() ? std::min(starts[point_idx], params.to_ms) : params.to_ms;
+      const int64_t end_date = date_of(end - 1);
+      if (end_date < cost_by_date.begin()->first) {  // before the first day with events
+        EXPECT_TRUE(point["rolling_30d"].is_null()) << test_case.bucket << " " << start;
+        continue;
+      }
       const int64_t window_start = std::max(end_date - 29, cost_by_date.begin()->first);
       NanoUsd window_cost = 0;
       for (const auto& [date, cost] : cost_by_date) {
