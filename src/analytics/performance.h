@@ -60,7 +60,6 @@ struct ModelFigures {
   int64_t ttft_calls = 0;  // calls with a time to first token (streamed)
   // Output tokens per second of generation: tokens_per_s = output_tokens / ((latency − ttft) / 1000).
   std::optional<double> tokens_per_s_p50, tokens_per_s_p90, tokens_per_s_avg;
-  std::optional<double> output_tokens_p50, output_tokens_p99;
   std::optional<double> cost_per_1k_tokens;  // USD; null when unpriced or without tokens
   std::optional<BoxViolin> distribution;     // of latency_ms
 };
@@ -151,6 +150,8 @@ struct PerformanceReport {
   std::optional<SloFigures> slo;
   std::vector<ScatterCell> scatter;
   double scatter_output_width = 0, scatter_ttft_width = 0;
+  int64_t scatter_sampled_calls = 0;  // streamed calls the cells count
+  bool scatter_sampled = false;       // from time windows (false: every streamed call of the range)
   std::vector<Annotation> annotations;
 };
 

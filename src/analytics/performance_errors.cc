@@ -1,6 +1,6 @@
 // The error breakdowns of the Performance dashboard beyond the per-model query: errors per
-// bucket × error_type × http_status (only error rows are grouped), calls and errors per
-// endpoint, and the error types of the previous period.
+// bucket × error_type × http_status × endpoint (only error rows are grouped), calls per endpoint
+// (a count-only query, tallied per dictionary code), and the error types of the previous period.
 #include <algorithm>
 #include <map>
 
@@ -29,23 +29,25 @@ std::string KeyOf(const query::Cell& cell) {
 }  // namespace
 
 Status AddErrorSection(const DashboardParams& params, const QueryRunner& run, PerformanceReport& report) {
-  // Errors per bucket, error type and HTTP status.
+  // Errors per bucket, error type, HTTP status and endpoint.
   query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   spec.filters.push_back(ErrorsOnly());
   SetBucket(spec, report.bucket);
-  spec.group_by = {FieldRef{FieldId::kErrorType, {}}, FieldRef{FieldId::kHttpStatus, {}}};
+  spec.group_by = {FieldRef{FieldId::kErrorType, {}}, FieldRef{FieldId::kHttpStatus, {}},
+                   FieldRef{FieldId::kEndpoint, {}}};
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
   spec.limit = query::kMaxQueryLimit;
   Result<query::QueryResult> errors = run(spec);
   if (!errors.ok()) return errors.status();
   std::map<int64_t, std::map<std::string, int64_t>> by_bucket;
-  std::map<std::string, int64_t> by_type, by_status;
+  std::map<std::string, int64_t> by_type, by_status, by_endpoint;
   for (const auto& row : errors->rows) {
-    const int64_t count = CellInt(row[3]).value_or(0);
+    const int64_t count = CellInt(row[4]).value_or(0);
     const std::string type = KeyOf(row[1]);
     by_bucket[CellInt(row[0]).value_or(0)][type] += count;
     by_type[type] += count;
     by_status[KeyOf(row[2])] += count;
+    by_endpoint[KeyOf(row[3])] += count;
   }
   for (BucketFigures& bucket : report.buckets) {
     auto found = by_bucket.find(bucket.t);
@@ -94,19 +96,17 @@ Status AddErrorSection(const DashboardParams& params, const QueryRunner& run, Pe
   std::stable_sort(report.errors_by_http_status.begin(), report.errors_by_http_status.end(),
                    [](const HttpStatusErrors& a, const HttpStatusErrors& b) { return a.errors > b.errors; });
 
-  // Calls and errors per endpoint.
+  // Calls per endpoint, with the errors counted above.
   query::QuerySpec endpoints = BaseSpec(params, params.from_ms, params.to_ms);
   endpoints.group_by = {FieldRef{FieldId::kEndpoint, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(endpoints, {"count", "rate:error"}));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(endpoints, {"count"}));
   endpoints.limit = query::kMaxQueryLimit;
   Result<query::QueryResult> per_endpoint = run(endpoints);
   if (!per_endpoint.ok()) return per_endpoint.status();
-  std::vector<ErrorSlice> slices;
-  for (const auto& row : per_endpoint->rows) {
-    const int64_t calls = CellInt(row[1]).value_or(0);
-    slices.push_back(Slice(KeyOf(row[0]), calls, CountFromRate(CellNumber(row[2]), calls)));
-  }
-  report.errors_by_endpoint = TopSlices(std::move(slices), 10);
+  std::map<std::string, std::pair<int64_t, int64_t>> endpoint_counts;
+  for (const auto& row : per_endpoint->rows) endpoint_counts[KeyOf(row[0])].first += CellInt(row[1]).value_or(0);
+  for (const auto& [endpoint, count] : by_endpoint) endpoint_counts[endpoint].second += count;
+  report.errors_by_endpoint = TopSlices(Slices(endpoint_counts), 10);
   return Status::OK();
 }
 

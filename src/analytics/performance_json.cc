@@ -295,6 +295,9 @@ void WriteScatter(JsonWriter& json, const PerformanceReport& report) {
   json.Double(report.scatter_output_width);
   json.Key("ttft_ms_width");
   json.Double(report.scatter_ttft_width);
+  json.Key("sampled");
+  json.Bool(report.scatter_sampled);
+  Field(json, "sampled_calls", report.scatter_sampled_calls);
   json.Key("cells");
   json.BeginArray();
   for (const ScatterCell& cell : report.scatter) {

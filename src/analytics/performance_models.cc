@@ -15,7 +15,7 @@ constexpr const char* kNone = "(none)";
 // Column indexes of the model query's metrics, looked up once.
 struct ModelColumns {
   size_t provider = 0, model = 1, count = 0, error = 0, cache = 0, ttft_count = 0, cost = 0,
-         priced = 0, input = 0, output = 0, output_p50 = 0, output_p99 = 0;
+         priced = 0, tokens = 0;
   std::vector<size_t> latency_levels;  // parallel to DistributionLevels()
   size_t ttft[4] = {0, 0, 0, 0};       // p50, p90, p95, p99
 };
@@ -36,10 +36,7 @@ Result<ModelColumns> FindColumns(const query::QueryResult& result) {
   MLTRACK_RETURN_IF_ERROR(find("count:ttft_ms", columns.ttft_count));
   MLTRACK_RETURN_IF_ERROR(find("sum:cost_usd", columns.cost));
   MLTRACK_RETURN_IF_ERROR(find("count:cost_usd", columns.priced));
-  MLTRACK_RETURN_IF_ERROR(find("sum:input_tokens", columns.input));
-  MLTRACK_RETURN_IF_ERROR(find("sum:output_tokens", columns.output));
-  MLTRACK_RETURN_IF_ERROR(find("p50:output_tokens", columns.output_p50));
-  MLTRACK_RETURN_IF_ERROR(find("p99:output_tokens", columns.output_p99));
+  MLTRACK_RETURN_IF_ERROR(find("sum:total_tokens", columns.tokens));
   for (double level : DistributionLevels()) {
     size_t index = 0;
     MLTRACK_RETURN_IF_ERROR(find(PercentileMetric(level, "latency_ms"), index));
@@ -70,10 +67,8 @@ ModelFigures ReadModel(const std::vector<query::Cell>& row, const ModelColumns& 
   model.ttft = Percentiles{CellNumber(row[columns.ttft[0]]), CellNumber(row[columns.ttft[1]]),
                            CellNumber(row[columns.ttft[2]]), CellNumber(row[columns.ttft[3]])};
   model.distribution = BoxViolinFromPercentiles(levels);
-  model.output_tokens_p50 = CellNumber(row[columns.output_p50]);
-  model.output_tokens_p99 = CellNumber(row[columns.output_p99]);
 
-  const int64_t tokens = CellInt(row[columns.input]).value_or(0) + CellInt(row[columns.output]).value_or(0);
+  const int64_t tokens = CellInt(row[columns.tokens]).value_or(0);
   const int64_t priced = CellInt(row[columns.priced]).value_or(0);
   // Unpriced calls would make the cost look lower than it is: a model with any is left out.
   if (priced == model.calls && tokens > 0) {
@@ -131,8 +126,7 @@ Status AddModelSection(const DashboardParams& params, const PerformanceOptions& 
   query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   spec.group_by = {FieldRef{FieldId::kProvider, {}}, FieldRef{FieldId::kModel, {}}};
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error", "rate:cache_hit", "count:ttft_ms",
-                                            "sum:cost_usd", "count:cost_usd", "sum:input_tokens",
-                                            "sum:output_tokens", "p50:output_tokens", "p99:output_tokens"}));
+                                            "sum:cost_usd", "count:cost_usd", "sum:total_tokens"}));
   for (double level : DistributionLevels()) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, PercentileMetric(level, "latency_ms")));
   for (double level : kPnn) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, PercentileMetric(level, "ttft_ms")));
   spec.limit = query::kMaxQueryLimit;

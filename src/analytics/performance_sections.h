@@ -27,7 +27,8 @@ Status AddSeriesSection(const DashboardParams& params, const PerformanceOptions&
 // of the previous period. Needs `report.buckets` (AddSeriesSection) for the per-bucket totals.
 Status AddErrorSection(const DashboardParams& params, const QueryRunner& run, PerformanceReport& report);
 
-// The TTFT × output-length histogram of streamed calls of the top models. Needs report.models.
+// The TTFT × output-length histogram of a time sample of the streamed calls of the top models
+// (performance_scatter.cc). Needs report.models and report.now.
 Status AddScatterSection(const DashboardParams& params, const QueryRunner& run, PerformanceReport& report);
 
 // The comparison matrix of `models` (the top models): columns, raw values and scores.

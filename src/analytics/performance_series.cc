@@ -14,13 +14,17 @@ namespace {
 constexpr double kPnn[4] = {50, 90, 95, 99};
 
 struct SeriesColumns {
-  size_t count = 0, error = 0, cache = 0, latency_count = 0;
+  size_t count = 0, error = 0, cache = 0;
+  std::optional<size_t> latency_count;  // with an SLO
   size_t latency[4] = {0, 0, 0, 0};
   size_t ttft[4] = {0, 0, 0, 0};
 };
 
-Status AddSeriesMetrics(query::QuerySpec& spec) {
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error", "rate:cache_hit", "count:latency_ms"}));
+// count:latency_ms (the SLO's denominator) only with an SLO: each metric a bucketed scan reads
+// costs time per row.
+Status AddSeriesMetrics(query::QuerySpec& spec, bool with_slo) {
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error", "rate:cache_hit"}));
+  if (with_slo) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, "count:latency_ms"));
   for (double level : kPnn) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, PercentileMetric(level, "latency_ms")));
   for (double level : kPnn) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, PercentileMetric(level, "ttft_ms")));
   return Status::OK();
@@ -37,7 +41,7 @@ Result<SeriesColumns> FindColumns(const query::QueryResult& result) {
   MLTRACK_RETURN_IF_ERROR(find("count", columns.count));
   MLTRACK_RETURN_IF_ERROR(find("rate:error", columns.error));
   MLTRACK_RETURN_IF_ERROR(find("rate:cache_hit", columns.cache));
-  MLTRACK_RETURN_IF_ERROR(find("count:latency_ms", columns.latency_count));
+  if (Result<size_t> index = ColumnIndex(result, "count:latency_ms"); index.ok()) columns.latency_count = *index;
   for (int idx = 0; idx < 4; ++idx) {
     MLTRACK_RETURN_IF_ERROR(find(PercentileMetric(kPnn[idx], "latency_ms"), columns.latency[idx]));
     MLTRACK_RETURN_IF_ERROR(find(PercentileMetric(kPnn[idx], "ttft_ms"), columns.ttft[idx]));
@@ -59,13 +63,13 @@ OverallFigures ReadFigures(const std::vector<query::Cell>& row, const SeriesColu
   figures.cache_hit_rate = CellNumber(row[columns.cache]);
   figures.latency = ReadPercentiles(row, columns.latency);
   figures.ttft = ReadPercentiles(row, columns.ttft);
-  if (latency_calls) *latency_calls = CellInt(row[columns.latency_count]).value_or(0);
+  if (latency_calls && columns.latency_count) *latency_calls = CellInt(row[*columns.latency_count]).value_or(0);
   return figures;
 }
 
 Result<OverallFigures> Overall(const DashboardParams& params, int64_t from_ms, int64_t to_ms, const QueryRunner& run) {
   query::QuerySpec spec = BaseSpec(params, from_ms, to_ms);
-  MLTRACK_RETURN_IF_ERROR(AddSeriesMetrics(spec));
+  MLTRACK_RETURN_IF_ERROR(AddSeriesMetrics(spec, false));
   Result<query::QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   Result<SeriesColumns> columns = FindColumns(*result);
@@ -126,7 +130,7 @@ Status AddSeriesSection(const DashboardParams& params, const PerformanceOptions&
 
   query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   SetBucket(spec, report.bucket);
-  MLTRACK_RETURN_IF_ERROR(AddSeriesMetrics(spec));
+  MLTRACK_RETURN_IF_ERROR(AddSeriesMetrics(spec, options.slo_ms.has_value()));
   spec.limit = query::kMaxQueryLimit;
   Result<query::QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
