@@ -1,0 +1,117 @@
+// The Performance Monitoring dashboard (seed brief §3): where calls are slow or failing, since
+// when, and why — headline cards, percentile lines with annotations, distributions per model,
+// errors by every dimension, cache hits, a comparison matrix, a TTFT scatter, an optional latency
+// objective, and the annotations themselves. Loading, empty and error states as the executive page.
+import { format } from 'date-fns';
+import { lazy, Suspense, useState } from 'react';
+import { Card } from '../../../components/ui/Card';
+import { EmptyState } from '../../../components/ui/EmptyState';
+import { ErrorState } from '../../../components/ui/ErrorState';
+import { Icon } from '../../../components/ui/Icon';
+import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
+import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
+import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/lib/filters';
+import { usePerformance } from '../hooks/usePerformance';
+import type { Slo } from '../lib/slo';
+import { PerformanceCards, PerformanceCardsSkeleton } from './PerformanceCards';
+
+// ECharts is most of the weight: load it in parallel with the first request.
+const PerformanceCharts = lazy(() => import('./PerformanceCharts').then((m) => ({ default: m.PerformanceCharts })));
+
+function ChartsSkeleton() {
+  return (
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2" aria-busy="true">
+      {Array.from({ length: 6 }, (_, idx) => (
+        <div key={idx} className="h-80 animate-pulse rounded-xl border border-border bg-background" />
+      ))}
+    </div>
+  );
+}
+
+export function PerformanceDashboard() {
+  const [filters, setFilters] = useUrlFilters();
+  const [slo, setSlo] = useState<Slo | null>(null);
+  const performance = usePerformance(filters, slo);
+  const data = performance.data;
+
+  const refresh = (
+    <div className="flex items-center gap-2 text-xs text-muted">
+      {performance.dataUpdatedAt > 0 && (
+        <span className="hidden md:inline" title="The dashboard refreshes every 30 seconds">
+          Updated {format(performance.dataUpdatedAt, 'HH:mm:ss')}
+        </span>
+      )}
+      <button
+        type="button"
+        onClick={() => void performance.refetch()}
+        aria-label="Refresh"
+        className="grid h-8 w-8 place-items-center rounded-lg border border-border bg-background text-muted hover:text-fg"
+      >
+        <Icon name="refresh" className={`h-4 w-4 ${performance.isFetching ? 'animate-spin' : ''}`} />
+      </button>
+    </div>
+  );
+
+  let body;
+  if (performance.isError && !data) {
+    body = (
+      <ErrorState
+        title="Could not load performance figures"
+        message={performance.error instanceof Error ? performance.error.message : String(performance.error)}
+        onRetry={() => void performance.refetch()}
+        retrying={performance.isFetching}
+      />
+    );
+  } else if (data?.total_events === 0) {
+    const filtered = activeFilterCount(filters) > 0;
+    body = (
+      <Card>
+        <EmptyState
+          icon="search"
+          title={`No events match ${filtered ? 'these filters' : 'this time range'}`}
+          hint={`${rangeLabel(filters.range)}${filtered ? ` with ${activeFilterCount(filters)} filter(s)` : ''} has no LLM calls to measure. Widen the time range or clear the filters.`}
+          action={
+            <button
+              type="button"
+              onClick={() => setFilters(DEFAULT_FILTERS)}
+              className="mt-2 rounded-lg bg-primary px-3 py-1.5 text-sm font-medium text-white hover:opacity-90"
+            >
+              Reset to the last 30 days, no filters
+            </button>
+          }
+        />
+      </Card>
+    );
+  } else {
+    body = (
+      <div className={`flex flex-col gap-4 transition-opacity ${performance.isPlaceholderData ? 'opacity-60' : ''}`}>
+        {performance.isError && (
+          <p role="status" className="rounded-lg bg-danger/10 px-3 py-2 text-xs text-danger">
+            Refresh failed ({performance.error instanceof Error ? performance.error.message : 'unknown error'}); showing the
+            last figures.
+          </p>
+        )}
+        {data ? <PerformanceCards data={data} /> : <PerformanceCardsSkeleton />}
+        <Suspense fallback={<ChartsSkeleton />}>
+          <PerformanceCharts data={data} slo={slo} onSloChange={setSlo} />
+        </Suspense>
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div>
+        <h1 className="text-xl font-semibold tracking-tight text-fg">Performance</h1>
+        <p className="text-sm text-muted">
+          {rangeLabel(filters.range)}
+          {data && ` · ${format(new Date(data.range.from), 'MMM d, HH:mm')} – ${format(new Date(data.range.to), 'MMM d, HH:mm')}`}
+          {data && ` · per ${data.range.bucket}`}
+          {' · latency, errors and cache, compared with the previous period'}
+        </p>
+      </div>
+      <GlobalFilterBar filters={filters} onChange={setFilters} trailing={refresh} />
+      {body}
+    </div>
+  );
+}
