@@ -24,12 +24,7 @@ constexpr double kPnn[4] = {50, 90, 95, 99};
 
 Result<ModelColumns> FindColumns(const query::QueryResult& result) {
   ModelColumns columns;
-  auto find = [&](std::string_view name, size_t& out) -> Status {
-    Result<size_t> index = ColumnIndex(result, name);
-    if (!index.ok()) return index.status();
-    out = *index;
-    return Status::OK();
-  };
+  auto find = [&](std::string_view name, size_t& out) { return FindColumn(result, name, out); };
   MLTRACK_RETURN_IF_ERROR(find("count", columns.count));
   MLTRACK_RETURN_IF_ERROR(find("rate:error", columns.error));
   MLTRACK_RETURN_IF_ERROR(find("rate:cache_hit", columns.cache));
@@ -83,6 +78,13 @@ std::string PercentileMetric(double level, std::string_view field) {
   char text[32];
   auto [end, ec] = std::to_chars(text, text + sizeof text, level);
   return "p" + std::string(text, ec == std::errc() ? end : text) + ":" + std::string(field);
+}
+
+Status FindColumn(const query::QueryResult& result, std::string_view name, size_t& index) {
+  Result<size_t> found = ColumnIndex(result, name);
+  if (!found.ok()) return found.status();
+  index = *found;
+  return Status::OK();
 }
 
 int64_t CountFromRate(std::optional<double> rate, int64_t calls) {

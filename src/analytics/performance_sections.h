@@ -42,6 +42,9 @@ std::vector<ErrorSlice> Slices(const std::map<std::string, std::pair<int64_t, in
 // "(other)" slice, so that the counts still add up to the whole.
 std::vector<ErrorSlice> TopSlices(std::vector<ErrorSlice> slices, size_t top);
 
+// Sets `index` to the column `name` of `result`; Internal when it is missing (a bug here).
+Status FindColumn(const query::QueryResult& result, std::string_view name, size_t& index);
+
 // "p2.5:latency_ms" for level 2.5 of field latency_ms.
 std::string PercentileMetric(double level, std::string_view field);
 

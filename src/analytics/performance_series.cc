@@ -32,12 +32,7 @@ Status AddSeriesMetrics(query::QuerySpec& spec, bool with_slo) {
 
 Result<SeriesColumns> FindColumns(const query::QueryResult& result) {
   SeriesColumns columns;
-  auto find = [&](const std::string& name, size_t& out) -> Status {
-    Result<size_t> index = ColumnIndex(result, name);
-    if (!index.ok()) return index.status();
-    out = *index;
-    return Status::OK();
-  };
+  auto find = [&](std::string_view name, size_t& out) { return FindColumn(result, name, out); };
   MLTRACK_RETURN_IF_ERROR(find("count", columns.count));
   MLTRACK_RETURN_IF_ERROR(find("rate:error", columns.error));
   MLTRACK_RETURN_IF_ERROR(find("rate:cache_hit", columns.cache));

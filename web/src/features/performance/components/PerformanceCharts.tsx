@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { Performance } from '../../../api/types';
 import { ChartCard } from '../../../components/ui/ChartCard';
 import { useTheme } from '../../../hooks/useTheme';
+import type { ChartModel } from '../../../lib/chart';
 import { formatCompact } from '../../../lib/format';
 import { violinModel } from '../lib/distribution';
 import { matrixModel } from '../lib/matrix';
@@ -46,81 +47,48 @@ export function PerformanceCharts({ data, slo, onSloChange }: PerformanceChartsP
   const bucket = data?.range.bucket ?? 'bucket';
   const marks = 'dashed lines and shaded spans are annotations';
   const top = data ? `top ${data.distribution.by_model.length} of ${data.models_total} models` : 'top models';
+  const card = (id: string, title: string, description: string, model: ChartModel | undefined, index: number, wide = false) => (
+    <ChartCard
+      key={id}
+      id={id}
+      title={title}
+      description={description}
+      model={model}
+      exportBackground={palette.background}
+      className={wide ? 'lg:col-span-2' : ''}
+      index={index}
+    />
+  );
+  const scatterText = data?.scatter.sampled
+    ? `A time sample of ${formatCompact(data.scatter.sampled_calls)} streamed calls; dot size = calls`
+    : 'Every streamed call, binned; dot size = calls';
 
   return (
     <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-      <ChartCard
-        id="latency-percentiles"
-        title="Latency percentiles"
-        description={`p50 / p90 / p95 / p99 per ${bucket}; ${marks}`}
-        model={models?.latency}
-        exportBackground={palette.background}
-        index={0}
-      />
-      <ChartCard
-        id="ttft-percentiles"
-        title="Time to first token"
-        description={`Streamed calls, p50 / p90 / p95 / p99 per ${bucket}`}
-        model={models?.ttft}
-        exportBackground={palette.background}
-        index={1}
-      />
-      <ChartCard
-        id="error-rate"
-        title="Error rate"
-        description={`Share of failed calls per ${bucket}, over the calls; ${marks}`}
-        model={models?.errorRate}
-        exportBackground={palette.background}
-        index={2}
-      />
-      <ChartCard
-        id="errors-by-type"
-        title="Errors by type"
-        description={`Failed calls per ${bucket}, stacked by error_type`}
-        model={models?.errorTypes}
-        exportBackground={palette.background}
-        index={3}
-      />
-      {data ? <ErrorBreakdownCard errors={data.errors} index={4} /> : <ChartCard id="error-breakdown" title="Where errors happen" model={undefined} exportBackground={palette.background} />}
+      {card('latency-percentiles', 'Latency percentiles', `p50 / p90 / p95 / p99 per ${bucket}; ${marks}`, models?.latency, 0)}
+      {card('ttft-percentiles', 'Time to first token', `Streamed calls, p50 / p90 / p95 / p99 per ${bucket}`, models?.ttft, 1)}
+      {card('error-rate', 'Error rate', `Share of failed calls per ${bucket}, over the calls; ${marks}`, models?.errorRate, 2)}
+      {card('errors-by-type', 'Errors by type', `Failed calls per ${bucket}, stacked by error_type`, models?.errorTypes, 3)}
+      {data ? <ErrorBreakdownCard errors={data.errors} index={4} /> : card('error-breakdown', 'Where errors happen', '', undefined, 4)}
       <ErrorTypesTable errors={data?.errors} />
-      <ChartCard
-        id="latency-distribution"
-        title="Latency distribution by model"
-        description={`Violin (density), box (quartiles, whiskers at 1.5 IQR) and outliers; ${top}; log scale`}
-        model={models?.violin}
-        exportBackground={palette.background}
-        className="lg:col-span-2"
-        index={5}
-      />
-      <ChartCard
-        id="cache-hit-rate"
-        title="Cache hit rate"
-        description={`Share of calls answered from the gateway cache per ${bucket}`}
-        model={models?.cache}
-        exportBackground={palette.background}
-        index={6}
-      />
-      <ChartCard
-        id="ttft-scatter"
-        title="TTFT vs output length"
-        description={
-          data?.scatter.sampled
-            ? `A time sample of ${formatCompact(data.scatter.sampled_calls)} streamed calls; dot size = calls`
-            : 'Every streamed call, binned; dot size = calls'
-        }
-        model={models?.scatter}
-        exportBackground={palette.background}
-        index={7}
-      />
-      <ChartCard
-        id="comparison-matrix"
-        title="Model comparison"
-        description="Raw values; colour = rank within the column (green best, direction-aware)"
-        model={models?.matrix}
-        exportBackground={palette.background}
-        className="lg:col-span-2"
-        index={8}
-      />
+      {card(
+        'latency-distribution',
+        'Latency distribution by model',
+        `Violin (density), box (quartiles, whiskers at 1.5 IQR) and outliers; ${top}; log scale`,
+        models?.violin,
+        5,
+        true,
+      )}
+      {card('cache-hit-rate', 'Cache hit rate', `Share of calls answered from the gateway cache per ${bucket}`, models?.cache, 6)}
+      {card('ttft-scatter', 'TTFT vs output length', scatterText, models?.scatter, 7)}
+      {card(
+        'comparison-matrix',
+        'Model comparison',
+        'Raw values; colour = rank within the column (green best, direction-aware)',
+        models?.matrix,
+        8,
+        true,
+      )}
       <SloPanel data={data} slo={slo} onChange={onSloChange} />
       <AnnotationsPanel annotations={data?.annotations} />
     </div>

@@ -4,13 +4,12 @@
 // objective, and the annotations themselves. Loading, empty and error states as the executive page.
 import { format } from 'date-fns';
 import { lazy, Suspense, useState } from 'react';
-import { Card } from '../../../components/ui/Card';
-import { EmptyState } from '../../../components/ui/EmptyState';
 import { ErrorState } from '../../../components/ui/ErrorState';
-import { Icon } from '../../../components/ui/Icon';
+import { RefreshControl } from '../../../components/ui/RefreshControl';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
+import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
-import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/lib/filters';
+import { rangeLabel } from '../../filters/lib/filters';
 import { usePerformance } from '../hooks/usePerformance';
 import type { Slo } from '../lib/slo';
 import { PerformanceCards, PerformanceCardsSkeleton } from './PerformanceCards';
@@ -35,21 +34,11 @@ export function PerformanceDashboard() {
   const data = performance.data;
 
   const refresh = (
-    <div className="flex items-center gap-2 text-xs text-muted">
-      {performance.dataUpdatedAt > 0 && (
-        <span className="hidden md:inline" title="The dashboard refreshes every 30 seconds">
-          Updated {format(performance.dataUpdatedAt, 'HH:mm:ss')}
-        </span>
-      )}
-      <button
-        type="button"
-        onClick={() => void performance.refetch()}
-        aria-label="Refresh"
-        className="grid h-8 w-8 place-items-center rounded-lg border border-border bg-background text-muted hover:text-fg"
-      >
-        <Icon name="refresh" className={`h-4 w-4 ${performance.isFetching ? 'animate-spin' : ''}`} />
-      </button>
-    </div>
+    <RefreshControl
+      updatedAt={performance.dataUpdatedAt}
+      fetching={performance.isFetching}
+      onRefresh={() => void performance.refetch()}
+    />
   );
 
   let body;
@@ -63,25 +52,7 @@ export function PerformanceDashboard() {
       />
     );
   } else if (data?.total_events === 0) {
-    const filtered = activeFilterCount(filters) > 0;
-    body = (
-      <Card>
-        <EmptyState
-          icon="search"
-          title={`No events match ${filtered ? 'these filters' : 'this time range'}`}
-          hint={`${rangeLabel(filters.range)}${filtered ? ` with ${activeFilterCount(filters)} filter(s)` : ''} has no LLM calls to measure. Widen the time range or clear the filters.`}
-          action={
-            <button
-              type="button"
-              onClick={() => setFilters(DEFAULT_FILTERS)}
-              className="mt-2 rounded-lg bg-primary px-3 py-1.5 text-sm font-medium text-white hover:opacity-90"
-            >
-              Reset to the last 30 days, no filters
-            </button>
-          }
-        />
-      </Card>
-    );
+    body = <NoEventsMatch filters={filters} onChange={setFilters} what="LLM calls to measure" />;
   } else {
     body = (
       <div className={`flex flex-col gap-4 transition-opacity ${performance.isPlaceholderData ? 'opacity-60' : ''}`}>

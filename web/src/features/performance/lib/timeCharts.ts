@@ -81,6 +81,21 @@ function timeChart(
   };
 }
 
+/** A rate per bucket as a line with a light area under it; gaps stay breaks. */
+function rateLine(name: string, color: string, points: { t: number; rate: number | null }[], showSymbol: boolean): LineSeriesOption {
+  return {
+    name,
+    type: 'line',
+    data: points.map((p): TimePair => [p.t, p.rate]),
+    connectNulls: false,
+    showSymbol,
+    smooth: 0.2,
+    lineStyle: { width: 2.5, color },
+    itemStyle: { color },
+    areaStyle: { color, opacity: 0.08 },
+  };
+}
+
 const EMPTY_TIME = { kind: 'empty' as const, reason: 'No events in this time range.', hint: 'Widen the time range or clear the filters.' };
 
 export interface PercentileChartText {
@@ -137,19 +152,7 @@ export function errorRateModel(points: ErrorPoint[], range: OverviewRange, annot
   if (withCalls.length === 0) return EMPTY_TIME;
   const maxRate = Math.max(...withCalls.map((p) => p.rate ?? 0));
   const series: (LineSeriesOption | BarSeriesOption)[] = [
-    {
-      name: 'Error rate',
-      type: 'line',
-      yAxisIndex: 0,
-      data: points.map((p): TimePair => [p.t, p.rate]),
-      connectNulls: false,
-      showSymbol: withCalls.length === 1,
-      smooth: 0.2,
-      lineStyle: { width: 2.5, color: palette.danger },
-      itemStyle: { color: palette.danger },
-      areaStyle: { color: palette.danger, opacity: 0.08 },
-      z: 3,
-    },
+    { ...rateLine('Error rate', palette.danger, points, withCalls.length === 1), yAxisIndex: 0, z: 3 },
     {
       name: 'Calls',
       type: 'bar',
@@ -239,19 +242,7 @@ export function cacheHitModel(
       hint: 'Send cache_hit: true for calls your gateway answered from its cache.',
     };
   }
-  const series: LineSeriesOption[] = [
-    {
-      name: 'Cache hit rate',
-      type: 'line',
-      data: points.map((p): TimePair => [p.t, p.rate]),
-      connectNulls: false,
-      showSymbol: withValues.length === 1,
-      smooth: 0.2,
-      lineStyle: { width: 2.5, color: palette.success },
-      itemStyle: { color: palette.success },
-      areaStyle: { color: palette.success, opacity: 0.1 },
-    },
-  ];
+  const series: LineSeriesOption[] = [rateLine('Cache hit rate', palette.success, points, withValues.length === 1)];
   return timeChart(
     range,
     palette,
