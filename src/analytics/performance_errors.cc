@@ -10,7 +10,6 @@
 namespace mltrack::analytics {
 namespace {
 
-constexpr const char* kNone = "(none)";
 
 query::Filter ErrorsOnly() {
   query::Filter filter;
@@ -23,7 +22,7 @@ query::Filter ErrorsOnly() {
 std::string KeyOf(const query::Cell& cell) {
   if (std::optional<int64_t> number = CellInt(cell)) return std::to_string(*number);
   std::string_view text = CellString(cell);
-  return text.empty() ? kNone : std::string(text);
+  return text.empty() ? kNoValue : std::string(text);
 }
 
 }  // namespace

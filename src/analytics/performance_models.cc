@@ -10,7 +10,6 @@
 namespace mltrack::analytics {
 namespace {
 
-constexpr const char* kNone = "(none)";
 
 // Column indexes of the model query's metrics, looked up once.
 struct ModelColumns {
@@ -45,7 +44,7 @@ ModelFigures ReadModel(const std::vector<query::Cell>& row, const ModelColumns& 
   ModelFigures model;
   model.provider = std::string(CellString(row[columns.provider]));
   model.model = std::string(CellString(row[columns.model]));
-  if (model.model.empty()) model.model = kNone;
+  if (model.model.empty()) model.model = kNoValue;
   model.calls = CellInt(row[columns.count]).value_or(0);
   model.error_rate = CellNumber(row[columns.error]);
   model.errors = CountFromRate(model.error_rate, model.calls);
@@ -142,7 +141,7 @@ Status AddModelSection(const DashboardParams& params, const PerformanceOptions& 
   std::map<std::string, std::pair<int64_t, int64_t>> by_provider, by_model;
   for (const auto& row : result->rows) {
     ModelFigures model = ReadModel(row, *columns);
-    for (auto* counts : {&by_provider[model.provider.empty() ? kNone : model.provider], &by_model[model.model]}) {
+    for (auto* counts : {&by_provider[model.provider.empty() ? kNoValue : model.provider], &by_model[model.model]}) {
       counts->first += model.calls;
       counts->second += model.errors;
     }

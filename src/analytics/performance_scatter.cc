@@ -63,7 +63,7 @@ Status AddScatterSection(const DashboardParams& params, const QueryRunner& run, 
   top.op = query::FilterOp::kIn;
   int64_t streamed = 0;
   for (const ModelFigures& model : report.models) {
-    if (model.ttft_calls == 0 || model.model == "(none)") continue;
+    if (model.ttft_calls == 0 || model.model == kNoValue) continue;
     top.values.emplace_back(model.model);
     streamed += model.ttft_calls;
   }

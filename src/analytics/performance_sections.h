@@ -12,6 +12,9 @@
 
 namespace mltrack::analytics {
 
+// The key of events without a value of the dimension (no model, no error_type, ...).
+inline constexpr const char* kNoValue = "(none)";
+
 // One query grouped by (provider, model) over the range: calls, error and cache rates, the
 // latency percentile levels of the box/violin and pNN, TTFT pNN, tokens/s, cost and tokens.
 // Fills models (top N), errors_by_model, errors_by_provider and models_total.
