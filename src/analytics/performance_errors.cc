@@ -10,7 +10,6 @@
 namespace mltrack::analytics {
 namespace {
 
-
 query::Filter ErrorsOnly() {
   query::Filter filter;
   filter.field = FieldRef{FieldId::kStatus, {}};

@@ -10,7 +10,6 @@
 namespace mltrack::analytics {
 namespace {
 
-
 // Column indexes of the model query's metrics, looked up once.
 struct ModelColumns {
   size_t provider = 0, model = 1, count = 0, error = 0, cache = 0, ttft_count = 0, cost = 0,
