@@ -58,8 +58,9 @@ struct ModelFigures {
   std::optional<double> cache_hit_rate;
   Percentiles latency, ttft;
   int64_t ttft_calls = 0;  // calls with a time to first token (streamed)
-  // Output tokens per second of generation: tokens_per_s = output_tokens / ((latency − ttft) / 1000).
-  std::optional<double> tokens_per_s_p50, tokens_per_s_p90, tokens_per_s_avg;
+  // Output tokens per second of generation (the query model's tokens_per_s = output_tokens /
+  // ((latency − ttft) / 1000), over the calls that have all three and latency > ttft).
+  std::optional<double> tokens_per_s_p50, tokens_per_s_p90;
   std::optional<double> cost_per_1k_tokens;  // USD; null when unpriced or without tokens
   std::optional<BoxViolin> distribution;     // of latency_ms
 };

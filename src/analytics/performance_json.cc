@@ -75,6 +75,23 @@ void WritePercentileSection(JsonWriter& json, std::string_view name, const Perfo
   json.EndObject();
 }
 
+void WriteThroughput(JsonWriter& json, const PerformanceReport& report) {
+  json.Key("throughput");
+  json.BeginObject();
+  json.Key("by_model");
+  json.BeginArray();
+  for (const ModelFigures& model : report.models) {
+    json.BeginObject();
+    ModelName(json, model);
+    Field(json, "calls", model.calls);
+    Field(json, "tokens_per_s_p50", model.tokens_per_s_p50);
+    Field(json, "tokens_per_s_p90", model.tokens_per_s_p90);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+}
+
 void WriteDistribution(JsonWriter& json, const PerformanceReport& report) {
   json.Key("distribution");
   json.BeginObject();
@@ -356,6 +373,7 @@ std::string PerformanceJson(const PerformanceReport& report) {
                          &ModelFigures::latency, &ModelFigures::calls);
   WritePercentileSection(json, "ttft", report, &OverallFigures::ttft, &BucketFigures::ttft, &ModelFigures::ttft,
                          &ModelFigures::ttft_calls);
+  WriteThroughput(json, report);
   WriteDistribution(json, report);
   WriteErrors(json, report);
   WriteCache(json, report);

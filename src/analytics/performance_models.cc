@@ -16,6 +16,7 @@ struct ModelColumns {
          priced = 0, tokens = 0;
   std::vector<size_t> latency_levels;  // parallel to DistributionLevels()
   size_t ttft[4] = {0, 0, 0, 0};       // p50, p90, p95, p99
+  size_t tokens_per_s[2] = {0, 0};     // p50, p90
 };
 
 constexpr double kPnn[4] = {50, 90, 95, 99};
@@ -36,6 +37,9 @@ Result<ModelColumns> FindColumns(const query::QueryResult& result) {
     columns.latency_levels.push_back(index);
   }
   for (int idx = 0; idx < 4; ++idx) MLTRACK_RETURN_IF_ERROR(find(PercentileMetric(kPnn[idx], "ttft_ms"), columns.ttft[idx]));
+  for (int idx = 0; idx < 2; ++idx) {
+    MLTRACK_RETURN_IF_ERROR(find(PercentileMetric(kPnn[idx], "tokens_per_s"), columns.tokens_per_s[idx]));
+  }
   return columns;
 }
 
@@ -60,6 +64,8 @@ ModelFigures ReadModel(const std::vector<query::Cell>& row, const ModelColumns& 
   model.ttft = Percentiles{CellNumber(row[columns.ttft[0]]), CellNumber(row[columns.ttft[1]]),
                            CellNumber(row[columns.ttft[2]]), CellNumber(row[columns.ttft[3]])};
   model.distribution = BoxViolinFromPercentiles(levels);
+  model.tokens_per_s_p50 = CellNumber(row[columns.tokens_per_s[0]]);
+  model.tokens_per_s_p90 = CellNumber(row[columns.tokens_per_s[1]]);
 
   const int64_t tokens = CellInt(row[columns.tokens]).value_or(0);
   const int64_t priced = CellInt(row[columns.priced]).value_or(0);
@@ -129,6 +135,9 @@ Status AddModelSection(const DashboardParams& params, const PerformanceOptions& 
                                             "sum:cost_usd", "count:cost_usd", "sum:total_tokens"}));
   for (double level : DistributionLevels()) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, PercentileMetric(level, "latency_ms")));
   for (double level : kPnn) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, PercentileMetric(level, "ttft_ms")));
+  // Two levels of one state: the derived column is computed once per row (an avg beside it would
+  // compute it again).
+  for (double level : {50.0, 90.0}) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, PercentileMetric(level, "tokens_per_s")));
   spec.limit = query::kMaxQueryLimit;
   Result<query::QueryResult> result = run(spec);
   if (!result.ok()) return result.status();

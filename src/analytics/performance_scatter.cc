@@ -16,8 +16,9 @@ namespace {
 
 constexpr int kCellsPerAxis = 30;       // about this many cells up to each axis' p99
 constexpr size_t kCellsPerModel = 200;  // the most populated cells of each model are kept
-constexpr int64_t kSampleCalls = 40'000;
-constexpr int kWindows = 8;
+constexpr int64_t kSampleCalls = 30'000;
+// Few windows: each query has a fixed cost (planning, a 3-part hash group table, result rows).
+constexpr int kWindows = 4;
 constexpr int64_t kMinWindowMs = 60'000;
 
 Status AddBin(query::QuerySpec& spec, double width, FieldId field) {

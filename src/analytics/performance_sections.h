@@ -16,7 +16,8 @@ namespace mltrack::analytics {
 inline constexpr const char* kNoValue = "(none)";
 
 // One query grouped by (provider, model) over the range: calls, error and cache rates, the
-// latency percentile levels of the box/violin and pNN, TTFT pNN, tokens/s, cost and tokens.
+// latency percentile levels of the box/violin and pNN, TTFT pNN, tokens/s p50 and p90, cost and
+// tokens.
 // Fills models (top N), errors_by_model, errors_by_provider and models_total.
 Status AddModelSection(const DashboardParams& params, const PerformanceOptions& options,
                        const QueryRunner& run, PerformanceReport& report);

@@ -15,8 +15,10 @@ const CHARTS = [
   'errors-by-type',
   'error-breakdown',
   'latency-distribution',
-  'cache-hit-rate',
+  'throughput',
   'ttft-scatter',
+  'cache-hit-rate',
+  'cache-by-model',
   'comparison-matrix',
 ];
 
@@ -57,6 +59,7 @@ test.describe('performance dashboard on demo data', () => {
     expect(data.errors.by_http_status.length).toBeGreaterThan(2);
     expect(data.errors.by_endpoint.length).toBeGreaterThan(2);
     expect(data.cache.rate).toBeGreaterThan(0);
+    expect(data.throughput.by_model.filter((m) => (m.tokens_per_s_p50 ?? 0) > 0).length).toBeGreaterThan(3);
     expect(data.scatter.cells.length).toBeGreaterThan(10);
     await expect(page.getByTestId('error-type-row')).toHaveCount(data.errors.by_error_type.length);
     const matrix = page.getByTestId('chart-comparison-matrix').locator('[data-chart-ready]');

@@ -331,6 +331,10 @@ export interface Performance {
   };
   latency: PercentileSection;
   ttft: PercentileSection;
+  /** Output tokens per second of generation (tokens_per_s), per top model. */
+  throughput: {
+    by_model: { model: string; provider: string; calls: number; tokens_per_s_p50: number | null; tokens_per_s_p90: number | null }[];
+  };
   distribution: { by_model: ModelDistribution[] };
   errors: PerformanceErrors;
   cache: PerformanceCache;

@@ -8,6 +8,7 @@ import type { ChartModel } from '../../../lib/chart';
 import { formatCompact } from '../../../lib/format';
 import { violinModel } from '../lib/distribution';
 import { matrixModel } from '../lib/matrix';
+import { cacheByModelModel, throughputModel } from '../lib/modelBars';
 import { scatterModel } from '../lib/scatter';
 import type { Slo } from '../lib/slo';
 import { cacheHitModel, errorRateModel, errorsByTypeModel, percentileLinesModel } from '../lib/timeCharts';
@@ -40,6 +41,8 @@ export function PerformanceCharts({ data, slo, onSloChange }: PerformanceChartsP
       errorTypes: errorsByTypeModel(data.errors.over_time, data.errors.types, range, palette),
       violin: violinModel(data.distribution.by_model, palette),
       cache: cacheHitModel(data.cache.over_time, range, annotations, palette),
+      cacheByModel: cacheByModelModel(data.cache, palette),
+      throughput: throughputModel(data.throughput, palette),
       matrix: matrixModel(data.matrix, palette),
       scatter: scatterModel(data.scatter, palette),
     };
@@ -79,14 +82,16 @@ export function PerformanceCharts({ data, slo, onSloChange }: PerformanceChartsP
         5,
         true,
       )}
-      {card('cache-hit-rate', 'Cache hit rate', `Share of calls answered from the gateway cache per ${bucket}`, models?.cache, 6)}
+      {card('throughput', 'Output speed', 'Output tokens per second of generation (after the first token): p50, p90 behind', models?.throughput, 6)}
       {card('ttft-scatter', 'TTFT vs output length', scatterText, models?.scatter, 7)}
+      {card('cache-hit-rate', 'Cache hit rate', `Share of calls answered from the gateway cache per ${bucket}`, models?.cache, 8)}
+      {card('cache-by-model', 'Cache hits by model', 'Share of each model\'s calls answered from the gateway cache', models?.cacheByModel, 9)}
       {card(
         'comparison-matrix',
         'Model comparison',
         'Raw values; colour = rank within the column (green best, direction-aware)',
         models?.matrix,
-        8,
+        10,
         true,
       )}
       <SloPanel data={data} slo={slo} onChange={onSloChange} />

@@ -1,9 +1,10 @@
 // Prepare layer of the error breakdown: error rate per model, provider or endpoint (bars, with
 // calls and errors in the tooltip), or errors per HTTP status (their share of all errors).
 import type { Performance } from '../../../api/types';
-import { axisStyle, baseOption, tooltipRow, tooltipTitle, type ChartModel } from '../../../lib/chart';
+import { tooltipRow, type ChartModel } from '../../../lib/chart';
 import { formatCompact, formatRatio } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
+import { barsModel } from './bars';
 
 export const BREAKDOWNS = ['model', 'provider', 'endpoint', 'http_status'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
@@ -45,62 +46,20 @@ export function breakdownModel(errors: Performance['errors'], by: Breakdown, pal
   if (bars.length === 0 || bars.every((b) => b.errors === 0)) {
     return { kind: 'empty', reason: 'No errors in this time range.', hint: 'Every call in range succeeded.' };
   }
-  const rows = [...bars].reverse();  // largest at the top
   const status = by === 'http_status';
-  return {
-    kind: 'ready',
-    points: bars.length,
-    option: {
-      ...baseOption(palette),
-      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
-      tooltip: {
-        ...baseOption(palette).tooltip,
-        trigger: 'item',
-        formatter: (raw: unknown) => {
-          const bar = rows[(raw as { dataIndex?: number }).dataIndex ?? -1];
-          if (!bar) return '';
-          return status
-            ? tooltipTitle(`HTTP ${bar.name}`) +
-                tooltipRow(palette.danger, 'Errors', formatCompact(bar.errors)) +
-                tooltipRow(palette.danger, 'Share of errors', formatRatio(bar.value))
-            : tooltipTitle(bar.name) +
-                tooltipRow(palette.danger, 'Error rate', formatRatio(bar.value, 2)) +
-                tooltipRow(palette.neutral, 'Errors', formatCompact(bar.errors)) +
-                tooltipRow(palette.neutral, 'Calls', formatCompact(bar.calls));
-        },
-      },
-      xAxis: {
-        type: 'value',
-        min: 0,
-        ...axisStyle(palette),
-        axisLabel: { ...axisStyle(palette).axisLabel, formatter: (v: number) => formatRatio(v, v < 0.1 ? 1 : 0) },
-      },
-      yAxis: {
-        type: 'category',
-        data: rows.map((b) => (status ? `HTTP ${b.name}` : b.name)),
-        ...axisStyle(palette),
-        splitLine: { show: false },
-        axisLabel: { ...axisStyle(palette).axisLabel, width: 130, overflow: 'truncate' },
-      },
-      series: [
-        {
-          name: status ? 'Share of errors' : 'Error rate',
-          type: 'bar',
-          data: rows.map((b) => b.value),
-          barMaxWidth: 16,
-          itemStyle: { color: palette.danger, borderRadius: [0, 3, 3, 0] },
-          label: {
-            show: true,
-            position: 'right',
-            color: palette.textMuted,
-            fontSize: 10,
-            formatter: (raw: unknown) => {
-              const bar = rows[(raw as { dataIndex?: number }).dataIndex ?? -1];
-              return bar ? (status ? formatCompact(bar.errors) : formatRatio(bar.value, 2)) : '';
-            },
-          },
-        },
-      ],
-    },
-  };
+  return barsModel({
+    rows: bars.map((b) => ({ ...b, name: status ? `HTTP ${b.name}` : b.name })),
+    palette,
+    color: palette.danger,
+    name: status ? 'Share of errors' : 'Error rate',
+    axisText: (v) => formatRatio(v, v < 0.1 ? 1 : 0),
+    labelText: (bar) => (status ? formatCompact(bar.errors) : formatRatio(bar.value, 2)),
+    tooltipRows: (bar) =>
+      status
+        ? tooltipRow(palette.danger, 'Errors', formatCompact(bar.errors)) +
+          tooltipRow(palette.danger, 'Share of errors', formatRatio(bar.value))
+        : tooltipRow(palette.danger, 'Error rate', formatRatio(bar.value, 2)) +
+          tooltipRow(palette.neutral, 'Errors', formatCompact(bar.errors)) +
+          tooltipRow(palette.neutral, 'Calls', formatCompact(bar.calls)),
+  });
 }

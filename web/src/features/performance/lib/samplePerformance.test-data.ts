@@ -50,6 +50,12 @@ export function samplePerformance(): Performance {
       ],
       by_model: [],
     },
+    throughput: {
+      by_model: [
+        { model: 'gpt-4o', provider: 'openai', calls: 600, tokens_per_s_p50: 75, tokens_per_s_p90: 92 },
+        { model: 'claude', provider: 'anthropic', calls: 400, tokens_per_s_p50: 60, tokens_per_s_p90: 71 },
+      ],
+    },
     distribution: {
       by_model: [
         {
