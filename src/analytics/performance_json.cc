@@ -39,6 +39,21 @@ void ModelName(JsonWriter& json, const ModelFigures& model) {
   Field(json, "provider", model.provider);
 }
 
+// "by_model": [{"model", "provider", "calls", ...fields}] over the top models.
+template <typename Fields>
+void WriteByModel(JsonWriter& json, const PerformanceReport& report, Fields fields) {
+  json.Key("by_model");
+  json.BeginArray();
+  for (const ModelFigures& model : report.models) {
+    json.BeginObject();
+    ModelName(json, model);
+    Field(json, "calls", model.calls);
+    fields(model);
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
 // "latency" and "ttft": overall, per bucket (null figures in a gap) and per model.
 void WritePercentileSection(JsonWriter& json, std::string_view name, const PerformanceReport& report,
                             const Percentiles OverallFigures::*overall, const Percentiles BucketFigures::*bucket,
@@ -78,17 +93,10 @@ void WritePercentileSection(JsonWriter& json, std::string_view name, const Perfo
 void WriteThroughput(JsonWriter& json, const PerformanceReport& report) {
   json.Key("throughput");
   json.BeginObject();
-  json.Key("by_model");
-  json.BeginArray();
-  for (const ModelFigures& model : report.models) {
-    json.BeginObject();
-    ModelName(json, model);
-    Field(json, "calls", model.calls);
+  WriteByModel(json, report, [&](const ModelFigures& model) {
     Field(json, "tokens_per_s_p50", model.tokens_per_s_p50);
     Field(json, "tokens_per_s_p90", model.tokens_per_s_p90);
-    json.EndObject();
-  }
-  json.EndArray();
+  });
   json.EndObject();
 }
 
@@ -220,16 +228,7 @@ void WriteCache(JsonWriter& json, const PerformanceReport& report) {
     json.EndObject();
   }
   json.EndArray();
-  json.Key("by_model");
-  json.BeginArray();
-  for (const ModelFigures& model : report.models) {
-    json.BeginObject();
-    ModelName(json, model);
-    Field(json, "calls", model.calls);
-    Field(json, "rate", model.cache_hit_rate);
-    json.EndObject();
-  }
-  json.EndArray();
+  WriteByModel(json, report, [&](const ModelFigures& model) { Field(json, "rate", model.cache_hit_rate); });
   json.EndObject();
 }
 
