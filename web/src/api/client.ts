@@ -1,5 +1,5 @@
 // The only place that talks HTTP to the server. Components go through hooks that call these.
-import type { Fields, Health, Overview, QueryResult, QuerySpec, ApiErrorBody } from './types';
+import type { AbComparison, Fields, Health, ModelComparison, Overview, QueryResult, QuerySpec, ApiErrorBody } from './types';
 
 /** A failed call: the server's error code and message when it sent one, else the HTTP status. */
 export class ApiError extends Error {
@@ -62,4 +62,14 @@ export function postQuery(spec: QuerySpec, signal?: AbortSignal): Promise<QueryR
     body: JSON.stringify(spec),
     signal,
   });
+}
+
+// ---- Model Comparison ----
+
+export function getModelComparison(params: URLSearchParams, signal?: AbortSignal): Promise<ModelComparison> {
+  return request<ModelComparison>(`/api/analytics/models/compare?${params.toString()}`, { signal });
+}
+
+export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): Promise<AbComparison> {
+  return request<AbComparison>(`/api/analytics/ab?${params.toString()}`, { signal });
 }

@@ -1,6 +1,6 @@
 // A titled chart with export-to-PNG and full-screen buttons. Renders the chart when its model is
 // ready, a skeleton while loading, and a reason plus a next step when there is nothing to draw.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { motion } from 'motion/react';
 import type { ChartModel } from '../../lib/chart';
@@ -19,12 +19,14 @@ interface ChartCardProps {
   exportBackground: string;
   className?: string;
   index?: number;
+  /** Controls under the title (a metric switch); the chart keeps the rest of the height. */
+  toolbar?: ReactNode;
 }
 
 const iconButton =
   'grid h-7 w-7 place-items-center rounded-md text-muted transition hover:bg-surface hover:text-fg focus-visible:outline-2 focus-visible:outline-primary disabled:opacity-40';
 
-export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0 }: ChartCardProps) {
+export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0, toolbar }: ChartCardProps) {
   const chartRef = useRef<EChartHandle>(null);
   const [fullScreen, setFullScreen] = useState(false);
 
@@ -77,6 +79,7 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
           </button>
         </div>
       </header>
+      {toolbar}
       <div className="relative min-h-0 flex-1">
         {model === undefined && <div className="h-full w-full animate-pulse rounded-lg bg-surface" />}
         {model?.kind === 'empty' && <EmptyState compact icon="chart" title={model.reason} hint={model.hint} />}
