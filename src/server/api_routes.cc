@@ -13,6 +13,8 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
+  router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
+  router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
 }
 
 }  // namespace mltrack::server
