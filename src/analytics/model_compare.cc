@@ -151,7 +151,6 @@ void ReadFigures(const Columns& columns, const std::vector<Cell>& row, const std
           *model.cost_per_call_usd / (static_cast<double>(tokens) / static_cast<double>(model.calls)) * 1000.0;
     }
   }
-  model.avg_latency_ms = CellNumber(columns.Get(row, "avg:latency_ms"));
   model.latency_ms = ReadPercentiles(columns, row, "latency_ms");
   model.ttft_ms = ReadPercentiles(columns, row, "ttft_ms");
   model.tokens_per_s = CellNumber(columns.Get(row, "p50:tokens_per_s"));
@@ -243,7 +242,7 @@ Result<ModelComparison> CompareModels(const DashboardParams& params, const Compa
   for (const std::string& model : models) filter.values.emplace_back(model);
   spec.filters.push_back(std::move(filter));
   MLTRACK_RETURN_IF_ERROR(AddMetrics(
-      spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens", "avg:latency_ms",
+      spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
              "p50:latency_ms", "p90:latency_ms", "p95:latency_ms", "p99:latency_ms", "p50:ttft_ms", "p90:ttft_ms",
              "p95:ttft_ms", "p99:ttft_ms", "p50:tokens_per_s", "rate:error", "rate:cache_hit", "rate:streaming"}));
   for (const std::string& name : context.score_names) {

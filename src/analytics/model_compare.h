@@ -62,7 +62,6 @@ struct ModelFigures {
   std::optional<double> cost_per_1k_usd;
   std::optional<double> list_input_per_1k_usd;  // the catalogue's list prices
   std::optional<double> list_output_per_1k_usd;
-  std::optional<double> avg_latency_ms;
   Percentiles latency_ms;
   Percentiles ttft_ms;
   std::optional<double> tokens_per_s;  // median output tokens per second of a call

@@ -94,8 +94,6 @@ void WriteModel(JsonWriter& json, const ModelFigures& model) {
   json.EndObject();
   json.Key("latency_ms");
   json.BeginObject();
-  json.Key("avg");
-  WriteOptional(json, model.avg_latency_ms);
   WritePercentiles(json, model.latency_ms);
   json.EndObject();
   json.Key("ttft_ms");

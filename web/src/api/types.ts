@@ -209,7 +209,7 @@ export interface ComparedModel {
   /** input/output: the catalogue's list prices; blended: observed cost per 1K tokens. */
   cost_per_1k_usd: { input: number | null; output: number | null; blended: number | null };
   tokens: { input: number; output: number };
-  latency_ms: Percentiles & { avg: number | null };
+  latency_ms: Percentiles;
   ttft_ms: Percentiles;
   tokens_per_s: number | null;
   error_rate: { value: number | null; errors: number; ci95: Interval | null };
