@@ -1,6 +1,7 @@
 // The one-sentence verdict of an A/B comparison (docs/api.md): the significant differences
-// (Holm-adjusted p < 0.05), most important first, with their intervals; or, when there is none,
-// what the current sample sizes could have detected.
+// (Holm-adjusted p < 0.05), most important first and one per kind (cost, a score, latency, TTFT,
+// a rate, tokens), with their intervals; or, when there is none, what the current sample sizes
+// could have detected.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -91,11 +92,17 @@ std::string AbVerdict(const AbComparison& comparison) {
   for (const AbMetric& metric : comparison.metrics) {
     if (metric.significant) findings.push_back(&metric);
   }
-  std::stable_sort(findings.begin(), findings.end(),
-                   [](const AbMetric* x, const AbMetric* y) { return Priority(*x) < Priority(*y); });
+  // One clause per kind of metric (the score with most values stands for the scores).
+  auto values = [](const AbMetric* metric) { return metric->mean_a.n + metric->mean_b.n; };
+  std::stable_sort(findings.begin(), findings.end(), [&](const AbMetric* x, const AbMetric* y) {
+    return Priority(*x) != Priority(*y) ? Priority(*x) < Priority(*y) : values(x) > values(y);
+  });
   std::vector<std::string> clauses;
+  int last_priority = -1;
   for (const AbMetric* metric : findings) {
     if (clauses.size() == kMaxClauses) break;
+    if (Priority(*metric) == last_priority && Priority(*metric) != 4) continue;  // rates differ in kind
+    last_priority = Priority(*metric);
     std::optional<Clause> clause = Describe(*metric);
     if (!clause) continue;
     std::string text = clause->text;
