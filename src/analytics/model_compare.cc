@@ -162,6 +162,7 @@ void ReadFigures(const Columns& columns, const std::vector<Cell>& row, const std
     model.error_rate_ci95 = stats::WilsonInterval({model.calls, model.errors});
     model.cache_hit_rate = CellNumber(columns.Get(row, "rate:cache_hit"));
     model.streaming_share = CellNumber(columns.Get(row, "rate:streaming"));
+    model.reasoning_calls = CellInt(columns.Get(row, "count:reasoning_tokens")).value_or(0);
   }
   for (const std::string& name : score_names) {
     const std::string field = "scores." + name;
@@ -244,7 +245,7 @@ Result<ModelComparison> CompareModels(const DashboardParams& params, const Compa
   MLTRACK_RETURN_IF_ERROR(AddMetrics(
       spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
              "p50:latency_ms", "p90:latency_ms", "p95:latency_ms", "p99:latency_ms", "p50:ttft_ms", "p90:ttft_ms",
-             "p95:ttft_ms", "p99:ttft_ms", "p50:tokens_per_s", "rate:error", "rate:cache_hit", "rate:streaming"}));
+             "p95:ttft_ms", "p99:ttft_ms", "p50:tokens_per_s", "rate:error", "rate:cache_hit", "rate:streaming", "count:reasoning_tokens"}));
   for (const std::string& name : context.score_names) {
     const std::string field = "scores." + name;
     // A score name the query model cannot spell is left out rather than failing the dashboard.

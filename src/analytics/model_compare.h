@@ -70,6 +70,7 @@ struct ModelFigures {
   std::optional<stats::Interval> error_rate_ci95;  // Wilson
   std::optional<double> cache_hit_rate;
   std::optional<double> streaming_share;  // share of calls streamed
+  int64_t reasoning_calls = 0;            // calls that reported reasoning tokens
   std::vector<ScoreSummary> scores;       // scores with at least one value, by name
   bool in_catalogue = false;
   ModelFacts facts;

@@ -50,7 +50,7 @@ void WriteFeatures(JsonWriter& json, const ModelFigures& model) {
   }
   stated("vision", model.facts.vision);
   stated("tools", model.facts.tools);
-  stated("reasoning", model.facts.reasoning);
+  stated("reasoning", model.facts.reasoning || model.reasoning_calls > 0);  // stated, or observed
   json.Key("streaming");
   json.String(model.streaming_share.value_or(0) > 0 ? "yes" : "not_observed");
   json.Key("streaming_share");

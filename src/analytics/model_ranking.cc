@@ -63,7 +63,9 @@ std::optional<RankMetric> FindRankMetric(std::string_view name, const ModelCompa
   std::string_view score_name = score.substr(kScorePrefix.size());
   for (const ModelFigures& model : comparison.models) {
     if (FindScore(model, score_name) != nullptr) {
-      std::string label = name == "quality" ? "Quality (" + std::string(score_name) + ")" : std::string(score_name);
+      std::string label = name != "quality"             ? std::string(score_name)
+                          : score_name == "quality" ? std::string("Quality")
+                                                    : "Quality (" + std::string(score_name) + ")";
       return RankMetric{std::string(name), std::move(label), "score", Better::kHigher};
     }
   }

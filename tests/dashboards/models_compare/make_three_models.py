@@ -61,7 +61,7 @@ gamma = figures("gamma", "self", 5, 0.0004, 4, 500, 0, [100] * 5, [], [], 0, 0, 
 models = [alpha, beta, gamma]
 
 axes = [("cost", "Cost / 1K tokens", "usd", "lower", lambda m: m["cost_per_1k_usd"]["blended"]),
-        ("quality", "Quality (quality)", "score", "higher", lambda m: m["scores"][0]["mean"] if m["scores"] else None),
+        ("quality", "Quality", "score", "higher", lambda m: m["scores"][0]["mean"] if m["scores"] else None),
         ("latency", "Latency p50", "ms", "lower", lambda m: m["latency_ms"]["p50"]),
         ("ttft", "TTFT p50", "ms", "lower", lambda m: m["ttft_ms"]["p50"]),
         ("tokens_per_s", "Tokens / s", "tokens_per_s", "higher", lambda m: m["tokens_per_s"]),

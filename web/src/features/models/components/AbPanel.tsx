@@ -77,7 +77,7 @@ export function AbPanel({ filters }: { filters: Filters }) {
           {data.dimension} <b className="text-fg">{data.a.value}</b> (A, {data.a.calls.toLocaleString('en-US')} calls) vs{' '}
           <b className="text-fg">{data.b.value}</b> (B, {data.b.calls.toLocaleString('en-US')} calls) ·{' '}
           {format(new Date(data.range.from), 'MMM d, HH:mm')} – {format(new Date(data.range.to), 'MMM d, HH:mm')}
-          {choice?.from !== null ? ' (the days both ran)' : ''} · Welch's t-test for means, z or Fisher's exact test for
+          {choice && (choice.from !== null || choice.to !== null) ? ' (the days both ran)' : ''} · Welch's t-test for means, z or Fisher's exact test for
           rates; p-values Holm-adjusted.
         </p>
         <Suspense fallback={<div className="h-80 animate-pulse rounded-xl border border-border bg-background" />}>

@@ -4,10 +4,17 @@ import type { AbComparison, AbMetric } from '../../../api/types';
 import { formatInteger } from '../../../lib/format';
 import { formatValue } from '../lib/metrics';
 
-function side(metric: AbMetric, which: 'a' | 'b'): string {
+function Side({ metric, which }: { metric: AbMetric; which: 'a' | 'b' }) {
   const s = metric[which];
-  if ('rate' in s) return `${formatValue('ratio', s.rate)} (${formatInteger(s.successes)} / ${formatInteger(s.n)})`;
-  return `${formatValue(metric.unit, s.mean)} ± ${formatValue(metric.unit, s.sd)} (n ${formatInteger(s.n)})`;
+  const rate = 'rate' in s;
+  return (
+    <>
+      {rate ? formatValue('ratio', s.rate) : `${formatValue(metric.unit, s.mean)} ± ${formatValue(metric.unit, s.sd)}`}
+      <span className="block text-[11px] text-muted">
+        {rate ? `${formatInteger(s.successes)} of ${formatInteger(s.n)}` : `n ${formatInteger(s.n)}`}
+      </span>
+    </>
+  );
 }
 
 function percent(value: number | null, unit: 'pp' | '%'): string {
@@ -32,7 +39,7 @@ function pText(p: number | null): string {
 }
 
 const th = 'whitespace-nowrap px-3 py-2 text-left text-[11px] font-medium uppercase tracking-wide text-muted';
-const td = 'whitespace-nowrap px-3 py-2 text-sm tabular-nums text-fg';
+const td = 'whitespace-nowrap px-3 py-1.5 align-top text-sm tabular-nums text-fg';
 
 export function AbTable({ comparison }: { comparison: AbComparison }) {
   return (
@@ -60,8 +67,12 @@ export function AbTable({ comparison }: { comparison: AbComparison }) {
                   <span className="ml-2 rounded-full bg-primary/15 px-1.5 py-0.5 text-[10px] font-semibold text-primary">significant</span>
                 )}
               </td>
-              <td className={td}>{side(metric, 'a')}</td>
-              <td className={td}>{side(metric, 'b')}</td>
+              <td className={td}>
+                <Side metric={metric} which="a" />
+              </td>
+              <td className={td}>
+                <Side metric={metric} which="b" />
+              </td>
               <td className={td}>{difference(metric)}</td>
               <td className={`${td} text-muted`}>{metric.test.replace(/_/g, ' ')}</td>
               <td className={td}>{pText(metric.p_adjusted)}</td>

@@ -52,7 +52,7 @@ export function ModelCharts({ comparison }: { comparison: ModelComparison }) {
       <ChartCard
         id="radar"
         title="Multi-metric radar"
-        description="Each axis 0–1 across these models; further out is better (↓ lower is better)"
+        description="0–1 per axis across these models; outer is better"
         model={models.radar}
         exportBackground={palette.background}
         index={0}

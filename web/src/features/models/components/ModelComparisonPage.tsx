@@ -14,6 +14,7 @@ import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/li
 import { useModelComparison, type CompareChoice } from '../hooks/useModelComparison';
 import { modelColors, scoreNames } from '../lib/metrics';
 import { AbPanel } from './AbPanel';
+import { FeatureMatrix } from './FeatureMatrix';
 import { ModelPicker } from './ModelPicker';
 import { Scorecards } from './Scorecards';
 
@@ -102,7 +103,12 @@ export function ModelComparisonPage() {
           <div className="h-8 w-2/3 animate-pulse rounded-lg bg-surface" />
         )}
         <Suspense fallback={<ChartsSkeleton />}>{data ? <ModelCharts comparison={data} /> : <ChartsSkeleton />}</Suspense>
-        {data && <Scorecards comparison={data} colors={colors} />}
+        {data && (
+          <>
+            <Scorecards comparison={data} colors={colors} />
+            <FeatureMatrix comparison={data} colors={colors} />
+          </>
+        )}
         <AbPanel filters={filters} />
       </div>
     );

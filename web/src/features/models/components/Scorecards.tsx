@@ -1,6 +1,6 @@
 // The per-model figures as a table: cost per 1K tokens (list input/output, observed blended),
 // latency and TTFT percentiles, tokens/s, error rate with its Wilson interval, cache hit rate,
-// the quality score with its interval, and the feature support matrix.
+// and the quality score with its interval.
 import type { ComparedModel, ModelComparison } from '../../../api/types';
 import { Card } from '../../../components/ui/Card';
 import { formatCompact, formatInteger } from '../../../lib/format';
@@ -11,17 +11,6 @@ function Interval({ unit, ci }: { unit: string; ci: [number, number] | null }) {
   return (
     <span className="block text-[11px] text-muted">
       {formatValue(unit, ci[0])} – {formatValue(unit, ci[1])}
-    </span>
-  );
-}
-
-function Feature({ value }: { value: string }) {
-  const yes = value === 'yes';
-  return (
-    <span
-      className={`inline-flex rounded-full px-2 py-0.5 text-[11px] font-medium ${yes ? 'bg-success/15 text-success' : 'bg-surface text-muted'}`}
-    >
-      {value === 'not_observed' ? 'not seen' : value}
     </span>
   );
 }
@@ -63,31 +52,20 @@ function Row({ model, quality, color }: { model: ComparedModel; quality: string 
         <Interval unit="ratio" ci={model.error_rate.ci95} />
       </td>
       <td className={td}>{formatValue('ratio', model.cache_hit_rate)}</td>
-      <td className={td}>{model.features.context_window ? `${formatCompact(model.features.context_window)} tok` : 'unknown'}</td>
-      <td className={td}>
-        <Feature value={model.features.vision} />
-      </td>
-      <td className={td}>
-        <Feature value={model.features.tools} />
-      </td>
-      <td className={td}>
-        <Feature value={model.features.reasoning} />
-      </td>
-      <td className={td}>
-        <Feature value={model.features.streaming} />
-      </td>
     </tr>
   );
 }
+
+export const cellClasses = { th, td };
 
 export function Scorecards({ comparison, colors }: { comparison: ModelComparison; colors: Map<string, string> }) {
   return (
     <Card className="overflow-hidden" data-testid="scorecards">
       <header className="px-4 pt-4">
-        <h3 className="text-sm font-semibold text-fg">Scorecards and feature support</h3>
+        <h3 className="text-sm font-semibold text-fg">Scorecards</h3>
         <p className="text-xs text-muted">
-          Intervals are 95 %. Context window, vision, tools and reasoning come from the price catalogue where it states them
-          ("unknown" otherwise); streaming is what the events show.
+          Blended cost is what the calls cost per 1K tokens; list prices are the catalogue's. Intervals are 95 %: t for
+          score means, Wilson for error rates.
         </p>
       </header>
       <div className="mt-2 overflow-x-auto">
@@ -103,11 +81,6 @@ export function Scorecards({ comparison, colors }: { comparison: ModelComparison
               <th className={th}>Tokens / s</th>
               <th className={th}>Errors</th>
               <th className={th}>Cache hits</th>
-              <th className={th}>Context</th>
-              <th className={th}>Vision</th>
-              <th className={th}>Tools</th>
-              <th className={th}>Reasoning</th>
-              <th className={th}>Streaming</th>
             </tr>
           </thead>
           <tbody>

@@ -35,10 +35,9 @@ export function useAbCandidates(filters: Filters, dimension: string) {
 
 export function abParams(filters: Filters, choice: AbChoice): URLSearchParams {
   const params = dashboardParams(filters);
-  if (choice.from !== null && choice.to !== null) {
-    params.set('from', new Date(choice.from).toISOString());
-    params.set('to', new Date(choice.to).toISOString());
-  }
+  // The days both sides ran, where narrower than the filter bar's range.
+  if (choice.from !== null) params.set('from', new Date(choice.from).toISOString());
+  if (choice.to !== null) params.set('to', new Date(choice.to).toISOString());
   params.set('dimension', choice.dimension);
   params.set('a', choice.a);
   params.set('b', choice.b);

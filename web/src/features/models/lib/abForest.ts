@@ -59,7 +59,9 @@ export function abForestModel(comparison: AbComparison, palette: Palette): Chart
     };
   }
   const color = (row: ForestRow) => (row.tone === 'good' ? palette.success : row.tone === 'bad' ? palette.danger : palette.neutral);
-  const bound = Math.max(5, ...rows.map((r) => Math.min(200, Math.max(Math.abs(r.lo), Math.abs(r.hi)))));
+  const widest = Math.max(...rows.map((r) => Math.min(200, Math.max(Math.abs(r.lo), Math.abs(r.hi)))));
+  // A round axis bound with ticks at its halves (±bound, ±bound/2, 0), none crowding the edge.
+  const bound = [5, 10, 20, 30, 40, 50, 100, 200].find((b) => b >= widest) ?? 200;
   return {
     kind: 'ready',
     points: rows.length,
@@ -89,6 +91,7 @@ export function abForestModel(comparison: AbComparison, palette: Palette): Chart
         type: 'value',
         min: -bound,
         max: bound,
+        interval: bound / 2,
         ...axisStyle(palette),
         axisLabel: { ...axisStyle(palette).axisLabel, formatter: (v: number) => `${v > 0 ? '+' : ''}${Math.round(v)}` },
       },

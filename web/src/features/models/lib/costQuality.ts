@@ -39,7 +39,7 @@ export function costQualityModel(comparison: ModelComparison, palette: Palette):
     points: points.length,
     option: {
       ...baseOption(palette),
-      grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 24, top: 28, bottom: 28, containLabel: true },
       tooltip: {
         ...baseOption(palette).tooltip,
         trigger: 'item',
@@ -106,8 +106,11 @@ export function costQualityModel(comparison: ModelComparison, palette: Palette):
             formatter: (param: { name?: string }) => param.name ?? '',
             color: palette.text,
             fontSize: 11,
+            lineHeight: 16,
           },
-          labelLayout: { hideOverlap: true },
+          // Labels of nearby models are pushed apart vertically, with a leader line to their point.
+          labelLayout: { moveOverlap: 'shiftY' },
+          labelLine: { show: true, length2: 4, lineStyle: { color: palette.border } },
         },
       ],
     },

@@ -5,7 +5,7 @@
 import type { ModelComparison } from '../../../api/types';
 import { baseOption, tooltipRow, tooltipTitle, type ChartModel } from '../../../lib/chart';
 import type { Palette } from '../../../lib/palette';
-import { formatValue } from './metrics';
+import { formatValue, shortLabel } from './metrics';
 
 export type Weights = Record<string, number>;
 
@@ -72,7 +72,7 @@ export function decisionHeatmapModel(comparison: ModelComparison, weights: Weigh
       hint: ranked.length === 0 ? 'Pick models with calls in this time range.' : 'Move a slider above 0 to rank the models.',
     };
   }
-  const columns = [...axes.map((a) => a.label), 'Score'];
+  const columns = [...axes.map((a) => shortLabel(a.metric, a.label)), 'Score'];
   const data: [number, number, number | null][] = [];
   ranked.forEach((row, y) => {
     axes.forEach((axis, x) => data.push([x, y, row.cells.find((c) => c.metric === axis.metric)?.normalized ?? null]));
@@ -115,7 +115,7 @@ export function decisionHeatmapModel(comparison: ModelComparison, weights: Weigh
         position: 'top',
         axisTick: { show: false },
         axisLine: { show: false },
-        axisLabel: { color: palette.textMuted, fontSize: 11, interval: 0, hideOverlap: false, width: 80, overflow: 'truncate' },
+        axisLabel: { color: palette.textMuted, fontSize: 11, interval: 0, hideOverlap: false, width: 90, overflow: 'truncate' },
         splitArea: { show: false },
       },
       yAxis: {
@@ -139,6 +139,17 @@ export function decisionHeatmapModel(comparison: ModelComparison, weights: Weigh
         textStyle: { color: palette.textMuted, fontSize: 11 },
         inRange: { color: [palette.danger, palette.warning, palette.success] },
       },
+      media: [
+        {
+          // Phones: short row names, the cells' colours without their text.
+          query: { maxWidth: 480 },
+          option: {
+            yAxis: { axisLabel: { width: 96, fontSize: 10 } },
+            xAxis: { axisLabel: { width: 48, fontSize: 10 } },
+            series: [{ label: { show: false } }],
+          },
+        },
+      ],
       series: [
         {
           name: 'Decision matrix',

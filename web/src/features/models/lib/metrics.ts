@@ -71,6 +71,23 @@ export function findMetric(key: string): ModelMetric | undefined {
   return MODEL_METRICS.find((m) => m.key === key);
 }
 
+const SHORT_LABELS: Record<string, string> = {
+  cost: 'Cost / 1K',
+  cost_per_call: 'Cost / call',
+  quality: 'Quality',
+  latency: 'Latency',
+  latency_p95: 'Latency p95',
+  ttft: 'TTFT',
+  tokens_per_s: 'Tokens / s',
+  error_rate: 'Errors',
+  cache_hit_rate: 'Cache hits',
+};
+
+/** A metric's name for tight places (radar axes, heatmap columns). */
+export function shortLabel(metric: string, label: string): string {
+  return SHORT_LABELS[metric] ?? label;
+}
+
 /** "scores.helpfulness" → "helpfulness"; null → "quality". */
 export function scoreLabel(quality: string | null): string {
   return quality?.startsWith('scores.') ? quality.slice('scores.'.length) : 'quality';

@@ -99,7 +99,7 @@ describe('decision matrix', () => {
     const comparison = sampleComparison();
     const model = decisionHeatmapModel(comparison, initialWeights(comparison), lightPalette);
     if (model.kind !== 'ready') throw new Error(model.reason);
-    expect((model.option.xAxis as { data: string[] }).data).toEqual(['Cost / 1K tokens', 'Quality (quality)', 'Latency p50', 'Score']);
+    expect((model.option.xAxis as { data: string[] }).data).toEqual(['Cost / 1K', 'Quality', 'Latency', 'Score']);
     expect(model.points).toBe(11); // 3 models × 4 columns, gamma has no quality
     expect(decisionHeatmapModel(comparison, { cost: 0 }, lightPalette)).toMatchObject({ kind: 'empty', reason: 'Every weight is 0.' });
   });
@@ -182,5 +182,19 @@ describe('metrics', () => {
     const comparison = sampleComparison();
     expect(scoreNames(comparison)).toEqual(['quality']);
     expect([...modelColors(comparison, ['#1', '#2']).values()]).toEqual(['#1', '#2', '#1']);
+  });
+});
+
+describe('A/B request', () => {
+  it('narrows from and to independently to the days both sides ran', async () => {
+    const { abParams } = await import('../hooks/useAbTest');
+    const { DEFAULT_FILTERS } = await import('../../filters/lib/filters');
+    const t0 = Date.UTC(2026, 0, 5);
+    const open = abParams(DEFAULT_FILTERS, { dimension: 'prompt_version', a: 'v3', b: 'v4', from: t0, to: null });
+    expect(open.get('from')).toBe('2026-01-05T00:00:00.000Z');
+    expect(open.get('to')).toBe('now');
+    expect([open.get('dimension'), open.get('a'), open.get('b')]).toEqual(['prompt_version', 'v3', 'v4']);
+    const whole = abParams(DEFAULT_FILTERS, { dimension: 'model', a: 'x', b: 'y', from: null, to: null });
+    expect(whole.get('from')).toBe('now-30d');
   });
 });

@@ -3,7 +3,7 @@
 import type { ModelComparison } from '../../../api/types';
 import { baseOption, tooltipRow, tooltipTitle, type ChartModel } from '../../../lib/chart';
 import type { Palette } from '../../../lib/palette';
-import { formatValue, modelColors } from './metrics';
+import { formatValue, modelColors, shortLabel } from './metrics';
 
 interface ItemParam {
   dataIndex?: number;
@@ -26,16 +26,6 @@ export function radarModel(comparison: ModelComparison, palette: Palette): Chart
     points: drawn.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0),
     option: {
       ...baseOption(palette),
-      legend: {
-        bottom: 0,
-        type: 'scroll',
-        icon: 'roundRect',
-        itemWidth: 12,
-        itemHeight: 8,
-        textStyle: { color: palette.textMuted },
-        pageIconColor: palette.primary,
-        pageTextStyle: { color: palette.textMuted },
-      },
       tooltip: {
         ...baseOption(palette).tooltip,
         trigger: 'item',
@@ -57,9 +47,10 @@ export function radarModel(comparison: ModelComparison, palette: Palette): Chart
         },
       },
       radar: {
-        center: ['50%', '47%'],
-        radius: '62%',
-        indicator: axes.map((axis) => ({ name: `${axis.label} ${axis.better === 'lower' ? '↓' : '↑'}`, min: 0, max: 1 })),
+        center: ['50%', '52%'],
+        radius: '64%',
+        // Short names: the card is a third of the page wide. Colours are the model chips'.
+        indicator: axes.map((axis) => ({ name: `${shortLabel(axis.metric, axis.label)} ${axis.better === 'lower' ? '↓' : '↑'}`, min: 0, max: 1 })),
         splitNumber: 4,
         axisName: { color: palette.textMuted, fontSize: 11 },
         splitLine: { lineStyle: { color: palette.border } },

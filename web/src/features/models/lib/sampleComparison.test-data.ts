@@ -58,7 +58,7 @@ export function sampleComparison(): ModelComparison {
     radar: {
       axes: [
         { metric: 'cost', label: 'Cost / 1K tokens', unit: 'usd', better: 'lower', min: 0.001, max: 0.009782608695652174 },
-        { metric: 'quality', label: 'Quality (quality)', unit: 'score', better: 'higher', min: 0.7, max: 0.95 },
+        { metric: 'quality', label: 'Quality', unit: 'score', better: 'higher', min: 0.7, max: 0.95 },
         { metric: 'latency', label: 'Latency p50', unit: 'ms', better: 'lower', min: 10, max: 600 },
         { metric: 'ttft', label: 'TTFT p50', unit: 'ms', better: 'lower', min: 50, max: 200 },
         { metric: 'error_rate', label: 'Error rate', unit: 'ratio', better: 'lower', min: 0, max: 0.25 },
