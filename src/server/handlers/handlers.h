@@ -20,6 +20,12 @@ HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOtlpTraces(AppContext& context, const HttpRequest& request);
 HttpResponse HandleProxy(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOpenApi(AppContext& context, const HttpRequest& request);
+HttpResponse HandlePerformance(AppContext& context, const HttpRequest& request);
+HttpResponse HandleCreateAnnotation(AppContext& context, const HttpRequest& request);
+HttpResponse HandleListAnnotations(AppContext& context, const HttpRequest& request);
+HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& request);
+HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request);
+HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.

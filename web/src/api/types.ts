@@ -40,3 +40,52 @@ export type Cell = Schemas['Cell'];
 export type QueryResult = Schemas['QueryResult'];
 /** The one error shape of every 4xx/5xx. */
 export type ApiErrorBody = Schemas['Error'];
+
+// ---- Performance Monitoring dashboard and annotations (docs/api.md) ---------------------------
+
+export type AnnotationKind = Schemas['AnnotationKind'];
+/** A mark on the time axis; `end` is null for a moment. Times in epoch ms. */
+export type Annotation = Schemas['Annotation'];
+/** POST /api/v1/annotations body. */
+export type AnnotationInput = Schemas['AnnotationInput'];
+export type Percentiles = Schemas['Percentiles'];
+/** A bucket without values has null percentiles (a gap). */
+export type PercentilePoint = Schemas['PercentilePoint'];
+export type ModelPercentiles = Schemas['ModelPercentiles'];
+export type PercentileSection = Schemas['PercentileSection'];
+/** `share`: of the model's calls in [lo, hi). */
+export type DensityBar = Schemas['DensityBar'];
+export type ModelDistribution = Schemas['ModelDistribution'];
+export type ErrorPoint = Schemas['ErrorPoint'];
+/** Calls and errors of one value of a dimension; `rate` = errors / calls. "(other)" folds the rest. */
+export type ErrorCounts = Omit<Schemas['ModelErrors'], 'model'>;
+export type ErrorTypeFigure = Schemas['ErrorTypeFigure'];
+export type PerformanceErrors = Schemas['PerformanceErrors'];
+export type PerformanceCache = Schemas['PerformanceCache'];
+export type MatrixColumn = Schemas['MatrixColumn'];
+export type MatrixRow = Schemas['MatrixRow'];
+export type PerformanceSlo = Schemas['PerformanceSlo'];
+/** Lower bounds of the cell; it spans one width on each axis. */
+export type ScatterCell = Schemas['ScatterCell'];
+/** GET /api/analytics/performance */
+export type Performance = Schemas['Performance'];
+
+// ---- Model Comparison (GET /api/analytics/models/compare, GET /api/analytics/ab; docs/api.md) ----
+
+/** A 95 % interval [lo, hi]. */
+export type Interval = Schemas['Interval'];
+export type ModelScore = Schemas['ModelScore'];
+/** "yes" only where the price catalogue states it; the catalogue never says "no". */
+export type FeatureSupport = Schemas['ModelFeatures']['vision'];
+export type ModelFeatures = Schemas['ModelFeatures'];
+export type ComparedModel = Schemas['ComparedModel'];
+export type RadarAxis = Schemas['RadarAxis'];
+export type DecisionTerm = Schemas['DecisionTerm'];
+export type DecisionRow = Schemas['DecisionRow'];
+export type CostQualityPoint = Schemas['CostQualityPoint'];
+export type ModelComparison = Schemas['ModelComparison'];
+export type AbMeanSide = Schemas['AbMeanSide'];
+export type AbRateSide = Schemas['AbRateSide'];
+export type AbMetric = Schemas['AbMetric'];
+export type AbSide = Schemas['AbSide'];
+export type AbComparison = Schemas['AbComparison'];
