@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "store/event_codec.h"
+#include "store/key_limit.h"
 #include "store/wal_reader.h"
 
 namespace mltrack::store {
@@ -38,9 +39,13 @@ struct EmbeddedStore::PendingAppend {
       if (!event.id.empty()) keys.push_back(HashId(event.id));
     }
     EncodeEventBatch(batch, &payload);
+    tag_entries = NewKeyLimit::Entries(batch, NewKeyLimit::Kind::kTagKeys);
+    score_entries = NewKeyLimit::Entries(batch, NewKeyLimit::Kind::kScoreNames);
   }
 
   EventBatch batch;
+  size_t tag_entries = 0;    // tags / scores the batch would store: bounds of the keys it adds
+  size_t score_entries = 0;
   std::vector<IdKey> keys;  // HashId of each non-empty id of `batch`, in order
   std::string payload;      // EncodeEventBatch(batch) while no event has been dropped
   Result<AppendResult> result = Status::Internal("append not committed");
@@ -318,9 +323,29 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
                                           std::vector<size_t>& duplicates, std::vector<bool>& failed) {
   std::vector<std::string_view> records;
   records.reserve(group.size());
+  size_t tag_entries = 0;
+  size_t score_entries = 0;
+  for (const PendingAppend* member : group) {
+    tag_entries += member->tag_entries;
+    score_entries += member->score_entries;
+  }
+  NewKeyLimit tag_limit(NewKeyLimit::Kind::kTagKeys, dictionaries_->tag_keys(), options_.max_tag_keys, tag_entries);
+  NewKeyLimit score_limit(NewKeyLimit::Kind::kScoreNames, dictionaries_->score_names(), options_.max_tag_keys,
+                          score_entries);
   for (size_t member_idx = 0; member_idx < group.size(); ++member_idx) {
     EventBatch& batch = group[member_idx]->batch;
     const std::vector<IdKey>& keys = group[member_idx]->keys;
+    // Before its ids are taken: a refused batch leaves no trace.
+    Status keys_fit = tag_limit.Check(batch);
+    if (keys_fit.ok()) keys_fit = score_limit.Check(batch);
+    if (!keys_fit.ok()) {
+      group[member_idx]->has_result = true;
+      group[member_idx]->result = std::move(keys_fit);
+      failed[member_idx] = true;
+      continue;
+    }
+    tag_limit.Accept();
+    score_limit.Accept();
     new_ids[member_idx].reserve(keys.size());
     for (size_t key_idx = 0; key_idx < std::min(2 * kIdPrefetchDistance, keys.size()); ++key_idx) {
       if (state.sealed_ids) state.sealed_ids->PrefetchBucket(keys[key_idx]);

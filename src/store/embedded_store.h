@@ -44,6 +44,11 @@ struct StoreOptions {
   // The memtable is frozen and sealed into a segment once it holds this many rows; 0 = never
   // by size. Memory: the memtable's wide layout costs ~150 bytes/row, a segment's ~40.
   size_t seal_rows = 256 * 1024;
+  // Distinct tag keys, and distinct score names, the store accepts (each its own limit); an
+  // Append whose batch would add more fails with kInvalidArgument naming the first event and key
+  // past it, and stores nothing of that batch. 0 = no limit. Replay is never limited: whatever
+  // was acknowledged comes back.
+  size_t max_tag_keys = 10'000;
   // Close() seals the memtable, so that the next start has no WAL to replay.
   bool seal_on_close = true;
   // Compaction merges runs of adjacent segments smaller than half this many rows into one
@@ -109,8 +114,8 @@ class EmbeddedStore final : public EventStore {
   // write and counted as duplicates. A batch left with no events writes nothing. When the WAL
   // write or sync fails (kNoSpace, kIOError), every batch of that group fails with that status
   // and nothing of them is visible now or after a restart. kInvalidArgument when one batch
-  // encodes to more than wal::kMaxPayloadBytes (only that batch fails). kUnavailable after
-  // Close().
+  // encodes to more than wal::kMaxPayloadBytes or would add tag keys or score names past
+  // StoreOptions::max_tag_keys (only that batch fails). kUnavailable after Close().
   Result<AppendResult> Append(EventBatch batch) override;
 
   std::shared_ptr<const TableSnapshot> Snapshot() const override;
