@@ -170,7 +170,7 @@ std::vector<int64_t> BucketStarts(const query::BucketWidth& width, int64_t from_
   query::TimeBucketer bucketer(width, from_ms);
   int64_t first = bucketer.Index(from_ms);
   int64_t last = bucketer.Index(to_ms - 1);
-  for (int64_t index = first; index <= last && starts.size() < 100'000; ++index) {
+  for (int64_t index = first; index <= last && starts.size() < static_cast<size_t>(query::kMaxBuckets); ++index) {
     starts.push_back(bucketer.Start(index));
   }
   return starts;
@@ -423,6 +423,8 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
                 params.to_ms - params.from_ms <= 3 * kDayMs ? 3'600'000 : kDayMs, 0})
           : query::ParseBucket(params.bucket, params.from_ms, params.to_ms);
   if (!width.ok()) return width.status();
+  // Every chart lists every bucket of the range: more than the limit is refused, never cut.
+  MLTRACK_RETURN_IF_ERROR(query::CheckBucketCount(*width, params.from_ms, params.to_ms, params.bucket));
 
   const int64_t length = params.to_ms - params.from_ms;
   Result<PeriodFigures> now = Figures(params, params.from_ms, params.to_ms, FigureSet::kCurrent, run);

@@ -19,12 +19,16 @@ class Flags {
                              const std::set<std::string>& switches);
 
   bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  // The last value of `name` (an option given twice takes its last value).
   std::optional<std::string> Get(const std::string& name) const;
+  // Every value of `name`, in order (repeatable options such as --allow-host).
+  std::vector<std::string> GetAll(const std::string& name) const;
   std::string GetOr(const std::string& name, std::string fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> all_values_;
   std::vector<std::string> positional_;
 };
 

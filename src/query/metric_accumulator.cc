@@ -31,6 +31,16 @@ bool IsAbsent(T value) {
   else return value == kNullInt;
 }
 
+Cell NumberCell(__int128 value, Output output) {
+  if (output == Output::kInt || output == Output::kMoney) return IntegerSumCell(value, output == Output::kMoney);
+  return static_cast<double>(value);
+}
+
+Cell NumberCell(long double value, Output output) {
+  if (output == Output::kMoney) return DoubleSumCell(value / static_cast<long double>(kNanoPerUsd));
+  return DoubleSumCell(value);
+}
+
 template <typename T>
 Cell NumberCell(T value, Output output) {
   if (output == Output::kMoney) {
@@ -79,6 +89,42 @@ class CountAccumulator final : public MetricAccumulator {
   std::vector<Count::State> states_;
 };
 
+// Rows one run of LaneSum adds: 256 values per lane, so int64 lanes cannot overflow for any
+// value a column holds below 2^55 (tokens, money).
+constexpr size_t kLaneRows = 1024;
+
+// The sum of the present values[0, count) (at most kLaneRows), counting them into *present:
+// four independent lanes (a double sum is one dependency chain otherwise), absent values added
+// as 0 without a branch. Lanes are T; when a double lane overflows, the run is added again in
+// long double.
+template <typename T>
+aggregate::SumTotal<T> LaneSum(const T* values, size_t count, uint64_t* present) {
+  T lanes[4] = {};
+  uint64_t found = 0;
+  size_t idx = 0;
+  for (; idx + 4 <= count; idx += 4) {
+    for (size_t lane = 0; lane < 4; ++lane) {
+      const bool ok = !IsAbsent(values[idx + lane]);
+      lanes[lane] += ok ? values[idx + lane] : T{};
+      found += ok;
+    }
+  }
+  for (; idx < count; ++idx) {
+    const bool ok = !IsAbsent(values[idx]);
+    lanes[0] += ok ? values[idx] : T{};
+    found += ok;
+  }
+  *present += found;
+  aggregate::SumTotal<T> total = (aggregate::SumTotal<T>{lanes[0]} + lanes[1]) + (aggregate::SumTotal<T>{lanes[2]} + lanes[3]);
+  if constexpr (std::is_same_v<T, double>) {
+    if (!std::isfinite(lanes[0]) || !std::isfinite(lanes[1]) || !std::isfinite(lanes[2]) || !std::isfinite(lanes[3])) {
+      total = 0;
+      for (idx = 0; idx < count; ++idx) total += IsAbsent(values[idx]) ? 0.0L : static_cast<long double>(values[idx]);
+    }
+  }
+  return total;
+}
+
 // Any aggregate fed with one value of type T (int64 or double) per present row.
 template <typename Agg, typename T, typename Final>
 class ValueAccumulator final : public MetricAccumulator {
@@ -93,26 +139,11 @@ class ValueAccumulator final : public MetricAccumulator {
     if (!groups) {
       typename Agg::State& state = states_[0];
       if constexpr (std::is_same_v<Agg, Sum<T>> || std::is_same_v<Agg, Avg<T>>) {
-        // Four independent lanes (a double sum is one dependency chain otherwise), absent
-        // values added as 0 without a branch; then one Combine.
-        T lanes[4] = {};
-        uint64_t present = 0;
-        const T* values = buffer_.data();
-        size_t idx = 0;
-        for (; idx + 4 <= count; idx += 4) {
-          for (size_t lane = 0; lane < 4; ++lane) {
-            const bool ok = !IsAbsent(values[idx + lane]);
-            lanes[lane] += ok ? values[idx + lane] : T{};
-            present += ok;
-          }
-        }
-        for (; idx < count; ++idx) {
-          const bool ok = !IsAbsent(values[idx]);
-          lanes[0] += ok ? values[idx] : T{};
-          present += ok;
-        }
         typename Agg::State chunk;
-        chunk.sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+        uint64_t present = 0;
+        for (size_t begin = 0; begin < count; begin += kLaneRows) {
+          chunk.sum += LaneSum(buffer_.data() + begin, std::min(kLaneRows, count - begin), &present);
+        }
         if constexpr (std::is_same_v<Agg, Avg<T>>) chunk.count = present;
         Agg::Combine(state, chunk);
         return;
@@ -137,8 +168,18 @@ class ValueAccumulator final : public MetricAccumulator {
       using SummaryType = store::ColumnSummary::Type;
       const bool is_double = std::is_same_v<T, double>;
       if (source_.type != (is_double ? ColumnSource::Type::kDouble : ColumnSource::Type::kInt)) return false;
-      const SummaryType type = SummaryOf(source_, summary)->type;
-      return type == SummaryType::kAbsent || type == (is_double ? SummaryType::kDoubles : SummaryType::kInts);
+      const store::ColumnSummary& column = *SummaryOf(source_, summary);
+      if (column.type == SummaryType::kAbsent) return true;
+      if (column.type != (is_double ? SummaryType::kDoubles : SummaryType::kInts)) return false;
+      if constexpr (std::is_same_v<Agg, Sum<T>> || std::is_same_v<Agg, Avg<T>>) {
+        // The block's sum is kept in 64 bits (ints wrap, doubles may reach inf): usable only
+        // when no sum of its values could have left that range; otherwise its rows are read.
+        if constexpr (is_double) return std::isfinite(column.double_sum);
+        const __int128 low = static_cast<__int128>(column.int_min) * column.present;
+        const __int128 high = static_cast<__int128>(column.int_max) * column.present;
+        return low >= INT64_MIN && high <= INT64_MAX;
+      }
+      return true;
     }
   }
   void AddSummary(const store::BlockSummary& summary, uint32_t group) override {

@@ -1,6 +1,7 @@
 #include "query/result_order.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <numeric>
 #include <string>
 
@@ -14,6 +15,7 @@ std::optional<long double> AsNumber(const Cell& cell) {
   if (auto value = std::get_if<int64_t>(&cell)) return static_cast<long double>(*value);
   if (auto value = std::get_if<double>(&cell)) return static_cast<long double>(*value);
   if (auto value = std::get_if<MoneyValue>(&cell)) return static_cast<long double>(value->nano_usd) / 1e9L;
+  if (auto value = std::get_if<WideNumber>(&cell)) return std::strtold(value->text.c_str(), nullptr);
   return std::nullopt;
 }
 

@@ -19,6 +19,14 @@ struct AppContext {
   // Per-segment partial aggregates shared by every query and dashboard request (bounded in
   // bytes; QueryCache::SetCapacity(0) turns it off). Thread-safe.
   query::QueryCache query_cache{query::QueryCache::kDefaultCapacityBytes};
+  // Every query of one request runs within these (--query-timeout, --query-memory; 0 = none):
+  // the timeout counts from the request's start across all of its queries.
+  int64_t query_timeout_ms = 10'000;
+  size_t query_memory_bytes = 256u << 20;
+
+  query::QueryLimits QueryLimitsFromNow() const {
+    return query::QueryLimits::FromNow(query_timeout_ms, query_memory_bytes);
+  }
 };
 
 class Router;

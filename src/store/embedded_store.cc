@@ -19,7 +19,8 @@
 namespace mltrack::store {
 namespace {
 
-// Enough to show what went wrong without letting a failing disk grow the list without bound.
+// Enough kinds of problem to show what went wrong without letting a failing disk grow the list
+// without bound (repeats of one kind only count: AddProblem).
 constexpr size_t kMaxProblems = 100;
 
 // How many ids ahead of the one it probes the commit leader prefetches id index slots: enough to
@@ -202,7 +203,9 @@ void EmbeddedStore::ApplyRecovered(EventBatch batch) {
     Event& event = batch[event_idx];
     if (!event.id.empty()) {
       const IdKey key = HashId(event.id);
-      if (InOlderTables(key, *state) || !ids_->Insert(key)) continue;
+      // An acknowledged event is kept even when a damaged segment cannot be asked (reported).
+      const Result<bool> older = InOlderTables(key, *state);
+      if ((older.ok() && *older) || !ids_->Insert(key)) continue;
     }
     if (kept != event_idx) batch[kept] = std::move(event);
     ++kept;
@@ -211,15 +214,17 @@ void EmbeddedStore::ApplyRecovered(EventBatch batch) {
   if (!batch.empty()) memtable_->Append(batch);
 }
 
-bool EmbeddedStore::InOlderTables(const IdKey& key, const State& state) {
+Result<bool> EmbeddedStore::InOlderTables(const IdKey& key, const State& state) {
   if (state.frozen_ids && state.frozen_ids->Contains(key)) return true;
   if (!state.sealed_ids || !state.sealed_ids->MayContain(key)) return false;
   for (auto segment = state.segments.rbegin(); segment != state.segments.rend(); ++segment) {
     Result<bool> found = (*segment)->ContainsId(key);
     if (!found.ok()) {
-      // Unreadable: accept the event (a possible duplicate) rather than drop a new one.
       AddProblem({(*segment)->path().string(), 0, "id lookup failed: " + found.status().message()});
-      continue;
+      return Status::Unavailable(
+          "cannot check event ids against segment " + (*segment)->path().string() + " (" + found.status().message() +
+          "); the batch was refused rather than risk storing an event twice. The segment is damaged: restart the "
+          "server to quarantine it (GET /api/health names it)");
     }
     if (*found) return true;
   }
@@ -353,6 +358,7 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
     }
     size_t kept = 0;
     size_t key_idx = 0;
+    Status lookup_failed;
     for (size_t event_idx = 0; event_idx < batch.size(); ++event_idx) {
       Event& event = batch[event_idx];
       if (!event.id.empty()) {
@@ -361,7 +367,12 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
         }
         if (key_idx + kIdPrefetchDistance < keys.size()) PrefetchId(keys[key_idx + kIdPrefetchDistance], state);
         const IdKey& key = keys[key_idx++];
-        if (InOlderTables(key, state) || !ids_->Insert(key)) {
+        const Result<bool> older = InOlderTables(key, state);
+        if (!older.ok()) {
+          lookup_failed = older.status();  // fail closed: nothing of this batch is stored
+          break;
+        }
+        if (*older || !ids_->Insert(key)) {
           ++duplicates[member_idx];
           continue;
         }
@@ -369,6 +380,14 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
       }
       if (kept != event_idx) batch[kept] = std::move(event);
       ++kept;
+    }
+    if (!lookup_failed.ok()) {
+      group[member_idx]->has_result = true;
+      group[member_idx]->result = std::move(lookup_failed);
+      failed[member_idx] = true;
+      for (const IdKey& key : new_ids[member_idx]) ids_->Erase(key);
+      new_ids[member_idx].clear();
+      continue;
     }
     batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(kept), batch.end());
     if (batch.empty()) continue;
@@ -430,8 +449,35 @@ std::shared_ptr<const EmbeddedStore::State> EmbeddedStore::CurrentState() const 
   return state_;
 }
 
+namespace {
+
+// A problem's kind: its text with every run of digits as one '#' (offsets, sizes, sequence
+// numbers differ between occurrences of one kind).
+std::string ProblemKind(const std::string& what) {
+  std::string kind;
+  for (size_t idx = 0; idx < what.size(); ++idx) {
+    const bool digit = what[idx] >= '0' && what[idx] <= '9';
+    if (!digit) kind.push_back(what[idx]);
+    else if (kind.empty() || kind.back() != '#') kind.push_back('#');
+  }
+  return kind;
+}
+
+}  // namespace
+
 void EmbeddedStore::AddProblem(StoreProblem problem) {
   std::lock_guard lock(problems_mu_);
+  const std::string kind = ProblemKind(problem.what);
+  for (StoreProblem& known : problems_) {
+    if (known.file != problem.file || ProblemKind(known.what) != kind) continue;
+    ++known.count;
+    known.last_offset = problem.offset;
+    known.last_what = std::move(problem.what);
+    return;
+  }
+  problem.count = 1;
+  problem.last_offset = problem.offset;
+  problem.last_what = problem.what;
   if (problems_.size() < kMaxProblems) problems_.push_back(std::move(problem));
 }
 

@@ -115,7 +115,9 @@ class EmbeddedStore final : public EventStore {
   // write or sync fails (kNoSpace, kIOError), every batch of that group fails with that status
   // and nothing of them is visible now or after a restart. kInvalidArgument when one batch
   // encodes to more than wal::kMaxPayloadBytes or would add tag keys or score names past
-  // StoreOptions::max_tag_keys (only that batch fails). kUnavailable after Close().
+  // StoreOptions::max_tag_keys (only that batch fails). kUnavailable after Close(), and (only
+  // that batch) when an id must be checked against a sealed segment whose file is damaged:
+  // idempotency fails closed rather than store a retry twice.
   Result<AppendResult> Append(EventBatch batch) override;
 
   std::shared_ptr<const TableSnapshot> Snapshot() const override;
@@ -156,8 +158,9 @@ class EmbeddedStore final : public EventStore {
   Status DeduplicateAndWrite(const std::vector<PendingAppend*>& group, const State& state,
                              std::vector<std::vector<IdKey>>& new_ids, std::vector<size_t>& duplicates,
                              std::vector<bool>& failed);
-  // Whether `key` is in the frozen memtable's ids or a sealed segment (not ids_).
-  bool InOlderTables(const IdKey& key, const State& state);
+  // Whether `key` is in the frozen memtable's ids or a sealed segment (not ids_); kUnavailable
+  // naming the segment when one cannot be asked (a damaged file): then nobody knows.
+  Result<bool> InOlderTables(const IdKey& key, const State& state);
   void PrefetchId(const IdKey& key, const State& state) const;
   void MaybeFreeze(bool force);
   void AddProblem(StoreProblem problem);

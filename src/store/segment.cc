@@ -568,9 +568,22 @@ Status Segment::ReadIds(std::vector<IdKey>* out) const {
 Result<bool> Segment::ContainsId(const IdKey& key) const {
   const segment::IdSection::Probe probe = ids_.Find(key);
   if (probe.first >= probe.last) return false;
+  // The file was verified whole when opened; what a lookup reads is trusted only while the file
+  // keeps that size and the bytes read are ordered as written.
+  struct stat info;
+  if (::fstat(fd_, &info) != 0) return ErrnoToStatus(errno, "stat " + path_.string());
+  if (static_cast<uint64_t>(info.st_size) != file_bytes_) {
+    return Status::Corruption("segment " + path_.string() + " is " + std::to_string(info.st_size) +
+                              " bytes on disk, not the " + std::to_string(file_bytes_) + " it had when opened");
+  }
   std::string bytes(probe.byte_end - probe.byte_begin, '\0');
   MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + probe.byte_begin, path_));
-  return ids_.Match(bytes, probe, key);
+  const std::optional<bool> found = ids_.Match(bytes, probe, key);
+  if (!found) {
+    return Status::Corruption("segment " + path_.string() + " at byte " + std::to_string(ids_offset_ + probe.byte_begin) +
+                              ": id section bytes out of order (the file changed since it was opened)");
+  }
+  return *found;
 }
 
 }  // namespace mltrack::store

@@ -24,6 +24,12 @@ struct HttpResult {
 // A blocking HTTP/1.1 client (Boost.Beast) on one keep-alive connection to 127.0.0.1:port,
 // reconnecting when the server closed it. Every call gives up after `timeout`. Not thread-safe:
 // one client per thread.
+// Sends `bytes` as they are (a request the client library would not write: conflicting framing
+// headers, unknown transfer codings) on a fresh connection to 127.0.0.1:port and reads one
+// response; the connection is closed afterwards.
+HttpResult RawHttpExchange(uint16_t port, const std::string& bytes,
+                           std::chrono::seconds timeout = std::chrono::seconds(30));
+
 class HttpClient {
  public:
   explicit HttpClient(uint16_t port, std::chrono::seconds timeout = std::chrono::seconds(60));
@@ -36,6 +42,9 @@ class HttpClient {
                   const std::string& content_type = "application/json");
   HttpResult Request(const std::string& method, const std::string& target, const std::string& body,
                      const std::string& content_type);
+  // The same with extra header fields; a field named here replaces the client's own (Host).
+  HttpResult Request(const std::string& method, const std::string& target, const std::string& body,
+                     const std::string& content_type, const std::map<std::string, std::string>& headers);
 
  private:
   struct Impl;

@@ -21,8 +21,9 @@ HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 // Shared by the dashboard handlers: the request's query string as dashboard parameters, and a
 // QueryRunner that reads one snapshot for every query of a response.
 analytics::QueryParams DashboardQueryParams(const HttpRequest& request);
-// `cache` (the server's partial-result cache; may be null) serves sealed segments' partials.
+// `cache` (the server's partial-result cache; may be null) serves sealed segments' partials;
+// every query runs within `limits` (AppContext::QueryLimitsFromNow at the request's start).
 analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot,
-                                      query::QueryCache* cache);
+                                      query::QueryCache* cache, query::QueryLimits limits = {});
 
 }  // namespace mltrack::server

@@ -13,9 +13,11 @@ analytics::QueryParams DashboardQueryParams(const HttpRequest& request) {
 }
 
 analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot,
-                                      query::QueryCache* cache) {
-  return [snapshot = std::move(snapshot), cache](const query::QuerySpec& spec) {
-    return query::ExecuteQuery(spec, *snapshot, cache);
+                                      query::QueryCache* cache, query::QueryLimits limits) {
+  return [snapshot = std::move(snapshot), cache, limits](const query::QuerySpec& spec) {
+    query::QuerySpec limited = spec;
+    limited.limits = limits;
+    return query::ExecuteQuery(limited, *snapshot, cache);
   };
 }
 
@@ -44,7 +46,8 @@ HttpResponse HandleOverview(AppContext& context, const HttpRequest& request) {
   analytics::OverviewContext overview_context;
   overview_context.demo = HasDemoExperiments(*snapshot);
   Result<std::string> body =
-      analytics::OverviewJson(*params, SnapshotRunner(std::move(snapshot), &context.query_cache),
+      analytics::OverviewJson(*params,
+                              SnapshotRunner(std::move(snapshot), &context.query_cache, context.QueryLimitsFromNow()),
                               overview_context);
   if (!body.ok()) return ErrorResponse(body.status(), "invalid_query");
   return HttpResponse::Json(200, std::move(*body));

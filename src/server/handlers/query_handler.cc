@@ -10,6 +10,7 @@ namespace mltrack::server {
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request) {
   Result<query::QuerySpec> spec = query::ParseQuerySpec(request.body, NowMs());
   if (!spec.ok()) return ErrorResponse(spec.status(), "invalid_query");
+  spec->limits = context.QueryLimitsFromNow();
   std::shared_ptr<const store::TableSnapshot> snapshot = context.store->Snapshot();
   Result<query::QueryResult> result = query::ExecuteQuery(*spec, *snapshot, &context.query_cache);
   if (!result.ok()) return ErrorResponse(result.status(), "invalid_query");
