@@ -354,8 +354,12 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
         ec.category() == http::make_error_code(http::error::bad_target).category()) {
       // The bytes are not HTTP we can parse: answer 400 and close.
       Fail(ec, "parse");
-      co_await Write(connection, ToBeastResponse(JsonError(400, "bad_request", "malformed HTTP request: " + ec.message()),
-                                                 11, false, false));
+      std::vector<ErrorDetail> details;
+      if (ec == http::error::bad_content_length) details.push_back({-1, "Content-Length", ec.message()});
+      if (ec == http::error::bad_transfer_encoding) details.push_back({-1, "Transfer-Encoding", ec.message()});
+      co_await Write(connection,
+                     ToBeastResponse(JsonError(400, "bad_request", "malformed HTTP request: " + ec.message(), details),
+                                     11, false, false));
       co_await DrainAndClose(connection);
       co_return;
     }

@@ -9,6 +9,7 @@
 //  - after a big query within the limits, the server's resident memory falls back.
 #include <atomic>
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -102,6 +103,8 @@ TEST_F(QueryLimitsTest, HealthAnswersWhileQueriesRunAndLimitsStopThem) {
     std::this_thread::sleep_for(50ms);
   }
   for (std::thread& thread : threads) thread.join();
+  std::cout << "[ limits   ] 8 heavy queries: " << timeouts.load() << " × 503 query_timeout, slowest answer "
+            << slowest_ms.load() << " ms; " << health_checks << " health checks, slowest " << worst_health_ms << " ms\n";
   EXPECT_GT(health_checks, 10);
   EXPECT_LT(worst_health_ms, 1000) << "health waited behind the query workers";
   EXPECT_GE(timeouts.load(), 2) << "at least the two queries the workers ran time out";
@@ -145,6 +148,8 @@ TEST_F(QueryLimitsTest, MemoryGoesBackAfterABigQuery) {
   EXPECT_NE(wide.body.find(R"("truncated":true)"), std::string::npos);
   const int64_t peak_kb = ProcStatusKb(server_->pid(), "VmHWM");
   const int64_t after_kb = ProcStatusKb(server_->pid(), "VmRSS");
+  std::cout << "[ memory   ] group by ids: RSS before " << base_kb / 1024 << " MiB, peak " << peak_kb / 1024
+            << " MiB, after " << after_kb / 1024 << " MiB\n";
   ASSERT_GT(peak_kb - base_kb, 32 * 1024) << "the query should take tens of MiB; base " << base_kb << " kB, peak "
                                            << peak_kb << " kB";
   EXPECT_LT(after_kb - base_kb, (peak_kb - base_kb) / 2)

@@ -10,6 +10,7 @@
 //    kilobytes, per key);
 //  - after kill -9 the server replays the log within the same memory and serves every stored
 //    event, key and score name.
+#include <iostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -91,6 +92,8 @@ TEST_F(TagKeyLimitTest, DistinctKeysAreCappedCostBytesAndReplay) {
   EXPECT_EQ(FieldCount("score_names"), kCap);
 
   const int64_t peak_kb = ProcStatusKb(server_->pid(), "VmHWM");
+  std::cout << "[ keys     ] " << kTagKeys << " tag keys and " << kScoreNames << " score names sent: RSS idle "
+            << idle_kb / 1024 << " MiB, peak " << peak_kb / 1024 << " MiB\n";
   EXPECT_LT((peak_kb - idle_kb) * 1024, kAllowanceBytes)
       << "idle " << idle_kb << " kB, peak " << peak_kb << " kB while sending " << kTagKeys << " keys";
 
@@ -98,6 +101,7 @@ TEST_F(TagKeyLimitTest, DistinctKeysAreCappedCostBytesAndReplay) {
   server_->Kill();
   ASSERT_TRUE(server_->Restart()) << server_->LogTail();
   const int64_t replay_peak_kb = ProcStatusKb(server_->pid(), "VmHWM");
+  std::cout << "[ replay   ] after kill -9: peak " << replay_peak_kb / 1024 << " MiB\n";
   EXPECT_LT(replay_peak_kb * 1024, idle_kb * 1024 + kAllowanceBytes) << "replay peak " << replay_peak_kb << " kB";
   EXPECT_EQ(CountEvents(), stored);
   EXPECT_EQ(FieldCount("tag_keys"), kCap);

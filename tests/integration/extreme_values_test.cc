@@ -52,8 +52,8 @@ TEST_F(ExtremeValuesTest, ImplausibleMeasuresAreRefusedAtIngest) {
 
 // Any finite score is a valid value; every query over such values answers.
 TEST_F(ExtremeValuesTest, SumsAndPercentilesOfHugeValuesAnswer) {
-  ASSERT_EQ(Ingest(JsonArray({Event("a", R"(,"scores":{"x":-1.7e308}})"), Event("b", R"(,"scores":{"x":1.7e308}})"),
-                              Event("c", R"(,"scores":{"y":1.7e308}})"), Event("d", R"(,"scores":{"y":1.7e308}})")}))
+  ASSERT_EQ(Ingest(JsonArray({Event("a", R"(,"scores":{"x":-1.7e308})"), Event("b", R"(,"scores":{"x":1.7e308})"),
+                              Event("c", R"(,"scores":{"y":1.7e308})"), Event("d", R"(,"scores":{"y":1.7e308})")}))
                 .status,
             200);
   std::optional<QueryTable> table = QueryTableOf(R"("metrics":["p50:scores.x","avg:scores.x","avg:scores.y","max:scores.y"])");
@@ -67,36 +67,39 @@ TEST_F(ExtremeValuesTest, SumsAndPercentilesOfHugeValuesAnswer) {
   EXPECT_NE(sum.body.find(R"("rows":[[3.3999999999999999e+308]])"), std::string::npos) << sum.body;
 }
 
-// 10,000 events of a million USD each: 10 billion USD, past int64 nano-USD (9.2 billion USD).
+// 10,000 events of (almost) a million USD each: 10 billion USD, past int64 nano-USD (9.2 billion).
 TEST_F(ExtremeValuesTest, MoneySumPastInt64IsExact) {
   std::vector<std::string> events;
-  for (int idx = 0; idx < 10'000; ++idx) events.push_back(Event("m" + std::to_string(idx), R"(,"cost_usd":1000000.000000001)"));
+  for (int idx = 0; idx < 10'000; ++idx) events.push_back(Event("m" + std::to_string(idx), R"(,"cost_usd":999999.999999999)"));
   ASSERT_EQ(Ingest(JsonArray(events)).status, 200);
   HttpResult sum = Query(R"("metrics":["sum:cost_usd","count"])");
   ASSERT_EQ(sum.status, 200) << sum.Describe();
-  EXPECT_NE(sum.body.find(R"("rows":[[10000000000.00001,10000]])"), std::string::npos) << sum.body;
+  EXPECT_NE(sum.body.find(R"("rows":[[9999999999.99999,10000]])"), std::string::npos) << sum.body;
   HttpResult overview = Overview(std::string("from=2025-12-31T00:00:00Z&to=2026-01-02T00:00:00Z"));
   EXPECT_EQ(overview.status, 200) << overview.Describe();
 }
 
 TEST_F(ExtremeValuesTest, BinsAreExactOrRefused) {
-  ASSERT_EQ(Ingest(JsonArray({Event("p", R"(,"scores":{"big":1e17}})"), Event("q", R"(,"scores":{"big":3e17}})"),
-                              Event("r", R"(,"scores":{"big":1e300}})"), Event("s", R"(,"scores":{"big":2.5}})")}))
+  ASSERT_EQ(Ingest(JsonArray({Event("p", R"(,"scores":{"big":1e17})"), Event("q", R"(,"scores":{"big":3e17})"),
+                              Event("r", R"(,"scores":{"big":1e300})"), Event("s", R"(,"scores":{"big":2.5})")}))
                 .status,
             200);
   ErrorBody error = ExpectInvalid(Query(R"("group_by":["bin:1:scores.big"],"metrics":["count"])"), "invalid_query",
                                   "group_by[0]");
   EXPECT_NE(error.message.find("bin:1:scores.big"), std::string::npos) << error.message;
   EXPECT_NE(error.details[0].reason.find("at least 2e+284"), std::string::npos) << error.details[0].reason;
-  // Without the far value every bin is exact: 1e17 and 3e17 are bins of their own.
+  // Without the far value, and with a width that numbers 3e17 exactly, every bin is exact.
   std::optional<QueryTable> table = QueryTableOf(
-      R"("filters":[{"field":"scores.big","op":"lt","value":1e18}],"group_by":["bin:1:scores.big"],"metrics":["count"],)"
-      R"("order_by":[{"column":"bin:1:scores.big","dir":"asc"}])");
+      R"("filters":[{"field":"scores.big","op":"lt","value":1e18}],"group_by":["bin:100:scores.big"],"metrics":["count"],)"
+      R"("order_by":[{"column":"bin:100:scores.big","dir":"asc"}])");
   ASSERT_TRUE(table.has_value());
   ASSERT_EQ(table->rows.size(), 3u);
-  EXPECT_EQ(table->Cell(0, "bin:1:scores.big"), "2");
-  EXPECT_EQ(table->Cell(1, "bin:1:scores.big"), "100000000000000000");
-  EXPECT_EQ(table->Cell(2, "bin:1:scores.big"), "300000000000000000");
+  EXPECT_EQ(table->Cell(0, "bin:100:scores.big"), "0");
+  EXPECT_EQ(table->Cell(1, "bin:100:scores.big"), "100000000000000000");
+  EXPECT_EQ(table->Cell(2, "bin:100:scores.big"), "300000000000000000");
+  ExpectInvalid(Query(R"("filters":[{"field":"scores.big","op":"lt","value":1e18}],"group_by":["bin:1:scores.big"],)"
+                      R"("metrics":["count"])"),
+                "invalid_query", "group_by[0]");
 }
 
 TEST_F(ExtremeValuesTest, BucketCountsOverTheLimitAreRefusedNamingOneThatFits) {
