@@ -46,7 +46,7 @@ double NiceBinWidth(double upper, int bins) {
 }
 
 Result<std::vector<HistogramBin>> NumericHistogram(const query::QuerySpec& base,
-                                                   const FieldRef& field, double upper,
+                                                   const FieldRef& field, double upper, double largest,
                                                    const QueryRunner& run) {
   double width = NiceBinWidth(upper, kBins);
   if (!(width > 0) || !std::isfinite(width)) width = 1.0;  // an upper bound too close to 0
@@ -73,23 +73,26 @@ Result<std::vector<HistogramBin>> NumericHistogram(const query::QuerySpec& base,
     out[bin_idx].lo = bin_idx * width;
     if (bin_idx < bins) out[bin_idx].hi = (bin_idx + 1) * width;
   }
-  // The open bin: everything at or past the bounded bars, whatever its magnitude.
-  Result<int64_t> open = count_of({Compare(field, query::FilterOp::kGte, open_lo)});
-  if (!open.ok()) return open.status();
-  out[bins].count = *open;
-
   Result<std::pair<FieldRef, query::GroupBin>> bin = query::ParseGroupBin(BinItem(width, field));
   if (!bin.ok()) {
-    // A width the bin syntax cannot write (values past 10^16 or below 10^-15): one count per bar.
+    // A width the bin syntax cannot write (values past 10^16 or below 10^-15): one count per bar,
+    // and the open bin.
     for (int bin_idx = 0; bin_idx < bins; ++bin_idx) {
       Result<int64_t> bar = count_of({Compare(field, query::FilterOp::kGte, out[bin_idx].lo),
                                       Compare(field, query::FilterOp::kLt, *out[bin_idx].hi)});
       if (!bar.ok()) return bar.status();
       out[bin_idx].count = *bar;
     }
+    Result<int64_t> open = count_of({Compare(field, query::FilterOp::kGte, open_lo)});
+    if (!open.ok()) return open.status();
+    out[bins].count = *open;
     return out;
   }
-  // One query: the count per bin of `width` below the open bin (so every bin number is small).
+
+  // One query: the count per bin of `width`; bins at or past `upper` fold into the open bin.
+  // When the largest value is too far above for its bin to be numbered (GroupBin::BinOf), the
+  // query keeps to the bars and the open bin is counted on its own.
+  const bool far_values = !(std::fabs(largest) / width < 0x1p52);
   query::QuerySpec spec = base;
   spec.metrics = {*count};
   spec.group_by = {bin->first};
@@ -98,14 +101,26 @@ Result<std::vector<HistogramBin>> NumericHistogram(const query::QuerySpec& base,
   spec.bucket_months = 0;
   spec.order_by.clear();
   spec.limit = query::kMaxQueryLimit;
-  spec.filters.push_back(Compare(field, query::FilterOp::kLt, open_lo));
+  if (far_values) spec.filters.push_back(Compare(field, query::FilterOp::kLt, open_lo));
   Result<query::QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   for (const auto& row : result->rows) {
     std::optional<double> lower = CellNumber(row[0]);
     if (!lower || *lower < 0) continue;  // absent values and negatives are in no bar
-    const int64_t bin_idx = std::min<int64_t>(bins - 1, static_cast<int64_t>(std::llround(*lower / width)));
-    out[bin_idx].count += CellInt(row[1]).value_or(0);
+    const int64_t bin_idx = static_cast<int64_t>(std::llround(*lower / width));
+    const int64_t rows = CellInt(row[1]).value_or(0);
+    if (bin_idx >= bins || *lower >= open_lo) {
+      out[bins].count += rows;
+    } else {
+      out[bin_idx].count += rows;
+    }
+  }
+  if (far_values || result->truncated) {
+    // Counted directly: past kMaxQueryLimit bins (an extreme tail) the rows kept are the lowest
+    // bins, so the bounded bars above are complete.
+    Result<int64_t> open = count_of({Compare(field, query::FilterOp::kGte, open_lo)});
+    if (!open.ok()) return open.status();
+    out[bins].count = *open;
   }
   return out;
 }

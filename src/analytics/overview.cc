@@ -36,6 +36,7 @@ struct PeriodFigures {
   std::optional<double> p90_latency_ms;
   std::optional<double> p95_latency_ms;
   std::optional<double> p99_latency_ms;
+  std::optional<double> max_latency_ms;  // the histogram's reach (p100 shares the p50 state)
   std::optional<double> success_rate;
   int64_t errors = 0;  // events with status error
   int64_t input_tokens = 0;
@@ -83,7 +84,7 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
              "avg:latency_ms", "rate:error", "sum:input_tokens", "sum:output_tokens"}));
   if (set == FigureSet::kCurrent) {
     MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "p50:latency_ms", "p90:latency_ms",
-                                              "p95:latency_ms", "p99:latency_ms"}));
+                                              "p95:latency_ms", "p99:latency_ms", "p100:latency_ms"}));
   }
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
@@ -99,6 +100,7 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
   figures.p90_latency_ms = CellNumber(Single(*result, "p90:latency_ms"));
   figures.p95_latency_ms = CellNumber(Single(*result, "p95:latency_ms"));
   figures.p99_latency_ms = CellNumber(Single(*result, "p99:latency_ms"));
+  figures.max_latency_ms = CellNumber(Single(*result, "p100:latency_ms"));
   if (figures.events > 0) {
     const double error_rate = CellNumber(Single(*result, "rate:error")).value_or(0.0);
     figures.success_rate = 1.0 - error_rate;
@@ -351,7 +353,8 @@ Status WriteLatency(JsonWriter& json, const DashboardParams& params, const Perio
   if (figures.p99_latency_ms) {
     Result<std::vector<HistogramBin>> bins =
         NumericHistogram(BaseSpec(params, params.from_ms, params.to_ms),
-                         FieldRef{FieldId::kLatencyMs, {}}, *figures.p99_latency_ms, run);
+                         FieldRef{FieldId::kLatencyMs, {}}, *figures.p99_latency_ms,
+                         figures.max_latency_ms.value_or(*figures.p99_latency_ms), run);
     if (!bins.ok()) return bins.status();
     for (const HistogramBin& bin : *bins) {
       json.BeginObject();

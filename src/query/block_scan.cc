@@ -439,8 +439,9 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   const BlockBuckets buckets = MakeBlockBuckets(plan, block);
   const bool counts_small_keys = !plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only;
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
-    // Many filters can make one block take seconds: the deadline is checked per chunk too.
-    if (plan.guard != nullptr && plan.guard->CheckDeadline()) return;
+    // Many filters can make one block take seconds: the deadline is checked within blocks too
+    // (every 8 chunks: a clock read costs ~50 ns).
+    if (plan.guard != nullptr && begin % (8 * kChunkRows) == 0 && plan.guard->CheckDeadline()) return;
     const size_t end = std::min(begin + kChunkRows, block.rows);
     const uint32_t* rows;
     size_t count = 0;

@@ -31,16 +31,6 @@ bool IsAbsent(T value) {
   else return value == kNullInt;
 }
 
-Cell NumberCell(__int128 value, Output output) {
-  if (output == Output::kInt || output == Output::kMoney) return IntegerSumCell(value, output == Output::kMoney);
-  return static_cast<double>(value);
-}
-
-Cell NumberCell(long double value, Output output) {
-  if (output == Output::kMoney) return DoubleSumCell(value / static_cast<long double>(kNanoPerUsd));
-  return DoubleSumCell(value);
-}
-
 template <typename T>
 Cell NumberCell(T value, Output output) {
   if (output == Output::kMoney) {
@@ -51,6 +41,20 @@ Cell NumberCell(T value, Output output) {
     if (output == Output::kInt) return value;
   }
   return static_cast<double>(value);
+}
+
+// The cell of a sum (aggregate::SumTotal): as NumberCell while it fits int64 / double, a
+// WideNumber past that.
+Cell SumCell(__int128 total, Output output) {
+  if (output == Output::kInt || output == Output::kMoney) return IntegerSumCell(total, output == Output::kMoney);
+  return static_cast<double>(total);
+}
+
+Cell SumCell(const aggregate::DoubleTotal& total, Output output) {
+  if (!total.spilled()) return NumberCell(total.sum, output);
+  const long double value = static_cast<long double>(total);
+  if (output == Output::kMoney) return DoubleSumCell(value / static_cast<long double>(kNanoPerUsd));
+  return DoubleSumCell(value);
 }
 
 template <typename T>
@@ -95,8 +99,8 @@ constexpr size_t kLaneRows = 1024;
 
 // The sum of the present values[0, count) (at most kLaneRows), counting them into *present:
 // four independent lanes (a double sum is one dependency chain otherwise), absent values added
-// as 0 without a branch. Lanes are T; when a double lane overflows, the run is added again in
-// long double.
+// as 0 without a branch. Lanes are T; when the double total overflows, the run is added again
+// value by value into a spilling DoubleTotal.
 template <typename T>
 aggregate::SumTotal<T> LaneSum(const T* values, size_t count, uint64_t* present) {
   T lanes[4] = {};
@@ -115,14 +119,18 @@ aggregate::SumTotal<T> LaneSum(const T* values, size_t count, uint64_t* present)
     found += ok;
   }
   *present += found;
-  aggregate::SumTotal<T> total = (aggregate::SumTotal<T>{lanes[0]} + lanes[1]) + (aggregate::SumTotal<T>{lanes[2]} + lanes[3]);
   if constexpr (std::is_same_v<T, double>) {
-    if (!std::isfinite(lanes[0]) || !std::isfinite(lanes[1]) || !std::isfinite(lanes[2]) || !std::isfinite(lanes[3])) {
-      total = 0;
-      for (idx = 0; idx < count; ++idx) total += IsAbsent(values[idx]) ? 0.0L : static_cast<long double>(values[idx]);
+    const double total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    if (std::isfinite(total)) return aggregate::DoubleTotal(total);
+    aggregate::DoubleTotal spilling;  // an overflow on the way: value by value
+    for (idx = 0; idx < count; ++idx) {
+      if (!IsAbsent(values[idx])) spilling += values[idx];
     }
+    return spilling;
+  } else {
+    // Each lane holds at most kLaneRows / 4 values below 2^55: no lane overflows int64.
+    return (__int128{lanes[0]} + lanes[1]) + (__int128{lanes[2]} + lanes[3]);
   }
-  return total;
 }
 
 // Any aggregate fed with one value of type T (int64 or double) per present row.
@@ -491,7 +499,7 @@ std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const C
   switch (metric.kind) {
     case AggregateKind::kSum:
       return MakeValue<Sum<T>, T>(source, [output](const typename Sum<T>::State& state) {
-        return NumberCell(Sum<T>::Finalize(state), output);
+        return SumCell(Sum<T>::Finalize(state), output);
       });
     case AggregateKind::kAvg:
       return MakeValue<Avg<T>, T>(source, [output](const typename Avg<T>::State& state) {
