@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "analytics/dashboard_support.h"
 #include "analytics/histogram.h"
 #include "query/query_parser.h"
 #include "core/event.h"
@@ -43,34 +44,6 @@ struct PeriodFigures {
   int64_t output_tokens = 0;
 };
 
-QuerySpec BaseSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
-  QuerySpec spec;
-  spec.from_ms = from_ms;
-  spec.to_ms = to_ms;
-  spec.filters = params.filters;
-  return spec;
-}
-
-Status AddMetrics(QuerySpec& spec, std::initializer_list<std::string_view> names) {
-  for (std::string_view name : names) {
-    Result<MetricSpec> metric = query::ParseMetric(name);
-    if (!metric.ok()) return metric.status();
-    spec.metrics.push_back(std::move(*metric));
-  }
-  return Status::OK();
-}
-
-// The value of `column` in the one row of an ungrouped result.
-const query::Cell& Single(const QueryResult& result, std::string_view column) {
-  static const query::Cell kNull;
-  for (size_t column_idx = 0; column_idx < result.columns.size(); ++column_idx) {
-    if (result.columns[column_idx] == column && !result.rows.empty()) {
-      return result.rows.front()[column_idx];
-    }
-  }
-  return kNull;
-}
-
 // The card figures for [from_ms, to_ms). Only the current period shows the latency percentiles
 // and the unpriced count, so the previous period's query leaves them out (percentile sketches are
 // the costliest states of the scan).
@@ -89,26 +62,26 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   PeriodFigures figures;
-  figures.events = CellInt(Single(*result, "count")).value_or(0);
-  figures.priced_events = CellInt(Single(*result, "count:cost_usd")).value_or(0);
-  figures.experiments = CellInt(Single(*result, "uniq:experiment")).value_or(0);
-  figures.runs = CellInt(Single(*result, "uniq:run_id")).value_or(0);
-  figures.users = CellInt(Single(*result, "uniq:user")).value_or(0);
-  figures.cost = CellNanoUsd(Single(*result, "sum:cost_usd")).value_or(0);
-  figures.avg_latency_ms = CellNumber(Single(*result, "avg:latency_ms"));
-  figures.p50_latency_ms = CellNumber(Single(*result, "p50:latency_ms"));
-  figures.p90_latency_ms = CellNumber(Single(*result, "p90:latency_ms"));
-  figures.p95_latency_ms = CellNumber(Single(*result, "p95:latency_ms"));
-  figures.p99_latency_ms = CellNumber(Single(*result, "p99:latency_ms"));
-  figures.max_latency_ms = CellNumber(Single(*result, "p100:latency_ms"));
+  figures.events = CellInt(SingleCell(*result, "count")).value_or(0);
+  figures.priced_events = CellInt(SingleCell(*result, "count:cost_usd")).value_or(0);
+  figures.experiments = CellInt(SingleCell(*result, "uniq:experiment")).value_or(0);
+  figures.runs = CellInt(SingleCell(*result, "uniq:run_id")).value_or(0);
+  figures.users = CellInt(SingleCell(*result, "uniq:user")).value_or(0);
+  figures.cost = CellNanoUsd(SingleCell(*result, "sum:cost_usd")).value_or(0);
+  figures.avg_latency_ms = CellNumber(SingleCell(*result, "avg:latency_ms"));
+  figures.p50_latency_ms = CellNumber(SingleCell(*result, "p50:latency_ms"));
+  figures.p90_latency_ms = CellNumber(SingleCell(*result, "p90:latency_ms"));
+  figures.p95_latency_ms = CellNumber(SingleCell(*result, "p95:latency_ms"));
+  figures.p99_latency_ms = CellNumber(SingleCell(*result, "p99:latency_ms"));
+  figures.max_latency_ms = CellNumber(SingleCell(*result, "p100:latency_ms"));
   if (figures.events > 0) {
-    const double error_rate = CellNumber(Single(*result, "rate:error")).value_or(0.0);
+    const double error_rate = CellNumber(SingleCell(*result, "rate:error")).value_or(0.0);
     figures.success_rate = 1.0 - error_rate;
     // rate:error is errors / events rounded once, so this recovers the exact count.
     figures.errors = std::llround(error_rate * static_cast<double>(figures.events));
   }
-  figures.input_tokens = CellInt(Single(*result, "sum:input_tokens")).value_or(0);
-  figures.output_tokens = CellInt(Single(*result, "sum:output_tokens")).value_or(0);
+  figures.input_tokens = CellInt(SingleCell(*result, "sum:input_tokens")).value_or(0);
+  figures.output_tokens = CellInt(SingleCell(*result, "sum:output_tokens")).value_or(0);
   return figures;
 }
 
@@ -121,8 +94,8 @@ Result<std::optional<double>> SuccessRate(const DashboardParams& params, int64_t
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error"}));
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
-  const int64_t events = CellInt(Single(*result, "count")).value_or(0);
-  const double error_rate = CellNumber(Single(*result, "rate:error")).value_or(0.0);
+  const int64_t events = CellInt(SingleCell(*result, "count")).value_or(0);
+  const double error_rate = CellNumber(SingleCell(*result, "rate:error")).value_or(0.0);
   const int64_t total = events + last.events;
   if (total == 0) return std::optional<double>();
   const int64_t errors = std::llround(error_rate * static_cast<double>(events)) + last.errors;
@@ -135,52 +108,7 @@ Result<NanoUsd> CostBetween(const DashboardParams& params, int64_t from_ms, int6
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd"}));
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
-  return CellNanoUsd(Single(*result, "sum:cost_usd")).value_or(0);
-}
-
-std::optional<double> ChangePct(std::optional<double> value, std::optional<double> previous) {
-  if (!value || !previous || *previous == 0) return std::nullopt;
-  return (*value - *previous) / std::fabs(*previous) * 100.0;
-}
-
-void WriteOptional(JsonWriter& json, std::optional<double> value) {
-  if (value) {
-    json.Double(*value);
-  } else {
-    json.Null();
-  }
-}
-
-// Writes "name": {"value", "previous", "change_pct"} and leaves the object open for extras.
-void BeginCard(JsonWriter& json, std::string_view name, std::optional<double> value,
-               std::optional<double> previous) {
-  json.Key(name);
-  json.BeginObject();
-  json.Key("value");
-  WriteOptional(json, value);
-  json.Key("previous");
-  WriteOptional(json, previous);
-  json.Key("change_pct");
-  WriteOptional(json, ChangePct(value, previous));
-}
-
-double Usd(NanoUsd nano) { return static_cast<double>(nano) / static_cast<double>(kNanoPerUsd); }
-
-// Bucket starts covering [from, to), including buckets without events.
-std::vector<int64_t> BucketStarts(const query::BucketWidth& width, int64_t from_ms, int64_t to_ms) {
-  std::vector<int64_t> starts;
-  query::TimeBucketer bucketer(width, from_ms);
-  int64_t first = bucketer.Index(from_ms);
-  int64_t last = bucketer.Index(to_ms - 1);
-  for (int64_t index = first; index <= last && starts.size() < static_cast<size_t>(query::kMaxBuckets); ++index) {
-    starts.push_back(bucketer.Start(index));
-  }
-  return starts;
-}
-
-void SetBucket(QuerySpec& spec, const query::BucketWidth& width) {
-  spec.bucket_ms = width.ms;
-  spec.bucket_months = width.months;
+  return CellNanoUsd(SingleCell(*result, "sum:cost_usd")).value_or(0);
 }
 
 Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
@@ -197,11 +125,17 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
   }
 
   // Daily costs from 30 days before `from`, for the rolling mean (a day is listed when it has
-  // events). Buckets of a fixed width dividing a day lie within one UTC day, so the trend's
-  // buckets add up to the days of [from, to) exactly, and only [from − 30 d, from) is queried.
+  // events). Days are local days of the dashboard's zone (UTC by default), counted with the
+  // same bucketer as the queries' `t`. Buckets of a fixed width dividing a day lie within one
+  // day (local midnight is one of their boundaries), so the trend's buckets add up to the days
+  // of [from, to) exactly, and only [from − 30 d, from) is queried.
   const bool trend_in_days = width.months == 0 && width.ms > 0 && kDayMs % width.ms == 0;
   QuerySpec daily = BaseSpec(params, params.from_ms - 30 * kDayMs, trend_in_days ? params.from_ms : params.to_ms);
   daily.bucket_ms = kDayMs;
+  Result<query::TimeBucketer> days =
+      query::MakeTimeBucketer(query::BucketWidth{kDayMs, 0}, daily.from_ms, params.to_ms, params.tz);
+  if (!days.ok()) return days.status();
+  auto day_of = [&](int64_t ts) { return days->Start(days->Index(ts)); };
   daily.limit = query::kMaxQueryLimit;
   MLTRACK_RETURN_IF_ERROR(AddMetrics(daily, {"sum:cost_usd"}));
   Result<QueryResult> daily_result = run(daily);
@@ -211,13 +145,19 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
     cost_by_day[CellInt(row[0]).value_or(0)] = CellNanoUsd(row[1]).value_or(0);
   }
   if (trend_in_days) {
-    for (const auto& [start, cost] : cost_by_bucket) cost_by_day[start - ((start % kDayMs) + kDayMs) % kDayMs] += cost;
+    for (const auto& [start, cost] : cost_by_bucket) cost_by_day[day_of(start)] += cost;
   }
   const int64_t first_day = cost_by_day.empty() ? 0 : cost_by_day.begin()->first;
 
+  Result<std::vector<int64_t>> starts = BucketStarts(trend);
+  if (!starts.ok()) return starts.status();
   json.Key("cost_trend");
   json.BeginArray();
-  for (int64_t start : BucketStarts(width, params.from_ms, params.to_ms)) {
+  for (size_t bucket_idx = 0; bucket_idx < starts->size(); ++bucket_idx) {
+    const int64_t start = (*starts)[bucket_idx];
+    // The bucket ends where the next begins (local weeks and months vary in length), the last
+    // one at `to`.
+    const int64_t end = bucket_idx + 1 < starts->size() ? std::min((*starts)[bucket_idx + 1], params.to_ms) : params.to_ms;
     json.BeginObject();
     json.Key("t");
     json.Int(start);
@@ -228,11 +168,10 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
     } else {
       json.Money(found->second);
     }
-    // Mean daily cost over the whole UTC days of the 30 days ending with this bucket, counting
+    // Mean daily cost over the whole days of the 30 days ending with this bucket, counting
     // only days since the first day with data (a young store is not diluted by empty history).
-    int64_t end_day = (std::min(start + std::max<int64_t>(width.ms, 1), params.to_ms) - 1) /
-                      kDayMs * kDayMs;
-    int64_t window_start = std::max(end_day - 29 * kDayMs, first_day);
+    const int64_t end_day = day_of(end - 1);
+    const int64_t window_start = std::max(days->Start(days->Index(end_day) - 29), first_day);
     json.Key("rolling_30d");
     if (cost_by_day.empty() || end_day < first_day) {
       json.Null();
@@ -242,8 +181,8 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
            it != cost_by_day.end() && it->first <= end_day; ++it) {
         window_cost += it->second;
       }
-      int64_t days = (end_day - window_start) / kDayMs + 1;
-      json.Double(Usd(window_cost) / static_cast<double>(days));
+      const int64_t day_count = days->Index(end_day) - days->Index(window_start) + 1;
+      json.Double(Usd(window_cost) / static_cast<double>(day_count));
     }
     json.EndObject();
   }
@@ -386,9 +325,11 @@ Status WriteStatusOverTime(JsonWriter& json, const DashboardParams& params,
     auto& counts = by_bucket[CellInt(row[0]).value_or(0)];
     (CellString(row[1]) == "error" ? counts.second : counts.first) += CellInt(row[2]).value_or(0);
   }
+  Result<std::vector<int64_t>> starts = BucketStarts(spec);
+  if (!starts.ok()) return starts.status();
   json.Key("status_over_time");
   json.BeginArray();
-  for (int64_t start : BucketStarts(width, params.from_ms, params.to_ms)) {
+  for (int64_t start : *starts) {
     json.BeginObject();
     json.Key("t");
     json.Int(start);
@@ -478,11 +419,11 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   auto as_double = [](int64_t value) { return std::optional<double>(static_cast<double>(value)); };
   json.Key("cards");
   json.BeginObject();
-  BeginCard(json, "experiments", as_double(now->experiments), as_double(before->experiments));
+  BeginFigure(json, "experiments", as_double(now->experiments), as_double(before->experiments));
   json.EndObject();
-  BeginCard(json, "runs", as_double(now->runs), as_double(before->runs));
+  BeginFigure(json, "runs", as_double(now->runs), as_double(before->runs));
   json.EndObject();
-  BeginCard(json, "cost_usd", Usd(now->cost), Usd(before->cost));
+  BeginFigure(json, "cost_usd", Usd(now->cost), Usd(before->cost));
   json.Key("daily");
   json.Money(cost_window[0]);
   json.Key("weekly");
@@ -490,18 +431,18 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   json.Key("monthly");
   json.Money(cost_window[2]);
   json.EndObject();
-  BeginCard(json, "avg_latency_ms", now->avg_latency_ms, before->avg_latency_ms);
+  BeginFigure(json, "avg_latency_ms", now->avg_latency_ms, before->avg_latency_ms);
   json.Key("p95");
   WriteOptional(json, now->p95_latency_ms);
   json.EndObject();
-  BeginCard(json, "success_rate", now->success_rate, before->success_rate);
+  BeginFigure(json, "success_rate", now->success_rate, before->success_rate);
   json.Key("baseline");
   WriteOptional(json, *baseline);
   json.EndObject();
-  BeginCard(json, "active_users", as_double(now->users), as_double(before->users));
+  BeginFigure(json, "active_users", as_double(now->users), as_double(before->users));
   json.EndObject();
   int64_t tokens = now->input_tokens + now->output_tokens;
-  BeginCard(json, "tokens", as_double(tokens),
+  BeginFigure(json, "tokens", as_double(tokens),
             as_double(before->input_tokens + before->output_tokens));
   json.Key("input");
   json.Int(now->input_tokens);

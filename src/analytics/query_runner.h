@@ -1,19 +1,17 @@
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string_view>
 
 #include "core/status.h"
 #include "query/query_result.h"
+#include "query/query_runner.h"
 #include "query/query_spec.h"
 
 namespace mltrack::analytics {
 
-// Runs one QuerySpec on whichever backend holds the events (the embedded store today,
-// ClickHouse later); the dashboards are compositions of such calls and never see the store.
-// Must be thread-safe when a dashboard runs queries from several threads.
-using QueryRunner = std::function<Result<query::QueryResult>(const query::QuerySpec&)>;
+// The dashboards' only way to the events: QuerySpec in, QueryResult out (query/query_runner.h).
+using QueryRunner = query::QueryRunner;
 
 // Reading result cells: numbers as double (money in USD), exact money in nano-USD, strings.
 // nullopt for null cells and for cells of another type. A sum past int64 (query::WideNumber)

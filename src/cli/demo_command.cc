@@ -1,6 +1,7 @@
 // `mltrack demo --data DIR [--days 30] [--events N]`: writes demo traffic into a store.
 #include <cstdio>
 
+#include "backend/embedded/embedded_backend.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/setup.h"
@@ -57,8 +58,9 @@ int RunDemo(const std::vector<std::string>& args) {
     std::fprintf(stderr, "mltrack demo: %s\n", store.status().ToString().c_str());
     return 1;
   }
-  Result<size_t> written = WriteDemoTraffic(**store, *prices, options);
-  (*store)->Close();
+  backend::EmbeddedBackend backend(std::move(*store), /*query_cache_bytes=*/0);
+  Result<size_t> written = WriteDemoTraffic(backend, *prices, options);
+  backend.Close();
   if (!written.ok()) {
     std::fprintf(stderr, "mltrack demo: %s\n", written.status().ToString().c_str());
     return 1;

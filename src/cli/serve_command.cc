@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "backend/embedded/embedded_backend.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/setup.h"
@@ -29,8 +30,8 @@ namespace {
 // Appends a few demo events every second so that live views move; stops on Stop().
 class LiveTrickle {
  public:
-  LiveTrickle(store::EventStore& store, const PriceCatalogue& prices)
-      : store_(store), prices_(prices), thread_([this] { Loop(); }) {}
+  LiveTrickle(backend::Backend& backend, const PriceCatalogue& prices)
+      : backend_(backend), prices_(prices), thread_([this] { Loop(); }) {}
   ~LiveTrickle() { Stop(); }
 
   void Stop() {
@@ -50,13 +51,13 @@ class LiveTrickle {
       lock.unlock();
       EventBatch batch = traffic.Live(NowMs(), 1 + static_cast<size_t>(NowMs() % 4));
       ingest::PriceEvents(prices_, batch);
-      Result<store::AppendResult> appended = store_.Append(std::move(batch));
+      Result<backend::AppendResult> appended = backend_.Append(std::move(batch));
       if (!appended.ok()) spdlog::warn("demo trickle: {}", appended.status().ToString());
       lock.lock();
     }
   }
 
-  store::EventStore& store_;
+  backend::Backend& backend_;
   const PriceCatalogue& prices_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -126,7 +127,7 @@ int RunServe(const std::vector<std::string>& args) {
     demo_options.events = *events;
   }
 
-  std::optional<size_t> query_cache_bytes;  // per-segment partial results; 0 turns the cache off
+  size_t query_cache_bytes = query::QueryCache::kDefaultCapacityBytes;  // 0 turns the cache off
   if (flags->Has("query-cache")) {
     Result<size_t> bytes = ParseByteSize(*flags->Get("query-cache"));
     if (!bytes.ok()) return Fail("--query-cache: " + bytes.status().message(), 2);
@@ -174,26 +175,34 @@ int RunServe(const std::vector<std::string>& args) {
   // too) gave the same RSS for 65-71 s. Not before the open: a restart would fault in every
   // temporary buffer afresh.
   ::mallopt(M_MMAP_THRESHOLD, 8 << 20);
-  for (const store::StoreProblem& problem : (*store)->Stats().problems) {
+  backend::EmbeddedBackend backend(std::move(*store), query_cache_bytes,
+                                   backend::QueryBudget{query_timeout_ms, query_memory_bytes});
+  for (const backend::Problem& problem : backend.GetStats().problems) {
     spdlog::error("store problem in {} at byte {}: {}", problem.file, problem.offset, problem.what);
   }
 
+  Result<std::unique_ptr<analytics::AnnotationStore>> annotations =
+      analytics::AnnotationStore::Open(store_options.dir);
+  if (!annotations.ok()) return Fail(annotations.status().ToString(), 1);
+
   const bool demo = flags->Has("demo");
-  if (demo && (*store)->Stats().rows == 0) {
+  if (demo && backend.GetStats().rows == 0) {
     auto started = std::chrono::steady_clock::now();
-    Result<size_t> written = WriteDemoTraffic(**store, *prices, demo_options);
+    demo_options.end_ms = NowMs();
+    Result<size_t> written = WriteDemoTraffic(backend, *prices, demo_options);
     if (!written.ok()) return Fail("writing demo traffic: " + written.status().ToString(), 1);
+    Status annotated = WriteDemoAnnotations(**annotations, ingest::DemoTimelineFor(demo_options, demo_options.end_ms),
+                                            NowMs());
+    if (!annotated.ok()) return Fail("writing demo annotations: " + annotated.ToString(), 1);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("demo: stored {} events over {} days in {:.1f}s", *written, demo_options.days,
                  seconds);
   }
 
   server::AppContext context;
-  if (query_cache_bytes) context.query_cache.SetCapacity(*query_cache_bytes);
-  context.query_timeout_ms = query_timeout_ms;
-  context.query_memory_bytes = query_memory_bytes;
-  context.store = store->get();
+  context.backend = &backend;
   context.prices = &*prices;
+  context.annotations = annotations->get();
   server::Router router;
   server::AddApiRoutes(router, context);
   server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);
@@ -207,10 +216,10 @@ int RunServe(const std::vector<std::string>& args) {
                address.ok() ? address->first : server_options.listen, http.port());
 
   std::unique_ptr<LiveTrickle> trickle;
-  if (demo) trickle = std::make_unique<LiveTrickle>(**store, *prices);
+  if (demo) trickle = std::make_unique<LiveTrickle>(backend, *prices);
   http.Run();
   if (trickle) trickle->Stop();
-  (*store)->Close();
+  backend.Close();
   spdlog::info("mltrack stopped; every acknowledged event is on disk");
   return 0;
 }

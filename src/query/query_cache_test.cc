@@ -179,6 +179,24 @@ TEST(QueryCacheTest, PlanKeyIgnoresRangeOrderAndLimitButNotWhatIsComputed) {
       base,
       key(R"({"from": 946684800000, "to": 946684800010, "group_by": ["model"], "metrics": ["count", "p50:latency_ms"],
                           "filters": [{"field": "model", "op": "eq", "value": "a"}]})"));
+  // The zone moves bucket boundaries; without buckets it changes nothing, and UTC is no zone.
+  const std::string daily = key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "metrics": ["count"]})");
+  EXPECT_NE(daily, key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "tz": "Europe/Berlin", "metrics": ["count"]})"));
+  EXPECT_NE(key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "tz": "Asia/Kolkata", "metrics": ["count"]})"),
+            key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "tz": "Europe/Berlin", "metrics": ["count"]})"));
+  EXPECT_EQ(daily, key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "tz": "UTC", "metrics": ["count"]})"));
+  EXPECT_EQ(key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"]})"),
+            key(R"({"from": 946684800000, "to": 946684800010, "tz": "Europe/Berlin", "metrics": ["count"]})"));
+  // var, stddev and avg of one field are different metrics.
+  const std::string var = key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["var:latency_ms"]})");
+  EXPECT_NE(var, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["stddev:latency_ms"]})"));
+  EXPECT_NE(var, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["avg:latency_ms"]})"));
+  EXPECT_NE(var, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["var:ttft_ms"]})"));
+  // min:ts, max:ts and min of a measure are three different states.
+  const std::string first = key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["min:ts"]})");
+  EXPECT_NE(first, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["max:ts"]})"));
+  EXPECT_NE(first, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["min:latency_ms"]})"));
+  EXPECT_NE(first, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"]})"));
   EXPECT_NE(
       key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "a"}]})"),
       key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "b"}]})"));

@@ -100,6 +100,51 @@ TEST(QueryParserTest, MetricErrors) {
   }
 }
 
+TEST(QueryParserTest, VarianceAndStddevOnMeasures) {
+  for (const char* metric : {"var:latency_ms", "stddev:cost_usd", "var:total_tokens", "stddev:scores.q"}) {
+    Result<MetricSpec> parsed = ParseMetric(metric);
+    ASSERT_TRUE(parsed.ok()) << metric << " " << parsed.status().ToString();
+    EXPECT_EQ(parsed->kind, metric[0] == 'v' ? AggregateKind::kVar : AggregateKind::kStddev);
+  }
+  for (const char* metric : {"var:model", "stddev:tags.env", "var:ts", "stddev:", "var", "variance:latency_ms"}) {
+    ErrorDetail detail = OnlyDetail(
+        ParseQuerySpec(std::string(R"({"metrics": ["count", "sum:cost_usd", ")") + metric + R"("]})", kNow));
+    EXPECT_EQ(detail.field, "metrics[2]") << metric;
+  }
+}
+
+TEST(QueryParserTest, TimeZones) {
+  Result<QuerySpec> berlin = ParseQuerySpec(R"({"bucket": "1d", "tz": "Europe/Berlin"})", kNow);
+  ASSERT_TRUE(berlin.ok()) << berlin.status().ToString();
+  EXPECT_EQ(berlin->tz, "Europe/Berlin");
+  EXPECT_EQ(ParseQuerySpec(R"({"bucket": "1d", "tz": "UTC"})", kNow)->tz, "UTC");
+  EXPECT_EQ(ParseQuerySpec(R"({"bucket": "1d"})", kNow)->tz, "");
+  for (const char* tz : {R"("Europe/Nowhere")", R"("../etc/passwd")", R"("/usr/share/zoneinfo/UTC")", R"("")",
+                         R"(1)", R"(null)", R"(["UTC"])", R"("right/UTC")"}) {
+    ErrorDetail detail = OnlyDetail(ParseQuerySpec(std::string(R"({"bucket": "1h", "tz": )") + tz + "}", kNow));
+    EXPECT_EQ(detail.field, "tz") << tz;
+    EXPECT_EQ(detail.index, -1) << tz;
+  }
+}
+
+// ts is neither a dimension nor a measure: only its first and last value per group.
+TEST(QueryParserTest, TsOnlyInMinAndMax) {
+  for (const char* metric : {"min:ts", "max:ts"}) {
+    Result<MetricSpec> parsed = ParseMetric(metric);
+    ASSERT_TRUE(parsed.ok()) << metric << " " << parsed.status().ToString();
+    EXPECT_EQ(parsed->field.id, FieldId::kTs);
+    EXPECT_EQ(parsed->kind, metric[1] == 'i' ? AggregateKind::kMin : AggregateKind::kMax);
+  }
+  for (const char* metric : {"count:ts", "sum:ts", "avg:ts", "p50:ts", "uniq:ts", "rate:ts"}) {
+    ErrorDetail detail = OnlyDetail(
+        ParseQuerySpec(std::string(R"({"metrics": ["count", ")") + metric + R"("]})", kNow));
+    EXPECT_EQ(detail.field, "metrics[1]") << metric;
+  }
+  EXPECT_EQ(OnlyDetail(ParseQuerySpec(R"({"group_by": ["ts"]})", kNow)).field, "group_by[0]");
+  EXPECT_EQ(OnlyDetail(ParseQuerySpec(R"({"filters": [{"field": "ts", "op": "gt", "value": 1}]})", kNow)).field,
+            "filters[0].field");
+}
+
 TEST(QueryParserTest, BinnedGroupBy) {
   Result<QuerySpec> spec = ParseQuerySpec(
       R"({"group_by": ["model", "bin:0.05:scores.helpfulness", "bin:250:latency_ms"],

@@ -27,8 +27,21 @@ struct Filter {
   bool exists = true;               // for kExists: true = field present, false = absent
 };
 
-// kCountPresent is "count:<field>": events where the field is present.
-enum class AggregateKind : uint8_t { kCount, kSum, kAvg, kMin, kMax, kPercentile, kUniq, kRate, kCountPresent };
+// kCountPresent is "count:<field>": events where the field is present; kVar and kStddev are the
+// sample variance and standard deviation.
+enum class AggregateKind : uint8_t {
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kPercentile,
+  kUniq,
+  kRate,
+  kCountPresent,
+  kVar,
+  kStddev,
+};
 
 struct MetricSpec {
   std::string name;  // exactly as written in the request: "p99:ttft_ms"; the output column name
@@ -93,7 +106,10 @@ struct QuerySpec {
   std::vector<MetricSpec> metrics;
   std::vector<OrderBy> order_by;
   int64_t limit = 1000;  // rows; max 100,000
-  QueryLimits limits;    // set by the server per request; none by default
+  // IANA zone whose local time aligns the buckets (docs/query.md, "Time zones"); "" or "UTC" =
+  // UTC. Validated by the parser; an unknown zone set otherwise fails at execution (naming tz).
+  std::string tz;
+  QueryLimits limits;  // set by the server per request; none by default
 };
 
 inline bool HasBucket(const QuerySpec& spec) { return spec.bucket_ms > 0 || spec.bucket_months > 0; }

@@ -1,32 +1,23 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
-#include <memory>
 
+#include "analytics/annotation_store.h"
+#include "backend/backend.h"
 #include "core/price_catalogue.h"
-#include "query/query_cache.h"
-#include "store/event_store.h"
 
 namespace mltrack::server {
 
-// What the HTTP handlers share: the store and the price catalogue, both thread-safe for the
-// uses handlers make of them. Owned by the serve command, which outlives the server.
+// What the HTTP handlers share: the backend that holds the events and the price catalogue,
+// both thread-safe for the uses handlers make of them. Owned by the serve command, which
+// outlives the server. Handlers reach events only through `backend` (DESIGN.md §2).
 struct AppContext {
-  store::EventStore* store = nullptr;
+  backend::Backend* backend = nullptr;
   const PriceCatalogue* prices = nullptr;
+  // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
+  // that need none): the annotation routes then answer 503.
+  analytics::AnnotationStore* annotations = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  // Per-segment partial aggregates shared by every query and dashboard request (bounded in
-  // bytes; QueryCache::SetCapacity(0) turns it off). Thread-safe.
-  query::QueryCache query_cache{query::QueryCache::kDefaultCapacityBytes};
-  // Every query of one request runs within these (--query-timeout, --query-memory; 0 = none):
-  // the timeout counts from the request's start across all of its queries.
-  int64_t query_timeout_ms = 10'000;
-  size_t query_memory_bytes = 256u << 20;
-
-  query::QueryLimits QueryLimitsFromNow() const {
-    return query::QueryLimits::FromNow(query_timeout_ms, query_memory_bytes);
-  }
 };
 
 class Router;

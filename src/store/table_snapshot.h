@@ -92,7 +92,8 @@ inline ColumnData FindKeyed(const std::vector<KeyedColumn>& columns, size_t inde
 }
 
 // One block of rows as a reader sees it: column layouts for `rows` values (see ColumnData).
-// total_tokens is derived (input + output) and has no column: readers compute it.
+// The derived measures (total_tokens, tokens_per_s; core/field.h) have no column: readers
+// compute them.
 // ts is present in every row; read it with Ts(row).
 struct ColumnBlock {
   size_t rows = 0;

@@ -156,5 +156,24 @@ TEST_F(QueryLimitsTest, MemoryGoesBackAfterABigQuery) {
       << "base " << base_kb << " kB, peak " << peak_kb << " kB, after " << after_kb << " kB";
 }
 
+// Every dashboard reads through the backend's runner, so --query-timeout stops each of them (the
+// deadline counts from the request's start over all of its queries) while health still answers.
+TEST_F(QueryLimitsTest, EveryDashboardStopsAtTheQueryTimeout) {
+  ASSERT_NO_FATAL_FAILURE(StartServer({"--query-timeout", "1ms", "--max-body", "64MiB"}));
+  ASSERT_NO_FATAL_FAILURE(Load(client()));
+  const std::string range = "from=2026-01-01T00:00:00Z&to=2026-01-03T00:00:00Z";
+  for (const std::string target :
+       {"/api/analytics/overview?" + range, "/api/analytics/performance?" + range,
+        "/api/analytics/models/compare?" + range, "/api/analytics/ab?dimension=model&a=gpt-4o-mini&b=gpt-4o&" + range}) {
+    integration::HttpResult result = client().Get(target);
+    EXPECT_EQ(result.status, 503) << target << ": " << result.Describe();
+    std::optional<integration::ErrorBody> error = integration::ParseErrorBody(result.body);
+    ASSERT_TRUE(error.has_value()) << result.Describe();
+    EXPECT_EQ(error->code, "query_timeout") << target;
+    EXPECT_NE(error->message.find("--query-timeout"), std::string::npos) << error->message;
+  }
+  EXPECT_EQ(client().Get("/api/health").status, 200);
+}
+
 }  // namespace
 }  // namespace mltrack::fault

@@ -80,5 +80,28 @@ TEST_F(RequestGuardTest, ConfiguredHostsAndOriginsAreAnswered) {
   EXPECT_EQ(CountEvents(), 3);
 }
 
+// The same guards hold on the dashboard and annotation routes: a cross-site page can neither add
+// nor delete an annotation, nor read a dashboard through a rebound name.
+TEST_F(RequestGuardTest, DashboardAndAnnotationRoutesAreGuardedToo) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const std::string note = R"({"ts":"2026-01-01T00:00:00Z","text":"Gateway v2","kind":"deploy"})";
+  const std::map<std::string, std::string> evil = {{"Origin", "http://evil.example"}};
+  ExpectForbidden(client().Request("POST", "/api/v1/annotations", note, "text/plain", evil), "forbidden_origin", "Origin");
+  EXPECT_EQ(client().Get("/api/v1/annotations").body.find("Gateway v2"), std::string::npos);  // not stored
+  const std::map<std::string, std::string> own = {{"Origin", "http://" + Own("127.0.0.1")}};
+  ASSERT_EQ(client().Request("POST", "/api/v1/annotations", note, "application/json", own).status, 201);
+  ExpectForbidden(client().Request("DELETE", "/api/v1/annotations/1", "", "", evil), "forbidden_origin", "Origin");
+  EXPECT_NE(client().Get("/api/v1/annotations").body.find("Gateway v2"), std::string::npos);
+
+  const std::string range = "from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z";
+  for (const std::string target :
+       {"/api/analytics/performance?" + range, "/api/analytics/models/compare?" + range,
+        "/api/analytics/ab?dimension=model&a=x&b=y&" + range, "/api/v1/annotations?" + range}) {
+    ExpectForbidden(client().Request("GET", target, "", "", {{"Host", "rebound.example"}}), "forbidden_host", "Host");
+    ExpectForbidden(client().Request("GET", target, "", "", evil), "forbidden_origin", "Origin");
+    EXPECT_NE(client().Request("GET", target, "", "", own).status, 403) << target;
+  }
+}
+
 }  // namespace
 }  // namespace mltrack::integration

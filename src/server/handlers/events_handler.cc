@@ -31,7 +31,7 @@ HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request)
   }
 
   ingest::PricingSummary pricing = ingest::PriceEvents(*context.prices, *batch);
-  Result<store::AppendResult> appended = context.store->Append(std::move(*batch));
+  Result<backend::AppendResult> appended = context.backend->Append(std::move(*batch));
   // A batch the store refuses as input (too large, tag keys past --max-tag-keys) names its event.
   if (!appended.ok()) return ErrorResponse(appended.status(), "invalid_event");
 

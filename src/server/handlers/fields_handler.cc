@@ -21,7 +21,7 @@ std::string_view KindName(FieldKind kind) {
 }  // namespace
 
 HttpResponse HandleFields(AppContext& context, const HttpRequest& request) {
-  std::shared_ptr<const store::TableSnapshot> snapshot = context.store->Snapshot();
+  backend::FieldCatalog catalog = context.backend->Fields();
   JsonWriter json;
   json.BeginObject();
   json.Key("fields");
@@ -42,16 +42,14 @@ HttpResponse HandleFields(AppContext& context, const HttpRequest& request) {
   json.EndArray();
   json.Key("tag_keys");
   json.BeginArray();
-  for (size_t key_idx = 0; key_idx < snapshot->tag_key_count(); ++key_idx) {
-    json.String(snapshot->tag_key(key_idx));
-  }
+  for (const std::string& key : catalog.tag_keys) json.String(key);
   json.EndArray();
   json.Key("score_names");
   json.BeginArray();
-  for (size_t score_idx = 0; score_idx < snapshot->score_count(); ++score_idx) {
-    json.String(snapshot->score_name(score_idx));
-  }
+  for (const std::string& name : catalog.score_names) json.String(name);
   json.EndArray();
+  json.Key("demo");
+  json.Bool(catalog.demo);
   json.EndObject();
   return HttpResponse::Json(200, std::move(json).Take());
 }

@@ -17,13 +17,15 @@ HttpResponse HandleFields(AppContext& context, const HttpRequest& request);
 HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request);
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
+HttpResponse HandlePerformance(AppContext& context, const HttpRequest& request);
+HttpResponse HandleCreateAnnotation(AppContext& context, const HttpRequest& request);
+HttpResponse HandleListAnnotations(AppContext& context, const HttpRequest& request);
+HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& request);
+HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request);
+HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
 
-// Shared by the dashboard handlers: the request's query string as dashboard parameters, and a
-// QueryRunner that reads one snapshot for every query of a response.
+// Shared by the dashboard handlers: the request's query string as dashboard parameters. A
+// dashboard reads through `context.backend->Reader()`, one consistent view per response.
 analytics::QueryParams DashboardQueryParams(const HttpRequest& request);
-// `cache` (the server's partial-result cache; may be null) serves sealed segments' partials;
-// every query runs within `limits` (AppContext::QueryLimitsFromNow at the request's start).
-analytics::QueryRunner SnapshotRunner(std::shared_ptr<const store::TableSnapshot> snapshot,
-                                      query::QueryCache* cache, query::QueryLimits limits = {});
 
 }  // namespace mltrack::server

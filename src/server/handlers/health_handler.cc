@@ -8,7 +8,7 @@
 namespace mltrack::server {
 
 HttpResponse HandleHealth(AppContext& context, const HttpRequest& request) {
-  store::StoreStats stats = context.store->Stats();
+  backend::Stats stats = context.backend->GetStats();
   auto uptime = std::chrono::steady_clock::now() - context.started;
   JsonWriter json;
   json.BeginObject();
@@ -36,7 +36,7 @@ HttpResponse HandleHealth(AppContext& context, const HttpRequest& request) {
   json.EndObject();
   json.Key("problems");
   json.BeginArray();
-  for (const store::StoreProblem& problem : stats.problems) {
+  for (const backend::Problem& problem : stats.problems) {
     json.BeginObject();
     json.Key("file");
     json.String(problem.file);

@@ -1,5 +1,4 @@
 #include "core/time.h"
-#include "query/query_executor.h"
 #include "query/query_parser.h"
 #include "server/handlers/handlers.h"
 #include "server/status_mapping.h"
@@ -10,9 +9,7 @@ namespace mltrack::server {
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request) {
   Result<query::QuerySpec> spec = query::ParseQuerySpec(request.body, NowMs());
   if (!spec.ok()) return ErrorResponse(spec.status(), "invalid_query");
-  spec->limits = context.QueryLimitsFromNow();
-  std::shared_ptr<const store::TableSnapshot> snapshot = context.store->Snapshot();
-  Result<query::QueryResult> result = query::ExecuteQuery(*spec, *snapshot, &context.query_cache);
+  Result<query::QueryResult> result = context.backend->Reader()(*spec);
   if (!result.ok()) return ErrorResponse(result.status(), "invalid_query");
   return HttpResponse::Json(200, query::QueryResultToJson(*result));
 }

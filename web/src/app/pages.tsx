@@ -1,0 +1,48 @@
+// Every page of the app, in navigation order. A page is a path pattern, its nav entry and the
+// component that renders it; App picks the first whose pattern matches the location. Pages other
+// than the executive one are loaded on first visit (their charts are most of their weight).
+import { lazy, type ComponentType } from 'react';
+import type { IconName } from '../components/ui/Icon';
+import { ExecutiveDashboard } from '../features/overview/components/ExecutiveDashboard';
+
+export interface PageDef {
+  id: string;
+  /** Path pattern; `:name` segments are parameters (see router.ts). */
+  path: string;
+  label: string;
+  icon: IconName;
+  /** Nav group; pages without one (detail pages such as a trace) are not in the nav. */
+  section?: 'Dashboards' | 'Analyze';
+  component: ComponentType<{ params: Record<string, string> }>;
+}
+
+// Keeps the named export of a lazily loaded module as the page component.
+export function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType<{ params: Record<string, string> }>) {
+  return lazy(() => load().then((module) => ({ default: pick(module) })));
+}
+
+export const PAGES: PageDef[] = [
+  { id: 'executive', path: '/', label: 'Executive', icon: 'layers', section: 'Dashboards', component: ExecutiveDashboard },
+  {
+    id: 'performance',
+    path: '/performance',
+    label: 'Performance',
+    icon: 'gauge',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/performance/components/PerformanceDashboard'), (m) => m.PerformanceDashboard),
+  },
+  {
+    id: 'models',
+    path: '/models',
+    label: 'Model Comparison',
+    icon: 'chart',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/models/components/ModelComparisonPage'), (m) => m.ModelComparisonPage),
+  },
+];
+
+/** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */
+export const PLANNED: { id: string; label: string; icon: IconName; section: 'Dashboards' | 'Analyze' }[] = [
+  { id: 'cost', label: 'Cost Analytics', icon: 'dollar', section: 'Dashboards' },
+  { id: 'users', label: 'User Activity', icon: 'users', section: 'Dashboards' },
+];
