@@ -16,6 +16,9 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     viewport: { width: 1440, height: 1000 },
+    // No CSS transitions (index.css keeps them for users who did not ask for reduced motion):
+    // a test never reads a colour or a size halfway through one.
+    reducedMotion: 'reduce',
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.MLTRACK_CHROMIUM ?? '/usr/bin/chromium',

@@ -32,7 +32,23 @@ function readmePlugin(): Plugin {
 
 export default defineConfig({
   plugins: [react(), tailwindcss(), readmePlugin(), ...(useFixtures ? [fixturesPlugin()] : [])],
-  server: useFixtures ? {} : { proxy: { '/api': { target: api, ws: true } } },
+  // The server answers only its own Host and Origin (CSRF / DNS-rebinding protection): the dev
+  // proxy presents requests as the server's own.
+  server: useFixtures
+    ? {}
+    : {
+        proxy: {
+          '/api': {
+            target: api,
+            ws: true,
+            changeOrigin: true,
+            configure: (proxy) =>
+              proxy.on('proxyReq', (request) => {
+                if (request.getHeader('origin')) request.setHeader('origin', api);
+              }),
+          },
+        },
+      },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

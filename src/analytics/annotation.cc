@@ -13,16 +13,26 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 // A time given as an RFC 3339 string, "now-7d", or an integer epoch ms.
+// Within the times events can have (2000-01-01 … 2200-01-01, CheckApiTime).
 std::optional<int64_t> ReadTime(element value, int64_t now_ms, std::string& reason) {
   if (value.type() == element_type::STRING) {
     Result<int64_t> parsed = ParseTimeParam(std::string_view(value), now_ms);
-    if (parsed.ok()) return *parsed;
+    if (parsed.ok()) {
+      Status in_range = CheckApiTime(*parsed);
+      if (in_range.ok()) return *parsed;
+      parsed = in_range;
+    }
     reason = parsed.status().message();
     return std::nullopt;
   }
   if (value.type() == element_type::INT64 || value.type() == element_type::UINT64) {
     int64_t ms = 0;
-    if (value.get(ms) == simdjson::SUCCESS && ms >= 0) return ms;
+    if (value.get(ms) == simdjson::SUCCESS && ms >= 0) {
+      Status in_range = CheckApiTime(ms);
+      if (in_range.ok()) return ms;
+      reason = in_range.message();
+      return std::nullopt;
+    }
   }
   reason = "must be an RFC 3339 time, now-<N><unit>, or epoch milliseconds";
   return std::nullopt;

@@ -35,7 +35,7 @@ TEST(AnnotationTest, ParsesEveryField) {
   EXPECT_FALSE(relative->end_ms);
   EXPECT_FALSE(relative->scope);
   Result<Annotation> tag = ParseAnnotation(
-      R"({"ts": 5, "text": "x", "kind": "config", "scope": {"field": "tags.env", "value": "prod"}})", kNow);
+      R"({"ts": 946684800005, "text": "x", "kind": "config", "scope": {"field": "tags.env", "value": "prod"}})", kNow);
   ASSERT_TRUE(tag.ok());
   EXPECT_EQ(tag->scope->field.Name(), "tags.env");
 }
@@ -51,17 +51,20 @@ TEST(AnnotationTest, EveryBadFieldIsNamed) {
       {"not json", {"body"}},
       {R"({"ts": "yesterday", "text": "x", "kind": "deploy"})", {"ts"}},
       {R"({"ts": -5, "text": "x", "kind": "deploy"})", {"ts"}},
-      {R"({"ts": 10, "end": 5, "text": "x", "kind": "deploy"})", {"end"}},
-      {R"({"ts": 10, "end": "soon", "text": "x", "kind": "deploy"})", {"end"}},
-      {R"({"ts": 10, "text": "  ", "kind": "deploy"})", {"text"}},
-      {R"({"ts": 10, "text": 3, "kind": "deploy"})", {"text"}},
-      {R"({"ts": 10, "text": "x", "kind": "outage"})", {"kind"}},
-      {R"({"ts": 10, "text": "x", "kind": "deploy", "scope": "anthropic"})", {"scope"}},
-      {R"({"ts": 10, "text": "x", "kind": "deploy", "scope": {"field": "latency_ms", "value": "1"}})", {"scope.field"}},
-      {R"({"ts": 10, "text": "x", "kind": "deploy", "scope": {"field": "provider"}})", {"scope.value"}},
-      {R"({"ts": 10, "text": "x", "kind": "deploy", "scope": {"field": "provider", "value": "", "x": 1}})",
+      {R"({"ts": 5, "text": "x", "kind": "deploy"})", {"ts"}},  // before 2000: no event can be there
+      {R"({"ts": "2300-01-01T00:00:00Z", "text": "x", "kind": "deploy"})", {"ts"}},
+      {R"({"ts": "now-106751991166d", "text": "x", "kind": "deploy"})", {"ts"}},
+      {R"({"ts": 946684800010, "end": 946684800005, "text": "x", "kind": "deploy"})", {"end"}},
+      {R"({"ts": 946684800010, "end": "soon", "text": "x", "kind": "deploy"})", {"end"}},
+      {R"({"ts": 946684800010, "text": "  ", "kind": "deploy"})", {"text"}},
+      {R"({"ts": 946684800010, "text": 3, "kind": "deploy"})", {"text"}},
+      {R"({"ts": 946684800010, "text": "x", "kind": "outage"})", {"kind"}},
+      {R"({"ts": 946684800010, "text": "x", "kind": "deploy", "scope": "anthropic"})", {"scope"}},
+      {R"({"ts": 946684800010, "text": "x", "kind": "deploy", "scope": {"field": "latency_ms", "value": "1"}})", {"scope.field"}},
+      {R"({"ts": 946684800010, "text": "x", "kind": "deploy", "scope": {"field": "provider"}})", {"scope.value"}},
+      {R"({"ts": 946684800010, "text": "x", "kind": "deploy", "scope": {"field": "provider", "value": "", "x": 1}})",
        {"scope.value", "scope.x"}},
-      {R"({"ts": 10, "text": "x", "kind": "deploy", "colour": "red"})", {"colour"}},
+      {R"({"ts": 946684800010, "text": "x", "kind": "deploy", "colour": "red"})", {"colour"}},
   };
   for (const Case& test_case : cases) {
     Result<Annotation> parsed = ParseAnnotation(test_case.body, kNow);
@@ -76,7 +79,7 @@ TEST(AnnotationTest, EveryBadFieldIsNamed) {
     EXPECT_NE(parsed.status().message().find(first), std::string::npos) << parsed.status().message();
   }
   std::string long_text(kMaxAnnotationText + 1, 'a');
-  Result<Annotation> too_long = ParseAnnotation(R"({"ts": 1, "kind": "deploy", "text": ")" + long_text + "\"}", kNow);
+  Result<Annotation> too_long = ParseAnnotation(R"({"ts": 946684800001, "kind": "deploy", "text": ")" + long_text + "\"}", kNow);
   ASSERT_FALSE(too_long.ok());
   EXPECT_EQ(Fields(too_long.status()), std::vector<std::string>{"text"});
 }

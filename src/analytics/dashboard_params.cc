@@ -29,6 +29,9 @@ Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t 
   for (const auto& [key, value] : params) {
     if (key == "from" || key == "to") {
       Result<int64_t> parsed = ParseTimeParam(value, now_ms);
+      if (parsed.ok()) {
+        if (Status in_range = CheckApiTime(*parsed); !in_range.ok()) parsed = in_range;
+      }
       if (!parsed.ok()) {
         errors.push_back({-1, key, parsed.status().message()});
         continue;

@@ -1,6 +1,8 @@
 #include "analytics/dashboard_support.h"
 
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "query/query_parser.h"
 
@@ -50,10 +52,21 @@ Result<std::vector<int64_t>> BucketStarts(const query::QuerySpec& spec) {
   if (!query::HasBucket(spec) || spec.to_ms <= spec.from_ms) return starts;
   const int64_t first = bucketer->Index(spec.from_ms);
   const int64_t last = bucketer->Index(spec.to_ms - 1);
-  for (int64_t index = first; index <= last && starts.size() < 100'000; ++index) {
-    starts.push_back(bucketer->Start(index));
+  const query::BucketWidth width{spec.bucket_ms, spec.bucket_months};
+  if (last - first >= query::kMaxBuckets) {  // refused, never cut short
+    return query::CheckBucketCount(width, spec.from_ms, spec.to_ms, BucketLabel(width));
   }
+  for (int64_t index = first; index <= last; ++index) starts.push_back(bucketer->Start(index));
   return starts;
+}
+
+std::string BucketLabel(const query::BucketWidth& width) {
+  constexpr int64_t kMinuteMs = 60'000, kHourMs = 60 * kMinuteMs, kDayMs = 24 * kHourMs, kWeekMs = 7 * kDayMs;
+  if (width.months > 0) return std::to_string(width.months) + "M";
+  for (auto [unit, ms] : {std::pair{"w", kWeekMs}, {"d", kDayMs}, {"h", kHourMs}, {"m", kMinuteMs}}) {
+    if (width.ms % ms == 0) return std::to_string(width.ms / ms) + unit;
+  }
+  return std::to_string(width.ms) + "ms";
 }
 
 void WriteOptional(JsonWriter& json, std::optional<double> value) {

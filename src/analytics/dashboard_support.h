@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,9 +38,13 @@ std::optional<double> ChangePct(std::optional<double> value, std::optional<doubl
 inline double Usd(NanoUsd nano) { return static_cast<double>(nano) / static_cast<double>(kNanoPerUsd); }
 
 // The starts of `spec`'s time buckets over its [from, to), in its zone, including buckets without
-// events (so a chart can draw gaps): exactly the `t` values the spec's rows can have. At most
-// 100,000. InvalidArgument naming tz for an unknown zone.
+// events (so a chart can draw gaps): exactly the `t` values the spec's rows can have. More than
+// query::kMaxBuckets is an InvalidArgument naming bucket (never a shortened list); InvalidArgument
+// naming tz for an unknown zone.
 Result<std::vector<int64_t>> BucketStarts(const query::QuerySpec& spec);
+
+// "6h" for 6 hours: the largest of w, d, h, m that divides the width; "3M" for months.
+std::string BucketLabel(const query::BucketWidth& width);
 
 inline void SetBucket(query::QuerySpec& spec, const query::BucketWidth& width) {
   spec.bucket_ms = width.ms;

@@ -27,10 +27,11 @@ double NiceBinWidth(double upper, int bins);
 std::string BinItem(double width, const FieldRef& field);
 
 // Counts the values of measure `field` among the events `base` selects (its range and filters)
-// in about 20 equal bins from 0 up to `upper` (e.g. the p99), plus one open bin above it. Bins
-// are exact counts, not estimates.
+// in about 20 equal bins from 0 up to `upper` (e.g. the p99), plus one open bin above it, up to
+// `largest` (the maximum). Bins are exact counts, not estimates, whatever the magnitude of the
+// values: one query when every value's bin can be numbered, more otherwise.
 Result<std::vector<HistogramBin>> NumericHistogram(const query::QuerySpec& base,
-                                                   const FieldRef& field, double upper,
+                                                   const FieldRef& field, double upper, double largest,
                                                    const QueryRunner& run);
 
 }  // namespace mltrack::analytics

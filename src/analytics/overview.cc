@@ -37,6 +37,7 @@ struct PeriodFigures {
   std::optional<double> p90_latency_ms;
   std::optional<double> p95_latency_ms;
   std::optional<double> p99_latency_ms;
+  std::optional<double> max_latency_ms;  // the histogram's reach (p100 shares the p50 state)
   std::optional<double> success_rate;
   int64_t errors = 0;  // events with status error
   int64_t input_tokens = 0;
@@ -56,7 +57,7 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
              "avg:latency_ms", "rate:error", "sum:input_tokens", "sum:output_tokens"}));
   if (set == FigureSet::kCurrent) {
     MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "p50:latency_ms", "p90:latency_ms",
-                                              "p95:latency_ms", "p99:latency_ms"}));
+                                              "p95:latency_ms", "p99:latency_ms", "p100:latency_ms"}));
   }
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
@@ -72,6 +73,7 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
   figures.p90_latency_ms = CellNumber(SingleCell(*result, "p90:latency_ms"));
   figures.p95_latency_ms = CellNumber(SingleCell(*result, "p95:latency_ms"));
   figures.p99_latency_ms = CellNumber(SingleCell(*result, "p99:latency_ms"));
+  figures.max_latency_ms = CellNumber(SingleCell(*result, "p100:latency_ms"));
   if (figures.events > 0) {
     const double error_rate = CellNumber(SingleCell(*result, "rate:error")).value_or(0.0);
     figures.success_rate = 1.0 - error_rate;
@@ -290,7 +292,8 @@ Status WriteLatency(JsonWriter& json, const DashboardParams& params, const Perio
   if (figures.p99_latency_ms) {
     Result<std::vector<HistogramBin>> bins =
         NumericHistogram(BaseSpec(params, params.from_ms, params.to_ms),
-                         FieldRef{FieldId::kLatencyMs, {}}, *figures.p99_latency_ms, run);
+                         FieldRef{FieldId::kLatencyMs, {}}, *figures.p99_latency_ms,
+                         figures.max_latency_ms.value_or(*figures.p99_latency_ms), run);
     if (!bins.ok()) return bins.status();
     for (const HistogramBin& bin : *bins) {
       json.BeginObject();
@@ -364,6 +367,8 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
                 params.to_ms - params.from_ms <= 3 * kDayMs ? 3'600'000 : kDayMs, 0})
           : query::ParseBucket(params.bucket, params.from_ms, params.to_ms);
   if (!width.ok()) return width.status();
+  // Every chart lists every bucket of the range: more than the limit is refused, never cut.
+  MLTRACK_RETURN_IF_ERROR(query::CheckBucketCount(*width, params.from_ms, params.to_ms, params.bucket));
 
   const int64_t length = params.to_ms - params.from_ms;
   Result<PeriodFigures> now = Figures(params, params.from_ms, params.to_ms, FigureSet::kCurrent, run);

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "analytics/dashboard_support.h"
 #include "analytics/performance_sections.h"
 
 namespace mltrack::analytics {
@@ -18,15 +19,6 @@ std::optional<double> ParseNumber(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
   return value;
-}
-
-// "6h" for 6 hours: the largest of w, d, h, m that divides the width.
-std::string BucketLabel(const query::BucketWidth& width) {
-  if (width.months > 0) return std::to_string(width.months) + "M";
-  for (auto [unit, ms] : {std::pair{"w", kWeekMs}, {"d", kDayMs}, {"h", kHourMs}, {"m", kMinuteMs}}) {
-    if (width.ms % ms == 0) return std::to_string(width.ms / ms) + unit;
-  }
-  return std::to_string(width.ms) + "ms";
 }
 
 // "auto": days beyond a week (30 points for the default 30 days, as the executive dashboard),

@@ -14,7 +14,9 @@ namespace mltrack::analytics {
 using QueryRunner = query::QueryRunner;
 
 // Reading result cells: numbers as double (money in USD), exact money in nano-USD, strings.
-// nullopt for null cells and for cells of another type.
+// nullopt for null cells and for cells of another type. A sum past int64 (query::WideNumber)
+// reads as the nearest double, and as INT64_MAX / INT64_MIN through CellNanoUsd and CellInt
+// (the dashboards' figures saturate there: 9.2 billion USD, 9.2e18 tokens).
 std::optional<double> CellNumber(const query::Cell& cell);
 std::optional<int64_t> CellNanoUsd(const query::Cell& cell);
 std::optional<int64_t> CellInt(const query::Cell& cell);

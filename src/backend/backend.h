@@ -23,10 +23,14 @@ struct AppendResult {
 
 // A problem the backend found and is living with (a corrupt WAL record, a quarantined
 // segment, an unreachable replica); /api/health shows each so none is silent.
+// Problems of one kind in one file are one entry: the first, how many, and the last.
 struct Problem {
   std::string file;  // the file or resource concerned
   uint64_t offset = 0;
   std::string what;
+  uint64_t count = 1;        // problems of this kind in `file`
+  uint64_t last_offset = 0;  // the last of them (when count > 1)
+  std::string last_what;
 };
 
 struct Stats {
@@ -62,7 +66,11 @@ class Backend {
 
   // A runner over one consistent view of every acknowledged event: all queries made through
   // it see the same events, so the figures of one dashboard response agree with each other.
-  // The runner may be used from several threads and may outlive later appends.
+  // The runner may be used from several threads and may outlive later appends. Every query
+  // made through it runs within the backend's query limits (a time limit counted from this
+  // call, so over all the queries of one request, and a working-memory budget per query):
+  // past them a query fails with kUnavailable (time) or kInvalidArgument (memory) naming the
+  // limit, and its work is stopped.
   virtual query::QueryRunner Reader() = 0;
 
   virtual FieldCatalog Fields() = 0;

@@ -45,14 +45,14 @@ std::optional<std::string> Flags::Get(const std::string& name) const {
   return it->second;
 }
 
-std::string Flags::GetOr(const std::string& name, std::string fallback) const {
-  auto it = values_.find(name);
-  return it == values_.end() ? fallback : it->second;
-}
-
 std::vector<std::string> Flags::GetAll(const std::string& name) const {
   auto it = all_values_.find(name);
   return it == all_values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::string Flags::GetOr(const std::string& name, std::string fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
 }
 
 Result<size_t> ParseCount(const std::string& text) {

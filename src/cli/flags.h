@@ -19,10 +19,11 @@ class Flags {
                              const std::set<std::string>& switches);
 
   bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  // The last value of `name` (an option given twice takes its last value).
   std::optional<std::string> Get(const std::string& name) const;
-  std::string GetOr(const std::string& name, std::string fallback) const;
-  // Every value given for a repeatable option (`--upstream a=1 --upstream b=2`), in order.
+  // Every value of `name`, in order (repeatable options such as --allow-host, --upstream).
   std::vector<std::string> GetAll(const std::string& name) const;
+  std::string GetOr(const std::string& name, std::string fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:

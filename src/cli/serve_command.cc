@@ -100,8 +100,10 @@ Result<proxy::ProxyOptions> ProxyOptionsFromFlags(const Flags& flags) {
 
 int RunServe(const std::vector<std::string>& args) {
   Result<Flags> flags = Flags::Parse(
-      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache", "workers",
-       "upstream", "upstream-ca", "upstream-timeout", "proxy-cache", "proxy-cache-ttl"},
+      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level",
+             "demo-events", "retention", "query-cache", "workers", "max-tag-keys", "allow-host", "allow-origin",
+             "query-timeout", "query-memory", "upstream", "upstream-ca", "upstream-timeout", "proxy-cache",
+             "proxy-cache-ttl"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -132,6 +134,19 @@ int RunServe(const std::vector<std::string>& args) {
     server_options.worker_threads = static_cast<int>(*workers);
   }
   if (flags->Has("web-dir")) server_options.web_dir = *flags->Get("web-dir");
+  // Host and Origin headers answered besides the listen address and loopback names (403 otherwise).
+  server_options.allow_hosts = flags->GetAll("allow-host");
+  server_options.allow_origins = flags->GetAll("allow-origin");
+  for (const std::string& host : server_options.allow_hosts) {
+    if (host.empty() || host.find_first_of("/ ") != std::string::npos) {
+      return Fail("--allow-host takes a host name such as example.com or example.com:8443, got \"" + host + "\"", 2);
+    }
+  }
+  for (const std::string& origin : server_options.allow_origins) {
+    if (origin != "null" && !origin.starts_with("http://") && !origin.starts_with("https://")) {
+      return Fail("--allow-origin takes an origin such as https://dash.example.com, got \"" + origin + "\"", 2);
+    }
+  }
   ingest::DemoOptions demo_options;
   if (flags->Has("demo-events")) {
     Result<size_t> events = ParseCount(*flags->Get("demo-events"));
@@ -146,6 +161,26 @@ int RunServe(const std::vector<std::string>& args) {
     query_cache_bytes = *bytes;
   }
 
+  int64_t query_timeout_ms = 10'000;  // per request, over all of its queries; 0 = none
+  if (flags->Has("query-timeout")) {
+    Result<int64_t> timeout = ParseDuration(*flags->Get("query-timeout"));
+    if (*flags->Get("query-timeout") == "0") timeout = int64_t{0};
+    if (!timeout.ok() || *timeout < 0) return Fail("--query-timeout must be a duration such as 10s or 2m (0: none)", 2);
+    query_timeout_ms = *timeout;
+  }
+  size_t query_memory_bytes = 256u << 20;  // working memory per query; 0 = none
+  if (flags->Has("query-memory")) {
+    Result<size_t> bytes = ParseByteSize(*flags->Get("query-memory"));
+    if (!bytes.ok()) return Fail("--query-memory: " + bytes.status().message(), 2);
+    query_memory_bytes = *bytes;
+  }
+  size_t max_tag_keys = 10'000;  // distinct tag keys, and score names, per store; 0 = none
+  if (flags->Has("max-tag-keys")) {
+    Result<size_t> keys = ParseCount(*flags->Get("max-tag-keys"));
+    if (!keys.ok()) return Fail("--max-tag-keys must be a whole number (0: no limit)", 2);
+    max_tag_keys = *keys;
+  }
+
   Result<proxy::ProxyOptions> proxy_options = ProxyOptionsFromFlags(*flags);
   if (!proxy_options.ok()) return Fail(proxy_options.status().message(), 2);
 
@@ -154,6 +189,7 @@ int RunServe(const std::vector<std::string>& args) {
 
   store::StoreOptions store_options;
   store_options.dir = *flags->Get("data");
+  store_options.max_tag_keys = max_tag_keys;
   if (flags->Has("retention")) {  // e.g. 90d: segments whose newest event is older are deleted
     Result<int64_t> retention = ParseDuration(*flags->Get("retention"));
     if (!retention.ok() || *retention <= 0) return Fail("--retention must be a duration such as 90d", 2);
@@ -169,7 +205,8 @@ int RunServe(const std::vector<std::string>& args) {
   // too) gave the same RSS for 65-71 s. Not before the open: a restart would fault in every
   // temporary buffer afresh.
   ::mallopt(M_MMAP_THRESHOLD, 8 << 20);
-  backend::EmbeddedBackend backend(std::move(*store), query_cache_bytes);
+  backend::EmbeddedBackend backend(std::move(*store), query_cache_bytes,
+                                   backend::QueryBudget{query_timeout_ms, query_memory_bytes});
   for (const backend::Problem& problem : backend.GetStats().problems) {
     spdlog::error("store problem in {} at byte {}: {}", problem.file, problem.offset, problem.what);
   }

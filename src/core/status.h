@@ -21,6 +21,8 @@ enum class StatusCode : uint8_t {
   kNoSpace,               // the disk is full (507); retry when space returns
   kOverloaded,            // too much concurrent work; retry later (429/503)
   kUnavailable,           // the service is shutting down or not ready (503)
+  kDeadlineExceeded,      // work stopped at its time limit (a query's --query-timeout; 503)
+  kResourceExhausted,     // work that needs more than its memory limit (a query's --query-memory; 400)
   kInternal,              // a broken invariant; a bug
 };
 
@@ -56,6 +58,12 @@ class Status {
   static Status Overloaded(std::string message) { return Status(StatusCode::kOverloaded, std::move(message)); }
   static Status Unavailable(std::string message) {
     return Status(StatusCode::kUnavailable, std::move(message));
+  }
+  static Status DeadlineExceeded(std::string message) {
+    return Status(StatusCode::kDeadlineExceeded, std::move(message));
+  }
+  static Status ResourceExhausted(std::string message, std::vector<ErrorDetail> details = {}) {
+    return Status(StatusCode::kResourceExhausted, std::move(message), std::move(details));
   }
   static Status Internal(std::string message) { return Status(StatusCode::kInternal, std::move(message)); }
 

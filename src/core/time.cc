@@ -227,6 +227,12 @@ Result<int64_t> ParseTimeParam(std::string_view text, int64_t now_ms) {
                                  "\": expected RFC 3339, epoch milliseconds, now or now-7d");
 }
 
+Status CheckApiTime(int64_t epoch_ms) {
+  if (epoch_ms >= kMinEventTsMs && epoch_ms <= kMaxEventTsMs) return Status::OK();
+  return Status::InvalidArgument("time " + std::to_string(epoch_ms) + (epoch_ms < kMinEventTsMs ? " (before " : " (after ") +
+                                 "the range events can have, 2000-01-01T00:00:00Z to 2200-01-01T00:00:00Z)");
+}
+
 std::string FormatRfc3339(int64_t epoch_ms) {
   // Floor division so that times before 1970 still have a non-negative millisecond part.
   int64_t days = epoch_ms / kMsPerDay;

@@ -209,8 +209,16 @@ TEST(DecodeEvents, CostIsExactNanoUsd) {
 
 TEST(DecodeEvents, TokenCountLimitsAreInclusive) {
   EventBatch batch = MustDecode(WithFields(
-      R"("input_tokens": 9007199254740992, "cached_input_tokens": 9007199254740992, "output_tokens": 0, "reasoning_tokens": 0)"));
-  EXPECT_EQ(batch[0].input_tokens, 9007199254740992);
+      R"("input_tokens": 1000000000, "cached_input_tokens": 1000000000, "output_tokens": 0, "reasoning_tokens": 0)"));
+  EXPECT_EQ(batch[0].input_tokens, 1'000'000'000);
+}
+
+TEST(DecodeEvents, MillisecondLimitsAreInclusive) {
+  EventBatch batch = MustDecode(WithFields(R"("latency_ms": 604800000, "ttft_ms": 604800000)"));
+  EXPECT_EQ(batch[0].latency_ms, 604'800'000.0);
+  ExpectOneProblem(R"("latency_ms": 604800000.5)", "latency_ms",
+                   "must be ≤ 604800000 (7 days in milliseconds), got 604800000.5");
+  ExpectOneProblem(R"("ttft_ms": 1e19)", "ttft_ms", "must be ≤ 604800000 (7 days in milliseconds), got 1e19");
 }
 
 TEST(DecodeEvents, StringLimitsAreInclusive) {
@@ -496,9 +504,11 @@ TEST(DecodeEvents, TokenCountAsString) {
                    "must be an integer ≥ 0, got \"12\"");
 }
 
-TEST(DecodeEvents, TokenCountAbove2To53) {
+TEST(DecodeEvents, TokenCountAboveABillion) {
+  ExpectOneProblem(R"("cache_write_tokens": 1000000001)", "cache_write_tokens",
+                   "must be ≤ 1000000000 (10^9 tokens for one call), got 1000000001");
   ExpectOneProblem(R"("cache_write_tokens": 9007199254740993)", "cache_write_tokens",
-                   "must be ≤ 2^53 (9007199254740992), got 9007199254740993");
+                   "must be ≤ 1000000000 (10^9 tokens for one call), got 9007199254740993");
 }
 
 TEST(DecodeEvents, TokenCountWithExponent) {

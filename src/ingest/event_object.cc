@@ -263,7 +263,7 @@ class EventReader : public ValueReader {
     } else if (std::optional<uint64_t> count = JsonNumberToUnsigned(*number, kMaxTokenCount)) {
       out = static_cast<int64_t>(*count);
     } else {
-      FieldProblem(field, "must be ≤ 2^53 (9007199254740992), got " + token());
+      FieldProblem(field, "must be ≤ 1000000000 (10^9 tokens for one call), got " + token());
     }
     return SUCCESS;
   }
@@ -297,6 +297,8 @@ class EventReader : public ValueReader {
       FieldProblem(field, std::string(kRule) + ", got " + Clip(token));
     } else if (!millis) {
       FieldProblem(field, std::string(kRule) + ", got " + Clip(token) + " (out of range)");
+    } else if (*millis > kMaxMillis) {
+      FieldProblem(field, "must be ≤ 604800000 (7 days in milliseconds), got " + Clip(token));
     } else {
       out = *millis;
     }

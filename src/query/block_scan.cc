@@ -6,6 +6,7 @@
 
 #include "core/event.h"
 #include "query/block_answer.h"
+#include "query/limit_guard.h"
 
 namespace mltrack::query {
 namespace {
@@ -29,10 +30,13 @@ const uint32_t* Identity(size_t rows) {
   return rows <= identity.size() ? identity.data() : nullptr;
 }
 
-// Bin codes: 0 = absent, else zigzag(bin) + 1.
+// Bin codes: 0 = absent, else zigzag(bin) + 1; GroupBin::kBinOutOfRange becomes
+// kOutOfRangeCode (the largest code), which PartCodes takes out of the scan.
 uint64_t BinCode(int64_t bin) {
   return ((static_cast<uint64_t>(bin) << 1) ^ static_cast<uint64_t>(bin >> 63)) + 1;
 }
+constexpr uint64_t kOutOfRangeCode = ~uint64_t{0};
+static_assert(((static_cast<uint64_t>(GroupBin::kBinOutOfRange) << 1) ^ 0) + 1 == kOutOfRangeCode);
 int64_t BinFromCode(uint64_t code) {
   const uint64_t zigzag = code - 1;
   return static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
@@ -51,7 +55,7 @@ inline uint64_t IntegerWidthBinCode(const GroupBin& bin, double value) {
   if (bin.width_units >= (int64_t{1} << 30)) return BinCode(bin.BinOf(value));
   const double width = static_cast<double>(bin.width_units);
   double estimate = std::floor(value / width);
-  if (!(std::fabs(estimate) < 4e15)) return BinCode(bin.BinOf(value));
+  if (!(std::fabs(estimate) < 4e15)) return BinCode(bin.BinOf(value));  // kOutOfRangeCode past 2^53
   estimate -= value < estimate * width ? 1 : 0;
   estimate += value >= (estimate + 1) * width ? 1 : 0;
   return BinCode(static_cast<int64_t>(estimate));
@@ -267,6 +271,17 @@ void PartCodes(const Plan& plan, const KeyPart& part, const BlockBuckets& bucket
     BucketCodes(plan, buckets, block, rows, count, codes);
   } else if (part.bin) {
     GatherBinCodes(*part.bin, part.source, block, rows, count, partial.values.data(), codes);
+    for (size_t idx = 0; idx < count; ++idx) {
+      if (codes[idx] != kOutOfRangeCode) continue;
+      // A value whose bin cannot be numbered exactly: remembered (the executor refuses the
+      // query), grouped as absent meanwhile.
+      double value = 0;
+      GatherDouble(part.source, block, rows + idx, 1, &value);
+      if (GetFieldInfo(part.source.field).kind == FieldKind::kMoney) value /= static_cast<double>(kNanoPerUsd);
+      partial.bin_out_of_range = std::max(partial.bin_out_of_range, std::fabs(value));
+      partial.bin_out_of_range_part = &part;
+      codes[idx] = 0;
+    }
   } else {
     GatherCode(part.source, block, rows, count, codes);
   }
@@ -430,6 +445,9 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   const BlockBuckets buckets = MakeBlockBuckets(plan, block);
   const bool counts_small_keys = !plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only;
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
+    // Many filters can make one block take seconds: the deadline is checked within blocks too
+    // (every 8 chunks: a clock read costs ~50 ns).
+    if (plan.guard != nullptr && begin % (8 * kChunkRows) == 0 && plan.guard->CheckDeadline()) return;
     const size_t end = std::min(begin + kChunkRows, block.rows);
     const uint32_t* rows;
     size_t count = 0;

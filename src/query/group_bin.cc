@@ -27,12 +27,13 @@ double GroupBin::Lower(int64_t bin) const {
 }
 
 int64_t GroupBin::BinOf(double value) const {
-  double estimate = std::floor(value / width());
-  estimate = std::clamp(estimate, -kMaxBin, kMaxBin);
+  const double estimate = std::floor(value / width());
+  // Past ±2^53 bins a double no longer tells one bin from the next: refused, never lumped.
+  if (!(std::fabs(estimate) < kMaxBin)) return kBinOutOfRange;
   int64_t bin = static_cast<int64_t>(estimate);
   // The division may round across a bound; settle on Lower(bin) ≤ value < Lower(bin + 1).
-  if (value < Lower(bin) && bin > -static_cast<int64_t>(kMaxBin)) --bin;
-  else if (value >= Lower(bin + 1) && bin < static_cast<int64_t>(kMaxBin)) ++bin;
+  if (value < Lower(bin)) --bin;
+  else if (value >= Lower(bin + 1)) ++bin;
   return bin;
 }
 

@@ -18,6 +18,7 @@ class GroupTable {
 
   size_t size() const { return count_; }
   size_t key_words() const { return words_; }
+  size_t MemoryBytes() const { return keys_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint32_t); }
   const uint64_t* key(size_t group) const { return &keys_[group * words_]; }
 
  private:

@@ -45,6 +45,20 @@ Cell NumberCell(T value, Output output) {
   return static_cast<double>(value);
 }
 
+// The cell of a sum (aggregate::SumTotal): as NumberCell while it fits int64 / double, a
+// WideNumber past that.
+Cell SumCell(__int128 total, Output output) {
+  if (output == Output::kInt || output == Output::kMoney) return IntegerSumCell(total, output == Output::kMoney);
+  return static_cast<double>(total);
+}
+
+Cell SumCell(const aggregate::DoubleTotal& total, Output output) {
+  if (!total.spilled()) return NumberCell(total.sum, output);
+  const long double value = static_cast<long double>(total);
+  if (output == Output::kMoney) return DoubleSumCell(value / static_cast<long double>(kNanoPerUsd));
+  return DoubleSumCell(value);
+}
+
 template <typename T>
 size_t VectorBytes(const std::vector<T>& values) {
   return values.capacity() * sizeof(T);
@@ -81,6 +95,46 @@ class CountAccumulator final : public MetricAccumulator {
   std::vector<Count::State> states_;
 };
 
+// Rows one run of LaneSum adds: 256 values per lane, so int64 lanes cannot overflow for any
+// value a column holds below 2^55 (tokens, money).
+constexpr size_t kLaneRows = 1024;
+
+// The sum of the present values[0, count) (at most kLaneRows), counting them into *present:
+// four independent lanes (a double sum is one dependency chain otherwise), absent values added
+// as 0 without a branch. Lanes are T; when the double total overflows, the run is added again
+// value by value into a spilling DoubleTotal.
+template <typename T>
+aggregate::SumTotal<T> LaneSum(const T* values, size_t count, uint64_t* present) {
+  T lanes[4] = {};
+  uint64_t found = 0;
+  size_t idx = 0;
+  for (; idx + 4 <= count; idx += 4) {
+    for (size_t lane = 0; lane < 4; ++lane) {
+      const bool ok = !IsAbsent(values[idx + lane]);
+      lanes[lane] += ok ? values[idx + lane] : T{};
+      found += ok;
+    }
+  }
+  for (; idx < count; ++idx) {
+    const bool ok = !IsAbsent(values[idx]);
+    lanes[0] += ok ? values[idx] : T{};
+    found += ok;
+  }
+  *present += found;
+  if constexpr (std::is_same_v<T, double>) {
+    const double total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    if (std::isfinite(total)) return aggregate::DoubleTotal(total);
+    aggregate::DoubleTotal spilling;  // an overflow on the way: value by value
+    for (idx = 0; idx < count; ++idx) {
+      if (!IsAbsent(values[idx])) spilling += values[idx];
+    }
+    return spilling;
+  } else {
+    // Each lane holds at most kLaneRows / 4 values below 2^55: no lane overflows int64.
+    return (__int128{lanes[0]} + lanes[1]) + (__int128{lanes[2]} + lanes[3]);
+  }
+}
+
 // Any aggregate fed with one value of type T (int64 or double) per present row.
 template <typename Agg, typename T, typename Final>
 class ValueAccumulator final : public MetricAccumulator {
@@ -95,26 +149,11 @@ class ValueAccumulator final : public MetricAccumulator {
     if (!groups) {
       typename Agg::State& state = states_[0];
       if constexpr (std::is_same_v<Agg, Sum<T>> || std::is_same_v<Agg, Avg<T>>) {
-        // Four independent lanes (a double sum is one dependency chain otherwise), absent
-        // values added as 0 without a branch; then one Combine.
-        T lanes[4] = {};
-        uint64_t present = 0;
-        const T* values = buffer_.data();
-        size_t idx = 0;
-        for (; idx + 4 <= count; idx += 4) {
-          for (size_t lane = 0; lane < 4; ++lane) {
-            const bool ok = !IsAbsent(values[idx + lane]);
-            lanes[lane] += ok ? values[idx + lane] : T{};
-            present += ok;
-          }
-        }
-        for (; idx < count; ++idx) {
-          const bool ok = !IsAbsent(values[idx]);
-          lanes[0] += ok ? values[idx] : T{};
-          present += ok;
-        }
         typename Agg::State chunk;
-        chunk.sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+        uint64_t present = 0;
+        for (size_t begin = 0; begin < count; begin += kLaneRows) {
+          chunk.sum += LaneSum(buffer_.data() + begin, std::min(kLaneRows, count - begin), &present);
+        }
         if constexpr (std::is_same_v<Agg, Avg<T>>) chunk.count = present;
         Agg::Combine(state, chunk);
         return;
@@ -142,8 +181,18 @@ class ValueAccumulator final : public MetricAccumulator {
         if (source_.type == ColumnSource::Type::kTs) return true;  // the block's time range
       }
       if (source_.type != (is_double ? ColumnSource::Type::kDouble : ColumnSource::Type::kInt)) return false;
-      const SummaryType type = SummaryOf(source_, *block.summary)->type;
-      return type == SummaryType::kAbsent || type == (is_double ? SummaryType::kDoubles : SummaryType::kInts);
+      const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
+      if (column.type == SummaryType::kAbsent) return true;
+      if (column.type != (is_double ? SummaryType::kDoubles : SummaryType::kInts)) return false;
+      if constexpr (std::is_same_v<Agg, Sum<T>> || std::is_same_v<Agg, Avg<T>>) {
+        // The block's sum is kept in 64 bits (ints wrap, doubles may reach inf): usable only
+        // when no sum of its values could have left that range; otherwise its rows are read.
+        if constexpr (is_double) return std::isfinite(column.double_sum);
+        const __int128 low = static_cast<__int128>(column.int_min) * column.present;
+        const __int128 high = static_cast<__int128>(column.int_max) * column.present;
+        return low >= INT64_MIN && high <= INT64_MAX;
+      }
+      return true;
     }
   }
   void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
@@ -466,7 +515,7 @@ std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const C
   switch (metric.kind) {
     case AggregateKind::kSum:
       return MakeValue<Sum<T>, T>(source, [output](const typename Sum<T>::State& state) {
-        return NumberCell(Sum<T>::Finalize(state), output);
+        return SumCell(Sum<T>::Finalize(state), output);
       });
     case AggregateKind::kAvg:
       return MakeValue<Avg<T>, T>(source, [output](const typename Avg<T>::State& state) {

@@ -61,7 +61,7 @@ class MomentsTest : public ::testing::Test {
 
   // The metric `name` asked alone, per group, as cells.
   std::vector<Cell> Alone(const std::string& name, const std::string& grouping) {
-    QueryResult result = RunSpec(R"({"from": 0, "to": 2000000000000, )" + grouping + R"("metrics": [")" + name + R"("]})",
+    QueryResult result = RunSpec(R"({"from": 946684800000, "to": 2000000000000, )" + grouping + R"("metrics": [")" + name + R"("]})",
                              *snapshot_);
     std::vector<Cell> cells;
     for (const auto& row : result.rows) cells.push_back(row.back());
@@ -76,7 +76,7 @@ TEST_F(MomentsTest, SharedPassGivesTheSeparateAnswers) {
   for (const std::string grouping : {std::string(R"("group_by": ["model"], )"), std::string()}) {
     for (const std::string field : {"cost_usd", "output_tokens", "latency_ms", "scores.quality"}) {
       const std::vector<std::string> names = {"count:" + field, "avg:" + field, "var:" + field, "stddev:" + field};
-      QueryResult shared = RunSpec(R"({"from": 0, "to": 2000000000000, )" + grouping + R"("metrics": [")" + names[0] +
+      QueryResult shared = RunSpec(R"({"from": 946684800000, "to": 2000000000000, )" + grouping + R"("metrics": [")" + names[0] +
                                    R"(", ")" + names[1] + R"(", ")" + names[2] + R"(", ")" + names[3] + R"("]})",
                                *snapshot_);
       const size_t first = shared.columns.size() - 4;
@@ -95,7 +95,7 @@ TEST_F(MomentsTest, OnlyFieldsWithAVarianceShare) {
   // count and avg without var keep their own accumulators; var of another field does not pull
   // them in; the answers are those asked alone.
   QueryResult mixed = RunSpec(
-      R"({"from": 0, "to": 2000000000000, "group_by": ["model"],
+      R"({"from": 946684800000, "to": 2000000000000, "group_by": ["model"],
           "metrics": ["count:cost_usd", "avg:latency_ms", "var:scores.quality", "count:scores.quality"]})",
       *snapshot_);
   const std::vector<Cell> count_cost = Alone("count:cost_usd", R"("group_by": ["model"], )");

@@ -89,9 +89,9 @@ TEST(QueryCacheTest, EntriesStayValidWhenDictionariesGrow) {
   QueryCache cache;
   std::vector<std::string> specs;
   for (int round = 0; round < 60; ++round) specs.push_back(RandomSpec(rng));
-  specs.push_back(R"({"from": 0, "to": 4000000000000, "metrics": ["uniq:user", "count"]})");
+  specs.push_back(R"({"from": 946684800000, "to": 4000000000000, "metrics": ["uniq:user", "count"]})");
   specs.push_back(
-      R"({"from": 0, "to": 4000000000000, "group_by": ["team"], "metrics": ["uniq:user"]})");
+      R"({"from": 946684800000, "to": 4000000000000, "group_by": ["team"], "metrics": ["uniq:user"]})");
   for (const std::string& json : specs) Execute(*ParseQuerySpec(json, kStart), *before, &cache);
   Fill(memtable, rng, 30'000, 12'000, 30'000);  // mostly new users
   auto after = Labelled(memtable, 14, 100, 7);  // the same segments, more memtable rows
@@ -161,45 +161,45 @@ TEST(QueryCacheTest, LruEvictsWithinCapacity) {
 TEST(QueryCacheTest, PlanKeyIgnoresRangeOrderAndLimitButNotWhatIsComputed) {
   auto key = [](const std::string& json) { return CachePlanKey(*ParseQuerySpec(json, kStart)); };
   const std::string base = key(
-      R"({"from": 0, "to": 10, "group_by": ["model"], "metrics": ["count", "p50:latency_ms"]})");
+      R"({"from": 946684800000, "to": 946684800010, "group_by": ["model"], "metrics": ["count", "p50:latency_ms"]})");
   EXPECT_EQ(
       base,
-      key(R"({"from": 5, "to": 99, "group_by": ["model"], "metrics": ["count", "p99:latency_ms"],
+      key(R"({"from": 946684800005, "to": 946684800099, "group_by": ["model"], "metrics": ["count", "p99:latency_ms"],
                           "order_by": [{"metric": "count", "dir": "desc"}], "limit": 3})"));
   EXPECT_NE(
       base,
-      key(R"({"from": 0, "to": 10, "group_by": ["provider"], "metrics": ["count", "p50:latency_ms"]})"));
+      key(R"({"from": 946684800000, "to": 946684800010, "group_by": ["provider"], "metrics": ["count", "p50:latency_ms"]})"));
   EXPECT_NE(
       base,
-      key(R"({"from": 0, "to": 10, "group_by": ["model"], "metrics": ["count", "p50:ttft_ms"]})"));
+      key(R"({"from": 946684800000, "to": 946684800010, "group_by": ["model"], "metrics": ["count", "p50:ttft_ms"]})"));
   EXPECT_NE(
       base,
-      key(R"({"from": 0, "to": 10, "group_by": ["model"], "bucket": "1h", "metrics": ["count", "p50:latency_ms"]})"));
+      key(R"({"from": 946684800000, "to": 946684800010, "group_by": ["model"], "bucket": "1h", "metrics": ["count", "p50:latency_ms"]})"));
   EXPECT_NE(
       base,
-      key(R"({"from": 0, "to": 10, "group_by": ["model"], "metrics": ["count", "p50:latency_ms"],
+      key(R"({"from": 946684800000, "to": 946684800010, "group_by": ["model"], "metrics": ["count", "p50:latency_ms"],
                           "filters": [{"field": "model", "op": "eq", "value": "a"}]})"));
   // The zone moves bucket boundaries; without buckets it changes nothing, and UTC is no zone.
-  const std::string daily = key(R"({"from": 0, "to": 10, "bucket": "1d", "metrics": ["count"]})");
-  EXPECT_NE(daily, key(R"({"from": 0, "to": 10, "bucket": "1d", "tz": "Europe/Berlin", "metrics": ["count"]})"));
-  EXPECT_NE(key(R"({"from": 0, "to": 10, "bucket": "1d", "tz": "Asia/Kolkata", "metrics": ["count"]})"),
-            key(R"({"from": 0, "to": 10, "bucket": "1d", "tz": "Europe/Berlin", "metrics": ["count"]})"));
-  EXPECT_EQ(daily, key(R"({"from": 0, "to": 10, "bucket": "1d", "tz": "UTC", "metrics": ["count"]})"));
-  EXPECT_EQ(key(R"({"from": 0, "to": 10, "metrics": ["count"]})"),
-            key(R"({"from": 0, "to": 10, "tz": "Europe/Berlin", "metrics": ["count"]})"));
+  const std::string daily = key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "metrics": ["count"]})");
+  EXPECT_NE(daily, key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "tz": "Europe/Berlin", "metrics": ["count"]})"));
+  EXPECT_NE(key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "tz": "Asia/Kolkata", "metrics": ["count"]})"),
+            key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "tz": "Europe/Berlin", "metrics": ["count"]})"));
+  EXPECT_EQ(daily, key(R"({"from": 946684800000, "to": 946684800010, "bucket": "1d", "tz": "UTC", "metrics": ["count"]})"));
+  EXPECT_EQ(key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"]})"),
+            key(R"({"from": 946684800000, "to": 946684800010, "tz": "Europe/Berlin", "metrics": ["count"]})"));
   // var, stddev and avg of one field are different metrics.
-  const std::string var = key(R"({"from": 0, "to": 10, "metrics": ["var:latency_ms"]})");
-  EXPECT_NE(var, key(R"({"from": 0, "to": 10, "metrics": ["stddev:latency_ms"]})"));
-  EXPECT_NE(var, key(R"({"from": 0, "to": 10, "metrics": ["avg:latency_ms"]})"));
-  EXPECT_NE(var, key(R"({"from": 0, "to": 10, "metrics": ["var:ttft_ms"]})"));
+  const std::string var = key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["var:latency_ms"]})");
+  EXPECT_NE(var, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["stddev:latency_ms"]})"));
+  EXPECT_NE(var, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["avg:latency_ms"]})"));
+  EXPECT_NE(var, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["var:ttft_ms"]})"));
   // min:ts, max:ts and min of a measure are three different states.
-  const std::string first = key(R"({"from": 0, "to": 10, "metrics": ["min:ts"]})");
-  EXPECT_NE(first, key(R"({"from": 0, "to": 10, "metrics": ["max:ts"]})"));
-  EXPECT_NE(first, key(R"({"from": 0, "to": 10, "metrics": ["min:latency_ms"]})"));
-  EXPECT_NE(first, key(R"({"from": 0, "to": 10, "metrics": ["count"]})"));
+  const std::string first = key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["min:ts"]})");
+  EXPECT_NE(first, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["max:ts"]})"));
+  EXPECT_NE(first, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["min:latency_ms"]})"));
+  EXPECT_NE(first, key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"]})"));
   EXPECT_NE(
-      key(R"({"from": 0, "to": 10, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "a"}]})"),
-      key(R"({"from": 0, "to": 10, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "b"}]})"));
+      key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "a"}]})"),
+      key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "b"}]})"));
 }
 
 // The real store labels sealed blocks; compaction gives the merged segment a new id, so the
@@ -232,7 +232,7 @@ TEST(QueryCacheTest, StoreSegmentsAreCachedAndCompactionChangesTheirId) {
       return ids;
     };
     const QuerySpec spec = *ParseQuerySpec(
-        R"({"from": 0, "to": 4000000000000, "group_by": ["model"], "bucket": "1h",
+        R"({"from": 1767225600000, "to": 1798761600000, "group_by": ["model"], "bucket": "1h",
             "metrics": ["count", "sum:cost_usd", "p90:latency_ms", "uniq:user"]})",
         kStart);
     QueryCache cache;

@@ -3,12 +3,17 @@
 #include <atomic>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include <malloc.h>
+
 #include "core/event.h"
+#include "query/limit_guard.h"
 #include "query/block_scan.h"
 #include "query/query_cache.h"
 #include "query/result_order.h"
@@ -22,6 +27,9 @@ using Type = ColumnSource::Type;
 
 // Rows below which a second thread costs more than it saves.
 constexpr size_t kParallelMinRows = 1 << 17;
+// A query whose working memory reached this much returns the heap's free memory to the system
+// when it ends.
+constexpr size_t kTrimAboveBytes = 64u << 20;
 
 // Bin codes (block_scan.cc): 0 = absent, else zigzag(bin) + 1.
 int64_t BinFromCode(uint64_t code) {
@@ -148,13 +156,72 @@ Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapsh
   return ExecuteQuery(spec, snapshot, nullptr);
 }
 
-Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapshot& snapshot,
-                                 QueryCache* cache) {
+namespace {
+
+// InvalidArgument naming the group_by item when a scan met a value whose bin number is past
+// ±2^53 (GroupBin::kBinOutOfRange), with the narrowest "nice" width that numbers every value.
+Status CheckBins(const Plan& plan, const std::vector<const Partial*>& partials) {
+  const Partial* worst = nullptr;
+  for (const Partial* partial : partials) {
+    if (partial != nullptr && partial->bin_out_of_range > 0 &&
+        (worst == nullptr || partial->bin_out_of_range > worst->bin_out_of_range)) {
+      worst = partial;
+    }
+  }
+  if (worst == nullptr) return Status::OK();
+  const KeyPart* part = worst->bin_out_of_range_part;
+  const size_t group_idx = static_cast<size_t>(part - plan.parts.data()) - (plan.bucketer ? 1 : 0);
+  const double needed = worst->bin_out_of_range / 9007199254740992.0;
+  double width = std::pow(10.0, std::floor(std::log10(needed)));
+  for (double step : {1.0, 2.0, 5.0, 10.0}) {
+    if (step * width >= needed) {
+      width *= step;
+      break;
+    }
+  }
+  char value[32];
+  char wide[32];
+  std::snprintf(value, sizeof value, "%g", worst->bin_out_of_range);
+  std::snprintf(wide, sizeof wide, "%g", width);
+  const std::string item = GroupColumnName(*plan.spec, group_idx);
+  const std::string reason = "a value of magnitude " + std::string(value) + " is past the 2^53 bins of this width that " +
+                             "can be told apart exactly; use a bin width of at least " + wide +
+                             " or filter such values out";
+  return Status::InvalidArgument("invalid group_by item \"" + item + "\": " + reason,
+                                 {ErrorDetail{static_cast<int64_t>(group_idx), "group_by[" + std::to_string(group_idx) + "]", reason}});
+}
+
+// Rows of a result cost their cells plus, for strings, the characters: an estimate of 16 bytes
+// of text per dimension cell.
+size_t RowsBytes(size_t rows, size_t columns, size_t dimensions) {
+  return rows * (sizeof(std::vector<Cell>) + columns * sizeof(Cell) + dimensions * 16);
+}
+
+// Watches one scanning thread's memory: the estimate is O(groups) (percentile and uniq states),
+// so it is taken after every block while the groups are few, then when they grew by a quarter
+// or every 16 blocks.
+struct MemoryWatch {
+  size_t last_groups = 0;
+  size_t blocks = 0;
+  bool Due(size_t groups) {
+    if (groups < 4096 || groups * 4 >= last_groups * 5 || ++blocks >= 16) {
+      last_groups = groups;
+      blocks = 0;
+      return true;
+    }
+    return false;
+  }
+};
+
+Result<QueryResult> Execute(const QuerySpec& spec, const store::TableSnapshot& snapshot, QueryCache* cache,
+                            LimitGuard& guard) {
   const auto started = std::chrono::steady_clock::now();
   if (spec.metrics.empty()) return Status::InvalidArgument("query has no metrics", {{-1, "metrics", "must not be empty"}});
-  Result<Plan> planned = MakePlan(spec, snapshot);
+  Result<Plan> planned = MakePlan(spec, snapshot, &guard);
   if (!planned.ok()) return planned.status();
   const Plan& plan = *planned;
+  size_t plan_bytes = 0;
+  for (const RowFilter& filter : plan.filters) plan_bytes += filter.MemoryBytes();
 
   // Blocks scanned directly, and (with a cache) the runs of sealed segments' blocks wholly in
   // range, which come from the cache or are scanned into an entry of their own.
@@ -195,17 +262,37 @@ Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapsh
               [](const SegmentRun* a, const SegmentRun* b) { return a->rows > b->rows; });
   }
 
-  // Jobs: the missed runs (each into its own partial), then the single blocks.
+  // Jobs: the missed runs (each into its own partial), then the single blocks. Every block
+  // first asks the guard whether to go on: a query past its deadline or memory limit stops
+  // within a block's scan on every thread.
   const size_t jobs = misses.size() + blocks.size();
-  auto run_job = [&](size_t job, Partial& partial) {
-    if (job >= misses.size()) return ScanBlock(plan, *blocks[job - misses.size()], partial);
-    SegmentRun& run = *misses[job];
-    run.scanned = std::make_unique<Partial>(plan);
-    for (const store::ColumnBlock* block : run.blocks) ScanBlock(plan, *block, *run.scanned);
-  };
   const bool parallel =
       jobs >= 2 && rows_in_range >= kParallelMinRows && ScanPool::Shared().helpers() > 0;
   const size_t workers = parallel ? std::min(ScanPool::Shared().helpers() + 1, jobs) : 1;
+  std::vector<std::atomic<size_t>> worker_bytes(workers);  // each thread's partials, as last measured
+  std::atomic<size_t> finished_runs_bytes{0};
+  const std::string memory_what = "the query's groups and aggregate states";
+  auto within_limits = [&](size_t worker, const Partial& partial, const Partial* run, MemoryWatch& watch) {
+    if (guard.CheckDeadline()) return false;
+    if (!watch.Due(partial.table.size() + (run != nullptr ? run->table.size() : 0))) return true;
+    worker_bytes[worker] = PartialBytes(partial) + (run != nullptr ? PartialBytes(*run) : 0);
+    size_t total = plan_bytes + finished_runs_bytes.load();
+    for (const std::atomic<size_t>& bytes : worker_bytes) total += bytes.load();
+    return !guard.CheckMemory(total, memory_what);
+  };
+  auto run_job = [&](size_t worker, size_t job, Partial& partial, MemoryWatch& watch) {
+    if (job >= misses.size()) {
+      if (within_limits(worker, partial, nullptr, watch)) ScanBlock(plan, *blocks[job - misses.size()], partial);
+      return;
+    }
+    SegmentRun& run = *misses[job];
+    run.scanned = std::make_unique<Partial>(plan);
+    for (const store::ColumnBlock* block : run.blocks) {
+      if (!within_limits(worker, partial, run.scanned.get(), watch)) return;
+      ScanBlock(plan, *block, *run.scanned);
+    }
+    finished_runs_bytes += PartialBytes(*run.scanned);
+  };
   std::vector<std::unique_ptr<Partial>> partials;
   for (size_t worker = 0; worker < workers; ++worker)
     partials.push_back(std::make_unique<Partial>(plan));
@@ -213,13 +300,21 @@ Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapsh
     std::atomic<size_t> next_job{0};
     ScanPool::Shared().Run(workers, [&](size_t worker) {
       Partial& partial = *partials[worker];
-      for (size_t index = next_job++; index < jobs; index = next_job++) run_job(index, partial);
+      MemoryWatch watch;
+      for (size_t index = next_job++; index < jobs && !guard.Stopped(); index = next_job++) {
+        run_job(worker, index, partial, watch);
+      }
     });
-    for (size_t worker = 1; worker < workers; ++worker)
-      MergePartial(*partials[0], *partials[worker]);
   } else {
-    for (size_t index = 0; index < jobs; ++index) run_job(index, *partials[0]);
+    MemoryWatch watch;
+    for (size_t index = 0; index < jobs && !guard.Stopped(); ++index) run_job(0, index, *partials[0], watch);
   }
+  if (guard.Stopped()) return guard.status();
+  std::vector<const Partial*> scanned;
+  for (const auto& partial : partials) scanned.push_back(partial.get());
+  for (const SegmentRun* run : misses) scanned.push_back(run->scanned.get());
+  MLTRACK_RETURN_IF_ERROR(CheckBins(plan, scanned));  // before anything is cached
+  for (size_t worker = 1; worker < workers; ++worker) MergePartial(*partials[0], *partials[worker]);
   Partial& main_partial = *partials[0];
   for (SegmentRun* run : misses) {
     run->cached = ToCached(plan, *run->scanned);
@@ -228,6 +323,15 @@ Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapsh
     cache->Insert(run->key, run->cached);
   }
   for (const SegmentRun& run : runs) MergeCached(plan, main_partial, *run.cached);
+  partials.resize(1);  // the merged ones are empty shells now
+  // The rows are built for every group before ordering and the limit cut them.
+  if (guard.CheckDeadline() ||
+      guard.CheckMemory(plan_bytes + PartialBytes(main_partial) +
+                            RowsBytes(main_partial.table.size(), plan.parts.size() + spec.metrics.size(),
+                                      plan.parts.size()),
+                        "the query's " + std::to_string(main_partial.table.size()) + " groups and their rows")) {
+    return guard.status();
+  }
 
   QueryResult result;
   if (HasBucket(spec)) result.columns.push_back("t");
@@ -255,9 +359,22 @@ Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapsh
     for (auto& metric : main_partial.metrics) row.push_back(metric->Finalize(group));
     result.rows.push_back(std::move(row));
   }
+  if (guard.CheckDeadline()) return guard.status();
   OrderAndLimit(spec, result);
   result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace
+
+Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapshot& snapshot,
+                                 QueryCache* cache) {
+  LimitGuard guard(spec.limits);
+  Result<QueryResult> result = Execute(spec, snapshot, cache, guard);
+  // A big query leaves its groups' memory in the heap as many small free blocks (strings,
+  // per-group states) that glibc keeps; give it back so that RSS falls after the query.
+  if (guard.peak_bytes() >= kTrimAboveBytes) ::malloc_trim(0);
   return result;
 }
 

@@ -71,7 +71,7 @@ TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
     }
   }
   auto snapshot = memtable.Snapshot();
-  QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["model"],
+  QueryResult result = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z", "group_by": ["model"],
       "metrics": ["count", "sum:cost_usd", "p50:latency_ms", "p99:latency_ms", "uniq:user", "rate:error",
                   "min:latency_ms", "max:latency_ms", "min:ts", "max:ts", "var:latency_ms", "stddev:latency_ms"]})",
                                 *snapshot);
@@ -110,7 +110,7 @@ TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
   EXPECT_LT(hour.scanned, 3u * 65536);
 
   // Hourly buckets over the whole range: 300000 s = 83.3 hours → 84 buckets.
-  QueryResult hourly = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "bucket": "1h", "metrics": ["count"]})", *snapshot);
+  QueryResult hourly = RunQuery(R"({"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z", "bucket": "1h", "metrics": ["count"]})", *snapshot);
   ASSERT_EQ(hourly.rows.size(), 84u);
   EXPECT_EQ(std::get<int64_t>(hourly.rows[0][0]), kStart);
   EXPECT_EQ(std::get<int64_t>(hourly.rows[0][1]), 3600);
@@ -133,7 +133,7 @@ TEST(QueryExecutorTest, QueriesRunWhileAppendsContinue) {
   });
   while (!done) {
     auto snapshot = memtable.Snapshot();
-    QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "metrics": ["count", "sum:cost_usd"]})", *snapshot);
+    QueryResult result = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z", "metrics": ["count", "sum:cost_usd"]})", *snapshot);
     int64_t count = std::get<int64_t>(result.rows[0][0]);
     ASSERT_EQ(count % 50, 0);
     ASSERT_EQ(std::get<MoneyValue>(result.rows[0][1]).nano_usd, 2 * count);
@@ -157,7 +157,7 @@ TEST(QueryExecutorTest, WideGroupKeysThatDoNotPackIntoOneWord) {
     events.push_back(event);
   }
   memtable.Append(events);
-  QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z",
+  QueryResult result = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z",
       "group_by": ["user", "team", "session_id", "trace_id", "model", "run_id"], "metrics": ["count"],
       "order_by": [{"field": "user"}], "limit": 2})", *memtable.Snapshot());
   EXPECT_EQ(result.total_groups, 9000u);
@@ -197,7 +197,7 @@ TEST(QueryExecutorTest, PercentilesMatchLlmperfSummaries) {
   }
   ASSERT_EQ(runs.size(), 19u);
   auto snapshot = memtable.Snapshot();
-  QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["tags.run"],
+  QueryResult result = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z", "group_by": ["tags.run"],
       "filters": [{"field": "status", "op": "eq", "value": "ok"}],
       "metrics": ["p25:ttft_ms", "p50:ttft_ms", "p95:ttft_ms", "p99:ttft_ms",
                   "p50:latency_ms", "p90:latency_ms", "p99:latency_ms"]})", *snapshot);
@@ -248,8 +248,8 @@ TEST(QueryExecutorTest, PercentilesWithinOnePercentAtOneMillionLognormalValues) 
   const std::string metrics = R"("p0:latency_ms", "p1:latency_ms", "p10:latency_ms", "p25:latency_ms",
       "p50:latency_ms", "p75:latency_ms", "p90:latency_ms", "p95:latency_ms", "p99:latency_ms",
       "p99.9:latency_ms", "p99.99:latency_ms", "p100:latency_ms")";
-  QueryResult total = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "metrics": [)" + metrics + "]}", *snapshot);
-  QueryResult grouped = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["team"], "metrics": [)" + metrics + "]}", *snapshot);
+  QueryResult total = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z", "metrics": [)" + metrics + "]}", *snapshot);
+  QueryResult grouped = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z", "group_by": ["team"], "metrics": [)" + metrics + "]}", *snapshot);
   ASSERT_EQ(grouped.rows.size(), 16u);
   for (size_t idx = 0; idx < percentiles.size(); ++idx) {
     const double exact = *aggregate::LinearPercentile(all, percentiles[idx]);
@@ -298,7 +298,7 @@ TEST(QueryExecutorTest, UniqAndCountPresentOnLargeScans) {
     }
   }
   auto snapshot = memtable.Snapshot();
-  QueryResult total = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z",
+  QueryResult total = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z",
       "metrics": ["uniq:user", "uniq:input_tokens", "count:cost_usd", "count:user", "count"]})", *snapshot);
   EXPECT_EQ(std::get<int64_t>(total.rows[0][0]), static_cast<int64_t>(all_users.size()));
   EXPECT_EQ(std::get<int64_t>(total.rows[0][1]), static_cast<int64_t>(all_tokens.size()));
@@ -306,7 +306,7 @@ TEST(QueryExecutorTest, UniqAndCountPresentOnLargeScans) {
   for (const auto& [model, count] : priced) priced_total += count;
   EXPECT_EQ(std::get<int64_t>(total.rows[0][2]), priced_total);
   EXPECT_EQ(std::get<int64_t>(total.rows[0][4]), 400'000);
-  QueryResult grouped = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["model"],
+  QueryResult grouped = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z", "group_by": ["model"],
       "metrics": ["uniq:user", "uniq:input_tokens", "count:cost_usd"]})", *snapshot);
   ASSERT_EQ(grouped.rows.size(), 5u);
   for (const auto& row : grouped.rows) {
@@ -339,7 +339,7 @@ TEST(QueryExecutorTest, BinnedGroupByMatchesDirectCounts) {
       batch.clear();
     }
   }
-  QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["bin:250:latency_ms"],
+  QueryResult result = RunQuery(R"({"from": 946684800000, "to": "2027-01-01T00:00:00Z", "group_by": ["bin:250:latency_ms"],
       "metrics": ["count"], "limit": 100000})", *memtable.Snapshot());
   ASSERT_EQ(result.columns[0], "bin:250:latency_ms");
   ASSERT_EQ(result.rows.size(), expected.size() + 1);

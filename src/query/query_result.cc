@@ -1,9 +1,23 @@
 #include "query/query_result.h"
 
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+
+#include "core/event.h"
 #include "core/json_writer.h"
 
 namespace mltrack::query {
 namespace {
+
+std::string Digits(unsigned __int128 magnitude) {
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  return digits;
+}
 
 void WriteCell(JsonWriter& writer, const Cell& cell) {
   struct Visitor {
@@ -14,11 +28,36 @@ void WriteCell(JsonWriter& writer, const Cell& cell) {
     void operator()(MoneyValue value) { writer.Money(value.nano_usd); }
     void operator()(const std::string& value) { writer.String(value); }
     void operator()(bool value) { writer.Bool(value); }
+    void operator()(const WideNumber& value) { writer.Raw(value.text); }
   };
   std::visit(Visitor{writer}, cell);
 }
 
 }  // namespace
+
+Cell IntegerSumCell(__int128 sum, bool money) {
+  if (sum >= INT64_MIN && sum <= INT64_MAX) {
+    if (money) return MoneyValue{static_cast<int64_t>(sum)};
+    return static_cast<int64_t>(sum);
+  }
+  const unsigned __int128 magnitude = sum < 0 ? -static_cast<unsigned __int128>(sum) : static_cast<unsigned __int128>(sum);
+  std::string text = sum < 0 ? "-" : "";
+  if (!money) return WideNumber{text + Digits(magnitude)};
+  text += Digits(magnitude / kNanoPerUsd);
+  std::string fraction = Digits(magnitude % kNanoPerUsd);
+  fraction.insert(0, 9 - fraction.size(), '0');
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  if (!fraction.empty()) text += "." + fraction;
+  return WideNumber{text};
+}
+
+Cell DoubleSumCell(long double sum) {
+  const double narrow = static_cast<double>(sum);
+  if (std::isfinite(narrow) || !std::isfinite(sum)) return narrow;
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.17Lg", sum);
+  return WideNumber{text};
+}
 
 std::string QueryResultToJson(const QueryResult& result) {
   JsonWriter writer;

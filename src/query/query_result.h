@@ -16,8 +16,22 @@ struct MoneyValue {
   bool operator==(const MoneyValue&) const = default;
 };
 
-// One value of a result row: null, an integer, a double, money, a string or a boolean.
-using Cell = std::variant<std::monostate, int64_t, double, MoneyValue, std::string, bool>;
+// A sum too large for int64 or double (past ±9.2e18, or ±1.8e308), as the JSON number that
+// states it: every digit of an integer (money in USD with its nine decimals), or a long
+// double's 17 significant digits. Never silently null.
+struct WideNumber {
+  std::string text;
+  bool operator==(const WideNumber&) const = default;
+};
+
+// One value of a result row: null, an integer, a double, money, a string, a boolean, or a sum
+// past the range of int64 / double.
+using Cell = std::variant<std::monostate, int64_t, double, MoneyValue, std::string, bool, WideNumber>;
+
+// The cell of a sum: int64 (or money) when it fits, a WideNumber otherwise.
+Cell IntegerSumCell(__int128 sum, bool money);
+// The cell of a double sum: a double when it fits, a WideNumber otherwise.
+Cell DoubleSumCell(long double sum);
 
 // A plain value type. Rows are in the requested order and already cut to `limit_applied`.
 struct QueryResult {

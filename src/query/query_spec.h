@@ -2,6 +2,8 @@
 // The QuerySpec of DESIGN.md §7 after parsing and validation (query_parser.h makes one from
 // JSON; docs/query.md is the reference). A plain value type.
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -65,8 +67,29 @@ struct GroupBin {
   int32_t width_decimals = 0;
   double width() const;
   double Lower(int64_t bin) const;
-  // The bin holding `value` (finite); clamped to ±2^53 for values that far out.
+  // The bin holding `value` (finite), or kBinOutOfRange when its number would be past ±2^53
+  // (where bins cannot be told apart exactly): the query is then refused.
   int64_t BinOf(double value) const;
+  static constexpr int64_t kBinOutOfRange = INT64_MAX;
+};
+
+// How long and how much memory one execution may take (the server's --query-timeout and
+// --query-memory; ClickHouse calls them max_execution_time and max_memory_usage). Not part of
+// what a query asks: answers and the partial-result cache ignore it; passing a limit is an
+// error (kDeadlineExceeded, kResourceExhausted), never a partial answer.
+struct QueryLimits {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  int64_t timeout_ms = 0;   // where `deadline` came from, for the message; 0: no deadline
+  size_t memory_bytes = 0;  // the execution's working memory (filters, groups, states, rows); 0: unlimited
+
+  // Limits of `timeout_ms` from now (0: none) and `memory_bytes` (0: none).
+  static QueryLimits FromNow(int64_t timeout_ms, size_t memory_bytes) {
+    QueryLimits limits;
+    limits.timeout_ms = timeout_ms;
+    limits.memory_bytes = memory_bytes;
+    if (timeout_ms > 0) limits.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    return limits;
+  }
 };
 
 struct QuerySpec {
@@ -86,6 +109,7 @@ struct QuerySpec {
   // IANA zone whose local time aligns the buckets (docs/query.md, "Time zones"); "" or "UTC" =
   // UTC. Validated by the parser; an unknown zone set otherwise fails at execution (naming tz).
   std::string tz;
+  QueryLimits limits;  // set by the server per request; none by default
 };
 
 inline bool HasBucket(const QuerySpec& spec) { return spec.bucket_ms > 0 || spec.bucket_months > 0; }

@@ -1,6 +1,7 @@
 #include "query/result_order.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <numeric>
 #include <string>
 
@@ -14,7 +15,13 @@ std::optional<long double> AsNumber(const Cell& cell) {
   if (auto value = std::get_if<int64_t>(&cell)) return static_cast<long double>(*value);
   if (auto value = std::get_if<double>(&cell)) return static_cast<long double>(*value);
   if (auto value = std::get_if<MoneyValue>(&cell)) return static_cast<long double>(value->nano_usd) / 1e9L;
+  if (auto value = std::get_if<WideNumber>(&cell)) return std::strtold(value->text.c_str(), nullptr);
   return std::nullopt;
+}
+
+template <typename T>
+int Compare(T left, T right) {
+  return left < right ? -1 : (left > right ? 1 : 0);
 }
 
 struct SortKey {
@@ -26,6 +33,12 @@ struct SortKey {
 
 int CompareCells(const Cell& left, const Cell& right) {
   if (IsNull(left) || IsNull(right)) return IsNull(left) == IsNull(right) ? 0 : (IsNull(left) ? 1 : -1);
+  // Cells of one column mostly share a type: compare those directly (sorting many rows).
+  if (left.index() == right.index()) {
+    if (auto l = std::get_if<int64_t>(&left)) return Compare(*l, std::get<int64_t>(right));
+    if (auto l = std::get_if<double>(&left)) return Compare(*l, std::get<double>(right));
+    if (auto l = std::get_if<MoneyValue>(&left)) return Compare(l->nano_usd, std::get<MoneyValue>(right).nano_usd);
+  }
   std::optional<long double> left_number = AsNumber(left);
   std::optional<long double> right_number = AsNumber(right);
   if (left_number && right_number) {

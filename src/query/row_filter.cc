@@ -199,6 +199,11 @@ Result<RowFilter> RowFilter::Compile(const Filter& filter, const store::TableSna
   return compiled;
 }
 
+size_t RowFilter::MemoryBytes() const {
+  return sizeof(RowFilter) + match_.capacity() + listed_ids_.capacity() * sizeof(uint32_t) +
+         numbers_.capacity() * sizeof(double);
+}
+
 size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t count) const {
   if (mode_ == Mode::kNumeric) return ApplyNumeric(block, rows, count);
   switch (source_.type) {

@@ -27,6 +27,8 @@ enum class FilterVerdict : uint8_t {
 class RowFilter {
  public:
   static Result<RowFilter> Compile(const Filter& filter, const store::TableSnapshot& snapshot);
+  // Bytes of the compiled lookup tables (a code table holds a byte per dictionary entry).
+  size_t MemoryBytes() const;
 
   // Keeps the rows of rows[0, count) that match, in order, compacting in place; returns how
   // many remain.

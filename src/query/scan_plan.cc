@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "query/limit_guard.h"
+
 namespace mltrack::query {
 namespace {
 
@@ -22,14 +24,19 @@ unsigned CodeBits(const KeyPart& part) {
 
 }  // namespace
 
-Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapshot) {
+Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapshot, LimitGuard* guard) {
   Plan plan;
   plan.spec = &spec;
   plan.snapshot = &snapshot;
+  plan.guard = guard;
+  size_t filter_bytes = 0;
   for (const Filter& filter : spec.filters) {
+    if (guard != nullptr && guard->CheckDeadline()) return guard->status();
     Result<RowFilter> compiled = RowFilter::Compile(filter, snapshot);
     if (!compiled.ok()) return compiled.status();
+    filter_bytes += compiled->MemoryBytes();
     plan.filters.push_back(std::move(compiled).value());
+    if (guard != nullptr && guard->CheckMemory(filter_bytes, "the filters' lookup tables")) return guard->status();
   }
   unsigned bits = 0;
   if (HasBucket(spec)) {
@@ -107,6 +114,16 @@ void MergePartial(Partial& into, Partial& from) {
     into.metrics[metric]->Merge(*from.metrics[metric], group_map.data());
   }
   into.scanned += from.scanned;
+  if (from.bin_out_of_range > into.bin_out_of_range) {
+    into.bin_out_of_range = from.bin_out_of_range;
+    into.bin_out_of_range_part = from.bin_out_of_range_part;
+  }
+}
+
+size_t PartialBytes(const Partial& partial) {
+  size_t bytes = partial.table.MemoryBytes() + (partial.direct.capacity() + partial.window.capacity()) * sizeof(uint32_t);
+  for (const auto& metric : partial.metrics) bytes += metric->MemoryBytes();
+  return bytes;
 }
 
 }  // namespace mltrack::query

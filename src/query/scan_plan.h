@@ -32,10 +32,13 @@ struct KeyPart {
   unsigned shift = 0;  // bit offset in a packed key
 };
 
+class LimitGuard;
+
 // Everything resolved once per query against the snapshot. Immutable while scanning.
 struct Plan {
   const QuerySpec* spec = nullptr;
   const store::TableSnapshot* snapshot = nullptr;
+  LimitGuard* guard = nullptr;  // the execution's limits (may be null); thread-safe
   std::vector<RowFilter> filters;
   std::optional<TimeBucketer> bucketer;
   std::vector<KeyPart> parts;
@@ -49,7 +52,9 @@ struct Plan {
   bool bin_window() const { return parts.size() == 1 && parts[0].bin != nullptr; }
 };
 
-Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapshot);
+// `guard` (may be null; kept in the plan for the scan) stops the compilation of many filters at the deadline or once their
+// tables pass the memory limit.
+Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapshot, LimitGuard* guard = nullptr);
 
 // The code of part `part_idx` in a group key.
 uint64_t PartCode(const Plan& plan, const uint64_t* key, size_t part_idx);
@@ -78,9 +83,17 @@ struct Partial {
   std::vector<uint32_t> window;
   int64_t window_low = 0;
   uint32_t absent_group = 0;
+  // The largest |value| whose bin was past ±2^53 (GroupBin::kBinOutOfRange), 0 when none, and
+  // its key part: the executor refuses such a query.
+  double bin_out_of_range = 0;
+  const KeyPart* bin_out_of_range_part = nullptr;
 };
 
 // Folds `from` into `into`.
 void MergePartial(Partial& into, Partial& from);
+
+// The bytes a partial holds: groups, aggregate states and per-group scratch (O(groups) for
+// percentile and uniq states).
+size_t PartialBytes(const Partial& partial);
 
 }  // namespace mltrack::query

@@ -49,7 +49,9 @@ int64_t AutoBucketMs(int64_t from_ms, int64_t to_ms) {
   return kWeekMs;
 }
 
-Result<BucketWidth> ParseBucket(std::string_view text, int64_t from_ms, int64_t to_ms) {
+namespace {
+
+Result<BucketWidth> ParseBucketWidth(std::string_view text, int64_t from_ms, int64_t to_ms) {
   if (text == "auto") return BucketWidth{AutoBucketMs(from_ms, to_ms), 0};
   int64_t count = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
@@ -69,6 +71,62 @@ Result<BucketWidth> ParseBucket(std::string_view text, int64_t from_ms, int64_t 
     default:
       return BadBucket("unknown unit '" + std::string(1, *end) + "' (use m, h, d, w or M)");
   }
+}
+
+std::string WithThousands(int64_t value) {
+  std::string digits = std::to_string(value);
+  for (int pos = static_cast<int>(digits.size()) - 3; pos > 0; pos -= 3) digits.insert(static_cast<size_t>(pos), ",");
+  return digits;
+}
+
+}  // namespace
+
+Result<BucketWidth> ParseBucket(std::string_view text, int64_t from_ms, int64_t to_ms) {
+  Result<BucketWidth> width = ParseBucketWidth(text, from_ms, to_ms);
+  if (!width.ok()) return width;
+  MLTRACK_RETURN_IF_ERROR(CheckBucketCount(*width, from_ms, to_ms, text));
+  return width;
+}
+
+int64_t BucketCount(BucketWidth width, int64_t from_ms, int64_t to_ms) {
+  if (to_ms <= from_ms || (width.ms <= 0 && width.months <= 0)) return 0;
+  if (width.months == 0) {
+    // In 128 bits: any two int64 times.
+    const int64_t offset = width.ms % kWeekMs == 0 ? kMondayOffsetMs : 0;
+    auto floor_div = [&](__int128 value) {
+      __int128 quotient = value / width.ms;
+      return value % width.ms != 0 && value < 0 ? quotient - 1 : quotient;
+    };
+    const __int128 count = floor_div(__int128{to_ms} - 1 - offset) - floor_div(__int128{from_ms} - offset) + 1;
+    return count > INT64_MAX ? INT64_MAX : static_cast<int64_t>(count);
+  }
+  const TimeBucketer bucketer(width, from_ms);
+  return bucketer.Index(to_ms - 1) + 1;
+}
+
+Status CheckBucketCount(BucketWidth width, int64_t from_ms, int64_t to_ms, std::string_view written) {
+  const int64_t count = BucketCount(width, from_ms, to_ms);
+  if (count <= kMaxBuckets) return Status::OK();
+  struct Candidate {
+    const char* name;
+    BucketWidth width;
+  };
+  static constexpr Candidate kCandidates[] = {
+      {"1m", {kMinuteMs, 0}},      {"5m", {5 * kMinuteMs, 0}}, {"15m", {15 * kMinuteMs, 0}},
+      {"30m", {30 * kMinuteMs, 0}}, {"1h", {kHourMs, 0}},       {"3h", {3 * kHourMs, 0}},
+      {"6h", {6 * kHourMs, 0}},    {"12h", {12 * kHourMs, 0}}, {"1d", {kDayMs, 0}},
+      {"1w", {kWeekMs, 0}},        {"1M", {0, 1}},             {"3M", {0, 3}},
+      {"12M", {0, 12}}};
+  std::string fits = "a wider bucket";
+  for (const Candidate& candidate : kCandidates) {
+    if (BucketCount(candidate.width, from_ms, to_ms) <= kMaxBuckets) {
+      fits = candidate.name;
+      break;
+    }
+  }
+  return BadBucket("\"" + std::string(written) + "\" cuts the range into " + WithThousands(count) +
+                   " buckets, more than the limit of " + WithThousands(kMaxBuckets) + "; use " + fits +
+                   " or wider, or a shorter range");
 }
 
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {

@@ -19,9 +19,22 @@ struct BucketWidth {
   int32_t months = 0;
 };
 
+// The most time buckets one range may be cut into (as the most rows a query returns): more is
+// refused, never cut short.
+inline constexpr int64_t kMaxBuckets = 100'000;
+
 // Parses `bucket` for the range [from_ms, to_ms): "auto", or "<N><unit>" with N ≥ 1 and unit
-// m (minutes), h, d, w or M (calendar months). InvalidArgument naming "bucket" otherwise.
+// m (minutes), h, d, w or M (calendar months). InvalidArgument naming "bucket" otherwise, and
+// when the width cuts the range into more than kMaxBuckets buckets (the message names the
+// smallest standard width that fits).
 Result<BucketWidth> ParseBucket(std::string_view text, int64_t from_ms, int64_t to_ms);
+
+// How many buckets of `width` cover [from_ms, to_ms) (0 for an empty range or no width).
+int64_t BucketCount(BucketWidth width, int64_t from_ms, int64_t to_ms);
+// OK when `width` makes at most kMaxBuckets buckets over [from_ms, to_ms); otherwise
+// InvalidArgument naming "bucket", the count, and the smallest of 1m, 5m, 15m, 30m, 1h, 3h, 6h,
+// 12h, 1d, 1w, 1M, 3M, 12M that fits. `written` is the bucket as the request gave it.
+Status CheckBucketCount(BucketWidth width, int64_t from_ms, int64_t to_ms, std::string_view written);
 
 // "auto": the smallest of 1m, 5m, 15m, 1h, 6h, 1d, 1w that gives at most 200 buckets over the
 // range (so a range of 30 minutes to ~4 years gets ~30–200 buckets); 1w beyond that.

@@ -8,7 +8,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   auto bind = [&context](HttpResponse (*handler)(AppContext&, const HttpRequest&)) {
     return [&context, handler](const HttpRequest& request) { return handler(context, request); };
   };
-  router.Add("GET", "/api/health", bind(&HandleHealth));
+  router.AddInline("GET", "/api/health", bind(&HandleHealth));  // answers while workers are busy
   router.Add("GET", "/api/v1/fields", bind(&HandleFields));
   router.Add("GET", "/api/v1/openapi.json", bind(&HandleOpenApi));
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));

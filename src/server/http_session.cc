@@ -21,6 +21,7 @@
 #include "ingest/event_decoder.h"
 #include "server/body_budget.h"
 #include "server/http_types.h"
+#include "server/request_body.h"
 #include "server/router.h"
 #include "server/shared_state.h"
 #include "server/status_mapping.h"
@@ -80,21 +81,32 @@ HttpResponse SafeDispatch(const Router& router, const HttpRequest& request) {
   }
 }
 
-// Runs the router on the worker pool and completes on the caller's executor with the response;
-// completes at once with 503 `overloaded` when the pool's queue is full.
+// A request on its way to a worker, with the body budget its body holds.
+struct Job {
+  HttpRequest request;
+  BodyBudget::Reservation reservation;
+};
+
+// Runs the router on the worker pool (after decoding a gzip body there) and completes on the
+// caller's executor with the response; completes at once with 503 `overloaded` when the pool's
+// queue is full. The job owns the request and its reservation and gives both back as soon as
+// the handler returns.
 template <typename CompletionToken>
-auto AsyncDispatch(std::shared_ptr<SharedState> state, HttpRequest request, CompletionToken&& token) {
+auto AsyncDispatch(std::shared_ptr<SharedState> state, HttpRequest request, BodyBudget::Reservation reservation,
+                   CompletionToken&& token) {
   return asio::async_initiate<CompletionToken, void(HttpResponse)>(
-      [](auto handler, std::shared_ptr<SharedState> state, HttpRequest request) {
+      [](auto handler, std::shared_ptr<SharedState> state, HttpRequest request, BodyBudget::Reservation reservation) {
         auto executor = asio::get_associated_executor(handler);
         // std::function needs a copyable job; the completion handler is move-only.
         auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
-        auto shared_request = std::make_shared<HttpRequest>(std::move(request));
-        const bool queued = state->workers().TrySubmit([state, shared_handler, shared_request, executor]() mutable {
-          HttpResponse response = SafeDispatch(state->router(), *shared_request);
-          // The body is freed before the session hears back, so the session can give its bytes
-          // back to the body budget as soon as it has the response.
-          shared_request.reset();
+        auto job = std::make_shared<Job>(Job{std::move(request), std::move(reservation)});
+        const bool queued = state->workers().TrySubmit([state, shared_handler, job, executor]() mutable {
+          std::optional<HttpResponse> refused =
+              DecodeContentEncoding(job->request, state->max_body_bytes(), job->reservation);
+          HttpResponse response = refused ? std::move(*refused) : SafeDispatch(state->router(), job->request);
+          // The body is freed before the session hears back, and its bytes go back to the body
+          // budget at once.
+          job.reset();
           asio::post(executor, [shared_handler, response = std::move(response)]() mutable {
             (*shared_handler)(std::move(response));
           });
@@ -105,7 +117,7 @@ auto AsyncDispatch(std::shared_ptr<SharedState> state, HttpRequest request, Comp
           });
         }
       },
-      token, std::move(state), std::move(request));
+      token, std::move(state), std::move(request), std::move(reservation));
 }
 
 HttpRequest ToHttpRequest(http::request<http::string_body>&& beast_request, ParsedTarget&& target) {
@@ -280,6 +292,23 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     connection.stream.expires_after(state->read_timeout());
     co_await http::async_read_header(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (!ec) {
+      const auto& header = parser.get();
+      const auto transfer_encoding = header.find(http::field::transfer_encoding);
+      std::optional<HttpResponse> refused = CheckTransferCoding(
+          transfer_encoding == header.end() ? std::nullopt
+                                            : std::optional<std::string_view>(std::string_view(
+                                                  transfer_encoding->value().data(), transfer_encoding->value().size())),
+          header.find(http::field::content_length) != header.end());
+      if (refused) {
+        // The body's end is unknown: answer, then drain and close.
+        connection.reading = false;
+        if (co_await Write(connection, ToBeastResponse(std::move(*refused), header.version(), false, false))) {
+          co_await DrainAndClose(connection);
+        }
+        co_return;
+      }
+    }
+    if (!ec) {
       // Beast allocates the body on its first byte, after this: refuse before anything is buffered.
       fits = co_await ReserveBody(reservation, parser.content_length().value_or(0), state->body_budget_wait());
       if (fits) ReserveDecodePadding(parser, reservation);
@@ -326,8 +355,12 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
         ec.category() == http::make_error_code(http::error::bad_target).category()) {
       // The bytes are not HTTP we can parse: answer 400 and close.
       Fail(ec, "parse");
-      co_await Write(connection, ToBeastResponse(JsonError(400, "bad_request", "malformed HTTP request: " + ec.message()),
-                                                 11, false, false));
+      std::vector<ErrorDetail> details;
+      if (ec == http::error::bad_content_length) details.push_back({-1, "Content-Length", ec.message()});
+      if (ec == http::error::bad_transfer_encoding) details.push_back({-1, "Transfer-Encoding", ec.message()});
+      co_await Write(connection,
+                     ToBeastResponse(JsonError(400, "bad_request", "malformed HTTP request: " + ec.message(), details),
+                                     11, false, false));
       co_await DrainAndClose(connection);
       co_return;
     }
@@ -351,8 +384,14 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
                            {ErrorDetail{-1, "target", "not an absolute path with valid %-escapes"}});
     } else {
       path = target->path;
-      response = co_await AsyncDispatch(state, ToHttpRequest(std::move(beast_request), std::move(*target)),
-                                        use_awaitable);
+      HttpRequest request = ToHttpRequest(std::move(beast_request), std::move(*target));
+      if (std::optional<HttpResponse> refused = state->host_policy().Check(request)) {
+        response = std::move(*refused);
+      } else if (state->router().RunsInline(request)) {
+        response = SafeDispatch(state->router(), request);
+      } else {
+        response = co_await AsyncDispatch(state, std::move(request), std::move(reservation), use_awaitable);
+      }
     }
     reservation.Release();
     if (state->stopping()) keep_alive = false;

@@ -132,7 +132,7 @@ TEST_F(OverloadTest, RefusedBeforeTheBodyIsSent) {
   auto holder = Hold(700 << 10);
   // With Expect: 100-continue the client waits; a 503 instead of 100 proves the body was never needed.
   TestClient client(server_->port());
-  ASSERT_TRUE(client.SendRaw("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n"
+  ASSERT_TRUE(client.SendRaw("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
                              "Content-Length: 409600\r\nExpect: 100-continue\r\n\r\n"));
   ExpectOverloaded(client.Receive());
   gate_.Release();
@@ -141,7 +141,7 @@ TEST_F(OverloadTest, RefusedBeforeTheBodyIsSent) {
 
 TEST_F(OverloadTest, ChunkedBodyIsCountedAsItArrives) {
   StartServer();
-  const std::string header = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string header = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
   const std::string chunk = "10000\r\n" + std::string(64 << 10, 'c') + "\r\n";  // 64 KiB
 
   {  // Alone, 512 KiB in chunks fits.
@@ -175,7 +175,7 @@ TEST_F(OverloadTest, EveryEndOfARequestGivesItsBytesBack) {
   }
   {  // A client that goes away in the middle of its body.
     TestClient client(server_->port());
-    ASSERT_TRUE(client.SendRaw("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1048576\r\n\r\n" +
+    ASSERT_TRUE(client.SendRaw("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1048576\r\n\r\n" +
                                std::string(300 << 10, 'p')));
   }
   ExpectWholeBudgetFree();

@@ -13,6 +13,21 @@ void Router::Add(std::string method, std::string path, Handler handler) {
   routes_.push_back(Route{std::move(method), std::move(path), false, std::move(handler)});
 }
 
+void Router::AddInline(std::string method, std::string path, Handler handler) {
+  Add(method, path, std::move(handler));
+  routes_.back().runs_inline = true;
+}
+
+bool Router::RunsInline(const HttpRequest& request) const {
+  for (const Route& route : routes_) {
+    if (route.runs_inline && route.path == request.path &&
+        (route.method == request.method || (request.method == "HEAD" && route.method == "GET"))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void Router::AddPrefix(std::string method, std::string prefix, Handler handler) {
   std::erase_if(routes_, [&](const Route& r) { return r.prefix && r.method == method && r.path == prefix; });
   routes_.push_back(Route{std::move(method), std::move(prefix), true, std::move(handler)});

@@ -33,6 +33,12 @@ class Router {
   // Adds a handler for exactly `path` ("/api/health"). A second Add of the same method and
   // path replaces the first.
   void Add(std::string method, std::string path, Handler handler);
+  // Add() for a handler that is quick and never blocks (health): the session runs it on its own
+  // I/O thread instead of queueing it behind the worker pool, so it answers while every worker
+  // is busy with long queries.
+  void AddInline(std::string method, std::string path, Handler handler);
+  // Whether `request` goes to a handler added with AddInline.
+  bool RunsInline(const HttpRequest& request) const;
   // Adds a handler for every path starting with `prefix`.
   void AddPrefix(std::string method, std::string prefix, Handler handler);
   // Called when no route matches the path at all (static files, the SPA fallback).
@@ -54,6 +60,7 @@ class Router {
     std::string path;
     bool prefix = false;
     Handler handler;
+    bool runs_inline = false;
   };
 
   HttpResponse DispatchUntimed(const HttpRequest& request) const;

@@ -116,6 +116,8 @@ Status Server::Start() {
   if (acceptor.bind(endpoint, ec)) return fail("bind");
   if (acceptor.listen(asio::socket_base::max_listen_connections, ec)) return fail("listen");
   impl_->bound_port = acceptor.local_endpoint(ec).port();
+  impl_->state->set_host_policy(
+      HostPolicy(address->first, impl_->bound_port, impl_->options.allow_hosts, impl_->options.allow_origins));
   impl_->started = true;
   asio::co_spawn(acceptor.get_executor(), RunListener(acceptor, impl_->state), asio::detached);
   spdlog::info("listening on http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host,

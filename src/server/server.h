@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "server/router.h"
@@ -36,6 +37,11 @@ struct ServerOptions {
   std::chrono::seconds shutdown_timeout{10};  // how long Run() waits for requests in flight
   bool handle_signals = true;             // Run() returns on SIGINT / SIGTERM
   std::optional<std::filesystem::path> web_dir;  // serve the web app from disk (dev mode)
+  // Host names (Host header; "name" any port, "name:port" that port) and origins (Origin header)
+  // answered besides this server's own address and loopback names (request_guard.h); other
+  // Hosts and Origins get 403.
+  std::vector<std::string> allow_hosts;
+  std::vector<std::string> allow_origins;
 };
 
 // The HTTP server: binds, accepts, and runs the router's handlers on a worker pool. It owns

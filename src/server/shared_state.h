@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "server/body_budget.h"
+#include "server/request_guard.h"
 
 namespace mltrack::server {
 
@@ -42,6 +43,11 @@ class SharedState {
   // How long a request waits for room in the body budget before 503 (ServerOptions).
   std::chrono::milliseconds body_budget_wait() const { return body_budget_wait_; }
 
+  // Which Host and Origin headers are answered (request_guard.h). Set by Server::Start before
+  // the first connection is accepted; read-only afterwards.
+  const HostPolicy& host_policy() const { return host_policy_; }
+  void set_host_policy(HostPolicy policy) { host_policy_ = std::move(policy); }
+
   // True once shutdown began: sessions finish the request in hand and close.
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
 
@@ -63,6 +69,7 @@ class SharedState {
   const std::chrono::seconds read_timeout_;
   BodyBudget body_budget_;
   const std::chrono::milliseconds body_budget_wait_;
+  HostPolicy host_policy_ = HostPolicy::AllowAll();
   std::atomic<bool> stopping_{false};
 
   mutable std::mutex mutex_;

@@ -13,6 +13,8 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kNoSpace: return 507;
     case StatusCode::kOverloaded: return 503;
     case StatusCode::kUnavailable: return 503;
+    case StatusCode::kDeadlineExceeded: return 503;
+    case StatusCode::kResourceExhausted: return 400;
     case StatusCode::kCorruption:
     case StatusCode::kIOError:
     case StatusCode::kInternal:
@@ -31,6 +33,8 @@ std::string_view DefaultErrorCode(StatusCode code) {
     case StatusCode::kNoSpace: return "no_space";
     case StatusCode::kOverloaded: return "overloaded";
     case StatusCode::kUnavailable: return "unavailable";
+    case StatusCode::kDeadlineExceeded: return "query_timeout";
+    case StatusCode::kResourceExhausted: return "query_too_large";
     case StatusCode::kCorruption: return "corruption";
     case StatusCode::kIOError: return "io_error";
     case StatusCode::kInternal:
@@ -69,7 +73,10 @@ HttpResponse JsonError(int http_status, std::string_view code, std::string_view 
 }
 
 HttpResponse ErrorResponse(const Status& status, std::string_view code_override) {
-  const std::string_view code = code_override.empty() ? DefaultErrorCode(status.code()) : code_override;
+  // A handler names its own 400s ("invalid_query", "invalid_event"); every other status keeps
+  // its code, so a timeout stays "query_timeout" whichever handler reports it.
+  const bool override_applies = !code_override.empty() && status.code() == StatusCode::kInvalidArgument;
+  const std::string_view code = override_applies ? code_override : DefaultErrorCode(status.code());
   const std::string_view message =
       status.ok() ? std::string_view("an OK status was reported as an error") : std::string_view(status.message());
   HttpResponse response = JsonError(HttpStatusFor(status.code()), code, message, status.details());

@@ -19,7 +19,8 @@ int HttpStatusFor(StatusCode code);
 std::string_view DefaultErrorCode(StatusCode code);
 
 // The JSON error response for a failed Status: {"error":{"code","message","details":[...]}}.
-// `code_override` replaces the default code (e.g. "invalid_event", "invalid_query").
+// `code_override` replaces the default code of a kInvalidArgument status (e.g. "invalid_event",
+// "invalid_query"); other statuses keep theirs.
 HttpResponse ErrorResponse(const Status& status, std::string_view code_override = {});
 
 // An error response with an explicit HTTP status, for errors that are not a Status (404 and

@@ -179,11 +179,10 @@ std::vector<std::pair<uint32_t, uint32_t>> CountCodes(std::vector<uint32_t> code
   return runs;
 }
 
-ColumnSummary SummarizeCodes(std::vector<uint32_t> codes, bool is_enum) {
+// The summary of a column of `rows` rows whose codes and their counts are `runs` (ascending).
+ColumnSummary SummarizeRuns(std::vector<std::pair<uint32_t, uint32_t>> runs, size_t rows, bool is_enum) {
   ColumnSummary summary;
   summary.type = ColumnSummary::Type::kCodes;
-  const size_t rows = codes.size();
-  std::vector<std::pair<uint32_t, uint32_t>> runs = CountCodes(std::move(codes));
   const bool has_absent = !runs.empty() && runs.front().first == 0;
   summary.exact = runs.size() <= kMaxSummaryCodes;
   summary.present = static_cast<uint32_t>(is_enum || !has_absent ? rows : rows - runs.front().second);
@@ -199,6 +198,11 @@ ColumnSummary SummarizeCodes(std::vector<uint32_t> codes, bool is_enum) {
     summary.distinct = static_cast<uint32_t>(runs.size() - (has_absent ? 1 : 0));
   }
   return summary;
+}
+
+ColumnSummary SummarizeCodes(std::vector<uint32_t> codes, bool is_enum) {
+  const size_t rows = codes.size();
+  return SummarizeRuns(CountCodes(std::move(codes)), rows, is_enum);
 }
 
 }  // namespace
@@ -238,16 +242,18 @@ bool ColumnSummary::RowsWithCode(size_t rows, uint32_t code, uint64_t* count) co
 
 const ColumnSummary& BlockSummary::tag(size_t key_index) const {
   static const ColumnSummary kAbsent;
-  return key_index < tags.size() ? tags[key_index] : kAbsent;
+  const auto found = std::lower_bound(tags.begin(), tags.end(), key_index,
+                                      [](const auto& entry, size_t index) { return entry.first < index; });
+  return found != tags.end() && found->first == key_index ? found->second : kAbsent;
 }
 
 size_t BlockSummary::MemoryBytes() const {
-  size_t bytes = sizeof(BlockSummary) + tags.capacity() * sizeof(ColumnSummary);
+  size_t bytes = sizeof(BlockSummary) + tags.capacity() * sizeof(tags[0]);
   auto codes_bytes = [](const ColumnSummary& column) {
     return column.codes.capacity() * sizeof(column.codes[0]) + (column.sketch ? column.sketch->MemoryBytes() : 0);
   };
   for (const ColumnSummary& column : fields) bytes += codes_bytes(column);
-  for (const ColumnSummary& column : tags) bytes += codes_bytes(column);
+  for (const auto& [key_index, column] : tags) bytes += codes_bytes(column);
   return bytes;
 }
 
@@ -255,6 +261,13 @@ ColumnSummary SummarizeIds(const std::vector<int64_t>& ids) {
   std::vector<uint32_t> codes(ids.size());
   for (size_t idx = 0; idx < ids.size(); ++idx) codes[idx] = ids[idx] == kNullInt ? 0 : static_cast<uint32_t>(ids[idx]);
   return SummarizeCodes(std::move(codes), false);
+}
+
+ColumnSummary SummarizeSparseIds(std::vector<uint32_t> present_ids, size_t rows) {
+  const size_t absent = rows - present_ids.size();
+  std::vector<std::pair<uint32_t, uint32_t>> runs = CountCodes(std::move(present_ids));
+  if (absent > 0) runs.insert(runs.begin(), {0, static_cast<uint32_t>(absent)});
+  return SummarizeRuns(std::move(runs), rows, false);
 }
 
 ColumnSummary SummarizeBytes(const std::vector<uint8_t>& codes, bool is_enum) {
@@ -299,15 +312,15 @@ ColumnSummary SummarizeDoubles(const std::vector<double>& values) {
 void EncodeBlockSummary(const BlockSummary& summary, std::string* out) {
   size_t columns = 0;
   for (const ColumnSummary& column : summary.fields) columns += column.type != ColumnSummary::Type::kAbsent;
-  for (const ColumnSummary& column : summary.tags) columns += column.type != ColumnSummary::Type::kAbsent;
+  for (const auto& [key_index, column] : summary.tags) columns += column.type != ColumnSummary::Type::kAbsent;
   segment::PutVarint(out, columns);
   for (size_t field = 0; field < summary.fields.size(); ++field) {
     if (summary.fields[field].type == ColumnSummary::Type::kAbsent) continue;
     EncodeColumn(static_cast<uint8_t>(segment::ChunkKind::kField), field, summary.fields[field], out);
   }
-  for (size_t key_index = 0; key_index < summary.tags.size(); ++key_index) {
-    if (summary.tags[key_index].type == ColumnSummary::Type::kAbsent) continue;
-    EncodeColumn(static_cast<uint8_t>(segment::ChunkKind::kTag), key_index, summary.tags[key_index], out);
+  for (const auto& [key_index, column] : summary.tags) {
+    if (column.type == ColumnSummary::Type::kAbsent) continue;
+    EncodeColumn(static_cast<uint8_t>(segment::ChunkKind::kTag), key_index, column, out);
   }
 }
 
@@ -330,8 +343,9 @@ bool DecodeBlockSummaries(std::string_view bytes, const std::vector<uint32_t>& b
         type = TypeOfField(static_cast<FieldId>(index));
         column = &summary.fields[index];
       } else if (kind == static_cast<uint8_t>(segment::ChunkKind::kTag) && index < tag_keys) {
-        if (summary.tags.size() <= index) summary.tags.resize(index + 1);
-        column = &summary.tags[index];
+        // The writer lists tag columns ascending; anything else is damage (or a duplicate).
+        if (!summary.tags.empty() && summary.tags.back().first >= index) return false;
+        column = &summary.tags.emplace_back(static_cast<uint32_t>(index), ColumnSummary{}).second;
       }
       if (column == nullptr || column->type != ColumnSummary::Type::kAbsent) return false;
       if (!DecodeColumn(reader, type, summary.rows, column)) return false;
@@ -347,10 +361,15 @@ bool SummaryMatchesBlock(const BlockSummary& summary, const ColumnBlock& block) 
     if (TypeOfField(id) == ColumnSummary::Type::kAbsent) continue;
     if (block.column(id).present() != (summary.fields[field].type != ColumnSummary::Type::kAbsent)) return false;
   }
-  for (size_t key_index = 0; key_index < std::max(summary.tags.size(), block.tags.size()); ++key_index) {
-    if (block.tag(key_index).present() != (summary.tag(key_index).type != ColumnSummary::Type::kAbsent)) return false;
+  size_t listed = 0;
+  for (const auto& [key_index, column] : summary.tags) {
+    if (column.type == ColumnSummary::Type::kAbsent) continue;
+    if (!block.tag(key_index).present()) return false;
+    ++listed;
   }
-  return true;
+  size_t stored = 0;
+  for (const KeyedColumn& column : block.tags) stored += column.data.present();
+  return listed == stored;
 }
 
 }  // namespace mltrack::store

@@ -76,7 +76,8 @@ struct ColumnSummary {
 struct BlockSummary {
   uint32_t rows = 0;
   std::array<ColumnSummary, kFieldIdCount> fields{};
-  std::vector<ColumnSummary> tags;  // index past the end: absent
+  // The tag columns the block stores, ascending by key index; a key not listed is absent.
+  std::vector<std::pair<uint32_t, ColumnSummary>> tags;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;
@@ -86,6 +87,8 @@ struct BlockSummary {
 // Summaries of one column's values for one block, as the segment writer holds them.
 // Codes: dictionary ids or http statuses (kNullInt = absent, code 0), enum values or bool codes.
 ColumnSummary SummarizeIds(const std::vector<int64_t>& ids);
+// SummarizeIds of `rows` rows of which only `present_ids` (ids ≥ 1, any order) have a value.
+ColumnSummary SummarizeSparseIds(std::vector<uint32_t> present_ids, size_t rows);
 ColumnSummary SummarizeBytes(const std::vector<uint8_t>& codes, bool is_enum);
 ColumnSummary SummarizeInts(const std::vector<int64_t>& values);  // kNullInt = absent
 ColumnSummary SummarizeDoubles(const std::vector<double>& values);  // NaN = absent

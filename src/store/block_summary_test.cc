@@ -157,8 +157,7 @@ TEST(BlockSummaryCodecTest, RoundTripsAndRefusesDamage) {
   summary.fields[static_cast<size_t>(FieldId::kModel)] = SummarizeIds({kNullInt, 4, 4, 9, kNullInt, 4});
   summary.fields[static_cast<size_t>(FieldId::kInputTokens)] = SummarizeInts({1, -5, kNullInt, 7, 7, 0});
   summary.fields[static_cast<size_t>(FieldId::kLatencyMs)] = SummarizeDoubles({0.5, NAN, 2.25, 1, 1, 1});
-  summary.tags.resize(2);
-  summary.tags[1] = SummarizeIds({3, 3, 3, 3, 3, 3});
+  summary.tags.emplace_back(1, SummarizeIds({3, 3, 3, 3, 3, 3}));
   std::string bytes;
   EncodeBlockSummary(summary, &bytes);
 

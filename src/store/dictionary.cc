@@ -18,6 +18,7 @@ namespace mltrack::store {
 namespace {
 
 constexpr size_t kInitialSlots = 16;
+constexpr size_t kFirstPageSize = 64;
 
 uint64_t Hash(std::string_view value) { return XXH3_64bits(value.data(), value.size()); }
 uint8_t Tag(uint64_t hash) { return static_cast<uint8_t>(hash >> 56); }
@@ -130,8 +131,9 @@ uint32_t Dictionary::AddLocked(std::string_view value, uint64_t hash) {
   constexpr size_t kPageSize = size_t{1} << kPageBits;
   if (pages_.empty() || page_used_ + need > page_sizes_.back()) {
     if (pages_.size() >= kMaxPages) throw std::length_error("dictionary holds over 4 GiB of strings");
-    // Pages grow from 4 KiB to kPageSize, so small dictionaries stay small.
-    const size_t next_size = page_sizes_.empty() ? 4096 : std::min(kPageSize, std::max<size_t>(4096, page_sizes_.back() * 2));
+    // Pages grow from 64 bytes to kPageSize, so small dictionaries stay small: a store may have
+    // thousands of tag keys with a value or two each (one value dictionary per key).
+    const size_t next_size = page_sizes_.empty() ? kFirstPageSize : std::min(kPageSize, page_sizes_.back() * 2);
     const size_t page_size = std::max(next_size, need);
     pages_.push_back(std::make_unique_for_overwrite<char[]>(page_size));
     page_sizes_.push_back(page_size);

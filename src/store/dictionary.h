@@ -21,7 +21,7 @@ inline constexpr uint32_t kAbsentId = 0;
 // move, so a string_view returned by Get() stays valid for the dictionary's lifetime.
 //
 // Memory: a dictionary can hold one entry per event (trace ids), so it is compact — each string
-// is stored once, length-prefixed, in arena pages growing from 4 KiB to 1 MiB (a longer string
+// is stored once, length-prefixed, in arena pages growing from 64 bytes to 1 MiB (a longer string
 // gets a page of its own); per entry a 4-byte location plus an open-addressing index of 4-byte ids and 1-byte hash
 // tags kept at most 3/4 full: about length + 1 + 4 + 7 bytes. Limit: 4096 pages (about 4 GiB of
 // distinct strings per dictionary); GetOrAdd past it throws std::length_error.

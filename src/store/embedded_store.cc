@@ -13,12 +13,14 @@
 #include <utility>
 
 #include "store/event_codec.h"
+#include "store/key_limit.h"
 #include "store/wal_reader.h"
 
 namespace mltrack::store {
 namespace {
 
-// Enough to show what went wrong without letting a failing disk grow the list without bound.
+// Enough kinds of problem to show what went wrong without letting a failing disk grow the list
+// without bound (repeats of one kind only count: AddProblem).
 constexpr size_t kMaxProblems = 100;
 
 // How many ids ahead of the one it probes the commit leader prefetches id index slots: enough to
@@ -38,9 +40,13 @@ struct EmbeddedStore::PendingAppend {
       if (!event.id.empty()) keys.push_back(HashId(event.id));
     }
     EncodeEventBatch(batch, &payload);
+    tag_entries = NewKeyLimit::Entries(batch, NewKeyLimit::Kind::kTagKeys);
+    score_entries = NewKeyLimit::Entries(batch, NewKeyLimit::Kind::kScoreNames);
   }
 
   EventBatch batch;
+  size_t tag_entries = 0;    // tags / scores the batch would store: bounds of the keys it adds
+  size_t score_entries = 0;
   std::vector<IdKey> keys;  // HashId of each non-empty id of `batch`, in order
   std::string payload;      // EncodeEventBatch(batch) while no event has been dropped
   Result<AppendResult> result = Status::Internal("append not committed");
@@ -197,7 +203,9 @@ void EmbeddedStore::ApplyRecovered(EventBatch batch) {
     Event& event = batch[event_idx];
     if (!event.id.empty()) {
       const IdKey key = HashId(event.id);
-      if (InOlderTables(key, *state) || !ids_->Insert(key)) continue;
+      // An acknowledged event is kept even when a damaged segment cannot be asked (reported).
+      const Result<bool> older = InOlderTables(key, *state);
+      if ((older.ok() && *older) || !ids_->Insert(key)) continue;
     }
     if (kept != event_idx) batch[kept] = std::move(event);
     ++kept;
@@ -206,15 +214,17 @@ void EmbeddedStore::ApplyRecovered(EventBatch batch) {
   if (!batch.empty()) memtable_->Append(batch);
 }
 
-bool EmbeddedStore::InOlderTables(const IdKey& key, const State& state) {
+Result<bool> EmbeddedStore::InOlderTables(const IdKey& key, const State& state) {
   if (state.frozen_ids && state.frozen_ids->Contains(key)) return true;
   if (!state.sealed_ids || !state.sealed_ids->MayContain(key)) return false;
   for (auto segment = state.segments.rbegin(); segment != state.segments.rend(); ++segment) {
     Result<bool> found = (*segment)->ContainsId(key);
     if (!found.ok()) {
-      // Unreadable: accept the event (a possible duplicate) rather than drop a new one.
       AddProblem({(*segment)->path().string(), 0, "id lookup failed: " + found.status().message()});
-      continue;
+      return Status::Unavailable(
+          "cannot check event ids against segment " + (*segment)->path().string() + " (" + found.status().message() +
+          "); the batch was refused rather than risk storing an event twice. The segment is damaged: restart the "
+          "server to quarantine it (GET /api/health names it)");
     }
     if (*found) return true;
   }
@@ -318,9 +328,29 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
                                           std::vector<size_t>& duplicates, std::vector<bool>& failed) {
   std::vector<std::string_view> records;
   records.reserve(group.size());
+  size_t tag_entries = 0;
+  size_t score_entries = 0;
+  for (const PendingAppend* member : group) {
+    tag_entries += member->tag_entries;
+    score_entries += member->score_entries;
+  }
+  NewKeyLimit tag_limit(NewKeyLimit::Kind::kTagKeys, dictionaries_->tag_keys(), options_.max_tag_keys, tag_entries);
+  NewKeyLimit score_limit(NewKeyLimit::Kind::kScoreNames, dictionaries_->score_names(), options_.max_tag_keys,
+                          score_entries);
   for (size_t member_idx = 0; member_idx < group.size(); ++member_idx) {
     EventBatch& batch = group[member_idx]->batch;
     const std::vector<IdKey>& keys = group[member_idx]->keys;
+    // Before its ids are taken: a refused batch leaves no trace.
+    Status keys_fit = tag_limit.Check(batch);
+    if (keys_fit.ok()) keys_fit = score_limit.Check(batch);
+    if (!keys_fit.ok()) {
+      group[member_idx]->has_result = true;
+      group[member_idx]->result = std::move(keys_fit);
+      failed[member_idx] = true;
+      continue;
+    }
+    tag_limit.Accept();
+    score_limit.Accept();
     new_ids[member_idx].reserve(keys.size());
     for (size_t key_idx = 0; key_idx < std::min(2 * kIdPrefetchDistance, keys.size()); ++key_idx) {
       if (state.sealed_ids) state.sealed_ids->PrefetchBucket(keys[key_idx]);
@@ -328,6 +358,7 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
     }
     size_t kept = 0;
     size_t key_idx = 0;
+    Status lookup_failed;
     for (size_t event_idx = 0; event_idx < batch.size(); ++event_idx) {
       Event& event = batch[event_idx];
       if (!event.id.empty()) {
@@ -336,7 +367,12 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
         }
         if (key_idx + kIdPrefetchDistance < keys.size()) PrefetchId(keys[key_idx + kIdPrefetchDistance], state);
         const IdKey& key = keys[key_idx++];
-        if (InOlderTables(key, state) || !ids_->Insert(key)) {
+        const Result<bool> older = InOlderTables(key, state);
+        if (!older.ok()) {
+          lookup_failed = older.status();  // fail closed: nothing of this batch is stored
+          break;
+        }
+        if (*older || !ids_->Insert(key)) {
           ++duplicates[member_idx];
           continue;
         }
@@ -344,6 +380,14 @@ Status EmbeddedStore::DeduplicateAndWrite(const std::vector<PendingAppend*>& gro
       }
       if (kept != event_idx) batch[kept] = std::move(event);
       ++kept;
+    }
+    if (!lookup_failed.ok()) {
+      group[member_idx]->has_result = true;
+      group[member_idx]->result = std::move(lookup_failed);
+      failed[member_idx] = true;
+      for (const IdKey& key : new_ids[member_idx]) ids_->Erase(key);
+      new_ids[member_idx].clear();
+      continue;
     }
     batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(kept), batch.end());
     if (batch.empty()) continue;
@@ -405,8 +449,35 @@ std::shared_ptr<const EmbeddedStore::State> EmbeddedStore::CurrentState() const 
   return state_;
 }
 
+namespace {
+
+// A problem's kind: its text with every run of digits as one '#' (offsets, sizes, sequence
+// numbers differ between occurrences of one kind).
+std::string ProblemKind(const std::string& what) {
+  std::string kind;
+  for (size_t idx = 0; idx < what.size(); ++idx) {
+    const bool digit = what[idx] >= '0' && what[idx] <= '9';
+    if (!digit) kind.push_back(what[idx]);
+    else if (kind.empty() || kind.back() != '#') kind.push_back('#');
+  }
+  return kind;
+}
+
+}  // namespace
+
 void EmbeddedStore::AddProblem(StoreProblem problem) {
   std::lock_guard lock(problems_mu_);
+  const std::string kind = ProblemKind(problem.what);
+  for (StoreProblem& known : problems_) {
+    if (known.file != problem.file || ProblemKind(known.what) != kind) continue;
+    ++known.count;
+    known.last_offset = problem.offset;
+    known.last_what = std::move(problem.what);
+    return;
+  }
+  problem.count = 1;
+  problem.last_offset = problem.offset;
+  problem.last_what = problem.what;
   if (problems_.size() < kMaxProblems) problems_.push_back(std::move(problem));
 }
 

@@ -44,6 +44,11 @@ struct StoreOptions {
   // The memtable is frozen and sealed into a segment once it holds this many rows; 0 = never
   // by size. Memory: the memtable's wide layout costs ~150 bytes/row, a segment's ~40.
   size_t seal_rows = 256 * 1024;
+  // Distinct tag keys, and distinct score names, the store accepts (each its own limit); an
+  // Append whose batch would add more fails with kInvalidArgument naming the first event and key
+  // past it, and stores nothing of that batch. 0 = no limit. Replay is never limited: whatever
+  // was acknowledged comes back.
+  size_t max_tag_keys = 10'000;
   // Close() seals the memtable, so that the next start has no WAL to replay.
   bool seal_on_close = true;
   // Compaction merges runs of adjacent segments smaller than half this many rows into one
@@ -109,8 +114,10 @@ class EmbeddedStore final : public EventStore {
   // write and counted as duplicates. A batch left with no events writes nothing. When the WAL
   // write or sync fails (kNoSpace, kIOError), every batch of that group fails with that status
   // and nothing of them is visible now or after a restart. kInvalidArgument when one batch
-  // encodes to more than wal::kMaxPayloadBytes (only that batch fails). kUnavailable after
-  // Close().
+  // encodes to more than wal::kMaxPayloadBytes or would add tag keys or score names past
+  // StoreOptions::max_tag_keys (only that batch fails). kUnavailable after Close(), and (only
+  // that batch) when an id must be checked against a sealed segment whose file is damaged:
+  // idempotency fails closed rather than store a retry twice.
   Result<AppendResult> Append(EventBatch batch) override;
 
   std::shared_ptr<const TableSnapshot> Snapshot() const override;
@@ -151,8 +158,9 @@ class EmbeddedStore final : public EventStore {
   Status DeduplicateAndWrite(const std::vector<PendingAppend*>& group, const State& state,
                              std::vector<std::vector<IdKey>>& new_ids, std::vector<size_t>& duplicates,
                              std::vector<bool>& failed);
-  // Whether `key` is in the frozen memtable's ids or a sealed segment (not ids_).
-  bool InOlderTables(const IdKey& key, const State& state);
+  // Whether `key` is in the frozen memtable's ids or a sealed segment (not ids_); kUnavailable
+  // naming the segment when one cannot be asked (a damaged file): then nobody knows.
+  Result<bool> InOlderTables(const IdKey& key, const State& state);
   void PrefetchId(const IdKey& key, const State& state) const;
   void MaybeFreeze(bool force);
   void AddProblem(StoreProblem problem);

@@ -448,5 +448,70 @@ TEST_F(EmbeddedStoreTest, StatsCountWalFilesAndBytes) {
   EXPECT_GT(stats.memory_bytes, 0u);
 }
 
+// The cap on distinct tag keys and score names: a batch that would pass it is refused whole
+// (its ids too: a retry within the cap is accepted), batches within it are kept, and a store
+// that holds more keys than a lower cap (an older store, or a lowered flag) still replays all.
+TEST_F(EmbeddedStoreTest, TagKeyAndScoreNameLimit) {
+  StoreOptions options;
+  options.max_tag_keys = 5;
+  auto store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+  EventBatch within = MakeBatch("w", 4);  // env + k0..k3 = 5 keys
+  for (int event_idx = 0; event_idx < 4; ++event_idx) {
+    within[event_idx].tags.emplace_back("k" + std::to_string(event_idx), "v");
+    within[event_idx].scores.emplace_back("s" + std::to_string(event_idx), 0.5);
+  }
+  ExpectAppend(*store, within, 4, 0);
+  EventBatch over = MakeBatch("o", 3);
+  over[2].tags.emplace_back("k9", "v");
+  Result<AppendResult> refused = store->Append(over);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  ASSERT_EQ(refused.status().details().size(), 1u);
+  EXPECT_EQ(refused.status().details()[0].field, "tags.k9");
+  EXPECT_EQ(refused.status().details()[0].index, 2);
+  EXPECT_NE(refused.status().message().find("limit of 5"), std::string::npos) << refused.status().message();
+  EXPECT_EQ(store->Stats().rows, 4u);
+  // Known keys and empty values are fine; the refused batch's ids were not taken.
+  over[2].tags.back().second = "";
+  ExpectAppend(*store, over, 3, 0);
+  EventBatch scores = MakeBatch("s", 2);
+  for (int name_idx = 0; name_idx < 2; ++name_idx) scores[1].scores.emplace_back("n" + std::to_string(name_idx), 1.0);
+  refused = store->Append(scores);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().details()[0].field, "scores.n1");
+  store->Close();
+  store.reset();
+
+  options.max_tag_keys = 1;
+  store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Stats().rows, 7u);
+  EXPECT_EQ(store->Snapshot()->tag_key_count(), 5u);
+  EXPECT_TRUE(store->Stats().problems.empty());
+}
+
+// Batches of one group commit are limited together, in queue order.
+TEST_F(EmbeddedStoreTest, TagKeyLimitHoldsAcrossConcurrentBatches) {
+  StoreOptions options;
+  options.max_tag_keys = 50;
+  auto store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+  std::vector<std::thread> threads;
+  std::atomic<int> accepted{0};
+  for (int thread_idx = 0; thread_idx < 8; ++thread_idx) {
+    threads.emplace_back([&, thread_idx] {
+      for (int batch_idx = 0; batch_idx < 10; ++batch_idx) {
+        EventBatch batch = MakeBatch("t" + std::to_string(thread_idx) + "-" + std::to_string(batch_idx), 1);
+        batch[0].tags.emplace_back("key-" + std::to_string(thread_idx * 10 + batch_idx), "v");
+        if (store->Append(std::move(batch)).ok()) ++accepted;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(accepted.load(), 49);  // env + 49 keys
+  EXPECT_EQ(store->Snapshot()->tag_key_count(), 50u);
+}
+
 }  // namespace
 }  // namespace mltrack::store

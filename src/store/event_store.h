@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/event.h"
@@ -19,11 +20,20 @@ struct AppendResult {
 };
 
 // A problem the store found and is living with (e.g. a corrupt WAL record); shown by
-// /api/health so it is never silent.
+// /api/health so it is never silent. The same kind of problem in the same file (the same text
+// but for its numbers) is one entry: `offset`/`what` of its first occurrence, how many there
+// were, and the last one.
 struct StoreProblem {
+  StoreProblem() = default;
+  StoreProblem(std::string file_in, uint64_t offset_in, std::string what_in)
+      : file(std::move(file_in)), offset(offset_in), what(std::move(what_in)), last_offset(offset_in) {}
+
   std::string file;
   uint64_t offset = 0;
   std::string what;
+  uint64_t count = 1;
+  uint64_t last_offset = 0;
+  std::string last_what;
 };
 
 struct StoreStats {

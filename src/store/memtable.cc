@@ -13,6 +13,7 @@
 
 #include "core/field.h"
 #include "store/dictionary_set.h"
+#include "store/keyed_columns.h"
 
 namespace mltrack::store {
 namespace {
@@ -180,7 +181,11 @@ void BatchIds::Resolve(std::span<const Event> events, DictionarySet& dictionarie
 // A block's arrays. Only the writer (under Impl::mutex) mutates it; snapshots hold a
 // shared_ptr and read rows below the row count they copied.
 struct Block {
-  explicit Block(size_t cap) : capacity(cap), ts(std::make_unique<int64_t[]>(cap)) {}
+  explicit Block(size_t cap)
+      : capacity(cap),
+        ts(std::make_unique<int64_t[]>(cap)),
+        tags(KeyedColumns::Kind::kTagIds, cap),
+        scores(KeyedColumns::Kind::kScores, cap) {}
 
   template <typename T>
   T* Column(FieldId id) {
@@ -188,21 +193,9 @@ struct Block {
     if (!column.data) column = AllocateColumn(GetFieldInfo(id).kind, sizeof(T), capacity);
     return reinterpret_cast<T*>(column.data.get());
   }
-  uint32_t* Tag(size_t key_index) {
-    if (tags.size() <= key_index) tags.resize(key_index + 1);
-    if (!tags[key_index].data) tags[key_index] = AllocateColumn(FieldKind::kString, sizeof(uint32_t), capacity);
-    return reinterpret_cast<uint32_t*>(tags[key_index].data.get());
-  }
-  double* Score(size_t score_index) {
-    if (scores.size() <= score_index) scores.resize(score_index + 1);
-    if (!scores[score_index].data) scores[score_index] = AllocateColumn(FieldKind::kDouble, sizeof(double), capacity);
-    return reinterpret_cast<double*>(scores[score_index].data.get());
-  }
   size_t MemoryBytes() const {
-    size_t bytes = capacity * sizeof(int64_t);
+    size_t bytes = capacity * sizeof(int64_t) + tags.MemoryBytes() + scores.MemoryBytes();
     for (const ColumnArray& column : columns) bytes += column.bytes;
-    for (const ColumnArray& column : tags) bytes += column.bytes;
-    for (const ColumnArray& column : scores) bytes += column.bytes;
     return bytes;
   }
 
@@ -212,14 +205,15 @@ struct Block {
   int64_t max_ts = std::numeric_limits<int64_t>::min();
   std::unique_ptr<int64_t[]> ts;
   std::array<ColumnArray, kFieldIdCount> columns;
-  std::vector<ColumnArray> tags;
-  std::vector<ColumnArray> scores;
+  KeyedColumns tags;    // by tag key index
+  KeyedColumns scores;  // by score index
 };
 
 struct Memtable::Impl {
   Impl(MemtableOptions opts, std::shared_ptr<DictionarySet> dicts)
       : options(opts), dictionaries(std::move(dicts)) {
-    options.block_rows = std::max<size_t>(options.block_rows, 1);
+    // Rows of a block are uint16 in sparse layouts (table_snapshot.h).
+    options.block_rows = std::clamp<size_t>(options.block_rows, 1, size_t{1} << 16);
     options.first_block_rows = std::clamp<size_t>(options.first_block_rows, 1, options.block_rows);
     for (size_t field = 0; field < kFieldIdCount; ++field) {
       if (IsLocalStringField(static_cast<FieldId>(field))) local_strings[field] = std::make_shared<DictionaryStrings>(std::make_shared<Dictionary>());
@@ -292,11 +286,12 @@ void Memtable::Impl::AppendOne(const Event& event, const BatchIds& ids, size_t r
   put_bool(FieldId::kCacheHit, event.cache_hit);
   put_bool(FieldId::kStreaming, event.streaming);
 
+  const auto block_row = static_cast<uint32_t>(row);
   for (size_t tag_idx = ids.first_tag[row_idx]; tag_idx < ids.first_tag[row_idx + 1]; ++tag_idx) {
-    block.Tag(ids.tag_keys[tag_idx] - 1)[row] = ids.tag_values[tag_idx];
+    block.tags.SetId(ids.tag_keys[tag_idx] - 1, block_row, ids.tag_values[tag_idx]);
   }
   for (size_t score_idx = ids.first_score[row_idx]; score_idx < ids.first_score[row_idx + 1]; ++score_idx) {
-    block.Score(ids.score_names[score_idx] - 1)[row] = ids.score_values[score_idx];
+    block.scores.SetScore(ids.score_names[score_idx] - 1, block_row, ids.score_values[score_idx]);
   }
   block.rows = row + 1;
 }
@@ -365,10 +360,8 @@ void Memtable::CollectBlocks(TableSnapshot::Parts* parts) const {
       }
       view.columns[field] = column;
     }
-    view.tags.reserve(block->tags.size());
-    for (const ColumnArray& column : block->tags) view.tags.push_back(View(column, sizeof(uint32_t)));
-    view.scores.reserve(block->scores.size());
-    for (const ColumnArray& column : block->scores) view.scores.push_back(View(column, sizeof(double)));
+    block->tags.Collect(&view.tags, &parts->keep_alive);
+    block->scores.Collect(&view.scores, &parts->keep_alive);
     parts->blocks.push_back(std::move(view));
     parts->keep_alive.push_back(block);
   }

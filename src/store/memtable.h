@@ -3,9 +3,10 @@
 // static field of src/core/field.h except `id` (strings dictionary-encoded with the table's
 // DictionarySet, except local string fields (local_strings.h), which use the memtable's own,
 // enums/bools as uint8, ints/money as int64 with kNullInt for absent, doubles with NaN for
-// absent), plus one column per tag key and per score name, all split into fixed-capacity blocks
-// of rows whose arrays never move once allocated, so that a snapshot can be read without locks
-// while appends continue.
+// absent), plus one column per tag key and per score name that a block's rows carry (sparse until
+// enough rows carry it: keyed_columns.h), all split into fixed-capacity blocks of rows whose
+// arrays never move once allocated, so that a snapshot can be read without locks while appends
+// continue.
 
 #include <cstddef>
 #include <memory>

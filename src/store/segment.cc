@@ -1,7 +1,6 @@
 #include "store/segment.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -164,41 +163,38 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   struct stat info;
   if (::fstat(fd_, &info) != 0) return ErrnoToStatus(errno, "stat " + path_.string());
   file_bytes_ = static_cast<uint64_t>(info.st_size);
-  // Mapped for the duration of Load: decoding reads the page cache directly (no copy of the
-  // file into a fresh buffer, which at a restart faulted in as many new pages as the data).
-  void* mapping = file_bytes_ > 0 ? ::mmap(nullptr, file_bytes_, PROT_READ, MAP_PRIVATE, fd_, 0) : MAP_FAILED;
-  std::string copy;
-  if (mapping == MAP_FAILED) {
-    copy.resize(file_bytes_);
-    MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, copy.data(), copy.size(), 0, path_));
-  }
-  struct Unmap {
-    void* address;
-    size_t size;
-    ~Unmap() {
-      if (address != MAP_FAILED) ::munmap(address, size);
-    }
-  } unmap{mapping, file_bytes_};
-  const std::string_view file =
-      mapping != MAP_FAILED ? std::string_view(static_cast<const char*>(mapping), file_bytes_) : std::string_view(copy);
-
+  // Read with pread, part by part (trailer, footer, each chunk into one reused buffer), never
+  // mapped: a file truncated or replaced while it is read then gives a short read, reported as
+  // damage, instead of a SIGBUS that would kill the server.
   auto corrupt = [&](uint64_t offset, const std::string& what) {
     *corrupt_offset = offset;
     return Status::Corruption("segment " + path_.string() + " at byte " + std::to_string(offset) + ": " + what);
   };
-  if (file.size() < segment::kHeaderMagic.size() + segment::kTrailerSize) return corrupt(0, "file too short");
-  if (std::string_view(file).substr(0, 8) != segment::kHeaderMagic) return corrupt(0, "bad header magic");
-  const size_t trailer = file.size() - segment::kTrailerSize;
-  if (std::string_view(file).substr(trailer + 16, 8) != segment::kTrailerMagic) {
+  auto read = [&](uint64_t offset, uint64_t size, std::string* out) -> Status {
+    out->resize(size);
+    Status status = ReadAt(fd_, out->data(), size, offset, path_);
+    if (status.code() == StatusCode::kCorruption) *corrupt_offset = offset;
+    return status;
+  };
+  if (file_bytes_ < segment::kHeaderMagic.size() + segment::kTrailerSize) return corrupt(0, "file too short");
+  std::string header;
+  MLTRACK_RETURN_IF_ERROR(read(0, segment::kHeaderMagic.size(), &header));
+  if (header != segment::kHeaderMagic) return corrupt(0, "bad header magic");
+  const uint64_t trailer = file_bytes_ - segment::kTrailerSize;
+  std::string trailer_bytes;
+  MLTRACK_RETURN_IF_ERROR(read(trailer, segment::kTrailerSize, &trailer_bytes));
+  if (std::string_view(trailer_bytes).substr(16, 8) != segment::kTrailerMagic) {
     return corrupt(trailer + 16, "bad trailer magic");
   }
-  const uint64_t footer_offset = segment::DecodeFixed64(file.data() + trailer);
-  const uint32_t footer_size = wal::DecodeFixed32(file.data() + trailer + 8);
-  const uint32_t footer_crc = wal::DecodeFixed32(file.data() + trailer + 12);
+  const uint64_t footer_offset = segment::DecodeFixed64(trailer_bytes.data());
+  const uint32_t footer_size = wal::DecodeFixed32(trailer_bytes.data() + 8);
+  const uint32_t footer_crc = wal::DecodeFixed32(trailer_bytes.data() + 12);
   if (footer_offset < 8 || footer_offset > trailer || trailer - footer_offset != footer_size) {
     return corrupt(trailer, "footer position out of range");
   }
-  std::string_view footer(file.data() + footer_offset, footer_size);
+  std::string footer_bytes;
+  MLTRACK_RETURN_IF_ERROR(read(footer_offset, footer_size, &footer_bytes));
+  const std::string_view footer(footer_bytes);
   if (crc32c::Unmask(footer_crc) != crc32c::Value(footer)) return corrupt(footer_offset, "footer checksum mismatch");
 
   segment::FooterReader reader(footer);
@@ -227,7 +223,8 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   for (uint64_t key_index = 0; key_index < tag_keys; ++key_index) {
     uint64_t need = 0;
     if (!reader.GetVarint(&need)) return bad_footer("truncated footer");
-    needs_.push_back({DictionaryNeed::Kind::kTagValues, key_index, need, footer_offset + reader.position()});
+    // Keys the segment does not use need nothing (and cost nothing to remember).
+    if (need > 0) needs_.push_back({DictionaryNeed::Kind::kTagValues, key_index, need, footer_offset + reader.position()});
   }
   uint64_t score_names = 0;
   if (!reader.GetVarint(&score_names)) return bad_footer("truncated footer");
@@ -250,7 +247,8 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
     if (chunk.offset < 8 || chunk.offset > footer_offset || chunk.stored > footer_offset - chunk.offset) {
       return bad_footer("local string table out of range");
     }
-    std::string stored(file.substr(chunk.offset, chunk.stored));
+    std::string stored;
+    MLTRACK_RETURN_IF_ERROR(read(chunk.offset, chunk.stored, &stored));
     if (crc32c::Unmask(chunk.crc) != crc32c::Value(stored)) {
       return corrupt(chunk.offset, "local string table checksum mismatch");
     }
@@ -287,7 +285,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
     uint64_t column_count = 0;
     if (!reader.GetVarint(&block.rows) || !reader.GetSigned(&block.min_ts) || !reader.GetSigned(&block.max_ts) ||
         !reader.GetVarint(&column_count) || block.rows == 0 || block.rows > segment::kBlockRows ||
-        column_count > 4096) {
+        column_count > 1 + kFieldIdCount + tag_keys + score_names) {
       return bad_footer("bad block header");
     }
     total_rows += block.rows;
@@ -366,6 +364,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   arena_bytes_ = arena_words * 8;
   char* cursor = reinterpret_cast<char*>(arena_.get());
   ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  std::string chunk_bytes;
   std::string scratch;
   std::string planes;
   Status status;
@@ -380,7 +379,9 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
     block.min_ts = ref.min_ts;
     block.max_ts = ref.max_ts;
     for (const ColumnRef& column : ref.columns) {
-      std::string_view stored(file.data() + column.chunk.offset, column.chunk.stored);
+      status = read(column.chunk.offset, column.chunk.stored, &chunk_bytes);
+      if (!status.ok()) break;
+      const std::string_view stored(chunk_bytes);
       if (crc32c::Unmask(column.chunk.crc) != crc32c::Value(stored)) {
         status = corrupt(column.chunk.offset, "column chunk checksum mismatch");
         break;
@@ -495,19 +496,25 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
         }
         case ChunkKind::kTag:
           if (column.width == 8) status = corrupt(footer_offset, "tag column in raw layout");
-          if (block.tags.size() <= column.index) block.tags.resize(column.index + 1);
-          block.tags[column.index] = data;
+          block.tags.push_back({static_cast<uint32_t>(column.index), data});
           break;
         case ChunkKind::kScore:
           data.scale = column.scale_digits == segment::kRawDoubles ? 0 : Pow10(column.scale_digits);
           if ((data.scale == 0) != (column.width == 8)) status = corrupt(footer_offset, "double layout mismatch");
-          if (block.scores.size() <= column.index) block.scores.resize(column.index + 1);
-          block.scores[column.index] = data;
+          block.scores.push_back({static_cast<uint32_t>(column.index), data});
           break;
         default:
           break;
       }
       if (!status.ok()) break;
+    }
+    if (!status.ok()) break;
+    // Listed ascending by the writer; a repeated key is damage.
+    for (std::vector<KeyedColumn>* keyed : {&block.tags, &block.scores}) {
+      std::sort(keyed->begin(), keyed->end(), [](const KeyedColumn& a, const KeyedColumn& b) { return a.index < b.index; });
+      for (size_t idx = 1; idx < keyed->size(); ++idx) {
+        if ((*keyed)[idx].index == (*keyed)[idx - 1].index) status = corrupt(footer_offset, "a tag or score column listed twice");
+      }
     }
     if (!status.ok()) break;
     blocks_.push_back(std::move(block));
@@ -518,7 +525,8 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   if (version >= 3) MLTRACK_RETURN_IF_ERROR(AttachSummaries(summary_bytes, tag_keys, footer_offset, corrupt_offset));
 
   // Ids: verify the section and sample its sparse index.
-  std::string_view id_bytes(file.data() + ids.offset, ids.stored);
+  std::string id_bytes;
+  MLTRACK_RETURN_IF_ERROR(read(ids.offset, ids.stored, &id_bytes));
   if (crc32c::Unmask(ids.crc) != crc32c::Value(id_bytes)) return corrupt(ids.offset, "id section checksum mismatch");
   ids_offset_ = ids.offset;
   ids_size_ = ids.stored;
@@ -560,9 +568,22 @@ Status Segment::ReadIds(std::vector<IdKey>* out) const {
 Result<bool> Segment::ContainsId(const IdKey& key) const {
   const segment::IdSection::Probe probe = ids_.Find(key);
   if (probe.first >= probe.last) return false;
+  // The file was verified whole when opened; what a lookup reads is trusted only while the file
+  // keeps that size and the bytes read are ordered as written.
+  struct stat info;
+  if (::fstat(fd_, &info) != 0) return ErrnoToStatus(errno, "stat " + path_.string());
+  if (static_cast<uint64_t>(info.st_size) != file_bytes_) {
+    return Status::Corruption("segment " + path_.string() + " is " + std::to_string(info.st_size) +
+                              " bytes on disk, not the " + std::to_string(file_bytes_) + " it had when opened");
+  }
   std::string bytes(probe.byte_end - probe.byte_begin, '\0');
   MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + probe.byte_begin, path_));
-  return ids_.Match(bytes, probe, key);
+  const std::optional<bool> found = ids_.Match(bytes, probe, key);
+  if (!found) {
+    return Status::Corruption("segment " + path_.string() + " at byte " + std::to_string(ids_offset_ + probe.byte_begin) +
+                              ": id section bytes out of order (the file changed since it was opened)");
+  }
+  return *found;
 }
 
 }  // namespace mltrack::store

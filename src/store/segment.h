@@ -71,7 +71,9 @@ class Segment {
   // kCorruption (the id section fails its CRC).
   Status ReadIds(std::vector<IdKey>* out) const;
   // Whether the segment holds `key`: one pread of a small run of the sorted id section, found
-  // through an in-memory sparse index. Errors are I/O errors.
+  // through an in-memory sparse index. kIOError when the file cannot be read; kCorruption when
+  // it is no longer the file that was verified at open (another size, a short read, entries out
+  // of order): the caller must not take that as "absent".
   Result<bool> ContainsId(const IdKey& key) const;
 
  private:

@@ -155,7 +155,7 @@ IdSection::Probe IdSection::Find(const IdKey& full_key) const {
   return probe;
 }
 
-bool IdSection::Match(std::string_view bytes, const Probe& probe, const IdKey& full_key) const {
+std::optional<bool> IdSection::Match(std::string_view bytes, const Probe& probe, const IdKey& full_key) const {
   const IdKey key = StoredKey(full_key);
   if (version_ < 3) {
     uint64_t low = probe.first;
@@ -169,10 +169,15 @@ bool IdSection::Match(std::string_view bytes, const Probe& probe, const IdKey& f
     }
     return false;
   }
+  bool found = false;
+  IdKey previous{};
   for (uint64_t index = probe.first; index < probe.last; ++index) {
-    if (Decode(bytes, probe.byte_begin, index, probe.bucket) == key) return true;
+    const IdKey entry = Decode(bytes, probe.byte_begin, index, probe.bucket);
+    if (index > probe.first && !IdLess(previous, entry)) return std::nullopt;  // sorted and distinct when written
+    found |= entry == key;
+    previous = entry;
   }
-  return false;
+  return found;
 }
 
 }  // namespace mltrack::store::segment

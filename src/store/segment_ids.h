@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,8 +45,9 @@ class IdSection {
     uint64_t bucket = 0;  // version 3: the bucket of every entry in [first, last)
   };
   Probe Find(const IdKey& key) const;
-  // Whether the bytes of `probe` (read from the file) hold `key`.
-  bool Match(std::string_view bytes, const Probe& probe, const IdKey& key) const;
+  // Whether the bytes of `probe` (read from the file) hold `key`; nullopt when they cannot be
+  // the section's (version 3: entries of a bucket out of order), i.e. the file changed.
+  std::optional<bool> Match(std::string_view bytes, const Probe& probe, const IdKey& key) const;
 
   size_t MemoryBytes() const { return (starts_.capacity() + samples_.capacity() * 2) * sizeof(uint32_t); }
 

@@ -24,7 +24,10 @@ bool Contains(const IdSection& section, const std::string& bytes, const IdKey& k
   const IdSection::Probe probe = section.Find(key);
   if (probe.first >= probe.last) return false;
   EXPECT_LE(probe.byte_end, bytes.size());
-  return section.Match(std::string_view(bytes).substr(probe.byte_begin, probe.byte_end - probe.byte_begin), probe, key);
+  const std::optional<bool> found =
+      section.Match(std::string_view(bytes).substr(probe.byte_begin, probe.byte_end - probe.byte_begin), probe, key);
+  EXPECT_TRUE(found.has_value()) << "the section's own bytes read as out of order";
+  return found.value_or(false);
 }
 
 TEST(SegmentIdsTest, RoundTripsAndFindsEveryIdAtEverySize) {

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "store/block_summary.h"
+#include "store/column_encoding.h"
 #include "store/crc32c.h"
 #include "store/dictionary.h"
 #include "store/segment_format.h"
@@ -21,216 +22,6 @@ namespace mltrack::store {
 namespace {
 
 using segment::ChunkKind;
-
-// One column of one output block before compression.
-struct EncodedColumn {
-  ChunkKind kind = ChunkKind::kField;
-  uint32_t index = 0;
-  uint8_t width = 0;
-  int64_t base = 0;
-  uint8_t scale_digits = segment::kRawDoubles;
-  bool sparse = false;
-  uint32_t sparse_count = 0;
-  std::vector<std::pair<uint16_t, double>> exceptions;  // scaled doubles: (row, exact value)
-  std::string raw;
-};
-
-// Appends a column's exceptions to its raw bytes (segment_format.h).
-void AppendExceptions(EncodedColumn* column) {
-  if (column->exceptions.empty()) return;
-  column->raw.resize((column->raw.size() + 7) / 8 * 8, '\0');
-  for (const auto& [row, value] : column->exceptions) {
-    column->raw.append(reinterpret_cast<const char*>(&value), sizeof(double));
-  }
-  for (const auto& [row, value] : column->exceptions) {
-    column->raw.push_back(static_cast<char>(row & 0xFF));
-    column->raw.push_back(static_cast<char>(row >> 8));
-  }
-}
-
-template <typename T>
-size_t CountNonZeroOf(const char* data, size_t rows) {
-  size_t count = 0;
-  for (size_t row = 0; row < rows; ++row) {
-    T stored;
-    std::memcpy(&stored, data + row * sizeof(T), sizeof(T));
-    count += stored != 0;
-  }
-  return count;
-}
-
-// How many of the `rows` values of `width` bytes at `data` are not 0 (one loop per width, which
-// the compiler vectorizes).
-size_t CountNonZero(const char* data, uint8_t width, size_t rows) {
-  switch (width) {
-    case 1: return CountNonZeroOf<uint8_t>(data, rows);
-    case 2: return CountNonZeroOf<uint16_t>(data, rows);
-    case 4: return CountNonZeroOf<uint32_t>(data, rows);
-    default: return CountNonZeroOf<uint64_t>(data, rows);
-  }
-}
-
-// Rewrites a narrow column whose stored values are mostly 0 (absent) as a sparse chunk
-// (segment_format.h) when that at least halves its decoded size: the reader keeps chunks
-// decoded in memory, so this is what makes mostly-absent columns (scores, cache tokens,
-// error_type) nearly free.
-void MaybeSparsify(EncodedColumn* column, size_t rows) {
-  if (column->kind == ChunkKind::kTs || column->width == 8) return;
-  const uint8_t width = column->width;
-  auto stored_at = [&](size_t row) {
-    uint32_t stored = 0;
-    std::memcpy(&stored, column->raw.data() + row * width, width);
-    return stored;
-  };
-  // Counted first, so that a dense column costs no copying.
-  const size_t count = CountNonZero(column->raw.data(), width, rows);
-  if (segment::SparseChunkSize(count, width) * 2 > column->raw.size()) return;
-  std::string values;
-  std::string listed;
-  values.reserve(count * width + 1 + count * 2);
-  listed.reserve(count * 2);
-  for (size_t row = 0; row < rows; ++row) {
-    if (stored_at(row) == 0) continue;
-    values.append(column->raw.data() + row * width, width);
-    listed.push_back(static_cast<char>(row & 0xFF));
-    listed.push_back(static_cast<char>(row >> 8));
-  }
-  if (values.size() % 2 != 0) values.push_back('\0');
-  values.append(listed);
-  column->raw = std::move(values);
-  column->sparse = true;
-  column->sparse_count = static_cast<uint32_t>(count);
-}
-
-// Appends value_of(0) … value_of(count − 1), each cut to `width` bytes (little-endian), with
-// one resize and no per-value branch on the width.
-template <typename T, typename ValueOf>
-void AppendAllNarrow(std::string* out, size_t count, ValueOf value_of) {
-  const size_t start = out->size();
-  out->resize(start + count * sizeof(T));
-  char* at = out->data() + start;
-  for (size_t idx = 0; idx < count; ++idx, at += sizeof(T)) {
-    const T narrow = static_cast<T>(value_of(idx));
-    std::memcpy(at, &narrow, sizeof(T));
-  }
-}
-
-template <typename ValueOf>
-void AppendAllWidth(std::string* out, uint8_t width, size_t count, ValueOf value_of) {
-  switch (width) {
-    case 1: return AppendAllNarrow<uint8_t>(out, count, value_of);
-    case 2: return AppendAllNarrow<uint16_t>(out, count, value_of);
-    case 4: return AppendAllNarrow<uint32_t>(out, count, value_of);
-    default: return AppendAllNarrow<uint64_t>(out, count, value_of);
-  }
-}
-
-uint8_t WidthFor(uint64_t max_offset) {
-  if (max_offset <= 0xFF) return 1;
-  if (max_offset <= 0xFFFF) return 2;
-  if (max_offset <= 0xFFFFFFFFull) return 4;
-  return 8;
-}
-
-// Frame of reference over present values: offset = value − (min − 1), 0 = absent. Returns
-// false when every value is absent (no column is written). Values wider than 32 bits of range
-// stay raw int64 (width 8, kNullInt = absent).
-bool EncodeInts(const std::vector<int64_t>& values, EncodedColumn* column) {
-  int64_t min = std::numeric_limits<int64_t>::max();
-  int64_t max = std::numeric_limits<int64_t>::min();
-  for (int64_t value : values) {
-    if (value == kNullInt) continue;
-    min = std::min(min, value);
-    max = std::max(max, value);
-  }
-  if (min > max) return false;
-  const unsigned __int128 range = static_cast<unsigned __int128>(static_cast<__int128>(max) - min) + 1;
-  if (range > 0xFFFFFFFFull) {
-    column->width = 8;
-    column->base = 0;
-    AppendAllNarrow<uint64_t>(&column->raw, values.size(),
-                              [&](size_t idx) { return static_cast<uint64_t>(values[idx]); });
-    return true;
-  }
-  column->width = WidthFor(static_cast<uint64_t>(range));
-  column->base = min - 1;
-  const int64_t base = column->base;
-  AppendAllWidth(&column->raw, column->width, values.size(), [&](size_t idx) {
-    return values[idx] == kNullInt ? uint64_t{0} : static_cast<uint64_t>(values[idx] - base);
-  });
-  return true;
-}
-
-bool EncodeBytes(const std::vector<uint8_t>& values, EncodedColumn* column) {
-  if (std::all_of(values.begin(), values.end(), [](uint8_t value) { return value == 0; })) return false;
-  column->width = 1;
-  column->raw.assign(reinterpret_cast<const char*>(values.data()), values.size());
-  return true;
-}
-
-bool SameBits(double left, double right) { return std::memcmp(&left, &right, sizeof(double)) == 0; }
-
-// Whether double(k) / scale gives back `value` bit for bit for k = round(value · scale) (set
-// in *scaled), with k well inside int64.
-bool ScalesExactly(double value, double scale, int64_t* scaled) {
-  const double product = value * scale;
-  if (!(std::fabs(product) < 9.0e15)) return false;
-  *scaled = std::llround(product);
-  return SameBits(static_cast<double>(*scaled) / scale, value);
-}
-
-// Doubles that are decimals with few digits (latencies in 0.1 ms, scores in 0.001) become
-// scaled integers where double(k) / 10^d gives back the value bit for bit; the values for
-// which no such k exists (at most a quarter: unrounded latencies of errors and cache hits)
-// become exceptions kept exactly. The cheapest such layout wins; otherwise raw doubles.
-bool EncodeDoubles(const std::vector<double>& values, EncodedColumn* column) {
-  const size_t present = static_cast<size_t>(
-      std::count_if(values.begin(), values.end(), [](double value) { return !std::isnan(value); }));
-  if (present == 0) return false;
-  size_t best_cost = values.size() * sizeof(double);
-  bool found = false;
-  double scale = 1;
-  std::vector<int64_t> scaled(values.size());
-  std::vector<std::pair<uint16_t, double>> misses;
-  for (uint8_t digits = 0; digits <= segment::kMaxScaleDigits; ++digits, scale *= 10) {
-    // Count the misses first, giving up past a quarter: most digit counts fail that way
-    // (unrounded latencies), and then nothing is written.
-    size_t miss_count = 0;
-    int64_t rounded = 0;
-    for (size_t idx = 0; idx < values.size() && miss_count * 4 <= present; ++idx) {
-      miss_count += !std::isnan(values[idx]) && !ScalesExactly(values[idx], scale, &rounded);
-    }
-    if (miss_count * 4 > present || miss_count == present) continue;
-    misses.clear();
-    for (size_t idx = 0; idx < values.size(); ++idx) {
-      const double value = values[idx];
-      scaled[idx] = kNullInt;
-      if (std::isnan(value)) continue;
-      if (ScalesExactly(value, scale, &rounded)) {
-        scaled[idx] = rounded;
-      } else {
-        misses.emplace_back(static_cast<uint16_t>(idx), value);
-      }
-    }
-    EncodedColumn candidate;
-    EncodeInts(scaled, &candidate);
-    if (candidate.width == 8) break;
-    const size_t cost = values.size() * candidate.width + misses.size() * 10;
-    if (found && cost >= best_cost) continue;
-    found = true;
-    best_cost = cost;
-    column->width = candidate.width;
-    column->base = candidate.base;
-    column->scale_digits = digits;
-    column->raw = std::move(candidate.raw);
-    column->exceptions = std::move(misses);
-  }
-  if (found) return true;
-  column->width = 8;
-  column->scale_digits = segment::kRawDoubles;
-  column->raw.assign(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
-  return true;
-}
 
 // A kept row of the input.
 struct RowRef {
@@ -296,7 +87,22 @@ class Builder {
   Result<SegmentWriteResult> Build(std::vector<IdKey> ids, std::string* file);
 
  private:
+  // The kept input rows of one output block that come from one input block: rows_[first, end);
+  // `contiguous` when no row between them was dropped.
+  struct Piece {
+    uint32_t block;
+    size_t first;
+    size_t end;
+    bool contiguous;
+  };
+
   void EncodeBlock(size_t begin, size_t end);
+  std::vector<Piece> PiecesOf(size_t begin, size_t end) const;
+  template <typename Fn>
+  void ForEachCandidate(const Piece& piece, const ColumnData& column, size_t begin, Fn&& fn) const;
+  void EncodeTags(const std::vector<Piece>& pieces, size_t begin, size_t count, BlockSummary* summary,
+                  std::vector<EncodedColumn>* columns);
+  void EncodeScores(const std::vector<Piece>& pieces, size_t begin, size_t count, std::vector<EncodedColumn>* columns);
   std::vector<int64_t> LocalIds(LocalTable& table, size_t begin, size_t count);
   void WriteLocalTables(std::string* footer);
   void AddChunk(const EncodedColumn& column, size_t rows);
@@ -306,8 +112,7 @@ class Builder {
   std::span<const ColumnBlock> blocks_;
   const SegmentWriteOptions& options_;
   std::vector<RowRef> rows_;
-  size_t tag_count_ = 0;
-  size_t score_count_ = 0;
+  size_t tag_count_ = 0;  // 1 + the largest tag key index of the input
   DictionaryNeeds needs_;
   std::vector<LocalTable> local_;
   std::array<size_t, kFieldIdCount> local_index_{};  // field → index in local_ (local fields only)
@@ -503,37 +308,9 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
       columns.push_back(std::move(column));
     }
   }
-  needs_.tag_values.resize(tag_count_, 0);
-  for (size_t key_index = 0; key_index < tag_count_; ++key_index) {
-    EncodedColumn column;
-    column.kind = ChunkKind::kTag;
-    column.index = static_cast<uint32_t>(key_index);
-    auto column_of = [key_index](const ColumnBlock& block) { return block.tag(key_index); };
-    std::vector<int64_t> ids = ids_of(column_of, &needs_.tag_values[key_index]);
-    if (EncodeInts(ids, &column)) {
-      summary.tags.resize(key_index + 1);
-      summary.tags[key_index] = SummarizeIds(ids);
-      MaybeSparsify(&column, count);
-      AppendExceptions(&column);
-      columns.push_back(std::move(column));
-    }
-  }
-  for (size_t score_index = 0; score_index < score_count_; ++score_index) {
-    EncodedColumn column;
-    column.kind = ChunkKind::kScore;
-    column.index = static_cast<uint32_t>(score_index);
-    std::vector<double> values(count);
-    for (size_t idx = 0; idx < count; ++idx) {
-      const RowRef ref = rows_[begin + idx];
-      values[idx] = DoubleAt(blocks_[ref.block].score(score_index), ref.row);
-    }
-    if (EncodeDoubles(values, &column)) {
-      needs_.score_names = std::max<uint64_t>(needs_.score_names, score_index + 1);
-      MaybeSparsify(&column, count);
-      AppendExceptions(&column);
-      columns.push_back(std::move(column));
-    }
-  }
+  const std::vector<Piece> pieces = PiecesOf(begin, end);
+  EncodeTags(pieces, begin, count, &summary, &columns);
+  EncodeScores(pieces, begin, count, &columns);
 
   segment::PutVarint(&footer_blocks_, count);
   segment::PutSigned(&footer_blocks_, min_ts);
@@ -544,11 +321,147 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   ++block_count_;
 }
 
+std::vector<Builder::Piece> Builder::PiecesOf(size_t begin, size_t end) const {
+  std::vector<Piece> pieces;
+  for (size_t pos = begin; pos < end; ++pos) {
+    if (pieces.empty() || rows_[pos].block != pieces.back().block) pieces.push_back({rows_[pos].block, pos, pos, true});
+    Piece& piece = pieces.back();
+    piece.end = pos + 1;
+    piece.contiguous &= rows_[pos].row - rows_[piece.first].row == pos - piece.first;
+  }
+  return pieces;
+}
+
+// Calls fn(output row, input row) for each kept row of `piece` that `column` may hold a value
+// in, ascending: the listed and exception rows of a sparse column, every row otherwise.
+template <typename Fn>
+void Builder::ForEachCandidate(const Piece& piece, const ColumnData& column, size_t begin, Fn&& fn) const {
+  const uint32_t first_row = rows_[piece.first].row;
+  const uint32_t last_row = rows_[piece.end - 1].row;
+  auto visit = [&](uint32_t row) {
+    size_t pos = piece.first + (row - first_row);
+    if (!piece.contiguous) {
+      const auto found = std::lower_bound(rows_.begin() + piece.first, rows_.begin() + piece.end, row,
+                                          [](const RowRef& ref, uint32_t wanted) { return ref.row < wanted; });
+      if (found == rows_.begin() + piece.end || found->row != row) return;  // dropped (retention)
+      pos = static_cast<size_t>(found - rows_.begin());
+    }
+    fn(static_cast<uint16_t>(pos - begin), row);
+  };
+  if (!column.sparse()) {
+    for (uint32_t row = first_row; row <= last_row; ++row) visit(row);
+    return;
+  }
+  const uint16_t* listed = std::lower_bound(column.sparse_rows, column.sparse_rows + column.sparse_count, first_row);
+  const uint16_t* listed_end = column.sparse_rows + column.sparse_count;
+  const uint16_t* excepted = column.exception_rows;
+  const uint16_t* excepted_end = excepted + column.exception_count;
+  if (excepted != nullptr) excepted = std::lower_bound(excepted, excepted_end, first_row);
+  while (true) {
+    const uint32_t next_listed = listed < listed_end ? *listed : UINT32_MAX;
+    const uint32_t next_excepted = excepted < excepted_end ? *excepted : UINT32_MAX;
+    const uint32_t row = std::min(next_listed, next_excepted);
+    if (row > last_row) return;
+    visit(row);
+    if (next_listed == row) ++listed;
+    if (next_excepted == row) ++excepted;
+  }
+}
+
+// Only the keys some input row of the block carries are visited, and for each only the rows
+// that may carry it, so a key costs in proportion to its values, not to the block's rows.
+void Builder::EncodeTags(const std::vector<Piece>& pieces, size_t begin, size_t count, BlockSummary* summary,
+                         std::vector<EncodedColumn>* columns) {
+  std::vector<uint32_t> keys;
+  for (const Piece& piece : pieces) {
+    for (const KeyedColumn& column : blocks_[piece.block].tags) keys.push_back(column.index);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<uint16_t> rows;
+  std::vector<uint32_t> ids;
+  for (const uint32_t key_index : keys) {
+    rows.clear();
+    ids.clear();
+    for (const Piece& piece : pieces) {
+      const ColumnData column = blocks_[piece.block].tag(key_index);
+      if (!column.present()) continue;
+      ForEachCandidate(piece, column, begin, [&](uint16_t out_row, uint32_t row) {
+        const uint32_t id = IdAt(column, row);
+        if (id == kAbsentId) return;
+        rows.push_back(out_row);
+        ids.push_back(id);
+      });
+    }
+    if (ids.empty()) continue;
+    EncodedColumn column;
+    column.kind = ChunkKind::kTag;
+    column.index = key_index;
+    uint64_t& need = needs_.tag_values[key_index];
+    need = std::max<uint64_t>(need, *std::max_element(ids.begin(), ids.end()));
+    if (EncodeSparseIds(rows, ids, count, &column)) {
+      summary->tags.emplace_back(key_index, SummarizeSparseIds(ids, count));
+    } else {
+      std::vector<int64_t> dense(count, kNullInt);
+      for (size_t idx = 0; idx < rows.size(); ++idx) dense[rows[idx]] = ids[idx];
+      EncodeInts(dense, &column);
+      summary->tags.emplace_back(key_index, SummarizeIds(dense));
+      MaybeSparsify(&column, count);
+    }
+    columns->push_back(std::move(column));
+  }
+}
+
+void Builder::EncodeScores(const std::vector<Piece>& pieces, size_t begin, size_t count,
+                           std::vector<EncodedColumn>* columns) {
+  std::vector<uint32_t> names;
+  for (const Piece& piece : pieces) {
+    for (const KeyedColumn& column : blocks_[piece.block].scores) names.push_back(column.index);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::vector<uint16_t> rows;
+  std::vector<double> values;
+  for (const uint32_t score_index : names) {
+    rows.clear();
+    values.clear();
+    for (const Piece& piece : pieces) {
+      const ColumnData column = blocks_[piece.block].score(score_index);
+      if (!column.present()) continue;
+      ForEachCandidate(piece, column, begin, [&](uint16_t out_row, uint32_t row) {
+        const double value = DoubleAt(column, row);
+        if (std::isnan(value)) return;
+        rows.push_back(out_row);
+        values.push_back(value);
+      });
+    }
+    if (values.empty()) continue;
+    EncodedColumn column;
+    column.kind = ChunkKind::kScore;
+    column.index = score_index;
+    needs_.score_names = std::max<uint64_t>(needs_.score_names, uint64_t{score_index} + 1);
+    // A score few rows carry: only its values are encoded (no array of the block's rows) when
+    // that at least halves the decoded size.
+    const bool sparse =
+        values.size() * 2 < count && EncodeSparseDoubles(rows, values, count, &column) >= column.raw.size() * 2;
+    if (!sparse) {
+      column = EncodedColumn{};
+      column.kind = ChunkKind::kScore;
+      column.index = score_index;
+      std::vector<double> dense(count, std::numeric_limits<double>::quiet_NaN());
+      for (size_t idx = 0; idx < rows.size(); ++idx) dense[rows[idx]] = values[idx];
+      EncodeDoubles(dense, &column);
+      MaybeSparsify(&column, count);
+      AppendExceptions(&column);
+    }
+    columns->push_back(std::move(column));
+  }
+}
+
 Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* file) {
   for (size_t block_idx = 0; block_idx < blocks_.size(); ++block_idx) {
     const ColumnBlock& block = blocks_[block_idx];
-    tag_count_ = std::max(tag_count_, block.tags.size());
-    score_count_ = std::max(score_count_, block.scores.size());
+    if (!block.tags.empty()) tag_count_ = std::max<size_t>(tag_count_, block.tags.back().index + 1);
     for (size_t row = 0; row < block.rows; ++row) {
       if (block.Ts(row) < options_.min_keep_ts) continue;
       rows_.push_back({static_cast<uint32_t>(block_idx), static_cast<uint32_t>(row)});
@@ -557,6 +470,7 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   SegmentWriteResult result;
   result.rows = rows_.size();
   if (rows_.empty()) return result;
+  needs_.tag_values.assign(tag_count_, 0);
 
   file_ = file;
   file->append(segment::kHeaderMagic);

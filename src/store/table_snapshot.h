@@ -37,10 +37,12 @@ struct BlockSummary;
 //                   double(base + u) / scale — the writer only picks this when that expression
 //                   reproduces every value bit for bit, so readers stay exact
 //
-// Sparse variant (segments only, widths 1/2/4): `sparse_rows` lists, ascending, the
-// `sparse_count` rows whose stored u is not 0, and `data` holds those rows' u values in the same
-// order; every other row holds u == 0 (absent; for enums, value 0). Chosen by the writer when
-// most rows are absent (scores, cache tokens, error_type), so absent rows cost nothing.
+// Sparse variant (widths 1/2/4): `sparse_rows` lists, ascending, the `sparse_count` rows whose
+// stored u is not 0, and `data` holds those rows' u values in the same order; every other row
+// holds u == 0 (absent; for enums, value 0). Chosen by the segment writer when most rows are
+// absent (scores, cache tokens, error_type), so absent rows cost nothing. The memtable uses it
+// for tag columns that few rows of a block carry (width 4, base 0), and for such score columns
+// the scaled layout with no listed row and every value an exception (width 1, scale 1).
 struct ColumnData {
   const void* data = nullptr;
   uint8_t width = 0;
@@ -68,6 +70,27 @@ int64_t IntAt(const ColumnData& column, size_t row);         // kNullInt when ab
 double DoubleAt(const ColumnData& column, size_t row);       // NaN when absent
 uint8_t ByteAt(const ColumnData& column, size_t row);        // enums/bools; 0 when no column
 
+// A tag or score column of a block, with the tag key index / score index it belongs to.
+struct KeyedColumn {
+  uint32_t index = 0;
+  ColumnData data;
+};
+
+// The column of `index` in `columns` (ascending by index); absent when not listed.
+inline ColumnData FindKeyed(const std::vector<KeyedColumn>& columns, size_t index) {
+  size_t low = 0;
+  size_t high = columns.size();
+  while (low < high) {
+    const size_t middle = (low + high) / 2;
+    if (columns[middle].index < index) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low < columns.size() && columns[low].index == index ? columns[low].data : ColumnData{};
+}
+
 // One block of rows as a reader sees it: column layouts for `rows` values (see ColumnData).
 // The derived measures (total_tokens, tokens_per_s; core/field.h) have no column: readers
 // compute them.
@@ -92,16 +115,15 @@ struct ColumnBlock {
   // null for memtable blocks and blocks of segments written before format version 3.
   const BlockSummary* summary = nullptr;
   std::array<ColumnData, kFieldIdCount> columns{};  // by FieldId; ts, kId, kTag, kScore unused
-  std::vector<ColumnData> tags;    // by tag key index; index past the end = absent
-  std::vector<ColumnData> scores;  // by score index; index past the end = absent
+  // The block's tag and score columns: only those with a value in the block, ascending by tag
+  // key / score index (a key no row of the block carries costs the block nothing, so a store
+  // with thousands of keys does not pay for each in every block).
+  std::vector<KeyedColumn> tags;
+  std::vector<KeyedColumn> scores;
 
   const ColumnData& column(FieldId id) const { return columns[static_cast<size_t>(id)]; }
-  ColumnData tag(size_t key_index) const {
-    return key_index < tags.size() ? tags[key_index] : ColumnData{};
-  }
-  ColumnData score(size_t score_index) const {
-    return score_index < scores.size() ? scores[score_index] : ColumnData{};
-  }
+  ColumnData tag(size_t key_index) const { return FindKeyed(tags, key_index); }
+  ColumnData score(size_t score_index) const { return FindKeyed(scores, score_index); }
 };
 
 // A segment the store refused to serve (a checksum or validation failure): its events are not

@@ -183,10 +183,18 @@ std::optional<Health> ReadHealth(HttpClient& client, std::string* error) {
       if (item["file"].get(text) == simdjson::SUCCESS) problem.file = std::string(text);
       if (item["offset"].get(number) == simdjson::SUCCESS) problem.offset = number;
       if (item["what"].get(text) == simdjson::SUCCESS) problem.what = std::string(text);
+      if (item["count"].get(number) == simdjson::SUCCESS) problem.count = number;
       health.problems.push_back(std::move(problem));
     }
   }
   return health;
+}
+
+bool ResetPeakRss(pid_t pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
 }
 
 int64_t ProcStatusKb(pid_t pid, const std::string& field) {

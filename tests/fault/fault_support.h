@@ -79,6 +79,7 @@ struct HealthProblem {
   std::string file;
   int64_t offset = -1;
   std::string what;
+  int64_t count = 1;  // occurrences of this kind of problem in this file
 };
 struct Health {
   std::string status;  // "ok" | "degraded"
@@ -90,6 +91,8 @@ std::optional<Health> ReadHealth(integration::HttpClient& client, std::string* e
 
 // A field of /proc/<pid>/status in kB (VmRSS, VmHWM); -1 when unreadable.
 int64_t ProcStatusKb(pid_t pid, const std::string& field);
+// Resets VmHWM to the current VmRSS (writes 5 to /proc/<pid>/clear_refs); false when refused.
+bool ResetPeakRss(pid_t pid);
 
 // A tmpfs mounted on `dir` for the life of the object; unmounted (lazily, so even a busy mount
 // goes) on destruction. Needs CAP_SYS_ADMIN.

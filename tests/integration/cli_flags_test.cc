@@ -61,6 +61,14 @@ TEST_F(CliFlagsTest, SizesAndDurationsNameTheirFlag) {
   ExpectRefused("serve --data " + Data() + " --retention soon", "--retention");
 }
 
+TEST_F(CliFlagsTest, LimitsAndAllowListsNameTheirFlag) {
+  ExpectRefused("serve --data " + Data() + " --max-tag-keys 10k", "--max-tag-keys");
+  ExpectRefused("serve --data " + Data() + " --query-timeout soon", "--query-timeout");
+  ExpectRefused("serve --data " + Data() + " --query-memory lots", "--query-memory");
+  ExpectRefused("serve --data " + Data() + " --allow-origin ftp://files.example", "--allow-origin");
+  ExpectRefused("serve --data " + Data() + " --allow-host http://dash.example/", "--allow-host");
+}
+
 TEST_F(CliFlagsTest, UnknownFlagIsNamed) {
   ExpectRefused("serve --data " + Data() + " --query-cahce 1MiB", "query-cahce");
 }

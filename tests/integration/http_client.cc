@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -80,14 +81,14 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
 }
 
 HttpResult HttpClient::Request(const std::string& method, const std::string& target, const std::string& body,
-                               const std::string& content_type,
-                               const std::vector<std::pair<std::string, std::string>>& headers) {
+                               const std::string& content_type, const HeaderFields& headers) {
   http::request<http::string_body> request;
   request.method_string(method);
   request.target(target);
   request.version(11);
   request.set(http::field::host, "127.0.0.1:" + std::to_string(impl_->port));
   if (!content_type.empty()) request.set(http::field::content_type, content_type);
+  for (const auto& [name, value] : headers) request.erase(name);
   for (const auto& [name, value] : headers) request.insert(name, value);
   request.body() = body;
   request.prepare_payload();
@@ -115,6 +116,40 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
   if (!impl_->Exchange(request, result, ec)) {
     impl_->stream.reset();
     result.error = ec.message();
+  }
+  return result;
+}
+
+HttpResult RawHttpExchange(uint16_t port, const std::string& bytes, std::chrono::seconds timeout) {
+  HttpResult result;
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  beast::error_code ec;
+  stream.expires_after(timeout);
+  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) {
+    result.error = "connect: " + ec.message();
+    return result;
+  }
+  asio::write(stream, asio::buffer(bytes), ec);
+  if (ec && ec != asio::error::broken_pipe && ec != asio::error::connection_reset) {
+    result.error = "write: " + ec.message();
+    return result;
+  }
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(1ull << 30);
+  http::read(stream, buffer, parser, ec);
+  if (ec) {
+    result.error = "read: " + ec.message();
+    return result;
+  }
+  result.status = parser.get().result_int();
+  result.body = parser.get().body();
+  for (const auto& field : parser.get()) {
+    std::string name(field.name_string());
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    result.headers[name] = std::string(field.value());
   }
   return result;
 }

@@ -10,6 +10,9 @@
 
 namespace mltrack::integration {
 
+// Extra request header fields, in the order they are sent.
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
+
 // What came back: `status` 0 means no response at all (connection refused, reset, timeout) and
 // `error` says why.
 struct HttpResult {
@@ -26,6 +29,12 @@ struct HttpResult {
 // A blocking HTTP/1.1 client (Boost.Beast) on one keep-alive connection to 127.0.0.1:port,
 // reconnecting when the server closed it. Every call gives up after `timeout`. Not thread-safe:
 // one client per thread.
+// Sends `bytes` as they are (a request the client library would not write: conflicting framing
+// headers, unknown transfer codings) on a fresh connection to 127.0.0.1:port and reads one
+// response; the connection is closed afterwards.
+HttpResult RawHttpExchange(uint16_t port, const std::string& bytes,
+                           std::chrono::seconds timeout = std::chrono::seconds(30));
+
 class HttpClient {
  public:
   explicit HttpClient(uint16_t port, std::chrono::seconds timeout = std::chrono::seconds(60));
@@ -38,9 +47,10 @@ class HttpClient {
                   const std::string& content_type = "application/json");
   HttpResult Request(const std::string& method, const std::string& target, const std::string& body,
                      const std::string& content_type);
-  // As above, with extra header fields (sent as given: a test may send bad ones).
+  // The same with extra header fields, sent as given (a test may send bad or repeated ones); a field named here
+  // replaces the client's own (Host, Content-Type).
   HttpResult Request(const std::string& method, const std::string& target, const std::string& body,
-                     const std::string& content_type, const std::vector<std::pair<std::string, std::string>>& headers);
+                     const std::string& content_type, const HeaderFields& headers);
 
  private:
   struct Impl;

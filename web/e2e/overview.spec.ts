@@ -100,9 +100,27 @@ async function expectChartsDrawn(page: Page) {
     const chart = page.getByTestId(`chart-${id}`);
     await expect(chart.locator('[data-chart-ready="true"]'), `chart ${id} drawn`).toHaveCount(1);
     await expect(chart.locator('canvas'), `chart ${id} canvas`).not.toHaveCount(0);
-    const points = Number(await chart.locator('[data-chart-ready]').getAttribute('data-series-points'));
-    expect(points, `chart ${id} has data`).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await chart.locator('[data-chart-ready]').getAttribute('data-series-points')), {
+        message: `chart ${id} has data`,
+      })
+      .toBeGreaterThan(0);
   }
+}
+
+/** The body's background colour once two reads 100 ms apart agree (no transition under way). */
+async function settledBackground(page: Page): Promise<string> {
+  const read = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  let previous = await read();
+  await expect
+    .poll(async () => {
+      const now = await read();
+      const settled = now === previous;
+      previous = now;
+      return settled;
+    }, { intervals: [100] })
+    .toBe(true);
+  return previous;
 }
 
 test.describe('executive dashboard on demo data', () => {
@@ -140,8 +158,8 @@ test.describe('executive dashboard on demo data', () => {
     const chart = page.getByTestId('chart-latency-histogram');
     await expect(chart).toHaveClass(/fixed/);
     await expect(chart.locator('[data-chart-ready="true"]')).toHaveCount(1);
-    const box = (await chart.boundingBox())!;
-    expect(box.width).toBeGreaterThan(1000);
+    // The full-screen layout may still be animating: wait for its final width.
+    await expect.poll(async () => (await chart.boundingBox())?.width ?? 0).toBeGreaterThan(1000);
     await page.screenshot({ path: `${SHOTS}/chart-full-screen.png` });
     await page.keyboard.press('Escape');
     await expect(chart).not.toHaveClass(/fixed/);
@@ -153,14 +171,18 @@ test.describe('executive dashboard on demo data', () => {
     await openDashboard(page, serverUrl(ENV_DEMO_URL));
     await expectChartsDrawn(page);
     const html = page.locator('html');
+    const body = page.locator('body');
     await expect(html).not.toHaveClass(/dark/);
-    const lightBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    // Web-first: each colour is read once the page has settled on it (the theme's colour
+    // transition is off under test, see playwright.config.ts, and these assertions wait anyway).
+    const lightBg = await settledBackground(page);
 
     await page.getByTestId('theme-toggle').click();
     await expect(html).toHaveClass(/dark/);
-    expect(await page.evaluate(() => localStorage.getItem('mltrack-theme'))).toBe('dark');
-    // The background colour animates from the light to the dark value: wait for it to change.
-    await expect(page.locator('body')).not.toHaveCSS('background-color', lightBg);
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('mltrack-theme'))).toBe('dark');
+    await expect(body).not.toHaveCSS('background-color', lightBg);
+    const darkBg = await settledBackground(page);
+    expect(darkBg).not.toBe(lightBg);
 
     await page.reload();
     await expect(html).toHaveClass(/dark/);
@@ -169,6 +191,7 @@ test.describe('executive dashboard on demo data', () => {
 
     await page.getByTestId('theme-toggle').click();
     await expect(html).not.toHaveClass(/dark/);
+    await expect(body).toHaveCSS('background-color', lightBg);
     expect(errors).toEqual([]);
   });
 

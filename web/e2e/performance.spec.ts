@@ -101,11 +101,12 @@ test.describe('performance dashboard on demo data', () => {
     const incident = data.annotations.find((a) => a.kind === 'incident')!;
     const chart = page.getByTestId('chart-latency-percentiles');
     await expect(chart.locator('[data-chart-ready="true"]')).toHaveCount(1);
-    const box = (await chart.locator('canvas').first().boundingBox())!;
     // The x axis spans the range: put the pointer at the incident's time.
     const from = Date.parse(data.range.from);
     const to = Date.parse(data.range.to);
     const seen = async () => {
+      // Read on every try: the layout may still move while other cards load.
+      const box = (await chart.locator('canvas').first().boundingBox())!;
       for (let dx = -12; dx <= 12; dx += 3) {
         // The plot area lies inside the canvas; scan around the estimated position.
         const x = box.x + 50 + ((incident.ts - from) / (to - from)) * (box.width - 70) + dx;

@@ -8,9 +8,11 @@
 
 namespace mltrack::backend {
 
-EmbeddedBackend::EmbeddedBackend(std::unique_ptr<store::EventStore> store, size_t query_cache_bytes)
+EmbeddedBackend::EmbeddedBackend(std::unique_ptr<store::EventStore> store, size_t query_cache_bytes,
+                                 QueryBudget budget)
     : store_(std::move(store)),
       query_cache_(query_cache_bytes),
+      budget_(budget),
       listeners_(std::make_shared<const std::vector<AppendListener>>()) {}
 
 EmbeddedBackend::~EmbeddedBackend() { Close(); }
@@ -34,8 +36,12 @@ Result<AppendResult> EmbeddedBackend::Append(EventBatch batch) {
 query::QueryRunner EmbeddedBackend::Reader() {
   std::shared_ptr<const store::TableSnapshot> snapshot = store_->Snapshot();
   query::QueryCache* cache = &query_cache_;
-  return [snapshot = std::move(snapshot), cache](const query::QuerySpec& spec) {
-    return query::ExecuteQuery(spec, *snapshot, cache);
+  // The deadline counts from now: one request's queries share it.
+  const query::QueryLimits limits = query::QueryLimits::FromNow(budget_.timeout_ms, budget_.memory_bytes);
+  return [snapshot = std::move(snapshot), cache, limits](const query::QuerySpec& spec) {
+    query::QuerySpec limited = spec;
+    limited.limits = limits;
+    return query::ExecuteQuery(limited, *snapshot, cache);
   };
 }
 
@@ -65,7 +71,8 @@ Stats EmbeddedBackend::GetStats() {
   stats.disk_bytes = store_stats.disk_bytes;
   stats.wal_files = store_stats.wal_files;
   for (store::StoreProblem& problem : store_stats.problems) {
-    stats.problems.push_back(Problem{std::move(problem.file), problem.offset, std::move(problem.what)});
+    stats.problems.push_back(Problem{std::move(problem.file), problem.offset, std::move(problem.what), problem.count,
+                                     problem.last_offset, std::move(problem.last_what)});
   }
   return stats;
 }

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -15,16 +17,20 @@ namespace {
 
 class EmbeddedBackendTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(Open({}, 0)); }
+  // (Re)opens the backend over a fresh directory.
+  void Open(QueryBudget budget, size_t max_tag_keys) {
+    backend_.reset();
     dir_ = std::filesystem::temp_directory_path() /
            ("embedded_backend_test_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     store::StoreOptions options;
     options.dir = dir_;
+    if (max_tag_keys > 0) options.max_tag_keys = max_tag_keys;
     Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    backend_ = std::make_unique<EmbeddedBackend>(std::move(*store), 1 << 20);
+    backend_ = std::make_unique<EmbeddedBackend>(std::move(*store), 1 << 20, budget);
   }
   void TearDown() override {
     backend_.reset();
@@ -42,12 +48,15 @@ class EmbeddedBackendTest : public ::testing::Test {
     return event;
   }
 
-  static int64_t Count(const query::QueryRunner& run) {
+  static Result<query::QueryResult> RunCount(const query::QueryRunner& run) {
     query::QuerySpec spec;
     spec.from_ms = 0;
     spec.to_ms = 2'000'000'000'000;
     spec.metrics.push_back(query::MetricSpec{.name = "count"});
-    Result<query::QueryResult> result = run(spec);
+    return run(spec);
+  }
+  static int64_t Count(const query::QueryRunner& run) {
+    Result<query::QueryResult> result = RunCount(run);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? std::get<int64_t>(result->rows.at(0).at(0)) : -1;
   }
@@ -95,6 +104,47 @@ TEST_F(EmbeddedBackendTest, AppendAfterCloseIsUnavailable) {
   Result<AppendResult> appended = backend_->Append({MakeEvent("a", "x")});
   ASSERT_FALSE(appended.ok());
   EXPECT_EQ(appended.status().code(), StatusCode::kUnavailable);
+}
+
+// --query-timeout: the deadline counts from Reader() (a request's start) over all its queries.
+TEST_F(EmbeddedBackendTest, AReadersQueriesStopAtItsDeadline) {
+  ASSERT_NO_FATAL_FAILURE(Open(QueryBudget{.timeout_ms = 50}, 0));
+  ASSERT_TRUE(backend_->Append({MakeEvent("a", "x")}).ok());
+  query::QueryRunner run = backend_->Reader();
+  EXPECT_EQ(Count(run), 1);  // well within the deadline
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  Result<query::QueryResult> late = RunCount(run);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_NE(late.status().message().find("--query-timeout"), std::string::npos) << late.status().message();
+  EXPECT_EQ(Count(backend_->Reader()), 1);  // a new reader, a new deadline
+}
+
+// --query-memory: a query needing more working memory than the budget is refused, naming it.
+TEST_F(EmbeddedBackendTest, AQueryOverTheMemoryBudgetIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(Open(QueryBudget{.memory_bytes = 1}, 0));
+  ASSERT_TRUE(backend_->Append({MakeEvent("a", "x")}).ok());
+  Result<query::QueryResult> result = RunCount(backend_->Reader());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(result.status().message().find("--query-memory"), std::string::npos) << result.status().message();
+}
+
+// --max-tag-keys holds when appending through the backend: the batch that would pass it is
+// refused whole, naming the field and the cap, and nothing of it is stored.
+TEST_F(EmbeddedBackendTest, TheTagKeyCapHoldsThroughAppend) {
+  ASSERT_NO_FATAL_FAILURE(Open({}, 3));
+  Event first = MakeEvent("a", "x");
+  first.tags = {{"k1", "v"}, {"k2", "v"}};
+  ASSERT_TRUE(backend_->Append({first}).ok());
+  Event second = MakeEvent("b", "x");
+  second.tags = {{"k3", "v"}, {"k4", "v"}};
+  Result<AppendResult> refused = backend_->Append({MakeEvent("c", "x"), second});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("--max-tag-keys"), std::string::npos) << refused.status().message();
+  EXPECT_EQ(Count(backend_->Reader()), 1);
+  EXPECT_EQ(backend_->Fields().tag_keys.size(), 2u);
 }
 
 }  // namespace

@@ -41,7 +41,22 @@ TEST(SumTest, DoubleSum) {
   Sum<double>::State state;
   Sum<double>::Update(state, 1.5);
   Sum<double>::Update(state, 2.25);
-  EXPECT_DOUBLE_EQ(Sum<double>::Finalize(state), 3.75);
+  EXPECT_DOUBLE_EQ(Sum<double>::Finalize(state).sum, 3.75);
+  // Past a double's range the total spills into long double instead of becoming inf.
+  Sum<double>::State huge;
+  Sum<double>::Update(huge, 1.7e308);
+  Sum<double>::Update(huge, 1.7e308);
+  Sum<double>::Update(huge, -1.7e308);
+  EXPECT_TRUE(Sum<double>::Finalize(huge).spilled());
+  EXPECT_DOUBLE_EQ(static_cast<double>(static_cast<long double>(Sum<double>::Finalize(huge))), 1.7e308);
+  Avg<double>::State mean;
+  Avg<double>::Update(mean, 1.7e308);
+  Avg<double>::Update(mean, 1.7e308);
+  EXPECT_DOUBLE_EQ(*Avg<double>::Finalize(mean), 1.7e308);
+  // Integer sums add in 128 bits.
+  Sum<int64_t>::State wide;
+  for (int idx = 0; idx < 3; ++idx) Sum<int64_t>::Update(wide, INT64_MAX);
+  EXPECT_TRUE(Sum<int64_t>::Finalize(wide) == static_cast<__int128>(INT64_MAX) * 3);
 }
 
 TEST(AvgTest, EmptyIsNullAndCombineWeighsByCount) {

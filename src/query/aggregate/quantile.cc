@@ -10,8 +10,10 @@ double LogBuckets::Representative(int32_t index) {
   const double low = std::bit_cast<double>(static_cast<uint64_t>(index) << kShift);
   const double high = std::bit_cast<double>(static_cast<uint64_t>(index + 1) << kShift);
   if (!std::isfinite(high) || !std::isfinite(low)) return low;
-  // The point whose relative distance to both ends is equal: the bound's minimiser.
-  return 2 * low * high / (low + high);
+  // The point whose relative distance to both ends is equal: the bound's minimiser. For
+  // magnitudes past 1e154 the product overflows; the same point in a form that does not.
+  const double point = 2 * low * high / (low + high);
+  return std::isfinite(point) ? point : low * (2 / (1 + low / high));
 }
 
 void LogBuckets::Add(int32_t index, uint64_t count) {
@@ -176,6 +178,14 @@ double RankValue(const Quantile::State& state, uint64_t rank) {
   return std::clamp(estimate, state.min, state.max);
 }
 
+// low + f·(high − low), numpy's form; when high − low overflows (values of opposite sign near
+// ±1.8e308) the same point as low·(1 − f) + high·f, which cannot overflow.
+double Interpolate(double low_value, double high_value, double fraction) {
+  const double value = low_value + fraction * (high_value - low_value);
+  if (std::isfinite(value)) return value;
+  return low_value * (1 - fraction) + high_value * fraction;
+}
+
 }  // namespace
 
 std::optional<double> LinearPercentile(std::vector<double>& values, double percentile) {
@@ -190,7 +200,7 @@ std::optional<double> LinearPercentile(std::vector<double>& values, double perce
   // After nth_element every element past `lower` is ≥ values[lower]; the next order statistic
   // is their minimum.
   const double high_value = *std::min_element(values.begin() + lower + 1, values.end());
-  return low_value + fraction * (high_value - low_value);
+  return Interpolate(low_value, high_value, fraction);
 }
 
 std::optional<double> Quantile::Finalize(State& state, double percentile) {
@@ -202,7 +212,7 @@ std::optional<double> Quantile::Finalize(State& state, double percentile) {
   const double low_value = RankValue(state, lower);
   if (fraction == 0 || lower + 1 >= state.count) return low_value;
   const double high_value = RankValue(state, lower + 1);
-  return low_value + fraction * (high_value - low_value);
+  return Interpolate(low_value, high_value, fraction);
 }
 
 }  // namespace mltrack::query::aggregate

@@ -44,6 +44,9 @@ HttpResponse HandleListAnnotations(AppContext& context, const HttpRequest& reque
       continue;
     }
     Result<int64_t> parsed = ParseTimeParam(value, now_ms);
+    if (parsed.ok()) {
+      if (Status in_range = CheckApiTime(*parsed); !in_range.ok()) parsed = in_range;
+    }
     if (!parsed.ok()) {
       errors.push_back({-1, key, parsed.status().message()});
       continue;

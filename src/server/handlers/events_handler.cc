@@ -32,7 +32,8 @@ HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request)
 
   ingest::PricingSummary pricing = ingest::PriceEvents(*context.prices, *batch);
   Result<backend::AppendResult> appended = context.backend->Append(std::move(*batch));
-  if (!appended.ok()) return ErrorResponse(appended.status());
+  // A batch the store refuses as input (too large, tag keys past --max-tag-keys) names its event.
+  if (!appended.ok()) return ErrorResponse(appended.status(), "invalid_event");
 
   JsonWriter json;
   json.BeginObject();

@@ -44,6 +44,17 @@ HttpResponse HandleHealth(AppContext& context, const HttpRequest& request) {
     json.Int(static_cast<int64_t>(problem.offset));
     json.Key("what");
     json.String(problem.what);
+    json.Key("count");
+    json.Int(static_cast<int64_t>(problem.count));
+    if (problem.count > 1) {
+      json.Key("last");
+      json.BeginObject();
+      json.Key("offset");
+      json.Int(static_cast<int64_t>(problem.last_offset));
+      json.Key("what");
+      json.String(problem.last_what);
+      json.EndObject();
+    }
     json.EndObject();
   }
   json.EndArray();
