@@ -14,6 +14,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
   router.Add("GET", "/api/analytics/anomalies", bind(&HandleAnomalies));
+  router.Add("GET", "/api/analytics/forecast", bind(&HandleForecast));
 }
 
 }  // namespace mltrack::server

@@ -18,6 +18,7 @@ HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request)
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 HttpResponse HandleAnomalies(AppContext& context, const HttpRequest& request);
+HttpResponse HandleForecast(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.
