@@ -15,6 +15,10 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
   router.Add("GET", "/api/analytics/anomalies", bind(&HandleAnomalies));
   router.Add("GET", "/api/analytics/forecast", bind(&HandleForecast));
+  router.Add("GET", "/api/analytics/performance", bind(&HandlePerformance));
+  router.Add("POST", "/api/v1/annotations", bind(&HandleCreateAnnotation));
+  router.Add("GET", "/api/v1/annotations", bind(&HandleListAnnotations));
+  router.AddPrefix("DELETE", "/api/v1/annotations/", bind(&HandleDeleteAnnotation));
 }
 
 }  // namespace mltrack::server

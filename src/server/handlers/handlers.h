@@ -19,6 +19,10 @@ HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 HttpResponse HandleAnomalies(AppContext& context, const HttpRequest& request);
 HttpResponse HandleForecast(AppContext& context, const HttpRequest& request);
+HttpResponse HandlePerformance(AppContext& context, const HttpRequest& request);
+HttpResponse HandleCreateAnnotation(AppContext& context, const HttpRequest& request);
+HttpResponse HandleListAnnotations(AppContext& context, const HttpRequest& request);
+HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.

@@ -3,13 +3,15 @@
 // After ECharts' `finished` event the wrapper carries data-chart-ready="true" (browser tests wait on it).
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, CustomChart, LineChart, PieChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   TitleComponent,
   TooltipComponent,
+  VisualMapComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ChartOption } from '../../lib/chart';
@@ -25,6 +27,11 @@ echarts.use([
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,
+  // Performance dashboard: matrix heatmap, TTFT scatter, annotation spans.
+  HeatmapChart,
+  ScatterChart,
+  MarkAreaComponent,
+  VisualMapComponent,
 ]);
 
 export interface EChartHandle {
