@@ -1,10 +1,12 @@
 // The only place that talks HTTP to the server. Components go through hooks that call these.
 import type {
+  AbComparison,
   Annotation,
   AnnotationInput,
   ApiErrorBody,
   Fields,
   Health,
+  ModelComparison,
   Overview,
   Performance,
   QueryResult,
@@ -90,4 +92,14 @@ export function createAnnotation(input: AnnotationInput): Promise<Annotation> {
 
 export function deleteAnnotation(id: number): Promise<void> {
   return request<void>(`/api/v1/annotations/${id}`, { method: 'DELETE' });
+}
+
+// ---- Model Comparison ----
+
+export function getModelComparison(params: URLSearchParams, signal?: AbortSignal): Promise<ModelComparison> {
+  return request<ModelComparison>(`/api/analytics/models/compare?${params.toString()}`, { signal });
+}
+
+export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): Promise<AbComparison> {
+  return request<AbComparison>(`/api/analytics/ab?${params.toString()}`, { signal });
 }

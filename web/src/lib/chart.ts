@@ -7,6 +7,7 @@ import type {
   HeatmapSeriesOption,
   LineSeriesOption,
   PieSeriesOption,
+  RadarSeriesOption,
   ScatterSeriesOption,
 } from 'echarts/charts';
 import type {
@@ -14,6 +15,7 @@ import type {
   LegendComponentOption,
   MarkAreaComponentOption,
   MarkLineComponentOption,
+  RadarComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
   VisualMapComponentOption,
@@ -27,11 +29,13 @@ export type ChartOption = ComposeOption<
   | HeatmapSeriesOption
   | LineSeriesOption
   | PieSeriesOption
+  | RadarSeriesOption
   | ScatterSeriesOption
   | GridComponentOption
   | LegendComponentOption
   | MarkAreaComponentOption
   | MarkLineComponentOption
+  | RadarComponentOption
   | TitleComponentOption
   | TooltipComponentOption
   | VisualMapComponentOption

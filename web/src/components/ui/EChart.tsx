@@ -3,12 +3,13 @@
 // After ECharts' `finished` event the wrapper carries data-chart-ready="true" (browser tests wait on it).
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, CustomChart, HeatmapChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, PieChart, RadarChart, ScatterChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  RadarComponent,
   TitleComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -19,17 +20,18 @@ import type { ChartOption } from '../../lib/chart';
 echarts.use([
   BarChart,
   CustomChart,
+  HeatmapChart,
   LineChart,
   PieChart,
+  RadarChart,
+  ScatterChart,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
+  RadarComponent,
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,
-  // Performance dashboard: matrix heatmap, TTFT scatter, annotation spans.
-  HeatmapChart,
-  ScatterChart,
   MarkAreaComponent,
   VisualMapComponent,
 ]);
