@@ -70,12 +70,18 @@ Result<ForecastReport> ForecastMetric(const ForecastRequest& request, const Quer
   std::map<int64_t, double> by_day;
   for (const auto& row : result->rows) by_day[CellInt(row[0]).value_or(0)] = CellNumber(row[1]).value_or(0.0);
 
-  // Complete days from the first with data; the last day (holding `to`) is today, shown so far.
+  // Complete days from the first with data; the last day is today, shown so far, when it holds
+  // `to` (`to` is not itself the start of a day in the spec's zone).
+  query::QuerySpec probe = spec;
+  probe.to_ms = spec.to_ms + 1;
+  Result<std::vector<int64_t>> through_to = BucketStarts(probe);
+  if (!through_to.ok()) return through_to.status();
+  const bool last_is_today = through_to->back() != spec.to_ms;
   std::vector<double> values;
   for (size_t day_idx = 0; day_idx < days->size(); ++day_idx) {
     const int64_t start = (*days)[day_idx];
     auto found = by_day.find(start);
-    if (day_idx + 1 == days->size()) {
+    if (last_is_today && day_idx + 1 == days->size()) {
       report.today = DailyValue{start, found == by_day.end() ? 0.0 : found->second};
       break;
     }
