@@ -152,6 +152,18 @@ Result<AnomalyReport> DetectAnomalies(const AnomalyRequest& request, const Query
   report.starts.assign(starts->begin() + static_cast<std::ptrdiff_t>(first_judged), starts->end());
 
   for (const std::string& metric : request.metrics) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, metric));
+  // A rate is judged with the calls behind each of its buckets (JudgeSeries): a count column,
+  // added when the request has none.
+  std::optional<size_t> count_column;
+  bool any_rate = false;
+  for (size_t metric_idx = 0; metric_idx < request.metrics.size(); ++metric_idx) {
+    if (spec.metrics[metric_idx].kind == query::AggregateKind::kCount) count_column = metric_idx;
+    any_rate |= spec.metrics[metric_idx].kind == query::AggregateKind::kRate;
+  }
+  if (any_rate && !count_column) {
+    count_column = spec.metrics.size();
+    MLTRACK_RETURN_IF_ERROR(AddMetric(spec, "count"));
+  }
   if (dimension) {
     spec.group_by = {*dimension};
     query::Filter only;
@@ -172,6 +184,7 @@ Result<AnomalyReport> DetectAnomalies(const AnomalyRequest& request, const Query
   for (size_t key_idx = 0; key_idx < keys.size(); ++key_idx) key_index[keys[key_idx]] = key_idx;
   std::vector<std::vector<std::optional<double>>> values(keys.size() * metric_count,
                                                          std::vector<std::optional<double>>(starts->size()));
+  std::vector<std::vector<double>> calls(count_column ? keys.size() : 0, std::vector<double>(starts->size(), 0.0));
   for (const auto& row : result->rows) {
     const int64_t t = CellInt(row[0]).value_or(0);
     const auto at = std::lower_bound(starts->begin(), starts->end(), t);
@@ -182,6 +195,7 @@ Result<AnomalyReport> DetectAnomalies(const AnomalyRequest& request, const Query
     for (size_t metric_idx = 0; metric_idx < metric_count; ++metric_idx) {
       values[key->second * metric_count + metric_idx][bucket_idx] = CellNumber(row[first_metric + metric_idx]);
     }
+    if (count_column) calls[key->second][bucket_idx] = CellNumber(row[first_metric + *count_column]).value_or(0.0);
   }
 
   for (size_t key_idx = 0; key_idx < keys.size(); ++key_idx) {
@@ -194,8 +208,10 @@ Result<AnomalyReport> DetectAnomalies(const AnomalyRequest& request, const Query
         for (auto it = first; it != series.end(); ++it) *it = it->value_or(0.0);
         if (!series.empty() && starts->back() + request.bucket_ms > params.to_ms) series.back().reset();
       }
-      std::vector<JudgedBucket> buckets =
-          JudgeSeries(series, request.bucket_ms, first_judged, ParamsFor(metric, request.detector));
+      const bool rate = metric.kind == query::AggregateKind::kRate;
+      std::vector<JudgedBucket> buckets = JudgeSeries(series, request.bucket_ms, first_judged,
+                                                      ParamsFor(metric, request.detector),
+                                                      rate ? calls[key_idx] : std::vector<double>{});
       AnomalySeries out;
       out.dimension = request.group_by;
       out.key = keys[key_idx];

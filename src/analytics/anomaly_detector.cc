@@ -41,8 +41,9 @@ struct Model {
 
 class Detector {
  public:
-  Detector(const std::vector<std::optional<double>>& values, int64_t bucket_ms, const DetectorParams& params)
-      : values_(values), params_(params) {
+  Detector(const std::vector<std::optional<double>>& values, int64_t bucket_ms, const DetectorParams& params,
+           const std::vector<double>& calls)
+      : values_(values), params_(params), calls_(calls) {
     const int64_t day = bucket_ms > 0 && kDayMs % bucket_ms == 0 ? kDayMs / bucket_ms : 0;
     models_[0].kind = Seasonality::kNone;
     models_[1].period = day >= 2 ? day : 0;
@@ -80,7 +81,7 @@ class Detector {
           episodes_.erase(episodes_.begin());
         }
         const double threshold = params_.z_threshold * (1.0 + params_.fatigue * static_cast<double>(episodes_.size()));
-        Judge(bucket, models_[chosen], *expected[chosen], actual, threshold);
+        Judge(bucket, models_[chosen], *expected[chosen], actual, threshold, idx);
         if (bucket.above_threshold) {
           const bool new_episode = !last_above || idx - *last_above > static_cast<size_t>(params_.quiet_buckets);
           bucket.reported = new_episode && idx >= first_judged;
@@ -157,15 +158,21 @@ class Detector {
     return best;
   }
 
-  double Scale(const Model& model, double expected) const {
+  double Scale(const Model& model, double expected, size_t idx) const {
     double scale = std::sqrt(model.variance);
     scale = std::max(scale, params_.min_relative_scale * std::abs(expected));
     if (params_.counts) scale = std::max(scale, std::sqrt(std::max(expected, 1.0)));
+    if (idx < calls_.size() && calls_[idx] > 0) {
+      const double calls = calls_[idx];
+      const double share = std::clamp((std::clamp(expected, 0.0, 1.0) * calls + 1.0) / (calls + 2.0), 0.0, 1.0);
+      scale = std::max(scale, std::sqrt(share * (1.0 - share) / calls));
+    }
     return std::max(scale, 1e-9);
   }
 
-  void Judge(JudgedBucket& bucket, const Model& model, double expected, double actual, double threshold) const {
-    const double scale = Scale(model, expected);
+  void Judge(JudgedBucket& bucket, const Model& model, double expected, double actual, double threshold,
+             size_t idx) const {
+    const double scale = Scale(model, expected, idx);
     const double z = std::abs(actual - expected) / scale;
     bucket.expected = expected;
     bucket.lower = expected - threshold * scale;
@@ -188,7 +195,7 @@ class Detector {
         model.variance = sigma * sigma;
       }
     } else {
-      const double scale = Scale(model, expected);
+      const double scale = Scale(model, expected, idx);
       if (model.period > 0 && std::abs(residual) >= params_.z_threshold * scale) model.clean[idx] = expected;
       const double clipped = std::min(std::abs(residual), kClipSigmas * scale);
       model.variance += scale_decay_ * (clipped * clipped - model.variance);
@@ -201,6 +208,7 @@ class Detector {
 
   const std::vector<std::optional<double>>& values_;
   const DetectorParams& params_;
+  const std::vector<double>& calls_;
   std::array<Model, kModels> models_;
   std::vector<double> scratch_;
   double error_decay_ = 0;
@@ -211,8 +219,9 @@ class Detector {
 }  // namespace
 
 std::vector<JudgedBucket> JudgeSeries(const std::vector<std::optional<double>>& values, int64_t bucket_ms,
-                                      size_t first_judged, const DetectorParams& params) {
-  return Detector(values, bucket_ms, params).Run(first_judged);
+                                      size_t first_judged, const DetectorParams& params,
+                                      const std::vector<double>& calls) {
+  return Detector(values, bucket_ms, params, calls).Run(first_judged);
 }
 
 }  // namespace mltrack::analytics

@@ -65,7 +65,12 @@ struct JudgedBucket {
 // judgement the caller wants reported: earlier buckets are history (they are learnt from, and an
 // anomaly there still cleans the history, but it is never reported). Seasonal periods are counted
 // in buckets (a day is 86,400,000 / bucket_ms buckets when that divides evenly).
+// For a rate (a share of calls: error rate, cache hit rate) `calls` holds the number of calls
+// behind each value (empty otherwise): the spread is then at least the binomial standard error
+// √(p(1 − p)/n) of the bucket, p = (expected·n + 1)/(n + 2), so an hour of a few calls does not
+// alarm on one failed call while a busy hour still does.
 std::vector<JudgedBucket> JudgeSeries(const std::vector<std::optional<double>>& values, int64_t bucket_ms,
-                                      size_t first_judged, const DetectorParams& params);
+                                      size_t first_judged, const DetectorParams& params,
+                                      const std::vector<double>& calls = {});
 
 }  // namespace mltrack::analytics

@@ -130,6 +130,28 @@ TEST(AnomalyDetectorTest, SparseCountsDoNotAlarmOnEveryExtraCall) {
   EXPECT_TRUE(JudgeSeries(values, kHourMs, 0, params)[600].reported);
 }
 
+// An error rate over hours of few calls: one failed call among 3 to 8 (12 % to 33 %) is binomial
+// noise, not an anomaly; once the hours are busy (200 calls at 1 %, and the spread learnt in the
+// sparse days has faded), 30 % of 200 calls is one.
+TEST(AnomalyDetectorTest, ARateOfFewCallsDoesNotAlarmOnOneFailedCall) {
+  std::mt19937_64 rng(11);
+  std::vector<std::optional<double>> rates(30 * 24);
+  std::vector<double> calls(rates.size());
+  for (size_t hour = 0; hour < rates.size(); ++hour) {
+    calls[hour] = static_cast<double>(3 + rng() % 6);
+    rates[hour] = (rng() % 10 == 0) ? 1.0 / calls[hour] : 0.0;
+  }
+  DetectorParams params;
+  EXPECT_TRUE(Reported(JudgeSeries(rates, kHourMs, 0, params, calls)).empty());
+  EXPECT_FALSE(Reported(JudgeSeries(rates, kHourMs, 0, params)).empty());  // without the calls it would
+  for (size_t hour = 300; hour < rates.size(); ++hour) {
+    calls[hour] = 200;
+    rates[hour] = 0.01;
+  }
+  rates[650] = 0.30;
+  EXPECT_EQ(Reported(JudgeSeries(rates, kHourMs, 0, params, calls)), std::set<size_t>{650});
+}
+
 TEST(AnomalyDetectorTest, HistoryBeforeFirstJudgedIsNeverReported) {
   std::vector<std::optional<double>> values = SeasonalNoise(7);
   *values[100] += 200.0;
