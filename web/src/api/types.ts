@@ -503,3 +503,49 @@ export interface AbComparison {
   metrics: AbMetric[];
   verdict: string;
 }
+
+// ---- GET /api/analytics/anomalies (docs/analytics/anomalies.md) ------------------------------
+
+export type AnomalySeverity = 'medium' | 'high' | 'critical';
+
+export interface Anomaly {
+  /** Bucket start, epoch ms. */
+  t: number;
+  /** {} for the total, else {"<group_by>": value}. */
+  key: Record<string, string>;
+  metric: string;
+  actual: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  /** 0..1, 0.5 at the threshold. */
+  score: number;
+  severity: AnomalySeverity;
+  /** A sentence a person reads. */
+  explanation: string;
+}
+
+export interface AnomalySeries {
+  key: Record<string, string>;
+  metric: string;
+  /** One value per `t` of the report; null in gaps and before the series has enough history. */
+  actual: (number | null)[];
+  expected: (number | null)[];
+  lower: (number | null)[];
+  upper: (number | null)[];
+  score: (number | null)[];
+}
+
+export interface AnomalyReport {
+  bucket_ms: number;
+  from: number;
+  to: number;
+  history_from: number;
+  group_by: string | null;
+  metrics: string[];
+  keys_total: number;
+  t: number[];
+  series: AnomalySeries[];
+  /** Newest first; one per episode. */
+  anomalies: Anomaly[];
+}
