@@ -14,6 +14,8 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
+  router.Add("GET", "/api/analytics/anomalies", bind(&HandleAnomalies));
+  router.Add("GET", "/api/analytics/forecast", bind(&HandleForecast));
   router.Add("POST", "/v1/traces", bind(&HandleOtlpTraces));
   router.AddPrefix("POST", "/proxy/", bind(&HandleProxy));
   router.Add("GET", "/api/analytics/performance", bind(&HandlePerformance));

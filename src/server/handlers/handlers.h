@@ -17,6 +17,8 @@ HttpResponse HandleFields(AppContext& context, const HttpRequest& request);
 HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request);
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
+HttpResponse HandleAnomalies(AppContext& context, const HttpRequest& request);
+HttpResponse HandleForecast(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOtlpTraces(AppContext& context, const HttpRequest& request);
 HttpResponse HandleProxy(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOpenApi(AppContext& context, const HttpRequest& request);

@@ -2,6 +2,7 @@
 import type {
   AbComparison,
   Annotation,
+  AnomalyReport,
   AnnotationInput,
   ApiErrorBody,
   Fields,
@@ -102,4 +103,8 @@ export function getModelComparison(params: URLSearchParams, signal?: AbortSignal
 
 export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): Promise<AbComparison> {
   return request<AbComparison>(`/api/analytics/ab?${params.toString()}`, { signal });
+}
+
+export function getAnomalies(params: URLSearchParams, signal?: AbortSignal): Promise<AnomalyReport> {
+  return request<AnomalyReport>(`/api/analytics/anomalies?${params.toString()}`, { signal });
 }

@@ -89,3 +89,13 @@ export type AbRateSide = Schemas['AbRateSide'];
 export type AbMetric = Schemas['AbMetric'];
 export type AbSide = Schemas['AbSide'];
 export type AbComparison = Schemas['AbComparison'];
+
+// ---- GET /api/analytics/anomalies (docs/analytics/anomalies.md) --------------------------------
+
+export type AnomalySeverity = Schemas['AnomalySeverity'];
+/** The first bucket of an anomaly episode; `key` is {} for the total, else {"<group_by>": value}. */
+export type Anomaly = Schemas['Anomaly'];
+/** One value per `t` of the report; null in gaps and before the series has enough history. */
+export type AnomalySeries = Schemas['AnomalySeries'];
+/** GET /api/analytics/anomalies; `anomalies` newest first, one per episode. */
+export type AnomalyReport = Schemas['AnomalyReport'];

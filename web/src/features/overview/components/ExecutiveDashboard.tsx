@@ -8,6 +8,7 @@ import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
 import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
 import { rangeLabel } from '../../filters/lib/filters';
+import { useCostAnomalies } from '../hooks/useCostAnomalies';
 import { useHealth, useOverview } from '../hooks/useOverview';
 import { FirstEventPanel } from './FirstEventPanel';
 import { OverviewCards, OverviewCardsSkeleton } from './OverviewCards';
@@ -32,6 +33,7 @@ export function ExecutiveDashboard() {
   const data = overview.data;
   const noEvents = data?.total_events === 0;
   const health = useHealth(noEvents);
+  const anomalies = useCostAnomalies(filters, data?.range.bucket_ms);
   const emptyStore = noEvents && health.data?.events === 0;
 
   const refresh = (
@@ -73,7 +75,11 @@ export function ExecutiveDashboard() {
         )}
         {data ? <OverviewCards overview={data} /> : <OverviewCardsSkeleton />}
         <Suspense fallback={<ChartsSkeleton />}>
-          <OverviewCharts overview={data} />
+          <OverviewCharts
+            overview={data}
+            anomalies={anomalies.data?.anomalies}
+            anomaliesFailed={anomalies.isError && !anomalies.data}
+          />
         </Suspense>
       </div>
     );

@@ -1,5 +1,7 @@
-// Prepare layer of the cost trend chart: daily cost per bucket plus the 30-day rolling mean.
-import type { CostTrendPoint, OverviewRange } from '../../../api/types';
+// Prepare layer of the cost trend chart: cost per bucket plus the 30-day rolling mean, and the
+// cost anomalies of the range as red points whose sentences the bucket's tooltip shows.
+import type { TooltipComponentOption } from 'echarts/components';
+import type { Anomaly, CostTrendPoint, OverviewRange } from '../../../api/types';
 import {
   axisStyle,
   baseOption,
@@ -13,8 +15,30 @@ import {
 } from '../../../lib/chart';
 import { formatUsd } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
+import { ANOMALY_SERIES, anomaliesInBucket, anomalySeries, anomalyTooltip } from './anomalies';
 
-export function costTrendModel(points: CostTrendPoint[], range: OverviewRange, palette: Palette): ChartModel {
+/** The axis tooltip without the anomaly points' own row, then the sentences of the bucket's anomalies. */
+function costTooltip(palette: Palette, range: OverviewRange, anomalies: Anomaly[]): TooltipComponentOption {
+  const base = timeAxisTooltip(palette, bucketPattern(range.bucket_ms), (_, value) => formatUsd(value));
+  const format = base.formatter as (raw: unknown) => string;
+  return {
+    ...base,
+    formatter: (raw: unknown) => {
+      const params = (Array.isArray(raw) ? raw : [raw]) as { seriesName?: string; axisValue?: unknown }[];
+      const lines = params.filter((p) => p.seriesName !== ANOMALY_SERIES);
+      const t = Number(params[0]?.axisValue);
+      const notes = Number.isFinite(t) ? anomaliesInBucket(anomalies, t, range.bucket_ms) : [];
+      return format(lines) + notes.map((a) => anomalyTooltip(a, palette)).join('');
+    },
+  };
+}
+
+export function costTrendModel(
+  points: CostTrendPoint[],
+  range: OverviewRange,
+  palette: Palette,
+  anomalies: Anomaly[] = [],
+): ChartModel {
   const priced = points.filter((p) => p.cost_usd !== null);
   if (points.length === 0 || priced.length === 0) {
     return {
@@ -36,8 +60,11 @@ export function costTrendModel(points: CostTrendPoint[], range: OverviewRange, p
     option: {
       ...baseOption(palette),
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      legend: { ...topRightLegend(palette, 4), data: ['Cost', '30-day rolling avg'] },
-      tooltip: timeAxisTooltip(palette, bucketPattern(range.bucket_ms), (_, value) => formatUsd(value)),
+      legend: {
+        ...topRightLegend(palette, 4),
+        data: ['Cost', '30-day rolling avg', ...(anomalies.length > 0 ? [ANOMALY_SERIES] : [])],
+      },
+      tooltip: costTooltip(palette, range, anomalies),
       xAxis: timeXAxis(range, palette),
       yAxis: {
         type: 'value',
@@ -79,6 +106,7 @@ export function costTrendModel(points: CostTrendPoint[], range: OverviewRange, p
           lineStyle: { width: 2, type: 'dashed', color: palette.warning },
           itemStyle: { color: palette.warning },
         },
+        ...(anomalies.length > 0 ? [anomalySeries(anomalies, palette)] : []),
       ],
     },
   };
