@@ -15,7 +15,7 @@ usage:
   mltrack serve --data DIR [--listen 127.0.0.1:8080] [--demo] [--prices FILE]
                 [--max-body 16MiB] [--max-inflight 256MiB] [--max-inflight-wait-ms 1000]
                 [--retention 90d] [--query-cache 64MiB] [--web-dir DIR] [--log-level info]
-  mltrack demo  --data DIR [--days 60] [--events 400000] [--prices FILE]
+  mltrack demo  --data DIR [--days 60] [--events 400000] [--users 300] [--prices FILE]
   mltrack --version
 
 `serve` runs the server: ingest at POST /api/v1/events, queries at POST /api/v1/query,

@@ -15,13 +15,17 @@ struct DemoOptions {
   // before them, so that "previous period" comparisons have something to compare with.
   int days = 60;
   size_t events = 400'000;      // regular traffic; retries and the cost spike come on top
+  size_t users = 300;           // distinct users (the bench uses 10,000)
   int64_t end_ms = 0;           // 0 = now
   size_t batch_size = 10'000;   // events per sink call
   uint64_t seed = 42;           // same seed, same traffic (ids included)
 };
 
 // Synthetic but realistic LLM traffic for `mltrack demo` and `serve --demo` (DESIGN.md §5):
-// six `demo-*` experiments owned by five teams, ~60 users with a long-tailed activity, real
+// six `demo-*` experiments owned by five teams, `users` users with a long-tailed activity and a
+// life of their own (some there from the start, others arriving over time; daily, weekly and
+// occasional users; a share that tries it for a few days and churns), a RAG journey tagged
+// `tags.step` = search → answer → feedback with users dropping off between steps, real
 // model names that the price catalogue knows (plus one self-hosted model it does not, so the
 // "unpriced" figure is visible), a daily and weekly rhythm with slow growth, streaming with
 // time to first token, prompt caching, gateway cache hits, errors followed by retries, an
