@@ -38,7 +38,7 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
   }
   if (varying != nullptr) {
     for (const auto& metric : partial.metrics) {
-      if (!metric->counts_rows()) return false;
+      if (!metric->AddsBlockRows(block)) return false;
     }
     for (const auto& [code, rows] : varying->codes) {
       if (!FitsPart(plan, varying_idx, code)) return false;
@@ -50,7 +50,7 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
       const uint32_t group = partial.table.FindOrInsert(key.data());
       for (auto& metric : partial.metrics) {
         metric->Resize(partial.table.size());
-        metric->AddRows(group, rows);
+        metric->AddBlockRows(block, group, rows);
       }
     }
     return true;
@@ -61,6 +61,8 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
     metric.Resize(partial.table.size());
     if (metric.CanAddSummary(summary)) {
       metric.AddSummary(summary, *group);
+    } else if (metric.AddsBlockRows(block)) {
+      metric.AddBlockRows(block, *group, summary.rows);
     } else {
       unanswered->push_back(metric_idx);
     }

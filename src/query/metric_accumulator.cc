@@ -9,12 +9,14 @@
 #include "core/event.h"
 #include "query/aggregate/avg.h"
 #include "query/aggregate/count.h"
+#include "query/aggregate/days.h"
 #include "query/aggregate/max.h"
 #include "query/aggregate/min.h"
 #include "query/aggregate/quantile.h"
 #include "query/aggregate/rate.h"
 #include "query/aggregate/sum.h"
 #include "query/aggregate/uniq.h"
+#include "query/time_bucket.h"
 #include "store/value_sketch.h"
 
 namespace mltrack::query {
@@ -445,6 +447,77 @@ class RateAccumulator final : public MetricAccumulator {
   std::vector<uint64_t> codes_;
 };
 
+// days:ts. Day numbers come from a 1-day TimeBucketer with origin 0, so they are canonical
+// (the same for every query: cached states merge) and follow the bucketer's day boundaries.
+class DaysAccumulator final : public MetricAccumulator {
+ public:
+  DaysAccumulator() : days_(BucketWidth{kDayMs, 0}, 0) {}
+
+  void Resize(size_t groups) override {
+    states_.resize(groups);
+    last_day_.resize(groups, INT64_MIN);
+  }
+  void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
+    const int64_t first = days_.Index(block.min_ts);
+    const int64_t last = days_.Index(block.max_ts);
+    if (first == last) {  // the usual block: every row on one day, ts not read
+      if (!groups) return Days::Update(states_[0], first);
+      for (size_t idx = 0; idx < count; ++idx) Set(groups[idx], first);
+      return;
+    }
+    // A block across midnight: a row's day is `first` plus the day starts it has passed.
+    constexpr int64_t kMaxStarts = 16;
+    int64_t starts[kMaxStarts];
+    const int64_t bounds = std::min(last - first, kMaxStarts);
+    for (int64_t bound = 0; bound < bounds; ++bound) starts[bound] = days_.Start(first + 1 + bound);
+    for (size_t idx = 0; idx < count; ++idx) {
+      const int64_t ts = block.Ts(rows[idx]);
+      int64_t day = first;
+      if (last - first <= kMaxStarts) {
+        for (int64_t bound = 0; bound < bounds; ++bound) day += ts >= starts[bound];
+      } else {
+        day = days_.Index(ts);
+      }
+      Set(groups ? groups[idx] : 0, day);
+    }
+  }
+  void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<const DaysAccumulator&>(other).states_;
+    for (size_t group = 0; group < from.size(); ++group) Days::Combine(states_[group_map[group]], from[group]);
+  }
+  bool AddsBlockRows(const store::ColumnBlock& block) const override {
+    return days_.Index(block.min_ts) == days_.Index(block.max_ts);
+  }
+  void AddBlockRows(const store::ColumnBlock& block, uint32_t group, uint64_t rows) override {
+    if (rows > 0) Set(group, days_.Index(block.min_ts));
+  }
+  Cell Finalize(size_t group) override {
+    IntList list;
+    for (int64_t day : Days::Finalize(states_[group])) list.values.push_back(days_.Start(day));
+    return list;
+  }
+  void ReleaseScratch() override { last_day_ = {}; }
+  size_t MemoryBytes() const override {
+    size_t bytes = VectorBytes(states_) + VectorBytes(last_day_);
+    for (const Days::State& state : states_) bytes += VectorBytes(state.words);
+    return bytes;
+  }
+
+ private:
+  static constexpr int64_t kDayMs = 86'400'000;
+
+  // A group's rows come in runs on one day: the day set last per group skips the bitmap.
+  void Set(uint32_t group, int64_t day) {
+    if (last_day_[group] == day) return;
+    last_day_[group] = day;
+    Days::Update(states_[group], day);
+  }
+
+  TimeBucketer days_;
+  std::vector<Days::State> states_;
+  std::vector<int64_t> last_day_;  // per group: the day Set last (scratch)
+};
+
 template <typename T>
 std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const ColumnSource& source, Output output) {
   switch (metric.kind) {
@@ -497,6 +570,7 @@ std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vect
 
 std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric, const store::TableSnapshot& snapshot) {
   if (metric.kind == AggregateKind::kCount) return std::make_unique<CountAccumulator>();
+  if (metric.kind == AggregateKind::kDays) return std::make_unique<DaysAccumulator>();
   if (metric.kind == AggregateKind::kCountPresent) {
     return std::make_unique<CountPresentAccumulator>(ResolveColumn(snapshot, metric.field));
   }

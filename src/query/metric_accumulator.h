@@ -47,6 +47,17 @@ class MetricAccumulator {
     (void)group;
     (void)rows;
   }
+  // Whether `rows` rows of `block` (in range, passing the filters) follow from their number and
+  // the block alone — `count`, and `days:ts` when the block lies within one day — and adding
+  // them to `group`: whole-block answers per value of a dimension.
+  virtual bool AddsBlockRows(const store::ColumnBlock& block) const {
+    (void)block;
+    return counts_rows();
+  }
+  virtual void AddBlockRows(const store::ColumnBlock& block, uint32_t group, uint64_t rows) {
+    (void)block;
+    AddRows(group, rows);
+  }
   // The group's final value (may reorder internal state, e.g. percentiles).
   virtual Cell Finalize(size_t group) = 0;
   // Frees the per-chunk scratch buffers (the states stay): before an accumulator is cached.

@@ -118,6 +118,11 @@ void QueryCache::EvictLocked() {
   }
 }
 
+bool QueryCache::enabled() const {
+  std::lock_guard lock(mu_);
+  return capacity_bytes_ > 0;
+}
+
 QueryCache::Stats QueryCache::stats() const {
   std::lock_guard lock(mu_);
   Stats stats = stats_;

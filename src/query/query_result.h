@@ -16,8 +16,14 @@ struct MoneyValue {
   bool operator==(const MoneyValue&) const = default;
 };
 
-// One value of a result row: null, an integer, a double, money, a string or a boolean.
-using Cell = std::variant<std::monostate, int64_t, double, MoneyValue, std::string, bool>;
+// A list of integers (JSON array): the days of "days:ts", as epoch ms of each day's start.
+struct IntList {
+  std::vector<int64_t> values;
+  bool operator==(const IntList&) const = default;
+};
+
+// One value of a result row: null, an integer, a double, money, a string, a boolean or a list.
+using Cell = std::variant<std::monostate, int64_t, double, MoneyValue, std::string, bool, IntList>;
 
 // A plain value type. Rows are in the requested order and already cut to `limit_applied`.
 struct QueryResult {

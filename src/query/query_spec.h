@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -23,10 +24,18 @@ struct Filter {
   FilterOp op = FilterOp::kEq;
   std::vector<FilterValue> values;  // one for eq/ne/gt/.../contains, many for in/not_in, none for exists
   bool exists = true;               // for kExists: true = field present, false = absent
+  // A bound per key, on `ts` only (field kTs, op gt/gte/lt/lte, no values): a row passes when
+  // ts <op> bounds[its value of `by`], and fails when that value has no bound — e.g. "each user's
+  // events after their first search". `by` is a string dimension (a string field or a tag).
+  std::optional<FieldRef> by;
+  std::vector<std::pair<std::string, int64_t>> bounds;  // value of `by` → epoch ms
 };
 
-// kCountPresent is "count:<field>": events where the field is present.
-enum class AggregateKind : uint8_t { kCount, kSum, kAvg, kMin, kMax, kPercentile, kUniq, kRate, kCountPresent };
+inline bool IsKeyedBound(const Filter& filter) { return filter.by.has_value(); }
+
+// kCountPresent is "count:<field>": events where the field is present; kDays is "days:ts": the
+// days with events, a list (aggregate/days.h).
+enum class AggregateKind : uint8_t { kCount, kSum, kAvg, kMin, kMax, kPercentile, kUniq, kRate, kCountPresent, kDays };
 
 struct MetricSpec {
   std::string name;  // exactly as written in the request: "p99:ttft_ms"; the output column name
@@ -70,6 +79,9 @@ struct QuerySpec {
   std::vector<MetricSpec> metrics;
   std::vector<OrderBy> order_by;
   int64_t limit = 1000;  // rows; max 100,000
+  // Not part of the JSON API: callers that fold the rows themselves (dashboards) may take them
+  // in any order when they all fit `limit`, which saves sorting many string keys.
+  bool any_order = false;
 };
 
 inline bool HasBucket(const QuerySpec& spec) { return spec.bucket_ms > 0 || spec.bucket_months > 0; }
