@@ -13,6 +13,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
+  router.Add("GET", "/api/analytics/users", bind(&HandleUsers));
 }
 
 }  // namespace mltrack::server

@@ -17,6 +17,7 @@ HttpResponse HandleFields(AppContext& context, const HttpRequest& request);
 HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request);
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
+HttpResponse HandleUsers(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.
