@@ -128,6 +128,8 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
                                                     "min:input_tokens",
                                                     "max:latency_ms",
                                                     "uniq:team",
+                                                    "min:ts",
+                                                    "max:ts",
                                                     "days:ts"};
   std::string json = "{\"from\": " + std::to_string(from) + ", \"to\": " + std::to_string(to);
   std::string filters;
