@@ -112,7 +112,7 @@ PerUserStats PerUser(const std::vector<UserUsage>& users) {
   for (const UserUsage& user : users) {
     calls.push_back(static_cast<double>(user.usage.calls));
     tokens.push_back(static_cast<double>(user.usage.tokens));
-    cost.push_back(Usd(user.usage.cost));
+    if (user.usage.priced > 0) cost.push_back(Usd(user.usage.cost));  // unpriced: no cost, not 0
     errors.push_back(static_cast<double>(user.usage.errors));
   }
   stats.calls = SpreadOf(calls);

@@ -40,7 +40,7 @@ struct CallsBin {
 
 struct PerUserStats {
   int64_t users = 0;
-  Spread calls, tokens, cost_usd, errors;
+  Spread calls, tokens, cost_usd, errors;  // cost over the users with a priced event
   std::vector<CallsBin> calls_histogram;
 };
 

@@ -139,6 +139,11 @@ void ParseFilter(element item, size_t index, Errors& errors, std::vector<Filter>
     else errors.Add(static_cast<int64_t>(index), base + "." + std::string(key), "unknown field (expected field, op, value, values; by and bounds for ts)");
   }
   if (field_json && field_json->type() == element_type::STRING && std::string_view(*field_json) == "ts") {
+    if (!by_json && !bounds_json) {
+      errors.Add(static_cast<int64_t>(index), base + ".field",
+                 "ts is filtered only by per-key bounds (\"by\" and \"bounds\"); use from/to for a time range");
+      return;
+    }
     ParseKeyedBound(op_json, value_json, values_json, by_json, bounds_json, index, errors, filters);
     return;
   }
