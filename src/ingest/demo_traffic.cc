@@ -194,9 +194,11 @@ struct DemoTraffic::Impl {
   }
 
   const DemoUser& PickUser(std::string_view team) {
-    // Mostly users of the owning team; a quarter of the calls come from anyone.
+    // Mostly users of the owning team; a quarter of the calls come from the next team over (so
+    // teams overlap with their neighbours only: the collaboration network has a shape).
     size_t list = static_cast<size_t>(std::find(kTeams.begin(), kTeams.end(), team) - kTeams.begin());
-    if (Uniform() < 0.25 || list >= kTeams.size() || pool.members[list].empty()) list = kTeams.size();
+    if (list < kTeams.size() && Uniform() < 0.25) list = (list + 1) % kTeams.size();
+    if (list >= kTeams.size() || pool.members[list].empty()) list = kTeams.size();
     const std::vector<double>& cumulative = pool.cumulative[list];
     const size_t at = std::upper_bound(cumulative.begin(), cumulative.end(), Uniform() * cumulative.back()) -
                       cumulative.begin();

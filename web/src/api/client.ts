@@ -1,5 +1,5 @@
 // The only place that talks HTTP to the server. Components go through hooks that call these.
-import type { Fields, Health, Overview, QueryResult, QuerySpec, ApiErrorBody } from './types';
+import type { Fields, Health, Overview, QueryResult, QuerySpec, ApiErrorBody, UserActivity } from './types';
 
 /** A failed call: the server's error code and message when it sent one, else the HTTP status. */
 export class ApiError extends Error {
@@ -62,4 +62,9 @@ export function postQuery(spec: QuerySpec, signal?: AbortSignal): Promise<QueryR
     body: JSON.stringify(spec),
     signal,
   });
+}
+
+// ---- User Activity ---------------------------------------------------------------------------
+export function getUserActivity(params: URLSearchParams, signal?: AbortSignal): Promise<UserActivity> {
+  return request<UserActivity>(`/api/analytics/users?${params.toString()}`, { signal });
 }

@@ -164,3 +164,117 @@ export interface QueryResult {
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown[] };
 }
+
+// ---- User Activity (GET /api/analytics/users; docs/api.md) ----------------------------------
+
+/** Calls, tokens, cost and errors of a user, team or experiment; cost null when none was priced. */
+export interface UsageFigures {
+  calls: number;
+  tokens: number;
+  cost_usd: number | null;
+  errors: number;
+}
+
+export interface UsageWithPrevious extends UsageFigures {
+  previous: UsageFigures;
+  change_pct: { calls: number | null; tokens: number | null; cost_usd: number | null; errors: number | null };
+}
+
+export interface ActiveUsersDay {
+  /** Local midnight, epoch ms. */
+  t: number;
+  dau: number;
+  wau: number;
+  mau: number;
+  new: number;
+  returning: number;
+  /** dau / mau; null without any user in the 30 days. */
+  stickiness: number | null;
+}
+
+export interface Spread {
+  mean: number;
+  p50: number;
+  p90: number;
+  max: number;
+}
+
+export interface UserLeaderRow extends UsageWithPrevious {
+  user: string;
+  team: string | null;
+}
+
+export interface TeamLeaderRow extends UsageWithPrevious {
+  team: string | null;
+  users: number;
+  previous_users: number;
+}
+
+export interface ExperimentBubble extends UsageFigures {
+  experiment: string;
+  users: number;
+}
+
+export interface FunnelStepResult {
+  step: string;
+  users: number;
+  /** Share of the previous step's users (1 for the first step); null when it had none. */
+  conversion: number | null;
+  conversion_from_start: number | null;
+  median_ms_from_previous: number | null;
+}
+
+export interface Cohort {
+  /** Monday (local midnight) of the cohort's first week, epoch ms. */
+  week: number;
+  users: number;
+  active: number[];
+  retention: number[];
+}
+
+export interface NetworkNode {
+  user: string;
+  team: string | null;
+  calls: number;
+  cost_usd: number | null;
+}
+
+export interface NetworkLink {
+  source: number;
+  target: number;
+  shared_experiments: number;
+  calls: number;
+}
+
+export type LeaderboardSort = 'cost' | 'calls' | 'tokens' | 'errors';
+
+export interface UserActivity {
+  range: { from: string; to: string; previous_from: string; previous_to: string };
+  demo: boolean;
+  totals: {
+    users: CardFigure;
+    new_users: number;
+    calls: CardFigure;
+    tokens: CardFigure;
+    cost_usd: CardFigure;
+    errors: CardFigure;
+    avg_dau: number | null;
+    stickiness: number | null;
+  };
+  active: ActiveUsersDay[];
+  per_user: {
+    users: number;
+    calls: Spread;
+    tokens: Spread;
+    cost_usd: Spread;
+    errors: Spread;
+    calls_histogram: { lo: number; hi: number; users: number }[];
+  };
+  top_users: { sort: LeaderboardSort; rows: UserLeaderRow[] };
+  teams: TeamLeaderRow[];
+  experiments: ExperimentBubble[];
+  funnel: { window_ms: number; steps: FunnelStepResult[] } | null;
+  cohorts: Cohort[];
+  network: { nodes: NetworkNode[]; links: NetworkLink[] };
+  calendar: { from: string; to: string; days: { t: number; calls: number; cost_usd: number | null }[] };
+}

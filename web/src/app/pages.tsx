@@ -23,6 +23,14 @@ export function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => Compone
 
 export const PAGES: PageDef[] = [
   { id: 'executive', path: '/', label: 'Executive', icon: 'layers', section: 'Dashboards', component: ExecutiveDashboard },
+  {
+    id: 'users',
+    path: '/users',
+    label: 'User Activity',
+    icon: 'users',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/users/components/UserActivityPage'), (m) => m.UserActivityPage),
+  },
 ];
 
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */
@@ -30,5 +38,4 @@ export const PLANNED: { id: string; label: string; icon: IconName; section: 'Das
   { id: 'cost', label: 'Cost Analytics', icon: 'dollar', section: 'Dashboards' },
   { id: 'performance', label: 'Performance', icon: 'gauge', section: 'Dashboards' },
   { id: 'models', label: 'Model Comparison', icon: 'chart', section: 'Dashboards' },
-  { id: 'users', label: 'User Activity', icon: 'users', section: 'Dashboards' },
 ];

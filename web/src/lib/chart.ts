@@ -1,13 +1,24 @@
 // Types and theme pieces shared by every chart's prepare layer. Type-only ECharts imports: the
 // modules themselves are registered once, in components/ui/EChart.tsx.
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, CustomSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
 import type {
+  BarSeriesOption,
+  CustomSeriesOption,
+  FunnelSeriesOption,
+  GraphSeriesOption,
+  HeatmapSeriesOption,
+  LineSeriesOption,
+  PieSeriesOption,
+  ScatterSeriesOption,
+} from 'echarts/charts';
+import type {
+  CalendarComponentOption,
   GridComponentOption,
   LegendComponentOption,
   MarkLineComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 import { format as formatDate } from 'date-fns';
 import type { Palette } from './palette';
@@ -17,6 +28,12 @@ export type ChartOption = ComposeOption<
   | CustomSeriesOption
   | LineSeriesOption
   | PieSeriesOption
+  | ScatterSeriesOption
+  | HeatmapSeriesOption
+  | GraphSeriesOption
+  | FunnelSeriesOption
+  | CalendarComponentOption
+  | VisualMapComponentOption
   | GridComponentOption
   | LegendComponentOption
   | MarkLineComponentOption

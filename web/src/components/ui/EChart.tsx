@@ -4,6 +4,9 @@
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, CustomChart, LineChart, PieChart } from 'echarts/charts';
+// User Activity: bubbles, heatmaps (cohorts, calendar), the collaboration graph, the funnel.
+import { FunnelChart, GraphChart, HeatmapChart, ScatterChart } from 'echarts/charts';
+import { CalendarComponent, VisualMapComponent } from 'echarts/components';
 import {
   GridComponent,
   LegendComponent,
@@ -19,6 +22,12 @@ echarts.use([
   CustomChart,
   LineChart,
   PieChart,
+  FunnelChart,
+  GraphChart,
+  HeatmapChart,
+  ScatterChart,
+  CalendarComponent,
+  VisualMapComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,

@@ -1,0 +1,147 @@
+// The User Activity dashboard (seed brief §5): who uses the LLM features, how often, at what cost,
+// and where they drop off. Filter bar, cards, active-user charts, leaderboards, experiment
+// bubbles, the funnel with its step editor, cohorts, the collaboration network and a calendar.
+import { format } from 'date-fns';
+import { lazy, Suspense } from 'react';
+import { Card } from '../../../components/ui/Card';
+import { EmptyState } from '../../../components/ui/EmptyState';
+import { ErrorState } from '../../../components/ui/ErrorState';
+import { Icon } from '../../../components/ui/Icon';
+import { useFields } from '../../../hooks/useFields';
+import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
+import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
+import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/lib/filters';
+import { useUserActivity } from '../hooks/useUserActivity';
+import { useUsersView } from '../hooks/useUsersView';
+import { DEMO_STEPS } from '../lib/params';
+import { Leaderboard } from './Leaderboard';
+import { UserCards, UserCardsSkeleton } from './UserCards';
+
+// ECharts is most of the page's weight: load it alongside the first request.
+const UserCharts = lazy(() => import('./UserCharts').then((m) => ({ default: m.UserCharts })));
+
+function ChartsSkeleton() {
+  return (
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2" aria-busy="true">
+      {Array.from({ length: 6 }, (_, idx) => (
+        <div key={idx} className="h-80 animate-pulse rounded-xl border border-border bg-background" />
+      ))}
+    </div>
+  );
+}
+
+export function UserActivityPage() {
+  const [filters, setFilters] = useUrlFilters();
+  const [urlView, setView] = useUsersView();
+  const fields = useFields();
+  // On demo data with no steps chosen, the funnel shows the demo's RAG journey.
+  const view = urlView.steps.length === 0 && fields.data?.demo ? { ...urlView, steps: DEMO_STEPS } : urlView;
+  const activity = useUserActivity(filters, view);
+  const data = activity.data;
+  const noEvents = data !== undefined && data.totals.calls.value === 0 && data.active.every((d) => d.mau === 0);
+  const stepsError = activity.error instanceof Error && /steps|window/.test(activity.error.message);
+
+  const refresh = (
+    <div className="flex items-center gap-2 text-xs text-muted">
+      {activity.dataUpdatedAt > 0 && (
+        <span className="hidden md:inline" title="The page refreshes every minute">
+          Updated {format(activity.dataUpdatedAt, 'HH:mm:ss')}
+        </span>
+      )}
+      <button
+        type="button"
+        onClick={() => void activity.refetch()}
+        aria-label="Refresh"
+        className="grid h-8 w-8 place-items-center rounded-lg border border-border bg-background text-muted hover:text-fg"
+      >
+        <Icon name="refresh" className={`h-4 w-4 ${activity.isFetching ? 'animate-spin' : ''}`} />
+      </button>
+    </div>
+  );
+
+  let body;
+  if (activity.isError && !data) {
+    body = (
+      <div className="flex flex-col gap-2">
+        <ErrorState
+          message={activity.error instanceof Error ? activity.error.message : String(activity.error)}
+          onRetry={() => void activity.refetch()}
+          retrying={activity.isFetching}
+        />
+        {stepsError && (
+          <button
+            type="button"
+            onClick={() => setView({ ...urlView, steps: [], window: '1d' })}
+            className="self-center text-sm font-medium text-primary hover:underline"
+          >
+            Clear the funnel steps
+          </button>
+        )}
+      </div>
+    );
+  } else if (noEvents) {
+    const filtered = activeFilterCount(filters) > 0;
+    body = (
+      <Card>
+        <EmptyState
+          icon="users"
+          title={`No events match ${filtered ? 'these filters' : 'this time range'}`}
+          hint={`${rangeLabel(filters.range)}${filtered ? ` with ${activeFilterCount(filters)} filter(s)` : ''} has no LLM calls, so there are no users to show. Widen the time range or clear the filters.`}
+          action={
+            <button
+              type="button"
+              onClick={() => setFilters(DEFAULT_FILTERS)}
+              className="mt-2 rounded-lg bg-primary px-3 py-1.5 text-sm font-medium text-white hover:opacity-90"
+            >
+              Reset to the last 30 days, no filters
+            </button>
+          }
+        />
+      </Card>
+    );
+  } else {
+    body = (
+      <div className={`flex flex-col gap-4 transition-opacity ${activity.isPlaceholderData ? 'opacity-60' : ''}`}>
+        {activity.isError && (
+          <p role="status" className="rounded-lg bg-danger/10 px-3 py-2 text-xs text-danger">
+            Refresh failed ({activity.error instanceof Error ? activity.error.message : 'unknown error'}); showing the last figures.
+          </p>
+        )}
+        {data ? <UserCards activity={data} /> : <UserCardsSkeleton />}
+        <Suspense fallback={<ChartsSkeleton />}>
+          <UserCharts
+            activity={data}
+            view={view}
+            onView={setView}
+            onAddFilter={(dim, value) =>
+              !filters.dims[dim].includes(value) && setFilters({ ...filters, dims: { ...filters.dims, [dim]: [...filters.dims[dim], value] } })
+            }
+          />
+        </Suspense>
+        <Leaderboard
+          activity={data}
+          sort={view.sort}
+          onSort={(sort) => setView({ ...urlView, sort })}
+          onPick={(dim, value) =>
+            !filters.dims[dim].includes(value) && setFilters({ ...filters, dims: { ...filters.dims, [dim]: [...filters.dims[dim], value] } })
+          }
+        />
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div>
+        <h1 className="text-xl font-semibold tracking-tight text-fg">User Activity</h1>
+        <p className="text-sm text-muted">
+          {rangeLabel(filters.range)}
+          {data && ` · ${format(new Date(data.range.from), 'MMM d, HH:mm')} – ${format(new Date(data.range.to), 'MMM d, HH:mm')}`}
+          {' · days in UTC · compared with the previous period of equal length'}
+        </p>
+      </div>
+      <GlobalFilterBar filters={filters} onChange={setFilters} trailing={refresh} />
+      {body}
+    </div>
+  );
+}

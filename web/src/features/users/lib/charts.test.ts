@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { lightPalette } from '../../../lib/palette';
+import { activeUsersModel, newReturningModel, stickinessModel } from './activeUsers';
+import { calendarModel, calendarRange } from './calendar';
+import { cohortHeatmapModel } from './cohortHeatmap';
+import { bubbleSizes, experimentBubblesModel } from './experimentBubbles';
+import { funnelModel, stepLabel } from './funnel';
+import { networkModel, shortName, strongestLinks } from './network';
+import { sampleActivity } from './sampleUsers.test-data';
+
+type Series = { data: unknown[]; name?: string; links?: unknown[] };
+const seriesOf = (model: ReturnType<typeof activeUsersModel>): Series[] =>
+  model.kind === 'ready' ? (model.option.series as Series[]) : [];
+
+describe('active users', () => {
+  it('draws DAU, WAU and MAU per day', () => {
+    const model = activeUsersModel(sampleActivity.active, lightPalette);
+    expect(model.kind).toBe('ready');
+    const series = seriesOf(model);
+    expect(series.map((s) => s.name)).toEqual(['MAU (30 days)', 'WAU (7 days)', 'DAU']);
+    expect(series[2]!.data[0]).toEqual([1766620800000, 2]);
+    expect(series[0]!.data[6]).toEqual([1767139200000, 4]);
+  });
+  it('stacks new on returning users and plots stickiness', () => {
+    const bars = seriesOf(newReturningModel(sampleActivity.active, lightPalette));
+    expect(bars.map((s) => s.data[5])).toEqual([[1767052800000, 0], [1767052800000, 1]]);
+    expect(seriesOf(stickinessModel(sampleActivity.active, lightPalette))[0]!.data[3]).toEqual([1766880000000, 0]);
+  });
+  it('says why when nobody was active', () => {
+    const idle = sampleActivity.active.map((d) => ({ ...d, dau: 0, wau: 0, mau: 0, new: 0, returning: 0, stickiness: null }));
+    expect(activeUsersModel(idle, lightPalette).kind).toBe('empty');
+    expect(newReturningModel([], lightPalette).kind).toBe('empty');
+  });
+});
+
+describe('experiments, cohorts, funnel', () => {
+  it('sizes bubbles by cost, the smallest for unpriced', () => {
+    expect(bubbleSizes([4, 1, null, 0])).toEqual([56, 33, 10, 10]);
+    expect(experimentBubblesModel(sampleActivity.experiments, lightPalette).kind).toBe('ready');
+    expect(experimentBubblesModel([], lightPalette).kind).toBe('empty');
+  });
+  it('lays cohorts out as a triangle of retention shares', () => {
+    const model = cohortHeatmapModel(sampleActivity.cohorts, lightPalette);
+    expect(model.kind === 'ready' && model.points).toBe(3);
+    const data = seriesOf(model)[0]!.data as { value: number[] }[];
+    expect(data.map((d) => d.value)).toEqual([[0, 0, 1], [1, 0, 0.5], [0, 1, 1]]);
+    expect(cohortHeatmapModel([], lightPalette).kind).toBe('empty');
+  });
+  it('shows the funnel steps with their users, or why not', () => {
+    const model = funnelModel(sampleActivity.funnel, lightPalette);
+    expect(seriesOf(model)[0]!.data.map((d) => (d as { value: number }).value)).toEqual([4, 3]);
+    expect(stepLabel('tags.step:answer')).toBe('answer');
+    expect(funnelModel(null, lightPalette).kind).toBe('empty');
+    const nobody = { ...sampleActivity.funnel!, steps: sampleActivity.funnel!.steps.map((s) => ({ ...s, users: 0 })) };
+    expect(funnelModel(nobody, lightPalette).kind).toBe('empty');
+  });
+});
+
+describe('network and calendar', () => {
+  it('keeps each user’s strongest links', () => {
+    const [annBob, annCy, , bobDee] = sampleActivity.network.links;
+    // ann and cy keep ann–cy (4 calls); bob ties at 3 calls and keeps the first, ann–bob; dee
+    // keeps bob–dee (3 calls over ann–dee's 2).
+    expect(strongestLinks(sampleActivity.network.links, 1)).toEqual([annBob, annCy, bobDee]);
+    expect(strongestLinks(sampleActivity.network.links)).toHaveLength(4);
+    expect(shortName('ann@acme.dev')).toBe('ann');
+    const model = networkModel(sampleActivity.network, lightPalette);
+    expect(model.kind === 'ready' && model.points).toBe(4);
+    expect(networkModel({ nodes: [], links: [] }, lightPalette).kind).toBe('empty');
+  });
+  it('spans at least six months up to the end of the range', () => {
+    expect(calendarRange(sampleActivity.calendar)).toEqual(['2025-07-01', '2025-12-31']);
+    const old = { ...sampleActivity.calendar, days: [{ t: Date.parse('2025-02-10T00:00:00Z'), calls: 1, cost_usd: 1 }] };
+    expect(calendarRange(old)).toEqual(['2025-02-01', '2025-12-31']);
+    expect(calendarModel({ ...sampleActivity.calendar, days: [] }, lightPalette).kind).toBe('empty');
+  });
+});
