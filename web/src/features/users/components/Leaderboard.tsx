@@ -24,7 +24,10 @@ export function Leaderboard({ activity, sort, onSort, onPick }: LeaderboardProps
       <header className="mb-3 flex flex-wrap items-center gap-2">
         <div className="min-w-0">
           <h3 className="text-sm font-semibold text-fg">Leaderboard</h3>
-          <p className="text-xs text-muted">Top {tab === 'user' ? 'users' : 'teams'} by {sort}; click a row to filter by it</p>
+          <p className="text-xs text-muted">
+            Top {tab === 'user' ? 'users' : 'teams'} by {sort}; click a row to filter by it
+            <span className="sm:hidden"> (wider screens show every column)</span>
+          </p>
         </div>
         <div role="tablist" className="ml-auto flex rounded-lg border border-border p-0.5 text-sm">
           {(['user', 'team'] as const).map((value) => (
@@ -45,13 +48,17 @@ export function Leaderboard({ activity, sort, onSort, onPick }: LeaderboardProps
         <EmptyState compact icon="users" title="Nobody made a call in this time range." hint="Widen the time range or clear filters." />
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full min-w-[560px] text-sm" data-testid={`leaderboard-${tab}s`}>
+          <table className="w-full text-sm sm:min-w-[560px]" data-testid={`leaderboard-${tab}s`}>
             <thead>
               <tr className="border-b border-border text-left text-xs text-muted">
                 <th className="w-8 py-2 font-medium">#</th>
                 <th className="py-2 font-medium">{tab === 'user' ? 'User' : 'Team'}</th>
                 {COLUMNS.map((column) => (
-                  <th key={column.sort} className="py-2 text-right font-medium" aria-sort={sort === column.sort ? 'descending' : 'none'}>
+                  <th
+                    key={column.sort}
+                    className={`py-2 text-right font-medium ${sort === column.sort ? '' : 'hidden sm:table-cell'}`}
+                    aria-sort={sort === column.sort ? 'descending' : 'none'}
+                  >
                     <button
                       type="button"
                       onClick={() => onSort(column.sort)}
@@ -82,7 +89,11 @@ export function Leaderboard({ activity, sort, onSort, onPick }: LeaderboardProps
                     <span className="block truncate text-xs text-muted">{row.detail}</span>
                   </td>
                   {row.cells.map((cell, cellIdx) => (
-                    <td key={cellIdx} className="py-2 text-right tabular-nums" title={cell.previous}>
+                    <td
+                      key={cellIdx}
+                      className={`py-2 pl-2 text-right tabular-nums ${COLUMNS[cellIdx]!.sort === sort ? '' : 'hidden sm:table-cell'}`}
+                      title={cell.previous}
+                    >
                       <span className="block text-fg">{cell.value}</span>
                       <span className={`block text-xs ${TONE_TEXT[cell.tone]}`}>{cell.change}</span>
                     </td>

@@ -3,7 +3,7 @@ import { lightPalette } from '../../../lib/palette';
 import { activeUsersModel, newReturningModel, stickinessModel } from './activeUsers';
 import { calendarModel, calendarRange } from './calendar';
 import { cohortHeatmapModel } from './cohortHeatmap';
-import { bubbleSizes, experimentBubblesModel } from './experimentBubbles';
+import { bubbleSizes, experimentBubblesModel, paddedBounds } from './experimentBubbles';
 import { funnelModel, stepLabel } from './funnel';
 import { networkModel, shortName, strongestLinks } from './network';
 import { sampleActivity } from './sampleUsers.test-data';
@@ -36,6 +36,9 @@ describe('active users', () => {
 describe('experiments, cohorts, funnel', () => {
   it('sizes bubbles by cost, the smallest for unpriced', () => {
     expect(bubbleSizes([4, 1, null, 0])).toEqual([56, 33, 10, 10]);
+    expect(paddedBounds([76, 84])).toEqual({ min: 70, max: 90, interval: 5 });
+    expect(paddedBounds([12_000, 81_000])).toEqual({ min: 0, max: 100_000, interval: 20_000 });
+    expect(paddedBounds([2, 2])).toEqual({ min: 1, max: 3, interval: 1 });
     expect(experimentBubblesModel(sampleActivity.experiments, lightPalette).kind).toBe('ready');
     expect(experimentBubblesModel([], lightPalette).kind).toBe('empty');
   });
@@ -58,11 +61,16 @@ describe('experiments, cohorts, funnel', () => {
 
 describe('network and calendar', () => {
   it('keeps each user’s strongest links', () => {
-    const [annBob, annCy, , bobDee] = sampleActivity.network.links;
+    const { links, nodes } = sampleActivity.network;
+    const [annBob, annCy, annDee, bobDee] = links;
     // ann and cy keep ann–cy (4 calls); bob ties at 3 calls and keeps the first, ann–bob; dee
     // keeps bob–dee (3 calls over ann–dee's 2).
-    expect(strongestLinks(sampleActivity.network.links, 1)).toEqual([annBob, annCy, bobDee]);
-    expect(strongestLinks(sampleActivity.network.links)).toHaveLength(4);
+    const sameTeam = nodes.map((n) => ({ ...n, team: 'x' }));
+    expect(strongestLinks(links, sameTeam, 1)).toEqual([annBob, annCy, bobDee]);
+    // Across teams: ann (a) also keeps her strongest link to team b, ann–bob; dee (b) keeps
+    // ann–dee, her only link to team a.
+    expect(strongestLinks(links, nodes, 1)).toEqual([annBob, annCy, annDee, bobDee]);
+    expect(strongestLinks(links, nodes)).toHaveLength(4);
     expect(shortName('ann@acme.dev')).toBe('ann');
     const model = networkModel(sampleActivity.network, lightPalette);
     expect(model.kind === 'ready' && model.points).toBe(4);

@@ -16,6 +16,28 @@ export function bubbleSizes(costs: (number | null)[]): number[] {
   );
 }
 
+/** 1, 2 or 5 × 10^k: the smallest such step ≥ `raw`. */
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw) ?? 10 * power;
+}
+
+/**
+ * Axis bounds around `values` with room for the bubbles at the edges (15% each side), on round
+ * whole ticks (about five intervals; users and calls are counts), never below 0.
+ */
+export function paddedBounds(values: number[]): { min: number; max: number; interval: number } {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const pad = Math.max(1, (high - low) * 0.15);
+  const interval = niceStep(Math.max(1, (high - low + 2 * pad) / 5)); // counts: whole steps
+  return {
+    min: Math.max(0, Math.floor((low - pad) / interval) * interval),
+    max: Math.ceil((high + pad) / interval) * interval,
+    interval,
+  };
+}
+
 export function experimentBubblesModel(experiments: ExperimentBubble[], palette: Palette): ChartModel {
   const shown = experiments.filter((e) => e.calls > 0);
   if (shown.length === 0) {
@@ -27,7 +49,7 @@ export function experimentBubblesModel(experiments: ExperimentBubble[], palette:
     points: shown.length,
     option: {
       ...baseOption(palette),
-      grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: 24, bottom: 24, containLabel: true },
       tooltip: {
         ...baseOption(palette).tooltip,
         trigger: 'item',
@@ -46,9 +68,10 @@ export function experimentBubblesModel(experiments: ExperimentBubble[], palette:
       xAxis: {
         type: 'value',
         name: 'users',
-        nameLocation: 'end',
+        nameLocation: 'middle',
+        nameGap: 26,
         nameTextStyle: { color: palette.textMuted, fontSize: 11 },
-        scale: true,
+        ...paddedBounds(shown.map((e) => e.users)),
         minInterval: 1,
         ...axisStyle(palette),
       },
@@ -56,7 +79,7 @@ export function experimentBubblesModel(experiments: ExperimentBubble[], palette:
         type: 'value',
         name: 'calls',
         nameTextStyle: { color: palette.textMuted, fontSize: 11 },
-        scale: true,
+        ...paddedBounds(shown.map((e) => e.calls)),
         ...axisStyle(palette),
         axisLabel: { ...axisStyle(palette).axisLabel, formatter: (v: number) => formatCompact(v) },
       },

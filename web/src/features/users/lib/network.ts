@@ -19,23 +19,29 @@ export function teamCategories(nodes: NetworkNode[]): string[] {
 export const LINKS_PER_NODE = 3;
 
 /**
- * The links drawn: every user's LINKS_PER_NODE strongest, so a dense network (everyone shares
- * something with everyone) still shows who works with whom. Order as given.
+ * The links drawn: every user's LINKS_PER_NODE strongest, plus each user's strongest link to
+ * another team (so teams stay connected), so a dense network — where everyone shares something
+ * with everyone — still shows who works with whom. Order as given.
  */
-export function strongestLinks(links: NetworkLink[], perNode = LINKS_PER_NODE): NetworkLink[] {
+export function strongestLinks(links: NetworkLink[], nodes: NetworkNode[], perNode = LINKS_PER_NODE): NetworkLink[] {
   const stronger = (a: NetworkLink, b: NetworkLink) => b.shared_experiments - a.shared_experiments || b.calls - a.calls;
   const byNode = new Map<number, NetworkLink[]>();
   for (const link of links) {
     for (const node of [link.source, link.target]) byNode.set(node, [...(byNode.get(node) ?? []), link]);
   }
   const kept = new Set<NetworkLink>();
-  for (const own of byNode.values()) for (const link of [...own].sort(stronger).slice(0, perNode)) kept.add(link);
+  for (const own of byNode.values()) {
+    const ranked = [...own].sort(stronger);
+    for (const link of ranked.slice(0, perNode)) kept.add(link);
+    const across = ranked.find((link) => nodes[link.source]?.team !== nodes[link.target]?.team);
+    if (across) kept.add(across);
+  }
   return links.filter((link) => kept.has(link));
 }
 
 export function networkModel(network: { nodes: NetworkNode[]; links: NetworkLink[] }, palette: Palette): ChartModel {
   const nodes = network.nodes;
-  const links = strongestLinks(network.links);
+  const links = strongestLinks(network.links, nodes);
   if (nodes.length < 2) {
     return { kind: 'empty', reason: 'Fewer than two users in this time range.', hint: 'Widen the time range or clear filters.' };
   }
@@ -80,7 +86,7 @@ export function networkModel(network: { nodes: NetworkNode[]; links: NetworkLink
           top: 28,
           roam: true,
           draggable: true,
-          force: { repulsion: 140, edgeLength: [40, 120], gravity: 0.12, friction: 0.2 },
+          force: { repulsion: 90, edgeLength: [30, 90], gravity: 0.35, friction: 0.2 },
           categories: categories.map((name, idx) => ({ name, itemStyle: { color: palette.series[idx % palette.series.length] } })),
           data: nodes.map((node) => ({
             name: node.user,
