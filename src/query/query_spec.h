@@ -33,9 +33,23 @@ struct Filter {
 
 inline bool IsKeyedBound(const Filter& filter) { return filter.by.has_value(); }
 
-// kCountPresent is "count:<field>": events where the field is present; kDays is "days:ts": the
-// days with events, a list (aggregate/days.h).
-enum class AggregateKind : uint8_t { kCount, kSum, kAvg, kMin, kMax, kPercentile, kUniq, kRate, kCountPresent, kDays };
+// kCountPresent is "count:<field>": events where the field is present; kVar and kStddev are the
+// sample variance and standard deviation; kDays is "days:ts", the days with events, a list
+// (aggregate/days.h).
+enum class AggregateKind : uint8_t {
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kPercentile,
+  kUniq,
+  kRate,
+  kCountPresent,
+  kVar,
+  kStddev,
+  kDays,
+};
 
 struct MetricSpec {
   std::string name;  // exactly as written in the request: "p99:ttft_ms"; the output column name

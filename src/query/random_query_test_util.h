@@ -130,6 +130,10 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
                                                     "uniq:team",
                                                     "min:ts",
                                                     "max:ts",
+                                                    "var:latency_ms",
+                                                    "stddev:cost_usd",
+                                                    "var:input_tokens",
+                                                    "stddev:scores.quality",
                                                     "days:ts"};
   std::string json = "{\"from\": " + std::to_string(from) + ", \"to\": " + std::to_string(to);
   std::string filters;
