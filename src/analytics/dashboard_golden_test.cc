@@ -80,40 +80,16 @@ std::pair<std::string, QueryParams> SplitRequest(const std::string& request) {
   return out;
 }
 
-std::vector<std::string> DashboardFiles() {
-  std::vector<std::string> files;
-  const fs::path root = SourceDir() / "tests" / "dashboards";
-  if (!fs::exists(root)) return files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".test") {
-      files.push_back(fs::relative(entry.path(), root).string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 class DashboardGoldenTest : public ::testing::TestWithParam<std::tuple<std::string, Backend>> {};
 
 TEST_P(DashboardGoldenTest, Matches) {
   const auto& [file_name, backend] = GetParam();
-  const fs::path path = SourceDir() / "tests" / "dashboards" / file_name;
-  std::ifstream file(path);
-  ASSERT_TRUE(file) << "cannot open " << path;
-  Lines input;
-  for (std::string line; std::getline(file, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.starts_with("#")) continue;
-    input.lines.push_back(line);
-  }
-  std::unique_ptr<GoldenTable> table;
-  if (backend == Backend::kSegments) {
-    auto segments = std::make_unique<SegmentTable>();
-    ASSERT_TRUE(segments->Open());
-    table = std::move(segments);
-  } else {
-    table = std::make_unique<MemtableTable>();
-  }
+  std::optional<Lines> read = ReadGoldenFile("dashboards", file_name);
+  ASSERT_TRUE(read.has_value()) << "cannot open tests/dashboards/" << file_name;
+  Lines& input = *read;
+  std::unique_ptr<GoldenTable> table = OpenGoldenTable(backend);
+  ASSERT_NE(table, nullptr);
   simdjson::dom::parser parser;
   int requests = 0;
   while (!input.done()) {
@@ -172,15 +148,9 @@ TEST_P(DashboardGoldenTest, Matches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dashboards, DashboardGoldenTest,
-                         ::testing::Combine(::testing::ValuesIn(DashboardFiles()),
+                         ::testing::Combine(::testing::ValuesIn(GoldenFiles("dashboards")),
                                             ::testing::Values(Backend::kMemtable, Backend::kSegments)),
-                         [](const auto& info) {
-                           std::string name = std::get<0>(info.param) + "_" + BackendName(std::get<1>(info.param));
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+                         [](const auto& info) { return GoldenCaseName(std::get<0>(info.param), std::get<1>(info.param)); });
 
 }  // namespace
 }  // namespace mltrack::analytics

@@ -9,10 +9,14 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -31,6 +35,20 @@ using simdjson::dom::element_type;
 inline fs::path SourceDir() {
   if (const char* env = std::getenv("MLTRACK_SOURCE_DIR"); env && *env) return env;
   return MLTRACK_SOURCE_DIR;
+}
+
+// The *.test files under tests/<area>/ (relative paths, sorted): the cases of a golden runner.
+inline std::vector<std::string> GoldenFiles(const std::string& area) {
+  std::vector<std::string> files;
+  const fs::path root = SourceDir() / "tests" / area;
+  if (!fs::exists(root)) return files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".test") {
+      files.push_back(fs::relative(entry.path(), root).string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 inline double Number(element value) {
@@ -241,5 +259,35 @@ class SegmentTable final : public GoldenTable {
   fs::path dir_;
   std::unique_ptr<store::EmbeddedStore> store_;
 };
+
+// The lines of tests/<area>/<file> without comments (nullopt when it cannot be read).
+inline std::optional<Lines> ReadGoldenFile(const std::string& area, const std::string& file_name) {
+  std::ifstream file(SourceDir() / "tests" / area / file_name);
+  if (!file) return std::nullopt;
+  Lines input;
+  for (std::string line; std::getline(file, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.starts_with("#")) continue;
+    input.lines.push_back(line);
+  }
+  return input;
+}
+
+// A fresh table of `backend`; null (after a test failure) when it cannot be opened.
+inline std::unique_ptr<GoldenTable> OpenGoldenTable(Backend backend) {
+  if (backend == Backend::kMemtable) return std::make_unique<MemtableTable>();
+  auto segments = std::make_unique<SegmentTable>();
+  if (!segments->Open()) return nullptr;
+  return segments;
+}
+
+// A test case name: the file's path with every non-alphanumeric character as '_', and the backend.
+inline std::string GoldenCaseName(const std::string& file_name, Backend backend) {
+  std::string name = file_name;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name + "_" + BackendName(backend);
+}
 
 }  // namespace mltrack::query::golden

@@ -38,41 +38,16 @@ using namespace golden;  // NOLINT: test file
 
 constexpr int64_t kDefaultNow = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
-std::vector<std::string> GoldenFiles() {
-  std::vector<std::string> files;
-  fs::path root = SourceDir() / "tests" / "queries";
-  if (!fs::exists(root)) return files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".test") {
-      files.push_back(fs::relative(entry.path(), root).string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 class GoldenTest : public ::testing::TestWithParam<std::tuple<std::string, Backend>> {};
 
 TEST_P(GoldenTest, Matches) {
   const auto& [file_name, backend] = GetParam();
   const fs::path path = SourceDir() / "tests" / "queries" / file_name;
-  std::ifstream file(path);
-  ASSERT_TRUE(file) << "cannot open " << path;
-  Lines input;
-  for (std::string line; std::getline(file, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.starts_with("#")) continue;
-    input.lines.push_back(line);
-  }
-
-  std::unique_ptr<GoldenTable> table;
-  if (backend == Backend::kMemtable) {
-    table = std::make_unique<MemtableTable>();
-  } else {
-    auto segments = std::make_unique<SegmentTable>();
-    ASSERT_TRUE(segments->Open());
-    table = std::move(segments);
-  }
+  std::optional<Lines> read = ReadGoldenFile("queries", file_name);
+  ASSERT_TRUE(read.has_value()) << "cannot open tests/queries/" << file_name;
+  Lines& input = *read;
+  std::unique_ptr<GoldenTable> table = OpenGoldenTable(backend);
+  ASSERT_NE(table, nullptr);
   simdjson::dom::parser parser;
   int queries = 0;
   while (!input.done()) {
@@ -154,15 +129,9 @@ TEST_P(GoldenTest, Matches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Queries, GoldenTest,
-                         ::testing::Combine(::testing::ValuesIn(GoldenFiles()),
+                         ::testing::Combine(::testing::ValuesIn(GoldenFiles("queries")),
                                             ::testing::Values(Backend::kMemtable, Backend::kSegments)),
-                         [](const ::testing::TestParamInfo<std::tuple<std::string, Backend>>& info) {
-                           std::string name = std::get<0>(info.param);
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name + "_" + BackendName(std::get<1>(info.param));
-                         });
+                         [](const auto& info) { return GoldenCaseName(std::get<0>(info.param), std::get<1>(info.param)); });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GoldenTest);
 
 }  // namespace

@@ -3,14 +3,13 @@
 // bubbles, the funnel with its step editor, cohorts, the collaboration network and a calendar.
 import { format } from 'date-fns';
 import { lazy, Suspense } from 'react';
-import { Card } from '../../../components/ui/Card';
-import { EmptyState } from '../../../components/ui/EmptyState';
 import { ErrorState } from '../../../components/ui/ErrorState';
-import { Icon } from '../../../components/ui/Icon';
+import { RefreshControl } from '../../../components/ui/RefreshControl';
 import { useFields } from '../../../hooks/useFields';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
+import { NoEventsCard } from '../../filters/components/NoEventsCard';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
-import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/lib/filters';
+import { rangeLabel } from '../../filters/lib/filters';
 import { useUserActivity } from '../hooks/useUserActivity';
 import { useUsersView } from '../hooks/useUsersView';
 import { DEMO_STEPS } from '../lib/params';
@@ -42,21 +41,12 @@ export function UserActivityPage() {
   const stepsError = activity.error instanceof Error && /steps|window/.test(activity.error.message);
 
   const refresh = (
-    <div className="flex items-center gap-2 text-xs text-muted">
-      {activity.dataUpdatedAt > 0 && (
-        <span className="hidden md:inline" title="The page refreshes every minute">
-          Updated {format(activity.dataUpdatedAt, 'HH:mm:ss')}
-        </span>
-      )}
-      <button
-        type="button"
-        onClick={() => void activity.refetch()}
-        aria-label="Refresh"
-        className="grid h-8 w-8 place-items-center rounded-lg border border-border bg-background text-muted hover:text-fg"
-      >
-        <Icon name="refresh" className={`h-4 w-4 ${activity.isFetching ? 'animate-spin' : ''}`} />
-      </button>
-    </div>
+    <RefreshControl
+      updatedAt={activity.dataUpdatedAt}
+      fetching={activity.isFetching}
+      onRefresh={() => void activity.refetch()}
+      every="every minute"
+    />
   );
 
   let body;
@@ -80,25 +70,7 @@ export function UserActivityPage() {
       </div>
     );
   } else if (noEvents) {
-    const filtered = activeFilterCount(filters) > 0;
-    body = (
-      <Card>
-        <EmptyState
-          icon="users"
-          title={`No events match ${filtered ? 'these filters' : 'this time range'}`}
-          hint={`${rangeLabel(filters.range)}${filtered ? ` with ${activeFilterCount(filters)} filter(s)` : ''} has no LLM calls, so there are no users to show. Widen the time range or clear the filters.`}
-          action={
-            <button
-              type="button"
-              onClick={() => setFilters(DEFAULT_FILTERS)}
-              className="mt-2 rounded-lg bg-primary px-3 py-1.5 text-sm font-medium text-white hover:opacity-90"
-            >
-              Reset to the last 30 days, no filters
-            </button>
-          }
-        />
-      </Card>
-    );
+    body = <NoEventsCard filters={filters} onChange={setFilters} icon="users" consequence=", so there are no users to show" />;
   } else {
     body = (
       <div className={`flex flex-col gap-4 transition-opacity ${activity.isPlaceholderData ? 'opacity-60' : ''}`}>

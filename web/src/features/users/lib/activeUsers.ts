@@ -77,6 +77,17 @@ export function activeUsersModel(days: ActiveUsersDay[], palette: Palette): Char
   };
 }
 
+function stackedBar(name: string, data: TimePair[], color: string, top: boolean) {
+  return {
+    name,
+    type: 'bar' as const,
+    stack: 'users',
+    barMaxWidth: 18,
+    data,
+    itemStyle: { color, borderRadius: top ? [3, 3, 0, 0] : 0 },
+  };
+}
+
 export function newReturningModel(days: ActiveUsersDay[], palette: Palette): ChartModel {
   const empty = noUsers(days);
   if (empty) return empty;
@@ -89,22 +100,8 @@ export function newReturningModel(days: ActiveUsersDay[], palette: Palette): Cha
       legend: topRightLegend(palette, 8),
       tooltip: { ...timeAxisTooltip(palette, DAY_PATTERN, (_, value) => formatCompact(value)), axisPointer: { type: 'shadow' } },
       series: [
-        {
-          name: 'Returning',
-          type: 'bar',
-          stack: 'users',
-          barMaxWidth: 18,
-          data: days.map((d): TimePair => [d.t, d.returning]),
-          itemStyle: { color: palette.primary },
-        },
-        {
-          name: 'New',
-          type: 'bar',
-          stack: 'users',
-          barMaxWidth: 18,
-          data: days.map((d): TimePair => [d.t, d.new]),
-          itemStyle: { color: palette.success, borderRadius: [3, 3, 0, 0] },
-        },
+        stackedBar('Returning', days.map((d): TimePair => [d.t, d.returning]), palette.primary, false),
+        stackedBar('New', days.map((d): TimePair => [d.t, d.new]), palette.success, true),
       ],
     },
   };
