@@ -21,7 +21,8 @@ function trackUsers(page: Page): () => UserActivity | undefined {
 
 async function openUsers(page: Page, theme: Theme = 'light', width = 1440, query = '') {
   const latest = trackUsers(page);
-  const first = page.waitForResponse((r) => isUsers(r) && r.ok());
+  // On demo data the page asks with the demo's funnel from its first request on.
+  const first = page.waitForResponse((r) => isUsers(r) && r.ok() && new URL(r.url()).searchParams.has('steps'));
   await openPage(page, `${serverUrl(ENV_DEMO_URL)}/users${query}`, theme, width);
   const response = await first;
   return { activity: (await response.json()) as UserActivity, requestUrl: response.url(), latest };

@@ -35,7 +35,8 @@ export function UserActivityPage() {
   const fields = useFields();
   // On demo data with no steps chosen, the funnel shows the demo's RAG journey.
   const view = urlView.steps.length === 0 && fields.data?.demo ? { ...urlView, steps: DEMO_STEPS } : urlView;
-  const activity = useUserActivity(filters, view);
+  // Wait for the fields (or their failure) so that the first request already has the demo funnel.
+  const activity = useUserActivity(filters, view, !fields.isPending);
   const data = activity.data;
   const noEvents = data !== undefined && data.totals.calls.value === 0 && data.active.every((d) => d.mau === 0);
   const stepsError = activity.error instanceof Error && /steps|window/.test(activity.error.message);
