@@ -93,6 +93,9 @@ struct QuerySpec {
   std::vector<MetricSpec> metrics;
   std::vector<OrderBy> order_by;
   int64_t limit = 1000;  // rows; max 100,000
+  // IANA zone whose local time aligns the buckets (docs/query.md, "Time zones"); "" or "UTC" =
+  // UTC. Validated by the parser; an unknown zone set otherwise fails at execution (naming tz).
+  std::string tz;
   // Not part of the JSON API: callers that fold the rows themselves (dashboards) may take them
   // in any order when they all fit `limit`, which saves sorting many string keys.
   bool any_order = false;
