@@ -40,6 +40,25 @@ Usage ReadUsage(const std::vector<query::Cell>& row, size_t first) {
   return usage;
 }
 
+// Calendar units in the dashboard's zone, exact over all history before `to`, as indexes from
+// the unit that holds `from` (negative before it).
+class LocalCalendar {
+ public:
+  LocalCalendar(query::TimeBucketer bucketer, int64_t from_ms) : bucketer_(std::move(bucketer)), first_(bucketer_.Number(from_ms)) {}
+  int32_t IndexOf(int64_t ms) const { return static_cast<int32_t>(bucketer_.Number(ms) - first_); }
+  int64_t Start(int64_t index) const { return bucketer_.StartOfNumber(first_ + index); }
+
+ private:
+  query::TimeBucketer bucketer_;
+  int64_t first_;
+};
+
+Result<LocalCalendar> MakeCalendar(int64_t width_ms, const DashboardParams& params) {
+  Result<query::TimeBucketer> bucketer = query::MakeTimeBucketer(query::BucketWidth{width_ms, 0}, 0, params.to_ms, params.tz);
+  if (!bucketer.ok()) return bucketer.status();
+  return LocalCalendar(std::move(bucketer).value(), params.from_ms);
+}
+
 // Which parts of the user's usage a query asks for.
 enum class Grouping { kUser, kUserTeam, kUserTeamExperiment };
 
@@ -47,7 +66,7 @@ enum class Grouping { kUser, kUserTeam, kUserTeamExperiment };
 // active days and (unless kUser) its usage. Rows come in any order: they are folded. The days
 // of each user go into `days` (day indexes, unsorted, possibly repeated).
 Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                                         Grouping grouping, const query::TimeBucketer& day_index,
+                                         Grouping grouping, const LocalCalendar& day_index,
                                          std::unordered_map<std::string, ActiveDays>& days, const QueryRunner& run) {
   std::vector<UsageRow> rows;
   if (from_ms >= to_ms) return rows;
@@ -76,7 +95,7 @@ Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t 
     const auto* list = std::get_if<query::IntList>(&row[days_column]);
     if (out.user && list != nullptr) {
       ActiveDays& user_days = days[*out.user];
-      for (int64_t start : list->values) user_days.push_back(static_cast<int32_t>(day_index.Index(start)));
+      for (int64_t start : list->values) user_days.push_back(day_index.IndexOf(start));
     }
     rows.push_back(std::move(out));
   }
@@ -185,9 +204,9 @@ void FillLeaderboards(const FoldedUsage& now, std::vector<UsageRow> previous_row
   SortRows(out.teams, params.sort);
 }
 
-Status FillCalendar(const DashboardParams& params, const query::TimeBucketer& days, const QueryRunner& run,
+Status FillCalendar(const DashboardParams& params, const LocalCalendar& days, const QueryRunner& run,
                     UserActivity& out) {
-  const int64_t last_day = days.Index(params.to_ms - 1);
+  const int64_t last_day = days.IndexOf(params.to_ms - 1);
   out.calendar_from_ms = days.Start(last_day - (kCalendarDays - 1));
   out.calendar_to_ms = params.to_ms;
   QuerySpec spec = BaseSpec(params, out.calendar_from_ms, out.calendar_to_ms);
@@ -207,15 +226,14 @@ Status FillCalendar(const DashboardParams& params, const query::TimeBucketer& da
   return Status::OK();
 }
 
-void FillActivity(const std::vector<ActiveDays>& users, const query::TimeBucketer& days,
+void FillActivity(const std::vector<ActiveDays>& users, const LocalCalendar& days, const LocalCalendar& weeks,
                   const DashboardParams& params, UserActivity& out) {
-  const int32_t day_count = static_cast<int32_t>(days.Index(params.to_ms - 1) + 1);
+  const int32_t day_count = days.IndexOf(params.to_ms - 1) + 1;
   for (int32_t day = 0; day < day_count; ++day) out.day_starts.push_back(days.Start(day));
   out.active = ActiveSeries(users, day_count);
   for (const ActiveDay& day : out.active) out.new_users += day.new_users;
 
   // Weeks (Monday-aligned like the 1w bucket) of every day a user was active, for cohorts.
-  const query::TimeBucketer weeks(query::BucketWidth{kWeekMs, 0}, params.from_ms);
   WeekTable table;
   table.first_day = 0;
   int32_t last = day_count - 1;
@@ -225,10 +243,10 @@ void FillActivity(const std::vector<ActiveDays>& users, const query::TimeBuckete
     last = std::max(last, user.back());
   }
   for (int32_t day = table.first_day; day <= last; ++day) {
-    table.weeks.push_back(static_cast<int32_t>(weeks.Index(days.Start(day))));
+    table.weeks.push_back(weeks.IndexOf(days.Start(day)));
   }
-  const int32_t first_week = static_cast<int32_t>(weeks.Index(params.from_ms));
-  const int32_t last_week = static_cast<int32_t>(weeks.Index(params.to_ms - 1));
+  const int32_t first_week = weeks.IndexOf(params.from_ms);
+  const int32_t last_week = weeks.IndexOf(params.to_ms - 1);
   out.cohorts = WeeklyCohorts(users, first_week, last_week, table);
   for (const Cohort& cohort : out.cohorts) out.cohort_starts.push_back(weeks.Start(cohort.week));
 }
@@ -243,20 +261,24 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
   out.to_ms = dashboard.to_ms;
   out.previous_from_ms = dashboard.from_ms - (dashboard.to_ms - dashboard.from_ms);
   out.demo = context.demo;
+  out.tz = dashboard.tz;
   out.sort = params.sort;
-  const query::TimeBucketer days(query::BucketWidth{kDayMs, 0}, dashboard.from_ms);
+  Result<LocalCalendar> days = MakeCalendar(kDayMs, dashboard);
+  if (!days.ok()) return days.status();
+  Result<LocalCalendar> weeks = MakeCalendar(kWeekMs, dashboard);
+  if (!weeks.ok()) return weeks.status();
 
   // Three queries read every event before `to` once: the range with experiments, the previous
   // period, and the history before it (active days only).
   std::unordered_map<std::string, ActiveDays> days_by_user;
   Result<std::vector<UsageRow>> now_rows = PeriodRows(dashboard, dashboard.from_ms, dashboard.to_ms,
-                                                      Grouping::kUserTeamExperiment, days, days_by_user, run);
+                                                      Grouping::kUserTeamExperiment, *days, days_by_user, run);
   if (!now_rows.ok()) return now_rows.status();
   Result<std::vector<UsageRow>> previous_rows = PeriodRows(dashboard, out.previous_from_ms, dashboard.from_ms,
-                                                           Grouping::kUserTeam, days, days_by_user, run);
+                                                           Grouping::kUserTeam, *days, days_by_user, run);
   if (!previous_rows.ok()) return previous_rows.status();
   Result<std::vector<UsageRow>> older_rows =
-      PeriodRows(dashboard, 0, out.previous_from_ms, Grouping::kUser, days, days_by_user, run);
+      PeriodRows(dashboard, 0, out.previous_from_ms, Grouping::kUser, *days, days_by_user, run);
   if (!older_rows.ok()) return older_rows.status();
   std::vector<ActiveDays> user_days;
   user_days.reserve(days_by_user.size());
@@ -265,7 +287,7 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
     user_day_list.erase(std::unique(user_day_list.begin(), user_day_list.end()), user_day_list.end());
     user_days.push_back(std::move(user_day_list));
   }
-  FillActivity(user_days, days, dashboard, out);
+  FillActivity(user_days, *days, *weeks, dashboard, out);
 
   for (const UsageRow& row : *now_rows) out.usage.Add(row.usage);
   const FoldedUsage now = FoldUsage(std::move(*now_rows));
@@ -278,7 +300,7 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
   for (const UserUsage* node : network.nodes) out.nodes.push_back({node->user, node->team, node->usage});
   out.links = network.links;
 
-  MLTRACK_RETURN_IF_ERROR(FillCalendar(dashboard, days, run, out));
+  MLTRACK_RETURN_IF_ERROR(FillCalendar(dashboard, *days, run, out));
   if (!params.steps.empty()) {
     Result<FunnelReport> funnel = ComputeFunnel(dashboard, params.steps, params.window_ms, run);
     if (!funnel.ok()) return funnel.status();

@@ -74,6 +74,7 @@ struct UserActivity {
   int64_t from_ms = 0;
   int64_t to_ms = 0;
   int64_t previous_from_ms = 0;
+  std::string tz = "UTC";  // days and weeks are local to it
   bool demo = false;
 
   // Totals over [from, to) and the previous period of equal length.

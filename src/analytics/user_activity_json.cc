@@ -343,6 +343,8 @@ std::string UserActivityJson(const UserActivity& activity) {
   json.String(FormatRfc3339(activity.previous_from_ms));
   json.Key("previous_to");
   json.String(FormatRfc3339(activity.from_ms));
+  json.Key("tz");
+  json.String(activity.tz);
   json.EndObject();
   json.Key("demo");
   json.Bool(activity.demo);

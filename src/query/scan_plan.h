@@ -38,6 +38,8 @@ struct Plan {
   const store::TableSnapshot* snapshot = nullptr;
   std::vector<RowFilter> filters;
   std::optional<TimeBucketer> bucketer;
+  // The days of days:ts in the query's zone (set when a metric asks for days).
+  std::optional<DayGrid> days;
   std::vector<KeyPart> parts;
   bool packed = true;     // all parts fit one uint64 word
   size_t key_words = 1;

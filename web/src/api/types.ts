@@ -253,7 +253,8 @@ export interface NetworkLink {
 export type LeaderboardSort = 'cost' | 'calls' | 'tokens' | 'errors';
 
 export interface UserActivity {
-  range: { from: string; to: string; previous_from: string; previous_to: string };
+  /** `tz`: the zone whose days and weeks the figures use. */
+  range: { from: string; to: string; previous_from: string; previous_to: string; tz: string };
   demo: boolean;
   totals: {
     users: CardFigure;

@@ -110,7 +110,7 @@ export function UserActivityPage() {
         <p className="text-sm text-muted">
           {rangeLabel(filters.range)}
           {data && ` · ${format(new Date(data.range.from), 'MMM d, HH:mm')} – ${format(new Date(data.range.to), 'MMM d, HH:mm')}`}
-          {' · days in UTC · compared with the previous period of equal length'}
+          {` · days in ${data?.range.tz ?? 'UTC'} · compared with the previous period of equal length`}
         </p>
       </div>
       <GlobalFilterBar filters={filters} onChange={setFilters} trailing={refresh} />

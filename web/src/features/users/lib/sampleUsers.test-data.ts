@@ -6,7 +6,7 @@ const usage = (calls: number, tokens: number, cost: number | null, errors: numbe
 const none = { calls: null, tokens: null, cost_usd: null, errors: null };
 
 export const sampleActivity: UserActivity = {
-  range: { from: '2025-12-25T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z', previous_from: '2025-12-18T00:00:00.000Z', previous_to: '2025-12-25T00:00:00.000Z' },
+  range: { from: '2025-12-25T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z', previous_from: '2025-12-18T00:00:00.000Z', previous_to: '2025-12-25T00:00:00.000Z', tz: 'UTC' },
   demo: false,
   totals: {
     users: { value: 4, previous: 2, change_pct: 100 },
