@@ -74,7 +74,8 @@ rss_after_load=$(rss_bytes "$server_pid")
 dashboards=()
 top_model=$(json_field "$meta" top_model)
 for path in "/api/analytics/overview" "/api/analytics/overview?model=$top_model" \
-    "/api/analytics/cost" "/api/analytics/performance" "/api/analytics/users" \
+    "/api/analytics/cost" "/api/analytics/performance" "/api/analytics/performance?model=$top_model" \
+    "/api/analytics/users" \
     "/api/analytics/users?steps=tags.step:search%2Ctags.step:answer%2Ctags.step:feedback" \
     "/api/analytics/models/compare?models=gpt-4o,gpt-4o-mini"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path" || true)

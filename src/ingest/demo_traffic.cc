@@ -234,6 +234,7 @@ struct DemoTraffic::Impl {
   DayPool pool;
   int64_t incident_start_ms = 0;  // anthropic overload incident
   int64_t spike_start_ms = 0;     // research batch job
+  int64_t prompt_v3_ms = 0;
 };
 
 Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experiment,
@@ -259,7 +260,7 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
                                                      : "/v1/chat/completions";
   event.prompt_name = std::string(experiment.prompt);
   // A better prompt version ships halfway through the month.
-  bool new_prompt = ts_ms >= incident_start_ms - 10 * kDayMs;
+  bool new_prompt = ts_ms >= prompt_v3_ms;
   event.prompt_version = new_prompt ? "v3" : "v2";
   event.tags = {{"env", Uniform() < 0.86 ? "prod" : "staging"},
                 {"region", Uniform() < 0.6 ? "us-east-1" : "eu-west-1"},
@@ -327,7 +328,8 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
       event.cache_write_tokens = std::llround(input * 0.3 * Uniform());
     }
   }
-  double ttft = LogNormal(profile.ttft_median_ms, 0.45);
+  // The overloaded provider also queues the calls it serves: time to first token triples.
+  double ttft = LogNormal(profile.ttft_median_ms * (in_incident ? 3.0 : 1.0), 0.45);
   double generation_ms = output / profile.tokens_per_second * 1000.0 * LogNormal(1.0, 0.2);
   event.latency_ms = std::round((ttft + generation_ms) * 10.0) / 10.0;
   event.streaming = experiment.streaming;
@@ -389,6 +391,17 @@ void DemoTraffic::Impl::AddJourney(int64_t ts_ms, EventBatch& out) {
   out.push_back(std::move(feedback));
 }
 
+DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms) {
+  DemoTimeline timeline;
+  timeline.start_ms = (end_ms - static_cast<int64_t>(options.days) * kDayMs) / kHourMs * kHourMs;
+  timeline.incident_start_ms = timeline.start_ms + (options.days - 5) * kDayMs + 14 * kHourMs;
+  timeline.incident_end_ms = timeline.incident_start_ms + 2 * kHourMs;
+  timeline.spike_start_ms = timeline.start_ms + (options.days - 10) * kDayMs + 9 * kHourMs;
+  timeline.spike_end_ms = timeline.spike_start_ms + 3 * kHourMs;
+  timeline.prompt_v3_ms = timeline.incident_start_ms - 10 * kDayMs;
+  return timeline;
+}
+
 DemoTraffic::DemoTraffic(uint64_t seed) : impl_(std::make_unique<Impl>(seed)) {}
 DemoTraffic::~DemoTraffic() = default;
 
@@ -397,9 +410,11 @@ Status DemoTraffic::Generate(const DemoOptions& options,
   Impl& impl = *impl_;
   const int64_t end_ms = options.end_ms != 0 ? options.end_ms : NowMs();
   const int64_t hours = static_cast<int64_t>(options.days) * 24;
-  const int64_t start_ms = (end_ms - hours * kHourMs) / kHourMs * kHourMs;
-  impl.incident_start_ms = start_ms + (options.days - 5) * kDayMs + 14 * kHourMs;
-  impl.spike_start_ms = start_ms + (options.days - 10) * kDayMs + 9 * kHourMs;
+  const DemoTimeline timeline = DemoTimelineFor(options, end_ms);
+  const int64_t start_ms = timeline.start_ms;
+  impl.incident_start_ms = timeline.incident_start_ms;
+  impl.spike_start_ms = timeline.spike_start_ms;
+  impl.prompt_v3_ms = timeline.prompt_v3_ms;
 
   // Hourly intensity: hour-of-day rhythm, quiet weekends, 1.2% growth a day.
   std::vector<double> hour_weight(hours);

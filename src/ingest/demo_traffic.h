@@ -21,6 +21,19 @@ struct DemoOptions {
   uint64_t seed = 42;           // same seed, same traffic (ids included)
 };
 
+// The moments the demo history is built around (epoch ms), for annotations that explain them.
+struct DemoTimeline {
+  int64_t start_ms = 0;           // the first hour of history
+  int64_t prompt_v3_ms = 0;       // prompt version v3 replaces v2 everywhere
+  int64_t incident_start_ms = 0;  // anthropic overload: 28% extra errors, mostly 529s, for 2 h
+  int64_t incident_end_ms = 0;
+  int64_t spike_start_ms = 0;     // the research batch job on claude-opus (3 h)
+  int64_t spike_end_ms = 0;
+};
+
+// The timeline of a history ending at `end_ms` (what Generate uses when options.end_ms is it).
+DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms);
+
 // Synthetic but realistic LLM traffic for `mltrack demo` and `serve --demo` (DESIGN.md §5):
 // six `demo-*` experiments owned by five teams, `users` users with a long-tailed activity and a
 // life of their own (some there from the start, others arriving over time; daily, weekly and

@@ -169,6 +169,190 @@ export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown[] };
 }
 
+// ---- Performance Monitoring dashboard and annotations (docs/api.md) ---------------------------
+
+export type AnnotationKind = 'deploy' | 'incident' | 'config';
+
+/** A mark on the time axis; `end` is null for a moment. Times in epoch ms. */
+export interface Annotation {
+  id: number;
+  ts: number;
+  end: number | null;
+  text: string;
+  kind: AnnotationKind;
+  scope: { field: string; value: string } | null;
+  created: number;
+}
+
+/** POST /api/v1/annotations body. */
+export interface AnnotationInput {
+  ts: string | number;
+  end?: string | number | null;
+  text: string;
+  kind: AnnotationKind;
+  scope?: { field: string; value: string } | null;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface PercentilePoint extends Percentiles {
+  t: number;
+}
+
+export interface ModelPercentiles extends Percentiles {
+  model: string;
+  provider: string;
+  calls: number;
+}
+
+export interface PercentileSection {
+  overall: Percentiles;
+  previous: Percentiles;
+  /** Every bucket of the range; a bucket without values has null percentiles (a gap). */
+  over_time: PercentilePoint[];
+  by_model: ModelPercentiles[];
+}
+
+export interface DensityBar {
+  lo: number;
+  hi: number;
+  /** Share of the model's calls in [lo, hi). */
+  share: number;
+}
+
+export interface ModelDistribution {
+  model: string;
+  provider: string;
+  calls: number;
+  min: number;
+  q1: number;
+  median: number;
+  q3: number;
+  max: number;
+  whisker_low: number;
+  whisker_high: number;
+  /** Values beyond the whiskers, sampled at fixed tail ranks. */
+  outliers: number[];
+  density: DensityBar[];
+}
+
+export interface ErrorPoint {
+  t: number;
+  calls: number | null;
+  errors: number | null;
+  rate: number | null;
+  by_type: Record<string, number>;
+}
+
+/** Calls and errors of one value of a dimension; `rate` = errors / calls. "(other)" folds the rest. */
+export interface ErrorCounts {
+  calls: number;
+  errors: number;
+  rate: number | null;
+}
+
+export interface ErrorTypeFigure {
+  error_type: string;
+  errors: number;
+  previous: number;
+  change_pct: number | null;
+  share: number;
+}
+
+export interface PerformanceErrors {
+  errors: number;
+  rate: number | null;
+  previous_errors: number;
+  previous_rate: number | null;
+  /** Error types with errors in range, most first: the stack order of `over_time[].by_type`. */
+  types: string[];
+  over_time: ErrorPoint[];
+  by_model: (ErrorCounts & { model: string })[];
+  by_provider: (ErrorCounts & { provider: string })[];
+  by_endpoint: (ErrorCounts & { endpoint: string })[];
+  by_error_type: ErrorTypeFigure[];
+  by_http_status: { http_status: string; errors: number; share: number }[];
+}
+
+export interface PerformanceCache {
+  rate: number | null;
+  previous_rate: number | null;
+  over_time: { t: number; rate: number | null }[];
+  by_model: { model: string; provider: string; calls: number; rate: number | null }[];
+}
+
+export interface MatrixColumn {
+  key: string;
+  label: string;
+  unit: 'ms' | 'ratio' | 'usd' | 'tokens/s' | string;
+  better: 'lower' | 'higher';
+}
+
+export interface MatrixRow {
+  model: string;
+  provider: string;
+  calls: number;
+  cells: { value: number | null; score: number | null }[];
+}
+
+export interface PerformanceSlo {
+  threshold_ms: number;
+  target: number;
+  calls: number;
+  good: number;
+  compliance: number | null;
+  budget_consumed: number | null;
+  over_time: { t: number; calls: number | null; good: number | null; compliance: number | null; burn_rate: number | null }[];
+}
+
+export interface ScatterCell {
+  model: string;
+  /** Lower bounds of the cell; it spans one width on each axis. */
+  output_tokens: number;
+  ttft_ms: number;
+  calls: number;
+}
+
+/** GET /api/analytics/performance */
+export interface Performance {
+  range: OverviewRange;
+  demo: boolean;
+  total_events: number;
+  models_total: number;
+  summary: {
+    calls: CardFigure;
+    latency_p50_ms: CardFigure;
+    latency_p95_ms: CardFigure;
+    latency_p99_ms: CardFigure;
+    ttft_p50_ms: CardFigure;
+    error_rate: CardFigure;
+    cache_hit_rate: CardFigure;
+  };
+  latency: PercentileSection;
+  ttft: PercentileSection;
+  /** Output tokens per second of generation (tokens_per_s), per top model. */
+  throughput: {
+    by_model: { model: string; provider: string; calls: number; tokens_per_s_p50: number | null; tokens_per_s_p90: number | null }[];
+  };
+  distribution: { by_model: ModelDistribution[] };
+  errors: PerformanceErrors;
+  cache: PerformanceCache;
+  matrix: { columns: MatrixColumn[]; rows: MatrixRow[] };
+  slo: PerformanceSlo | null;
+  scatter: {
+    output_tokens_width: number;
+    ttft_ms_width: number;
+    sampled: boolean;
+    sampled_calls: number;
+    cells: ScatterCell[];
+  };
+  annotations: Annotation[];
+
 // ---- User Activity (GET /api/analytics/users; docs/api.md) ----------------------------------
 
 /** Calls, tokens, cost and errors of a user, team or experiment; cost null when none was priced. */

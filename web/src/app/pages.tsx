@@ -24,6 +24,14 @@ export function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => Compone
 export const PAGES: PageDef[] = [
   { id: 'executive', path: '/', label: 'Executive', icon: 'layers', section: 'Dashboards', component: ExecutiveDashboard },
   {
+    id: 'performance',
+    path: '/performance',
+    label: 'Performance',
+    icon: 'gauge',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/performance/components/PerformanceDashboard'), (m) => m.PerformanceDashboard),
+  },
+  {
     id: 'users',
     path: '/users',
     label: 'User Activity',
@@ -36,6 +44,5 @@ export const PAGES: PageDef[] = [
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */
 export const PLANNED: { id: string; label: string; icon: IconName; section: 'Dashboards' | 'Analyze' }[] = [
   { id: 'cost', label: 'Cost Analytics', icon: 'dollar', section: 'Dashboards' },
-  { id: 'performance', label: 'Performance', icon: 'gauge', section: 'Dashboards' },
   { id: 'models', label: 'Model Comparison', icon: 'chart', section: 'Dashboards' },
 ];

@@ -15,6 +15,7 @@ import type {
   CalendarComponentOption,
   GridComponentOption,
   LegendComponentOption,
+  MarkAreaComponentOption,
   MarkLineComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
@@ -26,19 +27,20 @@ import type { Palette } from './palette';
 export type ChartOption = ComposeOption<
   | BarSeriesOption
   | CustomSeriesOption
+  | HeatmapSeriesOption
   | LineSeriesOption
   | PieSeriesOption
   | ScatterSeriesOption
-  | HeatmapSeriesOption
   | GraphSeriesOption
   | FunnelSeriesOption
   | CalendarComponentOption
-  | VisualMapComponentOption
   | GridComponentOption
   | LegendComponentOption
+  | MarkAreaComponentOption
   | MarkLineComponentOption
   | TitleComponentOption
   | TooltipComponentOption
+  | VisualMapComponentOption
 >;
 
 /** What a prepare function returns: an option to draw, or why there is nothing to draw. */

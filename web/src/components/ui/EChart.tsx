@@ -3,16 +3,25 @@
 // After ECharts' `finished` event the wrapper carries data-chart-ready="true" (browser tests wait on it).
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, CustomChart, LineChart, PieChart } from 'echarts/charts';
-// User Activity: bubbles, heatmaps (cohorts, calendar), the collaboration graph, the funnel.
-import { FunnelChart, GraphChart, HeatmapChart, ScatterChart } from 'echarts/charts';
-import { CalendarComponent, VisualMapComponent } from 'echarts/components';
 import {
+  BarChart,
+  CustomChart,
+  FunnelChart,
+  GraphChart,
+  HeatmapChart,
+  LineChart,
+  PieChart,
+  ScatterChart,
+} from 'echarts/charts';
+import {
+  CalendarComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   TitleComponent,
   TooltipComponent,
+  VisualMapComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ChartOption } from '../../lib/chart';
@@ -22,18 +31,22 @@ echarts.use([
   CustomChart,
   LineChart,
   PieChart,
-  FunnelChart,
-  GraphChart,
-  HeatmapChart,
-  ScatterChart,
-  CalendarComponent,
-  VisualMapComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,
+  // Performance dashboard: matrix heatmap, TTFT scatter, annotation spans.
+  HeatmapChart,
+  ScatterChart,
+  MarkAreaComponent,
+  VisualMapComponent,
+  // User Activity: experiment bubbles (scatter), cohorts and calendar (heatmap), the collaboration
+  // graph, the funnel.
+  FunnelChart,
+  GraphChart,
+  CalendarComponent,
 ]);
 
 export interface EChartHandle {

@@ -1,21 +1,21 @@
-// "Updated HH:mm:ss" and a refresh button (spinning while fetching): the trailing part of a
-// dashboard's filter bar.
+// "Updated HH:mm:ss" and a refresh button, for the trailing end of a dashboard's filter bar.
 import { format } from 'date-fns';
 import { Icon } from './Icon';
 
 interface RefreshControlProps {
+  /** When the shown data arrived (epoch ms); 0 before the first answer. */
   updatedAt: number;
   fetching: boolean;
   onRefresh: () => void;
-  /** When the page refetches by itself, for the tooltip: "every 30 seconds". */
-  every: string;
+  /** How often the dashboard refreshes by itself, for the hint. */
+  periodText?: string;
 }
 
-export function RefreshControl({ updatedAt, fetching, onRefresh, every }: RefreshControlProps) {
+export function RefreshControl({ updatedAt, fetching, onRefresh, periodText = 'every 30 seconds' }: RefreshControlProps) {
   return (
     <div className="flex items-center gap-2 text-xs text-muted">
       {updatedAt > 0 && (
-        <span className="hidden md:inline" title={`The dashboard refreshes ${every}`}>
+        <span className="hidden md:inline" title={`The dashboard refreshes ${periodText}`}>
           Updated {format(updatedAt, 'HH:mm:ss')}
         </span>
       )}

@@ -5,7 +5,7 @@ import { lazy, Suspense } from 'react';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { RefreshControl } from '../../../components/ui/RefreshControl';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
-import { NoEventsCard } from '../../filters/components/NoEventsCard';
+import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
 import { rangeLabel } from '../../filters/lib/filters';
 import { useHealth, useOverview } from '../hooks/useOverview';
@@ -39,7 +39,6 @@ export function ExecutiveDashboard() {
       updatedAt={overview.dataUpdatedAt}
       fetching={overview.isFetching}
       onRefresh={() => void overview.refetch()}
-      every="every 30 seconds"
     />
   );
 
@@ -62,7 +61,7 @@ export function ExecutiveDashboard() {
       />
     );
   } else if (noEvents) {
-    body = <NoEventsCard filters={filters} onChange={setFilters} />;
+    body = <NoEventsMatch filters={filters} onChange={setFilters} />;
   } else {
     body = (
       <div className={`flex flex-col gap-4 transition-opacity ${overview.isPlaceholderData ? 'opacity-60' : ''}`}>

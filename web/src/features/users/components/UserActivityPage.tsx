@@ -7,7 +7,7 @@ import { ErrorState } from '../../../components/ui/ErrorState';
 import { RefreshControl } from '../../../components/ui/RefreshControl';
 import { useFields } from '../../../hooks/useFields';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
-import { NoEventsCard } from '../../filters/components/NoEventsCard';
+import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
 import { rangeLabel } from '../../filters/lib/filters';
 import { useUserActivity } from '../hooks/useUserActivity';
@@ -46,7 +46,7 @@ export function UserActivityPage() {
       updatedAt={activity.dataUpdatedAt}
       fetching={activity.isFetching}
       onRefresh={() => void activity.refetch()}
-      every="every minute"
+      periodText="every minute"
     />
   );
 
@@ -71,7 +71,7 @@ export function UserActivityPage() {
       </div>
     );
   } else if (noEvents) {
-    body = <NoEventsCard filters={filters} onChange={setFilters} icon="users" consequence=", so there are no users to show" />;
+    body = <NoEventsMatch filters={filters} onChange={setFilters} what="LLM calls, so no users to show" />;
   } else {
     body = (
       <div className={`flex flex-col gap-4 transition-opacity ${activity.isPlaceholderData ? 'opacity-60' : ''}`}>

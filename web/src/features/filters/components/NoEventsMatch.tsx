@@ -1,25 +1,23 @@
-// What a dashboard shows when its filters and time range match no event: why, and a reset.
+// What a dashboard shows when its filters or range match no events: why, and a reset.
 import { Card } from '../../../components/ui/Card';
 import { EmptyState } from '../../../components/ui/EmptyState';
-import type { IconName } from '../../../components/ui/Icon';
 import { DEFAULT_FILTERS, activeFilterCount, rangeLabel, type Filters } from '../lib/filters';
 
-interface NoEventsCardProps {
+interface NoEventsMatchProps {
   filters: Filters;
   onChange: (filters: Filters) => void;
-  icon?: IconName;
-  /** What is missing as a consequence, e.g. ", so there are no users to show". */
-  consequence?: string;
+  /** What the range lacks, e.g. "LLM calls" or "LLM calls to measure". */
+  what?: string;
 }
 
-export function NoEventsCard({ filters, onChange, icon = 'search', consequence = '' }: NoEventsCardProps) {
+export function NoEventsMatch({ filters, onChange, what = 'LLM calls' }: NoEventsMatchProps) {
   const count = activeFilterCount(filters);
   return (
     <Card>
       <EmptyState
-        icon={icon}
+        icon="search"
         title={`No events match ${count > 0 ? 'these filters' : 'this time range'}`}
-        hint={`${rangeLabel(filters.range)}${count > 0 ? ` with ${count} filter(s)` : ''} has no LLM calls${consequence}. Widen the time range or clear the filters.`}
+        hint={`${rangeLabel(filters.range)}${count > 0 ? ` with ${count} filter(s)` : ''} has no ${what}. Widen the time range or clear the filters.`}
         action={
           <button
             type="button"
