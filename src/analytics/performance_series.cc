@@ -140,8 +140,10 @@ Status AddSeriesSection(const DashboardParams& params, const PerformanceOptions&
     if (!counted.ok()) return counted.status();
     good = std::move(*counted);
   }
+  Result<std::vector<int64_t>> starts = BucketStarts(spec);  // in the spec's zone
+  if (!starts.ok()) return starts.status();
   int64_t slo_calls = 0, slo_good = 0;
-  for (int64_t start : BucketStarts(report.bucket, params.from_ms, params.to_ms)) {
+  for (int64_t start : *starts) {
     BucketFigures bucket;
     bucket.t = start;
     auto found = rows.find(start);

@@ -42,9 +42,11 @@ DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms);
 // model names that the price catalogue knows (plus one self-hosted model it does not, so the
 // "unpriced" figure is visible), a daily and weekly rhythm with slow growth, streaming with
 // time to first token, prompt caching, gateway cache hits, errors followed by retries, an
-// anthropic incident with a burst of 529s, quality scores, tags (env, region, feature), prompt
-// versions, agent runs, and one cost spike (a research batch job on an expensive model ten
-// days before the end) for anomaly detection to find.
+// anthropic incident with a burst of 529s, quality scores (each experiment's own and an overall
+// "quality" for every chat model), tags (env, region, feature), prompt versions with an A/B test
+// of v4 against v3 over the last 14 days (assigned per session; v4 is cheaper and scores
+// higher), agent runs, and one cost spike (a research batch job on an expensive model ten days
+// before the end) for anomaly detection to find.
 //
 // Not thread-safe: one generator per thread.
 class DemoTraffic {

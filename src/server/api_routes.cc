@@ -18,6 +18,8 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("GET", "/api/v1/annotations", bind(&HandleListAnnotations));
   router.AddPrefix("DELETE", "/api/v1/annotations/", bind(&HandleDeleteAnnotation));
   router.Add("GET", "/api/analytics/users", bind(&HandleUsers));
+  router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
+  router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
 }
 
 }  // namespace mltrack::server

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -59,12 +60,13 @@ double Number(element value) {
   }
 }
 
-// Expected ⊆ actual: objects may name only some keys; arrays match element by element and in
-// length; numbers within 1e-9 relative; everything else exactly.
-bool Matches(element expected, element actual, const std::string& path, std::string& why) {
+// Expected ⊆ actual: objects may name only some keys (all of them, and no more, when `exact`);
+// arrays match element by element and in length; numbers within 1e-9 relative (1e-12 absolute);
+// everything else exactly.
+bool Matches(element expected, element actual, bool exact, const std::string& path, std::string& why) {
   if (expected.is_number() && actual.is_number()) {
     const double want = Number(expected), got = Number(actual);
-    if (std::abs(want - got) <= 1e-9 * std::max(1.0, std::abs(want))) return true;
+    if (std::abs(want - got) <= std::max(1e-12, 1e-9 * std::abs(want))) return true;
     why = path + ": " + simdjson::to_string(actual) + " != expected " + simdjson::to_string(expected);
     return false;
   }
@@ -82,19 +84,28 @@ bool Matches(element expected, element actual, const std::string& path, std::str
     size_t index = 0;
     auto item = got.begin();
     for (element want_item : want) {
-      if (!Matches(want_item, *item, path + "[" + std::to_string(index++) + "]", why)) return false;
+      if (!Matches(want_item, *item, exact, path + "[" + std::to_string(index++) + "]", why)) return false;
       ++item;
     }
     return true;
   }
   if (expected.type() == element_type::OBJECT) {
+    if (exact && simdjson::dom::object(expected).size() != simdjson::dom::object(actual).size()) {
+      for (auto [key, value] : simdjson::dom::object(actual)) {
+        element ignored;
+        if (expected[key].get(ignored) != simdjson::SUCCESS) {
+          why = path + ": unexpected key " + std::string(key);
+          return false;
+        }
+      }
+    }
     for (auto [key, value] : simdjson::dom::object(expected)) {
       element other;
       if (actual[key].get(other) != simdjson::SUCCESS) {
         why = path + ": no key " + std::string(key);
         return false;
       }
-      if (!Matches(value, other, path + "." + std::string(key), why)) return false;
+      if (!Matches(value, other, exact, path + "." + std::string(key), why)) return false;
     }
     return true;
   }
@@ -124,6 +135,17 @@ bool Find(element root, std::string_view path, element& out) {
     at = end;
   }
   return true;
+}
+
+// Whether an error body has a detail whose `field` is `field`.
+bool NamesField(element body, std::string_view field) {
+  element details;
+  if (body["error"]["details"].get(details) != simdjson::SUCCESS) return false;
+  for (element detail : simdjson::dom::array(details)) {
+    std::string_view name;
+    if (detail["field"].get(name) == simdjson::SUCCESS && name == field) return true;
+  }
+  return false;
 }
 
 enum class Storage { kMemtable, kSegments };
@@ -166,6 +188,13 @@ class Fixture {
     fs::remove_all(dir_, ec);
   }
   bool ok() const { return annotations_ != nullptr; }
+
+  // Replaces the (initially empty) price catalogue; later events are priced with it.
+  void SetPrices(const std::string& json) {
+    Result<PriceCatalogue> parsed = PriceCatalogue::Parse(json);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    prices_ = std::move(*parsed);
+  }
 
   HttpResponse Send(const std::string& method, const std::string& target, std::string body) {
     std::optional<ParsedTarget> parsed = ParseTarget(target);
@@ -232,19 +261,49 @@ TEST_P(DashboardGoldenTest, Matches) {
       if (HasFatalFailure()) return;
       continue;
     }
+    if (header == "prices") {
+      fixture.SetPrices(paragraph());
+      if (HasFatalFailure()) return;
+      continue;
+    }
     ASSERT_TRUE(header.starts_with("request ")) << where << ": expected 'events' or 'request', got " << header;
     const size_t space = header.find(' ', 8);
     ASSERT_NE(space, std::string::npos) << where << ": request METHOD TARGET";
     const std::string method = header.substr(8, space - 8), target = header.substr(space + 1);
     std::string body;
-    while (next < lines.size() && lines[next] != "----") body += lines[next++] + "\n";
+    while (next < lines.size() && !lines[next].starts_with("----")) body += lines[next++] + "\n";
     ASSERT_LT(next, lines.size()) << where << ": request without '----'";
-    ++next;
+    const std::string marker = lines[next++];
     ++requests;
     SCOPED_TRACE(where + ": " + header);
     HttpResponse response = fixture.Send(method, target, body);
     element actual;
     const bool is_json = !response.body.empty() && actual_parser.parse(response.body).get(actual) == simdjson::SUCCESS;
+
+    if (marker.starts_with("---- error ")) {  // "---- error <status> <parameter>"
+      std::istringstream words(marker.substr(11));
+      int status = 0;
+      std::string field;
+      words >> status >> field;
+      EXPECT_EQ(response.status, status) << response.body;
+      EXPECT_TRUE(is_json && NamesField(actual, field)) << "no error detail names '" << field << "': " << response.body;
+      continue;
+    }
+    const bool expectation_lines = next < lines.size() && (lines[next].starts_with("status ") ||
+                                                           lines[next].starts_with("error ") ||
+                                                           lines[next].starts_with("json "));
+    if (!expectation_lines) {  // "----" or "---- subset", then the whole expected body
+      ASSERT_TRUE(marker == "----" || marker == "---- subset") << where << ": unknown separator " << marker;
+      const std::string text = paragraph();
+      EXPECT_EQ(response.status, 200) << response.body;
+      element want;
+      ASSERT_EQ(expected_parser.parse(text).get(want), simdjson::SUCCESS) << "bad expected JSON: " << text;
+      ASSERT_TRUE(is_json) << "not JSON: " << response.body;
+      std::string why;
+      EXPECT_TRUE(Matches(want, actual, /*exact=*/marker == "----", "$", why)) << why << "\n" << response.body;
+      continue;
+    }
+    ASSERT_EQ(marker, "----") << where;
 
     // Expectations: "status N", "error FIELD", "json PATH" + JSON lines, until a blank line.
     while (next < lines.size() && !lines[next].empty()) {
@@ -254,15 +313,7 @@ TEST_P(DashboardGoldenTest, Matches) {
       } else if (expectation.starts_with("error ")) {
         const std::string field = expectation.substr(6);
         EXPECT_GE(response.status, 400) << response.body;
-        bool named = false;
-        element details;
-        if (is_json && actual["error"]["details"].get(details) == simdjson::SUCCESS) {
-          for (element detail : simdjson::dom::array(details)) {
-            std::string_view name;
-            named |= detail["field"].get(name) == simdjson::SUCCESS && name == field;
-          }
-        }
-        EXPECT_TRUE(named) << "no error detail names '" << field << "': " << response.body;
+        EXPECT_TRUE(is_json && NamesField(actual, field)) << "no error detail names '" << field << "': " << response.body;
       } else if (expectation.starts_with("json ")) {
         const std::string json_path = expectation.substr(5);
         std::string text;
@@ -275,7 +326,7 @@ TEST_P(DashboardGoldenTest, Matches) {
         ASSERT_TRUE(is_json) << "not JSON: " << response.body;
         ASSERT_TRUE(Find(actual, json_path, got)) << "no " << json_path << " in " << response.body;
         std::string why;
-        EXPECT_TRUE(Matches(want, got, json_path, why)) << why;
+        EXPECT_TRUE(Matches(want, got, /*exact=*/false, json_path, why)) << why;
       } else {
         FAIL() << where << ": unknown expectation " << expectation;
       }

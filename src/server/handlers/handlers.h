@@ -22,6 +22,8 @@ HttpResponse HandleCreateAnnotation(AppContext& context, const HttpRequest& requ
 HttpResponse HandleListAnnotations(AppContext& context, const HttpRequest& request);
 HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& request);
 HttpResponse HandleUsers(AppContext& context, const HttpRequest& request);
+HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request);
+HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.

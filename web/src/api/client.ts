@@ -1,10 +1,12 @@
 // The only place that talks HTTP to the server. Components go through hooks that call these.
 import type {
+  AbComparison,
   Annotation,
   AnnotationInput,
   ApiErrorBody,
   Fields,
   Health,
+  ModelComparison,
   Overview,
   Performance,
   QueryResult,
@@ -96,4 +98,14 @@ export function deleteAnnotation(id: number): Promise<void> {
 // ---- User Activity ---------------------------------------------------------------------------
 export function getUserActivity(params: URLSearchParams, signal?: AbortSignal): Promise<UserActivity> {
   return request<UserActivity>(`/api/analytics/users?${params.toString()}`, { signal });
+}
+
+// ---- Model Comparison ----
+
+export function getModelComparison(params: URLSearchParams, signal?: AbortSignal): Promise<ModelComparison> {
+  return request<ModelComparison>(`/api/analytics/models/compare?${params.toString()}`, { signal });
+}
+
+export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): Promise<AbComparison> {
+  return request<AbComparison>(`/api/analytics/ab?${params.toString()}`, { signal });
 }

@@ -352,6 +352,7 @@ export interface Performance {
     cells: ScatterCell[];
   };
   annotations: Annotation[];
+}
 
 // ---- User Activity (GET /api/analytics/users; docs/api.md) ----------------------------------
 
@@ -466,4 +467,153 @@ export interface UserActivity {
   cohorts: Cohort[];
   network: { nodes: NetworkNode[]; links: NetworkLink[] };
   calendar: { from: string; to: string; days: { t: number; calls: number; cost_usd: number | null }[] };
+}
+
+// ---- Model Comparison (GET /api/analytics/models/compare, GET /api/analytics/ab; docs/api.md) ----
+
+/** A 95 % interval [lo, hi]. */
+export type Interval = [number, number];
+
+export interface ModelScore {
+  name: string;
+  n: number;
+  mean: number;
+  sd: number | null;
+  ci95: Interval | null;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** "yes" only where the price catalogue states it; the catalogue never says "no". */
+export type FeatureSupport = 'yes' | 'unknown';
+
+export interface ModelFeatures {
+  in_catalogue: boolean;
+  context_window: number | null;
+  vision: FeatureSupport;
+  tools: FeatureSupport;
+  reasoning: FeatureSupport;
+  /** As observed in the selected events. */
+  streaming: 'yes' | 'not_observed';
+  streaming_share: number | null;
+}
+
+export interface ComparedModel {
+  model: string;
+  provider: string;
+  calls: number;
+  priced_calls: number;
+  cost_usd: number | null;
+  cost_per_call_usd: number | null;
+  /** input/output: the catalogue's list prices; blended: observed cost per 1K tokens. */
+  cost_per_1k_usd: { input: number | null; output: number | null; blended: number | null };
+  tokens: { input: number; output: number };
+  latency_ms: Percentiles;
+  ttft_ms: Percentiles;
+  tokens_per_s: number | null;
+  error_rate: { value: number | null; errors: number; ci95: Interval | null };
+  cache_hit_rate: number | null;
+  scores: ModelScore[];
+  features: ModelFeatures;
+}
+
+export interface RadarAxis {
+  metric: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  min: number | null;
+  max: number | null;
+}
+
+export interface DecisionTerm {
+  metric: string;
+  weight: number;
+  value: number | null;
+  normalized: number | null;
+  contribution: number;
+}
+
+export interface DecisionRow {
+  model: string;
+  rank: number;
+  score: number;
+  coverage: number;
+  terms: DecisionTerm[];
+}
+
+export interface CostQualityPoint {
+  model: string;
+  cost_per_1k_usd: number;
+  quality: number;
+  ci95: Interval | null;
+  n: number;
+  pareto: boolean;
+}
+
+export interface ModelComparison {
+  range: { from: string; to: string };
+  default_models: boolean;
+  quality: string | null;
+  models: ComparedModel[];
+  radar: { axes: RadarAxis[]; series: { model: string; values: (number | null)[]; raw: (number | null)[] }[] };
+  cost_quality: { quality: string | null; points: CostQualityPoint[]; frontier: string[] };
+  decision: { weights: { metric: string; weight: number }[]; rows: DecisionRow[] };
+}
+
+export interface AbMeanSide {
+  n: number;
+  mean: number | null;
+  sd: number | null;
+}
+
+export interface AbRateSide {
+  n: number;
+  successes: number;
+  rate: number | null;
+  ci95: Interval | null;
+}
+
+export interface AbMetric {
+  metric: string;
+  label: string;
+  unit: string;
+  better: 'lower' | 'higher' | 'neither';
+  test: 'welch_t' | 'two_proportion_z' | 'fisher_exact' | 'insufficient_data';
+  a: AbMeanSide | AbRateSide;
+  b: AbMeanSide | AbRateSide;
+  /** b − a. */
+  diff: number | null;
+  ci95: Interval | null;
+  /** b / a − 1. */
+  rel_diff: number | null;
+  rel_ci95: Interval | null;
+  p_value: number | null;
+  /** Holm-adjusted over every metric of the response. */
+  p_adjusted: number | null;
+  significant: boolean;
+  mde: number | null;
+  mde_rel: number | null;
+}
+
+export interface AbSide {
+  value: string;
+  calls: number;
+  cost_usd: number | null;
+}
+
+export interface AbComparison {
+  range: { from: string; to: string };
+  dimension: string;
+  a: AbSide;
+  b: AbSide;
+  alpha: number;
+  power: number;
+  metrics: AbMetric[];
+  verdict: string;
 }

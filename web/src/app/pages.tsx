@@ -39,10 +39,17 @@ export const PAGES: PageDef[] = [
     section: 'Dashboards',
     component: lazyPage(() => import('../features/users/components/UserActivityPage'), (m) => m.UserActivityPage),
   },
+  {
+    id: 'models',
+    path: '/models',
+    label: 'Model Comparison',
+    icon: 'chart',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/models/components/ModelComparisonPage'), (m) => m.ModelComparisonPage),
+  },
 ];
 
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */
 export const PLANNED: { id: string; label: string; icon: IconName; section: 'Dashboards' | 'Analyze' }[] = [
   { id: 'cost', label: 'Cost Analytics', icon: 'dollar', section: 'Dashboards' },
-  { id: 'models', label: 'Model Comparison', icon: 'chart', section: 'Dashboards' },
 ];

@@ -9,6 +9,7 @@ import type {
   HeatmapSeriesOption,
   LineSeriesOption,
   PieSeriesOption,
+  RadarSeriesOption,
   ScatterSeriesOption,
 } from 'echarts/charts';
 import type {
@@ -17,6 +18,7 @@ import type {
   LegendComponentOption,
   MarkAreaComponentOption,
   MarkLineComponentOption,
+  RadarComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
   VisualMapComponentOption,
@@ -30,6 +32,7 @@ export type ChartOption = ComposeOption<
   | HeatmapSeriesOption
   | LineSeriesOption
   | PieSeriesOption
+  | RadarSeriesOption
   | ScatterSeriesOption
   | GraphSeriesOption
   | FunnelSeriesOption
@@ -38,6 +41,7 @@ export type ChartOption = ComposeOption<
   | LegendComponentOption
   | MarkAreaComponentOption
   | MarkLineComponentOption
+  | RadarComponentOption
   | TitleComponentOption
   | TooltipComponentOption
   | VisualMapComponentOption

@@ -21,12 +21,14 @@ interface ChartCardProps {
   index?: number;
   /** Controls of the chart (e.g. a view switch), shown in the header before export and full screen. */
   actions?: ReactNode;
+  /** Controls under the title (a metric switch); the chart keeps the rest of the height. */
+  toolbar?: ReactNode;
 }
 
 const iconButton =
   'grid h-7 w-7 place-items-center rounded-md text-muted transition hover:bg-surface hover:text-fg focus-visible:outline-2 focus-visible:outline-primary disabled:opacity-40';
 
-export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0, actions }: ChartCardProps) {
+export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0, actions, toolbar }: ChartCardProps) {
   const chartRef = useRef<EChartHandle>(null);
   const [fullScreen, setFullScreen] = useState(false);
 
@@ -81,6 +83,7 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
           </button>
         </div>
       </header>
+      {toolbar}
       <div className="relative min-h-0 flex-1">
         {model === undefined && <div className="h-full w-full animate-pulse rounded-lg bg-surface" />}
         {model?.kind === 'empty' && <EmptyState compact icon="chart" title={model.reason} hint={model.hint} />}

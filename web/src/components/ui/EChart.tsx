@@ -11,6 +11,7 @@ import {
   HeatmapChart,
   LineChart,
   PieChart,
+  RadarChart,
   ScatterChart,
 } from 'echarts/charts';
 import {
@@ -19,6 +20,7 @@ import {
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  RadarComponent,
   TitleComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -29,17 +31,18 @@ import type { ChartOption } from '../../lib/chart';
 echarts.use([
   BarChart,
   CustomChart,
+  HeatmapChart,
   LineChart,
   PieChart,
+  RadarChart,
+  ScatterChart,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
+  RadarComponent,
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,
-  // Performance dashboard: matrix heatmap, TTFT scatter, annotation spans.
-  HeatmapChart,
-  ScatterChart,
   MarkAreaComponent,
   VisualMapComponent,
   // User Activity: experiment bubbles (scatter), cohorts and calendar (heatmap), the collaboration
