@@ -160,19 +160,23 @@ constexpr size_t kRagSearch = 2;  // the experiment whose calls follow the tagge
 struct DemoTraffic::Impl {
   explicit Impl(uint64_t seed) : rng(seed), seed(seed) {}
 
-  // Users for a history of `days` days, and the pool of its last day for live events.
-  void SetUpUsers(size_t count, int days) {
-    users = MakeUsers(std::max<size_t>(count, 1), days, seed);
-    FillPool(days - 1, false);
+  // The users of a history of `days` days made with `history_seed`.
+  void SetUpUsers(size_t count, int days, uint64_t history_seed) {
+    users = MakeUsers(std::max<size_t>(count, 1), days, history_seed);
+    users_seed = history_seed;
   }
   // Who is active on day `day` of the history: within their life, on a weekday with their
   // return rate (less on weekends), always on their first day; everyone alive when nobody is.
+  // Drawn from (users' seed, day) alone, so the live trickle finds the history's pool of today.
   void FillPool(int64_t day, bool weekend) {
     pool = DayPool();
+    pool_day = day;
+    std::mt19937_64 day_rng(users_seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(day) * 7919 + 3);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
     for (uint32_t user_idx = 0; user_idx < users.size(); ++user_idx) {
       const DemoUser& user = users[user_idx];
       if (day < user.first_day || day > user.last_day) continue;
-      if (day == user.first_day || Uniform() < user.return_rate * (weekend ? 0.4 : 1.0)) pool.Add(user_idx, user);
+      if (day == user.first_day || uniform(day_rng) < user.return_rate * (weekend ? 0.4 : 1.0)) pool.Add(user_idx, user);
     }
     for (uint32_t user_idx = 0; pool.members.back().empty() && user_idx < users.size(); ++user_idx) {
       pool.Add(user_idx, users[user_idx]);
@@ -231,7 +235,9 @@ struct DemoTraffic::Impl {
   uint64_t seed;
   uint64_t seq = 0;
   std::vector<DemoUser> users;
+  uint64_t users_seed = 0;
   DayPool pool;
+  int64_t pool_day = INT64_MIN;
   int64_t incident_start_ms = 0;  // anthropic overload incident
   int64_t ab_start_ms = 0;        // prompt v4 A/B test
   int64_t spike_start_ms = 0;     // research batch job
@@ -438,7 +444,7 @@ Status DemoTraffic::Generate(const DemoOptions& options,
   }
   const ExperimentProfile& research = kExperiments[4];
 
-  impl.SetUpUsers(options.users, options.days);
+  impl.SetUpUsers(options.users, options.days, options.seed);
 
   EventBatch batch;
   batch.reserve(options.batch_size + 16);
@@ -503,6 +509,9 @@ Status DemoTraffic::Generate(const DemoOptions& options,
           call.cache_write_tokens.reset();
         }
         call.tags.emplace_back("job", "nightly-benchmark");
+        // The job's own prompts and session, outside the prompt A/B test it happens to overlap.
+        call.prompt_version = "bench";
+        call.session_id = "job-nightly-benchmark";
         pending.push_back(std::move(call));
       }
     }
@@ -513,9 +522,17 @@ Status DemoTraffic::Generate(const DemoOptions& options,
   return Status::OK();
 }
 
-EventBatch DemoTraffic::Live(int64_t now_ms, size_t count) {
+EventBatch DemoTraffic::Live(int64_t now_ms, size_t count, const DemoOptions& history) {
   Impl& impl = *impl_;
-  if (impl.users.empty()) impl.SetUpUsers(DemoOptions().users, DemoOptions().days);
+  // The history's users, active as they are on this day of it (its last day, or the days after
+  // it while the server runs): the trickle adds calls, not users who are not there today.
+  if (impl.users.empty()) impl.SetUpUsers(history.users, history.days, history.seed);
+  const int64_t start_ms = DemoTimelineFor(history, history.end_ms != 0 ? history.end_ms : now_ms).start_ms;
+  const int64_t day = now_ms / kDayMs - start_ms / kDayMs;
+  if (day != impl.pool_day) {
+    const int weekday = static_cast<int>(((now_ms / kDayMs) + 4) % 7);  // 0 = Sunday
+    impl.FillPool(day, weekday == 0 || weekday == 6);
+  }
   EventBatch out;
   for (size_t call_idx = 0; call_idx < count; ++call_idx) {
     const ExperimentProfile& experiment = impl.PickExperiment();

@@ -46,7 +46,8 @@ DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms);
 // "quality" for every chat model), tags (env, region, feature), prompt versions with an A/B test
 // of v4 against v3 over the last 14 days (assigned per session; v4 is cheaper and scores
 // higher), agent runs, and one cost spike (a research batch job on an expensive model ten days
-// before the end) for anomaly detection to find.
+// before the end; one session with prompt version `bench`, outside the A/B test) for anomaly
+// detection to find.
 //
 // Not thread-safe: one generator per thread.
 class DemoTraffic {
@@ -61,8 +62,10 @@ class DemoTraffic {
   Status Generate(const DemoOptions& options,
                   const std::function<Status(EventBatch&& batch)>& sink);
 
-  // `count` events at about `now_ms`, for the live trickle that keeps live views moving.
-  EventBatch Live(int64_t now_ms, size_t count);
+  // `count` events at about `now_ms`, for the live trickle that keeps live views moving: by the
+  // users of the history `history` describes (its seed, users, days and end; end 0 = now) who
+  // are active on that day of it, so the trickle adds calls but no users the day would not have.
+  EventBatch Live(int64_t now_ms, size_t count, const DemoOptions& history = {});
 
  private:
   struct Impl;

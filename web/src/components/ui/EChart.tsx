@@ -25,6 +25,7 @@ import {
   TooltipComponent,
   VisualMapComponent,
 } from 'echarts/components';
+import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ChartOption } from '../../lib/chart';
 
@@ -43,6 +44,8 @@ echarts.use([
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,
+  // `labelLayout` of a series (hideOverlap, moveOverlap) does nothing without it.
+  LabelLayout,
   MarkAreaComponent,
   VisualMapComponent,
   // User Activity: experiment bubbles (scatter), cohorts and calendar (heatmap), the collaboration

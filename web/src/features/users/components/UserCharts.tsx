@@ -59,8 +59,8 @@ export function UserCharts({ activity, view, onView }: UserChartsProps) {
         {card('funnel', 'Funnel', `Users who did each step in order, within ${view.window} of their first step`, 'funnel', 3)}
       </div>
       {card('experiments', 'Experiment popularity', 'Users (x), calls (y) and cost (bubble size) per experiment', 'experiments', 4)}
-      {card('cohorts', 'Retention cohorts', 'Users by week first seen, and the share active in each week after', 'cohorts', 5)}
-      {card('network', 'Collaboration network', 'The busiest users and their strongest links (experiments shared); colour = team', 'network', 6, 'lg:col-span-2')}
+      {card('cohorts', 'Retention cohorts', 'Users by week first seen (cohort size), and the share active in each week after', 'cohorts', 5)}
+      {card('network', 'Collaboration network', 'The busiest users and their strongest links (experiments shared); colour = team', 'network', 6, 'h-96 lg:col-span-2 lg:h-[28rem]')}
       {card('calendar', 'Activity calendar', 'Calls per day over up to a year', 'calendar', 7, 'lg:col-span-2')}
     </div>
   );

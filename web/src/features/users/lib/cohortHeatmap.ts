@@ -8,7 +8,7 @@ import { formatCompact, formatRatio } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
 
 export function cohortLabel(cohort: Cohort): string {
-  return `${format(cohort.week, 'MMM d')} · ${formatCompact(cohort.users)}`;
+  return `${format(cohort.week, 'MMM d')} (${formatCompact(cohort.users)})`;
 }
 
 export function cohortHeatmapModel(cohorts: Cohort[], palette: Palette): ChartModel {

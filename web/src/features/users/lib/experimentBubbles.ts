@@ -99,7 +99,9 @@ export function experimentBubblesModel(experiments: ExperimentBubble[], palette:
             fontSize: 11,
             formatter: (p: { name?: string }) => p.name ?? '',
           },
-          labelLayout: { hideOverlap: true },
+          // Labels of nearby bubbles are pushed apart vertically, with a leader line to theirs.
+          labelLayout: { moveOverlap: 'shiftY' },
+          labelLine: { show: true, length2: 4, lineStyle: { color: palette.border } },
           emphasis: { focus: 'self', itemStyle: { opacity: 1 } },
         },
       ],

@@ -68,11 +68,13 @@ export function funnelModel(funnel: UserActivity['funnel'], palette: Palette): C
             position: 'inside',
             color: '#ffffff',
             fontSize: 12,
+            lineHeight: 16,
             formatter: (p: { dataIndex: number }) => {
               const step = steps[p.dataIndex];
               if (!step) return '';
               const share = p.dataIndex === 0 ? '' : ` · ${formatRatio(step.conversion_from_start, 0)}`;
-              return `${stepLabel(step.step)}: ${formatCompact(step.users)}${share}`;
+              // Two short lines fit the narrow last step on a phone.
+              return `${stepLabel(step.step)}\n${formatCompact(step.users)}${share}`;
             },
           },
           itemStyle: { borderColor: palette.background, borderWidth: 1 },
