@@ -86,9 +86,6 @@ export function UserActivityPage() {
             activity={data}
             view={view}
             onView={setView}
-            onAddFilter={(dim, value) =>
-              !filters.dims[dim].includes(value) && setFilters({ ...filters, dims: { ...filters.dims, [dim]: [...filters.dims[dim], value] } })
-            }
           />
         </Suspense>
         <Leaderboard

@@ -4,7 +4,6 @@ import { useMemo } from 'react';
 import type { UserActivity } from '../../../api/types';
 import { ChartCard } from '../../../components/ui/ChartCard';
 import { useTheme } from '../../../hooks/useTheme';
-import type { Dimension } from '../../filters/lib/filters';
 import { activeUsersModel, newReturningModel, stickinessModel } from '../lib/activeUsers';
 import { calendarModel } from '../lib/calendar';
 import { cohortHeatmapModel } from '../lib/cohortHeatmap';
@@ -18,7 +17,6 @@ interface UserChartsProps {
   activity: UserActivity | undefined;
   view: UsersView;
   onView: (view: UsersView) => void;
-  onAddFilter: (dim: Dimension, value: string) => void;
 }
 
 export function UserCharts({ activity, view, onView }: UserChartsProps) {

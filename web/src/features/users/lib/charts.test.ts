@@ -76,6 +76,17 @@ describe('network and calendar', () => {
     expect(model.kind === 'ready' && model.points).toBe(4);
     expect(networkModel({ nodes: [], links: [] }, lightPalette).kind).toBe('empty');
   });
+  it('names only the busiest users, and none on a phone', () => {
+    const nodes = Array.from({ length: 10 }, (_, idx) => ({ user: `u${idx}@acme.dev`, team: 'a', calls: 10 - idx, cost_usd: 1 }));
+    const model = networkModel({ nodes, links: [{ source: 0, target: 1, shared_experiments: 1, calls: 19 }] }, lightPalette);
+    if (model.kind !== 'ready') throw new Error('expected a chart');
+    const series = (model.option.series as { label: { formatter: (p: { dataIndex: number }) => string } }[])[0]!;
+    const names = nodes.map((_, dataIndex) => series.label.formatter({ dataIndex }));
+    expect(names).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', '', '', '', '']);
+    const phone = (model.option as { media: { query: { maxWidth: number }; option: { series: { label: { show: boolean } }[] } }[] }).media[0]!;
+    expect(phone.query.maxWidth).toBeLessThan(600);
+    expect(phone.option.series[0]!.label.show).toBe(false);
+  });
   it('spans at least six months up to the end of the range', () => {
     expect(calendarRange(sampleActivity.calendar)).toEqual(['2025-07-01', '2025-12-31']);
     const old = { ...sampleActivity.calendar, days: [{ t: Date.parse('2025-02-10T00:00:00Z'), calls: 1, cost_usd: 1 }] };

@@ -100,7 +100,7 @@ export function experimentBubblesModel(experiments: ExperimentBubble[], palette:
             formatter: (p: { name?: string }) => p.name ?? '',
           },
           // Labels of nearby bubbles are pushed apart vertically, with a leader line to theirs.
-          labelLayout: { moveOverlap: 'shiftY' },
+          labelLayout: { moveOverlap: 'shiftY', hideOverlap: true },
           labelLine: { show: true, length2: 4, lineStyle: { color: palette.border } },
           emphasis: { focus: 'self', itemStyle: { opacity: 1 } },
         },

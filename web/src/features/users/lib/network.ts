@@ -15,6 +15,9 @@ export function teamCategories(nodes: NetworkNode[]): string[] {
   return [...new Set(nodes.map((n) => n.team ?? '(no team)'))].sort();
 }
 
+/** Nodes named on the graph: the busiest users. */
+export const NAMED_NODES = 6;
+
 /** Links each user keeps: their strongest ones (most shared experiments, then calls). */
 export const LINKS_PER_NODE = 3;
 
@@ -48,6 +51,7 @@ export function networkModel(network: { nodes: NetworkNode[]; links: NetworkLink
   const categories = teamCategories(nodes);
   const maxCalls = Math.max(1, ...nodes.map((n) => n.calls));
   const maxShared = Math.max(1, ...links.map((l) => l.shared_experiments));
+  const named = new Set([...nodes].sort((a, b) => b.calls - a.calls).slice(0, NAMED_NODES));
   return {
     kind: 'ready',
     points: nodes.length,
@@ -95,20 +99,30 @@ export function networkModel(network: { nodes: NetworkNode[]; links: NetworkLink
             name: node.user,
             category: categories.indexOf(node.team ?? '(no team)'),
             symbolSize: 8 + 22 * Math.sqrt(node.calls / maxCalls),
-            label: { show: node.calls >= maxCalls * 0.35, formatter: shortName(node.user) },
           })),
           links: links.map((link) => ({
             source: link.source,
             target: link.target,
             lineStyle: { width: 0.5 + 2.5 * (link.shared_experiments / maxShared), opacity: 0.35 },
           })),
-          label: { position: 'right', color: palette.textMuted, fontSize: 10 },
+          // Names of the busiest users only (the tooltip names every one).
+          label: {
+            show: true,
+            position: 'right',
+            color: palette.textMuted,
+            fontSize: 10,
+            formatter: (p: { dataIndex: number }) => {
+              const node = nodes[p.dataIndex];
+              return node && named.has(node) ? shortName(node.user) : '';
+            },
+          },
           lineStyle: { color: palette.neutral, curveness: 0.08 },
           emphasis: { focus: 'adjacency', lineStyle: { opacity: 0.9 } },
         },
       ],
-      // On a phone the legend takes two lines and the layout is wider than the card: zoom out.
-      media: [{ query: { maxWidth: 560 }, option: { series: [{ top: 56, zoom: 0.62 }] } }],
+      // On a phone the legend takes two lines and the layout is wider than the card: zoom out,
+      // and leave the names to the tooltip (they would cover the nodes).
+      media: [{ query: { maxWidth: 560 }, option: { series: [{ top: 56, zoom: 0.62, label: { show: false } }] } }],
     },
   };
 }
