@@ -7,12 +7,16 @@ set -euo pipefail
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libsimdjson-dev libfmt-dev libspdlog-dev
-  libzstd-dev liblz4-dev libxxhash-dev
+  libzstd-dev liblz4-dev libxxhash-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium curl tzdata
 )
 if [[ "${1:-}" == "--with-bench" ]]; then
   APT_PACKAGES+=(clickhouse-server clickhouse-client)
+fi
+# `make fuzz` builds the libFuzzer targets with clang (libFuzzer ships in libclang-rt).
+if [[ "${1:-}" == "--with-fuzz" ]]; then
+  APT_PACKAGES+=(clang libclang-rt-14-dev)
 fi
 
 missing=()
@@ -35,7 +39,8 @@ fi
 
 # npm ci in every folder with a lock file whose node_modules is missing or older than the lock.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-npm_dirs=(tools/price-export web)
+# tests/clients: the real client SDKs that `make client-test` drives against the server.
+npm_dirs=(tools/price-export web tests/clients)
 # `make bench` runs the query set on DuckDB through @duckdb/node-api (bench/duckdb/).
 [[ "${1:-}" == "--with-bench" ]] && npm_dirs+=(bench/duckdb)
 for dir in "${npm_dirs[@]}"; do

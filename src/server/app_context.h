@@ -6,6 +6,10 @@
 #include "backend/backend.h"
 #include "core/price_catalogue.h"
 
+namespace mltrack::proxy {
+class Proxy;
+}
+
 namespace mltrack::server {
 
 // What the HTTP handlers share: the backend that holds the events and the price catalogue,
@@ -14,6 +18,7 @@ namespace mltrack::server {
 struct AppContext {
   backend::Backend* backend = nullptr;
   const PriceCatalogue* prices = nullptr;
+  proxy::Proxy* proxy = nullptr;  // the LLM proxy under /proxy/ (nullptr: not served)
   // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
   // that need none): the annotation routes then answer 503.
   analytics::AnnotationStore* annotations = nullptr;
@@ -22,7 +27,7 @@ struct AppContext {
 
 class Router;
 
-// Adds every API route (ingest, query, fields, health, dashboards) to `router`.
+// Adds every API route (ingest, OTLP, proxy, query, fields, health, dashboards) to `router`.
 void AddApiRoutes(Router& router, AppContext& context);
 
 }  // namespace mltrack::server
