@@ -79,6 +79,7 @@ top_model=$(json_field "$meta" top_model)
 for path in "/api/analytics/overview" "/api/analytics/overview?model=$top_model" \
     "/api/analytics/cost" "/api/analytics/performance" "/api/analytics/performance?model=$top_model" \
     "/api/analytics/users" \
+    "/api/analytics/users?steps=tags.step:search%2Ctags.step:answer%2Ctags.step:feedback" \
     "/api/analytics/models/compare?models=gpt-4o%2Cgpt-4o-mini" "/api/analytics/models/compare" \
     "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4" \
     "/api/analytics/anomalies?metric=sum:cost_usd&group_by=user&bucket=1h&from=now-2d&history=28d&limit=100&series=none" \

@@ -1,4 +1,4 @@
-// `mltrack demo --data DIR [--days 30] [--events N]`: writes demo traffic into a store.
+// `mltrack demo --data DIR [--days 60] [--events N] [--users N]`: writes demo traffic into a store.
 #include <cstdio>
 
 #include "backend/embedded/embedded_backend.h"
@@ -20,7 +20,7 @@ bool ParsePositive(const std::string& text, size_t& out) {
 }  // namespace
 
 int RunDemo(const std::vector<std::string>& args) {
-  Result<Flags> flags = Flags::Parse(args, {"data", "days", "events", "prices", "seed"}, {});
+  Result<Flags> flags = Flags::Parse(args, {"data", "days", "events", "users", "prices", "seed"}, {});
   if (!flags.ok()) {
     std::fprintf(stderr, "mltrack demo: %s\n", flags.status().message().c_str());
     return 2;
@@ -38,6 +38,10 @@ int RunDemo(const std::vector<std::string>& args) {
   options.days = static_cast<int>(days);
   if (!ParsePositive(flags->GetOr("events", "400000"), options.events)) {
     std::fprintf(stderr, "mltrack demo: --events must be a positive whole number\n");
+    return 2;
+  }
+  if (!ParsePositive(flags->GetOr("users", "300"), options.users)) {
+    std::fprintf(stderr, "mltrack demo: --users must be a positive whole number\n");
     return 2;
   }
   size_t seed = 42;

@@ -17,7 +17,7 @@ usage:
                 [--retention 90d] [--query-cache 64MiB] [--web-dir DIR] [--log-level info]
                 [--upstream openai=URL] [--upstream anthropic=URL] [--upstream-ca FILE]
                 [--upstream-timeout 600s] [--proxy-cache 64MiB] [--proxy-cache-ttl 300s]
-  mltrack demo  --data DIR [--days 60] [--events 400000] [--prices FILE]
+  mltrack demo  --data DIR [--days 60] [--events 400000] [--users 300] [--prices FILE]
   mltrack --version
 
 `serve` runs the server: ingest at POST /api/v1/events and POST /v1/traces (OTLP), queries at

@@ -31,8 +31,8 @@ namespace {
 // Appends a few demo events every second so that live views move; stops on Stop().
 class LiveTrickle {
  public:
-  LiveTrickle(backend::Backend& backend, const PriceCatalogue& prices)
-      : backend_(backend), prices_(prices), thread_([this] { Loop(); }) {}
+  LiveTrickle(backend::Backend& backend, const PriceCatalogue& prices, const ingest::DemoOptions& history)
+      : backend_(backend), prices_(prices), history_(history), thread_([this] { Loop(); }) {}
   ~LiveTrickle() { Stop(); }
 
   void Stop() {
@@ -50,7 +50,7 @@ class LiveTrickle {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
       lock.unlock();
-      EventBatch batch = traffic.Live(NowMs(), 1 + static_cast<size_t>(NowMs() % 4));
+      EventBatch batch = traffic.Live(NowMs(), 1 + static_cast<size_t>(NowMs() % 4), history_);
       ingest::PriceEvents(prices_, batch);
       Result<backend::AppendResult> appended = backend_.Append(std::move(batch));
       if (!appended.ok()) spdlog::warn("demo trickle: {}", appended.status().ToString());
@@ -60,6 +60,7 @@ class LiveTrickle {
 
   backend::Backend& backend_;
   const PriceCatalogue& prices_;
+  const ingest::DemoOptions history_;  // the demo history's users, whose day pool the trickle uses
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -250,7 +251,7 @@ int RunServe(const std::vector<std::string>& args) {
                address.ok() ? address->first : server_options.listen, http.port());
 
   std::unique_ptr<LiveTrickle> trickle;
-  if (demo) trickle = std::make_unique<LiveTrickle>(backend, *prices);
+  if (demo) trickle = std::make_unique<LiveTrickle>(backend, *prices, demo_options);
   http.Run();
   // Calls in flight end (and are recorded) before the server's sessions are destroyed.
   (*llm_proxy)->Shutdown();

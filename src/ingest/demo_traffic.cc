@@ -100,22 +100,86 @@ constexpr std::array<double, 24> kHourWeights = {0.25, 0.2, 0.18, 0.18, 0.2, 0.3
 
 struct DemoUser {
   std::string name;
-  std::string_view team;
-  double activity;  // relative request volume (long-tailed)
+  size_t team = 0;       // into kTeams
+  double activity = 1;   // relative request volume on an active day (long-tailed)
+  // Life: active from first_day to last_day (days of the history), on a weekday with chance
+  // return_rate; the RAG journey's chances that a search gets an answer and an answer feedback.
+  int64_t first_day = 0;
+  int64_t last_day = 0;
+  double return_rate = 1;
+  double answer_rate = 1;
+  double feedback_rate = 0;
 };
+
+// Deterministic users: names first.last[N]@acme.dev, teams in turn, activity by rank, and a
+// random life: 40% there from the start, the others arriving over the history; 30% try it for a
+// few days, 35% churn after weeks, 35% stay.
+std::vector<DemoUser> MakeUsers(size_t count, int days, uint64_t seed) {
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 1);
+  auto uniform = [&rng] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); };
+  auto exponential = [&uniform](double mean) { return -mean * std::log(1.0 - uniform()); };
+  constexpr size_t kNames = kFirstNames.size() * kLastNames.size();
+  std::vector<DemoUser> users(count);
+  for (size_t user_idx = 0; user_idx < count; ++user_idx) {
+    DemoUser& user = users[user_idx];
+    const size_t combo = user_idx % kNames, round = user_idx / kNames;
+    const size_t first = combo % kFirstNames.size(), row = combo / kFirstNames.size();
+    user.name = std::string(kFirstNames[first]) + "." +
+                std::string(kLastNames[(row + first) % kLastNames.size()]) +
+                (round > 0 ? std::to_string(round + 1) : "") + "@acme.dev";
+    user.team = user_idx % kTeams.size();
+    user.activity = 1.0 / std::pow(static_cast<double>(user_idx + 1), 0.8);
+    user.first_day = uniform() < 0.4 ? 0 : static_cast<int64_t>(uniform() * days);
+    const double kind = uniform();
+    const double stays = kind < 0.3 ? exponential(4.0) : kind < 0.65 ? exponential(30.0) : 1e9;
+    user.last_day = user.first_day + static_cast<int64_t>(std::min(stays, 1e9));
+    user.return_rate = kind < 0.3 ? 0.6 : 0.08 + 0.87 * std::pow(uniform(), 1.3);
+    user.answer_rate = uniform() < 0.15 ? 0.1 : 0.6 + 0.35 * uniform();
+    user.feedback_rate = uniform() < 0.45 ? 0.0 : 0.15 + 0.5 * uniform();
+  }
+  return users;
+}
+
+// The users active on one day, per team and all together, with cumulative activity weights
+// for picking one in O(log n).
+struct DayPool {
+  std::array<std::vector<uint32_t>, kTeams.size() + 1> members;  // per team, then everyone
+  std::array<std::vector<double>, kTeams.size() + 1> cumulative;
+  void Add(uint32_t user_idx, const DemoUser& user) {
+    for (size_t list : {user.team, kTeams.size()}) {
+      members[list].push_back(user_idx);
+      cumulative[list].push_back((cumulative[list].empty() ? 0.0 : cumulative[list].back()) + user.activity);
+    }
+  }
+};
+
+constexpr size_t kRagSearch = 2;  // the experiment whose calls follow the tagged journey
 
 }  // namespace
 
 struct DemoTraffic::Impl {
-  explicit Impl(uint64_t seed) : rng(seed), seed(seed) {
-    for (size_t user_idx = 0; user_idx < 60; ++user_idx) {
-      DemoUser user;
-      user.name = std::string(kFirstNames[user_idx % kFirstNames.size()]) + "." +
-                  std::string(kLastNames[(user_idx * 7 + user_idx / 24) % kLastNames.size()]) +
-                  "@acme.dev";
-      user.team = kTeams[user_idx % kTeams.size()];
-      user.activity = 1.0 / std::pow(static_cast<double>(user_idx + 1), 0.8);
-      users.push_back(std::move(user));
+  explicit Impl(uint64_t seed) : rng(seed), seed(seed) {}
+
+  // The users of a history of `days` days made with `history_seed`.
+  void SetUpUsers(size_t count, int days, uint64_t history_seed) {
+    users = MakeUsers(std::max<size_t>(count, 1), days, history_seed);
+    users_seed = history_seed;
+  }
+  // Who is active on day `day` of the history: within their life, on a weekday with their
+  // return rate (less on weekends), always on their first day; everyone alive when nobody is.
+  // Drawn from (users' seed, day) alone, so the live trickle finds the history's pool of today.
+  void FillPool(int64_t day, bool weekend) {
+    pool = DayPool();
+    pool_day = day;
+    std::mt19937_64 day_rng(users_seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(day) * 7919 + 3);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    for (uint32_t user_idx = 0; user_idx < users.size(); ++user_idx) {
+      const DemoUser& user = users[user_idx];
+      if (day < user.first_day || day > user.last_day) continue;
+      if (day == user.first_day || uniform(day_rng) < user.return_rate * (weekend ? 0.4 : 1.0)) pool.Add(user_idx, user);
+    }
+    for (uint32_t user_idx = 0; pool.members.back().empty() && user_idx < users.size(); ++user_idx) {
+      pool.Add(user_idx, users[user_idx]);
     }
   }
 
@@ -134,17 +198,15 @@ struct DemoTraffic::Impl {
   }
 
   const DemoUser& PickUser(std::string_view team) {
-    // Mostly users of the owning team; a quarter of the calls come from anyone.
-    std::vector<double> weights;
-    weights.reserve(users.size());
-    bool any_team = Uniform() < 0.25;
-    double total = 0;
-    for (const DemoUser& user : users) {
-      double weight = (any_team || user.team == team) ? user.activity : 0.0;
-      weights.push_back(weight);
-      total += weight;
-    }
-    return users[Pick(weights, total)];
+    // Mostly users of the owning team; a quarter of the calls come from the next team over (so
+    // teams overlap with their neighbours only: the collaboration network has a shape).
+    size_t list = static_cast<size_t>(std::find(kTeams.begin(), kTeams.end(), team) - kTeams.begin());
+    if (list < kTeams.size() && Uniform() < 0.25) list = (list + 1) % kTeams.size();
+    if (list >= kTeams.size() || pool.members[list].empty()) list = kTeams.size();
+    const std::vector<double>& cumulative = pool.cumulative[list];
+    const size_t at = std::upper_bound(cumulative.begin(), cumulative.end(), Uniform() * cumulative.back()) -
+                      cumulative.begin();
+    return users[pool.members[list][std::min(at, cumulative.size() - 1)]];
   }
 
   const ExperimentProfile& PickExperiment() {
@@ -164,13 +226,18 @@ struct DemoTraffic::Impl {
 
   std::string NextId() { return "demo-" + std::to_string(seed) + "-" + std::to_string(++seq); }
 
-  Event MakeCall(int64_t ts_ms, const ExperimentProfile& experiment, size_t model_idx);
+  Event MakeCall(int64_t ts_ms, const ExperimentProfile& experiment, size_t model_idx,
+                 const DemoUser* user = nullptr);
   void AddRetryIfAny(const Event& call, EventBatch& out);
+  void AddJourney(int64_t ts_ms, EventBatch& out);
 
   std::mt19937_64 rng;
   uint64_t seed;
   uint64_t seq = 0;
   std::vector<DemoUser> users;
+  uint64_t users_seed = 0;
+  DayPool pool;
+  int64_t pool_day = INT64_MIN;
   int64_t incident_start_ms = 0;  // anthropic overload incident
   int64_t ab_start_ms = 0;        // prompt v4 A/B test
   int64_t spike_start_ms = 0;     // research batch job
@@ -178,18 +245,18 @@ struct DemoTraffic::Impl {
 };
 
 Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experiment,
-                                  size_t model_idx) {
+                                  size_t model_idx, const DemoUser* user) {
   const ModelProfile& profile = kModels[model_idx];
   Event event;
   event.id = NextId();
   event.ts_ms = ts_ms;
   event.experiment = std::string(experiment.name);
-  const DemoUser& user = PickUser(experiment.team);
-  event.user = user.name;
+  if (user == nullptr) user = &PickUser(experiment.team);
+  event.user = user->name;
   event.team = std::string(experiment.team);
   event.provider = std::string(profile.provider);
   event.model = std::string(profile.model);
-  event.session_id = "sess-" + std::to_string(std::hash<std::string>{}(user.name) % 100000) + "-" +
+  event.session_id = "sess-" + std::to_string(std::hash<std::string>{}(user->name) % 100000) + "-" +
                      std::to_string(ts_ms / (2 * kHourMs));
   event.run_id = "run-" + std::to_string(seq / 6);
   event.trace_id = "trace-" + std::to_string(seq);
@@ -310,6 +377,34 @@ void DemoTraffic::Impl::AddRetryIfAny(const Event& call, EventBatch& out) {
   out.push_back(std::move(retry));
 }
 
+// A search on the RAG experiment (an embedding call, tags.step = search), followed seconds later
+// with the user's answer rate by an answer (a chat call), and minutes later with their feedback
+// rate by feedback (a judge call): the funnel of the User Activity dashboard.
+void DemoTraffic::Impl::AddJourney(int64_t ts_ms, EventBatch& out) {
+  const ExperimentProfile& experiment = kExperiments[kRagSearch];
+  const DemoUser& user = PickUser(experiment.team);
+  Event search = MakeCall(ts_ms, experiment, 6, &user);
+  search.tags.emplace_back("step", "search");
+  const std::string session = search.session_id;
+  AddRetryIfAny(search, out);
+  const bool answered = Uniform() < user.answer_rate;
+  out.push_back(std::move(search));
+  if (!answered) return;
+  size_t model_idx = PickModel(experiment);
+  while (kModels[model_idx].embedding) model_idx = PickModel(experiment);
+  Event answer = MakeCall(ts_ms + 2000 + static_cast<int64_t>(Uniform() * 18000), experiment, model_idx, &user);
+  answer.session_id = session;
+  answer.tags.emplace_back("step", "answer");
+  const int64_t answer_ms = answer.ts_ms;
+  AddRetryIfAny(answer, out);
+  out.push_back(std::move(answer));
+  if (Uniform() >= user.feedback_rate) return;
+  Event feedback = MakeCall(answer_ms + 30'000 + static_cast<int64_t>(Uniform() * 900'000), experiment, 3, &user);
+  feedback.session_id = session;
+  feedback.tags.emplace_back("step", "feedback");
+  out.push_back(std::move(feedback));
+}
+
 DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms) {
   DemoTimeline timeline;
   timeline.start_ms = (end_ms - static_cast<int64_t>(options.days) * kDayMs) / kHourMs * kHourMs;
@@ -349,11 +444,34 @@ Status DemoTraffic::Generate(const DemoOptions& options,
   }
   const ExperimentProfile& research = kExperiments[4];
 
+  impl.SetUpUsers(options.users, options.days, options.seed);
+
   EventBatch batch;
   batch.reserve(options.batch_size + 16);
+  EventBatch pending;  // generated, not yet handed out: events may spill into the next hour
+  auto flush = [&](int64_t until_ms) -> Status {
+    std::stable_sort(pending.begin(), pending.end(),
+                     [](const Event& a, const Event& b) { return a.ts_ms < b.ts_ms; });
+    size_t taken = 0;
+    for (; taken < pending.size() && pending[taken].ts_ms < until_ms; ++taken) {
+      if (pending[taken].ts_ms >= end_ms) continue;
+      batch.push_back(std::move(pending[taken]));
+      if (batch.size() >= options.batch_size) {
+        MLTRACK_RETURN_IF_ERROR(sink(std::move(batch)));
+        batch = EventBatch();
+        batch.reserve(options.batch_size + 16);
+      }
+    }
+    pending.erase(pending.begin(), pending.begin() + static_cast<ptrdiff_t>(taken));
+    return Status::OK();
+  };
   double carry = 0;
   for (int64_t hour_idx = 0; hour_idx < hours; ++hour_idx) {
     int64_t hour_start = start_ms + hour_idx * kHourMs;
+    if (hour_idx == 0 || hour_start % kDayMs == 0) {  // who is active changes at midnight UTC
+      const int weekday = static_cast<int>(((hour_start / kDayMs) + 4) % 7);  // 0 = Sunday
+      impl.FillPool(hour_start / kDayMs - start_ms / kDayMs, weekday == 0 || weekday == 6);
+    }
     double expected = options.events * hour_weight[hour_idx] / total_weight + carry;
     int64_t count = static_cast<int64_t>(expected);
     carry = expected - count;
@@ -362,14 +480,22 @@ Status DemoTraffic::Generate(const DemoOptions& options,
     std::sort(offsets.begin(), offsets.end());
 
     bool spike_hour = hour_start >= impl.spike_start_ms && hour_start < impl.spike_start_ms + 3 * kHourMs;
-    EventBatch hour_events;
+    size_t skip = 0;  // a journey's follow-ups take the places of the calls after it
     for (int64_t offset : offsets) {
+      if (skip > 0) {
+        --skip;
+        continue;
+      }
       const ExperimentProfile& experiment = impl.PickExperiment();
+      if (&experiment == &kExperiments[kRagSearch]) {
+        const size_t before = pending.size();
+        impl.AddJourney(hour_start + offset, pending);
+        skip = pending.size() - before - 1;
+        continue;
+      }
       Event call = impl.MakeCall(hour_start + offset, experiment, impl.PickModel(experiment));
-      EventBatch retries;
-      impl.AddRetryIfAny(call, retries);
-      hour_events.push_back(std::move(call));
-      for (Event& retry : retries) hour_events.push_back(std::move(retry));
+      impl.AddRetryIfAny(call, pending);
+      pending.push_back(std::move(call));
     }
     if (spike_hour) {
       // A research batch job: hundreds of long-context calls to the most expensive model.
@@ -383,27 +509,30 @@ Status DemoTraffic::Generate(const DemoOptions& options,
           call.cache_write_tokens.reset();
         }
         call.tags.emplace_back("job", "nightly-benchmark");
-        hour_events.push_back(std::move(call));
+        // The job's own prompts and session, outside the prompt A/B test it happens to overlap.
+        call.prompt_version = "bench";
+        call.session_id = "job-nightly-benchmark";
+        pending.push_back(std::move(call));
       }
     }
-    std::stable_sort(hour_events.begin(), hour_events.end(),
-                     [](const Event& a, const Event& b) { return a.ts_ms < b.ts_ms; });
-    for (Event& event : hour_events) {
-      if (event.ts_ms >= end_ms) continue;
-      batch.push_back(std::move(event));
-      if (batch.size() >= options.batch_size) {
-        MLTRACK_RETURN_IF_ERROR(sink(std::move(batch)));
-        batch = EventBatch();
-        batch.reserve(options.batch_size + 16);
-      }
-    }
+    MLTRACK_RETURN_IF_ERROR(flush(hour_start + kHourMs));
   }
+  MLTRACK_RETURN_IF_ERROR(flush(INT64_MAX));
   if (!batch.empty()) MLTRACK_RETURN_IF_ERROR(sink(std::move(batch)));
   return Status::OK();
 }
 
-EventBatch DemoTraffic::Live(int64_t now_ms, size_t count) {
+EventBatch DemoTraffic::Live(int64_t now_ms, size_t count, const DemoOptions& history) {
   Impl& impl = *impl_;
+  // The history's users, active as they are on this day of it (its last day, or the days after
+  // it while the server runs): the trickle adds calls, not users who are not there today.
+  if (impl.users.empty()) impl.SetUpUsers(history.users, history.days, history.seed);
+  const int64_t start_ms = DemoTimelineFor(history, history.end_ms != 0 ? history.end_ms : now_ms).start_ms;
+  const int64_t day = now_ms / kDayMs - start_ms / kDayMs;
+  if (day != impl.pool_day) {
+    const int weekday = static_cast<int>(((now_ms / kDayMs) + 4) % 7);  // 0 = Sunday
+    impl.FillPool(day, weekday == 0 || weekday == 6);
+  }
   EventBatch out;
   for (size_t call_idx = 0; call_idx < count; ++call_idx) {
     const ExperimentProfile& experiment = impl.PickExperiment();

@@ -15,6 +15,7 @@ struct DemoOptions {
   // before them, so that "previous period" comparisons have something to compare with.
   int days = 60;
   size_t events = 400'000;      // regular traffic; retries and the cost spike come on top
+  size_t users = 300;           // distinct users (the bench uses 10,000)
   int64_t end_ms = 0;           // 0 = now
   size_t batch_size = 10'000;   // events per sink call
   uint64_t seed = 42;           // same seed, same traffic (ids included)
@@ -34,7 +35,10 @@ struct DemoTimeline {
 DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms);
 
 // Synthetic but realistic LLM traffic for `mltrack demo` and `serve --demo` (DESIGN.md §5):
-// six `demo-*` experiments owned by five teams, ~60 users with a long-tailed activity, real
+// six `demo-*` experiments owned by five teams, `users` users with a long-tailed activity and a
+// life of their own (some there from the start, others arriving over time; daily, weekly and
+// occasional users; a share that tries it for a few days and churns), a RAG journey tagged
+// `tags.step` = search → answer → feedback with users dropping off between steps, real
 // model names that the price catalogue knows (plus one self-hosted model it does not, so the
 // "unpriced" figure is visible), a daily and weekly rhythm with slow growth, streaming with
 // time to first token, prompt caching, gateway cache hits, errors followed by retries, an
@@ -42,7 +46,8 @@ DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms);
 // "quality" for every chat model), tags (env, region, feature), prompt versions with an A/B test
 // of v4 against v3 over the last 14 days (assigned per session; v4 is cheaper and scores
 // higher), agent runs, and one cost spike (a research batch job on an expensive model ten days
-// before the end) for anomaly detection to find.
+// before the end; one session with prompt version `bench`, outside the A/B test) for anomaly
+// detection to find.
 //
 // Not thread-safe: one generator per thread.
 class DemoTraffic {
@@ -57,8 +62,10 @@ class DemoTraffic {
   Status Generate(const DemoOptions& options,
                   const std::function<Status(EventBatch&& batch)>& sink);
 
-  // `count` events at about `now_ms`, for the live trickle that keeps live views moving.
-  EventBatch Live(int64_t now_ms, size_t count);
+  // `count` events at about `now_ms`, for the live trickle that keeps live views moving: by the
+  // users of the history `history` describes (its seed, users, days and end; end 0 = now) who
+  // are active on that day of it, so the trickle adds calls but no users the day would not have.
+  EventBatch Live(int64_t now_ms, size_t count, const DemoOptions& history = {});
 
  private:
   struct Impl;

@@ -181,6 +181,7 @@ TEST(DemoTrafficTest, PromptV4RunsAsAnABTestOverTheLastTwoWeeks) {
       continue;
     }
     if (event.status != EventStatus::kOk || event.operation != Operation::kChat || event.cache_hit.value_or(false)) continue;
+    if (event.prompt_version == "bench") continue;  // the research batch job: its own prompts, no arm
     Arm& arm = arms[event.prompt_version];
     ++arm.calls;
     arm.output_tokens += static_cast<double>(event.output_tokens.value_or(0));
@@ -225,6 +226,39 @@ TEST(DemoTrafficTest, LiveEventsAreRecentAndUnique) {
       EXPECT_TRUE(ids.insert(event.id).second);
     }
   }
+}
+
+// The trickle's users are the history's users of that day (a Wednesday), not a day's worth of
+// others: it adds calls, so DAU, WAU and MAU of a running demo stay what the history made them.
+TEST(DemoTrafficTest, LiveUsersAreThoseOfTheHistorysDay) {
+  DemoOptions options;
+  options.days = 10;
+  options.events = 60'000;
+  options.end_ms = kEnd;  // a Thursday midnight: the last day of the history is a whole Wednesday
+  std::set<std::string> last_day;
+  DemoTraffic history(options.seed);
+  ASSERT_TRUE(history
+                  .Generate(options,
+                            [&](EventBatch&& batch) {
+                              for (const Event& event : batch) {
+                                if (event.ts_ms >= kEnd - kDayMs) last_day.insert(event.user);
+                              }
+                              return Status::OK();
+                            })
+                  .ok());
+  DemoTraffic live(7);  // the trickle's own seed: other calls, the same users
+  std::set<std::string> live_users, strangers;
+  for (int second = 0; second < 500; ++second) {
+    for (const Event& event : live.Live(kEnd - 3'600'000 + second * 1000, 4, options)) {
+      live_users.insert(event.user);
+      if (!last_day.contains(event.user)) strangers.insert(event.user);
+    }
+  }
+  EXPECT_GE(last_day.size(), 40u);
+  EXPECT_GE(live_users.size(), last_day.size() / 2);
+  EXPECT_LE(live_users.size(), last_day.size() * 11 / 10);
+  // 2,000 live calls may pick a rare user the history's day did not, but only a few.
+  EXPECT_LE(strangers.size() * 20, live_users.size()) << strangers.size() << " of " << live_users.size();
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
   }
   if (varying != nullptr) {
     for (const auto& metric : partial.metrics) {
-      if (!metric->counts_rows()) return false;
+      if (!metric->AddsBlockRows(block)) return false;
     }
     for (const auto& [code, rows] : varying->codes) {
       if (!FitsPart(plan, varying_idx, code)) return false;
@@ -50,7 +50,7 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
       const uint32_t group = partial.table.FindOrInsert(key.data());
       for (auto& metric : partial.metrics) {
         metric->Resize(partial.table.size());
-        metric->AddRows(group, rows);
+        metric->AddBlockRows(block, group, rows);
       }
     }
     return true;

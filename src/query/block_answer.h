@@ -4,11 +4,13 @@
 //   - when every group part is constant over the block (its time bucket is one bucket; a
 //     dimension has one code), the block is one group: every metric that supports
 //     MetricAccumulator::AddSummary (count, sum, avg, min, max of ints, money and doubles,
-//     min:ts and max:ts from the block's time range, count:<field>, rate, uniq of a listed
-//     dimension, percentiles of a double field with a block sketch) is added from the summary, and only the others (other percentiles, uniq of
-//     ids or numbers) still read the rows;
+//     min:ts and max:ts from the block's time range, days:ts from its one day, count:<field>,
+//     rate, uniq of a listed dimension, percentiles of a double field with a block sketch) is
+//     added from the summary, and only the others (other percentiles, uniq of ids or numbers)
+//     still read the rows;
 //   - when exactly one dimension part varies, its codes are listed with their row counts, and
-//     every metric is `count`: each code's rows go to its own group.
+//     every metric is `count` (or `days:ts` over a block within one day): each code's rows go to
+//     its own group.
 // Counts, integer and money sums, min, max, rates, uniq and percentile sketches are exactly
 // the scanned values; double sums add the block's rows in another order (last-bit differences,
 // as between scan threads).

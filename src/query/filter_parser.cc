@@ -1,6 +1,8 @@
 #include "query/filter_parser.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "core/event.h"
@@ -71,6 +73,53 @@ void ParseFilterValue(element value, const FieldRef& field, int64_t index, const
   }
 }
 
+// {"field": "ts", "op": "gt"|"gte"|"lt"|"lte", "by": <string dimension>, "bounds": {value: ms}}.
+void ParseKeyedBound(const std::optional<element>& op_json, const std::optional<element>& value_json,
+                     const std::optional<element>& values_json, const std::optional<element>& by_json,
+                     const std::optional<element>& bounds_json, size_t index, Errors& errors,
+                     std::vector<Filter>& filters) {
+  const std::string base = Path("filters", index);
+  const int64_t item = static_cast<int64_t>(index);
+  Filter filter;
+  filter.field = FieldRef{FieldId::kTs, {}};
+  bool ok = true;
+  auto fail = [&](const std::string& field, std::string reason) {
+    errors.Add(item, base + "." + field, std::move(reason));
+    ok = false;
+  };
+  std::string_view op = op_json && op_json->type() == element_type::STRING ? std::string_view(*op_json) : "";
+  bool known_op = false;
+  for (const FilterOpName& candidate : kFilterOps) {
+    if (candidate.name == op && IsOrderingOp(candidate.op)) {
+      filter.op = candidate.op;
+      known_op = true;
+    }
+  }
+  if (!known_op) fail("op", "ts takes gt, gte, lt or lte with per-key bounds");
+  if (value_json || values_json) fail(value_json ? "value" : "values", "ts takes \"by\" and \"bounds\" (use from/to for one time range)");
+  std::optional<FieldRef> by;
+  if (by_json && by_json->type() == element_type::STRING) by = ParseFieldRef(std::string_view(*by_json));
+  if (!by || !(by->id == FieldId::kTag || by->kind() == FieldKind::kString) || !IsQueryable(*by)) {
+    fail("by", by_json ? "expected a string dimension (e.g. user, session_id, tags.<key>)" : "missing (required for ts)");
+  } else {
+    filter.by = *by;
+  }
+  if (!bounds_json || bounds_json->type() != element_type::OBJECT) {
+    fail("bounds", bounds_json ? "expected an object of value → epoch ms" : "missing (required for ts)");
+  } else {
+    for (auto [key, value] : simdjson::dom::object(*bounds_json)) {
+      if (value.type() != element_type::INT64 && value.type() != element_type::UINT64) {
+        fail("bounds." + std::string(key), "expected epoch milliseconds (an integer)");
+        continue;
+      }
+      filter.bounds.emplace_back(std::string(key), value.type() == element_type::INT64
+                                                       ? int64_t(value)
+                                                       : static_cast<int64_t>(std::min<uint64_t>(uint64_t(value), INT64_MAX)));
+    }
+  }
+  if (ok) filters.push_back(std::move(filter));
+}
+
 }  // namespace
 
 void ParseFilter(element item, size_t index, Errors& errors, std::vector<Filter>& filters) {
@@ -79,13 +128,28 @@ void ParseFilter(element item, size_t index, Errors& errors, std::vector<Filter>
     errors.Add(static_cast<int64_t>(index), base, std::string("expected an object, got ") + TypeName(item.type()));
     return;
   }
-  std::optional<element> field_json, op_json, value_json, values_json;
+  std::optional<element> field_json, op_json, value_json, values_json, by_json, bounds_json;
   for (auto [key, value] : simdjson::dom::object(item)) {
     if (key == "field") field_json = value;
     else if (key == "op") op_json = value;
     else if (key == "value") value_json = value;
     else if (key == "values") values_json = value;
-    else errors.Add(static_cast<int64_t>(index), base + "." + std::string(key), "unknown field (expected field, op, value, values)");
+    else if (key == "by") by_json = value;
+    else if (key == "bounds") bounds_json = value;
+    else errors.Add(static_cast<int64_t>(index), base + "." + std::string(key), "unknown field (expected field, op, value, values; by and bounds for ts)");
+  }
+  if (field_json && field_json->type() == element_type::STRING && std::string_view(*field_json) == "ts") {
+    if (!by_json && !bounds_json) {
+      errors.Add(static_cast<int64_t>(index), base + ".field",
+                 "ts is filtered only by per-key bounds (\"by\" and \"bounds\"); use from/to for a time range");
+      return;
+    }
+    ParseKeyedBound(op_json, value_json, values_json, by_json, bounds_json, index, errors, filters);
+    return;
+  }
+  if (by_json || bounds_json) {
+    errors.Add(static_cast<int64_t>(index), base + (by_json ? ".by" : ".bounds"), "by and bounds apply to the field ts only");
+    return;
   }
   Filter filter;
   bool ok = true;

@@ -29,12 +29,21 @@ size_t GroupTable::Hash(const uint64_t* key) const {
 
 uint32_t GroupTable::FindOrInsert(const uint64_t* key) {
   size_t slot = Hash(key) & mask_;
-  while (true) {
-    uint32_t entry = slots_[slot];
-    if (entry == 0) break;
-    const uint64_t* existing = &keys_[(entry - 1) * words_];
-    if (std::equal(existing, existing + words_, key)) return entry - 1;
-    slot = (slot + 1) & mask_;
+  if (words_ == 1) {  // packed keys: one compare, not a memcmp call per probe
+    while (true) {
+      const uint32_t entry = slots_[slot];
+      if (entry == 0) break;
+      if (keys_[entry - 1] == key[0]) return entry - 1;
+      slot = (slot + 1) & mask_;
+    }
+  } else {
+    while (true) {
+      const uint32_t entry = slots_[slot];
+      if (entry == 0) break;
+      const uint64_t* existing = &keys_[(entry - 1) * words_];
+      if (std::equal(existing, existing + words_, key)) return entry - 1;
+      slot = (slot + 1) & mask_;
+    }
   }
   uint32_t group = static_cast<uint32_t>(count_++);
   keys_.insert(keys_.end(), key, key + words_);

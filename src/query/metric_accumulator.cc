@@ -9,6 +9,7 @@
 #include "core/event.h"
 #include "query/aggregate/avg.h"
 #include "query/aggregate/count.h"
+#include "query/aggregate/days.h"
 #include "query/aggregate/max.h"
 #include "query/aggregate/min.h"
 #include "query/aggregate/quantile.h"
@@ -16,6 +17,7 @@
 #include "query/aggregate/sum.h"
 #include "query/aggregate/uniq.h"
 #include "query/moments_accumulator.h"
+#include "query/time_bucket.h"
 #include "query/variance_accumulator.h"
 #include "store/value_sketch.h"
 
@@ -510,6 +512,80 @@ class RateAccumulator final : public MetricAccumulator {
   std::vector<uint64_t> codes_;
 };
 
+// days:ts. Days are the query's 1-day buckets in its zone (Plan::days), kept by their number on
+// that clock (TimeBucketer::Number), which does not depend on the query's range: cached states
+// merge into any later query.
+class DaysAccumulator final : public MetricAccumulator {
+ public:
+  explicit DaysAccumulator(const DayGrid& days) : days_(days.bucketer), from_ms_(days.from_ms), to_ms_(days.to_ms) {}
+
+  void Resize(size_t groups) override {
+    states_.resize(groups);
+    last_day_.resize(groups, INT64_MIN);
+  }
+  void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
+    const int64_t first = days_.Number(std::max(block.min_ts, from_ms_));
+    const int64_t last = days_.Number(std::min(block.max_ts, to_ms_ - 1));
+    if (first == last) {  // the usual block: every row on one day, ts not read
+      if (!groups) return Days::Update(states_[0], first);
+      for (size_t idx = 0; idx < count; ++idx) Set(groups[idx], first);
+      return;
+    }
+    // A block across midnight: a row's day is `first` plus the day starts it has passed.
+    constexpr int64_t kMaxStarts = 16;
+    int64_t starts[kMaxStarts];
+    const int64_t bounds = std::min(last - first, kMaxStarts);
+    for (int64_t bound = 0; bound < bounds; ++bound) starts[bound] = days_.StartOfNumber(first + 1 + bound);
+    for (size_t idx = 0; idx < count; ++idx) {
+      const int64_t ts = block.Ts(rows[idx]);
+      int64_t day = first;
+      if (last - first <= kMaxStarts) {
+        for (int64_t bound = 0; bound < bounds; ++bound) day += ts >= starts[bound];
+      } else {
+        day = days_.Number(ts);
+      }
+      Set(groups ? groups[idx] : 0, day);
+    }
+  }
+  void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
+    auto& from = static_cast<const DaysAccumulator&>(other).states_;
+    for (size_t group = 0; group < from.size(); ++group) Days::Combine(states_[group_map[group]], from[group]);
+  }
+  bool CanAddSummary(const store::ColumnBlock& block) const override { return AddsBlockRows(block); }
+  void AddSummary(const store::ColumnBlock& block, uint32_t group) override { AddBlockRows(block, group, block.rows); }
+  bool AddsBlockRows(const store::ColumnBlock& block) const override {
+    return days_.Number(std::max(block.min_ts, from_ms_)) == days_.Number(std::min(block.max_ts, to_ms_ - 1));
+  }
+  void AddBlockRows(const store::ColumnBlock& block, uint32_t group, uint64_t rows) override {
+    if (rows > 0) Set(group, days_.Number(std::max(block.min_ts, from_ms_)));
+  }
+  Cell Finalize(size_t group) override {
+    IntList list;
+    for (int64_t day : Days::Finalize(states_[group])) list.values.push_back(days_.StartOfNumber(day));
+    return list;
+  }
+  void ReleaseScratch() override { last_day_ = {}; }
+  size_t MemoryBytes() const override {
+    size_t bytes = VectorBytes(states_) + VectorBytes(last_day_);
+    for (const Days::State& state : states_) bytes += VectorBytes(state.words);
+    return bytes;
+  }
+
+ private:
+  // A group's rows come in runs on one day: the day set last per group skips the bitmap.
+  void Set(uint32_t group, int64_t day) {
+    if (last_day_[group] == day) return;
+    last_day_[group] = day;
+    Days::Update(states_[group], day);
+  }
+
+  TimeBucketer days_;
+  int64_t from_ms_;  // the range the day grid is exact for
+  int64_t to_ms_;
+  std::vector<Days::State> states_;
+  std::vector<int64_t> last_day_;  // per group: the day Set last (scratch)
+};
+
 template <typename T>
 std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const ColumnSource& source, Output output) {
   switch (metric.kind) {
@@ -541,7 +617,8 @@ std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const C
 }  // namespace
 
 std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vector<MetricSpec>& metrics,
-                                                                 const store::TableSnapshot& snapshot) {
+                                                                 const store::TableSnapshot& snapshot,
+                                                                 const DayGrid* days) {
   // A field with var or stddev and another of count, avg, var, stddev: those share one pass
   // (moments_accumulator.h). A lone var keeps its own accumulator.
   auto moments_of = [&](const FieldRef& field, bool variance_only) {
@@ -573,13 +650,18 @@ std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vect
         }
       }
     }
-    out.push_back(made ? std::move(made) : MakeAccumulator(metric, snapshot));
+    out.push_back(made ? std::move(made) : MakeAccumulator(metric, snapshot, days));
   }
   return out;
 }
 
-std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric, const store::TableSnapshot& snapshot) {
+std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric, const store::TableSnapshot& snapshot,
+                                                   const DayGrid* days) {
   if (metric.kind == AggregateKind::kCount) return std::make_unique<CountAccumulator>();
+  if (metric.kind == AggregateKind::kDays) {
+    static const DayGrid kUtcDays{TimeBucketer(BucketWidth{86'400'000, 0}, 0)};
+    return std::make_unique<DaysAccumulator>(days != nullptr ? *days : kUtcDays);
+  }
   if (metric.kind == AggregateKind::kCountPresent) {
     return std::make_unique<CountPresentAccumulator>(ResolveColumn(snapshot, metric.field));
   }

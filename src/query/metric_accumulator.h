@@ -10,9 +10,18 @@
 #include "query/column_source.h"
 #include "query/query_result.h"
 #include "query/query_spec.h"
+#include "query/time_bucket.h"
 #include "store/table_snapshot.h"
 
 namespace mltrack::query {
+
+// The days of days:ts: 1-day buckets in the query's zone, exact for instants in [from_ms, to_ms)
+// (block time ranges are clamped to it before they are bucketed).
+struct DayGrid {
+  TimeBucketer bucketer;
+  int64_t from_ms = INT64_MIN;
+  int64_t to_ms = INT64_MAX;
+};
 
 // Per-group states of one metric. Not thread-safe: one per scanning thread, merged afterwards.
 class MetricAccumulator {
@@ -48,6 +57,17 @@ class MetricAccumulator {
     (void)group;
     (void)rows;
   }
+  // Whether `rows` rows of `block` (in range, passing the filters) follow from their number and
+  // the block alone — `count`, and `days:ts` when the block lies within one day — and adding
+  // them to `group`: whole-block answers per value of a dimension.
+  virtual bool AddsBlockRows(const store::ColumnBlock& block) const {
+    (void)block;
+    return counts_rows();
+  }
+  virtual void AddBlockRows(const store::ColumnBlock& block, uint32_t group, uint64_t rows) {
+    (void)block;
+    AddRows(group, rows);
+  }
   // The group's final value (may reorder internal state, e.g. percentiles).
   virtual Cell Finalize(size_t group) = 0;
   // Frees the per-chunk scratch buffers (the states stay): before an accumulator is cached.
@@ -57,12 +77,15 @@ class MetricAccumulator {
 };
 
 // Empty accumulators for `metrics`, in order. Percentiles of one field share one state (the
-// later ones read the first's), so the result must be used as a whole.
+// later ones read the first's), so the result must be used as a whole. `days` is the day grid of
+// days:ts (Plan::days; UTC days when null).
 std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vector<MetricSpec>& metrics,
-                                                                 const store::TableSnapshot& snapshot);
+                                                                 const store::TableSnapshot& snapshot,
+                                                                 const DayGrid* days = nullptr);
 
 // An empty accumulator for `metric`, reading `source` (ignored for count and rate).
 std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric,
-                                                   const store::TableSnapshot& snapshot);
+                                                   const store::TableSnapshot& snapshot,
+                                                   const DayGrid* days = nullptr);
 
 }  // namespace mltrack::query

@@ -26,7 +26,7 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
   }
   size_t colon = text.find(':');
   if (colon == std::string_view::npos) {
-    return error("unknown metric \"" + std::string(text) + "\" (use count or <agg>:<field> with agg one of count, sum, avg, min, max, var, stddev, p<N>, uniq, rate)");
+    return error("unknown metric \"" + std::string(text) + "\" (use count or <agg>:<field> with agg one of count, sum, avg, min, max, var, stddev, p<N>, uniq, rate, days)");
   }
   std::string_view agg = text.substr(0, colon);
   std::string_view field_name = text.substr(colon + 1);
@@ -36,6 +36,12 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
     }
     metric.kind = AggregateKind::kRate;
     metric.rate_of = std::string(field_name);
+    return metric;
+  }
+  if (agg == "days") {
+    if (field_name != "ts") return error("days applies to ts only (days:ts), not \"" + std::string(field_name) + "\"");
+    metric.kind = AggregateKind::kDays;
+    metric.field = FieldRef{FieldId::kTs, {}};
     return metric;
   }
   if (agg == "sum") metric.kind = AggregateKind::kSum;
@@ -59,12 +65,12 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
   } else if (agg == "count") {
     metric.kind = AggregateKind::kCountPresent;
   } else {
-    return error("unknown aggregate \"" + std::string(agg) + "\" (one of count, sum, avg, min, max, var, stddev, p<N>, uniq, rate)");
+    return error("unknown aggregate \"" + std::string(agg) + "\" (one of count, sum, avg, min, max, var, stddev, p<N>, uniq, rate, days)");
   }
   if (field_name == "ts") {
     // The event time is no measure: only its first and last value per group are asked for.
     if (metric.kind != AggregateKind::kMin && metric.kind != AggregateKind::kMax) {
-      return error("ts is allowed only in min:ts and max:ts (the group's first and last event time)");
+      return error("ts is allowed only in min:ts, max:ts (the group's first and last event time) and days:ts");
     }
     metric.field = FieldRef{FieldId::kTs, {}};
     return metric;

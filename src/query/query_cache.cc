@@ -1,5 +1,6 @@
 #include "query/query_cache.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <variant>
@@ -58,7 +59,9 @@ std::string CachePlanKey(const QuerySpec& spec) {
   PutInt(out, static_cast<uint64_t>(spec.bucket_ms));
   PutInt(out, static_cast<uint64_t>(spec.bucket_months));
   // The zone moves bucket boundaries; without buckets it changes nothing (and "" = "UTC").
-  PutString(out, HasBucket(spec) && !IsUtcName(spec.tz) ? std::string_view(spec.tz) : std::string_view());
+  const bool uses_days = std::any_of(spec.metrics.begin(), spec.metrics.end(),
+                                     [](const MetricSpec& metric) { return metric.kind == AggregateKind::kDays; });
+  PutString(out, (HasBucket(spec) || uses_days) && !IsUtcName(spec.tz) ? std::string_view(spec.tz) : std::string_view());
   PutInt(out, spec.metrics.size());
   for (const MetricSpec& metric : spec.metrics) {
     PutInt(out, static_cast<uint64_t>(metric.kind));
@@ -120,6 +123,11 @@ void QueryCache::EvictLocked() {
     lru_.pop_back();
     ++stats_.evictions;
   }
+}
+
+bool QueryCache::enabled() const {
+  std::lock_guard lock(mu_);
+  return capacity_bytes_ > 0;
 }
 
 QueryCache::Stats QueryCache::stats() const {

@@ -79,6 +79,9 @@ class QueryCache {
   void SetCapacity(size_t capacity_bytes);
   void Clear();
   Stats stats() const;
+  // False at capacity 0 (`serve --query-cache 0`): queries then scan without the per-segment
+  // partials an entry would need.
+  bool enabled() const;
 
  private:
   struct Entry {

@@ -216,6 +216,11 @@ struct MemoryWatch {
 Result<QueryResult> Execute(const QuerySpec& spec, const store::TableSnapshot& snapshot, QueryCache* cache,
                             LimitGuard& guard) {
   const auto started = std::chrono::steady_clock::now();
+  // Per-key bounds differ per request (and can be many): such queries are not cached. A cache
+  // of capacity 0 stores nothing, so it is not asked either.
+  if (cache != nullptr && (!cache->enabled() || std::any_of(spec.filters.begin(), spec.filters.end(), IsKeyedBound))) {
+    cache = nullptr;
+  }
   if (spec.metrics.empty()) return Status::InvalidArgument("query has no metrics", {{-1, "metrics", "must not be empty"}});
   Result<Plan> planned = MakePlan(spec, snapshot, &guard);
   if (!planned.ok()) return planned.status();
@@ -294,8 +299,10 @@ Result<QueryResult> Execute(const QuerySpec& spec, const store::TableSnapshot& s
     finished_runs_bytes += PartialBytes(*run.scanned);
   };
   std::vector<std::unique_ptr<Partial>> partials;
-  for (size_t worker = 0; worker < workers; ++worker)
+  for (size_t worker = 0; worker < workers; ++worker) {
     partials.push_back(std::make_unique<Partial>(plan));
+    partials.back()->direct_bits = Plan::kWideDirectBits;
+  }
   if (workers > 1) {
     std::atomic<size_t> next_job{0};
     ScanPool::Shared().Run(workers, [&](size_t worker) {

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
@@ -231,6 +232,10 @@ Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms) {
           errors.Add(item_index, path + ".metric", "missing (name an output column)");
         } else if (!columns.contains(std::string(*column))) {
           errors.Add(item_index, path, "\"" + std::string(*column) + "\" is not an output column (order by \"t\", a group_by field or a metric of this query)");
+        } else if (std::any_of(spec.metrics.begin(), spec.metrics.end(), [&](const MetricSpec& metric) {
+                     return metric.kind == AggregateKind::kDays && metric.name == *column;
+                   })) {
+          errors.Add(item_index, path, "\"" + std::string(*column) + "\" is a list and cannot order rows");
         } else {
           order.column = std::string(*column);
           spec.order_by.push_back(std::move(order));

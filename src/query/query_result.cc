@@ -29,6 +29,11 @@ void WriteCell(JsonWriter& writer, const Cell& cell) {
     void operator()(const std::string& value) { writer.String(value); }
     void operator()(bool value) { writer.Bool(value); }
     void operator()(const WideNumber& value) { writer.Raw(value.text); }
+    void operator()(const IntList& list) {
+      writer.BeginArray();
+      for (int64_t value : list.values) writer.Int(value);
+      writer.EndArray();
+    }
   };
   std::visit(Visitor{writer}, cell);
 }

@@ -24,9 +24,15 @@ struct WideNumber {
   bool operator==(const WideNumber&) const = default;
 };
 
-// One value of a result row: null, an integer, a double, money, a string, a boolean, or a sum
-// past the range of int64 / double.
-using Cell = std::variant<std::monostate, int64_t, double, MoneyValue, std::string, bool, WideNumber>;
+// A list of integers (JSON array): the days of "days:ts", as epoch ms of each day's start.
+struct IntList {
+  std::vector<int64_t> values;
+  bool operator==(const IntList&) const = default;
+};
+
+// One value of a result row: null, an integer, a double, money, a string, a boolean, a sum
+// past the range of int64 / double, or a list.
+using Cell = std::variant<std::monostate, int64_t, double, MoneyValue, std::string, bool, WideNumber, IntList>;
 
 // The cell of a sum: int64 (or money) when it fits, a WideNumber otherwise.
 Cell IntegerSumCell(__int128 sum, bool money);

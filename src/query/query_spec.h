@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -25,10 +26,18 @@ struct Filter {
   FilterOp op = FilterOp::kEq;
   std::vector<FilterValue> values;  // one for eq/ne/gt/.../contains, many for in/not_in, none for exists
   bool exists = true;               // for kExists: true = field present, false = absent
+  // A bound per key, on `ts` only (field kTs, op gt/gte/lt/lte, no values): a row passes when
+  // ts <op> bounds[its value of `by`], and fails when that value has no bound — e.g. "each user's
+  // events after their first search". `by` is a string dimension (a string field or a tag).
+  std::optional<FieldRef> by;
+  std::vector<std::pair<std::string, int64_t>> bounds;  // value of `by` → epoch ms
 };
 
+inline bool IsKeyedBound(const Filter& filter) { return filter.by.has_value(); }
+
 // kCountPresent is "count:<field>": events where the field is present; kVar and kStddev are the
-// sample variance and standard deviation.
+// sample variance and standard deviation; kDays is "days:ts", the days with events, a list
+// (aggregate/days.h).
 enum class AggregateKind : uint8_t {
   kCount,
   kSum,
@@ -41,6 +50,7 @@ enum class AggregateKind : uint8_t {
   kCountPresent,
   kVar,
   kStddev,
+  kDays,
 };
 
 struct MetricSpec {
@@ -110,6 +120,9 @@ struct QuerySpec {
   // UTC. Validated by the parser; an unknown zone set otherwise fails at execution (naming tz).
   std::string tz;
   QueryLimits limits;  // set by the server per request; none by default
+  // Not part of the JSON API: callers that fold the rows themselves (dashboards) may take them
+  // in any order when they all fit `limit`, which saves sorting many string keys.
+  bool any_order = false;
 };
 
 inline bool HasBucket(const QuerySpec& spec) { return spec.bucket_ms > 0 || spec.bucket_months > 0; }

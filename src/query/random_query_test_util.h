@@ -140,7 +140,8 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
                                                     "stddev:scores.quality",
                                                     "avg:tokens_per_s",
                                                     "p90:tokens_per_s",
-                                                    "max:total_tokens"};
+                                                    "max:total_tokens",
+                                                    "days:ts"};
   std::string json = "{\"from\": " + std::to_string(from) + ", \"to\": " + std::to_string(to);
   std::string filters;
   for (const std::string& filter : kFilters) {

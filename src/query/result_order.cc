@@ -80,6 +80,10 @@ void OrderAndLimit(const QuerySpec& spec, QueryResult& result) {
   result.total_groups = result.rows.size();
   result.limit_applied = spec.limit;
   const size_t limit = static_cast<size_t>(std::max<int64_t>(spec.limit, 0));
+  if (spec.any_order && result.rows.size() <= limit) {
+    result.truncated = false;
+    return;
+  }
   if (result.rows.size() > limit) {
     std::partial_sort(result.rows.begin(), result.rows.begin() + limit, result.rows.end(), less);
     result.rows.resize(limit);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/event.h"
@@ -105,6 +107,21 @@ FilterVerdict CompareRange(FilterOp op, double low, double high, double literal)
 
 Result<RowFilter> RowFilter::Compile(const Filter& filter, const store::TableSnapshot& snapshot) {
   RowFilter compiled;
+  if (IsKeyedBound(filter)) {
+    // A table by dictionary id of the `by` field: its bound, or one no ts passes.
+    compiled.mode_ = Mode::kKeyedBound;
+    compiled.op_ = filter.op;
+    compiled.source_ = ResolveColumn(snapshot, *filter.by);
+    const bool lower = filter.op == FilterOp::kGt || filter.op == FilterOp::kGte;
+    const int64_t none = lower ? INT64_MAX : INT64_MIN;
+    const store::Dictionary* dictionary = compiled.source_.dictionary;
+    compiled.bounds_.assign(dictionary ? dictionary->size() + 1 : 1, none);
+    for (const auto& [value, bound] : filter.bounds) {
+      const std::optional<uint32_t> id = dictionary ? dictionary->Find(value) : std::nullopt;
+      if (id && *id != store::kAbsentId && *id < compiled.bounds_.size()) compiled.bounds_[*id] = bound;
+    }
+    return compiled;
+  }
   compiled.source_ = ResolveColumn(snapshot, filter.field);
   compiled.op_ = filter.op;
   compiled.exists_ = filter.exists;
@@ -206,6 +223,7 @@ size_t RowFilter::MemoryBytes() const {
 
 size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t count) const {
   if (mode_ == Mode::kNumeric) return ApplyNumeric(block, rows, count);
+  if (mode_ == Mode::kKeyedBound) return ApplyKeyedBound(block, rows, count);
   switch (source_.type) {
     case Type::kString:
     case Type::kTag:
@@ -238,6 +256,7 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
 }
 
 FilterVerdict RowFilter::Judge(const store::BlockSummary& summary) const {
+  if (mode_ == Mode::kKeyedBound) return FilterVerdict::kSome;
   const store::ColumnSummary* column = SummaryOf(source_, summary);
   if (column == nullptr) return FilterVerdict::kSome;
   return mode_ == Mode::kNumeric ? JudgeNumbers(*column, summary.rows) : JudgeCodes(*column, summary.rows);
@@ -310,6 +329,36 @@ size_t RowFilter::ApplyNumeric(const store::ColumnBlock& block, uint32_t* rows, 
     }
     rows[kept] = rows[idx];
     kept += keep;
+  }
+  return kept;
+}
+
+size_t RowFilter::ApplyKeyedBound(const store::ColumnBlock& block, uint32_t* rows, size_t count) const {
+  thread_local std::vector<uint64_t> codes;
+  codes.resize(count);
+  if (source_.type == Type::kString || source_.type == Type::kTag) {
+    GatherCode(source_, block, rows, count, codes.data());
+  } else {
+    std::fill(codes.begin(), codes.end(), 0);  // a tag key no row carries: no value, no bound
+  }
+  const int64_t* bounds = bounds_.data();
+  const uint64_t limit = bounds_.size();
+  size_t kept = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    const uint64_t code = codes[idx];
+    // An id past the table was added after planning: it has no bound.
+    const int64_t bound = code < limit ? bounds[code] : bounds[0];
+    const int64_t ts = block.Ts(row);
+    bool pass;
+    switch (op_) {
+      case FilterOp::kGt: pass = ts > bound; break;
+      case FilterOp::kGte: pass = ts >= bound; break;
+      case FilterOp::kLt: pass = ts < bound; break;
+      default: pass = ts <= bound; break;
+    }
+    rows[kept] = row;
+    kept += pass;
   }
   return kept;
 }

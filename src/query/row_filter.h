@@ -22,7 +22,8 @@ enum class FilterVerdict : uint8_t {
 // Semantics (docs/query.md): ne and not_in are the negation of eq and in, so they also keep
 // rows where the field is absent; every other comparison needs a present value; exists tests
 // presence. Dimension filters (strings, tags, enums, booleans, http_status) are resolved once per
-// query to a table indexed by dictionary id / code, so the scan is one lookup per row.
+// query to a table indexed by dictionary id / code, so the scan is one lookup per row; so are
+// per-key bounds on ts (Filter::by): a table of bounds by dictionary id of the key.
 // Thread-safe after construction (Apply is const and uses only caller scratch).
 class RowFilter {
  public:
@@ -40,9 +41,10 @@ class RowFilter {
   FilterVerdict Judge(const store::BlockSummary& summary) const;
 
  private:
-  enum class Mode : uint8_t { kCodeTable, kNumeric };
+  enum class Mode : uint8_t { kCodeTable, kNumeric, kKeyedBound };
 
   size_t ApplyNumeric(const store::ColumnBlock& block, uint32_t* rows, size_t count) const;
+  size_t ApplyKeyedBound(const store::ColumnBlock& block, uint32_t* rows, size_t count) const;
   FilterVerdict JudgeCodes(const store::ColumnSummary& column, uint32_t rows) const;
   FilterVerdict JudgeNumbers(const store::ColumnSummary& column, uint32_t rows) const;
 
@@ -56,6 +58,8 @@ class RowFilter {
   bool unlisted_match_ = false;
   FilterOp op_ = FilterOp::kEq;
   std::vector<double> numbers_;  // kNumeric literals (money in nano-USD)
+  // kKeyedBound: ts bound by dictionary id of the `by` field (index 0: absent, never passes).
+  std::vector<int64_t> bounds_;
   bool exists_ = true;
 };
 

@@ -38,6 +38,12 @@ Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapsho
     plan.filters.push_back(std::move(compiled).value());
     if (guard != nullptr && guard->CheckMemory(filter_bytes, "the filters' lookup tables")) return guard->status();
   }
+  if (std::any_of(spec.metrics.begin(), spec.metrics.end(),
+                  [](const MetricSpec& metric) { return metric.kind == AggregateKind::kDays; })) {
+    Result<TimeBucketer> days = MakeTimeBucketer(BucketWidth{86'400'000, 0}, spec.from_ms, spec.to_ms, spec.tz);
+    if (!days.ok()) return days.status();
+    plan.days.emplace(DayGrid{std::move(days).value(), spec.from_ms, spec.to_ms});
+  }
   unsigned bits = 0;
   if (HasBucket(spec)) {
     Result<TimeBucketer> bucketer =
@@ -90,7 +96,7 @@ void SetPartCode(const Plan& plan, size_t part_idx, uint64_t code, uint64_t* key
 }
 
 Partial::Partial(const Plan& plan) : table(plan.key_words) {
-  metrics = MakeAccumulators(plan.spec->metrics, *plan.snapshot);
+  metrics = MakeAccumulators(plan.spec->metrics, *plan.snapshot, plan.days ? &*plan.days : nullptr);
   counts_only = !metrics.empty() && std::all_of(metrics.begin(), metrics.end(),
                                                [](const auto& metric) { return metric->counts_rows(); });
   if (plan.parts.empty()) {

@@ -41,12 +41,17 @@ struct Plan {
   LimitGuard* guard = nullptr;  // the execution's limits (may be null); thread-safe
   std::vector<RowFilter> filters;
   std::optional<TimeBucketer> bucketer;
+  // The days of days:ts in the query's zone (set when a metric asks for days).
+  std::optional<DayGrid> days;
   std::vector<KeyPart> parts;
   bool packed = true;     // all parts fit one uint64 word
   size_t key_words = 1;
   unsigned key_bits = 0;  // total bits of a packed key
   // Packed keys of at most this many bits index a direct table instead of hashing.
   static constexpr unsigned kDirectBits = 16;
+  // ... and up to this many in the scanning threads' own partials (a 4 MiB table each, not one
+  // per cached segment run): (user, team, experiment) over 10,000 users is 20 bits.
+  static constexpr unsigned kWideDirectBits = 20;
   bool direct() const { return packed && key_bits <= kDirectBits; }
   // A single bin part: groups come from a window over bin numbers.
   bool bin_window() const { return parts.size() == 1 && parts[0].bin != nullptr; }
@@ -78,7 +83,9 @@ struct Partial {
   std::vector<uint64_t> codes;
   std::vector<double> values;
   std::vector<uint64_t> keys;
-  std::vector<uint32_t> direct;  // packed key → group + 1 (0 = not seen), when plan.direct()
+  std::vector<uint32_t> direct;  // packed key → group + 1 (0 = not seen), when Direct(plan)
+  unsigned direct_bits = Plan::kDirectBits;  // widest key indexed directly by this partial
+  bool Direct(const Plan& plan) const { return plan.packed && plan.key_bits <= direct_bits; }
   // plan.bin_window(): bin (window_low + i) → group + 1; absent → absent_group + 1.
   std::vector<uint32_t> window;
   int64_t window_low = 0;

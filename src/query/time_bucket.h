@@ -75,6 +75,10 @@ class TimeBucketer {
   // ⌊(ts − g) / width⌋ for every ts in [first_ms, last_ms] (g = Start(Index(first_ms)) in UTC);
   // nullopt for calendar months, or when the zone's offset changes within [first_ms, last_ms].
   std::optional<int64_t> LinearOrigin(int64_t first_ms, int64_t last_ms) const;
+  // The bucket's number on its clock (Index plus the origin's number): the same whatever the
+  // origin, so states kept by bucket number merge across queries (days:ts), and its start.
+  int64_t Number(int64_t ts_ms) const { return Index(ts_ms) + base_; }
+  int64_t StartOfNumber(int64_t number) const { return Start(number - base_); }
 
  private:
   BucketGrid grid_;  // UTC

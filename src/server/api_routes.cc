@@ -22,6 +22,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/annotations", bind(&HandleCreateAnnotation));
   router.Add("GET", "/api/v1/annotations", bind(&HandleListAnnotations));
   router.AddPrefix("DELETE", "/api/v1/annotations/", bind(&HandleDeleteAnnotation));
+  router.Add("GET", "/api/analytics/users", bind(&HandleUsers));
   router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
   router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
 }

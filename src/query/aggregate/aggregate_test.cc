@@ -1,11 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
 
 #include "query/aggregate/avg.h"
 #include "query/aggregate/count.h"
+#include "query/aggregate/days.h"
 #include "query/aggregate/max.h"
 #include "query/aggregate/min.h"
 #include "query/aggregate/quantile.h"
@@ -217,6 +219,35 @@ TEST(UniqTest, BitmapOfDictionaryIdsAndSetsMerge) {
   EXPECT_EQ(Uniq::Finalize(dense), 2502);
   for (uint64_t value = 0; value < 100'000; ++value) Uniq::Update(numbers, value * 7919 % 65536);
   EXPECT_EQ(Uniq::Finalize(numbers), 65536);
+}
+
+TEST(DaysTest, DistinctDaysAscendingAcrossWordsAndBeforeTheEpoch) {
+  Days::State left, right, empty;
+  EXPECT_TRUE(Days::Finalize(left).empty());
+  for (int64_t day : {20'000, 19'999, 20'000, 20'130}) Days::Update(left, day);  // three words apart
+  EXPECT_EQ(Days::Finalize(left), (std::vector<int64_t>{19'999, 20'000, 20'130}));
+  for (int64_t day : {-1, -64, -65, 0, 63, 64}) Days::Update(right, day);
+  EXPECT_EQ(Days::Finalize(right), (std::vector<int64_t>{-65, -64, -1, 0, 63, 64}));
+  Days::Combine(left, right);  // into a later range: grows downwards
+  Days::Combine(left, empty);
+  EXPECT_EQ(Days::Finalize(left), (std::vector<int64_t>{-65, -64, -1, 0, 63, 64, 19'999, 20'000, 20'130}));
+  Days::Combine(empty, right);  // into nothing: a copy
+  EXPECT_EQ(Days::Finalize(empty), Days::Finalize(right));
+}
+
+TEST(DaysTest, RandomDaysMatchASet) {
+  std::mt19937_64 rng(5);
+  std::vector<Days::State> parts(4);
+  std::vector<int64_t> all;
+  for (int update = 0; update < 5000; ++update) {
+    const int64_t day = static_cast<int64_t>(rng() % 3000) - 500;
+    Days::Update(parts[rng() % parts.size()], day);
+    all.push_back(day);
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  for (size_t part = 1; part < parts.size(); ++part) Days::Combine(parts[0], parts[part]);
+  EXPECT_EQ(Days::Finalize(parts[0]), all);
 }
 
 }  // namespace

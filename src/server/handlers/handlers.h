@@ -26,6 +26,7 @@ HttpResponse HandlePerformance(AppContext& context, const HttpRequest& request);
 HttpResponse HandleCreateAnnotation(AppContext& context, const HttpRequest& request);
 HttpResponse HandleListAnnotations(AppContext& context, const HttpRequest& request);
 HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& request);
+HttpResponse HandleUsers(AppContext& context, const HttpRequest& request);
 HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request);
 HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
 

@@ -12,6 +12,7 @@ import type {
   Performance,
   QueryResult,
   QuerySpec,
+  UserActivity,
 } from './types';
 
 /** A failed call: the server's error code and message when it sent one, else the HTTP status. */
@@ -93,6 +94,11 @@ export function createAnnotation(input: AnnotationInput): Promise<Annotation> {
 
 export function deleteAnnotation(id: number): Promise<void> {
   return request<void>(`/api/v1/annotations/${id}`, { method: 'DELETE' });
+}
+
+// ---- User Activity ---------------------------------------------------------------------------
+export function getUserActivity(params: URLSearchParams, signal?: AbortSignal): Promise<UserActivity> {
+  return request<UserActivity>(`/api/analytics/users?${params.toString()}`, { signal });
 }
 
 // ---- Model Comparison ----

@@ -70,6 +70,28 @@ export type ScatterCell = Schemas['ScatterCell'];
 /** GET /api/analytics/performance */
 export type Performance = Schemas['Performance'];
 
+// ---- User Activity (GET /api/analytics/users; docs/api.md) ----------------------------------
+
+/** Calls, tokens, cost and errors of a user, team or experiment; cost null when none was priced. */
+export type UsageFigures = Schemas['UsageFigures'];
+/** `t`: local midnight, epoch ms; `stickiness` = dau / mau, null without any user in the 30 days. */
+export type ActiveUsersDay = Schemas['ActiveUsersDay'];
+export type Spread = Schemas['Spread'];
+export type UserLeaderRow = Schemas['UserLeaderRow'];
+/** A row's figures, the previous period's and `change_pct` per figure (null when previous is 0 or null). */
+export type UsageWithPrevious = Omit<UserLeaderRow, 'user' | 'team'>;
+export type TeamLeaderRow = Schemas['TeamLeaderRow'];
+export type ExperimentBubble = Schemas['ExperimentBubble'];
+/** `conversion`: share of the previous step's users (1 for the first step); null when it had none. */
+export type FunnelStepResult = Schemas['FunnelStepResult'];
+/** `week`: Monday (local midnight) of the cohort's first week, epoch ms. */
+export type Cohort = Schemas['Cohort'];
+export type NetworkNode = Schemas['NetworkNode'];
+export type NetworkLink = Schemas['NetworkLink'];
+export type LeaderboardSort = Schemas['LeaderboardSort'];
+/** GET /api/analytics/users; `range.tz`: the zone whose days and weeks the figures use. */
+export type UserActivity = Schemas['UserActivity'];
+
 // ---- Model Comparison (GET /api/analytics/models/compare, GET /api/analytics/ab; docs/api.md) ----
 
 /** A 95 % interval [lo, hi]. */

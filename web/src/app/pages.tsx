@@ -32,6 +32,14 @@ export const PAGES: PageDef[] = [
     component: lazyPage(() => import('../features/performance/components/PerformanceDashboard'), (m) => m.PerformanceDashboard),
   },
   {
+    id: 'users',
+    path: '/users',
+    label: 'User Activity',
+    icon: 'users',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/users/components/UserActivityPage'), (m) => m.UserActivityPage),
+  },
+  {
     id: 'models',
     path: '/models',
     label: 'Model Comparison',
@@ -44,5 +52,4 @@ export const PAGES: PageDef[] = [
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */
 export const PLANNED: { id: string; label: string; icon: IconName; section: 'Dashboards' | 'Analyze' }[] = [
   { id: 'cost', label: 'Cost Analytics', icon: 'dollar', section: 'Dashboards' },
-  { id: 'users', label: 'User Activity', icon: 'users', section: 'Dashboards' },
 ];

@@ -4,6 +4,8 @@ import type { ComposeOption } from 'echarts/core';
 import type {
   BarSeriesOption,
   CustomSeriesOption,
+  FunnelSeriesOption,
+  GraphSeriesOption,
   HeatmapSeriesOption,
   LineSeriesOption,
   PieSeriesOption,
@@ -11,6 +13,7 @@ import type {
   ScatterSeriesOption,
 } from 'echarts/charts';
 import type {
+  CalendarComponentOption,
   GridComponentOption,
   LegendComponentOption,
   MarkAreaComponentOption,
@@ -31,6 +34,9 @@ export type ChartOption = ComposeOption<
   | PieSeriesOption
   | RadarSeriesOption
   | ScatterSeriesOption
+  | GraphSeriesOption
+  | FunnelSeriesOption
+  | CalendarComponentOption
   | GridComponentOption
   | LegendComponentOption
   | MarkAreaComponentOption

@@ -3,8 +3,19 @@
 // After ECharts' `finished` event the wrapper carries data-chart-ready="true" (browser tests wait on it).
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, CustomChart, HeatmapChart, LineChart, PieChart, RadarChart, ScatterChart } from 'echarts/charts';
 import {
+  BarChart,
+  CustomChart,
+  FunnelChart,
+  GraphChart,
+  HeatmapChart,
+  LineChart,
+  PieChart,
+  RadarChart,
+  ScatterChart,
+} from 'echarts/charts';
+import {
+  CalendarComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
@@ -14,6 +25,7 @@ import {
   TooltipComponent,
   VisualMapComponent,
 } from 'echarts/components';
+import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ChartOption } from '../../lib/chart';
 
@@ -32,8 +44,15 @@ echarts.use([
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,
+  // `labelLayout` of a series (hideOverlap, moveOverlap) does nothing without it.
+  LabelLayout,
   MarkAreaComponent,
   VisualMapComponent,
+  // User Activity: experiment bubbles (scatter), cohorts and calendar (heatmap), the collaboration
+  // graph, the funnel.
+  FunnelChart,
+  GraphChart,
+  CalendarComponent,
 ]);
 
 export interface EChartHandle {

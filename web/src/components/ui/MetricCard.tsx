@@ -80,12 +80,14 @@ export function MetricCard(props: MetricCardProps) {
                   {figure.label && <span className="text-sm text-muted">{figure.label}</span>}
                 </motion.div>
               </AnimatePresence>
-              <div className="mt-1 flex items-center gap-1.5 text-xs whitespace-nowrap" title={figure.change.title}>
-                <span data-testid={`card-${figure.id}-change`} className={`tabular font-medium ${TONE_TEXT[figure.change.tone]}`}>
-                  {figure.change.text}
-                </span>
-                <span className="whitespace-nowrap text-muted">vs prev. period</span>
-              </div>
+              {figure.change.text !== '' && (
+                <div className="mt-1 flex items-center gap-1.5 text-xs whitespace-nowrap" title={figure.change.title}>
+                  <span data-testid={`card-${figure.id}-change`} className={`tabular font-medium ${TONE_TEXT[figure.change.tone]}`}>
+                    {figure.change.text}
+                  </span>
+                  <span className="whitespace-nowrap text-muted">vs prev. period</span>
+                </div>
+              )}
             </div>
           ))}
         </div>

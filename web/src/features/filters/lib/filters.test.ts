@@ -4,6 +4,7 @@ import {
   dashboardParams,
   optionsQuery,
   parseFilters,
+  replaceFilters,
   serializeFilters,
   type Filters,
 } from './filters';
@@ -33,6 +34,17 @@ describe('URL filter state', () => {
     expect(filters.range).toEqual({ kind: 'custom', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' });
     expect(filters.tags).toEqual([]);
     expect(parseFilters('range=bogus').range).toEqual(DEFAULT_FILTERS.range);
+  });
+});
+
+describe('a page keeps its own parameters', () => {
+  it('replaces only the filters in the query string', () => {
+    const next = parseFilters('range=7d&user=ann');
+    expect(replaceFilters('range=24h&model=a&sort=calls&steps=a%3Ab%2Cc%3Ad', next)).toBe(
+      'range=7d&user=ann&sort=calls&steps=a%3Ab%2Cc%3Ad',
+    );
+    expect(replaceFilters('sort=calls', DEFAULT_FILTERS)).toBe('sort=calls');
+    expect(replaceFilters('tag=env%3Aprod', DEFAULT_FILTERS)).toBe('');
   });
 });
 

@@ -85,6 +85,20 @@ export function serializeFilters(filters: Filters): string {
   return params.toString();
 }
 
+const FILTER_KEYS = ['from', 'to', 'range', 'tag', ...DIMENSIONS];
+
+/**
+ * The query string of `search` with its filters replaced by `filters`; other parameters (a page's
+ * own, such as a leaderboard's sort) are kept.
+ */
+export function replaceFilters(search: string, filters: Filters): string {
+  const params = new URLSearchParams(search);
+  for (const key of FILTER_KEYS) params.delete(key);
+  const kept = params.toString();
+  const own = serializeFilters(filters);
+  return [own, kept].filter((part) => part !== '').join('&');
+}
+
 /** `from`/`to` as the API takes them: relative (`now-7d`) for presets so a refetch moves with time. */
 export function apiTimeRange(range: TimeRange): { from: string; to: string } {
   if (range.kind === 'custom') return { from: range.from, to: range.to };

@@ -1,0 +1,312 @@
+#include "analytics/user_activity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include "analytics/dashboard_support.h"
+#include "query/time_bucket.h"
+
+namespace mltrack::analytics {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kWeekMs = 7 * kDayMs;
+constexpr int64_t kCalendarDays = 365;
+
+using query::QueryResult;
+using query::QuerySpec;
+
+// A string cell's value, moved out; nullopt for null.
+std::optional<std::string> TakeString(query::Cell& cell) {
+  if (auto* text = std::get_if<std::string>(&cell)) return std::move(*text);
+  return std::nullopt;
+}
+
+// The usage metrics, in this order after the group columns.
+Status AddUsageMetrics(QuerySpec& spec) {
+  return AddMetrics(spec, {"count", "sum:total_tokens", "sum:cost_usd", "count:cost_usd", "rate:error"});
+}
+
+Usage ReadUsage(const std::vector<query::Cell>& row, size_t first) {
+  Usage usage;
+  usage.calls = CellInt(row[first]).value_or(0);
+  usage.tokens = CellInt(row[first + 1]).value_or(0);
+  usage.cost = CellNanoUsd(row[first + 2]).value_or(0);
+  usage.priced = CellInt(row[first + 3]).value_or(0);
+  // rate:error is errors / calls rounded once, so this recovers the exact count.
+  usage.errors = std::llround(CellNumber(row[first + 4]).value_or(0.0) * static_cast<double>(usage.calls));
+  return usage;
+}
+
+// Calendar units in the dashboard's zone, exact over all history before `to`, as indexes from
+// the unit that holds `from` (negative before it).
+class LocalCalendar {
+ public:
+  LocalCalendar(query::TimeBucketer bucketer, int64_t from_ms) : bucketer_(std::move(bucketer)), first_(bucketer_.Number(from_ms)) {}
+  int32_t IndexOf(int64_t ms) const { return static_cast<int32_t>(bucketer_.Number(ms) - first_); }
+  int64_t Start(int64_t index) const { return bucketer_.StartOfNumber(first_ + index); }
+
+ private:
+  query::TimeBucketer bucketer_;
+  int64_t first_;
+};
+
+Result<LocalCalendar> MakeCalendar(int64_t width_ms, const DashboardParams& params) {
+  Result<query::TimeBucketer> bucketer = query::MakeTimeBucketer(query::BucketWidth{width_ms, 0}, 0, params.to_ms, params.tz);
+  if (!bucketer.ok()) return bucketer.status();
+  return LocalCalendar(std::move(bucketer).value(), params.from_ms);
+}
+
+// Which parts of the user's usage a query asks for.
+enum class Grouping { kUser, kUserTeam, kUserTeamExperiment };
+
+// One query over [from_ms, to_ms) grouped by user (and team, and experiment), with every group's
+// active days and (unless kUser) its usage. Rows come in any order: they are folded. The days
+// of each user go into `days` (day indexes, unsorted, possibly repeated).
+Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                         Grouping grouping, const LocalCalendar& day_index,
+                                         std::unordered_map<std::string, ActiveDays>& days, const QueryRunner& run) {
+  std::vector<UsageRow> rows;
+  if (from_ms >= to_ms) return rows;
+  QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+  spec.group_by = {FieldRef{FieldId::kUser, {}}};
+  if (grouping != Grouping::kUser) spec.group_by.push_back(FieldRef{FieldId::kTeam, {}});
+  if (grouping == Grouping::kUserTeamExperiment) spec.group_by.push_back(FieldRef{FieldId::kExperiment, {}});
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"days:ts"}));
+  if (grouping != Grouping::kUser) MLTRACK_RETURN_IF_ERROR(AddUsageMetrics(spec));
+  spec.limit = query::kMaxQueryLimit;
+  spec.any_order = true;
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  if (result->truncated) {
+    return Status::InvalidArgument("more than 100,000 (user, team, experiment) combinations; narrow the filters",
+                                   {{-1, "from", "too many users in the range for this dashboard"}});
+  }
+  const size_t days_column = spec.group_by.size();
+  rows.reserve(result->rows.size());
+  for (auto& row : result->rows) {
+    UsageRow out;
+    out.user = TakeString(row[0]);
+    if (grouping != Grouping::kUser) out.team = TakeString(row[1]);
+    if (grouping == Grouping::kUserTeamExperiment) out.experiment = TakeString(row[2]);
+    if (grouping != Grouping::kUser) out.usage = ReadUsage(row, days_column + 1);
+    const auto* list = std::get_if<query::IntList>(&row[days_column]);
+    if (out.user && list != nullptr) {
+      ActiveDays& user_days = days[*out.user];
+      for (int64_t start : list->values) user_days.push_back(day_index.IndexOf(start));
+    }
+    rows.push_back(std::move(out));
+  }
+  return rows;
+}
+
+// numpy's "linear" percentile of sorted values.
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const double h = p / 100.0 * static_cast<double>(sorted.size() - 1);
+  const size_t low = static_cast<size_t>(std::floor(h));
+  const size_t high = std::min(low + 1, sorted.size() - 1);
+  return sorted[low] + (h - static_cast<double>(low)) * (sorted[high] - sorted[low]);
+}
+
+Spread SpreadOf(std::vector<double> values) {
+  Spread spread;
+  if (values.empty()) return spread;
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (double value : values) sum += value;
+  spread.mean = sum / static_cast<double>(values.size());
+  spread.p50 = Percentile(values, 50);
+  spread.p90 = Percentile(values, 90);
+  spread.max = values.back();
+  return spread;
+}
+
+PerUserStats PerUser(const std::vector<UserUsage>& users) {
+  PerUserStats stats;
+  stats.users = static_cast<int64_t>(users.size());
+  std::vector<double> calls, tokens, cost, errors;
+  for (const UserUsage& user : users) {
+    calls.push_back(static_cast<double>(user.usage.calls));
+    tokens.push_back(static_cast<double>(user.usage.tokens));
+    if (user.usage.priced > 0) cost.push_back(Usd(user.usage.cost));  // unpriced: no cost, not 0
+    errors.push_back(static_cast<double>(user.usage.errors));
+  }
+  stats.calls = SpreadOf(calls);
+  stats.tokens = SpreadOf(tokens);
+  stats.cost_usd = SpreadOf(cost);
+  stats.errors = SpreadOf(errors);
+  // 1-2-5 bins up to the busiest user: [1, 2), [2, 5), [5, 10), [10, 20), …
+  int64_t busiest = 0;
+  for (const UserUsage& user : users) busiest = std::max(busiest, user.usage.calls);
+  for (int64_t lo = 1, step = 0; lo <= busiest; ++step) {
+    const int64_t hi = step % 3 == 1 ? lo / 2 * 5 : lo * 2;
+    stats.calls_histogram.push_back({lo, hi, 0});
+    lo = hi;
+  }
+  for (const UserUsage& user : users) {
+    for (CallsBin& bin : stats.calls_histogram) {
+      if (user.usage.calls >= bin.lo && user.usage.calls < bin.hi) ++bin.users;
+    }
+  }
+  return stats;
+}
+
+template <typename Row>
+void SortRows(std::vector<Row>& rows, UsageSort sort) {
+  std::stable_sort(rows.begin(), rows.end(), [sort](const Row& a, const Row& b) {
+    return SortValue(a.now, sort) > SortValue(b.now, sort);
+  });
+}
+
+void FillLeaderboards(const FoldedUsage& now, std::vector<UsageRow> previous_rows,
+                      const UserActivityParams& params, UserActivity& out) {
+  for (const UsageRow& row : previous_rows) out.previous_usage.Add(row.usage);
+  const FoldedUsage previous = FoldUsage(std::move(previous_rows));
+  out.previous_users = static_cast<int64_t>(previous.users.size());
+  std::unordered_map<std::string_view, const Usage*> previous_users;
+  for (const UserUsage& user : previous.users) previous_users.emplace(user.user, &user.usage);
+  // The top users by the sort figure (ties by name: users are by name, the sort is stable).
+  std::vector<const UserUsage*> ranked;
+  ranked.reserve(now.users.size());
+  for (const UserUsage& user : now.users) ranked.push_back(&user);
+  const size_t top = std::min(ranked.size(), static_cast<size_t>(params.top));
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<ptrdiff_t>(top), ranked.end(),
+                    [sort = params.sort](const UserUsage* a, const UserUsage* b) {
+                      const double left = SortValue(a->usage, sort), right = SortValue(b->usage, sort);
+                      return left != right ? left > right : a->user < b->user;
+                    });
+  for (size_t rank = 0; rank < top; ++rank) {
+    const UserUsage& user = *ranked[rank];
+    UserRow row{user.user, user.team, user.usage, {}};
+    if (auto found = previous_users.find(user.user); found != previous_users.end()) row.previous = *found->second;
+    out.top_users.push_back(std::move(row));
+  }
+
+  std::map<std::optional<std::string>, TeamRow> teams;
+  for (const TeamUsage& team : now.teams) {
+    TeamRow& row = teams[team.team];
+    row.team = team.team;
+    row.users = team.users;
+    row.now = team.usage;
+  }
+  for (const TeamUsage& team : previous.teams) {
+    TeamRow& row = teams[team.team];
+    row.team = team.team;
+    row.previous_users = team.users;
+    row.previous = team.usage;
+  }
+  for (auto& [name, row] : teams) {
+    if (row.now.calls > 0) out.teams.push_back(std::move(row));
+  }
+  SortRows(out.teams, params.sort);
+}
+
+Status FillCalendar(const DashboardParams& params, const LocalCalendar& days, const QueryRunner& run,
+                    UserActivity& out) {
+  const int64_t last_day = days.IndexOf(params.to_ms - 1);
+  out.calendar_from_ms = days.Start(last_day - (kCalendarDays - 1));
+  out.calendar_to_ms = params.to_ms;
+  QuerySpec spec = BaseSpec(params, out.calendar_from_ms, out.calendar_to_ms);
+  spec.bucket_ms = kDayMs;
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "count:cost_usd"}));
+  spec.limit = query::kMaxQueryLimit;
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  for (const auto& row : result->rows) {
+    CalendarDay day;
+    day.t = CellInt(row[0]).value_or(0);
+    day.usage.calls = CellInt(row[1]).value_or(0);
+    day.usage.cost = CellNanoUsd(row[2]).value_or(0);
+    day.usage.priced = CellInt(row[3]).value_or(0);
+    out.calendar.push_back(day);
+  }
+  return Status::OK();
+}
+
+void FillActivity(const std::vector<ActiveDays>& users, const LocalCalendar& days, const LocalCalendar& weeks,
+                  const DashboardParams& params, UserActivity& out) {
+  const int32_t day_count = days.IndexOf(params.to_ms - 1) + 1;
+  for (int32_t day = 0; day < day_count; ++day) out.day_starts.push_back(days.Start(day));
+  out.active = ActiveSeries(users, day_count);
+  for (const ActiveDay& day : out.active) out.new_users += day.new_users;
+
+  // Weeks (Monday-aligned like the 1w bucket) of every day a user was active, for cohorts.
+  WeekTable table;
+  table.first_day = 0;
+  int32_t last = day_count - 1;
+  for (const ActiveDays& user : users) {
+    if (user.empty()) continue;
+    table.first_day = std::min(table.first_day, user.front());
+    last = std::max(last, user.back());
+  }
+  for (int32_t day = table.first_day; day <= last; ++day) {
+    table.weeks.push_back(weeks.IndexOf(days.Start(day)));
+  }
+  const int32_t first_week = weeks.IndexOf(params.from_ms);
+  const int32_t last_week = weeks.IndexOf(params.to_ms - 1);
+  out.cohorts = WeeklyCohorts(users, first_week, last_week, table);
+  for (const Cohort& cohort : out.cohorts) out.cohort_starts.push_back(weeks.Start(cohort.week));
+}
+
+}  // namespace
+
+Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const QueryRunner& run,
+                                         const UserActivityContext& context) {
+  const DashboardParams& dashboard = params.dashboard;
+  UserActivity out;
+  out.from_ms = dashboard.from_ms;
+  out.to_ms = dashboard.to_ms;
+  out.previous_from_ms = dashboard.from_ms - (dashboard.to_ms - dashboard.from_ms);
+  out.demo = context.demo;
+  out.tz = dashboard.tz;
+  out.sort = params.sort;
+  Result<LocalCalendar> days = MakeCalendar(kDayMs, dashboard);
+  if (!days.ok()) return days.status();
+  Result<LocalCalendar> weeks = MakeCalendar(kWeekMs, dashboard);
+  if (!weeks.ok()) return weeks.status();
+
+  // Three queries read every event before `to` once: the range with experiments, the previous
+  // period, and the history before it (active days only).
+  std::unordered_map<std::string, ActiveDays> days_by_user;
+  Result<std::vector<UsageRow>> now_rows = PeriodRows(dashboard, dashboard.from_ms, dashboard.to_ms,
+                                                      Grouping::kUserTeamExperiment, *days, days_by_user, run);
+  if (!now_rows.ok()) return now_rows.status();
+  Result<std::vector<UsageRow>> previous_rows = PeriodRows(dashboard, out.previous_from_ms, dashboard.from_ms,
+                                                           Grouping::kUserTeam, *days, days_by_user, run);
+  if (!previous_rows.ok()) return previous_rows.status();
+  Result<std::vector<UsageRow>> older_rows =
+      PeriodRows(dashboard, 0, out.previous_from_ms, Grouping::kUser, *days, days_by_user, run);
+  if (!older_rows.ok()) return older_rows.status();
+  std::vector<ActiveDays> user_days;
+  user_days.reserve(days_by_user.size());
+  for (auto& [user, user_day_list] : days_by_user) {
+    std::sort(user_day_list.begin(), user_day_list.end());
+    user_day_list.erase(std::unique(user_day_list.begin(), user_day_list.end()), user_day_list.end());
+    user_days.push_back(std::move(user_day_list));
+  }
+  FillActivity(user_days, *days, *weeks, dashboard, out);
+
+  for (const UsageRow& row : *now_rows) out.usage.Add(row.usage);
+  const FoldedUsage now = FoldUsage(std::move(*now_rows));
+  out.users = static_cast<int64_t>(now.users.size());
+  out.per_user = PerUser(now.users);
+  FillLeaderboards(now, std::move(*previous_rows), params, out);
+  out.experiments = now.experiments;
+  if (out.experiments.size() > kExperimentBubbles) out.experiments.resize(kExperimentBubbles);
+  const Network network = CollaborationNetwork(now.users, kNetworkNodes);
+  for (const UserUsage* node : network.nodes) out.nodes.push_back({node->user, node->team, node->usage});
+  out.links = network.links;
+
+  MLTRACK_RETURN_IF_ERROR(FillCalendar(dashboard, *days, run, out));
+  if (!params.steps.empty()) {
+    Result<FunnelReport> funnel = ComputeFunnel(dashboard, params.steps, params.window_ms, run);
+    if (!funnel.ok()) return funnel.status();
+    out.funnel = std::move(*funnel);
+  }
+  return out;
+}
+
+}  // namespace mltrack::analytics

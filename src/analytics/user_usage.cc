@@ -1,0 +1,133 @@
+#include "analytics/user_usage.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace mltrack::analytics {
+
+FoldedUsage FoldUsage(std::vector<UsageRow> rows) {
+  // Teams and experiments by first appearance, then users; names are looked up once per row.
+  std::unordered_map<std::string, uint32_t> team_ids, experiment_ids;
+  std::vector<TeamUsage> teams(1);  // id 0: no team
+  std::vector<ExperimentUsage> experiments;
+  std::unordered_map<std::string, uint32_t> user_ids;
+  std::vector<UserUsage> users;
+  std::vector<std::vector<std::pair<uint32_t, int64_t>>> team_calls;  // per user: (team id, calls)
+  for (UsageRow& row : rows) {
+    uint32_t team_id = 0;
+    if (row.team) {
+      auto [found, added] = team_ids.try_emplace(*row.team, static_cast<uint32_t>(teams.size()));
+      if (added) teams.push_back({std::move(*row.team), 0, {}});
+      team_id = found->second;
+    }
+    teams[team_id].usage.Add(row.usage);
+    std::optional<uint32_t> experiment_id;
+    if (row.experiment) {
+      auto [found, added] = experiment_ids.try_emplace(*row.experiment, static_cast<uint32_t>(experiments.size()));
+      if (added) experiments.push_back({std::move(*row.experiment), 0, {}});
+      experiment_id = found->second;
+      experiments[*experiment_id].usage.Add(row.usage);
+    }
+    if (!row.user) continue;
+    auto [found, added] = user_ids.try_emplace(*row.user, static_cast<uint32_t>(users.size()));
+    if (added) {
+      users.push_back({std::move(*row.user), std::nullopt, {}, {}});
+      team_calls.emplace_back();
+    }
+    const uint32_t user_id = found->second;
+    users[user_id].usage.Add(row.usage);
+    auto add_calls = [&](std::vector<std::pair<uint32_t, int64_t>>& calls, uint32_t id) {
+      for (auto& [known, sum] : calls) {
+        if (known == id) return void(sum += row.usage.calls);
+      }
+      calls.emplace_back(id, row.usage.calls);
+    };
+    add_calls(team_calls[user_id], team_id);
+    if (experiment_id) add_calls(users[user_id].experiment_calls, *experiment_id);
+  }
+  // Distinct users per team and experiment, and each user's main team.
+  for (size_t user_id = 0; user_id < users.size(); ++user_id) {
+    int64_t best = -1;
+    for (const auto& [team_id, calls] : team_calls[user_id]) {
+      ++teams[team_id].users;
+      const bool better = calls > best || (calls == best && teams[team_id].team < users[user_id].team);
+      if (team_id != 0 && better) {
+        users[user_id].team = teams[team_id].team;
+        best = calls;
+      }
+    }
+    for (const auto& [experiment_id, calls] : users[user_id].experiment_calls) ++experiments[experiment_id].users;
+  }
+  FoldedUsage out;
+  // Experiments by calls; users' experiment indexes follow the new order.
+  std::vector<uint32_t> order(experiments.size());
+  for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const ExperimentUsage& left = experiments[a];
+    const ExperimentUsage& right = experiments[b];
+    return left.usage.calls != right.usage.calls ? left.usage.calls > right.usage.calls
+                                                 : left.experiment < right.experiment;
+  });
+  std::vector<uint32_t> rank(experiments.size());
+  for (uint32_t position = 0; position < order.size(); ++position) {
+    rank[order[position]] = position;
+    out.experiments.push_back(std::move(experiments[order[position]]));
+  }
+  for (UserUsage& user : users) {
+    for (auto& [experiment_id, calls] : user.experiment_calls) experiment_id = rank[experiment_id];
+    std::sort(user.experiment_calls.begin(), user.experiment_calls.end());
+  }
+  std::sort(users.begin(), users.end(), [](const UserUsage& a, const UserUsage& b) { return a.user < b.user; });
+  out.users = std::move(users);
+  for (TeamUsage& team : teams) {
+    if (team.usage.calls > 0 || team.users > 0) out.teams.push_back(std::move(team));
+  }
+  // Named teams by name, then no team (it was first).
+  std::sort(out.teams.begin(), out.teams.end(), [](const TeamUsage& a, const TeamUsage& b) {
+    if (a.team.has_value() != b.team.has_value()) return a.team.has_value();
+    return a.team < b.team;
+  });
+  return out;
+}
+
+double SortValue(const Usage& usage, UsageSort sort) {
+  switch (sort) {
+    case UsageSort::kCalls: return static_cast<double>(usage.calls);
+    case UsageSort::kTokens: return static_cast<double>(usage.tokens);
+    case UsageSort::kErrors: return static_cast<double>(usage.errors);
+    case UsageSort::kCost: break;
+  }
+  return static_cast<double>(usage.cost);
+}
+
+Network CollaborationNetwork(const std::vector<UserUsage>& users, size_t max_nodes) {
+  Network network;
+  for (const UserUsage& user : users) network.nodes.push_back(&user);
+  std::stable_sort(network.nodes.begin(), network.nodes.end(), [](const UserUsage* a, const UserUsage* b) {
+    return a->usage.calls > b->usage.calls;
+  });
+  if (network.nodes.size() > max_nodes) network.nodes.resize(max_nodes);
+  for (size_t source = 0; source < network.nodes.size(); ++source) {
+    for (size_t target = source + 1; target < network.nodes.size(); ++target) {
+      NetworkLink link{source, target, 0, 0};
+      const auto& left = network.nodes[source]->experiment_calls;
+      const auto& right = network.nodes[target]->experiment_calls;
+      for (auto a = left.begin(), b = right.begin(); a != left.end() && b != right.end();) {
+        if (a->first < b->first) {
+          ++a;
+        } else if (b->first < a->first) {
+          ++b;
+        } else {
+          ++link.shared;
+          link.calls += a->second + b->second;
+          ++a;
+          ++b;
+        }
+      }
+      if (link.shared > 0) network.links.push_back(link);
+    }
+  }
+  return network;
+}
+
+}  // namespace mltrack::analytics

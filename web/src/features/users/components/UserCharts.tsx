@@ -1,0 +1,65 @@
+// Visualise layer of the User Activity charts: each prepare function's model goes to a ChartCard
+// as is; the funnel card adds its step editor. No data shaping here.
+import { useMemo } from 'react';
+import type { UserActivity } from '../../../api/types';
+import { ChartCard } from '../../../components/ui/ChartCard';
+import { useTheme } from '../../../hooks/useTheme';
+import { activeUsersModel, newReturningModel, stickinessModel } from '../lib/activeUsers';
+import { calendarModel } from '../lib/calendar';
+import { cohortHeatmapModel } from '../lib/cohortHeatmap';
+import { experimentBubblesModel } from '../lib/experimentBubbles';
+import { funnelModel } from '../lib/funnel';
+import { networkModel } from '../lib/network';
+import type { UsersView } from '../lib/params';
+import { FunnelEditor } from './FunnelEditor';
+
+interface UserChartsProps {
+  activity: UserActivity | undefined;
+  view: UsersView;
+  onView: (view: UsersView) => void;
+}
+
+export function UserCharts({ activity, view, onView }: UserChartsProps) {
+  const { palette } = useTheme();
+  const models = useMemo(
+    () =>
+      activity && {
+        active: activeUsersModel(activity.active, palette),
+        newReturning: newReturningModel(activity.active, palette),
+        stickiness: stickinessModel(activity.active, palette),
+        experiments: experimentBubblesModel(activity.experiments, palette),
+        funnel: funnelModel(activity.funnel, palette),
+        cohorts: cohortHeatmapModel(activity.cohorts, palette),
+        network: networkModel(activity.network, palette),
+        calendar: calendarModel(activity.calendar, palette),
+      },
+    [activity, palette],
+  );
+  const card = (id: string, title: string, description: string, model: keyof NonNullable<typeof models>, index: number, className = '') => (
+    <ChartCard
+      id={id}
+      title={title}
+      description={description}
+      model={models?.[model]}
+      exportBackground={palette.background}
+      index={index}
+      className={className}
+    />
+  );
+
+  return (
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+      {card('active-users', 'Active users', 'Distinct users per day, and in the 7 and 30 days ending with it', 'active', 0, 'lg:col-span-2')}
+      {card('new-returning', 'New vs returning', 'Users first seen that day, and users seen before', 'newReturning', 1)}
+      {card('stickiness', 'Stickiness', 'DAU / MAU: how many of the month’s users came back that day', 'stickiness', 2)}
+      <div className="flex flex-col gap-2 lg:col-span-2">
+        <FunnelEditor view={view} onApply={onView} />
+        {card('funnel', 'Funnel', `Users who did each step in order, within ${view.window} of their first step`, 'funnel', 3)}
+      </div>
+      {card('experiments', 'Experiment popularity', 'Users (x), calls (y) and cost (bubble size) per experiment', 'experiments', 4)}
+      {card('cohorts', 'Retention cohorts', 'Users by week first seen (cohort size), and the share active in each week after', 'cohorts', 5)}
+      {card('network', 'Collaboration network', 'The busiest users and their strongest links (experiments shared); colour = team', 'network', 6, 'h-96 lg:col-span-2 lg:h-[28rem]')}
+      {card('calendar', 'Activity calendar', 'Calls per day over up to a year', 'calendar', 7, 'lg:col-span-2')}
+    </div>
+  );
+}
