@@ -7,7 +7,7 @@ set -euo pipefail
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libsimdjson-dev libfmt-dev libspdlog-dev
-  libzstd-dev liblz4-dev libxxhash-dev
+  libzstd-dev liblz4-dev libxxhash-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium curl
 )

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/setup.h"
+#include "cli/spend_control.h"
 #include "core/time.h"
 #include "core/version.h"
 #include "ingest/pricing.h"
@@ -74,7 +75,8 @@ int Fail(const std::string& message, int code) {
 
 int RunServe(const std::vector<std::string>& args) {
   Result<Flags> flags = Flags::Parse(
-      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache", "workers"},
+      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache", "workers",
+       "webhook-retry-min", "webhook-retry-max"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -119,6 +121,16 @@ int RunServe(const std::vector<std::string>& args) {
     query_cache_bytes = *bytes;
   }
 
+  // Webhook retries back off from the min, doubling, to the max (durations such as 1s, 10m).
+  alerts::DeliveryOptions delivery_options;
+  for (const char* name : {"webhook-retry-min", "webhook-retry-max"}) {
+    if (!flags->Has(name)) continue;
+    Result<int64_t> ms = ParseDuration(*flags->Get(name));
+    if (!ms.ok() || *ms <= 0) return Fail(std::string("--") + name + " must be a duration such as 1s or 10m", 2);
+    (std::string_view(name) == "webhook-retry-min" ? delivery_options.min_backoff : delivery_options.max_backoff) =
+        std::chrono::milliseconds(*ms);
+  }
+
   Result<PriceCatalogue> prices = LoadPrices(flags->Get("prices"));
   if (!prices.ok()) return Fail(prices.status().message(), 1);
 
@@ -144,6 +156,9 @@ int RunServe(const std::vector<std::string>& args) {
     spdlog::error("store problem in {} at byte {}: {}", problem.file, problem.offset, problem.what);
   }
 
+  Result<std::unique_ptr<SpendControl>> spend = OpenSpendControl(store_options.dir, backend, delivery_options);
+  if (!spend.ok()) return Fail("opening budgets and alerts: " + spend.status().ToString(), 1);
+
   const bool demo = flags->Has("demo");
   if (demo && backend.GetStats().rows == 0) {
     auto started = std::chrono::steady_clock::now();
@@ -152,11 +167,22 @@ int RunServe(const std::vector<std::string>& args) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("demo: stored {} events over {} days in {:.1f}s", *written, demo_options.days,
                  seconds);
+    if ((*spend)->budgets->List().empty()) {
+      Status budgets = CreateDemoBudgets(**spend, backend, NowMs());
+      if (!budgets.ok()) return Fail("creating demo budgets: " + budgets.ToString(), 1);
+      StartSpendControl(**spend);
+      (*spend)->monitor->Settle();  // the demo's alert history, before the first page loads
+    }
   }
+  StartSpendControl(**spend);
 
   server::AppContext context;
   context.backend = &backend;
   context.prices = &*prices;
+  context.budgets = (*spend)->budgets.get();
+  context.alert_log = (*spend)->alert_log.get();
+  context.webhooks = (*spend)->webhooks.get();
+  context.webhook_delivery = (*spend)->delivery.get();
   server::Router router;
   server::AddApiRoutes(router, context);
   server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);
@@ -173,6 +199,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (demo) trickle = std::make_unique<LiveTrickle>(backend, *prices);
   http.Run();
   if (trickle) trickle->Stop();
+  spend->reset();  // the monitor queries the backend: stop it first
   backend.Close();
   spdlog::info("mltrack stopped; every acknowledged event is on disk");
   return 0;

@@ -13,6 +13,16 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
+  router.Add("GET", "/api/analytics/cost", bind(&HandleCost));
+  for (const char* method : {"GET", "POST"}) {
+    router.Add(method, "/api/v1/budgets", bind(&HandleBudgets));
+    router.Add(method, "/api/v1/webhooks", bind(&HandleWebhooks));
+  }
+  for (const char* method : {"GET", "PUT", "DELETE"}) {
+    router.AddPrefix(method, "/api/v1/budgets/", bind(&HandleBudget));
+    router.AddPrefix(method, "/api/v1/webhooks/", bind(&HandleWebhook));
+  }
+  router.Add("GET", "/api/v1/alerts", bind(&HandleAlerts));
 }
 
 }  // namespace mltrack::server

@@ -5,6 +5,16 @@
 #include "backend/backend.h"
 #include "core/price_catalogue.h"
 
+namespace mltrack::alerts {
+class AlertLog;
+class WebhookStore;
+class WebhookDelivery;
+}  // namespace mltrack::alerts
+namespace mltrack::analytics {
+class BudgetStore;
+class BudgetMonitor;
+}  // namespace mltrack::analytics
+
 namespace mltrack::server {
 
 // What the HTTP handlers share: the backend that holds the events and the price catalogue,
@@ -13,6 +23,12 @@ namespace mltrack::server {
 struct AppContext {
   backend::Backend* backend = nullptr;
   const PriceCatalogue* prices = nullptr;
+  // Spend control (budgets, alerts, webhooks); null where the server runs without it (tests of
+  // other routes), and its routes then answer 503.
+  analytics::BudgetStore* budgets = nullptr;
+  alerts::AlertLog* alert_log = nullptr;
+  alerts::WebhookStore* webhooks = nullptr;
+  alerts::WebhookDelivery* webhook_delivery = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -17,6 +17,13 @@ HttpResponse HandleFields(AppContext& context, const HttpRequest& request);
 HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request);
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
+HttpResponse HandleCost(AppContext& context, const HttpRequest& request);
+// Spend control: /api/v1/budgets[/<id>], /api/v1/alerts, /api/v1/webhooks[/<id>].
+HttpResponse HandleBudgets(AppContext& context, const HttpRequest& request);
+HttpResponse HandleBudget(AppContext& context, const HttpRequest& request);
+HttpResponse HandleAlerts(AppContext& context, const HttpRequest& request);
+HttpResponse HandleWebhooks(AppContext& context, const HttpRequest& request);
+HttpResponse HandleWebhook(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.

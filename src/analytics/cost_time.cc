@@ -1,0 +1,151 @@
+// Cost over time stacked by a dimension, and the hour × weekday heatmap. Both come from one
+// hourly scan grouped by the stack dimension when the chart's buckets are whole hours (or
+// months), since hours nest in them; otherwise each has its own query.
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "analytics/cost_sections.h"
+#include "analytics/dashboard_support.h"
+
+namespace mltrack::analytics::cost {
+namespace {
+
+constexpr int64_t kHourMs = 3'600'000;
+constexpr int64_t kDayMs = 24 * kHourMs;
+
+using query::QueryResult;
+using query::QuerySpec;
+
+Result<query::BucketWidth> ChartWidth(const DashboardParams& params, std::string& label) {
+  if (params.bucket != "auto") {
+    label = params.bucket;
+    return query::ParseBucket(params.bucket, params.from_ms, params.to_ms);
+  }
+  const int64_t length = params.to_ms - params.from_ms;
+  const int64_t ms = length <= 3 * kDayMs ? kHourMs : length <= 180 * kDayMs ? kDayMs : 7 * kDayMs;
+  label = ms == kHourMs ? "1h" : ms == kDayMs ? "1d" : "1w";
+  return query::BucketWidth{ms, 0};
+}
+
+// Per stack value, its cost per chart bucket and its priced calls; whether a bucket has events.
+struct StackFold {
+  std::map<std::string, std::vector<NanoUsd>> cost;
+  std::map<std::string, int64_t> priced_calls;
+  std::vector<bool> has_events;
+};
+
+void AddToStack(StackFold& fold, size_t buckets, int64_t bucket_idx, const std::string& key,
+                NanoUsd cost, int64_t calls, int64_t priced_calls) {
+  if (bucket_idx < 0 || bucket_idx >= static_cast<int64_t>(buckets)) return;
+  std::vector<NanoUsd>& series = fold.cost[key];
+  if (series.empty()) series.assign(buckets, 0);
+  series[bucket_idx] += cost;
+  fold.priced_calls[key] += priced_calls;
+  if (calls > 0) fold.has_events[bucket_idx] = true;
+}
+
+void AddToHeatmap(CostHeatmap& heatmap, int64_t hour_start_ms, NanoUsd cost, int64_t calls,
+                  int64_t priced_calls) {
+  const int64_t days = hour_start_ms >= 0 ? hour_start_ms / kDayMs : (hour_start_ms - kDayMs + 1) / kDayMs;
+  const int64_t hour = (hour_start_ms - days * kDayMs) / kHourMs;
+  const int64_t weekday = ((days % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; 0 = Monday
+  HeatCell& cell = heatmap.cells[weekday][hour];
+  cell.cost += cost;
+  cell.calls += calls;
+  cell.priced_calls += priced_calls;
+}
+
+// The top stack values by total cost become series; the rest are summed into "(other)". Values
+// without a priced call are no series (the report lists them as unpriced).
+void FinishSeries(StackFold& fold, size_t top, CostOverTime& over_time) {
+  std::vector<std::pair<std::string, NanoUsd>> totals;
+  for (const auto& [key, series] : fold.cost) {
+    if (fold.priced_calls[key] == 0) continue;
+    NanoUsd total = 0;
+    for (NanoUsd cost : series) total += cost;
+    totals.push_back({key, total});
+  }
+  std::sort(totals.begin(), totals.end(), [](const auto& a, const auto& b) {
+    return std::tie(b.second, a.first) < std::tie(a.second, b.first);
+  });
+  CostSeries other{std::string(kOther), std::vector<NanoUsd>(over_time.starts.size(), 0)};
+  for (size_t idx = 0; idx < totals.size(); ++idx) {
+    std::vector<NanoUsd>& series = fold.cost[totals[idx].first];
+    if (idx < top) {
+      over_time.series.push_back({totals[idx].first, std::move(series)});
+    } else {
+      for (size_t bucket = 0; bucket < series.size(); ++bucket) other.cost[bucket] += series[bucket];
+    }
+  }
+  if (totals.size() > top) over_time.series.push_back(std::move(other));
+  over_time.has_events = std::move(fold.has_events);
+}
+
+Result<QueryResult> StackQuery(const DashboardParams& params, const FieldRef& stack_by,
+                               const query::BucketWidth& width, const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  SetBucket(spec, width);
+  spec.group_by = {stack_by};
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd", "count", "count:cost_usd"}));
+  spec.limit = query::kMaxQueryLimit;
+  return run(spec);
+}
+
+}  // namespace
+
+Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& options,
+                           const QueryRunner& run, CostReport& report) {
+  CostOverTime& over_time = report.over_time;
+  Result<query::BucketWidth> width = ChartWidth(params, over_time.bucket);
+  if (!width.ok()) return width.status();
+  over_time.width = *width;
+  over_time.stack_by = options.stack_by.Name();
+  over_time.starts = BucketStarts(*width, params.from_ms, params.to_ms);
+  report.heatmap.tz = options.tz;
+  const size_t buckets = over_time.starts.size();
+  query::TimeBucketer bucketer(*width, params.from_ms);
+  StackFold fold;
+  fold.has_events.assign(buckets, false);
+
+  const bool hours_nest = width->months > 0 || (width->ms >= kHourMs && width->ms % kHourMs == 0);
+  if (hours_nest) {
+    Result<QueryResult> hourly = StackQuery(params, options.stack_by, {kHourMs, 0}, run);
+    if (!hourly.ok()) return hourly.status();
+    if (!hourly->truncated) {
+      for (const auto& cells : hourly->rows) {
+        const int64_t hour_start = CellInt(cells[0]).value_or(0);
+        const NanoUsd cost = CellNanoUsd(cells[2]).value_or(0);
+        const int64_t calls = CellInt(cells[3]).value_or(0);
+        const int64_t priced_calls = CellInt(cells[4]).value_or(0);
+        AddToStack(fold, buckets, bucketer.Index(hour_start), KeyOf(cells[1]), cost, calls, priced_calls);
+        AddToHeatmap(report.heatmap, hour_start, cost, calls, priced_calls);
+      }
+      FinishSeries(fold, options.top, over_time);
+      return Status::OK();
+    }
+  }
+
+  // Buckets finer than an hour, or too many hourly rows: a query for each chart.
+  Result<QueryResult> stacked = StackQuery(params, options.stack_by, *width, run);
+  if (!stacked.ok()) return stacked.status();
+  for (const auto& cells : stacked->rows) {
+    AddToStack(fold, buckets, bucketer.Index(CellInt(cells[0]).value_or(0)), KeyOf(cells[1]),
+               CellNanoUsd(cells[2]).value_or(0), CellInt(cells[3]).value_or(0), CellInt(cells[4]).value_or(0));
+  }
+  FinishSeries(fold, options.top, over_time);
+
+  QuerySpec hourly = BaseSpec(params, params.from_ms, params.to_ms);
+  SetBucket(hourly, {kHourMs, 0});
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(hourly, {"sum:cost_usd", "count", "count:cost_usd"}));
+  hourly.limit = query::kMaxQueryLimit;
+  Result<QueryResult> heat = run(hourly);
+  if (!heat.ok()) return heat.status();
+  for (const auto& cells : heat->rows) {
+    AddToHeatmap(report.heatmap, CellInt(cells[0]).value_or(0), CellNanoUsd(cells[1]).value_or(0),
+                 CellInt(cells[2]).value_or(0), CellInt(cells[3]).value_or(0));
+  }
+  return Status::OK();
+}
+
+}  // namespace mltrack::analytics::cost
