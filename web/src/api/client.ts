@@ -1,16 +1,20 @@
 // The only place that talks HTTP to the server. Components go through hooks that call these.
 import type { Fields, Health, Overview, QueryResult, QuerySpec, ApiErrorBody } from './types';
+import type { Alert, Budget, BudgetInput, CostReport } from './types';
 
 /** A failed call: the server's error code and message when it sent one, else the HTTP status. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The server's error details: which field was wrong and why. */
+  readonly details: { field: string; reason: string }[];
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details: { field: string; reason: string }[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -37,7 +41,10 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     }
   }
   if (!response.ok) {
-    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
+    if (isErrorBody(body)) {
+      const details = (body.error.details ?? []) as { field: string; reason: string }[];
+      throw new ApiError(response.status, body.error.code, body.error.message, details);
+    }
     throw new ApiError(response.status, 'http', `${path} failed with HTTP ${response.status}.`);
   }
   return body as T;
@@ -62,4 +69,30 @@ export function postQuery(spec: QuerySpec, signal?: AbortSignal): Promise<QueryR
     body: JSON.stringify(spec),
     signal,
   });
+}
+
+// ---- Cost analysis, budgets, alerts -------------------------------------------------------------
+
+export function getCost(params: URLSearchParams, signal?: AbortSignal): Promise<CostReport> {
+  return request<CostReport>(`/api/analytics/cost?${params.toString()}`, { signal });
+}
+
+export function getBudgets(signal?: AbortSignal): Promise<{ budgets: Budget[] }> {
+  return request<{ budgets: Budget[] }>('/api/v1/budgets', { signal });
+}
+
+export function saveBudget(input: BudgetInput, id?: string): Promise<Budget> {
+  return request<Budget>(id ? `/api/v1/budgets/${encodeURIComponent(id)}` : '/api/v1/budgets', {
+    method: id ? 'PUT' : 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+}
+
+export function deleteBudget(id: string): Promise<{ deleted: boolean }> {
+  return request<{ deleted: boolean }>(`/api/v1/budgets/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+export function getAlerts(signal?: AbortSignal): Promise<{ alerts: Alert[]; total: number }> {
+  return request<{ alerts: Alert[]; total: number }>('/api/v1/alerts?limit=200', { signal });
 }

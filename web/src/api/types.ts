@@ -164,3 +164,145 @@ export interface QueryResult {
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown[] };
 }
+
+// ---- Cost analysis, budgets, alerts, webhooks (docs/api.md) -------------------------------------
+
+export interface CostTotals {
+  cost_usd: CardFigure;
+  calls: CardFigure;
+  tokens: CardFigure;
+  cost_per_1k_tokens: CardFigure;
+  unpriced_calls: number;
+}
+
+export interface BreakdownRow {
+  /** "(none)": events without the dimension; "(other)": the rows beyond the top N. */
+  key: string;
+  /** null: every call of the row is unpriced (never shown as free). */
+  cost_usd: number | null;
+  share: number | null;
+  calls: number;
+  unpriced_calls: number;
+  tokens: number;
+  cost_per_1k_tokens: number | null;
+  previous_cost_usd: number | null;
+  change_pct: number | null;
+}
+
+export interface Breakdown {
+  distinct: number;
+  rows: BreakdownRow[];
+}
+
+export interface CostOverTime {
+  stack_by: string;
+  bucket: string;
+  bucket_ms: number;
+  t: number[];
+  /** Per series, one value per `t`; null = a bucket without any event (a gap). */
+  series: { name: string; cost_usd: (number | null)[] }[];
+}
+
+export interface HeatCell {
+  /** 0 = Monday. */
+  weekday: number;
+  hour: number;
+  calls: number;
+  cost_usd: number | null;
+}
+
+export interface FlowGraph {
+  nodes: { id: string; kind: string; name: string; cost_usd: number }[];
+  links: { source: string; target: string; cost_usd: number }[];
+}
+
+export interface ModelEfficiency {
+  provider: string;
+  model: string;
+  calls: number;
+  cost_usd: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cost_per_1k_tokens: number | null;
+  cost_per_1k_input_tokens: number | null;
+  cost_per_1k_output_tokens: number | null;
+  output_input_ratio: number | null;
+  cached_share: number | null;
+  caching_saved_usd: number | null;
+  list_price_per_1m: { input_usd: number | null; cached_input_usd: number | null; output_usd: number | null };
+}
+
+export interface UnpricedUsage {
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  models: { provider: string; model: string; calls: number; input_tokens: number; output_tokens: number }[];
+}
+
+/** GET /api/analytics/cost */
+export interface CostReport {
+  range: OverviewRange & { tz: string };
+  demo: boolean;
+  totals: CostTotals;
+  /** provider, model, experiment, user, team, then each requested tags.<key>. */
+  breakdowns: Record<string, Breakdown>;
+  over_time: CostOverTime;
+  heatmap: { tz: string; cells: HeatCell[] };
+  flows: { team_experiment_model: FlowGraph; provider_model: FlowGraph };
+  efficiency: ModelEfficiency[];
+  unpriced: UnpricedUsage;
+}
+
+export type BudgetPeriod = 'day' | 'week' | 'month';
+
+/** POST /api/v1/budgets and PUT /api/v1/budgets/<id> body. */
+export interface BudgetInput {
+  name: string;
+  scope: { field: string; value: string } | null;
+  period: BudgetPeriod;
+  amount_usd: number;
+  thresholds_pct: number[];
+  timezone: string;
+  forecast_alert: boolean;
+}
+
+export interface Budget extends BudgetInput {
+  id: string;
+  created_at: string;
+  period_start: string;
+  period_end: string;
+  spend_usd: number;
+  share_pct: number;
+  projected_usd: number;
+  projected_low_usd: number;
+  projected_high_usd: number;
+  projection_history_days: number;
+  /** Local date (YYYY-MM-DD) the spend reaches the amount, or null. */
+  exceeds_on: string | null;
+}
+
+export interface Alert {
+  id: string;
+  kind: string;
+  fired_at: string;
+  budget_id?: string;
+  budget_name?: string;
+  threshold_pct?: number;
+  period?: string;
+  period_start?: string;
+  period_end?: string;
+  spend_usd?: number;
+  amount_usd?: number;
+  projected_usd?: number;
+  exceeds_on?: string | null;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string;
+  signed: boolean;
+  created_at: string;
+  delivery?: { delivered: number; pending: number; failures: number; last_error: string | null; next_attempt: string | null };
+}

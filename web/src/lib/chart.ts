@@ -1,13 +1,22 @@
 // Types and theme pieces shared by every chart's prepare layer. Type-only ECharts imports: the
 // modules themselves are registered once, in components/ui/EChart.tsx.
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, CustomSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
+import type {
+  BarSeriesOption,
+  CustomSeriesOption,
+  GaugeSeriesOption,
+  HeatmapSeriesOption,
+  LineSeriesOption,
+  PieSeriesOption,
+  SankeySeriesOption,
+} from 'echarts/charts';
 import type {
   GridComponentOption,
   LegendComponentOption,
   MarkLineComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 import { format as formatDate } from 'date-fns';
 import type { Palette } from './palette';
@@ -15,13 +24,17 @@ import type { Palette } from './palette';
 export type ChartOption = ComposeOption<
   | BarSeriesOption
   | CustomSeriesOption
+  | GaugeSeriesOption
+  | HeatmapSeriesOption
   | LineSeriesOption
   | PieSeriesOption
+  | SankeySeriesOption
   | GridComponentOption
   | LegendComponentOption
   | MarkLineComponentOption
   | TitleComponentOption
   | TooltipComponentOption
+  | VisualMapComponentOption
 >;
 
 /** What a prepare function returns: an option to draw, or why there is nothing to draw. */

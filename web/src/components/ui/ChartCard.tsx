@@ -1,11 +1,11 @@
 // A titled chart with export-to-PNG and full-screen buttons. Renders the chart when its model is
 // ready, a skeleton while loading, and a reason plus a next step when there is nothing to draw.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { motion } from 'motion/react';
 import type { ChartModel } from '../../lib/chart';
 import { Card } from './Card';
-import { EChart, type EChartHandle } from './EChart';
+import { EChart, type ChartClick, type EChartHandle } from './EChart';
 import { EmptyState } from './EmptyState';
 import { Icon } from './Icon';
 
@@ -19,12 +19,29 @@ interface ChartCardProps {
   exportBackground: string;
   className?: string;
   index?: number;
+  /** A click on a data element (drill-down into the filters). */
+  onChartClick?: (params: ChartClick) => void;
+  /** Extra controls in the header, before export and full screen (e.g. a dimension picker). */
+  actions?: ReactNode;
+  /** Height of the card when not full screen (Tailwind class); h-80 by default. */
+  heightClass?: string;
 }
 
 const iconButton =
   'grid h-7 w-7 place-items-center rounded-md text-muted transition hover:bg-surface hover:text-fg focus-visible:outline-2 focus-visible:outline-primary disabled:opacity-40';
 
-export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0 }: ChartCardProps) {
+export function ChartCard({
+  id,
+  title,
+  description,
+  model,
+  exportBackground,
+  className = '',
+  index = 0,
+  onChartClick,
+  actions,
+  heightClass = 'h-80',
+}: ChartCardProps) {
   const chartRef = useRef<EChartHandle>(null);
   const [fullScreen, setFullScreen] = useState(false);
 
@@ -47,14 +64,15 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
   const card = (
     <Card
       data-testid={`chart-${id}`}
-      className={`flex flex-col p-4 ${fullScreen ? 'fixed inset-4 z-50 shadow-2xl md:inset-10' : `h-80 ${className}`}`}
+      className={`flex flex-col p-4 ${fullScreen ? 'fixed inset-4 z-50 shadow-2xl md:inset-10' : `${heightClass} ${className}`}`}
     >
       <header className="mb-2 flex items-start gap-2">
         <div className="min-w-0">
           <h3 className="text-sm font-semibold text-fg">{title}</h3>
           {description && <p className="truncate text-xs text-muted">{description}</p>}
         </div>
-        <div className="ml-auto flex shrink-0 gap-1">
+        <div className="ml-auto flex shrink-0 items-center gap-1">
+          {actions}
           <button
             type="button"
             className={iconButton}
@@ -81,7 +99,7 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
         {model === undefined && <div className="h-full w-full animate-pulse rounded-lg bg-surface" />}
         {model?.kind === 'empty' && <EmptyState compact icon="chart" title={model.reason} hint={model.hint} />}
         {model?.kind === 'ready' && (
-          <EChart ref={chartRef} option={model.option} points={model.points} ariaLabel={title} />
+          <EChart ref={chartRef} option={model.option} points={model.points} ariaLabel={title} onClick={onChartClick} />
         )}
       </div>
     </Card>
@@ -96,7 +114,7 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
     >
       {fullScreen ? (
         <>
-          <div className="h-80 rounded-xl border border-dashed border-border" />
+          <div className={`${heightClass} rounded-xl border border-dashed border-border`} />
           {/* A portal: a transformed ancestor (the entry animation) would trap position: fixed. */}
           {createPortal(
             <>

@@ -32,8 +32,18 @@ export interface EChartHandle {
   toPng(background: string): string | null;
 }
 
+/** What a click on a chart element reports (ECharts' event params, the parts used). */
+export interface ChartClick {
+  name?: string;
+  seriesName?: string;
+  dataType?: string;
+  data?: unknown;
+}
+
 interface EChartProps {
   option: ChartOption;
+  /** Called when a data element is clicked (drill-down). */
+  onClick?: (params: ChartClick) => void;
   /** Number of data points, exposed as data-series-points for tests. */
   points: number;
   ariaLabel: string;
@@ -41,7 +51,7 @@ interface EChartProps {
   ref?: Ref<EChartHandle>;
 }
 
-export function EChart({ option, points, ariaLabel, className, ref }: EChartProps) {
+export function EChart({ option, points, ariaLabel, className, ref, onClick }: EChartProps) {
   const elementRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<echarts.ECharts | null>(null);
   const [ready, setReady] = useState(false);
@@ -73,6 +83,16 @@ export function EChart({ option, points, ariaLabel, className, ref }: EChartProp
     // option may be set again (StrictMode, remount after full screen).
     chartRef.current?.setOption({ ...option }, { notMerge: true, lazyUpdate: true });
   }, [option]);
+
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!chart || !onClick) return;
+    const handler = (params: unknown) => onClick(params as ChartClick);
+    chart.on('click', handler);
+    return () => {
+      chart.off('click', handler);
+    };
+  }, [onClick]);
 
   useImperativeHandle(
     ref,
