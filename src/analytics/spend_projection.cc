@@ -10,11 +10,21 @@ namespace {
 constexpr double kZ80 = 1.2815515655446004;  // the 90th percentile of the standard normal
 
 struct WeekdayRate {
-  double mean = 0;
+  double mean = 0;  // the expected spend of a day (a median)
   double sd = 0;
 };
 
-// Per weekday: mean and standard deviation of the history's costs (in USD-agnostic nano units).
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t mid = values.size() / 2;
+  return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+// Per weekday: the typical day (median) and its spread. Medians, so that one-off spikes (a batch
+// job) neither inflate the expectation nor the interval: the spread is the history's median
+// relative deviation from its weekday's median, × 1.4826 (which makes it a standard deviation for
+// normal data), scaled to each weekday's level.
 std::array<WeekdayRate, 7> Rates(const std::vector<DaySpend>& history, int* days_used) {
   size_t first = 0;
   while (first < history.size() && history[first].cost == 0) ++first;  // before the first spend
@@ -25,29 +35,18 @@ std::array<WeekdayRate, 7> Rates(const std::vector<DaySpend>& history, int* days
     all.push_back(static_cast<double>(history[idx].cost));
   }
   *days_used = static_cast<int>(all.size());
-  double overall = 0;
-  for (double value : all) overall += value;
-  overall = all.empty() ? 0 : overall / static_cast<double>(all.size());
+  const double overall = Median(all);
   std::array<WeekdayRate, 7> rates;
-  double pooled_squares = 0;
   for (int weekday = 0; weekday < 7; ++weekday) {
-    const std::vector<double>& list = values[weekday];
-    if (list.empty()) {
-      rates[weekday].mean = overall;
-      continue;
-    }
-    double sum = 0;
-    for (double value : list) sum += value;
-    rates[weekday].mean = sum / static_cast<double>(list.size());
-    double squares = 0;
-    for (double value : list) squares += (value - rates[weekday].mean) * (value - rates[weekday].mean);
-    pooled_squares += squares;
-    if (list.size() >= 2) rates[weekday].sd = std::sqrt(squares / static_cast<double>(list.size() - 1));
+    rates[weekday].mean = values[weekday].empty() ? overall : Median(values[weekday]);
   }
-  const double pooled = all.size() > 7 ? std::sqrt(pooled_squares / static_cast<double>(all.size() - 7)) : 0;
+  std::vector<double> relative;
   for (int weekday = 0; weekday < 7; ++weekday) {
-    if (values[weekday].size() < 2) rates[weekday].sd = pooled;
+    if (rates[weekday].mean <= 0) continue;
+    for (double value : values[weekday]) relative.push_back(std::fabs(value - rates[weekday].mean) / rates[weekday].mean);
   }
+  const double spread = 1.4826 * Median(relative);
+  for (WeekdayRate& rate : rates) rate.sd = spread * rate.mean;
   return rates;
 }
 

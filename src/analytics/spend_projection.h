@@ -3,16 +3,18 @@
 // function of the daily spend so far, so that a better forecaster can replace it behind the same
 // signature. The method (docs/api.md, "Budgets"):
 //
-//   1. Expected spend per weekday: the mean of that weekday's whole days among the 28 days before
-//      today (up to 4 values each); a weekday without such a day takes the mean of all of them.
-//      Days before the first day with any spend are not history (a young store is not diluted).
+//   1. Expected spend per weekday: the median of that weekday's whole days among the 28 days
+//      before today (up to 4 values each); a weekday without such a day takes the median of all
+//      of them. Days before the first day with any spend are not history (a young store is not
+//      diluted). Medians, so a one-off spike (a batch job) does not make every later day look
+//      expensive.
 //   2. Projected = spent so far + today's expected spend × the share of today still to come +
 //      the expected spend of every later day of the period, by its weekday. Without any whole day
 //      of history, today's spend so far is extrapolated to the period at today's rate.
-//   3. The interval: each future day varies independently with its weekday's standard deviation
-//      (or the deviation of all history days from their weekday means, for weekdays with fewer
-//      than 2 values); projected ± 1.2816 σ (the 10th and 90th percentiles of a normal), and
-//      never below what is already spent.
+//   3. The interval: each future day varies independently around its weekday's median with a
+//      standard deviation of 1.4826 × the history's median relative deviation from its weekday
+//      median × that median (a robust spread); projected ± 1.2816 σ (the 10th and 90th
+//      percentiles of a normal), never below what is already spent.
 //   4. exceeds_on: the day the cumulative spend first reaches the amount — a past day when it
 //      already has, a projected one otherwise, none when the projection stays below it.
 
