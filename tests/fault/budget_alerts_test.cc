@@ -107,12 +107,12 @@ class Receiver {
       problems_.push_back("a body without an id: " + request.body());
       return;
     }
-    if (request["X-MLtrack-Alert-Id"] != id) problems_.push_back("X-MLtrack-Alert-Id differs from the body's id");
+    if (std::string(request["X-MLtrack-Alert-Id"]) != id) problems_.push_back("X-MLtrack-Alert-Id differs from the body's id");
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     HMAC(EVP_sha256(), kSecret, static_cast<int>(std::strlen(kSecret)),
          reinterpret_cast<const unsigned char*>(request.body().data()), request.body().size(), digest, &length);
-    if (request["X-MLtrack-Signature"] != "sha256=" + Hex(digest, length)) {
+    if (std::string(request["X-MLtrack-Signature"]) != "sha256=" + Hex(digest, length)) {
       problems_.push_back("bad signature on " + std::string(id));
     }
     ++received_[std::string(id)];

@@ -52,7 +52,7 @@ TEST_F(SpendApiTest, BudgetCrudWithSpendAndProjection) {
   ASSERT_EQ(created.status, 201) << created.Describe();
   simdjson::dom::parser parser;
   simdjson::dom::element budget = parser.parse(created.body);
-  const std::string id(std::string_view(budget["id"]));
+  const std::string id{std::string_view(budget["id"])};
   EXPECT_EQ(std::string_view(budget["name"]), "ml monthly");
   EXPECT_EQ(double(budget["spend_usd"]), 12.5);  // only team ml counts
   EXPECT_EQ(double(budget["share_pct"]), 12.5);
@@ -126,7 +126,7 @@ TEST_F(SpendApiTest, WebhookCrudAndBadInput) {
   EXPECT_EQ(created.body.find("s3cret"), std::string::npos) << "the secret is never shown";
   EXPECT_NE(created.body.find("\"signed\":true"), std::string::npos);
   simdjson::dom::parser parser;
-  const std::string id(std::string_view(parser.parse(created.body)["id"]));
+  const std::string id{std::string_view(parser.parse(created.body)["id"])};
   HttpResult updated = client().Request("PUT", path + "/" + id, R"({"url": "http://127.0.0.1:9/other"})",
                                         "application/json");
   ASSERT_EQ(updated.status, 200) << updated.Describe();

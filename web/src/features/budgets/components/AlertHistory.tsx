@@ -31,7 +31,7 @@ export function AlertHistory({ alerts }: { alerts: Alert[] | undefined }) {
               {rows.map((row) => (
                 <tr key={row.id} data-testid="alert-row" className="border-t border-border text-fg">
                   <td className="py-1.5 pr-3 whitespace-nowrap text-muted tabular-nums">{row.when}</td>
-                  <td className="pr-3">{row.budget}</td>
+                  <td className="pr-3 whitespace-nowrap">{row.budget}</td>
                   <td className="pr-3">
                     <span className={`rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${TONE[row.tone]}`}>{row.what}</span>
                   </td>

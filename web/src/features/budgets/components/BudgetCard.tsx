@@ -28,7 +28,7 @@ export function BudgetCard({ budget, onEdit, onDelete, deleting }: BudgetCardPro
             {budget.name}
           </h3>
           <p className="truncate text-xs text-muted">
-            {formatUsd(budget.amount_usd)} per {budget.period} · {scope} · {budget.timezone}
+            {formatUsd(budget.amount_usd)} per {budget.period} · {scope} · alerts at {budget.thresholds_pct.join(' / ')} %
           </p>
         </div>
         <div className="ml-auto flex shrink-0 gap-1">

@@ -33,6 +33,7 @@ describe('budget gauge', () => {
   it('scales to the forecast band and colours the burn by threshold', () => {
     expect(gaugeMax(budget())).toBe(160);
     expect(gaugeMax(budget({ projected_high_usd: 90 }))).toBe(120);
+    expect(gaugeMax(budget({ projected_high_usd: 900 }))).toBe(200);
     expect(burnColor(budget(), lightPalette)).toBe(lightPalette.success);
     expect(burnColor(budget({ share_pct: 85 }), lightPalette)).toBe(lightPalette.warning);
     expect(burnColor(budget({ share_pct: 101 }), lightPalette)).toBe(lightPalette.danger);
@@ -45,7 +46,7 @@ describe('budget gauge', () => {
       data: { value: number; name: string }[];
       axisLine: { lineStyle: { color: [number, string][] } };
     }[];
-    expect(burn!.data[0]).toEqual({ value: 78, name: '$78.00 of $100.00' });
+    expect(burn!.data[0]).toEqual({ value: 78, name: '$78.00 of $100.00\n▼ projected 130%' });
     expect(forecast!.data[0]!.value).toBe(130);
     const stops = forecast!.axisLine.lineStyle.color;
     expect(stops[0]![0]).toBeCloseTo(110 / 160);

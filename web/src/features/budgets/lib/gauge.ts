@@ -1,15 +1,22 @@
 // Prepare layer of a budget gauge: the burn (spend as a share of the amount) as the outer arc,
-// the projection at the period's end as the inner pointer with its 80 % interval as a band, and
-// the thresholds as ticks.
+// the projection at the period's end as the inner pointer with its 80 % interval as a band.
 import type { Budget } from '../../../api/types';
 import { baseOption, type ChartModel } from '../../../lib/chart';
 import { formatUsd } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
 
-/** The gauge's scale: at least 120 %, enough for the forecast band's top, in steps of 20 %. */
+/**
+ * The gauge's scale: enough for the forecast band's top in steps of 20 %, from 120 % to 200 %
+ * (so 100 % stays readable); a projection beyond pins the pointer at the end and the figure says it.
+ */
 export function gaugeMax(budget: Budget): number {
   const top = (budget.projected_high_usd / budget.amount_usd) * 100;
-  return Math.min(400, Math.max(120, Math.ceil(Math.max(top, budget.share_pct) / 20) * 20));
+  return Math.min(200, Math.max(120, Math.ceil(Math.max(top, budget.share_pct) / 20) * 20));
+}
+
+/** The projection as a share of the amount, in percent. */
+export function projectedPct(budget: Budget): number {
+  return (budget.projected_usd / budget.amount_usd) * 100;
 }
 
 /** Colour of the burn: below the first threshold fine, past 100 % danger, warning between. */
@@ -49,10 +56,11 @@ export function gaugeModel(budget: Budget, palette: Palette): ChartModel {
             distance: 18,
             color: palette.textMuted,
             fontSize: 10,
-            formatter: (value: number) => (budget.thresholds_pct.includes(value) || value === 0 ? `${value}%` : ''),
+            // 0, 100 % and the end only: threshold labels would collide (the card lists them).
+            formatter: (value: number) => (value === 0 || value === 100 || value === max ? `${value}%` : ''),
           },
           anchor: { show: false },
-          title: { show: true, offsetCenter: [0, '58%'], color: palette.textMuted, fontSize: 11 },
+          title: { show: true, offsetCenter: [0, '62%'], color: palette.textMuted, fontSize: 11, lineHeight: 16 },
           detail: {
             valueAnimation: true,
             offsetCenter: [0, '18%'],
@@ -61,7 +69,12 @@ export function gaugeModel(budget: Budget, palette: Palette): ChartModel {
             color: palette.text,
             formatter: (value: number) => `${value.toFixed(0)}%`,
           },
-          data: [{ value: Math.min(max, budget.share_pct), name: `${formatUsd(budget.spend_usd)} of ${formatUsd(budget.amount_usd)}` }],
+          data: [
+            {
+              value: Math.min(max, budget.share_pct),
+              name: `${formatUsd(budget.spend_usd)} of ${formatUsd(budget.amount_usd)}\n▼ projected ${projectedPct(budget).toFixed(0)}%`,
+            },
+          ],
         },
         {
           ...common,

@@ -1,5 +1,5 @@
-// Token efficiency per model as a table: cost per 1K tokens (all, input, output), output/input
-// ratio, cached share and what prompt caching saved. Unpriced models say so.
+// Token efficiency per model as a table (the chart beside it splits input and output): cost per
+// 1K tokens, output/input ratio, cached share and what prompt caching saved. Unpriced models say so.
 import type { ModelEfficiency } from '../../../api/types';
 import { Card } from '../../../components/ui/Card';
 import { formatUsd } from '../../../lib/format';
@@ -28,8 +28,6 @@ export function EfficiencyTable({ models }: { models: ModelEfficiency[] }) {
                 <th className="py-1 pr-2 text-left font-medium">Model</th>
                 <th className="px-2 font-medium">Cost</th>
                 <th className="px-2 font-medium" title="Cost per 1K tokens, input and output together">/1K</th>
-                <th className="px-2 font-medium">/1K in</th>
-                <th className="px-2 font-medium">/1K out</th>
                 <th className="px-2 font-medium" title="Output tokens per input token">Out/in</th>
                 <th className="px-2 font-medium" title="Share of input tokens read from the prompt cache">Cached</th>
                 <th className="pl-2 font-medium" title="Cached tokens at the input price minus what they cost">Saved</th>
@@ -44,8 +42,6 @@ export function EfficiencyTable({ models }: { models: ModelEfficiency[] }) {
                   </td>
                   <td className={`px-2 ${row.unpriced ? 'text-warning' : ''}`}>{row.cost}</td>
                   <td className="px-2">{row.per1k}</td>
-                  <td className="px-2">{row.per1kInput}</td>
-                  <td className="px-2">{row.per1kOutput}</td>
                   <td className="px-2">{row.ratio}</td>
                   <td className="px-2">{row.cachedShare}</td>
                   <td className="pl-2 text-success">{row.saved}</td>

@@ -5,7 +5,7 @@ import { breakdownModel, drillDown, isDrillable } from './breakdown';
 import { costCardViews } from './costCards';
 import { efficiencyModel, efficiencyRows, totalCachingSaved } from './efficiency';
 import { flowModel } from './flows';
-import { heatmapData, heatmapModel } from './heatmap';
+import { colourScaleMax, heatmapData, heatmapModel } from './heatmap';
 import { overTimeModel } from './overTime';
 import { sampleCost, T0 } from './sampleCost.test-data';
 
@@ -51,10 +51,18 @@ describe('heatmap', () => {
       [14, 1, 2.75],
     ]);
     const model = ready(heatmapModel(sampleCost().heatmap.cells, 'UTC', lightPalette));
-    expect((model.option.visualMap as { max: number }).max).toBe(2.75);
+    expect((model.option.visualMap as { max: number }).max).toBe(1.25);
     const formatter = (model.option.tooltip as { formatter: (p: unknown) => string }).formatter;
     expect(formatter({ value: [14, 1, 2.75] })).toContain('Tue 14:00–15:00 UTC');
     expect(formatter({ value: [14, 1, 2.75] })).toContain('$2.75');
+  });
+});
+
+describe('heatmap colour scale', () => {
+  it('tops out at the 95th percentile so one expensive hour does not wash out the rest', () => {
+    const costs = [...Array.from({ length: 99 }, (_, idx) => idx + 1), 10_000];
+    expect(colourScaleMax(costs)).toBe(95);
+    expect(colourScaleMax([0, 0, 3])).toBe(3);
   });
 });
 
@@ -98,7 +106,7 @@ describe('breakdown', () => {
 describe('efficiency', () => {
   it('formats rows, says unpriced, and adds up caching savings', () => {
     const rows = efficiencyRows(sampleCost().efficiency);
-    expect(rows[0]).toMatchObject({ model: 'gpt-4o', per1kInput: '$0.607', per1kOutput: '$2.80', ratio: '0.20×', cachedShare: '26.7%' });
+    expect(rows[0]).toMatchObject({ model: 'gpt-4o', cost: '$1.75', per1k: '$0.972', ratio: '0.20×', cachedShare: '26.7%' });
     expect(rows[1]).toMatchObject({ cost: 'unpriced', saved: '—', unpriced: true });
     expect(totalCachingSaved(sampleCost().efficiency)).toBe(0.0005);
   });

@@ -11,8 +11,6 @@ export interface EfficiencyRow {
   provider: string;
   cost: string;
   per1k: string;
-  per1kInput: string;
-  per1kOutput: string;
   ratio: string;
   cachedShare: string;
   saved: string;
@@ -26,8 +24,6 @@ export function efficiencyRows(models: ModelEfficiency[]): EfficiencyRow[] {
     provider: m.provider,
     cost: m.cost_usd === null ? 'unpriced' : formatUsd(m.cost_usd),
     per1k: formatUsd(m.cost_per_1k_tokens),
-    per1kInput: formatUsd(m.cost_per_1k_input_tokens),
-    per1kOutput: formatUsd(m.cost_per_1k_output_tokens),
     ratio: m.output_input_ratio === null ? '—' : `${m.output_input_ratio.toFixed(2)}×`,
     cachedShare: formatRatio(m.cached_share),
     saved: m.caching_saved_usd === null ? '—' : formatUsd(m.caching_saved_usd),

@@ -38,7 +38,7 @@ export function flowModel(graph: FlowGraph, palette: Palette): ChartModel {
         {
           type: 'sankey',
           left: 8,
-          right: 110,
+          right: 120,
           top: 8,
           bottom: 8,
           nodeGap: 10,
@@ -55,6 +55,8 @@ export function flowModel(graph: FlowGraph, palette: Palette): ChartModel {
           label: {
             color: palette.text,
             fontSize: 11,
+            width: 110,
+            overflow: 'truncate',
             formatter: (params: { name: string }) => names.get(params.name) ?? params.name,
           },
         },

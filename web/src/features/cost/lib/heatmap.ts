@@ -12,12 +12,22 @@ export function heatmapData(cells: HeatCell[]): [number, number, number][] {
   return cells.filter((cell) => cell.cost_usd !== null).map((cell) => [cell.hour, cell.weekday, cell.cost_usd!]);
 }
 
+/**
+ * The top of the colour scale: the 95th percentile of the cells' cost, so that one expensive hour
+ * (a batch job) does not wash every other cell out; costlier cells show the top colour.
+ */
+export function colourScaleMax(costs: number[]): number {
+  const sorted = [...costs].sort((a, b) => a - b);
+  const p95 = sorted[Math.min(sorted.length - 1, Math.floor(0.95 * (sorted.length - 1)))] ?? 0;
+  return p95 > 0 ? p95 : (sorted[sorted.length - 1] ?? 0);
+}
+
 export function heatmapModel(cells: HeatCell[], tz: string, palette: Palette): ChartModel {
   const data = heatmapData(cells);
   if (data.length === 0) {
     return { kind: 'empty', reason: 'No priced calls in this time range.', hint: 'Widen the time range or clear filters.' };
   }
-  const max = Math.max(...data.map((d) => d[2]));
+  const max = colourScaleMax(data.map((d) => d[2]));
   const calls = new Map(cells.map((cell) => [`${cell.weekday}:${cell.hour}`, cell.calls]));
   return {
     kind: 'ready',
@@ -62,7 +72,7 @@ export function heatmapModel(cells: HeatCell[], tz: string, palette: Palette): C
         bottom: 0,
         itemHeight: 120,
         itemWidth: 10,
-        text: [formatUsd(max), formatUsd(0)],
+        text: [`≥ ${formatUsd(max)}`, formatUsd(0)],
         textStyle: { color: palette.textMuted, fontSize: 11 },
         inRange: { color: [palette.surface, `${palette.primary}99`, palette.primary] },
       },
