@@ -15,7 +15,9 @@
 //   "budget:<id>:<period start>:threshold:<milli-pct>", so repeated evaluations, restarts and
 //   replays can never fire one twice.
 //
-// An estimate never lags the truth: before each exact evaluation it restarts from zero, and every
+// A period's estimate is exact when every event of it went through OnAppend since the store was
+// empty (Calibrate): then no query at all is needed, which makes a backfill into a new store cost
+// no query per period. Otherwise an estimate never lags the truth: before each exact evaluation it restarts from zero, and every
 // batch whose listener runs after that is added to it again on top of the exact sum (a batch may
 // be counted twice, never missed), so an estimate below a threshold proves the exact spend is
 // below it too. Duplicates (events stored before) only make it larger.
@@ -31,6 +33,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -91,6 +94,11 @@ class BudgetMonitor {
   void FireThresholds(const Budget& budget, const Period& period, NanoUsd spend);
   void CheckForecasts(int64_t now_ms);
   void Count(Watch& watch, const Event& event, NanoUsd cost);
+  // Checks whether the store is still empty for watches that began counting since the last check:
+  // if it is, every event of their budgets goes through Count, so a period's estimate counted from
+  // zero is its exact spend and needs no query (a backfill into a new store costs none); if not, a
+  // period is evaluated exactly when it first sees spend.
+  void Calibrate(std::unique_lock<std::mutex>& lock);
 
   BudgetStore& budgets_;
   alerts::AlertLog& alerts_;
@@ -102,8 +110,17 @@ class BudgetMonitor {
   std::condition_variable settled_;
   std::vector<std::unique_ptr<Watch>> watches_;
   std::unordered_map<std::string, Watch*> by_id_;
-  // Scoped watches by field name then value; unscoped ones apart.
-  std::map<std::string, std::pair<FieldRef, std::unordered_map<std::string, std::vector<Watch*>>>> by_scope_;
+  // The watches of one scope field by value. Budgets have a handful of values per field, so a
+  // scan that rejects on length first beats hashing every event's value.
+  struct ScopeValue {
+    std::string value;
+    std::vector<Watch*> watches;
+  };
+  struct ScopeField {
+    FieldRef field;
+    std::vector<ScopeValue> values;
+  };
+  std::vector<ScopeField> by_scope_;
   std::vector<Watch*> unscoped_;
   std::set<std::pair<std::string, int64_t>> pending_;  // (budget id, period start) to evaluate
   bool reload_ = true;

@@ -130,6 +130,17 @@ TEST_F(BudgetMonitorTest, ARestartFiresWhatACrashKeptBackAndNothingTwice) {
   EXPECT_EQ(alerts_->List().size(), 2u);
 }
 
+TEST_F(BudgetMonitorTest, ALatePeriodWithSpendFromBeforeTheMonitorIsCountedExactly) {
+  // December held $45 before this monitor began counting; a late $10 makes it 55 %.
+  monitor_.reset();
+  memtable_.Append(EventBatch{Spend(kDecember, "ml", 45)});
+  StartMonitor();
+  monitor_->Settle();
+  EXPECT_TRUE(Fired().empty());
+  Append({Spend(kDecember + 1000, "ml", 10)});
+  EXPECT_EQ(Fired(), (std::vector<std::string>{"50@2025-12-01"}));
+}
+
 TEST_F(BudgetMonitorTest, ABudgetEditedBelowItsSpendFiresTheNewlyReachedThresholds) {
   Append({Spend(kNow - 1000, "ml", 40)});
   EXPECT_TRUE(Fired().empty());

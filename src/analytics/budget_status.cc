@@ -53,8 +53,26 @@ Result<std::vector<NanoUsd>> PeriodSpends(const std::vector<PeriodRequest>& requ
     const Budget& budget = *requests[idx].budget;
     groups[{static_cast<int>(budget.period), budget.timezone, budget.scope ? budget.scope->field.Name() : ""}].push_back(idx);
   }
+  // Within a group, periods that touch or overlap share a query; a gap starts another, so a late
+  // period and the current one do not make one query scan everything between them.
+  std::vector<std::vector<size_t>> clusters;
+  for (auto& [key, members] : groups) {
+    std::sort(members.begin(), members.end(), [&](size_t a, size_t b) {
+      return requests[a].period.start_ms < requests[b].period.start_ms;
+    });
+    int64_t cluster_end = 0;
+    for (size_t member_idx = 0; member_idx < members.size(); ++member_idx) {
+      const Period& period = requests[members[member_idx]].period;
+      if (member_idx == 0 || period.start_ms > cluster_end) {
+        clusters.emplace_back();
+        cluster_end = period.end_ms;
+      }
+      clusters.back().push_back(members[member_idx]);
+      cluster_end = std::max(cluster_end, period.end_ms);
+    }
+  }
   std::vector<NanoUsd> spends(requests.size(), 0);
-  for (const auto& [key, members] : groups) {
+  for (const std::vector<size_t>& members : clusters) {
     const Budget& first = *requests[members.front()].budget;
     query::QuerySpec spec;
     spec.from_ms = requests[members.front()].period.start_ms;

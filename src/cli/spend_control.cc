@@ -38,10 +38,21 @@ Result<std::unique_ptr<SpendControl>> OpenSpendControl(const std::filesystem::pa
                                                               [&backend] { return backend.Reader(); });
   alerts::WebhookDelivery* delivery_ptr = spend->delivery.get();
   analytics::BudgetMonitor* monitor = spend->monitor.get();
+  SpendControl* control = spend.get();
+  auto listen = [control, monitor, &backend] {
+    std::call_once(control->listening, [&] {
+      backend.AddAppendListener(
+          [monitor](const EventBatch& batch, const backend::AppendResult&) { monitor->OnAppend(batch); });
+    });
+  };
   spend->alert_log->AddListener([delivery_ptr](const alerts::Alert&) { delivery_ptr->Wake(); });
-  spend->budgets->SetChangeListener([monitor] { monitor->Reload(); });
-  backend.AddAppendListener(
-      [monitor](const EventBatch& batch, const backend::AppendResult&) { monitor->OnAppend(batch); });
+  // Listening starts before the monitor re-reads the budgets, so the exact evaluation that
+  // follows (a snapshot taken after it) and the counting between them see every event.
+  spend->budgets->SetChangeListener([listen, monitor] {
+    listen();
+    monitor->Reload();
+  });
+  if (!spend->budgets->List().empty()) listen();
   return spend;
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 
 #include "alerts/alert_log.h"
 #include "alerts/webhook_delivery.h"
@@ -23,6 +24,9 @@ struct SpendControl {
   std::unique_ptr<analytics::BudgetStore> budgets;
   std::unique_ptr<alerts::WebhookDelivery> delivery;
   std::unique_ptr<analytics::BudgetMonitor> monitor;
+  // The monitor listens to appends only once a budget exists: a server without budgets pays
+  // nothing per ingested batch (the backend copies every batch for its listeners).
+  std::once_flag listening;
 
   ~SpendControl();  // stops the monitor and the delivery thread first
 };

@@ -112,6 +112,7 @@ class EmbeddedStore final : public EventStore {
   // encodes to more than wal::kMaxPayloadBytes (only that batch fails). kUnavailable after
   // Close().
   Result<AppendResult> Append(EventBatch batch) override;
+  Result<AppendResult> Append(EventBatch batch, EventBatch* stored) override;
 
   std::shared_ptr<const TableSnapshot> Snapshot() const override;
 
