@@ -28,16 +28,15 @@ void PriceFromCatalogue(ModelEfficiency& model, const PriceCatalogue& prices, in
   const int64_t input_price = set.input_mtok->At(mean_input);
   const int64_t output_price = set.output_mtok->At(mean_input);
   const int64_t cache_read_price = set.cache_read_mtok ? set.cache_read_mtok->At(mean_input) : input_price;
-  const int64_t cache_write_price = set.cache_write_mtok ? set.cache_write_mtok->At(mean_input) : input_price;
   model.list_input_per_mtok = input_price;
   model.list_output_per_mtok = output_price;
   model.list_cache_read_per_mtok = cache_read_price;
 
-  const int64_t plain_input =
-      std::max<int64_t>(0, model.input_tokens - model.cached_input_tokens - model.cache_write_tokens);
-  const NanoUsd list_input = PriceTokens(input_price, plain_input) +
-                             PriceTokens(cache_read_price, model.cached_input_tokens) +
-                             PriceTokens(cache_write_price, model.cache_write_tokens);
+  // Cache writes count as plain input here (their own price is close to it, and summing them would
+  // cost the dashboard another sparse column).
+  const int64_t plain_input = std::max<int64_t>(0, model.input_tokens - model.cached_input_tokens);
+  const NanoUsd list_input =
+      PriceTokens(input_price, plain_input) + PriceTokens(cache_read_price, model.cached_input_tokens);
   const NanoUsd list_output = PriceTokens(output_price, model.output_tokens);
   if (model.priced_calls > 0 && list_input + list_output > 0) {
     const double input_share = static_cast<double>(list_input) / static_cast<double>(list_input + list_output);
@@ -63,7 +62,6 @@ std::vector<ModelEfficiency> Efficiency(const std::vector<SpendRow>& rows,
     model.input_tokens += row.input_tokens;
     model.output_tokens += row.output_tokens;
     model.cached_input_tokens += row.cached_input_tokens;
-    model.cache_write_tokens += row.cache_write_tokens;
   }
   std::vector<ModelEfficiency> models;
   for (auto& [key, model] : by_model) {

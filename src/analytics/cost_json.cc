@@ -137,10 +137,10 @@ void WriteHeatmap(JsonWriter& json, const CostHeatmap& heatmap) {
       json.Key("calls");
       json.Int(cell.calls);
       json.Key("cost_usd");
-      if (cell.priced_calls > 0) {
+      if (cell.calls > 0) {
         json.Money(cell.cost);
       } else {
-        json.Null();
+        json.Null();  // no events at this hour of this weekday
       }
       json.EndObject();
     }

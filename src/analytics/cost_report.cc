@@ -81,10 +81,10 @@ Result<CostReport> ComputeCostReport(const DashboardParams& params, const CostOp
   report.demo = context.demo;
   const int64_t length = params.to_ms - params.from_ms;
 
-  Result<std::vector<cost::SpendRow>> now = cost::QuerySpendRows(params, params.from_ms, params.to_ms, run);
+  Result<std::vector<cost::SpendRow>> now = cost::QuerySpendRows(params, params.from_ms, params.to_ms, cost::SpendDetail::kFull, run);
   if (!now.ok()) return now.status();
   Result<std::vector<cost::SpendRow>> before =
-      cost::QuerySpendRows(params, params.from_ms - length, params.from_ms, run);
+      cost::QuerySpendRows(params, params.from_ms - length, params.from_ms, cost::SpendDetail::kTotalsOnly, run);
   if (!before.ok()) return before.status();
   report.totals = cost::FoldTotals(*now, *before);
 

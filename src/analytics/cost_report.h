@@ -78,9 +78,8 @@ struct CostOverTime {
 };
 
 struct HeatCell {
-  NanoUsd cost = 0;
+  NanoUsd cost = 0;  // of the priced calls
   int64_t calls = 0;
-  int64_t priced_calls = 0;
 };
 
 // Totals per local weekday (0 = Monday) and hour of day in `tz`.
@@ -116,7 +115,6 @@ struct ModelEfficiency {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   int64_t cached_input_tokens = 0;
-  int64_t cache_write_tokens = 0;
   // From the price catalogue (nano-USD per million tokens); nullopt when it does not know the
   // model. Cached input without a cache-read price bills as input, so it saves nothing.
   std::optional<int64_t> list_input_per_mtok;

@@ -27,13 +27,15 @@ struct SpendRow {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   int64_t cached_input_tokens = 0;
-  int64_t cache_write_tokens = 0;
 };
 
-// The spend rows over [from_ms, to_ms) (one scan). Internal error when the result is truncated
-// (more than 100,000 combinations), which the caller cannot fold exactly.
+// The spend rows over [from_ms, to_ms) (one scan). `full` adds what only the current period
+// shows (priced calls, cached tokens); without it priced_calls is left at calls and the cached
+// tokens at 0 (the previous period needs cost, calls and tokens). Internal error when the result
+// is truncated (more than 100,000 combinations), which the caller cannot fold exactly.
+enum class SpendDetail { kFull, kTotalsOnly };
 Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
-                                             int64_t to_ms, const QueryRunner& run);
+                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run);
 
 CostTotals FoldTotals(const std::vector<SpendRow>& now, const std::vector<SpendRow>& before);
 

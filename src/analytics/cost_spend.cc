@@ -50,13 +50,13 @@ std::string KeyOf(const query::Cell& cell) {
 }
 
 Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
-                                             int64_t to_ms, const QueryRunner& run) {
+                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   spec.group_by = {FieldRef{FieldId::kTeam, {}}, FieldRef{FieldId::kExperiment, {}},
                    FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(
-      spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
-             "sum:cached_input_tokens", "sum:cache_write_tokens"}));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}));
+  const bool full = detail == SpendDetail::kFull;
+  if (full) MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "sum:cached_input_tokens"}));
   spec.limit = query::kMaxQueryLimit;
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
@@ -72,12 +72,11 @@ Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int6
     row.model = KeyOf(cells[2]);
     row.provider = KeyOf(cells[3]);
     row.calls = CellInt(cells[4]).value_or(0);
-    row.priced_calls = CellInt(cells[5]).value_or(0);
-    row.cost = CellNanoUsd(cells[6]).value_or(0);
-    row.input_tokens = CellInt(cells[7]).value_or(0);
-    row.output_tokens = CellInt(cells[8]).value_or(0);
-    row.cached_input_tokens = CellInt(cells[9]).value_or(0);
-    row.cache_write_tokens = CellInt(cells[10]).value_or(0);
+    row.cost = CellNanoUsd(cells[5]).value_or(0);
+    row.input_tokens = CellInt(cells[6]).value_or(0);
+    row.output_tokens = CellInt(cells[7]).value_or(0);
+    row.priced_calls = full ? CellInt(cells[8]).value_or(0) : row.calls;
+    row.cached_input_tokens = full ? CellInt(cells[9]).value_or(0) : 0;
     rows.push_back(std::move(row));
   }
   return rows;

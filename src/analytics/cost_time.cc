@@ -28,43 +28,38 @@ Result<query::BucketWidth> ChartWidth(const DashboardParams& params, std::string
   return query::BucketWidth{ms, 0};
 }
 
-// Per stack value, its cost per chart bucket and its priced calls; whether a bucket has events.
+// Per stack value, its cost per chart bucket; whether a bucket has events.
 struct StackFold {
   std::map<std::string, std::vector<NanoUsd>> cost;
-  std::map<std::string, int64_t> priced_calls;
   std::vector<bool> has_events;
 };
 
 void AddToStack(StackFold& fold, size_t buckets, int64_t bucket_idx, const std::string& key,
-                NanoUsd cost, int64_t calls, int64_t priced_calls) {
+                NanoUsd cost, int64_t calls) {
   if (bucket_idx < 0 || bucket_idx >= static_cast<int64_t>(buckets)) return;
   std::vector<NanoUsd>& series = fold.cost[key];
   if (series.empty()) series.assign(buckets, 0);
   series[bucket_idx] += cost;
-  fold.priced_calls[key] += priced_calls;
   if (calls > 0) fold.has_events[bucket_idx] = true;
 }
 
-void AddToHeatmap(CostHeatmap& heatmap, int64_t hour_start_ms, NanoUsd cost, int64_t calls,
-                  int64_t priced_calls) {
+void AddToHeatmap(CostHeatmap& heatmap, int64_t hour_start_ms, NanoUsd cost, int64_t calls) {
   const int64_t days = hour_start_ms >= 0 ? hour_start_ms / kDayMs : (hour_start_ms - kDayMs + 1) / kDayMs;
   const int64_t hour = (hour_start_ms - days * kDayMs) / kHourMs;
   const int64_t weekday = ((days % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; 0 = Monday
   HeatCell& cell = heatmap.cells[weekday][hour];
   cell.cost += cost;
   cell.calls += calls;
-  cell.priced_calls += priced_calls;
 }
 
 // The top stack values by total cost become series; the rest are summed into "(other)". Values
-// without a priced call are no series (the report lists them as unpriced).
+// without any cost are no series (unpriced models are listed as unpriced in the report).
 void FinishSeries(StackFold& fold, size_t top, CostOverTime& over_time) {
   std::vector<std::pair<std::string, NanoUsd>> totals;
   for (const auto& [key, series] : fold.cost) {
-    if (fold.priced_calls[key] == 0) continue;
     NanoUsd total = 0;
     for (NanoUsd cost : series) total += cost;
-    totals.push_back({key, total});
+    if (total > 0) totals.push_back({key, total});
   }
   std::sort(totals.begin(), totals.end(), [](const auto& a, const auto& b) {
     return std::tie(b.second, a.first) < std::tie(a.second, b.first);
@@ -87,7 +82,7 @@ Result<QueryResult> StackQuery(const DashboardParams& params, const FieldRef& st
   QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   SetBucket(spec, width);
   spec.group_by = {stack_by};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd", "count", "count:cost_usd"}));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd", "count"}));
   spec.limit = query::kMaxQueryLimit;
   return run(spec);
 }
@@ -117,9 +112,8 @@ Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& opt
         const int64_t hour_start = CellInt(cells[0]).value_or(0);
         const NanoUsd cost = CellNanoUsd(cells[2]).value_or(0);
         const int64_t calls = CellInt(cells[3]).value_or(0);
-        const int64_t priced_calls = CellInt(cells[4]).value_or(0);
-        AddToStack(fold, buckets, bucketer.Index(hour_start), KeyOf(cells[1]), cost, calls, priced_calls);
-        AddToHeatmap(report.heatmap, hour_start, cost, calls, priced_calls);
+        AddToStack(fold, buckets, bucketer.Index(hour_start), KeyOf(cells[1]), cost, calls);
+        AddToHeatmap(report.heatmap, hour_start, cost, calls);
       }
       FinishSeries(fold, options.top, over_time);
       return Status::OK();
@@ -131,19 +125,19 @@ Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& opt
   if (!stacked.ok()) return stacked.status();
   for (const auto& cells : stacked->rows) {
     AddToStack(fold, buckets, bucketer.Index(CellInt(cells[0]).value_or(0)), KeyOf(cells[1]),
-               CellNanoUsd(cells[2]).value_or(0), CellInt(cells[3]).value_or(0), CellInt(cells[4]).value_or(0));
+               CellNanoUsd(cells[2]).value_or(0), CellInt(cells[3]).value_or(0));
   }
   FinishSeries(fold, options.top, over_time);
 
   QuerySpec hourly = BaseSpec(params, params.from_ms, params.to_ms);
   SetBucket(hourly, {kHourMs, 0});
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(hourly, {"sum:cost_usd", "count", "count:cost_usd"}));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(hourly, {"sum:cost_usd", "count"}));
   hourly.limit = query::kMaxQueryLimit;
   Result<QueryResult> heat = run(hourly);
   if (!heat.ok()) return heat.status();
   for (const auto& cells : heat->rows) {
     AddToHeatmap(report.heatmap, CellInt(cells[0]).value_or(0), CellNanoUsd(cells[1]).value_or(0),
-                 CellInt(cells[2]).value_or(0), CellInt(cells[3]).value_or(0));
+                 CellInt(cells[2]).value_or(0));
   }
   return Status::OK();
 }
