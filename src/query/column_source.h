@@ -14,6 +14,7 @@ namespace mltrack::query {
 struct ColumnSource {
   enum class Type : uint8_t {
     kNone,         // a tag key or score no row carries: every value absent
+    kTs,           // the event time, epoch ms (int64, always present; only min:ts / max:ts read it)
     kString,       // uint32 dictionary ids of a static string field
     kTag,          // uint32 dictionary ids of tags.<key> (index = tag key index)
     kEnum,         // uint8 operation / status
@@ -21,6 +22,7 @@ struct ColumnSource {
     kInt,          // int64 ints and money (kNullInt = absent)
     kHttpStatus,   // uint16, 0 = absent
     kTotalTokens,  // derived: input + output tokens (absent when both are)
+    kTokensPerS,   // derived: output_tokens / ((latency_ms − ttft_ms) / 1000), a double
     kDouble,       // double, NaN = absent
     kScore,        // double scores.<name> (index = score index)
   };
@@ -30,14 +32,14 @@ struct ColumnSource {
   const store::Dictionary* dictionary = nullptr;  // kString / kTag
 
   // True when values are doubles (GatherDouble is exact); false for the int64 domain.
-  bool is_double() const { return type == Type::kDouble || type == Type::kScore; }
+  bool is_double() const { return type == Type::kDouble || type == Type::kScore || type == Type::kTokensPerS; }
 };
 
 ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef& field);
 
 // The summary of `source`'s column in a block summary: kCodes for dimensions, kInts for ints
 // and money, kDoubles for doubles, kAbsent for a tag key no row carries; null when summaries
-// do not cover the source (scores, total_tokens, local string fields such as trace_id).
+// do not cover the source (scores, derived measures, local string fields such as trace_id).
 const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::BlockSummary& summary);
 
 // Reading a sparse column (store::ColumnData::sparse()): returns a dense column over positions
@@ -49,13 +51,14 @@ const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::B
 store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* rows, size_t count,
                                const uint32_t** positions);
 
-// Values of `rows` in the int64 domain: ints and money as stored, http_status and total_tokens
-// widened, dictionary ids / enum values / bool codes as integers; kNullInt = absent (string id 0
+// Values of `rows` in the int64 domain: ints and money as stored, ts in epoch ms, http_status
+// and total_tokens widened, dictionary ids / enum values / bool codes as integers; kNullInt = absent (string id 0
 // and bool kBoolAbsent become kNullInt). Not for double sources.
 void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                size_t count, int64_t* out);
 
-// Values of `rows` as doubles, NaN = absent (int sources are converted).
+// Values of `rows` as doubles, NaN = absent (int sources are converted; tokens_per_s is
+// computed).
 void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                   size_t count, double* out);
 
