@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libboost-dev libsimdjson-dev libfmt-dev libspdlog-dev
   libzstd-dev liblz4-dev libxxhash-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm chromium curl
+  nodejs npm chromium curl tzdata
 )
 if [[ "${1:-}" == "--with-bench" ]]; then
   APT_PACKAGES+=(clickhouse-server clickhouse-client)
