@@ -75,13 +75,14 @@ Result<std::vector<NanoUsd>> PeriodSpends(const std::vector<PeriodRequest>& requ
   for (const std::vector<size_t>& members : clusters) {
     const Budget& first = *requests[members.front()].budget;
     query::QuerySpec spec;
+    spec.tz = first.timezone;  // buckets are the zone's local days, weeks (from Monday), months
     spec.from_ms = requests[members.front()].period.start_ms;
     spec.to_ms = requests[members.front()].period.end_ms;
     for (size_t idx : members) {
       spec.from_ms = std::min(spec.from_ms, requests[idx].period.start_ms);
       spec.to_ms = std::max(spec.to_ms, requests[idx].period.end_ms);
     }
-    // Buckets of the period kind: days, weeks from Monday, calendar months (UTC, as PeriodAt).
+    // Buckets of the period kind: days, weeks from Monday, calendar months (as PeriodAt).
     if (first.period == BudgetPeriod::kMonth) {
       spec.bucket_months = 1;
     } else {
@@ -138,6 +139,7 @@ Result<std::vector<BudgetStatus>> ComputeBudgetStatuses(const std::vector<Budget
   for (const auto& [key, group] : groups) {
     // Daily cost of each budget's events (by scope value when scoped).
     query::QuerySpec spec;
+    spec.tz = group.zone;  // local days
     spec.from_ms = group.from_ms;
     spec.to_ms = group.to_ms;
     spec.bucket_ms = 86'400'000;

@@ -27,7 +27,7 @@ bool IsStackDimension(const FieldRef& field) {
 }  // namespace
 
 const std::vector<std::string>& CostParamNames() {
-  static const std::vector<std::string> kNames = {"breakdown", "stack_by", "top", "tz"};
+  static const std::vector<std::string> kNames = {"breakdown", "stack_by", "top"};
   return kNames;
 }
 
@@ -61,12 +61,6 @@ Result<CostOptions> ParseCostOptions(const QueryParams& params) {
         continue;
       }
       options.top = top;
-    } else if (key == "tz") {
-      if (value != "UTC") {
-        errors.push_back({-1, "tz", "unknown time zone \"" + value + "\" (only UTC for now)"});
-        continue;
-      }
-      options.tz = value;
     }
   }
   if (!errors.empty()) return Status::InvalidArgument("invalid cost parameters", std::move(errors));

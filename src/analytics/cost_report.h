@@ -28,13 +28,13 @@ struct CostOptions {
   std::vector<FieldRef> tag_breakdowns;          // breakdown=tags.<key>, repeatable
   FieldRef stack_by{FieldId::kModel, {}};        // stack_by=model|provider|experiment|team|user|tags.<key>
   size_t top = 10;                               // rows per breakdown before "(other)"
-  std::string tz = "UTC";                        // IANA zone of the heatmap (and tz-aligned buckets)
 };
 
 // The names ParseCostOptions reads (pass them to ParseDashboardParams as `extra_allowed`).
 const std::vector<std::string>& CostParamNames();
 
-// Parses breakdown, stack_by, top and tz. InvalidArgument naming the parameter otherwise.
+// Parses breakdown, stack_by and top (tz, which aligns the buckets and the heatmap, is one of the
+// common DashboardParams). InvalidArgument naming the parameter otherwise.
 Result<CostOptions> ParseCostOptions(const QueryParams& params);
 
 // A figure over the range and over the previous period of equal length.

@@ -7,6 +7,7 @@
 
 #include "analytics/cost_sections.h"
 #include "analytics/dashboard_support.h"
+#include "core/time_zone.h"
 
 namespace mltrack::analytics::cost {
 namespace {
@@ -43,9 +44,12 @@ void AddToStack(StackFold& fold, size_t buckets, int64_t bucket_idx, const std::
   if (calls > 0) fold.has_events[bucket_idx] = true;
 }
 
-void AddToHeatmap(CostHeatmap& heatmap, int64_t hour_start_ms, NanoUsd cost, int64_t calls) {
-  const int64_t days = hour_start_ms >= 0 ? hour_start_ms / kDayMs : (hour_start_ms - kDayMs + 1) / kDayMs;
-  const int64_t hour = (hour_start_ms - days * kDayMs) / kHourMs;
+// `zone` null = UTC. Hourly buckets are local hours, so the local reading of a bucket's start is
+// its hour of day (a day with a DST change has 23 or 25 of them; a repeated hour adds to one cell).
+void AddToHeatmap(CostHeatmap& heatmap, const TimeZone* zone, int64_t hour_start_ms, NanoUsd cost, int64_t calls) {
+  const int64_t local_ms = hour_start_ms + (zone ? int64_t{zone->OffsetAt(hour_start_ms)} * 1000 : 0);
+  const int64_t days = local_ms >= 0 ? local_ms / kDayMs : (local_ms - kDayMs + 1) / kDayMs;
+  const int64_t hour = (local_ms - days * kDayMs) / kHourMs;
   const int64_t weekday = ((days % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; 0 = Monday
   HeatCell& cell = heatmap.cells[weekday][hour];
   cell.cost += cost;
@@ -96,13 +100,28 @@ Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& opt
   if (!width.ok()) return width.status();
   over_time.width = *width;
   over_time.stack_by = options.stack_by.Name();
-  over_time.starts = BucketStarts(*width, params.from_ms, params.to_ms);
-  report.heatmap.tz = options.tz;
+  QuerySpec chart = BaseSpec(params, params.from_ms, params.to_ms);
+  SetBucket(chart, *width);
+  Result<std::vector<int64_t>> starts = BucketStarts(chart);  // in the dashboard's zone
+  if (!starts.ok()) return starts.status();
+  over_time.starts = std::move(*starts);
+  report.heatmap.tz = params.tz;
+  std::shared_ptr<const TimeZone> zone;
+  if (params.tz != "UTC") {
+    Result<std::shared_ptr<const TimeZone>> loaded = TimeZone::Load(params.tz);
+    if (!loaded.ok()) return loaded.status();
+    zone = std::move(*loaded);
+  }
   const size_t buckets = over_time.starts.size();
-  query::TimeBucketer bucketer(*width, params.from_ms);
+  // The chart bucket holding an instant: the last start at or before it (buckets of any zone).
+  auto bucket_of = [&](int64_t ts_ms) {
+    auto after = std::upper_bound(over_time.starts.begin(), over_time.starts.end(), ts_ms);
+    return static_cast<int64_t>(after - over_time.starts.begin()) - 1;
+  };
   StackFold fold;
   fold.has_events.assign(buckets, false);
 
+  // Local hours nest in local days, weeks and months, as UTC hours do in UTC ones.
   const bool hours_nest = width->months > 0 || (width->ms >= kHourMs && width->ms % kHourMs == 0);
   if (hours_nest) {
     Result<QueryResult> hourly = StackQuery(params, options.stack_by, {kHourMs, 0}, run);
@@ -112,8 +131,9 @@ Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& opt
         const int64_t hour_start = CellInt(cells[0]).value_or(0);
         const NanoUsd cost = CellNanoUsd(cells[2]).value_or(0);
         const int64_t calls = CellInt(cells[3]).value_or(0);
-        AddToStack(fold, buckets, bucketer.Index(hour_start), KeyOf(cells[1]), cost, calls);
-        AddToHeatmap(report.heatmap, hour_start, cost, calls);
+        // The first local hour may start before `from`: it belongs to the first bucket.
+        AddToStack(fold, buckets, std::max<int64_t>(0, bucket_of(hour_start)), KeyOf(cells[1]), cost, calls);
+        AddToHeatmap(report.heatmap, zone.get(), hour_start, cost, calls);
       }
       FinishSeries(fold, options.top, over_time);
       return Status::OK();
@@ -124,7 +144,7 @@ Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& opt
   Result<QueryResult> stacked = StackQuery(params, options.stack_by, *width, run);
   if (!stacked.ok()) return stacked.status();
   for (const auto& cells : stacked->rows) {
-    AddToStack(fold, buckets, bucketer.Index(CellInt(cells[0]).value_or(0)), KeyOf(cells[1]),
+    AddToStack(fold, buckets, std::max<int64_t>(0, bucket_of(CellInt(cells[0]).value_or(0))), KeyOf(cells[1]),
                CellNanoUsd(cells[2]).value_or(0), CellInt(cells[3]).value_or(0));
   }
   FinishSeries(fold, options.top, over_time);
@@ -136,7 +156,7 @@ Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& opt
   Result<QueryResult> heat = run(hourly);
   if (!heat.ok()) return heat.status();
   for (const auto& cells : heat->rows) {
-    AddToHeatmap(report.heatmap, CellInt(cells[0]).value_or(0), CellNanoUsd(cells[1]).value_or(0),
+    AddToHeatmap(report.heatmap, zone.get(), CellInt(cells[0]).value_or(0), CellNanoUsd(cells[1]).value_or(0),
                  CellInt(cells[2]).value_or(0));
   }
   return Status::OK();

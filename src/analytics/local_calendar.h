@@ -1,7 +1,9 @@
 #pragma once
-// Calendar arithmetic in a time zone for budget periods and projections: local days, weeks from
-// Monday and months, as UTC instants. Days are not always 24 hours long (daylight saving time),
-// so nothing here adds 86,400,000 to a local day.
+// Calendar arithmetic in a time zone (core/time_zone.h) for budget periods and projections: local
+// days, weeks from Monday and months, as UTC instants — the same boundaries as the query engine's
+// tz-aligned buckets. Days are not always 24 hours long (daylight saving time), so nothing here
+// adds 86,400,000 to a local day; a local midnight that a clock change skips starts its day at the
+// change.
 
 #include <cstdint>
 #include <string>

@@ -12,9 +12,16 @@ export interface CostView {
   tagBreakdowns: string[];
 }
 
+/** The browser's IANA time zone, for local-time buckets and heatmap hours; null when unknown. */
+export function browserTimeZone(): string | null {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) ? zone : null;
+}
+
 /** The API parameters of the cost page: the global filters plus the page's own choices. */
-export function costParams(filters: Filters, view: CostView): URLSearchParams {
+export function costParams(filters: Filters, view: CostView, zone = browserTimeZone()): URLSearchParams {
   const params = dashboardParams(filters);
+  if (zone && zone !== 'UTC') params.set('tz', zone);
   if (view.stackBy !== 'model') params.set('stack_by', view.stackBy);
   for (const key of view.tagBreakdowns) params.append('breakdown', `tags.${key}`);
   return params;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lightPalette } from '../../../lib/palette';
 import { DEFAULT_FILTERS } from '../../filters/lib/filters';
+import { costParams } from '../hooks/useCost';
 import { breakdownModel, drillDown, isDrillable } from './breakdown';
 import { costCardViews } from './costCards';
 import { efficiencyModel, efficiencyRows, totalCachingSaved } from './efficiency';
@@ -119,5 +120,13 @@ describe('efficiency', () => {
       ['Input', [0.6067]],
       ['Output', [2.8]],
     ]);
+  });
+});
+
+describe('cost parameters', () => {
+  it('send the stack, tag breakdowns and the browser zone', () => {
+    const params = costParams(DEFAULT_FILTERS, { stackBy: 'team', tagBreakdowns: ['feature'] }, 'Europe/Berlin');
+    expect(params.toString()).toBe('from=now-30d&to=now&tz=Europe%2FBerlin&stack_by=team&breakdown=tags.feature');
+    expect(costParams(DEFAULT_FILTERS, { stackBy: 'model', tagBreakdowns: [] }, 'UTC').toString()).toBe('from=now-30d&to=now');
   });
 });
