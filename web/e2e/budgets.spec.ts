@@ -70,5 +70,6 @@ test('create (after a 400 naming the field), edit and delete a budget', async ({
   await page.getByRole('button', { name: `Delete budget ${budget.name}` }).click();
   await expect(page.getByTestId(`chart-budget-${budget.id}`)).toHaveCount(0);
   await expect(page.locator('[data-testid^="chart-budget-"]')).toHaveCount(before.length);
-  expect(errors).toEqual([]);
+  // The browser logs the deliberate 400 as a failed resource; nothing else may be logged.
+  expect(errors.filter((error) => !error.includes('status of 400'))).toEqual([]);
 });

@@ -65,8 +65,11 @@ test('a breakdown bar drills into the filter bar, and another dimension can be p
   const chart = page.getByTestId('chart-cost-breakdown').locator('[data-chart-ready="true"]');
   const box = (await chart.boundingBox())!;
   const filtered = page.waitForResponse((r) => isCost(r) && r.url().includes('model=') && r.ok());
-  // The first bar is the costliest and the widest: click inside it, near the top of the plot.
-  await page.mouse.click(box.x + box.width * 0.4, box.y + 14);
+  // The first bar is the costliest and the widest: click the middle of its band (the plot starts
+  // 4 px down and has one band per row), once the bars have grown.
+  const rows = report.breakdowns.model!.rows.length;
+  await page.waitForTimeout(1000);
+  await page.mouse.click(box.x + box.width * 0.5, box.y + 4 + (box.height - 8) / rows / 2);
   await expect(page).toHaveURL(new RegExp(`[?&]model=${encodeURIComponent(top).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   await expect(page.getByRole('button', { name: `Remove filter Model: ${top}` })).toBeVisible();
   const narrowed = (await (await filtered).json()) as CostReport;
