@@ -63,6 +63,7 @@ test('a breakdown bar drills into the filter bar, and another dimension can be p
   await expectChartsDrawn(page, ['cost-breakdown']);
   const top = report.breakdowns.model!.rows[0]!.key;
   const chart = page.getByTestId('chart-cost-breakdown').locator('[data-chart-ready="true"]');
+  await chart.scrollIntoViewIfNeeded();  // mouse clicks land in the viewport only
   const box = (await chart.boundingBox())!;
   const filtered = page.waitForResponse((r) => isCost(r) && r.url().includes('model=') && r.ok());
   // The first bar is the costliest and the widest: click the middle of its band (the plot starts
