@@ -23,6 +23,12 @@ void AddApiRoutes(Router& router, AppContext& context) {
     router.AddPrefix(method, "/api/v1/webhooks/", bind(&HandleWebhook));
   }
   router.Add("GET", "/api/v1/alerts", bind(&HandleAlerts));
+  router.Add("GET", "/api/analytics/performance", bind(&HandlePerformance));
+  router.Add("POST", "/api/v1/annotations", bind(&HandleCreateAnnotation));
+  router.Add("GET", "/api/v1/annotations", bind(&HandleListAnnotations));
+  router.AddPrefix("DELETE", "/api/v1/annotations/", bind(&HandleDeleteAnnotation));
+  router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
+  router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
 }
 
 }  // namespace mltrack::server

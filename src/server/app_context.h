@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "analytics/annotation_store.h"
 #include "backend/backend.h"
 #include "core/price_catalogue.h"
 
@@ -29,6 +30,9 @@ struct AppContext {
   alerts::AlertLog* alert_log = nullptr;
   alerts::WebhookStore* webhooks = nullptr;
   alerts::WebhookDelivery* webhook_delivery = nullptr;
+  // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
+  // that need none): the annotation routes then answer 503.
+  analytics::AnnotationStore* annotations = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

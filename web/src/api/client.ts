@@ -1,6 +1,21 @@
 // The only place that talks HTTP to the server. Components go through hooks that call these.
-import type { Fields, Health, Overview, QueryResult, QuerySpec, ApiErrorBody } from './types';
-import type { Alert, Budget, BudgetInput, CostReport } from './types';
+import type {
+  AbComparison,
+  Alert,
+  Annotation,
+  AnnotationInput,
+  ApiErrorBody,
+  Budget,
+  BudgetInput,
+  CostReport,
+  Fields,
+  Health,
+  ModelComparison,
+  Overview,
+  Performance,
+  QueryResult,
+  QuerySpec,
+} from './types';
 
 /** A failed call: the server's error code and message when it sent one, else the HTTP status. */
 export class ApiError extends Error {
@@ -95,4 +110,32 @@ export function deleteBudget(id: string): Promise<{ deleted: boolean }> {
 
 export function getAlerts(signal?: AbortSignal): Promise<{ alerts: Alert[]; total: number }> {
   return request<{ alerts: Alert[]; total: number }>('/api/v1/alerts?limit=200', { signal });
+}
+
+// ---- Performance Monitoring dashboard and annotations ------------------------------------------
+
+export function getPerformance(params: URLSearchParams, signal?: AbortSignal): Promise<Performance> {
+  return request<Performance>(`/api/analytics/performance?${params.toString()}`, { signal });
+}
+
+export function createAnnotation(input: AnnotationInput): Promise<Annotation> {
+  return request<Annotation>('/api/v1/annotations', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+}
+
+export function deleteAnnotation(id: number): Promise<void> {
+  return request<void>(`/api/v1/annotations/${id}`, { method: 'DELETE' });
+}
+
+// ---- Model Comparison ----
+
+export function getModelComparison(params: URLSearchParams, signal?: AbortSignal): Promise<ModelComparison> {
+  return request<ModelComparison>(`/api/analytics/models/compare?${params.toString()}`, { signal });
+}
+
+export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): Promise<AbComparison> {
+  return request<AbComparison>(`/api/analytics/ab?${params.toString()}`, { signal });
 }

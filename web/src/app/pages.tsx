@@ -39,11 +39,25 @@ export const PAGES: PageDef[] = [
     section: 'Analyze',
     component: lazyPage(() => import('../features/budgets/components/BudgetsPage'), (m) => m.BudgetsPage),
   },
+  {
+    id: 'performance',
+    path: '/performance',
+    label: 'Performance',
+    icon: 'gauge',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/performance/components/PerformanceDashboard'), (m) => m.PerformanceDashboard),
+  },
+  {
+    id: 'models',
+    path: '/models',
+    label: 'Model Comparison',
+    icon: 'chart',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/models/components/ModelComparisonPage'), (m) => m.ModelComparisonPage),
+  },
 ];
 
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */
 export const PLANNED: { id: string; label: string; icon: IconName; section: 'Dashboards' | 'Analyze' }[] = [
-  { id: 'performance', label: 'Performance', icon: 'gauge', section: 'Dashboards' },
-  { id: 'models', label: 'Model Comparison', icon: 'chart', section: 'Dashboards' },
   { id: 'users', label: 'User Activity', icon: 'users', section: 'Dashboards' },
 ];

@@ -8,12 +8,16 @@ import type {
   HeatmapSeriesOption,
   LineSeriesOption,
   PieSeriesOption,
+  RadarSeriesOption,
   SankeySeriesOption,
+  ScatterSeriesOption,
 } from 'echarts/charts';
 import type {
   GridComponentOption,
   LegendComponentOption,
+  MarkAreaComponentOption,
   MarkLineComponentOption,
+  RadarComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
   VisualMapComponentOption,
@@ -28,10 +32,14 @@ export type ChartOption = ComposeOption<
   | HeatmapSeriesOption
   | LineSeriesOption
   | PieSeriesOption
+  | RadarSeriesOption
   | SankeySeriesOption
+  | ScatterSeriesOption
   | GridComponentOption
   | LegendComponentOption
+  | MarkAreaComponentOption
   | MarkLineComponentOption
+  | RadarComponentOption
   | TitleComponentOption
   | TooltipComponentOption
   | VisualMapComponentOption

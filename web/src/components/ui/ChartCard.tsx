@@ -19,10 +19,12 @@ interface ChartCardProps {
   exportBackground: string;
   className?: string;
   index?: number;
+  /** Controls of the chart (e.g. a view switch), shown in the header before export and full screen. */
+  actions?: ReactNode;
+  /** Controls under the title (a metric switch); the chart keeps the rest of the height. */
+  toolbar?: ReactNode;
   /** A click on a data element (drill-down into the filters). */
   onChartClick?: (params: ChartClick) => void;
-  /** Extra controls in the header, before export and full screen (e.g. a dimension picker). */
-  actions?: ReactNode;
   /** Height of the card when not full screen (Tailwind class); h-80 by default. */
   heightClass?: string;
 }
@@ -38,8 +40,9 @@ export function ChartCard({
   exportBackground,
   className = '',
   index = 0,
-  onChartClick,
   actions,
+  toolbar,
+  onChartClick,
   heightClass = 'h-80',
 }: ChartCardProps) {
   const chartRef = useRef<EChartHandle>(null);
@@ -66,13 +69,14 @@ export function ChartCard({
       data-testid={`chart-${id}`}
       className={`flex flex-col p-4 ${fullScreen ? 'fixed inset-4 z-50 shadow-2xl md:inset-10' : `${heightClass} ${className}`}`}
     >
-      <header className="mb-2 flex items-start gap-2">
-        <div className="min-w-0">
+      <header className="mb-2 flex flex-wrap items-start gap-x-2 gap-y-1">
+        <div className="min-w-0 flex-1">
           <h3 className="text-sm font-semibold text-fg">{title}</h3>
           {description && <p className="truncate text-xs text-muted">{description}</p>}
         </div>
-        <div className="ml-auto flex shrink-0 items-center gap-1">
-          {actions}
+        {/* Below sm the controls take a row of their own, under the title. */}
+        {actions && <div className="order-last w-full sm:order-none sm:w-auto">{actions}</div>}
+        <div className="flex shrink-0 items-center gap-1">
           <button
             type="button"
             className={iconButton}
@@ -95,6 +99,7 @@ export function ChartCard({
           </button>
         </div>
       </header>
+      {toolbar}
       <div className="relative min-h-0 flex-1">
         {model === undefined && <div className="h-full w-full animate-pulse rounded-lg bg-surface" />}
         {model?.kind === 'empty' && <EmptyState compact icon="chart" title={model.reason} hint={model.hint} />}
