@@ -1,9 +1,10 @@
 // Visualise layer of the cost page's charts: each prepare function's model goes to a ChartCard.
 // Loaded lazily with ECharts; registers the heatmap and sankey parts it needs.
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { CostReport } from '../../../api/types';
 import { ChartCard } from '../../../components/ui/ChartCard';
 import { useTheme } from '../../../hooks/useTheme';
+import { useHalfCardChartWidth } from '../hooks/useChartWidth';
 import type { Filters } from '../../filters/lib/filters';
 import '../lib/echartsParts';
 import { breakdownLabel, breakdownModel, drillDown } from '../lib/breakdown';
@@ -28,23 +29,25 @@ interface CostChartsProps {
 export function CostCharts(props: CostChartsProps) {
   const { report, filters, onFilters, dimension, dimensions, onDimension, stackBy, onStackBy } = props;
   const { palette } = useTheme();
+  const grid = useRef<HTMLDivElement>(null);
+  const flowWidth = useHalfCardChartWidth(grid);
   const models = useMemo(
     () =>
       report && {
         overTime: overTimeModel(report.over_time, report.range, palette),
         breakdown: breakdownModel(report.breakdowns[dimension], dimension, palette),
         heatmap: heatmapModel(report.heatmap.cells, report.heatmap.tz, palette),
-        teamFlow: flowModel(report.flows.team_experiment_model, palette),
-        providerFlow: flowModel(report.flows.provider_model, palette),
+        teamFlow: flowModel(report.flows.team_experiment_model, palette, flowWidth),
+        providerFlow: flowModel(report.flows.provider_model, palette, flowWidth),
         efficiency: efficiencyModel(report.efficiency, palette),
       },
-    [report, palette, dimension],
+    [report, palette, dimension, flowWidth],
   );
   const bucket = report?.over_time.bucket ?? 'bucket';
   const background = palette.background;
 
   return (
-    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+    <div ref={grid} className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <ChartCard
         id="cost-over-time"
         title="Cost over time"

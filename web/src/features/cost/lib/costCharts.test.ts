@@ -5,7 +5,7 @@ import { costParams } from '../hooks/useCost';
 import { breakdownModel, drillDown, isDrillable } from './breakdown';
 import { costCardViews } from './costCards';
 import { efficiencyModel, efficiencyRows, totalCachingSaved } from './efficiency';
-import { flowModel } from './flows';
+import { flowLabelWidths, flowModel } from './flows';
 import { colourScaleMax, heatmapData, heatmapModel } from './heatmap';
 import { overTimeModel } from './overTime';
 import { sampleCost, T0 } from './sampleCost.test-data';
@@ -77,6 +77,18 @@ describe('flows', () => {
       { source: 'experiment:chat', target: 'model:gpt-4o', value: 1.25 },
     ]);
     expect(series.label.formatter({ name: 'experiment:chat' })).toBe('chat');
+  });
+
+  it('truncates labels so that they end before the next layer at phone width', () => {
+    const phone = flowLabelWidths(3, 326);
+    const gap = (326 - 8 - phone.right - 3 * 12) / 2;
+    expect(phone.inner + 5).toBeLessThan(gap);
+    expect(phone.last + 5).toBeLessThan(phone.right);
+    expect(flowLabelWidths(3, 560)).toMatchObject({ inner: 110 });
+    const model = ready(flowModel(sampleCost().flows.team_experiment_model, lightPalette, 326));
+    const series = (model.option.series as { right: number; data: { label: { width: number } }[] }[])[0]!;
+    expect(series.right).toBe(phone.right);
+    expect(series.data.map((node) => node.label.width)).toEqual([phone.inner, phone.inner, phone.last]);
   });
 
   it('explains an empty graph', () => {
