@@ -6,13 +6,13 @@ DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:8080
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test deps web prices build unit-test web-test integration-test fault-test e2e-test bench fuzz format clean
+.PHONY: run test deps web prices build unit-test web-test integration-test fault-test client-test e2e-test bench fuzz format clean
 
 run: build
 	$(BUILD_DIR)/mltrack serve --data $(DATA_DIR) --listen $(LISTEN) --demo
 
 test: build
-	$(MAKE) --no-print-directory unit-test web-test integration-test fault-test e2e-test
+	$(MAKE) --no-print-directory unit-test web-test integration-test fault-test client-test e2e-test
 	@echo "make test: all suites passed"
 
 deps:
@@ -42,6 +42,11 @@ integration-test: build
 fault-test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L fault
 
+# Real clients against the real binary (tests/clients): the openai and Anthropic SDKs through
+# the proxy, the OpenTelemetry JS SDK exporting OTLP, and the OpenAPI contract.
+client-test: build
+	cd tests/clients && MLTRACK_BINARY=$(abspath $(BUILD_DIR))/mltrack node --test --test-concurrency=1 test/
+
 e2e-test: build
 	cd web && npx playwright test
 
@@ -50,6 +55,11 @@ bench: build
 	@cmake -B $(BUILD_DIR) -DMLTRACK_BUILD_BENCH=ON >/dev/null  # on even where a build dir turned it off
 	@cmake --build $(BUILD_DIR)
 	BENCH_COMMAND="$(if $(BENCH_EVENTS),BENCH_EVENTS=$(BENCH_EVENTS) )make bench" bench/run.sh $(BUILD_DIR)
+
+# libFuzzer on the OTLP decoders and the proxy's SSE usage reader (tests/fuzz/README.md); not
+# part of `make test`. FUZZ_SECONDS=60 per target.
+fuzz:
+	@scripts/fuzz.sh
 
 format:
 	find src bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -159,6 +159,18 @@ function report() {
       '', '', '', '', '', '', '≤ 2 % slower',
       verdict('ingest with budgets', slower <= 2, `${slower.toFixed(1)} % slower`));
   }
+  // The integrations (bench/integrations_bench.cc), when run.sh measured them.
+  if (existsSync(`${out}/otlp.json`)) {
+    const otlp = readJson(`${out}/otlp.json`);
+    row(`OTLP ingest, spans/s (${otlp.connections} conns × ${fmtInt(otlp.batch_spans)}-span protobuf exports, each span an event, fdatasync ack)`,
+      `${fmtInt(otlp.spans_per_s)} (ack p50 / p99 ${fmtMs(otlp.ack_p50_ms)} / ${fmtMs(otlp.ack_p99_ms)} ms)`, '', '', '', '', '', '', '', '');
+  }
+  if (existsSync(`${out}/proxy.json`)) {
+    const proxy = readJson(`${out}/proxy.json`);
+    row(`proxy, added latency p50 / p99 ms (chat call, loopback fake upstream, ${fmtInt(proxy.requests)} calls)`,
+      `${proxy.added_p50_ms.toFixed(3)} / ${proxy.added_p99_ms.toFixed(3)} (direct ${fmtMs(proxy.direct_p50_ms)}, proxied ${fmtMs(proxy.proxied_p50_ms)} p50)`,
+      '', '', '', '', '', '', 'p50 ≤ 1', verdict('proxy overhead', proxy.added_p50_ms <= 1, `${proxy.added_p50_ms.toFixed(3)} ms`));
+  }
 
   // Dashboards: the verdict is on the worse of the warm and cold p95.
   for (const [name, result] of Object.entries(engines.ours).filter(([name]) => name.startsWith('dashboard'))) {

@@ -20,13 +20,15 @@ DOC=${BENCH_DOC:-docs/performance.md}
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/mltrack-bench.XXXXXX)}
 GEN=$BUILD/bench/mltrack_bench_gen
 CLIENT=$BUILD/bench/mltrack_bench_client
-for tool in "$BUILD/mltrack" "$GEN" "$CLIENT"; do
+INTEGRATIONS=$BUILD/bench/mltrack_bench_integrations
+for tool in "$BUILD/mltrack" "$GEN" "$CLIENT" "$INTEGRATIONS"; do
   [[ -x $tool ]] || { echo "bench: $tool is missing; build first (make bench builds it)" >&2; exit 1; }
 done
 
-server_pid="" ch_pid=""
+server_pid="" ch_pid="" fake_pid=""
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n $fake_pid ]] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
   [[ -n $ch_pid ]] && kill "$ch_pid" 2>/dev/null && while kill -0 "$ch_pid" 2>/dev/null; do sleep 0.1; done
   if [[ ${BENCH_KEEP:-0} == 1 ]]; then echo "bench: work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
 }
@@ -133,6 +135,26 @@ for variant in plain budgets; do
   kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
   rm -rf "$WORK/store-$variant"
 done
+
+# ---- Integrations: OTLP ingest, the proxy's overhead ---------------------------------------------
+# A fresh store; a fake upstream (bench/integrations_bench.cc) answers the proxied chat calls.
+step "OTLP ingest (${BENCH_OTLP_SPANS:-524288} spans, protobuf exports of ${BENCH_OTLP_BATCH:-512}) and the proxy's added latency"
+"$INTEGRATIONS" fake-upstream --port-file "$WORK/fake-upstream.port" >/dev/null 2>&1 &
+fake_pid=$!
+for _ in $(seq 1 200); do [[ -s $WORK/fake-upstream.port ]] && break; sleep 0.05; done
+fake_port=$(cat "$WORK/fake-upstream.port")
+port=$(free_port)
+"$BUILD/mltrack" serve --data "$WORK/store-integrations" --listen "127.0.0.1:$port" --log-level warn \
+  --upstream "openai=http://127.0.0.1:$fake_port" >>"$WORK/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.05; done
+"$INTEGRATIONS" otlp --port "$port" --spans "${BENCH_OTLP_SPANS:-524288}" --batch "${BENCH_OTLP_BATCH:-512}" \
+  --connections "$CONNECTIONS" --out "$WORK/out/otlp.json" >&2
+"$INTEGRATIONS" proxy --port "$port" --upstream-port "$fake_port" --requests "${BENCH_PROXY_REQUESTS:-5000}" \
+  --out "$WORK/out/proxy.json" >&2
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=""
+rm -rf "$WORK/store-integrations"
 
 # ---- DuckDB ------------------------------------------------------------------------------------
 step "DuckDB: loading the TSV and running the query set"

@@ -14,6 +14,10 @@ APT_PACKAGES=(
 if [[ "${1:-}" == "--with-bench" ]]; then
   APT_PACKAGES+=(clickhouse-server clickhouse-client)
 fi
+# `make fuzz` builds the libFuzzer targets with clang (libFuzzer ships in libclang-rt).
+if [[ "${1:-}" == "--with-fuzz" ]]; then
+  APT_PACKAGES+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -35,7 +39,8 @@ fi
 
 # npm ci in every folder with a lock file whose node_modules is missing or older than the lock.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-npm_dirs=(tools/price-export web)
+# tests/clients: the real client SDKs that `make client-test` drives against the server.
+npm_dirs=(tools/price-export web tests/clients)
 # `make bench` runs the query set on DuckDB through @duckdb/node-api (bench/duckdb/).
 [[ "${1:-}" == "--with-bench" ]] && npm_dirs+=(bench/duckdb)
 for dir in "${npm_dirs[@]}"; do

@@ -31,6 +31,7 @@ Result<Flags> Flags::Parse(const std::vector<std::string>& args, const std::set<
       } else {
         return Status::InvalidArgument("option --" + name + " needs a value");
       }
+      flags.all_values_[name].push_back(flags.values_[name]);
     } else {
       return Status::InvalidArgument("unknown option --" + name);
     }
@@ -47,6 +48,11 @@ std::optional<std::string> Flags::Get(const std::string& name) const {
 std::string Flags::GetOr(const std::string& name, std::string fallback) const {
   auto it = values_.find(name);
   return it == values_.end() ? fallback : it->second;
+}
+
+std::vector<std::string> Flags::GetAll(const std::string& name) const {
+  auto it = all_values_.find(name);
+  return it == all_values_.end() ? std::vector<std::string>{} : it->second;
 }
 
 Result<size_t> ParseCount(const std::string& text) {

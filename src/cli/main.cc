@@ -15,11 +15,13 @@ usage:
   mltrack serve --data DIR [--listen 127.0.0.1:8080] [--demo] [--prices FILE]
                 [--max-body 16MiB] [--max-inflight 256MiB] [--max-inflight-wait-ms 1000]
                 [--retention 90d] [--query-cache 64MiB] [--web-dir DIR] [--log-level info]
+                [--upstream openai=URL] [--upstream anthropic=URL] [--upstream-ca FILE]
+                [--upstream-timeout 600s] [--proxy-cache 64MiB] [--proxy-cache-ttl 300s]
   mltrack demo  --data DIR [--days 60] [--events 400000] [--prices FILE]
   mltrack --version
 
-`serve` runs the server: ingest at POST /api/v1/events, queries at POST /api/v1/query,
-dashboards at /. `--demo` fills an empty store with 60 days of demo traffic first.
+`serve` runs the server: ingest at POST /api/v1/events and POST /v1/traces (OTLP), queries at
+POST /api/v1/query, the LLM proxy under /proxy/openai/v1 and /proxy/anthropic, dashboards at /. `--demo` fills an empty store with 60 days of demo traffic first.
 )";
 
 }  // namespace

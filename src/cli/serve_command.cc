@@ -18,6 +18,7 @@
 #include "core/time.h"
 #include "core/version.h"
 #include "ingest/pricing.h"
+#include "proxy/proxy.h"
 #include "server/app_context.h"
 #include "server/router.h"
 #include "server/server.h"
@@ -71,12 +72,37 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
+// --upstream NAME=URL (repeatable), --upstream-ca FILE, --upstream-timeout 600s,
+// --proxy-cache 64MiB, --proxy-cache-ttl 300s (docs/integrations/proxy.md).
+Result<proxy::ProxyOptions> ProxyOptionsFromFlags(const Flags& flags) {
+  proxy::ProxyOptions options;
+  Result<std::vector<proxy::Provider>> providers = proxy::ConfigureProviders(flags.GetAll("upstream"));
+  if (!providers.ok()) return providers.status();
+  options.providers = std::move(*providers);
+  options.ca_file = flags.Get("upstream-ca");
+  auto seconds = [&flags](const std::string& name, std::chrono::seconds& out) -> Status {
+    if (!flags.Has(name)) return Status::OK();
+    Result<int64_t> ms = ParseDuration(*flags.Get(name));
+    if (!ms.ok() || *ms < 1000) return Status::InvalidArgument("--" + name + " must be a duration of 1s or more, such as 30s");
+    out = std::chrono::seconds(*ms / 1000);
+    return Status::OK();
+  };
+  MLTRACK_RETURN_IF_ERROR(seconds("upstream-timeout", options.timeout));
+  MLTRACK_RETURN_IF_ERROR(seconds("proxy-cache-ttl", options.cache_ttl));
+  if (flags.Has("proxy-cache")) {
+    Result<size_t> bytes = ParseByteSize(*flags.Get("proxy-cache"));
+    if (!bytes.ok()) return Status::InvalidArgument("--proxy-cache: " + bytes.status().message());
+    options.cache_bytes = *bytes;
+  }
+  return options;
+}
+
 }  // namespace
 
 int RunServe(const std::vector<std::string>& args) {
   Result<Flags> flags = Flags::Parse(
       args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache", "workers",
-       "webhook-retry-min", "webhook-retry-max"},
+       "webhook-retry-min", "webhook-retry-max", "upstream", "upstream-ca", "upstream-timeout", "proxy-cache", "proxy-cache-ttl"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -131,6 +157,9 @@ int RunServe(const std::vector<std::string>& args) {
         std::chrono::milliseconds(*ms);
   }
 
+  Result<proxy::ProxyOptions> proxy_options = ProxyOptionsFromFlags(*flags);
+  if (!proxy_options.ok()) return Fail(proxy_options.status().message(), 2);
+
   Result<PriceCatalogue> prices = LoadPrices(flags->Get("prices"));
   if (!prices.ok()) return Fail(prices.status().message(), 1);
 
@@ -183,6 +212,9 @@ int RunServe(const std::vector<std::string>& args) {
   }
   StartSpendControl(**spend);
 
+  Result<std::unique_ptr<proxy::Proxy>> llm_proxy = proxy::Proxy::Create(std::move(*proxy_options), backend, *prices);
+  if (!llm_proxy.ok()) return Fail(llm_proxy.status().message(), 1);
+
   server::AppContext context;
   context.backend = &backend;
   context.prices = &*prices;
@@ -190,6 +222,7 @@ int RunServe(const std::vector<std::string>& args) {
   context.alert_log = (*spend)->alert_log.get();
   context.webhooks = (*spend)->webhooks.get();
   context.webhook_delivery = (*spend)->delivery.get();
+  context.proxy = llm_proxy->get();
   context.annotations = annotations->get();
   server::Router router;
   server::AddApiRoutes(router, context);
@@ -206,6 +239,8 @@ int RunServe(const std::vector<std::string>& args) {
   std::unique_ptr<LiveTrickle> trickle;
   if (demo) trickle = std::make_unique<LiveTrickle>(backend, *prices);
   http.Run();
+  // Calls in flight end (and are recorded) before the server's sessions are destroyed.
+  (*llm_proxy)->Shutdown();
   if (trickle) trickle->Stop();
   spend->reset();  // the monitor queries the backend: stop it first
   backend.Close();

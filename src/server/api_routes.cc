@@ -10,6 +10,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   };
   router.Add("GET", "/api/health", bind(&HandleHealth));
   router.Add("GET", "/api/v1/fields", bind(&HandleFields));
+  router.Add("GET", "/api/v1/openapi.json", bind(&HandleOpenApi));
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
@@ -23,6 +24,8 @@ void AddApiRoutes(Router& router, AppContext& context) {
     router.AddPrefix(method, "/api/v1/webhooks/", bind(&HandleWebhook));
   }
   router.Add("GET", "/api/v1/alerts", bind(&HandleAlerts));
+  router.Add("POST", "/v1/traces", bind(&HandleOtlpTraces));
+  router.AddPrefix("POST", "/proxy/", bind(&HandleProxy));
   router.Add("GET", "/api/analytics/performance", bind(&HandlePerformance));
   router.Add("POST", "/api/v1/annotations", bind(&HandleCreateAnnotation));
   router.Add("GET", "/api/v1/annotations", bind(&HandleListAnnotations));

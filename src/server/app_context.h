@@ -15,6 +15,9 @@ namespace mltrack::analytics {
 class BudgetStore;
 class BudgetMonitor;
 }  // namespace mltrack::analytics
+namespace mltrack::proxy {
+class Proxy;
+}
 
 namespace mltrack::server {
 
@@ -30,6 +33,7 @@ struct AppContext {
   alerts::AlertLog* alert_log = nullptr;
   alerts::WebhookStore* webhooks = nullptr;
   alerts::WebhookDelivery* webhook_delivery = nullptr;
+  proxy::Proxy* proxy = nullptr;  // the LLM proxy under /proxy/ (nullptr: not served)
   // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
   // that need none): the annotation routes then answer 503.
   analytics::AnnotationStore* annotations = nullptr;
@@ -38,7 +42,7 @@ struct AppContext {
 
 class Router;
 
-// Adds every API route (ingest, query, fields, health, dashboards) to `router`.
+// Adds every API route (ingest, OTLP, proxy, query, fields, health, dashboards) to `router`.
 void AddApiRoutes(Router& router, AppContext& context);
 
 }  // namespace mltrack::server

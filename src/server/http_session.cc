@@ -24,6 +24,7 @@
 #include "server/router.h"
 #include "server/shared_state.h"
 #include "server/status_mapping.h"
+#include "server/stream_writer.h"
 #include "server/worker_pool.h"
 
 namespace mltrack::server {
@@ -355,6 +356,14 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     }
     reservation.Release();
     if (state->stopping()) keep_alive = false;
+    if (response.stream) {  // an answer produced in pieces after the handler returned (the proxy)
+      const StreamedOutcome streamed =
+          co_await WriteStreamedResponse(connection.stream, std::move(response.stream), version, keep_alive);
+      LogRequest(method, path, streamed.status, streamed.bytes, start);
+      if (streamed.reusable) continue;
+      connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+      co_return;
+    }
     LogRequest(method, path, response.status, response.body.size(), start);
     if (!co_await Write(connection, ToBeastResponse(std::move(response), version, keep_alive, head))) co_return;
     if (!keep_alive) {

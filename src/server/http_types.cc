@@ -52,11 +52,11 @@ std::string HttpRequest::ContentType() const {
 }
 
 HttpResponse HttpResponse::Json(int status, std::string body) {
-  return HttpResponse{status, "application/json", std::move(body), {}};
+  return HttpResponse{status, "application/json", std::move(body), {}, nullptr};
 }
 
 HttpResponse HttpResponse::Text(int status, std::string content_type, std::string body) {
-  return HttpResponse{status, std::move(content_type), std::move(body), {}};
+  return HttpResponse{status, std::move(content_type), std::move(body), {}, nullptr};
 }
 
 std::optional<std::string_view> HttpResponse::Header(std::string_view name) const {

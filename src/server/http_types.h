@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,8 @@
 #include <vector>
 
 namespace mltrack::server {
+
+class ResponseStream;
 
 // HTTP header fields in arrival order with case-insensitive lookup (RFC 9110 §5.1). A plain
 // value type; not thread-safe to mutate.
@@ -57,6 +60,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra fields
+  // Set by a handler whose answer comes later or in pieces (the proxy): the session then sends
+  // what the stream produces and ignores the fields above (response_stream.h).
+  std::shared_ptr<ResponseStream> stream;
 
   static HttpResponse Json(int status, std::string body);
   static HttpResponse Text(int status, std::string content_type, std::string body);

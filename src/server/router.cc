@@ -20,6 +20,12 @@ void Router::AddPrefix(std::string method, std::string prefix, Handler handler) 
 
 void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
 
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> routes;
+  for (const Route& route : routes_) routes.push_back(RouteInfo{route.method, route.path, route.prefix});
+  return routes;
+}
+
 std::vector<const Router::Route*> Router::Match(std::string_view path) const {
   std::vector<const Route*> matches;
   for (const Route& route : routes_) {

@@ -40,6 +40,14 @@ class Router {
 
   HttpResponse Dispatch(const HttpRequest& request) const;
 
+  // The routes added, in order: for checks that every route is documented (openapi_spec_test).
+  struct RouteInfo {
+    std::string method;
+    std::string path;
+    bool prefix = false;
+  };
+  std::vector<RouteInfo> Routes() const;
+
  private:
   struct Route {
     std::string method;

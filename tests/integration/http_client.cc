@@ -76,12 +76,19 @@ HttpResult HttpClient::Post(const std::string& target, const std::string& body, 
 
 HttpResult HttpClient::Request(const std::string& method, const std::string& target, const std::string& body,
                                const std::string& content_type) {
+  return Request(method, target, body, content_type, {});
+}
+
+HttpResult HttpClient::Request(const std::string& method, const std::string& target, const std::string& body,
+                               const std::string& content_type,
+                               const std::vector<std::pair<std::string, std::string>>& headers) {
   http::request<http::string_body> request;
   request.method_string(method);
   request.target(target);
   request.version(11);
   request.set(http::field::host, "127.0.0.1:" + std::to_string(impl_->port));
   if (!content_type.empty()) request.set(http::field::content_type, content_type);
+  for (const auto& [name, value] : headers) request.insert(name, value);
   request.body() = body;
   request.prepare_payload();
 

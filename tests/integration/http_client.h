@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace mltrack::integration {
 
@@ -36,6 +38,9 @@ class HttpClient {
                   const std::string& content_type = "application/json");
   HttpResult Request(const std::string& method, const std::string& target, const std::string& body,
                      const std::string& content_type);
+  // As above, with extra header fields (sent as given: a test may send bad ones).
+  HttpResult Request(const std::string& method, const std::string& target, const std::string& body,
+                     const std::string& content_type, const std::vector<std::pair<std::string, std::string>>& headers);
 
  private:
   struct Impl;

@@ -1,647 +1,116 @@
-// Types of the server's JSON, kept in step with docs/api.md and DESIGN.md §7 by hand.
-// Every number the server may leave out or null is typed `| null` so the UI must decide what to show.
+// Types of the server's JSON, generated from its OpenAPI document (src/server/openapi.json, served
+// at /api/v1/openapi.json) by openapi-typescript into schema.gen.ts on every build (`npm run
+// api-types`), never kept in step by hand. The names below are what the app imports. Every number
+// the server may leave out or null is typed `| null` in the document, so the UI must decide what
+// to show.
+import type { components } from './schema.gen';
+
+type Schemas = components['schemas'];
 
 /** A card value with the same figure over the previous period of equal length. */
-export interface CardFigure {
-  value: number | null;
-  previous: number | null;
-  /** (value − previous) / previous × 100; null when previous is 0 or null. */
-  change_pct: number | null;
-}
-
-export interface CostCard extends CardFigure {
-  daily: number | null;
-  weekly: number | null;
-  monthly: number | null;
-}
-
-export interface LatencyCard extends CardFigure {
-  p95: number | null;
-}
-
-export interface SuccessCard extends CardFigure {
-  baseline: number | null;
-}
-
-export interface TokensCard extends CardFigure {
-  input: number | null;
-  output: number | null;
-  cost_per_1k_tokens: number | null;
-}
-
-export interface OverviewCards {
-  experiments: CardFigure;
-  runs: CardFigure;
-  cost_usd: CostCard;
-  avg_latency_ms: LatencyCard;
-  success_rate: SuccessCard;
-  active_users: CardFigure;
-  tokens: TokensCard;
-}
-
-export interface OverviewRange {
-  from: string;
-  to: string;
-  previous_from: string;
-  previous_to: string;
-  bucket: string;
-  bucket_ms: number;
-}
-
-export interface CostTrendPoint {
-  /** Bucket start, epoch ms. */
-  t: number;
-  /** null: no events in the bucket (a gap, never a zero). */
-  cost_usd: number | null;
-  rolling_30d: number | null;
-}
-
-export interface ModelUsage {
-  /** "(other)": every model beyond the server's top list; "(none)": events without a model. */
-  model: string;
-  provider: string;
-  count: number;
-  share: number;
-  cost_usd: number | null;
-}
-
-export interface HistogramBin {
-  lo: number;
-  /** null on the last, open bin (everything from `lo` up). */
-  hi: number | null;
-  count: number;
-}
-
-export interface LatencySummary {
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  histogram: HistogramBin[];
-}
-
-export interface StatusPoint {
-  t: number;
-  /** null (all three) for a bucket without events: a gap. Such buckets may also be absent. */
-  ok: number | null;
-  error: number | null;
-  error_rate: number | null;
-}
-
+export type CardFigure = Schemas['CardFigure'];
+export type CostCard = Schemas['CostCard'];
+export type LatencyCard = Schemas['LatencyCard'];
+export type SuccessCard = Schemas['SuccessCard'];
+export type TokensCard = Schemas['TokensCard'];
+export type OverviewCards = Schemas['OverviewCards'];
+export type OverviewRange = Schemas['OverviewRange'];
+/** `cost_usd` null: no events in the bucket (a gap, never a zero). */
+export type CostTrendPoint = Schemas['CostTrendPoint'];
+/** "(other)": every model beyond the server's top list; "(none)": events without a model. */
+export type ModelUsage = Schemas['ModelUsage'];
+/** `hi` null on the last, open bin (everything from `lo` up). */
+export type HistogramBin = Schemas['HistogramBin'];
+export type LatencySummary = Schemas['LatencySummary'];
+/** null (all three) for a bucket without events: a gap. Such buckets may also be absent. */
+export type StatusPoint = Schemas['StatusPoint'];
 /** GET /api/analytics/overview */
-export interface Overview {
-  range: OverviewRange;
-  demo: boolean;
-  total_events: number;
-  unpriced_events: number;
-  cards: OverviewCards;
-  cost_trend: CostTrendPoint[];
-  model_usage: ModelUsage[];
-  latency: LatencySummary;
-  status_over_time: StatusPoint[];
-}
-
+export type Overview = Schemas['Overview'];
 /** GET /api/health */
-export interface Health {
-  status: 'ok' | 'degraded';
-  version: string;
-  uptime_s: number;
-  events: number;
-  problems: unknown[];
-}
-
-export interface FieldInfo {
-  name: string;
-  kind: string;
-  dimension: boolean;
-  measure: boolean;
-}
-
+export type Health = Schemas['Health'];
+export type FieldInfo = Schemas['FieldInfo'];
 /** GET /api/v1/fields */
-export interface Fields {
-  fields: FieldInfo[];
-  tag_keys: string[];
-  score_names: string[];
-  /** The store holds generated demo traffic (an experiment named demo-*). */
-  demo: boolean;
-}
-
-export type FilterOp =
-  | 'eq' | 'ne' | 'in' | 'not_in' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'exists';
-
-export interface QueryFilter {
-  field: string;
-  op: FilterOp;
-  value?: string | number | boolean;
-  values?: (string | number | boolean)[];
-}
-
-export interface OrderBy {
-  column: string;
-  dir: 'asc' | 'desc';
-}
-
-/** POST /api/v1/query body (DESIGN.md §7). */
-export interface QuerySpec {
-  from: string;
-  to: string;
-  filters?: QueryFilter[];
-  group_by?: string[];
-  bucket?: string;
-  /** IANA zone whose local time aligns the buckets ("Europe/Berlin"); default UTC. */
-  tz?: string;
-  metrics: string[];
-  order_by?: OrderBy[];
-  limit?: number;
-}
-
-export type Cell = string | number | boolean | null;
-
-export interface QueryResult {
-  columns: string[];
-  rows: Cell[][];
-  stats?: { scanned?: number; elapsed_ms?: number };
-  /** The query's zone, present only when one other than UTC was asked for. */
-  tz?: string;
-}
-
+export type Fields = Schemas['Fields'];
+export type QueryFilter = Schemas['QueryFilter'];
+export type FilterOp = QueryFilter['op'];
+export type OrderBy = NonNullable<QuerySpec['order_by']>[number];
+/** POST /api/v1/query body (docs/query.md). */
+export type QuerySpec = Schemas['QuerySpec'];
+export type Cell = Schemas['Cell'];
+export type QueryResult = Schemas['QueryResult'];
 /** The one error shape of every 4xx/5xx. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown[] };
-}
+export type ApiErrorBody = Schemas['Error'];
 
 // ---- Cost analysis, budgets, alerts, webhooks (docs/api.md) -------------------------------------
 
-export interface CostTotals {
-  cost_usd: CardFigure;
-  calls: CardFigure;
-  tokens: CardFigure;
-  cost_per_1k_tokens: CardFigure;
-  unpriced_calls: number;
-}
-
-export interface BreakdownRow {
-  /** "(none)": events without the dimension; "(other)": the rows beyond the top N. */
-  key: string;
-  /** null: every call of the row is unpriced (never shown as free). */
-  cost_usd: number | null;
-  share: number | null;
-  calls: number;
-  unpriced_calls: number;
-  tokens: number;
-  cost_per_1k_tokens: number | null;
-  previous_cost_usd: number | null;
-  change_pct: number | null;
-}
-
-export interface Breakdown {
-  distinct: number;
-  rows: BreakdownRow[];
-}
-
-export interface CostOverTime {
-  stack_by: string;
-  bucket: string;
-  bucket_ms: number;
-  t: number[];
-  /** Per series, one value per `t`; null = a bucket without any event (a gap). */
-  series: { name: string; cost_usd: (number | null)[] }[];
-}
-
-export interface HeatCell {
-  /** 0 = Monday. */
-  weekday: number;
-  hour: number;
-  calls: number;
-  cost_usd: number | null;
-}
-
-export interface FlowGraph {
-  nodes: { id: string; kind: string; name: string; cost_usd: number }[];
-  links: { source: string; target: string; cost_usd: number }[];
-}
-
-export interface ModelEfficiency {
-  provider: string;
-  model: string;
-  calls: number;
-  cost_usd: number | null;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cost_per_1k_tokens: number | null;
-  cost_per_1k_input_tokens: number | null;
-  cost_per_1k_output_tokens: number | null;
-  output_input_ratio: number | null;
-  cached_share: number | null;
-  caching_saved_usd: number | null;
-  list_price_per_1m: { input_usd: number | null; cached_input_usd: number | null; output_usd: number | null };
-}
-
-export interface UnpricedUsage {
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  models: { provider: string; model: string; calls: number; input_tokens: number; output_tokens: number }[];
-}
-
+export type CostTotals = Schemas['CostTotals'];
+/** `key` "(none)": events without the dimension; "(other)": the rows beyond the top N. `cost_usd`
+ * null: every call of the row is unpriced (never shown as free). */
+export type BreakdownRow = Schemas['BreakdownRow'];
+export type Breakdown = Schemas['Breakdown'];
+/** Per series, one value per `t`; null = a bucket without any event (a gap). */
+export type CostOverTime = Schemas['CostOverTime'];
+/** `weekday` 0 = Monday. */
+export type HeatCell = Schemas['HeatCell'];
+export type FlowGraph = Schemas['FlowGraph'];
+export type ModelEfficiency = Schemas['ModelEfficiency'];
+export type UnpricedUsage = Schemas['UnpricedUsage'];
 /** GET /api/analytics/cost */
-export interface CostReport {
-  range: OverviewRange & { tz: string };
-  demo: boolean;
-  totals: CostTotals;
-  /** provider, model, experiment, user, team, then each requested tags.<key>. */
-  breakdowns: Record<string, Breakdown>;
-  over_time: CostOverTime;
-  heatmap: { tz: string; cells: HeatCell[] };
-  flows: { team_experiment_model: FlowGraph; provider_model: FlowGraph };
-  efficiency: ModelEfficiency[];
-  unpriced: UnpricedUsage;
-}
+export type CostReport = Schemas['CostReport'];
 
-export type BudgetPeriod = 'day' | 'week' | 'month';
-
+export type BudgetPeriod = Schemas['BudgetPeriod'];
 /** POST /api/v1/budgets and PUT /api/v1/budgets/<id> body. */
-export interface BudgetInput {
-  name: string;
-  scope: { field: string; value: string } | null;
-  period: BudgetPeriod;
-  amount_usd: number;
-  thresholds_pct: number[];
-  timezone: string;
-  forecast_alert: boolean;
-}
-
-export interface Budget extends BudgetInput {
-  id: string;
-  created_at: string;
-  period_start: string;
-  period_end: string;
-  spend_usd: number;
-  share_pct: number;
-  projected_usd: number;
-  projected_low_usd: number;
-  projected_high_usd: number;
-  projection_history_days: number;
-  /** Local date (YYYY-MM-DD) the spend reaches the amount, or null. */
-  exceeds_on: string | null;
-}
-
-export interface Alert {
-  id: string;
-  kind: string;
-  fired_at: string;
-  budget_id?: string;
-  budget_name?: string;
-  threshold_pct?: number;
-  period?: string;
-  period_start?: string;
-  period_end?: string;
-  spend_usd?: number;
-  amount_usd?: number;
-  projected_usd?: number;
-  exceeds_on?: string | null;
-}
-
-export interface Webhook {
-  id: string;
-  url: string;
-  description: string;
-  signed: boolean;
-  created_at: string;
-  delivery?: { delivered: number; pending: number; failures: number; last_error: string | null; next_attempt: string | null };
-}
+export type BudgetInput = Schemas['BudgetInput'];
+/** `exceeds_on`: the local date (YYYY-MM-DD) the spend reaches the amount, or null. */
+export type Budget = Schemas['Budget'];
+export type Alert = Schemas['Alert'];
+export type Webhook = Schemas['Webhook'];
 
 // ---- Performance Monitoring dashboard and annotations (docs/api.md) ---------------------------
 
-export type AnnotationKind = 'deploy' | 'incident' | 'config';
-
+export type AnnotationKind = Schemas['AnnotationKind'];
 /** A mark on the time axis; `end` is null for a moment. Times in epoch ms. */
-export interface Annotation {
-  id: number;
-  ts: number;
-  end: number | null;
-  text: string;
-  kind: AnnotationKind;
-  scope: { field: string; value: string } | null;
-  created: number;
-}
-
+export type Annotation = Schemas['Annotation'];
 /** POST /api/v1/annotations body. */
-export interface AnnotationInput {
-  ts: string | number;
-  end?: string | number | null;
-  text: string;
-  kind: AnnotationKind;
-  scope?: { field: string; value: string } | null;
-}
-
-export interface Percentiles {
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
-export interface PercentilePoint extends Percentiles {
-  t: number;
-}
-
-export interface ModelPercentiles extends Percentiles {
-  model: string;
-  provider: string;
-  calls: number;
-}
-
-export interface PercentileSection {
-  overall: Percentiles;
-  previous: Percentiles;
-  /** Every bucket of the range; a bucket without values has null percentiles (a gap). */
-  over_time: PercentilePoint[];
-  by_model: ModelPercentiles[];
-}
-
-export interface DensityBar {
-  lo: number;
-  hi: number;
-  /** Share of the model's calls in [lo, hi). */
-  share: number;
-}
-
-export interface ModelDistribution {
-  model: string;
-  provider: string;
-  calls: number;
-  min: number;
-  q1: number;
-  median: number;
-  q3: number;
-  max: number;
-  whisker_low: number;
-  whisker_high: number;
-  /** Values beyond the whiskers, sampled at fixed tail ranks. */
-  outliers: number[];
-  density: DensityBar[];
-}
-
-export interface ErrorPoint {
-  t: number;
-  calls: number | null;
-  errors: number | null;
-  rate: number | null;
-  by_type: Record<string, number>;
-}
-
+export type AnnotationInput = Schemas['AnnotationInput'];
+export type Percentiles = Schemas['Percentiles'];
+/** A bucket without values has null percentiles (a gap). */
+export type PercentilePoint = Schemas['PercentilePoint'];
+export type ModelPercentiles = Schemas['ModelPercentiles'];
+export type PercentileSection = Schemas['PercentileSection'];
+/** `share`: of the model's calls in [lo, hi). */
+export type DensityBar = Schemas['DensityBar'];
+export type ModelDistribution = Schemas['ModelDistribution'];
+export type ErrorPoint = Schemas['ErrorPoint'];
 /** Calls and errors of one value of a dimension; `rate` = errors / calls. "(other)" folds the rest. */
-export interface ErrorCounts {
-  calls: number;
-  errors: number;
-  rate: number | null;
-}
-
-export interface ErrorTypeFigure {
-  error_type: string;
-  errors: number;
-  previous: number;
-  change_pct: number | null;
-  share: number;
-}
-
-export interface PerformanceErrors {
-  errors: number;
-  rate: number | null;
-  previous_errors: number;
-  previous_rate: number | null;
-  /** Error types with errors in range, most first: the stack order of `over_time[].by_type`. */
-  types: string[];
-  over_time: ErrorPoint[];
-  by_model: (ErrorCounts & { model: string })[];
-  by_provider: (ErrorCounts & { provider: string })[];
-  by_endpoint: (ErrorCounts & { endpoint: string })[];
-  by_error_type: ErrorTypeFigure[];
-  by_http_status: { http_status: string; errors: number; share: number }[];
-}
-
-export interface PerformanceCache {
-  rate: number | null;
-  previous_rate: number | null;
-  over_time: { t: number; rate: number | null }[];
-  by_model: { model: string; provider: string; calls: number; rate: number | null }[];
-}
-
-export interface MatrixColumn {
-  key: string;
-  label: string;
-  unit: 'ms' | 'ratio' | 'usd' | 'tokens/s' | string;
-  better: 'lower' | 'higher';
-}
-
-export interface MatrixRow {
-  model: string;
-  provider: string;
-  calls: number;
-  cells: { value: number | null; score: number | null }[];
-}
-
-export interface PerformanceSlo {
-  threshold_ms: number;
-  target: number;
-  calls: number;
-  good: number;
-  compliance: number | null;
-  budget_consumed: number | null;
-  over_time: { t: number; calls: number | null; good: number | null; compliance: number | null; burn_rate: number | null }[];
-}
-
-export interface ScatterCell {
-  model: string;
-  /** Lower bounds of the cell; it spans one width on each axis. */
-  output_tokens: number;
-  ttft_ms: number;
-  calls: number;
-}
-
+export type ErrorCounts = Omit<Schemas['ModelErrors'], 'model'>;
+export type ErrorTypeFigure = Schemas['ErrorTypeFigure'];
+export type PerformanceErrors = Schemas['PerformanceErrors'];
+export type PerformanceCache = Schemas['PerformanceCache'];
+export type MatrixColumn = Schemas['MatrixColumn'];
+export type MatrixRow = Schemas['MatrixRow'];
+export type PerformanceSlo = Schemas['PerformanceSlo'];
+/** Lower bounds of the cell; it spans one width on each axis. */
+export type ScatterCell = Schemas['ScatterCell'];
 /** GET /api/analytics/performance */
-export interface Performance {
-  range: OverviewRange;
-  demo: boolean;
-  total_events: number;
-  models_total: number;
-  summary: {
-    calls: CardFigure;
-    latency_p50_ms: CardFigure;
-    latency_p95_ms: CardFigure;
-    latency_p99_ms: CardFigure;
-    ttft_p50_ms: CardFigure;
-    error_rate: CardFigure;
-    cache_hit_rate: CardFigure;
-  };
-  latency: PercentileSection;
-  ttft: PercentileSection;
-  /** Output tokens per second of generation (tokens_per_s), per top model. */
-  throughput: {
-    by_model: { model: string; provider: string; calls: number; tokens_per_s_p50: number | null; tokens_per_s_p90: number | null }[];
-  };
-  distribution: { by_model: ModelDistribution[] };
-  errors: PerformanceErrors;
-  cache: PerformanceCache;
-  matrix: { columns: MatrixColumn[]; rows: MatrixRow[] };
-  slo: PerformanceSlo | null;
-  scatter: {
-    output_tokens_width: number;
-    ttft_ms_width: number;
-    sampled: boolean;
-    sampled_calls: number;
-    cells: ScatterCell[];
-  };
-  annotations: Annotation[];
-}
-
+export type Performance = Schemas['Performance'];
 
 // ---- Model Comparison (GET /api/analytics/models/compare, GET /api/analytics/ab; docs/api.md) ----
 
 /** A 95 % interval [lo, hi]. */
-export type Interval = [number, number];
-
-export interface ModelScore {
-  name: string;
-  n: number;
-  mean: number;
-  sd: number | null;
-  ci95: Interval | null;
-}
-
-export interface Percentiles {
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
+export type Interval = Schemas['Interval'];
+export type ModelScore = Schemas['ModelScore'];
 /** "yes" only where the price catalogue states it; the catalogue never says "no". */
-export type FeatureSupport = 'yes' | 'unknown';
-
-export interface ModelFeatures {
-  in_catalogue: boolean;
-  context_window: number | null;
-  vision: FeatureSupport;
-  tools: FeatureSupport;
-  reasoning: FeatureSupport;
-  /** As observed in the selected events. */
-  streaming: 'yes' | 'not_observed';
-  streaming_share: number | null;
-}
-
-export interface ComparedModel {
-  model: string;
-  provider: string;
-  calls: number;
-  priced_calls: number;
-  cost_usd: number | null;
-  cost_per_call_usd: number | null;
-  /** input/output: the catalogue's list prices; blended: observed cost per 1K tokens. */
-  cost_per_1k_usd: { input: number | null; output: number | null; blended: number | null };
-  tokens: { input: number; output: number };
-  latency_ms: Percentiles;
-  ttft_ms: Percentiles;
-  tokens_per_s: number | null;
-  error_rate: { value: number | null; errors: number; ci95: Interval | null };
-  cache_hit_rate: number | null;
-  scores: ModelScore[];
-  features: ModelFeatures;
-}
-
-export interface RadarAxis {
-  metric: string;
-  label: string;
-  unit: string;
-  better: 'higher' | 'lower';
-  min: number | null;
-  max: number | null;
-}
-
-export interface DecisionTerm {
-  metric: string;
-  weight: number;
-  value: number | null;
-  normalized: number | null;
-  contribution: number;
-}
-
-export interface DecisionRow {
-  model: string;
-  rank: number;
-  score: number;
-  coverage: number;
-  terms: DecisionTerm[];
-}
-
-export interface CostQualityPoint {
-  model: string;
-  cost_per_1k_usd: number;
-  quality: number;
-  ci95: Interval | null;
-  n: number;
-  pareto: boolean;
-}
-
-export interface ModelComparison {
-  range: { from: string; to: string };
-  default_models: boolean;
-  quality: string | null;
-  models: ComparedModel[];
-  radar: { axes: RadarAxis[]; series: { model: string; values: (number | null)[]; raw: (number | null)[] }[] };
-  cost_quality: { quality: string | null; points: CostQualityPoint[]; frontier: string[] };
-  decision: { weights: { metric: string; weight: number }[]; rows: DecisionRow[] };
-}
-
-export interface AbMeanSide {
-  n: number;
-  mean: number | null;
-  sd: number | null;
-}
-
-export interface AbRateSide {
-  n: number;
-  successes: number;
-  rate: number | null;
-  ci95: Interval | null;
-}
-
-export interface AbMetric {
-  metric: string;
-  label: string;
-  unit: string;
-  better: 'lower' | 'higher' | 'neither';
-  test: 'welch_t' | 'two_proportion_z' | 'fisher_exact' | 'insufficient_data';
-  a: AbMeanSide | AbRateSide;
-  b: AbMeanSide | AbRateSide;
-  /** b − a. */
-  diff: number | null;
-  ci95: Interval | null;
-  /** b / a − 1. */
-  rel_diff: number | null;
-  rel_ci95: Interval | null;
-  p_value: number | null;
-  /** Holm-adjusted over every metric of the response. */
-  p_adjusted: number | null;
-  significant: boolean;
-  mde: number | null;
-  mde_rel: number | null;
-}
-
-export interface AbSide {
-  value: string;
-  calls: number;
-  cost_usd: number | null;
-}
-
-export interface AbComparison {
-  range: { from: string; to: string };
-  dimension: string;
-  a: AbSide;
-  b: AbSide;
-  alpha: number;
-  power: number;
-  metrics: AbMetric[];
-  verdict: string;
-}
+export type FeatureSupport = Schemas['ModelFeatures']['vision'];
+export type ModelFeatures = Schemas['ModelFeatures'];
+export type ComparedModel = Schemas['ComparedModel'];
+export type RadarAxis = Schemas['RadarAxis'];
+export type DecisionTerm = Schemas['DecisionTerm'];
+export type DecisionRow = Schemas['DecisionRow'];
+export type CostQualityPoint = Schemas['CostQualityPoint'];
+export type ModelComparison = Schemas['ModelComparison'];
+export type AbMeanSide = Schemas['AbMeanSide'];
+export type AbRateSide = Schemas['AbRateSide'];
+export type AbMetric = Schemas['AbMetric'];
+export type AbSide = Schemas['AbSide'];
+export type AbComparison = Schemas['AbComparison'];

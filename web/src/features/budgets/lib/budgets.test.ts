@@ -94,8 +94,11 @@ describe('budget form', () => {
 describe('alert history', () => {
   it('reads thresholds and forecasts', () => {
     const alerts: Alert[] = [
-      { id: 'alert-2', kind: 'budget_forecast', fired_at: '2026-01-10T12:00:00Z', budget_name: 'ml', projected_usd: 130, exceeds_on: '2026-01-24', spend_usd: 40 },
-      { id: 'alert-1', kind: 'budget_threshold', fired_at: '2026-01-09T12:00:00Z', budget_name: 'ml', threshold_pct: 100, amount_usd: 100, spend_usd: 101, period: 'month', period_start: '2026-01-01T00:00:00Z' },
+      { id: 'alert-2', kind: 'budget_forecast', fired_at: '2026-01-10T12:00:00Z', budget_id: 'b-1', budget_name: 'ml', period: 'month',
+        period_start: '2026-01-01T00:00:00Z', period_end: '2026-02-01T00:00:00Z', amount_usd: 100, spend_usd: 40,
+        projected_usd: 130, projected_low_usd: 118, projected_high_usd: 142, exceeds_on: '2026-01-24' },
+      { id: 'alert-1', kind: 'budget_threshold', fired_at: '2026-01-09T12:00:00Z', budget_id: 'b-1', budget_name: 'ml', period: 'month',
+        period_start: '2026-01-01T00:00:00Z', period_end: '2026-02-01T00:00:00Z', amount_usd: 100, spend_usd: 101, threshold_pct: 100 },
     ];
     const rows = alertRows(alerts);
     expect(rows[0]).toMatchObject({ what: 'Projected to exceed on 2026-01-24 ($130.00)', tone: 'primary', spend: '$40.00' });

@@ -24,6 +24,10 @@ export function sampleCost(): CostReport {
       unpriced_calls: 1,
     },
     breakdowns: {
+      provider: { distinct: 0, rows: [] },
+      experiment: { distinct: 0, rows: [] },
+      user: { distinct: 0, rows: [] },
+      team: { distinct: 0, rows: [] },
       model: {
         distinct: 4,
         rows: [

@@ -65,11 +65,12 @@ describe('API parameters', () => {
   });
 
   it('reads options from a query result and drops null groups', () => {
-    const result = { columns: ['model', 'count'], rows: [['gpt-4o', 10], [null, 3], ['o3', 2]] };
+    const stats = { scanned: 15, elapsed_ms: 0.2 };  // as the server always sends it
+    const result = { columns: ['model', 'count'], rows: [['gpt-4o', 10], [null, 3], ['o3', 2]], stats };
     expect(optionsFromResult(result, 'model')).toEqual([
       { value: 'gpt-4o', count: 10 },
       { value: 'o3', count: 2 },
     ]);
-    expect(optionsFromResult({ columns: ['count'], rows: [[1]] }, 'model')).toEqual([]);
+    expect(optionsFromResult({ columns: ['count'], rows: [[1]], stats }, 'model')).toEqual([]);
   });
 });

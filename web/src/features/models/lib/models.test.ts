@@ -119,6 +119,7 @@ describe('A/B candidates', () => {
       [t0 + 3 * DAY, 'v4', 45],
       [t0 + 3 * DAY, null, 7],
     ],
+    stats: { scanned: 357, elapsed_ms: 0.4 }, // as the server always sends it
   };
 
   it('picks the pair that ran side by side the longest, the older one as A', () => {
