@@ -148,6 +148,17 @@ function report() {
       ingest.events_per_s >= ingestTarget ? `${(ingest.events_per_s / ingestTarget).toFixed(2)}× target`
         : `${(ingestTarget / ingest.events_per_s).toFixed(1)}× too slow`));
   row('ingest, ack latency per batch p50 / p95 ms', `${fmtMs(ingest.ack_p50_ms)} / ${fmtMs(ingest.ack_p95_ms)}`, '', '', '', '', '', '', '', '');
+  if (existsSync(`${out}/ingest_plain.json`) && existsSync(`${out}/ingest_budgets.json`)) {
+    // The same events into two fresh stores, without and with 20 budgets (bench/budgets.sh).
+    const plain = readJson(`${out}/ingest_plain.json`), budgets = readJson(`${out}/ingest_budgets.json`);
+    const slower = (plain.events_per_s / budgets.events_per_s - 1) * 100;
+    const cpu = (budgets.server_cpu_s / plain.server_cpu_s - 1) * 100;
+    row(`ingest with 20 budgets vs none: events/s, server CPU s (${fmtInt(budgets.alerts)} alerts fired)`,
+      `${fmtInt(budgets.events_per_s)} vs ${fmtInt(plain.events_per_s)} (${slower >= 0 ? '+' : ''}${slower.toFixed(1)} % time); ` +
+      `CPU ${budgets.server_cpu_s.toFixed(1)} vs ${plain.server_cpu_s.toFixed(1)} s (${cpu >= 0 ? '+' : ''}${cpu.toFixed(1)} %)`,
+      '', '', '', '', '', '', '≤ 2 % slower',
+      verdict('ingest with budgets', slower <= 2, `${slower.toFixed(1)} % slower`));
+  }
   // The integrations (bench/integrations_bench.cc), when run.sh measured them.
   if (existsSync(`${out}/otlp.json`)) {
     const otlp = readJson(`${out}/otlp.json`);

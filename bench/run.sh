@@ -116,6 +116,29 @@ step "timing the same requests again with the query cache off (cold)"
 rss_after_cold_queries=$(rss_bytes "$server_pid")
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 
+# ---- Ingest with 20 budgets -------------------------------------------------------------------
+# The same events into two fresh stores, one after the other: without budgets, then with the 20
+# of bench/budgets.sh (the budget monitor counts every event into its budgets' periods and fires
+# alerts as they cross). Wall time and the server's CPU time (utime + stime) of each.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+for variant in plain budgets; do
+  rm -rf "$WORK/store-$variant"
+  "$BUILD/mltrack" serve --data "$WORK/store-$variant" --listen "127.0.0.1:$port" --log-level warn \
+    ${BENCH_SERVE_ARGS:-} >>"$WORK/server-$variant.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.05; done
+  [[ $variant == budgets ]] && bench/budgets.sh "$port"
+  cpu_before=$(cpu_s "$server_pid")
+  step "ingest A/B ($variant): $total events into a fresh store"
+  "$CLIENT" ingest --port "$port" --file "$WORK/data/events.ndjson" --batch "$BATCH" \
+    --connections "$CONNECTIONS" --out "$WORK/out/ingest_$variant.json" >&2
+  cpu_after=$(cpu_s "$server_pid")
+  alerts=$(curl -sf "http://127.0.0.1:$port/api/v1/alerts?limit=10000" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).total))")
+  node -e "const f='$WORK/out/ingest_$variant.json';const j=JSON.parse(require('fs').readFileSync(f));j.server_cpu_s=$cpu_after-$cpu_before;j.alerts=$alerts;require('fs').writeFileSync(f,JSON.stringify(j))"
+  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+  rm -rf "$WORK/store-$variant"
+done
+
 # ---- Integrations: OTLP ingest, the proxy's overhead ---------------------------------------------
 # A fresh store; a fake upstream (bench/integrations_bench.cc) answers the proxied chat calls.
 step "OTLP ingest (${BENCH_OTLP_SPANS:-524288} spans, protobuf exports of ${BENCH_OTLP_BATCH:-512}) and the proxy's added latency"

@@ -48,9 +48,10 @@ struct FieldCatalog {
   bool demo = false;                     // some experiment is named demo-* (generated traffic)
 };
 
-// Called after a batch became durable and visible, on the appending thread: `batch` as sent
-// (duplicates included; `result` says how many were new). Must return quickly and must not
-// append. Listeners are how the live hub learns of new events without polling.
+// Called after a batch became durable and visible, on the appending thread: `batch` holds the
+// events newly stored, in the order sent (events skipped as duplicates are not in it; `result`
+// counts both). Must return quickly and must not append. Listeners are how the live hub and the
+// budget monitor learn of new events without polling.
 using AppendListener = std::function<void(const EventBatch& batch, const AppendResult& result)>;
 
 // Thread-safe: any number of threads may Append, read and ask for fields and stats at once.

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/setup.h"
+#include "cli/spend_control.h"
 #include "core/time.h"
 #include "core/version.h"
 #include "ingest/pricing.h"
@@ -104,7 +105,8 @@ int RunServe(const std::vector<std::string>& args) {
       args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level",
              "demo-events", "retention", "query-cache", "workers", "max-tag-keys", "allow-host", "allow-origin",
              "query-timeout", "query-memory", "upstream", "upstream-ca", "upstream-timeout", "proxy-cache",
-             "proxy-cache-ttl"},
+             "proxy-cache-ttl", "webhook-retry-min",
+             "webhook-retry-max"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -182,6 +184,16 @@ int RunServe(const std::vector<std::string>& args) {
     max_tag_keys = *keys;
   }
 
+  // Webhook retries back off from the min, doubling, to the max (durations such as 1s, 10m).
+  alerts::DeliveryOptions delivery_options;
+  for (const char* name : {"webhook-retry-min", "webhook-retry-max"}) {
+    if (!flags->Has(name)) continue;
+    Result<int64_t> ms = ParseDuration(*flags->Get(name));
+    if (!ms.ok() || *ms <= 0) return Fail(std::string("--") + name + " must be a duration such as 1s or 10m", 2);
+    (std::string_view(name) == "webhook-retry-min" ? delivery_options.min_backoff : delivery_options.max_backoff) =
+        std::chrono::milliseconds(*ms);
+  }
+
   Result<proxy::ProxyOptions> proxy_options = ProxyOptionsFromFlags(*flags);
   if (!proxy_options.ok()) return Fail(proxy_options.status().message(), 2);
 
@@ -212,6 +224,8 @@ int RunServe(const std::vector<std::string>& args) {
     spdlog::error("store problem in {} at byte {}: {}", problem.file, problem.offset, problem.what);
   }
 
+  Result<std::unique_ptr<SpendControl>> spend = OpenSpendControl(store_options.dir, backend, delivery_options);
+  if (!spend.ok()) return Fail("opening budgets and alerts: " + spend.status().ToString(), 1);
   Result<std::unique_ptr<analytics::AnnotationStore>> annotations =
       analytics::AnnotationStore::Open(store_options.dir);
   if (!annotations.ok()) return Fail(annotations.status().ToString(), 1);
@@ -228,7 +242,14 @@ int RunServe(const std::vector<std::string>& args) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("demo: stored {} events over {} days in {:.1f}s", *written, demo_options.days,
                  seconds);
+    if ((*spend)->budgets->List().empty()) {
+      Status budgets = CreateDemoBudgets(**spend, backend, NowMs());
+      if (!budgets.ok()) return Fail("creating demo budgets: " + budgets.ToString(), 1);
+      StartSpendControl(**spend);
+      (*spend)->monitor->Settle();  // the demo's alert history, before the first page loads
+    }
   }
+  StartSpendControl(**spend);
 
   Result<std::unique_ptr<proxy::Proxy>> llm_proxy = proxy::Proxy::Create(std::move(*proxy_options), backend, *prices);
   if (!llm_proxy.ok()) return Fail(llm_proxy.status().message(), 1);
@@ -236,6 +257,10 @@ int RunServe(const std::vector<std::string>& args) {
   server::AppContext context;
   context.backend = &backend;
   context.prices = &*prices;
+  context.budgets = (*spend)->budgets.get();
+  context.alert_log = (*spend)->alert_log.get();
+  context.webhooks = (*spend)->webhooks.get();
+  context.webhook_delivery = (*spend)->delivery.get();
   context.proxy = llm_proxy->get();
   context.annotations = annotations->get();
   server::Router router;
@@ -256,6 +281,7 @@ int RunServe(const std::vector<std::string>& args) {
   // Calls in flight end (and are recorded) before the server's sessions are destroyed.
   (*llm_proxy)->Shutdown();
   if (trickle) trickle->Stop();
+  spend->reset();  // the monitor queries the backend: stop it first
   backend.Close();
   spdlog::info("mltrack stopped; every acknowledged event is on disk");
   return 0;

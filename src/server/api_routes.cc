@@ -16,6 +16,16 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
   router.Add("GET", "/api/analytics/anomalies", bind(&HandleAnomalies));
   router.Add("GET", "/api/analytics/forecast", bind(&HandleForecast));
+  router.Add("GET", "/api/analytics/cost", bind(&HandleCost));
+  for (const char* method : {"GET", "POST"}) {
+    router.Add(method, "/api/v1/budgets", bind(&HandleBudgets));
+    router.Add(method, "/api/v1/webhooks", bind(&HandleWebhooks));
+  }
+  for (const char* method : {"GET", "PUT", "DELETE"}) {
+    router.AddPrefix(method, "/api/v1/budgets/", bind(&HandleBudget));
+    router.AddPrefix(method, "/api/v1/webhooks/", bind(&HandleWebhook));
+  }
+  router.Add("GET", "/api/v1/alerts", bind(&HandleAlerts));
   router.Add("POST", "/v1/traces", bind(&HandleOtlpTraces));
   router.AddPrefix("POST", "/proxy/", bind(&HandleProxy));
   router.Add("GET", "/api/analytics/performance", bind(&HandlePerformance));

@@ -6,6 +6,15 @@
 #include "backend/backend.h"
 #include "core/price_catalogue.h"
 
+namespace mltrack::alerts {
+class AlertLog;
+class WebhookStore;
+class WebhookDelivery;
+}  // namespace mltrack::alerts
+namespace mltrack::analytics {
+class BudgetStore;
+class BudgetMonitor;
+}  // namespace mltrack::analytics
 namespace mltrack::proxy {
 class Proxy;
 }
@@ -18,6 +27,12 @@ namespace mltrack::server {
 struct AppContext {
   backend::Backend* backend = nullptr;
   const PriceCatalogue* prices = nullptr;
+  // Spend control (budgets, alerts, webhooks); null where the server runs without it (tests of
+  // other routes), and its routes then answer 503.
+  analytics::BudgetStore* budgets = nullptr;
+  alerts::AlertLog* alert_log = nullptr;
+  alerts::WebhookStore* webhooks = nullptr;
+  alerts::WebhookDelivery* webhook_delivery = nullptr;
   proxy::Proxy* proxy = nullptr;  // the LLM proxy under /proxy/ (nullptr: not served)
   // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
   // that need none): the annotation routes then answer 503.

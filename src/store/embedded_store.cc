@@ -231,13 +231,20 @@ Result<bool> EmbeddedStore::InOlderTables(const IdKey& key, const State& state) 
   return false;
 }
 
-Result<AppendResult> EmbeddedStore::Append(EventBatch batch) {
+Result<AppendResult> EmbeddedStore::Append(EventBatch batch) { return Append(std::move(batch), nullptr); }
+
+Result<AppendResult> EmbeddedStore::Append(EventBatch batch, EventBatch* stored) {
   PendingAppend pending(std::move(batch));
+  // Once `done` is set the leader no longer touches this batch: it holds what was stored.
+  auto finish = [&]() -> Result<AppendResult> {
+    if (stored && pending.result.ok()) *stored = std::move(pending.batch);
+    return std::move(pending.result);
+  };
   std::unique_lock lock(mu_);
   if (closing_) return Status::Unavailable("store is closed");
   queue_.push_back(&pending);
   pending.cv.wait(lock, [&] { return pending.done || queue_.front() == &pending; });
-  if (pending.done) return std::move(pending.result);
+  if (pending.done) return finish();
 
   // This caller leads: it commits itself and the batches queued behind it.
   std::vector<PendingAppend*> group;
@@ -270,7 +277,7 @@ Result<AppendResult> EmbeddedStore::Append(EventBatch batch) {
   } else {
     drained_.notify_all();
   }
-  return std::move(pending.result);
+  return finish();
 }
 
 void EmbeddedStore::CommitGroup(const std::vector<PendingAppend*>& group) {

@@ -119,6 +119,7 @@ class EmbeddedStore final : public EventStore {
   // that batch) when an id must be checked against a sealed segment whose file is damaged:
   // idempotency fails closed rather than store a retry twice.
   Result<AppendResult> Append(EventBatch batch) override;
+  Result<AppendResult> Append(EventBatch batch, EventBatch* stored) override;
 
   std::shared_ptr<const TableSnapshot> Snapshot() const override;
 

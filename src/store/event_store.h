@@ -55,6 +55,11 @@ class EventStore {
   // will reappear after a restart. kNoSpace when the disk is full; kUnavailable after Close().
   virtual Result<AppendResult> Append(EventBatch batch) = 0;
 
+  // Append, which also hands back in `*stored` the events it stored (duplicates dropped), in
+  // order, when it succeeds: the batch itself, moved, so that append listeners see it without a
+  // copy. `*stored` is left empty on error.
+  virtual Result<AppendResult> Append(EventBatch batch, EventBatch* stored) = 0;
+
   // A consistent read view of every acknowledged event.
   virtual std::shared_ptr<const TableSnapshot> Snapshot() const = 0;
 

@@ -23,13 +23,17 @@ Result<AppendResult> EmbeddedBackend::Append(EventBatch batch) {
     std::lock_guard lock(listeners_mutex_);
     listeners = listeners_;
   }
-  // The store consumes the batch; listeners need it afterwards, so keep a copy only for them.
-  EventBatch copy;
-  if (!listeners->empty()) copy = batch;
-  Result<store::AppendResult> appended = store_->Append(std::move(batch));
+  if (listeners->empty()) {
+    Result<store::AppendResult> appended = store_->Append(std::move(batch));
+    if (!appended.ok()) return appended.status();
+    return AppendResult{appended->accepted, appended->duplicates};
+  }
+  // The store hands the stored events back (no copy of the batch), duplicates dropped.
+  EventBatch stored;
+  Result<store::AppendResult> appended = store_->Append(std::move(batch), &stored);
   if (!appended.ok()) return appended.status();
   AppendResult result{appended->accepted, appended->duplicates};
-  for (const AppendListener& listener : *listeners) listener(copy, result);
+  for (const AppendListener& listener : *listeners) listener(stored, result);
   return result;
 }
 

@@ -72,11 +72,15 @@ TEST_F(EmbeddedBackendTest, ListenersSeeEachDurableAppendWithItsCounts) {
   });
   ASSERT_TRUE(backend_->Append({MakeEvent("a", "x"), MakeEvent("b", "x")}).ok());
   ASSERT_TRUE(backend_->Append({MakeEvent("a", "x")}).ok());  // a retry: all duplicates
-  ASSERT_EQ(seen.size(), 2u);
+  ASSERT_TRUE(backend_->Append({MakeEvent("a", "x"), MakeEvent("c", "x")}).ok());  // one new
+  ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ(seen[0].first, 2u);
   EXPECT_EQ(seen[0].second.accepted, 2u);
+  EXPECT_EQ(seen[1].first, 0u);  // listeners see only the events newly stored
   EXPECT_EQ(seen[1].second.accepted, 0u);
   EXPECT_EQ(seen[1].second.duplicates, 1u);
+  EXPECT_EQ(seen[2].first, 1u);
+  EXPECT_EQ(seen[2].second.duplicates, 1u);
 }
 
 TEST_F(EmbeddedBackendTest, AReaderKeepsItsViewWhileLaterAppendsLand) {

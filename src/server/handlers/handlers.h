@@ -19,6 +19,13 @@ HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 HttpResponse HandleAnomalies(AppContext& context, const HttpRequest& request);
 HttpResponse HandleForecast(AppContext& context, const HttpRequest& request);
+HttpResponse HandleCost(AppContext& context, const HttpRequest& request);
+// Spend control: /api/v1/budgets[/<id>], /api/v1/alerts, /api/v1/webhooks[/<id>].
+HttpResponse HandleBudgets(AppContext& context, const HttpRequest& request);
+HttpResponse HandleBudget(AppContext& context, const HttpRequest& request);
+HttpResponse HandleAlerts(AppContext& context, const HttpRequest& request);
+HttpResponse HandleWebhooks(AppContext& context, const HttpRequest& request);
+HttpResponse HandleWebhook(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOtlpTraces(AppContext& context, const HttpRequest& request);
 HttpResponse HandleProxy(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOpenApi(AppContext& context, const HttpRequest& request);

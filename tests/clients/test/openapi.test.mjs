@@ -52,6 +52,19 @@ async function send(path, method, testCase) {
   return fetch(url, { method: method.toUpperCase(), headers, body });
 }
 
+// A case that acts on one resource (GET, PUT or DELETE /budgets/{id}) first creates it with its
+// `setup` request ({method, path, body}); the `id` of that answer fills `{id}` in the case's path,
+// so no case depends on what another case left behind.
+async function prepare(label, testCase) {
+  if (!testCase.setup) return testCase;
+  const response = await send(testCase.setup.path, testCase.setup.method, testCase.setup);
+  const text = await response.text();
+  assert.ok(response.ok, `${label}: setup ${testCase.setup.method.toUpperCase()} ${testCase.setup.path} failed: ${response.status} ${text.slice(0, 300)}`);
+  const { id } = JSON.parse(text);
+  assert.ok(typeof id === 'string' || typeof id === 'number', `${label}: the setup answer has no id`);
+  return { ...testCase, path: testCase.path.replaceAll('{id}', encodeURIComponent(String(id))) };
+}
+
 describe('OpenAPI document', () => {
   test('is OpenAPI 3.1 and every operation has test requests', () => {
     assert.equal(spec.openapi, '3.1.0');
@@ -70,7 +83,7 @@ describe('OpenAPI document', () => {
     for (const { path, method, operation } of operations()) {
       for (const testCase of operation['x-mltrack-test']) {
         const label = `${method.toUpperCase()} ${path} (${testCase.name})`;
-        const response = await send(path, method, testCase);
+        const response = await send(path, method, await prepare(label, testCase));
         const text = await response.text();
         assert.equal(response.status, testCase.status, `${label}: status ${response.status}: ${text.slice(0, 300)}`);
         const documented = operation.responses[String(response.status)];

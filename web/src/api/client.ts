@@ -1,10 +1,14 @@
 // The only place that talks HTTP to the server. Components go through hooks that call these.
 import type {
   AbComparison,
+  Alert,
   Annotation,
   AnomalyReport,
   AnnotationInput,
   ApiErrorBody,
+  Budget,
+  BudgetInput,
+  CostReport,
   Fields,
   Health,
   ModelComparison,
@@ -19,12 +23,15 @@ import type {
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The server's error details: which field was wrong and why. */
+  readonly details: { field: string; reason: string }[];
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details: { field: string; reason: string }[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -51,7 +58,10 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     }
   }
   if (!response.ok) {
-    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
+    if (isErrorBody(body)) {
+      const details = (body.error.details ?? []) as { field: string; reason: string }[];
+      throw new ApiError(response.status, body.error.code, body.error.message, details);
+    }
     throw new ApiError(response.status, 'http', `${path} failed with HTTP ${response.status}.`);
   }
   return body as T;
@@ -76,6 +86,32 @@ export function postQuery(spec: QuerySpec, signal?: AbortSignal): Promise<QueryR
     body: JSON.stringify(spec),
     signal,
   });
+}
+
+// ---- Cost analysis, budgets, alerts -------------------------------------------------------------
+
+export function getCost(params: URLSearchParams, signal?: AbortSignal): Promise<CostReport> {
+  return request<CostReport>(`/api/analytics/cost?${params.toString()}`, { signal });
+}
+
+export function getBudgets(signal?: AbortSignal): Promise<{ budgets: Budget[] }> {
+  return request<{ budgets: Budget[] }>('/api/v1/budgets', { signal });
+}
+
+export function saveBudget(input: BudgetInput, id?: string): Promise<Budget> {
+  return request<Budget>(id ? `/api/v1/budgets/${encodeURIComponent(id)}` : '/api/v1/budgets', {
+    method: id ? 'PUT' : 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+}
+
+export function deleteBudget(id: string): Promise<{ deleted: boolean }> {
+  return request<{ deleted: boolean }>(`/api/v1/budgets/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+export function getAlerts(signal?: AbortSignal): Promise<{ alerts: Alert[]; total: number }> {
+  return request<{ alerts: Alert[]; total: number }>('/api/v1/alerts?limit=200', { signal });
 }
 
 // ---- Performance Monitoring dashboard and annotations ------------------------------------------

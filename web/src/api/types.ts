@@ -41,6 +41,31 @@ export type QueryResult = Schemas['QueryResult'];
 /** The one error shape of every 4xx/5xx. */
 export type ApiErrorBody = Schemas['Error'];
 
+// ---- Cost analysis, budgets, alerts, webhooks (docs/api.md) -------------------------------------
+
+export type CostTotals = Schemas['CostTotals'];
+/** `key` "(none)": events without the dimension; "(other)": the rows beyond the top N. `cost_usd`
+ * null: every call of the row is unpriced (never shown as free). */
+export type BreakdownRow = Schemas['BreakdownRow'];
+export type Breakdown = Schemas['Breakdown'];
+/** Per series, one value per `t`; null = a bucket without any event (a gap). */
+export type CostOverTime = Schemas['CostOverTime'];
+/** `weekday` 0 = Monday. */
+export type HeatCell = Schemas['HeatCell'];
+export type FlowGraph = Schemas['FlowGraph'];
+export type ModelEfficiency = Schemas['ModelEfficiency'];
+export type UnpricedUsage = Schemas['UnpricedUsage'];
+/** GET /api/analytics/cost */
+export type CostReport = Schemas['CostReport'];
+
+export type BudgetPeriod = Schemas['BudgetPeriod'];
+/** POST /api/v1/budgets and PUT /api/v1/budgets/<id> body. */
+export type BudgetInput = Schemas['BudgetInput'];
+/** `exceeds_on`: the local date (YYYY-MM-DD) the spend reaches the amount, or null. */
+export type Budget = Schemas['Budget'];
+export type Alert = Schemas['Alert'];
+export type Webhook = Schemas['Webhook'];
+
 // ---- Performance Monitoring dashboard and annotations (docs/api.md) ---------------------------
 
 export type AnnotationKind = Schemas['AnnotationKind'];

@@ -24,6 +24,22 @@ export function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => Compone
 export const PAGES: PageDef[] = [
   { id: 'executive', path: '/', label: 'Executive', icon: 'layers', section: 'Dashboards', component: ExecutiveDashboard },
   {
+    id: 'cost',
+    path: '/cost',
+    label: 'Cost Analytics',
+    icon: 'dollar',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/cost/components/CostDashboard'), (m) => m.CostDashboard),
+  },
+  {
+    id: 'budgets',
+    path: '/budgets',
+    label: 'Budgets & Alerts',
+    icon: 'alert',
+    section: 'Analyze',
+    component: lazyPage(() => import('../features/budgets/components/BudgetsPage'), (m) => m.BudgetsPage),
+  },
+  {
     id: 'performance',
     path: '/performance',
     label: 'Performance',
@@ -51,5 +67,4 @@ export const PAGES: PageDef[] = [
 
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */
 export const PLANNED: { id: string; label: string; icon: IconName; section: 'Dashboards' | 'Analyze' }[] = [
-  { id: 'cost', label: 'Cost Analytics', icon: 'dollar', section: 'Dashboards' },
 ];

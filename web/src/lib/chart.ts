@@ -6,10 +6,12 @@ import type {
   CustomSeriesOption,
   FunnelSeriesOption,
   GraphSeriesOption,
+  GaugeSeriesOption,
   HeatmapSeriesOption,
   LineSeriesOption,
   PieSeriesOption,
   RadarSeriesOption,
+  SankeySeriesOption,
   ScatterSeriesOption,
 } from 'echarts/charts';
 import type {
@@ -29,10 +31,12 @@ import type { Palette } from './palette';
 export type ChartOption = ComposeOption<
   | BarSeriesOption
   | CustomSeriesOption
+  | GaugeSeriesOption
   | HeatmapSeriesOption
   | LineSeriesOption
   | PieSeriesOption
   | RadarSeriesOption
+  | SankeySeriesOption
   | ScatterSeriesOption
   | GraphSeriesOption
   | FunnelSeriesOption

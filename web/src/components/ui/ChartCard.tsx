@@ -5,7 +5,7 @@ import { createPortal } from 'react-dom';
 import { motion } from 'motion/react';
 import type { ChartModel } from '../../lib/chart';
 import { Card } from './Card';
-import { EChart, type EChartHandle } from './EChart';
+import { EChart, type ChartClick, type EChartHandle } from './EChart';
 import { EmptyState } from './EmptyState';
 import { Icon } from './Icon';
 
@@ -23,12 +23,28 @@ interface ChartCardProps {
   actions?: ReactNode;
   /** Controls under the title (a metric switch); the chart keeps the rest of the height. */
   toolbar?: ReactNode;
+  /** A click on a data element (drill-down into the filters). */
+  onChartClick?: (params: ChartClick) => void;
+  /** Height of the card when not full screen (Tailwind class); h-80 by default. */
+  heightClass?: string;
 }
 
 const iconButton =
   'grid h-7 w-7 place-items-center rounded-md text-muted transition hover:bg-surface hover:text-fg focus-visible:outline-2 focus-visible:outline-primary disabled:opacity-40';
 
-export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0, actions, toolbar }: ChartCardProps) {
+export function ChartCard({
+  id,
+  title,
+  description,
+  model,
+  exportBackground,
+  className = '',
+  index = 0,
+  actions,
+  toolbar,
+  onChartClick,
+  heightClass = 'h-80',
+}: ChartCardProps) {
   const chartRef = useRef<EChartHandle>(null);
   const [fullScreen, setFullScreen] = useState(false);
 
@@ -51,7 +67,7 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
   const card = (
     <Card
       data-testid={`chart-${id}`}
-      className={`flex flex-col p-4 ${fullScreen ? 'fixed inset-4 z-50 shadow-2xl md:inset-10' : `h-80 ${className}`}`}
+      className={`flex flex-col p-4 ${fullScreen ? 'fixed inset-4 z-50 shadow-2xl md:inset-10' : `${heightClass} ${className}`}`}
     >
       <header className="mb-2 flex flex-wrap items-start gap-x-2 gap-y-1">
         <div className="min-w-0 flex-1">
@@ -88,7 +104,7 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
         {model === undefined && <div className="h-full w-full animate-pulse rounded-lg bg-surface" />}
         {model?.kind === 'empty' && <EmptyState compact icon="chart" title={model.reason} hint={model.hint} />}
         {model?.kind === 'ready' && (
-          <EChart ref={chartRef} option={model.option} points={model.points} ariaLabel={title} />
+          <EChart ref={chartRef} option={model.option} points={model.points} ariaLabel={title} onClick={onChartClick} />
         )}
       </div>
     </Card>
@@ -103,7 +119,7 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
     >
       {fullScreen ? (
         <>
-          <div className="h-80 rounded-xl border border-dashed border-border" />
+          <div className={`${heightClass} rounded-xl border border-dashed border-border`} />
           {/* A portal: a transformed ancestor (the entry animation) would trap position: fixed. */}
           {createPortal(
             <>

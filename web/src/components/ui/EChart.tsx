@@ -60,8 +60,18 @@ export interface EChartHandle {
   toPng(background: string): string | null;
 }
 
+/** What a click on a chart element reports (ECharts' event params, the parts used). */
+export interface ChartClick {
+  name?: string;
+  seriesName?: string;
+  dataType?: string;
+  data?: unknown;
+}
+
 interface EChartProps {
   option: ChartOption;
+  /** Called when a data element is clicked (drill-down). */
+  onClick?: (params: ChartClick) => void;
   /** Number of data points, exposed as data-series-points for tests. */
   points: number;
   ariaLabel: string;
@@ -69,7 +79,7 @@ interface EChartProps {
   ref?: Ref<EChartHandle>;
 }
 
-export function EChart({ option, points, ariaLabel, className, ref }: EChartProps) {
+export function EChart({ option, points, ariaLabel, className, ref, onClick }: EChartProps) {
   const elementRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<echarts.ECharts | null>(null);
   const [ready, setReady] = useState(false);
@@ -101,6 +111,16 @@ export function EChart({ option, points, ariaLabel, className, ref }: EChartProp
     // option may be set again (StrictMode, remount after full screen).
     chartRef.current?.setOption({ ...option }, { notMerge: true, lazyUpdate: true });
   }, [option]);
+
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!chart || !onClick) return;
+    const handler = (params: unknown) => onClick(params as ChartClick);
+    chart.on('click', handler);
+    return () => {
+      chart.off('click', handler);
+    };
+  }, [onClick]);
 
   useImperativeHandle(
     ref,

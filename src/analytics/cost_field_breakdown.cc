@@ -1,0 +1,88 @@
+// A breakdown by a dimension with many values (user, tags.<key>): the top N by cost in one query,
+// the previous period's values in another; "(other)" by difference from the totals.
+#include <unordered_map>
+
+#include "analytics/cost_sections.h"
+#include "analytics/dashboard_support.h"
+
+namespace mltrack::analytics::cost {
+namespace {
+
+using query::QueryResult;
+using query::QuerySpec;
+
+// The previous period's cost per value; at most this many values are kept (more are "unknown").
+constexpr int64_t kPreviousValues = 10'000;
+
+}  // namespace
+
+Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& field,
+                                 const CostTotals& totals, size_t top, const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  spec.group_by = {field};
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(
+      spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}));
+  spec.order_by = {{"sum:cost_usd", true}, {"count", true}};
+  spec.limit = static_cast<int64_t>(top);
+  Result<QueryResult> current = run(spec);
+  if (!current.ok()) return current.status();
+
+  const int64_t length = params.to_ms - params.from_ms;
+  QuerySpec before = BaseSpec(params, params.from_ms - length, params.from_ms);
+  before.group_by = {field};
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(before, {"sum:cost_usd"}));
+  before.order_by = {{"sum:cost_usd", true}};
+  before.limit = kPreviousValues;
+  Result<QueryResult> previous = run(before);
+  if (!previous.ok()) return previous.status();
+  std::unordered_map<std::string, NanoUsd> previous_cost;
+  for (const auto& cells : previous->rows) {
+    previous_cost[KeyOf(cells[0])] = CellNanoUsd(cells[1]).value_or(0);
+  }
+  // A value missing from a complete previous result had no events then: 0. From a truncated one
+  // it is unknown.
+  const bool previous_complete = !previous->truncated;
+
+  Breakdown breakdown;
+  breakdown.dimension = field.Name();
+  breakdown.distinct = static_cast<int64_t>(current->total_groups);
+  BreakdownRow other;
+  other.key = std::string(kOther);
+  other.cost = totals.cost;
+  other.calls = totals.calls;
+  other.priced_calls = totals.priced_calls;
+  other.tokens = totals.tokens;
+  NanoUsd previous_of_top = 0;
+  bool previous_of_top_known = true;
+  for (const auto& cells : current->rows) {
+    BreakdownRow row;
+    row.key = KeyOf(cells[0]);
+    row.calls = CellInt(cells[1]).value_or(0);
+    row.priced_calls = CellInt(cells[2]).value_or(0);
+    row.cost = CellNanoUsd(cells[3]).value_or(0);
+    row.tokens = CellInt(cells[4]).value_or(0) + CellInt(cells[5]).value_or(0);
+    auto found = previous_cost.find(row.key);
+    if (found != previous_cost.end()) {
+      row.previous_cost = found->second;
+    } else if (previous_complete) {
+      row.previous_cost = 0;
+    }
+    if (row.previous_cost) {
+      previous_of_top += *row.previous_cost;
+    } else {
+      previous_of_top_known = false;
+    }
+    other.cost -= row.cost;
+    other.calls -= row.calls;
+    other.priced_calls -= row.priced_calls;
+    other.tokens -= row.tokens;
+    breakdown.rows.push_back(std::move(row));
+  }
+  if (current->total_groups > current->rows.size()) {
+    if (previous_of_top_known) other.previous_cost = totals.previous_cost - previous_of_top;
+    breakdown.rows.push_back(std::move(other));
+  }
+  return breakdown;
+}
+
+}  // namespace mltrack::analytics::cost

@@ -1,0 +1,108 @@
+#include "analytics/cost_report.h"
+
+#include <charconv>
+
+#include "analytics/cost_sections.h"
+
+namespace mltrack::analytics {
+namespace {
+
+constexpr size_t kMaxTop = 50;
+
+// Dimensions a chart may stack by or break down by: the ones with a handful to thousands of values.
+bool IsStackDimension(const FieldRef& field) {
+  switch (field.id) {
+    case FieldId::kModel:
+    case FieldId::kProvider:
+    case FieldId::kExperiment:
+    case FieldId::kTeam:
+    case FieldId::kUser:
+    case FieldId::kTag:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& CostParamNames() {
+  static const std::vector<std::string> kNames = {"breakdown", "stack_by", "top"};
+  return kNames;
+}
+
+Result<CostOptions> ParseCostOptions(const QueryParams& params) {
+  CostOptions options;
+  std::vector<ErrorDetail> errors;
+  for (const auto& [key, value] : params) {
+    if (key == "breakdown") {
+      std::optional<FieldRef> field = ParseFieldRef(value);
+      if (!field || field->id != FieldId::kTag) {
+        errors.push_back({-1, "breakdown", "must be tags.<key> (provider, model, experiment, user and team are always "
+                                           "broken down), got \"" + value + "\""});
+        continue;
+      }
+      bool seen = false;
+      for (const FieldRef& existing : options.tag_breakdowns) seen |= existing == *field;
+      if (!seen) options.tag_breakdowns.push_back(std::move(*field));
+    } else if (key == "stack_by") {
+      std::optional<FieldRef> field = ParseFieldRef(value);
+      if (!field || !IsStackDimension(*field)) {
+        errors.push_back({-1, "stack_by", "must be model, provider, experiment, team, user or tags.<key>, got \"" +
+                                              value + "\""});
+        continue;
+      }
+      options.stack_by = std::move(*field);
+    } else if (key == "top") {
+      size_t top = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), top);
+      if (ec != std::errc() || end != value.data() + value.size() || top < 1 || top > kMaxTop) {
+        errors.push_back({-1, "top", "must be a whole number from 1 to 50"});
+        continue;
+      }
+      options.top = top;
+    }
+  }
+  if (!errors.empty()) return Status::InvalidArgument("invalid cost parameters", std::move(errors));
+  return options;
+}
+
+Result<CostReport> ComputeCostReport(const DashboardParams& params, const CostOptions& options,
+                                     const QueryRunner& run, const CostContext& context) {
+  CostReport report;
+  report.from_ms = params.from_ms;
+  report.to_ms = params.to_ms;
+  report.demo = context.demo;
+  const int64_t length = params.to_ms - params.from_ms;
+
+  Result<std::vector<cost::SpendRow>> now = cost::QuerySpendRows(params, params.from_ms, params.to_ms, cost::SpendDetail::kFull, run);
+  if (!now.ok()) return now.status();
+  Result<std::vector<cost::SpendRow>> before =
+      cost::QuerySpendRows(params, params.from_ms - length, params.from_ms, cost::SpendDetail::kTotalsOnly, run);
+  if (!before.ok()) return before.status();
+  report.totals = cost::FoldTotals(*now, *before);
+
+  for (std::string_view dimension : {"provider", "model", "experiment"}) {
+    report.breakdowns.push_back(cost::SpendBreakdown(dimension, *now, *before, options.top));
+  }
+  Result<Breakdown> users = cost::FieldBreakdown(params, FieldRef{FieldId::kUser, {}}, report.totals, options.top, run);
+  if (!users.ok()) return users.status();
+  report.breakdowns.push_back(std::move(*users));
+  report.breakdowns.push_back(cost::SpendBreakdown("team", *now, *before, options.top));
+  for (const FieldRef& tag : options.tag_breakdowns) {
+    Result<Breakdown> by_tag = cost::FieldBreakdown(params, tag, report.totals, options.top, run);
+    if (!by_tag.ok()) return by_tag.status();
+    report.breakdowns.push_back(std::move(*by_tag));
+  }
+
+  MLTRACK_RETURN_IF_ERROR(cost::ComputeCostOverTime(params, options, run, report));
+  report.team_flow = cost::TeamFlow(*now, options.top);
+  report.provider_flow = cost::ProviderFlow(*now, options.top);
+  report.efficiency = cost::Efficiency(*now, context.prices, params.to_ms - 1);
+  Result<UnpricedUsage> unpriced = cost::Unpriced(params, *now, run);
+  if (!unpriced.ok()) return unpriced.status();
+  report.unpriced = std::move(*unpriced);
+  return report;
+}
+
+}  // namespace mltrack::analytics

@@ -1,0 +1,74 @@
+#pragma once
+// The pieces of the cost report (cost_report.h), one concept per file: the spend grouped by
+// team × experiment × model × provider and what folds out of it (cost_spend.cc), breakdowns by a
+// high-cardinality dimension (cost_field_breakdown.cc), cost over time and the heatmap
+// (cost_time.cc). Internal to analytics/.
+
+#include <string>
+#include <vector>
+
+#include "analytics/cost_report.h"
+
+namespace mltrack::analytics::cost {
+
+// The label of an absent dimension value, and of the rows beyond the top N.
+inline constexpr std::string_view kNone = "(none)";
+inline constexpr std::string_view kOther = "(other)";
+
+// One row of the spend query: the events of one (team, experiment, model, provider).
+struct SpendRow {
+  std::string team;  // "(none)" when absent, like the other three
+  std::string experiment;
+  std::string model;
+  std::string provider;
+  int64_t calls = 0;
+  int64_t priced_calls = 0;
+  NanoUsd cost = 0;
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  int64_t cached_input_tokens = 0;
+};
+
+// The spend rows over [from_ms, to_ms) (one scan). `full` adds what only the current period
+// shows (priced calls, cached tokens); without it priced_calls is left at calls and the cached
+// tokens at 0 (the previous period needs cost, calls and tokens). Internal error when the result
+// is truncated (more than 100,000 combinations), which the caller cannot fold exactly.
+enum class SpendDetail { kFull, kTotalsOnly };
+Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
+                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run);
+
+CostTotals FoldTotals(const std::vector<SpendRow>& now, const std::vector<SpendRow>& before);
+
+// Breakdown of `dimension` ("provider", "model", "experiment", "team") from the spend rows.
+Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now,
+                         const std::vector<SpendRow>& before, size_t top);
+
+// team → experiment → model and provider → model, each layer cut to its `top` nodes by cost.
+FlowGraph TeamFlow(const std::vector<SpendRow>& rows, size_t top);
+FlowGraph ProviderFlow(const std::vector<SpendRow>& rows, size_t top);
+
+// Per (provider, model): tokens, cost, list prices at `at_ms`, the input/output cost split and
+// what prompt caching saved. `prices` may be null.
+std::vector<ModelEfficiency> Efficiency(const std::vector<SpendRow>& rows,
+                                        const PriceCatalogue* prices, int64_t at_ms);
+
+// Unpriced calls and tokens by model. Folds from the spend rows when every model is wholly
+// priced or wholly unpriced; otherwise asks one more query (cost_usd absent, by model).
+Result<UnpricedUsage> Unpriced(const DashboardParams& params, const std::vector<SpendRow>& rows,
+                               const QueryRunner& run);
+
+// Breakdown of any dimension by its own queries (current: top N by cost; previous: the same
+// dimension's values), for dimensions with many values (user, tags.<key>). `totals` gives the
+// "(other)" row by difference.
+Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& field,
+                                 const CostTotals& totals, size_t top, const QueryRunner& run);
+
+// Cost over time stacked by options.stack_by, and the hour × weekday heatmap; one hourly scan
+// serves both when the bucket is whole hours (or months) and the result fits.
+Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& options,
+                           const QueryRunner& run, CostReport& report);
+
+// The key of a result cell as a label: its string, "(none)" for null.
+std::string KeyOf(const query::Cell& cell);
+
+}  // namespace mltrack::analytics::cost

@@ -1,0 +1,208 @@
+// The spend query (team × experiment × model × provider) and what folds out of it: totals, the
+// breakdowns by those four dimensions, and the cost flows.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "analytics/cost_sections.h"
+#include "analytics/dashboard_support.h"
+
+namespace mltrack::analytics::cost {
+namespace {
+
+using query::QueryResult;
+using query::QuerySpec;
+
+struct Totals {
+  NanoUsd cost = 0;
+  int64_t calls = 0;
+  int64_t priced_calls = 0;
+  int64_t tokens = 0;
+  void Add(const SpendRow& row) {
+    cost += row.cost;
+    calls += row.calls;
+    priced_calls += row.priced_calls;
+    tokens += row.input_tokens + row.output_tokens;
+  }
+};
+
+const std::string& Dimension(const SpendRow& row, std::string_view dimension) {
+  if (dimension == "team") return row.team;
+  if (dimension == "experiment") return row.experiment;
+  if (dimension == "model") return row.model;
+  return row.provider;
+}
+
+// Largest cost first; then most calls; then by name, so the order is deterministic.
+template <typename Entry>
+void SortByCost(std::vector<std::pair<std::string, Entry>>& entries) {
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return std::tie(b.second.cost, b.second.calls, a.first) < std::tie(a.second.cost, a.second.calls, b.first);
+  });
+}
+
+}  // namespace
+
+std::string KeyOf(const query::Cell& cell) {
+  std::string_view text = CellString(cell);
+  return text.empty() ? std::string(kNone) : std::string(text);
+}
+
+Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
+                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run) {
+  QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+  spec.group_by = {FieldRef{FieldId::kTeam, {}}, FieldRef{FieldId::kExperiment, {}},
+                   FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}));
+  const bool full = detail == SpendDetail::kFull;
+  if (full) MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "sum:cached_input_tokens"}));
+  spec.limit = query::kMaxQueryLimit;
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  if (result->truncated) {
+    return Status::Internal("more than 100,000 team × experiment × model × provider combinations");
+  }
+  std::vector<SpendRow> rows;
+  rows.reserve(result->rows.size());
+  for (const auto& cells : result->rows) {
+    SpendRow row;
+    row.team = KeyOf(cells[0]);
+    row.experiment = KeyOf(cells[1]);
+    row.model = KeyOf(cells[2]);
+    row.provider = KeyOf(cells[3]);
+    row.calls = CellInt(cells[4]).value_or(0);
+    row.cost = CellNanoUsd(cells[5]).value_or(0);
+    row.input_tokens = CellInt(cells[6]).value_or(0);
+    row.output_tokens = CellInt(cells[7]).value_or(0);
+    row.priced_calls = full ? CellInt(cells[8]).value_or(0) : row.calls;
+    row.cached_input_tokens = full ? CellInt(cells[9]).value_or(0) : 0;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+CostTotals FoldTotals(const std::vector<SpendRow>& now, const std::vector<SpendRow>& before) {
+  Totals current;
+  Totals previous;
+  for (const SpendRow& row : now) current.Add(row);
+  for (const SpendRow& row : before) previous.Add(row);
+  CostTotals totals;
+  totals.cost = current.cost;
+  totals.calls = current.calls;
+  totals.priced_calls = current.priced_calls;
+  totals.tokens = current.tokens;
+  totals.previous_cost = previous.cost;
+  totals.previous_calls = previous.calls;
+  totals.previous_tokens = previous.tokens;
+  return totals;
+}
+
+Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now,
+                         const std::vector<SpendRow>& before, size_t top) {
+  std::map<std::string, Totals, std::less<>> current;
+  std::map<std::string, NanoUsd, std::less<>> previous;
+  NanoUsd previous_total = 0;
+  for (const SpendRow& row : now) current[Dimension(row, dimension)].Add(row);
+  for (const SpendRow& row : before) {
+    previous[Dimension(row, dimension)] += row.cost;
+    previous_total += row.cost;
+  }
+  std::vector<std::pair<std::string, Totals>> entries(current.begin(), current.end());
+  SortByCost(entries);
+
+  Breakdown breakdown;
+  breakdown.dimension = std::string(dimension);
+  breakdown.distinct = static_cast<int64_t>(entries.size());
+  BreakdownRow other;
+  other.key = std::string(kOther);
+  NanoUsd previous_of_top = 0;
+  for (size_t entry_idx = 0; entry_idx < entries.size(); ++entry_idx) {
+    const auto& [key, totals] = entries[entry_idx];
+    BreakdownRow& row = entry_idx < top ? breakdown.rows.emplace_back() : other;
+    if (entry_idx < top) {
+      row.key = key;
+      auto found = previous.find(key);
+      row.previous_cost = found == previous.end() ? 0 : found->second;
+      previous_of_top += *row.previous_cost;
+    }
+    row.cost += totals.cost;
+    row.calls += totals.calls;
+    row.priced_calls += totals.priced_calls;
+    row.tokens += totals.tokens;
+  }
+  if (entries.size() > top) {
+    other.previous_cost = previous_total - previous_of_top;
+    breakdown.rows.push_back(std::move(other));
+  }
+  return breakdown;
+}
+
+namespace {
+
+// The names of the `top` costliest values of one layer; the rest become "(other)".
+std::set<std::string> TopNames(const std::map<std::string, NanoUsd>& cost_by_name, size_t top) {
+  std::vector<std::pair<std::string, NanoUsd>> entries(cost_by_name.begin(), cost_by_name.end());
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return std::tie(b.second, a.first) < std::tie(a.second, b.first);
+  });
+  std::set<std::string> names;
+  for (size_t idx = 0; idx < entries.size() && idx < top; ++idx) names.insert(entries[idx].first);
+  return names;
+}
+
+// Builds a layered flow graph: each path is (name per layer, cost); layer names are cut to the
+// top ones, links between consecutive layers summed, nodes in layer order then by cost.
+FlowGraph LayeredFlow(const std::vector<std::string>& kinds,
+                      const std::vector<std::pair<std::vector<std::string>, NanoUsd>>& paths, size_t top) {
+  std::vector<std::map<std::string, NanoUsd>> layer_cost(kinds.size());
+  for (const auto& [names, cost] : paths) {
+    for (size_t layer = 0; layer < kinds.size(); ++layer) layer_cost[layer][names[layer]] += cost;
+  }
+  std::vector<std::set<std::string>> kept(kinds.size());
+  for (size_t layer = 0; layer < kinds.size(); ++layer) kept[layer] = TopNames(layer_cost[layer], top);
+
+  std::vector<std::map<std::string, NanoUsd>> node_cost(kinds.size());
+  std::map<std::pair<std::string, std::string>, NanoUsd> link_cost;
+  auto id_of = [&](size_t layer, const std::string& name) {
+    return kinds[layer] + ":" + (kept[layer].count(name) ? name : std::string(kOther));
+  };
+  for (const auto& [names, cost] : paths) {
+    if (cost <= 0) continue;
+    for (size_t layer = 0; layer < kinds.size(); ++layer) {
+      node_cost[layer][kept[layer].count(names[layer]) ? names[layer] : std::string(kOther)] += cost;
+      if (layer + 1 < kinds.size()) link_cost[{id_of(layer, names[layer]), id_of(layer + 1, names[layer + 1])}] += cost;
+    }
+  }
+  FlowGraph graph;
+  for (size_t layer = 0; layer < kinds.size(); ++layer) {
+    std::vector<std::pair<std::string, NanoUsd>> nodes(node_cost[layer].begin(), node_cost[layer].end());
+    std::sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) {
+      return std::tie(b.second, a.first) < std::tie(a.second, b.first);
+    });
+    for (const auto& [name, cost] : nodes) {
+      graph.nodes.push_back(FlowNode{kinds[layer] + ":" + name, kinds[layer], name, cost});
+    }
+  }
+  for (const auto& [ends, cost] : link_cost) graph.links.push_back(FlowLink{ends.first, ends.second, cost});
+  std::sort(graph.links.begin(), graph.links.end(), [](const FlowLink& a, const FlowLink& b) {
+    return std::tie(b.cost, a.source, a.target) < std::tie(a.cost, b.source, b.target);
+  });
+  return graph;
+}
+
+}  // namespace
+
+FlowGraph TeamFlow(const std::vector<SpendRow>& rows, size_t top) {
+  std::vector<std::pair<std::vector<std::string>, NanoUsd>> paths;
+  for (const SpendRow& row : rows) paths.push_back({{row.team, row.experiment, row.model}, row.cost});
+  return LayeredFlow({"team", "experiment", "model"}, paths, top);
+}
+
+FlowGraph ProviderFlow(const std::vector<SpendRow>& rows, size_t top) {
+  std::vector<std::pair<std::vector<std::string>, NanoUsd>> paths;
+  for (const SpendRow& row : rows) paths.push_back({{row.provider, row.model}, row.cost});
+  return LayeredFlow({"provider", "model"}, paths, top);
+}
+
+}  // namespace mltrack::analytics::cost

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert, Budget } from '../../../api/types';
+import { lightPalette } from '../../../lib/palette';
+import { alertRows } from './alerts';
+import { EMPTY_FORM, formErrorsFromDetails, formFromBudget, inputFromForm } from './budgetForm';
+import { burnColor, gaugeMax, gaugeModel } from './gauge';
+
+function budget(overrides: Partial<Budget> = {}): Budget {
+  return {
+    id: 'b-1',
+    name: 'ml monthly',
+    scope: { field: 'team', value: 'ml' },
+    period: 'month',
+    amount_usd: 100,
+    thresholds_pct: [50, 80, 100],
+    timezone: 'UTC',
+    forecast_alert: false,
+    created_at: '2026-01-01T00:00:00.000Z',
+    period_start: '2026-01-01T00:00:00.000Z',
+    period_end: '2026-02-01T00:00:00.000Z',
+    spend_usd: 78,
+    share_pct: 78,
+    projected_usd: 130,
+    projected_low_usd: 110,
+    projected_high_usd: 150,
+    projection_history_days: 28,
+    exceeds_on: '2026-01-24',
+    ...overrides,
+  };
+}
+
+describe('budget gauge', () => {
+  it('scales to the forecast band and colours the burn by threshold', () => {
+    expect(gaugeMax(budget())).toBe(160);
+    expect(gaugeMax(budget({ projected_high_usd: 90 }))).toBe(120);
+    expect(gaugeMax(budget({ projected_high_usd: 900 }))).toBe(200);
+    expect(burnColor(budget(), lightPalette)).toBe(lightPalette.success);
+    expect(burnColor(budget({ share_pct: 85 }), lightPalette)).toBe(lightPalette.warning);
+    expect(burnColor(budget({ share_pct: 101 }), lightPalette)).toBe(lightPalette.danger);
+  });
+
+  it('draws the burn, the projection pointer and its 80 % band', () => {
+    const model = gaugeModel(budget(), lightPalette);
+    if (model.kind !== 'ready') throw new Error('empty');
+    const [burn, forecast] = model.option.series as {
+      data: { value: number; name: string }[];
+      axisLine: { lineStyle: { color: [number, string][] } };
+    }[];
+    expect(burn!.data[0]).toEqual({ value: 78, name: '$78.00 of $100.00\n▼ projected 130%' });
+    expect(forecast!.data[0]!.value).toBe(130);
+    const stops = forecast!.axisLine.lineStyle.color;
+    expect(stops[0]![0]).toBeCloseTo(110 / 160);
+    expect(stops[1]![0]).toBeCloseTo(150 / 160);
+  });
+});
+
+describe('budget form', () => {
+  it('round-trips a budget and builds the API body', () => {
+    const form = formFromBudget(budget());
+    expect(form).toMatchObject({ scopeField: 'team', scopeValue: 'ml', amount: '100', thresholds: '50, 80, 100' });
+    const { input, errors } = inputFromForm(form);
+    expect(errors).toEqual({});
+    expect(input).toEqual({
+      name: 'ml monthly',
+      scope: { field: 'team', value: 'ml' },
+      period: 'month',
+      amount_usd: 100,
+      thresholds_pct: [50, 80, 100],
+      timezone: 'UTC',
+      forecast_alert: false,
+    });
+  });
+
+  it('asks for what is missing before sending, and maps server errors to fields', () => {
+    expect(inputFromForm({ ...EMPTY_FORM, scopeField: 'team' }).errors).toMatchObject({
+      amount: expect.any(String),
+      scopeValue: expect.any(String),
+    });
+    expect(inputFromForm({ ...EMPTY_FORM, amount: '5', thresholds: '50, x' }).errors.thresholds).toBeDefined();
+    expect(
+      formErrorsFromDetails([
+        { field: 'thresholds_pct[1]', reason: 'thresholds must be in increasing order' },
+        { field: 'scope.field', reason: 'unknown scope field' },
+        { field: 'amount_usd', reason: 'must be above 0' },
+      ]),
+    ).toEqual({
+      thresholds: 'thresholds_pct[1]: thresholds must be in increasing order',
+      scopeField: 'scope.field: unknown scope field',
+      amount: 'amount_usd: must be above 0',
+    });
+  });
+});
+
+describe('alert history', () => {
+  it('reads thresholds and forecasts', () => {
+    const alerts: Alert[] = [
+      { id: 'alert-2', kind: 'budget_forecast', fired_at: '2026-01-10T12:00:00Z', budget_id: 'b-1', budget_name: 'ml', period: 'month',
+        period_start: '2026-01-01T00:00:00Z', period_end: '2026-02-01T00:00:00Z', amount_usd: 100, spend_usd: 40,
+        projected_usd: 130, projected_low_usd: 118, projected_high_usd: 142, exceeds_on: '2026-01-24' },
+      { id: 'alert-1', kind: 'budget_threshold', fired_at: '2026-01-09T12:00:00Z', budget_id: 'b-1', budget_name: 'ml', period: 'month',
+        period_start: '2026-01-01T00:00:00Z', period_end: '2026-02-01T00:00:00Z', amount_usd: 100, spend_usd: 101, threshold_pct: 100 },
+    ];
+    const rows = alertRows(alerts);
+    expect(rows[0]).toMatchObject({ what: 'Projected to exceed on 2026-01-24 ($130.00)', tone: 'primary', spend: '$40.00' });
+    expect(rows[1]).toMatchObject({ what: '100% of $100.00 reached', tone: 'danger' });
+    expect(rows[1]!.period).toMatch(/^month from Jan 1$/);
+  });
+});
