@@ -10,10 +10,9 @@ APT_PACKAGES=(
   libzstd-dev liblz4-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium curl
+  # The ClickHouse backend's tests (tests/clickhouse) and the bench start their own servers.
+  clickhouse-server clickhouse-client
 )
-if [[ "${1:-}" == "--with-bench" ]]; then
-  APT_PACKAGES+=(clickhouse-server clickhouse-client)
-fi
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

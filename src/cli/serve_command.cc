@@ -4,12 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "backend/clickhouse/clickhouse_backend.h"
 #include "backend/embedded/embedded_backend.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -70,11 +72,60 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
+// The embedded store in --data (the default backend).
+Result<std::unique_ptr<backend::Backend>> OpenEmbedded(const Flags& flags, size_t query_cache_bytes) {
+  store::StoreOptions store_options;
+  store_options.dir = *flags.Get("data");
+  if (flags.Has("retention")) {  // e.g. 90d: segments whose newest event is older are deleted
+    Result<int64_t> retention = ParseDuration(*flags.Get("retention"));
+    if (!retention.ok() || *retention <= 0) {
+      return Status::InvalidArgument("--retention must be a duration such as 90d");
+    }
+    store_options.retention_ms = *retention;
+  }
+  Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(store_options);
+  if (!store.ok()) return Status::IOError(store.status().ToString());
+  // From now on allocations of 8 MiB and more (seal and compaction buffers, decoded segments)
+  // are mapped and unmapped on their own, so freeing them returns the memory at once; glibc's
+  // default raises this threshold up to 32 MiB as such blocks are freed, after which they stay
+  // in its heap. At 10M events ingested over HTTP, RSS after the dashboards: 76 bytes/event
+  // without this, 56 with it (one run each); ingest CPU 56 -> 61 s. 256 KiB (request bodies
+  // too) gave the same RSS for 65-71 s. Not before the open: a restart would fault in every
+  // temporary buffer afresh.
+  ::mallopt(M_MMAP_THRESHOLD, 8 << 20);
+  return std::unique_ptr<backend::Backend>(
+      std::make_unique<backend::EmbeddedBackend>(std::move(*store), query_cache_bytes));
+}
+
+// --store clickhouse://HOST:PORT/DB: events in ClickHouse, the queue of unshipped batches in
+// --data/clickhouse-queue (docs/deploy/clickhouse.md).
+Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags) {
+  if (flags.Has("retention")) {
+    return Status::InvalidArgument("--retention applies to the embedded store; with --store clickhouse://... "
+                                   "retention is ClickHouse's (docs/deploy/clickhouse.md)");
+  }
+  Result<backend::clickhouse::ConnectionOptions> connection =
+      backend::clickhouse::ParseClickHouseUrl(*flags.Get("store"));
+  if (!connection.ok()) return connection.status();
+  backend::clickhouse::BackendOptions options;
+  options.connection = std::move(*connection);
+  options.queue_dir = std::filesystem::path(*flags.Get("data")) / "clickhouse-queue";
+  if (flags.Has("clickhouse-queue")) {  // bound of the local queue, e.g. 4GiB
+    Result<size_t> bytes = ParseByteSize(*flags.Get("clickhouse-queue"));
+    if (!bytes.ok() || *bytes == 0) return Status::InvalidArgument("--clickhouse-queue must be a size such as 1GiB");
+    options.queue_max_bytes = *bytes;
+  }
+  Result<std::unique_ptr<backend::clickhouse::ClickHouseBackend>> opened =
+      backend::clickhouse::ClickHouseBackend::Open(std::move(options));
+  if (!opened.ok()) return Status::IOError("opening the ClickHouse backend: " + opened.status().message());
+  return std::unique_ptr<backend::Backend>(std::move(*opened));
+}
+
 }  // namespace
 
 int RunServe(const std::vector<std::string>& args) {
   Result<Flags> flags = Flags::Parse(
-      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache", "workers"},
+      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level", "demo-events", "retention", "query-cache", "workers", "store", "clickhouse-queue"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -122,32 +173,27 @@ int RunServe(const std::vector<std::string>& args) {
   Result<PriceCatalogue> prices = LoadPrices(flags->Get("prices"));
   if (!prices.ok()) return Fail(prices.status().message(), 1);
 
-  store::StoreOptions store_options;
-  store_options.dir = *flags->Get("data");
-  if (flags->Has("retention")) {  // e.g. 90d: segments whose newest event is older are deleted
-    Result<int64_t> retention = ParseDuration(*flags->Get("retention"));
-    if (!retention.ok() || *retention <= 0) return Fail("--retention must be a duration such as 90d", 2);
-    store_options.retention_ms = *retention;
+  std::unique_ptr<backend::Backend> backend;
+  std::string serving;
+  if (flags->Has("store")) {
+    Result<std::unique_ptr<backend::Backend>> opened = OpenClickHouse(*flags);
+    if (!opened.ok()) return Fail(opened.status().message(), opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
+    backend = std::move(*opened);
+    serving = *flags->Get("store");
+  } else {
+    Result<std::unique_ptr<backend::Backend>> opened = OpenEmbedded(*flags, query_cache_bytes);
+    if (!opened.ok()) return Fail(opened.status().message(), opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
+    backend = std::move(*opened);
+    serving = *flags->Get("data");
   }
-  Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(store_options);
-  if (!store.ok()) return Fail(store.status().ToString(), 1);
-  // From now on allocations of 8 MiB and more (seal and compaction buffers, decoded segments)
-  // are mapped and unmapped on their own, so freeing them returns the memory at once; glibc's
-  // default raises this threshold up to 32 MiB as such blocks are freed, after which they stay
-  // in its heap. At 10M events ingested over HTTP, RSS after the dashboards: 76 bytes/event
-  // without this, 56 with it (one run each); ingest CPU 56 -> 61 s. 256 KiB (request bodies
-  // too) gave the same RSS for 65-71 s. Not before the open: a restart would fault in every
-  // temporary buffer afresh.
-  ::mallopt(M_MMAP_THRESHOLD, 8 << 20);
-  backend::EmbeddedBackend backend(std::move(*store), query_cache_bytes);
-  for (const backend::Problem& problem : backend.GetStats().problems) {
+  for (const backend::Problem& problem : backend->GetStats().problems) {
     spdlog::error("store problem in {} at byte {}: {}", problem.file, problem.offset, problem.what);
   }
 
   const bool demo = flags->Has("demo");
-  if (demo && backend.GetStats().rows == 0) {
+  if (demo && backend->GetStats().rows == 0) {
     auto started = std::chrono::steady_clock::now();
-    Result<size_t> written = WriteDemoTraffic(backend, *prices, demo_options);
+    Result<size_t> written = WriteDemoTraffic(*backend, *prices, demo_options);
     if (!written.ok()) return Fail("writing demo traffic: " + written.status().ToString(), 1);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("demo: stored {} events over {} days in {:.1f}s", *written, demo_options.days,
@@ -155,7 +201,7 @@ int RunServe(const std::vector<std::string>& args) {
   }
 
   server::AppContext context;
-  context.backend = &backend;
+  context.backend = backend.get();
   context.prices = &*prices;
   server::Router router;
   server::AddApiRoutes(router, context);
@@ -166,15 +212,15 @@ int RunServe(const std::vector<std::string>& args) {
   if (!started.ok()) return Fail(started.message(), 1);
   Result<std::pair<std::string, uint16_t>> address =
       server::ParseListenAddress(server_options.listen);
-  spdlog::info("mltrack {} serving {} on http://{}:{}", kVersion, store_options.dir.string(),
+  spdlog::info("mltrack {} serving {} on http://{}:{}", kVersion, serving,
                address.ok() ? address->first : server_options.listen, http.port());
 
   std::unique_ptr<LiveTrickle> trickle;
-  if (demo) trickle = std::make_unique<LiveTrickle>(backend, *prices);
+  if (demo) trickle = std::make_unique<LiveTrickle>(*backend, *prices);
   http.Run();
   if (trickle) trickle->Stop();
-  backend.Close();
-  spdlog::info("mltrack stopped; every acknowledged event is on disk");
+  backend->Close();
+  spdlog::info("mltrack stopped; every acknowledged event is stored");
   return 0;
 }
 

@@ -1,0 +1,124 @@
+// `mltrack serve --store clickhouse://...` through the real binary against a real
+// clickhouse-server: schema on start, idempotency by id, and an outage (acknowledged events
+// queued on disk and shipped later, also across a restart of MLtrack; reads answer 503).
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "clickhouse_server.h"
+#include "test_support.h"
+
+namespace mltrack::integration {
+namespace {
+
+class ClickHouseBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!ClickHouseInstalled()) GTEST_SKIP() << "clickhouse-server is not installed (scripts/install_deps.sh)";
+    clickhouse_ = std::make_unique<ClickHouseServer>(temp_.path() / "clickhouse");
+    ASSERT_TRUE(clickhouse_->Start());
+  }
+
+  void StartMltrack() {
+    mltrack_ = std::make_unique<ServerProcess>(temp_.path() / "data", temp_.path() / "mltrack.log",
+                                               std::vector<std::string>{"--store", clickhouse_->Url("mltrack_it")});
+    ASSERT_TRUE(mltrack_->Start());
+    client_ = std::make_unique<HttpClient>(mltrack_->port());
+  }
+
+  HttpResult Ingest(const std::vector<std::string>& events) {
+    return client_->Post("/api/v1/events", JsonArray(events));
+  }
+
+  // The count of stored events, or -1 when the query fails.
+  int64_t Count() {
+    HttpResult result = client_->Post("/api/v1/query", std::string("{") + kQueryRange + R"(,"metrics":["count"]})");
+    if (result.status != 200) return -1;
+    std::string error;
+    std::optional<QueryTable> table = ParseQueryTable(result.body, &error);
+    return table ? ToInt(table->Cell(0, "count")) : -1;
+  }
+
+  // Waits (up to `limit`) until Count() == `expected`.
+  bool WaitForCount(int64_t expected, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Count() == expected) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  TempDir temp_{"mltrack-ch-"};
+  std::unique_ptr<ClickHouseServer> clickhouse_;
+  std::unique_ptr<ServerProcess> mltrack_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(ClickHouseBackendTest, CreatesTheSchemaOnceAndStoresEventsOnce) {
+  StartMltrack();
+  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "2\n");
+  HttpResult first = Ingest({EventJson("a"), EventJson("b"), EventJson("a")});
+  ASSERT_EQ(first.status, 200) << first.Describe();
+  std::optional<IngestAck> ack = ParseIngestAck(first.body);
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->accepted, 2);
+  EXPECT_EQ(ack->duplicates, 1);
+  // A retry of the same events: nothing new.
+  HttpResult retry = Ingest({EventJson("a"), EventJson("b")});
+  ASSERT_EQ(retry.status, 200);
+  ack = ParseIngestAck(retry.body);
+  EXPECT_EQ(ack->accepted, 0);
+  EXPECT_EQ(ack->duplicates, 2);
+  EXPECT_EQ(Count(), 2);
+  // A second start finds the schema in place and applies nothing again.
+  mltrack_->Kill();
+  StartMltrack();
+  EXPECT_EQ(clickhouse_->Execute("SELECT count() FROM mltrack_it.schema_migrations"), "2\n");
+  EXPECT_EQ(Count(), 2);
+}
+
+TEST_F(ClickHouseBackendTest, AnOutageQueuesAcknowledgedEventsAndReadsAnswer503) {
+  StartMltrack();
+  ASSERT_EQ(Ingest({EventJson("before-1"), EventJson("before-2")}).status, 200);
+  clickhouse_->Kill();
+
+  HttpResult during = Ingest({EventJson("during-1"), EventJson("during-2"), EventJson("during-3")});
+  ASSERT_EQ(during.status, 200) << during.Describe();
+  EXPECT_EQ(ParseIngestAck(during.body)->accepted, 3);
+  HttpResult read = client_->Post("/api/v1/query", std::string("{") + kQueryRange + R"(,"metrics":["count"]})");
+  EXPECT_EQ(read.status, 503) << read.Describe();
+  std::optional<ErrorBody> error = ParseErrorBody(read.body);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, "unavailable");
+  EXPECT_NE(error->message.find("ClickHouse at 127.0.0.1:" + std::to_string(clickhouse_->http_port())),
+            std::string::npos) << error->message;
+  EXPECT_NE(error->message.find("wait in this node's queue"), std::string::npos) << error->message;
+  HttpResult health = client_->Get("/api/health");
+  EXPECT_NE(health.body.find("\"degraded\""), std::string::npos) << health.body;
+
+  // MLtrack itself dies during the outage (kill -9): the queue is on disk.
+  ASSERT_EQ(Ingest({EventJson("during-4")}).status, 200);
+  mltrack_->Kill();
+  StartMltrack();
+  ASSERT_EQ(Ingest({EventJson("during-5")}).status, 200);
+
+  ASSERT_TRUE(clickhouse_->Start());
+  EXPECT_TRUE(WaitForCount(7)) << "count " << Count() << "\n" << mltrack_->LogTail();
+  // Shipped once each: a retried event still counts as a duplicate.
+  HttpResult retry = Ingest({EventJson("during-1")});
+  EXPECT_EQ(ParseIngestAck(retry.body)->duplicates, 1);
+  health = client_->Get("/api/health");
+  EXPECT_NE(health.body.find("\"ok\""), std::string::npos) << health.body;
+}
+
+TEST_F(ClickHouseBackendTest, ABadStoreUrlIsRefusedAtStart) {
+  TempDir data;
+  ServerProcess server(data.path(), data.path() / "log", {"--store", "clickhouse://127.0.0.1:1/bad-name"});
+  EXPECT_FALSE(server.Start());
+  EXPECT_NE(server.LogTail().find("--store: the database name"), std::string::npos) << server.LogTail();
+}
+
+}  // namespace
+}  // namespace mltrack::integration
