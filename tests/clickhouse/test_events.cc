@@ -3,9 +3,9 @@
 #include <filesystem>
 
 #include "core/json_writer.h"
-#include "event_text.h"
+#include "bench/event_text.h"
 #include "ingest/demo_traffic.h"
-#include "trace_replay.h"
+#include "bench/trace_replay.h"
 
 namespace mltrack::integration {
 

@@ -8,6 +8,7 @@
 
 #include "backend/clickhouse/change_watch.h"
 #include "backend/clickhouse/row_binary.h"
+#include "backend/clickhouse/schema.h"
 #include "backend/clickhouse/sql_compiler.h"
 #include "backend/clickhouse/sql_literal.h"
 #include "core/time.h"

@@ -29,7 +29,9 @@ TEST(SqlString, OutputIsPrintableAsciiWithQuotesOnlyAtTheEnds) {
     const auto c = static_cast<unsigned char>(literal[idx]);
     EXPECT_TRUE(c >= 0x20 && c < 0x7F) << "byte " << idx;
     EXPECT_NE(c, '\'') << "byte " << idx;
-    if (c == '\\') EXPECT_EQ(literal[idx + 1], 'x') << "byte " << idx;  // only \xHH escapes
+    if (c == '\\') {
+      EXPECT_EQ(literal[idx + 1], 'x') << "byte " << idx;  // only \xHH escapes
+    }
   }
 }
 
