@@ -69,7 +69,9 @@ HttpResponse JsonError(int http_status, std::string_view code, std::string_view 
 }
 
 HttpResponse ErrorResponse(const Status& status, std::string_view code_override) {
-  const std::string_view code = code_override.empty() ? DefaultErrorCode(status.code()) : code_override;
+  const bool client_error = HttpStatusFor(status.code()) < 500;
+  const std::string_view code =
+      code_override.empty() || !client_error ? DefaultErrorCode(status.code()) : code_override;
   const std::string_view message =
       status.ok() ? std::string_view("an OK status was reported as an error") : std::string_view(status.message());
   HttpResponse response = JsonError(HttpStatusFor(status.code()), code, message, status.details());

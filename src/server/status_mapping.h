@@ -19,7 +19,9 @@ int HttpStatusFor(StatusCode code);
 std::string_view DefaultErrorCode(StatusCode code);
 
 // The JSON error response for a failed Status: {"error":{"code","message","details":[...]}}.
-// `code_override` replaces the default code (e.g. "invalid_event", "invalid_query").
+// `code_override` replaces the default code of a client error (4xx: e.g. "invalid_event",
+// "invalid_query"); a server-side failure (5xx: "unavailable" while ClickHouse is down) keeps its
+// own code, so a client can tell a bad request from a retryable outage.
 HttpResponse ErrorResponse(const Status& status, std::string_view code_override = {});
 
 // An error response with an explicit HTTP status, for errors that are not a Status (404 and

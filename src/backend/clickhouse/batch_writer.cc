@@ -11,6 +11,10 @@
 namespace mltrack::backend::clickhouse {
 namespace {
 
+// How far a retry's ts may be from the original's and still be recognised (a client that
+// recomputes "now - 1h" on every attempt moves ts by the time between attempts).
+constexpr int64_t kRetryWindowMs = 86'400'000;
+
 // Keys of the batch already stored.
 Result<std::unordered_set<std::string>> StoredKeys(HttpClient& client, const TableNames& tables,
                                                    const std::vector<std::string>& keys, int64_t min_ts,
@@ -48,7 +52,8 @@ Result<AppendResult> WriteBatch(HttpClient& client, const TableNames& tables, co
     min_ts = std::min(min_ts, events[row].ts_ms);
     max_ts = std::max(max_ts, events[row].ts_ms);
   }
-  Result<std::unordered_set<std::string>> stored = StoredKeys(client, tables, keys, min_ts, max_ts);
+  Result<std::unordered_set<std::string>> stored =
+      StoredKeys(client, tables, keys, min_ts - kRetryWindowMs, max_ts + kRetryWindowMs);
   if (!stored.ok()) return stored.status();
   std::string rows;
   std::unordered_set<std::string_view> seen;

@@ -4,10 +4,11 @@
 // inside the batch are counted as duplicates and not inserted; then one INSERT of the rest
 // (RowBinary) and one `appends` row that tells the other nodes (change_watch.h).
 //
-// The lookup asks for the batch's keys within the batch's [min ts, max ts], which the table's
-// order (ts, key) makes cheap; a retry must therefore carry the same ts as the original, as a
-// client resending an event does. Two nodes inserting the same key at the same moment can
-// both insert it: FINAL at query time collapses the copies (same ts and key, one shard).
+// The lookup asks for the batch's keys within its [min ts − 1 day, max ts + 1 day], which the
+// table's order (ts, key) makes cheap; a retry must therefore carry a ts within a day of the
+// original's (a client resending an event sends the same one). Two nodes inserting the same
+// key at the same moment can both insert it: FINAL at query time collapses copies with the same
+// (ts, key) (one shard: sharding is by key).
 
 #include <cstdint>
 #include <string>

@@ -140,11 +140,11 @@ class Builder {
         return;
       }
       case AggregateKind::kPercentile: {
-        const std::string sorted = SortedValues(field);
+        const auto [first_use, sorted] = SortedValues(field);
         const std::string fraction = SqlDouble(std::clamp(metric.percentile, 0.0, 100.0) / 100.0);
         const std::string lower = "toUInt64(floor(" + fraction + " * toFloat64(greatest(length(" + sorted +
                                   "), 1) - 1)))";
-        Select("length(" + sorted + ")", Wire::kInt64);
+        Select("length(" + first_use + ")", Wire::kInt64);
         Select(sorted + "[" + lower + " + 1]", Wire::kFloat64);
         Select(sorted + "[" + lower + " + 2]", Wire::kFloat64);
         return;
@@ -170,11 +170,13 @@ class Builder {
     }
   }
 
-  // Every percentile of one field reads one sorted array per group (an alias shared by them).
-  std::string SortedValues(const FieldRef& field) {
+  // Every percentile of one field reads one sorted array per group (an alias shared by them):
+  // the expression to write at the next use (the definition the first time, else the alias),
+  // and the alias.
+  std::pair<std::string, std::string> SortedValues(const FieldRef& field) {
     auto [it, added] = sorted_.try_emplace(field.Name(), "_sorted" + std::to_string(sorted_.size()));
-    if (!added) return it->second;
-    return "(arraySort(groupArray(toFloat64(" + MeasureExpr(field) + "))) AS " + it->second + ")";
+    if (!added) return {it->second, it->second};
+    return {"(arraySort(groupArray(toFloat64(" + MeasureExpr(field) + "))) AS " + it->second + ")", it->second};
   }
 
   const QuerySpec& spec_;
