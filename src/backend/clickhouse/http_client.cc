@@ -62,7 +62,10 @@ void HttpClient::Give(std::unique_ptr<Connection> connection) {
 }
 
 Result<std::string> HttpClient::Execute(std::string_view sql, std::string_view body, bool database) {
-  std::string target = "/?query=" + UrlEncode(sql) + "&user=" + UrlEncode(options_.user);
+  // A statement without data travels as the POST body (no URL length limit: a duplicate check
+  // lists thousands of keys); an INSERT's statement goes in the URL, its rows in the body.
+  std::string target = "/?user=" + UrlEncode(options_.user);
+  if (!body.empty()) target += "&query=" + UrlEncode(sql);
   if (!options_.password.empty()) target += "&password=" + UrlEncode(options_.password);
   if (database) target += "&database=" + UrlEncode(options_.database);
   // An INSERT into a Distributed table returns once every shard has its rows (not when they
@@ -70,12 +73,13 @@ Result<std::string> HttpClient::Execute(std::string_view sql, std::string_view b
   if (!options_.cluster.empty()) target += "&insert_distributed_sync=1";
   std::unique_ptr<Connection> connection = Take();
   const bool reused = connection->open;
-  Result<std::string> result = ExecuteOn(*connection, target, body);
+  const std::string_view payload = body.empty() ? sql : body;
+  Result<std::string> result = ExecuteOn(*connection, target, payload);
   // A kept-alive connection the server closed meanwhile fails on first use: retry once on a
   // fresh one. Only for reused connections, so a down server costs one attempt.
   if (!result.ok() && result.status().code() == StatusCode::kUnavailable && reused) {
     connection = std::make_unique<Connection>();
-    result = ExecuteOn(*connection, target, body);
+    result = ExecuteOn(*connection, target, payload);
   }
   if (connection->open) Give(std::move(connection));
   return result;

@@ -13,9 +13,9 @@
 
 namespace mltrack::backend::clickhouse {
 
-// Sends one statement per call: `sql` in the URL's `query` parameter and `body` as the POST
-// body (the rows of an INSERT ... FORMAT RowBinary, or empty), with the user, password and
-// database of `options` and the settings given. Idle connections are kept for reuse.
+// Sends one statement per call: `sql` as the POST body, or, when there is a `body` (the rows of
+// an INSERT ... FORMAT RowBinary), `sql` in the URL's `query` parameter and the rows as the
+// body; with the user, password and database of `options`. Idle connections are kept for reuse.
 // Thread-safe: each call takes its own connection.
 class HttpClient {
  public:
