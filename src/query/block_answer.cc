@@ -59,8 +59,8 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
   for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
     MetricAccumulator& metric = *partial.metrics[metric_idx];
     metric.Resize(partial.table.size());
-    if (metric.CanAddSummary(summary)) {
-      metric.AddSummary(summary, *group);
+    if (metric.CanAddSummary(block)) {
+      metric.AddSummary(block, *group);
     } else {
       unanswered->push_back(metric_idx);
     }

@@ -4,8 +4,8 @@
 //   - when every group part is constant over the block (its time bucket is one bucket; a
 //     dimension has one code), the block is one group: every metric that supports
 //     MetricAccumulator::AddSummary (count, sum, avg, min, max of ints, money and doubles,
-//     count:<field>, rate, uniq of a listed dimension, percentiles of a double field with a
-//     block sketch) is added from the summary, and only the others (other percentiles, uniq of
+//     min:ts and max:ts from the block's time range, count:<field>, rate, uniq of a listed
+//     dimension, percentiles of a double field with a block sketch) is added from the summary, and only the others (other percentiles, uniq of
 //     ids or numbers) still read the rows;
 //   - when exactly one dimension part varies, its codes are listed with their row counts, and
 //     every metric is `count`: each code's rows go to its own group.

@@ -140,7 +140,7 @@ TEST_F(BlockAnswerTest, WholeBlocksAreAnsweredWithoutReadingRows) {
   MakeViews(memtable, rng);
   const std::string json =
       R"({"from": 0, "to": 4000000000000, "metrics": ["count", "sum:cost_usd", "avg:latency_ms", "rate:error",
-          "min:input_tokens", "max:cost_usd", "count:cost_usd", "uniq:user", "rate:cache_hit"]})";
+          "min:input_tokens", "max:cost_usd", "count:cost_usd", "uniq:user", "rate:cache_hit", "min:ts", "max:ts"]})";
   const QuerySpec spec = *ParseQuerySpec(json, kStart);
   const QueryResult summarized = Execute(spec, *with_, nullptr);
   const QueryResult scanned = Execute(spec, *without_, nullptr);
@@ -154,6 +154,12 @@ TEST_F(BlockAnswerTest, WholeBlocksAreAnsweredWithoutReadingRows) {
   const QueryResult daily_summarized = Execute(daily, *with_, nullptr);
   ExpectSameResult(Execute(daily, *without_, nullptr), daily_summarized, "daily");
   EXPECT_LT(daily_summarized.scanned, 20'000u);
+  // First and last event per week come from the time ranges of the blocks that lie in one week.
+  const QuerySpec first_last = *ParseQuerySpec(
+      R"({"from": 0, "to": 4000000000000, "bucket": "1w", "metrics": ["min:ts", "max:ts", "count"]})", kStart);
+  const QueryResult first_last_summarized = Execute(first_last, *with_, nullptr);
+  ExpectSameResult(Execute(first_last, *without_, nullptr), first_last_summarized, "first_last");
+  EXPECT_LT(first_last_summarized.scanned, 20'000u);
 }
 
 // A filter on a value that only some blocks hold skips the others unread.

@@ -227,7 +227,7 @@ ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef&
       case FieldKind::kInt:
       case FieldKind::kMoney: source.type = Type::kInt; break;
       case FieldKind::kDouble: source.type = Type::kDouble; break;
-      case FieldKind::kTime: source.type = Type::kNone; break;
+      case FieldKind::kTime: source.type = Type::kTs; break;
     }
   }
   return source;
@@ -265,6 +265,14 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
       const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
       return GatherBytes(dense.as<uint8_t>(), positions, count, kBoolAbsent, kNullInt, out);
     }
+    case Type::kTs:
+      if (block.ts != nullptr) {
+        for (size_t idx = 0; idx < count; ++idx) out[idx] = block.ts[rows[idx]];
+      } else {
+        const int64_t min_ts = block.min_ts;
+        for (size_t idx = 0; idx < count; ++idx) out[idx] = min_ts + int64_t{block.ts_offsets[rows[idx]]};
+      }
+      return;
     case Type::kInt: {
       const store::ColumnData& column = block.column(source.field);
       if (!column.present()) return fill(kNullInt);

@@ -14,6 +14,7 @@ namespace mltrack::query {
 struct ColumnSource {
   enum class Type : uint8_t {
     kNone,         // a tag key or score no row carries: every value absent
+    kTs,           // the event time, epoch ms (int64, always present; only min:ts / max:ts read it)
     kString,       // uint32 dictionary ids of a static string field
     kTag,          // uint32 dictionary ids of tags.<key> (index = tag key index)
     kEnum,         // uint8 operation / status
@@ -49,8 +50,8 @@ const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::B
 store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* rows, size_t count,
                                const uint32_t** positions);
 
-// Values of `rows` in the int64 domain: ints and money as stored, http_status and total_tokens
-// widened, dictionary ids / enum values / bool codes as integers; kNullInt = absent (string id 0
+// Values of `rows` in the int64 domain: ints and money as stored, ts in epoch ms, http_status
+// and total_tokens widened, dictionary ids / enum values / bool codes as integers; kNullInt = absent (string id 0
 // and bool kBoolAbsent become kNullInt). Not for double sources.
 void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                size_t count, int64_t* out);

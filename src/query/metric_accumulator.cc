@@ -67,8 +67,8 @@ class CountAccumulator final : public MetricAccumulator {
     auto& from = static_cast<const CountAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Count::Combine(states_[group_map[group]], from[group]);
   }
-  bool CanAddSummary(const store::BlockSummary&) const override { return true; }
-  void AddSummary(const store::BlockSummary& summary, uint32_t group) override { AddRows(group, summary.rows); }
+  bool CanAddSummary(const store::ColumnBlock&) const override { return true; }
+  void AddSummary(const store::ColumnBlock& block, uint32_t group) override { AddRows(group, block.rows); }
   bool counts_rows() const override { return true; }
   void AddRows(uint32_t group, uint64_t rows) override { Count::UpdateMany(states_[group], rows); }
   Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
@@ -130,20 +130,30 @@ class ValueAccumulator final : public MetricAccumulator {
     auto& from = static_cast<const ValueAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Agg::Combine(states_[group_map[group]], from[group]);
   }
-  bool CanAddSummary(const store::BlockSummary& summary) const override {
+  bool CanAddSummary(const store::ColumnBlock& block) const override {
     if constexpr (std::is_same_v<Agg, Uniq> || std::is_same_v<Agg, Quantile>) {
       return false;
     } else {
       using SummaryType = store::ColumnSummary::Type;
       const bool is_double = std::is_same_v<T, double>;
+      if constexpr (kMinOrMax && !is_double) {
+        if (source_.type == ColumnSource::Type::kTs) return true;  // the block's time range
+      }
       if (source_.type != (is_double ? ColumnSource::Type::kDouble : ColumnSource::Type::kInt)) return false;
-      const SummaryType type = SummaryOf(source_, summary)->type;
+      const SummaryType type = SummaryOf(source_, *block.summary)->type;
       return type == SummaryType::kAbsent || type == (is_double ? SummaryType::kDoubles : SummaryType::kInts);
     }
   }
-  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+  void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
+    if constexpr (kMinOrMax && std::is_same_v<T, int64_t>) {
+      if (source_.type == ColumnSource::Type::kTs) {
+        // min_ts / max_ts are exact over the block's rows (store::ColumnBlock).
+        Agg::Update(states_[group], std::is_same_v<Agg, Min<T>> ? block.min_ts : block.max_ts);
+        return;
+      }
+    }
     if constexpr (!std::is_same_v<Agg, Uniq> && !std::is_same_v<Agg, Quantile>) {
-      const store::ColumnSummary& column = *SummaryOf(source_, summary);
+      const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
       if (column.present == 0) return;
       T sum, min, max;
       if constexpr (std::is_same_v<T, double>) {
@@ -180,6 +190,8 @@ class ValueAccumulator final : public MetricAccumulator {
   }
 
  private:
+  static constexpr bool kMinOrMax = std::is_same_v<Agg, Min<T>> || std::is_same_v<Agg, Max<T>>;
+
   // Uniq takes the value's bit pattern; the others take the value itself.
   static auto Value(T value) {
     if constexpr (std::is_same_v<Agg, Uniq>) return std::bit_cast<uint64_t>(value);
@@ -227,15 +239,15 @@ class QuantileAccumulator final : public MetricAccumulator {
     for (size_t group = 0; group < from.size(); ++group) Quantile::Combine(states_[group_map[group]], from[group]);
   }
   // A double column's block sketch (store/value_sketch.h) adds the block's values by bucket.
-  bool CanAddSummary(const store::BlockSummary& summary) const override {
+  bool CanAddSummary(const store::ColumnBlock& block) const override {
     if (primary_) return true;
     if (source_.type != ColumnSource::Type::kDouble) return false;
-    const store::ColumnSummary& column = *SummaryOf(source_, summary);
+    const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
     return column.type == store::ColumnSummary::Type::kAbsent || column.sketch != nullptr;
   }
-  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+  void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
     if (primary_) return;
-    const store::ColumnSummary& column = *SummaryOf(source_, summary);
+    const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
     if (!column.sketch) return;  // absent: no value
     const store::ValueSketch& sketch = *column.sketch;
     Quantile::CombineCounts(states_[group], column.present, column.double_min, column.double_max, sketch.zeros,
@@ -299,14 +311,14 @@ class CountPresentAccumulator final : public MetricAccumulator {
     auto& from = static_cast<const CountPresentAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Count::Combine(states_[group_map[group]], from[group]);
   }
-  bool CanAddSummary(const store::BlockSummary& summary) const override {
-    return source_.type == ColumnSource::Type::kEnum || SummaryOf(source_, summary) != nullptr;
+  bool CanAddSummary(const store::ColumnBlock& block) const override {
+    return source_.type == ColumnSource::Type::kEnum || SummaryOf(source_, *block.summary) != nullptr;
   }
-  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+  void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
     // Enums always have a value (an absent column holds 0 = chat/ok in every row).
     Count::UpdateMany(states_[group], source_.type == ColumnSource::Type::kEnum
-                                          ? summary.rows
-                                          : SummaryOf(source_, summary)->present);
+                                          ? block.summary->rows
+                                          : SummaryOf(source_, *block.summary)->present);
   }
   Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
   void ReleaseScratch() override {
@@ -371,14 +383,14 @@ class UniqIdAccumulator final : public MetricAccumulator {
     auto& from = static_cast<const UniqIdAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Uniq::Combine(states_[group_map[group]], from[group]);
   }
-  bool CanAddSummary(const store::BlockSummary& summary) const override {
-    const store::ColumnSummary* column = SummaryOf(source_, summary);
+  bool CanAddSummary(const store::ColumnBlock& block) const override {
+    const store::ColumnSummary* column = SummaryOf(source_, *block.summary);
     return column != nullptr && (column->type == store::ColumnSummary::Type::kAbsent ||
                                  (column->type == store::ColumnSummary::Type::kCodes && column->exact) ||
                                  column->DenseRange());
   }
-  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
-    const store::ColumnSummary& column = *SummaryOf(source_, summary);
+  void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
+    const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
     if (column.DenseRange()) {
       for (uint64_t id = column.min_code; id <= column.max_code; ++id) {
         Uniq::UpdateId(states_[group], static_cast<uint32_t>(id), id_limit_);
@@ -424,12 +436,14 @@ class RateAccumulator final : public MetricAccumulator {
     auto& from = static_cast<const RateAccumulator&>(other).states_;
     for (size_t group = 0; group < from.size(); ++group) Rate::Combine(states_[group_map[group]], from[group]);
   }
-  bool CanAddSummary(const store::BlockSummary& summary) const override {
+  bool CanAddSummary(const store::ColumnBlock& block) const override {
+    const store::BlockSummary& summary = *block.summary;
     const store::ColumnSummary* column = SummaryOf(source_, summary);
     uint64_t hits = 0;
     return column != nullptr && column->RowsWithCode(summary.rows, static_cast<uint32_t>(target_), &hits);
   }
-  void AddSummary(const store::BlockSummary& summary, uint32_t group) override {
+  void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
+    const store::BlockSummary& summary = *block.summary;
     uint64_t hits = 0;
     SummaryOf(source_, summary)->RowsWithCode(summary.rows, static_cast<uint32_t>(target_), &hits);
     Rate::UpdateMany(states_[group], hits, summary.rows);

@@ -29,15 +29,16 @@ class MetricAccumulator {
   // reads `other`, so one cached accumulator (query_cache.h) may be merged by many queries.
   virtual void Merge(const MetricAccumulator& other, const uint32_t* group_map) = 0;
   // Whole-block answers (query/block_answer.h): whether this metric's state over every row of
-  // a block follows from the block's summary alone (count, sum, avg, min, max, count:<field>,
-  // rate, uniq of a dimension whose codes the summary lists, percentiles of a double field
-  // with a block sketch), and adding it to `group`.
-  virtual bool CanAddSummary(const store::BlockSummary& summary) const {
-    (void)summary;
+  // a block follows from the block's summary (`*block.summary`, non-null) and time range alone
+  // (count, sum, avg, min, max, min:ts / max:ts, count:<field>, rate, uniq of a dimension whose
+  // codes the summary lists, percentiles of a double field with a block sketch), and adding it
+  // to `group`.
+  virtual bool CanAddSummary(const store::ColumnBlock& block) const {
+    (void)block;
     return false;
   }
-  virtual void AddSummary(const store::BlockSummary& summary, uint32_t group) {
-    (void)summary;
+  virtual void AddSummary(const store::ColumnBlock& block, uint32_t group) {
+    (void)block;
     (void)group;
   }
   // True only for `count`, whose AddRows adds `rows` rows to `group` (a block's counts per

@@ -59,6 +59,14 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
   } else {
     return error("unknown aggregate \"" + std::string(agg) + "\" (one of count, sum, avg, min, max, p<N>, uniq, rate)");
   }
+  if (field_name == "ts") {
+    // The event time is no measure: only its first and last value per group are asked for.
+    if (metric.kind != AggregateKind::kMin && metric.kind != AggregateKind::kMax) {
+      return error("ts is allowed only in min:ts and max:ts (the group's first and last event time)");
+    }
+    metric.field = FieldRef{FieldId::kTs, {}};
+    return metric;
+  }
   std::optional<FieldRef> field = ParseFieldRef(field_name);
   if (!field || !IsQueryable(*field)) {
     return error("unknown field \"" + std::string(field_name) + "\"");

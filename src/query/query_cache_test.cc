@@ -179,6 +179,11 @@ TEST(QueryCacheTest, PlanKeyIgnoresRangeOrderAndLimitButNotWhatIsComputed) {
       base,
       key(R"({"from": 0, "to": 10, "group_by": ["model"], "metrics": ["count", "p50:latency_ms"],
                           "filters": [{"field": "model", "op": "eq", "value": "a"}]})"));
+  // min:ts, max:ts and min of a measure are three different states.
+  const std::string first = key(R"({"from": 0, "to": 10, "metrics": ["min:ts"]})");
+  EXPECT_NE(first, key(R"({"from": 0, "to": 10, "metrics": ["max:ts"]})"));
+  EXPECT_NE(first, key(R"({"from": 0, "to": 10, "metrics": ["min:latency_ms"]})"));
+  EXPECT_NE(first, key(R"({"from": 0, "to": 10, "metrics": ["count"]})"));
   EXPECT_NE(
       key(R"({"from": 0, "to": 10, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "a"}]})"),
       key(R"({"from": 0, "to": 10, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "b"}]})"));

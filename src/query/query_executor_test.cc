@@ -45,6 +45,7 @@ TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
   std::map<std::string, int64_t> cost;
   std::map<std::string, int64_t> errors;
   std::map<std::string, std::set<std::string>> users;
+  std::map<std::string, std::pair<int64_t, int64_t>> first_last;  // min and max ts per model
   const std::vector<std::string> models = {"gpt-4o", "claude", "llama", "mistral"};
   std::vector<Event> batch;
   constexpr int kRows = 300'000;
@@ -60,6 +61,9 @@ TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
     cost[event.model] += *event.cost_nano_usd;
     errors[event.model] += event.status == EventStatus::kError;
     users[event.model].insert(event.user);
+    auto [seen, added] = first_last.emplace(event.model, std::pair{event.ts_ms, event.ts_ms});
+    seen->second.first = std::min(seen->second.first, event.ts_ms);
+    seen->second.second = std::max(seen->second.second, event.ts_ms);
     batch.push_back(std::move(event));
     if (batch.size() == 10'000) {
       memtable.Append(batch);
@@ -69,7 +73,7 @@ TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
   auto snapshot = memtable.Snapshot();
   QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["model"],
       "metrics": ["count", "sum:cost_usd", "p50:latency_ms", "p99:latency_ms", "uniq:user", "rate:error",
-                  "min:latency_ms", "max:latency_ms"]})", *snapshot);
+                  "min:latency_ms", "max:latency_ms", "min:ts", "max:ts"]})", *snapshot);
   ASSERT_EQ(result.rows.size(), models.size());
   EXPECT_EQ(result.scanned, static_cast<uint64_t>(kRows));
   for (const auto& row : result.rows) {
@@ -86,6 +90,8 @@ TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
     EXPECT_DOUBLE_EQ(std::get<double>(row[6]), static_cast<double>(errors[model]) / values.size());
     EXPECT_DOUBLE_EQ(std::get<double>(row[7]), *std::min_element(values.begin(), values.end()));
     EXPECT_DOUBLE_EQ(std::get<double>(row[8]), *std::max_element(values.begin(), values.end()));
+    EXPECT_EQ(std::get<int64_t>(row[9]), first_last[model].first);
+    EXPECT_EQ(std::get<int64_t>(row[10]), first_last[model].second);
   }
 
   // Time pruning: one hour holds 3600 rows; only the blocks overlapping it are scanned.

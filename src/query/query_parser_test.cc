@@ -100,6 +100,24 @@ TEST(QueryParserTest, MetricErrors) {
   }
 }
 
+// ts is neither a dimension nor a measure: only its first and last value per group.
+TEST(QueryParserTest, TsOnlyInMinAndMax) {
+  for (const char* metric : {"min:ts", "max:ts"}) {
+    Result<MetricSpec> parsed = ParseMetric(metric);
+    ASSERT_TRUE(parsed.ok()) << metric << " " << parsed.status().ToString();
+    EXPECT_EQ(parsed->field.id, FieldId::kTs);
+    EXPECT_EQ(parsed->kind, metric[1] == 'i' ? AggregateKind::kMin : AggregateKind::kMax);
+  }
+  for (const char* metric : {"count:ts", "sum:ts", "avg:ts", "p50:ts", "uniq:ts", "rate:ts"}) {
+    ErrorDetail detail = OnlyDetail(
+        ParseQuerySpec(std::string(R"({"metrics": ["count", ")") + metric + R"("]})", kNow));
+    EXPECT_EQ(detail.field, "metrics[1]") << metric;
+  }
+  EXPECT_EQ(OnlyDetail(ParseQuerySpec(R"({"group_by": ["ts"]})", kNow)).field, "group_by[0]");
+  EXPECT_EQ(OnlyDetail(ParseQuerySpec(R"({"filters": [{"field": "ts", "op": "gt", "value": 1}]})", kNow)).field,
+            "filters[0].field");
+}
+
 TEST(QueryParserTest, BinnedGroupBy) {
   Result<QuerySpec> spec = ParseQuerySpec(
       R"({"group_by": ["model", "bin:0.05:scores.helpfulness", "bin:250:latency_ms"],

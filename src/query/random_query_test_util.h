@@ -127,7 +127,9 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
                                                     "count:status",
                                                     "min:input_tokens",
                                                     "max:latency_ms",
-                                                    "uniq:team"};
+                                                    "uniq:team",
+                                                    "min:ts",
+                                                    "max:ts"};
   std::string json = "{\"from\": " + std::to_string(from) + ", \"to\": " + std::to_string(to);
   std::string filters;
   for (const std::string& filter : kFilters) {

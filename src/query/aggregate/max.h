@@ -1,6 +1,7 @@
 #pragma once
 // max — largest present value of a measure in the group.
-//   Syntax: "max:<field>". Arguments: a measure. Returns: the field's type (money exact), or
+//   Syntax: "max:<field>". Arguments: a measure, or ts ("max:ts": the group's last event time,
+//   int64 epoch ms). Returns: the field's type (money exact), or
 //   nullopt (null) when the group has no present value. Accuracy: exact. Memory: 16 bytes/group.
 
 #include <optional>

@@ -1,6 +1,7 @@
 #pragma once
 // min — smallest present value of a measure in the group.
-//   Syntax: "min:<field>". Arguments: a measure. Returns: the field's type (money exact), or
+//   Syntax: "min:<field>". Arguments: a measure, or ts ("min:ts": the group's first event time,
+//   int64 epoch ms). Returns: the field's type (money exact), or
 //   nullopt (null) when the group has no present value. Accuracy: exact. Memory: 16 bytes/group.
 
 #include <optional>
