@@ -179,6 +179,8 @@ TEST_F(DifferentialTest, EveryQuerySpecOfTheSetGivesTheSameAnswer) {
       R"("metrics":["p0:input_tokens","p50:input_tokens","p99.9:input_tokens","p100:input_tokens","count:input_tokens"])",
       R"("metrics":["uniq:latency_ms","uniq:cost_usd","uniq:http_status","uniq:operation","uniq:cache_hit","uniq:total_tokens"])",
       R"("group_by":["run_id"],"metrics":["count","max:output_tokens"],"order_by":[{"metric":"count","dir":"desc"}],"limit":100)",
+      R"("group_by":["user"],"metrics":["min:ts","max:ts","count"],"order_by":[{"metric":"min:ts","dir":"asc"}],"limit":50)",
+      R"("bucket":"1d","group_by":["model"],"metrics":["min:ts","max:ts"])",
       R"("filters":[{"field":"total_tokens","op":"lt","value":1000},{"field":"reasoning_tokens","op":"exists","value":false}],"group_by":["prompt_name","prompt_version"],"metrics":["count","min:total_tokens"])",
       R"("filters":[{"field":"status","op":"ne","value":"error"},{"field":"ttft_ms","op":"not_in","values":[0]}],"bucket":"1d","metrics":["count","count:ttft_ms"])",
   };
@@ -188,7 +190,7 @@ TEST_F(DifferentialTest, EveryQuerySpecOfTheSetGivesTheSameAnswer) {
     EXPECT_EQ(JsonDifference(embedded, clickhouse, QueryTolerance(embedded), {"stats"}), "") << body;
   }
   // An empty range: an ungrouped query still answers one row.
-  auto [embedded, clickhouse] = Both("/api/v1/query", R"({"from":0,"to":0,"metrics":["count","avg:latency_ms","p50:latency_ms","rate:error"]})");
+  auto [embedded, clickhouse] = Both("/api/v1/query", R"({"from":0,"to":0,"metrics":["count","avg:latency_ms","p50:latency_ms","rate:error","min:ts","max:ts"]})");
   EXPECT_EQ(JsonDifference(embedded, clickhouse, QueryTolerance(embedded), {"stats"}), "");
 }
 

@@ -35,7 +35,8 @@ struct CompileOptions {
 // The SELECT answering `spec` (already validated by query::ParseQuerySpec).
 CompiledQuery CompileQuery(const query::QuerySpec& spec, const CompileOptions& options);
 
-// The answer to `spec` from the RowBinary rows of `compiled`. kInternal when they do not parse.
+// The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc). kInternal when
+// they do not parse.
 Result<query::QueryResult> ReadQueryResult(const query::QuerySpec& spec, const CompiledQuery& compiled,
                                            std::string_view rows);
 

@@ -11,6 +11,18 @@
 
 namespace mltrack::backend::clickhouse {
 
+// Whether a measure's values are doubles (latencies, scores) rather than integers or money.
+inline bool IsDoubleMeasure(const FieldRef& field) {
+  return field.id == FieldId::kScore || field.kind() == FieldKind::kDouble;
+}
+
+// Where fixed-width buckets start (time_bucket.cc): weeks on Monday (1970-01-01 was a Thursday,
+// so 4 days after the epoch), every other width at the epoch.
+inline int64_t BucketOffsetMs(const query::QuerySpec& spec) {
+  constexpr int64_t kWeekMs = 7 * 86'400'000LL;
+  return spec.bucket_ms > 0 && spec.bucket_ms % kWeekMs == 0 ? 4 * 86'400'000LL : 0;
+}
+
 // The column of a static field ("`model`", "`cost_nano_usd`"), backquoted.
 std::string ColumnOf(FieldId id);
 
