@@ -140,7 +140,8 @@ TEST_F(BlockAnswerTest, WholeBlocksAreAnsweredWithoutReadingRows) {
   MakeViews(memtable, rng);
   const std::string json =
       R"({"from": 0, "to": 4000000000000, "metrics": ["count", "sum:cost_usd", "avg:latency_ms", "rate:error",
-          "min:input_tokens", "max:cost_usd", "count:cost_usd", "uniq:user", "rate:cache_hit", "min:ts", "max:ts"]})";
+          "min:input_tokens", "max:cost_usd", "count:cost_usd", "uniq:user", "rate:cache_hit", "min:ts", "max:ts",
+          "var:cache_write_tokens", "stddev:reasoning_tokens"]})";
   const QuerySpec spec = *ParseQuerySpec(json, kStart);
   const QueryResult summarized = Execute(spec, *with_, nullptr);
   const QueryResult scanned = Execute(spec, *without_, nullptr);

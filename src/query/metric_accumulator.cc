@@ -15,6 +15,7 @@
 #include "query/aggregate/rate.h"
 #include "query/aggregate/sum.h"
 #include "query/aggregate/uniq.h"
+#include "query/variance_accumulator.h"
 #include "store/value_sketch.h"
 
 namespace mltrack::query {
@@ -523,6 +524,9 @@ std::unique_ptr<MetricAccumulator> MakeAccumulator(const MetricSpec& metric, con
     return std::make_unique<RateAccumulator>(ResolveColumn(snapshot, FieldRef{id, {}}), kBoolTrue);
   }
   ColumnSource source = ResolveColumn(snapshot, metric.field);
+  if (metric.kind == AggregateKind::kVar || metric.kind == AggregateKind::kStddev) {
+    return MakeVarianceAccumulator(metric, source, metric.field.kind() == FieldKind::kMoney);
+  }
   if (metric.kind == AggregateKind::kUniq && source.dictionary &&
       (source.type == ColumnSource::Type::kString || source.type == ColumnSource::Type::kTag)) {
     return std::make_unique<UniqIdAccumulator>(source);

@@ -26,7 +26,7 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
   }
   size_t colon = text.find(':');
   if (colon == std::string_view::npos) {
-    return error("unknown metric \"" + std::string(text) + "\" (use count or <agg>:<field> with agg one of count, sum, avg, min, max, p<N>, uniq, rate)");
+    return error("unknown metric \"" + std::string(text) + "\" (use count or <agg>:<field> with agg one of count, sum, avg, min, max, var, stddev, p<N>, uniq, rate)");
   }
   std::string_view agg = text.substr(0, colon);
   std::string_view field_name = text.substr(colon + 1);
@@ -43,6 +43,8 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
   else if (agg == "min") metric.kind = AggregateKind::kMin;
   else if (agg == "max") metric.kind = AggregateKind::kMax;
   else if (agg == "uniq") metric.kind = AggregateKind::kUniq;
+  else if (agg == "var") metric.kind = AggregateKind::kVar;
+  else if (agg == "stddev") metric.kind = AggregateKind::kStddev;
   else if (agg.size() > 1 && agg[0] == 'p') {
     std::string_view number = agg.substr(1);
     double percentile = -1;
@@ -57,7 +59,7 @@ Result<MetricSpec> ParseMetric(std::string_view text, std::string_view path, int
   } else if (agg == "count") {
     metric.kind = AggregateKind::kCountPresent;
   } else {
-    return error("unknown aggregate \"" + std::string(agg) + "\" (one of count, sum, avg, min, max, p<N>, uniq, rate)");
+    return error("unknown aggregate \"" + std::string(agg) + "\" (one of count, sum, avg, min, max, var, stddev, p<N>, uniq, rate)");
   }
   if (field_name == "ts") {
     // The event time is no measure: only its first and last value per group are asked for.

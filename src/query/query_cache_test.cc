@@ -179,6 +179,11 @@ TEST(QueryCacheTest, PlanKeyIgnoresRangeOrderAndLimitButNotWhatIsComputed) {
       base,
       key(R"({"from": 0, "to": 10, "group_by": ["model"], "metrics": ["count", "p50:latency_ms"],
                           "filters": [{"field": "model", "op": "eq", "value": "a"}]})"));
+  // var, stddev and avg of one field are different metrics.
+  const std::string var = key(R"({"from": 0, "to": 10, "metrics": ["var:latency_ms"]})");
+  EXPECT_NE(var, key(R"({"from": 0, "to": 10, "metrics": ["stddev:latency_ms"]})"));
+  EXPECT_NE(var, key(R"({"from": 0, "to": 10, "metrics": ["avg:latency_ms"]})"));
+  EXPECT_NE(var, key(R"({"from": 0, "to": 10, "metrics": ["var:ttft_ms"]})"));
   // min:ts, max:ts and min of a measure are three different states.
   const std::string first = key(R"({"from": 0, "to": 10, "metrics": ["min:ts"]})");
   EXPECT_NE(first, key(R"({"from": 0, "to": 10, "metrics": ["max:ts"]})"));

@@ -73,7 +73,8 @@ TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
   auto snapshot = memtable.Snapshot();
   QueryResult result = RunQuery(R"({"from": 0, "to": "2027-01-01T00:00:00Z", "group_by": ["model"],
       "metrics": ["count", "sum:cost_usd", "p50:latency_ms", "p99:latency_ms", "uniq:user", "rate:error",
-                  "min:latency_ms", "max:latency_ms", "min:ts", "max:ts"]})", *snapshot);
+                  "min:latency_ms", "max:latency_ms", "min:ts", "max:ts", "var:latency_ms", "stddev:latency_ms"]})",
+                                *snapshot);
   ASSERT_EQ(result.rows.size(), models.size());
   EXPECT_EQ(result.scanned, static_cast<uint64_t>(kRows));
   for (const auto& row : result.rows) {
@@ -92,6 +93,15 @@ TEST(QueryExecutorTest, LargeScanMatchesDirectComputation) {
     EXPECT_DOUBLE_EQ(std::get<double>(row[8]), *std::max_element(values.begin(), values.end()));
     EXPECT_EQ(std::get<int64_t>(row[9]), first_last[model].first);
     EXPECT_EQ(std::get<int64_t>(row[10]), first_last[model].second);
+    // Two passes: the mean, then the squared deviations (both scan threads merged their states).
+    double mean = 0;
+    for (double value : values) mean += value;
+    mean /= static_cast<double>(values.size());
+    double squares = 0;
+    for (double value : values) squares += (value - mean) * (value - mean);
+    const double variance = squares / static_cast<double>(values.size() - 1);
+    EXPECT_NEAR(std::get<double>(row[11]), variance, variance * 1e-12);
+    EXPECT_NEAR(std::get<double>(row[12]), std::sqrt(variance), std::sqrt(variance) * 1e-12);
   }
 
   // Time pruning: one hour holds 3600 rows; only the blocks overlapping it are scanned.

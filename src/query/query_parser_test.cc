@@ -100,6 +100,19 @@ TEST(QueryParserTest, MetricErrors) {
   }
 }
 
+TEST(QueryParserTest, VarianceAndStddevOnMeasures) {
+  for (const char* metric : {"var:latency_ms", "stddev:cost_usd", "var:total_tokens", "stddev:scores.q"}) {
+    Result<MetricSpec> parsed = ParseMetric(metric);
+    ASSERT_TRUE(parsed.ok()) << metric << " " << parsed.status().ToString();
+    EXPECT_EQ(parsed->kind, metric[0] == 'v' ? AggregateKind::kVar : AggregateKind::kStddev);
+  }
+  for (const char* metric : {"var:model", "stddev:tags.env", "var:ts", "stddev:", "var", "variance:latency_ms"}) {
+    ErrorDetail detail = OnlyDetail(
+        ParseQuerySpec(std::string(R"({"metrics": ["count", "sum:cost_usd", ")") + metric + R"("]})", kNow));
+    EXPECT_EQ(detail.field, "metrics[2]") << metric;
+  }
+}
+
 // ts is neither a dimension nor a measure: only its first and last value per group.
 TEST(QueryParserTest, TsOnlyInMinAndMax) {
   for (const char* metric : {"min:ts", "max:ts"}) {

@@ -25,8 +25,21 @@ struct Filter {
   bool exists = true;               // for kExists: true = field present, false = absent
 };
 
-// kCountPresent is "count:<field>": events where the field is present.
-enum class AggregateKind : uint8_t { kCount, kSum, kAvg, kMin, kMax, kPercentile, kUniq, kRate, kCountPresent };
+// kCountPresent is "count:<field>": events where the field is present; kVar and kStddev are the
+// sample variance and standard deviation.
+enum class AggregateKind : uint8_t {
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kPercentile,
+  kUniq,
+  kRate,
+  kCountPresent,
+  kVar,
+  kStddev,
+};
 
 struct MetricSpec {
   std::string name;  // exactly as written in the request: "p99:ttft_ms"; the output column name

@@ -129,7 +129,11 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
                                                     "max:latency_ms",
                                                     "uniq:team",
                                                     "min:ts",
-                                                    "max:ts"};
+                                                    "max:ts",
+                                                    "var:latency_ms",
+                                                    "stddev:cost_usd",
+                                                    "var:input_tokens",
+                                                    "stddev:scores.quality"};
   std::string json = "{\"from\": " + std::to_string(from) + ", \"to\": " + std::to_string(to);
   std::string filters;
   for (const std::string& filter : kFilters) {
