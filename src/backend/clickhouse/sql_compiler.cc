@@ -132,6 +132,28 @@ class Builder {
         Select(sorted + "[" + lower + " + 2]", Wire::kFloat64);
         return;
       }
+      case AggregateKind::kVar:
+      case AggregateKind::kStddev: {
+        // The corrected two-pass sample variance over the group's values minus its first value
+        // (as aggregate/variance.h shifts them), in stored units; sql_result.cc scales it and
+        // takes the root for stddev. Written out, not varSamp: that function's algorithm
+        // changed between releases (stable in 18.16, the fast one later).
+        // Each lambda has its own parameter name: 18.16 mixes up equal subexpressions of two
+        // lambdas that share one (it returned 0 for this variance with `v` in both).
+        const std::string id = std::to_string(aliases_++);
+        const std::string values = "_values" + id;
+        const std::string mean = "_mean" + id;
+        const std::string deviation = "((_b" + id + " - " + values + "[1]) - " + mean + ")";
+        Select("if(length((groupArray(toFloat64(" + MeasureExpr(field) + ")) AS " + values + ")) < 2, NULL, " +
+                   "arraySum(arrayMap(_b" + id + " -> " + deviation + " * " + deviation + ", " + values +
+                   ")) / (length(" + values + ") - 1))",
+               Wire::kNullableFloat64);
+        // The mean of the shifted values, defined once (aliases are global to the query).
+        Select("((arraySum(arrayMap(_a" + id + " -> (_a" + id + " - " + values + "[1]), " + values +
+                   ")) / greatest(length(" + values + "), 1)) AS " + mean + ")",
+               Wire::kFloat64);
+        return;
+      }
       case AggregateKind::kUniq:
         if (field.kind() == FieldKind::kString) {
           const std::string value = StringExpr(field);

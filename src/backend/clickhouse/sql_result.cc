@@ -148,6 +148,16 @@ Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::ve
       const WireValue high = next();
       return PercentileCell(metric, count.i, low.d, high.d);
     }
+    case AggregateKind::kVar:
+    case AggregateKind::kStddev: {
+      const WireValue variance = next();
+      next();  // the mean the variance was taken around
+      if (variance.null) return {};
+      // variance_accumulator.cc: nano-USD per USD for money.
+      const double unit = metric.field.kind() == FieldKind::kMoney ? static_cast<double>(kNanoPerUsd) : 1.0;
+      if (metric.kind == AggregateKind::kStddev) return std::sqrt(variance.d) / unit;
+      return variance.d / (unit * unit);
+    }
     case AggregateKind::kRate: {
       const WireValue hits = next();
       const WireValue total = next();
