@@ -34,6 +34,7 @@ constexpr std::array<FieldInfo, kFieldIdCount> kFields = {{
     {FieldId::kPromptName, "prompt_name", FieldKind::kString, true, false},
     {FieldId::kPromptVersion, "prompt_version", FieldKind::kString, true, false},
     {FieldId::kTotalTokens, "total_tokens", FieldKind::kInt, false, true},
+    {FieldId::kTokensPerS, "tokens_per_s", FieldKind::kDouble, false, true},
     {FieldId::kTag, "tags", FieldKind::kString, true, false},
     {FieldId::kScore, "scores", FieldKind::kDouble, false, true},
 }};

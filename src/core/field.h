@@ -40,6 +40,7 @@ enum class FieldId : uint8_t {
   kPromptName,
   kPromptVersion,
   kTotalTokens,  // derived: input_tokens + output_tokens (absent when both are)
+  kTokensPerS,   // derived: output_tokens / ((latency_ms − ttft_ms) / 1000), see IsDerivedField
   kTag,          // tags.<key>; the key lives in FieldRef
   kScore,        // scores.<name>; the name lives in FieldRef
 };
@@ -84,7 +85,13 @@ struct FieldRef {
   bool operator==(const FieldRef&) const = default;
 };
 
-// Parses a field name; nullopt when no such field exists. `total_tokens` is accepted.
+// Parses a field name; nullopt when no such field exists. The derived measures are accepted.
 std::optional<FieldRef> ParseFieldRef(std::string_view name);
+
+// Measures that no event carries and no column stores: readers compute them from other
+// columns (query/column_source.cc). total_tokens = input_tokens + output_tokens (absent when
+// both are); tokens_per_s = output_tokens / ((latency_ms − ttft_ms) / 1000), the output speed,
+// present only when all three are and latency_ms > ttft_ms.
+inline bool IsDerivedField(FieldId id) { return id == FieldId::kTotalTokens || id == FieldId::kTokensPerS; }
 
 }  // namespace mltrack

@@ -267,6 +267,7 @@ TEST(DecodeEvents, UnknownFieldSuggestsAliases) {
 TEST(DecodeEvents, UnknownFieldWithoutSuggestion) {
   ExpectOneProblem(R"("zzzzzz": [1, {"a": 2}])", "zzzzzz", "unknown field");
   ExpectOneProblem(R"("total_tokens": 5)", "total_tokens", "derived");
+  ExpectOneProblem(R"("tokens_per_s": 42.5)", "tokens_per_s", "derived");
 }
 
 TEST(DecodeEvents, DuplicateTopLevelField) {

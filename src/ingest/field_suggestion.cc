@@ -68,6 +68,9 @@ std::string UnknownFieldReason(std::string_view key) {
   if (key == "total_tokens") {
     return "unknown field (total_tokens is derived: send input_tokens and output_tokens)";
   }
+  if (key == "tokens_per_s") {
+    return "unknown field (tokens_per_s is derived: send output_tokens, latency_ms and ttft_ms)";
+  }
   const std::string_view suggestion = SuggestFieldName(key);
   if (suggestion.empty()) return "unknown field";
   return "unknown field (did you mean \"" + std::string(suggestion) + "\"?)";

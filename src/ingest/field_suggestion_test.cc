@@ -32,6 +32,8 @@ TEST(UnknownFieldReason, SuggestsExplainsOrSaysNothingMore) {
   EXPECT_EQ(UnknownFieldReason("modle"), "unknown field (did you mean \"model\"?)");
   EXPECT_EQ(UnknownFieldReason("total_tokens"),
             "unknown field (total_tokens is derived: send input_tokens and output_tokens)");
+  EXPECT_EQ(UnknownFieldReason("tokens_per_s"),
+            "unknown field (tokens_per_s is derived: send output_tokens, latency_ms and ttft_ms)");
   EXPECT_EQ(UnknownFieldReason("colour"), "unknown field");
 }
 

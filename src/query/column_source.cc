@@ -165,6 +165,25 @@ store::ColumnData IdColumn(const ColumnSource& source, const store::ColumnBlock&
   return source.type == Type::kTag ? block.tag(source.index) : block.column(source.field);
 }
 
+// tokens_per_s = output_tokens / ((latency_ms − ttft_ms) / 1000), evaluated exactly as written;
+// NaN (absent) unless all three are present and latency_ms > ttft_ms. Each input through its
+// own typed gather (scaled doubles and exceptions included).
+void GatherTokensPerSecond(const store::ColumnBlock& block, const uint32_t* rows, size_t count, double* out) {
+  thread_local std::vector<double> latency_buffer;
+  thread_local std::vector<double> ttft_buffer;
+  latency_buffer.resize(count);
+  ttft_buffer.resize(count);
+  GatherDouble(ColumnSource{Type::kInt, FieldId::kOutputTokens}, block, rows, count, out);
+  GatherDouble(ColumnSource{Type::kDouble, FieldId::kLatencyMs}, block, rows, count, latency_buffer.data());
+  GatherDouble(ColumnSource{Type::kDouble, FieldId::kTtftMs}, block, rows, count, ttft_buffer.data());
+  const double* latency = latency_buffer.data();
+  const double* ttft = ttft_buffer.data();
+  for (size_t idx = 0; idx < count; ++idx) {
+    // NaN in any input fails the comparison, so it covers the absent cases too.
+    out[idx] = latency[idx] > ttft[idx] ? out[idx] / ((latency[idx] - ttft[idx]) / 1000.0) : kNaN;
+  }
+}
+
 }  // namespace
 
 store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* rows, size_t count,
@@ -216,6 +235,8 @@ ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef&
     source.type = Type::kHttpStatus;
   } else if (field.id == FieldId::kTotalTokens) {
     source.type = Type::kTotalTokens;
+  } else if (field.id == FieldId::kTokensPerS) {
+    source.type = Type::kTokensPerS;
   } else {
     switch (field.kind()) {
       case FieldKind::kString:
@@ -239,7 +260,8 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
   switch (source.type) {
     case Type::kNone:
     case Type::kDouble:
-    case Type::kScore: return fill(kNullInt);
+    case Type::kScore:
+    case Type::kTokensPerS: return fill(kNullInt);
     case Type::kString:
     case Type::kTag:
     case Type::kHttpStatus: {
@@ -331,6 +353,7 @@ void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, c
     if (column.exception_count > 0) PatchExceptions(column, rows, count, out);
     return;
   }
+  if (source.type == Type::kTokensPerS) return GatherTokensPerSecond(block, rows, count, out);
   thread_local std::vector<int64_t> buffer;
   buffer.resize(count);
   int64_t* ints = buffer.data();

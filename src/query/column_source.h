@@ -22,6 +22,7 @@ struct ColumnSource {
     kInt,          // int64 ints and money (kNullInt = absent)
     kHttpStatus,   // uint16, 0 = absent
     kTotalTokens,  // derived: input + output tokens (absent when both are)
+    kTokensPerS,   // derived: output_tokens / ((latency_ms − ttft_ms) / 1000), a double
     kDouble,       // double, NaN = absent
     kScore,        // double scores.<name> (index = score index)
   };
@@ -31,14 +32,14 @@ struct ColumnSource {
   const store::Dictionary* dictionary = nullptr;  // kString / kTag
 
   // True when values are doubles (GatherDouble is exact); false for the int64 domain.
-  bool is_double() const { return type == Type::kDouble || type == Type::kScore; }
+  bool is_double() const { return type == Type::kDouble || type == Type::kScore || type == Type::kTokensPerS; }
 };
 
 ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef& field);
 
 // The summary of `source`'s column in a block summary: kCodes for dimensions, kInts for ints
 // and money, kDoubles for doubles, kAbsent for a tag key no row carries; null when summaries
-// do not cover the source (scores, total_tokens, local string fields such as trace_id).
+// do not cover the source (scores, derived measures, local string fields such as trace_id).
 const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::BlockSummary& summary);
 
 // Reading a sparse column (store::ColumnData::sparse()): returns a dense column over positions
@@ -56,7 +57,8 @@ store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* 
 void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                size_t count, int64_t* out);
 
-// Values of `rows` as doubles, NaN = absent (int sources are converted).
+// Values of `rows` as doubles, NaN = absent (int sources are converted; tokens_per_s is
+// computed).
 void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                   size_t count, double* out);
 

@@ -40,6 +40,8 @@ inline Event RandomEvent(std::mt19937_64& rng, int64_t ts, int users) {
   if (rng() % 3 == 0) event.cache_hit = rng() % 2 == 0;
   if (rng() % 2) event.tags = {{"env", rng() % 3 ? "prod" : "dev"}};
   if (rng() % 6 == 0) event.scores = {{"quality", static_cast<double>(rng() % 21) / 20.0 - 0.25}};
+  if (rng() % 3) event.output_tokens = static_cast<int64_t>(rng() % 2000);
+  if (rng() % 2) event.ttft_ms = static_cast<double>(rng() % 30000) / 10.0;  // sometimes ≥ latency_ms
   return event;
 }
 
@@ -90,7 +92,8 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
       R"({"field": "input_tokens", "op": "lte", "value": 4990})",
       R"({"field": "tags.env", "op": "exists"})",
       R"({"field": "tags.missing", "op": "ne", "value": "x"})",
-      R"({"field": "operation", "op": "eq", "value": "chat"})"};
+      R"({"field": "operation", "op": "eq", "value": "chat"})",
+      R"({"field": "tokens_per_s", "op": "gt", "value": 150})"};
   static const std::vector<std::string> kGroups = {"model",
                                                    "provider",
                                                    "status",
@@ -101,7 +104,8 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
                                                    "bin:0.01:cost_usd",
                                                    "team",
                                                    "user",
-                                                   "bin:0.25:scores.quality"};
+                                                   "bin:0.25:scores.quality",
+                                                   "bin:50:tokens_per_s"};
   static const std::vector<std::string> kBuckets = {"", "", "1h", "6h", "1d", "1w", "1M", "auto"};
   static const std::vector<std::string> kMetrics = {"count",
                                                     "sum:cost_usd",
@@ -133,7 +137,10 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
                                                     "var:latency_ms",
                                                     "stddev:cost_usd",
                                                     "var:input_tokens",
-                                                    "stddev:scores.quality"};
+                                                    "stddev:scores.quality",
+                                                    "avg:tokens_per_s",
+                                                    "p90:tokens_per_s",
+                                                    "max:total_tokens"};
   std::string json = "{\"from\": " + std::to_string(from) + ", \"to\": " + std::to_string(to);
   std::string filters;
   for (const std::string& filter : kFilters) {

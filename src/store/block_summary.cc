@@ -27,7 +27,7 @@ bool GetDouble(segment::FooterReader& reader, double* value) {
 
 // Which summary type a static field's column has, or kAbsent when it has none.
 ColumnSummary::Type TypeOfField(FieldId id) {
-  if (id == FieldId::kTs || id == FieldId::kId || id == FieldId::kTotalTokens || id == FieldId::kTag ||
+  if (id == FieldId::kTs || id == FieldId::kId || IsDerivedField(id) || id == FieldId::kTag ||
       id == FieldId::kScore) {
     return ColumnSummary::Type::kAbsent;
   }

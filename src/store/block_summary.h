@@ -72,7 +72,7 @@ struct ColumnSummary {
 };
 
 // The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
-// segments: not ts, id, total_tokens, tags or scores) and by tag key index; scores have none.
+// segments: not ts, id, the derived measures, tags or scores) and by tag key index; scores have none.
 struct BlockSummary {
   uint32_t rows = 0;
   std::array<ColumnSummary, kFieldIdCount> fields{};

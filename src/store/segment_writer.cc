@@ -439,7 +439,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   };
   for (const FieldInfo& info : AllFields()) {
     const FieldId id = info.id;
-    if (id == FieldId::kTs || id == FieldId::kId || id == FieldId::kTotalTokens ||
+    if (id == FieldId::kTs || id == FieldId::kId || IsDerivedField(id) ||
         id == FieldId::kTag || id == FieldId::kScore) {
       continue;
     }

@@ -69,7 +69,8 @@ double DoubleAt(const ColumnData& column, size_t row);       // NaN when absent
 uint8_t ByteAt(const ColumnData& column, size_t row);        // enums/bools; 0 when no column
 
 // One block of rows as a reader sees it: column layouts for `rows` values (see ColumnData).
-// total_tokens is derived (input + output) and has no column: readers compute it.
+// The derived measures (total_tokens, tokens_per_s; core/field.h) have no column: readers
+// compute them.
 // ts is present in every row; read it with Ts(row).
 struct ColumnBlock {
   size_t rows = 0;
