@@ -140,7 +140,7 @@ Tolerance QueryTolerance(const std::string& answer) {
       return count >= 0 && count <= static_cast<int64_t>(kExactPercentileLimit) ? 0 : kSketchAlpha;
     }
     const bool double_field = name.find("latency_ms") != std::string::npos || name.find("ttft_ms") != std::string::npos ||
-                              name.find("scores.") != std::string::npos;
+                              name.find("scores.") != std::string::npos || name.find("tokens_per_s") != std::string::npos;
     if (double_field && (name.rfind("sum:", 0) == 0 || name.rfind("avg:", 0) == 0)) return kDoubleSumTolerance;
     // Variances: Welford and Chan's merges there, a two-pass sum here; both ~1e-15 relative.
     if (name.rfind("var:", 0) == 0 || name.rfind("stddev:", 0) == 0) return kDoubleSumTolerance;
@@ -183,6 +183,8 @@ TEST_F(DifferentialTest, EveryQuerySpecOfTheSetGivesTheSameAnswer) {
       R"("group_by":["run_id"],"metrics":["count","max:output_tokens"],"order_by":[{"metric":"count","dir":"desc"}],"limit":100)",
       R"("group_by":["user"],"metrics":["min:ts","max:ts","count"],"order_by":[{"metric":"min:ts","dir":"asc"}],"limit":50)",
       R"("bucket":"1d","group_by":["model"],"metrics":["min:ts","max:ts"])",
+      R"("group_by":["provider"],"filters":[{"field":"tokens_per_s","op":"gt","value":20}],"metrics":["count","avg:tokens_per_s","p90:tokens_per_s","count:tokens_per_s","max:tokens_per_s","var:tokens_per_s"])",
+      R"("group_by":["bin:25:tokens_per_s"],"metrics":["count"])",
       R"("group_by":["model"],"metrics":["var:latency_ms","stddev:latency_ms","var:cost_usd","stddev:cost_usd","var:input_tokens","stddev:)" + score + R"("])",
       R"("filters":[{"field":"total_tokens","op":"lt","value":1000},{"field":"reasoning_tokens","op":"exists","value":false}],"group_by":["prompt_name","prompt_version"],"metrics":["count","min:total_tokens"])",
       R"("filters":[{"field":"status","op":"ne","value":"error"},{"field":"ttft_ms","op":"not_in","values":[0]}],"bucket":"1d","metrics":["count","count:ttft_ms"])",

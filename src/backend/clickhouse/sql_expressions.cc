@@ -151,6 +151,12 @@ std::string MeasureExpr(const FieldRef& field) {
     return "if(isNull(`input_tokens`) AND isNull(`output_tokens`), NULL, "
            "ifNull(`input_tokens`, 0) + ifNull(`output_tokens`, 0))";
   }
+  if (field.id == FieldId::kTokensPerS) {
+    // Exactly as column_source.cc evaluates it; absent unless all three are present and
+    // latency_ms > ttft_ms.
+    return "if(ifNull(`latency_ms` > `ttft_ms`, 0), toFloat64(`output_tokens`) / ((`latency_ms` - `ttft_ms`) / " +
+           SqlDouble(1000.0) + "), NULL)";
+  }
   return ColumnOf(field.id);
 }
 
