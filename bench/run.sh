@@ -39,7 +39,7 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 rss_bytes() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$1/status"; }
 json_field() { node -e "console.log(JSON.parse(require('fs').readFileSync('$1','utf8'))['$2'])"; }
 
-mkdir -p "$WORK"/{data,out/ours_bodies,out/ours_cold_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
+mkdir -p "$WORK"/{data,out/ours_bodies,out/ours_cold_bodies,out/ours_clickhouse_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
 # What was measured: the tree when the run starts (the binary may be older: make bench rebuilds).
 git describe --always --dirty > "$WORK/out/source.txt" 2>/dev/null || echo unknown > "$WORK/out/source.txt"
 step "work dir $WORK; generating $EVENTS events"
@@ -141,7 +141,8 @@ if ch_pid=$(bench/clickhouse.sh "$WORK/clickhouse" "$(free_port)" "$(free_port)"
   if "$CLIENT" ingest --port "$port" --file "$WORK/data/events.ndjson" --batch "$BATCH" \
       --connections "$CONNECTIONS" --out "$WORK/out/ingest_clickhouse.json" >&2; then
     "$CLIENT" query --port "$port" --requests "$WORK/req-ours/requests.tsv" --runs "$RUNS" \
-      --warmup "$WARMUP" --out "$WORK/out/ours_clickhouse.json" || step "MLtrack on ClickHouse: queries failed"
+      --warmup "$WARMUP" --out "$WORK/out/ours_clickhouse.json" --bodies "$WORK/out/ours_clickhouse_bodies" \
+      || step "MLtrack on ClickHouse: queries failed"
   else
     step "MLtrack on ClickHouse: ingest failed; its column will be empty"
   fi
