@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libboost-dev libsimdjson-dev libfmt-dev libspdlog-dev
   libzstd-dev liblz4-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm chromium curl
+  nodejs npm chromium curl tzdata
   # The ClickHouse backend's tests (tests/clickhouse) and the bench start their own servers.
   clickhouse-server clickhouse-client
 )

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/time.h"
+#include "query/query_parser.h"
 
 namespace mltrack::analytics {
 namespace {
@@ -57,6 +58,13 @@ Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t 
         continue;
       }
       out.bucket = value;
+    } else if (key == "tz") {
+      Status valid = query::ValidateTimeZone(value);
+      if (!valid.ok()) {
+        errors.push_back(valid.details().at(0));
+        continue;
+      }
+      out.tz = value;
     } else if (std::find(extra_allowed.begin(), extra_allowed.end(), key) == extra_allowed.end()) {
       errors.push_back({-1, key, "unknown parameter"});
     }

@@ -17,13 +17,17 @@ struct DashboardParams {
   int64_t to_ms = 0;    // exclusive
   std::vector<query::Filter> filters;
   std::string bucket = "auto";  // as given; "auto" or a duration like "1h", "1d"
+  // The zone whose local time aligns the dashboard's buckets (an IANA name, validated); BaseSpec
+  // copies it into every spec. A dashboard without buckets is not affected by it.
+  std::string tz = "UTC";
 };
 
 // One query-string parameter, in request order; keys may repeat.
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // Parses from (default now-30d), to (default now), experiment/model/provider/user/team
-// (repeatable: any of the values), tag=key:value (repeatable: all must hold) and bucket.
+// (repeatable: any of the values), tag=key:value (repeatable: all must hold), bucket and tz
+// (default UTC; an unknown or malformed zone is an InvalidArgument naming tz).
 // Parameters in `extra_allowed` are accepted and left to the caller; anything else is an
 // InvalidArgument naming the parameter, so typos never silently widen a dashboard.
 Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t now_ms,

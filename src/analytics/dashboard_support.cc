@@ -11,6 +11,7 @@ query::QuerySpec BaseSpec(const DashboardParams& params, int64_t from_ms, int64_
   spec.from_ms = from_ms;
   spec.to_ms = to_ms;
   spec.filters = params.filters;
+  spec.tz = params.tz;
   return spec;
 }
 
@@ -41,13 +42,16 @@ std::optional<double> ChangePct(std::optional<double> value, std::optional<doubl
   return (*value - *previous) / std::fabs(*previous) * 100.0;
 }
 
-std::vector<int64_t> BucketStarts(const query::BucketWidth& width, int64_t from_ms, int64_t to_ms) {
+Result<std::vector<int64_t>> BucketStarts(const query::QuerySpec& spec) {
+  Result<query::TimeBucketer> bucketer = query::MakeTimeBucketer(
+      query::BucketWidth{spec.bucket_ms, spec.bucket_months}, spec.from_ms, spec.to_ms, spec.tz);
+  if (!bucketer.ok()) return bucketer.status();
   std::vector<int64_t> starts;
-  query::TimeBucketer bucketer(width, from_ms);
-  int64_t first = bucketer.Index(from_ms);
-  int64_t last = bucketer.Index(to_ms - 1);
+  if (!query::HasBucket(spec) || spec.to_ms <= spec.from_ms) return starts;
+  const int64_t first = bucketer->Index(spec.from_ms);
+  const int64_t last = bucketer->Index(spec.to_ms - 1);
   for (int64_t index = first; index <= last && starts.size() < 100'000; ++index) {
-    starts.push_back(bucketer.Start(index));
+    starts.push_back(bucketer->Start(index));
   }
   return starts;
 }

@@ -19,7 +19,7 @@
 
 namespace mltrack::analytics {
 
-// A spec over [from_ms, to_ms) carrying the dashboard's filters; no metrics yet.
+// A spec over [from_ms, to_ms) carrying the dashboard's filters and time zone; no metrics yet.
 query::QuerySpec BaseSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms);
 
 // Appends metrics by name ("count", "sum:cost_usd", "p95:latency_ms"); InvalidArgument for a
@@ -36,9 +36,10 @@ std::optional<double> ChangePct(std::optional<double> value, std::optional<doubl
 
 inline double Usd(NanoUsd nano) { return static_cast<double>(nano) / static_cast<double>(kNanoPerUsd); }
 
-// Bucket starts covering [from_ms, to_ms), including buckets without events (so a chart can
-// draw gaps); at most 100,000.
-std::vector<int64_t> BucketStarts(const query::BucketWidth& width, int64_t from_ms, int64_t to_ms);
+// The starts of `spec`'s time buckets over its [from, to), in its zone, including buckets without
+// events (so a chart can draw gaps): exactly the `t` values the spec's rows can have. At most
+// 100,000. InvalidArgument naming tz for an unknown zone.
+Result<std::vector<int64_t>> BucketStarts(const query::QuerySpec& spec);
 
 inline void SetBucket(query::QuerySpec& spec, const query::BucketWidth& width) {
   spec.bucket_ms = width.ms;

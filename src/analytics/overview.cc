@@ -123,11 +123,17 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
   }
 
   // Daily costs from 30 days before `from`, for the rolling mean (a day is listed when it has
-  // events). Buckets of a fixed width dividing a day lie within one UTC day, so the trend's
-  // buckets add up to the days of [from, to) exactly, and only [from − 30 d, from) is queried.
+  // events). Days are local days of the dashboard's zone (UTC by default), counted with the
+  // same bucketer as the queries' `t`. Buckets of a fixed width dividing a day lie within one
+  // day (local midnight is one of their boundaries), so the trend's buckets add up to the days
+  // of [from, to) exactly, and only [from − 30 d, from) is queried.
   const bool trend_in_days = width.months == 0 && width.ms > 0 && kDayMs % width.ms == 0;
   QuerySpec daily = BaseSpec(params, params.from_ms - 30 * kDayMs, trend_in_days ? params.from_ms : params.to_ms);
   daily.bucket_ms = kDayMs;
+  Result<query::TimeBucketer> days =
+      query::MakeTimeBucketer(query::BucketWidth{kDayMs, 0}, daily.from_ms, params.to_ms, params.tz);
+  if (!days.ok()) return days.status();
+  auto day_of = [&](int64_t ts) { return days->Start(days->Index(ts)); };
   daily.limit = query::kMaxQueryLimit;
   MLTRACK_RETURN_IF_ERROR(AddMetrics(daily, {"sum:cost_usd"}));
   Result<QueryResult> daily_result = run(daily);
@@ -137,13 +143,19 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
     cost_by_day[CellInt(row[0]).value_or(0)] = CellNanoUsd(row[1]).value_or(0);
   }
   if (trend_in_days) {
-    for (const auto& [start, cost] : cost_by_bucket) cost_by_day[start - ((start % kDayMs) + kDayMs) % kDayMs] += cost;
+    for (const auto& [start, cost] : cost_by_bucket) cost_by_day[day_of(start)] += cost;
   }
   const int64_t first_day = cost_by_day.empty() ? 0 : cost_by_day.begin()->first;
 
+  Result<std::vector<int64_t>> starts = BucketStarts(trend);
+  if (!starts.ok()) return starts.status();
   json.Key("cost_trend");
   json.BeginArray();
-  for (int64_t start : BucketStarts(width, params.from_ms, params.to_ms)) {
+  for (size_t bucket_idx = 0; bucket_idx < starts->size(); ++bucket_idx) {
+    const int64_t start = (*starts)[bucket_idx];
+    // The bucket ends where the next begins (local weeks and months vary in length), the last
+    // one at `to`.
+    const int64_t end = bucket_idx + 1 < starts->size() ? std::min((*starts)[bucket_idx + 1], params.to_ms) : params.to_ms;
     json.BeginObject();
     json.Key("t");
     json.Int(start);
@@ -154,11 +166,10 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
     } else {
       json.Money(found->second);
     }
-    // Mean daily cost over the whole UTC days of the 30 days ending with this bucket, counting
+    // Mean daily cost over the whole days of the 30 days ending with this bucket, counting
     // only days since the first day with data (a young store is not diluted by empty history).
-    int64_t end_day = (std::min(start + std::max<int64_t>(width.ms, 1), params.to_ms) - 1) /
-                      kDayMs * kDayMs;
-    int64_t window_start = std::max(end_day - 29 * kDayMs, first_day);
+    const int64_t end_day = day_of(end - 1);
+    const int64_t window_start = std::max(days->Start(days->Index(end_day) - 29), first_day);
     json.Key("rolling_30d");
     if (cost_by_day.empty() || end_day < first_day) {
       json.Null();
@@ -168,8 +179,8 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
            it != cost_by_day.end() && it->first <= end_day; ++it) {
         window_cost += it->second;
       }
-      int64_t days = (end_day - window_start) / kDayMs + 1;
-      json.Double(Usd(window_cost) / static_cast<double>(days));
+      const int64_t day_count = days->Index(end_day) - days->Index(window_start) + 1;
+      json.Double(Usd(window_cost) / static_cast<double>(day_count));
     }
     json.EndObject();
   }
@@ -311,9 +322,11 @@ Status WriteStatusOverTime(JsonWriter& json, const DashboardParams& params,
     auto& counts = by_bucket[CellInt(row[0]).value_or(0)];
     (CellString(row[1]) == "error" ? counts.second : counts.first) += CellInt(row[2]).value_or(0);
   }
+  Result<std::vector<int64_t>> starts = BucketStarts(spec);
+  if (!starts.ok()) return starts.status();
   json.Key("status_over_time");
   json.BeginArray();
-  for (int64_t start : BucketStarts(width, params.from_ms, params.to_ms)) {
+  for (int64_t start : *starts) {
     json.BeginObject();
     json.Key("t");
     json.Int(start);

@@ -7,6 +7,7 @@
 #include <random>
 #include <simdjson.h>
 
+#include "core/time_zone.h"
 #include "query/query_executor.h"
 #include "store/memtable.h"
 
@@ -142,7 +143,10 @@ TEST_F(OverviewTest, CardsComparePeriodsAndChartsKeepGaps) {
 
 // The 30-day rolling mean of the cost trend, against a direct computation from the events:
 // ranges that start and end inside a day, buckets that divide a day (whose costs also give the
-// days of the range) and weeks (which do not), days without events before and inside the range.
+// days of the range), weeks and months (which do not), days without events before and inside the range;
+// in UTC and in local days of a zone (New York changed from EDT to EST on 2025-11-02, inside the
+// range; Kathmandu is UTC+05:45). A local date is ⌊(ts + offset) / 1 day⌋, the offset from
+// TimeZone::OffsetAt.
 TEST_F(OverviewTest, RollingMeanMatchesDirectComputation) {
   std::mt19937_64 rng(9);
   std::vector<std::pair<int64_t, NanoUsd>> calls;
@@ -158,35 +162,89 @@ TEST_F(OverviewTest, RollingMeanMatchesDirectComputation) {
   struct Case {
     int64_t from_ms, to_ms;
     const char* bucket;
-    int64_t width_ms;
+    const char* tz;
   };
   const int64_t odd = 7 * 3'600'000 + 123'456;  // not on an hour
-  for (const Case& test_case : {Case{kNow - 30 * kDayMs + odd, kNow - odd, "auto", kDayMs},
-                                Case{kNow - 2 * kDayMs - odd, kNow - odd, "auto", 3'600'000},
-                                Case{kNow - 20 * kDayMs + odd, kNow, "6h", 6 * 3'600'000},
-                                Case{kNow - 40 * kDayMs - odd, kNow - odd, "1w", 7 * kDayMs}}) {
+  for (const Case& test_case : {Case{kNow - 30 * kDayMs + odd, kNow - odd, "auto", "UTC"},
+                                Case{kNow - 2 * kDayMs - odd, kNow - odd, "auto", "UTC"},
+                                Case{kNow - 20 * kDayMs + odd, kNow, "6h", "UTC"},
+                                Case{kNow - 40 * kDayMs - odd, kNow - odd, "1w", "UTC"},
+                                Case{kNow - 100 * kDayMs - odd, kNow - odd, "1M", "UTC"},
+                                Case{kNow - 30 * kDayMs + odd, kNow - odd, "auto", "America/New_York"},
+                                Case{kNow - 20 * kDayMs + odd, kNow, "6h", "America/New_York"},
+                                Case{kNow - 40 * kDayMs - odd, kNow - odd, "1w", "America/New_York"},
+                                Case{kNow - 30 * kDayMs + odd, kNow - odd, "1h", "Asia/Kathmandu"}}) {
+    const std::shared_ptr<const TimeZone> zone = *TimeZone::Load(test_case.tz);
+    auto date_of = [&](int64_t ts) {
+      const int64_t local = ts + int64_t{zone->OffsetAt(ts)} * 1000;
+      return local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs);
+    };
     DashboardParams params;
     params.from_ms = test_case.from_ms;
     params.to_ms = test_case.to_ms;
     params.bucket = test_case.bucket;
-    std::map<int64_t, NanoUsd> cost_by_day;  // days of [from − 30 d, to) with events
+    params.tz = test_case.tz;
+    std::map<int64_t, NanoUsd> cost_by_date;  // local dates of [from − 30 d, to) with events
     for (const auto& [ts, cost] : calls) {
-      if (ts >= params.from_ms - 30 * kDayMs && ts < params.to_ms) cost_by_day[ts / kDayMs * kDayMs] += cost;
+      if (ts >= params.from_ms - 30 * kDayMs && ts < params.to_ms) cost_by_date[date_of(ts)] += cost;
     }
     simdjson::dom::array trend = Overview(params)["cost_trend"];
     ASSERT_GT(trend.size(), 1u) << test_case.bucket;
+    std::vector<int64_t> starts;
+    for (simdjson::dom::element point : trend) starts.push_back(int64_t(point["t"]));
+    size_t point_idx = 0;
     for (simdjson::dom::element point : trend) {
-      const int64_t start = int64_t(point["t"]);
-      const int64_t end_day = (std::min(start + test_case.width_ms, params.to_ms) - 1) / kDayMs * kDayMs;
-      const int64_t window_start = std::max(end_day - 29 * kDayMs, cost_by_day.begin()->first);
-      NanoUsd window_cost = 0;
-      for (const auto& [day, cost] : cost_by_day) {
-        if (day >= window_start && day <= end_day) window_cost += cost;
+      // A bucket ends where the next one starts (a local day or week may be an hour short or
+      // long, months vary), the last one at `to`.
+      const int64_t start = starts[point_idx++];
+      const int64_t end = point_idx < starts.size() ? std::min(starts[point_idx], params.to_ms) : params.to_ms;
+      const int64_t end_date = date_of(end - 1);
+      if (end_date < cost_by_date.begin()->first) {  // before the first day with events
+        EXPECT_TRUE(point["rolling_30d"].is_null()) << test_case.bucket << " " << start;
+        continue;
       }
-      const double expected = static_cast<double>(window_cost) / 1e9 / static_cast<double>((end_day - window_start) / kDayMs + 1);
-      EXPECT_NEAR(double(point["rolling_30d"]), expected, 1e-9 * expected) << test_case.bucket << " " << start;
+      const int64_t window_start = std::max(end_date - 29, cost_by_date.begin()->first);
+      NanoUsd window_cost = 0;
+      for (const auto& [date, cost] : cost_by_date) {
+        if (date >= window_start && date <= end_date) window_cost += cost;
+      }
+      const double expected = static_cast<double>(window_cost) / 1e9 / static_cast<double>(end_date - window_start + 1);
+      EXPECT_NEAR(double(point["rolling_30d"]), expected, 1e-9 * expected)
+          << test_case.bucket << " " << test_case.tz << " " << start;
     }
   }
+}
+
+// With tz, every bucket starts at a local midnight (daily) or local hour; the charts list every
+// bucket of the range, gaps included, in the same zone as the queries' rows.
+TEST_F(OverviewTest, BucketsFollowTheTimeZone) {
+  EventBatch events;
+  for (int day = 1; day <= 5; ++day) events.push_back(Call(kNow - day * kDayMs + 3'600'000, "gpt-4o", 1'000'000'000, 100));
+  memtable_.Append(events);
+  Result<DashboardParams> params =
+      ParseDashboardParams({{"from", "now-5d"}, {"bucket", "1d"}, {"tz", "Asia/Kolkata"}}, kNow);
+  ASSERT_TRUE(params.ok()) << params.status().ToString();
+  EXPECT_EQ(params->tz, "Asia/Kolkata");
+  simdjson::dom::element overview = Overview(*params);
+  // Local midnights in Kolkata are 18:30Z: 2025-11-21T18:30Z (1763749800000) … 2025-11-26T18:30Z.
+  simdjson::dom::array trend = overview["cost_trend"];
+  simdjson::dom::array status = overview["status_over_time"];
+  ASSERT_EQ(trend.size(), 6u);
+  ASSERT_EQ(status.size(), 6u);
+  int64_t expected = 1763749800000;
+  int64_t events_seen = 0;
+  auto status_it = status.begin();
+  for (simdjson::dom::element point : trend) {
+    EXPECT_EQ(int64_t(point["t"]), expected);
+    EXPECT_EQ(int64_t((*status_it)["t"]), expected);
+    if (!point["cost_usd"].is_null()) {
+      EXPECT_DOUBLE_EQ(double(point["cost_usd"]), 1.0);
+      events_seen += int64_t((*status_it)["ok"]);
+    }
+    expected += kDayMs;
+    ++status_it;
+  }
+  EXPECT_EQ(events_seen, 5);
 }
 
 TEST_F(OverviewTest, FiltersApplyToEveryFigure) {
@@ -220,6 +278,14 @@ TEST(DashboardParamsTest, ParsesEveryParameterAndNamesBadOnes) {
   std::vector<std::string> fields;
   for (const ErrorDetail& detail : bad.status().details()) fields.push_back(detail.field);
   EXPECT_EQ(fields, (std::vector<std::string>{"from", "modle", "tag", "bucket"}));
+
+  for (const char* tz : {"Nowhere/Land", "../../etc/passwd", ""}) {
+    Result<DashboardParams> bad_zone = ParseDashboardParams({{"tz", tz}}, kNow);
+    ASSERT_FALSE(bad_zone.ok()) << tz;
+    EXPECT_EQ(bad_zone.status().details().at(0).field, "tz") << tz;
+  }
+  EXPECT_EQ(ParseDashboardParams({}, kNow)->tz, "UTC");
+  EXPECT_EQ(ParseDashboardParams({{"tz", "Europe/Berlin"}}, kNow)->tz, "Europe/Berlin");
 
   Result<DashboardParams> backwards = ParseDashboardParams({{"from", "now"}, {"to", "now-1d"}}, kNow);
   ASSERT_FALSE(backwards.ok());

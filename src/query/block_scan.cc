@@ -139,7 +139,7 @@ void GatherBinCodes(const GroupBin& bin, const ColumnSource& source, const store
 struct BlockBuckets {
   enum class Mode : uint8_t { kOne, kReciprocal, kStarts, kIndex } mode = Mode::kIndex;
   int64_t first = 0;
-  int64_t first_start = 0;  // kReciprocal: epoch ms where bucket `first` starts
+  int64_t first_start = 0;  // kReciprocal: epoch ms where bucket `first` starts (on the rows' clock)
   uint64_t reciprocal = 0;  // kReciprocal: ⌈2^64 / width⌉
   int count = 0;            // kStarts: boundaries used
   int64_t starts[kMaxBlockBuckets] = {};
@@ -149,20 +149,26 @@ BlockBuckets MakeBlockBuckets(const Plan& plan, const store::ColumnBlock& block)
   BlockBuckets buckets;
   if (!plan.bucketer) return buckets;
   const QuerySpec& spec = *plan.spec;
-  const int64_t first = plan.bucketer->Index(std::max(block.min_ts, spec.from_ms));
-  const int64_t last = plan.bucketer->Index(std::min(block.max_ts, spec.to_ms - 1));
+  const int64_t low = std::max(block.min_ts, spec.from_ms);
+  const int64_t high = std::min(block.max_ts, spec.to_ms - 1);
+  const int64_t first = plan.bucketer->Index(low);
+  const int64_t last = plan.bucketer->Index(high);
   buckets.first = first;
   if (first == last) {
     buckets.mode = BlockBuckets::Mode::kOne;
     return buckets;
   }
-  buckets.first_start = plan.bucketer->Start(first);
   const int64_t width = spec.bucket_ms;
-  if (spec.bucket_months == 0 && width > 1 && width < (int64_t{1} << 32) &&
-      block.max_ts - buckets.first_start < (int64_t{1} << 32)) {
-    buckets.mode = BlockBuckets::Mode::kReciprocal;
-    buckets.reciprocal = ~uint64_t{0} / static_cast<uint64_t>(width) + 1;
-    return buckets;
+  if (spec.bucket_months == 0 && width > 1 && width < (int64_t{1} << 32)) {
+    // The start of bucket `first` on the clock of the block's rows (with a zone: when no offset
+    // change falls inside the block; a local bucket may have begun under another offset).
+    const std::optional<int64_t> origin = plan.bucketer->LinearOrigin(low, high);
+    if (origin && block.max_ts - *origin < (int64_t{1} << 32)) {
+      buckets.first_start = *origin;
+      buckets.mode = BlockBuckets::Mode::kReciprocal;
+      buckets.reciprocal = ~uint64_t{0} / static_cast<uint64_t>(width) + 1;
+      return buckets;
+    }
   }
   if (last - first >= kMaxBlockBuckets) return buckets;
   buckets.mode = BlockBuckets::Mode::kStarts;

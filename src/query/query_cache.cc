@@ -4,6 +4,8 @@
 #include <cstring>
 #include <variant>
 
+#include "query/time_bucket.h"
+
 namespace mltrack::query {
 namespace {
 
@@ -55,6 +57,8 @@ std::string CachePlanKey(const QuerySpec& spec) {
   }
   PutInt(out, static_cast<uint64_t>(spec.bucket_ms));
   PutInt(out, static_cast<uint64_t>(spec.bucket_months));
+  // The zone moves bucket boundaries; without buckets it changes nothing (and "" = "UTC").
+  PutString(out, HasBucket(spec) && !IsUtcName(spec.tz) ? std::string_view(spec.tz) : std::string_view());
   PutInt(out, spec.metrics.size());
   for (const MetricSpec& metric : spec.metrics) {
     PutInt(out, static_cast<uint64_t>(metric.kind));

@@ -34,7 +34,8 @@ struct CachedPartial {
 };
 
 // The part of a cache key that names what a query computes, independent of its time range:
-// filters, group_by (with bins), bucket width, and the metrics' aggregates and fields. Two specs
+// filters, group_by (with bins), bucket width and time zone, and the metrics' aggregates and
+// fields. Two specs
 // with equal keys build identical partial states over the same rows. Order and limit are left
 // out (applied after merging), and so are percentile levels (p50 and p99 of a field share one
 // state) and metric names.

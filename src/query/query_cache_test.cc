@@ -179,6 +179,14 @@ TEST(QueryCacheTest, PlanKeyIgnoresRangeOrderAndLimitButNotWhatIsComputed) {
       base,
       key(R"({"from": 0, "to": 10, "group_by": ["model"], "metrics": ["count", "p50:latency_ms"],
                           "filters": [{"field": "model", "op": "eq", "value": "a"}]})"));
+  // The zone moves bucket boundaries; without buckets it changes nothing, and UTC is no zone.
+  const std::string daily = key(R"({"from": 0, "to": 10, "bucket": "1d", "metrics": ["count"]})");
+  EXPECT_NE(daily, key(R"({"from": 0, "to": 10, "bucket": "1d", "tz": "Europe/Berlin", "metrics": ["count"]})"));
+  EXPECT_NE(key(R"({"from": 0, "to": 10, "bucket": "1d", "tz": "Asia/Kolkata", "metrics": ["count"]})"),
+            key(R"({"from": 0, "to": 10, "bucket": "1d", "tz": "Europe/Berlin", "metrics": ["count"]})"));
+  EXPECT_EQ(daily, key(R"({"from": 0, "to": 10, "bucket": "1d", "tz": "UTC", "metrics": ["count"]})"));
+  EXPECT_EQ(key(R"({"from": 0, "to": 10, "metrics": ["count"]})"),
+            key(R"({"from": 0, "to": 10, "tz": "Europe/Berlin", "metrics": ["count"]})"));
   // var, stddev and avg of one field are different metrics.
   const std::string var = key(R"({"from": 0, "to": 10, "metrics": ["var:latency_ms"]})");
   EXPECT_NE(var, key(R"({"from": 0, "to": 10, "metrics": ["stddev:latency_ms"]})"));

@@ -237,6 +237,7 @@ Result<QueryResult> ExecuteQuery(const QuerySpec& spec, const store::TableSnapsh
   for (const MetricSpec& metric : spec.metrics) result.columns.push_back(metric.name);
   result.bucket_ms = spec.bucket_ms;
   result.bucket_months = spec.bucket_months;
+  if (!IsUtcName(spec.tz)) result.tz = spec.tz;
   result.scanned = main_partial.scanned;
   result.cache_hits = cache_hits;
   result.cache_misses = misses.size();

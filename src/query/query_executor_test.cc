@@ -353,5 +353,32 @@ TEST(QueryExecutorTest, BinnedGroupByMatchesDirectCounts) {
   EXPECT_EQ(std::get<int64_t>(result.rows.back()[1]), absent);
 }
 
+// The response names the zone its buckets are aligned to, and only then; a spec built in code
+// with a bad zone is refused at execution, naming tz.
+TEST(QueryExecutorTest, TimeZoneInTheResponse) {
+  store::Memtable memtable;
+  Event event;
+  event.ts_ms = 1'767'227'400'000;  // 2026-01-01T00:30:00Z = 06:00 in Kolkata
+  memtable.Append(std::vector<Event>{event});
+  auto snapshot = memtable.Snapshot();
+  const std::string zoned = QueryResultToJson(RunQuery(
+      R"({"from": "2026-01-01T00:00:00Z", "to": "2026-01-02T00:00:00Z", "bucket": "1h", "tz": "Asia/Kolkata"})",
+      *snapshot));
+  EXPECT_NE(zoned.find(R"("rows":[[1767227400000,1]])"), std::string::npos) << zoned;
+  EXPECT_NE(zoned.find(R"("tz":"Asia/Kolkata")"), std::string::npos) << zoned;
+  for (const char* json : {R"({"from": "2026-01-01T00:00:00Z", "to": "2026-01-02T00:00:00Z", "bucket": "1h"})",
+                           R"({"from": "2026-01-01T00:00:00Z", "to": "2026-01-02T00:00:00Z", "bucket": "1h", "tz": "UTC"})"}) {
+    const std::string utc = QueryResultToJson(RunQuery(json, *snapshot));
+    EXPECT_NE(utc.find(R"("rows":[[1767225600000,1]])"), std::string::npos) << utc;
+    EXPECT_EQ(utc.find(R"("tz")"), std::string::npos) << utc;
+  }
+  QuerySpec spec = *ParseQuerySpec(R"({"bucket": "1h"})", kStart);
+  spec.tz = "Nowhere/Land";
+  Result<QueryResult> refused = ExecuteQuery(spec, *snapshot);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().details().at(0).field, "tz");
+}
+
 }  // namespace
 }  // namespace mltrack::query

@@ -8,6 +8,7 @@
 
 #include "core/event.h"
 #include "core/time.h"
+#include "core/time_zone.h"
 #include "query/filter_parser.h"
 #include "query/parse_support.h"
 #include "query/time_bucket.h"
@@ -34,6 +35,12 @@ std::optional<int64_t> ParseTime(element value, std::string_view field, int64_t 
 
 }  // namespace
 
+Status ValidateTimeZone(std::string_view tz) {
+  if (tz == "UTC") return Status::OK();
+  Result<std::shared_ptr<const TimeZone>> zone = TimeZone::Load(tz);
+  return zone.ok() ? Status::OK() : zone.status();
+}
+
 Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms) {
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
@@ -47,7 +54,8 @@ Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms) {
   }
   Errors errors;
   QuerySpec spec;
-  std::optional<element> from_json, to_json, filters_json, group_json, bucket_json, metrics_json, order_json, limit_json;
+  std::optional<element> from_json, to_json, filters_json, group_json, bucket_json, metrics_json, order_json, limit_json,
+      tz_json;
   for (auto [key, value] : simdjson::dom::object(root)) {
     if (key == "from") from_json = value;
     else if (key == "to") to_json = value;
@@ -57,7 +65,8 @@ Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms) {
     else if (key == "metrics") metrics_json = value;
     else if (key == "order_by") order_json = value;
     else if (key == "limit") limit_json = value;
-    else errors.Add(-1, std::string(key), "unknown field (expected from, to, filters, group_by, bucket, metrics, order_by, limit)");
+    else if (key == "tz") tz_json = value;
+    else errors.Add(-1, std::string(key), "unknown field (expected from, to, filters, group_by, bucket, tz, metrics, order_by, limit)");
   }
 
   spec.to_ms = now_ms;
@@ -83,6 +92,18 @@ Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms) {
     } else {
       size_t index = 0;
       for (element item : simdjson::dom::array(*filters_json)) ParseFilter(item, index++, errors, spec.filters);
+    }
+  }
+
+  if (tz_json) {
+    if (tz_json->type() != element_type::STRING) {
+      errors.Add(-1, "tz", std::string("expected an IANA time zone name such as \"Europe/Berlin\", got ") +
+                               TypeName(tz_json->type()));
+    } else {
+      const std::string_view tz(*tz_json);
+      Status valid = ValidateTimeZone(tz);
+      if (valid.ok()) spec.tz = std::string(tz);
+      else errors.Add(valid);
     }
   }
 

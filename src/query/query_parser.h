@@ -18,6 +18,10 @@ namespace mltrack::query {
 // or score name that no event carries (it simply matches nothing / groups as null).
 Result<QuerySpec> ParseQuerySpec(std::string_view json, int64_t now_ms);
 
+// Checks a "tz" value: "UTC" or a zone TimeZone::Load finds (reading it on first use).
+// InvalidArgument with one detail naming field `tz` otherwise (unknown, malformed, "../etc").
+Status ValidateTimeZone(std::string_view tz);
+
 // Parses one metric as written in a request ("count", "sum:cost_usd", "p99.9:latency_ms",
 // "uniq:user", "rate:error"). On error returns InvalidArgument with one detail whose field is
 // `path`.

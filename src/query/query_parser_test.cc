@@ -113,6 +113,20 @@ TEST(QueryParserTest, VarianceAndStddevOnMeasures) {
   }
 }
 
+TEST(QueryParserTest, TimeZones) {
+  Result<QuerySpec> berlin = ParseQuerySpec(R"({"bucket": "1d", "tz": "Europe/Berlin"})", kNow);
+  ASSERT_TRUE(berlin.ok()) << berlin.status().ToString();
+  EXPECT_EQ(berlin->tz, "Europe/Berlin");
+  EXPECT_EQ(ParseQuerySpec(R"({"bucket": "1d", "tz": "UTC"})", kNow)->tz, "UTC");
+  EXPECT_EQ(ParseQuerySpec(R"({"bucket": "1d"})", kNow)->tz, "");
+  for (const char* tz : {R"("Europe/Nowhere")", R"("../etc/passwd")", R"("/usr/share/zoneinfo/UTC")", R"("")",
+                         R"(1)", R"(null)", R"(["UTC"])", R"("right/UTC")"}) {
+    ErrorDetail detail = OnlyDetail(ParseQuerySpec(std::string(R"({"bucket": "1h", "tz": )") + tz + "}", kNow));
+    EXPECT_EQ(detail.field, "tz") << tz;
+    EXPECT_EQ(detail.index, -1) << tz;
+  }
+}
+
 // ts is neither a dimension nor a measure: only its first and last value per group.
 TEST(QueryParserTest, TsOnlyInMinAndMax) {
   for (const char* metric : {"min:ts", "max:ts"}) {

@@ -73,6 +73,10 @@ std::string QueryResultToJson(const QueryResult& result) {
   writer.Key("total_groups");
   writer.Int(static_cast<int64_t>(result.total_groups));
   writer.EndObject();
+  if (!result.tz.empty()) {
+    writer.Key("tz");
+    writer.String(result.tz);
+  }
   writer.EndObject();
   return std::move(writer).Take();
 }

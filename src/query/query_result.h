@@ -35,12 +35,14 @@ struct QueryResult {
   uint64_t total_groups = 0;  // rows before the limit
   int64_t bucket_ms = 0;      // the resolved bucket (0 = none or months)
   int32_t bucket_months = 0;
+  std::string tz;             // the query's zone when not UTC ("" otherwise)
 };
 
 // {"columns": [...], "rows": [[...]],
 //  "stats": {"scanned": N, "elapsed_ms": x, "cache": {"hits": h, "misses": m},
 //            "quarantined": [{"file", "offset", "rows"}]},
-//  "limit": {"applied": L, "truncated": b, "total_groups": N}}
+//  "limit": {"applied": L, "truncated": b, "total_groups": N},
+//  "tz": "Europe/Berlin"}  (only when the query named a zone other than UTC)
 // Money as USD numbers (exact decimal), doubles shortest round-trip, NaN/inf as null.
 std::string QueryResultToJson(const QueryResult& result);
 

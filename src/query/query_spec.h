@@ -83,6 +83,9 @@ struct QuerySpec {
   std::vector<MetricSpec> metrics;
   std::vector<OrderBy> order_by;
   int64_t limit = 1000;  // rows; max 100,000
+  // IANA zone whose local time aligns the buckets (docs/query.md, "Time zones"); "" or "UTC" =
+  // UTC. Validated by the parser; an unknown zone set otherwise fails at execution (naming tz).
+  std::string tz;
 };
 
 inline bool HasBucket(const QuerySpec& spec) { return spec.bucket_ms > 0 || spec.bucket_months > 0; }

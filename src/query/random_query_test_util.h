@@ -150,6 +150,10 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
   json += ", \"group_by\": [" + Pick(rng, kGroups, rng() % 3) + "]";
   const std::string& bucket = kBuckets[rng() % kBuckets.size()];
   if (!bucket.empty()) json += ", \"bucket\": \"" + bucket + "\"";
+  static const std::vector<std::string> kZones = {"", "", "", "UTC", "Asia/Kolkata", "Asia/Kathmandu",
+                                                  "America/New_York"};
+  const std::string& zone = kZones[rng() % kZones.size()];
+  if (!zone.empty()) json += ", \"tz\": \"" + zone + "\"";
   std::string metrics = Pick(rng, kMetrics, 1 + rng() % 5);
   json += ", \"metrics\": [" + (metrics.empty() ? std::string("\"count\"") : metrics) + "]";
   json += ", \"limit\": 100000}";

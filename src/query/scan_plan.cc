@@ -33,7 +33,10 @@ Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapsho
   }
   unsigned bits = 0;
   if (HasBucket(spec)) {
-    plan.bucketer.emplace(BucketWidth{spec.bucket_ms, spec.bucket_months}, spec.from_ms);
+    Result<TimeBucketer> bucketer =
+        MakeTimeBucketer(BucketWidth{spec.bucket_ms, spec.bucket_months}, spec.from_ms, spec.to_ms, spec.tz);
+    if (!bucketer.ok()) return bucketer.status();
+    plan.bucketer.emplace(std::move(bucketer).value());
     KeyPart part;
     part.is_bucket = true;
     const int64_t last = spec.to_ms > spec.from_ms ? plan.bucketer->Index(spec.to_ms - 1) : 0;

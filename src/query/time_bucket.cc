@@ -1,8 +1,12 @@
 #include "query/time_bucket.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <limits>
 #include <string>
+
+#include "query/zoned_buckets.h"
 
 namespace mltrack::query {
 namespace {
@@ -17,6 +21,16 @@ constexpr int64_t kMaxAutoBuckets = 200;
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// A zone's offsets are computed over at most this window (400 years); a query range is far
+// shorter, and a range to the year 300,000 must not cost 600,000 DST changes.
+constexpr int64_t kMaxZoneWindowMs = 400 * 366 * kDayMs;
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
 }
 
 Status BadBucket(std::string reason) {
@@ -78,26 +92,22 @@ void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day) 
   year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2);
 }
 
-TimeBucketer::TimeBucketer(BucketWidth width, int64_t origin_ms) : width_(width) {
-  if (width_.months == 0 && width_.ms > 0 && width_.ms % kWeekMs == 0) offset_ms_ = kMondayOffsetMs;
-  base_ = BucketNumber(origin_ms);
+BucketGrid::BucketGrid(BucketWidth width) : width_(width) {
+  if (width_.months == 0 && width_.ms > 0 && width_.ms % kWeekMs == 0) align_ms_ = kMondayOffsetMs;
 }
 
-int64_t TimeBucketer::BucketNumber(int64_t ts_ms) const {
+int64_t BucketGrid::Number(int64_t clock_ms) const {
   if (width_.months > 0) {
     int64_t year;
     unsigned month, day;
-    CivilFromDays(FloorDiv(ts_ms, kDayMs), year, month, day);
+    CivilFromDays(FloorDiv(clock_ms, kDayMs), year, month, day);
     return FloorDiv(year * 12 + (month - 1), width_.months);
   }
   if (width_.ms <= 0) return 0;
-  return FloorDiv(ts_ms - offset_ms_, width_.ms);
+  return FloorDiv(clock_ms - align_ms_, width_.ms);
 }
 
-int64_t TimeBucketer::Index(int64_t ts_ms) const { return BucketNumber(ts_ms) - base_; }
-
-int64_t TimeBucketer::Start(int64_t index) const {
-  int64_t number = base_ + index;
+int64_t BucketGrid::Start(int64_t number) const {
   if (width_.months > 0) {
     int64_t month_abs = number * width_.months;
     int64_t year = FloorDiv(month_abs, 12);
@@ -105,7 +115,45 @@ int64_t TimeBucketer::Start(int64_t index) const {
     return DaysFromCivil(year, month, 1) * kDayMs;
   }
   if (width_.ms <= 0) return 0;
-  return number * width_.ms + offset_ms_;
+  return number * width_.ms + align_ms_;
+}
+
+TimeBucketer::TimeBucketer(BucketWidth width, int64_t origin_ms) : grid_(width) { base_ = grid_.Number(origin_ms); }
+
+TimeBucketer::TimeBucketer(BucketWidth width, int64_t origin_ms, int64_t end_ms, const TimeZone* zone)
+    : TimeBucketer(width, origin_ms) {
+  if (zone == nullptr || zone->IsUtc() || (width.ms <= 0 && width.months <= 0)) return;
+  // Room for the bucket that holds origin_ms (it may start a bucket's length earlier, plus a
+  // day of offset changes) and for the one that holds end_ms.
+  const int64_t margin = (width.months > 0 ? width.months * 31 * kDayMs : width.ms) + 2 * kDayMs;
+  const int64_t lo = SaturatingAdd(origin_ms, -margin);
+  const int64_t hi = std::min(SaturatingAdd(std::max(end_ms, origin_ms), margin), SaturatingAdd(lo, kMaxZoneWindowMs));
+  zoned_ = std::make_shared<const ZonedBuckets>(width, *zone, lo, hi);
+  base_ = zoned_->Number(origin_ms);
+}
+
+Result<TimeBucketer> MakeTimeBucketer(BucketWidth width, int64_t from_ms, int64_t to_ms, std::string_view tz) {
+  if (IsUtcName(tz)) return TimeBucketer(width, from_ms);
+  Result<std::shared_ptr<const TimeZone>> zone = TimeZone::Load(tz);
+  if (!zone.ok()) return zone.status();
+  return TimeBucketer(width, from_ms, to_ms, zone->get());
+}
+
+std::optional<int64_t> TimeBucketer::LinearOrigin(int64_t first_ms, int64_t last_ms) const {
+  if (zoned_) return zoned_->LinearOrigin(first_ms, last_ms);
+  if (grid_.width().months > 0 || grid_.width().ms <= 0) return std::nullopt;
+  return Start(Index(first_ms));
+}
+
+int64_t TimeBucketer::Index(int64_t ts_ms) const {
+  if (zoned_) [[unlikely]] return zoned_->Number(ts_ms) - base_;
+  return grid_.Number(ts_ms) - base_;
+}
+
+int64_t TimeBucketer::Start(int64_t index) const {
+  const int64_t number = base_ + index;
+  if (zoned_) [[unlikely]] return zoned_->Start(number);
+  return grid_.Start(number);
 }
 
 }  // namespace mltrack::query

@@ -12,6 +12,7 @@
 #include "backend/clickhouse/sql_compiler.h"
 #include "backend/clickhouse/sql_literal.h"
 #include "core/time.h"
+#include "query/time_bucket.h"
 
 namespace mltrack::backend::clickhouse {
 namespace {
@@ -186,6 +187,15 @@ query::QueryRunner ClickHouseBackend::Reader() {
       return unavailable(Status::Unavailable("ClickHouse at " + options_.connection.Describe() +
                                              " has not answered since this server started"));
     }
+    if (query::HasBucket(spec) && !query::IsUtcName(spec.tz)) {
+      // Local-time buckets (query/zoned_buckets.h: a bucket per aligned local clock reading,
+      // two for a reading shown twice) are not compiled to SQL yet: refused, never answered in
+      // UTC by mistake.
+      return Status::InvalidArgument(
+          "tz: buckets aligned to " + spec.tz + " are not supported by the ClickHouse backend yet (only UTC); "
+          "see docs/deploy/clickhouse.md",
+          {{-1, "tz", "local-time buckets are not supported by the ClickHouse backend yet"}});
+    }
     const auto started = std::chrono::steady_clock::now();
     const CompiledQuery compiled = CompileQuery(spec, {tables_.events, /*final=*/true});
     Result<std::string> rows = client_.Execute(compiled.sql);
@@ -195,6 +205,7 @@ query::QueryRunner ClickHouseBackend::Reader() {
     }
     Result<query::QueryResult> result = ReadQueryResult(spec, compiled, *rows);
     if (!result.ok()) return result.status();
+    if (!query::IsUtcName(spec.tz)) result->tz = spec.tz;  // echoed, as the embedded executor does
     result->elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     return result;
   };

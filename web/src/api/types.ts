@@ -147,6 +147,8 @@ export interface QuerySpec {
   filters?: QueryFilter[];
   group_by?: string[];
   bucket?: string;
+  /** IANA zone whose local time aligns the buckets ("Europe/Berlin"); default UTC. */
+  tz?: string;
   metrics: string[];
   order_by?: OrderBy[];
   limit?: number;
@@ -158,6 +160,8 @@ export interface QueryResult {
   columns: string[];
   rows: Cell[][];
   stats?: { scanned?: number; elapsed_ms?: number };
+  /** The query's zone, present only when one other than UTC was asked for. */
+  tz?: string;
 }
 
 /** The one error shape of every 4xx/5xx. */
