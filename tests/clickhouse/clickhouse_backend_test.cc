@@ -113,6 +113,21 @@ TEST_F(ClickHouseBackendTest, AnOutageQueuesAcknowledgedEventsAndReadsAnswer503)
   EXPECT_NE(health.body.find("\"ok\""), std::string::npos) << health.body;
 }
 
+// Local-time buckets are not compiled to SQL yet: a 400 naming tz, never a UTC answer.
+TEST_F(ClickHouseBackendTest, LocalTimeBucketsAreRefusedNamingTz) {
+  StartMltrack();
+  ASSERT_EQ(Ingest({EventJson("tz-1")}).status, 200);
+  HttpResult zoned = client_->Post(
+      "/api/v1/query", std::string("{") + kQueryRange + R"(,"bucket":"1d","tz":"Europe/Berlin","metrics":["count"]})");
+  EXPECT_EQ(zoned.status, 400) << zoned.Describe();
+  std::optional<ErrorBody> error = ParseErrorBody(zoned.body);
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(error->NamesField("tz")) << zoned.body;
+  HttpResult utc = client_->Post(
+      "/api/v1/query", std::string("{") + kQueryRange + R"(,"bucket":"1d","tz":"UTC","metrics":["count"]})");
+  EXPECT_EQ(utc.status, 200) << utc.Describe();
+}
+
 TEST_F(ClickHouseBackendTest, ABadStoreUrlIsRefusedAtStart) {
   TempDir data;
   ServerProcess server(data.path(), data.path() / "log", {"--store", "clickhouse://127.0.0.1:1/bad-name"});

@@ -183,6 +183,7 @@ TEST_F(DifferentialTest, EveryQuerySpecOfTheSetGivesTheSameAnswer) {
       R"("group_by":["run_id"],"metrics":["count","max:output_tokens"],"order_by":[{"metric":"count","dir":"desc"}],"limit":100)",
       R"("group_by":["user"],"metrics":["min:ts","max:ts","count"],"order_by":[{"metric":"min:ts","dir":"asc"}],"limit":50)",
       R"("bucket":"1d","group_by":["model"],"metrics":["min:ts","max:ts"])",
+      R"("tz":"Europe/Berlin","group_by":["model"],"metrics":["count"])",
       R"("group_by":["provider"],"filters":[{"field":"tokens_per_s","op":"gt","value":20}],"metrics":["count","avg:tokens_per_s","p90:tokens_per_s","count:tokens_per_s","max:tokens_per_s","var:tokens_per_s"])",
       R"("group_by":["bin:25:tokens_per_s"],"metrics":["count"])",
       R"("group_by":["model"],"metrics":["var:latency_ms","stddev:latency_ms","var:cost_usd","stddev:cost_usd","var:input_tokens","stddev:)" + score + R"("])",
