@@ -71,11 +71,14 @@ step "ingesting over HTTP (port $port, $CONNECTIONS connections, $BATCH events p
   --connections "$CONNECTIONS" --out "$WORK/out/ingest.json" >&2
 rss_after_load=$(rss_bytes "$server_pid")
 
+# Paths are handed to bench.mjs joined by commas: a comma inside a path is written %2C.
 dashboards=()
 top_model=$(json_field "$meta" top_model)
 for path in "/api/analytics/overview" "/api/analytics/overview?model=$top_model" \
-    "/api/analytics/cost" "/api/analytics/performance" "/api/analytics/users" \
-    "/api/analytics/models/compare?models=gpt-4o,gpt-4o-mini"; do
+    "/api/analytics/cost" "/api/analytics/performance" "/api/analytics/performance?model=$top_model" \
+    "/api/analytics/users" \
+    "/api/analytics/models/compare?models=gpt-4o%2Cgpt-4o-mini" "/api/analytics/models/compare" \
+    "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path" || true)
   if [[ $code == 200 ]]; then dashboards+=("$path"); else step "skipping $path (HTTP $code)"; fi
 done

@@ -10,8 +10,16 @@ namespace {
 
 constexpr int kBins = 20;
 
-// The group_by item "bin:<width>:<field>" for `width`, written as the shortest decimal that
-// reads back as the same double (NiceBinWidth returns 1, 2 or 5 × 10^k).
+query::Filter AtLeast(const FieldRef& field, double value) {
+  query::Filter filter;
+  filter.field = field;
+  filter.op = query::FilterOp::kGte;
+  filter.values.emplace_back(value);
+  return filter;
+}
+
+}  // namespace
+
 std::string BinItem(double width, const FieldRef& field) {
   char text[64];
   // Plain decimal digits (the bin syntax has no exponents): as many decimals as the width needs.
@@ -23,16 +31,6 @@ std::string BinItem(double width, const FieldRef& field) {
   std::snprintf(text, sizeof text, "%.*f", decimals, width);
   return "bin:" + std::string(text) + ":" + field.Name();
 }
-
-query::Filter AtLeast(const FieldRef& field, double value) {
-  query::Filter filter;
-  filter.field = field;
-  filter.op = query::FilterOp::kGte;
-  filter.values.emplace_back(value);
-  return filter;
-}
-
-}  // namespace
 
 double NiceBinWidth(double upper, int bins) {
   if (!(upper > 0)) return 1.0;

@@ -190,11 +190,19 @@ int RunServe(const std::vector<std::string>& args) {
     spdlog::error("store problem in {} at byte {}: {}", problem.file, problem.offset, problem.what);
   }
 
+  Result<std::unique_ptr<analytics::AnnotationStore>> annotations =
+      analytics::AnnotationStore::Open(*flags->Get("data"));  // local state, either backend
+  if (!annotations.ok()) return Fail(annotations.status().ToString(), 1);
+
   const bool demo = flags->Has("demo");
   if (demo && backend->GetStats().rows == 0) {
     auto started = std::chrono::steady_clock::now();
+    demo_options.end_ms = NowMs();
     Result<size_t> written = WriteDemoTraffic(*backend, *prices, demo_options);
     if (!written.ok()) return Fail("writing demo traffic: " + written.status().ToString(), 1);
+    Status annotated = WriteDemoAnnotations(**annotations, ingest::DemoTimelineFor(demo_options, demo_options.end_ms),
+                                            NowMs());
+    if (!annotated.ok()) return Fail("writing demo annotations: " + annotated.ToString(), 1);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("demo: stored {} events over {} days in {:.1f}s", *written, demo_options.days,
                  seconds);
@@ -203,6 +211,7 @@ int RunServe(const std::vector<std::string>& args) {
   server::AppContext context;
   context.backend = backend.get();
   context.prices = &*prices;
+  context.annotations = annotations->get();
   server::Router router;
   server::AddApiRoutes(router, context);
   server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);

@@ -43,4 +43,41 @@ Result<size_t> WriteDemoTraffic(backend::Backend& backend, const PriceCatalogue&
   return stored;
 }
 
+Status WriteDemoAnnotations(analytics::AnnotationStore& annotations, const ingest::DemoTimeline& timeline,
+                            int64_t now_ms) {
+  if (annotations.size() > 0) return Status::OK();
+  using analytics::AnnotationKind;
+  constexpr int64_t kMinuteMs = 60'000;
+  const analytics::AnnotationScope anthropic{FieldRef{FieldId::kProvider, {}}, "anthropic"};
+  struct Demo {
+    int64_t ts_ms;
+    std::optional<int64_t> end_ms;
+    const char* text;
+    AnnotationKind kind;
+    std::optional<analytics::AnnotationScope> scope;
+  };
+  const Demo demos[] = {
+      {timeline.prompt_v3_ms, std::nullopt, "Prompt templates v3 rolled out to every experiment", AnnotationKind::kConfig,
+       std::nullopt},
+      {timeline.spike_start_ms, timeline.spike_end_ms, "Research nightly benchmark batch job on claude-opus-4-1",
+       AnnotationKind::kConfig, analytics::AnnotationScope{FieldRef{FieldId::kTeam, {}}, "research"}},
+      {timeline.incident_start_ms - 25 * kMinuteMs, std::nullopt,
+       "Gateway v2.14 deployed: new retry and connection-pool settings for Anthropic", AnnotationKind::kDeploy, anthropic},
+      {timeline.incident_start_ms, timeline.incident_end_ms,
+       "Anthropic API overloaded: HTTP 529 on a third of calls, slow first tokens", AnnotationKind::kIncident, anthropic},
+      {timeline.incident_end_ms, std::nullopt, "Gateway rolled back to v2.13", AnnotationKind::kDeploy, anthropic},
+  };
+  for (const Demo& demo : demos) {
+    analytics::Annotation annotation;
+    annotation.ts_ms = demo.ts_ms;
+    annotation.end_ms = demo.end_ms;
+    annotation.text = demo.text;
+    annotation.kind = demo.kind;
+    annotation.scope = demo.scope;
+    Result<analytics::Annotation> added = annotations.Add(std::move(annotation), now_ms);
+    if (!added.ok()) return added.status();
+  }
+  return Status::OK();
+}
+
 }  // namespace mltrack::cli

@@ -14,12 +14,24 @@
 
 namespace mltrack {
 
+// What the catalogue states about a model beyond its prices. Upstream has no capability
+// fields, so only positive statements can be read from it: `context_window` where given, and a
+// modality a price set charges for (an `input_image_mtok` price means the model takes images).
+// A false flag means "not stated", never "not supported".
+struct ModelFeatures {
+  std::optional<int64_t> context_window;  // tokens
+  bool prices_image_input = false;        // input_image_mtok or cache_image_read_mtok
+  bool prices_tool_input = false;         // input_tool_mtok or input_*_tool_mtok
+  bool prices_reasoning = false;          // output_reasoning_mtok or output_*_reasoning_mtok
+};
+
 // One model of a provider in the price catalogue (upstream ModelInfo).
 struct PriceModel {
   std::string id;    // e.g. "gpt-4o"
   std::string name;  // display name; may be empty
   MatchRule match;   // the names it answers to
   ModelPricing pricing;
+  ModelFeatures features;
 };
 
 // One provider of the price catalogue (upstream Provider).

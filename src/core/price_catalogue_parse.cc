@@ -199,6 +199,37 @@ Result<ModelPricing> ParsePricing(const element& value, const std::string& where
   return pricing;
 }
 
+// Marks the modalities a price object charges for (see ModelFeatures).
+void NoteModalities(const element& prices, ModelFeatures& features) {
+  object set;
+  if (prices.get(set) != simdjson::SUCCESS) return;
+  for (const auto field : set) {
+    if (field.value.is_null()) continue;
+    const std::string_view key = field.key;
+    if (key == "input_image_mtok" || key == "cache_image_read_mtok") features.prices_image_input = true;
+    if (key.starts_with("input_") && key.ends_with("tool_mtok")) features.prices_tool_input = true;
+    if (key.starts_with("output_") && key.ends_with("reasoning_mtok")) features.prices_reasoning = true;
+  }
+}
+
+ModelFeatures ParseFeatures(const object& fields, const element& prices) {
+  ModelFeatures features;
+  int64_t context_window = 0;
+  if (fields["context_window"].get(context_window) == simdjson::SUCCESS && context_window > 0) {
+    features.context_window = context_window;
+  }
+  array conditional;
+  if (prices.get(conditional) == simdjson::SUCCESS) {
+    for (element entry : conditional) {
+      element set;
+      if (entry["prices"].get(set) == simdjson::SUCCESS) NoteModalities(set, features);
+    }
+  } else {
+    NoteModalities(prices, features);
+  }
+  return features;
+}
+
 Result<PriceModel> ParseModel(const element& value, const std::string& provider_id) {
   object fields;
   std::string_view id;
@@ -219,6 +250,7 @@ Result<PriceModel> ParseModel(const element& value, const std::string& provider_
   Result<ModelPricing> pricing = ParsePricing(prices, where);
   if (!pricing.ok()) return pricing.status();
   model.pricing = std::move(pricing).value();
+  model.features = ParseFeatures(fields, prices);
   return model;
 }
 

@@ -204,6 +204,25 @@ constexpr std::string_view kSmall = R"json([
    ]}
 ])json";
 
+TEST(PriceCatalogueUpstreamTest, FeaturesAreWhatTheDataStates) {
+  // data_v2.json: gpt-4o has "context_window": 128000 and prices text only; claude-sonnet-4-5
+  // has 1000000; gpt-image-1 prices input_image_mtok; sonar-deep-research output_reasoning_mtok;
+  // mistral-large-2512 states no context window.
+  auto features = [](std::string_view provider, std::string_view model) {
+    std::optional<PriceMatch> match = Upstream().Find(provider, model);
+    EXPECT_TRUE(match.has_value()) << model;
+    return match ? match->model->features : ModelFeatures{};
+  };
+  ModelFeatures gpt4o = features("openai", "gpt-4o");
+  EXPECT_EQ(gpt4o.context_window, 128'000);
+  EXPECT_FALSE(gpt4o.prices_image_input);
+  EXPECT_FALSE(gpt4o.prices_reasoning);
+  EXPECT_EQ(features("anthropic", "claude-sonnet-4-5").context_window, 1'000'000);
+  EXPECT_TRUE(features("openai", "gpt-image-1").prices_image_input);
+  EXPECT_TRUE(features("perplexity", "sonar-deep-research").prices_reasoning);
+  EXPECT_EQ(features("mistral", "mistral-large-2512").context_window, std::nullopt);
+}
+
 TEST(PriceCatalogueTest, ParsesAWrappedCatalogueAndIgnoresUnknownPriceKeys) {
   Result<PriceCatalogue> catalogue =
       PriceCatalogue::Parse("{\"providers\": " + std::string(kSmall) + "}");
@@ -212,6 +231,18 @@ TEST(PriceCatalogueTest, ParsesAWrappedCatalogueAndIgnoresUnknownPriceKeys) {
             3'000'000'000);
   EXPECT_EQ(catalogue->Cost("acm", "acme-1", 0, {0, 0, 0, 1'000'000, 0}), 2'000'000'000);
   EXPECT_EQ(catalogue->Cost("", "acme-2-large", 0, {1, 0, 0, 0, 0}), std::nullopt);
+
+  Result<PriceCatalogue> conditional = PriceCatalogue::Parse(R"json([{"id": "p", "models": [
+      {"id": "m", "match": {"equals": "m"}, "context_window": 32000,
+       "prices": [{"prices": {"input_mtok": 1}},
+                  {"constraint": {"start_date": "2025-01-01"},
+                   "prices": {"input_mtok": 1, "input_text_tool_mtok": 2, "output_text_reasoning_mtok": 3}}]}]}])json");
+  ASSERT_TRUE(conditional.ok()) << conditional.status().ToString();
+  const ModelFeatures& features = conditional->providers()[0].models[0].features;
+  EXPECT_EQ(features.context_window, 32'000);
+  EXPECT_TRUE(features.prices_tool_input);
+  EXPECT_TRUE(features.prices_reasoning);
+  EXPECT_FALSE(features.prices_image_input);
 }
 
 TEST(PriceCatalogueTest, RejectsStructuralErrorsNamingTheModel) {

@@ -172,7 +172,9 @@ struct DemoTraffic::Impl {
   uint64_t seq = 0;
   std::vector<DemoUser> users;
   int64_t incident_start_ms = 0;  // anthropic overload incident
+  int64_t ab_start_ms = 0;        // prompt v4 A/B test
   int64_t spike_start_ms = 0;     // research batch job
+  int64_t prompt_v3_ms = 0;
 };
 
 Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experiment,
@@ -197,14 +199,17 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
                    : profile.provider == "google"    ? "/v1beta/models:generateContent"
                                                      : "/v1/chat/completions";
   event.prompt_name = std::string(experiment.prompt);
-  // A better prompt version ships halfway through the month.
-  bool new_prompt = ts_ms >= incident_start_ms - 10 * kDayMs;
-  event.prompt_version = new_prompt ? "v3" : "v2";
+  // A better prompt version ships halfway through the month; over the last 14 days v4 runs as an
+  // A/B test against it, assigned per session (so both arms see the same mix of experiments and
+  // models): a shorter prompt and shorter answers that score higher.
+  bool new_prompt = ts_ms >= prompt_v3_ms;
+  bool prompt_v4 = ts_ms >= ab_start_ms && std::hash<std::string>{}(event.session_id) % 2 == 1;
+  event.prompt_version = prompt_v4 ? "v4" : new_prompt ? "v3" : "v2";
   event.tags = {{"env", Uniform() < 0.86 ? "prod" : "staging"},
                 {"region", Uniform() < 0.6 ? "us-east-1" : "eu-west-1"},
                 {"feature", std::string(experiment.feature)}};
 
-  int64_t input = std::max<int64_t>(8, std::llround(LogNormal(experiment.input_median, 0.6)));
+  int64_t input = std::max<int64_t>(8, std::llround(LogNormal(experiment.input_median * (prompt_v4 ? 0.9 : 1.0), 0.6)));
   event.input_tokens = input;
 
   bool in_incident = profile.provider == "anthropic" && ts_ms >= incident_start_ms &&
@@ -253,7 +258,7 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
     event.latency_ms = LogNormal(profile.ttft_median_ms + input / 40.0, 0.35);
     return event;
   }
-  int64_t output = std::max<int64_t>(1, std::llround(LogNormal(experiment.output_median, 0.55)));
+  int64_t output = std::max<int64_t>(1, std::llround(LogNormal(experiment.output_median * (prompt_v4 ? 0.85 : 1.0), 0.55)));
   if (profile.reasoning) {
     int64_t reasoning = std::llround(LogNormal(output * 0.8, 0.5));
     event.reasoning_tokens = reasoning;
@@ -266,15 +271,20 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
       event.cache_write_tokens = std::llround(input * 0.3 * Uniform());
     }
   }
-  double ttft = LogNormal(profile.ttft_median_ms, 0.45);
+  // The overloaded provider also queues the calls it serves: time to first token triples.
+  double ttft = LogNormal(profile.ttft_median_ms * (in_incident ? 3.0 : 1.0), 0.45);
   double generation_ms = output / profile.tokens_per_second * 1000.0 * LogNormal(1.0, 0.2);
   event.latency_ms = std::round((ttft + generation_ms) * 10.0) / 10.0;
   event.streaming = experiment.streaming;
   if (experiment.streaming) event.ttft_ms = std::round(ttft * 10.0) / 10.0;
   if (Uniform() < 0.35) {
-    double quality = profile.quality + (new_prompt ? 0.03 : 0.0);
-    double score = std::clamp(quality + 0.12 * std::normal_distribution<double>(0, 1)(rng), 0.0, 1.0);
-    event.scores = {{std::string(experiment.score_name), std::round(score * 1000.0) / 1000.0}};
+    // The experiment's own metric and an LLM judge's overall "quality", which every chat model
+    // gets, so that models of different experiments can be compared.
+    double quality = profile.quality + (new_prompt ? 0.03 : 0.0) + (prompt_v4 ? 0.03 : 0.0);
+    auto draw = [&](double sd) {
+      return std::round(std::clamp(quality + sd * std::normal_distribution<double>(0, 1)(rng), 0.0, 1.0) * 1000.0) / 1000.0;
+    };
+    event.scores = {{std::string(experiment.score_name), draw(0.12)}, {"quality", draw(0.08)}};
   }
   return event;
 }
@@ -300,6 +310,17 @@ void DemoTraffic::Impl::AddRetryIfAny(const Event& call, EventBatch& out) {
   out.push_back(std::move(retry));
 }
 
+DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms) {
+  DemoTimeline timeline;
+  timeline.start_ms = (end_ms - static_cast<int64_t>(options.days) * kDayMs) / kHourMs * kHourMs;
+  timeline.incident_start_ms = timeline.start_ms + (options.days - 5) * kDayMs + 14 * kHourMs;
+  timeline.incident_end_ms = timeline.incident_start_ms + 2 * kHourMs;
+  timeline.spike_start_ms = timeline.start_ms + (options.days - 10) * kDayMs + 9 * kHourMs;
+  timeline.spike_end_ms = timeline.spike_start_ms + 3 * kHourMs;
+  timeline.prompt_v3_ms = timeline.incident_start_ms - 10 * kDayMs;
+  return timeline;
+}
+
 DemoTraffic::DemoTraffic(uint64_t seed) : impl_(std::make_unique<Impl>(seed)) {}
 DemoTraffic::~DemoTraffic() = default;
 
@@ -308,9 +329,12 @@ Status DemoTraffic::Generate(const DemoOptions& options,
   Impl& impl = *impl_;
   const int64_t end_ms = options.end_ms != 0 ? options.end_ms : NowMs();
   const int64_t hours = static_cast<int64_t>(options.days) * 24;
-  const int64_t start_ms = (end_ms - hours * kHourMs) / kHourMs * kHourMs;
-  impl.incident_start_ms = start_ms + (options.days - 5) * kDayMs + 14 * kHourMs;
-  impl.spike_start_ms = start_ms + (options.days - 10) * kDayMs + 9 * kHourMs;
+  const DemoTimeline timeline = DemoTimelineFor(options, end_ms);
+  const int64_t start_ms = timeline.start_ms;
+  impl.incident_start_ms = timeline.incident_start_ms;
+  impl.spike_start_ms = timeline.spike_start_ms;
+  impl.prompt_v3_ms = timeline.prompt_v3_ms;
+  impl.ab_start_ms = end_ms - 14 * kDayMs;
 
   // Hourly intensity: hour-of-day rhythm, quiet weekends, 1.2% growth a day.
   std::vector<double> hour_weight(hours);

@@ -20,14 +20,29 @@ struct DemoOptions {
   uint64_t seed = 42;           // same seed, same traffic (ids included)
 };
 
+// The moments the demo history is built around (epoch ms), for annotations that explain them.
+struct DemoTimeline {
+  int64_t start_ms = 0;           // the first hour of history
+  int64_t prompt_v3_ms = 0;       // prompt version v3 replaces v2 everywhere
+  int64_t incident_start_ms = 0;  // anthropic overload: 28% extra errors, mostly 529s, for 2 h
+  int64_t incident_end_ms = 0;
+  int64_t spike_start_ms = 0;     // the research batch job on claude-opus (3 h)
+  int64_t spike_end_ms = 0;
+};
+
+// The timeline of a history ending at `end_ms` (what Generate uses when options.end_ms is it).
+DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms);
+
 // Synthetic but realistic LLM traffic for `mltrack demo` and `serve --demo` (DESIGN.md §5):
 // six `demo-*` experiments owned by five teams, ~60 users with a long-tailed activity, real
 // model names that the price catalogue knows (plus one self-hosted model it does not, so the
 // "unpriced" figure is visible), a daily and weekly rhythm with slow growth, streaming with
 // time to first token, prompt caching, gateway cache hits, errors followed by retries, an
-// anthropic incident with a burst of 529s, quality scores, tags (env, region, feature), prompt
-// versions, agent runs, and one cost spike (a research batch job on an expensive model ten
-// days before the end) for anomaly detection to find.
+// anthropic incident with a burst of 529s, quality scores (each experiment's own and an overall
+// "quality" for every chat model), tags (env, region, feature), prompt versions with an A/B test
+// of v4 against v3 over the last 14 days (assigned per session; v4 is cheaper and scores
+// higher), agent runs, and one cost spike (a research batch job on an expensive model ten days
+// before the end) for anomaly detection to find.
 //
 // Not thread-safe: one generator per thread.
 class DemoTraffic {

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <vector>
 
 namespace mltrack::ingest {
 namespace {
@@ -129,6 +131,86 @@ TEST(DemoTrafficTest, WeekdaysBusierThanWeekendsAndOneCostSpikeDay) {
     }
   }
   EXPECT_GT(top, 10 * second);
+}
+
+// The anthropic incident the demo annotations point at: in its two hours anthropic calls fail
+// far more often (mostly 529 overloaded) and their first tokens come much later.
+TEST(DemoTrafficTest, TheIncidentIsWhereTheTimelineSaysWithErrorsAndSlowFirstTokens) {
+  DemoOptions options;
+  options.days = 30;
+  const DemoTimeline timeline = DemoTimelineFor(options, kEnd);
+  EXPECT_EQ(timeline.start_ms, kEnd - 30 * kDayMs);
+  EXPECT_EQ(timeline.incident_end_ms - timeline.incident_start_ms, 2 * 3'600'000);
+  EXPECT_EQ(timeline.incident_start_ms, timeline.start_ms + 25 * kDayMs + 14 * 3'600'000);
+  EXPECT_LT(timeline.prompt_v3_ms, timeline.incident_start_ms);
+  EXPECT_LT(timeline.spike_start_ms, timeline.spike_end_ms);
+
+  EventBatch all = GenerateAll(42, 200'000);
+  int64_t calls[2] = {0, 0}, errors[2] = {0, 0}, overloaded = 0;
+  std::vector<double> ttft[2];
+  for (const Event& event : all) {
+    if (event.provider != "anthropic") continue;
+    const bool during = event.ts_ms >= timeline.incident_start_ms && event.ts_ms < timeline.incident_end_ms;
+    ++calls[during];
+    if (event.status == EventStatus::kError) {
+      ++errors[during];
+      overloaded += during && event.http_status == 529;
+    }
+    if (event.ttft_ms) ttft[during].push_back(*event.ttft_ms);
+  }
+  ASSERT_GT(calls[1], 100);
+  EXPECT_GT(static_cast<double>(errors[1]) / calls[1], 0.2);
+  EXPECT_LT(static_cast<double>(errors[0]) / calls[0], 0.03);
+  EXPECT_GT(overloaded, errors[1] / 2);
+  for (auto& values : ttft) std::sort(values.begin(), values.end());
+  ASSERT_FALSE(ttft[1].empty());
+  EXPECT_GT(ttft[1][ttft[1].size() / 2], 2.0 * ttft[0][ttft[0].size() / 2]);
+}
+
+TEST(DemoTrafficTest, PromptV4RunsAsAnABTestOverTheLastTwoWeeks) {
+  EventBatch all = GenerateAll(42, 60'000);
+  struct Arm {
+    size_t calls = 0, scored = 0;
+    double output_tokens = 0, quality = 0;
+  };
+  std::map<std::string, Arm> arms;  // prompt_version → figures of its successful chat calls
+  std::set<std::string> before_test;
+  for (const Event& event : all) {
+    if (event.ts_ms < kEnd - 14 * kDayMs) {
+      before_test.insert(event.prompt_version);
+      continue;
+    }
+    if (event.status != EventStatus::kOk || event.operation != Operation::kChat || event.cache_hit.value_or(false)) continue;
+    Arm& arm = arms[event.prompt_version];
+    ++arm.calls;
+    arm.output_tokens += static_cast<double>(event.output_tokens.value_or(0));
+    for (const auto& [name, value] : event.scores) {
+      if (name != "quality") continue;
+      ++arm.scored;
+      arm.quality += value;
+    }
+  }
+  EXPECT_FALSE(before_test.contains("v4"));
+  ASSERT_EQ(arms.size(), 2u);  // v3 and v4 run side by side
+  const Arm& control = arms["v3"];
+  const Arm& treatment = arms["v4"];
+  const double share = static_cast<double>(treatment.calls) / static_cast<double>(control.calls + treatment.calls);
+  EXPECT_GT(share, 0.4);
+  EXPECT_LT(share, 0.6);
+  EXPECT_LT(treatment.output_tokens / treatment.calls, 0.95 * control.output_tokens / control.calls);
+  ASSERT_GT(control.scored, 500u);
+  EXPECT_GT(treatment.quality / treatment.scored, control.quality / control.scored + 0.015);
+}
+
+TEST(DemoTrafficTest, EveryChatModelHasQualityScores) {
+  std::map<std::string, size_t> quality_scores;
+  for (const Event& event : GenerateAll(42, 30'000)) {
+    if (event.operation != Operation::kChat) continue;
+    quality_scores[event.model];
+    for (const auto& [name, value] : event.scores) quality_scores[event.model] += name == "quality";
+  }
+  EXPECT_GE(quality_scores.size(), 14u);
+  for (const auto& [model, count] : quality_scores) EXPECT_GE(count, 20u) << model;
 }
 
 TEST(DemoTrafficTest, LiveEventsAreRecentAndUnique) {

@@ -15,6 +15,7 @@
 #include "query/aggregate/rate.h"
 #include "query/aggregate/sum.h"
 #include "query/aggregate/uniq.h"
+#include "query/moments_accumulator.h"
 #include "query/variance_accumulator.h"
 #include "store/value_sketch.h"
 
@@ -492,9 +493,27 @@ std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const C
 
 std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vector<MetricSpec>& metrics,
                                                                  const store::TableSnapshot& snapshot) {
+  // A field with var or stddev and another of count, avg, var, stddev: those share one pass
+  // (moments_accumulator.h). A lone var keeps its own accumulator.
+  auto moments_of = [&](const FieldRef& field, bool variance_only) {
+    return std::count_if(metrics.begin(), metrics.end(), [&](const MetricSpec& other) {
+      const bool variance = other.kind == AggregateKind::kVar || other.kind == AggregateKind::kStddev;
+      const bool moment = variance || other.kind == AggregateKind::kAvg || other.kind == AggregateKind::kCountPresent;
+      return other.field == field && (variance_only ? variance : moment);
+    });
+  };
   std::vector<std::unique_ptr<MetricAccumulator>> out;
   for (const MetricSpec& metric : metrics) {
     std::unique_ptr<MetricAccumulator> made;
+    if (moments_of(metric.field, true) > 0 && moments_of(metric.field, false) > 1) {
+      const ColumnSource source = ResolveColumn(snapshot, metric.field);
+      if (SharesMoments(metric, source)) {
+        for (const auto& earlier : out) {
+          if ((made = AliasMoments(*earlier, metric, source))) break;
+        }
+        if (!made) made = MakeMomentsAccumulator(metric, source, metric.field.kind() == FieldKind::kMoney);
+      }
+    }
     if (metric.kind == AggregateKind::kPercentile) {
       const ColumnSource source = ResolveColumn(snapshot, metric.field);
       for (const auto& earlier : out) {

@@ -13,6 +13,12 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));
   router.Add("POST", "/api/v1/query", bind(&HandleQuery));
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
+  router.Add("GET", "/api/analytics/performance", bind(&HandlePerformance));
+  router.Add("POST", "/api/v1/annotations", bind(&HandleCreateAnnotation));
+  router.Add("GET", "/api/v1/annotations", bind(&HandleListAnnotations));
+  router.AddPrefix("DELETE", "/api/v1/annotations/", bind(&HandleDeleteAnnotation));
+  router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
+  router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
 }
 
 }  // namespace mltrack::server

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "analytics/annotation_store.h"
 #include "backend/backend.h"
 #include "core/price_catalogue.h"
 
@@ -13,6 +14,9 @@ namespace mltrack::server {
 struct AppContext {
   backend::Backend* backend = nullptr;
   const PriceCatalogue* prices = nullptr;
+  // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
+  // that need none): the annotation routes then answer 503.
+  analytics::AnnotationStore* annotations = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

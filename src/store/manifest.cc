@@ -1,16 +1,10 @@
 #include "store/manifest.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
-#include <fstream>
 #include <functional>
 #include <sstream>
 
-#include "store/crc32c.h"
-#include "store/wal_writer.h"
+#include "store/checked_file.h"
 
 namespace mltrack::store {
 namespace {
@@ -35,10 +29,7 @@ std::string Format(const Manifest& manifest) {
     out << "quarantined " << bad.offset << " " << bad.rows << " " << OneLine(bad.file) << "\t" << OneLine(bad.what)
         << "\n";
   }
-  std::string body = out.str();
-  char crc[16];
-  std::snprintf(crc, sizeof(crc), "%08x", crc32c::Value(body));
-  return body + "crc " + crc + "\n";
+  return out.str();
 }
 
 bool ParseU64(std::string_view text, uint64_t* value) {
@@ -50,26 +41,14 @@ bool ParseU64(std::string_view text, uint64_t* value) {
 
 Result<std::optional<Manifest>> ReadManifest(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / "MANIFEST";
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    if (ec) return ErrnoToStatus(ec.value(), "stat " + path.string());
-    return std::optional<Manifest>();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot read " + path.string());
-  std::string text((std::istreambuf_iterator<char>(in)), {});
+  Result<std::optional<std::string>> read = ReadCheckedFile(path);
+  if (!read.ok()) return read.status();
+  if (!read->has_value()) return std::optional<Manifest>();
+  const std::string& body = **read;
   auto corrupt = [&](const std::string& what) { return Status::Corruption(path.string() + ": " + what); };
-  const size_t crc_line = text.rfind("crc ");
-  if (crc_line == std::string::npos || text.size() != crc_line + 4 + 8 + 1 || text.back() != '\n') {
-    return corrupt("no checksum line");
-  }
-  std::string_view body(text.data(), crc_line);
-  uint32_t stored = 0;
-  auto [end, parse_ec] = std::from_chars(text.data() + crc_line + 4, text.data() + crc_line + 12, stored, 16);
-  if (parse_ec != std::errc() || stored != crc32c::Value(body)) return corrupt("checksum mismatch");
 
   Manifest manifest;
-  std::istringstream lines{std::string(body)};
+  std::istringstream lines{body};
   std::string line;
   if (!std::getline(lines, line) || line != kFirstLine) return corrupt("unknown version");
   while (std::getline(lines, line)) {
@@ -107,36 +86,7 @@ Result<std::optional<Manifest>> ReadManifest(const std::filesystem::path& dir) {
 
 Status WriteManifest(const std::filesystem::path& dir, const Manifest& manifest,
                      const std::function<int(size_t)>& fault_hook) {
-  const std::string text = Format(manifest);
-  const std::filesystem::path tmp = dir / "MANIFEST.tmp";
-  const std::filesystem::path path = dir / "MANIFEST";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoToStatus(errno, "create " + tmp.string());
-  auto fail = [&](int err, const char* what) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return ErrnoToStatus(err, std::string(what) + " " + tmp.string());
-  };
-  if (fault_hook) {
-    if (int err = fault_hook(text.size()); err != 0) return fail(err, "write");
-  }
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t written = ::write(fd, text.data() + done, text.size() - done);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return fail(errno, "write");
-    }
-    done += static_cast<size_t>(written);
-  }
-  if (::fsync(fd) != 0) return fail(errno, "fsync");
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return ErrnoToStatus(err, "rename " + tmp.string());
-  }
-  return SyncDirectory(dir);
+  return WriteCheckedFile(dir / "MANIFEST", Format(manifest), fault_hook);
 }
 
 }  // namespace mltrack::store

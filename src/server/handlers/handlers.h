@@ -17,6 +17,12 @@ HttpResponse HandleFields(AppContext& context, const HttpRequest& request);
 HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request);
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
+HttpResponse HandlePerformance(AppContext& context, const HttpRequest& request);
+HttpResponse HandleCreateAnnotation(AppContext& context, const HttpRequest& request);
+HttpResponse HandleListAnnotations(AppContext& context, const HttpRequest& request);
+HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& request);
+HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request);
+HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.

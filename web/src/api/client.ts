@@ -1,5 +1,17 @@
 // The only place that talks HTTP to the server. Components go through hooks that call these.
-import type { Fields, Health, Overview, QueryResult, QuerySpec, ApiErrorBody } from './types';
+import type {
+  AbComparison,
+  Annotation,
+  AnnotationInput,
+  ApiErrorBody,
+  Fields,
+  Health,
+  ModelComparison,
+  Overview,
+  Performance,
+  QueryResult,
+  QuerySpec,
+} from './types';
 
 /** A failed call: the server's error code and message when it sent one, else the HTTP status. */
 export class ApiError extends Error {
@@ -62,4 +74,32 @@ export function postQuery(spec: QuerySpec, signal?: AbortSignal): Promise<QueryR
     body: JSON.stringify(spec),
     signal,
   });
+}
+
+// ---- Performance Monitoring dashboard and annotations ------------------------------------------
+
+export function getPerformance(params: URLSearchParams, signal?: AbortSignal): Promise<Performance> {
+  return request<Performance>(`/api/analytics/performance?${params.toString()}`, { signal });
+}
+
+export function createAnnotation(input: AnnotationInput): Promise<Annotation> {
+  return request<Annotation>('/api/v1/annotations', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+}
+
+export function deleteAnnotation(id: number): Promise<void> {
+  return request<void>(`/api/v1/annotations/${id}`, { method: 'DELETE' });
+}
+
+// ---- Model Comparison ----
+
+export function getModelComparison(params: URLSearchParams, signal?: AbortSignal): Promise<ModelComparison> {
+  return request<ModelComparison>(`/api/analytics/models/compare?${params.toString()}`, { signal });
+}
+
+export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): Promise<AbComparison> {
+  return request<AbComparison>(`/api/analytics/ab?${params.toString()}`, { signal });
 }

@@ -23,12 +23,26 @@ export function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => Compone
 
 export const PAGES: PageDef[] = [
   { id: 'executive', path: '/', label: 'Executive', icon: 'layers', section: 'Dashboards', component: ExecutiveDashboard },
+  {
+    id: 'performance',
+    path: '/performance',
+    label: 'Performance',
+    icon: 'gauge',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/performance/components/PerformanceDashboard'), (m) => m.PerformanceDashboard),
+  },
+  {
+    id: 'models',
+    path: '/models',
+    label: 'Model Comparison',
+    icon: 'chart',
+    section: 'Dashboards',
+    component: lazyPage(() => import('../features/models/components/ModelComparisonPage'), (m) => m.ModelComparisonPage),
+  },
 ];
 
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */
 export const PLANNED: { id: string; label: string; icon: IconName; section: 'Dashboards' | 'Analyze' }[] = [
   { id: 'cost', label: 'Cost Analytics', icon: 'dollar', section: 'Dashboards' },
-  { id: 'performance', label: 'Performance', icon: 'gauge', section: 'Dashboards' },
-  { id: 'models', label: 'Model Comparison', icon: 'chart', section: 'Dashboards' },
   { id: 'users', label: 'User Activity', icon: 'users', section: 'Dashboards' },
 ];

@@ -1,13 +1,24 @@
 // Types and theme pieces shared by every chart's prepare layer. Type-only ECharts imports: the
 // modules themselves are registered once, in components/ui/EChart.tsx.
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, CustomSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
+import type {
+  BarSeriesOption,
+  CustomSeriesOption,
+  HeatmapSeriesOption,
+  LineSeriesOption,
+  PieSeriesOption,
+  RadarSeriesOption,
+  ScatterSeriesOption,
+} from 'echarts/charts';
 import type {
   GridComponentOption,
   LegendComponentOption,
+  MarkAreaComponentOption,
   MarkLineComponentOption,
+  RadarComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 import { format as formatDate } from 'date-fns';
 import type { Palette } from './palette';
@@ -15,13 +26,19 @@ import type { Palette } from './palette';
 export type ChartOption = ComposeOption<
   | BarSeriesOption
   | CustomSeriesOption
+  | HeatmapSeriesOption
   | LineSeriesOption
   | PieSeriesOption
+  | RadarSeriesOption
+  | ScatterSeriesOption
   | GridComponentOption
   | LegendComponentOption
+  | MarkAreaComponentOption
   | MarkLineComponentOption
+  | RadarComponentOption
   | TitleComponentOption
   | TooltipComponentOption
+  | VisualMapComponentOption
 >;
 
 /** What a prepare function returns: an option to draw, or why there is nothing to draw. */

@@ -1,6 +1,6 @@
 // A titled chart with export-to-PNG and full-screen buttons. Renders the chart when its model is
 // ready, a skeleton while loading, and a reason plus a next step when there is nothing to draw.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { motion } from 'motion/react';
 import type { ChartModel } from '../../lib/chart';
@@ -19,12 +19,16 @@ interface ChartCardProps {
   exportBackground: string;
   className?: string;
   index?: number;
+  /** Controls of the chart (e.g. a view switch), shown in the header before export and full screen. */
+  actions?: ReactNode;
+  /** Controls under the title (a metric switch); the chart keeps the rest of the height. */
+  toolbar?: ReactNode;
 }
 
 const iconButton =
   'grid h-7 w-7 place-items-center rounded-md text-muted transition hover:bg-surface hover:text-fg focus-visible:outline-2 focus-visible:outline-primary disabled:opacity-40';
 
-export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0 }: ChartCardProps) {
+export function ChartCard({ id, title, description, model, exportBackground, className = '', index = 0, actions, toolbar }: ChartCardProps) {
   const chartRef = useRef<EChartHandle>(null);
   const [fullScreen, setFullScreen] = useState(false);
 
@@ -49,12 +53,14 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
       data-testid={`chart-${id}`}
       className={`flex flex-col p-4 ${fullScreen ? 'fixed inset-4 z-50 shadow-2xl md:inset-10' : `h-80 ${className}`}`}
     >
-      <header className="mb-2 flex items-start gap-2">
-        <div className="min-w-0">
+      <header className="mb-2 flex flex-wrap items-start gap-x-2 gap-y-1">
+        <div className="min-w-0 flex-1">
           <h3 className="text-sm font-semibold text-fg">{title}</h3>
           {description && <p className="truncate text-xs text-muted">{description}</p>}
         </div>
-        <div className="ml-auto flex shrink-0 gap-1">
+        {/* Below sm the controls take a row of their own, under the title. */}
+        {actions && <div className="order-last w-full sm:order-none sm:w-auto">{actions}</div>}
+        <div className="flex shrink-0 items-center gap-1">
           <button
             type="button"
             className={iconButton}
@@ -77,6 +83,7 @@ export function ChartCard({ id, title, description, model, exportBackground, cla
           </button>
         </div>
       </header>
+      {toolbar}
       <div className="relative min-h-0 flex-1">
         {model === undefined && <div className="h-full w-full animate-pulse rounded-lg bg-surface" />}
         {model?.kind === 'empty' && <EmptyState compact icon="chart" title={model.reason} hint={model.hint} />}

@@ -3,13 +3,16 @@
 // After ECharts' `finished` event the wrapper carries data-chart-ready="true" (browser tests wait on it).
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, CustomChart, LineChart, PieChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, PieChart, RadarChart, ScatterChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
+  RadarComponent,
   TitleComponent,
   TooltipComponent,
+  VisualMapComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ChartOption } from '../../lib/chart';
@@ -17,14 +20,20 @@ import type { ChartOption } from '../../lib/chart';
 echarts.use([
   BarChart,
   CustomChart,
+  HeatmapChart,
   LineChart,
   PieChart,
+  RadarChart,
+  ScatterChart,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
+  RadarComponent,
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,
+  MarkAreaComponent,
+  VisualMapComponent,
 ]);
 
 export interface EChartHandle {

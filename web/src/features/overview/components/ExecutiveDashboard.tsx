@@ -2,13 +2,12 @@
 // first-run panel on an empty store and an error state with retry when the API fails.
 import { format } from 'date-fns';
 import { lazy, Suspense } from 'react';
-import { Card } from '../../../components/ui/Card';
-import { EmptyState } from '../../../components/ui/EmptyState';
 import { ErrorState } from '../../../components/ui/ErrorState';
-import { Icon } from '../../../components/ui/Icon';
+import { RefreshControl } from '../../../components/ui/RefreshControl';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
+import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
-import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/lib/filters';
+import { rangeLabel } from '../../filters/lib/filters';
 import { useHealth, useOverview } from '../hooks/useOverview';
 import { FirstEventPanel } from './FirstEventPanel';
 import { OverviewCards, OverviewCardsSkeleton } from './OverviewCards';
@@ -36,21 +35,11 @@ export function ExecutiveDashboard() {
   const emptyStore = noEvents && health.data?.events === 0;
 
   const refresh = (
-    <div className="flex items-center gap-2 text-xs text-muted">
-      {overview.dataUpdatedAt > 0 && (
-        <span className="hidden md:inline" title="The dashboard refreshes every 30 seconds">
-          Updated {format(overview.dataUpdatedAt, 'HH:mm:ss')}
-        </span>
-      )}
-      <button
-        type="button"
-        onClick={() => void overview.refetch()}
-        aria-label="Refresh"
-        className="grid h-8 w-8 place-items-center rounded-lg border border-border bg-background text-muted hover:text-fg"
-      >
-        <Icon name="refresh" className={`h-4 w-4 ${overview.isFetching ? 'animate-spin' : ''}`} />
-      </button>
-    </div>
+    <RefreshControl
+      updatedAt={overview.dataUpdatedAt}
+      fetching={overview.isFetching}
+      onRefresh={() => void overview.refetch()}
+    />
   );
 
   let body;
@@ -72,24 +61,7 @@ export function ExecutiveDashboard() {
       />
     );
   } else if (noEvents) {
-    body = (
-      <Card>
-        <EmptyState
-          icon="search"
-          title={`No events match ${activeFilterCount(filters) > 0 ? 'these filters' : 'this time range'}`}
-          hint={`${rangeLabel(filters.range)}${activeFilterCount(filters) > 0 ? ` with ${activeFilterCount(filters)} filter(s)` : ''} has no LLM calls. Widen the time range or clear the filters.`}
-          action={
-            <button
-              type="button"
-              onClick={() => setFilters(DEFAULT_FILTERS)}
-              className="mt-2 rounded-lg bg-primary px-3 py-1.5 text-sm font-medium text-white hover:opacity-90"
-            >
-              Reset to the last 30 days, no filters
-            </button>
-          }
-        />
-      </Card>
-    );
+    body = <NoEventsMatch filters={filters} onChange={setFilters} />;
   } else {
     body = (
       <div className={`flex flex-col gap-4 transition-opacity ${overview.isPlaceholderData ? 'opacity-60' : ''}`}>

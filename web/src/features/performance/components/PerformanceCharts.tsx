@@ -1,0 +1,101 @@
+// Visualise layer of the Performance dashboard: each prepare function's model goes to a ChartCard
+// as is. The time charts share the range's annotations.
+import { useMemo } from 'react';
+import type { Performance } from '../../../api/types';
+import { ChartCard } from '../../../components/ui/ChartCard';
+import { useTheme } from '../../../hooks/useTheme';
+import type { ChartModel } from '../../../lib/chart';
+import { formatCompact } from '../../../lib/format';
+import { violinModel } from '../lib/distribution';
+import { matrixModel } from '../lib/matrix';
+import { cacheByModelModel, throughputModel } from '../lib/modelBars';
+import { scatterModel } from '../lib/scatter';
+import type { Slo } from '../lib/slo';
+import { cacheHitModel, errorRateModel, errorsByTypeModel, percentileLinesModel } from '../lib/timeCharts';
+import { AnnotationsPanel } from './AnnotationsPanel';
+import { ErrorBreakdownCard } from './ErrorBreakdownCard';
+import { ErrorTypesTable } from './ErrorTypesTable';
+import { SloPanel } from './SloPanel';
+
+interface PerformanceChartsProps {
+  data: Performance | undefined;
+  slo: Slo | null;
+  onSloChange: (slo: Slo | null) => void;
+}
+
+export function PerformanceCharts({ data, slo, onSloChange }: PerformanceChartsProps) {
+  const { palette } = useTheme();
+  const models = useMemo(() => {
+    if (!data) return undefined;
+    const { range, annotations } = data;
+    return {
+      latency: percentileLinesModel(data.latency.over_time, range, annotations, palette, {
+        reason: 'No latencies recorded in this time range.',
+        hint: 'Send latency_ms with each event (end-to-end duration in milliseconds).',
+      }),
+      ttft: percentileLinesModel(data.ttft.over_time, range, annotations, palette, {
+        reason: 'No streamed calls with a time to first token.',
+        hint: 'Send ttft_ms for streamed calls.',
+      }),
+      errorRate: errorRateModel(data.errors.over_time, range, annotations, palette),
+      errorTypes: errorsByTypeModel(data.errors.over_time, data.errors.types, range, palette),
+      violin: violinModel(data.distribution.by_model, palette),
+      cache: cacheHitModel(data.cache.over_time, range, annotations, palette),
+      cacheByModel: cacheByModelModel(data.cache, palette),
+      throughput: throughputModel(data.throughput, palette),
+      matrix: matrixModel(data.matrix, palette),
+      scatter: scatterModel(data.scatter, palette),
+    };
+  }, [data, palette]);
+  const bucket = data?.range.bucket ?? 'bucket';
+  const marks = 'dashed lines and shaded spans are annotations';
+  const top = data ? `top ${data.distribution.by_model.length} of ${data.models_total} models` : 'top models';
+  const card = (id: string, title: string, description: string, model: ChartModel | undefined, index: number, wide = false) => (
+    <ChartCard
+      key={id}
+      id={id}
+      title={title}
+      description={description}
+      model={model}
+      exportBackground={palette.background}
+      className={wide ? 'lg:col-span-2' : ''}
+      index={index}
+    />
+  );
+  const scatterText = data?.scatter.sampled
+    ? `A time sample of ${formatCompact(data.scatter.sampled_calls)} streamed calls; dot size = calls`
+    : 'Every streamed call, binned; dot size = calls';
+
+  return (
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+      {card('latency-percentiles', 'Latency percentiles', `p50 / p90 / p95 / p99 per ${bucket}; ${marks}`, models?.latency, 0)}
+      {card('ttft-percentiles', 'Time to first token', `Streamed calls, p50 / p90 / p95 / p99 per ${bucket}`, models?.ttft, 1)}
+      {card('error-rate', 'Error rate', `Share of failed calls per ${bucket}, over the calls; ${marks}`, models?.errorRate, 2)}
+      {card('errors-by-type', 'Errors by type', `Failed calls per ${bucket}, stacked by error_type`, models?.errorTypes, 3)}
+      {data ? <ErrorBreakdownCard errors={data.errors} index={4} /> : card('error-breakdown', 'Where errors happen', '', undefined, 4)}
+      <ErrorTypesTable errors={data?.errors} />
+      {card(
+        'latency-distribution',
+        'Latency distribution by model',
+        `Violin (density), box (quartiles, whiskers at 1.5 IQR) and outliers; ${top}; log scale`,
+        models?.violin,
+        5,
+        true,
+      )}
+      {card('throughput', 'Output speed', 'Output tokens per second of generation (after the first token): p50, p90 behind', models?.throughput, 6)}
+      {card('ttft-scatter', 'TTFT vs output length', scatterText, models?.scatter, 7)}
+      {card('cache-hit-rate', 'Cache hit rate', `Share of calls answered from the gateway cache per ${bucket}`, models?.cache, 8)}
+      {card('cache-by-model', 'Cache hits by model', 'Share of each model\'s calls answered from the gateway cache', models?.cacheByModel, 9)}
+      {card(
+        'comparison-matrix',
+        'Model comparison',
+        'Raw values; colour = rank within the column (green best, direction-aware)',
+        models?.matrix,
+        10,
+        true,
+      )}
+      <SloPanel data={data} slo={slo} onChange={onSloChange} />
+      <AnnotationsPanel annotations={data?.annotations} />
+    </div>
+  );
+}
