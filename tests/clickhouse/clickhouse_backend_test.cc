@@ -95,6 +95,15 @@ TEST_F(ClickHouseBackendTest, AnOutageQueuesAcknowledgedEventsAndReadsAnswer503)
   EXPECT_NE(error->message.find("ClickHouse at 127.0.0.1:" + std::to_string(clickhouse_->http_port())),
             std::string::npos) << error->message;
   EXPECT_NE(error->message.find("wait in this node's queue"), std::string::npos) << error->message;
+  // Every dashboard reads through the same runner: 503 unavailable too, never a 400 or a 200.
+  for (const char* dashboard : {"/api/analytics/overview", "/api/analytics/performance", "/api/analytics/models/compare",
+                                "/api/analytics/ab?dimension=model&a=gpt-4o-mini&b=gpt-4o"}) {
+    HttpResult answer = client_->Get(dashboard);
+    EXPECT_EQ(answer.status, 503) << dashboard << " " << answer.Describe();
+    std::optional<ErrorBody> dashboard_error = ParseErrorBody(answer.body);
+    ASSERT_TRUE(dashboard_error) << dashboard;
+    EXPECT_EQ(dashboard_error->code, "unavailable") << dashboard;
+  }
   HttpResult health = client_->Get("/api/health");
   EXPECT_NE(health.body.find("\"degraded\""), std::string::npos) << health.body;
 
@@ -113,19 +122,42 @@ TEST_F(ClickHouseBackendTest, AnOutageQueuesAcknowledgedEventsAndReadsAnswer503)
   EXPECT_NE(health.body.find("\"ok\""), std::string::npos) << health.body;
 }
 
-// Local-time buckets are not compiled to SQL yet: a 400 naming tz, never a UTC answer.
-TEST_F(ClickHouseBackendTest, LocalTimeBucketsAreRefusedNamingTz) {
+// Local-time buckets compiled to SQL, worked out by hand over America/New_York's DST end on
+// 2025-11-02 (06:00 UTC, 02:00 EDT -> 01:00 EST): that local day is 25 hours long, from 04:00
+// UTC to 05:00 UTC the next day, and the reading 01:00 shows twice, starting two hours.
+TEST_F(ClickHouseBackendTest, LocalTimeBucketsFollowTheZonesDstChange) {
   StartMltrack();
-  ASSERT_EQ(Ingest({EventJson("tz-1")}).status, 200);
-  HttpResult zoned = client_->Post(
-      "/api/v1/query", std::string("{") + kQueryRange + R"(,"bucket":"1d","tz":"Europe/Berlin","metrics":["count"]})");
-  EXPECT_EQ(zoned.status, 400) << zoned.Describe();
-  std::optional<ErrorBody> error = ParseErrorBody(zoned.body);
-  ASSERT_TRUE(error);
-  EXPECT_TRUE(error->NamesField("tz")) << zoned.body;
-  HttpResult utc = client_->Post(
-      "/api/v1/query", std::string("{") + kQueryRange + R"(,"bucket":"1d","tz":"UTC","metrics":["count"]})");
-  EXPECT_EQ(utc.status, 200) << utc.Describe();
+  auto event = [](const std::string& id, int64_t ts) {
+    return R"({"id":")" + id + R"(","ts":)" + std::to_string(ts) + R"(,"model":"gpt-4o-mini","provider":"openai"})";
+  };
+  ASSERT_EQ(Ingest({event("dst-1", 1762057800000),     // 11-02 04:30Z = 00:30 EDT
+                    event("dst-2", 1762061400000),     // 11-02 05:30Z = 01:30 EDT
+                    event("dst-3", 1762065000000),     // 11-02 06:30Z = 01:30 EST
+                    event("dst-4", 1762144200000),     // 11-03 04:30Z = 11-02 23:30 EST
+                    event("dst-5", 1762147800000)})    // 11-03 05:30Z = 11-03 00:30 EST
+                .status,
+            200);
+  ASSERT_TRUE(WaitForCount(5));
+  const std::string range = R"("from":1762000000000,"to":1762200000000,"tz":"America/New_York","metrics":["count"])";
+  auto table = [&](const std::string& bucket) {
+    HttpResult answer = client_->Post("/api/v1/query", "{" + range + R"(,"bucket":")" + bucket + R"("})");
+    EXPECT_EQ(answer.status, 200) << answer.Describe();
+    EXPECT_NE(answer.body.find(R"("tz":"America/New_York")"), std::string::npos) << answer.body;
+    std::string error;
+    std::optional<QueryTable> parsed = ParseQueryTable(answer.body, &error);
+    EXPECT_TRUE(parsed) << error;
+    return parsed.value_or(QueryTable{});
+  };
+  const QueryTable days = table("1d");
+  ASSERT_EQ(days.rows.size(), 2u);
+  EXPECT_EQ(days.Cell(0, "t"), "1762056000000");  // 11-02 00:00 EDT
+  EXPECT_EQ(days.Cell(0, "count"), "4");
+  EXPECT_EQ(days.Cell(1, "t"), "1762146000000");  // 11-03 00:00 EST
+  EXPECT_EQ(days.Cell(1, "count"), "1");
+  const QueryTable hours = table("1h");
+  ASSERT_EQ(hours.rows.size(), 5u);
+  EXPECT_EQ(hours.Cell(1, "t"), "1762059600000");  // 01:00 EDT
+  EXPECT_EQ(hours.Cell(2, "t"), "1762063200000");  // 01:00 EST
 }
 
 TEST_F(ClickHouseBackendTest, ABadStoreUrlIsRefusedAtStart) {

@@ -187,23 +187,18 @@ query::QueryRunner ClickHouseBackend::Reader() {
       return unavailable(Status::Unavailable("ClickHouse at " + options_.connection.Describe() +
                                              " has not answered since this server started"));
     }
-    if (query::HasBucket(spec) && !query::IsUtcName(spec.tz)) {
-      // Local-time buckets (query/zoned_buckets.h: a bucket per aligned local clock reading,
-      // two for a reading shown twice) are not compiled to SQL yet: refused, never answered in
-      // UTC by mistake.
-      return Status::InvalidArgument(
-          "tz: buckets aligned to " + spec.tz + " are not supported by the ClickHouse backend yet (only UTC); "
-          "see docs/deploy/clickhouse.md",
-          {{-1, "tz", "local-time buckets are not supported by the ClickHouse backend yet"}});
-    }
+    Result<std::optional<LocalBuckets>> local = LocalBucketsFor(spec);  // "tz" buckets
+    if (!local.ok()) return local.status();
     const auto started = std::chrono::steady_clock::now();
-    const CompiledQuery compiled = CompileQuery(spec, {tables_.events, /*final=*/true});
+    CompileOptions compile{tables_.events, /*final=*/true, {}};
+    if (*local) compile.clock_spans = (*local)->spans;
+    const CompiledQuery compiled = CompileQuery(spec, compile);
     Result<std::string> rows = client_.Execute(compiled.sql);
     if (!rows.ok()) {
       if (rows.status().code() == StatusCode::kUnavailable) return unavailable(rows.status());
       return rows.status();
     }
-    Result<query::QueryResult> result = ReadQueryResult(spec, compiled, *rows);
+    Result<query::QueryResult> result = ReadQueryResult(spec, compiled, *rows, *local ? &(*local)->bucketer : nullptr);
     if (!result.ok()) return result.status();
     if (!query::IsUtcName(spec.tz)) result->tz = spec.tz;  // echoed, as the embedded executor does
     result->elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

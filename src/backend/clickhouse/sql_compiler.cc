@@ -57,15 +57,29 @@ class Builder {
     return alias;
   }
 
+  // The row's bucket: the UTC grid's number of `ts`, or its local-time index by clock spans.
   std::string BucketExpr() const {
+    const std::vector<ClockSpan>& spans = options_.clock_spans;
+    if (spans.empty()) return GridExpr("`ts`");
+    std::string expr = spans.size() > 1 ? "multiIf(" : "";
+    for (size_t idx = 0; idx < spans.size(); ++idx) {
+      if (idx + 1 < spans.size()) expr += "`ts` < " + SqlInt(spans[idx + 1].start_ms) + ", ";
+      expr += SqlInt(spans[idx].shift) + " + " + GridExpr("(`ts` + " + SqlInt(spans[idx].offset_ms) + ")");
+      expr += idx + 1 < spans.size() ? ", " : "";
+    }
+    return expr + (spans.size() > 1 ? ")" : "");
+  }
+
+  // query::BucketGrid::Number of the clock reading `clock` (epoch ms).
+  std::string GridExpr(const std::string& clock) const {
     if (spec_.bucket_months > 0) {
-      const std::string day = "toDateTime(intDiv(`ts`, 1000), 'UTC')";
+      const std::string day = "toDateTime(intDiv(" + clock + ", 1000), 'UTC')";
       return "intDiv(toInt64(toYear(" + day + ")) * 12 + toMonth(" + day + ") - 1, " +
              SqlInt(spec_.bucket_months) + ")";
     }
-    const std::string shifted = "(`ts` - " + SqlInt(BucketOffsetMs(spec_)) + ")";
+    const std::string shifted = "(" + clock + " - " + SqlInt(BucketOffsetMs(spec_)) + ")";
     const std::string width = SqlInt(spec_.bucket_ms);
-    return "intDiv(" + shifted + ", " + width + ") - (" + shifted + " % " + width + " < 0)";
+    return "(intDiv(" + shifted + ", " + width + ") - (" + shifted + " % " + width + " < 0))";
   }
 
   std::string KeyPart(size_t idx) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backend/clickhouse/local_buckets.h"
 #include "core/status.h"
 #include "query/query_result.h"
 #include "query/query_spec.h"
@@ -30,14 +31,17 @@ struct CompiledQuery {
 struct CompileOptions {
   std::string table;  // "`db`.`events`"
   bool final = true;  // read through FINAL (collapses duplicate keys not yet merged)
+  // Local-time buckets (local_buckets.h): the SELECT gives bucket indexes by these stretches.
+  // Empty: UTC, the SELECT gives numbers of the UTC grid.
+  std::vector<ClockSpan> clock_spans;
 };
 
 // The SELECT answering `spec` (already validated by query::ParseQuerySpec).
 CompiledQuery CompileQuery(const query::QuerySpec& spec, const CompileOptions& options);
 
-// The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc). kInternal when
-// they do not parse.
+// The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc); `local` is the
+// bucketer of local-time buckets (null: UTC). kInternal when the rows do not parse.
 Result<query::QueryResult> ReadQueryResult(const query::QuerySpec& spec, const CompiledQuery& compiled,
-                                           std::string_view rows);
+                                           std::string_view rows, const query::TimeBucketer* local = nullptr);
 
 }  // namespace mltrack::backend::clickhouse

@@ -91,6 +91,32 @@ TEST(ReadQueryResult, FinishesRowsAsTheEmbeddedStoreDoes) {
   EXPECT_EQ(std::get<double>(percentile->rows[0][0]), 2.5);
 }
 
+// Local-time buckets: one grid expression per stretch of constant offset, chosen by multiIf on
+// ts; the indexes that come back become starts through the bucketer.
+TEST(CompileQuery, LocalTimeBucketsPickTheirStretchOfOffset) {
+  const query::QuerySpec spec = Parse(R"({"from":1761955200000,"to":1762214400000,"bucket":"1d",
+      "tz":"America/New_York","metrics":["count"]})");  // 2025-11-01 .. 11-04, DST ends 11-02 06:00Z
+  Result<std::optional<LocalBuckets>> local = LocalBucketsFor(spec);
+  ASSERT_TRUE(local.ok() && local->has_value());
+  ASSERT_EQ((*local)->spans.size(), 2u);
+  EXPECT_EQ((*local)->spans[1].start_ms, 1762063200000);
+  EXPECT_EQ((*local)->spans[0].offset_ms, -4 * 3'600'000);
+  EXPECT_EQ((*local)->spans[1].offset_ms, -5 * 3'600'000);
+  CompileOptions options{"t", true, (*local)->spans};
+  const CompiledQuery compiled = CompileQuery(spec, options);
+  EXPECT_NE(compiled.sql.find("multiIf(`ts` < 1762063200000, "), std::string::npos) << compiled.sql;
+  EXPECT_NE(compiled.sql.find("(`ts` + -14400000)"), std::string::npos) << compiled.sql;
+  EXPECT_NE(compiled.sql.find("(`ts` + -18000000)"), std::string::npos) << compiled.sql;
+  std::string rows;
+  RowBinaryWriter writer(&rows);
+  // Index 0 is the local day holding `from` (10-31 EDT), so 2 is 11-02: 25 hours from 04:00Z.
+  writer.Fixed<int64_t>(2);
+  writer.Fixed<int64_t>(9);
+  Result<query::QueryResult> result = ReadQueryResult(spec, compiled, rows, &(*local)->bucketer);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(std::get<int64_t>(result->rows[0][0]), 1762056000000);
+}
+
 TEST(ReadQueryResult, RefusesATruncatedAnswer) {
   query::QuerySpec spec = Parse(R"({"from":0,"to":1,"metrics":["count"]})");
   const CompiledQuery compiled = CompileQuery(spec, {"t", true});

@@ -54,7 +54,8 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-Cell BucketCell(const QuerySpec& spec, int64_t number) {
+Cell BucketCell(const QuerySpec& spec, int64_t number, const query::TimeBucketer* local) {
+  if (local) return local->Start(number);  // an index of local-time buckets
   if (spec.bucket_months > 0) {
     const int64_t month_abs = number * spec.bucket_months;
     const int64_t year = FloorDiv(month_abs, 12);
@@ -172,7 +173,7 @@ Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::ve
 }  // namespace
 
 Result<query::QueryResult> ReadQueryResult(const QuerySpec& spec, const CompiledQuery& compiled,
-                                           std::string_view rows) {
+                                           std::string_view rows, const query::TimeBucketer* local) {
   query::QueryResult result;
   if (query::HasBucket(spec)) result.columns.push_back("t");
   for (size_t idx = 0; idx < spec.group_by.size(); ++idx) result.columns.push_back(query::GroupColumnName(spec, idx));
@@ -184,7 +185,7 @@ Result<query::QueryResult> ReadQueryResult(const QuerySpec& spec, const Compiled
     std::vector<Cell> row;
     row.reserve(result.columns.size());
     size_t column = 0;
-    if (query::HasBucket(spec)) row.push_back(BucketCell(spec, ReadWire(reader, compiled.wire[column++]).i));
+    if (query::HasBucket(spec)) row.push_back(BucketCell(spec, ReadWire(reader, compiled.wire[column++]).i, local));
     for (size_t idx = 0; idx < spec.group_by.size(); ++idx) {
       row.push_back(KeyCell(spec, idx, ReadWire(reader, compiled.wire[column++])));
     }
