@@ -133,12 +133,16 @@ function report() {
     ours_cold: existsSync(`${out}/ours_cold.json`) ? readJson(`${out}/ours_cold.json`) : {},
     duckdb: existsSync(`${out}/duckdb.json`) ? readJson(`${out}/duckdb.json`) : {},
     clickhouse: existsSync(`${out}/clickhouse.json`) ? readJson(`${out}/clickhouse.json`) : {},
+    // MLtrack itself with --store clickhouse://... (docs/deploy/clickhouse.md), same requests.
+    ours_clickhouse: existsSync(`${out}/ours_clickhouse.json`) ? readJson(`${out}/ours_clickhouse.json`) : {},
   };
+  const chIngest = existsSync(`${out}/ingest_clickhouse.json`) ? readJson(`${out}/ingest_clickhouse.json`) : null;
   const n = meta.events;
   const rows = [];
   const verdicts = [];
-  const row = (what, ours, cold, duck, ch, rDuck, rCh, same, target, met) =>
-    rows.push(`| ${what} | ${ours} | ${cold} | ${duck} | ${ch} | ${rDuck} | ${rCh} | ${same} | ${target} | ${met} |`);
+  // `onCh`: the same figure for MLtrack on the ClickHouse backend (a column of its own).
+  const row = (what, ours, cold, duck, ch, rDuck, rCh, same, target, met, onCh = '') =>
+    rows.push(`| ${what} | ${ours} | ${cold} | ${onCh} | ${duck} | ${ch} | ${rDuck} | ${rCh} | ${same} | ${target} | ${met} |`);
   const verdict = (name, ok, how) => { verdicts.push({ name, ok, how }); return `${ok ? 'met' : '**missed**'} (${how})`; };
 
   const ingestTarget = 500_000;
@@ -146,7 +150,8 @@ function report() {
     `${fmtInt(ingest.events_per_s)} (median 1-s window ${fmtInt(ingest.median_window_events_per_s)})`, '', '', '', '', '', '',
     '≥ 500,000', verdict('ingest', ingest.events_per_s >= ingestTarget,
       ingest.events_per_s >= ingestTarget ? `${(ingest.events_per_s / ingestTarget).toFixed(2)}× target`
-        : `${(ingestTarget / ingest.events_per_s).toFixed(1)}× too slow`));
+        : `${(ingestTarget / ingest.events_per_s).toFixed(1)}× too slow`),
+    chIngest ? fmtInt(chIngest.events_per_s) : '');
   row('ingest, ack latency per batch p50 / p95 ms', `${fmtMs(ingest.ack_p50_ms)} / ${fmtMs(ingest.ack_p95_ms)}`, '', '', '', '', '', '', '', '');
   if (existsSync(`${out}/ingest_plain.json`) && existsSync(`${out}/ingest_budgets.json`)) {
     // The same events into two fresh stores, without and with 20 budgets (bench/budgets.sh).
@@ -184,7 +189,8 @@ function report() {
       : `${fmtMs(d.wall50)} / ${fmtMs(d.wall95)} (client wall)`);
     row(`\`${name}\` p50 / p95 ms server (client wall p50)`, fmtDashboard(t), cold ? fmtDashboard(cold) : 'failed',
       '', '', '', '', '', 'p95 ≤ 50 ms',
-      verdict(name, worst <= 50, worst <= 50 ? `${(50 / worst).toFixed(1)}× under` : `${(worst / 50).toFixed(1)}× over`));
+      verdict(name, worst <= 50, worst <= 50 ? `${(50 / worst).toFixed(1)}× under` : `${(worst / 50).toFixed(1)}× over`),
+      timing(engines.ours_clickhouse[name]) ? fmtDashboard(timing(engines.ours_clickhouse[name])) : '');
   }
 
   // Queries: ratios and the verdict use our cold (cache off) time, since the peers have no
@@ -211,7 +217,8 @@ function report() {
     row(`query \`${query.name}\` p50 / p95 ms server (client wall p50)`,
       fmtQuery(ours), fmtQuery(cold), fmtQuery(duck, false), fmtQuery(ch),
       `${fmtRatio(rDuck)} (${fmtRatio(ratio(duck, ours))})`, `${fmtRatio(rCh)} (${fmtRatio(ratio(ch, ours))})`,
-      same, '≥ 3× both (cold)', worst >= 3 ? 'met' : `**missed** (${fmtRatio(worst)})`);
+      same, '≥ 3× both (cold)', worst >= 3 ? 'met' : `**missed** (${fmtRatio(worst)})`,
+      engines.ours_clickhouse[query.name] ? fmtQuery(timing(engines.ours_clickhouse[query.name])) : '');
   }
   verdicts.push({ name: 'query set ≥ 3× faster than both peers', ok: allFaster,
     how: `slowest ratio ${fmtRatio(slowest)}` });
@@ -242,8 +249,8 @@ function report() {
   const m = machine();
   const source = existsSync(`${out}/source.txt`) ? readFileSync(`${out}/source.txt`, 'utf8').trim() : gitVersion();
   const header = [
-    '| what | MLtrack (query cache on, warm) | MLtrack (after restart, cache off: cold) | DuckDB | ClickHouse | DuckDB / ours cold (warm) | ClickHouse / ours cold (warm) | same answer (DuckDB, ClickHouse; warm, cold) | target (DESIGN §9) | verdict |',
-    '|---|---|---|---|---|---|---|---|---|---|'];
+    '| what | MLtrack (query cache on, warm) | MLtrack (after restart, cache off: cold) | MLtrack on ClickHouse (`--store`) | DuckDB | ClickHouse | DuckDB / ours cold (warm) | ClickHouse / ours cold (warm) | same answer (DuckDB, ClickHouse; warm, cold) | target (DESIGN §9) | verdict |',
+    '|---|---|---|---|---|---|---|---|---|---|---|'];
   const table = [...header, ...rows].join('\n');
   const section = [
     `Run of ${statSync(`${out}/ingest.json`).mtime.toISOString().replace(/\.\d+Z$/, 'Z')}: \`${args.command}\` — ${fmtInt(n)} events ` +

@@ -41,7 +41,7 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 rss_bytes() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$1/status"; }
 json_field() { node -e "console.log(JSON.parse(require('fs').readFileSync('$1','utf8'))['$2'])"; }
 
-mkdir -p "$WORK"/{data,out/ours_bodies,out/ours_cold_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
+mkdir -p "$WORK"/{data,out/ours_bodies,out/ours_cold_bodies,out/ours_clickhouse_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
 # What was measured: the tree when the run starts (the binary may be older: make bench rebuilds).
 git describe --always --dirty > "$WORK/out/source.txt" 2>/dev/null || echo unknown > "$WORK/out/source.txt"
 step "work dir $WORK; generating $EVENTS events"
@@ -61,7 +61,7 @@ step "generated $total events in $((gen_s / 1000)) s"
 port=$(free_port)
 start_server() {
   # "$@" and BENCH_SERVE_ARGS add serve options (the restarted server gets "--query-cache 0").
-  "$BUILD/mltrack" serve --data "$WORK/store" --listen "127.0.0.1:$port" --log-level warn \
+  "$BUILD/mltrack" serve --data "${SERVE_DATA:-$WORK/store}" --listen "127.0.0.1:$port" --log-level warn \
     ${BENCH_SERVE_ARGS:-} "$@" \
     >>"$WORK/server.log" 2>&1 &
   server_pid=$!
@@ -184,6 +184,20 @@ if ch_pid=$(bench/clickhouse.sh "$WORK/clickhouse" "$(free_port)" "$(free_port)"
     --warmup "$WARMUP" --out "$WORK/out/clickhouse.json" --bodies "$WORK/out/clickhouse_bodies" \
     || step "ClickHouse queries failed; its column will say so"
   ch_disk=$(du -sb "$WORK/clickhouse/data/data" | cut -f1)
+  # MLtrack itself on the ClickHouse backend (--store, docs/deploy/clickhouse.md): the same
+  # NDJSON over HTTP into its own database on this server, then the same requests as ours.
+  step "MLtrack on the ClickHouse backend: ingesting over HTTP and timing the same requests"
+  SERVE_DATA="$WORK/store-ch" start_server --store "clickhouse://127.0.0.1:$ch_http/mltrack_bench"
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.05; done
+  if "$CLIENT" ingest --port "$port" --file "$WORK/data/events.ndjson" --batch "$BATCH" \
+      --connections "$CONNECTIONS" --out "$WORK/out/ingest_clickhouse.json" >&2; then
+    "$CLIENT" query --port "$port" --requests "$WORK/req-ours/requests.tsv" --runs "$RUNS" \
+      --warmup "$WARMUP" --out "$WORK/out/ours_clickhouse.json" --bodies "$WORK/out/ours_clickhouse_bodies" \
+      || step "MLtrack on ClickHouse: queries failed"
+  else
+    step "MLtrack on ClickHouse: ingest failed; its column will be empty"
+  fi
+  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
   kill "$ch_pid"; while kill -0 "$ch_pid" 2>/dev/null; do sleep 0.1; done; ch_pid=""
 else
   ch_pid=""

@@ -10,10 +10,9 @@ APT_PACKAGES=(
   libzstd-dev liblz4-dev libxxhash-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium curl tzdata
+  # The ClickHouse backend's tests (tests/clickhouse) and the bench start their own servers.
+  clickhouse-server clickhouse-client
 )
-if [[ "${1:-}" == "--with-bench" ]]; then
-  APT_PACKAGES+=(clickhouse-server clickhouse-client)
-fi
 # `make fuzz` builds the libFuzzer targets with clang (libFuzzer ships in libclang-rt).
 if [[ "${1:-}" == "--with-fuzz" ]]; then
   APT_PACKAGES+=(clang libclang-rt-14-dev)

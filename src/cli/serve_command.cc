@@ -4,12 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "backend/clickhouse/clickhouse_backend.h"
 #include "backend/embedded/embedded_backend.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -98,6 +100,57 @@ Result<proxy::ProxyOptions> ProxyOptionsFromFlags(const Flags& flags) {
   return options;
 }
 
+// The embedded store in --data (the default backend).
+Result<std::unique_ptr<backend::Backend>> OpenEmbedded(const Flags& flags, size_t query_cache_bytes,
+                                                       size_t max_tag_keys, backend::QueryBudget budget) {
+  store::StoreOptions store_options;
+  store_options.dir = *flags.Get("data");
+  store_options.max_tag_keys = max_tag_keys;
+  if (flags.Has("retention")) {  // e.g. 90d: segments whose newest event is older are deleted
+    Result<int64_t> retention = ParseDuration(*flags.Get("retention"));
+    if (!retention.ok() || *retention <= 0) {
+      return Status::InvalidArgument("--retention must be a duration such as 90d");
+    }
+    store_options.retention_ms = *retention;
+  }
+  Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(store_options);
+  if (!store.ok()) return Status::IOError(store.status().ToString());
+  // From now on allocations of 8 MiB and more (seal and compaction buffers, decoded segments)
+  // are mapped and unmapped on their own, so freeing them returns the memory at once; glibc's
+  // default raises this threshold up to 32 MiB as such blocks are freed, after which they stay
+  // in its heap. At 10M events ingested over HTTP, RSS after the dashboards: 76 bytes/event
+  // without this, 56 with it (one run each); ingest CPU 56 -> 61 s. 256 KiB (request bodies
+  // too) gave the same RSS for 65-71 s. Not before the open: a restart would fault in every
+  // temporary buffer afresh.
+  ::mallopt(M_MMAP_THRESHOLD, 8 << 20);
+  return std::unique_ptr<backend::Backend>(
+      std::make_unique<backend::EmbeddedBackend>(std::move(*store), query_cache_bytes, budget));
+}
+
+// --store clickhouse://HOST:PORT/DB: events in ClickHouse, the queue of unshipped batches in
+// --data/clickhouse-queue (docs/deploy/clickhouse.md).
+Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags) {
+  if (flags.Has("retention")) {
+    return Status::InvalidArgument("--retention applies to the embedded store; with --store clickhouse://... "
+                                   "retention is ClickHouse's (docs/deploy/clickhouse.md)");
+  }
+  Result<backend::clickhouse::ConnectionOptions> connection =
+      backend::clickhouse::ParseClickHouseUrl(*flags.Get("store"));
+  if (!connection.ok()) return connection.status();
+  backend::clickhouse::BackendOptions options;
+  options.connection = std::move(*connection);
+  options.queue_dir = std::filesystem::path(*flags.Get("data")) / "clickhouse-queue";
+  if (flags.Has("clickhouse-queue")) {  // bound of the local queue, e.g. 4GiB
+    Result<size_t> bytes = ParseByteSize(*flags.Get("clickhouse-queue"));
+    if (!bytes.ok() || *bytes == 0) return Status::InvalidArgument("--clickhouse-queue must be a size such as 1GiB");
+    options.queue_max_bytes = *bytes;
+  }
+  Result<std::unique_ptr<backend::clickhouse::ClickHouseBackend>> opened =
+      backend::clickhouse::ClickHouseBackend::Open(std::move(options));
+  if (!opened.ok()) return Status::IOError("opening the ClickHouse backend: " + opened.status().message());
+  return std::unique_ptr<backend::Backend>(std::move(*opened));
+}
+
 }  // namespace
 
 int RunServe(const std::vector<std::string>& args) {
@@ -106,7 +159,7 @@ int RunServe(const std::vector<std::string>& args) {
              "demo-events", "retention", "query-cache", "workers", "max-tag-keys", "allow-host", "allow-origin",
              "query-timeout", "query-memory", "upstream", "upstream-ca", "upstream-timeout", "proxy-cache",
              "proxy-cache-ttl", "webhook-retry-min",
-             "webhook-retry-max"},
+             "webhook-retry-max", "store", "clickhouse-queue"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -200,41 +253,35 @@ int RunServe(const std::vector<std::string>& args) {
   Result<PriceCatalogue> prices = LoadPrices(flags->Get("prices"));
   if (!prices.ok()) return Fail(prices.status().message(), 1);
 
-  store::StoreOptions store_options;
-  store_options.dir = *flags->Get("data");
-  store_options.max_tag_keys = max_tag_keys;
-  if (flags->Has("retention")) {  // e.g. 90d: segments whose newest event is older are deleted
-    Result<int64_t> retention = ParseDuration(*flags->Get("retention"));
-    if (!retention.ok() || *retention <= 0) return Fail("--retention must be a duration such as 90d", 2);
-    store_options.retention_ms = *retention;
+  std::unique_ptr<backend::Backend> backend;
+  std::string serving;
+  if (flags->Has("store")) {
+    Result<std::unique_ptr<backend::Backend>> opened = OpenClickHouse(*flags);
+    if (!opened.ok()) return Fail(opened.status().message(), opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
+    backend = std::move(*opened);
+    serving = *flags->Get("store");
+  } else {
+    Result<std::unique_ptr<backend::Backend>> opened = OpenEmbedded(*flags, query_cache_bytes, max_tag_keys,
+                                                             backend::QueryBudget{query_timeout_ms, query_memory_bytes});
+    if (!opened.ok()) return Fail(opened.status().message(), opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
+    backend = std::move(*opened);
+    serving = *flags->Get("data");
   }
-  Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(store_options);
-  if (!store.ok()) return Fail(store.status().ToString(), 1);
-  // From now on allocations of 8 MiB and more (seal and compaction buffers, decoded segments)
-  // are mapped and unmapped on their own, so freeing them returns the memory at once; glibc's
-  // default raises this threshold up to 32 MiB as such blocks are freed, after which they stay
-  // in its heap. At 10M events ingested over HTTP, RSS after the dashboards: 76 bytes/event
-  // without this, 56 with it (one run each); ingest CPU 56 -> 61 s. 256 KiB (request bodies
-  // too) gave the same RSS for 65-71 s. Not before the open: a restart would fault in every
-  // temporary buffer afresh.
-  ::mallopt(M_MMAP_THRESHOLD, 8 << 20);
-  backend::EmbeddedBackend backend(std::move(*store), query_cache_bytes,
-                                   backend::QueryBudget{query_timeout_ms, query_memory_bytes});
-  for (const backend::Problem& problem : backend.GetStats().problems) {
+  for (const backend::Problem& problem : backend->GetStats().problems) {
     spdlog::error("store problem in {} at byte {}: {}", problem.file, problem.offset, problem.what);
   }
 
-  Result<std::unique_ptr<SpendControl>> spend = OpenSpendControl(store_options.dir, backend, delivery_options);
+  Result<std::unique_ptr<SpendControl>> spend = OpenSpendControl(*flags->Get("data"), *backend, delivery_options);
   if (!spend.ok()) return Fail("opening budgets and alerts: " + spend.status().ToString(), 1);
   Result<std::unique_ptr<analytics::AnnotationStore>> annotations =
-      analytics::AnnotationStore::Open(store_options.dir);
+      analytics::AnnotationStore::Open(*flags->Get("data"));  // local state, either backend
   if (!annotations.ok()) return Fail(annotations.status().ToString(), 1);
 
   const bool demo = flags->Has("demo");
-  if (demo && backend.GetStats().rows == 0) {
+  if (demo && backend->GetStats().rows == 0) {
     auto started = std::chrono::steady_clock::now();
     demo_options.end_ms = NowMs();
-    Result<size_t> written = WriteDemoTraffic(backend, *prices, demo_options);
+    Result<size_t> written = WriteDemoTraffic(*backend, *prices, demo_options);
     if (!written.ok()) return Fail("writing demo traffic: " + written.status().ToString(), 1);
     Status annotated = WriteDemoAnnotations(**annotations, ingest::DemoTimelineFor(demo_options, demo_options.end_ms),
                                             NowMs());
@@ -243,7 +290,7 @@ int RunServe(const std::vector<std::string>& args) {
     spdlog::info("demo: stored {} events over {} days in {:.1f}s", *written, demo_options.days,
                  seconds);
     if ((*spend)->budgets->List().empty()) {
-      Status budgets = CreateDemoBudgets(**spend, backend, NowMs());
+      Status budgets = CreateDemoBudgets(**spend, *backend, NowMs());
       if (!budgets.ok()) return Fail("creating demo budgets: " + budgets.ToString(), 1);
       StartSpendControl(**spend);
       (*spend)->monitor->Settle();  // the demo's alert history, before the first page loads
@@ -251,11 +298,11 @@ int RunServe(const std::vector<std::string>& args) {
   }
   StartSpendControl(**spend);
 
-  Result<std::unique_ptr<proxy::Proxy>> llm_proxy = proxy::Proxy::Create(std::move(*proxy_options), backend, *prices);
+  Result<std::unique_ptr<proxy::Proxy>> llm_proxy = proxy::Proxy::Create(std::move(*proxy_options), *backend, *prices);
   if (!llm_proxy.ok()) return Fail(llm_proxy.status().message(), 1);
 
   server::AppContext context;
-  context.backend = &backend;
+  context.backend = backend.get();
   context.prices = &*prices;
   context.budgets = (*spend)->budgets.get();
   context.alert_log = (*spend)->alert_log.get();
@@ -272,18 +319,18 @@ int RunServe(const std::vector<std::string>& args) {
   if (!started.ok()) return Fail(started.message(), 1);
   Result<std::pair<std::string, uint16_t>> address =
       server::ParseListenAddress(server_options.listen);
-  spdlog::info("mltrack {} serving {} on http://{}:{}", kVersion, store_options.dir.string(),
+  spdlog::info("mltrack {} serving {} on http://{}:{}", kVersion, serving,
                address.ok() ? address->first : server_options.listen, http.port());
 
   std::unique_ptr<LiveTrickle> trickle;
-  if (demo) trickle = std::make_unique<LiveTrickle>(backend, *prices, demo_options);
+  if (demo) trickle = std::make_unique<LiveTrickle>(*backend, *prices, demo_options);
   http.Run();
   // Calls in flight end (and are recorded) before the server's sessions are destroyed.
   (*llm_proxy)->Shutdown();
   if (trickle) trickle->Stop();
   spend->reset();  // the monitor queries the backend: stop it first
-  backend.Close();
-  spdlog::info("mltrack stopped; every acknowledged event is on disk");
+  backend->Close();
+  spdlog::info("mltrack stopped; every acknowledged event is stored");
   return 0;
 }
 

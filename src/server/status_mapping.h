@@ -20,7 +20,8 @@ std::string_view DefaultErrorCode(StatusCode code);
 
 // The JSON error response for a failed Status: {"error":{"code","message","details":[...]}}.
 // `code_override` replaces the default code of a kInvalidArgument status (e.g. "invalid_event",
-// "invalid_query"); other statuses keep theirs.
+// "invalid_query"); other statuses keep theirs (a 5xx such as "unavailable" while ClickHouse is
+// down stays retryable-looking to a client).
 HttpResponse ErrorResponse(const Status& status, std::string_view code_override = {});
 
 // An error response with an explicit HTTP status, for errors that are not a Status (404 and

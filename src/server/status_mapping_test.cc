@@ -50,6 +50,15 @@ TEST(StatusMappingTest, ErrorBodyHasTheDocumentedShape) {
             R"json({"index":2,"field":"input_tokens","reason":"must be \"≥ 0\""}]}})json");
 }
 
+// A handler's code names its client errors only: an outage stays "unavailable" (retryable).
+TEST(StatusMappingTest, CodeOverrideAppliesToClientErrorsOnly) {
+  EXPECT_NE(ErrorResponse(Status::InvalidArgument("bad"), "invalid_query").body.find(R"("code":"invalid_query")"),
+            std::string::npos);
+  HttpResponse outage = ErrorResponse(Status::Unavailable("ClickHouse is unreachable"), "invalid_query");
+  EXPECT_EQ(outage.status, 503);
+  EXPECT_NE(outage.body.find(R"("code":"unavailable")"), std::string::npos) << outage.body;
+}
+
 TEST(StatusMappingTest, NoDetailsGivesEmptyArray) {
   EXPECT_EQ(JsonError(404, "not_found", "no route").body,
             R"({"error":{"code":"not_found","message":"no route","details":[]}})");

@@ -1,0 +1,78 @@
+#include "backend/clickhouse/schema.h"
+
+#include <charconv>
+
+namespace mltrack::backend::clickhouse {
+namespace {
+
+constexpr const char* kEventColumns = R"((
+  `key` String, `batch` String, `id` String, `ts` Int64,
+  `experiment` String, `run_id` String, `session_id` String, `trace_id` String, `user` String, `team` String,
+  `provider` String, `model` String, `operation` UInt8, `endpoint` String, `status` UInt8, `error_type` String,
+  `http_status` Nullable(Int32), `input_tokens` Nullable(Int64), `output_tokens` Nullable(Int64),
+  `cached_input_tokens` Nullable(Int64), `cache_write_tokens` Nullable(Int64), `reasoning_tokens` Nullable(Int64),
+  `cost_nano_usd` Nullable(Int64), `latency_ms` Nullable(Float64), `ttft_ms` Nullable(Float64),
+  `cache_hit` Nullable(UInt8), `streaming` Nullable(UInt8), `prompt_name` String, `prompt_version` String,
+  `scores` Nested(`name` String, `value` Float64), `tags` Nested(`key` String, `value` String)))";
+
+constexpr const char* kEventEngine =
+    " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(toDateTime(intDiv(`ts`, 1000), 'UTC'))"
+    " ORDER BY (`ts`, `key`)";
+
+constexpr const char* kAppendColumns =
+    "(`node` String, `seq` UInt64, `batch` String, `rows` UInt64, `min_ts` Int64, `max_ts` Int64, `at_ms` UInt64)";
+constexpr const char* kAppendEngine = " ENGINE = MergeTree() ORDER BY (`at_ms`, `node`)";
+
+// CREATE TABLE for `name` holding `columns`: the table itself, or with a cluster a local table
+// on this shard plus the Distributed table over all shards.
+std::vector<std::string> CreateTable(const ConnectionOptions& options, const std::string& name,
+                                     const std::string& columns, const std::string& engine,
+                                     const std::string& sharding_key) {
+  const std::string db = "`" + options.database + "`.";
+  if (options.cluster.empty()) {
+    return {"CREATE TABLE IF NOT EXISTS " + db + "`" + name + "` " + columns + engine};
+  }
+  return {"CREATE TABLE IF NOT EXISTS " + db + "`" + name + "_local` " + columns + engine,
+          "CREATE TABLE IF NOT EXISTS " + db + "`" + name + "` " + columns + " ENGINE = Distributed(`" +
+              options.cluster + "`, `" + options.database + "`, `" + name + "_local`, " + sharding_key + ")"};
+}
+
+}  // namespace
+
+std::vector<Migration> Migrations(const ConnectionOptions& options) {
+  return {
+      {1, "events table", CreateTable(options, "events", kEventColumns, kEventEngine, "cityHash64(`key`)")},
+      {2, "appends table", CreateTable(options, "appends", kAppendColumns, kAppendEngine, "cityHash64(`batch`)")},
+  };
+}
+
+Result<int> Migrate(HttpClient& client) {
+  const ConnectionOptions& options = client.options();
+  Result<std::string> created =
+      client.Execute("CREATE DATABASE IF NOT EXISTS `" + options.database + "`", {}, /*database=*/false);
+  if (!created.ok()) return created.status();
+  const std::string table = "`" + options.database + "`.`schema_migrations`";
+  Result<std::string> made = client.Execute("CREATE TABLE IF NOT EXISTS " + table +
+                                            " (`version` UInt32, `name` String, `applied_ms` UInt64)"
+                                            " ENGINE = TinyLog");
+  if (!made.ok()) return made.status();
+  Result<std::string> current = client.Execute("SELECT max(`version`) FROM " + table + " FORMAT TabSeparated");
+  if (!current.ok()) return current.status();
+  int version = 0;
+  std::from_chars(current->data(), current->data() + current->size(), version);
+  for (const Migration& migration : Migrations(options)) {
+    if (migration.version <= version) continue;
+    for (const std::string& statement : migration.statements) {
+      Result<std::string> applied = client.Execute(statement);
+      if (!applied.ok()) return applied.status();
+    }
+    Result<std::string> recorded = client.Execute(
+        "INSERT INTO " + table + " SELECT " + std::to_string(migration.version) + ", '" + migration.name +
+        "', toUInt64(now()) * 1000");
+    if (!recorded.ok()) return recorded.status();
+    version = migration.version;
+  }
+  return version;
+}
+
+}  // namespace mltrack::backend::clickhouse

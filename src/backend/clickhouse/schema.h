@@ -1,0 +1,36 @@
+#pragma once
+// The tables the ClickHouse backend keeps, created by versioned, idempotent migrations when the
+// server starts (docs/deploy/clickhouse.md has the full DDL and the reasons):
+//   events    one row per event: ReplacingMergeTree partitioned by month (UTC), ordered by
+//             (ts, key); a retried event (same key, same ts) collapses in merges, and every
+//             query reads `FINAL`, so duplicates never count even before a merge.
+//   appends   one row per stored batch (node, seq, batch, rows, ts range, time), so other
+//             nodes notice new events cheaply (change_watch.h).
+//   schema_migrations  the versions applied, one row each.
+// With a cluster, each of `events` and `appends` is a Distributed table over `<name>_local`
+// MergeTree tables on every shard, sharded by cityHash64(key) (so one key's copies meet on one
+// shard, where FINAL collapses them).
+
+#include <string>
+#include <vector>
+
+#include "backend/clickhouse/http_client.h"
+#include "core/status.h"
+
+namespace mltrack::backend::clickhouse {
+
+struct Migration {
+  int version;
+  std::string name;
+  std::vector<std::string> statements;  // each idempotent (IF NOT EXISTS)
+};
+
+// The migrations for `options` (single server, or `cluster`), oldest first.
+std::vector<Migration> Migrations(const ConnectionOptions& options);
+
+// Creates the database when missing and applies every migration newer than the highest version
+// recorded. Safe to run concurrently from several nodes and again on every start. Returns the
+// schema version now in place; kUnavailable / kInternal from the client.
+Result<int> Migrate(HttpClient& client);
+
+}  // namespace mltrack::backend::clickhouse

@@ -1,0 +1,200 @@
+// Reading a compiled query's RowBinary answer back into the QueryResult the embedded store gives
+// (sql_compiler.h).
+#include "backend/clickhouse/sql_compiler.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "backend/clickhouse/row_binary.h"
+#include "backend/clickhouse/sql_expressions.h"
+#include "core/event.h"
+#include "query/aggregate/avg.h"
+#include "query/aggregate/rate.h"
+#include "query/result_order.h"
+#include "query/time_bucket.h"
+
+namespace mltrack::backend::clickhouse {
+namespace {
+
+using query::AggregateKind;
+using query::Cell;
+using query::GroupBin;
+using query::MetricSpec;
+using query::QuerySpec;
+
+constexpr int64_t kDayMs = 86'400'000;
+
+struct WireValue {
+  bool null = false;
+  int64_t i = 0;
+  double d = 0;
+  std::string s;
+};
+
+WireValue ReadWire(RowBinaryReader& reader, Wire wire) {
+  WireValue value;
+  switch (wire) {
+    case Wire::kInt64: value.i = reader.Fixed<int64_t>(); break;
+    case Wire::kFloat64: value.d = reader.Fixed<double>(); break;
+    case Wire::kNullableInt64:
+      value.null = !reader.Present();
+      if (!value.null) value.i = reader.Fixed<int64_t>();
+      break;
+    case Wire::kNullableFloat64:
+      value.null = !reader.Present();
+      if (!value.null) value.d = reader.Fixed<double>();
+      break;
+    case Wire::kString: value.s = std::string(reader.String()); break;
+  }
+  return value;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+Cell BucketCell(const QuerySpec& spec, int64_t number, const query::TimeBucketer* local) {
+  if (local) return local->Start(number);  // an index of local-time buckets
+  if (spec.bucket_months > 0) {
+    const int64_t month_abs = number * spec.bucket_months;
+    const int64_t year = FloorDiv(month_abs, 12);
+    const auto month = static_cast<unsigned>(month_abs - year * 12) + 1;
+    return query::DaysFromCivil(year, month, 1) * kDayMs;
+  }
+  return number * spec.bucket_ms + BucketOffsetMs(spec);
+}
+
+Cell KeyCell(const QuerySpec& spec, size_t idx, const WireValue& value) {
+  const FieldRef& field = spec.group_by[idx];
+  if (const GroupBin* bin = query::GroupBinOf(spec, idx)) {
+    if (value.null) return {};
+    if (bin->width_decimals == 0) return value.i * bin->width_units;  // exact integer bound
+    return bin->Lower(value.i);
+  }
+  switch (field.kind()) {
+    case FieldKind::kString:
+      if (value.s.empty()) return {};
+      return value.s;
+    case FieldKind::kEnum:
+      if (field.id == FieldId::kOperation) return std::string(OperationName(static_cast<Operation>(value.i)));
+      return std::string(EventStatusName(static_cast<EventStatus>(value.i)));
+    case FieldKind::kBool:
+      if (value.i == kBoolAbsent) return {};
+      return value.i == kBoolTrue;
+    default:
+      if (value.null) return {};
+      return value.i;
+  }
+}
+
+// The cell of a number as src/query/metric_accumulator.cc makes it: money as exact nano-USD
+// for sums, minima and maxima, USD doubles for averages and percentiles.
+Cell IntOrMoney(const FieldRef& field, int64_t value) {
+  if (field.kind() == FieldKind::kMoney) return query::MoneyValue{value};
+  return value;
+}
+
+double MoneyScaled(const FieldRef& field, double value) {
+  return field.kind() == FieldKind::kMoney ? value / static_cast<double>(kNanoPerUsd) : value;
+}
+
+// query/aggregate/quantile.cc's LinearPercentile, from the group's size and the two order
+// statistics around h.
+Cell PercentileCell(const MetricSpec& metric, int64_t count, double low, double high) {
+  if (count <= 0) return {};
+  const double h = std::clamp(metric.percentile, 0.0, 100.0) / 100.0 * static_cast<double>(count - 1);
+  const auto lower = static_cast<uint64_t>(std::floor(h));
+  const double fraction = h - static_cast<double>(lower);
+  double value = low;
+  if (!(fraction == 0 || lower + 1 >= static_cast<uint64_t>(count))) value = low + fraction * (high - low);
+  return MoneyScaled(metric.field, value);
+}
+
+Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::vector<Wire>& wire, size_t& column) {
+  auto next = [&] { return ReadWire(reader, wire[column++]); };
+  const bool doubles = IsDoubleMeasure(metric.field);
+  switch (metric.kind) {
+    case AggregateKind::kCount:
+    case AggregateKind::kCountPresent:
+    case AggregateKind::kUniq:
+      return next().i;
+    case AggregateKind::kSum: {
+      const WireValue sum = next();
+      return doubles ? Cell{sum.d} : IntOrMoney(metric.field, sum.i);
+    }
+    case AggregateKind::kAvg: {
+      const WireValue sum = next();
+      const WireValue count = next();
+      std::optional<double> avg;
+      if (doubles) {
+        query::aggregate::Avg<double>::State state{sum.d, static_cast<uint64_t>(count.i)};
+        avg = query::aggregate::Avg<double>::Finalize(state);
+      } else {
+        query::aggregate::Avg<int64_t>::State state{sum.i, static_cast<uint64_t>(count.i)};
+        avg = query::aggregate::Avg<int64_t>::Finalize(state);
+      }
+      if (!avg) return {};
+      return MoneyScaled(metric.field, *avg);
+    }
+    case AggregateKind::kMin:
+    case AggregateKind::kMax: {
+      const WireValue value = next();
+      if (value.null) return {};
+      return doubles ? Cell{value.d} : IntOrMoney(metric.field, value.i);
+    }
+    case AggregateKind::kPercentile: {
+      const WireValue count = next();
+      const WireValue low = next();
+      const WireValue high = next();
+      return PercentileCell(metric, count.i, low.d, high.d);
+    }
+    case AggregateKind::kVar:
+    case AggregateKind::kStddev: {
+      const WireValue variance = next();
+      next();  // the mean the variance was taken around
+      if (variance.null) return {};
+      // variance_accumulator.cc: nano-USD per USD for money.
+      const double unit = metric.field.kind() == FieldKind::kMoney ? static_cast<double>(kNanoPerUsd) : 1.0;
+      if (metric.kind == AggregateKind::kStddev) return std::sqrt(variance.d) / unit;
+      return variance.d / (unit * unit);
+    }
+    case AggregateKind::kRate: {
+      const WireValue hits = next();
+      const WireValue total = next();
+      query::aggregate::Rate::State state{static_cast<uint64_t>(hits.i), static_cast<uint64_t>(total.i)};
+      std::optional<double> rate = query::aggregate::Rate::Finalize(state);
+      return rate ? Cell{*rate} : Cell{};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<query::QueryResult> ReadQueryResult(const QuerySpec& spec, const CompiledQuery& compiled,
+                                           std::string_view rows, const query::TimeBucketer* local) {
+  query::QueryResult result;
+  if (query::HasBucket(spec)) result.columns.push_back("t");
+  for (size_t idx = 0; idx < spec.group_by.size(); ++idx) result.columns.push_back(query::GroupColumnName(spec, idx));
+  for (const MetricSpec& metric : spec.metrics) result.columns.push_back(metric.name);
+  result.bucket_ms = spec.bucket_ms;
+  result.bucket_months = spec.bucket_months;
+  RowBinaryReader reader(rows);
+  while (!reader.AtEnd() && reader.ok()) {
+    std::vector<Cell> row;
+    row.reserve(result.columns.size());
+    size_t column = 0;
+    if (query::HasBucket(spec)) row.push_back(BucketCell(spec, ReadWire(reader, compiled.wire[column++]).i, local));
+    for (size_t idx = 0; idx < spec.group_by.size(); ++idx) {
+      row.push_back(KeyCell(spec, idx, ReadWire(reader, compiled.wire[column++])));
+    }
+    for (const MetricSpec& metric : spec.metrics) row.push_back(MetricCell(metric, reader, compiled.wire, column));
+    if (reader.ok()) result.rows.push_back(std::move(row));
+  }
+  if (!reader.ok()) return reader.status();
+  query::OrderAndLimit(spec, result);
+  return result;
+}
+
+}  // namespace mltrack::backend::clickhouse

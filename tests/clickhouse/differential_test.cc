@@ -1,0 +1,320 @@
+// The differential test (issue 14): the same real trace (../shared/data/traces, replayed once)
+// plus seeded demo traffic and SQL-hostile strings, ingested over HTTP into a server on the
+// embedded store and a server on ClickHouse, must give the same answers to a fixed set of
+// QuerySpecs and to every dashboard endpoint. Equal means equal: counts, integer and money
+// figures, strings, order and limits exactly; percentiles exactly where the embedded store is
+// exact (≤ 1,024 values in the group; docs/query.md), within its documented α = 2⁻⁸ relative
+// bound above that; sums and averages of double fields within 1e-9 relative (the same values
+// added in another order). Every new dashboard endpoint joins kDashboards below.
+#include <simdjson.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "clickhouse_server.h"
+#include "core/json_writer.h"
+#include "json_compare.h"
+#include "test_events.h"
+#include "test_support.h"
+
+namespace mltrack::integration {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr double kSketchAlpha = 1.0 / 256;
+constexpr double kDoubleSumTolerance = 1e-9;
+constexpr size_t kExactPercentileLimit = 1024;
+
+const std::string kRange = "\"from\":" + std::to_string(kWindowEndMs - 61 * kDayMs) +
+                           ",\"to\":" + std::to_string(kWindowEndMs + kDayMs);
+
+struct Backends {
+  TempDir temp{"mltrack-diff-"};
+  std::unique_ptr<ClickHouseServer> clickhouse;
+  std::unique_ptr<ServerProcess> embedded;
+  std::unique_ptr<ServerProcess> on_clickhouse;
+  std::string score;    // a score name the demo traffic carries
+  std::string tag_key;  // a tag key it carries
+  std::string setup_error;
+};
+
+Backends* shared = nullptr;
+
+std::string FirstOf(const std::string& fields_body, const char* list) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(fields_body).get(root)) return "";
+  simdjson::dom::array items;
+  if (root[list].get_array().get(items)) return "";
+  for (simdjson::dom::element item : items) return std::string(std::string_view(item));
+  return "";
+}
+
+class DifferentialTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    shared = new Backends;
+    if (!ClickHouseInstalled() || TracesDir().empty()) return;
+    Backends& b = *shared;
+    b.clickhouse = std::make_unique<ClickHouseServer>(b.temp.path() / "clickhouse");
+    if (auto started = b.clickhouse->Start(); !started) return void(b.setup_error = started.message());
+    b.embedded = std::make_unique<ServerProcess>(b.temp.path() / "embedded", b.temp.path() / "embedded.log");
+    b.on_clickhouse = std::make_unique<ServerProcess>(
+        b.temp.path() / "ch-node", b.temp.path() / "ch-node.log",
+        std::vector<std::string>{"--store", b.clickhouse->Url("mltrack_diff")});
+    for (ServerProcess* server : {b.embedded.get(), b.on_clickhouse.get()}) {
+      if (auto started = server->Start(); !started) return void(b.setup_error = started.message());
+    }
+    std::vector<std::string> bodies = TraceAndDemoBodies(20'000, 5'000);
+    if (bodies.empty()) return void(b.setup_error = "the trace replay produced nothing");
+    bodies.push_back(HostileEventsBody());
+    for (ServerProcess* server : {b.embedded.get(), b.on_clickhouse.get()}) {
+      HttpClient client(server->port());
+      for (const std::string& body : bodies) {
+        HttpResult result = client.Post("/api/v1/events", body, "application/x-ndjson");
+        if (result.status != 200) return void(b.setup_error = "ingest: " + result.Describe());
+      }
+    }
+    const std::string fields = HttpClient(b.embedded->port()).Get("/api/v1/fields").body;
+    b.score = FirstOf(fields, "score_names");
+    b.tag_key = FirstOf(fields, "tag_keys");
+  }
+  static void TearDownTestSuite() {
+    delete shared;
+    shared = nullptr;
+  }
+  void SetUp() override {
+    if (!ClickHouseInstalled()) GTEST_SKIP() << "clickhouse-server is not installed (scripts/install_deps.sh)";
+    if (TracesDir().empty()) GTEST_SKIP() << "../shared/data/traces is not beside this source tree";
+    ASSERT_TRUE(shared->setup_error.empty()) << shared->setup_error;
+  }
+
+  // Both answers to GET/POST `target`; fails the test unless both are 200.
+  std::pair<std::string, std::string> Both(const std::string& target, const std::string& body = "") {
+    std::pair<std::string, std::string> answers;
+    HttpClient embedded(shared->embedded->port());
+    HttpClient clickhouse(shared->on_clickhouse->port());
+    HttpResult left = body.empty() ? embedded.Get(target) : embedded.Post(target, body);
+    HttpResult right = body.empty() ? clickhouse.Get(target) : clickhouse.Post(target, body);
+    EXPECT_EQ(left.status, 200) << target << " " << body << " embedded: " << left.Describe();
+    EXPECT_EQ(right.status, 200) << target << " " << body << " clickhouse: " << right.Describe();
+    return {left.body, right.body};
+  }
+};
+
+// The tolerance of each cell of a /api/v1/query answer, from the embedded answer's columns:
+// percentiles are exact when the row's count:<field> is at most 1,024.
+Tolerance QueryTolerance(const std::string& answer) {
+  auto parser = std::make_shared<simdjson::dom::parser>();
+  simdjson::dom::element root;
+  std::vector<std::string> columns;
+  std::vector<std::vector<int64_t>> counts;  // per row, per column: count:<field> of a percentile column
+  if (!parser->parse(answer).get(root)) {
+    for (simdjson::dom::element column : root["columns"].get_array()) columns.emplace_back(std::string_view(column));
+    for (simdjson::dom::element row : root["rows"].get_array()) {
+      std::vector<simdjson::dom::element> cells;
+      for (simdjson::dom::element cell : row.get_array()) cells.push_back(cell);
+      std::vector<int64_t>& row_counts = counts.emplace_back(columns.size(), -1);
+      for (size_t idx = 0; idx < columns.size(); ++idx) {
+        const std::string& name = columns[idx];
+        if (name.size() < 2 || name[0] != 'p' || !std::isdigit(static_cast<unsigned char>(name[1]))) continue;
+        const std::string count_column = "count:" + name.substr(name.find(':') + 1);
+        for (size_t other = 0; other < columns.size(); ++other) {
+          if (columns[other] == count_column && cells[other].is_int64()) row_counts[idx] = int64_t(cells[other]);
+        }
+      }
+    }
+  }
+  return [columns, counts](const std::string& path) -> double {
+    int row = -1, column = -1;
+    if (std::sscanf(path.c_str(), "rows[%d][%d]", &row, &column) != 2 || column < 0 ||
+        static_cast<size_t>(column) >= columns.size()) {
+      return 0;
+    }
+    const std::string& name = columns[column];
+    if (name[0] == 'p' && std::isdigit(static_cast<unsigned char>(name[1]))) {
+      const int64_t count = static_cast<size_t>(row) < counts.size() ? counts[row][column] : -1;
+      return count >= 0 && count <= static_cast<int64_t>(kExactPercentileLimit) ? 0 : kSketchAlpha;
+    }
+    const bool double_field = name.find("latency_ms") != std::string::npos || name.find("ttft_ms") != std::string::npos ||
+                              name.find("scores.") != std::string::npos || name.find("tokens_per_s") != std::string::npos;
+    if (double_field && (name.rfind("sum:", 0) == 0 || name.rfind("avg:", 0) == 0)) return kDoubleSumTolerance;
+    // Variances: Welford and Chan's merges there, a two-pass sum here; both ~1e-15 relative.
+    if (name.rfind("var:", 0) == 0 || name.rfind("stddev:", 0) == 0) return kDoubleSumTolerance;
+    return 0;
+  };
+}
+
+TEST_F(DifferentialTest, EveryQuerySpecOfTheSetGivesTheSameAnswer) {
+  const std::string score = "scores." + shared->score;
+  const std::string tag = "tags." + shared->tag_key;
+  ASSERT_FALSE(shared->score.empty());
+  ASSERT_FALSE(shared->tag_key.empty());
+  const std::vector<std::string> specs = {
+      R"("metrics":["count","sum:cost_usd","avg:cost_usd","min:cost_usd","max:cost_usd","count:cost_usd"])",
+      R"("group_by":["model"],"metrics":["count","sum:input_tokens","avg:output_tokens","p50:latency_ms","p99:latency_ms","count:latency_ms","min:ttft_ms","max:ttft_ms","uniq:user","rate:error","rate:cache_hit","rate:streaming"],"order_by":[{"metric":"count","dir":"desc"}])",
+      R"("bucket":"1d","group_by":["status"],"metrics":["count","sum:cost_usd"])",
+      R"("bucket":"1w","metrics":["count","sum:total_tokens","avg:total_tokens"])",
+      R"("bucket":"1M","metrics":["count","sum:cost_usd","uniq:model"])",
+      R"("bucket":"6h","filters":[{"field":"provider","op":"eq","value":"azure"}],"metrics":["count","p90:ttft_ms","count:ttft_ms","avg:latency_ms"])",
+      R"("bucket":"15m","filters":[{"field":"model","op":"contains","value":"gpt"}],"metrics":["count","p50:input_tokens","count:input_tokens"],"limit":100000)",
+      R"("group_by":["bin:250:latency_ms"],"metrics":["count","avg:latency_ms"])",
+      R"("group_by":["bin:0.05:)" + score + R"("],"metrics":["count"])",
+      R"("group_by":["bin:0.01:cost_usd"],"metrics":["count","sum:cost_usd"])",
+      R"("group_by":["bin:1000:total_tokens","status"],"metrics":["count"])",
+      R"("group_by":[")" + tag + R"("],"metrics":["count","uniq:)" + tag + R"(","count:)" + tag + R"("])",
+      R"("filters":[{"field":")" + tag + R"(","op":"ne","value":"prod"}],"group_by":["team"],"metrics":["count","avg:)" + score + R"(","p50:)" + score + R"(","count:)" + score + R"(","sum:)" + score + R"("])",
+      R"("filters":[{"field":"operation","op":"in","values":["chat","embedding"]},{"field":"cache_hit","op":"eq","value":true}],"metrics":["count","sum:cached_input_tokens"])",
+      R"("filters":[{"field":"http_status","op":"gte","value":400}],"group_by":["http_status","error_type"],"metrics":["count","avg:http_status"])",
+      R"("filters":[{"field":"latency_ms","op":"gt","value":500},{"field":"endpoint","op":"exists","value":true}],"group_by":["endpoint"],"metrics":["count","p99.9:latency_ms","p0:latency_ms","p100:latency_ms","count:latency_ms"])",
+      R"("filters":[{"field":"endpoint","op":"exists","value":false}],"metrics":["count","uniq:experiment"])",
+      R"("group_by":["provider","endpoint","experiment"],"metrics":["count","sum:cost_usd"],"order_by":[{"metric":"sum:cost_usd","dir":"desc"}],"limit":5)",
+      R"("group_by":["user"],"metrics":["count","uniq:session_id"],"order_by":[{"metric":"count","dir":"desc"},{"field":"user","dir":"desc"}],"limit":7)",
+      R"("filters":[{"field":"cost_usd","op":"lte","value":0.001},{"field":"cost_usd","op":"gte","value":0.0001}],"metrics":["count","sum:cost_usd","p50:cost_usd","count:cost_usd"])",
+      R"("group_by":["operation","cache_hit","streaming"],"metrics":["count","rate:error"])",
+      R"("filters":[{"field":"team","op":"not_in","values":["", "research"]}],"group_by":["team"],"metrics":["count"])",
+      R"("filters":[{"field":"model","op":"in","values":["","gpt-4"]}],"metrics":["count"])",
+      R"("filters":[{"field":"model","op":"gt","value":"gpt"},{"field":"model","op":"lte","value":"o"}],"group_by":["model"],"metrics":["count"])",
+      R"("metrics":["p0:input_tokens","p50:input_tokens","p99.9:input_tokens","p100:input_tokens","count:input_tokens"])",
+      R"("metrics":["uniq:latency_ms","uniq:cost_usd","uniq:http_status","uniq:operation","uniq:cache_hit","uniq:total_tokens"])",
+      R"("group_by":["run_id"],"metrics":["count","max:output_tokens"],"order_by":[{"metric":"count","dir":"desc"}],"limit":100)",
+      R"("group_by":["user"],"metrics":["min:ts","max:ts","count"],"order_by":[{"metric":"min:ts","dir":"asc"}],"limit":50)",
+      R"("bucket":"1d","group_by":["model"],"metrics":["min:ts","max:ts"])",
+      R"("tz":"Europe/Berlin","group_by":["model"],"metrics":["count"])",
+      // Local-time buckets; America/New_York leaves DST on 2025-11-02, inside the range.
+      R"("tz":"America/New_York","bucket":"1d","group_by":["provider"],"metrics":["count","sum:cost_usd"])",
+      R"("tz":"America/New_York","bucket":"6h","metrics":["count","min:ts","max:ts"])",
+      R"("tz":"America/New_York","bucket":"1h","filters":[{"field":"provider","op":"eq","value":"openai"}],"metrics":["count"],"limit":100000)",
+      R"("tz":"Asia/Kolkata","bucket":"1w","metrics":["count","avg:latency_ms"])",
+      R"("tz":"Europe/Berlin","bucket":"1M","group_by":["status"],"metrics":["count"])",
+      R"("tz":"Asia/Kathmandu","bucket":"15m","filters":[{"field":"model","op":"contains","value":"gpt"}],"metrics":["count"],"limit":100000)",
+      R"("tz":"Etc/UTC","bucket":"1d","metrics":["count"])",
+      R"("group_by":["provider"],"filters":[{"field":"tokens_per_s","op":"gt","value":20}],"metrics":["count","avg:tokens_per_s","p90:tokens_per_s","count:tokens_per_s","max:tokens_per_s","var:tokens_per_s"])",
+      R"("group_by":["bin:25:tokens_per_s"],"metrics":["count"])",
+      R"("group_by":["model"],"metrics":["var:latency_ms","stddev:latency_ms","var:cost_usd","stddev:cost_usd","var:input_tokens","stddev:)" + score + R"("])",
+      R"("filters":[{"field":"total_tokens","op":"lt","value":1000},{"field":"reasoning_tokens","op":"exists","value":false}],"group_by":["prompt_name","prompt_version"],"metrics":["count","min:total_tokens"])",
+      R"("filters":[{"field":"status","op":"ne","value":"error"},{"field":"ttft_ms","op":"not_in","values":[0]}],"bucket":"1d","metrics":["count","count:ttft_ms"])",
+  };
+  for (const std::string& members : specs) {
+    const std::string body = "{" + kRange + "," + members + "}";
+    auto [embedded, clickhouse] = Both("/api/v1/query", body);
+    EXPECT_EQ(JsonDifference(embedded, clickhouse, QueryTolerance(embedded), {"stats"}), "") << body;
+  }
+  // An empty range: an ungrouped query still answers one row.
+  auto [embedded, clickhouse] = Both("/api/v1/query", R"({"from":0,"to":0,"metrics":["count","avg:latency_ms","p50:latency_ms","rate:error","min:ts","max:ts"]})");
+  EXPECT_EQ(JsonDifference(embedded, clickhouse, QueryTolerance(embedded), {"stats"}), "");
+}
+
+TEST_F(DifferentialTest, HostileStringsFilterAndGroupTheSame) {
+  for (const std::string& hostile : HostileStrings()) {
+    JsonWriter literal;
+    literal.String(hostile);
+    const std::string value = std::move(literal).Take();
+    JsonWriter key_json;
+    key_json.String("tags." + hostile);
+    const std::string tag_field = std::move(key_json).Take();
+    JsonWriter score_json;
+    score_json.String("sum:scores." + hostile);
+    const std::string score_metric = std::move(score_json).Take();
+    for (const std::string& members :
+         {R"("filters":[{"field":"user","op":"eq","value":)" + value + R"(}],"group_by":["tags.env"],"metrics":["count","sum:input_tokens"])",
+          R"("filters":[{"field":"tags.env","op":"contains","value":)" + value + R"(}],"group_by":["user"],"metrics":["count"])",
+          R"("filters":[{"field":)" + tag_field + R"(,"op":"exists"}],"group_by":[)" + tag_field + R"(],"metrics":["count",)" + score_metric + R"(])",
+          R"("filters":[{"field":"user","op":"gte","value":)" + value + R"(}],"group_by":["user"],"metrics":["count"])"}) {
+      const std::string body = "{" + kRange + "," + members + "}";
+      auto [embedded, clickhouse] = Both("/api/v1/query", body);
+      EXPECT_EQ(JsonDifference(embedded, clickhouse, QueryTolerance(embedded), {"stats"}), "") << body;
+      EXPECT_NE(embedded.find("\"rows\":[["), std::string::npos) << "the filter matched nothing: " << body;
+    }
+  }
+  // The table is still there and holds every event.
+  auto [embedded, clickhouse] = Both("/api/v1/query", "{" + kRange + R"(,"metrics":["count"]})");
+  EXPECT_EQ(JsonDifference(embedded, clickhouse, QueryTolerance(embedded), {"stats"}), "");
+}
+
+// Every dashboard endpoint on main, each with its own parameters, over the whole window, one
+// day, a model, a provider, a tag and local-time buckets across a DST change. Both stores must
+// answer alike: the same status, and the same body (an error names the same parameter).
+// Percentiles over more than 1,024 values carry the embedded store's sketch error (α = 2⁻⁸),
+// so over the large ranges the figures made of percentiles are compared within that bound, and
+// the parts whose shape depends on them (the latency histogram's bins from the p99, box-plot
+// outliers and densities, min-max normalised scores, the decision's ranking) not at all; the
+// one-day ranges (< 1,024 events) are compared whole, exactly.
+struct Dashboard {
+  std::string path;
+  std::vector<std::string> variants;           // extra parameters, each a request
+  std::vector<std::string> percentile_shaped;  // skipped over large ranges (path prefixes)
+};
+
+const std::vector<Dashboard>& Dashboards() {
+  static const std::vector<Dashboard> dashboards = {
+      {"/api/analytics/overview", {""}, {"latency.histogram"}},
+      {"/api/analytics/performance",
+       {"", "&top=3&slo_ms=2000&slo_target=95&bucket=1d"},
+       {"distribution", "matrix", "slo", "summary.latency_p", "summary.ttft_p"}},
+      {"/api/analytics/models/compare",
+       {"", "&weights=cost:1,latency_p95:1,tokens_per_s:1,error_rate:1"},
+       {"radar", "decision", "models[", "ranking"}},
+      {"/api/analytics/ab", {"&dimension=prompt_version&a=v3&b=v4", "&dimension=provider&a=openai&b=anthropic"}, {}},
+  };
+  return dashboards;
+}
+
+// A percentile by its key: "p50", "p99" or "..._p50" ("tokens_per_s_p50").
+bool PercentileKey(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  const std::string key = path.substr(dot == std::string::npos ? 0 : dot + 1);
+  for (size_t at = key.find('p'); at != std::string::npos; at = key.find('p', at + 1)) {
+    const bool starts = at == 0 || key[at - 1] == '_';
+    if (starts && at + 1 < key.size() && std::isdigit(static_cast<unsigned char>(key[at + 1]))) return true;
+  }
+  return false;
+}
+
+TEST_F(DifferentialTest, EveryDashboardGivesTheSameAnswer) {
+  const std::string whole = "from=" + std::to_string(kWindowEndMs - 30 * kDayMs) + "&to=" + std::to_string(kWindowEndMs);
+  const std::string one_day = "from=" + std::to_string(kWindowEndMs - 2 * kDayMs) +
+                              "&to=" + std::to_string(kWindowEndMs - kDayMs);
+  // 2025-10-31 to 2025-11-14: America/New_York leaves DST on 11-02.
+  const std::string across_dst = "from=" + std::to_string(kWindowEndMs - 62 * kDayMs) +
+                                 "&to=" + std::to_string(kWindowEndMs - 48 * kDayMs) + "&tz=America/New_York";
+  struct Range {
+    std::string query;
+    bool large;
+  };
+  const std::vector<Range> ranges = {{whole, true},
+                                     {one_day, false},
+                                     {one_day + "&model=gpt-4", false},
+                                     {whole + "&provider=moonshotai", true},
+                                     {one_day + "&tag=" + shared->tag_key + ":prod", false},
+                                     {across_dst, true},
+                                     {one_day + "&tz=Asia/Kolkata&bucket=1h", false}};
+  for (const Dashboard& dashboard : Dashboards()) {
+    int answered = 0;
+    for (const std::string& variant : dashboard.variants) {
+      for (const Range& range : ranges) {
+        const std::string target = dashboard.path + "?" + range.query + variant;
+        HttpResult embedded = HttpClient(shared->embedded->port()).Get(target);
+        HttpResult clickhouse = HttpClient(shared->on_clickhouse->port()).Get(target);
+        ASSERT_EQ(embedded.status, clickhouse.status) << target << "\nembedded: " << embedded.Describe()
+                                                      << "\nclickhouse: " << clickhouse.Describe();
+        answered += embedded.status == 200;
+        const bool large = range.large;
+        Tolerance tolerance = [large](const std::string& path) {
+          return large && PercentileKey(path) ? kSketchAlpha : kDoubleSumTolerance;  // doubles added in another order
+        };
+        std::vector<std::string> skip;
+        if (large) skip = dashboard.percentile_shaped;
+        EXPECT_EQ(JsonDifference(embedded.body, clickhouse.body, tolerance, skip), "") << target;
+      }
+    }
+    // Most requests answer (a filter may leave an A/B side empty: the same 400 on both).
+    EXPECT_GE(answered, static_cast<int>(dashboard.variants.size() * ranges.size()) / 2) << dashboard.path;
+  }
+}
+
+}  // namespace
+}  // namespace mltrack::integration
