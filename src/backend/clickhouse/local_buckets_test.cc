@@ -36,10 +36,10 @@ TEST(LocalBucketsFor, GivesTheEmbeddedBucketIndexAtEveryInstant) {
 }
 
 TEST(LocalBucketsFor, UtcAndUnbucketedQueriesNeedNoSpans) {
-  for (const char* json : {R"({"from":0,"to":86400000,"bucket":"1h","metrics":["count"]})",
-                           R"({"from":0,"to":86400000,"bucket":"1h","tz":"Etc/UTC","metrics":["count"]})",
-                           R"({"from":0,"to":86400000,"tz":"Europe/Berlin","metrics":["count"]})"}) {
-    Result<query::QuerySpec> spec = query::ParseQuerySpec(json, 86400000);
+  for (const char* json : {R"({"from":946684800000,"to":946771200000,"bucket":"1h","metrics":["count"]})",
+                           R"({"from":946684800000,"to":946771200000,"bucket":"1h","tz":"Etc/UTC","metrics":["count"]})",
+                           R"({"from":946684800000,"to":946771200000,"tz":"Europe/Berlin","metrics":["count"]})"}) {
+    Result<query::QuerySpec> spec = query::ParseQuerySpec(json, 946771200000);
     ASSERT_TRUE(spec.ok()) << spec.status().ToString();
     Result<std::optional<LocalBuckets>> local = LocalBucketsFor(*spec);
     ASSERT_TRUE(local.ok());

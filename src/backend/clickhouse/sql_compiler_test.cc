@@ -18,7 +18,7 @@ query::QuerySpec Parse(const std::string& json) {
 // no hostile value appears in it raw, wherever it was written (filter value, tag key, score).
 TEST(CompileQuery, HostileValuesNeverAppearRawInTheSql) {
   const std::string hostile = R"(x'); DROP TABLE events; --\\ \u0000 \n é)";
-  const std::string spec_json = R"({"from":0,"to":1000,
+  const std::string spec_json = R"({"from":946684800000,"to":946684801000,
       "filters":[{"field":"tags.)" + std::string("k'ey") + R"(","op":"eq","value":")" + hostile + R"("},
                  {"field":"user","op":"contains","value":"a'b"},
                  {"field":"model","op":"in","values":["it's","\\"]}],
@@ -41,7 +41,7 @@ TEST(CompileQuery, HostileValuesNeverAppearRawInTheSql) {
 // The answer is finished by the embedded store's rules: bucket starts, money, averages from
 // exact parts, the numpy-linear percentile from its two neighbours, order and limit.
 TEST(ReadQueryResult, FinishesRowsAsTheEmbeddedStoreDoes) {
-  const query::QuerySpec spec = Parse(R"({"from":0,"to":1209600000,"bucket":"1w","group_by":["status"],
+  const query::QuerySpec spec = Parse(R"({"from":946684800000,"to":947894400000,"bucket":"1w","group_by":["status"],
       "metrics":["sum:cost_usd","avg:input_tokens","p50:latency_ms","rate:error"],
       "order_by":[{"metric":"sum:cost_usd","dir":"desc"}],"limit":1})");
   const CompiledQuery compiled = CompileQuery(spec, {"t", true});
@@ -62,8 +62,8 @@ TEST(ReadQueryResult, FinishesRowsAsTheEmbeddedStoreDoes) {
     writer.Fixed<int64_t>(status);
     writer.Fixed<int64_t>(1);
   };
-  add_row(-1, 0, 1'500'000'000, 10, 4, 2.0, 3.0);  // the week starting Monday 1969-12-29
-  add_row(0, 1, 2'000'000'001, 7, 0, 0, 0);
+  add_row(1564, 0, 1'500'000'000, 10, 4, 2.0, 3.0);  // the week starting Monday 1999-12-27
+  add_row(1565, 1, 2'000'000'001, 7, 0, 0, 0);
   Result<query::QueryResult> result = ReadQueryResult(spec, compiled, rows);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->columns, (std::vector<std::string>{"t", "status", "sum:cost_usd", "avg:input_tokens",
@@ -72,7 +72,7 @@ TEST(ReadQueryResult, FinishesRowsAsTheEmbeddedStoreDoes) {
   EXPECT_TRUE(result->truncated);
   ASSERT_EQ(result->rows.size(), 1u);
   const std::vector<query::Cell>& row = result->rows[0];
-  EXPECT_EQ(std::get<int64_t>(row[0]), 4 * 86'400'000LL);  // Monday 1970-01-05
+  EXPECT_EQ(std::get<int64_t>(row[0]), 946'857'600'000LL);  // Monday 2000-01-03 (week 1565 of the Monday grid)
   EXPECT_EQ(std::get<std::string>(row[1]), "error");
   EXPECT_EQ(std::get<query::MoneyValue>(row[2]).nano_usd, 2'000'000'001);
   EXPECT_DOUBLE_EQ(std::get<double>(row[3]), 7.0 / 3.0);
@@ -80,7 +80,7 @@ TEST(ReadQueryResult, FinishesRowsAsTheEmbeddedStoreDoes) {
   EXPECT_DOUBLE_EQ(std::get<double>(row[5]), 1.0);
 
   // p50 of 4 values {.., 2, 3, ..}: h = 1.5 → 2 + 0.5 · (3 − 2).
-  query::QuerySpec ungrouped = Parse(R"({"from":0,"to":1,"metrics":["p50:latency_ms"]})");
+  query::QuerySpec ungrouped = Parse(R"({"from":946684800000,"to":946684800001,"metrics":["p50:latency_ms"]})");
   const CompiledQuery one = CompileQuery(ungrouped, {"t", true});
   std::string cells;
   RowBinaryWriter(&cells).Fixed<int64_t>(4);
@@ -118,7 +118,7 @@ TEST(CompileQuery, LocalTimeBucketsPickTheirStretchOfOffset) {
 }
 
 TEST(ReadQueryResult, RefusesATruncatedAnswer) {
-  query::QuerySpec spec = Parse(R"({"from":0,"to":1,"metrics":["count"]})");
+  query::QuerySpec spec = Parse(R"({"from":946684800000,"to":946684800001,"metrics":["count"]})");
   const CompiledQuery compiled = CompileQuery(spec, {"t", true});
   Result<query::QueryResult> result = ReadQueryResult(spec, compiled, std::string("\x01\x02", 2));
   EXPECT_FALSE(result.ok());
