@@ -160,6 +160,21 @@ TEST_F(ClickHouseBackendTest, LocalTimeBucketsFollowTheZonesDstChange) {
   EXPECT_EQ(hours.Cell(2, "t"), "1762063200000");  // 01:00 EST
 }
 
+// What this backend does not compile yet (days:ts, per-key ts bounds: the User Activity
+// dashboard) is a 400 naming the part, never a wrong answer or a 500.
+TEST_F(ClickHouseBackendTest, QueriesItCannotCompileAreRefusedByName) {
+  StartMltrack();
+  HttpResult days = client_->Post("/api/v1/query", std::string("{") + kQueryRange +
+                                                       R"(,"group_by":["user"],"metrics":["count","days:ts"]})");
+  EXPECT_EQ(days.status, 400) << days.Describe();
+  EXPECT_NE(days.body.find(R"("field":"metrics")"), std::string::npos) << days.body;
+  EXPECT_NE(days.body.find("days:ts"), std::string::npos) << days.body;
+  HttpResult users = client_->Get("/api/analytics/users");
+  EXPECT_EQ(users.status, 400) << users.Describe();
+  EXPECT_NE(users.body.find("ClickHouse"), std::string::npos) << users.body;
+  EXPECT_EQ(Count(), 0);  // the backend still answers what it compiles
+}
+
 TEST_F(ClickHouseBackendTest, ABadStoreUrlIsRefusedAtStart) {
   TempDir data;
   ServerProcess server(data.path(), data.path() / "log", {"--store", "clickhouse://127.0.0.1:1/bad-name"});

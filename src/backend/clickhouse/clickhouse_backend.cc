@@ -187,6 +187,7 @@ query::QueryRunner ClickHouseBackend::Reader() {
       return unavailable(Status::Unavailable("ClickHouse at " + options_.connection.Describe() +
                                              " has not answered since this server started"));
     }
+    MLTRACK_RETURN_IF_ERROR(CheckCompilable(spec));
     Result<std::optional<LocalBuckets>> local = LocalBucketsFor(spec);  // "tz" buckets
     if (!local.ok()) return local.status();
     const auto started = std::chrono::steady_clock::now();

@@ -186,6 +186,8 @@ class Builder {
         Select("count()", Wire::kInt64);
         return;
       }
+      case AggregateKind::kDays:  // refused before compiling (CheckCompilable)
+        return;
     }
   }
 
@@ -207,6 +209,24 @@ class Builder {
 };
 
 }  // namespace
+
+Status CheckCompilable(const QuerySpec& spec) {
+  std::vector<ErrorDetail> details;
+  for (size_t i = 0; i < spec.metrics.size(); ++i) {
+    if (spec.metrics[i].kind == query::AggregateKind::kDays) {
+      details.push_back({static_cast<int64_t>(i), "metrics",
+                         "\"" + spec.metrics[i].name + "\" is not supported with --store clickhouse:// yet"});
+    }
+  }
+  for (size_t i = 0; i < spec.filters.size(); ++i) {
+    if (query::IsKeyedBound(spec.filters[i])) {
+      details.push_back({static_cast<int64_t>(i), "filters.by",
+                         "per-key ts bounds are not supported with --store clickhouse:// yet"});
+    }
+  }
+  if (details.empty()) return Status::OK();
+  return Status::InvalidArgument("invalid query: not supported by the ClickHouse backend yet", std::move(details));
+}
 
 CompiledQuery CompileQuery(const QuerySpec& spec, const CompileOptions& options) {
   return Builder(spec, options).Build();

@@ -36,7 +36,12 @@ struct CompileOptions {
   std::vector<ClockSpan> clock_spans;
 };
 
-// The SELECT answering `spec` (already validated by query::ParseQuerySpec).
+// OK when CompileQuery can answer `spec`; otherwise a 400 naming each part this backend does not
+// compile yet: "days:ts" metrics and per-key ts bounds (filters with "by"), which the embedded
+// store answers (the User Activity dashboard uses both).
+Status CheckCompilable(const query::QuerySpec& spec);
+
+// The SELECT answering `spec` (already validated by query::ParseQuerySpec and CheckCompilable).
 CompiledQuery CompileQuery(const query::QuerySpec& spec, const CompileOptions& options);
 
 // The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc); `local` is the

@@ -166,6 +166,8 @@ Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::ve
       std::optional<double> rate = query::aggregate::Rate::Finalize(state);
       return rate ? Cell{*rate} : Cell{};
     }
+    case AggregateKind::kDays:  // refused before compiling (CheckCompilable)
+      return {};
   }
   return {};
 }
