@@ -1,6 +1,7 @@
 #include "analytics/user_activity_params.h"
 
 #include <charconv>
+#include <map>
 #include <string_view>
 
 #include "core/field.h"
@@ -73,7 +74,17 @@ Result<UserActivityParams> ParseUserActivityParams(const QueryParams& params, in
   UserActivityParams out;
   out.dashboard = std::move(*dashboard);
   std::vector<ErrorDetail> errors;
+  // Each of this dashboard's own parameters is given at most once (one error, not one per copy).
+  std::map<std::string, size_t> given;
+  for (const auto& [key, value] : params) ++given[key];
+  for (const std::string& name : UserActivityParamNames()) {
+    auto it = given.find(name);
+    if (it == given.end() || it->second < 2) continue;
+    errors.push_back({-1, name, "given " + std::to_string(it->second) + " times; give it once" +
+                                    (name == "steps" ? ", the steps separated by commas" : "")});
+  }
   for (const auto& [key, value] : params) {
+    if (given[key] > 1) continue;
     if (key == "sort") {
       if (value == "cost") out.sort = UsageSort::kCost;
       else if (value == "calls") out.sort = UsageSort::kCalls;
