@@ -9,11 +9,12 @@ function(mltrack_module name)
   add_library(mltrack_${name} STATIC ${sources} ${CMAKE_SOURCE_DIR}/cmake/empty.cc)
   target_include_directories(mltrack_${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
   target_link_libraries(mltrack_${name} PUBLIC ${ARG_DEPS})
-  target_compile_definitions(mltrack_${name} PUBLIC
-    MLTRACK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   if(MLTRACK_BUILD_TESTS AND tests)
     add_executable(${name}_tests ${tests})
     target_link_libraries(${name}_tests PRIVATE mltrack_${name} GTest::gtest_main GTest::gmock)
+    # Only tests know where the source tree is, so library objects stay identical across checkouts
+    # (ccache then shares them between worktrees).
+    target_compile_definitions(${name}_tests PRIVATE MLTRACK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
     gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60
       PROPERTIES ENVIRONMENT "MLTRACK_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
   endif()
