@@ -8,5 +8,6 @@ namespace mltrack::cli {
 // Each returns the process exit code: 0 success, 1 run-time failure, 2 bad usage.
 int RunServe(const std::vector<std::string>& args);
 int RunDemo(const std::vector<std::string>& args);
+int RunImport(const std::vector<std::string>& args);
 
 }  // namespace mltrack::cli

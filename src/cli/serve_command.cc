@@ -20,6 +20,7 @@
 #include "core/time.h"
 #include "core/version.h"
 #include "ingest/pricing.h"
+#include "mlflow/tracking_store.h"
 #include "proxy/proxy.h"
 #include "server/app_context.h"
 #include "server/router.h"
@@ -276,6 +277,11 @@ int RunServe(const std::vector<std::string>& args) {
   Result<std::unique_ptr<analytics::AnnotationStore>> annotations =
       analytics::AnnotationStore::Open(*flags->Get("data"));  // local state, either backend
   if (!annotations.ok()) return Fail(annotations.status().ToString(), 1);
+  std::vector<std::string> tracking_problems;
+  Result<std::unique_ptr<mlflow::TrackingStore>> tracking =
+      mlflow::TrackingStore::Open(*flags->Get("data"), &tracking_problems);  // MLflow runs between create and finish
+  if (!tracking.ok()) return Fail("opening the MLflow tracking log: " + tracking.status().ToString(), 1);
+  for (const std::string& problem : tracking_problems) spdlog::error("mlflow tracking log: {}", problem);
 
   const bool demo = flags->Has("demo");
   if (demo && backend->GetStats().rows == 0) {
@@ -310,6 +316,7 @@ int RunServe(const std::vector<std::string>& args) {
   context.webhook_delivery = (*spend)->delivery.get();
   context.proxy = llm_proxy->get();
   context.annotations = annotations->get();
+  context.mlflow = tracking->get();
   server::Router router;
   server::AddApiRoutes(router, context);
   server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);

@@ -35,6 +35,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("GET", "/api/analytics/users", bind(&HandleUsers));
   router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
   router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
+  for (const char* method : {"GET", "POST"}) router.AddPrefix(method, "/api/2.0/mlflow/", bind(&HandleMlflow));
 }
 
 }  // namespace mltrack::server

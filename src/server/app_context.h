@@ -18,6 +18,9 @@ class BudgetMonitor;
 namespace mltrack::proxy {
 class Proxy;
 }
+namespace mltrack::mlflow {
+class TrackingStore;
+}
 
 namespace mltrack::server {
 
@@ -37,6 +40,8 @@ struct AppContext {
   // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
   // that need none): the annotation routes then answer 503.
   analytics::AnnotationStore* annotations = nullptr;
+  // MLflow experiments and runs (/api/2.0/mlflow/); null: those routes answer 503.
+  mlflow::TrackingStore* mlflow = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

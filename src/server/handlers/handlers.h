@@ -36,6 +36,8 @@ HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& requ
 HttpResponse HandleUsers(AppContext& context, const HttpRequest& request);
 HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request);
 HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
+// The MLflow REST 2.0 subset under /api/2.0/mlflow/ (experiments and runs; MLflow's errors).
+HttpResponse HandleMlflow(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.
