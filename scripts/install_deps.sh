@@ -10,6 +10,8 @@ APT_PACKAGES=(
   libzstd-dev liblz4-dev libxxhash-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium curl tzdata
+  # The Python SDK's tests (sdk/python) run with the system python3, standard library only.
+  python3
   # The ClickHouse backend's tests (tests/clickhouse) and the bench start their own servers.
   clickhouse-server clickhouse-client
 )
@@ -22,7 +24,8 @@ missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     # Node may come from outside Debian (e.g. NodeSource); a working `node`/`npm` is enough.
-    if [[ "$pkg" == nodejs || "$pkg" == npm ]] && command -v "${pkg/nodejs/node}" >/dev/null; then
+    # Likewise a working python3 on PATH.
+    if [[ "$pkg" == nodejs || "$pkg" == npm || "$pkg" == python3 ]] && command -v "${pkg/nodejs/node}" >/dev/null; then
       continue
     fi
     missing+=("$pkg")
