@@ -11,27 +11,10 @@
 
 #include "server_process.h"
 #include "temp_dir.h"
+#include "test_support.h"
 
 namespace mltrack::integration {
 namespace {
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult RunMltrack(const std::string& args) {
-  CommandResult result;
-  std::string command = MltrackBinary() + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer;
-  size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), got);
-  int status = pclose(pipe);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  return result;
-}
 
 class CliFlagsTest : public ::testing::Test {
  protected:

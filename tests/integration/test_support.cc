@@ -1,6 +1,10 @@
 #include "test_support.h"
 
+#include <sys/wait.h>
+
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <ctime>
 
@@ -149,6 +153,19 @@ std::optional<IngestAck> ParseIngestAck(const std::string& body) {
   if (root["accepted"].get(ack.accepted) != simdjson::SUCCESS) return std::nullopt;
   if (root["duplicates"].get(ack.duplicates) != simdjson::SUCCESS) return std::nullopt;
   return ack;
+}
+
+CommandResult RunMltrack(const std::string& args) {
+  CommandResult result;
+  std::string command = MltrackBinary() + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer;
+  size_t got = 0;
+  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), got);
+  int status = pclose(pipe);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
 }
 
 void IntegrationTest::StartServer(std::vector<std::string> extra_args) {

@@ -62,6 +62,13 @@ struct IngestAck {
 };
 std::optional<IngestAck> ParseIngestAck(const std::string& body);
 
+// `mltrack ARGS` run to completion (a shell command line: quote what needs it).
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+CommandResult RunMltrack(const std::string& args);
+
 // Starts one server per test on a fresh data directory; tears it down (SIGKILL) afterwards.
 class IntegrationTest : public ::testing::Test {
  protected:

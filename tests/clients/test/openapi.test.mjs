@@ -52,17 +52,21 @@ async function send(path, method, testCase) {
   return fetch(url, { method: method.toUpperCase(), headers, body });
 }
 
-// A case that acts on one resource (GET, PUT or DELETE /budgets/{id}) first creates it with its
-// `setup` request ({method, path, body}); the `id` of that answer fills `{id}` in the case's path,
+// A case that acts on one resource (GET, PUT or DELETE /budgets/{id}; an MLflow run) first
+// creates it with its `setup` request ({method, path, body}); the `id` of that answer (an MLflow
+// answer's `experiment_id` or `run.info.run_id`) fills `{id}` in the case's path, query and body,
 // so no case depends on what another case left behind.
 async function prepare(label, testCase) {
   if (!testCase.setup) return testCase;
   const response = await send(testCase.setup.path, testCase.setup.method, testCase.setup);
   const text = await response.text();
   assert.ok(response.ok, `${label}: setup ${testCase.setup.method.toUpperCase()} ${testCase.setup.path} failed: ${response.status} ${text.slice(0, 300)}`);
-  const { id } = JSON.parse(text);
+  const answer = JSON.parse(text);
+  const id = answer.id ?? answer.experiment_id ?? answer.run?.info?.run_id;
   assert.ok(typeof id === 'string' || typeof id === 'number', `${label}: the setup answer has no id`);
-  return { ...testCase, path: testCase.path.replaceAll('{id}', encodeURIComponent(String(id))) };
+  const fill = (text) => text?.replaceAll('{id}', encodeURIComponent(String(id)));
+  const body = testCase.body === undefined ? undefined : JSON.parse(JSON.stringify(testCase.body).replaceAll('{id}', String(id)));
+  return { ...testCase, path: fill(testCase.path), query: fill(testCase.query), body };
 }
 
 describe('OpenAPI document', () => {
