@@ -170,6 +170,12 @@ function report() {
     row(`OTLP ingest, spans/s (${otlp.connections} conns × ${fmtInt(otlp.batch_spans)}-span protobuf exports, each span an event, fdatasync ack)`,
       `${fmtInt(otlp.spans_per_s)} (ack p50 / p99 ${fmtMs(otlp.ack_p50_ms)} / ${fmtMs(otlp.ack_p99_ms)} ms)`, '', '', '', '', '', '', '', '');
   }
+  if (existsSync(`${out}/mlflow.json`)) {
+    const mlflow = readJson(`${out}/mlflow.json`);
+    row(`MLflow log-batch, batches/s (${mlflow.connections} conns, ${mlflow.metrics_per_batch} metrics + 2 params + 1 tag each, fsync ack; ${fmtInt(mlflow.runs)} runs create → log-batch → FINISHED)`,
+      `${fmtInt(mlflow.log_batch_per_s)} (${fmtInt(mlflow.metric_values_per_s)} metric values/s; p50 / p99 ${fmtMs(mlflow.log_batch_p50_ms)} / ${fmtMs(mlflow.log_batch_p99_ms)} ms; ${fmtInt(mlflow.runs_per_s)} whole runs/s)`,
+      '', '', '', '', '', '', '', '');
+  }
   if (existsSync(`${out}/proxy.json`)) {
     const proxy = readJson(`${out}/proxy.json`);
     row(`proxy, added latency p50 / p99 ms (chat call, loopback fake upstream, ${fmtInt(proxy.requests)} calls)`,

@@ -9,6 +9,9 @@
 //       the proxy's added latency: the same chat call sent straight to the fake upstream and
 //       through /proxy/openai/v1/chat/completions, alternately on one connection each; reports
 //       p50/p99 of both and of the difference of the p50s and p99s.
+//   mlflow --port P --runs 2000 --metrics 10 --connections 2 --out mlflow.json
+//       the MLflow REST API (bench/mlflow_bench.cc): runs created, logged and finished as MLflow
+//       clients do; reports the log-batch rate and metric values/s.
 // Plain sockets (bench/http_client.h), so the client adds as little CPU as it can.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,47 +30,19 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.h"
 #include "http_client.h"
 #include "otlp_export_builder.h"
 
 namespace {
 
+using mltrack::bench::Clock;
+using mltrack::bench::Get;
 using mltrack::bench::HttpConnection;
 using mltrack::bench::HttpResponse;
-using Clock = std::chrono::steady_clock;
-
-std::map<std::string, std::string> Flags(int argc, char** argv) {
-  std::map<std::string, std::string> flags;
-  for (int arg_idx = 2; arg_idx + 1 < argc; arg_idx += 2) {
-    std::string key = argv[arg_idx];
-    if (key.rfind("--", 0) == 0) flags[key.substr(2)] = argv[arg_idx + 1];
-  }
-  return flags;
-}
-
-std::string Get(const std::map<std::string, std::string>& flags, const std::string& key, const std::string& fallback) {
-  auto it = flags.find(key);
-  return it == flags.end() ? fallback : it->second;
-}
-
-double Quantile(std::vector<double> values, double q) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double rank = q * static_cast<double>(values.size() - 1);
-  const size_t low = static_cast<size_t>(rank);
-  const size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (values[high] - values[low]) * (rank - static_cast<double>(low));
-}
-
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  return static_cast<bool>(out);
-}
+using mltrack::bench::MsSince;
+using mltrack::bench::Quantile;
+using mltrack::bench::WriteFile;
 
 // ---- otlp ------------------------------------------------------------------------------------
 
@@ -247,10 +222,11 @@ int RunProxy(const std::map<std::string, std::string>& flags) {
 
 int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "";
-  const auto flags = Flags(argc, argv);
+  const auto flags = mltrack::bench::Flags(argc, argv);
   if (command == "otlp") return RunOtlp(flags);
   if (command == "fake-upstream") return RunFakeUpstream(flags);
   if (command == "proxy") return RunProxy(flags);
-  std::fprintf(stderr, "usage: mltrack_bench_integrations otlp|fake-upstream|proxy ... (see integrations_bench.cc)\n");
+  if (command == "mlflow") return mltrack::bench::RunMlflow(flags);
+  std::fprintf(stderr, "usage: mltrack_bench_integrations otlp|fake-upstream|proxy|mlflow ... (see integrations_bench.cc)\n");
   return 2;
 }

@@ -139,7 +139,7 @@ for variant in plain budgets; do
   rm -rf "$WORK/store-$variant"
 done
 
-# ---- Integrations: OTLP ingest, the proxy's overhead ---------------------------------------------
+# ---- Integrations: OTLP ingest, the proxy's overhead, MLflow log-batch ---------------------------------------------
 # A fresh store; a fake upstream (bench/integrations_bench.cc) answers the proxied chat calls.
 step "OTLP ingest (${BENCH_OTLP_SPANS:-524288} spans, protobuf exports of ${BENCH_OTLP_BATCH:-512}) and the proxy's added latency"
 "$INTEGRATIONS" fake-upstream --port-file "$WORK/fake-upstream.port" >/dev/null 2>&1 &
@@ -155,6 +155,8 @@ for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/nul
   --connections "$CONNECTIONS" --out "$WORK/out/otlp.json" >&2
 "$INTEGRATIONS" proxy --port "$port" --upstream-port "$fake_port" --requests "${BENCH_PROXY_REQUESTS:-5000}" \
   --out "$WORK/out/proxy.json" >&2
+"$INTEGRATIONS" mlflow --port "$port" --runs "${BENCH_MLFLOW_RUNS:-2000}" --metrics 10 --connections "$CONNECTIONS" \
+  --out "$WORK/out/mlflow.json" >&2
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=""
 rm -rf "$WORK/store-integrations"
