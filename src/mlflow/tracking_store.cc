@@ -26,16 +26,9 @@ std::string NewRunId() {
   return id;
 }
 
-void WriteStringMap(JsonWriter& json, const std::map<std::string, std::string>& map) {
-  json.BeginObject();
-  for (const auto& [key, value] : map) {
-    json.Key(key);
-    json.String(value);
-  }
-  json.EndObject();
-}
-
-void WritePairs(JsonWriter& json, const std::vector<std::pair<std::string, std::string>>& pairs) {
+// {"key": "value", ...} of a map or of a list of pairs.
+template <typename Pairs>
+void WriteStringObject(JsonWriter& json, const Pairs& pairs) {
   json.BeginObject();
   for (const auto& [key, value] : pairs) {
     json.Key(key);
@@ -225,7 +218,7 @@ Result<Experiment> TrackingStore::CreateExperiment(const std::string& name, cons
   json.Key("time");
   json.Int(now_ms);
   json.Key("tags");
-  WriteStringMap(json, tags);
+  WriteStringObject(json, tags);
   json.EndObject();
   MLTRACK_RETURN_IF_ERROR(Commit(json.str()));
   return experiments_.back();
@@ -276,7 +269,7 @@ Result<Run> TrackingStore::CreateRun(const std::string& experiment_id, const std
   json.Key("start_time");
   json.Int(start_time);
   json.Key("tags");
-  WriteStringMap(json, tags);
+  WriteStringObject(json, tags);
   json.EndObject();
   MLTRACK_RETURN_IF_ERROR(Commit(json.str()));
   return runs_.back();
@@ -323,9 +316,9 @@ Result<Run> TrackingStore::LogBatch(const std::string& run_id, const RunChanges&
   }
   json.EndArray();
   json.Key("params");
-  WritePairs(json, changes.params);
+  WriteStringObject(json, changes.params);
   json.Key("tags");
-  WritePairs(json, changes.tags);
+  WriteStringObject(json, changes.tags);
   json.EndObject();
   MLTRACK_RETURN_IF_ERROR(Commit(json.str()));
   return *FindRun(run_id);

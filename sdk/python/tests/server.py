@@ -8,7 +8,9 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.request
+import uuid
 
 _ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
@@ -78,3 +80,17 @@ def shared():
         _SHARED = MltrackServer()
         atexit.register(_SHARED.stop)
     return _SHARED
+
+
+class SdkTestCase(unittest.TestCase):
+    """A test with the shared server (`self.server`), a fresh tag value (`self.tag`) to find its
+    own events, and a client (`self.client`) that is closed afterwards."""
+
+    def setUp(self):
+        from mltrack_client import Client
+        self.server = shared()
+        self.tag = uuid.uuid4().hex
+        self.client = Client(self.server.url, flush_interval=0.05)
+
+    def tearDown(self):
+        self.client.close(timeout=30)

@@ -9,28 +9,14 @@ import sys
 import threading
 import unittest
 import urllib.request
-import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from mltrack_client import Client  # noqa: E402
-from tests.server import free_port, shared  # noqa: E402
-
-SERVER = None
+from tests.server import SdkTestCase, free_port  # noqa: E402
 
 
-def setUpModule():
-    global SERVER
-    SERVER = shared()
-
-
-class ClientTest(unittest.TestCase):
-    def setUp(self):
-        self.tag = uuid.uuid4().hex
-        self.client = Client(SERVER.url, flush_interval=0.05)
-
-    def tearDown(self):
-        self.client.close(timeout=30)
+class ClientTest(SdkTestCase):
 
     def test_log_call_stores_every_field(self):
         event_id = self.client.log_call(
@@ -39,7 +25,7 @@ class ClientTest(unittest.TestCase):
             cost_usd=0.0025, scores={"quality": 0.75}, tags={"test": self.tag, "env": "prod"})
         self.assertEqual(len(event_id), 32)
         self.assertTrue(self.client.flush(timeout=30))
-        rows = SERVER.query({
+        rows = self.server.query({
             "filters": [{"field": "tags.test", "op": "eq", "value": self.tag}],
             "group_by": ["model", "provider", "experiment", "user", "team", "tags.env"],
             "metrics": ["count", "sum:input_tokens", "sum:output_tokens", "sum:cached_input_tokens",
@@ -60,27 +46,27 @@ class ClientTest(unittest.TestCase):
             self.client.log_call(model="gpt-4o", operation="chatting")
 
     def test_many_events_go_in_batches(self):
-        client = Client(SERVER.url, batch_size=40, flush_interval=5)
+        client = Client(self.server.url, batch_size=40, flush_interval=5)
         for index in range(250):
             client.log_call(model="gpt-4o-mini", input_tokens=index, tags={"test": self.tag})
         self.assertTrue(client.flush(timeout=60))  # flush does not wait for the 5 s interval
         client.close()
-        rows = SERVER.events(self.tag, [])
+        rows = self.server.events(self.tag, [])
         self.assertEqual(rows[0]["count"], 250)
 
     def test_refused_batch_is_reported_and_dropped(self):
         seen = []
-        client = Client(SERVER.url, flush_interval=0.05, on_error=seen.append)
+        client = Client(self.server.url, flush_interval=0.05, on_error=seen.append)
         client.log_call(model="gpt-4o", tags={"test": self.tag, "big": "x" * 5000})  # tag value > 1024 bytes
         self.assertTrue(client.flush(timeout=30))
         client.close()
         self.assertEqual(len(seen), 1)
         self.assertEqual(seen[0].status, 400)
         self.assertIn("tags.big", seen[0].body)
-        self.assertEqual(SERVER.events(self.tag, [])[0]["count"], 0)
+        self.assertEqual(self.server.events(self.tag, [])[0]["count"], 0)
 
     def test_transient_failures_are_retried_and_stored_once(self):
-        flaky = FlakyProxy(SERVER.port, failures=2)
+        flaky = FlakyProxy(self.server.port, failures=2)
         try:
             client = Client(flaky.url, flush_interval=0.05, backoff=0.05)
             client.log_call(model="gpt-4o", tags={"test": self.tag})
@@ -90,7 +76,7 @@ class ClientTest(unittest.TestCase):
             flaky.stop()
         self.assertEqual(flaky.answers, [503, 502, 200])
         self.assertEqual(client.errors, [])
-        self.assertEqual(SERVER.events(self.tag, [])[0]["count"], 1)
+        self.assertEqual(self.server.events(self.tag, [])[0]["count"], 1)
 
     def test_unreachable_server_gives_up_after_the_retries(self):
         client = Client(f"http://127.0.0.1:{free_port()}", flush_interval=0.05, max_retries=2, backoff=0.01)
@@ -112,12 +98,12 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(TimeoutError):
             failing()
         self.assertTrue(self.client.flush(timeout=30))
-        rows = SERVER.events(self.tag, ["model", "status", "error_type"])
+        rows = self.server.events(self.tag, ["model", "status", "error_type"])
         rows.sort(key=lambda row: row["model"])
         self.assertEqual(rows, [
             {"model": "claude-sonnet-4", "status": "ok", "error_type": None, "count": 1},
             {"model": "gpt-4o", "status": "error", "error_type": "TimeoutError", "count": 1}])
-        latency = SERVER.query({"filters": [{"field": "tags.test", "op": "eq", "value": self.tag}],
+        latency = self.server.query({"filters": [{"field": "tags.test", "op": "eq", "value": self.tag}],
                                 "metrics": ["count:latency_ms"]})
         self.assertEqual(latency[0]["count:latency_ms"], 2)
 
@@ -126,9 +112,9 @@ class ClientTest(unittest.TestCase):
             "import sys; sys.path.insert(0, %r)\n"
             "from mltrack_client import Client\n"
             "Client(%r, flush_interval=60).log_call(model='gpt-4o', tags={'test': %r})\n"
-        ) % (os.path.join(os.path.dirname(__file__), ".."), SERVER.url, self.tag)
+        ) % (os.path.join(os.path.dirname(__file__), ".."), self.server.url, self.tag)
         subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
-        self.assertEqual(SERVER.events(self.tag, [])[0]["count"], 1)
+        self.assertEqual(self.server.events(self.tag, [])[0]["count"], 1)
 
 
 class FlakyProxy:

@@ -6,20 +6,12 @@ the wrappers read is exactly that shape."""
 
 import os
 import sys
-import unittest
-import uuid
+import unittest  # noqa: F401 (unittest.main)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from mltrack_client import Client, wrap_anthropic, wrap_openai  # noqa: E402
-from tests.server import shared  # noqa: E402
-
-SERVER = None
-
-
-def setUpModule():
-    global SERVER
-    SERVER = shared()
+from mltrack_client import wrap_anthropic, wrap_openai  # noqa: E402
+from tests.server import SdkTestCase  # noqa: E402
 
 
 class APIStatusError(Exception):
@@ -72,14 +64,7 @@ class AnthropicShaped:
         self.messages = Resource(create)
 
 
-class WrapperTest(unittest.TestCase):
-    def setUp(self):
-        self.tag = uuid.uuid4().hex
-        self.client = Client(SERVER.url, flush_interval=0.05)
-
-    def tearDown(self):
-        self.client.close(timeout=30)
-
+class WrapperTest(SdkTestCase):
     def test_openai_calls_streams_and_errors(self):
         openai = wrap_openai(OpenAIShaped(), self.client, tags={"test": self.tag})
         reply = openai.chat.completions.create(model="gpt-4o-mini", messages=[], user="u1")
@@ -92,7 +77,7 @@ class WrapperTest(unittest.TestCase):
         openai.embeddings.create(model="text-embedding-3-small", input="x")
         self.assertEqual(openai.api_key, "sk-test")  # everything else passes through
         self.client.flush(timeout=30)
-        rows = SERVER.query({
+        rows = self.server.query({
             "filters": [{"field": "tags.test", "op": "eq", "value": self.tag}],
             "group_by": ["model", "operation", "status", "streaming", "http_status"],
             "metrics": ["count", "sum:input_tokens", "sum:output_tokens", "sum:cached_input_tokens",
@@ -116,7 +101,7 @@ class WrapperTest(unittest.TestCase):
                                   metadata={"user_id": "x"})
         list(anthropic.messages.create(model="claude-3-5-haiku-20241022", max_tokens=100, messages=[], stream=True))
         self.client.flush(timeout=30)
-        rows = SERVER.query({
+        rows = self.server.query({
             "filters": [{"field": "tags.test", "op": "eq", "value": self.tag}],
             "group_by": ["model", "streaming"],
             "metrics": ["sum:input_tokens", "sum:output_tokens", "sum:cached_input_tokens", "sum:cache_write_tokens",

@@ -52,6 +52,12 @@ Result<std::pair<size_t, size_t>> Page(const Fields& fields, size_t fallback) {
   return std::make_pair(static_cast<size_t>(limit), offset);
 }
 
+void WriteNextPageToken(JsonWriter& json, size_t page_end, size_t matching) {
+  if (page_end >= matching) return;
+  json.Key("next_page_token");
+  json.String(std::to_string(page_end));
+}
+
 Result<std::string> CreateExperiment(AppContext& context, const Fields& fields) {
   Result<std::string> name = fields.RequiredString("name");
   if (!name.ok()) return name.status();
@@ -111,10 +117,7 @@ Result<std::string> ListExperiments(AppContext& context, const Fields& fields) {
     mlflow::WriteExperimentJson(json, matching[idx]);
   }
   json.EndArray();
-  if (offset + limit < matching.size()) {
-    json.Key("next_page_token");
-    json.String(std::to_string(offset + limit));
-  }
+  WriteNextPageToken(json, offset + limit, matching.size());
   json.EndObject();
   return std::move(json).Take();
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/json_writer.h"
 #include "core/status.h"
 #include "mlflow/request_fields.h"
 #include "server/app_context.h"
@@ -21,6 +22,8 @@ Result<std::pair<bool, bool>> ViewType(const Fields& fields, std::string_view na
 // max_results (default `fallback`, at most kMaxSearchResults) and page_token (an offset
 // into the ordered matches, as this server wrote it in next_page_token): (limit, offset).
 Result<std::pair<size_t, size_t>> Page(const Fields& fields, size_t fallback);
+// "next_page_token" (the offset `page_end`) when more than `page_end` items match.
+void WriteNextPageToken(JsonWriter& json, size_t page_end, size_t matching);
 
 Result<std::string> CreateExperiment(AppContext& context, const Fields& fields);
 Result<std::string> GetExperiment(AppContext& context, const Fields& fields);

@@ -1,5 +1,6 @@
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "core/json_writer.h"
 #include "core/time.h"
@@ -183,10 +184,7 @@ Result<std::string> SearchRuns(AppContext& context, const Fields& fields) {
     mlflow::WriteRunJson(json, run, location->second);
   }
   json.EndArray();
-  if (offset + limit < matching.size()) {
-    json.Key("next_page_token");
-    json.String(std::to_string(offset + limit));
-  }
+  WriteNextPageToken(json, offset + limit, matching.size());
   json.EndObject();
   return std::move(json).Take();
 }
@@ -206,31 +204,32 @@ Result<std::string> LogMetric(AppContext& context, const Fields& fields) {
   return Log(context, fields, changes);
 }
 
-Result<std::string> LogParameter(AppContext& context, const Fields& fields) {
+// log-parameter and set-tag: one key and a string value of at most `value_limit` characters.
+Result<std::pair<std::string, std::string>> KeyAndValue(const Fields& fields, size_t value_limit) {
   Result<std::string> key = fields.RequiredString("key");
   if (!key.ok()) return key.status();
   MLTRACK_RETURN_IF_ERROR(mlflow::CheckKey("key", *key));
   Result<std::optional<std::string>> value = fields.String("value");
   if (!value.ok()) return value.status();
-  if (value->value_or("").size() > mlflow::kMaxParamValueLength) {
-    return mlflow::InvalidField("value", "is longer than " + std::to_string(mlflow::kMaxParamValueLength) + " characters");
+  if (value->value_or("").size() > value_limit) {
+    return mlflow::InvalidField("value", "is longer than " + std::to_string(value_limit) + " characters");
   }
+  return std::make_pair(std::move(*key), value->value_or(""));
+}
+
+Result<std::string> LogParameter(AppContext& context, const Fields& fields) {
+  Result<std::pair<std::string, std::string>> param = KeyAndValue(fields, mlflow::kMaxParamValueLength);
+  if (!param.ok()) return param.status();
   mlflow::RunChanges changes;
-  changes.params.emplace_back(*key, value->value_or(""));
+  changes.params.push_back(std::move(*param));
   return Log(context, fields, changes);
 }
 
 Result<std::string> SetTag(AppContext& context, const Fields& fields) {
-  Result<std::string> key = fields.RequiredString("key");
-  if (!key.ok()) return key.status();
-  MLTRACK_RETURN_IF_ERROR(mlflow::CheckKey("key", *key));
-  Result<std::optional<std::string>> value = fields.String("value");
-  if (!value.ok()) return value.status();
-  if (value->value_or("").size() > mlflow::kMaxTagValueLength) {
-    return mlflow::InvalidField("value", "is longer than " + std::to_string(mlflow::kMaxTagValueLength) + " characters");
-  }
+  Result<std::pair<std::string, std::string>> tag = KeyAndValue(fields, mlflow::kMaxTagValueLength);
+  if (!tag.ok()) return tag.status();
   mlflow::RunChanges changes;
-  changes.tags.emplace_back(*key, value->value_or(""));
+  changes.tags.push_back(std::move(*tag));
   return Log(context, fields, changes);
 }
 
@@ -242,17 +241,12 @@ Result<std::string> LogBatch(AppContext& context, const Fields& fields) {
   for (const Status& status : {metrics.status(), params.status(), tags.status()}) {
     if (!status.ok()) return status;
   }
-  if (metrics->size() > mlflow::kMaxBatchMetrics) {
-    return mlflow::InvalidField("metrics", "at most " + std::to_string(mlflow::kMaxBatchMetrics) + " per batch, got " +
-                                               std::to_string(metrics->size()));
-  }
-  if (params->size() > mlflow::kMaxBatchParams) {
-    return mlflow::InvalidField("params", "at most " + std::to_string(mlflow::kMaxBatchParams) + " per batch, got " +
-                                              std::to_string(params->size()));
-  }
-  if (tags->size() > mlflow::kMaxBatchTags) {
-    return mlflow::InvalidField("tags", "at most " + std::to_string(mlflow::kMaxBatchTags) + " per batch, got " +
-                                            std::to_string(tags->size()));
+  for (const auto& [field, count, limit] : {std::tuple<const char*, size_t, size_t>{"metrics", metrics->size(), mlflow::kMaxBatchMetrics},
+                                            {"params", params->size(), mlflow::kMaxBatchParams},
+                                            {"tags", tags->size(), mlflow::kMaxBatchTags}}) {
+    if (count > limit) {
+      return mlflow::InvalidField(field, "at most " + std::to_string(limit) + " per batch, got " + std::to_string(count));
+    }
   }
   changes.metrics = std::move(*metrics);
   changes.params = std::move(*params);
