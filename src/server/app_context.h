@@ -14,6 +14,7 @@ class WebhookDelivery;
 namespace mltrack::analytics {
 class BudgetStore;
 class BudgetMonitor;
+class ReportStore;
 }  // namespace mltrack::analytics
 namespace mltrack::proxy {
 class Proxy;
@@ -37,6 +38,8 @@ struct AppContext {
   // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
   // that need none): the annotation routes then answer 503.
   analytics::AnnotationStore* annotations = nullptr;
+  // Saved reports of the report builder; null where none are kept: their routes then answer 503.
+  analytics::ReportStore* reports = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

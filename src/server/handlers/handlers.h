@@ -36,6 +36,9 @@ HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& requ
 HttpResponse HandleUsers(AppContext& context, const HttpRequest& request);
 HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request);
 HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
+// Saved reports of the report builder: /api/v1/reports[/<id>].
+HttpResponse HandleReports(AppContext& context, const HttpRequest& request);
+HttpResponse HandleReport(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.
