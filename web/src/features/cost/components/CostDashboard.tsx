@@ -7,6 +7,7 @@ import { EmptyState } from '../../../components/ui/EmptyState';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { Icon } from '../../../components/ui/Icon';
 import { MetricCard } from '../../../components/ui/MetricCard';
+import { Section } from '../../../components/ui/Section';
 import { useFields } from '../../../hooks/useFields';
 import { useTheme } from '../../../hooks/useTheme';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
@@ -98,6 +99,7 @@ export function CostDashboard() {
             Refresh failed ({cost.error instanceof Error ? cost.error.message : 'unknown error'}); showing the last figures.
           </p>
         )}
+        <Section id="cost-figures" title="Key figures" description="spend, projection and token efficiency">
         {data ? (
           <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
             {costCardViews(data).map((view, index) => (
@@ -107,7 +109,9 @@ export function CostDashboard() {
         ) : (
           <Skeleton count={4} height="h-36" />
         )}
+        </Section>
         {data && data.unpriced.calls > 0 && <UnpricedNotice unpriced={data.unpriced} />}
+        <Section id="cost-charts" title="Breakdowns" description="where the money goes, over time and by dimension">
         <Suspense fallback={<Skeleton count={4} height="h-96" />}>
           <CostCharts
             report={data}
@@ -120,6 +124,7 @@ export function CostDashboard() {
             onStackBy={setStackBy}
           />
         </Suspense>
+        </Section>
       </div>
     );
   }
