@@ -2,7 +2,7 @@
 // build a report, see chart and table, save it, open it by its URL, rename and delete it; the CSV
 // of an Executive Dashboard chart equals the API's figures, its PNG is a real image, a section
 // collapses and stays so, and the page prints as a multi-page PDF with its range in a header.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import type { Overview, QueryResult, Report } from '../src/api/types';
 import { ENV_DEMO_URL } from './server';
@@ -137,6 +137,7 @@ test('Executive Dashboard: CSV and PNG of a chart, a collapsing section, the PDF
   expect(png.length).toBeGreaterThan(5_000);
 
   // A section collapses, stays collapsed after a reload, and opens again.
+  await page.screenshot({ path: `${SHOTS}/executive-sections.png` });
   const trends = page.getByRole('button', { name: 'Trends' });
   await trends.click();
   await expect(trends).toHaveAttribute('aria-expanded', 'false');
@@ -153,7 +154,9 @@ test('Executive Dashboard: CSV and PNG of a chart, a collapsing section, the PDF
   await expect(page.getByTestId('print-header')).toContainText('Last 30 days');
   await expect(page.getByTestId('filter-bar')).toBeHidden();
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  await page.screenshot({ path: `${SHOTS}/executive-print.png`, fullPage: true });
   await page.emulateMedia({ media: 'screen' });
+  await writeFile(`${SHOTS}/executive.pdf`, pdf);
   expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
   expect(pages.length).toBeGreaterThanOrEqual(2);
