@@ -73,6 +73,15 @@ step "ingesting over HTTP (port $port, $CONNECTIONS connections, $BATCH events p
   --connections "$CONNECTIONS" --out "$WORK/out/ingest.json" >&2
 rss_after_load=$(rss_bytes "$server_pid")
 
+# Saved reports (the report builder, docs/api.md): one saved over the data's range; the list and
+# that report run from its stored spec are timed with the dashboards.
+saved_spec=$WORK/saved-report-spec.json
+printf '{"name": "bench: daily cost per model", "chart": "area", "spec": {"from": %s, "to": %s, "bucket": "1d", "group_by": ["model"], "metrics": ["sum:cost_usd", "count"]}}' \
+  "$(json_field "$meta" min_ts)" "$(( $(json_field "$meta" max_ts) + 1 ))" |
+  curl -sf -H 'Content-Type: application/json' --data-binary @- "http://127.0.0.1:$port/api/v1/reports" |
+  node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>require('fs').writeFileSync('$saved_spec',JSON.stringify(JSON.parse(s).spec)))" ||
+  step "could not save a report (skipping the saved-report run)"
+
 # Paths are handed to bench.mjs joined by commas: a comma inside a path is written %2C.
 dashboards=()
 top_model=$(json_field "$meta" top_model)
@@ -83,12 +92,16 @@ for path in "/api/analytics/overview" "/api/analytics/overview?model=$top_model"
     "/api/analytics/models/compare?models=gpt-4o%2Cgpt-4o-mini" "/api/analytics/models/compare" \
     "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4" \
     "/api/analytics/anomalies?metric=sum:cost_usd&group_by=user&bucket=1h&from=now-2d&history=28d&limit=100&series=none" \
-    "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d"; do
+    "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d" "/api/v1/reports"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path" || true)
   if [[ $code == 200 ]]; then dashboards+=("$path"); else step "skipping $path (HTTP $code)"; fi
 done
 node bench/bench.mjs requests --engine ours --data "$WORK/data" --queries bench/queries.json \
   --out "$WORK/req-ours" --dashboards "$(IFS=,; echo "${dashboards[*]}")"
+if [[ -s $saved_spec ]]; then
+  printf 'dashboard_saved_report_run\tPOST\t/api/v1/query\tapplication/json\t%s\tserver-timing\t1\n' "$saved_spec" \
+    >> "$WORK/req-ours/requests.tsv"
+fi
 step "timing ${#dashboards[@]} dashboards and the query set ($WARMUP warm-ups + $RUNS runs each)"
 "$CLIENT" query --port "$port" --requests "$WORK/req-ours/requests.tsv" --runs "$RUNS" \
   --warmup "$WARMUP" --out "$WORK/out/ours.json" --bodies "$WORK/out/ours_bodies"

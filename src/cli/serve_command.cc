@@ -282,6 +282,8 @@ int RunServe(const std::vector<std::string>& args) {
       mlflow::TrackingStore::Open(*flags->Get("data"), &tracking_problems);  // MLflow runs between create and finish
   if (!tracking.ok()) return Fail("opening the MLflow tracking log: " + tracking.status().ToString(), 1);
   for (const std::string& problem : tracking_problems) spdlog::error("mlflow tracking log: {}", problem);
+  Result<std::unique_ptr<analytics::ReportStore>> reports = analytics::ReportStore::Open(*flags->Get("data"));
+  if (!reports.ok()) return Fail(reports.status().ToString(), 1);
 
   const bool demo = flags->Has("demo");
   if (demo && backend->GetStats().rows == 0) {
@@ -292,6 +294,8 @@ int RunServe(const std::vector<std::string>& args) {
     Status annotated = WriteDemoAnnotations(**annotations, ingest::DemoTimelineFor(demo_options, demo_options.end_ms),
                                             NowMs());
     if (!annotated.ok()) return Fail("writing demo annotations: " + annotated.ToString(), 1);
+    Status reported = WriteDemoReports(**reports, NowMs());
+    if (!reported.ok()) return Fail("writing demo reports: " + reported.ToString(), 1);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("demo: stored {} events over {} days in {:.1f}s", *written, demo_options.days,
                  seconds);
@@ -317,6 +321,7 @@ int RunServe(const std::vector<std::string>& args) {
   context.proxy = llm_proxy->get();
   context.annotations = annotations->get();
   context.mlflow = tracking->get();
+  context.reports = reports->get();
   server::Router router;
   server::AddApiRoutes(router, context);
   server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);

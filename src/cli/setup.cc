@@ -80,4 +80,23 @@ Status WriteDemoAnnotations(analytics::AnnotationStore& annotations, const inges
   return Status::OK();
 }
 
+Status WriteDemoReports(analytics::ReportStore& reports, int64_t now_ms) {
+  if (!reports.List().empty()) return Status::OK();
+  constexpr std::string_view kDemoReports[] = {
+      R"({"name": "Daily cost per model", "chart": "area", "spec": {"from": "now-30d", "to": "now", "bucket": "1d",
+          "group_by": ["model"], "metrics": ["sum:cost_usd"], "limit": 1000}})",
+      R"({"name": "p95 latency per provider", "chart": "line", "spec": {"from": "now-7d", "to": "now", "bucket": "6h",
+          "group_by": ["provider"], "metrics": ["p95:latency_ms"], "limit": 1000}})",
+      R"({"name": "Error rate per team", "chart": "bar", "spec": {"from": "now-30d", "to": "now",
+          "group_by": ["team"], "metrics": ["rate:error", "count"], "order_by": [{"metric": "rate:error", "dir": "desc"}]}})",
+  };
+  for (std::string_view body : kDemoReports) {
+    Result<analytics::ReportChange> change = analytics::ParseReportChange(body, now_ms, false);
+    if (!change.ok()) return change.status();
+    Result<analytics::Report> created = reports.Create(*change, now_ms);
+    if (!created.ok()) return created.status();
+  }
+  return Status::OK();
+}
+
 }  // namespace mltrack::cli

@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "ingest/demo_traffic.h"
 #include "analytics/annotation_store.h"
+#include "analytics/report_store.h"
 #include "backend/backend.h"
 
 namespace mltrack::cli {
@@ -25,5 +26,10 @@ Result<size_t> WriteDemoTraffic(backend::Backend& backend, const PriceCatalogue&
 // the research batch job. Added to `annotations` only when it holds none.
 Status WriteDemoAnnotations(analytics::AnnotationStore& annotations, const ingest::DemoTimeline& timeline,
                             int64_t now_ms);
+
+// Three saved reports of the report builder over the demo traffic (cost per model by day, p95
+// latency per provider, error rate per team), so /explore opens with examples. Added to
+// `reports` only when it holds none.
+Status WriteDemoReports(analytics::ReportStore& reports, int64_t now_ms);
 
 }  // namespace mltrack::cli

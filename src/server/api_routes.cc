@@ -36,6 +36,8 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
   router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
   for (const char* method : {"GET", "POST"}) router.AddPrefix(method, "/api/2.0/mlflow/", bind(&HandleMlflow));
+  for (const char* method : {"GET", "POST"}) router.Add(method, "/api/v1/reports", bind(&HandleReports));
+  for (const char* method : {"GET", "PUT", "DELETE"}) router.AddPrefix(method, "/api/v1/reports/", bind(&HandleReport));
 }
 
 }  // namespace mltrack::server

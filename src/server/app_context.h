@@ -14,6 +14,7 @@ class WebhookDelivery;
 namespace mltrack::analytics {
 class BudgetStore;
 class BudgetMonitor;
+class ReportStore;
 }  // namespace mltrack::analytics
 namespace mltrack::proxy {
 class Proxy;
@@ -42,6 +43,8 @@ struct AppContext {
   analytics::AnnotationStore* annotations = nullptr;
   // MLflow experiments and runs (/api/2.0/mlflow/); null: those routes answer 503.
   mlflow::TrackingStore* mlflow = nullptr;
+  // Saved reports of the report builder; null where none are kept: their routes then answer 503.
+  analytics::ReportStore* reports = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

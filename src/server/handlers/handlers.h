@@ -38,6 +38,9 @@ HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request
 HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
 // The MLflow REST 2.0 subset under /api/2.0/mlflow/ (experiments and runs; MLflow's errors).
 HttpResponse HandleMlflow(AppContext& context, const HttpRequest& request);
+// Saved reports of the report builder: /api/v1/reports[/<id>].
+HttpResponse HandleReports(AppContext& context, const HttpRequest& request);
+HttpResponse HandleReport(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.

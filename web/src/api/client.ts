@@ -16,6 +16,9 @@ import type {
   Performance,
   QueryResult,
   QuerySpec,
+  Report,
+  ReportInput,
+  ReportUpdate,
   UserActivity,
 } from './types';
 
@@ -149,4 +152,34 @@ export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): 
 
 export function getAnomalies(params: URLSearchParams, signal?: AbortSignal): Promise<AnomalyReport> {
   return request<AnomalyReport>(`/api/analytics/anomalies?${params.toString()}`, { signal });
+}
+
+// ---- Saved reports (the report builder) ---------------------------------------------------------
+
+export function getReports(signal?: AbortSignal): Promise<{ reports: Report[] }> {
+  return request<{ reports: Report[] }>('/api/v1/reports', { signal });
+}
+
+export function getReport(id: number, signal?: AbortSignal): Promise<Report> {
+  return request<Report>(`/api/v1/reports/${id}`, { signal });
+}
+
+export function createReport(input: ReportInput): Promise<Report> {
+  return request<Report>('/api/v1/reports', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+}
+
+export function updateReport(id: number, update: ReportUpdate): Promise<Report> {
+  return request<Report>(`/api/v1/reports/${id}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(update),
+  });
+}
+
+export function deleteReport(id: number): Promise<void> {
+  return request<void>(`/api/v1/reports/${id}`, { method: 'DELETE' });
 }

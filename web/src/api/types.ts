@@ -146,3 +146,11 @@ export type Anomaly = Schemas['Anomaly'];
 export type AnomalySeries = Schemas['AnomalySeries'];
 /** GET /api/analytics/anomalies; `anomalies` newest first, one per episode. */
 export type AnomalyReport = Schemas['AnomalyReport'];
+
+// ---- Saved reports of the report builder (/api/v1/reports; docs/api.md) -----------------------
+
+export type ReportChart = Schemas['ReportChart'];
+/** A saved report: its QuerySpec is its definition (run it with POST /api/v1/query). */
+export type Report = Schemas['Report'];
+export type ReportInput = Schemas['ReportInput'];
+export type ReportUpdate = Schemas['ReportUpdate'];

@@ -63,6 +63,22 @@ export const PAGES: PageDef[] = [
     section: 'Dashboards',
     component: lazyPage(() => import('../features/models/components/ModelComparisonPage'), (m) => m.ModelComparisonPage),
   },
+  {
+    id: 'explore',
+    path: '/explore',
+    label: 'Report Builder',
+    icon: 'search',
+    section: 'Analyze',
+    component: lazyPage(() => import('../features/explore/components/ExplorePage'), (m) => m.ExplorePage),
+  },
+  {
+    // A saved report's own URL (the same page; /explore?report=ID is the other form).
+    id: 'explore-report',
+    path: '/explore/:id',
+    label: 'Report',
+    icon: 'search',
+    component: lazyPage(() => import('../features/explore/components/ExplorePage'), (m) => m.ExplorePage),
+  },
 ];
 
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */

@@ -1,10 +1,11 @@
 import { useTheme } from '../../hooks/useTheme';
 import { Icon } from '../ui/Icon';
+import { ExportPdfButton } from './ExportPdfButton';
 
 export function Header({ demo }: { demo: boolean }) {
   const { mode, toggle } = useTheme();
   return (
-    <header className="flex h-14 items-center gap-3 border-b border-border bg-background px-4 md:px-6">
+    <header className="print:hidden flex h-14 items-center gap-3 border-b border-border bg-background px-4 md:px-6">
       <a href="/" className="flex items-center gap-2">
         <img src="/favicon.svg" alt="" className="h-7 w-7" />
         <span className="text-base font-semibold tracking-tight text-fg">
@@ -20,13 +21,14 @@ export function Header({ demo }: { demo: boolean }) {
           Demo data
         </span>
       )}
+      <ExportPdfButton />
       <button
         type="button"
         data-testid="theme-toggle"
         onClick={toggle}
         aria-label={mode === 'dark' ? 'Switch to light mode' : 'Switch to dark mode'}
         title={mode === 'dark' ? 'Light mode' : 'Dark mode'}
-        className="ml-auto grid h-9 w-9 place-items-center rounded-lg border border-border text-muted transition hover:bg-surface hover:text-fg"
+        className="grid h-9 w-9 place-items-center rounded-lg border border-border text-muted transition hover:bg-surface hover:text-fg"
       >
         <Icon name={mode === 'dark' ? 'sun' : 'moon'} className="h-4.5 w-4.5" />
       </button>

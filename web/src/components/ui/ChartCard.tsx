@@ -1,9 +1,11 @@
-// A titled chart with export-to-PNG and full-screen buttons. Renders the chart when its model is
+// A titled chart with export-to-PNG, export-to-CSV (the data behind the chart) and full-screen
+// buttons. Renders the chart when its model is
 // ready, a skeleton while loading, and a reason plus a next step when there is nothing to draw.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { motion } from 'motion/react';
 import type { ChartModel } from '../../lib/chart';
+import { downloadText, optionToTable, toCsv, type CsvTable } from '../../lib/chartCsv';
 import { Card } from './Card';
 import { EChart, type ChartClick, type EChartHandle } from './EChart';
 import { EmptyState } from './EmptyState';
@@ -27,6 +29,8 @@ interface ChartCardProps {
   onChartClick?: (params: ChartClick) => void;
   /** Height of the card when not full screen (Tailwind class); h-80 by default. */
   heightClass?: string;
+  /** The rows behind the chart for its CSV export; by default they are read from the chart's option. */
+  csv?: CsvTable;
 }
 
 const iconButton =
@@ -44,6 +48,7 @@ export function ChartCard({
   toolbar,
   onChartClick,
   heightClass = 'h-80',
+  csv,
 }: ChartCardProps) {
   const chartRef = useRef<EChartHandle>(null);
   const [fullScreen, setFullScreen] = useState(false);
@@ -64,9 +69,13 @@ export function ChartCard({
     link.click();
   };
 
+  const csvTable = csv ?? (model?.kind === 'ready' ? optionToTable(model.option) : null);
+  const exportCsv = () => csvTable && downloadText(toCsv(csvTable), `mltrack-${id}.csv`);
+
   const card = (
     <Card
       data-testid={`chart-${id}`}
+      data-print-block=""
       className={`flex flex-col p-4 ${fullScreen ? 'fixed inset-4 z-50 shadow-2xl md:inset-10' : `${heightClass} ${className}`}`}
     >
       <header className="mb-2 flex flex-wrap items-start gap-x-2 gap-y-1">
@@ -86,6 +95,16 @@ export function ChartCard({
             aria-label={`Export ${title} as PNG`}
           >
             <Icon name="download" />
+          </button>
+          <button
+            type="button"
+            className={`${iconButton} text-[10px] font-semibold tracking-tight`}
+            onClick={exportCsv}
+            disabled={!csvTable || csvTable.rows.length === 0}
+            title="Export the data as CSV"
+            aria-label={`Export ${title} data as CSV`}
+          >
+            CSV
           </button>
           <button
             type="button"

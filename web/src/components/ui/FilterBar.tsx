@@ -11,7 +11,7 @@ export function FilterBar({ children, trailing, chips }: FilterBarProps) {
   return (
     <div
       data-testid="filter-bar"
-      className="z-20 -mx-4 border-b md:sticky md:top-0 border-border bg-surface/85 px-4 py-3 backdrop-blur md:-mx-6 md:px-6"
+      className="z-20 -mx-4 border-b print:hidden md:sticky md:top-0 border-border bg-surface/85 px-4 py-3 backdrop-blur md:-mx-6 md:px-6"
     >
       <div className="flex flex-wrap items-center gap-2">
         {children}

@@ -7,6 +7,7 @@ import { EmptyState } from '../../../components/ui/EmptyState';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { Icon } from '../../../components/ui/Icon';
 import { MetricCard } from '../../../components/ui/MetricCard';
+import { Section } from '../../../components/ui/Section';
 import { useFields } from '../../../hooks/useFields';
 import { useTheme } from '../../../hooks/useTheme';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
@@ -98,28 +99,32 @@ export function CostDashboard() {
             Refresh failed ({cost.error instanceof Error ? cost.error.message : 'unknown error'}); showing the last figures.
           </p>
         )}
-        {data ? (
-          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
-            {costCardViews(data).map((view, index) => (
-              <MetricCard key={view.id} {...view} icon={CARD_ICONS[view.id]} accent={palette.primary} index={index} />
-            ))}
-          </div>
-        ) : (
-          <Skeleton count={4} height="h-36" />
-        )}
+        <Section id="cost-figures" title="Key figures" description="spend, projection and token efficiency">
+          {data ? (
+            <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
+              {costCardViews(data).map((view, index) => (
+                <MetricCard key={view.id} {...view} icon={CARD_ICONS[view.id]} accent={palette.primary} index={index} />
+              ))}
+            </div>
+          ) : (
+            <Skeleton count={4} height="h-36" />
+          )}
+        </Section>
         {data && data.unpriced.calls > 0 && <UnpricedNotice unpriced={data.unpriced} />}
-        <Suspense fallback={<Skeleton count={4} height="h-96" />}>
-          <CostCharts
-            report={data}
-            filters={filters}
-            onFilters={setFilters}
-            dimension={dimension}
-            dimensions={dimensions}
-            onDimension={setDimension}
-            stackBy={stackBy}
-            onStackBy={setStackBy}
-          />
-        </Suspense>
+        <Section id="cost-charts" title="Breakdowns" description="where the money goes, over time and by dimension">
+          <Suspense fallback={<Skeleton count={4} height="h-96" />}>
+            <CostCharts
+              report={data}
+              filters={filters}
+              onFilters={setFilters}
+              dimension={dimension}
+              dimensions={dimensions}
+              onDimension={setDimension}
+              stackBy={stackBy}
+              onStackBy={setStackBy}
+            />
+          </Suspense>
+        </Section>
       </div>
     );
   }

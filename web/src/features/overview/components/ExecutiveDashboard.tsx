@@ -4,6 +4,7 @@ import { format } from 'date-fns';
 import { lazy, Suspense } from 'react';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { RefreshControl } from '../../../components/ui/RefreshControl';
+import { Section } from '../../../components/ui/Section';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
 import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
@@ -73,14 +74,18 @@ export function ExecutiveDashboard() {
             figures.
           </p>
         )}
-        {data ? <OverviewCards overview={data} /> : <OverviewCardsSkeleton />}
-        <Suspense fallback={<ChartsSkeleton />}>
-          <OverviewCharts
-            overview={data}
-            anomalies={anomalies.data?.anomalies}
-            anomaliesFailed={anomalies.isError && !anomalies.data}
-          />
-        </Suspense>
+        <Section id="executive-figures" title="Key figures" description="compared with the previous period">
+          {data ? <OverviewCards overview={data} /> : <OverviewCardsSkeleton />}
+        </Section>
+        <Section id="executive-charts" title="Trends" description="cost, model usage, latency and failures">
+          <Suspense fallback={<ChartsSkeleton />}>
+            <OverviewCharts
+              overview={data}
+              anomalies={anomalies.data?.anomalies}
+              anomaliesFailed={anomalies.isError && !anomalies.data}
+            />
+          </Suspense>
+        </Section>
       </div>
     );
   }

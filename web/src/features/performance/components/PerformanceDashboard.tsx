@@ -5,6 +5,7 @@
 import { format } from 'date-fns';
 import { lazy, Suspense, useState } from 'react';
 import { ErrorState } from '../../../components/ui/ErrorState';
+import { Section } from '../../../components/ui/Section';
 import { RefreshControl } from '../../../components/ui/RefreshControl';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
 import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
@@ -62,10 +63,14 @@ export function PerformanceDashboard() {
             last figures.
           </p>
         )}
-        {data ? <PerformanceCards data={data} /> : <PerformanceCardsSkeleton />}
-        <Suspense fallback={<ChartsSkeleton />}>
-          <PerformanceCharts data={data} slo={slo} onSloChange={setSlo} />
-        </Suspense>
+        <Section id="performance-figures" title="Key figures" description="latency, time to first token, errors and cache">
+          {data ? <PerformanceCards data={data} /> : <PerformanceCardsSkeleton />}
+        </Section>
+        <Section id="performance-charts" title="Over time and by model">
+          <Suspense fallback={<ChartsSkeleton />}>
+            <PerformanceCharts data={data} slo={slo} onSloChange={setSlo} />
+          </Suspense>
+        </Section>
       </div>
     );
   }

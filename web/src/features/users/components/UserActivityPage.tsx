@@ -4,6 +4,7 @@
 import { format } from 'date-fns';
 import { lazy, Suspense } from 'react';
 import { ErrorState } from '../../../components/ui/ErrorState';
+import { Section } from '../../../components/ui/Section';
 import { RefreshControl } from '../../../components/ui/RefreshControl';
 import { useFields } from '../../../hooks/useFields';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
@@ -80,14 +81,18 @@ export function UserActivityPage() {
             Refresh failed ({activity.error instanceof Error ? activity.error.message : 'unknown error'}); showing the last figures.
           </p>
         )}
-        {data ? <UserCards activity={data} /> : <UserCardsSkeleton />}
-        <Suspense fallback={<ChartsSkeleton />}>
-          <UserCharts
-            activity={data}
-            view={view}
-            onView={setView}
-          />
-        </Suspense>
+        <Section id="users-figures" title="Key figures" description="active users and usage">
+          {data ? <UserCards activity={data} /> : <UserCardsSkeleton />}
+        </Section>
+        <Section id="users-charts" title="Activity, funnel and collaboration">
+          <Suspense fallback={<ChartsSkeleton />}>
+            <UserCharts
+              activity={data}
+              view={view}
+              onView={setView}
+            />
+          </Suspense>
+        </Section>
         <Leaderboard
           activity={data}
           sort={view.sort}
