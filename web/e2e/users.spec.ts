@@ -78,20 +78,20 @@ test('the leaderboard sorts on the server and a row filters the page by its user
 
 /**
  * Where the first experiment's bubble is drawn, in page pixels: the middle of the canvas pixels
- * of its colour (series colour 0 at 75 % opacity over the background); null before it is drawn.
+ * of its colour (series colour 0; the canvas is transparent, so the bubble's 75 % opacity is in
+ * the alpha channel); null before it is drawn.
  */
 async function firstBubbleCenter(page: Page): Promise<{ x: number; y: number } | null> {
-  const rgb = (hex: string) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
-  const [fg, bg] = [rgb(lightPalette.series[0]!), rgb(lightPalette.background)];
-  const target = fg.map((channel, idx) => channel * 0.75 + bg[idx]! * 0.25);
-  return page.getByTestId('chart-experiments').locator('canvas').first().evaluate((canvas: HTMLCanvasElement, colour) => {
+  const hex = lightPalette.series[0]!;
+  const colour = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+  return page.getByTestId('chart-experiments').locator('canvas').first().evaluate((canvas: HTMLCanvasElement, rgb) => {
     const { data, width, height } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
     const xs: number[] = [];
     const ys: number[] = [];
     for (let y = 0; y < height; y += 1) {
       for (let x = 0; x < width; x += 1) {
         const at = (y * width + x) * 4;
-        if (colour.every((channel, idx) => Math.abs(data[at + idx]! - channel) <= 10)) {
+        if (data[at + 3]! > 120 && rgb.every((channel, idx) => Math.abs(data[at + idx]! - channel) <= 12)) {
           xs.push(x);
           ys.push(y);
         }
@@ -102,7 +102,7 @@ async function firstBubbleCenter(page: Page): Promise<{ x: number; y: number } |
     const rect = canvas.getBoundingClientRect();
     const scale = canvas.width / rect.width;
     return { x: rect.left + median(xs) / scale, y: rect.top + median(ys) / scale };
-  }, target);
+  }, colour);
 }
 
 test('clicking an experiment bubble filters the page by that experiment', async ({ page }) => {
