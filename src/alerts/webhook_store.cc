@@ -88,6 +88,12 @@ Result<WebhookInput> ParseWebhookInput(std::string_view body) {
   return input;
 }
 
+WebhookStore::WebhookStore(std::filesystem::path path)
+    : path_(std::move(path)),
+      webhooks_("wh-", "webhook", [this](const std::vector<Webhook>& webhooks, uint64_t next_id) {
+        return WriteDocument(path_, DocumentJson(webhooks, next_id));
+      }) {}
+
 Result<std::unique_ptr<WebhookStore>> WebhookStore::Open(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -104,7 +110,7 @@ Result<std::unique_ptr<WebhookStore>> WebhookStore::Open(const std::filesystem::
   if (parser.parse(**text).get(root) || root["next_id"].get(next_id) || root["webhooks"].get(list)) {
     return corrupt("not a webhook document");
   }
-  store->next_id_ = static_cast<uint64_t>(next_id);
+  std::vector<Webhook> webhooks;
   for (simdjson::dom::element item : list) {
     Webhook webhook;
     std::string_view id, url, secret, description;
@@ -119,69 +125,34 @@ Result<std::unique_ptr<WebhookStore>> WebhookStore::Open(const std::filesystem::
     webhook.secret = std::string(secret);
     webhook.description = std::string(description);
     webhook.from_seq = static_cast<uint64_t>(from_seq);
-    store->webhooks_.push_back(std::move(webhook));
+    webhooks.push_back(std::move(webhook));
   }
+  store->webhooks_.Load(std::move(webhooks), static_cast<uint64_t>(next_id));
   return store;
 }
 
-Status WebhookStore::Save(const std::vector<Webhook>& webhooks, uint64_t next_id) const {
-  return WriteDocument(path_, DocumentJson(webhooks, next_id));
-}
-
 Result<Webhook> WebhookStore::Create(const WebhookInput& input, uint64_t from_seq, int64_t now_ms) {
-  std::lock_guard lock(mutex_);
   Webhook webhook;
-  webhook.id = "wh-" + std::to_string(next_id_);
   webhook.url = input.url;
   webhook.secret = input.secret;
   webhook.description = input.description;
   webhook.created_at_ms = now_ms;
   webhook.from_seq = from_seq;
-  std::vector<Webhook> next = webhooks_;
-  next.push_back(webhook);
-  // Durable first: the list in memory changes only once the new document is on disk.
-  MLTRACK_RETURN_IF_ERROR(Save(next, next_id_ + 1));
-  webhooks_ = std::move(next);
-  ++next_id_;
-  return webhook;
+  return webhooks_.Add(std::move(webhook));
 }
 
 Result<Webhook> WebhookStore::Update(std::string_view id, const WebhookInput& input) {
-  std::lock_guard lock(mutex_);
-  std::vector<Webhook> next = webhooks_;
-  auto found = std::find_if(next.begin(), next.end(), [&](const Webhook& w) { return w.id == id; });
-  if (found == next.end()) return Status::NotFound("no webhook " + std::string(id));
-  found->url = input.url;
-  found->secret = input.secret;
-  found->description = input.description;
-  Webhook updated = *found;
-  MLTRACK_RETURN_IF_ERROR(Save(next, next_id_));
-  webhooks_ = std::move(next);
-  return updated;
+  return webhooks_.Modify(id, [&](Webhook& webhook) {
+    webhook.url = input.url;
+    webhook.secret = input.secret;
+    webhook.description = input.description;
+  });
 }
 
-Status WebhookStore::Delete(std::string_view id) {
-  std::lock_guard lock(mutex_);
-  std::vector<Webhook> next = webhooks_;
-  auto found = std::find_if(next.begin(), next.end(), [&](const Webhook& w) { return w.id == id; });
-  if (found == next.end()) return Status::NotFound("no webhook " + std::string(id));
-  next.erase(found);
-  MLTRACK_RETURN_IF_ERROR(Save(next, next_id_));
-  webhooks_ = std::move(next);
-  return Status::OK();
-}
+Status WebhookStore::Delete(std::string_view id) { return webhooks_.Remove(id); }
 
-std::optional<Webhook> WebhookStore::Get(std::string_view id) const {
-  std::lock_guard lock(mutex_);
-  for (const Webhook& webhook : webhooks_) {
-    if (webhook.id == id) return webhook;
-  }
-  return std::nullopt;
-}
+std::optional<Webhook> WebhookStore::Get(std::string_view id) const { return webhooks_.Get(id); }
 
-std::vector<Webhook> WebhookStore::List() const {
-  std::lock_guard lock(mutex_);
-  return webhooks_;
-}
+std::vector<Webhook> WebhookStore::List() const { return webhooks_.List(); }
 
 }  // namespace mltrack::alerts

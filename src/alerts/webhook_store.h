@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "alerts/durable_list.h"
 #include "core/status.h"
 
 namespace mltrack::alerts {
@@ -50,13 +50,10 @@ class WebhookStore {
   std::vector<Webhook> List() const;
 
  private:
-  explicit WebhookStore(std::filesystem::path path) : path_(std::move(path)) {}
-  Status Save(const std::vector<Webhook>& webhooks, uint64_t next_id) const;
+  explicit WebhookStore(std::filesystem::path path);
 
-  std::filesystem::path path_;
-  mutable std::mutex mutex_;
-  std::vector<Webhook> webhooks_;
-  uint64_t next_id_ = 1;
+  const std::filesystem::path path_;
+  DurableList<Webhook> webhooks_;
 };
 
 }  // namespace mltrack::alerts

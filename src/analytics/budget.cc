@@ -173,10 +173,14 @@ Result<BudgetInput> ParseBudgetInput(std::string_view body) {
       if (member.value.get(input.forecast_alert) != simdjson::SUCCESS) {
         errors.push_back({-1, "forecast_alert", "must be true or false"});
       }
+    } else if (key == "enforce") {
+      if (member.value.get(input.enforce) != simdjson::SUCCESS) {
+        errors.push_back({-1, "enforce", "must be true or false"});
+      }
     } else {
       errors.push_back({-1, key,
                         "unknown field (expected name, scope, period, amount_usd, thresholds_pct, timezone, "
-                        "forecast_alert)"});
+                        "forecast_alert, enforce)"});
     }
   }
   if (!has_name && object["name"].error()) errors.push_back({-1, "name", "missing (required)"});
@@ -192,6 +196,33 @@ std::vector<query::Filter> ScopeFilters(const BudgetInput& budget) {
   filter.op = query::FilterOp::kEq;
   filter.values.emplace_back(budget.scope->value);
   return {std::move(filter)};
+}
+
+std::string_view EventFieldValue(const Event& event, const FieldRef& field) {
+  switch (field.id) {
+    case FieldId::kExperiment: return event.experiment;
+    case FieldId::kRunId: return event.run_id;
+    case FieldId::kSessionId: return event.session_id;
+    case FieldId::kTraceId: return event.trace_id;
+    case FieldId::kUser: return event.user;
+    case FieldId::kTeam: return event.team;
+    case FieldId::kProvider: return event.provider;
+    case FieldId::kModel: return event.model;
+    case FieldId::kEndpoint: return event.endpoint;
+    case FieldId::kErrorType: return event.error_type;
+    case FieldId::kPromptName: return event.prompt_name;
+    case FieldId::kPromptVersion: return event.prompt_version;
+    case FieldId::kTag:
+      for (const auto& [key, value] : event.tags) {
+        if (key == field.key) return value;
+      }
+      return {};
+    default: return {};
+  }
+}
+
+bool InScope(const BudgetInput& budget, const Event& event) {
+  return !budget.scope || EventFieldValue(event, budget.scope->field) == budget.scope->value;
 }
 
 void WriteBudgetDefinition(JsonWriter& json, const Budget& budget) {
@@ -222,6 +253,8 @@ void WriteBudgetDefinition(JsonWriter& json, const Budget& budget) {
   json.String(budget.timezone);
   json.Key("forecast_alert");
   json.Bool(budget.forecast_alert);
+  json.Key("enforce");
+  json.Bool(budget.enforce);
 }
 
 std::string BudgetRecordJson(const Budget& budget) {

@@ -47,6 +47,9 @@ struct BudgetInput {
   std::vector<Threshold> thresholds;  // strictly ascending; default 50, 80, 100
   std::string timezone = "UTC";
   bool forecast_alert = false;  // also fire once when the projection first reaches 100 %
+  // The proxy refuses the calls in scope (429) while the current period's spend is ≥ the amount
+  // (docs/integrations/proxy.md, "Budget enforcement").
+  bool enforce = false;
 };
 
 struct Budget : BudgetInput {
@@ -55,7 +58,7 @@ struct Budget : BudgetInput {
 };
 
 // Parses and validates a request body: {"name", "scope": {"field", "value"}, "period",
-// "amount_usd", "thresholds_pct", "timezone", "forecast_alert"}. InvalidArgument with one detail
+// "amount_usd", "thresholds_pct", "timezone", "forecast_alert", "enforce"}. InvalidArgument with one detail
 // per problem naming the field (`amount_usd`, `thresholds_pct[2]`, `scope.field`, an unknown
 // field, ...).
 Result<BudgetInput> ParseBudgetInput(std::string_view body);
@@ -63,8 +66,14 @@ Result<BudgetInput> ParseBudgetInput(std::string_view body);
 // The filters that select a budget's events (none for an unscoped budget).
 std::vector<query::Filter> ScopeFilters(const BudgetInput& budget);
 
+// The value of a string dimension or tag of `event` ("" when absent or not a string dimension).
+std::string_view EventFieldValue(const Event& event, const FieldRef& field);
+
+// Whether `event` is one of the budget's events: the same test as ScopeFilters, on one event.
+bool InScope(const BudgetInput& budget, const Event& event);
+
 // The budget's definition as JSON members (id, name, scope, period, amount_usd, thresholds_pct,
-// timezone, forecast_alert, created_at), written into an open object.
+// timezone, forecast_alert, enforce, created_at), written into an open object.
 void WriteBudgetDefinition(JsonWriter& json, const Budget& budget);
 
 // Budget definitions as stored (docs/alerts_format.md) and read back. The store's own format;

@@ -16,30 +16,6 @@ namespace {
 constexpr NanoUsd kNever = std::numeric_limits<NanoUsd>::max();
 constexpr auto kRetryAfterError = std::chrono::seconds(5);
 
-// The value of a string dimension or tag of `event` ("" when absent).
-std::string_view FieldValue(const Event& event, const FieldRef& field) {
-  switch (field.id) {
-    case FieldId::kExperiment: return event.experiment;
-    case FieldId::kRunId: return event.run_id;
-    case FieldId::kSessionId: return event.session_id;
-    case FieldId::kTraceId: return event.trace_id;
-    case FieldId::kUser: return event.user;
-    case FieldId::kTeam: return event.team;
-    case FieldId::kProvider: return event.provider;
-    case FieldId::kModel: return event.model;
-    case FieldId::kEndpoint: return event.endpoint;
-    case FieldId::kErrorType: return event.error_type;
-    case FieldId::kPromptName: return event.prompt_name;
-    case FieldId::kPromptVersion: return event.prompt_version;
-    case FieldId::kTag:
-      for (const auto& [key, value] : event.tags) {
-        if (key == field.key) return value;
-      }
-      return {};
-    default: return {};
-  }
-}
-
 void WriteBudgetRef(JsonWriter& json, const Budget& budget, const Period& period) {
   json.Key("budget_id");
   json.String(budget.id);
@@ -55,11 +31,15 @@ void WriteBudgetRef(JsonWriter& json, const Budget& budget, const Period& period
   json.Money(budget.amount);
 }
 
-// The smallest spend that reaches one of the budget's thresholds.
-NanoUsd FirstTrigger(const Budget& budget) {
-  NanoUsd first = kNever;
-  for (const Threshold& threshold : budget.thresholds) first = std::min(first, threshold.SpendToReach(budget.amount));
-  return first;
+// The smallest spend above `spend` that needs an exact evaluation: the next threshold it does
+// not reach, and for an enforced budget the amount (the proxy's gate closes there).
+NanoUsd NextTrigger(const Budget& budget, NanoUsd spend) {
+  NanoUsd next = kNever;
+  for (const Threshold& threshold : budget.thresholds) {
+    if (!threshold.ReachedBy(spend, budget.amount)) next = std::min(next, threshold.SpendToReach(budget.amount));
+  }
+  if (budget.enforce && spend < budget.amount) next = std::min(next, budget.amount);
+  return next;
 }
 
 std::string PeriodKey(const Budget& budget, const Period& period) {
@@ -119,6 +99,7 @@ void BudgetMonitor::Stop() {
 }
 
 void BudgetMonitor::Reload() {
+  gate_.Retain(budgets_.List());  // an unblocking change takes effect before this returns
   {
     std::lock_guard lock(mutex_);
     reload_ = true;
@@ -189,7 +170,7 @@ void BudgetMonitor::Count(Watch& watch, const Event& event, NanoUsd cost) {
     auto [found, inserted] = watch.periods.try_emplace(period_start);
     if (inserted) {
       if (watch.counted_from_empty) {
-        found->second.next_trigger = FirstTrigger(watch.budget);
+        found->second.next_trigger = NextTrigger(watch.budget, 0);
         found->second.exact = true;
       }
       if (watch.periods.size() > Watch::kMaxPeriods) {
@@ -233,7 +214,7 @@ void BudgetMonitor::OnAppend(const EventBatch& batch) {
       const NanoUsd cost = *event.cost_nano_usd;
       for (Watch* watch : unscoped_) Count(*watch, event, cost);
       for (ScopeField& scope : by_scope_) {
-        const std::string_view value = FieldValue(event, scope.field);
+        const std::string_view value = EventFieldValue(event, scope.field);
         if (value.empty()) continue;
         for (ScopeValue& candidate : scope.values) {
           if (candidate.value.size() != value.size() || candidate.value != value) continue;
@@ -326,11 +307,15 @@ void BudgetMonitor::EvaluatePending(std::unique_lock<std::mutex>& lock) {
       continue;
     }
     const NanoUsd spend = (*spends)[idx];
-    NanoUsd next_trigger = kNever;
-    for (const Threshold& threshold : budget.thresholds) {
-      if (!threshold.ReachedBy(spend, budget.amount)) next_trigger = std::min(next_trigger, threshold.SpendToReach(budget.amount));
+    const NanoUsd next_trigger = NextTrigger(budget, spend);
+    Watch& watch = *found->second;
+    // Only an evaluation of the budget as it is now defined, in its current period, moves the gate
+    // (with a reload pending the definition may have changed; the reload evaluates it again).
+    if (budget.enforce && !reload_ && period_start == watch.current.start_ms &&
+        watch.definition == BudgetRecordJson(budget)) {
+      gate_.Update(budget, watch.current, spend);
     }
-    PeriodState& state = found->second->periods[period_start];
+    PeriodState& state = watch.periods[period_start];
     if (!state.exact) state.estimate += spend;
     state.next_trigger = next_trigger;
     if (state.estimate >= state.next_trigger) pending_.insert({budget.id, period_start});

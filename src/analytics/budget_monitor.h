@@ -27,6 +27,10 @@
 // over (the ended period once more, then the new one). Forecast alerts (budget.forecast_alert)
 // are checked every `forecast_interval`.
 //
+// Enforced budgets (budget.enforce) also trigger an exact evaluation when their estimate reaches
+// the amount; each exact evaluation of a current period updates the BudgetGate (gate()) that the
+// proxy checks before forwarding a call.
+//
 // Thread-safe: OnAppend from any number of appending threads; Reload from any thread.
 
 #include <chrono>
@@ -44,6 +48,7 @@
 
 #include "alerts/alert_log.h"
 #include "analytics/budget.h"
+#include "analytics/budget_gate.h"
 #include "analytics/budget_store.h"
 #include "analytics/local_calendar.h"
 #include "analytics/query_runner.h"
@@ -80,6 +85,9 @@ class BudgetMonitor {
   // Waits until every evaluation asked for so far has run (tests, and the demo setup).
   void Settle();
 
+  // Which enforced budgets are spent in their current period; lives as long as the monitor.
+  const BudgetGate& gate() const { return gate_; }
+
   // Exact evaluations run so far (for tests and the bench: how often ingest woke the monitor).
   int64_t evaluations() const;
 
@@ -104,6 +112,7 @@ class BudgetMonitor {
   alerts::AlertLog& alerts_;
   std::function<QueryRunner()> reader_;
   BudgetMonitorOptions options_;
+  BudgetGate gate_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

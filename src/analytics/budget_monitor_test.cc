@@ -152,5 +152,56 @@ TEST_F(BudgetMonitorTest, ABudgetEditedBelowItsSpendFiresTheNewlyReachedThreshol
   EXPECT_EQ(Fired(), (std::vector<std::string>{"50@2026-01-01", "80@2026-01-01"}));
 }
 
+TEST_F(BudgetMonitorTest, AnEnforcedBudgetClosesTheGateAtItsAmountEvenWithoutA100PctThreshold) {
+  BudgetInput input;
+  input.name = "ml hard cap";
+  input.scope = BudgetScope{FieldRef{FieldId::kTeam, {}}, "ml"};
+  input.amount = 20 * kNanoPerUsd;
+  input.thresholds = {Threshold{50'000}};  // alerts at 50 % only: the amount must still be watched
+  input.enforce = true;
+  ASSERT_TRUE(budgets_->Create(input, kNow).ok());  // b-2; b-1 (not enforced, $100) stays
+  monitor_->Reload();
+  monitor_->Settle();
+  Event ml_call;
+  ml_call.team = "ml";
+  EXPECT_FALSE(monitor_->gate().Check(ml_call, kNow));
+
+  Append({Spend(kNow - 1000, "ml", 15)});  // 75 % of the cap: open
+  EXPECT_FALSE(monitor_->gate().Check(ml_call, kNow));
+  Append({Spend(kNow - 900, "web", 500)});  // another team's spend counts nothing here
+  EXPECT_FALSE(monitor_->gate().Check(ml_call, kNow));
+  Append({Spend(kNow - 800, "ml", 5)});  // 20 of 20: spent
+  std::optional<SpentBudget> spent = monitor_->gate().Check(ml_call, kNow);
+  ASSERT_TRUE(spent);
+  EXPECT_EQ(spent->budget.id, "b-2");
+  EXPECT_EQ(spent->spend, 20 * kNanoPerUsd);
+  EXPECT_EQ(spent->period.start_ms, 1'767'225'600'000);  // 2026-01-01
+  Event web_call;
+  web_call.team = "web";
+  EXPECT_FALSE(monitor_->gate().Check(web_call, kNow));
+
+  // Raising the amount opens the gate as soon as the store has the change.
+  input.amount = 30 * kNanoPerUsd;
+  ASSERT_TRUE(budgets_->Update("b-2", input).ok());
+  monitor_->Reload();
+  EXPECT_FALSE(monitor_->gate().Check(ml_call, kNow));
+  monitor_->Settle();
+  EXPECT_FALSE(monitor_->gate().Check(ml_call, kNow));
+  // Lowering it below the spend closes it again once evaluated.
+  input.amount = 19 * kNanoPerUsd;
+  ASSERT_TRUE(budgets_->Update("b-2", input).ok());
+  monitor_->Reload();
+  monitor_->Settle();
+  EXPECT_TRUE(monitor_->gate().Check(ml_call, kNow));
+}
+
+TEST_F(BudgetMonitorTest, ASpentBudgetThatIsNotEnforcedNeverClosesTheGate) {
+  Append({Spend(kNow - 1000, "ml", 150)});  // b-1: 150 of 100, alerts only
+  EXPECT_EQ(alerts_->List().size(), 3u);
+  Event ml_call;
+  ml_call.team = "ml";
+  EXPECT_FALSE(monitor_->gate().Check(ml_call, kNow));
+}
+
 }  // namespace
 }  // namespace mltrack::analytics

@@ -8,6 +8,10 @@
 
 namespace mltrack::analytics {
 
+BudgetStore::BudgetStore(std::filesystem::path path)
+    : path_(std::move(path)),
+      budgets_("b-", "budget", [this](const std::vector<Budget>& budgets, uint64_t next_id) { return Save(budgets, next_id); }) {}
+
 Result<std::unique_ptr<BudgetStore>> BudgetStore::Open(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -23,12 +27,13 @@ Result<std::unique_ptr<BudgetStore>> BudgetStore::Open(const std::filesystem::pa
   if (parser.parse(**text).get(root) || root["next_id"].get(next_id) || root["budgets"].get(list)) {
     return Status::Corruption(store->path_.string() + ": not a budget document");
   }
-  store->next_id_ = static_cast<uint64_t>(next_id);
+  std::vector<Budget> budgets;
   for (simdjson::dom::element item : list) {
     Result<Budget> budget = ParseBudgetRecord(simdjson::minify(item));
     if (!budget.ok()) return Status::Corruption(store->path_.string() + ": " + budget.status().message());
-    store->budgets_.push_back(std::move(*budget));
+    budgets.push_back(std::move(*budget));
   }
+  store->budgets_.Load(std::move(budgets), static_cast<uint64_t>(next_id));
   return store;
 }
 
@@ -42,14 +47,14 @@ Status BudgetStore::Save(const std::vector<Budget>& budgets, uint64_t next_id) c
 }
 
 void BudgetStore::SetChangeListener(std::function<void()> listener) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(listener_mutex_);
   listener_ = std::move(listener);
 }
 
 void BudgetStore::Changed() {
   std::function<void()> listener;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(listener_mutex_);
     listener = listener_;
   }
   if (listener) listener();
@@ -57,63 +62,27 @@ void BudgetStore::Changed() {
 
 Result<Budget> BudgetStore::Create(const BudgetInput& input, int64_t now_ms) {
   Budget budget;
-  {
-    std::lock_guard lock(mutex_);
-    static_cast<BudgetInput&>(budget) = input;
-    budget.id = "b-" + std::to_string(next_id_);
-    budget.created_at_ms = now_ms;
-    std::vector<Budget> next = budgets_;
-    next.push_back(budget);
-    // Durable first: the list in memory changes only once the new document is on disk.
-    MLTRACK_RETURN_IF_ERROR(Save(next, next_id_ + 1));
-    budgets_ = std::move(next);
-    ++next_id_;
-  }
-  Changed();
-  return budget;
+  static_cast<BudgetInput&>(budget) = input;
+  budget.created_at_ms = now_ms;
+  Result<Budget> created = budgets_.Add(std::move(budget));
+  if (created.ok()) Changed();
+  return created;
 }
 
 Result<Budget> BudgetStore::Update(std::string_view id, const BudgetInput& input) {
-  Budget updated;
-  {
-    std::lock_guard lock(mutex_);
-    std::vector<Budget> next = budgets_;
-    auto found = std::find_if(next.begin(), next.end(), [&](const Budget& b) { return b.id == id; });
-    if (found == next.end()) return Status::NotFound("no budget " + std::string(id));
-    static_cast<BudgetInput&>(*found) = input;
-    updated = *found;
-    MLTRACK_RETURN_IF_ERROR(Save(next, next_id_));
-    budgets_ = std::move(next);
-  }
-  Changed();
+  Result<Budget> updated = budgets_.Modify(id, [&](Budget& budget) { static_cast<BudgetInput&>(budget) = input; });
+  if (updated.ok()) Changed();
   return updated;
 }
 
 Status BudgetStore::Delete(std::string_view id) {
-  {
-    std::lock_guard lock(mutex_);
-    std::vector<Budget> next = budgets_;
-    auto found = std::find_if(next.begin(), next.end(), [&](const Budget& b) { return b.id == id; });
-    if (found == next.end()) return Status::NotFound("no budget " + std::string(id));
-    next.erase(found);
-    MLTRACK_RETURN_IF_ERROR(Save(next, next_id_));
-    budgets_ = std::move(next);
-  }
-  Changed();
-  return Status::OK();
+  Status deleted = budgets_.Remove(id);
+  if (deleted.ok()) Changed();
+  return deleted;
 }
 
-std::optional<Budget> BudgetStore::Get(std::string_view id) const {
-  std::lock_guard lock(mutex_);
-  for (const Budget& budget : budgets_) {
-    if (budget.id == id) return budget;
-  }
-  return std::nullopt;
-}
+std::optional<Budget> BudgetStore::Get(std::string_view id) const { return budgets_.Get(id); }
 
-std::vector<Budget> BudgetStore::List() const {
-  std::lock_guard lock(mutex_);
-  return budgets_;
-}
+std::vector<Budget> BudgetStore::List() const { return budgets_.List(); }
 
 }  // namespace mltrack::analytics

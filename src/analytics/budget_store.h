@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "alerts/durable_list.h"
 #include "analytics/budget.h"
 #include "core/status.h"
 
@@ -34,14 +35,13 @@ class BudgetStore {
   void SetChangeListener(std::function<void()> listener);
 
  private:
-  explicit BudgetStore(std::filesystem::path path) : path_(std::move(path)) {}
+  explicit BudgetStore(std::filesystem::path path);
   Status Save(const std::vector<Budget>& budgets, uint64_t next_id) const;
   void Changed();
 
-  std::filesystem::path path_;
-  mutable std::mutex mutex_;
-  std::vector<Budget> budgets_;
-  uint64_t next_id_ = 1;
+  const std::filesystem::path path_;
+  alerts::DurableList<Budget> budgets_;
+  mutable std::mutex listener_mutex_;
   std::function<void()> listener_;
 };
 

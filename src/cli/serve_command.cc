@@ -319,6 +319,7 @@ int RunServe(const std::vector<std::string>& args) {
   context.webhooks = (*spend)->webhooks.get();
   context.webhook_delivery = (*spend)->delivery.get();
   context.proxy = llm_proxy->get();
+  context.budget_gate = &(*spend)->monitor->gate();
   context.annotations = annotations->get();
   context.mlflow = tracking->get();
   context.reports = reports->get();

@@ -11,8 +11,7 @@ std::string ErrorTypeForStatus(int status) {
   return "bad_request";
 }
 
-Event CallEvent(const PreparedCall& call, const CallOutcome& outcome) {
-  using std::chrono::duration;
+Event PreparedEvent(const PreparedCall& call) {
   Event event;
   event.ts_ms = call.received_ms;
   event.experiment = call.labels.experiment.empty() ? "default" : call.labels.experiment;
@@ -23,7 +22,14 @@ Event CallEvent(const PreparedCall& call, const CallOutcome& outcome) {
   event.provider = call.provider->name;
   event.endpoint = std::string(call.endpoint.path);
   event.operation = call.endpoint.operation;
-  event.model = outcome.usage.model.empty() ? call.request_model : outcome.usage.model;
+  event.model = call.request_model;
+  return event;
+}
+
+Event CallEvent(const PreparedCall& call, const CallOutcome& outcome) {
+  using std::chrono::duration;
+  Event event = PreparedEvent(call);
+  if (!outcome.usage.model.empty()) event.model = outcome.usage.model;
   if (event.model.empty()) event.operation = Operation::kOther;  // the schema needs a model for LLM calls
 
   const CallUsage& usage = outcome.usage;

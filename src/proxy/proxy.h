@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "core/event.h"
 #include "core/price_catalogue.h"
 #include "core/status.h"
 #include "proxy/call_labels.h"
@@ -48,6 +49,12 @@ struct PreparedCall {
   std::chrono::steady_clock::time_point received;
   int64_t received_ms = 0;    // wall clock, the event's ts
 };
+
+// The event a prepared call will record, as far as it is known before it is sent: its labels
+// (X-MLtrack-* headers), provider, endpoint, operation and the request body's model (the
+// recorded event takes the response's model when it names one). Budget enforcement matches
+// budget scopes against it (docs/integrations/proxy.md, "Budget enforcement").
+Event PreparedEvent(const PreparedCall& call);
 
 // Thread-safe: Prepare and Forward may be called from any number of threads.
 class Proxy {

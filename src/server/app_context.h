@@ -15,6 +15,7 @@ namespace mltrack::analytics {
 class BudgetStore;
 class BudgetMonitor;
 class ReportStore;
+class BudgetGate;
 }  // namespace mltrack::analytics
 namespace mltrack::proxy {
 class Proxy;
@@ -38,6 +39,8 @@ struct AppContext {
   alerts::WebhookStore* webhooks = nullptr;
   alerts::WebhookDelivery* webhook_delivery = nullptr;
   proxy::Proxy* proxy = nullptr;  // the LLM proxy under /proxy/ (nullptr: not served)
+  // Spent enforced budgets: the proxy refuses calls in their scope (nullptr: none enforced).
+  const analytics::BudgetGate* budget_gate = nullptr;
   // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
   // that need none): the annotation routes then answer 503.
   analytics::AnnotationStore* annotations = nullptr;

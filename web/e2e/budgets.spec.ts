@@ -1,6 +1,6 @@
 // The Budgets page against the real demo server: every budget's gauge draws, the alert history
 // lists the demo's alerts, in light, dark and at phone width; a budget is created (after a 400
-// that names the field), edited and deleted through the form.
+// that names the field), edited (enforcement at the proxy on, then off) and deleted through the form.
 import { expect, test, type Page } from '@playwright/test';
 import type { Alert, Budget } from '../src/api/types';
 import { formatUsd } from '../src/lib/format';
@@ -34,6 +34,18 @@ for (const [theme, width] of [
       expect(await page.getByTestId('alert-row').count()).toBe(alerts.length);
     }).toPass({ timeout: 45_000 });
     await expectNoHorizontalOverflow(page);
+    // The alert history fits its card at every width (stacked lines on a phone), nothing scrolls sideways.
+    const history = page.getByTestId('alert-history');
+    const scrollers = await history.evaluate((card) =>
+      [card, ...Array.from(card.querySelectorAll('*'))].filter(
+        (el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX),
+      ).length,
+    );
+    expect(scrollers).toBe(0);
+    const cardWidth = (await history.boundingBox())!.width;
+    for (const row of await page.getByTestId('alert-row').all()) {
+      expect((await row.boundingBox())!.width).toBeLessThanOrEqual(cardWidth);
+    }
     await page.screenshot({ path: `${SHOTS}/budgets-${theme}-${width}.png`, fullPage: true });
     expect(errors).toEqual([]);
   });
@@ -61,10 +73,27 @@ test('create (after a 400 naming the field), edit and delete a budget', async ({
   await expectChartsDrawn(page, [`budget-${budget.id}`]);
   await expect(page.getByTestId(`chart-budget-${budget.id}`)).toContainText(`${formatUsd(250)} per week`);
 
+  expect(budget.enforce).toBe(false);
+  await expect(page.getByTestId(`budget-${budget.id}-enforce`)).toHaveCount(0);
+
+  // Edit: a new amount and enforcement at the proxy, which the card then shows.
   await page.getByRole('button', { name: `Edit budget ${budget.name}` }).click();
   await form.getByLabel('Amount (USD)').fill('300');
+  await expect(form.getByLabel('Enforce at the proxy (block calls when spent)')).not.toBeChecked();
+  await form.getByLabel('Enforce at the proxy (block calls when spent)').check();
+  const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/budgets/${budget.id}`) && r.request().method() === 'PUT');
   await form.getByRole('button', { name: 'Save changes' }).click();
+  expect(((await (await saved).json()) as Budget).enforce).toBe(true);
   await expect(page.getByTestId(`chart-budget-${budget.id}`)).toContainText(`${formatUsd(300)} per week`);
+  await expect(page.getByTestId(`budget-${budget.id}-enforce`)).toContainText('proxy');
+
+  // The checkbox round-trips: the form opens checked; unchecking it turns enforcement off.
+  await page.getByRole('button', { name: `Edit budget ${budget.name}` }).click();
+  await expect(form.getByLabel('Enforce at the proxy (block calls when spent)')).toBeChecked();
+  await form.getByLabel('Enforce at the proxy (block calls when spent)').uncheck();
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect(form).toHaveCount(0);
+  await expect(page.getByTestId(`budget-${budget.id}-enforce`)).toHaveCount(0);
 
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: `Delete budget ${budget.name}` }).click();

@@ -64,14 +64,17 @@ test('a breakdown bar drills into the filter bar, and another dimension can be p
   const top = report.breakdowns.model!.rows[0]!.key;
   const chart = page.getByTestId('chart-cost-breakdown').locator('[data-chart-ready="true"]');
   await chart.scrollIntoViewIfNeeded();  // mouse clicks land in the viewport only
-  const box = (await chart.boundingBox())!;
   const filtered = page.waitForResponse((r) => isCost(r) && r.url().includes('model=') && r.ok());
   // The first bar is the costliest and the widest: click the middle of its band (the plot starts
-  // 4 px down and has one band per row), once the bars have grown.
+  // 4 px down and has one band per row). Until the bars have grown (or the layout settled after
+  // the scroll) a click can miss: click again, at the box as it is then, until the filter is set.
   const rows = report.breakdowns.model!.rows.length;
-  await page.waitForTimeout(1000);
-  await page.mouse.click(box.x + box.width * 0.5, box.y + 4 + (box.height - 8) / rows / 2);
-  await expect(page).toHaveURL(new RegExp(`[?&]model=${encodeURIComponent(top).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const drilled = new RegExp(`[?&]model=${encodeURIComponent(top).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  await expect(async () => {
+    const box = (await chart.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.5, box.y + 4 + (box.height - 8) / rows / 2);
+    await expect(page).toHaveURL(drilled, { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
   await expect(page.getByRole('button', { name: `Remove filter Model: ${top}` })).toBeVisible();
   const narrowed = (await (await filtered).json()) as CostReport;
   expect(narrowed.breakdowns.model!.rows.map((row) => row.key)).toEqual([top]);

@@ -1,9 +1,11 @@
 // The User Activity page against the real demo server: the figures are the API's, every chart
-// draws in light, dark and at 390 px, the leaderboard sorts and filters, the funnel editor sends
+// draws in light, dark and at 390 px, the leaderboard sorts and filters, an experiment bubble
+// filters by its experiment, the funnel editor sends
 // its steps, and a failing API shows the error state.
 import { expect, test, type Page, type Response } from '@playwright/test';
 import type { UserActivity } from '../src/api/types';
 import { formatCompact, formatUsd } from '../src/lib/format';
+import { lightPalette } from '../src/lib/palette';
 import { ENV_DEMO_URL } from './server';
 import { SHOTS, expectChartsDrawn, expectNoHorizontalOverflow, openPage, serverUrl, watchErrors, type Theme } from './support';
 
@@ -71,6 +73,55 @@ test('the leaderboard sorts on the server and a row filters the page by its user
   await expect(page).toHaveURL(/sort=calls/); // the page's own parameter survives the filter
   expect((await forUser).totals.users.value).toBe(1);
   await expect(page.getByTestId('card-users-value')).toHaveText('1');
+  expect(errors).toEqual([]);
+});
+
+/**
+ * Where the first experiment's bubble is drawn, in page pixels: the middle of the canvas pixels
+ * of its colour (series colour 0; the canvas is transparent, so the bubble's 75 % opacity is in
+ * the alpha channel); null before it is drawn.
+ */
+async function firstBubbleCenter(page: Page): Promise<{ x: number; y: number } | null> {
+  const hex = lightPalette.series[0]!;
+  const colour = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+  return page.getByTestId('chart-experiments').locator('canvas').first().evaluate((canvas: HTMLCanvasElement, rgb) => {
+    const { data, width, height } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let y = 0; y < height; y += 1) {
+      for (let x = 0; x < width; x += 1) {
+        const at = (y * width + x) * 4;
+        if (data[at + 3]! > 120 && rgb.every((channel, idx) => Math.abs(data[at + idx]! - channel) <= 12)) {
+          xs.push(x);
+          ys.push(y);
+        }
+      }
+    }
+    if (xs.length < 20) return null;
+    const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!;
+    const rect = canvas.getBoundingClientRect();
+    const scale = canvas.width / rect.width;
+    return { x: rect.left + median(xs) / scale, y: rect.top + median(ys) / scale };
+  }, colour);
+}
+
+test('clicking an experiment bubble filters the page by that experiment', async ({ page }) => {
+  const errors = watchErrors(page);
+  const { activity } = await openUsers(page);
+  await expectChartsDrawn(page, ['experiments']);
+  const first = activity.experiments.filter((e) => e.calls > 0)[0]!.experiment;
+  await page.getByTestId('chart-experiments').scrollIntoViewIfNeeded();
+  const filtered = page.waitForResponse((r) => isUsers(r) && r.ok() && new URL(r.url()).searchParams.get('experiment') === first);
+  // Clicked where the bubble is drawn now (it grows in): again until the filter is set.
+  await expect(async () => {
+    const centre = await firstBubbleCenter(page);
+    expect(centre).not.toBeNull();
+    await page.mouse.click(centre!.x, centre!.y);
+    await expect(page).toHaveURL(new RegExp(`[?&]experiment=${encodeURIComponent(first)}(&|$)`), { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByRole('button', { name: `Remove filter Experiment: ${first}` })).toBeVisible();
+  const narrowed = (await (await filtered).json()) as UserActivity;
+  expect(narrowed.experiments.filter((e) => e.calls > 0).map((e) => e.experiment)).toEqual([first]);
   expect(errors).toEqual([]);
 });
 

@@ -1,3 +1,5 @@
+#include "analytics/budget_gate.h"
+#include "core/time.h"
 #include "proxy/proxy.h"
 #include "server/handlers/handlers.h"
 #include "server/response_stream.h"
@@ -51,6 +53,13 @@ std::string QueryString(const QueryParams& query) {
   return out;
 }
 
+// 429 budget_exhausted with Retry-After: the seconds until the budget's period resets.
+HttpResponse BudgetExhausted(const analytics::SpentBudget& spent, int64_t now_ms) {
+  HttpResponse response = JsonError(429, "budget_exhausted", spent.Describe(now_ms));
+  response.headers.emplace_back("Retry-After", std::to_string(spent.SecondsToReset(now_ms)));
+  return response;
+}
+
 }  // namespace
 
 // POST /proxy/<provider>/<path>: validate, then hand the call to the proxy, which answers through
@@ -66,6 +75,14 @@ HttpResponse HandleProxy(AppContext& context, const HttpRequest& request) {
   Result<proxy::PreparedCall> call =
       context.proxy->Prepare(provider, path, QueryString(request.query), request.headers.fields(), request.body);
   if (!call.ok()) return ErrorResponse(call.status(), call.status().code() == StatusCode::kInvalidArgument ? "invalid_header" : "");
+
+  // A spent enforced budget whose scope holds the call refuses it; nothing is sent upstream.
+  if (context.budget_gate != nullptr) {
+    const int64_t now_ms = NowMs();
+    if (std::optional<analytics::SpentBudget> spent = context.budget_gate->Check(proxy::PreparedEvent(*call), now_ms)) {
+      return BudgetExhausted(*spent, now_ms);
+    }
+  }
 
   auto stream = std::make_shared<ResponseStream>();
   context.proxy->Forward(std::move(*call), std::make_shared<StreamResponder>(stream));

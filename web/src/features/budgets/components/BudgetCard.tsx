@@ -6,6 +6,7 @@ import { EChart } from '../../../components/ui/EChart';
 import { useTheme } from '../../../hooks/useTheme';
 import { formatUsd } from '../../../lib/format';
 import '../../cost/lib/echartsParts';
+import { enforcement } from '../lib/enforcement';
 import { gaugeModel } from '../lib/gauge';
 
 interface BudgetCardProps {
@@ -20,6 +21,7 @@ export function BudgetCard({ budget, onEdit, onDelete, deleting }: BudgetCardPro
   const model = useMemo(() => gaugeModel(budget, palette), [budget, palette]);
   const scope = budget.scope ? `${budget.scope.field} = ${budget.scope.value}` : 'all calls';
   const over = budget.projected_usd >= budget.amount_usd;
+  const enforced = enforcement(budget);
   return (
     <Card data-testid={`chart-budget-${budget.id}`} className="flex flex-col p-4">
       <header className="flex items-start gap-2">
@@ -51,6 +53,14 @@ export function BudgetCard({ budget, onEdit, onDelete, deleting }: BudgetCardPro
           </button>
         </div>
       </header>
+      {enforced && (
+        <p
+          data-testid={`budget-${budget.id}-enforce`}
+          className={`mt-2 rounded-md px-2 py-1 text-xs font-medium ${enforced.blocking ? 'bg-danger/10 text-danger' : 'bg-primary/10 text-primary'}`}
+        >
+          {enforced.text}
+        </p>
+      )}
       <div className="h-52">
         {model.kind === 'ready' && <EChart option={model.option} points={model.points} ariaLabel={`${budget.name} burn`} />}
       </div>

@@ -137,6 +137,18 @@ export function BudgetForm({ budget, onDone }: BudgetFormProps) {
             <input type="checkbox" checked={form.forecastAlert} onChange={(e) => set('forecastAlert', e.target.checked)} />
             Alert when the forecast exceeds it
           </label>
+          <div className="self-end pb-2 text-sm text-fg">
+            <label className="flex items-center gap-2">
+              <input
+                type="checkbox"
+                data-testid="budget-enforce"
+                checked={form.enforce}
+                onChange={(e) => set('enforce', e.target.checked)}
+              />
+              Enforce at the proxy (block calls when spent)
+            </label>
+            {errors.enforce && <p className="mt-1 text-xs text-danger">{errors.enforce}</p>}
+          </div>
         </div>
         {general && (
           <p role="alert" data-testid="budget-form-error" className="rounded-lg bg-danger/10 px-3 py-2 text-xs text-danger">

@@ -11,6 +11,7 @@ export interface BudgetFormState {
   thresholds: string; // "50, 80, 100"
   timezone: string;
   forecastAlert: boolean;
+  enforce: boolean; // the proxy refuses calls in scope once the period's spend reaches the amount
 }
 
 export const EMPTY_FORM: BudgetFormState = {
@@ -22,6 +23,7 @@ export const EMPTY_FORM: BudgetFormState = {
   thresholds: '50, 80, 100',
   timezone: 'UTC',
   forecastAlert: false,
+  enforce: false,
 };
 
 export function formFromBudget(budget: Budget): BudgetFormState {
@@ -34,6 +36,7 @@ export function formFromBudget(budget: Budget): BudgetFormState {
     thresholds: budget.thresholds_pct.join(', '),
     timezone: budget.timezone,
     forecastAlert: budget.forecast_alert,
+    enforce: budget.enforce,
   };
 }
 
@@ -60,6 +63,7 @@ export function inputFromForm(form: BudgetFormState): { input: BudgetInput; erro
       thresholds_pct: thresholds,
       timezone: form.timezone.trim() || 'UTC',
       forecast_alert: form.forecastAlert,
+      enforce: form.enforce,
     },
     errors,
   };
@@ -77,6 +81,7 @@ export function formErrorsFromDetails(details: { field: string; reason: string }
     if (path === 'scope.value') return 'scopeValue';
     if (path.startsWith('scope')) return 'scopeField';
     if (path === 'forecast_alert') return 'forecastAlert';
+    if (path === 'enforce') return 'enforce';
     return undefined;
   };
   for (const detail of details) {

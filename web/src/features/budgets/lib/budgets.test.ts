@@ -3,6 +3,7 @@ import type { Alert, Budget } from '../../../api/types';
 import { lightPalette } from '../../../lib/palette';
 import { alertRows } from './alerts';
 import { EMPTY_FORM, formErrorsFromDetails, formFromBudget, inputFromForm } from './budgetForm';
+import { enforcement } from './enforcement';
 import { burnColor, gaugeMax, gaugeModel } from './gauge';
 
 function budget(overrides: Partial<Budget> = {}): Budget {
@@ -15,6 +16,7 @@ function budget(overrides: Partial<Budget> = {}): Budget {
     thresholds_pct: [50, 80, 100],
     timezone: 'UTC',
     forecast_alert: false,
+    enforce: false,
     created_at: '2026-01-01T00:00:00.000Z',
     period_start: '2026-01-01T00:00:00.000Z',
     period_end: '2026-02-01T00:00:00.000Z',
@@ -68,6 +70,25 @@ describe('budget form', () => {
       thresholds_pct: [50, 80, 100],
       timezone: 'UTC',
       forecast_alert: false,
+      enforce: false,
+    });
+    const enforced = inputFromForm(formFromBudget(budget({ enforce: true })));
+    expect(enforced.input.enforce).toBe(true);
+    expect(EMPTY_FORM.enforce).toBe(false);
+    expect(formErrorsFromDetails([{ field: 'enforce', reason: 'must be true or false' }])).toEqual({
+      enforce: 'enforce: must be true or false',
+    });
+  });
+
+  it('says whether an enforced budget blocks proxy calls, and until when', () => {
+    expect(enforcement(budget())).toBeNull();
+    expect(enforcement(budget({ enforce: true }))).toEqual({
+      blocking: false,
+      text: 'Enforced at the proxy: calls in scope are blocked once spent',
+    });
+    expect(enforcement(budget({ enforce: true, spend_usd: 100 }))).toEqual({
+      blocking: true,
+      text: 'Spent: the proxy blocks calls in scope until 2026-02-01 00:00 UTC',
     });
   });
 

@@ -10,6 +10,7 @@ import { useFields } from '../../../hooks/useFields';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
 import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
+import type { Dimension } from '../../filters/lib/filters';
 import { rangeLabel } from '../../filters/lib/filters';
 import { useUserActivity } from '../hooks/useUserActivity';
 import { useUsersView } from '../hooks/useUsersView';
@@ -41,6 +42,9 @@ export function UserActivityPage() {
   const data = activity.data;
   const noEvents = data !== undefined && data.totals.calls.value === 0 && data.active.every((d) => d.mau === 0);
   const stepsError = activity.error instanceof Error && /steps|window/.test(activity.error.message);
+  // A leaderboard row or an experiment bubble adds its value to the filter bar.
+  const pick = (dim: Dimension, value: string) =>
+    !filters.dims[dim].includes(value) && setFilters({ ...filters, dims: { ...filters.dims, [dim]: [...filters.dims[dim], value] } });
 
   const refresh = (
     <RefreshControl
@@ -90,6 +94,7 @@ export function UserActivityPage() {
               activity={data}
               view={view}
               onView={setView}
+              onPick={pick}
             />
           </Suspense>
         </Section>
@@ -97,9 +102,7 @@ export function UserActivityPage() {
           activity={data}
           sort={view.sort}
           onSort={(sort) => setView({ ...urlView, sort })}
-          onPick={(dim, value) =>
-            !filters.dims[dim].includes(value) && setFilters({ ...filters, dims: { ...filters.dims, [dim]: [...filters.dims[dim], value] } })
-          }
+          onPick={pick}
         />
       </div>
     );

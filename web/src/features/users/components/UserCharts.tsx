@@ -3,13 +3,15 @@
 import { useMemo } from 'react';
 import type { UserActivity } from '../../../api/types';
 import { ChartCard } from '../../../components/ui/ChartCard';
+import type { ChartClick } from '../../../components/ui/EChart';
 import { useTheme } from '../../../hooks/useTheme';
 import { activeUsersModel, newReturningModel, stickinessModel } from '../lib/activeUsers';
 import { calendarModel } from '../lib/calendar';
 import { cohortHeatmapModel } from '../lib/cohortHeatmap';
-import { experimentBubblesModel } from '../lib/experimentBubbles';
+import { clickedExperiment, experimentBubblesModel } from '../lib/experimentBubbles';
 import { funnelModel } from '../lib/funnel';
 import { networkModel } from '../lib/network';
+import type { Dimension } from '../../filters/lib/filters';
 import type { UsersView } from '../lib/params';
 import { FunnelEditor } from './FunnelEditor';
 
@@ -17,9 +19,11 @@ interface UserChartsProps {
   activity: UserActivity | undefined;
   view: UsersView;
   onView: (view: UsersView) => void;
+  /** A click on an experiment's bubble: filter by it (as the leaderboards' rows do). */
+  onPick: (dim: Dimension, value: string) => void;
 }
 
-export function UserCharts({ activity, view, onView }: UserChartsProps) {
+export function UserCharts({ activity, view, onView, onPick }: UserChartsProps) {
   const { palette } = useTheme();
   const models = useMemo(
     () =>
@@ -35,7 +39,15 @@ export function UserCharts({ activity, view, onView }: UserChartsProps) {
       },
     [activity, palette],
   );
-  const card = (id: string, title: string, description: string, model: keyof NonNullable<typeof models>, index: number, className = '') => (
+  const card = (
+    id: string,
+    title: string,
+    description: string,
+    model: keyof NonNullable<typeof models>,
+    index: number,
+    className = '',
+    onChartClick?: (params: ChartClick) => void,
+  ) => (
     <ChartCard
       id={id}
       title={title}
@@ -44,6 +56,7 @@ export function UserCharts({ activity, view, onView }: UserChartsProps) {
       exportBackground={palette.background}
       index={index}
       className={className}
+      onChartClick={onChartClick}
     />
   );
 
@@ -56,7 +69,18 @@ export function UserCharts({ activity, view, onView }: UserChartsProps) {
         <FunnelEditor view={view} onApply={onView} />
         {card('funnel', 'Funnel', `Users who did each step in order, within ${view.window} of their first step`, 'funnel', 3)}
       </div>
-      {card('experiments', 'Experiment popularity', 'Users (x), calls (y) and cost (bubble size) per experiment', 'experiments', 4)}
+      {card(
+        'experiments',
+        'Experiment popularity',
+        'Users (x), calls (y) and cost (bubble size) per experiment; click a bubble to filter by it',
+        'experiments',
+        4,
+        '',
+        (params) => {
+          const experiment = clickedExperiment(params);
+          if (experiment !== null) onPick('experiment', experiment);
+        },
+      )}
       {card('cohorts', 'Retention cohorts', 'Users by week first seen (cohort size), and the share active in each week after', 'cohorts', 5)}
       {card('network', 'Collaboration network', 'The busiest users and their strongest links (experiments shared); colour = team', 'network', 6, 'h-96 lg:col-span-2 lg:h-[28rem]')}
       {card('calendar', 'Activity calendar', 'Calls per day over up to a year', 'calendar', 7, 'lg:col-span-2')}

@@ -3,7 +3,7 @@ import { lightPalette } from '../../../lib/palette';
 import { activeUsersModel, newReturningModel, stickinessModel } from './activeUsers';
 import { calendarModel, calendarRange } from './calendar';
 import { cohortHeatmapModel } from './cohortHeatmap';
-import { bubbleSizes, experimentBubblesModel, paddedBounds } from './experimentBubbles';
+import { bubbleSizes, clickedExperiment, experimentBubblesModel, paddedBounds } from './experimentBubbles';
 import { funnelModel, stepLabel } from './funnel';
 import { networkModel, shortName, strongestLinks } from './network';
 import { sampleActivity } from './sampleUsers.test-data';
@@ -41,6 +41,12 @@ describe('experiments, cohorts, funnel', () => {
     expect(paddedBounds([2, 2])).toEqual({ min: 1, max: 3, interval: 1 });
     expect(experimentBubblesModel(sampleActivity.experiments, lightPalette).kind).toBe('ready');
     expect(experimentBubblesModel([], lightPalette).kind).toBe('empty');
+  });
+  it('reads the experiment a bubble click picks', () => {
+    expect(clickedExperiment({ name: 'demo-rag', seriesName: 'series0', data: { value: [3, 40] } })).toBe('demo-rag');
+    expect(clickedExperiment({ name: 'demo-rag', dataType: 'main' })).toBe('demo-rag');
+    expect(clickedExperiment({ name: '' })).toBeNull();
+    expect(clickedExperiment({ name: 'x', dataType: 'edge' })).toBeNull();
   });
   it('lays cohorts out as a triangle of retention shares', () => {
     const model = cohortHeatmapModel(sampleActivity.cohorts, lightPalette);

@@ -1,6 +1,7 @@
 // Prepare layer of the experiment popularity bubbles: x = distinct users, y = calls, bubble area
 // = cost (unpriced experiments get the smallest bubble and say so in the tooltip).
 import type { ExperimentBubble } from '../../../api/types';
+import type { ChartClick } from '../../../components/ui/EChart';
 import { axisStyle, baseOption, tooltipRow, tooltipTitle, type ChartModel } from '../../../lib/chart';
 import { formatCompact, formatUsd } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
@@ -36,6 +37,12 @@ export function paddedBounds(values: number[]): { min: number; max: number; inte
     max: Math.ceil((high + pad) / interval) * interval,
     interval,
   };
+}
+
+/** The experiment a click on the chart picked: a bubble's name (a click on a label names it too); null otherwise. */
+export function clickedExperiment(params: ChartClick): string | null {
+  if (params.dataType !== undefined && params.dataType !== 'main') return null;
+  return params.name ? params.name : null;
 }
 
 export function experimentBubblesModel(experiments: ExperimentBubble[], palette: Palette): ChartModel {
