@@ -129,7 +129,7 @@ Result<std::unique_ptr<backend::Backend>> OpenEmbedded(const Flags& flags, size_
 
 // --store clickhouse://HOST:PORT/DB: events in ClickHouse, the queue of unshipped batches in
 // --data/clickhouse-queue (docs/deploy/clickhouse.md).
-Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags) {
+Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags, backend::QueryBudget budget) {
   if (flags.Has("retention")) {
     return Status::InvalidArgument("--retention applies to the embedded store; with --store clickhouse://... "
                                    "retention is ClickHouse's (docs/deploy/clickhouse.md)");
@@ -145,6 +145,8 @@ Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags) {
     if (!bytes.ok() || *bytes == 0) return Status::InvalidArgument("--clickhouse-queue must be a size such as 1GiB");
     options.queue_max_bytes = *bytes;
   }
+  options.query_timeout_ms = budget.timeout_ms;  // → max_execution_time, max_memory_usage
+  options.query_memory_bytes = budget.memory_bytes;
   Result<std::unique_ptr<backend::clickhouse::ClickHouseBackend>> opened =
       backend::clickhouse::ClickHouseBackend::Open(std::move(options));
   if (!opened.ok()) return Status::IOError("opening the ClickHouse backend: " + opened.status().message());
@@ -256,7 +258,8 @@ int RunServe(const std::vector<std::string>& args) {
   std::unique_ptr<backend::Backend> backend;
   std::string serving;
   if (flags->Has("store")) {
-    Result<std::unique_ptr<backend::Backend>> opened = OpenClickHouse(*flags);
+    Result<std::unique_ptr<backend::Backend>> opened =
+        OpenClickHouse(*flags, backend::QueryBudget{query_timeout_ms, query_memory_bytes});
     if (!opened.ok()) return Fail(opened.status().message(), opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
     backend = std::move(*opened);
     serving = *flags->Get("store");
