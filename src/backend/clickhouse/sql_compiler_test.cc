@@ -168,24 +168,25 @@ TEST(CompileQuery, DaysAreSortedDistinctDayNumbersReadBackAsStarts) {
 // A per-key ts bound looks the row's key up with transform(): the last bound of a key listed
 // twice, none for "" (the absent value), and a bound no ts passes for unlisted keys.
 TEST(CompileQuery, PerKeyBoundsLookUpEachRowsKey) {
-  const CompiledQuery after = CompileQuery(Parse(R"({"from":946684800000,"to":946771200000,"metrics":["count"],
-      "filters":[{"field":"ts","op":"gte","by":"user","bounds":{"b'ob":946700000000,"ann":946690000000,"":1}}]})"),
-                                           {"t", true});
-  EXPECT_NE(after.sql.find("(`ts` >= transform(`user`, CAST(['ann', 'b\\x27ob'] AS Array(String)), "
-                           "CAST([946690000000, 946700000000] AS Array(Int64)), toInt64(9223372036854775807)))"),
+  // The SQL of a count over one day under `filter`.
+  auto sql = [](const std::string& filter) {
+    return CompileQuery(Parse(R"({"from":946684800000,"to":946771200000,"metrics":["count"],"filters":[)" + filter +
+                              "]}"),
+                        {"t", true})
+        .sql;
+  };
+  const std::string after = sql(R"({"field":"ts","op":"gte","by":"user","bounds":{"b'ob":946700000000,"ann":946690000000,"":1}})");
+  EXPECT_NE(after.find("(`ts` >= transform(`user`, CAST(['ann', 'b\\x27ob'] AS Array(String)), "
+                       "CAST([946690000000, 946700000000] AS Array(Int64)), toInt64(9223372036854775807)))"),
             std::string::npos)
-      << after.sql;
-  const CompiledQuery before = CompileQuery(Parse(R"({"from":946684800000,"to":946771200000,"metrics":["count"],
-      "filters":[{"field":"ts","op":"lt","by":"tags.team","bounds":{"x":946700000000}}]})"),
-                                            {"t", true});
-  EXPECT_NE(before.sql.find("`ts` < transform(`tags.value`[indexOf(`tags.key`, 'team')], CAST(['x'] AS "
-                            "Array(String)), CAST([946700000000] AS Array(Int64)), toInt64(0))"),
+      << after;
+  const std::string before = sql(R"({"field":"ts","op":"lt","by":"tags.team","bounds":{"x":946700000000}})");
+  EXPECT_NE(before.find("`ts` < transform(`tags.value`[indexOf(`tags.key`, 'team')], CAST(['x'] AS "
+                        "Array(String)), CAST([946700000000] AS Array(Int64)), toInt64(0))"),
             std::string::npos)
-      << before.sql;
-  const CompiledQuery none = CompileQuery(Parse(R"({"from":946684800000,"to":946771200000,"metrics":["count"],
-      "filters":[{"field":"ts","op":"gt","by":"user","bounds":{}}]})"),
-                                          {"t", true});
-  EXPECT_NE(none.sql.find(" AND (0)"), std::string::npos) << none.sql;
+      << before;
+  const std::string none = sql(R"({"field":"ts","op":"gt","by":"user","bounds":{}})");
+  EXPECT_NE(none.find(" AND (0)"), std::string::npos) << none;
 }
 
 TEST(ReadQueryResult, RefusesATruncatedAnswer) {
