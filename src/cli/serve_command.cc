@@ -34,7 +34,7 @@ namespace {
 // Appends a few demo events every second so that live views move; stops on Stop().
 class LiveTrickle {
  public:
-  LiveTrickle(backend::Backend& backend, const PriceCatalogue& prices, const ingest::DemoOptions& history)
+  LiveTrickle(backend::Backend& backend, const PriceCatalogue& prices, const demo::DemoOptions& history)
       : backend_(backend), prices_(prices), history_(history), thread_([this] { Loop(); }) {}
   ~LiveTrickle() { Stop(); }
 
@@ -49,7 +49,7 @@ class LiveTrickle {
 
  private:
   void Loop() {
-    ingest::DemoTraffic traffic(static_cast<uint64_t>(NowMs()));
+    demo::DemoTraffic traffic(static_cast<uint64_t>(NowMs()));
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
       lock.unlock();
@@ -63,7 +63,7 @@ class LiveTrickle {
 
   backend::Backend& backend_;
   const PriceCatalogue& prices_;
-  const ingest::DemoOptions history_;  // the demo history's users, whose day pool the trickle uses
+  const demo::DemoOptions history_;  // the demo history's users, whose day pool the trickle uses
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -205,7 +205,7 @@ int RunServe(const std::vector<std::string>& args) {
       return Fail("--allow-origin takes an origin such as https://dash.example.com, got \"" + origin + "\"", 2);
     }
   }
-  ingest::DemoOptions demo_options;
+  demo::DemoOptions demo_options;
   if (flags->Has("demo-events")) {
     Result<size_t> events = ParseCount(*flags->Get("demo-events"));
     if (!events.ok() || *events == 0) return Fail("--demo-events must be a positive whole number", 2);
@@ -286,7 +286,7 @@ int RunServe(const std::vector<std::string>& args) {
     demo_options.end_ms = NowMs();
     Result<size_t> written = WriteDemoTraffic(*backend, *prices, demo_options);
     if (!written.ok()) return Fail("writing demo traffic: " + written.status().ToString(), 1);
-    Status annotated = WriteDemoAnnotations(**annotations, ingest::DemoTimelineFor(demo_options, demo_options.end_ms),
+    Status annotated = WriteDemoAnnotations(**annotations, demo::DemoTimelineFor(demo_options, demo_options.end_ms),
                                             NowMs());
     if (!annotated.ok()) return Fail("writing demo annotations: " + annotated.ToString(), 1);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
