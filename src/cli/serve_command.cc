@@ -258,8 +258,12 @@ int RunServe(const std::vector<std::string>& args) {
   std::unique_ptr<backend::Backend> backend;
   std::string serving;
   if (flags->Has("store")) {
+    // The 256 MiB default bounds the embedded store's estimate (sketches for percentiles);
+    // ClickHouse's exact percentiles hold every value, so there only an explicit
+    // --query-memory is sent (docs/deploy/clickhouse.md, "Limits").
+    const size_t clickhouse_memory = flags->Has("query-memory") ? query_memory_bytes : 0;
     Result<std::unique_ptr<backend::Backend>> opened =
-        OpenClickHouse(*flags, backend::QueryBudget{query_timeout_ms, query_memory_bytes});
+        OpenClickHouse(*flags, backend::QueryBudget{query_timeout_ms, clickhouse_memory});
     if (!opened.ok()) return Fail(opened.status().message(), opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
     backend = std::move(*opened);
     serving = *flags->Get("store");
