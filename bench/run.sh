@@ -152,6 +152,10 @@ for variant in plain budgets; do
   rm -rf "$WORK/store-$variant"
 done
 
+# ---- The event decoder alone (bench/decode_speed.cc) --------------------------------------------
+step "Event decoder: 100,000 realistic events in one body and in bodies of 1,000"
+"$BUILD/bench/mltrack_bench_decode" >&2 || step "the decoder bench failed"
+
 # ---- Integrations: OTLP ingest, the proxy's overhead, MLflow log-batch ---------------------------------------------
 # A fresh store; a fake upstream (bench/integrations_bench.cc) answers the proxied chat calls.
 step "OTLP ingest (${BENCH_OTLP_SPANS:-524288} spans, protobuf exports of ${BENCH_OTLP_BATCH:-512}) and the proxy's added latency"

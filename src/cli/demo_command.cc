@@ -29,7 +29,7 @@ int RunDemo(const std::vector<std::string>& args) {
     std::fprintf(stderr, "mltrack demo: --data DIR is required\n");
     return 2;
   }
-  ingest::DemoOptions options;
+  demo::DemoOptions options;
   size_t days = 30;
   if (!ParsePositive(flags->GetOr("days", "60"), days) || days > 3650) {
     std::fprintf(stderr, "mltrack demo: --days must be a whole number from 1 to 3650\n");

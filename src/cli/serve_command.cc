@@ -35,7 +35,7 @@ namespace {
 // Appends a few demo events every second so that live views move; stops on Stop().
 class LiveTrickle {
  public:
-  LiveTrickle(backend::Backend& backend, const PriceCatalogue& prices, const ingest::DemoOptions& history)
+  LiveTrickle(backend::Backend& backend, const PriceCatalogue& prices, const demo::DemoOptions& history)
       : backend_(backend), prices_(prices), history_(history), thread_([this] { Loop(); }) {}
   ~LiveTrickle() { Stop(); }
 
@@ -50,7 +50,7 @@ class LiveTrickle {
 
  private:
   void Loop() {
-    ingest::DemoTraffic traffic(static_cast<uint64_t>(NowMs()));
+    demo::DemoTraffic traffic(static_cast<uint64_t>(NowMs()));
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
       lock.unlock();
@@ -64,7 +64,7 @@ class LiveTrickle {
 
   backend::Backend& backend_;
   const PriceCatalogue& prices_;
-  const ingest::DemoOptions history_;  // the demo history's users, whose day pool the trickle uses
+  const demo::DemoOptions history_;  // the demo history's users, whose day pool the trickle uses
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -130,7 +130,7 @@ Result<std::unique_ptr<backend::Backend>> OpenEmbedded(const Flags& flags, size_
 
 // --store clickhouse://HOST:PORT/DB: events in ClickHouse, the queue of unshipped batches in
 // --data/clickhouse-queue (docs/deploy/clickhouse.md).
-Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags) {
+Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags, backend::QueryBudget budget) {
   if (flags.Has("retention")) {
     return Status::InvalidArgument("--retention applies to the embedded store; with --store clickhouse://... "
                                    "retention is ClickHouse's (docs/deploy/clickhouse.md)");
@@ -146,6 +146,8 @@ Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags) {
     if (!bytes.ok() || *bytes == 0) return Status::InvalidArgument("--clickhouse-queue must be a size such as 1GiB");
     options.queue_max_bytes = *bytes;
   }
+  options.query_timeout_ms = budget.timeout_ms;  // → max_execution_time, max_memory_usage
+  options.query_memory_bytes = budget.memory_bytes;
   Result<std::unique_ptr<backend::clickhouse::ClickHouseBackend>> opened =
       backend::clickhouse::ClickHouseBackend::Open(std::move(options));
   if (!opened.ok()) return Status::IOError("opening the ClickHouse backend: " + opened.status().message());
@@ -204,7 +206,7 @@ int RunServe(const std::vector<std::string>& args) {
       return Fail("--allow-origin takes an origin such as https://dash.example.com, got \"" + origin + "\"", 2);
     }
   }
-  ingest::DemoOptions demo_options;
+  demo::DemoOptions demo_options;
   if (flags->Has("demo-events")) {
     Result<size_t> events = ParseCount(*flags->Get("demo-events"));
     if (!events.ok() || *events == 0) return Fail("--demo-events must be a positive whole number", 2);
@@ -257,7 +259,12 @@ int RunServe(const std::vector<std::string>& args) {
   std::unique_ptr<backend::Backend> backend;
   std::string serving;
   if (flags->Has("store")) {
-    Result<std::unique_ptr<backend::Backend>> opened = OpenClickHouse(*flags);
+    // The 256 MiB default bounds the embedded store's estimate (sketches for percentiles);
+    // ClickHouse's exact percentiles hold every value, so there only an explicit
+    // --query-memory is sent (docs/deploy/clickhouse.md, "Limits").
+    const size_t clickhouse_memory = flags->Has("query-memory") ? query_memory_bytes : 0;
+    Result<std::unique_ptr<backend::Backend>> opened =
+        OpenClickHouse(*flags, backend::QueryBudget{query_timeout_ms, clickhouse_memory});
     if (!opened.ok()) return Fail(opened.status().message(), opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
     backend = std::move(*opened);
     serving = *flags->Get("store");
@@ -291,7 +298,7 @@ int RunServe(const std::vector<std::string>& args) {
     demo_options.end_ms = NowMs();
     Result<size_t> written = WriteDemoTraffic(*backend, *prices, demo_options);
     if (!written.ok()) return Fail("writing demo traffic: " + written.status().ToString(), 1);
-    Status annotated = WriteDemoAnnotations(**annotations, ingest::DemoTimelineFor(demo_options, demo_options.end_ms),
+    Status annotated = WriteDemoAnnotations(**annotations, demo::DemoTimelineFor(demo_options, demo_options.end_ms),
                                             NowMs());
     if (!annotated.ok()) return Fail("writing demo annotations: " + annotated.ToString(), 1);
     Status reported = WriteDemoReports(**reports, NowMs());

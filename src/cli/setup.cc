@@ -29,8 +29,8 @@ Result<PriceCatalogue> LoadPrices(const std::optional<std::string>& prices_file)
 }
 
 Result<size_t> WriteDemoTraffic(backend::Backend& backend, const PriceCatalogue& prices,
-                                const ingest::DemoOptions& options) {
-  ingest::DemoTraffic traffic(options.seed);
+                                const demo::DemoOptions& options) {
+  demo::DemoTraffic traffic(options.seed);
   size_t stored = 0;
   Status status = traffic.Generate(options, [&](EventBatch&& batch) -> Status {
     ingest::PriceEvents(prices, batch);
@@ -43,7 +43,7 @@ Result<size_t> WriteDemoTraffic(backend::Backend& backend, const PriceCatalogue&
   return stored;
 }
 
-Status WriteDemoAnnotations(analytics::AnnotationStore& annotations, const ingest::DemoTimeline& timeline,
+Status WriteDemoAnnotations(analytics::AnnotationStore& annotations, const demo::DemoTimeline& timeline,
                             int64_t now_ms) {
   if (annotations.size() > 0) return Status::OK();
   using analytics::AnnotationKind;

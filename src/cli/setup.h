@@ -6,7 +6,7 @@
 
 #include "core/price_catalogue.h"
 #include "core/status.h"
-#include "ingest/demo_traffic.h"
+#include "demo/demo_traffic.h"
 #include "analytics/annotation_store.h"
 #include "analytics/report_store.h"
 #include "backend/backend.h"
@@ -19,12 +19,12 @@ Result<PriceCatalogue> LoadPrices(const std::optional<std::string>& prices_file)
 
 // Writes demo traffic into `backend`, priced like ingested events. Returns the events stored.
 Result<size_t> WriteDemoTraffic(backend::Backend& backend, const PriceCatalogue& prices,
-                                const ingest::DemoOptions& options);
+                                const demo::DemoOptions& options);
 
 // The annotations that explain the demo history of `timeline`: the gateway deploy shortly
 // before the anthropic incident, the incident itself, its rollback, the prompt v3 rollout and
 // the research batch job. Added to `annotations` only when it holds none.
-Status WriteDemoAnnotations(analytics::AnnotationStore& annotations, const ingest::DemoTimeline& timeline,
+Status WriteDemoAnnotations(analytics::AnnotationStore& annotations, const demo::DemoTimeline& timeline,
                             int64_t now_ms);
 
 // Three saved reports of the report builder over the demo traffic (cost per model by day, p95

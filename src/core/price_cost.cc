@@ -4,6 +4,8 @@
 #include <limits>
 #include <string>
 
+#include "core/civil_date.h"
+
 namespace mltrack {
 
 namespace {
@@ -12,16 +14,6 @@ using Wide = unsigned __int128;
 
 constexpr int64_t kMsPerDay = 86'400'000;
 constexpr int32_t kSecondsPerDay = 86'400;
-
-// Days from 1970-01-01 to the civil date (Howard Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day) {
-  year -= month <= 2 ? 1 : 0;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t year_of_era = year - era * 400;
-  const int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
 
 bool ParseFixedDigits(std::string_view text, size_t pos, size_t count, int64_t* out) {
   if (pos + count > text.size()) return false;

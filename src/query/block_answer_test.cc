@@ -15,7 +15,7 @@
 
 #include "query/query_cache.h"
 #include "query/query_parser.h"
-#include "query/random_query_test_util.h"
+#include "random_query_test_util.h"
 #include "store/memtable.h"
 #include "store/segment.h"
 #include "store/segment_format.h"

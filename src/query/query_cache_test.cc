@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "query/aggregate/uniq.h"
-#include "query/random_query_test_util.h"
+#include "random_query_test_util.h"
 #include "query/query_executor.h"
 #include "query/query_parser.h"
 #include "store/embedded_store.h"

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "server/server.h"
-#include "server/test_http_client.h"
+#include "test_http_client.h"
 
 namespace mltrack::server {
 namespace {

@@ -1,10 +1,11 @@
 #include "server/server.h"
 
+#include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
 
-#include "server/test_http_client.h"
+#include "test_http_client.h"
 
 namespace mltrack::server {
 namespace {
@@ -160,10 +161,19 @@ TEST_F(ServerTest, StopLetsTheRequestInFlightFinish) {
   server_.reset();
 }
 
+// Stop() on a server that never had a connection makes Run() return at once and closes the
+// listening port.
 TEST_F(ServerTest, StopWithoutTrafficReturns) {
   StartServer(BasicRouter());
-  StopServer();
-  SUCCEED();
+  const uint16_t port = server_->port();
+  const auto stopping = std::chrono::steady_clock::now();
+  StopServer();  // joins the Run() thread
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  boost::system::error_code refused;
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port}, refused);
+  EXPECT_EQ(refused, boost::asio::error::connection_refused);
 }
 
 TEST_F(ServerTest, HeadHasLengthButNoBody) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "backend/clickhouse/http_client.h"
+#include "backend/clickhouse/statement_limits.h"
 #include "clickhouse_server.h"
 #include "test_support.h"
 
@@ -20,9 +22,10 @@ class ClickHouseBackendTest : public ::testing::Test {
     ASSERT_TRUE(clickhouse_->Start());
   }
 
-  void StartMltrack() {
-    mltrack_ = std::make_unique<ServerProcess>(temp_.path() / "data", temp_.path() / "mltrack.log",
-                                               std::vector<std::string>{"--store", clickhouse_->Url("mltrack_it")});
+  void StartMltrack(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--store", clickhouse_->Url("mltrack_it")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    mltrack_ = std::make_unique<ServerProcess>(temp_.path() / "data", temp_.path() / "mltrack.log", args);
     ASSERT_TRUE(mltrack_->Start());
     client_ = std::make_unique<HttpClient>(mltrack_->port());
   }
@@ -160,19 +163,85 @@ TEST_F(ClickHouseBackendTest, LocalTimeBucketsFollowTheZonesDstChange) {
   EXPECT_EQ(hours.Cell(2, "t"), "1762063200000");  // 01:00 EST
 }
 
-// What this backend does not compile yet (days:ts, per-key ts bounds: the User Activity
-// dashboard) is a 400 naming the part, never a wrong answer or a 500.
-TEST_F(ClickHouseBackendTest, QueriesItCannotCompileAreRefusedByName) {
+// days:ts and per-key ts bounds (the User Activity dashboard's two parts) compiled to SQL,
+// worked out by hand. ann: 2000-01-01 10:00Z, 01-01 20:00Z, 01-03 01:00Z; bob: 01-02 23:30Z.
+// In Asia/Kathmandu (UTC+05:45) ann's second event is on 01-02 (01:45) and bob's on 01-03.
+TEST_F(ClickHouseBackendTest, DaysAndPerKeyBoundsAnswerAsWorkedOutByHand) {
   StartMltrack();
-  HttpResult days = client_->Post("/api/v1/query", std::string("{") + kQueryRange +
-                                                       R"(,"group_by":["user"],"metrics":["count","days:ts"]})");
-  EXPECT_EQ(days.status, 400) << days.Describe();
-  EXPECT_NE(days.body.find(R"("field":"metrics")"), std::string::npos) << days.body;
-  EXPECT_NE(days.body.find("days:ts"), std::string::npos) << days.body;
-  HttpResult users = client_->Get("/api/analytics/users");
-  EXPECT_EQ(users.status, 400) << users.Describe();
-  EXPECT_NE(users.body.find("ClickHouse"), std::string::npos) << users.body;
-  EXPECT_EQ(Count(), 0);  // the backend still answers what it compiles
+  auto event = [](const std::string& id, const std::string& user, int64_t ts) {
+    return R"({"id":")" + id + R"(","ts":)" + std::to_string(ts) + R"(,"model":"m","user":")" + user + R"("})";
+  };
+  ASSERT_EQ(Ingest({event("a1", "ann", 946720800000), event("a2", "ann", 946756800000),
+                    event("a3", "ann", 946861200000), event("b1", "bob", 946855800000)})
+                .status,
+            200);
+  ASSERT_TRUE(WaitForCount(4));
+  auto table = [&](const std::string& members) {
+    HttpResult answer =
+        client_->Post("/api/v1/query", R"({"from":946684800000,"to":947000000000,)" + members + "}");
+    EXPECT_EQ(answer.status, 200) << members << " " << answer.Describe();
+    return answer.body;
+  };
+  const std::string by_user = R"("group_by":["user"],"metrics":["count","days:ts"],"order_by":[{"field":"user"}])";
+  EXPECT_NE(table(by_user).find(R"("rows":[["ann",3,[946684800000,946857600000]],["bob",1,[946771200000]]])"),
+            std::string::npos)
+      << table(by_user);
+  const std::string local = table(R"("tz":"Asia/Kathmandu",)" + by_user);
+  EXPECT_NE(local.find(R"("rows":[["ann",3,[946664100000,946750500000,946836900000]],["bob",1,[946836900000]]])"),
+            std::string::npos)
+      << local;
+  // ann's events from 01-01 12:00Z on; bob has no bound, so none of his pass.
+  const std::string after = table(
+      R"("filters":[{"field":"ts","op":"gte","by":"user","bounds":{"ann":946728000000}}],"metrics":["count"])");
+  EXPECT_NE(after.find(R"("rows":[[2]])"), std::string::npos) << after;
+  const std::string before = table(
+      R"("filters":[{"field":"ts","op":"lt","by":"user","bounds":{"bob":946857600000,"ann":946684800000}}],"metrics":["count"])");
+  EXPECT_NE(before.find(R"("rows":[[1]])"), std::string::npos) << before;
+  HttpResult users = client_->Get("/api/analytics/users?from=946684800000&to=947000000000");
+  EXPECT_EQ(users.status, 200) << users.Describe();
+}
+
+// --query-memory is ClickHouse's max_memory_usage: passing it is the embedded store's 400
+// query_too_large naming the flag (18.16 counts every allocation: p50 over 5,000 values needs
+// far more than 16 KiB), and the server goes on answering what fits.
+TEST_F(ClickHouseBackendTest, TheMemoryLimitIsTheEmbeddedStoresQueryTooLarge) {
+  StartMltrack({"--query-memory", "16KiB"});
+  std::vector<std::string> events;
+  for (int idx = 0; idx < 5000; ++idx) {
+    events.push_back(R"({"id":"m)" + std::to_string(idx) + R"(","ts":)" + std::to_string(946720800000 + idx) +
+                     R"(,"model":"m","latency_ms":)" + std::to_string(idx) + "}");
+  }
+  ASSERT_EQ(Ingest(events).status, 200);
+  HttpResult big = client_->Post(
+      "/api/v1/query", R"({"from":946684800000,"to":947000000000,"metrics":["p50:latency_ms","days:ts"]})");
+  EXPECT_EQ(big.status, 400) << big.Describe();
+  EXPECT_NE(big.body.find(R"("code":"query_too_large")"), std::string::npos) << big.body;
+  EXPECT_NE(big.body.find("memory limit of 16 KiB per query (--query-memory)"), std::string::npos) << big.body;
+  HttpResult dashboard = client_->Get("/api/analytics/overview?from=946684800000&to=947000000000");
+  EXPECT_EQ(dashboard.status, 400) << dashboard.Describe();
+  EXPECT_NE(dashboard.body.find("query_too_large"), std::string::npos) << dashboard.body;
+}
+
+// --query-timeout is ClickHouse's max_execution_time: a statement past it is the embedded
+// store's kDeadlineExceeded with the same message (a real 18.16 timeout: counting 10^11 rows).
+TEST_F(ClickHouseBackendTest, ClickHouseTimeoutsAreTheEmbeddedStoresTimeout) {
+  backend::clickhouse::ConnectionOptions connection;
+  connection.host = "127.0.0.1";
+  connection.port = clickhouse_->http_port();
+  connection.database = "default";
+  backend::clickhouse::HttpClient client(connection);
+  const query::QueryLimits limits = query::QueryLimits::FromNow(1'000, 0);
+  Result<backend::clickhouse::CallOptions> call = backend::clickhouse::StatementOptions(limits, 100);
+  ASSERT_TRUE(call.ok());
+  const auto started = std::chrono::steady_clock::now();
+  Result<std::string> answer = client.Execute(
+      "SELECT count() FROM numbers(100000000000) WHERE NOT ignore(sipHash64(number))", {}, true, *call);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  ASSERT_FALSE(answer.ok());
+  const Status status = backend::clickhouse::LimitStatus(limits, answer.status());
+  EXPECT_EQ(status.code(), StatusCode::kDeadlineExceeded) << answer.status().ToString();
+  EXPECT_EQ(status.message(), "the query ran past the time limit of 1 s (--query-timeout) and was stopped; narrow "
+                              "its time range, filters or group_by");
 }
 
 TEST_F(ClickHouseBackendTest, ABadStoreUrlIsRefusedAtStart) {

@@ -242,7 +242,8 @@ TEST_F(DifferentialTest, HostileStringsFilterAndGroupTheSame) {
 // so over the large ranges the figures made of percentiles are compared within that bound, and
 // the parts whose shape depends on them (the latency histogram's bins from the p99, box-plot
 // outliers and densities, min-max normalised scores, the decision's ranking) not at all; the
-// one-day ranges (< 1,024 events) are compared whole, exactly.
+// one-day ranges (< 1,024 events) are compared whole, exactly. Users (days:ts, per-key
+// bounds), cost and forecast are exact on every range; anomalies too, but for p95 latency.
 struct Dashboard {
   std::string path;
   std::vector<std::string> variants;           // extra parameters, each a request
@@ -259,6 +260,16 @@ const std::vector<Dashboard>& Dashboards() {
        {"", "&weights=cost:1,latency_p95:1,tokens_per_s:1,error_rate:1"},
        {"radar", "decision", "models[", "ranking"}},
       {"/api/analytics/ab", {"&dimension=prompt_version&a=v3&b=v4", "&dimension=provider&a=openai&b=anthropic"}, {}},
+      {"/api/analytics/users", {"", "&sort=calls&top=5&steps=operation:embedding,operation:chat&window=1h"}, {}},
+      {"/api/analytics/cost", {"", "&stack_by=provider&top=3&breakdown=tags.env"}, {}},
+      {"/api/analytics/anomalies",
+       {"&series=all&metric=sum:cost_usd&metric=count&metric=rate:error",
+        "&group_by=model&metric=sum:cost_usd&metric=count&series=anomalous"},
+       {}},
+      // The default metrics end with p95:latency_ms (series[3]): its values, and the anomalies
+      // judged from them, carry the sketch error over large ranges.
+      {"/api/analytics/anomalies", {"&series=all"}, {"series[3]", "anomalies"}},
+      {"/api/analytics/forecast", {"", "&metric=count&horizon=7d"}, {}},
   };
   return dashboards;
 }

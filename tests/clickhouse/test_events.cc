@@ -4,7 +4,7 @@
 
 #include "core/json_writer.h"
 #include "bench/event_text.h"
-#include "ingest/demo_traffic.h"
+#include "demo/demo_traffic.h"
 #include "bench/trace_replay.h"
 
 namespace mltrack::integration {
@@ -34,11 +34,11 @@ std::vector<std::string> TraceAndDemoBodies(size_t demo_events, size_t batch) {
   replay.end_ms = kWindowEndMs;
   Result<size_t> replayed = bench::ReplayTraces(replay, add);
   if (!replayed.ok()) return {};
-  ingest::DemoOptions demo;
+  demo::DemoOptions demo;
   demo.events = demo_events;
   demo.end_ms = kWindowEndMs;
   demo.seed = 7;
-  ingest::DemoTraffic traffic(demo.seed);
+  demo::DemoTraffic traffic(demo.seed);
   if (!traffic.Generate(demo, add).ok()) return {};
   if (!body.empty()) bodies.push_back(std::move(body));
   return bodies;

@@ -11,6 +11,7 @@
 #include "backend/clickhouse/schema.h"
 #include "backend/clickhouse/sql_compiler.h"
 #include "backend/clickhouse/sql_literal.h"
+#include "backend/clickhouse/statement_limits.h"
 #include "core/time.h"
 #include "query/time_bucket.h"
 
@@ -175,7 +176,9 @@ void ClickHouseBackend::Notify(const EventBatch& batch, const AppendResult& resu
 }
 
 query::QueryRunner ClickHouseBackend::Reader() {
-  return [this](const query::QuerySpec& spec) -> Result<query::QueryResult> {
+  // The deadline counts from now: one request's queries share it.
+  const query::QueryLimits limits = query::QueryLimits::FromNow(options_.query_timeout_ms, options_.query_memory_bytes);
+  return [this, limits](const query::QuerySpec& spec) -> Result<query::QueryResult> {
     auto unavailable = [this](const Status& cause) {
       const size_t queued = queue_->batches();
       return Status::Unavailable(cause.message() + "; queries fail until ClickHouse answers again" +
@@ -187,19 +190,24 @@ query::QueryRunner ClickHouseBackend::Reader() {
       return unavailable(Status::Unavailable("ClickHouse at " + options_.connection.Describe() +
                                              " has not answered since this server started"));
     }
-    MLTRACK_RETURN_IF_ERROR(CheckCompilable(spec));
     Result<std::optional<LocalBuckets>> local = LocalBucketsFor(spec);  // "tz" buckets
     if (!local.ok()) return local.status();
+    Result<std::optional<LocalBuckets>> local_days = LocalDaysFor(spec);  // "tz" days of days:ts
+    if (!local_days.ok()) return local_days.status();
     const auto started = std::chrono::steady_clock::now();
-    CompileOptions compile{tables_.events, /*final=*/true, {}};
+    CompileOptions compile{tables_.events, /*final=*/true, {}, {}};
     if (*local) compile.clock_spans = (*local)->spans;
+    if (*local_days) compile.day_spans = (*local_days)->spans;
     const CompiledQuery compiled = CompileQuery(spec, compile);
-    Result<std::string> rows = client_.Execute(compiled.sql);
+    Result<CallOptions> call = StatementOptions(limits, compiled.sql.size());
+    if (!call.ok()) return call.status();
+    Result<std::string> rows = client_.Execute(compiled.sql, {}, /*database=*/true, *call);
     if (!rows.ok()) {
       if (rows.status().code() == StatusCode::kUnavailable) return unavailable(rows.status());
-      return rows.status();
+      return LimitStatus(limits, rows.status());
     }
-    Result<query::QueryResult> result = ReadQueryResult(spec, compiled, *rows, *local ? &(*local)->bucketer : nullptr);
+    const LocalClocks clocks{*local ? &(*local)->bucketer : nullptr, *local_days ? &(*local_days)->bucketer : nullptr};
+    Result<query::QueryResult> result = ReadQueryResult(spec, compiled, *rows, clocks);
     if (!result.ok()) return result.status();
     if (!query::IsUtcName(spec.tz)) result->tz = spec.tz;  // echoed, as the embedded executor does
     result->elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -38,6 +38,11 @@ struct BackendOptions {
   std::chrono::milliseconds watch_interval{250};
   // How long a shipping attempt waits after a failure before the next (doubling up to 2 s).
   std::chrono::milliseconds retry_interval{100};
+  // --query-timeout (over all queries of one Reader(), as the embedded backend) and
+  // --query-memory (per query) → max_execution_time and max_memory_usage (statement_limits.h).
+  // 0: none.
+  int64_t query_timeout_ms = 0;
+  size_t query_memory_bytes = 0;
 };
 
 class ClickHouseBackend final : public Backend {

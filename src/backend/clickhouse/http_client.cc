@@ -61,7 +61,8 @@ void HttpClient::Give(std::unique_ptr<Connection> connection) {
   if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
 }
 
-Result<std::string> HttpClient::Execute(std::string_view sql, std::string_view body, bool database) {
+Result<std::string> HttpClient::Execute(std::string_view sql, std::string_view body, bool database,
+                                        const CallOptions& call) {
   // A statement without data travels as the POST body (no URL length limit: a duplicate check
   // lists thousands of keys); an INSERT's statement goes in the URL, its rows in the body.
   std::string target = "/?user=" + UrlEncode(options_.user);
@@ -71,25 +72,33 @@ Result<std::string> HttpClient::Execute(std::string_view sql, std::string_view b
   // An INSERT into a Distributed table returns once every shard has its rows (not when they
   // are spooled for later sending), so an acknowledged event is on its shard.
   if (!options_.cluster.empty()) target += "&insert_distributed_sync=1";
+  for (const auto& [name, value] : call.settings) target += "&" + UrlEncode(name) + "=" + UrlEncode(value);
+  const bool deadline = call.timeout.count() > 0;
+  const std::chrono::milliseconds timeout = deadline ? call.timeout : timeout_;
   std::unique_ptr<Connection> connection = Take();
   const bool reused = connection->open;
   const std::string_view payload = body.empty() ? sql : body;
-  Result<std::string> result = ExecuteOn(*connection, target, payload);
+  Result<std::string> result = ExecuteOn(*connection, target, payload, timeout, deadline);
   // A kept-alive connection the server closed meanwhile fails on first use: retry once on a
   // fresh one. Only for reused connections, so a down server costs one attempt.
   if (!result.ok() && result.status().code() == StatusCode::kUnavailable && reused) {
     connection = std::make_unique<Connection>();
-    result = ExecuteOn(*connection, target, payload);
+    result = ExecuteOn(*connection, target, payload, timeout, deadline);
   }
   if (connection->open) Give(std::move(connection));
   return result;
 }
 
-Result<std::string> HttpClient::ExecuteOn(Connection& connection, const std::string& target, std::string_view body) {
+Result<std::string> HttpClient::ExecuteOn(Connection& connection, const std::string& target, std::string_view body,
+                                          std::chrono::milliseconds timeout, bool deadline) {
   auto unavailable = [&](const std::string& what, const beast::error_code& ec) {
     connection.open = false;
     beast::error_code ignored;
     connection.stream.socket().close(ignored);
+    if (deadline && ec == beast::error::timeout) {
+      return Status::DeadlineExceeded("ClickHouse at " + options_.host + ":" + std::to_string(options_.port) +
+                                      " did not answer within " + std::to_string(timeout.count()) + " ms");
+    }
     return Status::Unavailable("ClickHouse at " + options_.host + ":" + std::to_string(options_.port) +
                                " is unreachable (" + what + ": " + ec.message() + ")");
   };
@@ -98,7 +107,7 @@ Result<std::string> HttpClient::ExecuteOn(Connection& connection, const std::str
     asio::ip::tcp::resolver resolver(connection.io);
     auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port), ec);
     if (ec) return unavailable("resolve", ec);
-    connection.stream.expires_after(timeout_);
+    connection.stream.expires_after(timeout);
     connection.stream.connect(endpoints, ec);
     if (ec) return unavailable("connect", ec);
     connection.stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
@@ -110,7 +119,7 @@ Result<std::string> HttpClient::ExecuteOn(Connection& connection, const std::str
   request.set(http::field::connection, "keep-alive");
   request.body().assign(body.data(), body.size());
   request.prepare_payload();
-  connection.stream.expires_after(timeout_);
+  connection.stream.expires_after(timeout);
   http::write(connection.stream, request, ec);
   if (ec) return unavailable("send", ec);
   http::response_parser<http::string_body> parser;

@@ -6,12 +6,22 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "backend/clickhouse/connection.h"
 #include "core/status.h"
 
 namespace mltrack::backend::clickhouse {
+
+// Per-statement options of HttpClient::Execute.
+struct CallOptions {
+  // ClickHouse settings of this statement, sent as URL parameters (max_execution_time, ...).
+  std::vector<std::pair<std::string, std::string>> settings;
+  // How long the call may take (connect, send, answer); 0: the client's timeout. A call past it
+  // fails with kDeadlineExceeded instead of kUnavailable, and is not retried.
+  std::chrono::milliseconds timeout{0};
+};
 
 // Sends one statement per call: `sql` as the POST body, or, when there is a `body` (the rows of
 // an INSERT ... FORMAT RowBinary), `sql` in the URL's `query` parameter and the rows as the
@@ -28,7 +38,8 @@ class HttpClient {
   // connection breaks or the call times out (the statement may or may not have run);
   // kInternal with ClickHouse's own message for any other status (a rejected statement).
   // `database` false sends no database (for CREATE DATABASE before it exists).
-  Result<std::string> Execute(std::string_view sql, std::string_view body = {}, bool database = true);
+  Result<std::string> Execute(std::string_view sql, std::string_view body = {}, bool database = true,
+                              const CallOptions& call = {});
 
   const ConnectionOptions& options() const { return options_; }
 
@@ -36,7 +47,8 @@ class HttpClient {
   struct Connection;
   std::unique_ptr<Connection> Take();
   void Give(std::unique_ptr<Connection> connection);
-  Result<std::string> ExecuteOn(Connection& connection, const std::string& target, std::string_view body);
+  Result<std::string> ExecuteOn(Connection& connection, const std::string& target, std::string_view body,
+                                std::chrono::milliseconds timeout, bool deadline);
 
   ConnectionOptions options_;
   std::chrono::milliseconds timeout_;

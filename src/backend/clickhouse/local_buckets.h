@@ -33,4 +33,8 @@ struct LocalBuckets {
 // InvalidArgument naming `tz` for a zone that cannot be read, as the embedded executor.
 Result<std::optional<LocalBuckets>> LocalBucketsFor(const query::QuerySpec& spec);
 
+// The same for the 1-day buckets of "days:ts": nullopt when `spec` has no days:ts metric or its
+// zone is UTC.
+Result<std::optional<LocalBuckets>> LocalDaysFor(const query::QuerySpec& spec);
+
 }  // namespace mltrack::backend::clickhouse

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/coding.h"
 #include "core/status.h"
 
 namespace mltrack::backend::clickhouse {
@@ -19,13 +20,7 @@ class RowBinaryWriter {
  public:
   explicit RowBinaryWriter(std::string* out) : out_(out) {}
 
-  void Varint(uint64_t value) {
-    while (value >= 0x80) {
-      out_->push_back(static_cast<char>((value & 0x7F) | 0x80));
-      value >>= 7;
-    }
-    out_->push_back(static_cast<char>(value));
-  }
+  void Varint(uint64_t value) { AppendVarint64(*out_, value); }
   void String(std::string_view text) {
     Varint(text.size());
     out_->append(text);
@@ -62,14 +57,11 @@ class RowBinaryReader {
   }
 
   uint64_t Varint() {
+    const char* at = data_.data() + pos_;
     uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= data_.size()) return Fail();
-      const auto byte = static_cast<uint8_t>(data_[pos_++]);
-      value |= static_cast<uint64_t>(byte & 0x7F) << shift;
-      if (!(byte & 0x80)) return value;
-    }
-    return Fail();
+    if (!ok_ || !GetVarint64(at, data_.data() + data_.size(), value)) return Fail();
+    pos_ = static_cast<size_t>(at - data_.data());
+    return value;
   }
   std::string_view String() {
     const uint64_t size = Varint();

@@ -10,6 +10,8 @@
 namespace mltrack::backend::clickhouse {
 namespace {
 
+constexpr int64_t kDayMs = 86'400'000;
+
 using query::AggregateKind;
 using query::GroupBin;
 using query::MetricSpec;
@@ -22,6 +24,7 @@ const char* WireType(Wire wire) {
     case Wire::kNullableInt64: return "Nullable(Int64)";
     case Wire::kNullableFloat64: return "Nullable(Float64)";
     case Wire::kString: return "String";
+    case Wire::kInt64Array: return "Array(Int64)";
   }
   return "String";
 }
@@ -59,15 +62,31 @@ class Builder {
 
   // The row's bucket: the UTC grid's number of `ts`, or its local-time index by clock spans.
   std::string BucketExpr() const {
-    const std::vector<ClockSpan>& spans = options_.clock_spans;
-    if (spans.empty()) return GridExpr("`ts`");
+    return BySpans(options_.clock_spans, [this](const std::string& clock) { return GridExpr(clock); });
+  }
+
+  // The row's day for "days:ts": days since 1970-01-01 (UTC), or its local-day index by spans.
+  std::string DayExpr() const {
+    return BySpans(options_.day_spans, [](const std::string& clock) { return FloorDiv(clock, kDayMs); });
+  }
+
+  // `grid` of `ts`, or, with spans, the span's shift plus `grid` of its local clock reading.
+  template <typename Grid>
+  static std::string BySpans(const std::vector<ClockSpan>& spans, Grid grid) {
+    if (spans.empty()) return grid("`ts`");
     std::string expr = spans.size() > 1 ? "multiIf(" : "";
     for (size_t idx = 0; idx < spans.size(); ++idx) {
       if (idx + 1 < spans.size()) expr += "`ts` < " + SqlInt(spans[idx + 1].start_ms) + ", ";
-      expr += SqlInt(spans[idx].shift) + " + " + GridExpr("(`ts` + " + SqlInt(spans[idx].offset_ms) + ")");
+      expr += SqlInt(spans[idx].shift) + " + " + grid("(`ts` + " + SqlInt(spans[idx].offset_ms) + ")");
       expr += idx + 1 < spans.size() ? ", " : "";
     }
     return expr + (spans.size() > 1 ? ")" : "");
+  }
+
+  // ⌊value / width⌋ for a positive width (intDiv truncates toward zero).
+  static std::string FloorDiv(const std::string& value, int64_t width) {
+    const std::string divisor = SqlInt(width);
+    return "(intDiv(" + value + ", " + divisor + ") - (" + value + " % " + divisor + " < 0))";
   }
 
   // query::BucketGrid::Number of the clock reading `clock` (epoch ms).
@@ -77,9 +96,7 @@ class Builder {
       return "intDiv(toInt64(toYear(" + day + ")) * 12 + toMonth(" + day + ") - 1, " +
              SqlInt(spec_.bucket_months) + ")";
     }
-    const std::string shifted = "(" + clock + " - " + SqlInt(BucketOffsetMs(spec_)) + ")";
-    const std::string width = SqlInt(spec_.bucket_ms);
-    return "(intDiv(" + shifted + ", " + width + ") - (" + shifted + " % " + width + " < 0))";
+    return FloorDiv("(" + clock + " - " + SqlInt(BucketOffsetMs(spec_)) + ")", spec_.bucket_ms);
   }
 
   std::string KeyPart(size_t idx) {
@@ -186,7 +203,8 @@ class Builder {
         Select("count()", Wire::kInt64);
         return;
       }
-      case AggregateKind::kDays:  // refused before compiling (CheckCompilable)
+      case AggregateKind::kDays:  // distinct day numbers, ascending (sql_result.cc makes them starts)
+        Select("arraySort(groupUniqArray(" + DayExpr() + "))", Wire::kInt64Array);
         return;
     }
   }
@@ -209,24 +227,6 @@ class Builder {
 };
 
 }  // namespace
-
-Status CheckCompilable(const QuerySpec& spec) {
-  std::vector<ErrorDetail> details;
-  for (size_t i = 0; i < spec.metrics.size(); ++i) {
-    if (spec.metrics[i].kind == query::AggregateKind::kDays) {
-      details.push_back({static_cast<int64_t>(i), "metrics",
-                         "\"" + spec.metrics[i].name + "\" is not supported with --store clickhouse:// yet"});
-    }
-  }
-  for (size_t i = 0; i < spec.filters.size(); ++i) {
-    if (query::IsKeyedBound(spec.filters[i])) {
-      details.push_back({static_cast<int64_t>(i), "filters.by",
-                         "per-key ts bounds are not supported with --store clickhouse:// yet"});
-    }
-  }
-  if (details.empty()) return Status::OK();
-  return Status::InvalidArgument("invalid query: not supported by the ClickHouse backend yet", std::move(details));
-}
 
 CompiledQuery CompileQuery(const QuerySpec& spec, const CompileOptions& options) {
   return Builder(spec, options).Build();

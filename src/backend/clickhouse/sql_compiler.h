@@ -21,7 +21,7 @@
 namespace mltrack::backend::clickhouse {
 
 // How one selected column travels (every expression is CAST to it).
-enum class Wire : uint8_t { kInt64, kFloat64, kNullableInt64, kNullableFloat64, kString };
+enum class Wire : uint8_t { kInt64, kFloat64, kNullableInt64, kNullableFloat64, kString, kInt64Array };
 
 struct CompiledQuery {
   std::string sql;              // ends in FORMAT RowBinary
@@ -34,19 +34,25 @@ struct CompileOptions {
   // Local-time buckets (local_buckets.h): the SELECT gives bucket indexes by these stretches.
   // Empty: UTC, the SELECT gives numbers of the UTC grid.
   std::vector<ClockSpan> clock_spans;
+  // The same for the local days of "days:ts" (1-day buckets in the query's zone). Empty: UTC
+  // days, the SELECT gives day numbers since 1970-01-01.
+  std::vector<ClockSpan> day_spans;
 };
 
-// OK when CompileQuery can answer `spec`; otherwise a 400 naming each part this backend does not
-// compile yet: "days:ts" metrics and per-key ts bounds (filters with "by"), which the embedded
-// store answers (the User Activity dashboard uses both).
-Status CheckCompilable(const query::QuerySpec& spec);
-
-// The SELECT answering `spec` (already validated by query::ParseQuerySpec and CheckCompilable).
+// The SELECT answering `spec` (already validated by query::ParseQuerySpec). "days:ts" is
+// arraySort(groupUniqArray(day number)) per group; a per-key ts bound is transform() of the
+// row's key over the bounds (sql_expressions.h, KeyedBoundSql).
 CompiledQuery CompileQuery(const query::QuerySpec& spec, const CompileOptions& options);
 
-// The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc); `local` is the
-// bucketer of local-time buckets (null: UTC). kInternal when the rows do not parse.
+// The bucketers that turn the SELECT's local-time indexes into starts (null: UTC numbers).
+struct LocalClocks {
+  const query::TimeBucketer* buckets = nullptr;  // the query's buckets
+  const query::TimeBucketer* days = nullptr;     // the days of "days:ts"
+};
+
+// The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc). kInternal when the
+// rows do not parse.
 Result<query::QueryResult> ReadQueryResult(const query::QuerySpec& spec, const CompiledQuery& compiled,
-                                           std::string_view rows, const query::TimeBucketer* local = nullptr);
+                                           std::string_view rows, LocalClocks local = {});
 
 }  // namespace mltrack::backend::clickhouse

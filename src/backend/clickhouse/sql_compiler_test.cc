@@ -112,28 +112,81 @@ TEST(CompileQuery, LocalTimeBucketsPickTheirStretchOfOffset) {
   // Index 0 is the local day holding `from` (10-31 EDT), so 2 is 11-02: 25 hours from 04:00Z.
   writer.Fixed<int64_t>(2);
   writer.Fixed<int64_t>(9);
-  Result<query::QueryResult> result = ReadQueryResult(spec, compiled, rows, &(*local)->bucketer);
+  Result<query::QueryResult> result = ReadQueryResult(spec, compiled, rows, {&(*local)->bucketer, nullptr});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(std::get<int64_t>(result->rows[0][0]), 1762056000000);
 }
 
-// What the embedded store answers but this backend does not compile yet is refused by name,
-// never sent as a wrong SELECT.
-TEST(CheckCompilable, RefusesDaysAndPerKeyBoundsByName) {
-  EXPECT_TRUE(CheckCompilable(Parse(R"({"from":946684800000,"to":946771200000,"metrics":["count"]})")).ok());
-  const Status days = CheckCompilable(Parse(
-      R"({"from":946684800000,"to":946771200000,"group_by":["user"],"metrics":["count","days:ts"]})"));
-  ASSERT_EQ(days.code(), StatusCode::kInvalidArgument);
-  ASSERT_EQ(days.details().size(), 1u);
-  EXPECT_EQ(days.details()[0].index, 1);
-  EXPECT_EQ(days.details()[0].field, "metrics");
-  EXPECT_NE(days.details()[0].reason.find("days:ts"), std::string::npos);
-  const Status bounds = CheckCompilable(Parse(
-      R"({"from":946684800000,"to":946771200000,"metrics":["count"],
-          "filters":[{"field":"ts","op":"gte","by":"user","bounds":{"ann":946700000000}}]})"));
-  ASSERT_EQ(bounds.code(), StatusCode::kInvalidArgument);
-  ASSERT_EQ(bounds.details().size(), 1u);
-  EXPECT_EQ(bounds.details()[0].field, "filters.by");
+// days:ts: the distinct day numbers of each group, sorted, which come back as day starts (UTC
+// midnights, or local midnights through the day bucketer with a zone).
+TEST(CompileQuery, DaysAreSortedDistinctDayNumbersReadBackAsStarts) {
+  const query::QuerySpec spec = Parse(
+      R"({"from":946684800000,"to":947894400000,"group_by":["user"],"metrics":["count","days:ts"]})");
+  const CompiledQuery compiled = CompileQuery(spec, {"t", true});
+  EXPECT_NE(compiled.sql.find("CAST(arraySort(groupUniqArray((intDiv(`ts`, 86400000) - (`ts` % 86400000 < 0)))) "
+                              "AS Array(Int64))"),
+            std::string::npos)
+      << compiled.sql;
+  ASSERT_EQ(compiled.wire.size(), 3u);
+  EXPECT_EQ(compiled.wire[2], Wire::kInt64Array);
+  std::string rows;
+  RowBinaryWriter writer(&rows);
+  writer.String("ann");
+  writer.Fixed<int64_t>(3);
+  writer.Varint(2);
+  writer.Fixed<int64_t>(10957);  // 2000-01-01
+  writer.Fixed<int64_t>(10959);
+  writer.String("bob");
+  writer.Fixed<int64_t>(0);
+  writer.Varint(0);
+  Result<query::QueryResult> result = ReadQueryResult(spec, compiled, rows);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->rows.size(), 2u);
+  EXPECT_EQ(std::get<query::IntList>(result->rows[0][2]).values,
+            (std::vector<int64_t>{946684800000, 946857600000}));
+  EXPECT_TRUE(std::get<query::IntList>(result->rows[1][2]).values.empty());
+
+  // Kathmandu (UTC+05:45): local days by the clock span; index 0 is the local day holding from.
+  const query::QuerySpec zoned = Parse(
+      R"({"from":946684800000,"to":947894400000,"tz":"Asia/Kathmandu","metrics":["days:ts"]})");
+  Result<std::optional<LocalBuckets>> days = LocalDaysFor(zoned);
+  ASSERT_TRUE(days.ok() && days->has_value());
+  EXPECT_FALSE(LocalBucketsFor(zoned)->has_value());  // no bucket
+  CompileOptions options{"t", true, {}, (*days)->spans};
+  const CompiledQuery local = CompileQuery(zoned, options);
+  EXPECT_NE(local.sql.find("(`ts` + 20700000)"), std::string::npos) << local.sql;
+  std::string cells;
+  RowBinaryWriter list(&cells);
+  list.Varint(1);
+  list.Fixed<int64_t>(1);
+  Result<query::QueryResult> answer = ReadQueryResult(zoned, local, cells, {nullptr, &(*days)->bucketer});
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  // 2000-01-02 00:00 in Kathmandu is 2000-01-01 18:15 UTC.
+  EXPECT_EQ(std::get<query::IntList>(answer->rows[0][0]).values, (std::vector<int64_t>{946750500000}));
+}
+
+// A per-key ts bound looks the row's key up with transform(): the last bound of a key listed
+// twice, none for "" (the absent value), and a bound no ts passes for unlisted keys.
+TEST(CompileQuery, PerKeyBoundsLookUpEachRowsKey) {
+  // The SQL of a count over one day under `filter`.
+  auto sql = [](const std::string& filter) {
+    return CompileQuery(Parse(R"({"from":946684800000,"to":946771200000,"metrics":["count"],"filters":[)" + filter +
+                              "]}"),
+                        {"t", true})
+        .sql;
+  };
+  const std::string after = sql(R"({"field":"ts","op":"gte","by":"user","bounds":{"b'ob":946700000000,"ann":946690000000,"":1}})");
+  EXPECT_NE(after.find("(`ts` >= transform(`user`, CAST(['ann', 'b\\x27ob'] AS Array(String)), "
+                       "CAST([946690000000, 946700000000] AS Array(Int64)), toInt64(9223372036854775807)))"),
+            std::string::npos)
+      << after;
+  const std::string before = sql(R"({"field":"ts","op":"lt","by":"tags.team","bounds":{"x":946700000000}})");
+  EXPECT_NE(before.find("`ts` < transform(`tags.value`[indexOf(`tags.key`, 'team')], CAST(['x'] AS "
+                        "Array(String)), CAST([946700000000] AS Array(Int64)), toInt64(0))"),
+            std::string::npos)
+      << before;
+  const std::string none = sql(R"({"field":"ts","op":"gt","by":"user","bounds":{}})");
+  EXPECT_NE(none.find(" AND (0)"), std::string::npos) << none;
 }
 
 TEST(ReadQueryResult, RefusesATruncatedAnswer) {

@@ -1,6 +1,9 @@
 #include "backend/clickhouse/sql_expressions.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
 #include <vector>
 
 #include "backend/clickhouse/sql_literal.h"
@@ -128,6 +131,31 @@ std::string NumericFilter(const query::Filter& filter) {
   return IsNegated(filter.op) ? "NOT " + hit : hit;
 }
 
+// A per-key ts bound (row_filter.cc's kKeyedBound): the row's key looked up in the bounds by
+// transform() (a hash table built once per query), a bound no ts passes for a key without one.
+// A key listed twice keeps its last bound, and "" (the absent value) has none, as there.
+std::string KeyedBoundSql(const query::Filter& filter) {
+  std::map<std::string, int64_t> bounds;
+  for (const auto& [key, bound] : filter.bounds) {
+    if (!key.empty()) bounds[key] = bound;
+  }
+  if (bounds.empty()) return "0";
+  std::vector<std::string> keys, values;
+  keys.reserve(bounds.size());
+  values.reserve(bounds.size());
+  for (const auto& [key, bound] : bounds) {
+    keys.push_back(SqlString(key));
+    values.push_back(SqlInt(bound));
+  }
+  const bool below = filter.op == FilterOp::kLt || filter.op == FilterOp::kLte;
+  // No row passes: the query's rows lie in [from, to) within 2000–2200, so after 0 and before
+  // INT64_MAX (INT64_MIN is no literal ClickHouse reads as Int64).
+  const int64_t none = below ? 0 : std::numeric_limits<int64_t>::max();
+  return "`ts`" + std::string(Comparison(filter.op)) + "transform(" + StringExpr(*filter.by) + ", CAST([" +
+         Join(keys, ", ") + "] AS Array(String)), CAST([" + Join(values, ", ") + "] AS Array(Int64)), toInt64(" +
+         SqlInt(none) + "))";
+}
+
 }  // namespace
 
 std::string ColumnOf(FieldId id) {
@@ -169,6 +197,7 @@ std::string PresentExpr(const FieldRef& field) {
 }
 
 std::string FilterSql(const query::Filter& filter) {
+  if (query::IsKeyedBound(filter)) return KeyedBoundSql(filter);
   switch (filter.field.kind()) {
     case FieldKind::kString: return StringFilter(filter);
     case FieldKind::kEnum: return EnumFilter(filter);

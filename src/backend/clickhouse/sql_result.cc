@@ -29,6 +29,7 @@ struct WireValue {
   int64_t i = 0;
   double d = 0;
   std::string s;
+  std::vector<int64_t> list;
 };
 
 WireValue ReadWire(RowBinaryReader& reader, Wire wire) {
@@ -45,6 +46,11 @@ WireValue ReadWire(RowBinaryReader& reader, Wire wire) {
       if (!value.null) value.d = reader.Fixed<double>();
       break;
     case Wire::kString: value.s = std::string(reader.String()); break;
+    case Wire::kInt64Array: {
+      const uint64_t count = reader.Varint();
+      for (uint64_t idx = 0; idx < count && reader.ok(); ++idx) value.list.push_back(reader.Fixed<int64_t>());
+      break;
+    }
   }
   return value;
 }
@@ -111,7 +117,16 @@ Cell PercentileCell(const MetricSpec& metric, int64_t count, double low, double 
   return MoneyScaled(metric.field, value);
 }
 
-Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::vector<Wire>& wire, size_t& column) {
+// days:ts: the day numbers (UTC) or local-day indexes as the starts of those days, ascending.
+Cell DaysCell(const std::vector<int64_t>& days, const query::TimeBucketer* local) {
+  query::IntList list;
+  list.values.reserve(days.size());
+  for (int64_t day : days) list.values.push_back(local ? local->Start(day) : day * kDayMs);
+  return list;
+}
+
+Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::vector<Wire>& wire, size_t& column,
+                const query::TimeBucketer* local_days) {
   auto next = [&] { return ReadWire(reader, wire[column++]); };
   const bool doubles = IsDoubleMeasure(metric.field);
   switch (metric.kind) {
@@ -166,8 +181,8 @@ Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::ve
       std::optional<double> rate = query::aggregate::Rate::Finalize(state);
       return rate ? Cell{*rate} : Cell{};
     }
-    case AggregateKind::kDays:  // refused before compiling (CheckCompilable)
-      return {};
+    case AggregateKind::kDays:
+      return DaysCell(next().list, local_days);
   }
   return {};
 }
@@ -175,7 +190,7 @@ Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::ve
 }  // namespace
 
 Result<query::QueryResult> ReadQueryResult(const QuerySpec& spec, const CompiledQuery& compiled,
-                                           std::string_view rows, const query::TimeBucketer* local) {
+                                           std::string_view rows, LocalClocks local) {
   query::QueryResult result;
   if (query::HasBucket(spec)) result.columns.push_back("t");
   for (size_t idx = 0; idx < spec.group_by.size(); ++idx) result.columns.push_back(query::GroupColumnName(spec, idx));
@@ -187,11 +202,11 @@ Result<query::QueryResult> ReadQueryResult(const QuerySpec& spec, const Compiled
     std::vector<Cell> row;
     row.reserve(result.columns.size());
     size_t column = 0;
-    if (query::HasBucket(spec)) row.push_back(BucketCell(spec, ReadWire(reader, compiled.wire[column++]).i, local));
+    if (query::HasBucket(spec)) row.push_back(BucketCell(spec, ReadWire(reader, compiled.wire[column++]).i, local.buckets));
     for (size_t idx = 0; idx < spec.group_by.size(); ++idx) {
       row.push_back(KeyCell(spec, idx, ReadWire(reader, compiled.wire[column++])));
     }
-    for (const MetricSpec& metric : spec.metrics) row.push_back(MetricCell(metric, reader, compiled.wire, column));
+    for (const MetricSpec& metric : spec.metrics) row.push_back(MetricCell(metric, reader, compiled.wire, column, local.days));
     if (reader.ok()) result.rows.push_back(std::move(row));
   }
   if (!reader.ok()) return reader.status();

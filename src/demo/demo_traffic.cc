@@ -1,4 +1,4 @@
-#include "ingest/demo_traffic.h"
+#include "demo/demo_traffic.h"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +10,7 @@
 
 #include "core/time.h"
 
-namespace mltrack::ingest {
+namespace mltrack::demo {
 namespace {
 
 constexpr int64_t kHourMs = 3'600'000;
@@ -543,4 +543,4 @@ EventBatch DemoTraffic::Live(int64_t now_ms, size_t count, const DemoOptions& hi
   return out;
 }
 
-}  // namespace mltrack::ingest
+}  // namespace mltrack::demo

@@ -1,4 +1,4 @@
-#include "ingest/demo_traffic.h"
+#include "demo/demo_traffic.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <set>
 #include <vector>
 
-namespace mltrack::ingest {
+namespace mltrack::demo {
 namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
@@ -262,4 +262,4 @@ TEST(DemoTrafficTest, LiveUsersAreThoseOfTheHistorysDay) {
 }
 
 }  // namespace
-}  // namespace mltrack::ingest
+}  // namespace mltrack::demo

@@ -8,7 +8,7 @@
 #include "core/event.h"
 #include "core/status.h"
 
-namespace mltrack::ingest {
+namespace mltrack::demo {
 
 struct DemoOptions {
   // History length, ending at end_ms: the 30 days a dashboard shows by default plus the 30
@@ -72,4 +72,4 @@ class DemoTraffic {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace mltrack::ingest
+}  // namespace mltrack::demo
