@@ -35,6 +35,9 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("GET", "/api/analytics/users", bind(&HandleUsers));
   router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
   router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
+  router.Add("POST", "/api/v1/events/search", bind(&HandleEventSearch));
+  router.AddPrefix("GET", "/api/v1/traces/", bind(&HandleTrace));
+  router.AddPrefix("GET", "/api/v1/sessions/", bind(&HandleSession));
 }
 
 }  // namespace mltrack::server

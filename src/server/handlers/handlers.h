@@ -36,6 +36,10 @@ HttpResponse HandleDeleteAnnotation(AppContext& context, const HttpRequest& requ
 HttpResponse HandleUsers(AppContext& context, const HttpRequest& request);
 HttpResponse HandleModelsCompare(AppContext& context, const HttpRequest& request);
 HttpResponse HandleAb(AppContext& context, const HttpRequest& request);
+// The raw-event views (docs/events_search.md): one page of a search; a trace's / session's calls.
+HttpResponse HandleEventSearch(AppContext& context, const HttpRequest& request);
+HttpResponse HandleTrace(AppContext& context, const HttpRequest& request);
+HttpResponse HandleSession(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.
