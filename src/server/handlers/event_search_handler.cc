@@ -40,9 +40,10 @@ HttpResponse Timeline(AppContext& context, const HttpRequest& request, std::stri
                       std::string kind) {
   const std::string param = kind + "_id";
   const std::string id = request.path.substr(prefix.size());
-  if (id.empty() || id.size() > kMaxStringBytes || id.find('/') != std::string::npos) {
-    const std::string reason = "expected one " + kind + " id after " + std::string(prefix) + " (1.." +
-                               std::to_string(kMaxStringBytes) + " bytes, no '/')";
+  // The rest of the (percent-decoded) path is the id, '/' included: ids are the client's strings.
+  if (id.empty() || id.size() > kMaxStringBytes) {
+    const std::string reason = "expected a " + kind + " id after " + std::string(prefix) + " (1.." +
+                               std::to_string(kMaxStringBytes) + " bytes, percent-encoded)";
     return ErrorResponse(Status::InvalidArgument(param + ": " + reason, {{-1, param, reason}}), "invalid_parameter");
   }
   Result<query::EventPage> page = context.backend->SearchEvents(analytics::TimelineSearch(field, id));
