@@ -24,15 +24,8 @@ std::optional<bool> BoolField(const store::ColumnBlock& block, FieldId id, uint3
 
 }  // namespace
 
-void PrepareRowEvents(const store::TableSnapshot& snapshot) {
-  for (const FieldInfo& info : AllFields()) {
-    if (info.kind == FieldKind::kString && info.id != FieldId::kTag && info.id != FieldId::kId) {
-      snapshot.dictionary(info.id);
-    }
-  }
-}
-
-Event RowEvent(const store::TableSnapshot& snapshot, const store::ColumnBlock& block, uint32_t row) {
+Event RowEvent(const store::TableSnapshot& snapshot, size_t block_index, uint32_t row, TraceIds& trace_ids) {
+  const store::ColumnBlock& block = snapshot.blocks()[block_index];
   Event event;
   event.ts_ms = block.Ts(row);
   auto text = [&](FieldId id, std::string& out) {
@@ -42,7 +35,7 @@ Event RowEvent(const store::TableSnapshot& snapshot, const store::ColumnBlock& b
   text(FieldId::kExperiment, event.experiment);
   text(FieldId::kRunId, event.run_id);
   text(FieldId::kSessionId, event.session_id);
-  text(FieldId::kTraceId, event.trace_id);
+  event.trace_id = std::string(trace_ids.Get(block_index, row));
   text(FieldId::kUser, event.user);
   text(FieldId::kTeam, event.team);
   text(FieldId::kProvider, event.provider);

@@ -5,16 +5,14 @@
 
 #include <cstdint>
 
+#include "backend/embedded/trace_ids.h"
 #include "core/event.h"
 #include "store/table_snapshot.h"
 
 namespace mltrack::backend {
 
-// Call once per snapshot before RowEvent: resolves the local string fields (trace_id, ...) so
-// their columns read as ids of the table dictionaries.
-void PrepareRowEvents(const store::TableSnapshot& snapshot);
-
-// The event stored at `row` of `block`. Thread-safe on a prepared snapshot.
-Event RowEvent(const store::TableSnapshot& snapshot, const store::ColumnBlock& block, uint32_t row);
+// The event stored at `row` of block `block_index`; `trace_ids` reads its trace id (a local
+// string, never interned).
+Event RowEvent(const store::TableSnapshot& snapshot, size_t block_index, uint32_t row, TraceIds& trace_ids);
 
 }  // namespace mltrack::backend
