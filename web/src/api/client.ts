@@ -8,7 +8,10 @@ import type {
   ApiErrorBody,
   Budget,
   BudgetInput,
+  CallTimeline,
   CostReport,
+  EventPage,
+  EventSearch,
   Fields,
   Health,
   ModelComparison,
@@ -149,4 +152,19 @@ export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): 
 
 export function getAnomalies(params: URLSearchParams, signal?: AbortSignal): Promise<AnomalyReport> {
   return request<AnomalyReport>(`/api/analytics/anomalies?${params.toString()}`, { signal });
+}
+
+// ---- Events explorer, traces and sessions -------------------------------------------------------
+
+export function searchEvents(body: EventSearch, signal?: AbortSignal): Promise<EventPage> {
+  return request<EventPage>('/api/v1/events/search', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
+}
+
+export function getCallTimeline(kind: 'trace' | 'session', id: string, signal?: AbortSignal): Promise<CallTimeline> {
+  return request<CallTimeline>(`/api/v1/${kind}s/${encodeURIComponent(id)}`, { signal });
 }
