@@ -7,7 +7,7 @@ import { eventTitle, formatEventTime, rowKey, SORT_LABELS, totalTokens, type Eve
 import { nearEnd, rowWindow } from '../lib/windowing';
 
 const ROW_HEIGHT = 40;
-const GRID = 'grid grid-cols-[8.5rem_1fr_4.5rem] sm:grid-cols-[11rem_minmax(8rem,1.4fr)_minmax(6rem,1fr)_5rem_5.5rem_5.5rem_4rem] items-center gap-3 px-3';
+const GRID = 'grid grid-cols-[9.5rem_1fr_4.25rem] sm:grid-cols-[11rem_minmax(8rem,1.4fr)_minmax(6rem,1fr)_5rem_5.5rem_5.5rem_4rem] items-center gap-2 px-3 sm:gap-3';
 
 interface EventTableProps {
   events: StoredEvent[];

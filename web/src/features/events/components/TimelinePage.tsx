@@ -49,7 +49,7 @@ function TimelineView({ kind, id }: { kind: 'trace' | 'session'; id: string }) {
     const totals = data.totals;
     body = (
       <div className="flex flex-col gap-4">
-        <div className="grid grid-cols-2 gap-3 lg:grid-cols-5" data-testid="timeline-totals">
+        <div className="grid grid-cols-2 gap-3 sm:grid-cols-5 [&>*:last-child]:col-span-2 sm:[&>*:last-child]:col-span-1" data-testid="timeline-totals">
           <Figure label="Calls" value={formatInteger(totals.calls)} />
           <Figure label="Errors" value={formatInteger(totals.errors)} />
           <Figure label="Tokens" value={formatInteger(totals.input_tokens + totals.output_tokens)} />

@@ -13,14 +13,19 @@ const TONE: Record<'model' | 'tool' | 'error', string> = {
 export function Waterfall({ data, onOpen }: { data: WaterfallData; onOpen: (event: StoredEvent) => void }) {
   return (
     <div className="overflow-hidden rounded-xl border border-border bg-surface" data-testid="waterfall" data-bars={data.bars.length}>
-      <div className="grid grid-cols-[minmax(7rem,14rem)_1fr] gap-3 border-b border-border bg-background px-3 py-2 text-xs text-muted sm:grid-cols-[16rem_1fr_10rem]">
+      <div className="grid grid-cols-[8rem_1fr] gap-3 border-b border-border bg-background px-3 py-2 text-xs text-muted sm:grid-cols-[16rem_1fr_10rem]">
         <span className="font-medium">Call</span>
         <div className="relative h-4" aria-hidden="true">
-          {data.ticks.map((tick) => (
-            <span key={tick} className="absolute -translate-x-1/2 whitespace-nowrap first:translate-x-0" style={{ left: `${(tick / data.spanMs) * 100}%` }}>
-              {tick === 0 ? '0' : `+${formatDuration(tick)}`}
-            </span>
-          ))}
+          {data.ticks.map((tick, idx) => {
+            // The first label starts at its tick; on a phone only the first and the last fit.
+            const last = idx === data.ticks.length - 1 && idx > 0;
+            const place = idx === 0 ? '' : last ? '-translate-x-full' : 'hidden -translate-x-1/2 sm:inline';
+            return (
+              <span key={tick} className={`absolute whitespace-nowrap ${place}`} style={{ left: `${(tick / data.spanMs) * 100}%` }}>
+                {tick === 0 ? '0' : `+${formatDuration(tick)}`}
+              </span>
+            );
+          })}
         </div>
         <span className="hidden text-right font-medium sm:block">Tokens · cost</span>
       </div>
@@ -31,7 +36,7 @@ export function Waterfall({ data, onOpen }: { data: WaterfallData; onOpen: (even
               type="button"
               onClick={() => onOpen(bar.event)}
               data-testid="waterfall-row"
-              className="grid w-full grid-cols-[minmax(7rem,14rem)_1fr] items-center gap-3 border-b border-border/60 px-3 py-1.5 text-left text-sm hover:bg-background sm:grid-cols-[16rem_1fr_10rem]"
+              className="grid w-full grid-cols-[8rem_1fr] items-center gap-3 border-b border-border/60 px-3 py-1.5 text-left text-sm hover:bg-background sm:grid-cols-[16rem_1fr_10rem]"
             >
               <span className="min-w-0">
                 <span className={`block truncate ${bar.tone === 'error' ? 'text-danger' : 'text-fg'}`}>{bar.label}</span>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../api/types';
 import { DEFAULT_FILTERS } from '../../filters/lib/filters';
-import { detailFields, eventTitle, nextSort, parseExplorerParams, searchBody, totalTokens, withExplorerParams } from './search';
+import { type DetailField, detailFields, eventTitle, nextSort, parseExplorerParams, searchBody, totalTokens, withExplorerParams } from './search';
 
 const event: StoredEvent = {
   ts: 1767607200000,
@@ -56,14 +56,14 @@ describe('event fields', () => {
 
   it('lists every field present, links trace and session, and says unpriced rather than $0', () => {
     const fields = detailFields(event);
-    const byLabel = Object.fromEntries(fields.map((field) => [field.label, field]));
+    const byLabel: Record<string, DetailField | undefined> = Object.fromEntries(fields.map((field) => [field.label, field]));
     expect(byLabel.Trace).toEqual({ label: 'Trace', value: 'run/42', href: '/traces/run%2F42' });
-    expect(byLabel.Session.href).toBe('/sessions/s1');
-    expect(byLabel['HTTP status'].value).toBe('429');
-    expect(byLabel['Error type'].value).toBe('rate_limit');
-    expect(byLabel.Cost.value).toBe('unpriced');
-    expect(byLabel.Latency.value).toBe('850 ms');
+    expect(byLabel.Session?.href).toBe('/sessions/s1');
+    expect(byLabel['HTTP status']?.value).toBe('429');
+    expect(byLabel['Error type']?.value).toBe('rate_limit');
+    expect(byLabel.Cost?.value).toBe('unpriced');
+    expect(byLabel.Latency?.value).toBe('850 ms');
     expect(byLabel.User).toBeUndefined();
-    expect(fields[0].label).toBe('Time');
+    expect(fields[0]?.label).toBe('Time');
   });
 });

@@ -28,7 +28,7 @@ describe('prepareWaterfall', () => {
       [40.75, 0.4, 'tool'],  // a zero-length call still shows
       [50, 50, 'error'],
     ]);
-    expect(bars[1].label).toBe('tool · tool:run_sql');
+    expect(bars[1]?.label).toBe('tool · tool:run_sql');
     expect(ticks).toEqual([0, 500, 1000, 1500, 2000]);
   });
 
