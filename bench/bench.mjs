@@ -1,7 +1,7 @@
 // The JSON side of `make bench` (bench/run.sh drives processes; this prepares requests and
 // reports):
 //   node bench/bench.mjs requests --engine ours|clickhouse --data DIR --queries FILE --out DIR
-//                                 [--dashboards "path,path"]
+//                                 [--dashboards "path,path"] [--searches "name=bodyfile,..."]
 //       writes DIR/requests.tsv (the format mltrack_bench_client's query mode reads) and bodies
 //   node bench/bench.mjs report --work DIR --command "make bench" --doc docs/performance.md
 //       compares the engines' answers, prints the table and puts it into the doc
@@ -22,6 +22,12 @@ function writeRequests() {
   for (const path of (args.dashboards ?? '').split(',').filter(Boolean)) {
     const name = 'dashboard' + path.replace(/^\/api\/analytics/, '').replace(/[^A-Za-z0-9]+/g, '_');
     lines.push([name, 'GET', path, '-', '-', 'server-timing', 1].join('\t'));
+  }
+  // Event searches, "name=bodyfile,...": timed and judged as the dashboards are.
+  for (const search of (args.searches ?? '').split(',').filter(Boolean)) {
+    const [name, body] = search.split('=');
+    lines.push([`dashboard_events_search_${name}`, 'POST', '/api/v1/events/search', 'application/json', body,
+      'server-timing', 1].join('\t'));
   }
   for (const query of queries) {
     const body = `${args.out}/body-${query.name}`;

@@ -96,8 +96,22 @@ for path in "/api/analytics/overview" "/api/analytics/overview?model=$top_model"
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path" || true)
   if [[ $code == 200 ]]; then dashboards+=("$path"); else step "skipping $path (HTTP $code)"; fi
 done
+# Event searches (docs/events_search.md): the first page, a filtered text search by cost, and a
+# page 20,000 events deep (its cursor found by paging there first).
+search_range="\"from\":$(json_field "$meta" min_ts),\"to\":$(( $(json_field "$meta" max_ts) + 1 ))"
+printf '{%s,"limit":100}' "$search_range" > "$WORK/search-first.json"
+printf '{%s,"limit":100,"q":"a","filters":[{"field":"model","op":"eq","value":"%s"}],"sort":{"by":"cost","dir":"desc"}}' \
+  "$search_range" "$top_model" > "$WORK/search-filtered.json"
+cursor=null
+for _ in $(seq 1 20); do
+  cursor=$(printf '{%s,"limit":1000,"cursor":%s}' "$search_range" "$cursor" |
+    curl -sf -X POST -H 'Content-Type: application/json' --data-binary @- "http://127.0.0.1:$port/api/v1/events/search" |
+    node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.stringify(JSON.parse(s).next_cursor)))")
+done
+printf '{%s,"limit":100,"cursor":%s}' "$search_range" "$cursor" > "$WORK/search-deep.json"
+searches="first=$WORK/search-first.json,filtered=$WORK/search-filtered.json,deep=$WORK/search-deep.json"
 node bench/bench.mjs requests --engine ours --data "$WORK/data" --queries bench/queries.json \
-  --out "$WORK/req-ours" --dashboards "$(IFS=,; echo "${dashboards[*]}")"
+  --out "$WORK/req-ours" --dashboards "$(IFS=,; echo "${dashboards[*]}")" --searches "$searches"
 if [[ -s $saved_spec ]]; then
   printf 'dashboard_saved_report_run\tPOST\t/api/v1/query\tapplication/json\t%s\tserver-timing\t1\n' "$saved_spec" \
     >> "$WORK/req-ours/requests.tsv"

@@ -12,6 +12,7 @@
 
 #include "core/event.h"
 #include "core/status.h"
+#include "query/event_search.h"
 #include "query/query_runner.h"
 
 namespace mltrack::backend {
@@ -73,6 +74,12 @@ class Backend {
   // past them a query fails with kUnavailable (time) or kInvalidArgument (memory) naming the
   // limit, and its work is stopped.
   virtual query::QueryRunner Reader() = 0;
+
+  // One page of raw events matching `search` (query/event_search.h), in its order, with the
+  // cursor of the next page: over one consistent view, within the query time limit (past it
+  // kUnavailable). Never reads more than the page needs to be right: no backend materialises
+  // every matching event. InvalidArgument names what this backend cannot search by.
+  virtual Result<query::EventPage> SearchEvents(const query::EventSearch& search) = 0;
 
   virtual FieldCatalog Fields() = 0;
   virtual Stats GetStats() = 0;

@@ -154,6 +154,7 @@ struct DayPool {
 };
 
 constexpr size_t kRagSearch = 2;  // the experiment whose calls follow the tagged journey
+constexpr size_t kAgentEval = 4;  // the experiment some of whose calls are agent runs (one trace each)
 
 }  // namespace
 
@@ -230,6 +231,7 @@ struct DemoTraffic::Impl {
                  const DemoUser* user = nullptr);
   void AddRetryIfAny(const Event& call, EventBatch& out);
   void AddJourney(int64_t ts_ms, EventBatch& out);
+  void AddAgentSteps(Event& plan, EventBatch& out);
 
   std::mt19937_64 rng;
   uint64_t seed;
@@ -405,6 +407,57 @@ void DemoTraffic::Impl::AddJourney(int64_t ts_ms, EventBatch& out) {
   out.push_back(std::move(feedback));
 }
 
+// Two in five successful calls of the agent experiment are agent runs, one trace each: the call
+// plans, one or two tool calls follow (operation "tool", no model, no LLM cost), then the answer
+// from the same model. Drawn from their own generator and added on top, so the rest of the
+// traffic (and every figure the other dashboards' tests pin) stays as it was.
+void DemoTraffic::Impl::AddAgentSteps(Event& plan, EventBatch& out) {
+  static constexpr std::array<std::string_view, 4> kTools = {"search_docs", "run_sql", "fetch_url", "python"};
+  std::mt19937_64 local(seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(plan.ts_ms));
+  auto uniform = [&local] { return std::uniform_real_distribution<double>(0, 1)(local); };
+  if (plan.status != EventStatus::kOk || uniform() >= 0.4) return;
+  plan.tags.emplace_back("agent_step", "plan");
+  int64_t at = plan.ts_ms + std::llround(plan.latency_ms.value_or(800)) + 15;
+  const int tools = 1 + static_cast<int>(uniform() * 2);
+  for (int tool_idx = 0; tool_idx < tools; ++tool_idx) {
+    Event tool;
+    tool.id = NextId();
+    tool.ts_ms = at;
+    for (auto [to, from] : {std::pair{&tool.experiment, &plan.experiment}, {&tool.user, &plan.user},
+                            {&tool.team, &plan.team}, {&tool.session_id, &plan.session_id},
+                            {&tool.run_id, &plan.run_id}, {&tool.trace_id, &plan.trace_id}}) {
+      *to = *from;
+    }
+    tool.operation = Operation::kTool;
+    tool.cost_nano_usd = 0;
+    tool.latency_ms = std::round(40 + uniform() * 900);
+    const std::string_view name = kTools[static_cast<size_t>(uniform() * kTools.size()) % kTools.size()];
+    tool.endpoint = "tool:" + std::string(name);
+    if (uniform() < 0.05) {
+      tool.status = EventStatus::kError;
+      tool.error_type = "tool_error";
+      tool.http_status = 500;
+    }
+    tool.tags = {{"agent_step", "tool"}, {"tool", std::string(name)}};
+    at += std::llround(*tool.latency_ms) + 10;
+    out.push_back(std::move(tool));
+  }
+  // The answer: the plan's call again, its size (tokens, cost, time) scaled by one factor.
+  Event answer = plan;
+  answer.id = NextId();
+  answer.ts_ms = at;
+  answer.tags.back().second = "answer";
+  const double factor = 0.6 + 0.8 * uniform();
+  for (std::optional<int64_t>* value : {&answer.input_tokens, &answer.output_tokens, &answer.cached_input_tokens,
+                                        &answer.cache_write_tokens, &answer.reasoning_tokens, &answer.cost_nano_usd}) {
+    if (*value) **value = std::llround(static_cast<double>(**value) * factor);
+  }
+  for (std::optional<double>* value : {&answer.latency_ms, &answer.ttft_ms}) {
+    if (*value) **value = std::round(**value * factor);
+  }
+  out.push_back(std::move(answer));
+}
+
 DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms) {
   DemoTimeline timeline;
   timeline.start_ms = (end_ms - static_cast<int64_t>(options.days) * kDayMs) / kHourMs * kHourMs;
@@ -495,6 +548,7 @@ Status DemoTraffic::Generate(const DemoOptions& options,
       }
       Event call = impl.MakeCall(hour_start + offset, experiment, impl.PickModel(experiment));
       impl.AddRetryIfAny(call, pending);
+      if (&experiment == &kExperiments[kAgentEval]) impl.AddAgentSteps(call, pending);
       pending.push_back(std::move(call));
     }
     if (spike_hour) {

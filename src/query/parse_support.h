@@ -5,12 +5,14 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/field.h"
 #include "core/status.h"
+#include "core/time.h"
 
 namespace mltrack::query::parse {
 
@@ -88,6 +90,29 @@ inline bool IsValidPercentileText(std::string_view text) {
     }
   }
   return text.front() != '.' && text.back() != '.';
+}
+
+// A request's time (`from`, `to`): RFC 3339, epoch ms or now-<N><unit>, inside the API's
+// 2000–2200; nullopt with the problem added to `errors` otherwise.
+inline std::optional<int64_t> ParseTime(element value, std::string_view field, int64_t now_ms, Errors& errors) {
+  Result<int64_t> parsed = Status::InvalidArgument("");
+  if (value.type() == element_type::INT64) {
+    parsed = int64_t(value);
+  } else if (value.type() == element_type::STRING) {
+    parsed = ParseTimeParam(std::string_view(value), now_ms);
+  }
+  if (value.type() == element_type::INT64 || value.type() == element_type::STRING) {
+    if (parsed.ok()) {
+      Status in_range = CheckApiTime(*parsed);
+      if (in_range.ok()) return *parsed;
+      parsed = in_range;
+    }
+    errors.Add(-1, std::string(field), parsed.status().message());
+    return std::nullopt;
+  }
+  errors.Add(-1, std::string(field),
+             std::string("expected RFC 3339, epoch ms or now-<N><unit>, got ") + TypeName(value.type()));
+  return std::nullopt;
 }
 
 }  // namespace mltrack::query::parse

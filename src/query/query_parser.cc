@@ -21,26 +21,6 @@ using namespace parse;  // NOLINT: .cc file
 
 constexpr int64_t kDefaultRangeMs = 7LL * 24 * 3600 * 1000;
 
-std::optional<int64_t> ParseTime(element value, std::string_view field, int64_t now_ms, Errors& errors) {
-  Result<int64_t> parsed = Status::InvalidArgument("");
-  if (value.type() == element_type::INT64) {
-    parsed = int64_t(value);
-  } else if (value.type() == element_type::STRING) {
-    parsed = ParseTimeParam(std::string_view(value), now_ms);
-  }
-  if (value.type() == element_type::INT64 || value.type() == element_type::STRING) {
-    if (parsed.ok()) {
-      Status in_range = CheckApiTime(*parsed);
-      if (in_range.ok()) return *parsed;
-      parsed = in_range;
-    }
-    errors.Add(-1, std::string(field), parsed.status().message());
-    return std::nullopt;
-  }
-  errors.Add(-1, std::string(field),
-             std::string("expected RFC 3339, epoch ms or now-<N><unit>, got ") + TypeName(value.type()));
-  return std::nullopt;
-}
 
 }  // namespace
 

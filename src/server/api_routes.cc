@@ -38,6 +38,9 @@ void AddApiRoutes(Router& router, AppContext& context) {
   for (const char* method : {"GET", "POST"}) router.AddPrefix(method, "/api/2.0/mlflow/", bind(&HandleMlflow));
   for (const char* method : {"GET", "POST"}) router.Add(method, "/api/v1/reports", bind(&HandleReports));
   for (const char* method : {"GET", "PUT", "DELETE"}) router.AddPrefix(method, "/api/v1/reports/", bind(&HandleReport));
+  router.Add("POST", "/api/v1/events/search", bind(&HandleEventSearch));
+  router.AddPrefix("GET", "/api/v1/traces/", bind(&HandleTrace));
+  router.AddPrefix("GET", "/api/v1/sessions/", bind(&HandleSession));
 }
 
 }  // namespace mltrack::server

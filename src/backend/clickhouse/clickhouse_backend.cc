@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "backend/clickhouse/change_watch.h"
+#include "backend/clickhouse/event_search_sql.h"
 #include "backend/clickhouse/row_binary.h"
 #include "backend/clickhouse/schema.h"
 #include "backend/clickhouse/sql_compiler.h"
@@ -213,6 +214,14 @@ query::QueryRunner ClickHouseBackend::Reader() {
     result->elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     return result;
   };
+}
+
+Result<query::EventPage> ClickHouseBackend::SearchEvents(const query::EventSearch& search) {
+  if (!EnsureSchema()) {
+    return Status::Unavailable("ClickHouse at " + options_.connection.Describe() +
+                               " has not answered since this server started; searches fail until it does");
+  }
+  return RunSearch(client_, tables_.events, search);
 }
 
 FieldCatalog ClickHouseBackend::Fields() {

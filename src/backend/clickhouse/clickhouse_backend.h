@@ -58,6 +58,7 @@ class ClickHouseBackend final : public Backend {
 
   Result<AppendResult> Append(EventBatch batch) override;
   query::QueryRunner Reader() override;
+  Result<query::EventPage> SearchEvents(const query::EventSearch& search) override;
   FieldCatalog Fields() override;
   Stats GetStats() override;
   void AddAppendListener(AppendListener listener) override;

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <utility>
 
+#include "backend/embedded/event_scan.h"
 #include "query/query_executor.h"
 #include "store/table_snapshot.h"
 
@@ -47,6 +48,14 @@ query::QueryRunner EmbeddedBackend::Reader() {
     limited.limits = limits;
     return query::ExecuteQuery(limited, *snapshot, cache);
   };
+}
+
+Result<query::EventPage> EmbeddedBackend::SearchEvents(const query::EventSearch& search) {
+  std::shared_ptr<const store::TableSnapshot> snapshot = store_->Snapshot();
+  const auto deadline = budget_.timeout_ms > 0
+                            ? std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_.timeout_ms)
+                            : std::chrono::steady_clock::time_point::max();
+  return SearchSnapshot(*snapshot, search, deadline);
 }
 
 FieldCatalog EmbeddedBackend::Fields() {

@@ -41,6 +41,10 @@ HttpResponse HandleMlflow(AppContext& context, const HttpRequest& request);
 // Saved reports of the report builder: /api/v1/reports[/<id>].
 HttpResponse HandleReports(AppContext& context, const HttpRequest& request);
 HttpResponse HandleReport(AppContext& context, const HttpRequest& request);
+// The raw-event views (docs/events_search.md): one page of a search; a trace's / session's calls.
+HttpResponse HandleEventSearch(AppContext& context, const HttpRequest& request);
+HttpResponse HandleTrace(AppContext& context, const HttpRequest& request);
+HttpResponse HandleSession(AppContext& context, const HttpRequest& request);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.

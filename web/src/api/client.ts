@@ -8,7 +8,10 @@ import type {
   ApiErrorBody,
   Budget,
   BudgetInput,
+  CallTimeline,
   CostReport,
+  EventPage,
+  EventSearch,
   Fields,
   Health,
   ModelComparison,
@@ -182,4 +185,19 @@ export function updateReport(id: number, update: ReportUpdate): Promise<Report> 
 
 export function deleteReport(id: number): Promise<void> {
   return request<void>(`/api/v1/reports/${id}`, { method: 'DELETE' });
+}
+
+// ---- Events explorer, traces and sessions -------------------------------------------------------
+
+export function searchEvents(body: EventSearch, signal?: AbortSignal): Promise<EventPage> {
+  return request<EventPage>('/api/v1/events/search', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
+}
+
+export function getCallTimeline(kind: 'trace' | 'session', id: string, signal?: AbortSignal): Promise<CallTimeline> {
+  return request<CallTimeline>(`/api/v1/${kind}s/${encodeURIComponent(id)}`, { signal });
 }

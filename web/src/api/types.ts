@@ -154,3 +154,13 @@ export type ReportChart = Schemas['ReportChart'];
 export type Report = Schemas['Report'];
 export type ReportInput = Schemas['ReportInput'];
 export type ReportUpdate = Schemas['ReportUpdate'];
+
+// ---- Events explorer, traces and sessions (docs/events_search.md) ------------------------------
+/** An event as stored: absent fields left out, `ts` epoch ms with `time` (RFC 3339) beside it. */
+export type StoredEvent = Schemas['StoredEvent'];
+/** POST /api/v1/events/search body. */
+export type EventSearch = Schemas['EventSearch'];
+/** One page of events and the cursor of the next (null on the last). */
+export type EventPage = Schemas['EventPage'];
+/** GET /api/v1/traces/{trace_id}, /api/v1/sessions/{session_id}. */
+export type CallTimeline = Schemas['CallTimeline'];

@@ -79,6 +79,29 @@ export const PAGES: PageDef[] = [
     icon: 'search',
     component: lazyPage(() => import('../features/explore/components/ExplorePage'), (m) => m.ExplorePage),
   },
+  // The raw-event views (features/events): the explorer, and the trace / session detail pages.
+  {
+    id: 'events',
+    path: '/events',
+    label: 'Events',
+    icon: 'search',
+    section: 'Analyze',
+    component: lazyPage(() => import('../features/events/components/EventsPage'), (m) => m.EventsPage),
+  },
+  {
+    id: 'trace',
+    path: '/traces/:trace_id',
+    label: 'Trace',
+    icon: 'activity',
+    component: lazyPage(() => import('../features/events/components/TimelinePage'), (m) => m.TracePage),
+  },
+  {
+    id: 'session',
+    path: '/sessions/:session_id',
+    label: 'Session',
+    icon: 'activity',
+    component: lazyPage(() => import('../features/events/components/TimelinePage'), (m) => m.SessionPage),
+  },
 ];
 
 /** Nav entries of pages still being built: shown as "Soon", not clickable, so no link is broken. */

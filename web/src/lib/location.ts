@@ -17,3 +17,10 @@ export function pushUrl(url: string): void {
   window.history.pushState(null, '', url);
   window.dispatchEvent(new Event(LOCATION_EVENT));
 }
+
+/** Replaces the current history entry with `url` (typing in a search box) and tells subscribers. */
+export function replaceUrl(url: string): void {
+  if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+  window.history.replaceState(null, '', url);
+  window.dispatchEvent(new Event(LOCATION_EVENT));
+}

@@ -1,0 +1,279 @@
+#include "backend/embedded/event_scan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "backend/embedded/row_event.h"
+#include "query/column_source.h"
+#include "query/row_filter.h"
+#include "store/block_summary.h"
+
+namespace mltrack::backend {
+namespace {
+
+using query::EventSearch;
+using query::SearchKey;
+using query::SearchSort;
+
+// Whether `text` contains `lowered` (already lower case), ignoring ASCII case; no allocation.
+bool ContainsLowered(std::string_view text, std::string_view lowered) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return std::search(text.begin(), text.end(), lowered.begin(), lowered.end(),
+                     [&lower](char a, char b) { return lower(a) == b; }) != text.end();
+}
+
+// Trace ids under eq / in, matched on each block's own strings (trace_ids.h) instead of through
+// a RowFilter, which would intern every trace id of the snapshot.
+bool IsTraceIdLookup(const query::Filter& filter) {
+  return filter.field.id == FieldId::kTraceId && (filter.op == query::FilterOp::kEq || filter.op == query::FilterOp::kIn);
+}
+
+// Which dictionary ids of the searched string fields (and of each tag key) contain `q`.
+class TextMatcher {
+ public:
+  TextMatcher(const store::TableSnapshot& snapshot, const std::string& q) : lowered_(query::LowerAscii(q)) {
+    if (lowered_.empty()) return;
+    for (FieldId id : {FieldId::kModel, FieldId::kUser, FieldId::kExperiment, FieldId::kSessionId}) {
+      std::vector<uint8_t> table = Table(*snapshot.dictionary(id));
+      if (!table.empty()) fields_.push_back({id, std::move(table)});
+    }
+    for (size_t key_idx = 0; key_idx < snapshot.tag_key_count(); ++key_idx) {
+      std::vector<uint8_t> table = Table(snapshot.tag_dictionary(key_idx));
+      if (!table.empty()) tags_.push_back({key_idx, std::move(table)});
+    }
+  }
+
+  bool active() const { return !lowered_.empty(); }
+
+  // Keeps the rows of rows[0, count) where some searched value contains q; returns the count.
+  size_t Apply(size_t block_index, const store::ColumnBlock& block, uint32_t* rows, size_t count,
+               TraceIds& trace_ids) const {
+    std::vector<store::ColumnData> columns;
+    std::vector<const std::vector<uint8_t>*> tables;
+    for (const auto& [id, table] : fields_) {
+      columns.push_back(block.column(id));
+      tables.push_back(&table);
+    }
+    for (const auto& [key_idx, table] : tags_) {
+      store::ColumnData column = block.tag(key_idx);
+      if (!column.present()) continue;
+      columns.push_back(column);
+      tables.push_back(&table);
+    }
+    // Rows no dictionary value matched get a second chance by their trace id.
+    std::vector<uint8_t> matched(count, 0);
+    std::vector<uint32_t> rest;
+    for (size_t idx = 0; idx < count; ++idx) {
+      for (size_t col = 0; col < columns.size() && !matched[idx]; ++col) {
+        const uint32_t code = store::IdAt(columns[col], rows[idx]);
+        matched[idx] = code != store::kAbsentId && code < tables[col]->size() && (*tables[col])[code];
+      }
+      if (!matched[idx]) rest.push_back(rows[idx]);
+    }
+    const std::string& lowered = lowered_;
+    rest.resize(trace_ids.Keep(block_index, rest.data(), rest.size(), kTextKey,
+                               [&lowered](std::string_view id) { return ContainsLowered(id, lowered); }));
+    size_t kept = 0;
+    size_t rest_idx = 0;
+    for (size_t idx = 0; idx < count; ++idx) {
+      const bool by_trace = rest_idx < rest.size() && rest[rest_idx] == rows[idx];
+      if (by_trace) ++rest_idx;
+      if (matched[idx] || by_trace) rows[kept++] = rows[idx];
+    }
+    return kept;
+  }
+
+  static constexpr int kTextKey = -1;
+
+ private:
+  // Empty when no value of the dictionary matches.
+  std::vector<uint8_t> Table(const store::Dictionary& dictionary) const {
+    std::vector<uint8_t> table(dictionary.size() + 1, 0);
+    bool any = false;
+    dictionary.ForEach(dictionary.size(), [&](uint32_t id, std::string_view value) {
+      if (id < table.size() && ContainsLowered(value, lowered_)) {
+        table[id] = 1;
+        any = true;
+      }
+    });
+    if (!any) table.clear();
+    return table;
+  }
+
+  std::string lowered_;
+  std::vector<std::pair<FieldId, std::vector<uint8_t>>> fields_;
+  std::vector<std::pair<size_t, std::vector<uint8_t>>> tags_;
+};
+
+struct Candidate {
+  double primary = 0;
+  int64_t ts = 0;
+  uint32_t block = 0;
+  uint32_t row = 0;
+  mutable std::optional<uint64_t> tie;  // computed only when two keys meet on (primary, ts)
+};
+
+class Scan {
+ public:
+  Scan(const store::TableSnapshot& snapshot, const EventSearch& search, TraceIds& trace_ids)
+      : snapshot_(snapshot), search_(search), trace_ids_(trace_ids) {}
+
+  uint64_t Tie(const Candidate& candidate) const {
+    if (!candidate.tie) candidate.tie = query::EventTieHash(RowEvent(snapshot_, candidate.block, candidate.row, trace_ids_));
+    return *candidate.tie;
+  }
+  // True when `a` comes before `b` in the search's order.
+  bool Before(const Candidate& a, const Candidate& b) const {
+    if (a.primary != b.primary || a.ts != b.ts) {
+      return query::KeyBefore({a.primary, a.ts, 0}, {b.primary, b.ts, 0}, search_.descending);
+    }
+    return query::KeyBefore({a.primary, a.ts, Tie(a)}, {b.primary, b.ts, Tie(b)}, search_.descending);
+  }
+  // True when `candidate` is before the cursor's key (already paged past).
+  bool BeforeCursor(const Candidate& candidate) const {
+    const SearchKey& key = search_.cursor->key;
+    if (candidate.primary != key.primary || candidate.ts != key.ts) {
+      return query::KeyBefore({candidate.primary, candidate.ts, 0}, {key.primary, key.ts, 0}, search_.descending);
+    }
+    return query::KeyBefore({candidate.primary, candidate.ts, Tie(candidate)}, key, search_.descending);
+  }
+
+ private:
+  const store::TableSnapshot& snapshot_;
+  const EventSearch& search_;
+  TraceIds& trace_ids_;
+};
+
+// The best sort value any row of a block can have (the largest for descending sorts, the
+// smallest for ascending), from its zone map: ts from the block's range, cost and latency from
+// the block summary (absent values count as -1); ±infinity when unknown (memtable blocks).
+double BestValue(const store::ColumnBlock& block, const query::ColumnSource& source, const EventSearch& search) {
+  if (search.sort == SearchSort::kTs) return static_cast<double>(search.descending ? block.max_ts : block.min_ts);
+  const double unknown = search.descending ? INFINITY : -INFINITY;
+  if (!block.summary) return unknown;
+  const store::ColumnSummary* column = query::SummaryOf(source, *block.summary);
+  if (column == nullptr) return unknown;
+  const bool some_absent = column->present < block.rows;
+  switch (column->type) {
+    case store::ColumnSummary::Type::kAbsent: return -1;
+    case store::ColumnSummary::Type::kInts:
+      return search.descending ? static_cast<double>(column->int_max) : (some_absent ? -1 : static_cast<double>(column->int_min));
+    case store::ColumnSummary::Type::kDoubles:
+      return search.descending ? column->double_max : (some_absent ? -1 : column->double_min);
+    default: return unknown;
+  }
+}
+
+}  // namespace
+
+Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, const EventSearch& search,
+                                        std::chrono::steady_clock::time_point deadline) {
+  const auto started = std::chrono::steady_clock::now();
+  TraceIds trace_ids(snapshot);
+  std::vector<query::RowFilter> filters;
+  std::vector<std::pair<int, std::vector<std::string>>> trace_lookups;  // (cache key, wanted ids)
+  for (const query::Filter& filter : search.filters) {
+    if (IsTraceIdLookup(filter)) {
+      std::vector<std::string> wanted;
+      for (const query::FilterValue& value : filter.values) wanted.push_back(std::get<std::string>(value));
+      trace_lookups.emplace_back(static_cast<int>(trace_lookups.size()), std::move(wanted));
+      continue;
+    }
+    Result<query::RowFilter> compiled = query::RowFilter::Compile(filter, snapshot);
+    if (!compiled.ok()) return compiled.status();
+    filters.push_back(std::move(*compiled));
+  }
+  const TextMatcher text(snapshot, search.q);
+  query::ColumnSource sort_source;
+  if (search.sort == SearchSort::kCost) sort_source = query::ResolveColumn(snapshot, FieldRef{FieldId::kCostUsd, ""});
+  if (search.sort == SearchSort::kLatency) sort_source = query::ResolveColumn(snapshot, FieldRef{FieldId::kLatencyMs, ""});
+
+  const Scan scan(snapshot, search, trace_ids);
+  auto worse_on_top = [&scan](const Candidate& a, const Candidate& b) { return scan.Before(a, b); };
+  std::priority_queue<Candidate, std::vector<Candidate>, decltype(worse_on_top)> heap(worse_on_top);
+  const size_t capacity = search.limit + (search.cursor ? search.cursor->skip : 0) + 1;
+  const bool ts_sort = search.sort == SearchSort::kTs;
+  const std::optional<query::SearchCursor>& cursor = search.cursor;
+
+  // Blocks in reading order, the most promising first, so that the scan can stop once the page
+  // is full and no later block can beat its last row.
+  const std::vector<store::ColumnBlock>& blocks = snapshot.blocks();
+  std::vector<double> best(blocks.size());
+  for (size_t idx = 0; idx < blocks.size(); ++idx) best[idx] = BestValue(blocks[idx], sort_source, search);
+  std::vector<uint32_t> order(blocks.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return search.descending ? best[a] > best[b] : best[a] < best[b];
+  });
+
+  query::EventPage page;
+  std::vector<uint32_t> rows;
+  std::vector<double> values;
+  for (uint32_t block_idx : order) {
+    const store::ColumnBlock& block = blocks[block_idx];
+    if (block.rows == 0 || block.max_ts < search.from_ms || block.min_ts >= search.to_ms) continue;
+    if (heap.size() == capacity) {
+      const double worst = heap.top().primary;
+      if (search.descending ? best[block_idx] < worst : best[block_idx] > worst) break;  // nothing later can enter
+    }
+    if (ts_sort && cursor &&
+        (search.descending ? block.min_ts > cursor->key.ts : block.max_ts < cursor->key.ts)) {
+      continue;  // wholly before the cursor
+    }
+    if (block.summary && std::any_of(filters.begin(), filters.end(), [&](const query::RowFilter& filter) {
+          return filter.Judge(*block.summary) == query::FilterVerdict::kNone;
+        })) {
+      continue;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Status::Unavailable("the search ran past the query time limit (--query-timeout); narrow it with "
+                                 "filters or a shorter time range");
+    }
+    page.stats.scanned += block.rows;
+    rows.clear();
+    for (uint32_t row = 0; row < block.rows; ++row) {
+      const int64_t ts = block.Ts(row);
+      if (ts >= search.from_ms && ts < search.to_ms) rows.push_back(row);
+    }
+    size_t count = rows.size();
+    for (const query::RowFilter& filter : filters) count = filter.Apply(block, rows.data(), count);
+    for (const auto& [key, wanted] : trace_lookups) {
+      count = trace_ids.Keep(block_idx, rows.data(), count, key, [&wanted](std::string_view id) {
+        return std::find(wanted.begin(), wanted.end(), id) != wanted.end();
+      });
+    }
+    if (text.active()) count = text.Apply(block_idx, block, rows.data(), count, trace_ids);
+    if (!ts_sort && count > 0) {
+      values.resize(count);
+      query::GatherDouble(sort_source, block, rows.data(), count, values.data());
+    }
+    for (size_t idx = 0; idx < count; ++idx) {
+      Candidate candidate;
+      candidate.ts = block.Ts(rows[idx]);
+      candidate.primary = ts_sort ? static_cast<double>(candidate.ts) : (std::isnan(values[idx]) ? -1.0 : values[idx]);
+      candidate.block = block_idx;
+      candidate.row = rows[idx];
+      if (cursor && scan.BeforeCursor(candidate)) continue;
+      if (heap.size() == capacity && !scan.Before(candidate, heap.top())) continue;
+      heap.push(std::move(candidate));
+      if (heap.size() > capacity) heap.pop();
+    }
+  }
+  std::vector<Event> events;
+  events.reserve(heap.size());
+  while (!heap.empty()) {
+    const Candidate& top = heap.top();
+    events.push_back(RowEvent(snapshot, top.block, top.row, trace_ids));
+    heap.pop();
+  }
+  query::CutPage(std::move(events), search, page);
+  page.stats.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return page;
+}
+
+}  // namespace mltrack::backend
