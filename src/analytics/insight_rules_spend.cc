@@ -85,8 +85,8 @@ Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>&
     insight.kind = "exact_cache";
     insight.subject = "experiment " + experiment;
     insight.title = "Cache repeated prompts in " + experiment;
-    insight.detail = FormatCount(totals.repeats) + " of " + FormatCount(totals.calls) + " calls (" +
-                     FormatPct(totals.repeats / totals.calls) +
+    insight.detail = FormatCount(totals.repeats) + " of the " + FormatCount(totals.calls) +
+                     " calls that carry an input hash (" + FormatPct(totals.repeats / totals.calls) +
                      ") repeated an input the same model had already answered; an exact cache keyed on model "
                      "and input hash would have served them without a provider call.";
     insight.monthly_saving_usd = totals.repeat_cost * input.month_factor;

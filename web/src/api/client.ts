@@ -10,6 +10,7 @@ import type {
   BudgetInput,
   CostReport,
   Fields,
+  InsightsReport,
   Health,
   ModelComparison,
   Overview,
@@ -149,4 +150,9 @@ export function getAbComparison(params: URLSearchParams, signal?: AbortSignal): 
 
 export function getAnomalies(params: URLSearchParams, signal?: AbortSignal): Promise<AnomalyReport> {
   return request<AnomalyReport>(`/api/analytics/anomalies?${params.toString()}`, { signal });
+}
+
+// ---- Insights ----
+export function getInsights(params: URLSearchParams, signal?: AbortSignal): Promise<InsightsReport> {
+  return request<InsightsReport>(`/api/analytics/insights?${params.toString()}`, { signal });
 }

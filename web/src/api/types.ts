@@ -146,3 +146,11 @@ export type Anomaly = Schemas['Anomaly'];
 export type AnomalySeries = Schemas['AnomalySeries'];
 /** GET /api/analytics/anomalies; `anomalies` newest first, one per episode. */
 export type AnomalyReport = Schemas['AnomalyReport'];
+
+// ---- GET /api/analytics/insights (docs/analytics/insights.md) ----------------------------------
+
+export type InsightFigure = Schemas['InsightFigure'];
+/** One recommendation; `monthly_saving_usd` null when it saves no money directly. */
+export type Insight = Schemas['Insight'];
+/** Ranked by saving (largest first, none last), then severity. */
+export type InsightsReport = Schemas['InsightsReport'];
