@@ -85,6 +85,7 @@ void AnomalyMonitor::Stop() {
 
 void AnomalyMonitor::Loop() {
   std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait_for(lock, options_.first_round_after, [this] { return stop_; });
   while (!stop_) {
     lock.unlock();
     Result<int> fired = RunOnce();

@@ -24,6 +24,9 @@ namespace mltrack::analytics {
 
 struct AnomalyMonitorOptions {
   std::chrono::milliseconds interval{300'000};
+  // The first round waits this long after Start: a starting server (WAL replay, a ClickHouse
+  // queue to ship) is not queried for anomalies at once.
+  std::chrono::milliseconds first_round_after{60'000};
   // Anomalies in hours that ended within this long before a round alert (a server down for
   // longer does not alert on what it missed; the dashboards still show it).
   int64_t lookback_ms = 6 * 3'600'000;
@@ -50,7 +53,7 @@ class AnomalyMonitor {
   AnomalyMonitor(const AnomalyMonitor&) = delete;
   AnomalyMonitor& operator=(const AnomalyMonitor&) = delete;
 
-  void Start();  // a round now, then one every interval
+  void Start();  // a round after first_round_after, then one every interval
   void Stop();
 
   // One round; returns how many new alerts it recorded.
