@@ -92,7 +92,8 @@ for path in "/api/analytics/overview" "/api/analytics/overview?model=$top_model"
     "/api/analytics/models/compare?models=gpt-4o%2Cgpt-4o-mini" "/api/analytics/models/compare" \
     "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4" \
     "/api/analytics/anomalies?metric=sum:cost_usd&group_by=user&bucket=1h&from=now-2d&history=28d&limit=100&series=none" \
-    "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d" "/api/v1/reports"; do
+    "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d" "/api/v1/reports" \
+    "/api/analytics/insights"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path" || true)
   if [[ $code == 200 ]]; then dashboards+=("$path"); else step "skipping $path (HTTP $code)"; fi
 done

@@ -90,7 +90,16 @@ Result<ForecastReport> ForecastMetric(const ForecastRequest& request, const Quer
     values.push_back(report.history.back().value);
   }
   const int64_t first_forecast = report.today ? report.today->t : request.params.to_ms;
-  for (int day = 0; day < request.horizon_days; ++day) report.forecast_days.push_back(first_forecast + day * kDayMs);
+  // Local days of the zone (23 or 25 hours across a DST change), not 24-hour steps that drift an
+  // hour off local midnight after the change.
+  query::QuerySpec future = spec;
+  future.from_ms = first_forecast;
+  future.to_ms = first_forecast + (request.horizon_days + 2) * kDayMs;
+  Result<std::vector<int64_t>> future_days = BucketStarts(future);
+  if (!future_days.ok()) return future_days.status();
+  for (int day = 0; day < request.horizon_days && day < static_cast<int>(future_days->size()); ++day) {
+    report.forecast_days.push_back((*future_days)[static_cast<size_t>(day)]);
+  }
 
   Result<Forecast> forecast = ForecastDays(values, request.horizon_days);
   if (!forecast.ok()) {

@@ -10,6 +10,7 @@ namespace mltrack::cli {
 
 SpendControl::~SpendControl() {
   if (monitor) monitor->Stop();
+  if (anomaly_monitor) anomaly_monitor->Stop();
   if (delivery) delivery->Stop();
 }
 
@@ -36,6 +37,8 @@ Result<std::unique_ptr<SpendControl>> OpenSpendControl(const std::filesystem::pa
 
   spend->monitor = std::make_unique<analytics::BudgetMonitor>(*spend->budgets, *spend->alert_log,
                                                               [&backend] { return backend.Reader(); });
+  spend->anomaly_monitor = std::make_unique<analytics::AnomalyMonitor>(*spend->alert_log,
+                                                                      [&backend] { return backend.Reader(); });
   alerts::WebhookDelivery* delivery_ptr = spend->delivery.get();
   analytics::BudgetMonitor* monitor = spend->monitor.get();
   SpendControl* control = spend.get();
@@ -58,6 +61,7 @@ Result<std::unique_ptr<SpendControl>> OpenSpendControl(const std::filesystem::pa
 
 void StartSpendControl(SpendControl& spend) {
   spend.monitor->Start();
+  spend.anomaly_monitor->Start();
   spend.delivery->Start();
 }
 

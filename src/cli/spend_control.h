@@ -11,6 +11,7 @@
 #include "alerts/alert_log.h"
 #include "alerts/webhook_delivery.h"
 #include "alerts/webhook_store.h"
+#include "analytics/anomaly_monitor.h"
 #include "analytics/budget_monitor.h"
 #include "analytics/budget_store.h"
 #include "backend/backend.h"
@@ -24,6 +25,8 @@ struct SpendControl {
   std::unique_ptr<analytics::BudgetStore> budgets;
   std::unique_ptr<alerts::WebhookDelivery> delivery;
   std::unique_ptr<analytics::BudgetMonitor> monitor;
+  // Anomaly alerts on the default watched metrics, into the same log and webhooks.
+  std::unique_ptr<analytics::AnomalyMonitor> anomaly_monitor;
   // The monitor listens to appends only once a budget exists: a server without budgets pays
   // nothing per ingested batch (the backend copies every batch for its listeners).
   std::once_flag listening;

@@ -277,6 +277,19 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
   event.tags = {{"env", Uniform() < 0.86 ? "prod" : "staging"},
                 {"region", Uniform() < 0.6 ? "us-east-1" : "eu-west-1"},
                 {"feature", std::string(experiment.feature)}};
+  // Insights' exact-cache rule: the support bot's FAQ answers and the UI strings sent for
+  // translation come from a few hundred templates (skewed to the first), and their clients send a
+  // hash of the input. Derived from seq, so the random stream of everything else is unchanged.
+  if (!profile.embedding && (experiment.feature == "chat-assistant" || experiment.feature == "localization")) {
+    uint64_t mix = (seq + 1) * 0x9E3779B97F4A7C15ULL;
+    mix = (mix ^ (mix >> 31)) * 0xBF58476D1CE4E5B9ULL;
+    mix ^= mix >> 29;
+    const double draw = static_cast<double>(mix >> 11) / 9007199254740992.0;  // [0, 1)
+    if (draw < 0.25) {
+      const auto templ = static_cast<int>(400.0 * (draw / 0.25) * (draw / 0.25));
+      event.tags.emplace_back("input_hash", std::string(experiment.feature) + "-" + std::to_string(templ));
+    }
+  }
 
   int64_t input = std::max<int64_t>(8, std::llround(LogNormal(experiment.input_median * (prompt_v4 ? 0.9 : 1.0), 0.6)));
   event.input_tokens = input;

@@ -16,6 +16,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("GET", "/api/analytics/overview", bind(&HandleOverview));
   router.Add("GET", "/api/analytics/anomalies", bind(&HandleAnomalies));
   router.Add("GET", "/api/analytics/forecast", bind(&HandleForecast));
+  router.Add("GET", "/api/analytics/insights", bind(&HandleInsights));
   router.Add("GET", "/api/analytics/cost", bind(&HandleCost));
   for (const char* method : {"GET", "POST"}) {
     router.Add(method, "/api/v1/budgets", bind(&HandleBudgets));

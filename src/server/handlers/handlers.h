@@ -19,6 +19,7 @@ HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
 HttpResponse HandleOverview(AppContext& context, const HttpRequest& request);
 HttpResponse HandleAnomalies(AppContext& context, const HttpRequest& request);
 HttpResponse HandleForecast(AppContext& context, const HttpRequest& request);
+HttpResponse HandleInsights(AppContext& context, const HttpRequest& request);
 HttpResponse HandleCost(AppContext& context, const HttpRequest& request);
 // Spend control: /api/v1/budgets[/<id>], /api/v1/alerts, /api/v1/webhooks[/<id>].
 HttpResponse HandleBudgets(AppContext& context, const HttpRequest& request);

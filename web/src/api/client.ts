@@ -13,6 +13,7 @@ import type {
   EventPage,
   EventSearch,
   Fields,
+  InsightsReport,
   Health,
   ModelComparison,
   Overview,
@@ -200,4 +201,9 @@ export function searchEvents(body: EventSearch, signal?: AbortSignal): Promise<E
 
 export function getCallTimeline(kind: 'trace' | 'session', id: string, signal?: AbortSignal): Promise<CallTimeline> {
   return request<CallTimeline>(`/api/v1/${kind}s/${encodeURIComponent(id)}`, { signal });
+}
+
+// ---- Insights ----
+export function getInsights(params: URLSearchParams, signal?: AbortSignal): Promise<InsightsReport> {
+  return request<InsightsReport>(`/api/analytics/insights?${params.toString()}`, { signal });
 }

@@ -164,3 +164,11 @@ export type EventSearch = Schemas['EventSearch'];
 export type EventPage = Schemas['EventPage'];
 /** GET /api/v1/traces/{trace_id}, /api/v1/sessions/{session_id}. */
 export type CallTimeline = Schemas['CallTimeline'];
+
+// ---- GET /api/analytics/insights (docs/analytics/insights.md) ----------------------------------
+
+export type InsightFigure = Schemas['InsightFigure'];
+/** One recommendation; `monthly_saving_usd` null when it saves no money directly. */
+export type Insight = Schemas['Insight'];
+/** Ranked by saving (largest first, none last), then severity. */
+export type InsightsReport = Schemas['InsightsReport'];

@@ -40,6 +40,14 @@ export const PAGES: PageDef[] = [
     component: lazyPage(() => import('../features/budgets/components/BudgetsPage'), (m) => m.BudgetsPage),
   },
   {
+    id: 'insights',
+    path: '/insights',
+    label: 'Insights',
+    icon: 'coins',
+    section: 'Analyze',
+    component: lazyPage(() => import('../features/insights/components/InsightsPage'), (m) => m.InsightsPage),
+  },
+  {
     id: 'performance',
     path: '/performance',
     label: 'Performance',

@@ -13,8 +13,22 @@ export interface AlertRow {
   tone: 'warning' | 'danger' | 'primary';
 }
 
+/** An anomaly alert: what and where in the budget column, the sentence as what happened. */
+function anomalyRow(alert: Alert): AlertRow {
+  return {
+    id: alert.id,
+    when: format(new Date(alert.fired_at), 'MMM d, HH:mm'),
+    budget: `Anomaly · ${alert.dimension ?? ''} ${alert.key ?? ''}`.trim(),
+    what: alert.explanation ?? `${alert.metric ?? 'metric'} was unusual`,
+    period: alert.t ? `hour from ${format(new Date(alert.t), 'MMM d, HH:mm')}` : '—',
+    spend: '—',
+    tone: alert.severity === 'critical' ? 'danger' : 'warning',
+  };
+}
+
 export function alertRows(alerts: Alert[]): AlertRow[] {
   return alerts.map((alert) => {
+    if (alert.kind === 'anomaly') return anomalyRow(alert);
     const forecast = alert.kind === 'budget_forecast';
     const threshold = alert.threshold_pct ?? 0;
     return {

@@ -126,4 +126,30 @@ describe('alert history', () => {
     expect(rows[1]).toMatchObject({ what: '100% of $100.00 reached', tone: 'danger' });
     expect(rows[1]!.period).toMatch(/^month from Jan 1$/);
   });
+
+  it('shows an anomaly alert with its sentence', () => {
+    const [row] = alertRows([
+      {
+        id: 'alert-9',
+        kind: 'anomaly',
+        fired_at: '2026-01-10T15:00:05.000Z',
+        metric: 'sum:cost_usd',
+        dimension: 'experiment',
+        key: 'checkout',
+        t: '2026-01-10T14:00:00.000Z',
+        actual: 60,
+        expected: 6,
+        score: 0.99,
+        severity: 'critical',
+        explanation: 'Cost of experiment checkout at 14:00 UTC was $60, 10× the usual $6.',
+      },
+    ]);
+    expect(row).toMatchObject({
+      budget: 'Anomaly · experiment checkout',
+      what: 'Cost of experiment checkout at 14:00 UTC was $60, 10× the usual $6.',
+      spend: '—',
+      tone: 'danger',
+    });
+    expect(row!.period).toMatch(/^hour from Jan 10, \d\d:00$/);
+  });
 });

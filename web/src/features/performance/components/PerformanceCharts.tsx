@@ -1,11 +1,13 @@
 // Visualise layer of the Performance dashboard: each prepare function's model goes to a ChartCard
 // as is. The time charts share the range's annotations.
 import { useMemo } from 'react';
-import type { Performance } from '../../../api/types';
+import type { Anomaly, Performance } from '../../../api/types';
 import { ChartCard } from '../../../components/ui/ChartCard';
 import { useTheme } from '../../../hooks/useTheme';
 import type { ChartModel } from '../../../lib/chart';
 import { formatCompact } from '../../../lib/format';
+import { anomalyCount } from '../../overview/lib/anomalies';
+import { anomaliesOf } from '../lib/anomalyMarkers';
 import { violinModel } from '../lib/distribution';
 import { matrixModel } from '../lib/matrix';
 import { cacheByModelModel, throughputModel } from '../lib/modelBars';
@@ -21,10 +23,14 @@ interface PerformanceChartsProps {
   data: Performance | undefined;
   slo: Slo | null;
   onSloChange: (slo: Slo | null) => void;
+  /** Anomalies of the total p95 latency and error rate at the charts' bucket (red points). */
+  anomalies?: Anomaly[];
 }
 
-export function PerformanceCharts({ data, slo, onSloChange }: PerformanceChartsProps) {
+export function PerformanceCharts({ data, slo, onSloChange, anomalies }: PerformanceChartsProps) {
   const { palette } = useTheme();
+  const latencyAnomalies = useMemo(() => anomaliesOf(anomalies, 'p95:latency_ms'), [anomalies]);
+  const errorAnomalies = useMemo(() => anomaliesOf(anomalies, 'rate:error'), [anomalies]);
   const models = useMemo(() => {
     if (!data) return undefined;
     const { range, annotations } = data;
@@ -32,12 +38,12 @@ export function PerformanceCharts({ data, slo, onSloChange }: PerformanceChartsP
       latency: percentileLinesModel(data.latency.over_time, range, annotations, palette, {
         reason: 'No latencies recorded in this time range.',
         hint: 'Send latency_ms with each event (end-to-end duration in milliseconds).',
-      }),
+      }, latencyAnomalies),
       ttft: percentileLinesModel(data.ttft.over_time, range, annotations, palette, {
         reason: 'No streamed calls with a time to first token.',
         hint: 'Send ttft_ms for streamed calls.',
       }),
-      errorRate: errorRateModel(data.errors.over_time, range, annotations, palette),
+      errorRate: errorRateModel(data.errors.over_time, range, annotations, palette, errorAnomalies),
       errorTypes: errorsByTypeModel(data.errors.over_time, data.errors.types, range, palette),
       violin: violinModel(data.distribution.by_model, palette),
       cache: cacheHitModel(data.cache.over_time, range, annotations, palette),
@@ -46,7 +52,8 @@ export function PerformanceCharts({ data, slo, onSloChange }: PerformanceChartsP
       matrix: matrixModel(data.matrix, palette),
       scatter: scatterModel(data.scatter, palette),
     };
-  }, [data, palette]);
+  }, [data, palette, latencyAnomalies, errorAnomalies]);
+  const flagged = (list: Anomaly[]) => (list.length > 0 ? `; red points: ${anomalyCount(list.length)}` : '');
   const bucket = data?.range.bucket ?? 'bucket';
   const marks = 'dashed lines and shaded spans are annotations';
   const top = data ? `top ${data.distribution.by_model.length} of ${data.models_total} models` : 'top models';
@@ -68,9 +75,9 @@ export function PerformanceCharts({ data, slo, onSloChange }: PerformanceChartsP
 
   return (
     <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-      {card('latency-percentiles', 'Latency percentiles', `p50 / p90 / p95 / p99 per ${bucket}; ${marks}`, models?.latency, 0)}
+      {card('latency-percentiles', 'Latency percentiles', `p50 / p90 / p95 / p99 per ${bucket}${flagged(latencyAnomalies)}; ${marks}`, models?.latency, 0)}
       {card('ttft-percentiles', 'Time to first token', `Streamed calls, p50 / p90 / p95 / p99 per ${bucket}`, models?.ttft, 1)}
-      {card('error-rate', 'Error rate', `Share of failed calls per ${bucket}, over the calls; ${marks}`, models?.errorRate, 2)}
+      {card('error-rate', 'Error rate', `Share of failed calls per ${bucket}, over the calls${flagged(errorAnomalies)}; ${marks}`, models?.errorRate, 2)}
       {card('errors-by-type', 'Errors by type', `Failed calls per ${bucket}, stacked by error_type`, models?.errorTypes, 3)}
       {data ? <ErrorBreakdownCard errors={data.errors} index={4} /> : card('error-breakdown', 'Where errors happen', '', undefined, 4)}
       <ErrorTypesTable errors={data?.errors} />

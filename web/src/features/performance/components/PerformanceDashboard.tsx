@@ -12,6 +12,7 @@ import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
 import { rangeLabel } from '../../filters/lib/filters';
 import { usePerformance } from '../hooks/usePerformance';
+import { usePerformanceAnomalies } from '../hooks/usePerformanceAnomalies';
 import type { Slo } from '../lib/slo';
 import { PerformanceCards, PerformanceCardsSkeleton } from './PerformanceCards';
 
@@ -32,6 +33,7 @@ export function PerformanceDashboard() {
   const [filters, setFilters] = useUrlFilters();
   const [slo, setSlo] = useState<Slo | null>(null);
   const performance = usePerformance(filters, slo);
+  const anomalies = usePerformanceAnomalies(filters, performance.data?.range.bucket_ms);
   const data = performance.data;
 
   const refresh = (
@@ -68,7 +70,7 @@ export function PerformanceDashboard() {
         </Section>
         <Section id="performance-charts" title="Over time and by model">
           <Suspense fallback={<ChartsSkeleton />}>
-            <PerformanceCharts data={data} slo={slo} onSloChange={setSlo} />
+            <PerformanceCharts data={data} slo={slo} onSloChange={setSlo} anomalies={anomalies.data?.anomalies} />
           </Suspense>
         </Section>
       </div>

@@ -4,7 +4,7 @@
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type { TooltipComponentOption } from 'echarts/components';
 import { format as formatDate } from 'date-fns';
-import type { Annotation, ErrorPoint, OverviewRange, PercentilePoint } from '../../../api/types';
+import type { Annotation, Anomaly, ErrorPoint, OverviewRange, PercentilePoint } from '../../../api/types';
 import {
   axisStyle,
   baseOption,
@@ -19,6 +19,7 @@ import {
 import { formatCompact, formatDuration, formatRatio } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
 import { annotationMarkers, annotationsInBucket, annotationTooltip } from './annotations';
+import { markerSeries, withAnomalyNotes } from './anomalyMarkers';
 
 interface AxisParam {
   seriesName?: string;
@@ -63,6 +64,7 @@ function timeChart(
   yAxis: object,
   valueText: (series: string, value: number) => string,
   points: number,
+  anomalies: Anomaly[] = [],
 ): ChartModel {
   const markers = annotationMarkers(annotations, range, palette);
   const [first, ...rest] = series;
@@ -73,10 +75,10 @@ function timeChart(
       ...baseOption(palette),
       grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
       legend: topRightLegend(palette, 8),
-      tooltip: tooltip(palette, range, annotations, valueText),
+      tooltip: withAnomalyNotes(tooltip(palette, range, annotations, valueText), anomalies, range.bucket_ms, palette),
       xAxis: timeXAxis(range, palette),
       yAxis,
-      series: [{ ...first, ...markers } as LineSeriesOption, ...rest],
+      series: [{ ...first, ...markers } as LineSeriesOption, ...rest, ...markerSeries(anomalies, palette)],
     },
   };
 }
@@ -111,6 +113,7 @@ export function percentileLinesModel(
   annotations: Annotation[],
   palette: Palette,
   empty: PercentileChartText,
+  anomalies: Anomaly[] = [],
 ): ChartModel {
   const withValues = points.filter((p) => p.p50 !== null);
   if (withValues.length === 0) return { kind: 'empty', ...empty };
@@ -143,11 +146,18 @@ export function percentileLinesModel(
     },
     (_, value) => formatDuration(value),
     withValues.length,
+    anomalies,
   );
 }
 
 /** Error rate per bucket (line) over the calls per bucket (faint bars). */
-export function errorRateModel(points: ErrorPoint[], range: OverviewRange, annotations: Annotation[], palette: Palette): ChartModel {
+export function errorRateModel(
+  points: ErrorPoint[],
+  range: OverviewRange,
+  annotations: Annotation[],
+  palette: Palette,
+  anomalies: Anomaly[] = [],
+): ChartModel {
   const withCalls = points.filter((p) => (p.calls ?? 0) > 0);
   if (withCalls.length === 0) return EMPTY_TIME;
   const maxRate = Math.max(...withCalls.map((p) => p.rate ?? 0));
@@ -185,6 +195,7 @@ export function errorRateModel(points: ErrorPoint[], range: OverviewRange, annot
     ],
     (series, value) => (series === 'Error rate' ? formatRatio(value, 2) : formatCompact(value)),
     withCalls.length,
+    anomalies,
   );
 }
 

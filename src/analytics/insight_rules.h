@@ -1,0 +1,44 @@
+#pragma once
+// The rules behind /api/analytics/insights, one function each (docs/analytics/insights.md states
+// each rule's condition, thresholds and saving). A rule appends its insights and returns an
+// empty string, or returns the reason it could not run.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analytics/insights.h"
+
+namespace mltrack::analytics {
+
+struct RuleInput {
+  const DashboardParams& params;
+  const std::string& quality_score;
+  const InsightsContext& context;
+  const QueryRunner& run;
+  // 30 / length of [from, to) in days: a saving seen over the window, times this, is monthly.
+  double month_factor = 1;
+};
+
+// The field that carries a hash of the call's input (the exact-cache rule groups by it).
+inline constexpr std::string_view kInputHashField = "tags.input_hash";
+
+// Repeated identical prompts (same input hash) an exact cache would have answered.
+Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>& out);
+// An expensive model used for short outputs where a cheaper model in the same experiment has a
+// similar measured quality score and error rate.
+Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight>& out);
+// Experiments and users whose last 7 days cost well above their own previous 21 days.
+Result<std::string> RunawaySpendRule(const RuleInput& input, std::vector<Insight>& out);
+// Models with calls but no price: their spend is missing from every cost figure.
+Result<std::string> UnpricedModelRule(const RuleInput& input, std::vector<Insight>& out);
+// Budgets whose projected spend at the end of the period passes their amount.
+Result<std::string> BudgetOverrunRule(const RuleInput& input, std::vector<Insight>& out);
+// Error-rate and p95-latency regressions in the day after a deploy or config annotation.
+Result<std::string> RegressionAfterAnnotationRule(const RuleInput& input, std::vector<Insight>& out);
+
+// "/cost?experiment=a&model=b" (values percent-encoded), for links into the filtered dashboard.
+std::string DashboardLink(std::string_view path, const std::vector<std::pair<std::string, std::string>>& filters);
+
+}  // namespace mltrack::analytics

@@ -1,0 +1,179 @@
+#include "analytics/insights.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "analytics/insight_rules.h"
+#include "core/json_writer.h"
+
+namespace mltrack::analytics {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr size_t kMaxScoreName = 128;
+
+std::string_view SeverityName(InsightSeverity severity) {
+  switch (severity) {
+    case InsightSeverity::kCritical: return "critical";
+    case InsightSeverity::kWarning: return "warning";
+    case InsightSeverity::kInfo: break;
+  }
+  return "info";
+}
+
+std::string_view UnitName(FigureUnit unit) {
+  switch (unit) {
+    case FigureUnit::kUsd: return "usd";
+    case FigureUnit::kShare: return "share";
+    case FigureUnit::kMs: return "ms";
+    case FigureUnit::kTokens: return "tokens";
+    case FigureUnit::kScore: return "score";
+    case FigureUnit::kCount: break;
+  }
+  return "count";
+}
+
+// Saving first (largest first, none last), then severity, kind and subject: a stable order.
+bool RanksBefore(const Insight& a, const Insight& b) {
+  const double saving_a = a.monthly_saving_usd.value_or(-1), saving_b = b.monthly_saving_usd.value_or(-1);
+  if (saving_a != saving_b) return saving_a > saving_b;
+  if (a.severity != b.severity) return a.severity > b.severity;
+  if (a.kind != b.kind) return a.kind < b.kind;
+  return a.subject < b.subject;
+}
+
+void AppendEscaped(std::string& out, std::string_view value) {
+  for (unsigned char ch : value) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out.push_back(static_cast<char>(ch));
+    } else {
+      char buffer[4];
+      std::snprintf(buffer, sizeof(buffer), "%%%02X", ch);
+      out += buffer;
+    }
+  }
+}
+
+}  // namespace
+
+std::string DashboardLink(std::string_view path, const std::vector<std::pair<std::string, std::string>>& filters) {
+  std::string link(path);
+  for (size_t idx = 0; idx < filters.size(); ++idx) {
+    link.push_back(idx == 0 ? '?' : '&');
+    AppendEscaped(link, filters[idx].first);
+    link.push_back('=');
+    AppendEscaped(link, filters[idx].second);
+  }
+  return link;
+}
+
+Result<InsightsRequest> ParseInsightsRequest(const QueryParams& query, int64_t now_ms) {
+  Result<DashboardParams> params = ParseDashboardParams(query, now_ms, {"score"});
+  if (!params.ok()) return params.status();
+  InsightsRequest request;
+  request.params = std::move(*params);
+  for (const auto& [key, value] : query) {
+    if (key != "score") continue;
+    if (value.empty() || value.size() > kMaxScoreName) {
+      return Status::InvalidArgument("invalid parameter", {{-1, "score", "must be a score name of 1..128 bytes"}});
+    }
+    request.quality_score = value;
+  }
+  return request;
+}
+
+Result<InsightsReport> ComputeInsights(const InsightsRequest& request, const InsightsContext& context,
+                                       const QueryRunner& run) {
+  const DashboardParams& params = request.params;
+  InsightsReport report;
+  report.from_ms = params.from_ms;
+  report.to_ms = params.to_ms;
+  const double window_days = static_cast<double>(params.to_ms - params.from_ms) / kDayMs;
+  RuleInput input{params, request.quality_score, context, run, window_days > 0 ? 30.0 / window_days : 0.0};
+  using Rule = Result<std::string> (*)(const RuleInput&, std::vector<Insight>&);
+  const std::pair<const char*, Rule> rules[] = {
+      {"exact_cache", &ExactCacheRule},       {"cheaper_model", &CheaperModelRule},
+      {"runaway_spend", &RunawaySpendRule},   {"unpriced_model", &UnpricedModelRule},
+      {"budget_overrun", &BudgetOverrunRule}, {"regression_after_annotation", &RegressionAfterAnnotationRule},
+  };
+  for (const auto& [kind, rule] : rules) {
+    if (window_days <= 0) {
+      report.skipped.emplace_back(kind, "the range is empty");
+      continue;
+    }
+    Result<std::string> skipped = rule(input, report.insights);
+    if (!skipped.ok()) return skipped.status();
+    if (!skipped->empty()) report.skipped.emplace_back(kind, std::move(*skipped));
+  }
+  std::stable_sort(report.insights.begin(), report.insights.end(), RanksBefore);
+  return report;
+}
+
+std::string InsightsReportJson(const InsightsReport& report) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("from");
+  json.Int(report.from_ms);
+  json.Key("to");
+  json.Int(report.to_ms);
+  double total = 0;
+  for (const Insight& insight : report.insights) total += insight.monthly_saving_usd.value_or(0);
+  json.Key("total_monthly_saving_usd");
+  json.Double(total);
+  json.Key("insights");
+  json.BeginArray();
+  for (const Insight& insight : report.insights) {
+    json.BeginObject();
+    json.Key("id");
+    json.String(insight.kind + ":" + insight.subject);
+    json.Key("kind");
+    json.String(insight.kind);
+    json.Key("subject");
+    json.String(insight.subject);
+    json.Key("severity");
+    json.String(SeverityName(insight.severity));
+    json.Key("title");
+    json.String(insight.title);
+    json.Key("detail");
+    json.String(insight.detail);
+    json.Key("monthly_saving_usd");
+    if (insight.monthly_saving_usd) {
+      json.Double(*insight.monthly_saving_usd);
+    } else {
+      json.Null();
+    }
+    json.Key("evidence");
+    json.BeginArray();
+    for (const InsightFigure& figure : insight.evidence) {
+      json.BeginObject();
+      json.Key("label");
+      json.String(figure.label);
+      json.Key("value");
+      json.Double(figure.value);
+      json.Key("unit");
+      json.String(UnitName(figure.unit));
+      json.EndObject();
+    }
+    json.EndArray();
+    json.Key("link");
+    json.String(insight.link);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("skipped");
+  json.BeginArray();
+  for (const auto& [rule, reason] : report.skipped) {
+    json.BeginObject();
+    json.Key("rule");
+    json.String(rule);
+    json.Key("reason");
+    json.String(reason);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+  return std::move(json).Take();
+}
+
+}  // namespace mltrack::analytics
