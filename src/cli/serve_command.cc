@@ -22,6 +22,7 @@
 #include "ingest/pricing.h"
 #include "proxy/proxy.h"
 #include "server/app_context.h"
+#include "server/live/live_hub.h"
 #include "server/router.h"
 #include "server/server.h"
 #include "server/static_assets.h"
@@ -310,6 +311,9 @@ int RunServe(const std::vector<std::string>& args) {
   context.webhook_delivery = (*spend)->delivery.get();
   context.proxy = llm_proxy->get();
   context.annotations = annotations->get();
+  // Pushes to WebSocket /api/analytics/live; stopped after the server (its sessions are closed).
+  std::shared_ptr<server::live::LiveHub> live_hub = server::live::LiveHub::Start(*backend);
+  context.live = live_hub.get();
   server::Router router;
   server::AddApiRoutes(router, context);
   server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);
@@ -325,6 +329,7 @@ int RunServe(const std::vector<std::string>& args) {
   std::unique_ptr<LiveTrickle> trickle;
   if (demo) trickle = std::make_unique<LiveTrickle>(*backend, *prices, demo_options);
   http.Run();
+  live_hub->Stop();
   // Calls in flight end (and are recorded) before the server's sessions are destroyed.
   (*llm_proxy)->Shutdown();
   if (trickle) trickle->Stop();

@@ -35,6 +35,10 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("GET", "/api/analytics/users", bind(&HandleUsers));
   router.Add("GET", "/api/analytics/models/compare", bind(&HandleModelsCompare));
   router.Add("GET", "/api/analytics/ab", bind(&HandleAb));
+  router.AddWebSocket("/api/analytics/live",
+                      [&context](const HttpRequest& request, std::shared_ptr<WebSocketPeer> peer, HttpResponse& refusal) {
+                        return AcceptLive(context, request, std::move(peer), refusal);
+                      });
 }
 
 }  // namespace mltrack::server

@@ -18,6 +18,9 @@ class BudgetMonitor;
 namespace mltrack::proxy {
 class Proxy;
 }
+namespace mltrack::server::live {
+class LiveHub;
+}
 
 namespace mltrack::server {
 
@@ -37,6 +40,8 @@ struct AppContext {
   // Annotations (deploys, incidents) in the data directory; null where none are kept (tests
   // that need none): the annotation routes then answer 503.
   analytics::AnnotationStore* annotations = nullptr;
+  // The live hub behind WebSocket /api/analytics/live; null: that route answers 503.
+  live::LiveHub* live = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
