@@ -395,11 +395,14 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
         response = std::move(*refused);
       } else if (socket_handler != nullptr && boost::beast::websocket::is_upgrade(beast_request)) {
         reservation.Release();
-        co_await RunWebSocket(connection.stream, std::move(beast_request), request, *socket_handler, WebSocketLimits{},
-                              [&connection, state](std::function<void()> stop) {
-                                if (stop && state->stopping()) stop();
-                                connection.stop_websocket = std::move(stop);
-                              });
+        // Named, not temporaries of the co_await expression: GCC 12 may destroy those twice.
+        const WebSocketLimits limits;
+        std::function<void(std::function<void()>)> on_stop = [&connection, state](std::function<void()> stop) {
+          if (stop && state->stopping()) stop();
+          connection.stop_websocket = std::move(stop);
+        };
+        co_await RunWebSocket(connection.stream, std::move(beast_request), request, *socket_handler, limits,
+                              std::move(on_stop));
         co_return;
       } else if (state->router().RunsInline(request)) {
         response = SafeDispatch(state->router(), request);

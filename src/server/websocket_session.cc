@@ -37,7 +37,9 @@ void Fail(const beast::error_code& ec, const char* what) {
 class Session final : public WebSocketPeer, public std::enable_shared_from_this<Session> {
  public:
   Session(asio::ip::tcp::socket socket, const WebSocketLimits& limits)
-      : ws_(beast::tcp_stream(std::move(socket))), limits_(limits), grace_(ws_.get_executor()) {}
+      : ws_(beast::tcp_stream(std::move(socket))), limits_(limits), grace_(ws_.get_executor()), done_(ws_.get_executor()) {
+    done_.expires_at(asio::steady_timer::time_point::max());
+  }
 
   websocket::stream<beast::tcp_stream>& ws() { return ws_; }
 
@@ -74,8 +76,23 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
     });
   }
 
-  // On the strand, when the read loop ended: no more sends, and nothing touches the socket.
+  // On the strand, after the handshake: reads messages into `conversation` until the
+  // connection ends.
+  void Start(std::unique_ptr<WebSocketConversation> conversation) {
+    conversation_ = std::move(conversation);
+    Read();
+  }
+
+  // Completes when the connection ended (read error, close, or Abort), whatever state Beast's
+  // operations are in: the HTTP session's shutdown accounting never waits on a stuck operation.
+  asio::awaitable<void> WaitEnded() {
+    beast::error_code ec;
+    if (!ended_) co_await done_.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+
+  // On the strand: the connection is over. No more sends; the socket closes; OnClose runs once.
   void End() {
+    if (ended_) return;
     {
       std::lock_guard lock(mutex_);
       closed_ = true;
@@ -84,11 +101,30 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
     }
     ended_ = true;
     grace_.cancel();
+    done_.cancel();
     beast::error_code ec;
     beast::get_lowest_layer(ws_).socket().close(ec);
+    if (conversation_) {
+      conversation_->OnClose();
+      conversation_.reset();  // it may hold this session: break the cycle
+    }
   }
 
  private:
+  void Read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (self->ended_) return;
+      if (ec) {
+        Fail(ec, "read");
+        self->End();
+        return;
+      }
+      self->conversation_->OnMessage(beast::buffers_to_string(self->buffer_.data()));
+      self->buffer_.consume(self->buffer_.size());
+      self->Read();
+    });
+  }
+
   void Flush() {
     if (writing_ || ended_ || closing_) return;
     std::shared_ptr<const std::string> next;
@@ -132,7 +168,11 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
         queue_.pop_back();
       }
     }
-    spdlog::debug("websocket: closing ({} {})", static_cast<int>(code), reason);
+    if (code == WebSocketClose::kPolicy) {
+      spdlog::info("websocket: dropping a client ({} {})", static_cast<int>(code), reason);
+    } else {
+      spdlog::debug("websocket: closing ({} {})", static_cast<int>(code), reason);
+    }
     grace_.expires_after(limits_.close_grace);
     grace_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->Abort();
@@ -143,15 +183,14 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
     });
   }
 
-  void Abort() {
-    if (ended_) return;
-    beast::error_code ec;
-    beast::get_lowest_layer(ws_).socket().close(ec);
-  }
+  void Abort() { End(); }
 
   websocket::stream<beast::tcp_stream> ws_;
   const WebSocketLimits limits_;
   asio::steady_timer grace_;
+  asio::steady_timer done_;  // cancelled when the connection ended
+  std::unique_ptr<WebSocketConversation> conversation_;
+  beast::flat_buffer buffer_;
   bool writing_ = false;
   bool closing_ = false;
   bool ended_ = false;
@@ -206,16 +245,12 @@ asio::awaitable<void> RunWebSocket(beast::tcp_stream& stream, http::request<http
     on_stop([weak] {
       if (auto alive = weak.lock()) alive->Close(WebSocketClose::kGoingAway, "server shutting down");
     });
-    beast::flat_buffer buffer;
-    for (;;) {
-      co_await ws.async_read(buffer, asio::redirect_error(use_awaitable, ec));
-      if (ec) break;
-      conversation->OnMessage(beast::buffers_to_string(buffer.data()));
-      buffer.consume(buffer.size());
-    }
+    session->Start(std::move(conversation));
+    co_await session->WaitEnded();
     on_stop(nullptr);
+    co_return;
   }
-  Fail(ec, "read");
+  Fail(ec, "handshake");
   session->End();
   conversation->OnClose();
 }
