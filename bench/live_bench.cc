@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -36,18 +38,19 @@ struct Subscriber {
 };
 
 // Each subscriber keeps one read pending; every update records when it arrived, by the marker
-// event's id (bench-live-<n>) it carries.
-void Read(Subscriber& subscriber, std::vector<std::vector<Clock::time_point>>& arrivals, size_t index) {
-  subscriber.ws.async_read(subscriber.buffer, [&subscriber, &arrivals, index](beast::error_code ec, size_t) {
+// event's id (bench-live-<run>-<n>) it carries.
+void Read(Subscriber& subscriber, const std::string& prefix, std::vector<std::vector<Clock::time_point>>& arrivals,
+          size_t index) {
+  subscriber.ws.async_read(subscriber.buffer, [&subscriber, &prefix, &arrivals, index](beast::error_code ec, size_t) {
     if (ec) return;
     const std::string text = beast::buffers_to_string(subscriber.buffer.data());
     subscriber.buffer.consume(subscriber.buffer.size());
     const Clock::time_point now = Clock::now();
-    for (size_t pos = text.find("\"bench-live-"); pos != std::string::npos; pos = text.find("\"bench-live-", pos + 1)) {
-      const size_t marker = std::strtoull(text.c_str() + pos + 12, nullptr, 10);
+    for (size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos + 1)) {
+      const size_t marker = std::strtoull(text.c_str() + pos + prefix.size(), nullptr, 10);
       if (marker < arrivals.size() && arrivals[marker][index] == Clock::time_point{}) arrivals[marker][index] = now;
     }
-    Read(subscriber, arrivals, index);
+    Read(subscriber, prefix, arrivals, index);
   });
 }
 
@@ -96,7 +99,12 @@ int main(int argc, char** argv) {
     }
     clients.push_back(std::move(client));
   }
-  for (size_t client_idx = 0; client_idx < subscribers; ++client_idx) Read(*clients[client_idx], arrivals, client_idx);
+  // Ids unique to this run: events of an earlier run, still in the server's ring, do not count.
+  const std::string prefix = "\"bench-live-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000) + "-";
+  for (size_t client_idx = 0; client_idx < subscribers; ++client_idx) {
+    Read(*clients[client_idx], prefix, arrivals, client_idx);
+  }
   auto guard = asio::make_work_guard(io);
   std::thread reader([&io] { io.run(); });
 
@@ -109,7 +117,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(interval * event_idx));
     const long long now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const std::string body = "{\"id\":\"bench-live-" + std::to_string(event_idx) + "\",\"ts\":" + std::to_string(now_ms) +
+    const std::string body = "{\"id\":" + prefix + std::to_string(event_idx) + "\",\"ts\":" + std::to_string(now_ms) +
                              ",\"model\":\"gpt-4o-mini\",\"experiment\":\"bench-live\",\"input_tokens\":10,\"output_tokens\":5}";
     mltrack::bench::HttpResponse response;
     std::string error;
