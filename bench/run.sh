@@ -21,7 +21,8 @@ WORK=${BENCH_WORK:-$(mktemp -d /tmp/mltrack-bench.XXXXXX)}
 GEN=$BUILD/bench/mltrack_bench_gen
 CLIENT=$BUILD/bench/mltrack_bench_client
 INTEGRATIONS=$BUILD/bench/mltrack_bench_integrations
-for tool in "$BUILD/mltrack" "$GEN" "$CLIENT" "$INTEGRATIONS"; do
+LIVE=$BUILD/bench/mltrack_bench_live
+for tool in "$BUILD/mltrack" "$GEN" "$CLIENT" "$INTEGRATIONS" "$LIVE"; do
   [[ -x $tool ]] || { echo "bench: $tool is missing; build first (make bench builds it)" >&2; exit 1; }
 done
 
@@ -142,6 +143,13 @@ step "timing the same requests again with the query cache off (cold)"
 "$CLIENT" query --port "$port" --requests "$WORK/req-ours/requests.tsv" --runs "$RUNS" \
   --warmup "$WARMUP" --out "$WORK/out/ours_cold.json" --bodies "$WORK/out/ours_cold_bodies"
 rss_after_cold_queries=$(rss_bytes "$server_pid")
+# Live: event durable (POST answered) -> update read by every subscriber, on the loaded store, query cache off;
+# after the cold timings, so the 80 events it adds change no compared answer.
+for subscribers in 1 500; do
+  "$LIVE" --port "$port" --subscribers "$subscribers" --rate "${BENCH_LIVE_RATE:-4}" --events "${BENCH_LIVE_EVENTS:-40}" \
+    > "$WORK/out/live_$subscribers.json" || echo '{"error":"failed"}' > "$WORK/out/live_$subscribers.json"
+  step "live push, $subscribers subscriber(s): $(cat "$WORK/out/live_$subscribers.json")"
+done
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 
 # ---- Ingest with 20 budgets -------------------------------------------------------------------

@@ -23,6 +23,7 @@
 #include "mlflow/tracking_store.h"
 #include "proxy/proxy.h"
 #include "server/app_context.h"
+#include "server/live/live_hub.h"
 #include "server/router.h"
 #include "server/server.h"
 #include "server/static_assets.h"
@@ -330,6 +331,9 @@ int RunServe(const std::vector<std::string>& args) {
   context.annotations = annotations->get();
   context.mlflow = tracking->get();
   context.reports = reports->get();
+  // Pushes to WebSocket /api/analytics/live; stopped after the server (its sessions are closed).
+  std::shared_ptr<server::live::LiveHub> live_hub = server::live::LiveHub::Start(*backend);
+  context.live = live_hub.get();
   server::Router router;
   server::AddApiRoutes(router, context);
   server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);
@@ -345,6 +349,7 @@ int RunServe(const std::vector<std::string>& args) {
   std::unique_ptr<LiveTrickle> trickle;
   if (demo) trickle = std::make_unique<LiveTrickle>(*backend, *prices, demo_options);
   http.Run();
+  live_hub->Stop();
   // Calls in flight end (and are recorded) before the server's sessions are destroyed.
   (*llm_proxy)->Shutdown();
   if (trickle) trickle->Stop();

@@ -42,6 +42,10 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/events/search", bind(&HandleEventSearch));
   router.AddPrefix("GET", "/api/v1/traces/", bind(&HandleTrace));
   router.AddPrefix("GET", "/api/v1/sessions/", bind(&HandleSession));
+  router.AddWebSocket("/api/analytics/live",
+                      [&context](const HttpRequest& request, std::shared_ptr<WebSocketPeer> peer, HttpResponse& refusal) {
+                        return AcceptLive(context, request, std::move(peer), refusal);
+                      });
 }
 
 }  // namespace mltrack::server

@@ -22,6 +22,9 @@ class Proxy;
 }
 namespace mltrack::mlflow {
 class TrackingStore;
+}  // namespace mltrack::mlflow
+namespace mltrack::server::live {
+class LiveHub;
 }
 
 namespace mltrack::server {
@@ -48,6 +51,8 @@ struct AppContext {
   mlflow::TrackingStore* mlflow = nullptr;
   // Saved reports of the report builder; null where none are kept: their routes then answer 503.
   analytics::ReportStore* reports = nullptr;
+  // The live hub behind WebSocket /api/analytics/live; null: that route answers 503.
+  live::LiveHub* live = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

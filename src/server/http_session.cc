@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <functional>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -16,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
 #include "ingest/event_decoder.h"
@@ -26,6 +28,7 @@
 #include "server/shared_state.h"
 #include "server/status_mapping.h"
 #include "server/stream_writer.h"
+#include "server/websocket_session.h"
 #include "server/worker_pool.h"
 
 namespace mltrack::server {
@@ -50,6 +53,8 @@ struct Connection {
   explicit Connection(asio::ip::tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   bool reading = false;  // touched only on the session's executor
+  // Closes an upgraded (WebSocket) connection at shutdown; set while one runs. Same executor.
+  std::function<void()> stop_websocket;
 };
 
 bool IsQuietError(const beast::error_code& ec) {
@@ -385,8 +390,20 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     } else {
       path = target->path;
       HttpRequest request = ToHttpRequest(std::move(beast_request), std::move(*target));
+      const WebSocketHandler* socket_handler = state->router().WebSocketFor(request.path);
       if (std::optional<HttpResponse> refused = state->host_policy().Check(request)) {
         response = std::move(*refused);
+      } else if (socket_handler != nullptr && boost::beast::websocket::is_upgrade(beast_request)) {
+        reservation.Release();
+        // Named, not temporaries of the co_await expression: GCC 12 may destroy those twice.
+        const WebSocketLimits limits;
+        std::function<void(std::function<void()>)> on_stop = [&connection, state](std::function<void()> stop) {
+          if (stop && state->stopping()) stop();
+          connection.stop_websocket = std::move(stop);
+        };
+        co_await RunWebSocket(connection.stream, std::move(beast_request), request, *socket_handler, limits,
+                              std::move(on_stop));
+        co_return;
       } else if (state->router().RunsInline(request)) {
         response = SafeDispatch(state->router(), request);
       } else {
@@ -420,7 +437,13 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, std::shared_p
   std::weak_ptr<Connection> weak = connection;
   const uint64_t id = state->Join([executor, weak] {
     asio::post(executor, [weak] {
-      if (auto alive = weak.lock(); alive && alive->reading) alive->stream.cancel();
+      auto alive = weak.lock();
+      if (!alive) return;
+      if (alive->reading) {
+        alive->stream.cancel();
+      } else if (alive->stop_websocket) {
+        alive->stop_websocket();
+      }
     });
   });
   try {

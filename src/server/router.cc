@@ -33,6 +33,22 @@ void Router::AddPrefix(std::string method, std::string prefix, Handler handler) 
   routes_.push_back(Route{std::move(method), std::move(prefix), true, std::move(handler)});
 }
 
+void Router::AddWebSocket(std::string path, WebSocketHandler handler) {
+  Add("GET", path, [path](const HttpRequest&) {
+    return JsonError(426, "upgrade_required", path + " is a WebSocket: connect with Upgrade: websocket",
+                     {ErrorDetail{-1, "Upgrade", "must be websocket"}});
+  });
+  std::erase_if(websockets_, [&](const auto& entry) { return entry.first == path; });
+  websockets_.emplace_back(std::move(path), std::move(handler));
+}
+
+const WebSocketHandler* Router::WebSocketFor(std::string_view path) const {
+  for (const auto& [route_path, handler] : websockets_) {
+    if (route_path == path) return &handler;
+  }
+  return nullptr;
+}
+
 void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
 
 std::vector<Router::RouteInfo> Router::Routes() const {

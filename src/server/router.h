@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "server/http_types.h"
+#include "server/websocket_types.h"
 
 namespace mltrack::server {
 
@@ -41,6 +42,12 @@ class Router {
   bool RunsInline(const HttpRequest& request) const;
   // Adds a handler for every path starting with `prefix`.
   void AddPrefix(std::string method, std::string prefix, Handler handler);
+  // Adds a WebSocket route on exactly `path`: an upgrade request (GET with Upgrade: websocket)
+  // there is handed to `handler` by the session; a plain GET is answered 426 `upgrade_required`.
+  // Listed by Routes() as GET.
+  void AddWebSocket(std::string path, WebSocketHandler handler);
+  // The WebSocket handler of `path`; nullptr when none.
+  const WebSocketHandler* WebSocketFor(std::string_view path) const;
   // Called when no route matches the path at all (static files, the SPA fallback).
   void SetFallback(Handler handler);
 
@@ -68,6 +75,7 @@ class Router {
   std::vector<const Route*> Match(std::string_view path) const;
 
   std::vector<Route> routes_;
+  std::vector<std::pair<std::string, WebSocketHandler>> websockets_;
   Handler fallback_;
 };
 

@@ -9,6 +9,7 @@
 #include "analytics/query_runner.h"
 #include "server/app_context.h"
 #include "server/http_types.h"
+#include "server/websocket_types.h"
 
 namespace mltrack::server {
 
@@ -46,6 +47,10 @@ HttpResponse HandleReport(AppContext& context, const HttpRequest& request);
 HttpResponse HandleEventSearch(AppContext& context, const HttpRequest& request);
 HttpResponse HandleTrace(AppContext& context, const HttpRequest& request);
 HttpResponse HandleSession(AppContext& context, const HttpRequest& request);
+// WebSocket /api/analytics/live (live_handler.cc): the conversation of one client, or a refusal
+// (503) when the server runs without a live hub.
+std::unique_ptr<WebSocketConversation> AcceptLive(AppContext& context, const HttpRequest& request,
+                                                  std::shared_ptr<WebSocketPeer> peer, HttpResponse& refusal);
 
 // Shared by the dashboard handlers: the request's query string as dashboard parameters. A
 // dashboard reads through `context.backend->Reader()`, one consistent view per response.

@@ -1,0 +1,106 @@
+#include "analytics/live_figures.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "analytics/dashboard_support.h"
+#include "query/time_bucket.h"
+
+namespace mltrack::analytics {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+
+Result<LiveFigures> Figures(const DashboardParams& params, int64_t from_ms, int64_t to_ms, const QueryRunner& run) {
+  query::QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "uniq:experiment", "uniq:run_id", "uniq:user", "sum:cost_usd",
+                                            "avg:latency_ms", "rate:error", "sum:input_tokens",
+                                            "sum:output_tokens"}));
+  Result<query::QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  LiveFigures figures;
+  figures.events = CellInt(SingleCell(*result, "count")).value_or(0);
+  figures.experiments = CellInt(SingleCell(*result, "uniq:experiment")).value_or(0);
+  figures.runs = CellInt(SingleCell(*result, "uniq:run_id")).value_or(0);
+  figures.active_users = CellInt(SingleCell(*result, "uniq:user")).value_or(0);
+  figures.cost = CellNanoUsd(SingleCell(*result, "sum:cost_usd")).value_or(0);
+  figures.avg_latency_ms = CellNumber(SingleCell(*result, "avg:latency_ms"));
+  if (figures.events > 0) {
+    figures.success_rate = 1.0 - CellNumber(SingleCell(*result, "rate:error")).value_or(0.0);
+  }
+  figures.tokens = CellInt(SingleCell(*result, "sum:input_tokens")).value_or(0) +
+                   CellInt(SingleCell(*result, "sum:output_tokens")).value_or(0);
+  return figures;
+}
+
+// The overview's trend width (overview.cc): auto is 1 h up to 3 days, else 1 d.
+Result<query::BucketWidth> TrendWidth(const DashboardParams& params) {
+  if (params.bucket == "auto") {
+    return query::BucketWidth{params.to_ms - params.from_ms <= 3 * kDayMs ? 3'600'000 : kDayMs, 0};
+  }
+  return query::ParseBucket(params.bucket, params.from_ms, params.to_ms);
+}
+
+}  // namespace
+
+Result<LiveReport> ComputeLiveReport(const DashboardParams& params, const QueryRunner& run, int64_t now_ms) {
+  Result<query::BucketWidth> width = TrendWidth(params);
+  if (!width.ok()) return width.status();
+  Result<query::TimeBucketer> bucketer = query::MakeTimeBucketer(*width, params.from_ms, params.to_ms, params.tz);
+  if (!bucketer.ok()) return bucketer.status();
+  LiveReport report;
+  Result<LiveFigures> totals = Figures(params, params.from_ms, params.to_ms, run);
+  if (!totals.ok()) return totals.status();
+  report.totals = *totals;
+  const int64_t at = std::clamp(now_ms, params.from_ms, params.to_ms - 1);
+  const int64_t index = bucketer->Index(at);
+  report.bucket_start = bucketer->Start(index);
+  report.bucket_ms = width->months == 0 ? width->ms : bucketer->Start(index + 1) - report.bucket_start;
+  const int64_t bucket_from = std::max(report.bucket_start, params.from_ms);
+  const int64_t bucket_to = std::min(bucketer->Start(index + 1), params.to_ms);
+  Result<LiveFigures> bucket = Figures(params, bucket_from, bucket_to, run);
+  if (!bucket.ok()) return bucket.status();
+  report.bucket = *bucket;
+  return report;
+}
+
+namespace {
+
+void WriteFigureFields(JsonWriter& json, const LiveFigures& figures) {
+  json.Key("events");
+  json.Int(figures.events);
+  json.Key("experiments");
+  json.Int(figures.experiments);
+  json.Key("runs");
+  json.Int(figures.runs);
+  json.Key("active_users");
+  json.Int(figures.active_users);
+  json.Key("cost_usd");
+  json.Money(figures.cost);
+  json.Key("avg_latency_ms");
+  WriteOptional(json, figures.avg_latency_ms);
+  json.Key("success_rate");
+  WriteOptional(json, figures.success_rate);
+  json.Key("tokens");
+  json.Int(figures.tokens);
+}
+
+}  // namespace
+
+void WriteLiveFigures(JsonWriter& json, const LiveFigures& figures) {
+  json.BeginObject();
+  WriteFigureFields(json, figures);
+  json.EndObject();
+}
+
+void WriteLiveBucket(JsonWriter& json, const LiveReport& report) {
+  json.BeginObject();
+  json.Key("t");
+  json.Int(report.bucket_start);
+  json.Key("bucket_ms");
+  json.Int(report.bucket_ms);
+  WriteFigureFields(json, report.bucket);
+  json.EndObject();
+}
+
+}  // namespace mltrack::analytics

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "core/event.h"
+
+namespace mltrack::server::live {
+
+// The newest events appended since the server started, at most `capacity`, each with a sequence
+// number (1, 2, … in append order). Where the live hub takes the `events` lists from. Not
+// thread-safe: the hub guards it.
+class EventRing {
+ public:
+  explicit EventRing(size_t capacity) : capacity_(capacity) {}
+
+  // Keeps the last `capacity` of the batch (older ones fall out first).
+  void Append(const EventBatch& batch);
+  // The sequence number of the newest event (0: none yet).
+  uint64_t last_seq() const { return next_seq_ - 1; }
+
+  // Up to `limit` events newest first with sequence > `after_seq` that `match` accepts.
+  std::vector<Event> Newest(size_t limit, uint64_t after_seq, const std::function<bool(const Event&)>& match) const;
+
+ private:
+  const size_t capacity_;
+  std::deque<Event> events_;  // oldest first; back() has sequence next_seq_ − 1
+  uint64_t next_seq_ = 1;
+};
+
+}  // namespace mltrack::server::live

@@ -1,0 +1,51 @@
+#include "server/live/event_ring.h"
+
+#include <gtest/gtest.h>
+
+namespace mltrack::server::live {
+namespace {
+
+EventBatch Batch(int first, int count) {
+  EventBatch batch;
+  for (int event_idx = first; event_idx < first + count; ++event_idx) {
+    Event event;
+    event.ts_ms = 946'684'800'000 + event_idx;
+    event.user = event_idx % 2 == 0 ? "even" : "odd";
+    batch.push_back(event);
+  }
+  return batch;
+}
+
+std::vector<int64_t> Offsets(const std::vector<Event>& events) {
+  std::vector<int64_t> out;
+  for (const Event& event : events) out.push_back(event.ts_ms - 946'684'800'000);
+  return out;
+}
+
+const auto kAll = [](const Event&) { return true; };
+
+TEST(EventRing, KeepsTheNewestUpToCapacity) {
+  EventRing ring(4);
+  EXPECT_EQ(ring.last_seq(), 0u);
+  ring.Append(Batch(0, 3));
+  ring.Append(Batch(3, 3));
+  EXPECT_EQ(ring.last_seq(), 6u);
+  EXPECT_EQ(Offsets(ring.Newest(10, 0, kAll)), (std::vector<int64_t>{5, 4, 3, 2}));
+  EXPECT_EQ(Offsets(ring.Newest(2, 0, kAll)), (std::vector<int64_t>{5, 4}));
+  // A batch larger than the ring keeps its tail only, and still counts every event.
+  ring.Append(Batch(6, 10));
+  EXPECT_EQ(ring.last_seq(), 16u);
+  EXPECT_EQ(Offsets(ring.Newest(10, 0, kAll)), (std::vector<int64_t>{15, 14, 13, 12}));
+}
+
+TEST(EventRing, NewerThanASequenceAndMatching) {
+  EventRing ring(100);
+  ring.Append(Batch(0, 10));
+  EXPECT_EQ(Offsets(ring.Newest(10, 7, kAll)), (std::vector<int64_t>{9, 8, 7}));  // sequences 10, 9, 8
+  EXPECT_TRUE(ring.Newest(10, 10, kAll).empty());
+  const auto even = [](const Event& event) { return event.user == "even"; };
+  EXPECT_EQ(Offsets(ring.Newest(3, 0, even)), (std::vector<int64_t>{8, 6, 4}));
+}
+
+}  // namespace
+}  // namespace mltrack::server::live

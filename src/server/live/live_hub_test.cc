@@ -1,0 +1,172 @@
+#include "server/live/live_hub.h"
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <random>
+
+#include "backend/embedded/embedded_backend.h"
+#include "core/time.h"
+#include "store/embedded_store.h"
+
+namespace mltrack::server::live {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// Collects what the hub sends to one subscriber.
+class Inbox {
+ public:
+  LiveSink Sink() {
+    return [this](std::shared_ptr<const std::string> message) {
+      std::lock_guard lock(mutex_);
+      messages_.push_back(*message);
+      arrived_.notify_all();
+      return accept_;
+    };
+  }
+  // Waits until `count` messages arrived (or 10 s); returns them all.
+  std::vector<std::string> WaitFor(size_t count) {
+    std::unique_lock lock(mutex_);
+    arrived_.wait_for(lock, 10s, [&] { return messages_.size() >= count; });
+    return messages_;
+  }
+  size_t size() {
+    std::lock_guard lock(mutex_);
+    return messages_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::vector<std::string> messages_;
+  bool accept_ = true;
+};
+
+class LiveHubTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mltrack-live-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+    store::StoreOptions options;
+    options.dir = dir_;
+    auto opened = store::EmbeddedStore::Open(std::move(options));
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    backend_ = std::make_unique<backend::EmbeddedBackend>(std::move(*opened), 0);
+  }
+  void TearDown() override {
+    if (hub_) hub_->Stop();
+    if (backend_) backend_->Close();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  void StartHub(std::chrono::milliseconds interval) {
+    LiveHubOptions options;
+    options.min_interval = interval;
+    hub_ = LiveHub::Start(*backend_, options);
+  }
+  uint64_t Subscribe(std::string_view filters, Inbox& inbox) {
+    Result<LiveSubscription> parsed = ParseSubscribe(
+        std::string(R"({"type":"subscribe","events":5,"filters":)") + std::string(filters) + "}", NowMs());
+    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+    return hub_->Subscribe(std::move(*parsed), inbox.Sink());
+  }
+  void Append(std::string model, int count = 1) {
+    EventBatch batch;
+    for (int event_idx = 0; event_idx < count; ++event_idx) {
+      Event event;
+      event.ts_ms = NowMs() - 1000;
+      event.model = model;
+      event.cost_nano_usd = 1'000'000;
+      batch.push_back(event);
+    }
+    ASSERT_TRUE(backend_->Append(std::move(batch)).ok());
+  }
+
+  fs::path dir_;
+  std::unique_ptr<backend::EmbeddedBackend> backend_;
+  std::shared_ptr<LiveHub> hub_;
+  simdjson::dom::parser parser_;
+};
+
+TEST_F(LiveHubTest, SnapshotThenUpdatesOnlyForMatchingEvents) {
+  Append("gpt-4o");
+  StartHub(10ms);
+  Append("gpt-4o");  // in the ring: appended since the hub started
+  Inbox mine, other;
+  Subscribe(R"({"from":"now-1h","model":"gpt-4o"})", mine);
+  Subscribe(R"({"from":"now-1h","model":"o3"})", other);
+  std::vector<std::string> got = mine.WaitFor(1);
+  ASSERT_EQ(got.size(), 1u);
+  simdjson::dom::element snapshot = parser_.parse(got[0]);
+  EXPECT_EQ(std::string_view(snapshot["type"]), "snapshot");
+  EXPECT_EQ(int64_t(snapshot["totals"]["events"]), 2);
+  EXPECT_EQ(simdjson::dom::array(snapshot["events"]).size(), 1u);  // only the one since start
+  ASSERT_EQ(other.WaitFor(1).size(), 1u);
+
+  Append("gpt-4o", 3);
+  got = mine.WaitFor(2);
+  ASSERT_EQ(got.size(), 2u);
+  simdjson::dom::element update = parser_.parse(got[1]);
+  EXPECT_EQ(std::string_view(update["type"]), "update");
+  EXPECT_EQ(int64_t(update["totals"]["events"]), 5);
+  EXPECT_EQ(simdjson::dom::array(update["events"]).size(), 3u);
+  EXPECT_EQ(double(update["totals"]["cost_usd"]), 0.005);
+  EXPECT_GE(double(update["lag_ms"]), 0.0);
+  EXPECT_EQ(int64_t(update["bucket"]["events"]), 5);  // all within the current hour bucket
+  // The o3 subscriber matched nothing: no update for it.
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(other.size(), 1u);
+}
+
+TEST_F(LiveHubTest, UpdatesAreCoalescedToOnePerInterval) {
+  StartHub(400ms);
+  Inbox inbox;
+  Subscribe("{}", inbox);
+  ASSERT_EQ(inbox.WaitFor(1).size(), 1u);
+  Append("a");  // pushed at once: nothing was pushed in the last interval
+  ASSERT_EQ(inbox.WaitFor(2).size(), 2u);
+  for (int batch_idx = 0; batch_idx < 5; ++batch_idx) Append("b");  // within the interval
+  std::vector<std::string> got = inbox.WaitFor(3);
+  ASSERT_EQ(got.size(), 3u);
+  simdjson::dom::element update = parser_.parse(got[2]);
+  EXPECT_EQ(int64_t(update["totals"]["events"]), 6);
+  EXPECT_EQ(simdjson::dom::array(update["events"]).size(), 5u);  // every event since the last push
+  std::this_thread::sleep_for(600ms);
+  EXPECT_EQ(inbox.size(), 3u);  // nothing changed since: nothing sent
+}
+
+TEST_F(LiveHubTest, SameFiltersShareOneComputation) {
+  StartHub(10ms);
+  std::vector<std::unique_ptr<Inbox>> inboxes;
+  for (int subscriber_idx = 0; subscriber_idx < 20; ++subscriber_idx) {
+    inboxes.push_back(std::make_unique<Inbox>());
+    Subscribe(R"({"model":"m"})", *inboxes.back());
+  }
+  EXPECT_EQ(hub_->stats().groups, 1u);
+  for (auto& inbox : inboxes) ASSERT_EQ(inbox->WaitFor(1).size(), 1u);
+  Append("m");
+  for (auto& inbox : inboxes) ASSERT_EQ(inbox->WaitFor(2).size(), 2u);
+  EXPECT_EQ(hub_->stats().updates, 1u);
+}
+
+TEST_F(LiveHubTest, UnsubscribedClientsGetNothingAndGroupsGo) {
+  StartHub(10ms);
+  Inbox inbox;
+  const uint64_t id = Subscribe("{}", inbox);
+  ASSERT_EQ(inbox.WaitFor(1).size(), 1u);
+  hub_->Unsubscribe(id);
+  EXPECT_EQ(hub_->stats().subscribers, 0u);
+  EXPECT_EQ(hub_->stats().groups, 0u);
+  Append("x");
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(inbox.size(), 1u);
+}
+
+}  // namespace
+}  // namespace mltrack::server::live
