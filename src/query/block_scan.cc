@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "core/event.h"
@@ -428,37 +430,62 @@ void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, const std::
   }
 }
 
-}  // namespace
+// The rows of one chunk (selected and filtered) into `partial`'s groups and aggregates.
+void AggregateChunk(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
+                    const uint32_t* rows, size_t count, Partial& partial) {
+  if (!plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only) {
+    CountSmallKeys(plan, buckets, block, rows, count, partial);
+    return;
+  }
+  const uint32_t* groups = nullptr;
+  if (!plan.parts.empty()) {
+    AssignGroups(plan, buckets, block, rows, count, partial);
+    groups = partial.groups.data();
+  }
+  for (auto& metric : partial.metrics) metric->Update(block, rows, count, groups);
+}
 
-void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
-  const QuerySpec& spec = *plan.spec;
-  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
-  // The filters this block needs row by row: its summary drops those every row passes and
-  // skips the block when one passes no row.
-  std::vector<const RowFilter*> filters;
+// The filters `block` needs row by row (its summary drops those every row passes); false when
+// one passes no row, so the block is skipped.
+bool BlockFilters(const Plan& plan, const store::ColumnBlock& block, std::vector<const RowFilter*>& filters) {
   filters.reserve(plan.filters.size());
   for (const RowFilter& filter : plan.filters) {
     const FilterVerdict verdict = block.summary ? filter.Judge(*block.summary) : FilterVerdict::kSome;
-    if (verdict == FilterVerdict::kNone) return;
+    if (verdict == FilterVerdict::kNone) return false;
     if (verdict == FilterVerdict::kSome) filters.push_back(&filter);
   }
-  if (whole && filters.empty() && block.summary) {
-    std::vector<size_t> unanswered;
-    uint32_t group = 0;
-    if (AnswerFromSummary(plan, block, partial, &unanswered, &group)) {
-      if (!unanswered.empty()) ScanOneGroup(plan, block, unanswered, group, partial);
-      return;
-    }
-  }
-  partial.scanned += block.rows;
+  return true;
+}
+
+// Whether the block summary answered the block for `plan` (a whole block without row filters).
+bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  std::vector<size_t> unanswered;
+  uint32_t group = 0;
+  if (!AnswerFromSummary(plan, block, partial, &unanswered, &group)) return false;
+  if (!unanswered.empty()) ScanOneGroup(plan, block, unanswered, group, partial);
+  return true;
+}
+
+// The rows of `block` in range and through `filters`, chunk by chunk, each chunk handed to
+// every (plan, partial) of `scans`; the selection vector lives in the first partial.
+void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilter*>& filters,
+                std::span<const std::pair<const Plan*, Partial*>> scans) {
+  const Plan& first = *scans.front().first;
+  const QuerySpec& spec = *first.spec;
+  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
   // A whole block without filters needs no selection vector: its rows are 0 … rows − 1.
   const uint32_t* identity = whole && filters.empty() ? Identity(block.rows) : nullptr;
-  const BlockBuckets buckets = MakeBlockBuckets(plan, block);
-  const bool counts_small_keys = !plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only;
+  std::vector<BlockBuckets> buckets;
+  buckets.reserve(scans.size());
+  for (const auto& [plan, partial] : scans) {
+    partial->scanned += block.rows;
+    buckets.push_back(MakeBlockBuckets(*plan, block));
+  }
+  uint32_t* selected = scans.front().second->rows.data();
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
     // Many filters can make one block take seconds: the deadline is checked within blocks too
     // (every 8 chunks: a clock read costs ~50 ns).
-    if (plan.guard != nullptr && begin % (8 * kChunkRows) == 0 && plan.guard->CheckDeadline()) return;
+    if (first.guard != nullptr && begin % (8 * kChunkRows) == 0 && first.guard->CheckDeadline()) return;
     const size_t end = std::min(begin + kChunkRows, block.rows);
     const uint32_t* rows;
     size_t count = 0;
@@ -466,7 +493,6 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
       rows = identity + begin;
       count = end - begin;
     } else {
-      uint32_t* selected = partial.rows.data();
       if (whole) {
         for (size_t row = begin; row < end; ++row) selected[count++] = static_cast<uint32_t>(row);
       } else {
@@ -483,17 +509,39 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
       rows = selected;
     }
     if (count == 0) continue;
-    if (counts_small_keys) {
-      CountSmallKeys(plan, buckets, block, rows, count, partial);
-      continue;
+    for (size_t scan = 0; scan < scans.size(); ++scan) {
+      AggregateChunk(*scans[scan].first, buckets[scan], block, rows, count, *scans[scan].second);
     }
-    const uint32_t* groups = nullptr;
-    if (!plan.parts.empty()) {
-      AssignGroups(plan, buckets, block, rows, count, partial);
-      groups = partial.groups.data();
-    }
-    for (auto& metric : partial.metrics) metric->Update(block, rows, count, groups);
   }
+}
+
+}  // namespace
+
+void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  std::vector<const RowFilter*> filters;
+  if (!BlockFilters(plan, block, filters)) return;
+  const QuerySpec& spec = *plan.spec;
+  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
+  if (whole && filters.empty() && block.summary && AnsweredWhole(plan, block, partial)) return;
+  const std::pair<const Plan*, Partial*> scan{&plan, &partial};
+  ScanChunks(block, filters, std::span(&scan, 1));
+}
+
+void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBlock& block,
+                     std::span<Partial* const> partials) {
+  if (plans.empty()) return;
+  // The plans share range and filters: the first one's filters judge the block for all.
+  std::vector<const RowFilter*> filters;
+  if (!BlockFilters(*plans.front(), block, filters)) return;
+  const QuerySpec& spec = *plans.front()->spec;
+  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
+  thread_local std::vector<std::pair<const Plan*, Partial*>> scans;
+  scans.clear();
+  for (size_t idx = 0; idx < plans.size(); ++idx) {
+    if (whole && filters.empty() && block.summary && AnsweredWhole(*plans[idx], block, *partials[idx])) continue;
+    scans.emplace_back(plans[idx], partials[idx]);
+  }
+  if (!scans.empty()) ScanChunks(block, filters, scans);
 }
 
 }  // namespace mltrack::query

@@ -1,0 +1,31 @@
+#pragma once
+// Runs several QuerySpecs over one table snapshot with one scan for those that share a range and
+// filters (docs/query.md, "Batches"): the backend behind QueryRunner::RunBatch.
+
+#include <span>
+#include <vector>
+
+#include "core/status.h"
+#include "query/query_cache.h"
+#include "query/query_result.h"
+#include "query/query_spec.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::query {
+
+// Whether two specs select the same rows: the same [from, to), filters and limits (so one scan,
+// judged by one set of filters and held to one guard, serves both).
+bool SameScan(const QuerySpec& a, const QuerySpec& b);
+
+// One result per spec, in order, each equal to ExecuteQuery(spec, snapshot, cache) (double sums
+// may differ in the last bits, as between scan threads). Specs for which SameScan holds are
+// answered by one pass over the blocks in range: every block is judged by its summary and its
+// rows selected and filtered once, and each chunk of selected rows feeds every spec's groups and
+// aggregates while the block's columns are in cache (block_scan.h, ScanBlockShared); block
+// summaries still answer whole blocks per spec. With an enabled `cache`, specs run one by one
+// through it instead (its entries are per spec and segment). When the scan of a group passes its
+// deadline or memory limit, every spec of the group gets that error.
+std::vector<Result<QueryResult>> ExecuteBatch(std::span<const QuerySpec> specs, const store::TableSnapshot& snapshot,
+                                              QueryCache* cache);
+
+}  // namespace mltrack::query
