@@ -466,22 +466,31 @@ bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& p
   return true;
 }
 
-// The rows of `block` in range and through `filters`, chunk by chunk, each chunk handed to
-// every (plan, partial) of `scans`; the selection vector lives in the first partial.
-void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilter*>& filters,
-                std::span<const std::pair<const Plan*, Partial*>> scans) {
-  const Plan& first = *scans.front().first;
-  const QuerySpec& spec = *first.spec;
-  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
+// One plan's part of a shared scan: `narrow` when the block is not wholly inside the plan's own
+// range, so that the selected rows (of the scan's wider range) are cut to it first.
+struct PlanScan {
+  const Plan* plan;
+  Partial* partial;
+  bool narrow;
+};
+
+// The rows of `block` in [from_ms, to_ms) and through `filters`, chunk by chunk, each chunk
+// handed to every scan of `scans` (cut to its plan's range where narrow); the selection vector
+// lives in the first partial.
+void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilter*>& filters, int64_t from_ms,
+                int64_t to_ms, std::span<const PlanScan> scans) {
+  const Plan& first = *scans.front().plan;
+  const bool whole = block.min_ts >= from_ms && block.max_ts < to_ms;
   // A whole block without filters needs no selection vector: its rows are 0 … rows − 1.
   const uint32_t* identity = whole && filters.empty() ? Identity(block.rows) : nullptr;
   std::vector<BlockBuckets> buckets;
   buckets.reserve(scans.size());
-  for (const auto& [plan, partial] : scans) {
-    partial->scanned += block.rows;
-    buckets.push_back(MakeBlockBuckets(*plan, block));
+  for (const PlanScan& scan : scans) {
+    scan.partial->scanned += block.rows;
+    buckets.push_back(MakeBlockBuckets(*scan.plan, block));
   }
-  uint32_t* selected = scans.front().second->rows.data();
+  uint32_t* selected = scans.front().partial->rows.data();
+  thread_local std::vector<uint32_t> narrowed(kChunkRows);
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
     // Many filters can make one block take seconds: the deadline is checked within blocks too
     // (every 8 chunks: a clock read costs ~50 ns).
@@ -499,7 +508,7 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
         for (size_t row = begin; row < end; ++row) {
           const int64_t ts = block.Ts(row);
           selected[count] = static_cast<uint32_t>(row);
-          count += (ts >= spec.from_ms) & (ts < spec.to_ms);
+          count += (ts >= from_ms) & (ts < to_ms);
         }
       }
       for (const RowFilter* filter : filters) {
@@ -510,7 +519,20 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
     }
     if (count == 0) continue;
     for (size_t scan = 0; scan < scans.size(); ++scan) {
-      AggregateChunk(*scans[scan].first, buckets[scan], block, rows, count, *scans[scan].second);
+      const Plan& plan = *scans[scan].plan;
+      if (!scans[scan].narrow) {
+        AggregateChunk(plan, buckets[scan], block, rows, count, *scans[scan].partial);
+        continue;
+      }
+      const int64_t from = plan.spec->from_ms;
+      const int64_t to = plan.spec->to_ms;
+      size_t kept = 0;
+      for (size_t idx = 0; idx < count; ++idx) {
+        const int64_t ts = block.Ts(rows[idx]);
+        narrowed[kept] = rows[idx];
+        kept += (ts >= from) & (ts < to);
+      }
+      if (kept > 0) AggregateChunk(plan, buckets[scan], block, narrowed.data(), kept, *scans[scan].partial);
     }
   }
 }
@@ -523,25 +545,26 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   const QuerySpec& spec = *plan.spec;
   const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
   if (whole && filters.empty() && block.summary && AnsweredWhole(plan, block, partial)) return;
-  const std::pair<const Plan*, Partial*> scan{&plan, &partial};
-  ScanChunks(block, filters, std::span(&scan, 1));
+  const PlanScan scan{&plan, &partial, false};
+  ScanChunks(block, filters, spec.from_ms, spec.to_ms, std::span(&scan, 1));
 }
 
 void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBlock& block,
-                     std::span<Partial* const> partials) {
+                     std::span<Partial* const> partials, int64_t from_ms, int64_t to_ms) {
   if (plans.empty()) return;
-  // The plans share range and filters: the first one's filters judge the block for all.
+  // The plans share their filters: the first one's judge the block for all.
   std::vector<const RowFilter*> filters;
   if (!BlockFilters(*plans.front(), block, filters)) return;
-  const QuerySpec& spec = *plans.front()->spec;
-  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
-  thread_local std::vector<std::pair<const Plan*, Partial*>> scans;
+  thread_local std::vector<PlanScan> scans;
   scans.clear();
   for (size_t idx = 0; idx < plans.size(); ++idx) {
+    const QuerySpec& spec = *plans[idx]->spec;
+    if (block.max_ts < spec.from_ms || block.min_ts >= spec.to_ms) continue;
+    const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
     if (whole && filters.empty() && block.summary && AnsweredWhole(*plans[idx], block, *partials[idx])) continue;
-    scans.emplace_back(plans[idx], partials[idx]);
+    scans.push_back(PlanScan{plans[idx], partials[idx], !whole});
   }
-  if (!scans.empty()) ScanChunks(block, filters, scans);
+  if (!scans.empty()) ScanChunks(block, filters, from_ms, to_ms, scans);
 }
 
 }  // namespace mltrack::query

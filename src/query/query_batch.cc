@@ -28,6 +28,8 @@ bool SameFilter(const Filter& a, const Filter& b) {
 // Specs of one scan: their plans, and per scanning thread one Partial per plan.
 struct SharedScan {
   std::vector<size_t> indexes;  // into the batch
+  int64_t from_ms = 0;          // the union of their ranges: one interval
+  int64_t to_ms = 0;
   std::vector<std::unique_ptr<Plan>> plans;
   std::vector<const Plan*> plan_ptrs;
   std::vector<size_t> plan_bytes;  // the plans' filters
@@ -36,11 +38,10 @@ struct SharedScan {
 // Scans the blocks in range once for every plan of `scan`; false when the guard stopped it.
 bool ScanShared(const SharedScan& scan, const store::TableSnapshot& snapshot, LimitGuard& guard,
                 std::vector<std::vector<std::unique_ptr<Partial>>>& partials) {
-  const QuerySpec& spec = *scan.plans.front()->spec;
   std::vector<const store::ColumnBlock*> blocks;
   size_t rows_in_range = 0;
   for (const store::ColumnBlock& block : snapshot.blocks()) {
-    if (block.rows == 0 || block.max_ts < spec.from_ms || block.min_ts >= spec.to_ms) continue;
+    if (block.rows == 0 || block.max_ts < scan.from_ms || block.min_ts >= scan.to_ms) continue;
     blocks.push_back(&block);
     rows_in_range += block.rows;
   }
@@ -77,7 +78,7 @@ bool ScanShared(const SharedScan& scan, const store::TableSnapshot& snapshot, Li
     return !guard.CheckMemory(largest, memory_what);
   };
   auto run = [&](size_t worker, size_t job, MemoryWatch& watch) {
-    if (within_limits(worker, watch)) ScanBlockShared(scan.plan_ptrs, *blocks[job], partial_ptrs[worker]);
+    if (within_limits(worker, watch)) ScanBlockShared(scan.plan_ptrs, *blocks[job], partial_ptrs[worker], scan.from_ms, scan.to_ms);
   };
   if (workers > 1) {
     std::atomic<size_t> next_job{0};
@@ -158,7 +159,7 @@ size_t RunShared(SharedScan& scan, std::span<const QuerySpec> specs, const store
 }  // namespace
 
 bool SameScan(const QuerySpec& a, const QuerySpec& b) {
-  return a.from_ms == b.from_ms && a.to_ms == b.to_ms && a.limits.deadline == b.limits.deadline &&
+  return a.limits.deadline == b.limits.deadline &&
          a.limits.timeout_ms == b.limits.timeout_ms && a.limits.memory_bytes == b.limits.memory_bytes &&
          std::equal(a.filters.begin(), a.filters.end(), b.filters.begin(), b.filters.end(), SameFilter);
 }
@@ -169,13 +170,20 @@ std::vector<Result<QueryResult>> ExecuteBatch(std::span<const QuerySpec> specs, 
   const bool cached = cache != nullptr && cache->enabled();
   std::vector<SharedScan> scans;
   for (size_t index = 0; index < specs.size(); ++index) {
+    const QuerySpec& spec = specs[index];
+    // A range that overlaps or touches the scan's keeps its union one interval.
     auto same = std::find_if(scans.begin(), scans.end(), [&](const SharedScan& scan) {
-      return SameScan(specs[scan.indexes.front()], specs[index]);
+      return SameScan(specs[scan.indexes.front()], spec) && spec.from_ms <= scan.to_ms && spec.to_ms >= scan.from_ms;
     });
     if (cached || same == scans.end()) {
-      scans.emplace_back().indexes.push_back(index);
+      SharedScan& scan = scans.emplace_back();
+      scan.indexes.push_back(index);
+      scan.from_ms = spec.from_ms;
+      scan.to_ms = spec.to_ms;
     } else {
       same->indexes.push_back(index);
+      same->from_ms = std::min(same->from_ms, spec.from_ms);
+      same->to_ms = std::max(same->to_ms, spec.to_ms);
     }
   }
   size_t peak = 0;

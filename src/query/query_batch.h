@@ -13,15 +13,16 @@
 
 namespace mltrack::query {
 
-// Whether two specs select the same rows: the same [from, to), filters and limits (so one scan,
-// judged by one set of filters and held to one guard, serves both).
+// Whether two specs can share a scan: the same filters and limits (so one scan, judged by one
+// set of filters and held to one guard, serves both). Their ranges may differ.
 bool SameScan(const QuerySpec& a, const QuerySpec& b);
 
 // One result per spec, in order, each equal to ExecuteQuery(spec, snapshot, cache) (double sums
-// may differ in the last bits, as between scan threads). Specs for which SameScan holds are
-// answered by one pass over the blocks in range: every block is judged by its summary and its
-// rows selected and filtered once, and each chunk of selected rows feeds every spec's groups and
-// aggregates while the block's columns are in cache (block_scan.h, ScanBlockShared); block
+// may differ in the last bits, as between scan threads). Specs for which SameScan holds and
+// whose ranges overlap or touch are answered by one pass over the blocks of the union of their
+// ranges: every block is judged by its summary and its rows selected and filtered once, and each
+// chunk of selected rows feeds every spec's groups and aggregates (cut to the spec's range where
+// needed) while the block's columns are in cache (block_scan.h, ScanBlockShared); block
 // summaries still answer whole blocks per spec. With an enabled `cache`, specs run one by one
 // through it instead (its entries are per spec and segment). When the scan of a group passes its
 // deadline or memory limit, every spec of the group gets that error.

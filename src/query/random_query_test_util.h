@@ -163,8 +163,8 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
   return json;
 }
 
-// 1–6 random specs, most of which share the first one's range and filters (so that a batch
-// scans them together), the rest with their own.
+// 1–6 random specs, most of which share the first one's filters (so that a batch scans them
+// together), and of those most its range too (the others' ranges may overlap it, or not).
 inline std::vector<QuerySpec> RandomBatch(std::mt19937_64& rng, int64_t now_ms) {
   std::vector<QuerySpec> specs;
   const size_t count = 1 + rng() % 6;
@@ -173,10 +173,13 @@ inline std::vector<QuerySpec> RandomBatch(std::mt19937_64& rng, int64_t now_ms) 
     Result<QuerySpec> spec = ParseQuerySpec(json, now_ms);
     EXPECT_TRUE(spec.ok()) << json << " " << spec.status().ToString();
     if (!spec.ok()) return specs;
-    if (!specs.empty() && rng() % 4 != 0) {
-      spec->from_ms = specs.front().from_ms;
-      spec->to_ms = specs.front().to_ms;
+    const uint64_t share = rng() % 4;  // 0: nothing, 1: the filters, else the filters and the range
+    if (!specs.empty() && share != 0) {
       spec->filters = specs.front().filters;
+      if (share != 1) {
+        spec->from_ms = specs.front().from_ms;
+        spec->to_ms = specs.front().to_ms;
+      }
     }
     specs.push_back(std::move(spec).value());
   }
