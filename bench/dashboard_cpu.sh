@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Times every dashboard endpoint cold on an existing data dir, without the full `make bench`:
-#   bench/dashboard_cpu.sh BINARY DATA_DIR [RUNS]
+#   bench/dashboard_cpu.sh BINARY DATA_DIR [RUNS [PATH...]]
 # Starts `BINARY serve --query-cache 0` on a free loopback port, sends each path 2 warm-ups and
 # RUNS (default 20) timed requests one after another, and prints per path: p50 / p95 of the
 # server's own time (the `Server-Timing: app;dur=` header) and the server's CPU time per request
 # (utime + stime of the process from /proc/<pid>/stat over the RUNS requests ÷ RUNS), which moves
-# less than wall time on a shared machine. The server is stopped on exit.
+# less than wall time on a shared machine. PATHs (default: every dashboard, most with a `model`
+# filter variant; BENCH_MODEL, default gpt-4o-mini) replace the list. The server is stopped on exit.
 set -euo pipefail
 binary=${1:?binary}
 data=${2:?data dir}
 runs=${3:-20}
+shift $(( $# < 3 ? $# : 3 ))
 model=${BENCH_MODEL:-gpt-4o-mini}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$binary" serve --data "$data" --listen "127.0.0.1:$port" --log-level warn --query-cache 0 >/dev/null 2>&1 &
@@ -29,6 +31,7 @@ paths=(
   "/api/analytics/anomalies?metric=sum:cost_usd&group_by=user&bucket=1h&from=now-2d&history=28d&limit=100&series=none"
   "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d" "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d&model=$model"
 )
+if (( $# > 0 )); then paths=("$@"); fi
 printf '%-100s %8s %8s %10s\n' path p50_ms p95_ms cpu_ms/req
 for path in "${paths[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")
