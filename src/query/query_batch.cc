@@ -176,8 +176,8 @@ std::vector<Result<QueryResult>> ExecuteBatch(std::span<const QuerySpec> specs, 
       return SameScan(specs[scan.indexes.front()], spec) && spec.from_ms <= scan.to_ms && spec.to_ms >= scan.from_ms;
     });
     // Without filters there is nothing to share but the block walk (whole blocks need no
-    // selection vector): measured, such specs cost 2–6 % more CPU together than alone (the
-    // states of every spec compete for the cache), so they run alone.
+    // selection vector): such specs measured 3–4 % more CPU together than alone, so they run
+    // alone (docs/performance.md, "One shared scan per request").
     if (cached || spec.filters.empty() || same == scans.end()) {
       SharedScan& scan = scans.emplace_back();
       scan.indexes.push_back(index);
