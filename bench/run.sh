@@ -87,14 +87,16 @@ printf '{"name": "bench: daily cost per model", "chart": "area", "spec": {"from"
 dashboards=()
 top_model=$(json_field "$meta" top_model)
 for path in "/api/analytics/overview" "/api/analytics/overview?model=$top_model" \
-    "/api/analytics/cost" "/api/analytics/performance" "/api/analytics/performance?model=$top_model" \
-    "/api/analytics/users" \
+    "/api/analytics/cost" "/api/analytics/cost?model=$top_model" \
+    "/api/analytics/performance" "/api/analytics/performance?model=$top_model" \
+    "/api/analytics/users" "/api/analytics/users?model=$top_model" \
     "/api/analytics/users?steps=tags.step:search%2Ctags.step:answer%2Ctags.step:feedback" \
     "/api/analytics/models/compare?models=gpt-4o%2Cgpt-4o-mini" "/api/analytics/models/compare" \
-    "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4" \
+    "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4" "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4&model=$top_model" \
     "/api/analytics/anomalies?metric=sum:cost_usd&group_by=user&bucket=1h&from=now-2d&history=28d&limit=100&series=none" \
-    "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d" "/api/v1/reports" \
-    "/api/analytics/insights"; do
+    "/api/analytics/anomalies?metric=sum:cost_usd&group_by=user&bucket=1h&from=now-2d&history=28d&limit=100&series=none&model=$top_model" \
+    "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d" "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d&model=$top_model" \
+    "/api/v1/reports" "/api/analytics/insights" "/api/analytics/insights?model=$top_model"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path" || true)
   if [[ $code == 200 ]]; then dashboards+=("$path"); else step "skipping $path (HTTP $code)"; fi
 done

@@ -16,24 +16,31 @@ constexpr int64_t kPreviousValues = 10'000;
 
 }  // namespace
 
-Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& field,
-                                 const CostTotals& totals, size_t top, const QueryRunner& run) {
+std::vector<QuerySpec> BreakdownSpecs(const DashboardParams& params, const FieldRef& field, size_t top) {
   QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   spec.group_by = {field};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(
-      spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}));
+  if (!AddMetrics(spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}).ok()) {
+    return {};
+  }
   spec.order_by = {{"sum:cost_usd", true}, {"count", true}};
   spec.limit = static_cast<int64_t>(top);
-  Result<QueryResult> current = run(spec);
-  if (!current.ok()) return current.status();
 
   const int64_t length = params.to_ms - params.from_ms;
   QuerySpec before = BaseSpec(params, params.from_ms - length, params.from_ms);
   before.group_by = {field};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(before, {"sum:cost_usd"}));
+  if (!AddMetrics(before, {"sum:cost_usd"}).ok()) return {};
   before.order_by = {{"sum:cost_usd", true}};
   before.limit = kPreviousValues;
-  Result<QueryResult> previous = run(before);
+  return {std::move(spec), std::move(before)};
+}
+
+Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& field,
+                                 const CostTotals& totals, size_t top, const QueryRunner& run) {
+  const std::vector<QuerySpec> specs = BreakdownSpecs(params, field, top);
+  if (specs.size() != 2) return Status::Internal("the breakdown queries of " + field.Name() + " could not be built");
+  Result<QueryResult> current = run(specs[0]);
+  if (!current.ok()) return current.status();
+  Result<QueryResult> previous = run(specs[1]);
   if (!previous.ok()) return previous.status();
   std::unordered_map<std::string, NanoUsd> previous_cost;
   for (const auto& cells : previous->rows) {

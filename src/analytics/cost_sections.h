@@ -63,6 +63,14 @@ Result<UnpricedUsage> Unpriced(const DashboardParams& params, const std::vector<
 Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& field,
                                  const CostTotals& totals, size_t top, const QueryRunner& run);
 
+// The specs the functions above run, for RunAhead (cost_report.cc): the spend query; the two
+// queries of FieldBreakdown (current, previous; empty when they cannot be built); the stacked
+// cost over time in buckets of `width` (hourly first, ComputeCostOverTime).
+Result<query::QuerySpec> SpendSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms, SpendDetail detail);
+std::vector<query::QuerySpec> BreakdownSpecs(const DashboardParams& params, const FieldRef& field, size_t top);
+Result<query::QuerySpec> StackSpec(const DashboardParams& params, const FieldRef& stack_by,
+                                   const query::BucketWidth& width);
+
 // Cost over time stacked by options.stack_by, and the hour × weekday heatmap; one hourly scan
 // serves both when the bucket is whole hours (or months) and the result fits.
 Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& options,

@@ -49,8 +49,7 @@ std::string KeyOf(const query::Cell& cell) {
   return text.empty() ? std::string(kNone) : std::string(text);
 }
 
-Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
-                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run) {
+Result<QuerySpec> SpendSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms, SpendDetail detail) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   spec.group_by = {FieldRef{FieldId::kTeam, {}}, FieldRef{FieldId::kExperiment, {}},
                    FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
@@ -58,7 +57,15 @@ Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int6
   const bool full = detail == SpendDetail::kFull;
   if (full) MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "sum:cached_input_tokens"}));
   spec.limit = query::kMaxQueryLimit;
-  Result<QueryResult> result = run(spec);
+  return spec;
+}
+
+Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
+                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run) {
+  Result<QuerySpec> spec = SpendSpec(params, from_ms, to_ms, detail);
+  if (!spec.ok()) return spec.status();
+  const bool full = detail == SpendDetail::kFull;
+  Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   if (result->truncated) {
     return Status::Internal("more than 100,000 team × experiment × model × provider combinations");

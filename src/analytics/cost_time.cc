@@ -83,15 +83,21 @@ void FinishSeries(StackFold& fold, size_t top, CostOverTime& over_time) {
 
 Result<QueryResult> StackQuery(const DashboardParams& params, const FieldRef& stack_by,
                                const query::BucketWidth& width, const QueryRunner& run) {
+  Result<QuerySpec> spec = StackSpec(params, stack_by, width);
+  if (!spec.ok()) return spec.status();
+  return run(*spec);
+}
+
+}  // namespace
+
+Result<QuerySpec> StackSpec(const DashboardParams& params, const FieldRef& stack_by, const query::BucketWidth& width) {
   QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   SetBucket(spec, width);
   spec.group_by = {stack_by};
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd", "count"}));
   spec.limit = query::kMaxQueryLimit;
-  return run(spec);
+  return spec;
 }
-
-}  // namespace
 
 Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& options,
                            const QueryRunner& run, CostReport& report) {

@@ -8,6 +8,7 @@
 
 #include "analytics/dashboard_support.h"
 #include "analytics/histogram.h"
+#include "analytics/run_ahead.h"
 #include "query/query_parser.h"
 #include "core/event.h"
 #include "core/json_writer.h"
@@ -49,8 +50,7 @@ struct PeriodFigures {
 // the costliest states of the scan).
 enum class FigureSet { kCurrent, kPrevious };
 
-Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                              FigureSet set, const QueryRunner& run) {
+Result<QuerySpec> FiguresSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms, FigureSet set) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   MLTRACK_RETURN_IF_ERROR(AddMetrics(
       spec, {"count", "uniq:experiment", "uniq:run_id", "uniq:user", "sum:cost_usd",
@@ -59,7 +59,14 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
     MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "p50:latency_ms", "p90:latency_ms",
                                               "p95:latency_ms", "p99:latency_ms", "p100:latency_ms"}));
   }
-  Result<QueryResult> result = run(spec);
+  return spec;
+}
+
+Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                              FigureSet set, const QueryRunner& run) {
+  Result<QuerySpec> spec = FiguresSpec(params, from_ms, to_ms, set);
+  if (!spec.ok()) return spec.status();
+  Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   PeriodFigures figures;
   figures.events = CellInt(SingleCell(*result, "count")).value_or(0);
@@ -85,14 +92,20 @@ Result<PeriodFigures> Figures(const DashboardParams& params, int64_t from_ms, in
   return figures;
 }
 
+Result<QuerySpec> SuccessRateSpec(const DashboardParams& params, int64_t from_ms, int64_t split_ms) {
+  QuerySpec spec = BaseSpec(params, from_ms, split_ms);
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error"}));
+  return spec;
+}
+
 // The success rate over [from_ms, to_ms) given the figures of its last part [split_ms, to_ms):
 // only [from_ms, split_ms) is queried. nullopt when there are no events.
 Result<std::optional<double>> SuccessRate(const DashboardParams& params, int64_t from_ms,
                                           int64_t split_ms, const PeriodFigures& last,
                                           const QueryRunner& run) {
-  QuerySpec spec = BaseSpec(params, from_ms, split_ms);
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error"}));
-  Result<QueryResult> result = run(spec);
+  Result<QuerySpec> spec = SuccessRateSpec(params, from_ms, split_ms);
+  if (!spec.ok()) return spec.status();
+  Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   const int64_t events = CellInt(SingleCell(*result, "count")).value_or(0);
   const double error_rate = CellNumber(SingleCell(*result, "rate:error")).value_or(0.0);
@@ -102,22 +115,45 @@ Result<std::optional<double>> SuccessRate(const DashboardParams& params, int64_t
   return std::optional<double>(1.0 - static_cast<double>(errors) / static_cast<double>(total));
 }
 
-Result<NanoUsd> CostBetween(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                            const QueryRunner& run) {
+Result<QuerySpec> CostSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd"}));
-  Result<QueryResult> result = run(spec);
+  return spec;
+}
+
+Result<NanoUsd> CostBetween(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                            const QueryRunner& run) {
+  Result<QuerySpec> spec = CostSpec(params, from_ms, to_ms);
+  if (!spec.ok()) return spec.status();
+  Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   return CellNanoUsd(SingleCell(*result, "sum:cost_usd")).value_or(0);
 }
 
-Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
-                      const query::BucketWidth& width, const QueryRunner& run) {
+Result<QuerySpec> TrendSpec(const DashboardParams& params, const query::BucketWidth& width) {
   QuerySpec trend = BaseSpec(params, params.from_ms, params.to_ms);
   SetBucket(trend, width);
   trend.limit = query::kMaxQueryLimit;
   MLTRACK_RETURN_IF_ERROR(AddMetrics(trend, {"sum:cost_usd", "count"}));
-  Result<QueryResult> trend_result = run(trend);
+  return trend;
+}
+
+// Buckets of a fixed width dividing a day lie within one day (WriteCostTrend).
+bool TrendInDays(const query::BucketWidth& width) { return width.months == 0 && width.ms > 0 && kDayMs % width.ms == 0; }
+
+Result<QuerySpec> DailySpec(const DashboardParams& params, const query::BucketWidth& width) {
+  QuerySpec daily = BaseSpec(params, params.from_ms - 30 * kDayMs, TrendInDays(width) ? params.from_ms : params.to_ms);
+  daily.bucket_ms = kDayMs;
+  daily.limit = query::kMaxQueryLimit;
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(daily, {"sum:cost_usd"}));
+  return daily;
+}
+
+Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
+                      const query::BucketWidth& width, const QueryRunner& run) {
+  Result<QuerySpec> trend = TrendSpec(params, width);
+  if (!trend.ok()) return trend.status();
+  Result<QueryResult> trend_result = run(*trend);
   if (!trend_result.ok()) return trend_result.status();
   std::map<int64_t, NanoUsd> cost_by_bucket;
   for (const auto& row : trend_result->rows) {
@@ -129,16 +165,14 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
   // same bucketer as the queries' `t`. Buckets of a fixed width dividing a day lie within one
   // day (local midnight is one of their boundaries), so the trend's buckets add up to the days
   // of [from, to) exactly, and only [from − 30 d, from) is queried.
-  const bool trend_in_days = width.months == 0 && width.ms > 0 && kDayMs % width.ms == 0;
-  QuerySpec daily = BaseSpec(params, params.from_ms - 30 * kDayMs, trend_in_days ? params.from_ms : params.to_ms);
-  daily.bucket_ms = kDayMs;
+  const bool trend_in_days = TrendInDays(width);
+  Result<QuerySpec> daily = DailySpec(params, width);
+  if (!daily.ok()) return daily.status();
   Result<query::TimeBucketer> days =
-      query::MakeTimeBucketer(query::BucketWidth{kDayMs, 0}, daily.from_ms, params.to_ms, params.tz);
+      query::MakeTimeBucketer(query::BucketWidth{kDayMs, 0}, daily->from_ms, params.to_ms, params.tz);
   if (!days.ok()) return days.status();
   auto day_of = [&](int64_t ts) { return days->Start(days->Index(ts)); };
-  daily.limit = query::kMaxQueryLimit;
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(daily, {"sum:cost_usd"}));
-  Result<QueryResult> daily_result = run(daily);
+  Result<QueryResult> daily_result = run(*daily);
   if (!daily_result.ok()) return daily_result.status();
   std::map<int64_t, NanoUsd> cost_by_day;
   for (const auto& row : daily_result->rows) {
@@ -149,7 +183,7 @@ Status WriteCostTrend(JsonWriter& json, const DashboardParams& params,
   }
   const int64_t first_day = cost_by_day.empty() ? 0 : cost_by_day.begin()->first;
 
-  Result<std::vector<int64_t>> starts = BucketStarts(trend);
+  Result<std::vector<int64_t>> starts = BucketStarts(*trend);
   if (!starts.ok()) return starts.status();
   json.Key("cost_trend");
   json.BeginArray();
@@ -199,15 +233,21 @@ struct ModelUsage {
   bool has_cost = false;
 };
 
-// One query grouped by (model, provider), folded per model: a model sold by several providers
-// is one slice, named after the provider with most of its events.
-Status WriteModelUsage(JsonWriter& json, const DashboardParams& params,
-                       const PeriodFigures& figures, const QueryRunner& run) {
+Result<QuerySpec> ModelUsageSpec(const DashboardParams& params) {
   QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   spec.group_by = {FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "count:cost_usd"}));
   spec.limit = query::kMaxQueryLimit;
-  Result<QueryResult> result = run(spec);
+  return spec;
+}
+
+// One query grouped by (model, provider), folded per model: a model sold by several providers
+// is one slice, named after the provider with most of its events.
+Status WriteModelUsage(JsonWriter& json, const DashboardParams& params,
+                       const PeriodFigures& figures, const QueryRunner& run) {
+  Result<QuerySpec> spec = ModelUsageSpec(params);
+  if (!spec.ok()) return spec.status();
+  Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   std::map<std::string, ModelUsage, std::less<>> by_model;
   for (const auto& row : result->rows) {
@@ -311,13 +351,20 @@ Status WriteLatency(JsonWriter& json, const DashboardParams& params, const Perio
   return Status::OK();
 }
 
-Status WriteStatusOverTime(JsonWriter& json, const DashboardParams& params,
-                           const query::BucketWidth& width, const QueryRunner& run) {
+Result<QuerySpec> StatusSpec(const DashboardParams& params, const query::BucketWidth& width) {
   QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   SetBucket(spec, width);
   spec.group_by = {FieldRef{FieldId::kStatus, {}}};
   spec.limit = query::kMaxQueryLimit;
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
+  return spec;
+}
+
+Status WriteStatusOverTime(JsonWriter& json, const DashboardParams& params,
+                           const query::BucketWidth& width, const QueryRunner& run) {
+  Result<QuerySpec> status_spec = StatusSpec(params, width);
+  if (!status_spec.ok()) return status_spec.status();
+  const QuerySpec& spec = *status_spec;
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   std::map<int64_t, std::pair<int64_t, int64_t>> by_bucket;  // t → (ok, error)
@@ -359,7 +406,28 @@ Status WriteStatusOverTime(JsonWriter& json, const DashboardParams& params,
 
 }  // namespace
 
-Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunner& run,
+// Every query of the overview but the latency histogram (which needs the p99), for RunAhead.
+std::vector<QuerySpec> OverviewSpecs(const DashboardParams& params, const query::BucketWidth& width) {
+  const int64_t length = params.to_ms - params.from_ms;
+  std::vector<Result<QuerySpec>> specs;
+  specs.push_back(FiguresSpec(params, params.from_ms, params.to_ms, FigureSet::kCurrent));
+  specs.push_back(FiguresSpec(params, params.from_ms - length, params.from_ms, FigureSet::kPrevious));
+  specs.push_back(SuccessRateSpec(params, params.from_ms - 4 * length, params.from_ms - length));
+  for (const int64_t days : {1, 7, 30}) {
+    if (params.to_ms - days * kDayMs != params.from_ms) specs.push_back(CostSpec(params, params.to_ms - days * kDayMs, params.to_ms));
+  }
+  specs.push_back(TrendSpec(params, width));
+  specs.push_back(DailySpec(params, width));
+  specs.push_back(ModelUsageSpec(params));
+  specs.push_back(StatusSpec(params, width));
+  std::vector<QuerySpec> ready;  // a spec that cannot be built fails where it is asked for
+  for (Result<QuerySpec>& spec : specs) {
+    if (spec.ok()) ready.push_back(std::move(spec).value());
+  }
+  return ready;
+}
+
+Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunner& direct,
                                  const OverviewContext& context) {
   Result<query::BucketWidth> width =
       params.bucket == "auto"
@@ -369,6 +437,7 @@ Result<std::string> OverviewJson(const DashboardParams& params, const QueryRunne
   if (!width.ok()) return width.status();
   // Every chart lists every bucket of the range: more than the limit is refused, never cut.
   MLTRACK_RETURN_IF_ERROR(query::CheckBucketCount(*width, params.from_ms, params.to_ms, params.bucket));
+  const QueryRunner run = RunAhead(direct, OverviewSpecs(params, *width));
 
   const int64_t length = params.to_ms - params.from_ms;
   Result<PeriodFigures> now = Figures(params, params.from_ms, params.to_ms, FigureSet::kCurrent, run);

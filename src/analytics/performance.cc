@@ -5,6 +5,7 @@
 
 #include "analytics/dashboard_support.h"
 #include "analytics/performance_sections.h"
+#include "analytics/run_ahead.h"
 
 namespace mltrack::analytics {
 namespace {
@@ -74,8 +75,24 @@ Result<PerformanceOptions> ParsePerformanceOptions(const QueryParams& params) {
   return options;
 }
 
+// Every query of the sections but the scatter's (which need the models), for RunAhead.
+std::vector<query::QuerySpec> PerformanceSpecs(const DashboardParams& params, const PerformanceOptions& options,
+                                               const PerformanceReport& report) {
+  std::vector<Result<query::QuerySpec>> built;
+  built.push_back(OverallSpec(params, params.from_ms, params.to_ms));
+  built.push_back(OverallSpec(params, report.previous_from_ms, params.from_ms));
+  built.push_back(SeriesSpec(params, report.bucket, options.slo_ms.has_value()));
+  if (options.slo_ms) built.push_back(GoodCallsSpec(params, report.bucket, *options.slo_ms));
+  built.push_back(ModelSpec(params));
+  std::vector<query::QuerySpec> specs = ErrorSpecs(params, report.bucket, report.previous_from_ms);
+  for (Result<query::QuerySpec>& spec : built) {
+    if (spec.ok()) specs.push_back(std::move(spec).value());  // one that fails fails where asked for
+  }
+  return specs;
+}
+
 Result<PerformanceReport> ComputePerformance(const DashboardParams& params, const PerformanceOptions& options,
-                                             const QueryRunner& run, std::vector<Annotation> annotations) {
+                                             const QueryRunner& direct, std::vector<Annotation> annotations) {
   Result<query::BucketWidth> width = ResolveBucket(params);
   if (!width.ok()) return width.status();
   PerformanceReport report;
@@ -85,6 +102,7 @@ Result<PerformanceReport> ComputePerformance(const DashboardParams& params, cons
   report.bucket = *width;
   report.bucket_label = params.bucket == "auto" ? BucketLabel(*width) : params.bucket;
   report.demo = options.demo;
+  const QueryRunner run = RunAhead(direct, PerformanceSpecs(params, options, report));
 
   MLTRACK_RETURN_IF_ERROR(AddSeriesSection(params, options, run, report));
   MLTRACK_RETURN_IF_ERROR(AddModelSection(params, options, run, report));

@@ -26,16 +26,33 @@ std::string KeyOf(const query::Cell& cell) {
 
 }  // namespace
 
-Status AddErrorSection(const DashboardParams& params, const QueryRunner& run, PerformanceReport& report) {
-  // Errors per bucket, error type, HTTP status and endpoint.
+std::vector<query::QuerySpec> ErrorSpecs(const DashboardParams& params, const query::BucketWidth& bucket,
+                                         int64_t previous_from_ms) {
   query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   spec.filters.push_back(ErrorsOnly());
-  SetBucket(spec, report.bucket);
+  SetBucket(spec, bucket);
   spec.group_by = {FieldRef{FieldId::kErrorType, {}}, FieldRef{FieldId::kHttpStatus, {}},
                    FieldRef{FieldId::kEndpoint, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
   spec.limit = query::kMaxQueryLimit;
-  Result<query::QueryResult> errors = run(spec);
+  query::QuerySpec previous = BaseSpec(params, previous_from_ms, params.from_ms);
+  previous.filters.push_back(ErrorsOnly());
+  previous.group_by = {FieldRef{FieldId::kErrorType, {}}};
+  previous.limit = query::kMaxQueryLimit;
+  query::QuerySpec endpoints = BaseSpec(params, params.from_ms, params.to_ms);
+  endpoints.group_by = {FieldRef{FieldId::kEndpoint, {}}};
+  endpoints.limit = query::kMaxQueryLimit;
+  std::vector<query::QuerySpec> specs = {std::move(spec), std::move(previous), std::move(endpoints)};
+  for (query::QuerySpec& each : specs) {
+    if (!AddMetrics(each, {"count"}).ok()) return {};
+  }
+  return specs;
+}
+
+Status AddErrorSection(const DashboardParams& params, const QueryRunner& run, PerformanceReport& report) {
+  // Errors per bucket, error type, HTTP status and endpoint.
+  const std::vector<query::QuerySpec> specs = ErrorSpecs(params, report.bucket, report.previous_from_ms);
+  if (specs.size() != 3) return Status::Internal("the error section's queries could not be built");
+  Result<query::QueryResult> errors = run(specs[0]);
   if (!errors.ok()) return errors.status();
   std::map<int64_t, std::map<std::string, int64_t>> by_bucket;
   std::map<std::string, int64_t> by_type, by_status, by_endpoint;
@@ -53,12 +70,7 @@ Status AddErrorSection(const DashboardParams& params, const QueryRunner& run, Pe
   }
 
   // The same error types over the previous period of equal length.
-  query::QuerySpec previous = BaseSpec(params, report.previous_from_ms, params.from_ms);
-  previous.filters.push_back(ErrorsOnly());
-  previous.group_by = {FieldRef{FieldId::kErrorType, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(previous, {"count"}));
-  previous.limit = query::kMaxQueryLimit;
-  Result<query::QueryResult> before = run(previous);
+  Result<query::QueryResult> before = run(specs[1]);
   if (!before.ok()) return before.status();
   std::map<std::string, int64_t> previous_by_type;
   for (const auto& row : before->rows) previous_by_type[KeyOf(row[0])] += CellInt(row[1]).value_or(0);
@@ -95,11 +107,7 @@ Status AddErrorSection(const DashboardParams& params, const QueryRunner& run, Pe
                    [](const HttpStatusErrors& a, const HttpStatusErrors& b) { return a.errors > b.errors; });
 
   // Calls per endpoint, with the errors counted above.
-  query::QuerySpec endpoints = BaseSpec(params, params.from_ms, params.to_ms);
-  endpoints.group_by = {FieldRef{FieldId::kEndpoint, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(endpoints, {"count"}));
-  endpoints.limit = query::kMaxQueryLimit;
-  Result<query::QueryResult> per_endpoint = run(endpoints);
+  Result<query::QueryResult> per_endpoint = run(specs[2]);
   if (!per_endpoint.ok()) return per_endpoint.status();
   std::map<std::string, std::pair<int64_t, int64_t>> endpoint_counts;
   for (const auto& row : per_endpoint->rows) endpoint_counts[KeyOf(row[0])].first += CellInt(row[1]).value_or(0);

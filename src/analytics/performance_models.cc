@@ -127,8 +127,7 @@ std::vector<ErrorSlice> TopSlices(std::vector<ErrorSlice> slices, size_t top) {
 }
 
 
-Status AddModelSection(const DashboardParams& params, const PerformanceOptions& options,
-                       const QueryRunner& run, PerformanceReport& report) {
+Result<query::QuerySpec> ModelSpec(const DashboardParams& params) {
   query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   spec.group_by = {FieldRef{FieldId::kProvider, {}}, FieldRef{FieldId::kModel, {}}};
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "rate:error", "rate:cache_hit", "count:ttft_ms",
@@ -139,7 +138,14 @@ Status AddModelSection(const DashboardParams& params, const PerformanceOptions& 
   // compute it again).
   for (double level : {50.0, 90.0}) MLTRACK_RETURN_IF_ERROR(AddMetric(spec, PercentileMetric(level, "tokens_per_s")));
   spec.limit = query::kMaxQueryLimit;
-  Result<query::QueryResult> result = run(spec);
+  return spec;
+}
+
+Status AddModelSection(const DashboardParams& params, const PerformanceOptions& options,
+                       const QueryRunner& run, PerformanceReport& report) {
+  Result<query::QuerySpec> spec = ModelSpec(params);
+  if (!spec.ok()) return spec.status();
+  Result<query::QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   Result<ModelColumns> columns = FindColumns(*result);
   if (!columns.ok()) return columns.status();

@@ -35,6 +35,17 @@ Status AddErrorSection(const DashboardParams& params, const QueryRunner& run, Pe
 // (performance_scatter.cc). Needs report.models and report.now.
 Status AddScatterSection(const DashboardParams& params, const QueryRunner& run, PerformanceReport& report);
 
+// The queries of the sections above, for RunAhead (performance.cc): each section builds its
+// specs with these, so a spec named ahead is the one it asks for.
+Result<query::QuerySpec> OverallSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms);
+Result<query::QuerySpec> SeriesSpec(const DashboardParams& params, const query::BucketWidth& width, bool slo);
+Result<query::QuerySpec> GoodCallsSpec(const DashboardParams& params, const query::BucketWidth& width, double slo_ms);
+Result<query::QuerySpec> ModelSpec(const DashboardParams& params);
+// Errors by bucket × type × status × endpoint, error types of the previous period, calls by
+// endpoint; empty when they cannot be built.
+std::vector<query::QuerySpec> ErrorSpecs(const DashboardParams& params, const query::BucketWidth& bucket,
+                                         int64_t previous_from_ms);
+
 // The comparison matrix of `models` (the top models): columns, raw values and scores.
 Matrix BuildMatrix(const std::vector<ModelFigures>& models);
 

@@ -63,9 +63,9 @@ OverallFigures ReadFigures(const std::vector<query::Cell>& row, const SeriesColu
 }
 
 Result<OverallFigures> Overall(const DashboardParams& params, int64_t from_ms, int64_t to_ms, const QueryRunner& run) {
-  query::QuerySpec spec = BaseSpec(params, from_ms, to_ms);
-  MLTRACK_RETURN_IF_ERROR(AddSeriesMetrics(spec, false));
-  Result<query::QueryResult> result = run(spec);
+  Result<query::QuerySpec> spec = OverallSpec(params, from_ms, to_ms);
+  if (!spec.ok()) return spec.status();
+  Result<query::QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   Result<SeriesColumns> columns = FindColumns(*result);
   if (!columns.ok()) return columns.status();
@@ -76,21 +76,9 @@ Result<OverallFigures> Overall(const DashboardParams& params, int64_t from_ms, i
 // "slo_ms" as a filter literal: calls that succeeded faster than the objective.
 Result<std::map<int64_t, int64_t>> GoodCallsPerBucket(const DashboardParams& params, const query::BucketWidth& width,
                                                       double slo_ms, const QueryRunner& run) {
-  query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
-  SetBucket(spec, width);
-  query::Filter ok;
-  ok.field = FieldRef{FieldId::kStatus, {}};
-  ok.op = query::FilterOp::kEq;
-  ok.values.emplace_back(std::string("ok"));
-  query::Filter fast;
-  fast.field = FieldRef{FieldId::kLatencyMs, {}};
-  fast.op = query::FilterOp::kLt;
-  fast.values.emplace_back(slo_ms);
-  spec.filters.push_back(std::move(ok));
-  spec.filters.push_back(std::move(fast));
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
-  spec.limit = query::kMaxQueryLimit;
-  Result<query::QueryResult> result = run(spec);
+  Result<query::QuerySpec> spec = GoodCallsSpec(params, width, slo_ms);
+  if (!spec.ok()) return spec.status();
+  Result<query::QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   std::map<int64_t, int64_t> good;
   for (const auto& row : result->rows) good[CellInt(row[0]).value_or(0)] = CellInt(row[1]).value_or(0);
@@ -123,11 +111,9 @@ Status AddSeriesSection(const DashboardParams& params, const PerformanceOptions&
   if (!previous.ok()) return previous.status();
   report.previous = *previous;
 
-  query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
-  SetBucket(spec, report.bucket);
-  MLTRACK_RETURN_IF_ERROR(AddSeriesMetrics(spec, options.slo_ms.has_value()));
-  spec.limit = query::kMaxQueryLimit;
-  Result<query::QueryResult> result = run(spec);
+  Result<query::QuerySpec> spec = SeriesSpec(params, report.bucket, options.slo_ms.has_value());
+  if (!spec.ok()) return spec.status();
+  Result<query::QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   Result<SeriesColumns> columns = FindColumns(*result);
   if (!columns.ok()) return columns.status();
@@ -140,7 +126,7 @@ Status AddSeriesSection(const DashboardParams& params, const PerformanceOptions&
     if (!counted.ok()) return counted.status();
     good = std::move(*counted);
   }
-  Result<std::vector<int64_t>> starts = BucketStarts(spec);  // in the spec's zone
+  Result<std::vector<int64_t>> starts = BucketStarts(*spec);  // in the spec's zone
   if (!starts.ok()) return starts.status();
   int64_t slo_calls = 0, slo_good = 0;
   for (int64_t start : *starts) {
@@ -165,5 +151,39 @@ Status AddSeriesSection(const DashboardParams& params, const PerformanceOptions&
   if (options.slo_ms) report.slo = SloFromCounts(*options.slo_ms, options.slo_target, slo_calls, slo_good);
   return Status::OK();
 }
+
+Result<query::QuerySpec> OverallSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
+  query::QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+  MLTRACK_RETURN_IF_ERROR(AddSeriesMetrics(spec, false));
+  return spec;
+}
+
+Result<query::QuerySpec> SeriesSpec(const DashboardParams& params, const query::BucketWidth& width, bool slo) {
+  query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  SetBucket(spec, width);
+  MLTRACK_RETURN_IF_ERROR(AddSeriesMetrics(spec, slo));
+  spec.limit = query::kMaxQueryLimit;
+  return spec;
+}
+
+// "slo_ms" as a filter literal: calls that succeeded faster than the objective.
+Result<query::QuerySpec> GoodCallsSpec(const DashboardParams& params, const query::BucketWidth& width, double slo_ms) {
+  query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  SetBucket(spec, width);
+  query::Filter ok;
+  ok.field = FieldRef{FieldId::kStatus, {}};
+  ok.op = query::FilterOp::kEq;
+  ok.values.emplace_back(std::string("ok"));
+  query::Filter fast;
+  fast.field = FieldRef{FieldId::kLatencyMs, {}};
+  fast.op = query::FilterOp::kLt;
+  fast.values.emplace_back(slo_ms);
+  spec.filters.push_back(std::move(ok));
+  spec.filters.push_back(std::move(fast));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
+  spec.limit = query::kMaxQueryLimit;
+  return spec;
+}
+
 
 }  // namespace mltrack::analytics

@@ -134,6 +134,16 @@ TEST_F(BlockAnswerTest, RandomSpecsAgreeWithScansManyUsers) {
   CompareRandomSpecs(rng, 200);
 }
 
+// Batches over segment blocks: a shared scan answers whole blocks from their summaries per spec
+// and scans the rest once; every answer equals the spec's alone.
+TEST_F(BlockAnswerTest, RandomBatchesOverSummariesMatchQueriesRunAlone) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 2048, .first_block_rows = 2048});
+  std::mt19937_64 rng(26);
+  FillRuns(memtable, rng, 40'000, 40, 3000);
+  MakeViews(memtable, rng);
+  EXPECT_GT(CompareRandomBatches(*with_, rng, 200, nullptr), 50);
+}
+
 // A range that covers whole blocks: ungrouped counts, sums and rates read no row at all.
 TEST_F(BlockAnswerTest, WholeBlocksAreAnsweredWithoutReadingRows) {
   store::Memtable memtable(store::MemtableOptions{.block_rows = 2048, .first_block_rows = 2048});

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "core/event.h"
@@ -428,37 +430,71 @@ void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, const std::
   }
 }
 
-}  // namespace
+// The rows of one chunk (selected and filtered) into `partial`'s groups and aggregates.
+void AggregateChunk(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
+                    const uint32_t* rows, size_t count, Partial& partial) {
+  if (!plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only) {
+    CountSmallKeys(plan, buckets, block, rows, count, partial);
+    return;
+  }
+  const uint32_t* groups = nullptr;
+  if (!plan.parts.empty()) {
+    AssignGroups(plan, buckets, block, rows, count, partial);
+    groups = partial.groups.data();
+  }
+  for (auto& metric : partial.metrics) metric->Update(block, rows, count, groups);
+}
 
-void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
-  const QuerySpec& spec = *plan.spec;
-  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
-  // The filters this block needs row by row: its summary drops those every row passes and
-  // skips the block when one passes no row.
-  std::vector<const RowFilter*> filters;
+// The filters `block` needs row by row (its summary drops those every row passes); false when
+// one passes no row, so the block is skipped.
+bool BlockFilters(const Plan& plan, const store::ColumnBlock& block, std::vector<const RowFilter*>& filters) {
   filters.reserve(plan.filters.size());
   for (const RowFilter& filter : plan.filters) {
     const FilterVerdict verdict = block.summary ? filter.Judge(*block.summary) : FilterVerdict::kSome;
-    if (verdict == FilterVerdict::kNone) return;
+    if (verdict == FilterVerdict::kNone) return false;
     if (verdict == FilterVerdict::kSome) filters.push_back(&filter);
   }
-  if (whole && filters.empty() && block.summary) {
-    std::vector<size_t> unanswered;
-    uint32_t group = 0;
-    if (AnswerFromSummary(plan, block, partial, &unanswered, &group)) {
-      if (!unanswered.empty()) ScanOneGroup(plan, block, unanswered, group, partial);
-      return;
-    }
-  }
-  partial.scanned += block.rows;
+  return true;
+}
+
+// Whether the block summary answered the block for `plan` (a whole block without row filters).
+bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  std::vector<size_t> unanswered;
+  uint32_t group = 0;
+  if (!AnswerFromSummary(plan, block, partial, &unanswered, &group)) return false;
+  if (!unanswered.empty()) ScanOneGroup(plan, block, unanswered, group, partial);
+  return true;
+}
+
+// One plan's part of a shared scan: `narrow` when the block is not wholly inside the plan's own
+// range, so that the selected rows (of the scan's wider range) are cut to it first.
+struct PlanScan {
+  const Plan* plan;
+  Partial* partial;
+  bool narrow;
+};
+
+// The rows of `block` in [from_ms, to_ms) and through `filters`, chunk by chunk, each chunk
+// handed to every scan of `scans` (cut to its plan's range where narrow); the selection vector
+// lives in the first partial.
+void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilter*>& filters, int64_t from_ms,
+                int64_t to_ms, std::span<const PlanScan> scans) {
+  const Plan& first = *scans.front().plan;
+  const bool whole = block.min_ts >= from_ms && block.max_ts < to_ms;
   // A whole block without filters needs no selection vector: its rows are 0 … rows − 1.
   const uint32_t* identity = whole && filters.empty() ? Identity(block.rows) : nullptr;
-  const BlockBuckets buckets = MakeBlockBuckets(plan, block);
-  const bool counts_small_keys = !plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only;
+  std::vector<BlockBuckets> buckets;
+  buckets.reserve(scans.size());
+  for (const PlanScan& scan : scans) {
+    scan.partial->scanned += block.rows;
+    buckets.push_back(MakeBlockBuckets(*scan.plan, block));
+  }
+  uint32_t* selected = scans.front().partial->rows.data();
+  thread_local std::vector<uint32_t> narrowed(kChunkRows);
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
     // Many filters can make one block take seconds: the deadline is checked within blocks too
     // (every 8 chunks: a clock read costs ~50 ns).
-    if (plan.guard != nullptr && begin % (8 * kChunkRows) == 0 && plan.guard->CheckDeadline()) return;
+    if (first.guard != nullptr && begin % (8 * kChunkRows) == 0 && first.guard->CheckDeadline()) return;
     const size_t end = std::min(begin + kChunkRows, block.rows);
     const uint32_t* rows;
     size_t count = 0;
@@ -466,14 +502,13 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
       rows = identity + begin;
       count = end - begin;
     } else {
-      uint32_t* selected = partial.rows.data();
       if (whole) {
         for (size_t row = begin; row < end; ++row) selected[count++] = static_cast<uint32_t>(row);
       } else {
         for (size_t row = begin; row < end; ++row) {
           const int64_t ts = block.Ts(row);
           selected[count] = static_cast<uint32_t>(row);
-          count += (ts >= spec.from_ms) & (ts < spec.to_ms);
+          count += (ts >= from_ms) & (ts < to_ms);
         }
       }
       for (const RowFilter* filter : filters) {
@@ -483,17 +518,53 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
       rows = selected;
     }
     if (count == 0) continue;
-    if (counts_small_keys) {
-      CountSmallKeys(plan, buckets, block, rows, count, partial);
-      continue;
+    for (size_t scan = 0; scan < scans.size(); ++scan) {
+      const Plan& plan = *scans[scan].plan;
+      if (!scans[scan].narrow) {
+        AggregateChunk(plan, buckets[scan], block, rows, count, *scans[scan].partial);
+        continue;
+      }
+      const int64_t from = plan.spec->from_ms;
+      const int64_t to = plan.spec->to_ms;
+      size_t kept = 0;
+      for (size_t idx = 0; idx < count; ++idx) {
+        const int64_t ts = block.Ts(rows[idx]);
+        narrowed[kept] = rows[idx];
+        kept += (ts >= from) & (ts < to);
+      }
+      if (kept > 0) AggregateChunk(plan, buckets[scan], block, narrowed.data(), kept, *scans[scan].partial);
     }
-    const uint32_t* groups = nullptr;
-    if (!plan.parts.empty()) {
-      AssignGroups(plan, buckets, block, rows, count, partial);
-      groups = partial.groups.data();
-    }
-    for (auto& metric : partial.metrics) metric->Update(block, rows, count, groups);
   }
+}
+
+}  // namespace
+
+void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  std::vector<const RowFilter*> filters;
+  if (!BlockFilters(plan, block, filters)) return;
+  const QuerySpec& spec = *plan.spec;
+  const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
+  if (whole && filters.empty() && block.summary && AnsweredWhole(plan, block, partial)) return;
+  const PlanScan scan{&plan, &partial, false};
+  ScanChunks(block, filters, spec.from_ms, spec.to_ms, std::span(&scan, 1));
+}
+
+void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBlock& block,
+                     std::span<Partial* const> partials, int64_t from_ms, int64_t to_ms) {
+  if (plans.empty()) return;
+  // The plans share their filters: the first one's judge the block for all.
+  std::vector<const RowFilter*> filters;
+  if (!BlockFilters(*plans.front(), block, filters)) return;
+  thread_local std::vector<PlanScan> scans;
+  scans.clear();
+  for (size_t idx = 0; idx < plans.size(); ++idx) {
+    const QuerySpec& spec = *plans[idx]->spec;
+    if (block.max_ts < spec.from_ms || block.min_ts >= spec.to_ms) continue;
+    const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
+    if (whole && filters.empty() && block.summary && AnsweredWhole(*plans[idx], block, *partials[idx])) continue;
+    scans.push_back(PlanScan{plans[idx], partials[idx], !whole});
+  }
+  if (!scans.empty()) ScanChunks(block, filters, from_ms, to_ms, scans);
 }
 
 }  // namespace mltrack::query

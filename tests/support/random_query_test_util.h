@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "core/event.h"
+#include "query/query_batch.h"
 #include "query/query_executor.h"
+#include "query/query_parser.h"
 #include "store/memtable.h"
 
 namespace mltrack::query::test_data {
@@ -161,6 +163,29 @@ inline std::string RandomSpec(std::mt19937_64& rng) {
   return json;
 }
 
+// 1–6 random specs, most of which share the first one's filters (so that a batch scans them
+// together), and of those most its range too (the others' ranges may overlap it, or not).
+inline std::vector<QuerySpec> RandomBatch(std::mt19937_64& rng, int64_t now_ms) {
+  std::vector<QuerySpec> specs;
+  const size_t count = 1 + rng() % 6;
+  while (specs.size() < count) {
+    const std::string json = RandomSpec(rng);
+    Result<QuerySpec> spec = ParseQuerySpec(json, now_ms);
+    EXPECT_TRUE(spec.ok()) << json << " " << spec.status().ToString();
+    if (!spec.ok()) return specs;
+    const uint64_t share = rng() % 4;  // 0: nothing, 1: the filters, else the filters and the range
+    if (!specs.empty() && share != 0) {
+      spec->filters = specs.front().filters;
+      if (share != 1) {
+        spec->from_ms = specs.front().from_ms;
+        spec->to_ms = specs.front().to_ms;
+      }
+    }
+    specs.push_back(std::move(spec).value());
+  }
+  return specs;
+}
+
 // Equal cells; doubles within 1e-9 relative (sums of doubles add in another order when states
 // merge, exactly as between the two scan threads).
 inline void ExpectSameResult(const QueryResult& expected, const QueryResult& actual,
@@ -190,6 +215,41 @@ inline QueryResult Execute(const QuerySpec& spec, const store::TableSnapshot& sn
   Result<QueryResult> result = ExecuteQuery(spec, snapshot, cache);
   EXPECT_TRUE(result.ok()) << result.status().ToString();
   return result.ok() ? std::move(result).value() : QueryResult{};
+}
+
+inline std::string Describe(const std::vector<QuerySpec>& specs, size_t index) {
+  return "spec " + std::to_string(index) + " of " + std::to_string(specs.size()) + ", from " +
+         std::to_string(specs[index].from_ms) + " to " + std::to_string(specs[index].to_ms) + ", " +
+         std::to_string(specs[index].filters.size()) + " filters, " + specs[index].metrics.front().name;
+}
+
+// Runs `rounds` random batches (RandomBatch, ExecuteBatch) against the same specs run one by one; returns how many batches
+// had at least two specs sharing a scan.
+inline int CompareRandomBatches(const store::TableSnapshot& snapshot, std::mt19937_64& rng, int rounds, QueryCache* cache) {
+  int shared = 0;
+  for (int round = 0; round < rounds; ++round) {
+    const std::vector<QuerySpec> specs = RandomBatch(rng, kStart);
+    const std::vector<Result<QueryResult>> batch = ExecuteBatch(specs, snapshot, cache);
+    EXPECT_EQ(batch.size(), specs.size());
+    if (batch.size() != specs.size()) return shared;
+    bool sharing = false;
+    for (size_t index = 0; index < specs.size(); ++index) {
+      sharing |= index > 0 && SameScan(specs[0], specs[index]);
+      const Result<QueryResult> alone = ExecuteQuery(specs[index], snapshot, nullptr);
+      const std::string what = Describe(specs, index);
+      EXPECT_EQ(alone.ok(), batch[index].ok()) << what << ": " << alone.status().ToString() << " vs "
+                                              << batch[index].status().ToString();
+      if (!alone.ok() || !batch[index].ok()) {
+        EXPECT_EQ(alone.status().ToString(), batch[index].status().ToString()) << what;
+        continue;
+      }
+      ExpectSameResult(*alone, *batch[index], what);
+      if (cache == nullptr) EXPECT_EQ(alone->scanned, batch[index]->scanned) << what;
+    }
+    shared += sharing;
+    if (::testing::Test::HasFailure()) break;
+  }
+  return shared;
 }
 
 }  // namespace mltrack::query::test_data

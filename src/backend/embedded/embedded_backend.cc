@@ -1,9 +1,12 @@
 #include "backend/embedded/embedded_backend.h"
 
+#include <span>
 #include <string_view>
+#include <vector>
 #include <utility>
 
 #include "backend/embedded/event_scan.h"
+#include "query/query_batch.h"
 #include "query/query_executor.h"
 #include "store/table_snapshot.h"
 
@@ -43,11 +46,18 @@ query::QueryRunner EmbeddedBackend::Reader() {
   query::QueryCache* cache = &query_cache_;
   // The deadline counts from now: one request's queries share it.
   const query::QueryLimits limits = query::QueryLimits::FromNow(budget_.timeout_ms, budget_.memory_bytes);
-  return [snapshot = std::move(snapshot), cache, limits](const query::QuerySpec& spec) {
+  auto one = [snapshot, cache, limits](const query::QuerySpec& spec) {
     query::QuerySpec limited = spec;
     limited.limits = limits;
     return query::ExecuteQuery(limited, *snapshot, cache);
   };
+  // A batch shares one scan between the specs with the same range and filters (query_batch.h).
+  auto batch = [snapshot = std::move(snapshot), cache, limits](std::span<const query::QuerySpec> specs) {
+    std::vector<query::QuerySpec> limited(specs.begin(), specs.end());
+    for (query::QuerySpec& spec : limited) spec.limits = limits;
+    return query::ExecuteBatch(limited, *snapshot, cache);
+  };
+  return query::QueryRunner(std::move(one), std::move(batch));
 }
 
 Result<query::EventPage> EmbeddedBackend::SearchEvents(const query::EventSearch& search) {
