@@ -432,14 +432,19 @@ void EmbeddedStore::MaybeFreeze(bool force) {
   // Every row of the memtable is in WAL files up to the current one; new rows go to the next.
   Status rotated = writer_->StartNewFile();
   if (!rotated.ok()) return;  // tried again after the next commit
-  auto next = std::make_shared<State>(*state);
-  next->frozen = memtable_;
-  next->frozen_ids = std::shared_ptr<const IdIndex>(std::move(ids_));
-  next->frozen_wal_seq = writer_->current_seq() - 1;
-  next->frozen_dictionaries = DictionarySizes::Of(*dictionaries_);
+  std::shared_ptr<const IdIndex> frozen_ids(std::move(ids_));
+  const uint64_t frozen_wal_seq = writer_->current_seq() - 1;
+  const DictionarySizes frozen_dictionaries = DictionarySizes::Of(*dictionaries_);
   ids_ = std::make_unique<IdIndex>();
   {
+    // Copied under the lock: the maintenance thread may have installed a new segment list (a
+    // compaction) since `state` was read, and a copy of the older one would bring it back.
     std::lock_guard lock(state_mu_);
+    auto next = std::make_shared<State>(*state_);
+    next->frozen = memtable_;
+    next->frozen_ids = std::move(frozen_ids);
+    next->frozen_wal_seq = frozen_wal_seq;
+    next->frozen_dictionaries = frozen_dictionaries;
     state_ = std::move(next);
     memtable_ = std::make_shared<Memtable>(memtable_options(), dictionaries_);
   }
