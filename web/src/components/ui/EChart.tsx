@@ -109,7 +109,12 @@ export function EChart({ option, points, ariaLabel, className, ref, onClick }: E
   useEffect(() => {
     // A shallow copy: ECharts clears `media` on the object it is given, and the same memoized
     // option may be set again (StrictMode, remount after full screen).
-    chartRef.current?.setOption({ ...option }, { notMerge: true, lazyUpdate: true });
+    // Applied at once, not on the next frame (lazyUpdate): a pointer event between the two found
+    // the new series without its data ("reading 'getRawIndex'") when a click replaced the data.
+    const chart = chartRef.current;
+    if (!chart) return;
+    chart.dispatchAction({ type: 'hideTip' });
+    chart.setOption({ ...option }, { notMerge: true });
   }, [option]);
 
   useEffect(() => {
