@@ -6,7 +6,7 @@
 #include <charconv>
 #include <sstream>
 
-#include "store/checked_file.h"
+#include "core/checked_file.h"
 
 namespace mltrack::analytics {
 namespace {
@@ -62,7 +62,7 @@ std::optional<Annotation> ParseLine(std::string_view line) {
 
 Result<std::unique_ptr<AnnotationStore>> AnnotationStore::Open(const std::filesystem::path& dir) {
   std::unique_ptr<AnnotationStore> store(new AnnotationStore(dir / kFileName));
-  Result<std::optional<std::string>> read = store::ReadCheckedFile(store->path_);
+  Result<std::optional<std::string>> read = ReadCheckedFile(store->path_);
   if (!read.ok()) return read.status();
   if (!read->has_value()) return store;
   auto corrupt = [&](const std::string& what) {
@@ -87,7 +87,7 @@ Result<std::unique_ptr<AnnotationStore>> AnnotationStore::Open(const std::filesy
 }
 
 Status AnnotationStore::Persist(const std::vector<Annotation>& annotations, int64_t next_id) const {
-  return store::WriteCheckedFile(path_, Format(annotations, next_id));
+  return WriteCheckedFile(path_, Format(annotations, next_id));
 }
 
 Result<Annotation> AnnotationStore::Add(Annotation annotation, int64_t created_ms) {

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <sstream>
 
-#include "store/checked_file.h"
+#include "core/checked_file.h"
 
 namespace mltrack::analytics {
 namespace {
@@ -49,7 +49,7 @@ std::optional<Report> ParseLine(std::string_view line) {
 
 Result<std::unique_ptr<ReportStore>> ReportStore::Open(const std::filesystem::path& dir) {
   std::unique_ptr<ReportStore> store(new ReportStore(dir / kFileName));
-  Result<std::optional<std::string>> read = store::ReadCheckedFile(store->path_);
+  Result<std::optional<std::string>> read = ReadCheckedFile(store->path_);
   if (!read.ok()) return read.status();
   if (!read->has_value()) return store;
   auto corrupt = [&](const std::string& what) {
@@ -74,7 +74,7 @@ Result<std::unique_ptr<ReportStore>> ReportStore::Open(const std::filesystem::pa
 }
 
 Status ReportStore::Commit(std::vector<Report> reports, int64_t next_id) {
-  MLTRACK_RETURN_IF_ERROR(store::WriteCheckedFile(path_, Format(reports, next_id)));
+  MLTRACK_RETURN_IF_ERROR(WriteCheckedFile(path_, Format(reports, next_id)));
   reports_ = std::move(reports);
   next_id_ = next_id;
   return Status::OK();

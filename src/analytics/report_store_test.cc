@@ -8,7 +8,7 @@
 #include <fstream>
 #include <random>
 
-#include "store/checked_file.h"
+#include "core/checked_file.h"
 
 namespace mltrack::analytics {
 namespace {
@@ -150,7 +150,7 @@ TEST_F(ReportStoreTest, ADamagedFileIsRefusedAndLeftAlone) {
 }
 
 TEST_F(ReportStoreTest, AFileWithAValidChecksumButABadLineIsCorrupt) {
-  ASSERT_TRUE(store::WriteCheckedFile(dir_ / "REPORTS", "mltrack-reports 1\nnext_id 2\n{\"id\":1}\n").ok());
+  ASSERT_TRUE(WriteCheckedFile(dir_ / "REPORTS", "mltrack-reports 1\nnext_id 2\n{\"id\":1}\n").ok());
   Result<std::unique_ptr<ReportStore>> reopened = ReportStore::Open(dir_);
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), StatusCode::kCorruption);

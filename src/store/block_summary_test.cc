@@ -12,7 +12,7 @@
 #include <map>
 #include <random>
 
-#include "store/crc32c.h"
+#include "core/crc32c.h"
 #include "store/memtable.h"
 #include "store/segment.h"
 #include "store/segment_format.h"

@@ -4,7 +4,7 @@
 #include <functional>
 #include <sstream>
 
-#include "store/checked_file.h"
+#include "core/checked_file.h"
 
 namespace mltrack::store {
 namespace {

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <limits>
 
-#include "store/crc32c.h"
+#include "core/crc32c.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"
 #include "store/segment_strings.h"

@@ -12,7 +12,7 @@
 
 #include "store/block_summary.h"
 #include "store/column_encoding.h"
-#include "store/crc32c.h"
+#include "core/crc32c.h"
 #include "store/dictionary.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"

@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "store/crc32c.h"
+#include "core/crc32c.h"
 #include "store/wal_writer.h"
 
 namespace mltrack::store {

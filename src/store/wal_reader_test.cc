@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "store/crc32c.h"
+#include "core/crc32c.h"
 #include "store/wal_writer.h"
 
 namespace mltrack::store {

@@ -11,19 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "store/crc32c.h"
+#include "core/crc32c.h"
 
 namespace mltrack::store {
-
-Status SyncDirectory(const std::filesystem::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoToStatus(errno, "open directory " + dir.string());
-  int rc = ::fsync(fd);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0) return ErrnoToStatus(err, "fsync directory " + dir.string());
-  return Status::OK();
-}
 
 namespace wal {
 
@@ -41,12 +31,6 @@ void EncodeHeader(char* header, RecordType type, std::string_view payload) {
 }
 
 }  // namespace wal
-
-Status ErrnoToStatus(int err, std::string_view what) {
-  std::string message = std::string(what) + ": " + std::strerror(err);
-  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(std::move(message));
-  return Status::IOError(std::move(message));
-}
 
 Status TruncateWalFile(const std::filesystem::path& path, uint64_t size) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);

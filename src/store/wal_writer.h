@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 #include <string_view>
 
+#include "core/file_sync.h"
 #include "core/status.h"
 #include "store/wal_format.h"
 
@@ -93,11 +94,6 @@ class WalWriter {
 // Shortens `path` to `size` bytes and fsyncs it (used to cut a torn tail off the last file).
 Status TruncateWalFile(const std::filesystem::path& path, uint64_t size);
 
-// fsyncs a directory, so that a file created, renamed or removed in it stays so after a crash.
-Status SyncDirectory(const std::filesystem::path& dir);
-
-// Maps errno to a Status: ENOSPC/EDQUOT → kNoSpace, anything else → kIOError; `what` names the
-// operation and file.
-Status ErrnoToStatus(int err, std::string_view what);
+// SyncDirectory and ErrnoToStatus: core/file_sync.h.
 
 }  // namespace mltrack::store

@@ -118,7 +118,7 @@ Status ShipQueue::PopFront() {
     std::filesystem::remove(file.path, ec);
     if (ec) return Status::IOError("removing " + file.path.string() + ": " + ec.message());
   }
-  return store::SyncDirectory(dir_);
+  return SyncDirectory(dir_);
 }
 
 bool ShipQueue::empty() {

@@ -1,4 +1,4 @@
-#include "store/checked_file.h"
+#include "core/checked_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,10 +9,10 @@
 #include <fstream>
 #include <iterator>
 
-#include "store/crc32c.h"
-#include "store/wal_writer.h"
+#include "core/crc32c.h"
+#include "core/file_sync.h"
 
-namespace mltrack::store {
+namespace mltrack {
 
 Status WriteCheckedFile(const std::filesystem::path& path, std::string_view body,
                         const std::function<int(size_t)>& fault_hook) {
@@ -77,4 +77,4 @@ Result<std::optional<std::string>> ReadCheckedFile(const std::filesystem::path& 
   return std::optional<std::string>(std::move(text));
 }
 
-}  // namespace mltrack::store
+}  // namespace mltrack

@@ -7,7 +7,7 @@
 // CRC32C (Castagnoli, polynomial 0x1EDC6F41, reflected), the checksum of every WAL record.
 // Uses the SSE4.2 crc32 instruction when the CPU has it (checked once at run time) and a
 // slicing table otherwise; both give identical results. All functions are pure and thread-safe.
-namespace mltrack::store::crc32c {
+namespace mltrack::crc32c {
 
 // Returns the CRC32C of `init_crc`'s data followed by data[0, n). Extend(0, ...) starts fresh.
 uint32_t Extend(uint32_t init_crc, const char* data, size_t n);
@@ -32,4 +32,4 @@ inline uint32_t Unmask(uint32_t masked_crc) {
   return (rot >> 17) | (rot << 15);
 }
 
-}  // namespace mltrack::store::crc32c
+}  // namespace mltrack::crc32c

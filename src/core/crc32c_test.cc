@@ -1,11 +1,11 @@
-#include "store/crc32c.h"
+#include "core/crc32c.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
 
-namespace mltrack::store::crc32c {
+namespace mltrack::crc32c {
 namespace {
 
 // Vectors from RFC 3720 (iSCSI) section B.4 and the common "check" value.
@@ -56,4 +56,4 @@ TEST(Crc32cTest, MaskRoundTripsAndChangesValue) {
 }
 
 }  // namespace
-}  // namespace mltrack::store::crc32c
+}  // namespace mltrack::crc32c

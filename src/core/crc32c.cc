@@ -1,4 +1,4 @@
-#include "store/crc32c.h"
+#include "core/crc32c.h"
 
 #include <array>
 #include <cstring>
@@ -8,7 +8,7 @@
 #define MLTRACK_CRC32C_X86 1
 #endif
 
-namespace mltrack::store::crc32c {
+namespace mltrack::crc32c {
 namespace {
 
 constexpr uint32_t kPolyReflected = 0x82f63b78u;
@@ -95,4 +95,4 @@ uint32_t Extend(uint32_t init_crc, const char* data, size_t n) {
   return ExtendPortable(init_crc, data, n);
 }
 
-}  // namespace mltrack::store::crc32c
+}  // namespace mltrack::crc32c

@@ -13,7 +13,7 @@
 
 #include "core/status.h"
 
-namespace mltrack::store {
+namespace mltrack {
 
 // Atomically replaces `path` with `body` plus its checksum line. kNoSpace / kIOError leave the
 // old file in place (and no temporary file behind). `fault_hook`, for fault tests, is called
@@ -26,4 +26,4 @@ Status WriteCheckedFile(const std::filesystem::path& path, std::string_view body
 // kIOError when it cannot be read.
 Result<std::optional<std::string>> ReadCheckedFile(const std::filesystem::path& path);
 
-}  // namespace mltrack::store
+}  // namespace mltrack
