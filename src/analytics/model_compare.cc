@@ -6,6 +6,7 @@
 #include <set>
 
 #include "analytics/dashboard_support.h"
+#include "analytics/run_ahead.h"
 #include "analytics/stats/welch.h"
 #include "analytics/stats/wilson.h"
 
@@ -77,9 +78,7 @@ struct ModelCalls {
 };
 
 // Calls, output tokens and the main provider of every model in range (one count scan).
-Result<std::map<std::string, ModelCalls, std::less<>>> CallsByModel(const DashboardParams& params,
-                                                                    const std::vector<std::string>& models,
-                                                                    const QueryRunner& run) {
+Result<QuerySpec> CallsSpec(const DashboardParams& params, const std::vector<std::string>& models) {
   QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   spec.group_by = {FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
   spec.limit = query::kMaxQueryLimit;
@@ -91,7 +90,15 @@ Result<std::map<std::string, ModelCalls, std::less<>>> CallsByModel(const Dashbo
     spec.filters.push_back(std::move(filter));
   }
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:output_tokens"}));
-  Result<QueryResult> result = run(spec);
+  return spec;
+}
+
+Result<std::map<std::string, ModelCalls, std::less<>>> CallsByModel(const DashboardParams& params,
+                                                                    const std::vector<std::string>& models,
+                                                                    const QueryRunner& run) {
+  Result<QuerySpec> spec = CallsSpec(params, models);
+  if (!spec.ok()) return spec.status();
+  Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   std::map<std::string, ModelCalls, std::less<>> by_model;
   for (const auto& row : result->rows) {
@@ -177,6 +184,32 @@ void ReadFigures(const Columns& columns, const std::vector<Cell>& row, const std
   }
 }
 
+// The figures of `models` (one row per model); the score names it asks for go to *score_names.
+Result<QuerySpec> FiguresSpec(const DashboardParams& params, const std::vector<std::string>& models,
+                              const CompareContext& context, std::vector<std::string>* score_names) {
+  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
+  spec.group_by = {FieldRef{FieldId::kModel, {}}};
+  spec.limit = query::kMaxQueryLimit;
+  query::Filter filter;
+  filter.field = FieldRef{FieldId::kModel, {}};
+  filter.op = query::FilterOp::kIn;
+  for (const std::string& model : models) filter.values.emplace_back(model);
+  spec.filters.push_back(std::move(filter));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(
+      spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
+             "p50:latency_ms", "p90:latency_ms", "p95:latency_ms", "p99:latency_ms", "p50:ttft_ms", "p90:ttft_ms",
+             "p95:ttft_ms", "p99:ttft_ms", "p50:tokens_per_s", "rate:error", "rate:cache_hit", "rate:streaming", "count:reasoning_tokens"}));
+  for (const std::string& name : context.score_names) {
+    const std::string field = "scores." + name;
+    // A score name the query model cannot spell is left out rather than failing the dashboard.
+    if (!AddMetric(spec, "count:" + field).ok()) continue;
+    MLTRACK_RETURN_IF_ERROR(AddMetric(spec, "avg:" + field));
+    MLTRACK_RETURN_IF_ERROR(AddMetric(spec, "var:" + field));
+    score_names->push_back(name);
+  }
+  return spec;
+}
+
 }  // namespace
 
 const std::vector<std::string>& CompareParamNames() {
@@ -213,9 +246,18 @@ Result<CompareRequest> ParseCompareRequest(const QueryParams& params) {
 }
 
 Result<ModelComparison> CompareModels(const DashboardParams& params, const CompareRequest& request,
-                                      const QueryRunner& run, const CompareContext& context) {
+                                      const QueryRunner& direct, const CompareContext& context) {
   ModelComparison comparison;
   comparison.default_models = request.models.empty();
+  // Named models: both queries are known up front and share their filter, so they run as one batch.
+  std::vector<QuerySpec> ahead;
+  if (!request.models.empty()) {
+    std::vector<std::string> unused;
+    for (Result<QuerySpec> spec : {CallsSpec(params, request.models), FiguresSpec(params, request.models, context, &unused)}) {
+      if (spec.ok()) ahead.push_back(std::move(spec).value());
+    }
+  }
+  const QueryRunner run = RunAhead(direct, std::move(ahead));
   Result<std::map<std::string, ModelCalls, std::less<>>> calls = CallsByModel(params, request.models, run);
   if (!calls.ok()) return calls.status();
   std::vector<std::string> models = request.models;
@@ -234,26 +276,9 @@ Result<ModelComparison> CompareModels(const DashboardParams& params, const Compa
   }
   if (models.empty()) return comparison;
 
-  QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
-  spec.group_by = {FieldRef{FieldId::kModel, {}}};
-  spec.limit = query::kMaxQueryLimit;
-  query::Filter filter;
-  filter.field = FieldRef{FieldId::kModel, {}};
-  filter.op = query::FilterOp::kIn;
-  for (const std::string& model : models) filter.values.emplace_back(model);
-  spec.filters.push_back(std::move(filter));
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(
-      spec, {"count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
-             "p50:latency_ms", "p90:latency_ms", "p95:latency_ms", "p99:latency_ms", "p50:ttft_ms", "p90:ttft_ms",
-             "p95:ttft_ms", "p99:ttft_ms", "p50:tokens_per_s", "rate:error", "rate:cache_hit", "rate:streaming", "count:reasoning_tokens"}));
-  for (const std::string& name : context.score_names) {
-    const std::string field = "scores." + name;
-    // A score name the query model cannot spell is left out rather than failing the dashboard.
-    if (!AddMetric(spec, "count:" + field).ok()) continue;
-    MLTRACK_RETURN_IF_ERROR(AddMetric(spec, "avg:" + field));
-    MLTRACK_RETURN_IF_ERROR(AddMetric(spec, "var:" + field));
-    comparison.score_names.push_back(name);
-  }
+  Result<QuerySpec> built = FiguresSpec(params, models, context, &comparison.score_names);
+  if (!built.ok()) return built.status();
+  const QuerySpec& spec = *built;
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   const Columns columns(*result);

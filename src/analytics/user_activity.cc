@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "analytics/dashboard_support.h"
+#include "analytics/run_ahead.h"
 #include "query/time_bucket.h"
 
 namespace mltrack::analytics {
@@ -65,11 +66,7 @@ enum class Grouping { kUser, kUserTeam, kUserTeamExperiment };
 // One query over [from_ms, to_ms) grouped by user (and team, and experiment), with every group's
 // active days and (unless kUser) its usage. Rows come in any order: they are folded. The days
 // of each user go into `days` (day indexes, unsorted, possibly repeated).
-Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                                         Grouping grouping, const LocalCalendar& day_index,
-                                         std::unordered_map<std::string, ActiveDays>& days, const QueryRunner& run) {
-  std::vector<UsageRow> rows;
-  if (from_ms >= to_ms) return rows;
+Result<QuerySpec> PeriodSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms, Grouping grouping) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   spec.group_by = {FieldRef{FieldId::kUser, {}}};
   if (grouping != Grouping::kUser) spec.group_by.push_back(FieldRef{FieldId::kTeam, {}});
@@ -78,6 +75,17 @@ Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t 
   if (grouping != Grouping::kUser) MLTRACK_RETURN_IF_ERROR(AddUsageMetrics(spec));
   spec.limit = query::kMaxQueryLimit;
   spec.any_order = true;
+  return spec;
+}
+
+Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                         Grouping grouping, const LocalCalendar& day_index,
+                                         std::unordered_map<std::string, ActiveDays>& days, const QueryRunner& run) {
+  std::vector<UsageRow> rows;
+  if (from_ms >= to_ms) return rows;
+  Result<QuerySpec> built = PeriodSpec(params, from_ms, to_ms, grouping);
+  if (!built.ok()) return built.status();
+  const QuerySpec& spec = *built;
   Result<QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
   if (result->truncated) {
@@ -204,16 +212,26 @@ void FillLeaderboards(const FoldedUsage& now, std::vector<UsageRow> previous_row
   SortRows(out.teams, params.sort);
 }
 
-Status FillCalendar(const DashboardParams& params, const LocalCalendar& days, const QueryRunner& run,
-                    UserActivity& out) {
-  const int64_t last_day = days.IndexOf(params.to_ms - 1);
-  out.calendar_from_ms = days.Start(last_day - (kCalendarDays - 1));
-  out.calendar_to_ms = params.to_ms;
-  QuerySpec spec = BaseSpec(params, out.calendar_from_ms, out.calendar_to_ms);
+// The first day of the calendar: kCalendarDays days up to the one that holds `to`.
+int64_t CalendarFrom(const DashboardParams& params, const LocalCalendar& days) {
+  return days.Start(days.IndexOf(params.to_ms - 1) - (kCalendarDays - 1));
+}
+
+Result<QuerySpec> CalendarSpec(const DashboardParams& params, const LocalCalendar& days) {
+  QuerySpec spec = BaseSpec(params, CalendarFrom(params, days), params.to_ms);
   spec.bucket_ms = kDayMs;
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "count:cost_usd"}));
   spec.limit = query::kMaxQueryLimit;
-  Result<QueryResult> result = run(spec);
+  return spec;
+}
+
+Status FillCalendar(const DashboardParams& params, const LocalCalendar& days, const QueryRunner& run,
+                    UserActivity& out) {
+  out.calendar_from_ms = CalendarFrom(params, days);
+  out.calendar_to_ms = params.to_ms;
+  Result<QuerySpec> spec = CalendarSpec(params, days);
+  if (!spec.ok()) return spec.status();
+  Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   for (const auto& row : result->rows) {
     CalendarDay day;
@@ -251,9 +269,27 @@ void FillActivity(const std::vector<ActiveDays>& users, const LocalCalendar& day
   for (const Cohort& cohort : out.cohorts) out.cohort_starts.push_back(weeks.Start(cohort.week));
 }
 
+// The three period queries and the calendar's, for RunAhead (a spec that cannot be built fails
+// where it is asked for).
+std::vector<QuerySpec> UserActivitySpecs(const DashboardParams& params, int64_t previous_from_ms,
+                                         const LocalCalendar& days) {
+  std::vector<Result<QuerySpec>> specs;
+  specs.push_back(PeriodSpec(params, params.from_ms, params.to_ms, Grouping::kUserTeamExperiment));
+  if (previous_from_ms < params.from_ms) {
+    specs.push_back(PeriodSpec(params, previous_from_ms, params.from_ms, Grouping::kUserTeam));
+  }
+  if (0 < previous_from_ms) specs.push_back(PeriodSpec(params, 0, previous_from_ms, Grouping::kUser));
+  specs.push_back(CalendarSpec(params, days));
+  std::vector<QuerySpec> ready;
+  for (Result<QuerySpec>& spec : specs) {
+    if (spec.ok()) ready.push_back(std::move(spec).value());
+  }
+  return ready;
+}
+
 }  // namespace
 
-Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const QueryRunner& run,
+Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const QueryRunner& direct,
                                          const UserActivityContext& context) {
   const DashboardParams& dashboard = params.dashboard;
   UserActivity out;
@@ -267,6 +303,7 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
   if (!days.ok()) return days.status();
   Result<LocalCalendar> weeks = MakeCalendar(kWeekMs, dashboard);
   if (!weeks.ok()) return weeks.status();
+  const QueryRunner run = RunAhead(direct, UserActivitySpecs(dashboard, out.previous_from_ms, *days));
 
   // Three queries read every event before `to` once: the range with experiments, the previous
   // period, and the history before it (active days only).

@@ -8,6 +8,7 @@
 
 #include "core/event.h"
 #include "query/block_answer.h"
+#include "query/chunk_gathers.h"
 #include "query/limit_guard.h"
 
 namespace mltrack::query {
@@ -424,7 +425,9 @@ void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, const std::
     groups = partial.groups.data();
     std::fill(groups, groups + kChunkRows, group);
   }
+  const ChunkGathers::Scope gathers;
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
+    ChunkGathers::NextChunk();
     const size_t count = std::min(begin + kChunkRows, block.rows) - begin;
     for (size_t metric_idx : metric_indexes) partial.metrics[metric_idx]->Update(block, identity + begin, count, groups);
   }
@@ -491,7 +494,10 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
   }
   uint32_t* selected = scans.front().partial->rows.data();
   thread_local std::vector<uint32_t> narrowed(kChunkRows);
+  // Every spec's metrics gather a column of a chunk once (chunk_gathers.h).
+  const ChunkGathers::Scope gathers;
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
+    ChunkGathers::NextChunk();
     // Many filters can make one block take seconds: the deadline is checked within blocks too
     // (every 8 chunks: a clock read costs ~50 ns).
     if (first.guard != nullptr && begin % (8 * kChunkRows) == 0 && first.guard->CheckDeadline()) return;
@@ -526,6 +532,7 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
       }
       const int64_t from = plan.spec->from_ms;
       const int64_t to = plan.spec->to_ms;
+      ChunkGathers::Forget(narrowed.data());
       size_t kept = 0;
       for (size_t idx = 0; idx < count; ++idx) {
         const int64_t ts = block.Ts(rows[idx]);

@@ -16,6 +16,7 @@
 #include "query/aggregate/rate.h"
 #include "query/aggregate/sum.h"
 #include "query/aggregate/uniq.h"
+#include "query/chunk_gathers.h"
 #include "query/moments_accumulator.h"
 #include "query/time_bucket.h"
 #include "query/variance_accumulator.h"
@@ -145,28 +146,28 @@ class ValueAccumulator final : public MetricAccumulator {
 
   void Resize(size_t groups) override { states_.resize(groups); }
   void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
-    buffer_.resize(count);
-    if constexpr (std::is_same_v<T, double>) GatherDouble(source_, block, rows, count, buffer_.data());
-    else GatherInt(source_, block, rows, count, buffer_.data());
+    const T* values;
+    if constexpr (std::is_same_v<T, double>) values = GatherDoubleOnce(source_, block, rows, count, &buffer_);
+    else values = GatherIntOnce(source_, block, rows, count, &buffer_);
     if (!groups) {
       typename Agg::State& state = states_[0];
       if constexpr (std::is_same_v<Agg, Sum<T>> || std::is_same_v<Agg, Avg<T>>) {
         typename Agg::State chunk;
         uint64_t present = 0;
         for (size_t begin = 0; begin < count; begin += kLaneRows) {
-          chunk.sum += LaneSum(buffer_.data() + begin, std::min(kLaneRows, count - begin), &present);
+          chunk.sum += LaneSum(values + begin, std::min(kLaneRows, count - begin), &present);
         }
         if constexpr (std::is_same_v<Agg, Avg<T>>) chunk.count = present;
         Agg::Combine(state, chunk);
         return;
       }
       for (size_t idx = 0; idx < count; ++idx) {
-        if (!IsAbsent(buffer_[idx])) Agg::Update(state, Value(buffer_[idx]));
+        if (!IsAbsent(values[idx])) Agg::Update(state, Value(values[idx]));
       }
       return;
     }
     for (size_t idx = 0; idx < count; ++idx) {
-      if (!IsAbsent(buffer_[idx])) Agg::Update(states_[groups[idx]], Value(buffer_[idx]));
+      if (!IsAbsent(values[idx])) Agg::Update(states_[groups[idx]], Value(values[idx]));
     }
   }
   void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
@@ -278,9 +279,7 @@ class QuantileAccumulator final : public MetricAccumulator {
   }
   void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
     if (primary_) return;
-    buffer_.resize(count);
-    GatherDouble(source_, block, rows, count, buffer_.data());
-    const double* values = buffer_.data();
+    const double* values = GatherDoubleOnce(source_, block, rows, count, &buffer_);
     if (!groups) return Quantile::UpdateMany(states_[0], values, count);
     for (size_t idx = 0; idx < count; ++idx) {
       if (!std::isnan(values[idx])) Quantile::Update(states_[groups[idx]], values[idx]);
@@ -345,13 +344,11 @@ class CountPresentAccumulator final : public MetricAccumulator {
     present_.resize(count);
     uint8_t* present = present_.data();
     if (source_.is_double()) {
-      doubles_.resize(count);
-      GatherDouble(source_, block, rows, count, doubles_.data());
-      for (size_t idx = 0; idx < count; ++idx) present[idx] = !std::isnan(doubles_[idx]);
+      const double* values = GatherDoubleOnce(source_, block, rows, count, &doubles_);
+      for (size_t idx = 0; idx < count; ++idx) present[idx] = !std::isnan(values[idx]);
     } else {
-      ints_.resize(count);
-      GatherInt(source_, block, rows, count, ints_.data());
-      for (size_t idx = 0; idx < count; ++idx) present[idx] = ints_[idx] != kNullInt;
+      const int64_t* values = GatherIntOnce(source_, block, rows, count, &ints_);
+      for (size_t idx = 0; idx < count; ++idx) present[idx] = values[idx] != kNullInt;
     }
     if (!groups) {
       uint64_t total = 0;

@@ -8,6 +8,7 @@
 #include "query/aggregate/avg.h"
 #include "query/aggregate/stddev.h"
 #include "query/aggregate/variance.h"
+#include "query/chunk_gathers.h"
 
 namespace mltrack::query {
 namespace {
@@ -34,16 +35,18 @@ class MomentsAccumulator final : public MetricAccumulator {
   }
   void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
     if (owner_) return;
-    doubles_.resize(count);
-    double* values = doubles_.data();
+    const double* values;
     if constexpr (std::is_same_v<T, double>) {
-      GatherDouble(source_, block, rows, count, values);
+      values = GatherDoubleOnce(source_, block, rows, count, &doubles_);
+      raw_ = values;
     } else {
-      ints_.resize(count);
-      GatherInt(source_, block, rows, count, ints_.data());
+      const int64_t* ints = GatherIntOnce(source_, block, rows, count, &ints_);
+      raw_ = ints;
+      doubles_.resize(count);
       for (size_t idx = 0; idx < count; ++idx) {
-        values[idx] = ints_[idx] == kNullInt ? NAN : static_cast<double>(ints_[idx]);
+        doubles_[idx] = ints[idx] == kNullInt ? NAN : static_cast<double>(ints[idx]);
       }
+      values = doubles_.data();
     }
     if (!groups) {
       Variance::UpdateMany(var_[0], values, count);  // as VarianceAccumulator does
@@ -129,10 +132,8 @@ class MomentsAccumulator final : public MetricAccumulator {
   }
 
  private:
-  T Value(size_t idx) const {
-    if constexpr (std::is_same_v<T, double>) return doubles_[idx];
-    else return ints_[idx];
-  }
+  // The gathered value of the chunk's row idx (valid during Update).
+  T Value(size_t idx) const { return raw_[idx]; }
 
   ColumnSource source_;
   double unit_;  // stored units per output unit (nano-USD per USD for money)
@@ -142,6 +143,7 @@ class MomentsAccumulator final : public MetricAccumulator {
   std::vector<Variance::State> var_;
   std::vector<double> doubles_;
   std::vector<int64_t> ints_;
+  const T* raw_ = nullptr;
 };
 
 }  // namespace

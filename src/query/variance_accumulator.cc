@@ -6,6 +6,7 @@
 #include "core/event.h"
 #include "query/aggregate/stddev.h"
 #include "query/aggregate/variance.h"
+#include "query/chunk_gathers.h"
 
 namespace mltrack::query {
 namespace {
@@ -20,9 +21,7 @@ class VarianceAccumulator final : public MetricAccumulator {
 
   void Resize(size_t groups) override { states_.resize(groups); }
   void Update(const store::ColumnBlock& block, const uint32_t* rows, size_t count, const uint32_t* groups) override {
-    buffer_.resize(count);
-    GatherDouble(source_, block, rows, count, buffer_.data());
-    const double* values = buffer_.data();
+    const double* values = GatherDoubleOnce(source_, block, rows, count, &buffer_);
     if (!groups) return Variance::UpdateMany(states_[0], values, count);
     for (size_t idx = 0; idx < count; ++idx) {
       if (!std::isnan(values[idx])) Variance::Update(states_[groups[idx]], values[idx]);
