@@ -175,10 +175,10 @@ std::vector<Result<QueryResult>> ExecuteBatch(std::span<const QuerySpec> specs, 
     auto same = std::find_if(scans.begin(), scans.end(), [&](const SharedScan& scan) {
       return SameScan(specs[scan.indexes.front()], spec) && spec.from_ms <= scan.to_ms && spec.to_ms >= scan.from_ms;
     });
-    // Without filters there is nothing to share but the block walk (whole blocks need no
-    // selection vector): such specs measured 3–4 % more CPU together than alone, so they run
-    // alone (docs/performance.md, "One shared scan per request").
-    if (cached || spec.filters.empty() || same == scans.end()) {
+    // Specs without filters share the block walk and, since a chunk's columns are gathered
+    // once for every spec (chunk_gathers.h), their gathers too (docs/performance.md, "One
+    // gather per column and chunk").
+    if (cached || same == scans.end()) {
       SharedScan& scan = scans.emplace_back();
       scan.indexes.push_back(index);
       scan.from_ms = spec.from_ms;
