@@ -166,6 +166,14 @@ class ValueAccumulator final : public MetricAccumulator {
       }
       return;
     }
+    if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
+      // An absent value adds 0: no branch per row (present and absent rows mix at random).
+      for (size_t idx = 0; idx < count; ++idx) {
+        const int64_t value = values[idx];
+        states_[groups[idx]].sum += IsAbsent(value) ? 0 : value;
+      }
+      return;
+    }
     for (size_t idx = 0; idx < count; ++idx) {
       if (!IsAbsent(values[idx])) Agg::Update(states_[groups[idx]], Value(values[idx]));
     }
