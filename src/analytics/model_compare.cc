@@ -257,7 +257,7 @@ Result<ModelComparison> CompareModels(const DashboardParams& params, const Compa
       if (spec.ok()) ahead.push_back(std::move(spec).value());
     }
   }
-  const QueryRunner run = RunAhead(direct, std::move(ahead));
+  const QueryRunner run = ahead.empty() ? direct : RunAhead(direct, std::move(ahead));
   Result<std::map<std::string, ModelCalls, std::less<>>> calls = CallsByModel(params, request.models, run);
   if (!calls.ok()) return calls.status();
   std::vector<std::string> models = request.models;

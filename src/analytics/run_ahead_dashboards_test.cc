@@ -1,0 +1,56 @@
+// Users and models/compare name their independent queries ahead (RunAhead) and answer byte for
+// byte as with a runner that runs one spec at a time. (Apart from run_ahead_test.cc: model_compare.h
+// and performance.h both define ModelFigures.)
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "analytics/model_compare.h"
+#include "analytics/run_ahead_test_support.h"
+#include "analytics/user_activity.h"
+
+namespace mltrack::analytics {
+namespace {
+
+// Its own suite name: gtest wants one fixture class per suite, and each file has its own.
+class RunAheadDashboardsTest : public RunAheadTest {};
+
+TEST_F(RunAheadDashboardsTest, UsersAreTheSameWithBatches) {
+  for (bool filtered : {false, true}) {
+    UserActivityParams params;
+    params.dashboard = Params(filtered);
+    Result<UserActivity> alone = ComputeUserActivity(params, Alone(), UserActivityContext{});
+    Result<UserActivity> batched = ComputeUserActivity(params, Batched(), UserActivityContext{});
+    ASSERT_TRUE(alone.ok() && batched.ok()) << alone.status().ToString() << batched.status().ToString();
+    EXPECT_EQ(UserActivityJson(*alone), UserActivityJson(*batched)) << "filtered " << filtered;
+    EXPECT_FALSE(alone->calendar.empty());
+  }
+  EXPECT_EQ(batches_, 2);
+  EXPECT_EQ(alone_, 0);
+}
+
+TEST_F(RunAheadDashboardsTest, ModelCompareIsTheSameWithBatches) {
+  for (bool filtered : {false, true}) {
+    CompareRequest request;
+    request.models = filtered ? std::vector<std::string>{"gpt-4o"} : std::vector<std::string>{"gpt-4o", "claude"};
+    request.weights = {{"cost", 0.5}, {"latency", 0.5}};
+    CompareContext context;
+    Result<std::string> alone = ModelCompareJson(Params(filtered), request, Alone(), context);
+    Result<std::string> batched = ModelCompareJson(Params(filtered), request, Batched(), context);
+    ASSERT_TRUE(alone.ok() && batched.ok()) << alone.status().ToString() << batched.status().ToString();
+    EXPECT_EQ(*alone, *batched) << "filtered " << filtered;
+  }
+  EXPECT_EQ(batches_, 2);  // named models: both queries known ahead
+  EXPECT_EQ(alone_, 0);
+  // The top models are read from the first answer: both queries run alone, no batch.
+  CompareRequest top_models;
+  top_models.weights = {{"cost", 0.5}, {"latency", 0.5}};
+  Result<std::string> top = ModelCompareJson(Params(false), top_models, Batched(), CompareContext{});
+  ASSERT_TRUE(top.ok()) << top.status().ToString();
+  EXPECT_EQ(batches_, 2);
+  EXPECT_EQ(alone_, 2);
+}
+
+}  // namespace
+}  // namespace mltrack::analytics
