@@ -23,8 +23,8 @@ bool SameScan(const QuerySpec& a, const QuerySpec& b);
 // ranges: every block is judged by its summary and its rows selected and filtered once, and each
 // chunk of selected rows feeds every spec's groups and aggregates (cut to the spec's range where
 // needed) while the block's columns are in cache (block_scan.h, ScanBlockShared); block
-// summaries still answer whole blocks per spec. Specs without filters run alone (sharing saved
-// them nothing; docs/performance.md, "One shared scan per request"). With an enabled `cache`, specs run one by one
+// summaries still answer whole blocks per spec. Within a chunk, a column is gathered once for
+// every spec that reads it (chunk_gathers.h). With an enabled `cache`, specs run one by one
 // through it instead (its entries are per spec and segment). When the scan of a group passes its
 // deadline or memory limit, every spec of the group gets that error.
 std::vector<Result<QueryResult>> ExecuteBatch(std::span<const QuerySpec> specs, const store::TableSnapshot& snapshot,
