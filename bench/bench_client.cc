@@ -10,8 +10,10 @@
 //       header) or -; then its scale to ms; tab-separated) and keeps the last response body of
 //       each in DIR/<name>.json.
 //   wait --port P --body query.json --expect-count N --since-ns T0 [--timeout-s 300]
+//        [--then-get /api/analytics/overview]
 //       polls POST /api/v1/query until it answers 200 with count N; prints the ms since T0
-//       (CLOCK_REALTIME ns, taken before the server was started).
+//       (CLOCK_REALTIME ns, taken before the server was started); with --then-get, GETs that
+//       target right after and prints, on the same line, the ms since T0 to its 200 answer.
 #include <unistd.h>
 
 #include <algorithm>
@@ -302,6 +304,12 @@ int RunQueries(const std::map<std::string, std::string>& flags) {
 
 // ---- wait ------------------------------------------------------------------------------------
 
+double MsSinceRealtime(long long since_ns) {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return (now.tv_sec * 1'000'000'000LL + now.tv_nsec - since_ns) / 1e6;
+}
+
 int RunWait(const std::map<std::string, std::string>& flags) {
   const int port = std::stoi(Need(flags, "port"));
   const long long expect = std::stoll(Need(flags, "expect-count"));
@@ -320,10 +328,17 @@ int RunWait(const std::map<std::string, std::string>& flags) {
       long long count =
           rows == std::string::npos ? -1 : std::atoll(response.body.c_str() + rows + 9);
       if (response.status == 200 && count == expect) {
-        timespec now{};
-        clock_gettime(CLOCK_REALTIME, &now);
-        long long now_ns = now.tv_sec * 1'000'000'000LL + now.tv_nsec;
-        std::printf("%.1f\n", (now_ns - since_ns) / 1e6);
+        std::printf("%.1f", MsSinceRealtime(since_ns));
+        const std::string then_get = Get(flags, "then-get", "");
+        if (!then_get.empty()) {
+          if (!conn.Send("GET", then_get, "", "", response, error) || response.status != 200) {
+            std::fprintf(stderr, "\nmltrack_bench_client wait: GET %s failed: %s\n", then_get.c_str(),
+                         error.empty() ? response.body.substr(0, 300).c_str() : error.c_str());
+            return 1;
+          }
+          std::printf(" %.1f", MsSinceRealtime(since_ns));
+        }
+        std::printf("\n");
         return 0;
       }
       last = "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 300);
