@@ -231,13 +231,15 @@ function report() {
     }
     const same = !samePeerRows ? `— (peers at ${fmtInt(peerMeta.events)} events)` : checks.map(([peer, c]) => `${c.ok ? '✓' : '✗'}${c.ok ? '' : ` ${peer}: ${c.why}`.replaceAll('|', '/')}`).join(' ');
     const ratio = (peer, ourTiming) => (ourTiming && peer ? peer.server50 / ourTiming.server50 : null);
-    const rDuck = ratio(duck, cold), rCh = ratio(ch, cold);
+    // Peers on other rows (BENCH_PEER_EVENTS < BENCH_EVENTS): their times are shown, no ratio.
+    const rDuck = samePeerRows ? ratio(duck, cold) : null, rCh = samePeerRows ? ratio(ch, cold) : null;
     const worst = Math.min(rDuck ?? 0, rCh ?? 0);
     if (samePeerRows && !(worst >= 3)) allFaster = false;
     if (samePeerRows) slowest = Math.min(slowest, worst);
     row(`query \`${query.name}\` p50 / p95 ms server (client wall p50)`,
       fmtQuery(ours), fmtQuery(cold), fmtQuery(duck, false), fmtQuery(ch),
-      `${fmtRatio(rDuck)} (${fmtRatio(ratio(duck, ours))})`, `${fmtRatio(rCh)} (${fmtRatio(ratio(ch, ours))})`,
+      samePeerRows ? `${fmtRatio(rDuck)} (${fmtRatio(ratio(duck, ours))})` : '—',
+      samePeerRows ? `${fmtRatio(rCh)} (${fmtRatio(ratio(ch, ours))})` : '—',
       same, '≥ 3× both (cold)', !samePeerRows ? '— (other rows)' : worst >= 3 ? 'met' : `**missed** (${fmtRatio(worst)})`,
       engines.ours_clickhouse[query.name] ? fmtQuery(timing(engines.ours_clickhouse[query.name])) : '');
   }
