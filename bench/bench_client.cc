@@ -3,17 +3,17 @@
 //   ingest --port P --file events.ndjson --batch 5000 --connections 4 --out ingest.json
 //       POSTs the file in NDJSON batches over keep-alive connections, each waiting for its
 //       durable acknowledgement before sending the next; 429/503 are retried after Retry-After.
+//       `--file -` reads standard input as it goes (bench/ndjson_batches.h).
 //   query --port P --requests FILE --runs 20 --warmup 2 --out times.json --bodies DIR
 //       times each request (one per line: name, method, target, content type, body file or -,
 //       where the server's own time is: a JSON key, `server-timing` (the Server-Timing
 //       header) or -; then its scale to ms; tab-separated) and keeps the last response body of
 //       each in DIR/<name>.json.
 //   wait --port P --body query.json --expect-count N --since-ns T0 [--timeout-s 300]
+//        [--then-get /api/analytics/overview]
 //       polls POST /api/v1/query until it answers 200 with count N; prints the ms since T0
-//       (CLOCK_REALTIME ns, taken before the server was started).
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
+//       (CLOCK_REALTIME ns, taken before the server was started); with --then-get, GETs that
+//       target right after and prints, on the same line, the ms since T0 to its 200 answer.
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,6 +25,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "http_client.h"
+#include "ndjson_batches.h"
 
 namespace {
 
@@ -119,34 +121,24 @@ int RunIngest(const std::map<std::string, std::string>& flags) {
   const int connections = std::stoi(Get(flags, "connections", "4"));
   const std::string out_path = Need(flags, "out");
 
-  int fd = ::open(path.c_str(), O_RDONLY);
-  struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size == 0) {
-    std::fprintf(stderr, "mltrack_bench_client: cannot read %s\n", path.c_str());
-    return 1;
-  }
-  const char* data = static_cast<const char*>(
-      ::mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0));
-  // Batch boundaries: every batch_events lines. Found before the clock starts.
-  std::vector<std::pair<size_t, size_t>> batches;  // [begin, end) byte offsets
-  std::vector<size_t> batch_sizes;
-  size_t begin = 0, lines = 0;
-  for (const char* pos = data; pos < data + st.st_size;) {
-    const char* nl = static_cast<const char*>(std::memchr(pos, '\n', data + st.st_size - pos));
-    pos = nl ? nl + 1 : data + st.st_size;
-    if (++lines == batch_events || pos == data + st.st_size) {
-      batches.emplace_back(begin, pos - data);
-      batch_sizes.push_back(lines);
-      begin = pos - data;
-      lines = 0;
+  // `--file -` streams standard input (a generator's pipe): batches are read while they are sent.
+  std::unique_ptr<mltrack::bench::NdjsonBatches> source;
+  if (path == "-") {
+    source = std::make_unique<mltrack::bench::StreamBatches>(stdin, batch_events);
+  } else {
+    auto file = std::make_unique<mltrack::bench::FileBatches>(path, batch_events);
+    if (!file->error().empty()) {
+      std::fprintf(stderr, "mltrack_bench_client: %s\n", file->error().c_str());
+      return 1;
     }
+    source = std::move(file);
   }
 
-  std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex mutex;
-  std::vector<double> latencies_ms(batches.size());
-  std::vector<double> ack_at_ms(batches.size());
+  // Per batch, by its index: events, ack latency, ack time since the start.
+  std::vector<size_t> batch_sizes;
+  std::vector<double> latencies_ms, ack_at_ms;
   int64_t accepted = 0, duplicates = 0, retries = 0;
   std::string first_error;
   const Clock::time_point start = Clock::now();
@@ -155,10 +147,10 @@ int RunIngest(const std::map<std::string, std::string>& flags) {
     threads.emplace_back([&] {
       HttpConnection conn("127.0.0.1", port);
       HttpResponse response;
-      std::string error;
-      for (size_t batch_idx; !failed && (batch_idx = next++) < batches.size();) {
-        std::string_view body(data + batches[batch_idx].first,
-                              batches[batch_idx].second - batches[batch_idx].first);
+      std::string error, storage;
+      std::string_view body;
+      size_t lines = 0, batch_idx = 0;
+      while (!failed && source->Next(storage, body, lines, batch_idx)) {
         for (;;) {
           Clock::time_point sent = Clock::now();
           if (!conn.Send("POST", "/api/v1/events", "application/x-ndjson", body, response, error)) {
@@ -185,6 +177,12 @@ int RunIngest(const std::map<std::string, std::string>& flags) {
             failed = true;
             break;
           }
+          if (batch_idx >= batch_sizes.size()) {
+            batch_sizes.resize(batch_idx + 1);
+            latencies_ms.resize(batch_idx + 1);
+            ack_at_ms.resize(batch_idx + 1);
+          }
+          batch_sizes[batch_idx] = lines;
           latencies_ms[batch_idx] = MsSince(sent);
           ack_at_ms[batch_idx] = MsSince(start);
           accepted += static_cast<int64_t>(JsonNumber(response.body, "accepted"));
@@ -196,6 +194,7 @@ int RunIngest(const std::map<std::string, std::string>& flags) {
   }
   for (std::thread& thread : threads) thread.join();
   const double wall_ms = MsSince(start);
+  if (!failed && source->failed()) failed = true, first_error = "reading the input failed";
   if (failed) {
     std::fprintf(stderr, "mltrack_bench_client ingest: %s\n", first_error.c_str());
     return 1;
@@ -204,7 +203,7 @@ int RunIngest(const std::map<std::string, std::string>& flags) {
   for (size_t size : batch_sizes) events += size;
   // Throughput per whole second of the run (the last, partial second left out).
   std::vector<double> per_second(static_cast<size_t>(wall_ms / 1000.0), 0.0);
-  for (size_t batch_idx = 0; batch_idx < batches.size(); ++batch_idx) {
+  for (size_t batch_idx = 0; batch_idx < batch_sizes.size(); ++batch_idx) {
     size_t second = static_cast<size_t>(ack_at_ms[batch_idx] / 1000.0);
     if (second < per_second.size()) per_second[second] += batch_sizes[batch_idx];
   }
@@ -218,11 +217,11 @@ int RunIngest(const std::map<std::string, std::string>& flags) {
       "\"wall_s\": %.3f, \"events_per_s\": %.0f, \"median_window_events_per_s\": %s, "
       "\"ack_p50_ms\": %.2f, \"ack_p95_ms\": %.2f, \"ack_p99_ms\": %.2f, \"ack_max_ms\": %.2f, "
       "\"accepted\": %lld, \"duplicates\": %lld, \"retries\": %lld, \"bytes\": %lld}\n",
-      events, batches.size(), batch_events, connections, wall_ms / 1000.0,
+      events, batch_sizes.size(), batch_events, connections, wall_ms / 1000.0,
       events / (wall_ms / 1000.0), median_window.c_str(), Quantile(latencies_ms, 0.5),
       Quantile(latencies_ms, 0.95), Quantile(latencies_ms, 0.99), Quantile(latencies_ms, 1.0),
       static_cast<long long>(accepted), static_cast<long long>(duplicates),
-      static_cast<long long>(retries), static_cast<long long>(st.st_size));
+      static_cast<long long>(retries), static_cast<long long>(source->bytes()));
   std::fputs(text, stdout);
   return WriteFile(out_path, text) ? 0 : 1;
 }
@@ -305,6 +304,12 @@ int RunQueries(const std::map<std::string, std::string>& flags) {
 
 // ---- wait ------------------------------------------------------------------------------------
 
+double MsSinceRealtime(long long since_ns) {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return (now.tv_sec * 1'000'000'000LL + now.tv_nsec - since_ns) / 1e6;
+}
+
 int RunWait(const std::map<std::string, std::string>& flags) {
   const int port = std::stoi(Need(flags, "port"));
   const long long expect = std::stoll(Need(flags, "expect-count"));
@@ -323,10 +328,17 @@ int RunWait(const std::map<std::string, std::string>& flags) {
       long long count =
           rows == std::string::npos ? -1 : std::atoll(response.body.c_str() + rows + 9);
       if (response.status == 200 && count == expect) {
-        timespec now{};
-        clock_gettime(CLOCK_REALTIME, &now);
-        long long now_ns = now.tv_sec * 1'000'000'000LL + now.tv_nsec;
-        std::printf("%.1f\n", (now_ns - since_ns) / 1e6);
+        std::printf("%.1f", MsSinceRealtime(since_ns));
+        const std::string then_get = Get(flags, "then-get", "");
+        if (!then_get.empty()) {
+          if (!conn.Send("GET", then_get, "", "", response, error) || response.status != 200) {
+            std::fprintf(stderr, "\nmltrack_bench_client wait: GET %s failed: %s\n", then_get.c_str(),
+                         error.empty() ? response.body.substr(0, 300).c_str() : error.c_str());
+            return 1;
+          }
+          std::printf(" %.1f", MsSinceRealtime(since_ns));
+        }
+        std::printf("\n");
         return 0;
       }
       last = "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 300);

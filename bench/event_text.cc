@@ -114,8 +114,11 @@ const char* TsvHeader() {
 }
 
 bool AppendEventTsv(const Event& event, std::string& out, std::string& problem) {
-  auto required = [&](std::string_view name, std::string_view value) {
-    if (value.empty() && problem.empty()) problem = std::string(name) + " is absent";
+  // A tool step (operation "tool") names no provider, model, prompt version or env/region/feature
+  // tags: those columns are empty strings for it (the peers' schema has them NOT NULL).
+  const bool tool = event.operation == Operation::kTool;
+  auto required = [&](std::string_view name, std::string_view value, bool may_be_empty = false) {
+    if (value.empty() && !may_be_empty && problem.empty()) problem = std::string(name) + " is absent";
     if (value.find_first_of("\t\n\\") != std::string_view::npos && problem.empty()) {
       problem = std::string(name) + " holds a tab, newline or backslash";
     }
@@ -155,8 +158,8 @@ bool AppendEventTsv(const Event& event, std::string& out, std::string& problem) 
   required("run_id", event.run_id);
   required("user", event.user);
   required("team", event.team);
-  required("provider", event.provider);
-  required("model", event.model);
+  required("provider", event.provider, tool);
+  required("model", event.model, tool);
   required("operation", OperationName(event.operation));
   required("endpoint", event.endpoint);
   required("status", EventStatusName(event.status));
@@ -170,10 +173,10 @@ bool AppendEventTsv(const Event& event, std::string& out, std::string& problem) 
   nullable_double(event.ttft_ms);
   nullable_bool(event.cache_hit);
   nullable_bool(event.streaming);
-  required("prompt_version", event.prompt_version);
-  required("tags.env", TagValue(event, "env"));
-  required("tags.region", TagValue(event, "region"));
-  required("tags.feature", TagValue(event, "feature"));
+  required("prompt_version", event.prompt_version, tool);
+  required("tags.env", TagValue(event, "env"), tool);
+  required("tags.region", TagValue(event, "region"), tool);
+  required("tags.feature", TagValue(event, "feature"), tool);
   out.back() = '\n';
   return problem.empty();
 }

@@ -6,11 +6,20 @@
 #   bench/run.sh BUILD_DIR            (BENCH_EVENTS=1000000 for a quick run; BENCH_KEEP=1 keeps
 #                                      the work dir; BENCH_WORK=DIR picks it; BENCH_DOC=FILE
 #                                      writes the table there instead of docs/performance.md)
+# The peers (DuckDB, ClickHouse, MLtrack on ClickHouse, the ingest A/B with budgets) get
+# BENCH_PEER_EVENTS (default 10M) rows from a file. When BENCH_EVENTS is larger, or BENCH_STREAM=1,
+# our server's events are generated while they are sent (`mltrack_bench_gen --ndjson -` piped into
+# `mltrack_bench_client ingest --file -`): 100M events need no 55 GB file. With the same count the
+# streamed rows are the peers' rows (same seed and end hour), so the answers still compare.
 # Everything it starts is stopped on exit. Only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 EVENTS=${BENCH_EVENTS:-10000000}
+PEER_EVENTS=${BENCH_PEER_EVENTS:-10000000}
+(( PEER_EVENTS > EVENTS )) && PEER_EVENTS=$EVENTS
+STREAM=${BENCH_STREAM:-0}
+(( EVENTS > PEER_EVENTS )) && STREAM=1
 RUNS=${BENCH_RUNS:-20}
 WARMUP=2
 BATCH=${BENCH_BATCH:-5000}
@@ -40,23 +49,26 @@ step() { echo "bench: [$(date +%H:%M:%S)] $*" >&2; }
 now_ns() { date +%s%N; }
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 rss_bytes() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$1/status"; }
+peak_rss_bytes() { awk '/^VmHWM:/ {print $2 * 1024}' "/proc/$1/status"; }
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
 json_field() { node -e "console.log(JSON.parse(require('fs').readFileSync('$1','utf8'))['$2'])"; }
 
-mkdir -p "$WORK"/{data,out/ours_bodies,out/ours_cold_bodies,out/ours_clickhouse_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
+mkdir -p "$WORK"/{data,data-ours,out/ours_bodies,out/ours_cold_bodies,out/ours_clickhouse_bodies,out/duckdb_bodies,out/clickhouse_bodies,req-ours,req-clickhouse}
 # What was measured: the tree when the run starts (the binary may be older: make bench rebuilds).
 git describe --always --dirty > "$WORK/out/source.txt" 2>/dev/null || echo unknown > "$WORK/out/source.txt"
-step "work dir $WORK; generating $EVENTS events"
+step "work dir $WORK; generating $PEER_EVENTS events$( ((STREAM)) && echo " (ours: $EVENTS, streamed while ingesting)")"
 gen_start=$(now_ns)
+# Whole hours, so that bucketed queries over [start, end) have no partial edge bucket; fixed here
+# so that a streamed run generates the same rows as the file.
+END_MS=$(( $(date +%s) / 3600 * 3600000 ))
 # BENCH_TRACES=N appends N replays of the real traces in ../shared/data/traces (bench/trace_replay.h).
 trace_args=()
 if [[ ${BENCH_TRACES:-0} != 0 ]]; then
   trace_args=(--traces "${BENCH_TRACES_DIR:-../shared/data/traces}" --trace-replays "$BENCH_TRACES")
 fi
-"$GEN" --events "$EVENTS" --out "$WORK/data" "${trace_args[@]}" >/dev/null
+"$GEN" --events "$PEER_EVENTS" --end-ms "$END_MS" --out "$WORK/data" "${trace_args[@]}" >/dev/null
 gen_s=$(( ($(now_ns) - gen_start) / 1000000 ))
-meta=$WORK/data/meta.json
-total=$(json_field "$meta" events)
-step "generated $total events in $((gen_s / 1000)) s"
+step "generated $(json_field "$WORK/data/meta.json" events) events in $((gen_s / 1000)) s"
 
 # ---- MLtrack -----------------------------------------------------------------------------------
 port=$(free_port)
@@ -69,10 +81,24 @@ start_server() {
 }
 start_server
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.05; done
-step "ingesting over HTTP (port $port, $CONNECTIONS connections, $BATCH events per POST)"
-"$CLIENT" ingest --port "$port" --file "$WORK/data/events.ndjson" --batch "$BATCH" \
-  --connections "$CONNECTIONS" --out "$WORK/out/ingest.json" >&2
+step "ingesting over HTTP (port $port, $CONNECTIONS connections, $BATCH events per POST$( ((STREAM)) && echo ", streamed from the generator"))"
+cpu_before_ingest=$(cpu_s "$server_pid")
+if ((STREAM)); then
+  "$GEN" --events "$EVENTS" --end-ms "$END_MS" --out "$WORK/data-ours" "${trace_args[@]}" --ndjson - --tsv 0 |
+    "$CLIENT" ingest --port "$port" --file - --batch "$BATCH" --connections "$CONNECTIONS" \
+      --out "$WORK/out/ingest.json" >&2
+else
+  "$CLIENT" ingest --port "$port" --file "$WORK/data/events.ndjson" --batch "$BATCH" \
+    --connections "$CONNECTIONS" --out "$WORK/out/ingest.json" >&2
+  cp "$WORK/data/meta.json" "$WORK/data-ours/meta.json"
+fi
+# Server CPU (utime + stime) over the ingest, so the load generator's share of the 2 cores shows.
+node -e "const f='$WORK/out/ingest.json';const j=JSON.parse(require('fs').readFileSync(f));j.server_cpu_s=$(cpu_s "$server_pid")-$cpu_before_ingest;j.streamed=$STREAM===1;require('fs').writeFileSync(f,JSON.stringify(j))"
 rss_after_load=$(rss_bytes "$server_pid")
+rss_peak_load=$(peak_rss_bytes "$server_pid")
+# Our rows: the peers' file, or the streamed ones (their meta.json is written when the pipe ends).
+meta=$WORK/data-ours/meta.json
+total=$(json_field "$meta" events)
 
 # Saved reports (the report builder, docs/api.md): one saved over the data's range; the list and
 # that report run from its stored spec are timed with the dashboards.
@@ -114,7 +140,7 @@ for _ in $(seq 1 20); do
 done
 printf '{%s,"limit":100,"cursor":%s}' "$search_range" "$cursor" > "$WORK/search-deep.json"
 searches="first=$WORK/search-first.json,filtered=$WORK/search-filtered.json,deep=$WORK/search-deep.json"
-node bench/bench.mjs requests --engine ours --data "$WORK/data" --queries bench/queries.json \
+node bench/bench.mjs requests --engine ours --data "$WORK/data-ours" --queries bench/queries.json \
   --out "$WORK/req-ours" --dashboards "$(IFS=,; echo "${dashboards[*]}")" --searches "$searches"
 if [[ -s $saved_spec ]]; then
   printf 'dashboard_saved_report_run\tPOST\t/api/v1/query\tapplication/json\t%s\tserver-timing\t1\n' "$saved_spec" \
@@ -137,9 +163,9 @@ restart_start=$(now_ns)
 # Restarted without the query cache: the same requests again give the cold (uncached) times,
 # the ones to compare with engines that have no such cache.
 start_server --query-cache 0
-restart_ms=$("$CLIENT" wait --port "$port" --body "$WORK/count.json" --expect-count "$total" \
-  --since-ns "$restart_start" --timeout-s 600)
-step "restart took $restart_ms ms (shutdown $shutdown_ms ms)"
+read -r restart_ms restart_overview_ms < <("$CLIENT" wait --port "$port" --body "$WORK/count.json" \
+  --expect-count "$total" --since-ns "$restart_start" --timeout-s 600 --then-get /api/analytics/overview)
+step "restart took $restart_ms ms to the full count, $restart_overview_ms ms to the overview (shutdown $shutdown_ms ms)"
 rss_after_restart=$(rss_bytes "$server_pid")
 step "timing the same requests again with the query cache off (cold)"
 "$CLIENT" query --port "$port" --requests "$WORK/req-ours/requests.tsv" --runs "$RUNS" \
@@ -158,7 +184,8 @@ kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 # The same events into two fresh stores, one after the other: without budgets, then with the 20
 # of bench/budgets.sh (the budget monitor counts every event into its budgets' periods and fires
 # alerts as they cross). Wall time and the server's CPU time (utime + stime) of each.
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+# The peers' rows (BENCH_PEER_EVENTS), from the file.
+peer_total=$(json_field "$WORK/data/meta.json" events)
 for variant in plain budgets; do
   rm -rf "$WORK/store-$variant"
   "$BUILD/mltrack" serve --data "$WORK/store-$variant" --listen "127.0.0.1:$port" --log-level warn \
@@ -167,7 +194,7 @@ for variant in plain budgets; do
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.05; done
   [[ $variant == budgets ]] && bench/budgets.sh "$port"
   cpu_before=$(cpu_s "$server_pid")
-  step "ingest A/B ($variant): $total events into a fresh store"
+  step "ingest A/B ($variant): $peer_total events into a fresh store"
   "$CLIENT" ingest --port "$port" --file "$WORK/data/events.ndjson" --batch "$BATCH" \
     --connections "$CONNECTIONS" --out "$WORK/out/ingest_$variant.json" >&2
   cpu_after=$(cpu_s "$server_pid")
@@ -249,7 +276,8 @@ else
 fi
 
 cat > "$WORK/out/resources.json" <<JSON
-{"rss_after_load_bytes": $rss_after_load, "rss_after_queries_bytes": $rss_after_queries,
+{"rss_after_load_bytes": $rss_after_load, "rss_peak_load_bytes": $rss_peak_load,
+ "rss_after_queries_bytes": $rss_after_queries, "restart_overview_ms": $restart_overview_ms,
  "rss_after_restart_bytes": $rss_after_restart, "rss_after_cold_queries_bytes": $rss_after_cold_queries,
  "disk_bytes": $disk_bytes, "restart_ms": $restart_ms, "shutdown_ms": $shutdown_ms,
  "gen_s": $(awk "BEGIN {print $gen_s / 1000}"), "clickhouse_load_s": $(awk "BEGIN {print $ch_load_s / 1000}"),

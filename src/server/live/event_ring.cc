@@ -3,10 +3,19 @@
 namespace mltrack::server::live {
 
 void EventRing::Append(const EventBatch& batch) {
+  if (capacity_ == 0) {
+    next_seq_ += batch.size();
+    return;
+  }
   const size_t skip = batch.size() > capacity_ ? batch.size() - capacity_ : 0;
   for (size_t event_idx = skip; event_idx < batch.size(); ++event_idx) {
-    if (events_.size() == capacity_) events_.pop_front();
-    events_.push_back(batch[event_idx]);
+    if (slots_.size() < capacity_) {
+      slots_.push_back(batch[event_idx]);
+      newest_ = slots_.size() - 1;
+    } else {
+      newest_ = (newest_ + 1) % capacity_;
+      slots_[newest_] = batch[event_idx];
+    }
   }
   next_seq_ += batch.size();
 }
@@ -15,8 +24,9 @@ std::vector<Event> EventRing::Newest(size_t limit, uint64_t after_seq,
                                      const std::function<bool(const Event&)>& match) const {
   std::vector<Event> out;
   uint64_t seq = next_seq_ - 1;
-  for (auto it = events_.rbegin(); it != events_.rend() && out.size() < limit && seq > after_seq; ++it, --seq) {
-    if (match(*it)) out.push_back(*it);
+  for (size_t seen = 0; seen < slots_.size() && out.size() < limit && seq > after_seq; ++seen, --seq) {
+    const Event& event = slots_[(newest_ + slots_.size() - seen) % slots_.size()];
+    if (match(event)) out.push_back(event);
   }
   return out;
 }

@@ -47,5 +47,30 @@ TEST(EventRing, NewerThanASequenceAndMatching) {
   EXPECT_EQ(Offsets(ring.Newest(3, 0, even)), (std::vector<int64_t>{8, 6, 4}));
 }
 
+// A full ring overwrites its oldest slots in place: after wrapping around several times the
+// newest events come back newest first, each exactly as appended (no field of the old one left).
+TEST(EventRing, WrapsAroundManyTimesInPlace) {
+  EventRing ring(5);
+  for (int first = 0; first < 23; first += 2) {
+    EventBatch batch = Batch(first, 2);
+    if (first == 20) batch[1].tags = {{"env", "prod"}};
+    ring.Append(batch);
+  }
+  EXPECT_EQ(ring.last_seq(), 24u);
+  const std::vector<Event> newest = ring.Newest(10, 0, kAll);
+  EXPECT_EQ(Offsets(newest), (std::vector<int64_t>{23, 22, 21, 20, 19}));
+  EXPECT_EQ(newest[0].user, "odd");
+  EXPECT_TRUE(newest[0].tags.empty());
+  EXPECT_EQ(newest[2].tags.size(), 1u);
+  EXPECT_EQ(Offsets(ring.Newest(10, 21, kAll)), (std::vector<int64_t>{23, 22, 21}));
+}
+
+TEST(EventRing, ZeroCapacityOnlyCounts) {
+  EventRing ring(0);
+  ring.Append(Batch(0, 3));
+  EXPECT_EQ(ring.last_seq(), 3u);
+  EXPECT_TRUE(ring.Newest(10, 0, kAll).empty());
+}
+
 }  // namespace
 }  // namespace mltrack::server::live
