@@ -56,7 +56,7 @@ bench: build
 	@cmake --build $(BUILD_DIR)
 	BENCH_COMMAND="$(if $(BENCH_EVENTS),BENCH_EVENTS=$(BENCH_EVENTS) )make bench" bench/run.sh $(BUILD_DIR)
 
-# libFuzzer on the OTLP decoders and the proxy's SSE usage reader (tests/fuzz/README.md); not
+# libFuzzer on every decoder: events, OTLP, QuerySpec, live messages, SSE usage, WAL and segment files (tests/fuzz/README.md); not
 # part of `make test`. FUZZ_SECONDS=60 per target.
 fuzz:
 	@scripts/fuzz.sh

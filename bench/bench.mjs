@@ -179,6 +179,15 @@ function report() {
       '', '', '', '', '', '', '≤ 2 % slower',
       verdict('ingest with budgets', slower <= 2, `${slower.toFixed(1)} % slower`));
   }
+  if (existsSync(`${out}/overload.json`)) {
+    // bench/overload.mjs: 2x the saturating ingest rate, open loop, with queries meanwhile.
+    const o = readJson(`${out}/overload.json`);
+    const shed = Object.entries(o.statuses).filter(([code]) => code !== '200').map(([code, n]) => `${fmtInt(n)}× ${code === '0' ? 'no answer' : code}`).join(', ');
+    row(`overload: ${fmtInt(o.offered_events_per_s)} events/s offered (2× saturation) for ${o.seconds} s; acked events/s; shed; query p95 ms during it; peak RSS MiB; acknowledged events lost`,
+      `${fmtInt(o.acked_events_per_s)} acked/s; shed ${shed || 'none'}; query p95 ${o.query_p95_ms === null ? 'none answered' : fmtMs(o.query_p95_ms)} (${o.query_ok} ok, ${o.query_failed} failed); ` +
+      `RSS ${(o.peak_rss_bytes / 2 ** 20).toFixed(0)} MiB; lost ${o.lost_events === null ? 'unknown' : fmtInt(o.lost_events)}`,
+      '', '', '', '', '', '', '0 lost, queries answered', verdict('overload', o.lost_events === 0 && o.query_ok > 0, `${o.lost_events} lost`));
+  }
   // The integrations (bench/integrations_bench.cc), when run.sh measured them.
   if (existsSync(`${out}/otlp.json`)) {
     const otlp = readJson(`${out}/otlp.json`);

@@ -204,6 +204,25 @@ for variant in plain budgets; do
   rm -rf "$WORK/store-$variant"
 done
 
+# ---- Overload (issue 15 item 8; bench/overload.mjs) -------------------------------------------
+# A fresh store offered 2x the saturating ingest rate measured above, open loop, for 60 s (15 s
+# under a small BENCH_EVENTS; BENCH_OVERLOAD_SECONDS overrides), with a count query every 250 ms:
+# the server must shed (429/503), keep answering queries, stay bounded in memory, and lose no
+# acknowledged event.
+overload_s=${BENCH_OVERLOAD_SECONDS:-$([[ $EVENTS -ge 10000000 ]] && echo 60 || echo 15)}
+overload_rate=$(node -e "console.log(Math.round(2 * JSON.parse(require('fs').readFileSync('$WORK/out/ingest.json')).events_per_s))")
+rm -rf "$WORK/store-overload"
+"$BUILD/mltrack" serve --data "$WORK/store-overload" --listen "127.0.0.1:$port" --log-level warn \
+  ${BENCH_SERVE_ARGS:-} >>"$WORK/server-overload.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.05; done
+step "overload: offering $overload_rate events/s (2x saturation) for $overload_s s"
+node bench/overload.mjs --port "$port" --pid "$server_pid" --file "$WORK/data/events.ndjson" --rate "$overload_rate" \
+  --seconds "$overload_s" --batch "$BATCH" --out "$WORK/out/overload.json" \
+  || step "overload: an acknowledged event is missing or no query was answered (see out/overload.json)"
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+rm -rf "$WORK/store-overload"
+
 # ---- The event decoder alone (bench/decode_speed.cc) --------------------------------------------
 step "Event decoder: 100,000 realistic events in one body and in bodies of 1,000"
 "$BUILD/bench/mltrack_bench_decode" >&2 || step "the decoder bench failed"

@@ -9,5 +9,7 @@ namespace mltrack::cli {
 int RunServe(const std::vector<std::string>& args);
 int RunDemo(const std::vector<std::string>& args);
 int RunImport(const std::vector<std::string>& args);
+int RunBackup(const std::vector<std::string>& args);   // backup_command.cc
+int RunRestore(const std::vector<std::string>& args);
 
 }  // namespace mltrack::cli

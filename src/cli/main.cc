@@ -19,11 +19,14 @@ usage:
                 [--upstream-timeout 600s] [--proxy-cache 64MiB] [--proxy-cache-ttl 300s]
   mltrack demo  --data DIR [--days 60] [--events 400000] [--users 300] [--prices FILE]
   mltrack import --mlflow-dir PATH --data DIR [--prices FILE]
+  mltrack backup --data DIR --out PATH        (while a server runs on DIR)
+  mltrack restore --from PATH --data NEW_DIR
   mltrack --version
 
 `serve` runs the server: ingest at POST /api/v1/events and POST /v1/traces (OTLP), queries at
 POST /api/v1/query, the LLM proxy under /proxy/openai/v1 and /proxy/anthropic, dashboards at /, the MLflow REST API under /api/2.0/mlflow/. `--demo` fills an empty store with 60 days of demo traffic first.
 `import --mlflow-dir` stores the finished runs of an MLflow file store (mlruns/) as events, once each.
+`backup` copies a store, live or not, as one consistent moment; `restore` puts it in a new directory.
 )";
 
 }  // namespace
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
   if (command == "serve") return mltrack::cli::RunServe(args);
   if (command == "demo") return mltrack::cli::RunDemo(args);
   if (command == "import") return mltrack::cli::RunImport(args);
+  if (command == "backup") return mltrack::cli::RunBackup(args);
+  if (command == "restore") return mltrack::cli::RunRestore(args);
   std::fprintf(stderr, "mltrack: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -23,6 +23,7 @@
 #include "mlflow/tracking_store.h"
 #include "proxy/proxy.h"
 #include "server/app_context.h"
+#include "server/logging/json_log.h"
 #include "server/live/live_hub.h"
 #include "server/router.h"
 #include "server/server.h"
@@ -163,13 +164,18 @@ int RunServe(const std::vector<std::string>& args) {
              "demo-events", "retention", "query-cache", "workers", "max-tag-keys", "allow-host", "allow-origin",
              "query-timeout", "query-memory", "upstream", "upstream-ca", "upstream-timeout", "proxy-cache",
              "proxy-cache-ttl", "webhook-retry-min",
-             "webhook-retry-max", "store", "clickhouse-queue"},
+             "webhook-retry-max", "store", "clickhouse-queue", "log-format"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
 
   spdlog::level::level_enum level = spdlog::level::from_str(flags->GetOr("log-level", "info"));
   spdlog::set_level(level);
+  if (const std::string format = flags->GetOr("log-format", "text"); format == "json") {
+    server::logging::UseJsonLogs();  // one JSON object per line, with request ids (docs/operations.md)
+  } else if (format != "text") {
+    return Fail("--log-format must be text or json, not \"" + format + "\"", 2);
+  }
 
   server::ServerOptions server_options;
   server_options.listen = flags->GetOr("listen", "127.0.0.1:8080");

@@ -1,5 +1,6 @@
 #include "server/app_context.h"
 #include "server/handlers/handlers.h"
+#include "server/metrics/metrics.h"
 #include "server/router.h"
 
 namespace mltrack::server {
@@ -9,6 +10,13 @@ void AddApiRoutes(Router& router, AppContext& context) {
     return [&context, handler](const HttpRequest& request) { return handler(context, request); };
   };
   router.AddInline("GET", "/api/health", bind(&HandleHealth));  // answers while workers are busy
+  // Operations (docs/operations.md "## Metrics"): inline like health, so it answers under overload.
+  router.AddInline("GET", "/metrics", bind(&HandleMetrics));
+  if (context.backend != nullptr) {  // null where routes are only listed (openapi_spec_test)
+    context.backend->AddAppendListener([](const EventBatch&, const backend::AppendResult& result) {
+      metrics::Registry::Global().CountAppend(result.accepted, result.duplicates);
+    });
+  }
   router.Add("GET", "/api/v1/fields", bind(&HandleFields));
   router.Add("GET", "/api/v1/openapi.json", bind(&HandleOpenApi));
   router.Add("POST", "/api/v1/events", bind(&HandleIngestEvents));

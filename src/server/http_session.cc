@@ -22,6 +22,8 @@
 
 #include "ingest/event_decoder.h"
 #include "server/body_budget.h"
+#include "server/logging/request_id.h"
+#include "server/metrics/metrics.h"
 #include "server/http_types.h"
 #include "server/request_body.h"
 #include "server/router.h"
@@ -75,6 +77,7 @@ void Fail(const beast::error_code& ec, const char* what) {
 }
 
 HttpResponse SafeDispatch(const Router& router, const HttpRequest& request) {
+  const logging::ScopedRequestId scope(request.headers.Get("X-Request-Id").value_or(""));  // for the handler's logs
   try {
     return router.Dispatch(request);
   } catch (const std::exception& e) {
@@ -155,6 +158,7 @@ http::response<http::string_body> ToBeastResponse(HttpResponse&& response, unsig
 }
 
 asio::awaitable<bool> Write(Connection& connection, http::response<http::string_body>&& response) {
+  metrics::Registry::Global().CountResponse(static_cast<int>(response.result_int()));
   beast::error_code ec;
   connection.stream.expires_after(kWriteTimeout);
   co_await http::async_write(connection.stream, response, asio::redirect_error(use_awaitable, ec));
@@ -253,6 +257,7 @@ void ReserveDecodePadding(http::request_parser<http::string_body>& parser, BodyB
 void LogShed(const BodyBudget& budget) {
   static std::atomic<int64_t> last_warning_s{0};
   static std::atomic<uint64_t> shed_since_warning{0};
+  metrics::Registry::Global().CountShed();
   const uint64_t shed = shed_since_warning.fetch_add(1, std::memory_order_relaxed) + 1;
   const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -271,7 +276,8 @@ HttpResponse OverBudgetResponse(const BodyBudget& budget) {
 }
 
 void LogRequest(std::string_view method, std::string_view path, int status, size_t bytes,
-                std::chrono::steady_clock::time_point start) {
+                std::chrono::steady_clock::time_point start, std::string_view request_id) {
+  const logging::ScopedRequestId scope(request_id);
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (status >= 500) {
@@ -383,6 +389,7 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     const std::string method(beast_request.method_string());
     HttpResponse response;
     std::string path;
+    std::string request_id;  // X-Request-Id: the client's when usable, else a new one; echoed
     if (!target) {
       path = std::string(beast_request.target());
       response = JsonError(400, "bad_request", "malformed request target",
@@ -390,6 +397,8 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     } else {
       path = target->path;
       HttpRequest request = ToHttpRequest(std::move(beast_request), std::move(*target));
+      request_id = logging::RequestIdFor(request.headers.Get("X-Request-Id").value_or(""));
+      request.headers.Set("X-Request-Id", request_id);
       const WebSocketHandler* socket_handler = state->router().WebSocketFor(request.path);
       if (std::optional<HttpResponse> refused = state->host_policy().Check(request)) {
         response = std::move(*refused);
@@ -415,12 +424,14 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     if (response.stream) {  // an answer produced in pieces after the handler returned (the proxy)
       const StreamedOutcome streamed =
           co_await WriteStreamedResponse(connection.stream, std::move(response.stream), version, keep_alive);
-      LogRequest(method, path, streamed.status, streamed.bytes, start);
+      metrics::Registry::Global().CountResponse(streamed.status);
+      LogRequest(method, path, streamed.status, streamed.bytes, start, request_id);
       if (streamed.reusable) continue;
       connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
       co_return;
     }
-    LogRequest(method, path, response.status, response.body.size(), start);
+    LogRequest(method, path, response.status, response.body.size(), start, request_id);
+    if (!request_id.empty()) response.headers.emplace_back("X-Request-Id", request_id);
     if (!co_await Write(connection, ToBeastResponse(std::move(response), version, keep_alive, head))) co_return;
     if (!keep_alive) {
       connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);

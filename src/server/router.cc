@@ -4,13 +4,15 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/metrics/metrics.h"
 #include "server/status_mapping.h"
 
 namespace mltrack::server {
 
 void Router::Add(std::string method, std::string path, Handler handler) {
   std::erase_if(routes_, [&](const Route& r) { return !r.prefix && r.method == method && r.path == path; });
-  routes_.push_back(Route{std::move(method), std::move(path), false, std::move(handler)});
+  metrics::RouteMetrics* counted = &metrics::Registry::Global().Route(method, path);
+  routes_.push_back(Route{std::move(method), std::move(path), false, std::move(handler), false, counted});
 }
 
 void Router::AddInline(std::string method, std::string path, Handler handler) {
@@ -30,7 +32,8 @@ bool Router::RunsInline(const HttpRequest& request) const {
 
 void Router::AddPrefix(std::string method, std::string prefix, Handler handler) {
   std::erase_if(routes_, [&](const Route& r) { return r.prefix && r.method == method && r.path == prefix; });
-  routes_.push_back(Route{std::move(method), std::move(prefix), true, std::move(handler)});
+  metrics::RouteMetrics* counted = &metrics::Registry::Global().Route(method, prefix + "*");
+  routes_.push_back(Route{std::move(method), std::move(prefix), true, std::move(handler), false, counted});
 }
 
 void Router::AddWebSocket(std::string path, WebSocketHandler handler) {
@@ -77,15 +80,21 @@ std::vector<const Router::Route*> Router::Match(std::string_view path) const {
 
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
-  HttpResponse response = DispatchUntimed(request);
+  const Route* served = nullptr;
+  HttpResponse response = DispatchUntimed(request, &served);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  // Per route (GET /metrics); the rest (static files, 404, 405) counts as method "*", route "(unrouted)".
+  static metrics::RouteMetrics& fallback = metrics::Registry::Global().Route("*", "(unrouted)");
+  metrics::RouteMetrics& counted = served != nullptr ? *served->metrics : fallback;
+  counted.latency.Observe(ms / 1000);
+  counted.body_bytes.fetch_add(request.body.size(), std::memory_order_relaxed);
   char timing[48];
   std::snprintf(timing, sizeof(timing), "app;dur=%.3f", ms);
   response.headers.emplace_back("Server-Timing", timing);
   return response;
 }
 
-HttpResponse Router::DispatchUntimed(const HttpRequest& request) const {
+HttpResponse Router::DispatchUntimed(const HttpRequest& request, const Route** served) const {
   const std::vector<const Route*> matches = Match(request.path);
   if (matches.empty()) {
     if (fallback_) return fallback_(request);
@@ -93,10 +102,16 @@ HttpResponse Router::DispatchUntimed(const HttpRequest& request) const {
   }
   const Route* get_route = nullptr;
   for (const Route* route : matches) {
-    if (route->method == request.method) return route->handler(request);
+    if (route->method == request.method) {
+      *served = route;
+      return route->handler(request);
+    }
     if (route->method == "GET") get_route = route;
   }
-  if (request.method == "HEAD" && get_route != nullptr) return get_route->handler(request);
+  if (request.method == "HEAD" && get_route != nullptr) {
+    *served = get_route;
+    return get_route->handler(request);
+  }
 
   std::vector<std::string> allowed;
   for (const Route* route : matches) allowed.push_back(route->method);

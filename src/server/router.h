@@ -8,6 +8,9 @@
 #include "server/websocket_types.h"
 
 namespace mltrack::server {
+namespace metrics {
+struct RouteMetrics;
+}
 
 // Maps (method, path) to a Handler. Build it once before the server starts; after that it is
 // read-only and Dispatch may be called from any number of threads at once.
@@ -68,9 +71,11 @@ class Router {
     bool prefix = false;
     Handler handler;
     bool runs_inline = false;
+    metrics::RouteMetrics* metrics = nullptr;  // never null once added (GET /metrics)
   };
 
-  HttpResponse DispatchUntimed(const HttpRequest& request) const;
+  // Sets *served to the route whose handler ran (untouched: fallback, 404, 405).
+  HttpResponse DispatchUntimed(const HttpRequest& request, const Route** served) const;
   // The routes of the best matching path (exact beats prefix, longer prefix beats shorter).
   std::vector<const Route*> Match(std::string_view path) const;
 

@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/listener.h"
+#include "server/metrics/metrics.h"
 #include "server/shared_state.h"
 #include "server/worker_pool.h"
 
@@ -76,6 +77,7 @@ struct Server::Impl {
   std::mutex mutex;
   std::condition_variable stop_requested_cv;
   bool stop_requested = false;
+  metrics::Registry::GaugeHandle gauges;  // last: unregistered before what it reads goes away
 };
 
 Server::Server(ServerOptions options, Router router)
@@ -119,6 +121,12 @@ Status Server::Start() {
   impl_->state->set_host_policy(
       HostPolicy(address->first, impl_->bound_port, impl_->options.allow_hosts, impl_->options.allow_origins));
   impl_->started = true;
+  SharedState* state = impl_->state.get();
+  impl_->gauges = metrics::Registry::Global().AddGauges({
+      {"mltrack_worker_queue_depth", "Requests waiting for a handler thread.", [state] { return double(state->workers().queued()); }},
+      {"mltrack_body_budget_bytes", "Request body bytes held in memory now.", [state] { return double(state->body_budget().in_use()); }},
+      {"mltrack_http_connections", "Open HTTP and WebSocket connections.", [state] { return double(state->connections()); }},
+  });
   asio::co_spawn(acceptor.get_executor(), RunListener(acceptor, impl_->state), asio::detached);
   spdlog::info("listening on http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host,
                impl_->bound_port);

@@ -1,7 +1,6 @@
 #include "store/wal_reader.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,24 +24,30 @@ Result<std::unique_ptr<WalReader>> WalReader::Open(const std::filesystem::path& 
     ::close(fd);
     return ErrnoToStatus(err, "stat " + path.string());
   }
-  reader->size_ = static_cast<uint64_t>(st.st_size);
-  if (reader->size_ > 0) {
-    void* map = ::mmap(nullptr, reader->size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map == MAP_FAILED) {
+  // Read, not mapped: a file another process truncates under a mapping ends the process with
+  // SIGBUS on the next access, while a read simply sees the shorter file (then a torn tail or
+  // corruption, as the rules say). A file that grows meanwhile is read up to its size at open.
+  reader->buffer_.resize(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (done < reader->buffer_.size()) {
+    ssize_t got = ::pread(fd, reader->buffer_.data() + done, reader->buffer_.size() - done, static_cast<off_t>(done));
+    if (got < 0) {
+      if (errno == EINTR) continue;
       int err = errno;
       ::close(fd);
-      return ErrnoToStatus(err, "mmap " + path.string());
+      return ErrnoToStatus(err, "read " + path.string());
     }
-    ::madvise(map, reader->size_, MADV_SEQUENTIAL);
-    reader->data_ = static_cast<const char*>(map);
+    if (got == 0) break;  // truncated since the fstat
+    done += static_cast<size_t>(got);
   }
   ::close(fd);
+  reader->buffer_.resize(done);
+  reader->size_ = done;
+  reader->data_ = reader->buffer_.data();
   return reader;
 }
 
-WalReader::~WalReader() {
-  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
-}
+WalReader::~WalReader() = default;
 
 Status WalReader::Fail(uint64_t offset, const std::string& what) {
   corruption_offset_ = offset;

@@ -32,8 +32,8 @@ struct WalRecord {
 // kCorruption whose message names the file and byte offset (also in corruption_offset()), and
 // keeps returning it: the reader never guesses where the next record starts.
 //
-// Not thread-safe. The file is memory-mapped read-only; nobody may truncate it while a reader
-// is open.
+// Not thread-safe. The file is read into memory at Open (not mapped), so another process that
+// truncates or overwrites it meanwhile cannot crash the reader (no SIGBUS).
 class WalReader {
  public:
   static Result<std::unique_ptr<WalReader>> Open(const std::filesystem::path& path,
@@ -63,7 +63,8 @@ class WalReader {
 
   std::filesystem::path path_;
   bool tail_may_be_torn_;
-  const char* data_ = nullptr;  // mmap of the whole file; null when empty
+  std::string buffer_;           // the whole file as read at Open
+  const char* data_ = nullptr;  // buffer_.data()
   uint64_t size_ = 0;
   uint64_t offset_ = 0;
   bool torn_tail_ = false;

@@ -14,6 +14,7 @@
 namespace mltrack::server {
 
 HttpResponse HandleHealth(AppContext& context, const HttpRequest& request);
+HttpResponse HandleMetrics(AppContext& context, const HttpRequest& request);  // Prometheus text
 HttpResponse HandleFields(AppContext& context, const HttpRequest& request);
 HttpResponse HandleIngestEvents(AppContext& context, const HttpRequest& request);
 HttpResponse HandleQuery(AppContext& context, const HttpRequest& request);
