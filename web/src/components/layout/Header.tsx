@@ -1,3 +1,4 @@
+import { LiveToggle } from '../../features/live/components/LiveToggle';
 import { useTheme } from '../../hooks/useTheme';
 import { Icon } from '../ui/Icon';
 import { ExportPdfButton } from './ExportPdfButton';
@@ -21,6 +22,8 @@ export function Header({ demo }: { demo: boolean }) {
           Demo data
         </span>
       )}
+      <div className="ml-auto" />
+      <LiveToggle />
       <ExportPdfButton />
       <button
         type="button"
