@@ -1,7 +1,8 @@
 #pragma once
 // The live hub behind WebSocket /api/analytics/live (docs/api.md "Live"): learns of every durable
 // append from the backend's listener (no polling), notes which subscriptions the new events
-// match, keeps a bounded ring of the newest events, and on its own thread computes each changed
+// match, keeps a bounded ring of the newest events (an update's `events`; a snapshot's come from
+// the backend's SearchEvents), and on its own thread computes each changed
 // subscription's figures through the query runner and pushes them — at most every
 // `min_interval` per subscription, only when something matched, at once after a quiet spell.
 //
@@ -20,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "analytics/live_figures.h"
 #include "backend/backend.h"
 #include "server/live/event_ring.h"
 #include "server/live/live_subscription.h"
@@ -40,6 +42,7 @@ struct LiveHubStats {
   size_t groups = 0;
   uint64_t updates = 0;    // update messages built (one per group push)
   uint64_t snapshots = 0;
+  uint64_t computations = 0;  // full computations through the query runner (snapshots, refreshes)
 };
 
 // Thread-safe. Create with Start(); the backend's listener holds only a weak reference, so the
@@ -71,6 +74,11 @@ class LiveHub : public std::enable_shared_from_this<LiveHub> {
   // Under mutex_: takes what is due now; sets `next_due` to when the next dirty group is due.
   std::vector<Work> TakeWork(std::chrono::steady_clock::time_point now,
                              std::optional<std::chrono::steady_clock::time_point>& next_due);
+  // Under mutex_: folds the ring's matching events since the group's base into it; false when
+  // the base cannot serve (none, being refreshed, too old, events lost, the bucket moved on).
+  bool FoldNew(Group& group, int64_t now_ms, const std::function<bool(const Event&)>& match);
+  void KeepBase(const Work& work, const analytics::LiveBase* base);
+  std::vector<Event> SnapshotEvents(const Work& work);
   void Deliver(Work& work);
 
   backend::Backend& backend_;
@@ -90,6 +98,7 @@ class LiveHub : public std::enable_shared_from_this<LiveHub> {
   std::map<uint64_t, Subscriber> subscribers_;
   uint64_t updates_ = 0;
   uint64_t snapshots_ = 0;
+  uint64_t computations_ = 0;
   std::thread thread_;
 };
 
