@@ -58,7 +58,10 @@ for (const [theme, width] of [
     await expect(page.getByTestId('live-event')).toHaveCount(2);
     expect(reloaded).toBe(false);
     await expectNoHorizontalOverflow(page);
+    await page.screenshot({ path: `${SHOTS}/live-${theme}-${width}-top.png` });
     await page.screenshot({ path: `${SHOTS}/live-${theme}-${width}.png`, fullPage: true });
+    await page.getByTestId('live-events').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/live-${theme}-${width}-panel.png` });
     expect(errors).toEqual([]);
   });
 }

@@ -52,7 +52,11 @@ export function LiveToggle() {
       className="flex h-9 shrink-0 items-center gap-2 rounded-lg border border-border px-2.5 text-xs font-medium text-muted transition hover:bg-surface hover:text-fg"
     >
       <span aria-hidden="true" className={`h-2 w-2 rounded-full ${DOT[shown.kind]}`} />
-      <span data-testid="live-status" className="tabular whitespace-nowrap">
+      {/* On a phone the dot tells a steady state; a reconnect or a refusal always shows its words. */}
+      <span
+        data-testid="live-status"
+        className={`tabular whitespace-nowrap ${shown.kind === 'reconnecting' || shown.kind === 'error' ? '' : 'sr-only sm:not-sr-only'}`}
+      >
         {statusLabel(shown, now)}
       </span>
     </button>
