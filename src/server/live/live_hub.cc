@@ -20,10 +20,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 // How far past `to` a snapshot of an open-ended range looks (clients whose clocks run ahead).
 constexpr int64_t kOpenEndSlackMs = 3'600'000;
-// A group's last full computation is refreshed this long after it when events were folded into
-// it since (the distinct counts and a relative range's lower edge move only then), and is not
-// folded into past kMaxBaseAge (a refresh that kept meeting concurrent appends).
-constexpr auto kRefreshEvery = std::chrono::seconds(5);
+// A group's last full computation is refreshed `refresh_every` after it when events were folded
+// into it since (the distinct counts and a relative range's lower edge move only then), and is
+// not folded into past kMaxBaseAge.
 constexpr auto kMaxBaseAge = std::chrono::seconds(30);
 }  // namespace
 
@@ -43,7 +42,6 @@ struct LiveHub::Group {
   Clock::time_point base_time;
   bool folded = false;                // events were folded into `base` since it was computed
   bool refreshing = false;            // a full computation is on its way
-  Clock::time_point refresh_after;    // a refresh that met concurrent appends waits until then
 };
 
 // One group's push, taken under the mutex and delivered outside it.
@@ -52,7 +50,7 @@ struct LiveHub::Work {
   analytics::DashboardParams params;
   bool full = true;                    // run the queries; else `report` was folded already
   analytics::LiveReport report;
-  uint64_t base_seq = 0;               // of a full computation: the ring's last sequence before it
+  uint64_t base_seq = 0;               // of a full computation: the ring's last sequence before it ran
   bool update = false;
   Clock::time_point dirty_since;       // of the update: its lag is counted from here
   std::vector<Event> new_events;       // for the update
@@ -70,6 +68,7 @@ std::shared_ptr<LiveHub> LiveHub::Start(backend::Backend& backend, LiveHubOption
     if (auto alive = weak.lock()) alive->OnAppend(batch);
   });
   hub->thread_ = std::thread([raw = hub.get()] { raw->Run(); });
+  hub->refresher_ = std::thread([raw = hub.get()] { raw->RunRefreshes(); });
   return hub;
 }
 
@@ -86,7 +85,9 @@ void LiveHub::Stop() {
     groups_.clear();
   }
   wake_.notify_all();
+  refresh_wake_.notify_all();
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  if (refresher_.joinable() && refresher_.get_id() != std::this_thread::get_id()) refresher_.join();
 }
 
 uint64_t LiveHub::Subscribe(LiveSubscription subscription, LiveSink sink) {
@@ -150,7 +151,7 @@ void LiveHub::OnAppend(const EventBatch& batch) {
 }
 
 bool LiveHub::FoldNew(Group& group, int64_t now_ms, const std::function<bool(const Event&)>& match) {
-  if (!group.base || group.refreshing) return false;
+  if (!group.base) return false;
   if (Clock::now() - group.base_time > kMaxBaseAge) return false;
   if (group.base_seq + 1 < ring_.first_seq()) return false;  // some fell out of the ring unseen
   // The current bucket moved on: its figures need the queries.
@@ -179,7 +180,7 @@ std::vector<LiveHub::Work> LiveHub::TakeWork(Clock::time_point now, std::optiona
       const Clock::time_point at = group->last_push + options_.min_interval;
       if (!next_due || at < *next_due) next_due = at;
     }
-    const Clock::time_point refresh_at = std::max(group->base_time + kRefreshEvery, group->refresh_after);
+    const Clock::time_point refresh_at = group->base_time + options_.refresh_every;
     const bool refresh = group->folded && !group->refreshing && now >= refresh_at;
     if (group->folded && !group->refreshing && !refresh && (!next_due || refresh_at < *next_due)) next_due = refresh_at;
     auto pending = by_group.find(key);
@@ -251,9 +252,10 @@ std::vector<Event> LiveHub::SnapshotEvents(const Work& work) {
   return std::move(page->events);
 }
 
-// Keeps a full computation as the group's base only when no event was appended while it ran
-// (else some of them may or may not be in it, and folding them would count them twice or never):
-// the previous base, still exact up to its own sequence, then stays.
+// Keeps a full computation as the group's base, folded on from the ring's newest event now:
+// events appended while the queries ran are taken as counted by them. One that became visible
+// only after the queries read the store is then missing from the additive figures until the next
+// refresh (≤ refresh_every after events were folded); none is ever counted twice.
 void LiveHub::KeepBase(const Work& work, const analytics::LiveBase* base) {
   std::lock_guard lock(mutex_);
   ++computations_;
@@ -261,15 +263,12 @@ void LiveHub::KeepBase(const Work& work, const analytics::LiveBase* base) {
   if (found == groups_.end()) return;
   Group& group = *found->second;
   group.refreshing = false;
-  if (base == nullptr || ring_.last_seq() != work.base_seq) {
-    group.refresh_after = Clock::now() + kRefreshEvery / 5;
-    return;
-  }
+  if (base == nullptr) return;
   group.base = *base;
   group.base->open_top = group.open_ended;
-  group.base_seq = work.base_seq;
+  group.base_seq = ring_.last_seq();
   group.base_time = Clock::now();
-  group.folded = false;
+  group.folded = group.base_seq != work.base_seq;  // refresh soon: some may be missing
 }
 
 void LiveHub::Deliver(Work& work) {
@@ -312,10 +311,33 @@ void LiveHub::Run() {
       }
       continue;
     }
-    for (const Work& item : work) {
+    std::vector<Work> pushes;
+    for (Work& item : work) {
       if (!item.snapshot_sinks.empty()) ++snapshots_;
       if (item.update && !item.update_sinks.empty()) ++updates_;
+      // A refresh pushes nothing: it runs on the other thread, so no push waits for its queries.
+      if (item.snapshot_sinks.empty() && item.update_sinks.empty()) {
+        refreshes_.push_back(std::move(item));
+      } else {
+        pushes.push_back(std::move(item));
+      }
     }
+    if (!refreshes_.empty()) refresh_wake_.notify_one();
+    lock.unlock();
+    for (Work& item : pushes) Deliver(item);
+    lock.lock();
+  }
+}
+
+void LiveHub::RunRefreshes() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (refreshes_.empty()) {
+      refresh_wake_.wait(lock);
+      continue;
+    }
+    std::vector<Work> work = std::move(refreshes_);
+    refreshes_.clear();
     lock.unlock();
     for (Work& item : work) Deliver(item);
     lock.lock();

@@ -2,7 +2,8 @@
 // The live hub behind WebSocket /api/analytics/live (docs/api.md "Live"): learns of every durable
 // append from the backend's listener (no polling), notes which subscriptions the new events
 // match, keeps a bounded ring of the newest events (an update's `events`; a snapshot's come from
-// the backend's SearchEvents), and on its own thread computes each changed
+// the backend's SearchEvents), folds them into each subscription's figures (a second thread
+// refreshes those through the queries now and then), and on its own thread computes each changed
 // subscription's figures through the query runner and pushes them — at most every
 // `min_interval` per subscription, only when something matched, at once after a quiet spell.
 //
@@ -35,6 +36,9 @@ using LiveSink = std::function<bool(std::shared_ptr<const std::string> message)>
 struct LiveHubOptions {
   size_t ring_capacity = 4096;                     // newest events kept for the `events` lists
   std::chrono::milliseconds min_interval{250};     // between two updates of one subscription
+  // After events were folded into a subscription's figures, when its distinct counts are
+  // recomputed through the queries (on the refresher thread).
+  std::chrono::milliseconds refresh_every{5000};
 };
 
 struct LiveHubStats {
@@ -71,6 +75,7 @@ class LiveHub : public std::enable_shared_from_this<LiveHub> {
   LiveHub(backend::Backend& backend, LiveHubOptions options);
   void OnAppend(const EventBatch& batch);
   void Run();
+  void RunRefreshes();  // the refresher thread: full computations that push nothing
   // Under mutex_: takes what is due now; sets `next_due` to when the next dirty group is due.
   std::vector<Work> TakeWork(std::chrono::steady_clock::time_point now,
                              std::optional<std::chrono::steady_clock::time_point>& next_due);
@@ -99,7 +104,10 @@ class LiveHub : public std::enable_shared_from_this<LiveHub> {
   uint64_t updates_ = 0;
   uint64_t snapshots_ = 0;
   uint64_t computations_ = 0;
+  std::condition_variable refresh_wake_;
+  std::vector<Work> refreshes_;  // for the refresher thread
   std::thread thread_;
+  std::thread refresher_;
 };
 
 }  // namespace mltrack::server::live
