@@ -42,7 +42,7 @@ function Row({ event, onOpen }: { event: LiveEvent; onOpen: () => void }) {
 export function LiveEventsPanel({ stream }: { stream: LiveStream }) {
   const [open, setOpen] = useState<LiveEvent | null>(null);
   return (
-    <Card data-testid="live-events" data-count={stream.items.length} className="overflow-hidden">
+    <Card data-testid="live-events" data-count={stream.items.length} className="overflow-hidden print:hidden">
       <header className="flex items-center gap-2 border-b border-border px-4 py-3">
         <span className="h-2 w-2 rounded-full bg-success" aria-hidden="true" />
         <h3 className="text-sm font-medium text-fg">Live events</h3>
