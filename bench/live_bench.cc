@@ -2,7 +2,10 @@
 // "Live"). Opens N subscribers (same filters: one computation serves them all, as dashboards
 // open on the same range do), then POSTs one event at a time at RATE per second; for each, the
 // time from the 200 (the event is durable) to each subscriber reading the update that carries
-// it. Prints {"subscribers":N,"rate":R,"samples":S,"p50_ms":…,"p95_ms":…,"p99_ms":…} on stdout.
+// it. Prints {"subscribers":N,"rate":R,"samples":S,"p50_ms":…,"p95_ms":…,"p99_ms":…,
+// "server_lag_p50_ms":…,"server_lag_p99_ms":…} on stdout; the server lag is the updates' own
+// `lag_ms` (durable → queued on the server, as the first subscriber got them), which leaves out
+// the network, the client and this machine's scheduling of the reader.
 //   mltrack_bench_live --port P [--subscribers 500] [--rate 4] [--events 100]
 #include <algorithm>
 #include <chrono>
@@ -40,8 +43,9 @@ struct Subscriber {
 // Each subscriber keeps one read pending; every update records when it arrived, by the marker
 // event's id (bench-live-<run>-<n>) it carries.
 void Read(Subscriber& subscriber, const std::string& prefix, std::vector<std::vector<Clock::time_point>>& arrivals,
-          size_t index) {
-  subscriber.ws.async_read(subscriber.buffer, [&subscriber, &prefix, &arrivals, index](beast::error_code ec, size_t) {
+          size_t index, std::vector<double>& server_lags) {
+  subscriber.ws.async_read(subscriber.buffer, [&subscriber, &prefix, &arrivals, index, &server_lags](beast::error_code ec,
+                                                                                                     size_t) {
     if (ec) return;
     const std::string text = beast::buffers_to_string(subscriber.buffer.data());
     subscriber.buffer.consume(subscriber.buffer.size());
@@ -50,7 +54,11 @@ void Read(Subscriber& subscriber, const std::string& prefix, std::vector<std::ve
       const size_t marker = std::strtoull(text.c_str() + pos + prefix.size(), nullptr, 10);
       if (marker < arrivals.size() && arrivals[marker][index] == Clock::time_point{}) arrivals[marker][index] = now;
     }
-    Read(subscriber, prefix, arrivals, index);
+    const size_t lag = text.find("\"lag_ms\":");
+    if (index == 0 && lag != std::string::npos && text.find(prefix) != std::string::npos) {
+      server_lags.push_back(std::strtod(text.c_str() + lag + 9, nullptr));
+    }
+    Read(subscriber, prefix, arrivals, index, server_lags);
   });
 }
 
@@ -85,6 +93,7 @@ int main(int argc, char** argv) {
   asio::io_context io;
   std::vector<std::unique_ptr<Subscriber>> clients;
   std::vector<std::vector<Clock::time_point>> arrivals(events, std::vector<Clock::time_point>(subscribers));
+  std::vector<double> server_lags;  // written by the reader thread only, read after it stopped
   // The default range (the last 30 days), as the Executive Dashboard opens.
   const std::string subscribe = R"({"type":"subscribe","events":10})";
   for (size_t client_idx = 0; client_idx < subscribers; ++client_idx) {
@@ -103,7 +112,7 @@ int main(int argc, char** argv) {
   const std::string prefix = "\"bench-live-" + std::to_string(::getpid()) + "-" +
                              std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000) + "-";
   for (size_t client_idx = 0; client_idx < subscribers; ++client_idx) {
-    Read(*clients[client_idx], prefix, arrivals, client_idx);
+    Read(*clients[client_idx], prefix, arrivals, client_idx, server_lags);
   }
   auto guard = asio::make_work_guard(io);
   std::thread reader([&io] { io.run(); });
@@ -143,8 +152,9 @@ int main(int argc, char** argv) {
       delays.push_back(std::max(0.0, std::chrono::duration<double, std::milli>(at - acked[event_idx]).count()));
     }
   }
-  std::printf("{\"subscribers\":%zu,\"rate\":%g,\"samples\":%zu,\"missing\":%zu,\"p50_ms\":%.1f,\"p95_ms\":%.1f,\"p99_ms\":%.1f}\n",
+  std::printf("{\"subscribers\":%zu,\"rate\":%g,\"samples\":%zu,\"missing\":%zu,\"p50_ms\":%.1f,\"p95_ms\":%.1f,\"p99_ms\":%.1f,"
+              "\"server_lag_p50_ms\":%.1f,\"server_lag_p99_ms\":%.1f}\n",
               subscribers, rate, delays.size(), missing, Percentile(delays, 50), Percentile(delays, 95),
-              Percentile(delays, 99));
+              Percentile(delays, 99), Percentile(server_lags, 50), Percentile(server_lags, 99));
   return 0;
 }

@@ -11,26 +11,38 @@ namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 
-Result<LiveFigures> Figures(const DashboardParams& params, int64_t from_ms, int64_t to_ms, const QueryRunner& run) {
+struct Period {
+  LiveFigures figures;
+  LiveSums sums;
+};
+
+Result<Period> Figures(const DashboardParams& params, int64_t from_ms, int64_t to_ms, const QueryRunner& run) {
   query::QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "uniq:experiment", "uniq:run_id", "uniq:user", "sum:cost_usd",
                                             "avg:latency_ms", "rate:error", "sum:input_tokens",
-                                            "sum:output_tokens"}));
+                                            "sum:output_tokens", "count:latency_ms", "sum:latency_ms"}));
   Result<query::QueryResult> result = run(spec);
   if (!result.ok()) return result.status();
-  LiveFigures figures;
+  Period period;
+  LiveFigures& figures = period.figures;
   figures.events = CellInt(SingleCell(*result, "count")).value_or(0);
   figures.experiments = CellInt(SingleCell(*result, "uniq:experiment")).value_or(0);
   figures.runs = CellInt(SingleCell(*result, "uniq:run_id")).value_or(0);
   figures.active_users = CellInt(SingleCell(*result, "uniq:user")).value_or(0);
   figures.cost = CellNanoUsd(SingleCell(*result, "sum:cost_usd")).value_or(0);
   figures.avg_latency_ms = CellNumber(SingleCell(*result, "avg:latency_ms"));
-  if (figures.events > 0) {
-    figures.success_rate = 1.0 - CellNumber(SingleCell(*result, "rate:error")).value_or(0.0);
-  }
+  const double error_rate = CellNumber(SingleCell(*result, "rate:error")).value_or(0.0);
+  if (figures.events > 0) figures.success_rate = 1.0 - error_rate;
   figures.tokens = CellInt(SingleCell(*result, "sum:input_tokens")).value_or(0) +
                    CellInt(SingleCell(*result, "sum:output_tokens")).value_or(0);
-  return figures;
+  LiveSums& sums = period.sums;
+  sums.events = figures.events;
+  sums.errors = std::llround(error_rate * static_cast<double>(figures.events));
+  sums.latency_count = CellInt(SingleCell(*result, "count:latency_ms")).value_or(0);
+  sums.latency_sum = CellNumber(SingleCell(*result, "sum:latency_ms")).value_or(0.0);
+  sums.cost = figures.cost;
+  sums.tokens = figures.tokens;
+  return period;
 }
 
 // The overview's trend width (overview.cc): auto is 1 h up to 3 days, else 1 d.
@@ -43,25 +55,65 @@ Result<query::BucketWidth> TrendWidth(const DashboardParams& params) {
 
 }  // namespace
 
-Result<LiveReport> ComputeLiveReport(const DashboardParams& params, const QueryRunner& run, int64_t now_ms) {
+void LiveSums::Add(const Event& event) {
+  ++events;
+  if (event.status == EventStatus::kError) ++errors;
+  if (event.latency_ms) {
+    ++latency_count;
+    latency_sum += *event.latency_ms;
+  }
+  cost += event.cost_nano_usd.value_or(0);
+  tokens += event.input_tokens.value_or(0) + event.output_tokens.value_or(0);
+}
+
+void LiveSums::WriteTo(LiveFigures& figures) const {
+  figures.events = events;
+  figures.cost = cost;
+  figures.tokens = tokens;
+  figures.avg_latency_ms = latency_count > 0 ? std::optional<double>(latency_sum / static_cast<double>(latency_count))
+                                             : std::nullopt;
+  figures.success_rate = events > 0 ? std::optional<double>(1.0 - static_cast<double>(errors) / static_cast<double>(events))
+                                    : std::nullopt;
+}
+
+void LiveBase::Fold(const Event& event) {
+  totals.Add(event);
+  totals.WriteTo(report.totals);
+  if (event.ts_ms >= bucket_from && event.ts_ms < (open_top ? bucket_end : bucket_to)) {
+    bucket.Add(event);
+    bucket.WriteTo(report.bucket);
+  }
+}
+
+Result<LiveBase> ComputeLiveBase(const DashboardParams& params, const QueryRunner& run, int64_t now_ms) {
   Result<query::BucketWidth> width = TrendWidth(params);
   if (!width.ok()) return width.status();
   Result<query::TimeBucketer> bucketer = query::MakeTimeBucketer(*width, params.from_ms, params.to_ms, params.tz);
   if (!bucketer.ok()) return bucketer.status();
-  LiveReport report;
-  Result<LiveFigures> totals = Figures(params, params.from_ms, params.to_ms, run);
+  LiveBase base;
+  LiveReport& report = base.report;
+  Result<Period> totals = Figures(params, params.from_ms, params.to_ms, run);
   if (!totals.ok()) return totals.status();
-  report.totals = *totals;
+  report.totals = totals->figures;
+  base.totals = totals->sums;
   const int64_t at = std::clamp(now_ms, params.from_ms, params.to_ms - 1);
   const int64_t index = bucketer->Index(at);
   report.bucket_start = bucketer->Start(index);
   report.bucket_ms = width->months == 0 ? width->ms : bucketer->Start(index + 1) - report.bucket_start;
-  const int64_t bucket_from = std::max(report.bucket_start, params.from_ms);
-  const int64_t bucket_to = std::min(bucketer->Start(index + 1), params.to_ms);
-  Result<LiveFigures> bucket = Figures(params, bucket_from, bucket_to, run);
+  base.bucket_from = std::max(report.bucket_start, params.from_ms);
+  base.bucket_end = bucketer->Start(index + 1);
+  base.bucket_to = std::min(base.bucket_end, params.to_ms);
+  Result<Period> bucket = Figures(params, base.bucket_from, base.bucket_to, run);
   if (!bucket.ok()) return bucket.status();
-  report.bucket = *bucket;
-  return report;
+  report.bucket = bucket->figures;
+  base.bucket = bucket->sums;
+  return base;
+}
+
+Result<LiveReport> ComputeLiveReport(const DashboardParams& params, const QueryRunner& run, int64_t now_ms) {
+  Result<LiveBase> base = ComputeLiveBase(params, run, now_ms);
+  if (!base.ok()) return base.status();
+  return std::move(base->report);
 }
 
 namespace {

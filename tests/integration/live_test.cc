@@ -65,7 +65,7 @@ TEST_F(LiveTest, SnapshotThenAnIngestedEventArrivesWithinTheDeadline) {
   auto snapshot = Next(ws, "snapshot");
   ASSERT_TRUE(snapshot) << text_;
   EXPECT_EQ(int64_t((*snapshot)["totals"]["events"]), 1);
-  EXPECT_EQ(simdjson::dom::array((*snapshot)["events"]).size(), 1u);  // appended since the server started
+  EXPECT_EQ(simdjson::dom::array((*snapshot)["events"]).size(), 1u);
   EXPECT_EQ(std::string_view((*snapshot)["events"].at(0)["id"]), "before-1");
 
   std::string live_event = EventJson("live-1", "gpt-4o");
@@ -88,6 +88,29 @@ TEST_F(LiveTest, SnapshotThenAnIngestedEventArrivesWithinTheDeadline) {
   EXPECT_EQ(double((*update)["events"].at(0)["cost_usd"]), 0.25);
   EXPECT_GE(int64_t((*update)["bucket"]["events"]), 0);
   EXPECT_EQ(int64_t((*update)["bucket"]["bucket_ms"]), 3'600'000);
+}
+
+TEST_F(LiveTest, ASnapshotAfterARestartHasTheStoredEventsNewestFirst) {
+  StartServer();
+  for (int event_idx = 0; event_idx < 3; ++event_idx) {
+    ASSERT_EQ(Ingest(EventJson("old-" + std::to_string(event_idx), event_idx == 1 ? "o3" : "gpt-4o")).status, 200);
+    std::this_thread::sleep_for(5ms);  // distinct timestamps: the order is checked
+  }
+  ASSERT_EQ(server_->Terminate(), 0);
+  ASSERT_TRUE(server_->Start());  // a fresh process: its ring of appended events is empty
+
+  WsClient ws(server_->port());
+  ASSERT_EQ(ws.error(), "");
+  ASSERT_TRUE(ws.Send(SubscribeModel("gpt-4o")));
+  auto snapshot = Next(ws, "snapshot");
+  ASSERT_TRUE(snapshot) << text_;
+  EXPECT_EQ(int64_t((*snapshot)["totals"]["events"]), 2);
+  simdjson::dom::array events = (*snapshot)["events"];
+  ASSERT_EQ(events.size(), 2u) << text_;
+  // Newest first; the o3 one is filtered out. The embedded store keeps ids only as hashes.
+  EXPECT_EQ(std::string_view(events.at(0)["model"]), "gpt-4o");
+  EXPECT_EQ(std::string_view(events.at(1)["model"]), "gpt-4o");
+  EXPECT_GT(std::string_view(events.at(0)["ts"]), std::string_view(events.at(1)["ts"]));
 }
 
 TEST_F(LiveTest, FiltersAreRespected) {

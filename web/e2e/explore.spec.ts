@@ -108,6 +108,9 @@ test('Executive Dashboard: CSV and PNG of a chart, a collapsing section, the PDF
       response.json().then((json: Overview) => (latest = json), () => undefined);
     }
   });
+  // The CSV is compared with the last overview response: live pushes would move the current
+  // bucket between two fetches (the demo keeps adding events), so live is off here.
+  await page.addInitScript(() => window.localStorage.setItem('mltrack-live', 'off'));
   await openPage(page, `${base()}/`);
   await expectChartsDrawn(page, ['cost-trend', 'model-usage', 'latency-histogram', 'status-over-time']);
 

@@ -21,6 +21,12 @@ function serverUrl(key: string): string {
 
 const isOverview = (response: Response) => response.url().includes('/api/analytics/overview');
 
+// The cards are compared with the overview responses: live pushes (e2e/live.spec.ts) would move
+// them between two fetches, so this file runs with live turned off.
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => window.localStorage.setItem('mltrack-live', 'off'));
+});
+
 /** Collects console errors and uncaught exceptions; the test asserts none at its end. */
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];

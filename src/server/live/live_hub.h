@@ -1,7 +1,9 @@
 #pragma once
 // The live hub behind WebSocket /api/analytics/live (docs/api.md "Live"): learns of every durable
 // append from the backend's listener (no polling), notes which subscriptions the new events
-// match, keeps a bounded ring of the newest events, and on its own thread computes each changed
+// match, keeps a bounded ring of the newest events (an update's `events`; a snapshot's come from
+// the backend's SearchEvents), folds them into each subscription's figures (a second thread
+// refreshes those through the queries now and then), and on its own thread computes each changed
 // subscription's figures through the query runner and pushes them — at most every
 // `min_interval` per subscription, only when something matched, at once after a quiet spell.
 //
@@ -20,6 +22,7 @@
 #include <string>
 #include <thread>
 
+#include "analytics/live_figures.h"
 #include "backend/backend.h"
 #include "server/live/event_ring.h"
 #include "server/live/live_subscription.h"
@@ -33,6 +36,9 @@ using LiveSink = std::function<bool(std::shared_ptr<const std::string> message)>
 struct LiveHubOptions {
   size_t ring_capacity = 4096;                     // newest events kept for the `events` lists
   std::chrono::milliseconds min_interval{250};     // between two updates of one subscription
+  // After events were folded into a subscription's figures, when its distinct counts are
+  // recomputed through the queries (on the refresher thread).
+  std::chrono::milliseconds refresh_every{5000};
 };
 
 struct LiveHubStats {
@@ -40,6 +46,7 @@ struct LiveHubStats {
   size_t groups = 0;
   uint64_t updates = 0;    // update messages built (one per group push)
   uint64_t snapshots = 0;
+  uint64_t computations = 0;  // full computations through the query runner (snapshots, refreshes)
 };
 
 // Thread-safe. Create with Start(); the backend's listener holds only a weak reference, so the
@@ -68,9 +75,15 @@ class LiveHub : public std::enable_shared_from_this<LiveHub> {
   LiveHub(backend::Backend& backend, LiveHubOptions options);
   void OnAppend(const EventBatch& batch);
   void Run();
+  void RunRefreshes();  // the refresher thread: full computations that push nothing
   // Under mutex_: takes what is due now; sets `next_due` to when the next dirty group is due.
   std::vector<Work> TakeWork(std::chrono::steady_clock::time_point now,
                              std::optional<std::chrono::steady_clock::time_point>& next_due);
+  // Under mutex_: folds the ring's matching events since the group's base into it; false when
+  // the base cannot serve (none, being refreshed, too old, events lost, the bucket moved on).
+  bool FoldNew(Group& group, int64_t now_ms, const std::function<bool(const Event&)>& match);
+  void KeepBase(const Work& work, const analytics::LiveBase* base);
+  std::vector<Event> SnapshotEvents(const Work& work);
   void Deliver(Work& work);
 
   backend::Backend& backend_;
@@ -90,7 +103,11 @@ class LiveHub : public std::enable_shared_from_this<LiveHub> {
   std::map<uint64_t, Subscriber> subscribers_;
   uint64_t updates_ = 0;
   uint64_t snapshots_ = 0;
+  uint64_t computations_ = 0;
+  std::condition_variable refresh_wake_;
+  std::vector<Work> refreshes_;  // for the refresher thread
   std::thread thread_;
+  std::thread refresher_;
 };
 
 }  // namespace mltrack::server::live

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <random>
 
+#include "analytics/live_figures.h"
 #include "backend/embedded/embedded_backend.h"
 #include "core/time.h"
 #include "store/embedded_store.h"
@@ -65,9 +66,10 @@ class LiveHubTest : public ::testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  void StartHub(std::chrono::milliseconds interval) {
+  void StartHub(std::chrono::milliseconds interval, std::chrono::milliseconds refresh = std::chrono::seconds(5)) {
     LiveHubOptions options;
     options.min_interval = interval;
+    options.refresh_every = refresh;
     hub_ = LiveHub::Start(*backend_, options);
   }
   uint64_t Subscribe(std::string_view filters, Inbox& inbox) {
@@ -97,7 +99,8 @@ class LiveHubTest : public ::testing::Test {
 TEST_F(LiveHubTest, SnapshotThenUpdatesOnlyForMatchingEvents) {
   Append("gpt-4o");
   StartHub(10ms);
-  Append("gpt-4o");  // in the ring: appended since the hub started
+  Append("gpt-4o");  // appended since the hub started
+  Append("o3");
   Inbox mine, other;
   Subscribe(R"({"from":"now-1h","model":"gpt-4o"})", mine);
   Subscribe(R"({"from":"now-1h","model":"o3"})", other);
@@ -106,7 +109,10 @@ TEST_F(LiveHubTest, SnapshotThenUpdatesOnlyForMatchingEvents) {
   simdjson::dom::element snapshot = parser_.parse(got[0]);
   EXPECT_EQ(std::string_view(snapshot["type"]), "snapshot");
   EXPECT_EQ(int64_t(snapshot["totals"]["events"]), 2);
-  EXPECT_EQ(simdjson::dom::array(snapshot["events"]).size(), 1u);  // only the one since start
+  // From the store, not only since the hub started; only the matching ones.
+  simdjson::dom::array events = snapshot["events"];
+  EXPECT_EQ(events.size(), 2u);
+  for (simdjson::dom::element event : events) EXPECT_EQ(std::string_view(event["model"]), "gpt-4o");
   ASSERT_EQ(other.WaitFor(1).size(), 1u);
 
   Append("gpt-4o", 3);
@@ -166,6 +172,79 @@ TEST_F(LiveHubTest, UnsubscribedClientsGetNothingAndGroupsGo) {
   Append("x");
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(inbox.size(), 1u);
+}
+
+TEST_F(LiveHubTest, UpdatesFoldNewEventsWithoutQueriesAndMatchAFullComputation) {
+  Append("m", 3);
+  StartHub(1ms);
+  Inbox inbox;
+  Subscribe(R"({"from":"now-1h","model":"m"})", inbox);
+  ASSERT_EQ(inbox.WaitFor(1).size(), 1u);
+  const uint64_t after_snapshot = hub_->stats().computations;
+  EXPECT_EQ(after_snapshot, 1u);
+  // A burst of varied events, each batch pushed before the next: folded, no query.
+  for (int batch_idx = 0; batch_idx < 20; ++batch_idx) {
+    EventBatch batch;
+    for (int event_idx = 0; event_idx <= batch_idx % 4; ++event_idx) {
+      Event event;
+      event.ts_ms = NowMs() - 500;
+      event.model = batch_idx % 5 == 0 ? "other" : "m";
+      event.user = "u" + std::to_string(event_idx);
+      event.cost_nano_usd = 1'000 * (batch_idx + 1);
+      event.input_tokens = batch_idx;
+      event.output_tokens = 3;
+      if (event_idx % 2 == 0) event.latency_ms = 10.5 * (batch_idx + event_idx);
+      if (batch_idx % 3 == 0) event.status = EventStatus::kError;
+      batch.push_back(event);
+    }
+    const size_t before = inbox.size();
+    ASSERT_TRUE(backend_->Append(std::move(batch)).ok());
+    if (batch_idx % 5 != 0) ASSERT_GT(inbox.WaitFor(before + 1).size(), before);
+  }
+  EXPECT_EQ(hub_->stats().computations, after_snapshot);  // every update was folded
+
+  std::vector<std::string> got = inbox.WaitFor(1);
+  simdjson::dom::element last = parser_.parse(got.back());
+  Result<LiveSubscription> parsed = ParseSubscribe(R"({"type":"subscribe","filters":{"from":"now-1h","model":"m"}})", NowMs());
+  ASSERT_TRUE(parsed.ok());
+  Result<analytics::DashboardParams> params = ParamsAt(*parsed, NowMs() + 1000);
+  ASSERT_TRUE(params.ok());
+  Result<analytics::LiveReport> full = analytics::ComputeLiveReport(*params, backend_->Reader(), NowMs());
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  for (const auto& [name, figures] :
+       {std::pair{"totals", full->totals}, std::pair{"bucket", full->bucket}}) {
+    simdjson::dom::element pushed = last[name];
+    EXPECT_EQ(int64_t(pushed["events"]), figures.events) << name;
+    EXPECT_EQ(int64_t(pushed["tokens"]), figures.tokens) << name;
+    EXPECT_DOUBLE_EQ(double(pushed["cost_usd"]), double(figures.cost) / 1e9) << name;
+    EXPECT_NEAR(double(pushed["avg_latency_ms"]), *figures.avg_latency_ms, 1e-9) << name;
+    EXPECT_NEAR(double(pushed["success_rate"]), *figures.success_rate, 1e-12) << name;
+  }
+}
+
+TEST_F(LiveHubTest, DistinctCountsAreRefreshedThroughTheQueriesAfterFolding) {
+  StartHub(1ms, 50ms);
+  Inbox inbox;
+  Subscribe(R"({"from":"now-1h"})", inbox);
+  ASSERT_EQ(inbox.WaitFor(1).size(), 1u);
+  EventBatch batch(1);
+  batch[0].ts_ms = NowMs() - 500;
+  batch[0].user = "alice";
+  ASSERT_TRUE(backend_->Append(EventBatch(batch)).ok());
+  std::vector<std::string> got = inbox.WaitFor(2);
+  ASSERT_EQ(got.size(), 2u);
+  simdjson::dom::element folded = parser_.parse(got[1]);
+  EXPECT_EQ(int64_t(folded["totals"]["events"]), 1);
+  EXPECT_EQ(int64_t(folded["totals"]["active_users"]), 0);  // not additive: as of the snapshot
+  // The refresher recomputes the figures soon after; the next update carries them.
+  for (int attempt = 0; attempt < 100 && hub_->stats().computations < 2; ++attempt) std::this_thread::sleep_for(20ms);
+  ASSERT_GE(hub_->stats().computations, 2u);
+  ASSERT_TRUE(backend_->Append(EventBatch(batch)).ok());
+  got = inbox.WaitFor(3);
+  ASSERT_EQ(got.size(), 3u);
+  simdjson::dom::element refreshed = parser_.parse(got[2]);
+  EXPECT_EQ(int64_t(refreshed["totals"]["events"]), 2);
+  EXPECT_EQ(int64_t(refreshed["totals"]["active_users"]), 1);
 }
 
 }  // namespace

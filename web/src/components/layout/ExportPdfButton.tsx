@@ -10,7 +10,7 @@ export function ExportPdfButton() {
       data-testid="export-pdf"
       onClick={() => window.print()}
       title="Export this page as a PDF report (print, then Save as PDF)"
-      className="ml-auto flex h-9 items-center gap-1.5 rounded-lg border border-border px-2.5 text-sm text-muted transition hover:bg-surface hover:text-fg"
+      className="flex h-9 items-center gap-1.5 rounded-lg border border-border px-2.5 text-sm text-muted transition hover:bg-surface hover:text-fg"
     >
       <Icon name="download" />
       <span className="hidden sm:inline">Export PDF</span>

@@ -1,3 +1,4 @@
+import { LiveToggle } from '../../features/live/components/LiveToggle';
 import { useTheme } from '../../hooks/useTheme';
 import { Icon } from '../ui/Icon';
 import { ExportPdfButton } from './ExportPdfButton';
@@ -5,22 +6,24 @@ import { ExportPdfButton } from './ExportPdfButton';
 export function Header({ demo }: { demo: boolean }) {
   const { mode, toggle } = useTheme();
   return (
-    <header className="print:hidden flex h-14 items-center gap-3 border-b border-border bg-background px-4 md:px-6">
-      <a href="/" className="flex items-center gap-2">
+    <header className="print:hidden flex h-14 items-center gap-2 border-b border-border bg-background px-4 sm:gap-3 md:px-6">
+      <a href="/" className="flex shrink-0 items-center gap-2">
         <img src="/favicon.svg" alt="" className="h-7 w-7" />
-        <span className="text-base font-semibold tracking-tight text-fg">
-          MLtrack <span className="font-normal text-muted">Analytics</span>
+        <span className="whitespace-nowrap text-base font-semibold tracking-tight text-fg">
+          MLtrack <span className="hidden font-normal text-muted sm:inline">Analytics</span>
         </span>
       </a>
       {demo && (
         <span
           data-testid="demo-badge"
           title="This store holds generated demo traffic (experiments named demo-*)"
-          className="rounded-full bg-warning/15 px-2 py-0.5 text-xs font-medium text-amber-700 dark:text-amber-300"
+          className="whitespace-nowrap rounded-full bg-warning/15 px-2 py-0.5 text-xs font-medium text-amber-700 dark:text-amber-300"
         >
           Demo data
         </span>
       )}
+      <div className="ml-auto" />
+      <LiveToggle />
       <ExportPdfButton />
       <button
         type="button"

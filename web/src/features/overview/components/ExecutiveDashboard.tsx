@@ -5,6 +5,8 @@ import { lazy, Suspense } from 'react';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { RefreshControl } from '../../../components/ui/RefreshControl';
 import { Section } from '../../../components/ui/Section';
+import { LiveEventsPanel } from '../../live/components/LiveEventsPanel';
+import { useLiveOverview } from '../../live/hooks/useLiveOverview';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
 import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
@@ -36,6 +38,7 @@ export function ExecutiveDashboard() {
   const health = useHealth(noEvents);
   const anomalies = useCostAnomalies(filters, data?.range.bucket_ms);
   const emptyStore = noEvents && health.data?.events === 0;
+  const live = useLiveOverview(filters, data !== undefined && !emptyStore);
 
   const refresh = (
     <RefreshControl
@@ -77,6 +80,7 @@ export function ExecutiveDashboard() {
         <Section id="executive-figures" title="Key figures" description="compared with the previous period">
           {data ? <OverviewCards overview={data} /> : <OverviewCardsSkeleton />}
         </Section>
+        {live.live && <LiveEventsPanel stream={live.stream} />}
         <Section id="executive-charts" title="Trends" description="cost, model usage, latency and failures">
           <Suspense fallback={<ChartsSkeleton />}>
             <OverviewCharts

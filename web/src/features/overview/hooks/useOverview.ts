@@ -2,10 +2,10 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getHealth, getOverview } from '../../../api/client';
 import { dashboardParams, type Filters } from '../../filters/lib/filters';
 
-/** Refetch period of the executive dashboard; live push (WebSocket) will replace it. */
+/** Refetch period of the executive dashboard; live push (features/live) updates the cards between. */
 export const OVERVIEW_REFRESH_MS = 30_000;
 
-function overviewQueryKey(filters: Filters) {
+export function overviewQueryKey(filters: Filters) {
   return ['overview', dashboardParams(filters).toString()] as const;
 }
 
