@@ -23,7 +23,7 @@ class EventRing {
   // The sequence number of the newest event (0: none yet).
   uint64_t last_seq() const { return next_seq_ - 1; }
   // The sequence number of the oldest event kept (last_seq() + 1 when empty).
-  uint64_t first_seq() const { return next_seq_ - events_.size(); }
+  uint64_t first_seq() const { return next_seq_ - slots_.size(); }
 
   // Up to `limit` events newest first with sequence > `after_seq` that `match` accepts.
   std::vector<Event> Newest(size_t limit, uint64_t after_seq, const std::function<bool(const Event&)>& match) const;
