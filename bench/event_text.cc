@@ -122,6 +122,15 @@ bool AppendEventTsv(const Event& event, std::string& out, std::string& problem) 
     out.append(value);
     out.push_back('\t');
   };
+  // A string the events may leave absent (a tool call has no provider, model or endpoint): the
+  // empty string, as the embedded store keeps an absent string.
+  auto text = [&](std::string_view name, std::string_view value) {
+    if (value.find_first_of("\t\n\\") != std::string_view::npos && problem.empty()) {
+      problem = std::string(name) + " holds a tab, newline or backslash";
+    }
+    out.append(value);
+    out.push_back('\t');
+  };
   auto nullable_str = [&](std::string_view value) {
     if (value.empty()) {
       out += "\\N\t";
@@ -155,10 +164,10 @@ bool AppendEventTsv(const Event& event, std::string& out, std::string& problem) 
   required("run_id", event.run_id);
   required("user", event.user);
   required("team", event.team);
-  required("provider", event.provider);
-  required("model", event.model);
+  text("provider", event.provider);
+  text("model", event.model);
   required("operation", OperationName(event.operation));
-  required("endpoint", event.endpoint);
+  text("endpoint", event.endpoint);
   required("status", EventStatusName(event.status));
   nullable_str(event.error_type);
   nullable_int(event.http_status ? std::optional<int64_t>(*event.http_status) : std::nullopt);
@@ -170,10 +179,10 @@ bool AppendEventTsv(const Event& event, std::string& out, std::string& problem) 
   nullable_double(event.ttft_ms);
   nullable_bool(event.cache_hit);
   nullable_bool(event.streaming);
-  required("prompt_version", event.prompt_version);
-  required("tags.env", TagValue(event, "env"));
-  required("tags.region", TagValue(event, "region"));
-  required("tags.feature", TagValue(event, "feature"));
+  text("prompt_version", event.prompt_version);
+  text("tags.env", TagValue(event, "env"));
+  text("tags.region", TagValue(event, "region"));
+  text("tags.feature", TagValue(event, "feature"));
   out.back() = '\n';
   return problem.empty();
 }
