@@ -161,7 +161,7 @@ bool AppendEventTsv(const Event& event, std::string& out, std::string& problem) 
   required("provider", event.provider, tool);
   required("model", event.model, tool);
   required("operation", OperationName(event.operation));
-  required("endpoint", event.endpoint);
+  required("endpoint", event.endpoint, tool);
   required("status", EventStatusName(event.status));
   nullable_str(event.error_type);
   nullable_int(event.http_status ? std::optional<int64_t>(*event.http_status) : std::nullopt);

@@ -15,7 +15,8 @@ void AppendEventNdjson(const Event& event, std::string& out);
 const char* TsvHeader();
 
 // Appends `event` as one TSV row. Fails (returns false and names the field in `problem`) when a
-// column the peers' schemas declare NOT NULL is absent, or a string holds a tab, newline or
+// column the peers' schemas declare NOT NULL is absent (a tool step may leave provider, model,
+// endpoint, prompt version and tags empty), or a string holds a tab, newline or
 // backslash (which would need escaping that DuckDB's CSV reader does not undo).
 bool AppendEventTsv(const Event& event, std::string& out, std::string& problem);
 

@@ -171,9 +171,16 @@ TEST(QueryExecutorTest, WideGroupKeysThatDoNotPackIntoOneWord) {
 // Real measurements (DESIGN data/PROVENANCE.md): llmperf's summary quantiles are the linear-
 // interpolation percentiles over the non-error requests of each run.
 TEST(QueryExecutorTest, PercentilesMatchLlmperfSummaries) {
+  // The shared data lies beside the repository (../shared/data from the source tree); the
+  // environment variable points elsewhere when set.
   const char* env = std::getenv("MLTRACK_SHARED_DATA");
-  fs::path root = fs::path(env && *env ? env : "/work/shared/data") / "traces" / "llmperf-leaderboard";
-  if (!fs::exists(root / "individual")) GTEST_SKIP() << "no llmperf data at " << root;
+  const char* source = std::getenv("MLTRACK_SOURCE_DIR");
+  const fs::path shared = env && *env ? fs::path(env)
+                                      : fs::path(source && *source ? source : MLTRACK_SOURCE_DIR) / ".." / "shared" / "data";
+  const fs::path root = shared / "traces" / "llmperf-leaderboard";
+  if (!fs::exists(root / "individual")) {
+    GTEST_SKIP() << "no llmperf data at " << root << " (../shared/data beside the repository, or MLTRACK_SHARED_DATA)";
+  }
   store::Memtable memtable;
   simdjson::dom::parser parser;
   std::vector<std::string> runs;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "core/civil_date.h"
 #include "query/zoned_buckets.h"
 
 namespace mltrack::query {
@@ -129,25 +130,14 @@ Status CheckBucketCount(BucketWidth width, int64_t from_ms, int64_t to_ms, std::
                    " or wider, or a shorter range");
 }
 
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
-  year -= month <= 2;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(year - era * 400);
-  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
+// The civil-date arithmetic is core/civil_date.h's; these keep query's out-parameter form.
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) { return mltrack::DaysFromCivil(year, month, day); }
 
 void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  day = doy - (153 * mp + 2) / 5 + 1;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2);
+  const CivilDate date = mltrack::CivilFromDays(days);
+  year = date.year;
+  month = static_cast<unsigned>(date.month);
+  day = static_cast<unsigned>(date.day);
 }
 
 BucketGrid::BucketGrid(BucketWidth width) : width_(width) {

@@ -93,7 +93,8 @@ Result<TimeBucketer> MakeTimeBucketer(BucketWidth width, int64_t from_ms, int64_
 // Whether a tz value means UTC without a zone file: empty (not given) or "UTC".
 inline bool IsUtcName(std::string_view tz) { return tz.empty() || tz == "UTC"; }
 
-// Days since 1970-01-01 ↔ proleptic Gregorian civil date (H. Hinnant's algorithms).
+// Days since 1970-01-01 ↔ proleptic Gregorian civil date: core/civil_date.h in the out-parameter
+// form the bucketers use.
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day);
 

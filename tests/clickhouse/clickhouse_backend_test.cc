@@ -2,10 +2,12 @@
 // clickhouse-server: schema on start, idempotency by id, and an outage (acknowledged events
 // queued on disk and shipped later, also across a restart of MLtrack; reads answer 503).
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "backend/clickhouse/batch_writer.h"
 #include "backend/clickhouse/http_client.h"
 #include "backend/clickhouse/statement_limits.h"
 #include "clickhouse_server.h"
@@ -242,6 +244,72 @@ TEST_F(ClickHouseBackendTest, ClickHouseTimeoutsAreTheEmbeddedStoresTimeout) {
   EXPECT_EQ(status.code(), StatusCode::kDeadlineExceeded) << answer.status().ToString();
   EXPECT_EQ(status.message(), "the query ran past the time limit of 1 s (--query-timeout) and was stopped; narrow "
                               "its time range, filters or group_by");
+}
+
+// Queries read without FINAL on a single server: a copy that a racing node inserted (it looked
+// for the key before this node's INSERT) counts until the writer that sees it collapses it.
+TEST_F(ClickHouseBackendTest, ARacingCopyIsCollapsedSoReadsNeedNoFinal) {
+  StartMltrack();
+  ASSERT_EQ(Ingest({EventJson("a"), EventJson("b")}).status, 200);
+  ASSERT_EQ(Count(), 2);
+  // The other node's copy of "a" (the same row: same ts and key), as a racing INSERT leaves it.
+  bool ok = false;
+  clickhouse_->Execute("INSERT INTO mltrack_it.events SELECT * FROM mltrack_it.events WHERE key = 'a'", &ok);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(Count(), 3);  // read without FINAL: the copy shows
+  backend::clickhouse::ConnectionOptions connection;
+  connection.host = "127.0.0.1";
+  connection.port = clickhouse_->http_port();
+  connection.database = "mltrack_it";
+  backend::clickhouse::HttpClient client(connection);
+  const backend::clickhouse::TableNames tables = backend::clickhouse::TablesFor(connection);
+  ASSERT_FALSE(tables.read_final);
+  Event event;
+  event.id = "b";
+  event.ts_ms = std::stoll("0" + clickhouse_->Execute("SELECT ts FROM mltrack_it.events WHERE key = 'b'"));
+  ASSERT_GT(event.ts_ms, 0);
+  // A writer whose keys have no copy changes nothing.
+  ASSERT_TRUE(backend::clickhouse::CollapseRacingCopies(client, tables, {event}, {"b"}).ok());
+  EXPECT_EQ(Count(), 3);
+  event.id = "a";
+  event.ts_ms = std::stoll("0" + clickhouse_->Execute("SELECT any(ts) FROM mltrack_it.events WHERE key = 'a'"));
+  ASSERT_TRUE(backend::clickhouse::CollapseRacingCopies(client, tables, {event}, {"a"}).ok());
+  EXPECT_EQ(Count(), 2);
+  EXPECT_EQ(clickhouse_->Execute("SELECT count() FROM mltrack_it.events WHERE key = 'a'"), "1\n");
+  // With a cluster the copies are collapsed at read time instead.
+  connection.cluster = "mltrack_pair";
+  EXPECT_TRUE(backend::clickhouse::TablesFor(connection).read_final);
+}
+
+// --query-timeout through the binary: a query ClickHouse cannot finish within it is stopped by
+// ClickHouse (max_execution_time) and answered 503 query_timeout with the embedded message.
+// A million rows written straight into the table, grouped by a key that differs on every row,
+// with a sorted array and a variance per group and field: seconds of work even on an idle
+// machine, against a 1 s limit.
+TEST_F(ClickHouseBackendTest, AQueryPastTheTimeoutIs503ThroughTheBinary) {
+  StartMltrack({"--query-timeout", "1s"});
+  bool ok = false;
+  clickhouse_->Execute("INSERT INTO mltrack_it.events (key, ts, trace_id, latency_ms, ttft_ms) SELECT "
+                       "toString(number), 1767225600000 + number, toString(number), toFloat64(number % 977), "
+                       "toFloat64(number % 331) FROM numbers(1000000)",
+                       &ok);
+  ASSERT_TRUE(ok);
+  const auto started = std::chrono::steady_clock::now();
+  HttpResult result = client_->Post(
+      "/api/v1/query", std::string("{") + kQueryRange +
+                           R"(,"group_by":["trace_id"],"metrics":["p50:latency_ms","p99:ttft_ms","var:latency_ms",)"
+                           R"("stddev:ttft_ms","uniq:user","days:ts"],"limit":10})");
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(result.status, 503) << result.Describe();
+  EXPECT_NE(result.body.find("\"query_timeout\""), std::string::npos) << result.body;
+  EXPECT_NE(result.body.find("the query ran past the time limit of 1 s (--query-timeout) and was stopped; narrow "
+                             "its time range, filters or group_by"),
+            std::string::npos)
+      << result.body;
+  // Stopped near the limit (ClickHouse checks between blocks; the client's backstop is 2 s past it).
+  EXPECT_LT(elapsed, std::chrono::seconds(8));
+  // The server still answers within the limit afterwards.
+  EXPECT_EQ(client_->Post("/api/v1/query", std::string("{") + kQueryRange + R"(,"metrics":["count"]})").status, 200);
 }
 
 TEST_F(ClickHouseBackendTest, ABadStoreUrlIsRefusedAtStart) {

@@ -196,7 +196,7 @@ query::QueryRunner ClickHouseBackend::Reader() {
     Result<std::optional<LocalBuckets>> local_days = LocalDaysFor(spec);  // "tz" days of days:ts
     if (!local_days.ok()) return local_days.status();
     const auto started = std::chrono::steady_clock::now();
-    CompileOptions compile{tables_.events, /*final=*/true, {}, {}};
+    CompileOptions compile{tables_.events, tables_.read_final, {}, {}};
     if (*local) compile.clock_spans = (*local)->spans;
     if (*local_days) compile.day_spans = (*local_days)->spans;
     const CompiledQuery compiled = CompileQuery(spec, compile);
@@ -221,7 +221,7 @@ Result<query::EventPage> ClickHouseBackend::SearchEvents(const query::EventSearc
     return Status::Unavailable("ClickHouse at " + options_.connection.Describe() +
                                " has not answered since this server started; searches fail until it does");
   }
-  return RunSearch(client_, tables_.events, search);
+  return RunSearch(client_, tables_.events + (tables_.read_final ? " FINAL" : ""), search);
 }
 
 FieldCatalog ClickHouseBackend::Fields() {

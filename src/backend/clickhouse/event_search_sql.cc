@@ -38,10 +38,10 @@ std::string TextSql(const std::string& q) {
 
 }  // namespace
 
-std::string SearchSql(const query::EventSearch& search, const std::string& table, size_t limit,
+std::string SearchSql(const query::EventSearch& search, const std::string& source, size_t limit,
                       const query::SearchKey* group) {
   const std::string value = ValueExpr(search.sort);
-  std::string sql = "SELECT " + std::string(EventColumnList()) + " FROM " + table + " FINAL WHERE `ts` >= " +
+  std::string sql = "SELECT " + std::string(EventColumnList()) + " FROM " + source + " WHERE `ts` >= " +
                     SqlInt(search.from_ms) + " AND `ts` < " + SqlInt(search.to_ms);
   for (const query::Filter& filter : search.filters) sql += " AND " + FilterSql(filter);
   if (!search.q.empty()) sql += " AND " + TextSql(search.q);
@@ -60,10 +60,10 @@ std::string SearchSql(const query::EventSearch& search, const std::string& table
   return sql + " FORMAT RowBinary";
 }
 
-Result<query::EventPage> RunSearch(HttpClient& client, const std::string& table, const query::EventSearch& search) {
+Result<query::EventPage> RunSearch(HttpClient& client, const std::string& source, const query::EventSearch& search) {
   const auto started = std::chrono::steady_clock::now();
   const size_t wanted = search.limit + (search.cursor ? search.cursor->skip : 0) + 1;
-  Result<std::string> rows = client.Execute(SearchSql(search, table, wanted));
+  Result<std::string> rows = client.Execute(SearchSql(search, source, wanted));
   if (!rows.ok()) return rows.status();
   Result<EventBatch> events = DecodeEventRows(*rows);
   if (!events.ok()) return events.status();
@@ -74,7 +74,7 @@ Result<query::EventPage> RunSearch(HttpClient& client, const std::string& table,
     // hash that orders it is computed here.
     const Event& last = events->back();
     const query::SearchKey group{query::SortValue(last, search.sort), last.ts_ms, 0};
-    Result<std::string> group_rows = client.Execute(SearchSql(search, table, 0, &group));
+    Result<std::string> group_rows = client.Execute(SearchSql(search, source, 0, &group));
     if (!group_rows.ok()) return group_rows.status();
     Result<EventBatch> whole = DecodeEventRows(*group_rows);
     if (!whole.ok()) return whole.status();

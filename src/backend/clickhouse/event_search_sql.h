@@ -15,11 +15,12 @@ namespace mltrack::backend::clickhouse {
 
 // The SELECT of the events matching `search` from the cursor's (value, ts) group on, in order,
 // at most `limit` rows (FORMAT RowBinary, EventColumnList() columns). `group` set: only the
-// events whose (value, ts) equal it.
-std::string SearchSql(const query::EventSearch& search, const std::string& table, size_t limit,
+// events whose (value, ts) equal it. `source` is the table, followed by FINAL where reads must
+// collapse copies themselves (TableNames::read_final).
+std::string SearchSql(const query::EventSearch& search, const std::string& source, size_t limit,
                       const query::SearchKey* group = nullptr);
 
-// Runs the search on `client` against `table` (read through FINAL).
-Result<query::EventPage> RunSearch(HttpClient& client, const std::string& table, const query::EventSearch& search);
+// Runs the search on `client` against `source` (as SearchSql's).
+Result<query::EventPage> RunSearch(HttpClient& client, const std::string& source, const query::EventSearch& search);
 
 }  // namespace mltrack::backend::clickhouse

@@ -2,14 +2,15 @@
 // The tables the ClickHouse backend keeps, created by versioned, idempotent migrations when the
 // server starts (docs/deploy/clickhouse.md has the full DDL and the reasons):
 //   events    one row per event: ReplacingMergeTree partitioned by month (UTC), ordered by
-//             (ts, key); a retried event (same key, same ts) collapses in merges, and every
-//             query reads `FINAL`, so duplicates never count even before a merge.
+//             (ts, key); a retried event is found and skipped before the insert, and a copy
+//             two nodes insert at the same moment is collapsed by the writer that sees it
+//             (batch_writer.h), so queries read without `FINAL` (with a cluster: `FINAL`).
 //   appends   one row per stored batch (node, seq, batch, rows, ts range, time), so other
 //             nodes notice new events cheaply (change_watch.h).
 //   schema_migrations  the versions applied, one row each.
 // With a cluster, each of `events` and `appends` is a Distributed table over `<name>_local`
 // MergeTree tables on every shard, sharded by cityHash64(key) (so one key's copies meet on one
-// shard, where FINAL collapses them).
+// shard, where FINAL collapses them at query time).
 
 #include <string>
 #include <vector>

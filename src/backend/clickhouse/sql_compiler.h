@@ -30,7 +30,7 @@ struct CompiledQuery {
 
 struct CompileOptions {
   std::string table;  // "`db`.`events`"
-  bool final = true;  // read through FINAL (collapses duplicate keys not yet merged)
+  bool final = true;  // read through FINAL (collapses copies of a key not yet merged; TableNames::read_final)
   // Local-time buckets (local_buckets.h): the SELECT gives bucket indexes by these stretches.
   // Empty: UTC, the SELECT gives numbers of the UTC grid.
   std::vector<ClockSpan> clock_spans;
