@@ -9,5 +9,6 @@ namespace mltrack::cli {
 int RunServe(const std::vector<std::string>& args);
 int RunDemo(const std::vector<std::string>& args);
 int RunImport(const std::vector<std::string>& args);
+int RunKeys(const std::vector<std::string>& args);
 
 }  // namespace mltrack::cli
