@@ -31,7 +31,7 @@ export function SignInPage() {
         <h1 className="text-xl font-semibold text-fg">Sign in</h1>
         <p className="mt-1 text-sm text-muted">
           This server needs an API key. Paste a key with scope <strong>read</strong> or <strong>admin</strong>; create one
-          with <code className="rounded bg-surface px-1 py-0.5 text-xs">mltrack keys create --scope read</code>.
+          with <code className="whitespace-nowrap rounded bg-surface px-1 py-0.5 text-xs">mltrack keys create --scope read</code>.
         </p>
         <form onSubmit={submit} className="mt-6 flex flex-col gap-3" noValidate>
           <label htmlFor="signin-key" className="text-sm font-medium text-fg">
