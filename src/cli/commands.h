@@ -11,5 +11,6 @@ int RunDemo(const std::vector<std::string>& args);
 int RunImport(const std::vector<std::string>& args);
 int RunBackup(const std::vector<std::string>& args);   // backup_command.cc
 int RunRestore(const std::vector<std::string>& args);
+int RunKeys(const std::vector<std::string>& args);
 
 }  // namespace mltrack::cli

@@ -17,14 +17,19 @@ usage:
                 [--retention 90d] [--query-cache 64MiB] [--web-dir DIR] [--log-level info]
                 [--upstream openai=URL] [--upstream anthropic=URL] [--upstream-ca FILE]
                 [--upstream-timeout 600s] [--proxy-cache 64MiB] [--proxy-cache-ttl 300s]
+                [--rate-limit N] [--rate-burst N] [--max-connections 4096] [--read-timeout 30s]
   mltrack demo  --data DIR [--days 60] [--events 400000] [--users 300] [--prices FILE]
   mltrack import --mlflow-dir PATH --data DIR [--prices FILE]
   mltrack backup --data DIR --out PATH        (while a server runs on DIR)
   mltrack restore --from PATH --data NEW_DIR
+  mltrack keys create --data DIR --scope ingest|read|admin [--name NAME]
+  mltrack keys list --data DIR | mltrack keys revoke --data DIR ID
   mltrack --version
 
 `serve` runs the server: ingest at POST /api/v1/events and POST /v1/traces (OTLP), queries at
 POST /api/v1/query, the LLM proxy under /proxy/openai/v1 and /proxy/anthropic, dashboards at /, the MLflow REST API under /api/2.0/mlflow/. `--demo` fills an empty store with 60 days of demo traffic first.
+`keys` manages API keys: once one exists, every API call needs `Authorization: Bearer <key>`
+(docs/security.md).
 `import --mlflow-dir` stores the finished runs of an MLflow file store (mlruns/) as events, once each.
 `backup` copies a store, live or not, as one consistent moment; `restore` puts it in a new directory.
 )";
@@ -48,6 +53,7 @@ int main(int argc, char** argv) {
   if (command == "import") return mltrack::cli::RunImport(args);
   if (command == "backup") return mltrack::cli::RunBackup(args);
   if (command == "restore") return mltrack::cli::RunRestore(args);
+  if (command == "keys") return mltrack::cli::RunKeys(args);
   std::fprintf(stderr, "mltrack: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -15,6 +15,7 @@
 #include "backend/embedded/embedded_backend.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/serve_auth.h"
 #include "cli/setup.h"
 #include "cli/spend_control.h"
 #include "core/time.h"
@@ -164,7 +165,7 @@ int RunServe(const std::vector<std::string>& args) {
              "demo-events", "retention", "query-cache", "workers", "max-tag-keys", "allow-host", "allow-origin",
              "query-timeout", "query-memory", "upstream", "upstream-ca", "upstream-timeout", "proxy-cache",
              "proxy-cache-ttl", "webhook-retry-min",
-             "webhook-retry-max", "store", "clickhouse-queue", "log-format"},
+             "webhook-retry-max", "store", "clickhouse-queue", "log-format", "rate-limit", "rate-burst", "max-connections", "read-timeout"},
       {"demo"});
   if (!flags.ok()) return Fail(flags.status().message(), 2);
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
@@ -200,6 +201,16 @@ int RunServe(const std::vector<std::string>& args) {
     server_options.worker_threads = static_cast<int>(*workers);
   }
   if (flags->Has("web-dir")) server_options.web_dir = *flags->Get("web-dir");
+  if (flags->Has("max-connections")) {  // open connections; one more is answered 503 at once; 0 = none
+    Result<size_t> connections = ParseCount(*flags->Get("max-connections"));
+    if (!connections.ok() || *connections > 1'000'000) return Fail("--max-connections must be a whole number up to 1000000 (0: no limit)", 2);
+    server_options.max_connections = *connections;
+  }
+  if (flags->Has("read-timeout")) {  // a request's header and body must arrive within it (slowloris); idle keep-alive too
+    Result<int64_t> ms = ParseDuration(*flags->Get("read-timeout"));
+    if (!ms.ok() || *ms < 1000 || *ms > 3'600'000) return Fail("--read-timeout must be a duration from 1s to 1h, such as 30s", 2);
+    server_options.read_timeout = std::chrono::seconds(*ms / 1000);
+  }
   // Host and Origin headers answered besides the listen address and loopback names (403 otherwise).
   server_options.allow_hosts = flags->GetAll("allow-host");
   server_options.allow_origins = flags->GetAll("allow-origin");
@@ -213,6 +224,12 @@ int RunServe(const std::vector<std::string>& args) {
       return Fail("--allow-origin takes an origin such as https://dash.example.com, got \"" + origin + "\"", 2);
     }
   }
+  // API keys (<data>/api_keys) and per-key rate limits; a non-loopback listener needs a key.
+  Result<std::pair<std::string, uint16_t>> listen_address = server::ParseListenAddress(server_options.listen);
+  if (!listen_address.ok()) return Fail(listen_address.status().message(), 2);
+  Result<ServeAuth> auth = SetUpAuth(*flags, listen_address->first);
+  if (!auth.ok()) return Fail(auth.status().message(), auth.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
+  server_options.authenticator = auth->authenticator;
   demo::DemoOptions demo_options;
   if (flags->Has("demo-events")) {
     Result<size_t> events = ParseCount(*flags->Get("demo-events"));
@@ -327,6 +344,7 @@ int RunServe(const std::vector<std::string>& args) {
 
   server::AppContext context;
   context.backend = backend.get();
+  context.authenticator = auth->authenticator.get();
   context.prices = &*prices;
   context.budgets = (*spend)->budgets.get();
   context.alert_log = (*spend)->alert_log.get();

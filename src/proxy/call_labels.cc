@@ -89,6 +89,8 @@ Result<CallLabels> ReadCallLabels(const std::vector<std::pair<std::string, std::
       } else {
         labels.cache_ttl = std::chrono::seconds(seconds);
       }
+    } else if (key == "key") {
+      // The MLtrack API key (server/auth): checked before the call gets here; never forwarded.
     } else if (is_tag) {
       const std::string tag_key = key.substr(4);
       bool valid_key = !tag_key.empty() && tag_key.size() <= kMaxKeyBytes;
@@ -102,7 +104,7 @@ Result<CallLabels> ReadCallLabels(const std::vector<std::pair<std::string, std::
       }
     } else {
       problem(name, "unknown X-MLtrack header; known: X-MLtrack-User, -Experiment, -Session, -Team, "
-                    "-Tag-<key>, -Cache, -Cache-TTL");
+                    "-Tag-<key>, -Cache, -Cache-TTL, -Key");
     }
   }
   if (!problems.empty()) {

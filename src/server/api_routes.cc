@@ -1,4 +1,5 @@
 #include "server/app_context.h"
+#include "server/auth/session_routes.h"
 #include "server/handlers/handlers.h"
 #include "server/metrics/metrics.h"
 #include "server/router.h"
@@ -50,6 +51,7 @@ void AddApiRoutes(Router& router, AppContext& context) {
   router.Add("POST", "/api/v1/events/search", bind(&HandleEventSearch));
   router.AddPrefix("GET", "/api/v1/traces/", bind(&HandleTrace));
   router.AddPrefix("GET", "/api/v1/sessions/", bind(&HandleSession));
+  auth::AddSessionRoutes(router, context.authenticator);  // browser sign-in (docs/security.md)
   router.AddWebSocket("/api/analytics/live",
                       [&context](const HttpRequest& request, std::shared_ptr<WebSocketPeer> peer, HttpResponse& refusal) {
                         return AcceptLive(context, request, std::move(peer), refusal);

@@ -23,6 +23,9 @@ class Proxy;
 namespace mltrack::mlflow {
 class TrackingStore;
 }  // namespace mltrack::mlflow
+namespace mltrack::server::auth {
+class Authenticator;
+}
 namespace mltrack::server::live {
 class LiveHub;
 }
@@ -34,6 +37,8 @@ namespace mltrack::server {
 // outlives the server. Handlers reach events only through `backend` (DESIGN.md §2).
 struct AppContext {
   backend::Backend* backend = nullptr;
+  // API keys and browser sessions (/api/v1/session); null: no keys, sign-in answers 409.
+  auth::Authenticator* authenticator = nullptr;
   const PriceCatalogue* prices = nullptr;
   // Spend control (budgets, alerts, webhooks); null where the server runs without it (tests of
   // other routes), and its routes then answer 503.

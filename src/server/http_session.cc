@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ingest/event_decoder.h"
+#include "server/auth/authenticator.h"
 #include "server/body_budget.h"
 #include "server/logging/request_id.h"
 #include "server/metrics/metrics.h"
@@ -46,6 +47,12 @@ using asio::use_awaitable;
 constexpr std::chrono::seconds kDrainTimeout{2};
 constexpr size_t kMaxDrainBytes = 64u << 20;
 constexpr std::chrono::seconds kWriteTimeout{30};
+// Scripts and styles from the server itself only (ECharts and React set style attributes, hence
+// 'unsafe-inline' for styles alone); the live WebSocket; never inside a frame.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 // How often a request waiting for room in the body budget looks again.
 constexpr std::chrono::milliseconds kBudgetPoll{5};
 
@@ -93,6 +100,7 @@ HttpResponse SafeDispatch(const Router& router, const HttpRequest& request) {
 struct Job {
   HttpRequest request;
   BodyBudget::Reservation reservation;
+  auth::Admission admission;
 };
 
 // Runs the router on the worker pool (after decoding a gzip body there) and completes on the
@@ -101,16 +109,19 @@ struct Job {
 // the handler returns.
 template <typename CompletionToken>
 auto AsyncDispatch(std::shared_ptr<SharedState> state, HttpRequest request, BodyBudget::Reservation reservation,
-                   CompletionToken&& token) {
+                   auth::Admission admission, CompletionToken&& token) {
   return asio::async_initiate<CompletionToken, void(HttpResponse)>(
-      [](auto handler, std::shared_ptr<SharedState> state, HttpRequest request, BodyBudget::Reservation reservation) {
+      [](auto handler, std::shared_ptr<SharedState> state, HttpRequest request, BodyBudget::Reservation reservation,
+         auth::Admission admission) {
         auto executor = asio::get_associated_executor(handler);
         // std::function needs a copyable job; the completion handler is move-only.
         auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
-        auto job = std::make_shared<Job>(Job{std::move(request), std::move(reservation)});
+        auto job = std::make_shared<Job>(Job{std::move(request), std::move(reservation), std::move(admission)});
         const bool queued = state->workers().TrySubmit([state, shared_handler, job, executor]() mutable {
+          // A key not verified lately is hashed here, not on the I/O thread.
           std::optional<HttpResponse> refused =
-              DecodeContentEncoding(job->request, state->max_body_bytes(), job->reservation);
+              state->authenticator() != nullptr ? state->authenticator()->Verify(job->admission) : std::nullopt;
+          if (!refused) refused = DecodeContentEncoding(job->request, state->max_body_bytes(), job->reservation);
           HttpResponse response = refused ? std::move(*refused) : SafeDispatch(state->router(), job->request);
           // The body is freed before the session hears back, and its bytes go back to the body
           // budget at once.
@@ -125,7 +136,7 @@ auto AsyncDispatch(std::shared_ptr<SharedState> state, HttpRequest request, Body
           });
         }
       },
-      token, std::move(state), std::move(request), std::move(reservation));
+      token, std::move(state), std::move(request), std::move(reservation), std::move(admission));
 }
 
 HttpRequest ToHttpRequest(http::request<http::string_body>&& beast_request, ParsedTarget&& target) {
@@ -144,6 +155,11 @@ http::response<http::string_body> ToBeastResponse(HttpResponse&& response, unsig
                                                    bool head) {
   http::response<http::string_body> out{static_cast<http::status>(response.status), version};
   out.set(http::field::server, "mltrack");
+  // On every answer (docs/security.md, "Security headers"): no inline scripts, no framing.
+  out.set("Content-Security-Policy", kContentSecurityPolicy);
+  out.set(http::field::x_frame_options, "DENY");
+  out.set("X-Content-Type-Options", "nosniff");
+  out.set("Referrer-Policy", "no-referrer");
   if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) out.insert(name, value);
   out.keep_alive(keep_alive);
@@ -287,6 +303,39 @@ void LogRequest(std::string_view method, std::string_view path, int status, size
   }
 }
 
+// The authenticator's cheap check of a request whose header has arrived (before its body is
+// read): a refusal (401/403/429), or nullopt with `admission` set. Requests for a Host this
+// server does not answer are left to the host policy's 403 after the body.
+std::optional<HttpResponse> Admit(const SharedState& state, const http::request_header<>& header,
+                                  auth::Admission& admission) {
+  auth::Authenticator* authenticator = state.authenticator();
+  if (authenticator == nullptr) return std::nullopt;
+  const auto value = [&header](http::field field) -> std::optional<std::string_view> {
+    const auto found = header.find(field);
+    if (found == header.end()) return std::nullopt;
+    return std::string_view(found->value().data(), found->value().size());
+  };
+  HttpRequest probe;
+  for (http::field field : {http::field::host, http::field::origin}) {
+    if (auto text = value(field)) probe.headers.Add(std::string(to_string(field)), std::string(*text));
+  }
+  if (state.host_policy().Check(probe)) return std::nullopt;
+  const auto target = header.target();
+  const std::optional<ParsedTarget> parsed = ParseTarget(std::string_view(target.data(), target.size()));
+  if (!parsed) return std::nullopt;  // answered 400 after the body
+  const auto key = header.find("X-MLtrack-Key");
+  const auth::Credentials credentials{
+      value(http::field::authorization),
+      key == header.end() ? std::nullopt : std::optional(std::string_view(key->value().data(), key->value().size())),
+      value(http::field::cookie), value(http::field::origin)};
+  const auto method = header.method_string();
+  std::variant<HttpResponse, auth::Admission> admitted =
+      authenticator->Admit(std::string_view(method.data(), method.size()), parsed->path, credentials);
+  if (HttpResponse* refused = std::get_if<HttpResponse>(&admitted)) return std::move(*refused);
+  admission = std::move(std::get<auth::Admission>(admitted));
+  return std::nullopt;
+}
+
 // Serves requests until the connection should close.
 asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<SharedState> state) {
   beast::flat_buffer buffer;
@@ -298,6 +347,7 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     // Held until the handler's answer is back (the worker frees the body before that).
     BodyBudget::Reservation reservation = state->body_budget().Reserve();
     bool fits = true;
+    auth::Admission admission;  // filled once the header is read
 
     connection.reading = true;
     connection.stream.expires_after(state->read_timeout());
@@ -310,8 +360,9 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
                                             : std::optional<std::string_view>(std::string_view(
                                                   transfer_encoding->value().data(), transfer_encoding->value().size())),
           header.find(http::field::content_length) != header.end());
+      if (!refused) refused = Admit(*state, header, admission);
       if (refused) {
-        // The body's end is unknown: answer, then drain and close.
+        // The body's end is unknown (or unwanted): answer, then drain and close.
         connection.reading = false;
         if (co_await Write(connection, ToBeastResponse(std::move(*refused), header.version(), false, false))) {
           co_await DrainAndClose(connection);
@@ -362,6 +413,16 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
       Fail(ec, "read");
       co_return;
     }
+    if (ec == http::error::header_limit) {
+      // Over Beast's 8 KiB for the request line and header fields: 431, then close.
+      Fail(ec, "parse");
+      // Built before the co_await: GCC 12 mishandles initializer lists inside one.
+      HttpResponse error = JsonError(431, "header_too_large", "the request header is over the limit of 8192 bytes",
+                                     {ErrorDetail{-1, "header", "over 8192 bytes"}});
+      co_await Write(connection, ToBeastResponse(std::move(error), 11, false, false));
+      co_await DrainAndClose(connection);
+      co_return;
+    }
     if (ec && ec != http::error::partial_message &&
         ec.category() == http::make_error_code(http::error::bad_target).category()) {
       // The bytes are not HTTP we can parse: answer 400 and close.
@@ -404,6 +465,13 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
         response = std::move(*refused);
       } else if (socket_handler != nullptr && boost::beast::websocket::is_upgrade(beast_request)) {
         reservation.Release();
+        if (!admission.verified) {  // rare (a key's first use); bounded per key id by the authenticator
+          if (std::optional<HttpResponse> refused = state->authenticator()->Verify(admission)) {
+            LogRequest(method, path, refused->status, refused->body.size(), start);
+            co_await Write(connection, ToBeastResponse(std::move(*refused), version, false, false));
+            co_return;
+          }
+        }
         // Named, not temporaries of the co_await expression: GCC 12 may destroy those twice.
         const WebSocketLimits limits;
         std::function<void(std::function<void()>)> on_stop = [&connection, state](std::function<void()> stop) {
@@ -416,7 +484,8 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
       } else if (state->router().RunsInline(request)) {
         response = SafeDispatch(state->router(), request);
       } else {
-        response = co_await AsyncDispatch(state, std::move(request), std::move(reservation), use_awaitable);
+        response = co_await AsyncDispatch(state, std::move(request), std::move(reservation), std::move(admission),
+                                          use_awaitable);
       }
     }
     reservation.Release();

@@ -7,6 +7,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -42,6 +43,16 @@ asio::awaitable<void> RunListener(asio::ip::tcp::acceptor& acceptor, std::shared
       continue;
     }
     if (state->stopping()) continue;  // the socket closes as it goes out of scope
+    if (state->max_connections() != 0 && state->connections() >= state->max_connections()) {
+      // Over --max-connections: a short answer into the empty send buffer (never blocks), then close.
+      static constexpr std::string_view kFull =
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+          "Connection: close\r\nContent-Length: 98\r\n\r\n"
+          "{\"error\":{\"code\":\"overloaded\",\"message\":\"too many open connections; retry shortly\",\"details\":[]}}\n";
+      asio::write(socket, asio::buffer(kFull), ec);
+      socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+      continue;
+    }
     auto executor = socket.get_executor();
     asio::co_spawn(executor, RunHttpSession(std::move(socket), state), asio::detached);
   }

@@ -120,6 +120,8 @@ Status Server::Start() {
   impl_->bound_port = acceptor.local_endpoint(ec).port();
   impl_->state->set_host_policy(
       HostPolicy(address->first, impl_->bound_port, impl_->options.allow_hosts, impl_->options.allow_origins));
+  impl_->state->set_authenticator(impl_->options.authenticator);
+  impl_->state->set_max_connections(impl_->options.max_connections);
   impl_->started = true;
   SharedState* state = impl_->state.get();
   impl_->gauges = metrics::Registry::Global().AddGauges({

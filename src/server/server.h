@@ -14,6 +14,9 @@
 #include "server/router.h"
 
 namespace mltrack::server {
+namespace auth {
+class Authenticator;
+}
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port", "[v6]:port"; port 0 = any free port
@@ -42,6 +45,10 @@ struct ServerOptions {
   // Hosts and Origins get 403.
   std::vector<std::string> allow_hosts;
   std::vector<std::string> allow_origins;
+  // API keys and rate limits (server/auth/authenticator.h); null = every route is public.
+  std::shared_ptr<auth::Authenticator> authenticator;
+  // Open connections at most; one more is answered 503 and closed at once. 0 = no limit.
+  size_t max_connections = 4096;
 };
 
 // The HTTP server: binds, accepts, and runs the router's handlers on a worker pool. It owns

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -15,6 +16,9 @@
 namespace mltrack::server {
 
 class Router;
+namespace auth {
+class Authenticator;
+}
 class WorkerPool;
 
 // What the listener and every HTTP session of one server share: configuration, the router, the
@@ -47,6 +51,12 @@ class SharedState {
   // the first connection is accepted; read-only afterwards.
   const HostPolicy& host_policy() const { return host_policy_; }
   void set_host_policy(HostPolicy policy) { host_policy_ = std::move(policy); }
+  // Who may call which route (auth/authenticator.h); null = all public. Set like host_policy.
+  auth::Authenticator* authenticator() const { return authenticator_.get(); }
+  void set_authenticator(std::shared_ptr<auth::Authenticator> authenticator) { authenticator_ = std::move(authenticator); }
+  // Open connections allowed (0 = no limit); set like host_policy.
+  size_t max_connections() const { return max_connections_; }
+  void set_max_connections(size_t limit) { max_connections_ = limit; }
 
   // True once shutdown began: sessions finish the request in hand and close.
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -70,6 +80,8 @@ class SharedState {
   BodyBudget body_budget_;
   const std::chrono::milliseconds body_budget_wait_;
   HostPolicy host_policy_ = HostPolicy::AllowAll();
+  std::shared_ptr<auth::Authenticator> authenticator_;
+  size_t max_connections_ = 0;
   std::atomic<bool> stopping_{false};
 
   mutable std::mutex mutex_;

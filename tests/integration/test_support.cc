@@ -1,5 +1,6 @@
 #include "test_support.h"
 
+#include <algorithm>
 #include <sys/wait.h>
 
 #include <array>
@@ -166,6 +167,17 @@ CommandResult RunMltrack(const std::string& args) {
   int status = pclose(pipe);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   return result;
+}
+
+std::string KeyFromOutput(const CommandResult& result) {
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  for (size_t start = 0; start < result.output.size();) {
+    const size_t end = std::min(result.output.find('\n', start), result.output.size());
+    if (result.output.compare(start, 4, "mlt_") == 0) return result.output.substr(start, end - start);
+    start = end + 1;
+  }
+  ADD_FAILURE() << "no key in: " << result.output;
+  return "";
 }
 
 void IntegrationTest::StartServer(std::vector<std::string> extra_args) {

@@ -68,6 +68,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr
 };
 CommandResult RunMltrack(const std::string& args);
+// The API key `mltrack keys create` printed (the output line starting "mlt_"); a test failure and
+// "" when the command failed or printed none.
+std::string KeyFromOutput(const CommandResult& result);
 
 // Starts one server per test on a fresh data directory; tears it down (SIGKILL) afterwards.
 class IntegrationTest : public ::testing::Test {

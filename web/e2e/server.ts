@@ -33,10 +33,11 @@ export interface StartedServer {
   url: string;
   pid: number;
   log: string;
+  dataDir: string;
 }
 
 /** Spawns the server on a free loopback port with a fresh data dir and waits for /api/health. */
-export async function startServer(root: string, name: string, demo: boolean): Promise<StartedServer> {
+export async function startServer(root: string, name: string, demo: boolean, extraArgs: string[] = []): Promise<StartedServer> {
   if (!existsSync(BINARY)) {
     throw new Error(`${BINARY} does not exist: build the server first (make build).`);
   }
@@ -45,7 +46,7 @@ export async function startServer(root: string, name: string, demo: boolean): Pr
   const url = `http://127.0.0.1:${port}`;
   const log = join(root, `${name}.log`);
   const out = createWriteStream(log);
-  const args = ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...(demo ? ['--demo'] : [])];
+  const args = ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...(demo ? ['--demo'] : []), ...extraArgs];
   // For a binary built before web/dist (development): serve the app from disk instead.
   if (process.env.MLTRACK_E2E_WEB_DIR) args.push('--web-dir', process.env.MLTRACK_E2E_WEB_DIR);
   const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -61,7 +62,7 @@ export async function startServer(root: string, name: string, demo: boolean): Pr
       const response = await fetch(`${url}/api/health`);
       if (response.ok) {
         const health = (await response.json()) as { events?: number };
-        if (!demo || (health.events ?? 0) > 0) return { url, pid: child.pid!, log };
+        if (!demo || (health.events ?? 0) > 0) return { url, pid: child.pid!, log, dataDir };
       }
     } catch {
       // Not listening yet.

@@ -3,6 +3,9 @@ import { NotFound } from './app/NotFound';
 import { PAGES } from './app/pages';
 import { matchPath, useLocationPath } from './app/router';
 import { AppShell } from './components/layout/AppShell';
+import { SignInPage } from './features/signin/components/SignInPage';
+import { useSession } from './features/signin/hooks/useSession';
+import { gateFor } from './features/signin/lib/session';
 import { useFields } from './hooks/useFields';
 
 function PageSkeleton() {
@@ -20,6 +23,14 @@ function PageSkeleton() {
 }
 
 export function App() {
+  const session = useSession();
+  // Until the server said whether it needs a key, nothing else is asked (it would answer 401).
+  if (session.isPending) return null;
+  if (session.data && gateFor(session.data) === 'sign-in') return <SignInPage />;
+  return <Dashboards />;
+}
+
+function Dashboards() {
   const path = useLocationPath();
   const fields = useFields();
   let match: { id: string; element: ReactElement } | null = null;

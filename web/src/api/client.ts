@@ -24,6 +24,7 @@ import type {
   ReportInput,
   ReportUpdate,
   UserActivity,
+  SessionState,
 } from './types';
 
 /** A failed call: the server's error code and message when it sent one, else the HTTP status. */
@@ -80,6 +81,24 @@ export function getOverview(params: URLSearchParams, signal?: AbortSignal): Prom
 
 export function getHealth(signal?: AbortSignal): Promise<Health> {
   return request<Health>('/api/health', { signal });
+}
+
+/** Browser sign-in (docs/security.md): whether keys are needed and whether this browser is signed in. */
+export function getSignInState(signal?: AbortSignal): Promise<SessionState> {
+  return request<SessionState>('/api/v1/session', { signal });
+}
+
+/** Trades an API key for an HttpOnly session cookie. */
+export function postSignIn(key: string): Promise<{ key_id: string }> {
+  return request<{ key_id: string }>('/api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ key }),
+  });
+}
+
+export async function deleteSignIn(): Promise<void> {
+  await request<unknown>('/api/v1/session', { method: 'DELETE' });
 }
 
 export function getFields(signal?: AbortSignal): Promise<Fields> {

@@ -172,3 +172,11 @@ export type InsightFigure = Schemas['InsightFigure'];
 export type Insight = Schemas['Insight'];
 /** Ranked by saving (largest first, none last), then severity. */
 export type InsightsReport = Schemas['InsightsReport'];
+
+/** GET /api/v1/session: whether API keys are needed and whether this browser is signed in. */
+export interface SessionState {
+  auth_required: boolean;
+  signed_in: boolean;
+  key_id: string | null;
+  expires: string | null;
+}

@@ -1,6 +1,7 @@
 import { LiveToggle } from '../../features/live/components/LiveToggle';
 import { useTheme } from '../../hooks/useTheme';
 import { Icon } from '../ui/Icon';
+import { SignOutButton } from '../../features/signin/components/SignOutButton';
 import { ExportPdfButton } from './ExportPdfButton';
 
 export function Header({ demo }: { demo: boolean }) {
@@ -35,6 +36,7 @@ export function Header({ demo }: { demo: boolean }) {
       >
         <Icon name={mode === 'dark' ? 'sun' : 'moon'} className="h-4.5 w-4.5" />
       </button>
+      <SignOutButton />
     </header>
   );
 }
