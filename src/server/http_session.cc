@@ -467,7 +467,7 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
         reservation.Release();
         if (!admission.verified) {  // rare (a key's first use); bounded per key id by the authenticator
           if (std::optional<HttpResponse> refused = state->authenticator()->Verify(admission)) {
-            LogRequest(method, path, refused->status, refused->body.size(), start);
+            LogRequest(method, path, refused->status, refused->body.size(), start, request_id);
             co_await Write(connection, ToBeastResponse(std::move(*refused), version, false, false));
             co_return;
           }
