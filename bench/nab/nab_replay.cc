@@ -151,6 +151,9 @@ Options ParseOptions(int argc, char** argv) {
     else if (flag == "--fatigue") options.params.fatigue = std::stod(next());
     else if (flag == "--fatigue-buckets") options.params.fatigue_buckets = std::stoi(next());
     else if (flag == "--seasonal-gain") options.params.seasonal_gain = std::stod(next());
+    else if (flag == "--novelty-hours") options.params.novelty_window_ms = std::llround(std::stod(next()) * 3'600'000);
+    else if (flag == "--novelty-margin") options.params.novelty_margin = std::stod(next());
+    else if (flag == "--min-relative-scale") options.params.min_relative_scale = std::stod(next());
     else throw std::runtime_error("unknown flag " + flag);
   }
   if (options.data.empty() || (!options.offline && options.port == 0)) {
@@ -174,6 +177,27 @@ int Run(const Options& options) {
                 static_cast<long long>(bucket_ms / 60'000), score.windows, score.detected_windows,
                 score.false_positives, score.raw);
     scores.push_back(score);
+  }
+  // Per category (the folder: artificialWithAnomaly, realAWSCloudwatch, ...), each normalised on
+  // its own files, then the whole corpus.
+  std::map<std::string, std::vector<FileScore>> by_category;
+  for (size_t idx = 0; idx < files.size(); ++idx) {
+    by_category[files[idx].name.substr(0, files[idx].name.find('/'))].push_back(scores[idx]);
+  }
+  for (const auto& [category, category_scores] : by_category) {
+    int windows = 0, false_positives = 0;
+    double raw = 0;
+    for (const FileScore& score : category_scores) {
+      windows += score.windows;
+      false_positives += score.false_positives;
+      raw += score.raw;
+    }
+    if (windows > 0) {
+      std::printf("  %-24s %2zu files: %6.1f\n", category.c_str(), category_scores.size(), NormalisedScore(category_scores));
+    } else {  // nothing to find: only false positives can happen (no normalised score)
+      std::printf("  %-24s %2zu files: no windows; %d false positives, raw %.3f\n", category.c_str(),
+                  category_scores.size(), false_positives, raw);
+    }
   }
   std::printf("NAB standard profile, %zu files: %.1f (null 0, perfect 100)\n", files.size(),
               NormalisedScore(scores));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
 
 namespace mltrack::analytics {
 namespace {
@@ -60,6 +61,7 @@ class Detector {
     // everywhere else.
     error_decay_ = 1.0 / static_cast<double>(std::max<int64_t>(48, 2 * day));
     scale_decay_ = 1.0 / static_cast<double>(std::max(1, params.scale_window));
+    novelty_buckets_ = bucket_ms > 0 && params.novelty_window_ms > 0 ? static_cast<size_t>(params.novelty_window_ms / bucket_ms) : 0;
   }
 
   std::vector<JudgedBucket> Run(size_t first_judged) {
@@ -81,7 +83,11 @@ class Detector {
           episodes_.erase(episodes_.begin());
         }
         const double threshold = params_.z_threshold * (1.0 + params_.fatigue * static_cast<double>(episodes_.size()));
-        Judge(bucket, models_[chosen], *expected[chosen], actual, threshold, idx);
+        const double z = Judge(bucket, models_[chosen], *expected[chosen], actual, threshold, idx);
+        if (bucket.above_threshold && novelty_buckets_ > 0) {
+          bucket.above_threshold = z >= params_.novelty_margin * RecentMaxZ(idx);
+        }
+        RememberZ(idx, z);
         if (bucket.above_threshold) {
           const bool new_episode = !last_above || idx - *last_above > static_cast<size_t>(params_.quiet_buckets);
           bucket.reported = new_episode && idx >= first_judged;
@@ -170,8 +176,22 @@ class Detector {
     return std::max(scale, 1e-9);
   }
 
-  void Judge(JudgedBucket& bucket, const Model& model, double expected, double actual, double threshold,
-             size_t idx) const {
+  // The largest z of the judged buckets in the novelty window before `idx` (a monotonic deque).
+  double RecentMaxZ(size_t idx) {
+    while (!recent_z_.empty() && idx - recent_z_.front().first > novelty_buckets_) {
+      recent_z_.pop_front();
+    }
+    return recent_z_.empty() ? 0.0 : recent_z_.front().second;
+  }
+  void RememberZ(size_t idx, double z) {
+    if (novelty_buckets_ == 0) return;
+    while (!recent_z_.empty() && recent_z_.back().second <= z) recent_z_.pop_back();
+    recent_z_.emplace_back(idx, z);
+  }
+
+  // Fills the bucket's judgement; returns its z.
+  double Judge(JudgedBucket& bucket, const Model& model, double expected, double actual, double threshold,
+               size_t idx) const {
     const double scale = Scale(model, expected, idx);
     const double z = std::abs(actual - expected) / scale;
     bucket.expected = expected;
@@ -184,6 +204,7 @@ class Detector {
     bucket.score = z * z / (z * z + threshold * threshold);
     bucket.above_threshold = z >= threshold;
     bucket.seasonality = model.kind;
+    return z;
   }
 
   void Learn(Model& model, size_t idx, double expected, double actual) {
@@ -214,6 +235,8 @@ class Detector {
   double error_decay_ = 0;
   double scale_decay_ = 0;
   std::vector<size_t> episodes_;  // first buckets of the recent episodes (for fatigue)
+  size_t novelty_buckets_ = 0;
+  std::deque<std::pair<size_t, double>> recent_z_;  // (bucket, z), z decreasing (for novelty)
 };
 
 }  // namespace

@@ -34,6 +34,12 @@ struct DetectorParams {
   // threshold by this share, so a series that keeps spiking stops paging for every spike.
   double fatigue = 0.0;
   int fatigue_buckets = 576;
+  // Novelty: a bucket is above the threshold only when its z also exceeds `novelty_margin` × the
+  // largest z of the judged buckets in the `novelty_window_ms` before it (0 = off). A series
+  // that spikes again and again within hours raises that bar itself; an excursion larger than
+  // anything of the last hours still clears it, and an anomaly longer ago never hides the next.
+  int64_t novelty_window_ms = 12 * 3'600'000;
+  double novelty_margin = 1.0;
   // The band never gets narrower than this share of |expected| (a flat series is not alarmed by
   // rounding noise).
   double min_relative_scale = 0.01;

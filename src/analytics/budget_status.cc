@@ -220,11 +220,19 @@ void WriteBudgetStatus(JsonWriter& json, const BudgetStatus& status) {
   json.Money(projection.high);
   json.Key("projection_history_days");
   json.Int(projection.history_days);
-  json.Key("exceeds_on");
-  if (projection.exceeds_on_ms) {
-    json.String(LocalDate(budget.timezone, *projection.exceeds_on_ms));
-  } else {
-    json.Null();
+  json.Key("projection_method");
+  json.String(ProjectionMethodName(projection.method));
+  const std::pair<const char*, const std::optional<int64_t>*> dates[] = {
+      {"exceeds_on", &projection.exceeds_on_ms},
+      {"exceeds_earliest", &projection.exceeds_earliest_ms},
+      {"exceeds_latest", &projection.exceeds_latest_ms}};
+  for (const auto& [key, day] : dates) {
+    json.Key(key);
+    if (*day) {
+      json.String(LocalDate(budget.timezone, **day));
+    } else {
+      json.Null();
+    }
   }
   json.EndObject();
 }

@@ -14,8 +14,6 @@ namespace {
 constexpr int64_t kDayMs = 86'400'000;
 constexpr std::array<std::string_view, 5> kDimensionParams = {"experiment", "model", "provider",
                                                               "user", "team"};
-
-
 }  // namespace
 
 Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t now_ms,
@@ -27,6 +25,16 @@ Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t 
   std::vector<ErrorDetail> errors;
 
   for (const auto& [key, value] : params) {
+    const bool common = key == "from" || key == "to" || key == "tag" || key == "bucket" || key == "tz" ||
+                        std::find(kDimensionParams.begin(), kDimensionParams.end(), key) != kDimensionParams.end();
+    if (!common && std::find(extra_allowed.begin(), extra_allowed.end(), key) == extra_allowed.end()) {
+      errors.push_back({-1, key, "unknown parameter"});
+      continue;
+    }
+    if (value.empty()) {  // "score=" must not silently mean the default
+      errors.push_back({-1, key, "must not be empty"});
+      continue;
+    }
     if (key == "from" || key == "to") {
       Result<int64_t> parsed = ParseTimeParam(value, now_ms);
       if (parsed.ok()) {
@@ -39,10 +47,6 @@ Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t 
       (key == "from" ? out.from_ms : out.to_ms) = *parsed;
     } else if (std::find(kDimensionParams.begin(), kDimensionParams.end(), key) !=
                kDimensionParams.end()) {
-      if (value.empty()) {
-        errors.push_back({-1, key, "must not be empty"});
-        continue;
-      }
       dimension_values[key].push_back(value);
     } else if (key == "tag") {
       size_t colon = value.find(':');
@@ -68,8 +72,6 @@ Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t 
         continue;
       }
       out.tz = value;
-    } else if (std::find(extra_allowed.begin(), extra_allowed.end(), key) == extra_allowed.end()) {
-      errors.push_back({-1, key, "unknown parameter"});
     }
   }
   if (errors.empty() && out.from_ms >= out.to_ms) {

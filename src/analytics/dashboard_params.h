@@ -29,7 +29,9 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // (repeatable: any of the values), tag=key:value (repeatable: all must hold), bucket and tz
 // (default UTC; an unknown or malformed zone is an InvalidArgument naming tz).
 // Parameters in `extra_allowed` are accepted and left to the caller; anything else is an
-// InvalidArgument naming the parameter, so typos never silently widen a dashboard.
+// InvalidArgument naming the parameter, so typos never silently widen a dashboard. An empty
+// value of any accepted parameter ("score=", "group_by=") is an InvalidArgument naming it too:
+// leaving a parameter out gives its default, an empty one is a mistake.
 Result<DashboardParams> ParseDashboardParams(const QueryParams& params, int64_t now_ms,
                                              const std::vector<std::string>& extra_allowed = {});
 

@@ -51,14 +51,21 @@ State Smooth(const std::vector<double>& history, const ForecastFit& fit) {
   return state;
 }
 
-// Var of the h-step error / σ² for ETS(A,Ad,A) (Hyndman et al., Forecasting with Exponential
-// Smoothing, 2008, Table 6.1): 1 + Σ_{j<h} c_j², c_j = α + αβ·φ(1 − φ^j)/(1 − φ) + γ·[j mod m = 0].
+// How much of a one-step error reaches the forecast error j steps later, for ETS(A,Ad,A)
+// (Hyndman et al., Forecasting with Exponential Smoothing, 2008, Table 6.1):
+// c_j = α + αβ·φ(1 − φ^j)/(1 − φ) + γ·[j mod m = 0] (β here is already αβ).
+double StepCoefficient(const ForecastFit& fit, int j) {
+  const double damped = fit.phi < 1.0 ? fit.phi * (1.0 - std::pow(fit.phi, j)) / (1.0 - fit.phi) : j;
+  double c = fit.alpha + fit.beta * damped;
+  if (fit.period > 0 && j % fit.period == 0) c += fit.gamma;
+  return c;
+}
+
+// Var of the h-step error / σ²: 1 + Σ_{j<h} c_j².
 double VarianceFactor(const ForecastFit& fit, int steps) {
   double factor = 1.0;
   for (int j = 1; j < steps; ++j) {
-    const double damped = fit.phi < 1.0 ? fit.phi * (1.0 - std::pow(fit.phi, j)) / (1.0 - fit.phi) : j;
-    double c = fit.alpha + fit.beta * damped;
-    if (fit.period > 0 && j % fit.period == 0) c += fit.gamma;
+    const double c = StepCoefficient(fit, j);
     factor += c * c;
   }
   return factor;
@@ -115,6 +122,23 @@ Result<Forecast> ForecastDaily(const std::vector<double>& history, int horizon, 
     forecast.points.push_back(point);
   }
   return forecast;
+}
+
+std::vector<double> RunningTotalSd(const ForecastFit& fit, const std::vector<double>& weights) {
+  const size_t days = weights.size();
+  std::vector<double> coefficient(days, 0.0);
+  for (size_t j = 1; j < days; ++j) coefficient[j] = StepCoefficient(fit, static_cast<int>(j));
+  std::vector<double> out(days, 0.0);
+  for (size_t k = 0; k < days; ++k) {
+    double variance = 0;
+    for (size_t i = 0; i <= k; ++i) {  // the error of day i, through every day j of the total after it
+      double load = weights[i];
+      for (size_t j = i + 1; j <= k; ++j) load += weights[j] * coefficient[j - i];
+      variance += load * load;
+    }
+    out[k] = fit.sigma * std::sqrt(variance);
+  }
+  return out;
 }
 
 Backtest RollingOriginBacktest(const std::vector<double>& series, int horizon, int origins, int step,

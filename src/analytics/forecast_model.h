@@ -35,6 +35,12 @@ struct Forecast {
 // values and bounds at 0. InvalidArgument naming "history" when too short.
 Result<Forecast> ForecastDaily(const std::vector<double>& history, int horizon, bool non_negative = true);
 
+// The standard deviations of the running weighted totals of a forecast's days: entry k is the sd
+// of Σ_{j≤k} weights[j] · y(n+1+j) under `fit` (errors of later days are correlated with earlier
+// ones through the smoothed state: Var = σ² Σ_{i≤k} (w_i + Σ_{i<j≤k} w_j c_{j−i})², with c as in the
+// h-step variance). For a budget's spend to the end of its period; not clamped at 0.
+std::vector<double> RunningTotalSd(const ForecastFit& fit, const std::vector<double>& weights);
+
 // Rolling-origin evaluation: for each origin (the last `origins` possible ones, `step` days apart,
 // each with at least `min_train` days before it) forecast `horizon` days and compare with what
 // happened. sMAPE in percent (mean over points of 200·|F − A| / (|F| + |A|), 0 when both are 0).

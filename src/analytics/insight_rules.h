@@ -31,6 +31,9 @@ Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>&
 Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight>& out);
 // Experiments and users whose last 7 days cost well above their own previous 21 days.
 Result<std::string> RunawaySpendRule(const RuleInput& input, std::vector<Insight>& out);
+// The same request (caller, model, input hash or trace) sent ≥ 4 times within 15 minutes after
+// failing: what such a storm's calls cost beyond its dearest call is waste.
+Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>& out);
 // Models with calls but no price: their spend is missing from every cost figure.
 Result<std::string> UnpricedModelRule(const RuleInput& input, std::vector<Insight>& out);
 // Budgets whose projected spend at the end of the period passes their amount.

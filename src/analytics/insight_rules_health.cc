@@ -85,6 +85,21 @@ Result<std::string> UnpricedModelRule(const RuleInput& input, std::vector<Insigh
   return std::string();
 }
 
+namespace {
+
+// "; 80 % interval 2026-01-21 to 2026-01-28" for a budget not yet exceeded whose band of dates
+// is wider than one day; empty otherwise.
+std::string BandText(const BudgetStatus& status) {
+  const SpendProjection& projection = status.projection;
+  if (projection.spent >= status.budget.amount || !projection.exceeds_earliest_ms) return "";
+  const std::string earliest = LocalDate(status.budget.timezone, *projection.exceeds_earliest_ms);
+  const std::string latest = projection.exceeds_latest_ms ? LocalDate(status.budget.timezone, *projection.exceeds_latest_ms)
+                                                          : std::string("after the period");
+  return earliest == latest ? "" : "; 80 % interval " + earliest + " to " + latest;
+}
+
+}  // namespace
+
 Result<std::string> BudgetOverrunRule(const RuleInput& input, std::vector<Insight>& out) {
   if (input.context.budgets.empty()) return std::string("no budgets are set");
   Result<std::vector<BudgetStatus>> statuses = ComputeBudgetStatuses(input.context.budgets, input.run,
@@ -103,11 +118,13 @@ Result<std::string> BudgetOverrunRule(const RuleInput& input, std::vector<Insigh
     insight.title = "Budget " + status.budget.name + (exceeded ? " is exceeded" : " is on course to be exceeded");
     insight.detail = "Spent " + FormatUsd(Usd(projection.spent)) + " of " + FormatUsd(Usd(status.budget.amount)) +
                      "; the projection for the end of the period is " + FormatUsd(Usd(projection.projected)) +
-                     (exceeded ? " (reached on " : " (reaching the amount on ") + on + ").";
+                     (exceeded ? " (reached on " : " (reaching the amount on ") + on + BandText(status) + ").";
     insight.severity = exceeded ? InsightSeverity::kCritical : InsightSeverity::kWarning;
     insight.evidence = {{"spent", Usd(projection.spent), FigureUnit::kUsd},
                         {"amount", Usd(status.budget.amount), FigureUnit::kUsd},
-                        {"projected", Usd(projection.projected), FigureUnit::kUsd}};
+                        {"projected", Usd(projection.projected), FigureUnit::kUsd},
+                        {"projected_low", Usd(projection.low), FigureUnit::kUsd},
+                        {"projected_high", Usd(projection.high), FigureUnit::kUsd}};
     insight.link = "/budgets";
     out.push_back(std::move(insight));
   }

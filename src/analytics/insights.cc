@@ -96,6 +96,7 @@ Result<InsightsReport> ComputeInsights(const InsightsRequest& request, const Ins
       {"exact_cache", &ExactCacheRule},       {"cheaper_model", &CheaperModelRule},
       {"runaway_spend", &RunawaySpendRule},   {"unpriced_model", &UnpricedModelRule},
       {"budget_overrun", &BudgetOverrunRule}, {"regression_after_annotation", &RegressionAfterAnnotationRule},
+      {"retry_storm", &RetryStormRule},
   };
   for (const auto& [kind, rule] : rules) {
     if (window_days <= 0) {

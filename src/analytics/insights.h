@@ -29,7 +29,7 @@ struct InsightFigure {
 enum class InsightSeverity : uint8_t { kInfo, kWarning, kCritical };
 
 struct Insight {
-  std::string kind;     // exact_cache, cheaper_model, runaway_spend, unpriced_model, budget_overrun, regression_after_annotation
+  std::string kind;     // exact_cache, cheaper_model, runaway_spend, unpriced_model, budget_overrun, regression_after_annotation, retry_storm
   std::string subject;  // what it is about ("experiment support-bot"); with kind, a stable id
   std::string title;
   std::string detail;   // the recommendation, one or two sentences

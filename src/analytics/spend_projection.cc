@@ -4,15 +4,14 @@
 #include <array>
 #include <cmath>
 
+#include "analytics/forecast.h"
+#include "analytics/forecast_model.h"
+
 namespace mltrack::analytics {
 namespace {
 
 constexpr double kZ80 = 1.2815515655446004;  // the 90th percentile of the standard normal
-
-struct WeekdayRate {
-  double mean = 0;  // the expected spend of a day (a median)
-  double sd = 0;
-};
+constexpr size_t kMinEtsDays = 3;             // ForecastDaily's minimum
 
 double Median(std::vector<double> values) {
   if (values.empty()) return 0;
@@ -21,83 +20,128 @@ double Median(std::vector<double> values) {
   return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
 }
 
-// Per weekday: the typical day (median) and its spread. Medians, so that one-off spikes (a batch
-// job) neither inflate the expectation nor the interval: the spread is the history's median
-// relative deviation from its weekday's median, × 1.4826 (which makes it a standard deviation for
-// normal data), scaled to each weekday's level.
-std::array<WeekdayRate, 7> Rates(const std::vector<DaySpend>& history, int* days_used) {
+// The history from its first day with any spend, each day clipped to its weekday's median ±
+// max(3 robust σ, half the median) (spend_projection.h, step 1).
+std::vector<double> CleanHistory(const std::vector<DaySpend>& history) {
   size_t first = 0;
-  while (first < history.size() && history[first].cost == 0) ++first;  // before the first spend
-  std::array<std::vector<double>, 7> values;
+  while (first < history.size() && history[first].cost == 0) ++first;
+  std::array<std::vector<double>, 7> by_weekday;
   std::vector<double> all;
   for (size_t idx = first; idx < history.size(); ++idx) {
-    values[history[idx].weekday].push_back(static_cast<double>(history[idx].cost));
+    by_weekday[history[idx].weekday].push_back(static_cast<double>(history[idx].cost));
     all.push_back(static_cast<double>(history[idx].cost));
   }
-  *days_used = static_cast<int>(all.size());
-  const double overall = Median(all);
-  std::array<WeekdayRate, 7> rates;
+  std::array<double, 7> median{};
   for (int weekday = 0; weekday < 7; ++weekday) {
-    rates[weekday].mean = values[weekday].empty() ? overall : Median(values[weekday]);
+    median[weekday] = by_weekday[weekday].empty() ? Median(all) : Median(by_weekday[weekday]);
   }
   std::vector<double> relative;
   for (int weekday = 0; weekday < 7; ++weekday) {
-    if (rates[weekday].mean <= 0) continue;
-    for (double value : values[weekday]) relative.push_back(std::fabs(value - rates[weekday].mean) / rates[weekday].mean);
+    if (median[weekday] <= 0) continue;
+    for (double value : by_weekday[weekday]) relative.push_back(std::fabs(value - median[weekday]) / median[weekday]);
   }
   const double spread = 1.4826 * Median(relative);
-  for (WeekdayRate& rate : rates) rate.sd = spread * rate.mean;
-  return rates;
+  std::vector<double> out;
+  for (size_t idx = first; idx < history.size(); ++idx) {
+    const double center = median[history[idx].weekday];
+    const double reach = std::max(3.0 * spread * center, 0.5 * center);
+    out.push_back(std::clamp(static_cast<double>(history[idx].cost), center - reach, center + reach));
+  }
+  return out;
+}
+
+// The whole local days strictly between the day starting at `from_ms` and the one at `to_ms`
+// (0 when consecutive); rounded, so 23- and 25-hour days count as days.
+size_t GapDays(int64_t from_ms, int64_t to_ms) {
+  const long long days = std::llround(static_cast<double>(to_ms - from_ms) / 86'400'000.0);
+  return days > 1 ? static_cast<size_t>(days - 1) : 0;
+}
+
+// The first day whose cumulative spend reaches the amount (within half a nano-dollar: the
+// forecast's sums are doubles).
+std::optional<int64_t> FirstDayReaching(const ProjectionInput& input, const std::vector<double>& cumulative) {
+  if (input.amount <= 0) return std::nullopt;
+  for (size_t idx = 0; idx < cumulative.size(); ++idx) {
+    if (cumulative[idx] >= static_cast<double>(input.amount) - 0.5) return input.period_days[idx].start_ms;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
+
+std::string_view ProjectionMethodName(ProjectionMethod method) {
+  switch (method) {
+    case ProjectionMethod::kEts: return "ets";
+    case ProjectionMethod::kRunRate: return "run_rate";
+    case ProjectionMethod::kTodayRate: return "today_rate";
+  }
+  return "today_rate";
+}
 
 SpendProjection ProjectSpend(const ProjectionInput& input) {
   SpendProjection out;
   const std::vector<DaySpend>& days = input.period_days;
   for (size_t idx = 0; idx <= input.today_index && idx < days.size(); ++idx) out.spent += days[idx].cost;
-  std::array<WeekdayRate, 7> rates = Rates(input.history, &out.history_days);
+  const std::vector<double> history = CleanHistory(input.history);
+  out.history_days = static_cast<int>(history.size());
   const double left_today = std::clamp(1.0 - input.today_elapsed, 0.0, 1.0);
+  const size_t ahead = input.today_index < days.size() ? days.size() - input.today_index : 0;
 
-  // Expected spend per day from today on (today: only the part still to come).
-  std::vector<double> expected(days.size(), 0.0);
-  double variance = 0;
-  if (out.history_days > 0) {
-    for (size_t idx = input.today_index; idx < days.size(); ++idx) {
-      const double share = idx == input.today_index ? left_today : 1.0;
-      const WeekdayRate& rate = rates[days[idx].weekday];
-      expected[idx] = rate.mean * share;
-      variance += rate.sd * rate.sd * share * share;
+  // Expected spend of each day from today on (today: only the part still to come), its weight in
+  // the total, and the sd of the running total.
+  std::vector<double> expected(ahead, 0.0), weights(ahead, 1.0), running_sd(ahead, 0.0);
+  if (ahead > 0) weights[0] = left_today;
+  // Days between the last history day and today (none when the history ends yesterday, as
+  // budget_status gives it): forecast too, weight 0, so the weekly season stays in phase.
+  const size_t gap = history.empty() || ahead == 0 ? 0 : GapDays(input.history.back().start_ms, days[input.today_index].start_ms);
+  Result<Forecast> forecast = history.size() >= kMinEtsDays
+                                  ? ForecastDays(history, static_cast<int>(gap + ahead))
+                                  : Result<Forecast>(Status::InvalidArgument("too little history"));
+  if (forecast.ok()) {
+    out.method = ProjectionMethod::kEts;
+    std::vector<double> all_weights(gap, 0.0);
+    all_weights.insert(all_weights.end(), weights.begin(), weights.end());
+    const std::vector<double> all_sd = RunningTotalSd(forecast->fit, all_weights);
+    for (size_t idx = 0; idx < ahead; ++idx) {
+      expected[idx] = forecast->points[gap + idx].value * weights[idx];
+      running_sd[idx] = all_sd[gap + idx];
     }
-  } else if (input.today_index < days.size() && input.today_elapsed > 0) {
-    // No history: today's rate so far, for the rest of today and every later day.
+  } else if (!history.empty()) {
+    out.method = ProjectionMethod::kRunRate;
+    double mean = 0;
+    for (double value : history) mean += value / static_cast<double>(history.size());
+    for (size_t idx = 0; idx < ahead; ++idx) expected[idx] = mean * weights[idx];
+  } else if (ahead > 0 && input.today_elapsed > 0) {
+    out.method = ProjectionMethod::kTodayRate;
     const double rate = static_cast<double>(days[input.today_index].cost) / input.today_elapsed;
-    for (size_t idx = input.today_index; idx < days.size(); ++idx) {
-      expected[idx] = rate * (idx == input.today_index ? left_today : 1.0);
-    }
+    for (size_t idx = 0; idx < ahead; ++idx) expected[idx] = rate * weights[idx];
   }
   double remaining = 0;
   for (double value : expected) remaining += value;
   out.projected = out.spent + static_cast<NanoUsd>(std::llround(remaining));
-  const double half_width = kZ80 * std::sqrt(variance);
+  const double half_width = ahead > 0 ? kZ80 * running_sd.back() : 0.0;
   out.low = std::max(out.spent, static_cast<NanoUsd>(std::llround(static_cast<double>(out.projected) - half_width)));
   out.high = static_cast<NanoUsd>(std::llround(static_cast<double>(out.projected) + half_width));
 
-  // The day the cumulative spend reaches the amount: actual days up to today, then expected ones.
+  // Cumulative spend per day of the period: actual days before today, then today's actual spend
+  // plus the expected rest, then expected days; the bounds widen with the running total's sd.
+  std::vector<double> central(days.size()), upper(days.size()), lower(days.size());
   double cumulative = 0;
-  for (size_t idx = 0; idx < days.size() && input.amount > 0; ++idx) {
-    if (idx < input.today_index) {
-      cumulative += static_cast<double>(days[idx].cost);
-    } else if (idx == input.today_index) {
-      cumulative += static_cast<double>(days[idx].cost) + expected[idx];
-    } else {
-      cumulative += expected[idx];
+  for (size_t idx = 0; idx < days.size(); ++idx) {
+    cumulative += idx <= input.today_index ? static_cast<double>(days[idx].cost) : 0.0;
+    double bound = 0;
+    if (idx >= input.today_index) {
+      cumulative += expected[idx - input.today_index];
+      bound = kZ80 * running_sd[idx - input.today_index];
     }
-    if (cumulative >= static_cast<double>(input.amount)) {
-      out.exceeds_on_ms = days[idx].start_ms;
-      break;
-    }
+    central[idx] = cumulative;
+    upper[idx] = cumulative + bound;
+    lower[idx] = std::max(cumulative - bound, static_cast<double>(out.spent));
+    if (idx < input.today_index) lower[idx] = upper[idx] = cumulative;
   }
+  out.exceeds_on_ms = FirstDayReaching(input, central);
+  out.exceeds_earliest_ms = FirstDayReaching(input, upper);
+  out.exceeds_latest_ms = FirstDayReaching(input, lower);
   return out;
 }
 

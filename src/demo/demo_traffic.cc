@@ -373,6 +373,25 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
 
 void DemoTraffic::Impl::AddRetryIfAny(const Event& call, EventBatch& out) {
   if (call.status != EventStatus::kError || call.error_type == "context_length_exceeded") return;
+  // Insights' retry-storm rule: during the incident one client in four resends an overloaded
+  // request in a tight loop — 3 to 5 identical copies under 1 s apart, all refused — before its
+  // ordinary retry. Drawn from the call's id, so the random stream of everything else is unchanged.
+  if (call.error_type == "overloaded") {
+    uint64_t mix = 0xcbf29ce484222325ULL;  // FNV-1a of the id, then mixed
+    for (char ch : call.id) mix = (mix ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
+    mix = (mix ^ (mix >> 31)) * 0xBF58476D1CE4E5B9ULL;
+    mix ^= mix >> 29;
+    if (mix % 4 == 0) {
+      const int copies = 3 + static_cast<int>((mix >> 8) % 3);
+      for (int copy = 1; copy <= copies; ++copy) {
+        Event again = call;
+        again.id = NextId();
+        again.ts_ms = call.ts_ms + copy * (300 + static_cast<int64_t>((mix >> (16 + copy)) % 600));
+        again.tags.emplace_back("attempt", std::to_string(copy + 1));
+        out.push_back(std::move(again));
+      }
+    }
+  }
   if (Uniform() > 0.8) return;  // some clients give up
   const ExperimentProfile* experiment = nullptr;
   for (const ExperimentProfile& candidate : kExperiments) {

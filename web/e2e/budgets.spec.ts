@@ -25,6 +25,8 @@ for (const [theme, width] of [
     await expectChartsDrawn(page, budgets.map((b) => `budget-${b.id}`));
     for (const budget of budgets) {
       await expect(page.getByTestId(`budget-${budget.id}-spend`)).toHaveText(/^\$/);
+      // The ETS outlook: the date the spend reaches the amount, or not this period.
+      await expect(page.getByTestId(`budget-${budget.id}-exceeds`)).toHaveText(budget.exceeds_on ? /exceed/i : /^Not this/);
     }
     // The demo trickle may fire an alert meanwhile: the page (refreshing every 30 s) and the API
     // agree within one refresh.

@@ -8,6 +8,7 @@ import { formatUsd } from '../../../lib/format';
 import '../../cost/lib/echartsParts';
 import { enforcement } from '../lib/enforcement';
 import { gaugeModel } from '../lib/gauge';
+import { outlook } from '../lib/outlook';
 
 interface BudgetCardProps {
   budget: Budget;
@@ -22,6 +23,7 @@ export function BudgetCard({ budget, onEdit, onDelete, deleting }: BudgetCardPro
   const scope = budget.scope ? `${budget.scope.field} = ${budget.scope.value}` : 'all calls';
   const over = budget.projected_usd >= budget.amount_usd;
   const enforced = enforcement(budget);
+  const outlookView = outlook(budget);
   return (
     <Card data-testid={`chart-budget-${budget.id}`} className="flex flex-col p-4">
       <header className="flex items-start gap-2">
@@ -77,11 +79,11 @@ export function BudgetCard({ budget, onEdit, onDelete, deleting }: BudgetCardPro
         <dd className="text-right text-fg tabular-nums">
           {formatUsd(budget.projected_low_usd)} – {formatUsd(budget.projected_high_usd)}
         </dd>
-        <dt className="text-muted">Exceeds on</dt>
-        <dd data-testid={`budget-${budget.id}-exceeds`} className={`text-right tabular-nums ${budget.exceeds_on ? 'font-medium text-danger' : 'text-success'}`}>
-          {budget.exceeds_on ?? 'not this period'}
-        </dd>
       </dl>
+      <p data-testid={`budget-${budget.id}-exceeds`} className={`mt-2 text-xs tabular-nums ${outlookView.over ? 'font-medium text-danger' : 'text-success'}`}>
+        {outlookView.text}
+      </p>
+      {outlookView.band && <p className="text-xs text-muted tabular-nums">{outlookView.band}</p>}
     </Card>
   );
 }

@@ -5,6 +5,7 @@ import { alertRows } from './alerts';
 import { EMPTY_FORM, formErrorsFromDetails, formFromBudget, inputFromForm } from './budgetForm';
 import { enforcement } from './enforcement';
 import { burnColor, gaugeMax, gaugeModel } from './gauge';
+import { outlook } from './outlook';
 
 function budget(overrides: Partial<Budget> = {}): Budget {
   return {
@@ -27,6 +28,9 @@ function budget(overrides: Partial<Budget> = {}): Budget {
     projected_high_usd: 150,
     projection_history_days: 28,
     exceeds_on: '2026-01-24',
+    projection_method: 'ets',
+    exceeds_earliest: '2026-01-21',
+    exceeds_latest: '2026-01-28',
     ...overrides,
   };
 }
@@ -151,5 +155,29 @@ describe('alert history', () => {
       tone: 'danger',
     });
     expect(row!.period).toMatch(/^hour from Jan 10, \d\d:00$/);
+  });
+});
+
+describe('budget outlook', () => {
+  it('gives the date on course and the 80 % band of dates', () => {
+    expect(outlook(budget())).toEqual({
+      over: true,
+      text: 'On course to exceed on 2026-01-24 (ETS forecast)',
+      band: '80 % interval: 2026-01-21 – 2026-01-28',
+    });
+  });
+  it('says when the lower bound stays below the amount all period', () => {
+    expect(outlook(budget({ exceeds_latest: null })).band).toBe('80 % interval: 2026-01-21 – after the month');
+  });
+  it('names a reached amount without a band', () => {
+    expect(outlook(budget({ spend_usd: 120, exceeds_on: '2026-01-10', exceeds_earliest: '2026-01-10' }))).toEqual({
+      over: true,
+      text: 'Exceeded on 2026-01-10',
+      band: null,
+    });
+  });
+  it('warns from the upper bound when the central projection stays below', () => {
+    const view = outlook(budget({ exceeds_on: null, exceeds_latest: null, exceeds_earliest: '2026-01-30', projection_method: 'run_rate' }));
+    expect(view).toEqual({ over: false, text: 'Not this month (mean of the last days)', band: '80 % interval: may exceed from 2026-01-30' });
   });
 });

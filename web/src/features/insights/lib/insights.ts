@@ -17,6 +17,7 @@ export const KIND_LABEL: Record<Insight['kind'], string> = {
   unpriced_model: 'Unpriced model',
   budget_overrun: 'Budget',
   regression_after_annotation: 'Regression',
+  retry_storm: 'Retry storm',
 };
 
 /** One evidence figure as shown: "$4.20", "75.0%", "1,234", "850 ms", "0.88", "1,200 tokens". */
