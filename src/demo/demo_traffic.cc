@@ -493,9 +493,13 @@ void DemoTraffic::Impl::AddAgentSteps(Event& plan, EventBatch& out) {
 DemoTimeline DemoTimelineFor(const DemoOptions& options, int64_t end_ms) {
   DemoTimeline timeline;
   timeline.start_ms = (end_ms - static_cast<int64_t>(options.days) * kDayMs) / kHourMs * kHourMs;
-  timeline.incident_start_ms = timeline.start_ms + (options.days - 5) * kDayMs + 14 * kHourMs;
+  // The incident and the spike sit at fixed UTC hours of days counted back from the last UTC
+  // midnight: at an offset from start_ms their hour of day followed the clock (an incident at
+  // 03:00, where traffic is thin, was not always an anomaly).
+  const int64_t last_midnight_ms = end_ms / kDayMs * kDayMs;
+  timeline.incident_start_ms = last_midnight_ms - 5 * kDayMs + 14 * kHourMs;
   timeline.incident_end_ms = timeline.incident_start_ms + 2 * kHourMs;
-  timeline.spike_start_ms = timeline.start_ms + (options.days - 10) * kDayMs + 9 * kHourMs;
+  timeline.spike_start_ms = last_midnight_ms - 10 * kDayMs + 9 * kHourMs;
   timeline.spike_end_ms = timeline.spike_start_ms + 3 * kHourMs;
   timeline.prompt_v3_ms = timeline.incident_start_ms - 10 * kDayMs;
   return timeline;

@@ -144,6 +144,13 @@ TEST(DemoTrafficTest, TheIncidentIsWhereTheTimelineSaysWithErrorsAndSlowFirstTok
   EXPECT_EQ(timeline.incident_start_ms, timeline.start_ms + 25 * kDayMs + 14 * 3'600'000);
   EXPECT_LT(timeline.prompt_v3_ms, timeline.incident_start_ms);
   EXPECT_LT(timeline.spike_start_ms, timeline.spike_end_ms);
+  // Generated at any hour, the incident starts at 14:00 UTC and the spike at 09:00 UTC.
+  for (int64_t hour = 0; hour < 24; ++hour) {
+    const DemoTimeline later = DemoTimelineFor(options, kEnd + hour * 3'600'000 + 1'234);
+    EXPECT_EQ(later.incident_start_ms % kDayMs, 14 * 3'600'000) << "generated at hour " << hour;
+    EXPECT_EQ(later.spike_start_ms % kDayMs, 9 * 3'600'000) << "generated at hour " << hour;
+    EXPECT_EQ(later.incident_start_ms, timeline.incident_start_ms);
+  }
 
   EventBatch all = GenerateAll(42, 200'000);
   int64_t calls[2] = {0, 0}, errors[2] = {0, 0}, overloaded = 0;

@@ -162,9 +162,6 @@ Result<std::unique_ptr<KeyStore>> KeyStore::Open(const std::filesystem::path& da
 }
 
 Status KeyStore::Load() {
-  std::error_code ec;
-  const auto mtime = std::filesystem::last_write_time(path_, ec);
-  const uintmax_t size = ec ? 0 : std::filesystem::file_size(path_, ec);
   Result<std::optional<std::string>> body = ReadCheckedFile(path_);
   if (!body.ok()) return Status::Corruption(path_.string() + ": " + body.status().message());
   std::vector<KeyRecord> keys;
@@ -174,8 +171,6 @@ Status KeyStore::Load() {
     keys = std::move(*parsed);
   }
   keys_ = std::move(keys);
-  loaded_mtime_ = ec ? std::nullopt : std::optional(mtime);
-  loaded_size_ = size;
   return Status::OK();
 }
 
@@ -184,16 +179,13 @@ Status KeyStore::Save(const std::vector<KeyRecord>& keys) {
   return Load();
 }
 
+// The file is read again, not judged by its mtime and size: a revoke rewrites it at the same size,
+// and within the file system's timestamp tick the mtime does not move either.
 Status KeyStore::Reload(std::chrono::milliseconds min_interval) {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (now - last_check_ < min_interval) return Status::OK();
   last_check_ = now;
-  std::error_code ec;
-  const auto mtime = std::filesystem::last_write_time(path_, ec);
-  const std::optional<std::filesystem::file_time_type> current = ec ? std::nullopt : std::optional(mtime);
-  const uintmax_t size = ec ? 0 : std::filesystem::file_size(path_, ec);
-  if (current == loaded_mtime_ && size == loaded_size_) return Status::OK();
   return Load();
 }
 

@@ -66,8 +66,7 @@ class KeyStore {
   // Whether the file holds any key, active or revoked (authentication is then required).
   bool Any() const;
 
-  // Re-reads the file when its size or modification time changed since the last read; at most
-  // once per `min_interval`. Keeps the old keys when the new file cannot be read.
+  // Re-reads the file, at most once per `min_interval`. Keeps the old keys when the new file cannot be read.
   Status Reload(std::chrono::milliseconds min_interval = std::chrono::milliseconds(1000));
 
   // The slow check: PBKDF2 of `secret` with the record's salt, compared in constant time.
@@ -82,8 +81,6 @@ class KeyStore {
   const uint32_t iterations_;
   mutable std::mutex mutex_;
   std::vector<KeyRecord> keys_;
-  std::optional<std::filesystem::file_time_type> loaded_mtime_;
-  uintmax_t loaded_size_ = 0;
   std::chrono::steady_clock::time_point last_check_{};
 };
 
