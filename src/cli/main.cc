@@ -1,4 +1,5 @@
 // mltrack: the command-line entry point (DESIGN.md §5). Each subcommand lives in its own file.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -48,6 +49,12 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
+  // `mltrack serve --help` and the like: the usage, not "unknown option --help".
+  if (std::find_if(args.begin(), args.end(), [](const std::string& arg) { return arg == "--help" || arg == "-h"; }) !=
+      args.end()) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   if (command == "serve") return mltrack::cli::RunServe(args);
   if (command == "demo") return mltrack::cli::RunDemo(args);
   if (command == "import") return mltrack::cli::RunImport(args);

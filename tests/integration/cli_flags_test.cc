@@ -30,6 +30,19 @@ class CliFlagsTest : public ::testing::Test {
   TempDir dir_;
 };
 
+// `--help` after a command prints the usage and exits 0, touching nothing (it used to be refused
+// as an unknown option of the command).
+TEST_F(CliFlagsTest, HelpAfterACommandPrintsTheUsage) {
+  const std::array<std::string, 3> commands{"serve --data " + Data() + " --help", "demo -h", "keys --help"};
+  for (const std::string& command : commands) {
+    SCOPED_TRACE(command);
+    CommandResult result = RunMltrack(command);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_NE(result.output.find("mltrack serve --data DIR"), std::string::npos) << result.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "data"));
+}
+
 TEST_F(CliFlagsTest, CountsTakeNoUnit) {
   ExpectRefused("serve --data " + Data() + " --demo --demo-events 5k", "--demo-events");
   ExpectRefused("serve --data " + Data() + " --demo --demo-events 0", "--demo-events");
