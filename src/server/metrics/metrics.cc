@@ -88,7 +88,7 @@ std::string Number(double value) {
 
 std::string Registry::Render() const {
   std::string out;
-  Header(out, "mltrack_ingest_events_total", "counter", "Events stored durably (every ingest path: API, OTLP, proxy, demo).");
+  Header(out, "mltrack_ingest_events_total", "counter", "Events stored durably since the server started (every ingest path: API, OTLP, proxy, the demo trickle).");
   fmt::format_to(std::back_inserter(out), "mltrack_ingest_events_total {}\n", events_.load(std::memory_order_relaxed));
   Header(out, "mltrack_ingest_duplicates_total", "counter", "Events skipped because their id was stored before.");
   fmt::format_to(std::back_inserter(out), "mltrack_ingest_duplicates_total {}\n", duplicates_.load(std::memory_order_relaxed));
