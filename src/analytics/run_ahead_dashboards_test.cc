@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "analytics/model_compare.h"
-#include "analytics/run_ahead_test_support.h"
+#include "run_ahead_fixture.h"
 #include "analytics/user_activity.h"
 
 namespace mltrack::analytics {

@@ -11,7 +11,7 @@
 #include "analytics/cost_report.h"
 #include "analytics/overview.h"
 #include "analytics/performance.h"
-#include "analytics/run_ahead_test_support.h"
+#include "run_ahead_fixture.h"
 #include "query/query_parser.h"
 
 namespace mltrack::analytics {
