@@ -3,9 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <charconv>
-#include <sstream>
 
+#include "analytics/id_lines_file.h"
 #include "core/checked_file.h"
 
 namespace mltrack::analytics {
@@ -13,17 +12,6 @@ namespace {
 
 constexpr std::string_view kFirstLine = "mltrack-annotations 1";
 constexpr std::string_view kFileName = "ANNOTATIONS";
-
-std::string Format(const std::vector<Annotation>& annotations, int64_t next_id) {
-  std::string body;
-  body.append(kFirstLine).append("\nnext_id ").append(std::to_string(next_id)).append("\n");
-  for (const Annotation& annotation : annotations) {
-    JsonWriter json;
-    WriteAnnotationJson(json, annotation);
-    body.append(json.str()).append("\n");
-  }
-  return body;
-}
 
 // One annotation line as WriteAnnotationJson wrote it; nullopt when it is not one.
 std::optional<Annotation> ParseLine(std::string_view line) {
@@ -69,16 +57,10 @@ Result<std::unique_ptr<AnnotationStore>> AnnotationStore::Open(const std::filesy
     return Status::Corruption(store->path_.string() + ": " + what +
                               " (move the file away to start with no annotations)");
   };
-  std::istringstream lines(**read);
-  std::string line;
-  if (!std::getline(lines, line) || line != kFirstLine) return corrupt("unknown version");
-  if (!std::getline(lines, line) || !line.starts_with("next_id ")) return corrupt("no next_id line");
-  std::string_view digits = std::string_view(line).substr(8);
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), store->next_id_);
-  if (ec != std::errc() || end != digits.data() + digits.size() || store->next_id_ < 1) {
-    return corrupt("bad next_id");
-  }
-  while (std::getline(lines, line)) {
+  Result<IdLines> split = SplitIdLines(kFirstLine, **read);
+  if (!split.ok()) return corrupt(std::string(split.status().message()));
+  store->next_id_ = split->next_id;
+  for (const std::string& line : split->lines) {
     std::optional<Annotation> annotation = ParseLine(line);
     if (!annotation || annotation->id >= store->next_id_) return corrupt("bad annotation line");
     store->annotations_.push_back(std::move(*annotation));
@@ -87,7 +69,7 @@ Result<std::unique_ptr<AnnotationStore>> AnnotationStore::Open(const std::filesy
 }
 
 Status AnnotationStore::Persist(const std::vector<Annotation>& annotations, int64_t next_id) const {
-  return WriteCheckedFile(path_, Format(annotations, next_id));
+  return WriteCheckedFile(path_, FormatIdLines(kFirstLine, next_id, annotations, WriteAnnotationJson));
 }
 
 Result<Annotation> AnnotationStore::Add(Annotation annotation, int64_t created_ms) {

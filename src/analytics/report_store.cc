@@ -3,9 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <charconv>
-#include <sstream>
 
+#include "analytics/id_lines_file.h"
 #include "core/checked_file.h"
 
 namespace mltrack::analytics {
@@ -13,17 +12,6 @@ namespace {
 
 constexpr std::string_view kFirstLine = "mltrack-reports 1";
 constexpr std::string_view kFileName = "REPORTS";
-
-std::string Format(const std::vector<Report>& reports, int64_t next_id) {
-  std::string body;
-  body.append(kFirstLine).append("\nnext_id ").append(std::to_string(next_id)).append("\n");
-  for (const Report& report : reports) {
-    JsonWriter json;
-    WriteReportJson(json, report);
-    body.append(json.str()).append("\n");
-  }
-  return body;
-}
 
 // One report line as WriteReportJson wrote it; nullopt when it is not one.
 std::optional<Report> ParseLine(std::string_view line) {
@@ -55,14 +43,10 @@ Result<std::unique_ptr<ReportStore>> ReportStore::Open(const std::filesystem::pa
   auto corrupt = [&](const std::string& what) {
     return Status::Corruption(store->path_.string() + ": " + what + " (move the file away to start with no reports)");
   };
-  std::istringstream lines(**read);
-  std::string line;
-  if (!std::getline(lines, line) || line != kFirstLine) return corrupt("unknown version");
-  if (!std::getline(lines, line) || !line.starts_with("next_id ")) return corrupt("no next_id line");
-  std::string_view digits = std::string_view(line).substr(8);
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), store->next_id_);
-  if (ec != std::errc() || end != digits.data() + digits.size() || store->next_id_ < 1) return corrupt("bad next_id");
-  while (std::getline(lines, line)) {
+  Result<IdLines> split = SplitIdLines(kFirstLine, **read);
+  if (!split.ok()) return corrupt(std::string(split.status().message()));
+  store->next_id_ = split->next_id;
+  for (const std::string& line : split->lines) {
     std::optional<Report> report = ParseLine(line);
     if (!report || report->id < 1 || report->id >= store->next_id_ ||
         (!store->reports_.empty() && report->id <= store->reports_.back().id)) {
@@ -74,7 +58,7 @@ Result<std::unique_ptr<ReportStore>> ReportStore::Open(const std::filesystem::pa
 }
 
 Status ReportStore::Commit(std::vector<Report> reports, int64_t next_id) {
-  MLTRACK_RETURN_IF_ERROR(WriteCheckedFile(path_, Format(reports, next_id)));
+  MLTRACK_RETURN_IF_ERROR(WriteCheckedFile(path_, FormatIdLines(kFirstLine, next_id, reports, WriteReportJson)));
   reports_ = std::move(reports);
   next_id_ = next_id;
   return Status::OK();
