@@ -21,12 +21,16 @@ void EventRing::Append(const EventBatch& batch) {
 }
 
 std::vector<Event> EventRing::Newest(size_t limit, uint64_t after_seq,
-                                     const std::function<bool(const Event&)>& match) const {
+                                     const std::function<bool(const Event&)>& match,
+                                     std::vector<uint64_t>* seqs) const {
   std::vector<Event> out;
+  if (seqs != nullptr) seqs->clear();
   uint64_t seq = next_seq_ - 1;
   for (size_t seen = 0; seen < slots_.size() && out.size() < limit && seq > after_seq; ++seen, --seq) {
     const Event& event = slots_[(newest_ + slots_.size() - seen) % slots_.size()];
-    if (match(event)) out.push_back(event);
+    if (!match(event)) continue;
+    out.push_back(event);
+    if (seqs != nullptr) seqs->push_back(seq);
   }
   return out;
 }

@@ -25,8 +25,10 @@ class EventRing {
   // The sequence number of the oldest event kept (last_seq() + 1 when empty).
   uint64_t first_seq() const { return next_seq_ - slots_.size(); }
 
-  // Up to `limit` events newest first with sequence > `after_seq` that `match` accepts.
-  std::vector<Event> Newest(size_t limit, uint64_t after_seq, const std::function<bool(const Event&)>& match) const;
+  // Up to `limit` events newest first with sequence > `after_seq` that `match` accepts; their
+  // sequence numbers into `seqs` when given (same order).
+  std::vector<Event> Newest(size_t limit, uint64_t after_seq, const std::function<bool(const Event&)>& match,
+                            std::vector<uint64_t>* seqs = nullptr) const;
 
  private:
   const size_t capacity_;

@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -54,11 +55,16 @@ struct LiveHub::Work {
   bool update = false;
   Clock::time_point dirty_since;       // of the update: its lag is counted from here
   std::vector<Event> new_events;       // for the update
+  std::vector<uint64_t> new_seqs;      // their ring sequences
   std::vector<Event> snapshot_events;  // for new subscribers: from the ring, if the store fails
   size_t event_limit = 0;              // the subscription's `events`
   bool open_ended = true;
   std::vector<LiveSink> update_sinks;
   std::vector<LiveSink> snapshot_sinks;
+  std::vector<uint64_t> snapshot_ids;  // the subscribers of snapshot_sinks
+  // Subscribers whose snapshot showed some of `new_events`: their own update without them.
+  std::vector<std::pair<LiveSink, std::vector<Event>>> catch_up_sinks;
+  bool HasSinks() const { return !snapshot_sinks.empty() || !update_sinks.empty() || !catch_up_sinks.empty(); }
 };
 
 std::shared_ptr<LiveHub> LiveHub::Start(backend::Backend& backend, LiveHubOptions options) {
@@ -172,6 +178,7 @@ std::vector<LiveHub::Work> LiveHub::TakeWork(Clock::time_point now, std::optiona
     subscriber.snapshot_pending = false;
     snapshot_ids.push_back(id);
     by_group[subscriber.group].snapshot_sinks.push_back(subscriber.sink);
+    by_group[subscriber.group].snapshot_ids.push_back(id);
   }
   const int64_t now_ms = NowMs();
   for (auto& [key, group] : groups_) {
@@ -210,14 +217,26 @@ std::vector<LiveHub::Work> LiveHub::TakeWork(Clock::time_point now, std::optiona
     if (due) {
       work.update = true;
       work.dirty_since = group->dirty_since;
-      work.new_events = ring_.Newest(group->subscription.events, group->pushed_seq, match);
+      work.new_events = ring_.Newest(group->subscription.events, group->pushed_seq, match, &work.new_seqs);
       group->dirty = false;
       group->last_push = now;
       group->pushed_seq = ring_.last_seq();
-      for (const auto& [id, subscriber] : subscribers_) {
+      for (auto& [id, subscriber] : subscribers_) {
         if (subscriber.group != key) continue;
         if (std::find(snapshot_ids.begin(), snapshot_ids.end(), id) != snapshot_ids.end()) continue;
-        work.update_sinks.push_back(subscriber.sink);
+        std::optional<SnapshotSeen> seen = std::exchange(subscriber.seen, std::nullopt);
+        std::vector<Event> unseen;
+        for (size_t event_idx = 0; seen && event_idx < work.new_events.size(); ++event_idx) {
+          const uint64_t seq = work.new_seqs[event_idx];
+          if (seq > seen->upto && std::find(seen->also.begin(), seen->also.end(), seq) == seen->also.end()) {
+            unseen.push_back(work.new_events[event_idx]);
+          }
+        }
+        if (seen && unseen.size() != work.new_events.size()) {
+          work.catch_up_sinks.emplace_back(subscriber.sink, std::move(unseen));
+        } else {
+          work.update_sinks.push_back(subscriber.sink);
+        }
       }
     }
   }
@@ -252,6 +271,29 @@ std::vector<Event> LiveHub::SnapshotEvents(const Work& work) {
   return std::move(page->events);
 }
 
+// Notes, for each subscriber of the snapshot, which ring events it showed: those up to the ring's
+// newest when the search began, and those appended while it ran that it found (same tie hash;
+// they get the ring's id, as SnapshotEvents gives the older ones).
+void LiveHub::NoteSnapshotSeen(const Work& work, std::vector<Event>& shown) {
+  std::unordered_map<uint64_t, Event*> shown_by_hash;
+  for (Event& event : shown) shown_by_hash.emplace(query::EventTieHash(event), &event);
+  std::lock_guard lock(mutex_);
+  SnapshotSeen seen{work.base_seq, {}};
+  std::vector<uint64_t> seqs;
+  std::vector<Event> later = ring_.Newest(std::numeric_limits<size_t>::max(), work.base_seq,
+                                          [](const Event&) { return true; }, &seqs);
+  for (size_t event_idx = 0; event_idx < later.size(); ++event_idx) {
+    auto found = shown_by_hash.find(query::EventTieHash(later[event_idx]));
+    if (found == shown_by_hash.end()) continue;
+    seen.also.push_back(seqs[event_idx]);
+    if (found->second->id.empty()) found->second->id = later[event_idx].id;
+  }
+  for (uint64_t id : work.snapshot_ids) {
+    auto subscriber = subscribers_.find(id);
+    if (subscriber != subscribers_.end()) subscriber->second.seen = seen;
+  }
+}
+
 // Keeps a full computation as the group's base, folded on from the ring's newest event now:
 // events appended while the queries ran are taken as counted by them. One that became visible
 // only after the queries read the store is then missing from the additive figures until the next
@@ -273,7 +315,10 @@ void LiveHub::KeepBase(const Work& work, const analytics::LiveBase* base) {
 
 void LiveHub::Deliver(Work& work) {
   const int64_t now_ms = NowMs();
-  if (!work.snapshot_sinks.empty()) work.snapshot_events = SnapshotEvents(work);
+  if (!work.snapshot_sinks.empty()) {
+    work.snapshot_events = SnapshotEvents(work);
+    NoteSnapshotSeen(work, work.snapshot_events);
+  }
   if (work.full) {
     Result<analytics::LiveBase> base = analytics::ComputeLiveBase(work.params, backend_.Reader(), now_ms);
     KeepBase(work, base.ok() ? &*base : nullptr);
@@ -282,6 +327,7 @@ void LiveHub::Deliver(Work& work) {
       auto error = std::make_shared<const std::string>(ErrorMessage("filters", base.status().message()));
       for (const LiveSink& sink : work.snapshot_sinks) sink(error);
       for (const LiveSink& sink : work.update_sinks) sink(error);
+      for (const auto& [sink, events] : work.catch_up_sinks) sink(error);
       return;
     }
     work.report = base->report;
@@ -291,10 +337,15 @@ void LiveHub::Deliver(Work& work) {
     auto snapshot = std::make_shared<const std::string>(SnapshotMessage(*report, work.snapshot_events, now_ms));
     for (const LiveSink& sink : work.snapshot_sinks) sink(snapshot);
   }
-  if (work.update && !work.update_sinks.empty()) {
+  if (work.update) {
     const double lag_ms = std::chrono::duration<double, std::milli>(Clock::now() - work.dirty_since).count();
-    auto update = std::make_shared<const std::string>(UpdateMessage(*report, work.new_events, now_ms, lag_ms));
-    for (const LiveSink& sink : work.update_sinks) sink(update);
+    if (!work.update_sinks.empty()) {
+      auto update = std::make_shared<const std::string>(UpdateMessage(*report, work.new_events, now_ms, lag_ms));
+      for (const LiveSink& sink : work.update_sinks) sink(update);
+    }
+    for (const auto& [sink, events] : work.catch_up_sinks) {
+      sink(std::make_shared<const std::string>(UpdateMessage(*report, events, now_ms, lag_ms)));
+    }
   }
 }
 
@@ -314,9 +365,9 @@ void LiveHub::Run() {
     std::vector<Work> pushes;
     for (Work& item : work) {
       if (!item.snapshot_sinks.empty()) ++snapshots_;
-      if (item.update && !item.update_sinks.empty()) ++updates_;
+      if (item.update && (!item.update_sinks.empty() || !item.catch_up_sinks.empty())) ++updates_;
       // A refresh pushes nothing: it runs on the other thread, so no push waits for its queries.
-      if (item.snapshot_sinks.empty() && item.update_sinks.empty()) {
+      if (!item.HasSinks()) {
         refreshes_.push_back(std::move(item));
       } else {
         pushes.push_back(std::move(item));

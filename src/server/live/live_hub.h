@@ -19,8 +19,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "analytics/live_figures.h"
 #include "backend/backend.h"
@@ -84,6 +86,7 @@ class LiveHub : public std::enable_shared_from_this<LiveHub> {
   bool FoldNew(Group& group, int64_t now_ms, const std::function<bool(const Event&)>& match);
   void KeepBase(const Work& work, const analytics::LiveBase* base);
   std::vector<Event> SnapshotEvents(const Work& work);
+  void NoteSnapshotSeen(const Work& work, std::vector<Event>& shown);
   void Deliver(Work& work);
 
   backend::Backend& backend_;
@@ -95,10 +98,17 @@ class LiveHub : public std::enable_shared_from_this<LiveHub> {
   EventRing ring_;
   uint64_t next_id_ = 1;
   std::map<std::string, std::unique_ptr<Group>> groups_;  // by filters key + event count
+  // The ring events a subscriber's snapshot showed: every one up to `upto` and those in `also`
+  // (appended while its search ran). Its first update leaves them out, so none shows twice.
+  struct SnapshotSeen {
+    uint64_t upto = 0;
+    std::vector<uint64_t> also;
+  };
   struct Subscriber {
     std::string group;
     LiveSink sink;
     bool snapshot_pending = true;
+    std::optional<SnapshotSeen> seen;
   };
   std::map<uint64_t, Subscriber> subscribers_;
   uint64_t updates_ = 0;
