@@ -4,7 +4,7 @@ import { Icon } from '../ui/Icon';
 import { SignOutButton } from '../../features/signin/components/SignOutButton';
 import { ExportPdfButton } from './ExportPdfButton';
 
-export function Header({ demo }: { demo: boolean }) {
+export function Header({ demo, current }: { demo: boolean; current: string }) {
   const { mode, toggle } = useTheme();
   return (
     <header className="print:hidden flex h-14 items-center gap-2 border-b border-border bg-background px-4 sm:gap-3 md:px-6">
@@ -25,7 +25,7 @@ export function Header({ demo }: { demo: boolean }) {
       )}
       <div className="ml-auto" />
       <LiveToggle />
-      <ExportPdfButton />
+      <ExportPdfButton current={current} />
       <button
         type="button"
         data-testid="theme-toggle"

@@ -46,7 +46,7 @@ export function MetricCard(props: MetricCardProps) {
       transition={{ duration: 0.35, delay: index * 0.04, ease: 'easeOut' }}
       className="h-full"
     >
-      <Card data-testid={`card-${id}`} className="flex h-full flex-col gap-3 p-4">
+      <Card data-testid={`card-${id}`} data-report-card="" className="flex h-full flex-col gap-3 p-4">
         <header className="flex items-center gap-2">
           <span className="grid h-7 w-7 place-items-center rounded-lg bg-primary/10 text-primary">
             <Icon name={icon} />
@@ -64,7 +64,7 @@ export function MetricCard(props: MetricCardProps) {
 
         <div className={`grid gap-4 ${figures.length > 1 ? 'grid-cols-2' : 'grid-cols-1'}`}>
           {figures.map((figure) => (
-            <div key={figure.id} className="min-w-0">
+            <div key={figure.id} className="min-w-0" data-report-figure="">
               <AnimatePresence mode="wait" initial={false}>
                 <motion.div
                   key={figure.value}
@@ -120,7 +120,7 @@ export function MetricCard(props: MetricCardProps) {
 
         <dl className={`${trend || meter ? '' : 'mt-auto'} grid grid-cols-[repeat(auto-fit,minmax(80px,1fr))] gap-x-3 gap-y-1 border-t border-border pt-3`}>
           {details.map((detail) => (
-            <div key={detail.label} className="min-w-0">
+            <div key={detail.label} className="min-w-0" data-report-detail="">
               <dt className="truncate text-[11px] uppercase tracking-wide text-muted">{detail.label}</dt>
               <dd className={`tabular truncate text-sm font-medium ${detail.tone ? TONE_TEXT[detail.tone] : 'text-fg'}`}>
                 {detail.value}
