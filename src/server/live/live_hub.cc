@@ -1,6 +1,7 @@
 #include "server/live/live_hub.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <unordered_map>
@@ -33,7 +34,15 @@ struct LiveHub::Group {
   bool open_ended = true;
   bool dirty = false;                 // an event matched since the last update
   Clock::time_point dirty_since;      // when the first of them became durable
-  Clock::time_point last_push;        // of the last update
+  std::deque<Clock::time_point> pushes;  // of the last `burst` updates, oldest first
+  // When the next update may go (LiveHubOptions: `burst` per window, `min_gap` apart).
+  Clock::time_point NextAllowed(const LiveHubOptions& options) const {
+    if (pushes.empty()) return {};
+    Clock::time_point at = pushes.back() + options.min_gap;
+    const auto window = options.min_interval * static_cast<int64_t>(options.burst);
+    if (pushes.size() >= options.burst) at = std::max<Clock::time_point>(at, pushes.front() + window);
+    return at;
+  }
   uint64_t pushed_seq = 0;            // the ring's last sequence when the last message was made
   size_t members = 0;
   // The last full computation, with every matching ring event up to base_seq folded in: an
@@ -182,9 +191,10 @@ std::vector<LiveHub::Work> LiveHub::TakeWork(Clock::time_point now, std::optiona
   }
   const int64_t now_ms = NowMs();
   for (auto& [key, group] : groups_) {
-    const bool due = group->dirty && now >= group->last_push + options_.min_interval;
+    const Clock::time_point allowed = group->NextAllowed(options_);
+    const bool due = group->dirty && now >= allowed;
     if (group->dirty && !due) {
-      const Clock::time_point at = group->last_push + options_.min_interval;
+      const Clock::time_point at = allowed;
       if (!next_due || at < *next_due) next_due = at;
     }
     const Clock::time_point refresh_at = group->base_time + options_.refresh_every;
@@ -219,7 +229,8 @@ std::vector<LiveHub::Work> LiveHub::TakeWork(Clock::time_point now, std::optiona
       work.dirty_since = group->dirty_since;
       work.new_events = ring_.Newest(group->subscription.events, group->pushed_seq, match, &work.new_seqs);
       group->dirty = false;
-      group->last_push = now;
+      group->pushes.push_back(now);
+      while (group->pushes.size() > std::max<size_t>(1, options_.burst)) group->pushes.pop_front();
       group->pushed_seq = ring_.last_seq();
       for (auto& [id, subscriber] : subscribers_) {
         if (subscriber.group != key) continue;

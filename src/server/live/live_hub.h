@@ -5,7 +5,7 @@
 // the backend's SearchEvents), folds them into each subscription's figures (a second thread
 // refreshes those through the queries now and then), and on its own thread computes each changed
 // subscription's figures through the query runner and pushes them — at most every
-// `min_interval` per subscription, only when something matched, at once after a quiet spell.
+// a rate per subscription (LiveHubOptions), only when something matched, at once after a quiet spell.
 //
 // Subscriptions with the same filters and event count form one group: one computation and one
 // message (shared, not copied) serve all of them, so 500 dashboards with the same filters cost one
@@ -37,7 +37,13 @@ using LiveSink = std::function<bool(std::shared_ptr<const std::string> message)>
 
 struct LiveHubOptions {
   size_t ring_capacity = 4096;                     // newest events kept for the `events` lists
-  std::chrono::milliseconds min_interval{250};     // between two updates of one subscription
+  // Updates of one subscription: at most `burst` in any `burst` × `min_interval` (4 a second),
+  // and at least `min_gap` apart. An event is pushed at once unless that would break either, so
+  // events every ~250 ms whose durable times jitter are not held back a window each (a fixed
+  // 250 ms spacing made one that came 100 ms early wait 100 ms); bursts are still coalesced.
+  std::chrono::milliseconds min_interval{250};
+  size_t burst = 4;
+  std::chrono::milliseconds min_gap{50};
   // After events were folded into a subscription's figures, when its distinct counts are
   // recomputed through the queries (on the refresher thread).
   std::chrono::milliseconds refresh_every{5000};

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cmath>
 #include <condition_variable>
 #include <filesystem>
 #include <random>
@@ -66,9 +67,13 @@ class LiveHubTest : public ::testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  void StartHub(std::chrono::milliseconds interval, std::chrono::milliseconds refresh = std::chrono::seconds(5)) {
+  // burst 1: updates at least `interval` apart.
+  void StartHub(std::chrono::milliseconds interval, std::chrono::milliseconds refresh = std::chrono::seconds(5),
+                size_t burst = 1) {
     LiveHubOptions options;
     options.min_interval = interval;
+    options.burst = burst;
+    options.min_gap = std::min(options.min_gap, interval);
     options.refresh_every = refresh;
     hub_ = LiveHub::Start(*backend_, options);
   }
@@ -145,6 +150,41 @@ TEST_F(LiveHubTest, UpdatesAreCoalescedToOnePerInterval) {
   EXPECT_EQ(simdjson::dom::array(update["events"]).size(), 5u);  // every event since the last push
   std::this_thread::sleep_for(600ms);
   EXPECT_EQ(inbox.size(), 3u);  // nothing changed since: nothing sent
+}
+
+TEST_F(LiveHubTest, AnEventSoonAfterAPushGoesAtOnceWhileTheRateAllows) {
+  StartHub(2000ms, 5s, 4);  // 4 updates per 8 s, 50 ms apart
+  Inbox inbox;
+  Subscribe("{}", inbox);
+  ASSERT_EQ(inbox.WaitFor(1).size(), 1u);
+  Append("a");
+  ASSERT_EQ(inbox.WaitFor(2).size(), 2u);
+  std::this_thread::sleep_for(100ms);
+  Append("b");  // a fixed 2 s spacing would hold it back ~1.9 s
+  std::vector<std::string> got = inbox.WaitFor(3);
+  ASSERT_EQ(got.size(), 3u);
+  simdjson::dom::element update = parser_.parse(got[2]);
+  EXPECT_LT(double(update["lag_ms"]), 1000.0);
+  EXPECT_EQ(int64_t(update["totals"]["events"]), 2);
+}
+
+TEST_F(LiveHubTest, ABurstOfEventsGetsNoMoreUpdatesThanTheRate) {
+  StartHub(500ms, 5s, 2);  // at most 2 updates in any second
+  Inbox inbox;
+  Subscribe("{}", inbox);
+  ASSERT_EQ(inbox.WaitFor(1).size(), 1u);
+  const auto start = std::chrono::steady_clock::now();
+  for (int event_idx = 0; event_idx < 100; ++event_idx) {
+    Append("m");
+    std::this_thread::sleep_for(20ms);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::this_thread::sleep_for(1500ms);  // the last coalesced update
+  const size_t updates = inbox.size() - 1;
+  EXPECT_LE(updates, 2 * static_cast<size_t>(std::ceil(seconds)) + 2) << "over " << seconds << " s";
+  EXPECT_GE(updates, 2u);
+  simdjson::dom::element last = parser_.parse(inbox.WaitFor(updates + 1).back());
+  EXPECT_EQ(int64_t(last["totals"]["events"]), 100);
 }
 
 TEST_F(LiveHubTest, SameFiltersShareOneComputation) {

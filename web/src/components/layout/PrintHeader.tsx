@@ -1,4 +1,4 @@
-// The header of a printed page (Export PDF): which page, its time range and its filters, and when
+// The header of a printed page (the browser's print, Ctrl+P): which page, its time range and its filters, and when
 // it was printed. Hidden on screen.
 import { format } from 'date-fns';
 import { PAGES } from '../../app/pages';

@@ -1,6 +1,6 @@
 // A collapsible section of a dashboard: a heading that opens and closes what is under it. The
 // open/closed state is remembered per section id in localStorage, so a section the user closed
-// stays closed on the next visit. Printing (Export PDF) shows every section, open or not.
+// stays closed on the next visit. Printing (Ctrl+P) shows every section, open or not.
 import { useState, type ReactNode } from 'react';
 import { Icon } from './Icon';
 
