@@ -207,8 +207,12 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
   for (size_t idx = 0; idx < blocks.size(); ++idx) best[idx] = BestValue(blocks[idx], sort_source, search);
   std::vector<uint32_t> order(blocks.size());
   std::iota(order.begin(), order.end(), 0);
+  // Equal best values (every block with an absent cost has −1, the best an ascending cost sort
+  // can ask for) are visited in the order of their times, the next part of the key.
+  auto best_ts = [&](uint32_t idx) { return search.descending ? blocks[idx].max_ts : blocks[idx].min_ts; };
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return search.descending ? best[a] > best[b] : best[a] < best[b];
+    if (best[a] != best[b]) return search.descending ? best[a] > best[b] : best[a] < best[b];
+    return search.descending ? best_ts(a) > best_ts(b) : best_ts(a) < best_ts(b);
   });
 
   query::EventPage page;
@@ -218,8 +222,13 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
     const store::ColumnBlock& block = blocks[block_idx];
     if (block.rows == 0 || block.max_ts < search.from_ms || block.min_ts >= search.to_ms) continue;
     if (heap.size() == capacity) {
-      const double worst = heap.top().primary;
-      if (search.descending ? best[block_idx] < worst : best[block_idx] > worst) break;  // nothing later can enter
+      // Nothing in this block or a later one can enter: their best value is worse than the
+      // page's worst, or equal to it with times that all come after its time.
+      const Candidate& worst = heap.top();
+      if (search.descending ? best[block_idx] < worst.primary : best[block_idx] > worst.primary) break;
+      if (best[block_idx] == worst.primary && (search.descending ? best_ts(block_idx) < worst.ts : best_ts(block_idx) > worst.ts)) {
+        break;
+      }
     }
     if (ts_sort && cursor &&
         (search.descending ? block.min_ts > cursor->key.ts : block.max_ts < cursor->key.ts)) {

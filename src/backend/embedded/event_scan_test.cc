@@ -29,6 +29,7 @@ class EventScanTest : public ::testing::Test {
     store::StoreOptions options;
     options.dir = dir_;
     options.seal_rows = 700;  // many segments, and seals while the test pages
+    options.compact_target_rows = 700;  // kept apart: one block each
     Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     backend_ = std::make_unique<EmbeddedBackend>(std::move(*store), 0);
@@ -77,6 +78,21 @@ class EventScanTest : public ::testing::Test {
       search.cursor = *cursor;
     }
     return seen;
+  }
+
+  // Every block sealed into a segment (closes and reopens the store: Close seals the memtable):
+  // segment blocks carry the summaries the search prunes by; a memtable block has none and is
+  // always read.
+  void WaitForSeals() {
+    backend_->Close();
+    backend_.reset();
+    store::StoreOptions options;
+    options.dir = dir_;
+    options.seal_rows = 700;
+    options.compact_target_rows = 700;
+    Result<std::unique_ptr<store::EmbeddedStore>> store = store::EmbeddedStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    backend_ = std::make_unique<EmbeddedBackend>(std::move(*store), 0);
   }
 
   std::filesystem::path dir_;
@@ -159,6 +175,66 @@ TEST_F(EventScanTest, TsSearchStopsBeforeReadingOldSegments) {
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->events.size(), 10u);
   EXPECT_LE(page->stats.scanned, 1400u) << "read more than the newest two blocks";
+}
+
+// Ten seals of 700 (compaction may merge some into one block); the fourth holds the dearest and
+// slowest events. A top-10 by cost or latency reads the blocks in the order of their summaries'
+// maxima and stops once the page's last beats the next block's maximum: not every block.
+TEST_F(EventScanTest, CostAndLatencySortsReadOnlyTheBlocksThatCanHoldThePage) {
+  for (int first = 0; first < 7000; first += 700) {
+    EventBatch batch;
+    for (int n = first; n < first + 700; ++n) {
+      Event event = Make(n, "topk");
+      const bool dear = first == 2100;
+      event.cost_nano_usd = (dear ? 1'000'000'000 : 1'000) + n;
+      event.latency_ms = (dear ? 50'000.0 : 100.0) + n;
+      batch.push_back(event);
+    }
+    ASSERT_TRUE(backend_->Append(std::move(batch)).ok());
+  }
+  WaitForSeals();
+  for (query::SearchSort sort : {query::SearchSort::kCost, query::SearchSort::kLatency}) {
+    query::EventSearch search;
+    search.from_ms = kBase - 1;
+    search.to_ms = kBase + 10'000'000;
+    search.sort = sort;
+    search.limit = 10;
+    Result<query::EventPage> page = backend_->SearchEvents(search);
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->events.size(), 10u);
+    for (size_t idx = 0; idx < 10; ++idx) EXPECT_EQ(page->events[idx].tags.front().second, std::to_string(2799 - idx));
+    EXPECT_LT(page->stats.scanned, 7000u) << query::SearchSortName(sort);
+  }
+}
+
+// Every block has events without a cost, which sort as −1: first in an ascending cost sort, then
+// by time. Blocks whose best value equals the page's last are visited oldest first, and the
+// search stops at the first whose times all come after the page's last.
+TEST_F(EventScanTest, AscendingCostWithAbsentCostsReadsOnlyTheOldestBlocks) {
+  for (int first = 0; first < 7000; first += 700) {
+    EventBatch batch;
+    for (int n = first; n < first + 700; ++n) {
+      Event event = Make(n, "absent");
+      if (n % 2 == 0) event.cost_nano_usd.reset();
+      batch.push_back(event);
+    }
+    ASSERT_TRUE(backend_->Append(std::move(batch)).ok());
+  }
+  WaitForSeals();
+  query::EventSearch search;
+  search.from_ms = kBase - 1;
+  search.to_ms = kBase + 10'000'000;
+  search.sort = query::SearchSort::kCost;
+  search.descending = false;
+  search.limit = 10;
+  Result<query::EventPage> page = backend_->SearchEvents(search);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 10u);
+  for (const Event& event : page->events) {
+    EXPECT_FALSE(event.cost_nano_usd.has_value());
+    EXPECT_LT(std::stoi(event.tags.front().second), 42);  // the oldest even n: ts = n / 7 s
+  }
+  EXPECT_LT(page->stats.scanned, 7000u) << "read every block";
 }
 
 }  // namespace
