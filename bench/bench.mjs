@@ -291,6 +291,24 @@ function report() {
       '', '', '', '', '', '', `≤ ${restartTarget} s`, verdict('restart to the overview', overviewS <= restartTarget,
         overviewS <= restartTarget ? 'under' : `${(overviewS / restartTarget).toFixed(1)}× over`));
   }
+  // Issue 12: live push latency (bench/live_bench.cc) and time to first chart (bench/ttfc.mjs).
+  for (const subscribers of [1, 500]) {
+    const file = `${out}/live_${subscribers}.json`;
+    const live = existsSync(file) ? readJson(file) : null;
+    if (!live || live.p99_ms === undefined) continue;
+    row(`live: durable → update read, ${subscribers} subscriber(s), ${live.rate} events/s, p50 / p95 / p99 ms (server lag p99)`,
+      '', `${fmtMs(live.p50_ms)} / ${fmtMs(live.p95_ms)} / ${fmtMs(live.p99_ms)} (${fmtMs(live.server_lag_p99_ms)})`, '', '', '', '', '', '',
+      'p99 ≤ 100 ms', verdict(`live ${subscribers}`, live.p99_ms <= 100, `${fmtMs(live.p99_ms)} ms`));
+  }
+  const ttfc = (cache) => (existsSync(`${out}/ttfc_${cache}.json`) ? readJson(`${out}/ttfc_${cache}.json`) : null);
+  const [ttfcOn, ttfcOff] = [ttfc('on'), ttfc('off')];
+  if (ttfcOn?.cold_ms !== undefined || ttfcOff?.cold_ms !== undefined) {
+    const fmtTtfc = (t) => (t?.cold_ms !== undefined ? `${fmtMs(t.cold_ms)} (reload ${fmtMs(t.warm_p50_ms)})` : 'failed');
+    const worst = Math.max(ttfcOn?.cold_ms ?? Infinity, ttfcOff?.cold_ms ?? Infinity);
+    row('time to first chart: open `/` in headless Chromium → every chart drawn (non-blank canvas), ms; new browser context (page reloaded: p50 of 3)',
+      fmtTtfc(ttfcOn), fmtTtfc(ttfcOff), '', '', '', '', '', '', '≤ 1,000 ms',
+      verdict('time to first chart', worst <= 1000, `${fmtMs(worst)} ms`));
+  }
   row(samePeerRows ? 'load of the same rows, s' : `load, s (ours ${fmtInt(n)} events; peers ${fmtInt(peerMeta.events)})`, `${ingest.wall_s.toFixed(1)} (HTTP ingest)`, '',
     engines.duckdb._load ? `${engines.duckdb._load.load_s.toFixed(1)} (COPY TSV)` : '',
     res.clickhouse_load_s ? `${res.clickhouse_load_s.toFixed(1)} (INSERT TSV)` : '', '', '', '', '', '');

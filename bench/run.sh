@@ -151,6 +151,13 @@ step "timing ${#dashboards[@]} dashboards and the query set ($WARMUP warm-ups + 
   --warmup "$WARMUP" --out "$WORK/out/ours.json" --bodies "$WORK/out/ours_bodies"
 rss_after_queries=$(rss_bytes "$server_pid")
 disk_bytes=$(du -sb "$WORK/store" | cut -f1)
+# Time to first chart (issue 12; bench/ttfc.mjs): `/` in headless Chromium until every chart drew.
+ttfc() {
+  node bench/ttfc.mjs --url "http://127.0.0.1:$port/" --warm 3 > "$WORK/out/ttfc_$1.json" ||
+    echo '{"error":"failed"}' > "$WORK/out/ttfc_$1.json"
+  step "time to first chart, server query cache $1: $(cat "$WORK/out/ttfc_$1.json")"
+}
+ttfc on
 
 step "restart: SIGTERM, start, wait for the first full answer"
 printf '{"from": %s, "to": %s, "metrics": ["count"]}' "$(json_field "$meta" min_ts)" \
@@ -171,6 +178,7 @@ step "timing the same requests again with the query cache off (cold)"
 "$CLIENT" query --port "$port" --requests "$WORK/req-ours/requests.tsv" --runs "$RUNS" \
   --warmup "$WARMUP" --out "$WORK/out/ours_cold.json" --bodies "$WORK/out/ours_cold_bodies"
 rss_after_cold_queries=$(rss_bytes "$server_pid")
+ttfc off
 # Live: event durable (POST answered) -> update read by every subscriber, on the loaded store, query cache off;
 # after the cold timings, so the 80 events it adds change no compared answer.
 for subscribers in 1 500; do
