@@ -47,8 +47,10 @@ describe('mergeLiveIntoOverview', () => {
     // 1321.64 against 1100.2: +20.13 %
     expect(merged.cards.cost_usd.value).toBe(1321.64);
     expect(merged.cards.cost_usd.change_pct).toBeCloseTo(20.127, 2);
+    // the cost the update added (1321.64 − 1234.56 = 87.08) goes into every window
+    expect(merged.cards.cost_usd.daily).toBeCloseTo(127.18, 9);
+    expect(merged.cards.cost_usd.monthly).toBeCloseTo(1321.64, 9);
     // the figures live does not push are kept
-    expect(merged.cards.cost_usd.daily).toBe(40.1);
     expect(merged.cards.avg_latency_ms.p95).toBe(2400);
     expect(merged.cards.success_rate.baseline).toBe(0.968);
     expect(merged.cards.tokens.input).toBe(70_000_000);

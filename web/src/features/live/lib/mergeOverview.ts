@@ -1,8 +1,10 @@
 // Folds a live snapshot/update into the Executive Dashboard's overview data: the cards take the
 // pushed totals (their change recomputed against the same previous period) and the trend's
-// current bucket takes the pushed bucket. Pure; the rest of the overview (model usage, latency
-// histogram, cost breakdown by day) is left as the last fetch returned it.
+// current bucket takes the pushed bucket; the cost card's 24h/7d/30d and model usage take what an
+// update added (mergeExtras.ts). Pure; the rest of the overview (latency histogram, cost breakdown
+// by day) is left as the last fetch returned it.
 import type { CardFigure, Overview } from '../../../api/types';
+import { mergeCostWindows, mergeModelUsage } from './mergeExtras';
 import type { LiveBucket, LiveFigures, LiveReportMessage } from './messages';
 
 /** The server's change (analytics ChangePct): null without a previous value or when it is 0. */
@@ -16,12 +18,13 @@ function withValue<T extends CardFigure>(card: T, value: number | null): T {
   return { ...card, value, change_pct: changePct(value, card.previous) };
 }
 
-function mergeCards(cards: Overview['cards'], totals: LiveFigures): Overview['cards'] {
+function mergeCards(cards: Overview['cards'], message: LiveReportMessage): Overview['cards'] {
+  const totals: LiveFigures = message.totals;
   return {
     experiments: withValue(cards.experiments, totals.experiments),
     runs: withValue(cards.runs, totals.runs),
     active_users: withValue(cards.active_users, totals.active_users),
-    cost_usd: withValue(cards.cost_usd, totals.cost_usd),
+    cost_usd: withValue(mergeCostWindows(cards.cost_usd, message), totals.cost_usd),
     avg_latency_ms: withValue(cards.avg_latency_ms, totals.avg_latency_ms),
     success_rate: withValue(cards.success_rate, totals.success_rate),
     tokens: withValue(cards.tokens, totals.tokens),
@@ -65,7 +68,8 @@ export function mergeLiveIntoOverview(overview: Overview, message: LiveReportMes
   return {
     ...overview,
     total_events: message.totals.events,
-    cards: mergeCards(overview.cards, message.totals),
+    cards: mergeCards(overview.cards, message),
+    model_usage: mergeModelUsage(overview.model_usage, overview.total_events, message),
     ...mergeBucket(overview, message.bucket),
   };
 }
