@@ -23,6 +23,7 @@ async function postEvent(request: APIRequestContext, base: string, experiment: s
       input_tokens: 100,
       output_tokens: 20,
       latency_ms: 420,
+      cost_usd: 0.25,
       status: 'ok',
     },
   });
@@ -56,6 +57,10 @@ for (const [theme, width] of [
     await expect(page.getByTestId('card-tokens-value')).toHaveText('240', { timeout: 1000 });
     await expect(page.getByTestId('live-event').first()).toContainText(model, { timeout: 1000 });
     await expect(page.getByTestId('live-event')).toHaveCount(2);
+    // The cost card's windows and the model-usage donut (one slice per posted model) follow too.
+    const last24h = page.getByTestId('card-cost').locator('[data-report-detail]', { hasText: 'Last 24h' });
+    await expect(last24h).toContainText('$0.50', { timeout: 1000 });
+    await expect(page.getByTestId('chart-model-usage').locator('[data-series-points]')).toHaveAttribute('data-series-points', '2');
     expect(reloaded).toBe(false);
     await expectNoHorizontalOverflow(page);
     await page.screenshot({ path: `${SHOTS}/live-${theme}-${width}-top.png` });
