@@ -607,17 +607,19 @@ asio::awaitable<bool> BeginTls(Connection<TlsStream>& connection, beast::flat_bu
 
 }  // namespace
 
+// The `begin` functions are named, not temporaries of the co_await expression: GCC 12 destroys
+// such a temporary twice (for the TLS one: a shared_ptr<SharedState> released twice).
 asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, std::shared_ptr<SharedState> state) {
   auto connection = std::make_shared<Connection<beast::tcp_stream>>(std::move(socket));
-  co_await RunSession(std::move(connection), std::move(state),
-                      [](Connection<beast::tcp_stream>&, beast::flat_buffer&) -> asio::awaitable<bool> { co_return true; });
+  auto begin = [](Connection<beast::tcp_stream>&, beast::flat_buffer&) -> asio::awaitable<bool> { co_return true; };
+  co_await RunSession(std::move(connection), std::move(state), std::move(begin));
 }
 
 asio::awaitable<void> RunHttpsSession(asio::ip::tcp::socket socket, std::shared_ptr<SharedState> state) {
   auto connection = std::make_shared<Connection<TlsStream>>(std::move(socket), *state->tls());
-  co_await RunSession(std::move(connection), state, [state](Connection<TlsStream>& tls, beast::flat_buffer& buffer) {
-    return BeginTls(tls, buffer, *state);
-  });
+  SharedState* shared = state.get();  // RunSession holds `state` as long as `begin` can run
+  auto begin = [shared](Connection<TlsStream>& tls, beast::flat_buffer& buffer) { return BeginTls(tls, buffer, *shared); };
+  co_await RunSession(std::move(connection), std::move(state), std::move(begin));
 }
 
 }  // namespace mltrack::server

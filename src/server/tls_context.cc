@@ -45,7 +45,12 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const std::string& ce
     return Status::InvalidArgument("--tls-cert: cannot load a PEM certificate from " + cert_file + ": " + OpenSslReason(ec));
   }
   if (context->use_private_key_file(key_file, ssl::context::pem, ec)) {
-    return Status::InvalidArgument("--tls-key: cannot load a PEM private key from " + key_file + ": " + OpenSslReason(ec));
+    const std::string reason = OpenSslReason(ec);
+    if (reason.find("mismatch") != std::string::npos) {  // OpenSSL checks the pair as it loads the key
+      return Status::InvalidArgument("--tls-key: the key in " + key_file + " does not belong to the certificate in " +
+                                     cert_file);
+    }
+    return Status::InvalidArgument("--tls-key: cannot load a PEM private key from " + key_file + ": " + reason);
   }
   if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
     ERR_clear_error();
