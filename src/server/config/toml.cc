@@ -129,7 +129,7 @@ class Parser {
     if (pos_ == start) return Error("expected a key (letters, digits, - and _), found \"" + std::string(Rest()) + "\"");
     std::string key(text_.substr(start, pos_ - start));
     SkipSpaces();
-    if (Peek() == '.') return Error("dotted keys such as " + key + ".x are not supported; use a [table]");
+    if (Peek() == '.') return Error("dotted keys (" + key + ".…) are not supported; use a [table]");
     return key;
   }
 

@@ -69,7 +69,7 @@ TEST(Toml, ErrorsNameTheLineAndTheReason) {
   EXPECT_EQ(ErrorOf("a = 1 2\n"), "line 1: unexpected text \"2\" after the value");
   EXPECT_EQ(ErrorOf("\n\na =\n"), "line 3: the key \"a\" has no value");
   EXPECT_EQ(ErrorOf("a\n"), "line 1: expected = after the key \"a\"");
-  EXPECT_EQ(ErrorOf("a.b = 1\n"), "line 1: dotted keys such as a.b.x are not supported; use a [table]");
+  EXPECT_EQ(ErrorOf("a.b = 1\n"), "line 1: dotted keys (a.…) are not supported; use a [table]");
   EXPECT_EQ(ErrorOf("\"a\" = 1\n"), "line 1: quoted keys are not supported; use a bare key such as max-body");
   EXPECT_EQ(ErrorOf("[[t]]\n"), "line 1: arrays of tables ([[...]]) are not supported");
   EXPECT_EQ(ErrorOf("[t\n"), "line 1: expected ] after the table name \"t\"");
