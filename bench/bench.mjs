@@ -188,6 +188,15 @@ function report() {
       `RSS ${(o.peak_rss_bytes / 2 ** 20).toFixed(0)} MiB; lost ${o.lost_events === null ? 'unknown' : fmtInt(o.lost_events)}`,
       '', '', '', '', '', '', '0 lost, queries answered', verdict('overload', o.lost_events === 0 && o.query_ok > 0, `${o.lost_events} lost`));
   }
+  if (existsSync(`${out}/auth_ingest.json`)) {
+    // bench/auth_ingest.mjs: the same small batches into a keyless server and one needing an ingest key.
+    const a = readJson(`${out}/auth_ingest.json`);
+    const plain = (a.no_key.events_per_s + a.no_key_again.events_per_s) / 2;
+    const cost = (plain / a.ingest_key.events_per_s - 1) * 100;
+    row(`ingest with an API key vs none: events/s (${a.connections} conns × ${a.batch}-event NDJSON POSTs, ${a.duration_s} s each; keyless run before and after)`,
+      `${fmtInt(a.ingest_key.events_per_s)} with a key vs ${fmtInt(a.no_key.events_per_s)} / ${fmtInt(a.no_key_again.events_per_s)} without (${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % time); ${a.ingest_key.failed + a.no_key.failed + a.no_key_again.failed} failed`,
+      '', '', '', '', '', '', '', '');
+  }
   // The integrations (bench/integrations_bench.cc), when run.sh measured them.
   if (existsSync(`${out}/otlp.json`)) {
     const otlp = readJson(`${out}/otlp.json`);

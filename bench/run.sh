@@ -231,6 +231,12 @@ node bench/overload.mjs --port "$port" --pid "$server_pid" --file "$WORK/data/ev
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 rm -rf "$WORK/store-overload"
 
+# ---- Ingest with and without an API key (issue 15; bench/auth_ingest.mjs) -------------------------
+# Small batches (10 events) so that the per-request cost of authentication shows; two fresh servers.
+auth_s=${BENCH_AUTH_SECONDS:-15}
+step "auth: ingest with and without an ingest key, 10-event batches, ${auth_s} s each"
+node bench/auth_ingest.mjs "$BUILD" "$auth_s" > "$WORK/out/auth_ingest.json" || step "the auth ingest bench failed"
+
 # ---- The event decoder alone (bench/decode_speed.cc) --------------------------------------------
 step "Event decoder: 100,000 realistic events in one body and in bodies of 1,000"
 "$BUILD/bench/mltrack_bench_decode" >&2 || step "the decoder bench failed"

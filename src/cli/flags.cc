@@ -50,6 +50,17 @@ std::vector<std::string> Flags::GetAll(const std::string& name) const {
   return it == all_values_.end() ? std::vector<std::string>{} : it->second;
 }
 
+Flags Flags::OverriddenBy(const Flags& over) const {
+  Flags merged = *this;
+  for (const auto& [name, value] : over.values_) {
+    merged.values_[name] = value;
+    merged.all_values_.erase(name);
+  }
+  for (const auto& [name, values] : over.all_values_) merged.all_values_[name] = values;
+  merged.positional_.insert(merged.positional_.end(), over.positional_.begin(), over.positional_.end());
+  return merged;
+}
+
 std::string Flags::GetOr(const std::string& name, std::string fallback) const {
   auto it = values_.find(name);
   return it == values_.end() ? fallback : it->second;

@@ -25,6 +25,9 @@ class Flags {
   std::vector<std::string> GetAll(const std::string& name) const;
   std::string GetOr(const std::string& name, std::string fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
+  // These flags with every option that `over` has replaced by its values there (all of them, for a
+  // repeatable option): the command line `over` a config file (serve_config.h).
+  Flags OverriddenBy(const Flags& over) const;
 
  private:
   std::map<std::string, std::string> values_;  // the last value of each option

@@ -2,11 +2,13 @@
 // (docs/security.md). A running server picks up changes within a second.
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "core/time.h"
 #include "server/auth/key_store.h"
+#include "server/auth/key_usage.h"
 
 namespace mltrack::cli {
 namespace {
@@ -37,12 +39,18 @@ int Create(KeyStore& store, const Flags& flags) {
   return 0;
 }
 
-int List(const KeyStore& store) {
-  std::printf("%-12s  %-6s  %-20s  %-24s  %s\n", "ID", "SCOPE", "NAME", "CREATED", "STATUS");
+// LAST USED is what running servers wrote to <data>/api_keys_used: at most a minute old while a
+// server runs, exact after it stopped (docs/security.md, "Last used").
+int List(const KeyStore& store, const std::filesystem::path& dir) {
+  const std::map<std::string, int64_t> used = server::auth::KeyUsage::Read(dir);
+  std::printf("%-12s  %-6s  %-20s  %-24s  %-24s  %s\n", "ID", "SCOPE", "NAME", "CREATED", "LAST USED", "STATUS");
   for (const KeyRecord& key : store.List()) {
     const std::string status = key.active() ? "active" : "revoked " + FormatRfc3339(key.revoked_ms);
-    std::printf("%-12s  %-6s  %-20s  %-24s  %s\n", key.id.c_str(), std::string(ScopeName(key.scope)).c_str(),
-                key.name.empty() ? "-" : key.name.c_str(), FormatRfc3339(key.created_ms).c_str(), status.c_str());
+    const auto last = used.find(key.id);
+    const std::string last_used = last == used.end() ? "never" : FormatRfc3339(last->second);
+    std::printf("%-12s  %-6s  %-20s  %-24s  %-24s  %s\n", key.id.c_str(), std::string(ScopeName(key.scope)).c_str(),
+                key.name.empty() ? "-" : key.name.c_str(), FormatRfc3339(key.created_ms).c_str(), last_used.c_str(),
+                status.c_str());
   }
   return 0;
 }
@@ -68,7 +76,7 @@ int RunKeys(const std::vector<std::string>& args) {
   auto store = KeyStore::Open(dir);
   if (!store.ok()) return Fail(store.status().message(), 1);
   if (action == "create") return Create(**store, *flags);
-  if (action == "list") return List(**store);
+  if (action == "list") return List(**store, dir);
   if (flags->positional().size() != 1) return Fail("revoke takes one key id (see `mltrack keys list`)", 2);
   const Status revoked = (*store)->Revoke(flags->positional()[0], NowMs());
   if (!revoked.ok()) return Fail(revoked.message(), revoked.code() == StatusCode::kNotFound ? 1 : 1);

@@ -19,6 +19,8 @@ usage:
                 [--upstream openai=URL] [--upstream anthropic=URL] [--upstream-ca FILE]
                 [--upstream-timeout 600s] [--proxy-cache 64MiB] [--proxy-cache-ttl 300s]
                 [--rate-limit N] [--rate-burst N] [--max-connections 4096] [--read-timeout 30s]
+                [--anonymous-rate-limit N] [--anonymous-rate-burst N]
+                [--tls-cert FILE --tls-key FILE] [--config mltrack.toml]
   mltrack demo  --data DIR [--days 60] [--events 400000] [--users 300] [--prices FILE]
   mltrack import --mlflow-dir PATH --data DIR [--prices FILE]
   mltrack backup --data DIR --out PATH        (while a server runs on DIR)
@@ -29,6 +31,8 @@ usage:
 
 `serve` runs the server: ingest at POST /api/v1/events and POST /v1/traces (OTLP), queries at
 POST /api/v1/query, the LLM proxy under /proxy/openai/v1 and /proxy/anthropic, dashboards at /, the MLflow REST API under /api/2.0/mlflow/. `--demo` fills an empty store with 60 days of demo traffic first.
+Every serve option can also be set in mltrack.toml (--config, or DIR/mltrack.toml; flags win);
+--tls-cert/--tls-key serve HTTPS and WSS (docs/operations.md).
 `keys` manages API keys: once one exists, every API call needs `Authorization: Bearer <key>`
 (docs/security.md).
 `import --mlflow-dir` stores the finished runs of an MLflow file store (mlruns/) as events, once each.

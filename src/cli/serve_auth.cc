@@ -33,6 +33,7 @@ bool IsLoopbackHost(const std::string& host) {
 Result<ServeAuth> SetUpAuth(const Flags& flags, const std::string& listen_host) {
   server::auth::AuthOptions options;
   options.always_required = !IsLoopbackHost(listen_host);
+  options.secure_cookies = flags.Has("tls-cert");  // the browser sends them back over HTTPS only
   if (flags.Has("rate-limit")) {
     Result<double> rate = PositiveNumber(flags, "rate-limit");
     if (!rate.ok()) return rate.status();
@@ -47,6 +48,22 @@ Result<ServeAuth> SetUpAuth(const Flags& flags, const std::string& listen_host) 
     }
     options.rate_burst = *burst;
   }
+  // Keyless use per client address (docs/security.md, "Anonymous use"): off unless asked for.
+  if (flags.Has("anonymous-rate-limit")) {
+    Result<double> rate = PositiveNumber(flags, "anonymous-rate-limit");
+    if (!rate.ok()) return rate.status();
+    options.anonymous_rate_per_second = *rate;
+    options.anonymous_rate_burst = std::max(1.0, *rate);
+  }
+  if (flags.Has("anonymous-rate-burst")) {
+    Result<double> burst = PositiveNumber(flags, "anonymous-rate-burst");
+    if (!burst.ok()) return burst.status();
+    if (options.anonymous_rate_per_second <= 0) {
+      return Status::InvalidArgument("--anonymous-rate-burst needs --anonymous-rate-limit",
+                                     {ErrorDetail{-1, "anonymous-rate-burst", "needs --anonymous-rate-limit"}});
+    }
+    options.anonymous_rate_burst = *burst;
+  }
   Result<std::unique_ptr<server::auth::KeyStore>> keys = server::auth::KeyStore::Open(*flags.Get("data"));
   if (!keys.ok()) return Status::IOError("reading the API keys: " + keys.status().message());
   const std::vector<server::auth::KeyRecord> records = (*keys)->List();
@@ -60,7 +77,8 @@ Result<ServeAuth> SetUpAuth(const Flags& flags, const std::string& listen_host) 
   }
   ServeAuth auth;
   auth.keys = std::move(*keys);
-  auth.authenticator = std::make_shared<server::auth::Authenticator>(auth.keys.get(), options);
+  auth.usage = std::make_unique<server::auth::KeyUsage>(*flags.Get("data"));
+  auth.authenticator = std::make_shared<server::auth::Authenticator>(auth.keys.get(), options, auth.usage.get());
   return auth;
 }
 

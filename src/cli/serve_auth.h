@@ -13,6 +13,7 @@ namespace mltrack::cli {
 
 struct ServeAuth {
   std::unique_ptr<server::auth::KeyStore> keys;
+  std::unique_ptr<server::auth::KeyUsage> usage;  // <data>/api_keys_used; Stop() it at shutdown
   std::shared_ptr<server::auth::Authenticator> authenticator;
 };
 

@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cctype>
 #include <filesystem>
+#include <map>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -16,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/serve_auth.h"
+#include "cli/serve_config.h"
 #include "cli/setup.h"
 #include "cli/spend_control.h"
 #include "core/time.h"
@@ -30,10 +33,16 @@
 #include "server/server.h"
 #include "server/static_assets.h"
 #include "server/static_files.h"
+#include "server/tls_context.h"
 #include "store/embedded_store.h"
 
 namespace mltrack::cli {
 namespace {
+
+// Whether text[at] continues a flag name ("--rate-limit" inside "--rate-limit-x").
+bool IsFlagNameChar(const std::string& text, size_t at) {
+  return at < text.size() && (std::isalnum(static_cast<unsigned char>(text[at])) || text[at] == '-');
+}
 
 // Appends a few demo events every second so that live views move; stops on Stop().
 class LiveTrickle {
@@ -74,8 +83,18 @@ class LiveTrickle {
   std::thread thread_;
 };
 
+// Flags set by mltrack.toml → where ("[http] max-body (line 3 of FILE)"), for Fail().
+std::map<std::string, std::string> config_origins;
+
+// Prints the error; one about a flag that came from the config file also says where it was set.
 int Fail(const std::string& message, int code) {
-  std::fprintf(stderr, "mltrack serve: %s\n", message.c_str());
+  std::string where;
+  for (const auto& [flag, origin] : config_origins) {
+    const std::string named = "--" + flag;
+    const size_t at = message.find(named);
+    if (at != std::string::npos && !IsFlagNameChar(message, at + named.size())) where += "; set by " + origin;
+  }
+  std::fprintf(stderr, "mltrack serve: %s%s\n", message.c_str(), where.c_str());
   return code;
 }
 
@@ -160,23 +179,33 @@ Result<std::unique_ptr<backend::Backend>> OpenClickHouse(const Flags& flags, bac
 }  // namespace
 
 int RunServe(const std::vector<std::string>& args) {
-  Result<Flags> flags = Flags::Parse(
-      args, {"data", "listen", "prices", "max-body", "max-inflight", "max-inflight-wait-ms", "web-dir", "log-level",
-             "demo-events", "retention", "query-cache", "workers", "max-tag-keys", "allow-host", "allow-origin",
-             "query-timeout", "query-memory", "upstream", "upstream-ca", "upstream-timeout", "proxy-cache",
-             "proxy-cache-ttl", "webhook-retry-min",
-             "webhook-retry-max", "store", "clickhouse-queue", "log-format", "rate-limit", "rate-burst", "max-connections", "read-timeout"},
-      {"demo"});
+  // The command line over mltrack.toml (--config, or <data>/mltrack.toml): serve_config.h.
+  Result<Flags> flags = Flags::Parse(args, ServeValuedFlags(), ServeSwitches());
   if (!flags.ok()) return Fail(flags.status().message(), 2);
+  bool config_in_data_dir = false;
+  std::string config_file;  // logged once the log format is set
+  if (const std::filesystem::path config_path = ServeConfigPath(*flags, config_in_data_dir); !config_path.empty()) {
+    Result<ServeConfig> config = LoadServeConfig(config_path, config_in_data_dir);
+    if (!config.ok()) return Fail(config.status().message(), 2);
+    config_origins = std::move(config->origins);
+    std::erase_if(config_origins, [&flags](const auto& origin) { return flags->Has(origin.first); });
+    flags = config->flags.OverriddenBy(*flags);
+    config_file = config_path.string();
+  }
   if (!flags->Has("data")) return Fail("--data DIR is required", 2);
 
-  spdlog::level::level_enum level = spdlog::level::from_str(flags->GetOr("log-level", "info"));
+  const std::string level_name = flags->GetOr("log-level", "info");
+  spdlog::level::level_enum level = spdlog::level::from_str(level_name);
+  if (level == spdlog::level::off && level_name != "off") {  // spdlog's answer for an unknown name
+    return Fail("--log-level must be trace, debug, info, warn, error, critical or off, not \"" + level_name + "\"", 2);
+  }
   spdlog::set_level(level);
   if (const std::string format = flags->GetOr("log-format", "text"); format == "json") {
     server::logging::UseJsonLogs();  // one JSON object per line, with request ids (docs/operations.md)
   } else if (format != "text") {
     return Fail("--log-format must be text or json, not \"" + format + "\"", 2);
   }
+  if (!config_file.empty()) spdlog::info("configuration from {}", config_file);
 
   server::ServerOptions server_options;
   server_options.listen = flags->GetOr("listen", "127.0.0.1:8080");
@@ -223,6 +252,17 @@ int RunServe(const std::vector<std::string>& args) {
     if (origin != "null" && !origin.starts_with("http://") && !origin.starts_with("https://")) {
       return Fail("--allow-origin takes an origin such as https://dash.example.com, got \"" + origin + "\"", 2);
     }
+  }
+  // HTTPS and WSS (docs/operations.md, "TLS"): both files or neither; checked before the store opens.
+  if (flags->Has("tls-cert") != flags->Has("tls-key")) {
+    return Fail(flags->Has("tls-cert") ? "--tls-cert needs --tls-key (the certificate's private key)"
+                                       : "--tls-key needs --tls-cert (the certificate chain)", 2);
+  }
+  if (flags->Has("tls-cert")) {
+    Result<std::shared_ptr<boost::asio::ssl::context>> tls =
+        server::MakeServerTlsContext(*flags->Get("tls-cert"), *flags->Get("tls-key"));
+    if (!tls.ok()) return Fail(tls.status().message(), 2);
+    server_options.tls = std::move(*tls);
   }
   // API keys (<data>/api_keys) and per-key rate limits; a non-loopback listener needs a key.
   Result<std::pair<std::string, uint16_t>> listen_address = server::ParseListenAddress(server_options.listen);
@@ -367,12 +407,13 @@ int RunServe(const std::vector<std::string>& args) {
   if (!started.ok()) return Fail(started.message(), 1);
   Result<std::pair<std::string, uint16_t>> address =
       server::ParseListenAddress(server_options.listen);
-  spdlog::info("mltrack {} serving {} on http://{}:{}", kVersion, serving,
+  spdlog::info("mltrack {} serving {} on {}://{}:{}", kVersion, serving, server_options.tls ? "https" : "http",
                address.ok() ? address->first : server_options.listen, http.port());
 
   std::unique_ptr<LiveTrickle> trickle;
   if (demo) trickle = std::make_unique<LiveTrickle>(*backend, *prices, demo_options);
   http.Run();
+  auth->usage->Stop();  // the keys' last use, for `mltrack keys list`
   live_hub->Stop();
   // Calls in flight end (and are recorded) before the server's sessions are destroyed.
   (*llm_proxy)->Shutdown();

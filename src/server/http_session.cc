@@ -17,6 +17,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
@@ -31,6 +33,7 @@
 #include "server/shared_state.h"
 #include "server/status_mapping.h"
 #include "server/stream_writer.h"
+#include "server/tls_stream.h"
 #include "server/websocket_session.h"
 #include "server/worker_pool.h"
 
@@ -56,20 +59,27 @@ constexpr const char* kContentSecurityPolicy =
 // How often a request waiting for room in the body budget looks again.
 constexpr std::chrono::milliseconds kBudgetPoll{5};
 
-// The connection one session serves. Shared with the shutdown interrupt, which runs on the
+// The connection one session serves, plain (beast::tcp_stream) or TLS (TlsStream): the one session
+// implementation below is a template on it. Shared with the shutdown interrupt, which runs on the
 // session's strand and closes the connection only while it waits for a request.
+template <typename Stream>
 struct Connection {
-  explicit Connection(asio::ip::tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
+  template <typename... Args>
+  explicit Connection(Args&&... args) : stream(std::forward<Args>(args)...) {}
+  Stream stream;
+  // The TCP layer: timeouts, cancel, shutdown and close.
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream); }
   bool reading = false;  // touched only on the session's executor
   // Closes an upgraded (WebSocket) connection at shutdown; set while one runs. Same executor.
   std::function<void()> stop_websocket;
+  bool upgraded = false;  // `stream` was moved into the WebSocket session, which closes it
 };
 
 bool IsQuietError(const beast::error_code& ec) {
   return ec == asio::error::operation_aborted || ec == http::error::end_of_stream ||
          ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe || ec == asio::error::not_connected;
+         ec == asio::error::broken_pipe || ec == asio::error::not_connected ||
+         ec == asio::ssl::error::stream_truncated;  // a TLS client that closed without close_notify (browsers do)
 }
 
 // One place for session errors (STYLE.md): cancelled operations are part of shutdown and not
@@ -173,10 +183,11 @@ http::response<http::string_body> ToBeastResponse(HttpResponse&& response, unsig
   return out;
 }
 
-asio::awaitable<bool> Write(Connection& connection, http::response<http::string_body>&& response) {
+template <typename Stream>
+asio::awaitable<bool> Write(Connection<Stream>& connection, http::response<http::string_body>&& response) {
   metrics::Registry::Global().CountResponse(static_cast<int>(response.result_int()));
   beast::error_code ec;
-  connection.stream.expires_after(kWriteTimeout);
+  connection.tcp().expires_after(kWriteTimeout);
   co_await http::async_write(connection.stream, response, asio::redirect_error(use_awaitable, ec));
   if (ec) Fail(ec, "write");
   co_return !ec;
@@ -184,10 +195,11 @@ asio::awaitable<bool> Write(Connection& connection, http::response<http::string_
 
 // After an error answer sent while the client may still be sending its body: stop sending,
 // read and discard what arrives for a little while, then let the caller close.
-asio::awaitable<void> DrainAndClose(Connection& connection) {
+template <typename Stream>
+asio::awaitable<void> DrainAndClose(Connection<Stream>& connection) {
   beast::error_code ec;
-  connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  connection.stream.expires_after(kDrainTimeout);
+  connection.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  connection.tcp().expires_after(kDrainTimeout);
   std::array<char, 64 * 1024> scratch;
   size_t drained = 0;
   while (drained < kMaxDrainBytes) {
@@ -196,7 +208,21 @@ asio::awaitable<void> DrainAndClose(Connection& connection) {
     if (ec) break;
     drained += bytes;
   }
-  connection.stream.socket().close(ec);
+  connection.tcp().socket().close(ec);
+}
+
+// Ends the sending side after a last answer: a TCP FIN, or over TLS first the close_notify alert
+// (waiting at most kDrainTimeout for the client's, which many clients never send).
+asio::awaitable<void> CloseSend(Connection<beast::tcp_stream>& connection) {
+  beast::error_code ec;
+  connection.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  co_return;
+}
+asio::awaitable<void> CloseSend(Connection<TlsStream>& connection) {
+  beast::error_code ec;
+  connection.tcp().expires_after(kDrainTimeout);
+  co_await connection.stream.async_shutdown(asio::redirect_error(use_awaitable, ec));
+  connection.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
 }
 
 // Reserves `bytes` of the body budget, waiting up to `wait` for room. The body is not read
@@ -227,7 +253,8 @@ asio::awaitable<bool> ReserveBody(BodyBudget::Reservation& reservation, size_t b
 // most 64 KiB into the flat buffer, then copied again, each with its own timer and strand round
 // trip — a large share of the CPU of a multi-megabyte ingest batch. The read keeps the stream's
 // deadline; a client that closes mid-body ends the connection unanswered, as before.
-asio::awaitable<bool> ReadBody(Connection& connection, beast::flat_buffer& buffer,
+template <typename Stream>
+asio::awaitable<bool> ReadBody(Connection<Stream>& connection, beast::flat_buffer& buffer,
                                http::request_parser<http::string_body>& parser,
                                BodyBudget::Reservation& reservation, beast::error_code& ec) {
   const boost::optional<std::uint64_t> length = parser.content_length();
@@ -306,7 +333,7 @@ void LogRequest(std::string_view method, std::string_view path, int status, size
 // The authenticator's cheap check of a request whose header has arrived (before its body is
 // read): a refusal (401/403/429), or nullopt with `admission` set. Requests for a Host this
 // server does not answer are left to the host policy's 403 after the body.
-std::optional<HttpResponse> Admit(const SharedState& state, const http::request_header<>& header,
+std::optional<HttpResponse> Admit(const SharedState& state, const http::request_header<>& header, std::string_view peer,
                                   auth::Admission& admission) {
   auth::Authenticator* authenticator = state.authenticator();
   if (authenticator == nullptr) return std::nullopt;
@@ -327,7 +354,7 @@ std::optional<HttpResponse> Admit(const SharedState& state, const http::request_
   const auth::Credentials credentials{
       value(http::field::authorization),
       key == header.end() ? std::nullopt : std::optional(std::string_view(key->value().data(), key->value().size())),
-      value(http::field::cookie), value(http::field::origin)};
+      value(http::field::cookie), value(http::field::origin), peer};
   const auto method = header.method_string();
   std::variant<HttpResponse, auth::Admission> admitted =
       authenticator->Admit(std::string_view(method.data(), method.size()), parsed->path, credentials);
@@ -337,8 +364,11 @@ std::optional<HttpResponse> Admit(const SharedState& state, const http::request_
 }
 
 // Serves requests until the connection should close.
-asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<SharedState> state) {
-  beast::flat_buffer buffer;
+template <typename Stream>
+asio::awaitable<void> ServeConnection(Connection<Stream>& connection, std::shared_ptr<SharedState> state,
+                                      beast::flat_buffer buffer) {
+  beast::error_code peer_ec;
+  const std::string peer = connection.tcp().socket().remote_endpoint(peer_ec).address().to_string();  // rate limits
   for (;;) {
     if (state->stopping()) co_return;
     http::request_parser<http::string_body> parser;
@@ -350,7 +380,7 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
     auth::Admission admission;  // filled once the header is read
 
     connection.reading = true;
-    connection.stream.expires_after(state->read_timeout());
+    connection.tcp().expires_after(state->read_timeout());
     co_await http::async_read_header(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (!ec) {
       const auto& header = parser.get();
@@ -360,7 +390,7 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
                                             : std::optional<std::string_view>(std::string_view(
                                                   transfer_encoding->value().data(), transfer_encoding->value().size())),
           header.find(http::field::content_length) != header.end());
-      if (!refused) refused = Admit(*state, header, admission);
+      if (!refused) refused = Admit(*state, header, peer, admission);
       if (refused) {
         // The body's end is unknown (or unwanted): answer, then drain and close.
         connection.reading = false;
@@ -478,6 +508,7 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
           if (stop && state->stopping()) stop();
           connection.stop_websocket = std::move(stop);
         };
+        connection.upgraded = true;
         co_await RunWebSocket(connection.stream, std::move(beast_request), request, *socket_handler, limits,
                               std::move(on_stop));
         co_return;
@@ -496,44 +527,99 @@ asio::awaitable<void> ServeConnection(Connection& connection, std::shared_ptr<Sh
       metrics::Registry::Global().CountResponse(streamed.status);
       LogRequest(method, path, streamed.status, streamed.bytes, start, request_id);
       if (streamed.reusable) continue;
-      connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+      co_await CloseSend(connection);
       co_return;
     }
     LogRequest(method, path, response.status, response.body.size(), start, request_id);
     if (!request_id.empty()) response.headers.emplace_back("X-Request-Id", request_id);
     if (!co_await Write(connection, ToBeastResponse(std::move(response), version, keep_alive, head))) co_return;
     if (!keep_alive) {
-      connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+      co_await CloseSend(connection);
       co_return;
     }
   }
 }
 
-}  // namespace
-
-asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, std::shared_ptr<SharedState> state) {
-  auto connection = std::make_shared<Connection>(std::move(socket));
+// Serves `connection` from joining the server's connection set to closing the socket; `begin`
+// first runs on it (the TLS handshake) and says whether to serve.
+template <typename Stream, typename Begin>
+asio::awaitable<void> RunSession(std::shared_ptr<Connection<Stream>> connection, std::shared_ptr<SharedState> state,
+                                 Begin begin) {
   const auto executor = connection->stream.get_executor();
-  std::weak_ptr<Connection> weak = connection;
+  std::weak_ptr<Connection<Stream>> weak = connection;
   const uint64_t id = state->Join([executor, weak] {
     asio::post(executor, [weak] {
       auto alive = weak.lock();
       if (!alive) return;
       if (alive->reading) {
-        alive->stream.cancel();
+        alive->tcp().cancel();
       } else if (alive->stop_websocket) {
         alive->stop_websocket();
       }
     });
   });
   try {
-    co_await ServeConnection(*connection, state);
+    beast::flat_buffer buffer;
+    if (co_await begin(*connection, buffer)) co_await ServeConnection(*connection, state, std::move(buffer));
   } catch (const std::exception& e) {
     spdlog::warn("http session: {}", e.what());
   }
   beast::error_code ec;
-  connection->stream.socket().close(ec);
+  if (!connection->upgraded) connection->tcp().socket().close(ec);
   state->Leave(id);
+}
+
+// The answer to plain HTTP on the TLS port, written unencrypted: the client sees why at once.
+constexpr std::string_view kPlainHttpOnTls =
+    "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 132\r\n\r\n"
+    "{\"error\":{\"code\":\"tls_required\",\"message\":\"this server speaks HTTPS only: use https:// (or wss://) "
+    "for this address\",\"details\":[]}}\n";
+
+// Before serving a TLS connection: plain HTTP is answered kPlainHttpOnTls and closed; TLS gets the
+// handshake (within the read timeout). True when the connection is ready for requests.
+asio::awaitable<bool> BeginTls(Connection<TlsStream>& connection, beast::flat_buffer& buffer,
+                               const SharedState& state) {
+  beast::error_code ec;
+  connection.reading = true;
+  connection.tcp().expires_after(state.read_timeout());
+  const bool tls = co_await beast::async_detect_ssl(connection.tcp(), buffer, asio::redirect_error(use_awaitable, ec));
+  if (!ec && !tls) {
+    connection.reading = false;
+    spdlog::debug("http: plain HTTP on the TLS port; answered 400 tls_required");
+    static_assert(kPlainHttpOnTls.size() - kPlainHttpOnTls.find("\r\n\r\n") - 4 == 132);
+    connection.tcp().expires_after(kWriteTimeout);
+    co_await asio::async_write(connection.tcp(), asio::buffer(kPlainHttpOnTls), asio::redirect_error(use_awaitable, ec));
+    if (!ec) co_await DrainAndClose(connection);
+    co_return false;
+  }
+  if (!ec) {
+    const size_t used = co_await connection.stream.async_handshake(asio::ssl::stream_base::server, buffer.data(),
+                                                                   asio::redirect_error(use_awaitable, ec));
+    buffer.consume(used);
+  }
+  connection.reading = false;
+  if (ec) {  // a scanner, a client that refused the certificate: routine, not a warning
+    spdlog::debug("http tls handshake: {}", ec.message());
+    co_return false;
+  }
+  co_return true;
+}
+
+}  // namespace
+
+// The `begin` functions are named, not temporaries of the co_await expression: GCC 12 destroys
+// such a temporary twice (for the TLS one: a shared_ptr<SharedState> released twice).
+asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, std::shared_ptr<SharedState> state) {
+  auto connection = std::make_shared<Connection<beast::tcp_stream>>(std::move(socket));
+  auto begin = [](Connection<beast::tcp_stream>&, beast::flat_buffer&) -> asio::awaitable<bool> { co_return true; };
+  co_await RunSession(std::move(connection), std::move(state), std::move(begin));
+}
+
+asio::awaitable<void> RunHttpsSession(asio::ip::tcp::socket socket, std::shared_ptr<SharedState> state) {
+  auto connection = std::make_shared<Connection<TlsStream>>(std::move(socket), *state->tls());
+  SharedState* shared = state.get();  // RunSession holds `state` as long as `begin` can run
+  auto begin = [shared](Connection<TlsStream>& tls, beast::flat_buffer& buffer) { return BeginTls(tls, buffer, *shared); };
+  co_await RunSession(std::move(connection), std::move(state), std::move(begin));
 }
 
 }  // namespace mltrack::server

@@ -21,5 +21,9 @@ class SharedState;
 // has more than one thread.
 boost::asio::awaitable<void> RunHttpSession(boost::asio::ip::tcp::socket socket,
                                             std::shared_ptr<SharedState> state);
+// The same over TLS with SharedState::tls(): the handshake first (within the read timeout); a
+// client speaking plain HTTP is answered 400 `tls_required` unencrypted and the connection closes.
+boost::asio::awaitable<void> RunHttpsSession(boost::asio::ip::tcp::socket socket,
+                                             std::shared_ptr<SharedState> state);
 
 }  // namespace mltrack::server

@@ -54,7 +54,11 @@ asio::awaitable<void> RunListener(asio::ip::tcp::acceptor& acceptor, std::shared
       continue;
     }
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, RunHttpSession(std::move(socket), state), asio::detached);
+    if (state->tls() != nullptr) {
+      asio::co_spawn(executor, RunHttpsSession(std::move(socket), state), asio::detached);
+    } else {
+      asio::co_spawn(executor, RunHttpSession(std::move(socket), state), asio::detached);
+    }
   }
 }
 

@@ -122,6 +122,7 @@ Status Server::Start() {
       HostPolicy(address->first, impl_->bound_port, impl_->options.allow_hosts, impl_->options.allow_origins));
   impl_->state->set_authenticator(impl_->options.authenticator);
   impl_->state->set_max_connections(impl_->options.max_connections);
+  impl_->state->set_tls(impl_->options.tls);
   impl_->started = true;
   SharedState* state = impl_->state.get();
   impl_->gauges = metrics::Registry::Global().AddGauges({
@@ -130,7 +131,7 @@ Status Server::Start() {
       {"mltrack_http_connections", "Open HTTP and WebSocket connections.", [state] { return double(state->connections()); }},
   });
   asio::co_spawn(acceptor.get_executor(), RunListener(acceptor, impl_->state), asio::detached);
-  spdlog::info("listening on http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host,
+  spdlog::info("listening on {}://{}:{}", impl_->options.tls ? "https" : "http", host.find(':') != std::string::npos ? "[" + host + "]" : host,
                impl_->bound_port);
   return Status::OK();
 }

@@ -13,6 +13,10 @@
 #include "core/status.h"
 #include "server/router.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace mltrack::server {
 namespace auth {
 class Authenticator;
@@ -47,6 +51,8 @@ struct ServerOptions {
   std::vector<std::string> allow_origins;
   // API keys and rate limits (server/auth/authenticator.h); null = every route is public.
   std::shared_ptr<auth::Authenticator> authenticator;
+  // Speak HTTPS and WSS only, with this context (MakeServerTlsContext); null = plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
   // Open connections at most; one more is answered 503 and closed at once. 0 = no limit.
   size_t max_connections = 4096;
 };

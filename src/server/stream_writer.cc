@@ -1,5 +1,7 @@
 #include "server/stream_writer.h"
 
+#include "server/tls_stream.h"
+
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -48,6 +50,8 @@ auto AsyncTake(std::shared_ptr<ResponseStream> source, std::vector<Item>& items,
 // closes it, the producer is told at once instead of at the next write. Data from the client (a
 // pipelined request) ends the watch: a failed write will tell then. `active` is cleared (on the
 // session's executor) when the response is done, before the connection may go away.
+// Over TLS the TCP layer is watched: a close is still an end of file there, and any record (a
+// pipelined request, a close_notify) ends the watch like data does.
 void WatchForClose(beast::tcp_stream& stream, std::shared_ptr<ResponseStream> source, std::shared_ptr<bool> active) {
   auto& socket = stream.socket();
   socket.async_wait(asio::ip::tcp::socket::wait_read, [&stream, source, active](const beast::error_code& ec) {
@@ -73,9 +77,10 @@ http::response<http::empty_body> BeastHead(ResponseStream::Head& head, unsigned 
 }
 
 // Writes the pieces taken together as one chunk (raw bytes on HTTP/1.0).
-asio::awaitable<void> WriteBody(beast::tcp_stream& stream, std::string& body, unsigned version, beast::error_code& ec) {
+template <typename Stream>
+asio::awaitable<void> WriteBody(Stream& stream, std::string& body, unsigned version, beast::error_code& ec) {
   if (body.empty()) co_return;
-  stream.expires_after(kWriteTimeout);
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
   if (version >= 11) {
     co_await asio::async_write(stream, http::make_chunk(asio::buffer(body)), asio::redirect_error(use_awaitable, ec));
   } else {
@@ -84,7 +89,8 @@ asio::awaitable<void> WriteBody(beast::tcp_stream& stream, std::string& body, un
 }
 
 // The answer when the producer gave up before it had a head.
-asio::awaitable<void> WriteBadGateway(beast::tcp_stream& stream, unsigned version, beast::error_code& ec) {
+template <typename Stream>
+asio::awaitable<void> WriteBadGateway(Stream& stream, unsigned version, beast::error_code& ec) {
   HttpResponse error = JsonError(502, "upstream_failed", "the upstream response failed before it began");
   http::response<http::string_body> out{http::status::bad_gateway, version};
   out.set(http::field::server, "mltrack");
@@ -92,14 +98,16 @@ asio::awaitable<void> WriteBadGateway(beast::tcp_stream& stream, unsigned versio
   out.keep_alive(false);
   out.body() = std::move(error.body);
   out.prepare_payload();
-  stream.expires_after(kWriteTimeout);
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
   co_await http::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
 }
 
 }  // namespace
 
-asio::awaitable<StreamedOutcome> WriteStreamedResponse(beast::tcp_stream& stream, std::shared_ptr<ResponseStream> source,
+template <typename Stream>
+asio::awaitable<StreamedOutcome> WriteStreamedResponse(Stream& stream, std::shared_ptr<ResponseStream> source,
                                                        unsigned version, bool keep_alive) {
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   // However this coroutine ends (also when its frame is destroyed at shutdown), the producer
   // learns that nobody reads any more; a frame being destroyed must not be woken.
   struct Detach {
@@ -114,8 +122,8 @@ asio::awaitable<StreamedOutcome> WriteStreamedResponse(beast::tcp_stream& stream
   // Each piece goes out the moment it is written: with Nagle's algorithm a small piece after the
   // head would wait for the client's delayed ACK (40 ms on Linux), for every proxied call.
   beast::error_code ignored;
-  stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
-  WatchForClose(stream, source, detach.active);
+  tcp.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  WatchForClose(tcp, source, detach.active);
 
   StreamedOutcome outcome;
   bool head_sent = false;
@@ -139,7 +147,7 @@ asio::awaitable<StreamedOutcome> WriteStreamedResponse(beast::tcp_stream& stream
         outcome.status = item.head.status;
         auto head = BeastHead(item.head, version, keep_alive);
         http::response_serializer<http::empty_body> serializer{head};
-        stream.expires_after(kWriteTimeout);
+        tcp.expires_after(kWriteTimeout);
         co_await http::async_write_header(stream, serializer, asio::redirect_error(use_awaitable, ec));
         head_sent = !ec;
         if (ec) break;
@@ -154,11 +162,11 @@ asio::awaitable<StreamedOutcome> WriteStreamedResponse(beast::tcp_stream& stream
         co_return outcome;  // not reusable: the session closes the connection
       }
       if (version >= 11 && head_sent) {  // kEnd
-        stream.expires_after(kWriteTimeout);
+        tcp.expires_after(kWriteTimeout);
         co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(use_awaitable, ec));
         if (ec) break;
       }
-      stream.socket().cancel(ignored);  // ends the close watch before the next request is read
+      tcp.socket().cancel(ignored);  // ends the close watch before the next request is read
       outcome.reusable = keep_alive && head_sent;
       co_return outcome;
     }
@@ -174,5 +182,10 @@ asio::awaitable<StreamedOutcome> WriteStreamedResponse(beast::tcp_stream& stream
   source->ClientGone();
   co_return outcome;
 }
+
+template asio::awaitable<StreamedOutcome> WriteStreamedResponse(beast::tcp_stream&, std::shared_ptr<ResponseStream>,
+                                                                unsigned, bool);
+template asio::awaitable<StreamedOutcome> WriteStreamedResponse(TlsStream&, std::shared_ptr<ResponseStream>, unsigned,
+                                                                bool);
 
 }  // namespace mltrack::server

@@ -24,7 +24,9 @@ struct StreamedOutcome {
 // (waiting for an upstream) is noticed at once and the producer told (ClientGone). Also tells it
 // when a write fails or times out. An abort before the head answers 502 `upstream_failed`;
 // after it, the connection closes without the last chunk. Runs on the session's executor.
-boost::asio::awaitable<StreamedOutcome> WriteStreamedResponse(boost::beast::tcp_stream& stream,
+// `Stream`: boost::beast::tcp_stream or TlsStream (tls_stream.h), instantiated in the .cc.
+template <typename Stream>
+boost::asio::awaitable<StreamedOutcome> WriteStreamedResponse(Stream& stream,
                                                               std::shared_ptr<ResponseStream> source,
                                                               unsigned version, bool keep_alive);
 

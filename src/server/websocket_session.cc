@@ -10,7 +10,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
+
+#include "server/tls_stream.h"
 
 namespace mltrack::server {
 namespace {
@@ -34,14 +37,16 @@ void Fail(const beast::error_code& ec, const char* what) {
 // The connection: its stream, the one write queue (bounded), and the close. Every member but
 // the queue is touched only on the stream's strand; the queue (and closed_) under mutex_, since
 // Send is called from other threads.
-class Session final : public WebSocketPeer, public std::enable_shared_from_this<Session> {
+// `Stream`: the HTTP session's beast::tcp_stream or TlsStream, moved in.
+template <typename Stream>
+class Session final : public WebSocketPeer, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(asio::ip::tcp::socket socket, const WebSocketLimits& limits)
-      : ws_(beast::tcp_stream(std::move(socket))), limits_(limits), grace_(ws_.get_executor()), done_(ws_.get_executor()) {
+  Session(Stream&& stream, const WebSocketLimits& limits)
+      : ws_(std::move(stream)), limits_(limits), grace_(ws_.get_executor()), done_(ws_.get_executor()) {
     done_.expires_at(asio::steady_timer::time_point::max());
   }
 
-  websocket::stream<beast::tcp_stream>& ws() { return ws_; }
+  websocket::stream<Stream>& ws() { return ws_; }
 
   bool Send(std::shared_ptr<const std::string> text) override {
     bool overflow = false;
@@ -61,7 +66,7 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
       Close(WebSocketClose::kPolicy, "send queue full: the client does not read its messages fast enough");
       return false;
     }
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->Flush(); });
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->Flush(); });
     return true;
   }
 
@@ -71,7 +76,7 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
       if (closed_) return;
       closed_ = true;
     }
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)] {
       self->StartClose(code, reason);
     });
   }
@@ -112,7 +117,7 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
 
  private:
   void Read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
       if (self->ended_) return;
       if (ec) {
         Fail(ec, "read");
@@ -138,7 +143,7 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
     }
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(*next), [self = shared_from_this(), next](beast::error_code ec, size_t) {
+    ws_.async_write(asio::buffer(*next), [self = this->shared_from_this(), next](beast::error_code ec, size_t) {
       self->writing_ = false;
       {
         std::lock_guard lock(self->mutex_);
@@ -174,18 +179,18 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
       spdlog::debug("websocket: closing ({} {})", static_cast<int>(code), reason);
     }
     grace_.expires_after(limits_.close_grace);
-    grace_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    grace_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (!ec) self->Abort();
     });
     websocket::close_reason why(static_cast<websocket::close_code>(code), reason);
-    ws_.async_close(why, [self = shared_from_this()](beast::error_code ec) {
+    ws_.async_close(why, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) Fail(ec, "close");
     });
   }
 
   void Abort() { End(); }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   const WebSocketLimits limits_;
   asio::steady_timer grace_;
   asio::steady_timer done_;  // cancelled when the connection ended
@@ -202,7 +207,8 @@ class Session final : public WebSocketPeer, public std::enable_shared_from_this<
   bool closed_ = false;
 };
 
-asio::awaitable<void> WriteRefusal(beast::tcp_stream& stream, HttpResponse refusal, unsigned version) {
+template <typename Stream>
+asio::awaitable<void> WriteRefusal(Stream& stream, HttpResponse refusal, unsigned version) {
   http::response<http::string_body> out{static_cast<http::status>(refusal.status), version};
   out.set(http::field::server, "mltrack");
   out.set(http::field::content_type, refusal.content_type.empty() ? "application/json" : refusal.content_type);
@@ -211,26 +217,27 @@ asio::awaitable<void> WriteRefusal(beast::tcp_stream& stream, HttpResponse refus
   out.body() = std::move(refusal.body);
   out.prepare_payload();
   beast::error_code ec;
-  stream.expires_after(std::chrono::seconds(10));
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
   co_await http::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
   if (ec) Fail(ec, "refusal");
 }
 
 }  // namespace
 
-asio::awaitable<void> RunWebSocket(beast::tcp_stream& stream, http::request<http::string_body> request,
+template <typename Stream>
+asio::awaitable<void> RunWebSocket(Stream& stream, http::request<http::string_body> request,
                                    const HttpRequest& parsed, const WebSocketHandler& handler,
                                    const WebSocketLimits& limits,
                                    std::function<void(std::function<void()>)> on_stop) {
   // The session owns the socket from here on, so its lifetime is that of its pending operations.
-  auto session = std::make_shared<Session>(std::move(stream.socket()), limits);
+  auto session = std::make_shared<Session<Stream>>(std::move(stream), limits);
   auto& ws = session->ws();
   beast::error_code ec;
   beast::get_lowest_layer(ws).socket().set_option(asio::socket_base::send_buffer_size(limits.socket_send_buffer), ec);
   HttpResponse refusal;
   std::unique_ptr<WebSocketConversation> conversation = handler(parsed, session, refusal);
   if (!conversation) {
-    co_await WriteRefusal(beast::get_lowest_layer(ws), std::move(refusal), request.version());
+    co_await WriteRefusal(ws.next_layer(), std::move(refusal), request.version());
     session->End();
     co_return;
   }
@@ -241,7 +248,7 @@ asio::awaitable<void> RunWebSocket(beast::tcp_stream& stream, http::request<http
   ws.read_message_max(limits.max_message_bytes);
   co_await ws.async_accept(request, asio::redirect_error(use_awaitable, ec));
   if (!ec) {
-    std::weak_ptr<Session> weak = session;
+    std::weak_ptr<Session<Stream>> weak = session;
     on_stop([weak] {
       if (auto alive = weak.lock()) alive->Close(WebSocketClose::kGoingAway, "server shutting down");
     });
@@ -254,5 +261,12 @@ asio::awaitable<void> RunWebSocket(beast::tcp_stream& stream, http::request<http
   session->End();
   conversation->OnClose();
 }
+
+template asio::awaitable<void> RunWebSocket(beast::tcp_stream&, http::request<http::string_body>, const HttpRequest&,
+                                            const WebSocketHandler&, const WebSocketLimits&,
+                                            std::function<void(std::function<void()>)>);
+template asio::awaitable<void> RunWebSocket(TlsStream&, http::request<http::string_body>, const HttpRequest&,
+                                            const WebSocketHandler&, const WebSocketLimits&,
+                                            std::function<void(std::function<void()>)>);
 
 }  // namespace mltrack::server

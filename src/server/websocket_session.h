@@ -36,8 +36,10 @@ struct WebSocketLimits {
 // (already past the Host/Origin guard): asks `handler` for the conversation (or writes its
 // refusal), performs the handshake, reads messages until the connection ends, and calls
 // OnClose. `on_stop` receives a function that closes the connection with kGoingAway; the HTTP
-// session calls it when the server shuts down. Runs on the stream's strand.
-boost::asio::awaitable<void> RunWebSocket(boost::beast::tcp_stream& stream,
+// session calls it when the server shuts down. Runs on the stream's strand. `Stream`:
+// boost::beast::tcp_stream or TlsStream (tls_stream.h), moved from; instantiated in the .cc.
+template <typename Stream>
+boost::asio::awaitable<void> RunWebSocket(Stream& stream,
                                           boost::beast::http::request<boost::beast::http::string_body> request,
                                           const HttpRequest& parsed, const WebSocketHandler& handler,
                                           const WebSocketLimits& limits,

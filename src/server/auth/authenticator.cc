@@ -41,8 +41,8 @@ std::optional<Scope> RequiredScope(std::string_view method, std::string_view pat
   return Scope::kAdmin;  // budgets, webhooks, annotations, reports: configuration
 }
 
-Authenticator::Authenticator(KeyStore* keys, AuthOptions options)
-    : keys_(keys), options_(options), sessions_(options.session_lifetime) {}
+Authenticator::Authenticator(KeyStore* keys, AuthOptions options, KeyUsage* usage)
+    : keys_(keys), options_(options), usage_(usage), sessions_(options.session_lifetime) {}
 
 bool Authenticator::required() const { return options_.always_required || (keys_ != nullptr && keys_->Any()); }
 
@@ -51,7 +51,10 @@ std::variant<HttpResponse, Admission> Authenticator::Admit(std::string_view meth
   const std::optional<Scope> needed = RequiredScope(method, path);
   if (!needed) return Admission{};
   if (keys_ != nullptr) (void)keys_->Reload();  // keys created or revoked by `mltrack keys` meanwhile
-  if (!required()) return Admission{};
+  if (!required()) {
+    if (std::optional<HttpResponse> refused = LimitAnonymous(credentials.peer)) return std::move(*refused);
+    return Admission{};
+  }
 
   const bool proxy = path.starts_with("/proxy/");
   const std::string_view field = proxy || credentials.mltrack_key ? "X-MLtrack-Key" : "Authorization";
@@ -158,6 +161,10 @@ std::optional<HttpResponse> Authenticator::Conclude(const KeyRecord& record, Sco
                          std::string(ScopeName(needed)) + " (or admin)",
                      {ErrorDetail{-1, "Authorization", "scope " + std::string(ScopeName(record.scope)) + " is not enough"}});
   }
+  if (usage_ != nullptr) {
+    usage_->Touch(record.id, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count());
+  }
   if (options_.rate_per_second <= 0) return std::nullopt;
   const auto now = TokenBucket::Clock::now();
   auto [bucket, _] = rate_.try_emplace(record.id, options_.rate_per_second,
@@ -167,6 +174,24 @@ std::optional<HttpResponse> Authenticator::Conclude(const KeyRecord& record, Sco
                                     "API key " + record.id + " is over its rate limit of " +
                                         std::to_string(static_cast<long>(options_.rate_per_second)) + " requests per second",
                                     {ErrorDetail{-1, "Authorization", "over the key's rate limit"}});
+  response.headers.emplace_back("Retry-After", std::to_string(bucket->second.RetryAfterSeconds()));
+  return response;
+}
+
+std::optional<HttpResponse> Authenticator::LimitAnonymous(std::string_view peer) {
+  if (options_.anonymous_rate_per_second <= 0) return std::nullopt;
+  const auto now = TokenBucket::Clock::now();
+  std::lock_guard lock(mutex_);
+  if (anonymous_.size() >= options_.anonymous_entries) anonymous_.clear();
+  auto [bucket, _] = anonymous_.try_emplace(std::string(peer), options_.anonymous_rate_per_second,
+                                            std::max(1.0, options_.anonymous_rate_burst), now);
+  if (bucket->second.TryTake(now)) return std::nullopt;
+  HttpResponse response = JsonError(
+      429, "rate_limited",
+      "client " + std::string(peer) + " is over the rate limit of " +
+          std::to_string(static_cast<long>(options_.anonymous_rate_per_second)) +
+          " requests per second for calls without an API key (--anonymous-rate-limit)",
+      {ErrorDetail{-1, "client", "over the per-address rate limit for calls without a key"}});
   response.headers.emplace_back("Retry-After", std::to_string(bucket->second.RetryAfterSeconds()));
   return response;
 }

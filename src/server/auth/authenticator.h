@@ -16,6 +16,7 @@
 #include <variant>
 
 #include "server/auth/key_store.h"
+#include "server/auth/key_usage.h"
 #include "server/auth/session_table.h"
 #include "server/auth/token_bucket.h"
 #include "server/http_types.h"
@@ -32,6 +33,12 @@ struct AuthOptions {
   // Requests per second per key, and the burst a key may spend at once; 0 = no limit.
   double rate_per_second = 0;
   double rate_burst = 0;
+  // Requests per second, and burst, per client address for API calls made without a key while no
+  // key is needed (a keyless loopback server); 0 = no limit (the default: docs/security.md).
+  double anonymous_rate_per_second = 0;
+  double anonymous_rate_burst = 0;
+  // Client addresses tracked for that limit; past it the table starts over.
+  size_t anonymous_entries = 10'000;
   // Wrong secrets tried per second per key id before 429 (each costs a slow hash).
   double failures_per_second = 5;
   double failure_burst = 10;
@@ -49,6 +56,7 @@ struct Credentials {
   std::optional<std::string_view> mltrack_key;    // X-MLtrack-Key (the proxy, where Authorization is the provider's)
   std::optional<std::string_view> cookie;         // a signed-in browser's mltrack_session
   std::optional<std::string_view> origin;         // required with a cookie on state-changing calls (CSRF)
+  std::string_view peer;                          // the client's IP address (anonymous rate limit)
 };
 
 // A request allowed past Admit(): either done (`verified`) or waiting for Verify().
@@ -61,11 +69,12 @@ struct Admission {
 
 class Authenticator {
  public:
-  // `keys` may be null: no keys (then every route is public unless always_required).
-  Authenticator(KeyStore* keys, AuthOptions options);
+  // `keys` may be null: no keys (then every route is public unless always_required). `usage`, when
+  // given, hears of every admitted key use (`keys list` shows it); it must outlive this.
+  Authenticator(KeyStore* keys, AuthOptions options, KeyUsage* usage = nullptr);
 
   // The cheap part: 401 (missing, malformed, unknown, revoked key), 403 (wrong scope), 429 (over
-  // the key's rate), or an admission.
+  // the key's rate, or over the per-address rate of keyless use), or an admission.
   std::variant<HttpResponse, Admission> Admit(std::string_view method, std::string_view path,
                                               const Credentials& credentials);
   // The slow part for an admission that is not verified: nullopt when allowed.
@@ -87,14 +96,17 @@ class Authenticator {
   std::variant<HttpResponse, Admission> AdmitSession(std::string_view session_id, std::string_view method, Scope needed,
                                                      const Credentials& credentials);
   bool CachedValid(const std::string& id, std::string_view secret);
+  std::optional<HttpResponse> LimitAnonymous(std::string_view peer);
   void Remember(const std::string& id, std::string_view secret);
 
   KeyStore* keys_;
   const AuthOptions options_;
+  KeyUsage* usage_;
   std::mutex mutex_;
   std::unordered_map<std::string, CacheEntry> cache_;
   std::unordered_map<std::string, TokenBucket> rate_;
   std::unordered_map<std::string, TokenBucket> failures_;
+  std::unordered_map<std::string, TokenBucket> anonymous_;  // by client address
   SessionTable sessions_;
 };
 

@@ -33,6 +33,34 @@ TEST(RequiredScopeTest, TheScopeTable) {
   EXPECT_EQ(RequiredScope("GET", "/api/v1/no-such-route"), Scope::kRead);  // unknown API paths are not public
 }
 
+// Keyless use is limited per client address when configured (the burst within one instant; the
+// refill is TokenBucketTest's), and not at all by default.
+TEST(AnonymousRateTest, LimitsEachAddressApartAndOnlyWhenConfigured) {
+  AuthOptions options;
+  options.anonymous_rate_per_second = 0.001;  // no refill within the test
+  options.anonymous_rate_burst = 2;
+  Authenticator limited(nullptr, options);
+  Credentials first;
+  first.peer = "127.0.0.2";
+  Credentials second;
+  second.peer = "127.0.0.3";
+  EXPECT_FALSE(limited.Check("GET", "/api/v1/fields", first));
+  EXPECT_FALSE(limited.Check("POST", "/api/v1/events", first));
+  std::optional<HttpResponse> refused = limited.Check("GET", "/api/v1/fields", first);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_NE(refused->body.find("127.0.0.2"), std::string::npos) << refused->body;
+  EXPECT_NE(refused->body.find("--anonymous-rate-limit"), std::string::npos) << refused->body;
+  bool retry_after = false;
+  for (const auto& [name, value] : refused->headers) retry_after = retry_after || (name == "Retry-After" && std::stol(value) >= 1);
+  EXPECT_TRUE(retry_after);
+  EXPECT_FALSE(limited.Check("GET", "/api/v1/fields", second)) << "another address has its own bucket";
+  EXPECT_FALSE(limited.Check("GET", "/api/health", first)) << "public routes are not limited";
+
+  Authenticator unlimited(nullptr, AuthOptions{});
+  for (int call = 0; call < 100; ++call) ASSERT_FALSE(unlimited.Check("GET", "/api/v1/fields", first));
+}
+
 TEST(TokenBucketTest, RefillsAtTheRateUpToTheBurst) {
   const auto t0 = TokenBucket::Clock::now();
   TokenBucket bucket(2.0, 3.0, t0);
