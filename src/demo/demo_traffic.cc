@@ -403,19 +403,21 @@ void DemoTraffic::Impl::AddRetryIfAny(Event& call, EventBatch& out) {
   for (size_t idx = 0; idx < kModels.size(); ++idx) {
     if (kModels[idx].model == call.model) model_idx = idx;
   }
-  // Insights' retry-storm rule: one client in four resends an overloaded (the incident) or timed
-  // out request in a tight loop: 3 to 5 identical copies, each under 1 s after the previous one
-  // failed. The provider accepts each copy and streams part of the answer
-  // before it breaks off (overloaded_error) or stalls (timeout), so every copy is billed for its
-  // whole input and the output streamed so far: real money for nothing. The storming client hashes
-  // its inputs. Drawn from the call's id, so the random stream of everything else is unchanged.
+  // Insights' retry-storm rule: a client resends a failed request in a tight loop, 3 to 5
+  // identical copies, each under 1 s after the previous one failed — one client in four after an
+  // overload (the incident), and the code-review CI bot (long diffs, no backoff) after every
+  // timeout. The provider accepts each copy and streams part of the answer before it breaks off
+  // (overloaded_error) or stalls (timeout), so every copy is billed for its whole input and the
+  // output streamed so far: real money for nothing. The storming clients hash their inputs.
+  // Drawn from the call's id, so the random stream of everything else is unchanged.
   const bool overloaded = call.error_type == "overloaded";
-  if ((overloaded || call.error_type == "timeout") && !kModels[model_idx].embedding) {
+  const bool ci_bot_timeout = call.error_type == "timeout" && experiment->name == "demo-code-review";
+  if ((overloaded || ci_bot_timeout) && !kModels[model_idx].embedding) {
     const ModelProfile& profile = kModels[model_idx];
     uint64_t mix = 0xcbf29ce484222325ULL;  // FNV-1a of the id, then mixed
     for (char ch : call.id) mix = (mix ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
     mix = Mix(mix);
-    if (mix % 4 == 0) {
+    if (ci_bot_timeout || mix % 4 == 0) {
       if (call.input_hash.empty()) call.input_hash = DemoInputHash(call.id);
       const int copies = 3 + static_cast<int>((mix >> 8) % 3);
       // The request's size, the same for every copy: 1 to 3 times the experiment's median input.
