@@ -432,13 +432,17 @@ TEST_F(StoreSegmentsTest, InputHashesSurviveSealAndWalReplay) {
   // 200 sealed rows and 30 in the WAL; per batch of n rows, idx % 3 == 0 has no hash (34 + 34
   // + 10) and the rest take h<idx % 4>.
   const std::map<std::string, int> expected = {{"(absent)", 78}, {"h0", 37}, {"h1", 40}, {"h2", 39}, {"h3", 36}};
+  size_t sealed = 0;
+  StoreOptions options = Options();
+  options.seal_on_close = false;  // the last 30 rows stay in the WAL, for the replay
   {
-    auto store = Open(Options());
+    auto store = Open(options);
     ASSERT_NE(store, nullptr);
     Append(*store, with_hashes(MakeBatch("s0", 100, kNow)), 100);
     Append(*store, with_hashes(MakeBatch("s1", 100, kNow + 200)), 100);
     ASSERT_TRUE(store->WaitForMaintenance(10'000));
-    EXPECT_EQ(store->segment_count(), 2u);
+    sealed = store->segment_count();
+    EXPECT_GE(sealed, 1u);
     Append(*store, with_hashes(MakeBatch("w", 30, kNow + 400)), 30);
     EXPECT_EQ(hash_counts(*store), expected);
   }
@@ -447,9 +451,10 @@ TEST_F(StoreSegmentsTest, InputHashesSurviveSealAndWalReplay) {
   ASSERT_TRUE(DictionaryLog::Open(dir_ / "dict", &replayed, &problems).ok());
   EXPECT_EQ(replayed.field(FieldId::kInputHash)->size(), 0u);
 
-  auto store = Open(Options());
+  EXPECT_GT(WalBytes(), 0u);
+  auto store = Open(options);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->segment_count(), 2u);
+  EXPECT_EQ(store->segment_count(), sealed);
   EXPECT_EQ(hash_counts(*store), expected);
 }
 

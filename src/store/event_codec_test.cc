@@ -39,7 +39,7 @@ Event FullEvent() {
   event.streaming = true;
   event.prompt_name = "summarize";
   event.prompt_version = "v3";
-  event.input_hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  event.input_hash = "9f86d081884c7d65";
   event.scores = {{"accuracy", 0.93}, {"toxicity", -1e-9}};
   event.tags = {{"env", "prod"}, {"region", "eu-west-1"}, {"empty", ""}};
   return event;
@@ -127,11 +127,11 @@ TEST(EventCodecTest, InputHashIsStringBit13) {
   EncodeEventBatch(EventBatch{event}, &payload);
   // version 1, count 1, string_mask = bit 8 (model) | bit 13 (input_hash) as a 2-byte varint,
   // value_mask 0, ts delta zigzag(5) = 10, enums 0, "m", "h", no scores, no tags.
-  const std::string expected("\x01\x01\x80\x42\x00\x0a\x00\x01m\x01h\x00\x00", 14);
+  const std::string expected("\x01\x01\x80\x42\x00\x0a\x00\x01m\x01h\x00\x00", 13);
   EXPECT_EQ(payload, expected);
 
   // The same event as an older binary wrote it: no bit 13, no hash.
-  const std::string older("\x01\x01\x80\x02\x00\x0a\x00\x01m\x00\x00", 12);
+  const std::string older("\x01\x01\x80\x02\x00\x0a\x00\x01m\x00\x00", 11);
   Result<EventBatch> decoded = DecodeEventBatch(older);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   ASSERT_EQ(decoded->size(), 1u);
