@@ -83,6 +83,7 @@ void AppendEventNdjson(const Event& event, std::string& out) {
   }
   str("prompt_name", event.prompt_name);
   str("prompt_version", event.prompt_version);
+  str("input_hash", event.input_hash);
   if (!event.scores.empty()) {
     w.Key("scores");
     w.BeginObject();

@@ -212,6 +212,7 @@ std::string_view EventFieldValue(const Event& event, const FieldRef& field) {
     case FieldId::kErrorType: return event.error_type;
     case FieldId::kPromptName: return event.prompt_name;
     case FieldId::kPromptVersion: return event.prompt_version;
+    case FieldId::kInputHash: return event.input_hash;
     case FieldId::kTag:
       for (const auto& [key, value] : event.tags) {
         if (key == field.key) return value;

@@ -22,7 +22,7 @@ struct RuleInput {
 };
 
 // The field that carries a hash of the call's input (the exact-cache rule groups by it).
-inline constexpr std::string_view kInputHashField = "tags.input_hash";
+inline constexpr std::string_view kInputHashField = "input_hash";
 
 // Repeated identical prompts (same input hash) an exact cache would have answered.
 Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>& out);

@@ -48,6 +48,15 @@ std::optional<StormKey> KeyOf(const std::vector<query::Cell>& row) {
   return key;
 }
 
+// A request as a sentence shows it: a long input hash (a SHA-256 is 64 hex digits, one unbreakable
+// word on a phone) cut to its first 12 characters, as git shortens commit ids.
+std::string ShownRequest(const std::string& request) {
+  constexpr std::string_view kInput = "input ";
+  constexpr size_t kShown = 12;
+  if (!request.starts_with(kInput) || request.size() <= kInput.size() + kShown + 4) return request;
+  return request.substr(0, kInput.size() + kShown) + "…";
+}
+
 struct Calls {
   double calls = 0, errors = 0, cost = 0, max_cost = 0;
 };
@@ -122,7 +131,7 @@ Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>&
     storms.calls += calls.calls;
     storms.errors += calls.errors;
     storms.waste += calls.cost - calls.max_cost;
-    if (calls.calls > storms.worst_calls) storms.worst_calls = calls.calls, storms.worst = key.caller + ", " + key.request;
+    if (calls.calls > storms.worst_calls) storms.worst_calls = calls.calls, storms.worst = key.caller + ", " + ShownRequest(key.request);
   }
   for (const auto& [model, storms] : by_model) {
     Insight insight;

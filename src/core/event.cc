@@ -29,4 +29,12 @@ std::optional<EventStatus> ParseEventStatus(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsValidInputHash(std::string_view value) {
+  if (value.empty() || value.size() > kMaxInputHashBytes) return false;
+  for (const char byte : value) {
+    if (byte < 0x21 || byte > 0x7e) return false;
+  }
+  return true;
+}
+
 }  // namespace mltrack

@@ -21,6 +21,9 @@ std::optional<Operation> ParseOperation(std::string_view name);
 std::string_view EventStatusName(EventStatus status);
 std::optional<EventStatus> ParseEventStatus(std::string_view name);
 
+// Whether `value` is a valid non-empty input_hash (kMaxInputHashBytes, printable ASCII, no space).
+bool IsValidInputHash(std::string_view value);
+
 // Money is integer nano-USD everywhere inside the server (1 USD = 1e9); it is converted to
 // USD only at the edge (JSON out). Sums never pass through floating point.
 using NanoUsd = int64_t;
@@ -31,6 +34,8 @@ inline constexpr size_t kMaxIdBytes = 128;
 inline constexpr size_t kMaxStringBytes = 1024;  // any other string field or tag value
 inline constexpr size_t kMaxKeyBytes = 128;      // a tag key or score name
 inline constexpr size_t kMaxTagsPerEvent = 64;
+// input_hash: 1–128 bytes of printable ASCII without spaces (0x21–0x7E), e.g. a SHA-256 in hex.
+inline constexpr size_t kMaxInputHashBytes = 128;
 inline constexpr size_t kMaxScoresPerEvent = 64;
 
 // One unit of tracked work, normally one LLM call: event schema v1 (DESIGN.md §6) after
@@ -64,6 +69,9 @@ struct Event {
   std::optional<bool> streaming;
   std::string prompt_name;
   std::string prompt_version;
+  // A fingerprint of the call's input (prompt/messages); equal inputs carry equal hashes, so
+  // repeated prompts and retry storms can be found without storing the prompt. Empty = absent.
+  std::string input_hash;
   std::vector<std::pair<std::string, double>> scores;  // name → value, names unique
   std::vector<std::pair<std::string, std::string>> tags;  // key → value, keys unique
 

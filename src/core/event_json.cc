@@ -63,6 +63,7 @@ void WriteEventJson(JsonWriter& out, const Event& event) {
   flag("streaming", event.streaming);
   text("prompt_name", event.prompt_name);
   text("prompt_version", event.prompt_version);
+  text("input_hash", event.input_hash);
   out.Key("scores");
   out.BeginObject();
   for (const auto& [name, value] : event.scores) {

@@ -33,6 +33,7 @@ constexpr std::array<FieldInfo, kFieldIdCount> kFields = {{
     {FieldId::kStreaming, "streaming", FieldKind::kBool, true, false},
     {FieldId::kPromptName, "prompt_name", FieldKind::kString, true, false},
     {FieldId::kPromptVersion, "prompt_version", FieldKind::kString, true, false},
+    {FieldId::kInputHash, "input_hash", FieldKind::kString, true, false},
     {FieldId::kTotalTokens, "total_tokens", FieldKind::kInt, false, true},
     {FieldId::kTokensPerS, "tokens_per_s", FieldKind::kDouble, false, true},
     {FieldId::kTag, "tags", FieldKind::kString, true, false},

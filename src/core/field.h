@@ -39,6 +39,7 @@ enum class FieldId : uint8_t {
   kStreaming,
   kPromptName,
   kPromptVersion,
+  kInputHash,    // appended after the stored fields of format v1-3: older segments have no column
   kTotalTokens,  // derived: input_tokens + output_tokens (absent when both are)
   kTokensPerS,   // derived: output_tokens / ((latency_ms − ttft_ms) / 1000), see IsDerivedField
   kTag,          // tags.<key>; the key lives in FieldRef

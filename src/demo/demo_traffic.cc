@@ -16,6 +16,27 @@ namespace {
 constexpr int64_t kHourMs = 3'600'000;
 constexpr int64_t kDayMs = 24 * kHourMs;
 
+// splitmix64's finaliser: a well-mixed 64-bit value of `value`.
+uint64_t Mix(uint64_t value) {
+  value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  value = (value ^ (value >> 27)) * 0x94D049BB133111EBULL;
+  return value ^ (value >> 31);
+}
+
+// What a client that hashes its inputs sends as input_hash: 64 hex digits, like a SHA-256 of
+// the prompt (the demo has no prompt text; equal `input` gives equal hashes).
+std::string DemoInputHash(std::string_view input) {
+  uint64_t state = 0xcbf29ce484222325ULL;  // FNV-1a
+  for (char ch : input) state = (state ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hash;
+  for (int word = 0; word < 4; ++word) {
+    state = Mix(state + word);
+    for (int shift = 60; shift >= 0; shift -= 4) hash.push_back(kHex[(state >> shift) & 0xf]);
+  }
+  return hash;
+}
+
 // How a model behaves: the median time to first token, output speed, and a quality level
 // that scores are drawn around. Medians are in the range public LLMPerf-style measurements
 // show for hosted APIs.
@@ -229,7 +250,8 @@ struct DemoTraffic::Impl {
 
   Event MakeCall(int64_t ts_ms, const ExperimentProfile& experiment, size_t model_idx,
                  const DemoUser* user = nullptr);
-  void AddRetryIfAny(const Event& call, EventBatch& out);
+  // Adds the retries of `call` (sent before it is added); a storm also gives `call` an input hash.
+  void AddRetryIfAny(Event& call, EventBatch& out);
   void AddJourney(int64_t ts_ms, EventBatch& out);
   void AddAgentSteps(Event& plan, EventBatch& out);
 
@@ -287,7 +309,7 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
     const double draw = static_cast<double>(mix >> 11) / 9007199254740992.0;  // [0, 1)
     if (draw < 0.25) {
       const auto templ = static_cast<int>(400.0 * (draw / 0.25) * (draw / 0.25));
-      event.tags.emplace_back("input_hash", std::string(experiment.feature) + "-" + std::to_string(templ));
+      event.input_hash = DemoInputHash(std::string(experiment.feature) + "-" + std::to_string(templ));
     }
   }
 
@@ -371,28 +393,8 @@ Event DemoTraffic::Impl::MakeCall(int64_t ts_ms, const ExperimentProfile& experi
   return event;
 }
 
-void DemoTraffic::Impl::AddRetryIfAny(const Event& call, EventBatch& out) {
+void DemoTraffic::Impl::AddRetryIfAny(Event& call, EventBatch& out) {
   if (call.status != EventStatus::kError || call.error_type == "context_length_exceeded") return;
-  // Insights' retry-storm rule: during the incident one client in four resends an overloaded
-  // request in a tight loop — 3 to 5 identical copies under 1 s apart, all refused — before its
-  // ordinary retry. Drawn from the call's id, so the random stream of everything else is unchanged.
-  if (call.error_type == "overloaded") {
-    uint64_t mix = 0xcbf29ce484222325ULL;  // FNV-1a of the id, then mixed
-    for (char ch : call.id) mix = (mix ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
-    mix = (mix ^ (mix >> 31)) * 0xBF58476D1CE4E5B9ULL;
-    mix ^= mix >> 29;
-    if (mix % 4 == 0) {
-      const int copies = 3 + static_cast<int>((mix >> 8) % 3);
-      for (int copy = 1; copy <= copies; ++copy) {
-        Event again = call;
-        again.id = NextId();
-        again.ts_ms = call.ts_ms + copy * (300 + static_cast<int64_t>((mix >> (16 + copy)) % 600));
-        again.tags.emplace_back("attempt", std::to_string(copy + 1));
-        out.push_back(std::move(again));
-      }
-    }
-  }
-  if (Uniform() > 0.8) return;  // some clients give up
   const ExperimentProfile* experiment = nullptr;
   for (const ExperimentProfile& candidate : kExperiments) {
     if (candidate.name == call.experiment) experiment = &candidate;
@@ -401,12 +403,54 @@ void DemoTraffic::Impl::AddRetryIfAny(const Event& call, EventBatch& out) {
   for (size_t idx = 0; idx < kModels.size(); ++idx) {
     if (kModels[idx].model == call.model) model_idx = idx;
   }
+  // Insights' retry-storm rule: a client resends a failed request in a tight loop, 3 to 5
+  // identical copies, each under 1 s after the previous one failed — one client in four after an
+  // overload (the incident), and the code-review CI bot (long diffs, no backoff) after every
+  // timeout. The provider accepts each copy and streams part of the answer before it breaks off
+  // (overloaded_error) or stalls (timeout), so every copy is billed for its whole input and the
+  // output streamed so far: real money for nothing. The storming clients hash their inputs.
+  // Drawn from the call's id, so the random stream of everything else is unchanged.
+  const bool overloaded = call.error_type == "overloaded";
+  const bool ci_bot_timeout = call.error_type == "timeout" && experiment->name == "demo-code-review";
+  if ((overloaded || ci_bot_timeout) && !kModels[model_idx].embedding) {
+    const ModelProfile& profile = kModels[model_idx];
+    uint64_t mix = 0xcbf29ce484222325ULL;  // FNV-1a of the id, then mixed
+    for (char ch : call.id) mix = (mix ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
+    mix = Mix(mix);
+    if (ci_bot_timeout || mix % 4 == 0) {
+      if (call.input_hash.empty()) call.input_hash = DemoInputHash(call.id);
+      const int copies = 3 + static_cast<int>((mix >> 8) % 3);
+      // The request's size, the same for every copy: 1 to 3 times the experiment's median input.
+      const int64_t input = std::llround(experiment->input_median * (1.0 + 2.0 * static_cast<double>((mix >> 20) % 1000) / 1000.0));
+      int64_t sent_ms = call.ts_ms + static_cast<int64_t>(call.latency_ms.value_or(0));
+      for (int copy = 1; copy <= copies; ++copy) {
+        const uint64_t draw = Mix(mix + static_cast<uint64_t>(copy));
+        const double streamed = 0.3 + 0.6 * static_cast<double>(draw % 1000) / 1000.0;  // of a full answer
+        Event again = call;
+        again.id = NextId();
+        again.ts_ms = sent_ms + 300 + static_cast<int64_t>((draw >> 10) % 600);
+        again.input_tokens = input;
+        again.output_tokens = std::max<int64_t>(1, std::llround(experiment->output_median * streamed));
+        const double ttft = profile.ttft_median_ms * (overloaded ? 3.0 : 1.0);
+        const double streaming_ms = *again.output_tokens / profile.tokens_per_second * 1000.0;
+        again.ttft_ms = std::round(ttft * 10.0) / 10.0;
+        // A stalled stream ends when the client's 30 s timeout fires.
+        again.latency_ms = overloaded ? std::round((ttft + streaming_ms) * 10.0) / 10.0 : std::max(30000.0, ttft + streaming_ms);
+        again.streaming = true;
+        again.tags.emplace_back("attempt", std::to_string(copy + 1));
+        sent_ms = again.ts_ms + static_cast<int64_t>(*again.latency_ms);
+        out.push_back(std::move(again));
+      }
+    }
+  }
+  if (Uniform() > 0.8) return;  // some clients give up
   int64_t backoff_ms = 500 + static_cast<int64_t>(Uniform() * 2500);
   Event retry = MakeCall(call.ts_ms + backoff_ms, *experiment, model_idx);
   retry.user = call.user;
   retry.session_id = call.session_id;
   retry.run_id = call.run_id;
   retry.trace_id = call.trace_id;
+  retry.input_hash = call.input_hash;  // the same input sent again
   retry.tags.emplace_back("attempt", "2");
   out.push_back(std::move(retry));
 }

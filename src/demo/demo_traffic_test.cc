@@ -174,6 +174,44 @@ TEST(DemoTrafficTest, TheIncidentIsWhereTheTimelineSaysWithErrorsAndSlowFirstTok
   EXPECT_GT(ttft[1][ttft[1].size() / 2], 2.0 * ttft[0][ttft[0].size() / 2]);
 }
 
+// Insights' retry-storm and exact-cache rules: storm copies (after an overload or a timeout) are billed (input and
+// part of an output, so the storms cost money) and carry the input hash of the call they repeat;
+// every input_hash is 64 hex digits, and the template prompts repeat.
+TEST(DemoTrafficTest, RetryStormsAreBilledAndRepeatTheirInputHash) {
+  EventBatch all = GenerateAll(42, 200'000);
+  auto attempt = [](const Event& event) {
+    for (const auto& [key, value] : event.tags) {
+      if (key == "attempt") return std::stoi(value);
+    }
+    return 1;
+  };
+  std::map<std::string, std::string> first_hash;  // trace → the input hash of its first call
+  std::map<std::string, int> hash_calls;
+  for (const Event& event : all) {
+    if (event.input_hash.empty()) continue;
+    EXPECT_EQ(event.input_hash.size(), 64u);
+    EXPECT_EQ(event.input_hash.find_first_not_of("0123456789abcdef"), std::string::npos) << event.input_hash;
+    ++hash_calls[event.input_hash];
+    const bool stormy = event.error_type == "overloaded" || event.error_type == "timeout";
+    if (attempt(event) == 1 && stormy) first_hash[event.trace_id] = event.input_hash;
+  }
+  int copies = 0;
+  for (const Event& event : all) {
+    if (attempt(event) < 3 || (event.error_type != "overloaded" && event.error_type != "timeout")) {
+      continue;  // storm copies are attempts 2..6; ordinary retries are attempt 2
+    }
+    ++copies;
+    EXPECT_GT(event.input_tokens.value_or(0), 0);
+    EXPECT_GT(event.output_tokens.value_or(0), 0);
+    EXPECT_EQ(event.streaming, std::optional<bool>(true));
+    EXPECT_EQ(event.input_hash, first_hash[event.trace_id]) << event.trace_id;
+  }
+  EXPECT_GT(copies, 20);
+  size_t repeated = 0;
+  for (const auto& [hash, calls] : hash_calls) repeated += calls > 1;
+  EXPECT_GT(repeated, 100u);
+}
+
 TEST(DemoTrafficTest, PromptV4RunsAsAnABTestOverTheLastTwoWeeks) {
   EventBatch all = GenerateAll(42, 60'000);
   struct Arm {

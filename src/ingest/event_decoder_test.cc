@@ -79,6 +79,7 @@ TEST(DecodeEvents, AllFields) {
     "cache_write_tokens": 0, "reasoning_tokens": 100, "cost_usd": 0.000123,
     "latency_ms": 812.5, "ttft_ms": 120, "cache_hit": false, "streaming": true,
     "prompt_name": "triage", "prompt_version": "v3",
+    "input_hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
     "scores": {"accuracy": 0.9, "helpfulness": 4},
     "tags": {"env": "prod", "feature": "search"}
   })";
@@ -112,6 +113,7 @@ TEST(DecodeEvents, AllFields) {
   expected.streaming = true;
   expected.prompt_name = "triage";
   expected.prompt_version = "v3";
+  expected.input_hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
   expected.scores = {{"accuracy", 0.9}, {"helpfulness", 4}};
   expected.tags = {{"env", "prod"}, {"feature", "search"}};
   EXPECT_EQ(batch[0], expected);
@@ -229,6 +231,21 @@ TEST(DecodeEvents, StringLimitsAreInclusive) {
                                           "\", \"tags\": {\"" + key + "\": \"" + user + "\"}"));
   EXPECT_EQ(batch[0].id, id);
   EXPECT_EQ(batch[0].user, user);
+}
+
+// input_hash: 1..128 bytes of printable ASCII without spaces; anything else is a problem on
+// input_hash that names the rule, and an empty string is absent like any other string field.
+TEST(DecodeEvents, InputHashIsBoundedPrintableAscii) {
+  const std::string longest(kMaxInputHashBytes, 'a');
+  EXPECT_EQ(MustDecode(WithFields("\"input_hash\": \"" + longest + "\""))[0].input_hash, longest);
+  EXPECT_EQ(MustDecode(WithFields(R"("input_hash": "h-1:v2/~!")"))[0].input_hash, "h-1:v2/~!");
+  EXPECT_EQ(MustDecode(WithFields(R"("input_hash": "")"))[0].input_hash, "");
+  EXPECT_EQ(MustDecode(WithFields(R"("input_hash": null)"))[0].input_hash, "");
+  ExpectOneProblem("\"input_hash\": \"" + longest + "a\"", "input_hash", "128");
+  ExpectOneProblem(R"("input_hash": "two words")", "input_hash", "printable ASCII without spaces");
+  ExpectOneProblem(R"("input_hash": "caf\u00e9")", "input_hash", "printable ASCII without spaces");
+  ExpectOneProblem(R"("input_hash": "tab\there")", "input_hash", "printable ASCII without spaces");
+  ExpectOneProblem(R"("input_hash": 42)", "input_hash", "must be a string");
 }
 
 TEST(DecodeEvents, Utf8ByteOrderMarkIsIgnored) {

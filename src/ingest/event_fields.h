@@ -17,16 +17,16 @@ enum class EventField : uint8_t {
   kId, kTs, kExperiment, kRunId, kSessionId, kTraceId, kUser, kTeam, kProvider, kModel,
   kOperation, kEndpoint, kStatus, kErrorType, kHttpStatus, kInputTokens, kOutputTokens,
   kCachedInputTokens, kCacheWriteTokens, kReasoningTokens, kCostUsd, kLatencyMs, kTtftMs,
-  kCacheHit, kStreaming, kPromptName, kPromptVersion, kScores, kTags,
+  kCacheHit, kStreaming, kPromptName, kPromptVersion, kInputHash, kScores, kTags,
 };
 
 // The JSON name of each EventField, indexed by its value.
-inline constexpr std::array<std::string_view, 29> kEventFieldNames = {
+inline constexpr std::array<std::string_view, 30> kEventFieldNames = {
     "id", "ts", "experiment", "run_id", "session_id", "trace_id", "user", "team", "provider",
     "model", "operation", "endpoint", "status", "error_type", "http_status", "input_tokens",
     "output_tokens", "cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd",
-    "latency_ms", "ttft_ms", "cache_hit", "streaming", "prompt_name", "prompt_version", "scores",
-    "tags"};
+    "latency_ms", "ttft_ms", "cache_hit", "streaming", "prompt_name", "prompt_version", "input_hash",
+    "scores", "tags"};
 
 inline std::string_view EventFieldName(EventField field) {
   return kEventFieldNames[static_cast<size_t>(field)];

@@ -129,6 +129,7 @@ class EventReader : public ValueReader {
       case kStreaming: return ReadBool(field, value, event_.streaming);
       case kPromptName: return ReadString(field, value, kMaxStringBytes, event_.prompt_name);
       case kPromptVersion: return ReadString(field, value, kMaxStringBytes, event_.prompt_version);
+      case kInputHash: return ReadInputHash(value);
       case kScores: return ReadScores(*this, value, event_.scores);
       case kTags: return ReadTags(*this, value, event_.tags);
     }
@@ -149,6 +150,17 @@ class EventReader : public ValueReader {
     }
     if (problem_count() != problems_before) problem_fields_ |= Bit(field);
     if (usable && !text.empty()) out.assign(text);
+    return SUCCESS;
+  }
+
+  // A bounded fingerprint: printable ASCII without spaces, so it can be shown and compared as is.
+  error_code ReadInputHash(od::value& value) {
+    if (error_code err = ReadString(EventField::kInputHash, value, kMaxInputHashBytes, event_.input_hash)) return err;
+    if (!event_.input_hash.empty() && !IsValidInputHash(event_.input_hash)) {
+      FieldProblem(EventField::kInputHash,
+                   "must be printable ASCII without spaces (e.g. a hex SHA-256), got \"" + Clip(event_.input_hash) + "\"");
+      event_.input_hash.clear();
+    }
     return SUCCESS;
   }
 

@@ -23,6 +23,7 @@ Event PreparedEvent(const PreparedCall& call) {
   event.endpoint = std::string(call.endpoint.path);
   event.operation = call.endpoint.operation;
   event.model = call.request_model;
+  event.input_hash = call.input_hash;
   return event;
 }
 

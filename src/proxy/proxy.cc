@@ -14,6 +14,7 @@
 #include "proxy/call_exchange.h"
 #include "proxy/http_fields.h"
 #include "proxy/proxy_context.h"
+#include "proxy/request_input_hash.h"
 
 namespace mltrack::proxy {
 namespace {
@@ -110,6 +111,7 @@ Result<PreparedCall> Proxy::Prepare(std::string_view provider_name, std::string_
   call.target = call.provider->upstream.base_path + std::string(path);
   if (!query.empty()) call.target += "?" + std::string(query);
   call.request_model = RequestModel(body);
+  call.input_hash = RequestInputHash(body);
   if (call.labels.cache && context.cache.capacity_bytes() > 0) {
     call.cache_key = context.cache.Key(call.provider->name, call.target, body, credentials);
   }

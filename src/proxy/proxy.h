@@ -45,6 +45,7 @@ struct PreparedCall {
   std::string body;
   CallLabels labels;
   std::string request_model;  // "model" of the JSON body, for calls whose answer has none
+  std::string input_hash;     // RequestInputHash of the body ("" when it has no input members)
   std::string cache_key;      // set when X-MLtrack-Cache is on
   std::chrono::steady_clock::time_point received;
   int64_t received_ms = 0;    // wall clock, the event's ts

@@ -49,7 +49,7 @@ uint64_t EventTieHash(const Event& event) {
   canon.Fixed(static_cast<uint64_t>(event.ts_ms));
   for (const std::string* text : {&event.experiment, &event.run_id, &event.session_id, &event.trace_id, &event.user,
                                   &event.team, &event.provider, &event.model, &event.endpoint, &event.error_type,
-                                  &event.prompt_name, &event.prompt_version}) {
+                                  &event.prompt_name, &event.prompt_version, &event.input_hash}) {
     canon.Text(*text);
   }
   canon.Fixed(static_cast<uint64_t>(event.operation) << 8 | static_cast<uint64_t>(event.status));

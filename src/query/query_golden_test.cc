@@ -87,6 +87,7 @@ Event EventFromJson(element object, std::string& error) {
     else if (key == "error_type") event.error_type = str(value);
     else if (key == "prompt_name") event.prompt_name = str(value);
     else if (key == "prompt_version") event.prompt_version = str(value);
+    else if (key == "input_hash") event.input_hash = str(value);
     else if (key == "operation") {
       auto op = ParseOperation(std::string_view(value));
       if (!op) error = "bad operation";

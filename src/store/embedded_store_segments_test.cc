@@ -408,6 +408,56 @@ TEST_F(StoreSegmentsTest, TraceIdsLiveInSegmentsNotInTheDictionaryLog) {
   EXPECT_EQ(early, counts);
 }
 
+// input_hash, a local string field like trace_id: sealed rows keep it in their segment's string
+// table, rows still in the WAL get it back on replay, and the dictionary log never holds it.
+TEST_F(StoreSegmentsTest, InputHashesSurviveSealAndWalReplay) {
+  auto hash_counts = [](const EventStore& store) {
+    std::map<std::string, int> counts;
+    auto snapshot = store.Snapshot();
+    const Dictionary* hashes = snapshot->dictionary(FieldId::kInputHash);
+    for (const ColumnBlock& block : snapshot->blocks()) {
+      for (size_t row = 0; row < block.rows; ++row) {
+        const uint32_t id = IdAt(block.column(FieldId::kInputHash), row);
+        counts[id == kAbsentId ? "(absent)" : std::string(hashes->Get(id))]++;
+      }
+    }
+    return counts;
+  };
+  auto with_hashes = [](EventBatch batch) {
+    for (size_t idx = 0; idx < batch.size(); ++idx) {
+      if (idx % 3 != 0) batch[idx].input_hash = "h" + std::to_string(idx % 4);
+    }
+    return batch;
+  };
+  // 200 sealed rows and 30 in the WAL; per batch of n rows, idx % 3 == 0 has no hash (34 + 34
+  // + 10) and the rest take h<idx % 4>.
+  const std::map<std::string, int> expected = {{"(absent)", 78}, {"h0", 37}, {"h1", 40}, {"h2", 39}, {"h3", 36}};
+  size_t sealed = 0;
+  StoreOptions options = Options();
+  options.seal_on_close = false;  // the last 30 rows stay in the WAL, for the replay
+  {
+    auto store = Open(options);
+    ASSERT_NE(store, nullptr);
+    Append(*store, with_hashes(MakeBatch("s0", 100, kNow)), 100);
+    Append(*store, with_hashes(MakeBatch("s1", 100, kNow + 200)), 100);
+    ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    sealed = store->segment_count();
+    EXPECT_GE(sealed, 1u);
+    Append(*store, with_hashes(MakeBatch("w", 30, kNow + 400)), 30);
+    EXPECT_EQ(hash_counts(*store), expected);
+  }
+  DictionarySet replayed;
+  std::vector<StoreProblem> problems;
+  ASSERT_TRUE(DictionaryLog::Open(dir_ / "dict", &replayed, &problems).ok());
+  EXPECT_EQ(replayed.field(FieldId::kInputHash)->size(), 0u);
+
+  EXPECT_GT(WalBytes(), 0u);
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->segment_count(), sealed);
+  EXPECT_EQ(hash_counts(*store), expected);
+}
+
 // Compaction rewrites local string tables: one trace across segments stays one string.
 TEST_F(StoreSegmentsTest, CompactionMergesLocalStringTables) {
   StoreOptions options = Options();

@@ -9,7 +9,7 @@ namespace mltrack::store {
 namespace {
 
 // The order of string fields in string_mask; append only (the order is the format).
-constexpr std::array<std::string Event::*, 13> kCodecStringFields = {
+constexpr std::array<std::string Event::*, 14> kCodecStringFields = {
     &Event::id,
     &Event::experiment,
     &Event::run_id,
@@ -23,6 +23,7 @@ constexpr std::array<std::string Event::*, 13> kCodecStringFields = {
     &Event::error_type,
     &Event::prompt_name,
     &Event::prompt_version,
+    &Event::input_hash,  // bit 13: a log written before it never sets the bit
 };
 constexpr uint64_t kStringMaskBits = (uint64_t{1} << kCodecStringFields.size()) - 1;
 

@@ -39,6 +39,7 @@ Event FullEvent() {
   event.streaming = true;
   event.prompt_name = "summarize";
   event.prompt_version = "v3";
+  event.input_hash = "9f86d081884c7d65";
   event.scores = {{"accuracy", 0.93}, {"toxicity", -1e-9}};
   event.tags = {{"env", "prod"}, {"region", "eu-west-1"}, {"empty", ""}};
   return event;
@@ -90,6 +91,7 @@ TEST(EventCodecTest, EveryOptionalPresentAndAbsent) {
       [](Event& e) { e.tags.clear(); },
       [](Event& e) { e.id.clear(); },
       [](Event& e) { e.prompt_version.clear(); },
+      [](Event& e) { e.input_hash.clear(); },
   };
   for (size_t toggle_idx = 0; toggle_idx < clear_one.size(); ++toggle_idx) {
     Event missing_one = FullEvent();
@@ -111,6 +113,30 @@ TEST(EventCodecTest, EveryOptionalPresentAndAbsent) {
     EventBatch batch = {event};
     EXPECT_EQ(RoundTrip(batch), batch);
   }
+}
+
+// A payload written before input_hash existed (string_mask bit 13 never set) still decodes, and
+// the bit is where docs/wal_format.md says: 1 << 13 in string_mask, after prompt_version.
+TEST(EventCodecTest, InputHashIsStringBit13) {
+  Event event;
+  event.experiment.clear();
+  event.ts_ms = 5;
+  event.model = "m";
+  event.input_hash = "h";
+  std::string payload;
+  EncodeEventBatch(EventBatch{event}, &payload);
+  // version 1, count 1, string_mask = bit 8 (model) | bit 13 (input_hash) as a 2-byte varint,
+  // value_mask 0, ts delta zigzag(5) = 10, enums 0, "m", "h", no scores, no tags.
+  const std::string expected("\x01\x01\x80\x42\x00\x0a\x00\x01m\x01h\x00\x00", 13);
+  EXPECT_EQ(payload, expected);
+
+  // The same event as an older binary wrote it: no bit 13, no hash.
+  const std::string older("\x01\x01\x80\x02\x00\x0a\x00\x01m\x00\x00", 11);
+  Result<EventBatch> decoded = DecodeEventBatch(older);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_EQ(decoded->size(), 1u);
+  EXPECT_EQ((*decoded)[0].model, "m");
+  EXPECT_EQ((*decoded)[0].input_hash, "");
 }
 
 TEST(EventCodecTest, UnicodeAndBinaryStrings) {

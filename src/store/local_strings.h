@@ -24,10 +24,12 @@
 
 namespace mltrack::store {
 
-// Whether `field`'s strings are local (today: trace_id, unique per call in most apps). run_id and
-// session_id stay in the table dictionaries: they are an order of magnitude less distinct, and
-// every overview reads uniq:run_id, which would intern them all anyway.
-constexpr bool IsLocalStringField(FieldId field) { return field == FieldId::kTraceId; }
+// Whether `field`'s strings are local (today: trace_id and input_hash, unique per call in most
+// apps). run_id and session_id stay in the table dictionaries: they are an order of magnitude less
+// distinct, and every overview reads uniq:run_id, which would intern them all anyway.
+constexpr bool IsLocalStringField(FieldId field) {
+  return field == FieldId::kTraceId || field == FieldId::kInputHash;
+}
 
 // The strings behind one owner's local ids 1..size() (0 = absent). Implementations: the memtable's
 // own Dictionary, a segment's string table.

@@ -46,7 +46,7 @@ struct StringField {
   FieldId id;
   std::string Event::*member;
 };
-constexpr std::array<StringField, 12> kStringFields = {{
+constexpr std::array<StringField, 13> kStringFields = {{
     {FieldId::kExperiment, &Event::experiment},
     {FieldId::kRunId, &Event::run_id},
     {FieldId::kSessionId, &Event::session_id},
@@ -59,6 +59,7 @@ constexpr std::array<StringField, 12> kStringFields = {{
     {FieldId::kErrorType, &Event::error_type},
     {FieldId::kPromptName, &Event::prompt_name},
     {FieldId::kPromptVersion, &Event::prompt_version},
+    {FieldId::kInputHash, &Event::input_hash},
 }};
 
 }  // namespace

@@ -63,7 +63,7 @@ class ClickHouseBackendTest : public ::testing::Test {
 
 TEST_F(ClickHouseBackendTest, CreatesTheSchemaOnceAndStoresEventsOnce) {
   StartMltrack();
-  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "2\n");
+  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "3\n");
   HttpResult first = Ingest({EventJson("a"), EventJson("b"), EventJson("a")});
   ASSERT_EQ(first.status, 200) << first.Describe();
   std::optional<IngestAck> ack = ParseIngestAck(first.body);
@@ -80,8 +80,60 @@ TEST_F(ClickHouseBackendTest, CreatesTheSchemaOnceAndStoresEventsOnce) {
   // A second start finds the schema in place and applies nothing again.
   mltrack_->Kill();
   StartMltrack();
-  EXPECT_EQ(clickhouse_->Execute("SELECT count() FROM mltrack_it.schema_migrations"), "2\n");
+  EXPECT_EQ(clickhouse_->Execute("SELECT count() FROM mltrack_it.schema_migrations"), "3\n");
   EXPECT_EQ(Count(), 2);
+}
+
+// A database made before input_hash existed (schema version 2: the events table without the
+// column, and a row in it) gains the column on start (migration 3), keeps its row, and then
+// stores, groups by, filters on and returns input_hash like the embedded store.
+TEST_F(ClickHouseBackendTest, AnOlderEventsTableGainsInputHash) {
+  const char* kVersion2Statements[] = {
+      "CREATE DATABASE mltrack_it",
+      "CREATE TABLE mltrack_it.schema_migrations (`version` UInt32, `name` String, `applied_ms` UInt64) ENGINE = TinyLog",
+      "INSERT INTO mltrack_it.schema_migrations VALUES (1, 'events table', 0), (2, 'appends table', 0)",
+      "CREATE TABLE mltrack_it.events (`key` String, `batch` String, `id` String, `ts` Int64, `experiment` String, "
+      "`run_id` String, `session_id` String, `trace_id` String, `user` String, `team` String, `provider` String, "
+      "`model` String, `operation` UInt8, `endpoint` String, `status` UInt8, `error_type` String, "
+      "`http_status` Nullable(Int32), `input_tokens` Nullable(Int64), `output_tokens` Nullable(Int64), "
+      "`cached_input_tokens` Nullable(Int64), `cache_write_tokens` Nullable(Int64), `reasoning_tokens` Nullable(Int64), "
+      "`cost_nano_usd` Nullable(Int64), `latency_ms` Nullable(Float64), `ttft_ms` Nullable(Float64), "
+      "`cache_hit` Nullable(UInt8), `streaming` Nullable(UInt8), `prompt_name` String, `prompt_version` String, "
+      "`scores` Nested(`name` String, `value` Float64), `tags` Nested(`key` String, `value` String)) "
+      "ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(toDateTime(intDiv(`ts`, 1000), 'UTC')) ORDER BY (`ts`, `key`)",
+      "CREATE TABLE mltrack_it.appends (`node` String, `seq` UInt64, `batch` String, `rows` UInt64, `min_ts` Int64, "
+      "`max_ts` Int64, `at_ms` UInt64) ENGINE = MergeTree() ORDER BY (`at_ms`, `node`)",
+      "INSERT INTO mltrack_it.events (`key`, `id`, `ts`, `experiment`, `model`) VALUES ('old', 'old', 1767225600000, 'default', 'm')",
+  };
+  for (const char* statement : kVersion2Statements) {
+    bool ok = false;
+    clickhouse_->Execute(statement, &ok);
+    ASSERT_TRUE(ok) << statement;
+  }
+  StartMltrack();
+  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "3\n");
+  EXPECT_EQ(clickhouse_->Execute("SELECT count() FROM system.columns WHERE database = 'mltrack_it' AND "
+                                 "table = 'events' AND name = 'input_hash'"), "1\n");
+  auto event = [](const std::string& id, const std::string& hash) {
+    return R"({"id":")" + id + R"(","ts":1767225600001,"model":"m","input_hash":")" + hash + R"("})";
+  };
+  ASSERT_EQ(Ingest({event("h1", "abc"), event("h2", "abc"), event("h3", "def")}).status, 200);
+  HttpResult grouped = client_->Post("/api/v1/query", std::string("{") + kQueryRange +
+                                                          R"(,"group_by":["input_hash"],"metrics":["count"]})");
+  ASSERT_EQ(grouped.status, 200) << grouped.Describe();
+  std::string error;
+  std::optional<QueryTable> table = ParseQueryTable(grouped.body, &error);
+  ASSERT_TRUE(table) << error;
+  ASSERT_EQ(table->rows.size(), 3u) << grouped.body;
+  EXPECT_EQ(table->Cell(0, "input_hash"), "abc");
+  EXPECT_EQ(table->Cell(0, "count"), "2");
+  EXPECT_EQ(table->Cell(1, "input_hash"), "def");
+  EXPECT_EQ(table->Cell(2, "input_hash"), "null");  // the older row
+  HttpResult search = client_->Post("/api/v1/events/search",
+                                    std::string("{") + kQueryRange + R"(,"filters":[{"field":"input_hash","op":"eq","value":"def"}]})");
+  ASSERT_EQ(search.status, 200) << search.Describe();
+  EXPECT_NE(search.body.find(R"("input_hash":"def")"), std::string::npos) << search.body;
+  EXPECT_EQ(search.body.find(R"("input_hash":"abc")"), std::string::npos) << search.body;
 }
 
 TEST_F(ClickHouseBackendTest, AnOutageQueuesAcknowledgedEventsAndReadsAnswer503) {

@@ -198,6 +198,9 @@ TEST_F(DifferentialTest, EveryQuerySpecOfTheSetGivesTheSameAnswer) {
       R"("group_by":["model"],"metrics":["var:latency_ms","stddev:latency_ms","var:cost_usd","stddev:cost_usd","var:input_tokens","stddev:)" + score + R"("])",
       R"("filters":[{"field":"total_tokens","op":"lt","value":1000},{"field":"reasoning_tokens","op":"exists","value":false}],"group_by":["prompt_name","prompt_version"],"metrics":["count","min:total_tokens"])",
       R"("filters":[{"field":"status","op":"ne","value":"error"},{"field":"ttft_ms","op":"not_in","values":[0]}],"bucket":"1d","metrics":["count","count:ttft_ms"])",
+      // input_hash (the demo's repeated prompts and retry storms carry one).
+      R"("group_by":["experiment","model"],"filters":[{"field":"input_hash","op":"exists","value":true}],"metrics":["count","uniq:input_hash","sum:cost_usd"])",
+      R"("group_by":["input_hash"],"metrics":["count"],"order_by":[{"metric":"count","dir":"desc"},{"column":"input_hash","dir":"asc"}],"limit":20)",
   };
   for (const std::string& members : specs) {
     const std::string body = "{" + kRange + "," + members + "}";

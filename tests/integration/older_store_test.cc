@@ -67,9 +67,9 @@ TEST_F(OlderStoreTest, OpensAnswersAndTakesNewEvents) {
   ExpectFixtureAnswers(0);
 
   const std::string event = R"({"id":"new-1","ts":"2026-01-01T00:00:00Z","model":"not-in-the-catalogue",)"
-                            R"("user":"older-store-test","trace_id":"trace-100","cost_usd":0})";
+                            R"("user":"older-store-test","trace_id":"trace-100","cost_usd":0,"input_hash":"abc123"})";
   const std::string second = R"({"id":"new-2","ts":"2026-01-01T00:00:01Z","model":"not-in-the-catalogue",)"
-                             R"("user":"older-store-test","trace_id":"trace-100","cost_usd":0})";
+                             R"("user":"older-store-test","trace_id":"trace-100","cost_usd":0,"input_hash":"abc123"})";
   HttpResult ingest = Ingest(JsonArray({event, second}));
   ASSERT_EQ(ingest.status, 200) << ingest.Describe();
   ExpectFixtureAnswers(2);
@@ -77,6 +77,15 @@ TEST_F(OlderStoreTest, OpensAnswersAndTakesNewEvents) {
   ASSERT_EQ(server_->Terminate(), 0) << server_->LogTail();
   ASSERT_TRUE(server_->Restart());
   ExpectFixtureAnswers(2);
+  // input_hash, a field the older binary did not have: absent on its rows, present on the new ones.
+  auto by_hash = QueryTableOf(R"("group_by":["input_hash"],"metrics":["count"],)"
+                              R"("order_by":[{"column":"count","dir":"desc"}])");
+  ASSERT_TRUE(by_hash.has_value());
+  ASSERT_EQ(by_hash->rows.size(), 2u);
+  EXPECT_EQ(by_hash->Cell(0, "count"), "5039");
+  EXPECT_EQ(by_hash->Cell(0, "input_hash"), "null");
+  EXPECT_EQ(by_hash->Cell(1, "input_hash"), "abc123");
+  EXPECT_EQ(by_hash->Cell(1, "count"), "2");
   HttpResult health = client().Get("/api/health");
   ASSERT_EQ(health.status, 200) << health.Describe();
   EXPECT_EQ(health.body.find("corrupt"), std::string::npos) << health.body;

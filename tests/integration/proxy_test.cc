@@ -155,6 +155,12 @@ TEST_F(ProxyTest, ForwardsAChatCallAndRecordsIt) {
   EXPECT_NE(table->Cell(0, "sum:cost_usd"), "null");
   EXPECT_NE(table->Cell(0, "max:latency_ms"), "null");
   EXPECT_EQ(table->Cell(0, "max:ttft_ms"), "null");  // not streamed
+
+  // input_hash: a SHA-256 of the body's messages (request_input_hash_test.cc works it out).
+  auto by_hash = QueryTableOf(R"("group_by":["input_hash"],"metrics":["count"])");
+  ASSERT_TRUE(by_hash);
+  ASSERT_EQ(by_hash->rows.size(), 1u);
+  EXPECT_EQ(by_hash->Cell(0, "input_hash"), "7b6b5e41493c42b5be199bc1c07b3ca18ac042adc0cecaac8f5e50dede6e78be");
 }
 
 TEST_F(ProxyTest, StreamsPieceByPieceWithoutBuffering) {

@@ -1,5 +1,5 @@
 // The Insights page against the real demo server: the demo's leaks (repeated prompts, expensive
-// models on short answers, the unpriced self-hosted model) are found, the page shows the API's
+// models on short answers, the unpriced self-hosted model, billed retry storms) are found, the page shows the API's
 // figures, the savings chart draws, a card's link opens its dashboard — in light, dark and at
 // 390 px, with no console errors. The empty server shows the empty state.
 import { expect, test, type Response } from '@playwright/test';
@@ -25,6 +25,10 @@ for (const [theme, width] of [
     expect(kinds).toContain('cheaper_model');
     expect(kinds).toContain('unpriced_model');
     expect(report.total_monthly_saving_usd).toBeGreaterThan(0);
+    // The demo's retry storms are billed: their card shows money, not $0.
+    const storms = report.insights.filter((insight) => insight.kind === 'retry_storm');
+    expect(storms.length).toBeGreaterThan(0);
+    expect(storms.reduce((sum, insight) => sum + (insight.monthly_saving_usd ?? 0), 0)).toBeGreaterThan(1);
 
     await expect(page.getByTestId('insights-saving')).toHaveText(formatUsd(report.total_monthly_saving_usd));
     await expect(page.getByTestId('insights-count')).toHaveText(String(report.insights.length));

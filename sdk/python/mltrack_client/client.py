@@ -12,7 +12,7 @@ EVENT_FIELDS = frozenset({
     "id", "ts", "experiment", "run_id", "session_id", "trace_id", "user", "team", "provider", "model",
     "operation", "endpoint", "status", "error_type", "http_status", "input_tokens", "output_tokens",
     "cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd", "latency_ms", "ttft_ms",
-    "cache_hit", "streaming", "prompt_name", "prompt_version", "scores", "tags",
+    "cache_hit", "streaming", "prompt_name", "prompt_version", "input_hash", "scores", "tags",
 })
 _OPERATIONS = frozenset({"chat", "completion", "embedding", "tool", "run", "other"})
 _COUNTS = ("input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "reasoning_tokens")

@@ -28,7 +28,7 @@ std::string_view EventColumnList() {
          "`provider`, `model`, `operation`, `endpoint`, `status`, `error_type`, `http_status`, "
          "`input_tokens`, `output_tokens`, `cached_input_tokens`, `cache_write_tokens`, `reasoning_tokens`, "
          "`cost_nano_usd`, `latency_ms`, `ttft_ms`, `cache_hit`, `streaming`, `prompt_name`, "
-         "`prompt_version`, `scores.name`, `scores.value`, `tags.key`, `tags.value`";
+         "`prompt_version`, `input_hash`, `scores.name`, `scores.value`, `tags.key`, `tags.value`";
 }
 
 std::string EventKey(const Event& event, std::string_view batch, size_t row) {
@@ -62,6 +62,7 @@ void EncodeEventRow(const Event& event, std::string_view batch, size_t row, std:
   writer.Nullable<uint8_t>(BoolByte(event.streaming));
   writer.String(event.prompt_name);
   writer.String(event.prompt_version);
+  writer.String(event.input_hash);
   writer.Varint(event.scores.size());
   for (const auto& score : event.scores) writer.String(score.first);
   writer.Varint(event.scores.size());
@@ -102,6 +103,7 @@ Result<EventBatch> DecodeEventRows(std::string_view data) {
     event.streaming = ReadBool(reader);
     event.prompt_name = reader.String();
     event.prompt_version = reader.String();
+    event.input_hash = reader.String();
     const uint64_t score_names = reader.Varint();
     for (uint64_t idx = 0; idx < score_names && reader.ok(); ++idx) event.scores.emplace_back(reader.String(), 0.0);
     const uint64_t score_values = reader.Varint();

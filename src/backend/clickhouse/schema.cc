@@ -5,6 +5,8 @@
 namespace mltrack::backend::clickhouse {
 namespace {
 
+// The events table of migration 1, as it was created then: later columns come by ALTER (below), so
+// that a new database and an upgraded one end up the same.
 constexpr const char* kEventColumns = R"((
   `key` String, `batch` String, `id` String, `ts` Int64,
   `experiment` String, `run_id` String, `session_id` String, `trace_id` String, `user` String, `team` String,
@@ -37,12 +39,24 @@ std::vector<std::string> CreateTable(const ConnectionOptions& options, const std
               options.cluster + "`, `" + options.database + "`, `" + name + "_local`, " + sharding_key + ")"};
 }
 
+// Adds `column` (with its type) after `after` to the events table, or with a cluster to this
+// shard's local table and the Distributed table. Not `ADD COLUMN IF NOT EXISTS`: ClickHouse 18.16
+// has no such syntax; Migrate takes "already exists" as done instead.
+std::vector<std::string> AddEventColumn(const ConnectionOptions& options, const std::string& column,
+                                        const std::string& after) {
+  const std::string db = "`" + options.database + "`.";
+  const std::string add = " ADD COLUMN " + column + " AFTER " + after;
+  if (options.cluster.empty()) return {"ALTER TABLE " + db + "`events`" + add};
+  return {"ALTER TABLE " + db + "`events_local`" + add, "ALTER TABLE " + db + "`events`" + add};
+}
+
 }  // namespace
 
 std::vector<Migration> Migrations(const ConnectionOptions& options) {
   return {
       {1, "events table", CreateTable(options, "events", kEventColumns, kEventEngine, "cityHash64(`key`)")},
       {2, "appends table", CreateTable(options, "appends", kAppendColumns, kAppendEngine, "cityHash64(`batch`)")},
+      {3, "events.input_hash", AddEventColumn(options, "`input_hash` String", "`prompt_version`")},
   };
 }
 
@@ -64,7 +78,10 @@ Result<int> Migrate(HttpClient& client) {
     if (migration.version <= version) continue;
     for (const std::string& statement : migration.statements) {
       Result<std::string> applied = client.Execute(statement);
-      if (!applied.ok()) return applied.status();
+      // A column added before a crash kept its migration from being recorded: done already.
+      const bool added_before = !applied.ok() && statement.find(" ADD COLUMN ") != std::string::npos &&
+                                applied.status().message().find("column with this name already exists") != std::string::npos;
+      if (!applied.ok() && !added_before) return applied.status();
     }
     Result<std::string> recorded = client.Execute(
         "INSERT INTO " + table + " SELECT " + std::to_string(migration.version) + ", '" + migration.name +

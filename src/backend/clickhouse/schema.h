@@ -23,7 +23,7 @@ namespace mltrack::backend::clickhouse {
 struct Migration {
   int version;
   std::string name;
-  std::vector<std::string> statements;  // each idempotent (IF NOT EXISTS)
+  std::vector<std::string> statements;  // each idempotent: IF NOT EXISTS, or an ADD COLUMN (Migrate takes "already exists" as done)
 };
 
 // The migrations for `options` (single server, or `cluster`), oldest first.

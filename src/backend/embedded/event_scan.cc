@@ -27,10 +27,11 @@ bool ContainsLowered(std::string_view text, std::string_view lowered) {
                      [&lower](char a, char b) { return lower(a) == b; }) != text.end();
 }
 
-// Trace ids under eq / in, matched on each block's own strings (trace_ids.h) instead of through
-// a RowFilter, which would intern every trace id of the snapshot.
-bool IsTraceIdLookup(const query::Filter& filter) {
-  return filter.field.id == FieldId::kTraceId && (filter.op == query::FilterOp::kEq || filter.op == query::FilterOp::kIn);
+// Trace ids and input hashes under eq / in, matched on each block's own strings (trace_ids.h)
+// instead of through a RowFilter, which would intern every value of the snapshot.
+bool IsLocalLookup(const query::Filter& filter) {
+  return (filter.field.id == FieldId::kTraceId || filter.field.id == FieldId::kInputHash) &&
+         (filter.op == query::FilterOp::kEq || filter.op == query::FilterOp::kIn);
 }
 
 // Which dictionary ids of the searched string fields (and of each tag key) contain `q`.
@@ -120,11 +121,11 @@ struct Candidate {
 
 class Scan {
  public:
-  Scan(const store::TableSnapshot& snapshot, const EventSearch& search, TraceIds& trace_ids)
-      : snapshot_(snapshot), search_(search), trace_ids_(trace_ids) {}
+  Scan(const store::TableSnapshot& snapshot, const EventSearch& search, TraceIds& trace_ids, TraceIds& input_hashes)
+      : snapshot_(snapshot), search_(search), trace_ids_(trace_ids), input_hashes_(input_hashes) {}
 
   uint64_t Tie(const Candidate& candidate) const {
-    if (!candidate.tie) candidate.tie = query::EventTieHash(RowEvent(snapshot_, candidate.block, candidate.row, trace_ids_));
+    if (!candidate.tie) candidate.tie = query::EventTieHash(RowEvent(snapshot_, candidate.block, candidate.row, trace_ids_, input_hashes_));
     return *candidate.tie;
   }
   // True when `a` comes before `b` in the search's order.
@@ -147,6 +148,7 @@ class Scan {
   const store::TableSnapshot& snapshot_;
   const EventSearch& search_;
   TraceIds& trace_ids_;
+  TraceIds& input_hashes_;
 };
 
 // The best sort value any row of a block can have (the largest for descending sorts, the
@@ -175,13 +177,20 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
                                         std::chrono::steady_clock::time_point deadline) {
   const auto started = std::chrono::steady_clock::now();
   TraceIds trace_ids(snapshot);
+  TraceIds input_hashes(snapshot, FieldId::kInputHash);
   std::vector<query::RowFilter> filters;
-  std::vector<std::pair<int, std::vector<std::string>>> trace_lookups;  // (cache key, wanted ids)
+  struct LocalLookup {
+    TraceIds* reader;
+    int key;  // the match table's cache key
+    std::vector<std::string> wanted;
+  };
+  std::vector<LocalLookup> local_lookups;
   for (const query::Filter& filter : search.filters) {
-    if (IsTraceIdLookup(filter)) {
+    if (IsLocalLookup(filter)) {
       std::vector<std::string> wanted;
       for (const query::FilterValue& value : filter.values) wanted.push_back(std::get<std::string>(value));
-      trace_lookups.emplace_back(static_cast<int>(trace_lookups.size()), std::move(wanted));
+      TraceIds* reader = filter.field.id == FieldId::kTraceId ? &trace_ids : &input_hashes;
+      local_lookups.push_back({reader, static_cast<int>(local_lookups.size()), std::move(wanted)});
       continue;
     }
     Result<query::RowFilter> compiled = query::RowFilter::Compile(filter, snapshot);
@@ -193,7 +202,7 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
   if (search.sort == SearchSort::kCost) sort_source = query::ResolveColumn(snapshot, FieldRef{FieldId::kCostUsd, ""});
   if (search.sort == SearchSort::kLatency) sort_source = query::ResolveColumn(snapshot, FieldRef{FieldId::kLatencyMs, ""});
 
-  const Scan scan(snapshot, search, trace_ids);
+  const Scan scan(snapshot, search, trace_ids, input_hashes);
   auto worse_on_top = [&scan](const Candidate& a, const Candidate& b) { return scan.Before(a, b); };
   std::priority_queue<Candidate, std::vector<Candidate>, decltype(worse_on_top)> heap(worse_on_top);
   const size_t capacity = search.limit + (search.cursor ? search.cursor->skip : 0) + 1;
@@ -251,8 +260,8 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
     }
     size_t count = rows.size();
     for (const query::RowFilter& filter : filters) count = filter.Apply(block, rows.data(), count);
-    for (const auto& [key, wanted] : trace_lookups) {
-      count = trace_ids.Keep(block_idx, rows.data(), count, key, [&wanted](std::string_view id) {
+    for (const auto& [reader, key, wanted] : local_lookups) {
+      count = reader->Keep(block_idx, rows.data(), count, key, [&wanted](std::string_view id) {
         return std::find(wanted.begin(), wanted.end(), id) != wanted.end();
       });
     }
@@ -277,7 +286,7 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
   events.reserve(heap.size());
   while (!heap.empty()) {
     const Candidate& top = heap.top();
-    events.push_back(RowEvent(snapshot, top.block, top.row, trace_ids));
+    events.push_back(RowEvent(snapshot, top.block, top.row, trace_ids, input_hashes));
     heap.pop();
   }
   query::CutPage(std::move(events), search, page);

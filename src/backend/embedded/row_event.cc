@@ -24,7 +24,8 @@ std::optional<bool> BoolField(const store::ColumnBlock& block, FieldId id, uint3
 
 }  // namespace
 
-Event RowEvent(const store::TableSnapshot& snapshot, size_t block_index, uint32_t row, TraceIds& trace_ids) {
+Event RowEvent(const store::TableSnapshot& snapshot, size_t block_index, uint32_t row, TraceIds& trace_ids,
+               TraceIds& input_hashes) {
   const store::ColumnBlock& block = snapshot.blocks()[block_index];
   Event event;
   event.ts_ms = block.Ts(row);
@@ -44,6 +45,7 @@ Event RowEvent(const store::TableSnapshot& snapshot, size_t block_index, uint32_
   text(FieldId::kErrorType, event.error_type);
   text(FieldId::kPromptName, event.prompt_name);
   text(FieldId::kPromptVersion, event.prompt_version);
+  event.input_hash = std::string(input_hashes.Get(block_index, row));
   const uint8_t operation = store::ByteAt(block.column(FieldId::kOperation), row);
   event.operation = operation < kOperationCount ? static_cast<Operation>(operation) : Operation::kOther;
   event.status = store::ByteAt(block.column(FieldId::kStatus), row) == 0 ? EventStatus::kOk : EventStatus::kError;

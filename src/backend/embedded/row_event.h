@@ -11,8 +11,9 @@
 
 namespace mltrack::backend {
 
-// The event stored at `row` of block `block_index`; `trace_ids` reads its trace id (a local
-// string, never interned).
-Event RowEvent(const store::TableSnapshot& snapshot, size_t block_index, uint32_t row, TraceIds& trace_ids);
+// The event stored at `row` of block `block_index`; `trace_ids` and `input_hashes` read its
+// trace id and input hash (local strings, never interned).
+Event RowEvent(const store::TableSnapshot& snapshot, size_t block_index, uint32_t row, TraceIds& trace_ids,
+               TraceIds& input_hashes);
 
 }  // namespace mltrack::backend

@@ -2,9 +2,9 @@
 
 namespace mltrack::backend {
 
-TraceIds::TraceIds(const store::TableSnapshot& snapshot) {
+TraceIds::TraceIds(const store::TableSnapshot& snapshot, FieldId field) {
   for (const store::LocalColumn& column : snapshot.local_columns()) {
-    if (column.field == FieldId::kTraceId) by_block_[column.block_index] = &column;
+    if (column.field == field) by_block_[column.block_index] = &column;
   }
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Reading trace ids the way they are stored: local to each block's owner (store/local_strings.h),
+// Reading a local string field (trace_id, input_hash) the way it is stored: local to each block's owner (store/local_strings.h),
 // never interned. Asking the snapshot for trace_id's table dictionary would translate every row
 // of every block (≈ 60 ms per million events, again for each new snapshot); a search needs the
 // ids of a page's rows, and at most one pass over the strings for a text or equality match.
@@ -19,9 +19,10 @@ namespace mltrack::backend {
 
 class TraceIds {
  public:
-  explicit TraceIds(const store::TableSnapshot& snapshot);
+  // Reads `field`, which must be a local string field (store::IsLocalStringField).
+  explicit TraceIds(const store::TableSnapshot& snapshot, FieldId field = FieldId::kTraceId);
 
-  // The trace id of `row` of block `block_index`; "" when absent.
+  // The trace id (or other local field's value) of `row` of block `block_index`; "" when absent.
   std::string_view Get(size_t block_index, uint32_t row);
 
   // Keeps the rows of rows[0, count) of block `block_index` whose trace id satisfies `match`

@@ -46,6 +46,7 @@ const std::unordered_map<std::string_view, Role>& RoleTable() {
       {"mltrack.experiment", Role::kExperiment},
       {"mltrack.team", Role::kTeam},
       {"mltrack.run_id", Role::kRunId},
+      {"mltrack.input_hash", Role::kInputHash},
       {"service.name", Role::kServiceName},
       {"gen_ai.usage.total_tokens", Role::kDerived},
       {"llm.usage.total_tokens", Role::kDerived},

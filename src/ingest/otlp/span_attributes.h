@@ -48,6 +48,7 @@ enum class Role : uint8_t {
   kExperiment,       // mltrack.experiment (span or resource)
   kTeam,             // mltrack.team
   kRunId,            // mltrack.run_id
+  kInputHash,        // mltrack.input_hash (span only): the event's input_hash
   kServiceName,      // service.name (resource): the experiment unless mltrack.experiment is set
   kDerived,          // totals (gen_ai.usage.total_tokens, llm.token_count.total, ...): neither a field nor a tag
   kCount,

@@ -285,6 +285,16 @@ class SpanMapper {
     if (const Attribute* stream = roles.Get(Role::kStream); stream && stream->value.kind == Kind::kBool) {
       event.streaming = stream->value.bool_value;
     }
+    if (const Attribute* hash = roles.Get(Role::kInputHash)) {
+      std::optional<std::string> text = ValueText(hash->value);
+      if (text && !text->empty() && !IsValidInputHash(*text)) {
+        Problem(hash->key, "must be 1.." + std::to_string(kMaxInputHashBytes) +
+                               " bytes of printable ASCII without spaces (e.g. a hex SHA-256), got \"" +
+                               Clip(*text, 40) + "\"");
+      } else if (text) {
+        event.input_hash = std::move(*text);
+      }
+    }
     event.trace_id = std::string(span_->trace_id);
     if (!span_->trace_id.empty() && !span_->span_id.empty()) {
       event.id = std::string(span_->trace_id) + "-" + std::string(span_->span_id);

@@ -281,5 +281,31 @@ TEST(SpanMapping, AbsurdValuesAreErrorsNamingSpanAndAttribute) {
   expect(6, 6, "http.response.status_code", "must be an integer 100..599, got 999");
 }
 
+// mltrack.input_hash on the span becomes input_hash; a bad one is a problem naming the
+// attribute; prompt content is dropped, never hashed.
+TEST(SpanMapping, InputHashFromTheMltrackAttribute) {
+  OtlpSpanSpec hashed = ChatSpan();
+  hashed.attributes.push_back({"mltrack.input_hash", std::string("9f86d081884c7d65")});
+  OtlpSpanSpec content_only = ChatSpan();
+  content_only.attributes.push_back({"gen_ai.input.messages", std::string("[{\"role\":\"user\",\"content\":\"hi\"}]")});
+  Result<MappedSpans> mapped = Map({{{}, {hashed, content_only}}});
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  ASSERT_EQ(mapped->events.size(), 2u);
+  EXPECT_EQ(mapped->events[0].input_hash, "9f86d081884c7d65");
+  EXPECT_EQ(Tag(mapped->events[0], "mltrack.input_hash"), "<absent>");
+  EXPECT_EQ(mapped->events[1].input_hash, "");
+
+  OtlpSpanSpec spaced = ChatSpan();
+  spaced.attributes.push_back({"mltrack.input_hash", std::string("not a hash")});
+  OtlpSpanSpec too_long = ChatSpan();
+  too_long.attributes.push_back({"mltrack.input_hash", std::string(129, 'a')});
+  const std::vector<ErrorDetail> problems = Problems(Map({{{}, {spaced, too_long}}}));
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].field, "mltrack.input_hash");
+  EXPECT_NE(problems[0].reason.find("printable ASCII without spaces"), std::string::npos) << problems[0].reason;
+  EXPECT_EQ(problems[1].index, 1);
+  EXPECT_EQ(problems[1].field, "mltrack.input_hash");
+}
+
 }  // namespace
 }  // namespace mltrack::ingest::otlp

@@ -23,14 +23,14 @@ def ts():
 
 for call in range(40):
     print(f'{{"ts": {ts()}, "experiment": "bot", "model": "big", "cost_usd": 0.1, "output_tokens": 100, '
-          f'"scores": {{"quality": 0.9}}, "tags": {{"input_hash": "h{call % 10}"}}}}')
+          f'"scores": {{"quality": 0.9}}, "input_hash": "h{call % 10}"}}')
 for call in range(40):
     print(f'{{"ts": {ts()}, "experiment": "bot", "model": "small", "cost_usd": 0.02, "output_tokens": 100, '
           f'"scores": {{"quality": 0.88}}}}')
 print(f'{{"ts": {ts()}, "experiment": "other", "model": "big", "cost_usd": 0, "status": "error", '
-      f'"tags": {{"input_hash": "h0"}}}}')
+      f'"input_hash": "h0"}}')
 print(f'{{"ts": {ts()}, "experiment": "other", "model": "big", "cost_usd": 0, "cache_hit": true, '
-      f'"tags": {{"input_hash": "h1"}}}}')
+      f'"input_hash": "h1"}}')
 for call in range(3):
     print(f'{{"ts": {ts()}, "experiment": "other", "model": "local", "input_tokens": 50, "output_tokens": 10}}')
 for day, cost in ((5, 0.7), (12, 0.7), (19, 0.7), (25, 7)):

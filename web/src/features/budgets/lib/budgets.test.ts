@@ -58,6 +58,20 @@ describe('budget gauge', () => {
     expect(stops[0]![0]).toBeCloseTo(110 / 160);
     expect(stops[1]![0]).toBeCloseTo(150 / 160);
   });
+
+  it('drops the end label where the projection pointer sits on it', () => {
+    const label = (b: Budget) => {
+      const model = gaugeModel(b, lightPalette);
+      if (model.kind !== 'ready') throw new Error('empty');
+      const [burn] = model.option.series as { axisLabel: { formatter: (value: number) => string } }[];
+      return burn!.axisLabel.formatter;
+    };
+    expect(label(budget())(160)).toBe('160%');
+    expect(label(budget())(100)).toBe('100%');
+    const offScale = label(budget({ projected_usd: 470, projected_low_usd: 440, projected_high_usd: 500 }));
+    expect(offScale(200)).toBe('');
+    expect(offScale(100)).toBe('100%');
+  });
 });
 
 describe('budget form', () => {

@@ -56,8 +56,10 @@ export function gaugeModel(budget: Budget, palette: Palette): ChartModel {
             distance: 18,
             color: palette.textMuted,
             fontSize: 10,
-            // 0, 100 % and the end only: threshold labels would collide (the card lists them).
-            formatter: (value: number) => (value === 0 || value === 100 || value === max ? `${value}%` : ''),
+            // 0, 100 % and the end only: threshold labels would collide (the card lists them). The
+            // end's label gives way to the projection pointer when that sits on it.
+            formatter: (value: number) =>
+              value === 0 || value === 100 || (value === max && projected < 0.9 * max) ? `${value}%` : '',
           },
           anchor: { show: false },
           title: { show: true, offsetCenter: [0, '62%'], color: palette.textMuted, fontSize: 11, lineHeight: 16 },

@@ -17,6 +17,7 @@ const event: StoredEvent = {
   latency_ms: 850,
   error_type: 'rate_limit',
   http_status: 429,
+  input_hash: '9f86d081884c7d65',
   scores: { quality: 0.5 },
   tags: { env: 'prod' },
 };
@@ -61,6 +62,7 @@ describe('event fields', () => {
     expect(byLabel.Session?.href).toBe('/sessions/s1');
     expect(byLabel['HTTP status']?.value).toBe('429');
     expect(byLabel['Error type']?.value).toBe('rate_limit');
+    expect(byLabel['Input hash']?.value).toBe('9f86d081884c7d65');
     expect(byLabel.Cost?.value).toBe('unpriced');
     expect(byLabel.Latency?.value).toBe('850 ms');
     expect(byLabel.User).toBeUndefined();

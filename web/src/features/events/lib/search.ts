@@ -83,7 +83,7 @@ const PLAIN_FIELDS: [keyof StoredEvent, string][] = [
   ['id', 'Id'], ['experiment', 'Experiment'], ['run_id', 'Run'], ['user', 'User'], ['team', 'Team'],
   ['provider', 'Provider'], ['model', 'Model'], ['operation', 'Operation'], ['endpoint', 'Endpoint'],
   ['status', 'Status'], ['error_type', 'Error type'], ['http_status', 'HTTP status'],
-  ['prompt_name', 'Prompt'], ['prompt_version', 'Prompt version'],
+  ['prompt_name', 'Prompt'], ['prompt_version', 'Prompt version'], ['input_hash', 'Input hash'],
 ];
 const TOKEN_FIELDS: [keyof StoredEvent, string][] = [
   ['input_tokens', 'Input tokens'], ['output_tokens', 'Output tokens'], ['cached_input_tokens', 'Cached input tokens'],
