@@ -37,7 +37,9 @@ for target in $TARGETS; do
     echo "fuzz: $target failed; the input is in crash-*/timeout-*/leak-* here" >&2
     exit 1
   fi
-  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)" "$corpus.log" || true
+  # Executions, coverage and corpus at the end (tests/fuzz/README.md records them per target).
+  grep -E "^#[0-9]+ +DONE" "$corpus.log" || true
+  grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)" "$corpus.log" || true
   rm -rf "$corpus" "$corpus.log"
 done
 echo "fuzz: no crash"
