@@ -38,7 +38,7 @@ for target in $TARGETS; do
     exit 1
   fi
   # Executions, coverage and corpus at the end (tests/fuzz/README.md records them per target).
-  grep -E "^#[0-9]+ +DONE" "$corpus.log" || true
+  grep -E "^#[0-9]+[[:space:]]+DONE" "$corpus.log" || true
   grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)" "$corpus.log" || true
   rm -rf "$corpus" "$corpus.log"
 done
