@@ -40,11 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     made.tags = {{"team", "a"}};
     return made;
   }();
-  if (Result<SearchFilter> parsed = ParseRunFilter(filter); parsed.ok()) (void)RunMatches(*parsed, run);
-  if (Result<SearchFilter> parsed = ParseExperimentFilter(filter); parsed.ok()) {
+  if (mltrack::Result<SearchFilter> parsed = ParseRunFilter(filter); parsed.ok()) (void)RunMatches(*parsed, run);
+  if (mltrack::Result<SearchFilter> parsed = ParseExperimentFilter(filter); parsed.ok()) {
     (void)ExperimentMatches(*parsed, experiment);
   }
-  if (Result<std::vector<OrderKey>> keys = ParseRunOrder(order); keys.ok()) {
+  if (mltrack::Result<std::vector<OrderKey>> keys = ParseRunOrder(order); keys.ok()) {
     std::vector<Run> runs = {run, run};
     runs[1].run_id = "f123456789abcdef0123456789abcdef";
     SortRuns(runs, *keys);
