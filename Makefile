@@ -6,7 +6,7 @@ DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:8080
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test deps web prices build unit-test web-test integration-test fault-test client-test e2e-test bench fuzz format clean
+.PHONY: run test deps web prices build unit-test web-test integration-test fault-test client-test e2e-test bench fuzz sanitize format clean
 
 run: build
 	$(BUILD_DIR)/mltrack serve --data $(DATA_DIR) --listen $(LISTEN) --demo
@@ -60,6 +60,12 @@ bench: build
 # part of `make test`. FUZZ_SECONDS=60 per target.
 fuzz:
 	@scripts/fuzz.sh
+
+# The whole C++ test suite (unit, integration, fault) built with ASan + UBSan in build-asan/; the
+# integration and fault tests start the sanitized `mltrack`. Options and suppressions:
+# tests/sanitize/README.md. Not part of `make test` (CI runs it as its own step, .ci/run).
+sanitize: deps web
+	@scripts/sanitize.sh
 
 format:
 	find src bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
-ALL="otlp_decoder sse_usage event_decoder query_spec live_subscribe wal_reader segment_reader"
+# UBSan stops at its first report, so undefined behaviour fails a target like a crash.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+ALL="otlp_decoder sse_usage event_decoder query_spec live_subscribe wal_reader segment_reader event_search mlflow_filter"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 
 # Seed folders of each target (the store's come partly from its test fixtures, not copied).
@@ -35,7 +37,9 @@ for target in $TARGETS; do
     echo "fuzz: $target failed; the input is in crash-*/timeout-*/leak-* here" >&2
     exit 1
   fi
-  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)" "$corpus.log" || true
+  # Executions, coverage and corpus at the end (tests/fuzz/README.md records them per target).
+  grep -E "^#[0-9]+[[:space:]]+DONE" "$corpus.log" || true
+  grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)" "$corpus.log" || true
   rm -rf "$corpus" "$corpus.log"
 done
 echo "fuzz: no crash"

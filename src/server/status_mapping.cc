@@ -1,5 +1,7 @@
 #include "server/status_mapping.h"
 
+#include <spdlog/spdlog.h>
+
 #include "core/json_writer.h"
 
 namespace mltrack::server {
@@ -80,6 +82,15 @@ HttpResponse ErrorResponse(const Status& status, std::string_view code_override)
   const std::string_view message =
       status.ok() ? std::string_view("an OK status was reported as an error") : std::string_view(status.message());
   HttpResponse response = JsonError(HttpStatusFor(status.code()), code, message, status.details());
+  // A failure of the server's own (a damaged file, a backend that does not answer) is logged with
+  // its reason; the request log line (LogRequest) only has the status.
+  switch (status.code()) {
+    case StatusCode::kUnavailable:
+    case StatusCode::kCorruption:
+    case StatusCode::kIOError:
+    case StatusCode::kInternal: spdlog::warn("answering {}: {}", code, message); break;
+    default: break;
+  }
   if (status.code() == StatusCode::kOverloaded) response.headers.emplace_back("Retry-After", "1");
   return response;
 }

@@ -61,6 +61,10 @@ bool NarrowTs(int64_t min_ts, int64_t max_ts) {
          static_cast<uint64_t>(max_ts) - static_cast<uint64_t>(min_ts) <= std::numeric_limits<uint32_t>::max();
 }
 
+int64_t MtimeNs(const struct stat& info) {
+  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+}
+
 double Pow10(uint8_t digits) {
   double scale = 1;
   for (uint8_t digit = 0; digit < digits; ++digit) scale *= 10;
@@ -163,6 +167,7 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   struct stat info;
   if (::fstat(fd_, &info) != 0) return ErrnoToStatus(errno, "stat " + path_.string());
   file_bytes_ = static_cast<uint64_t>(info.st_size);
+  file_mtime_ns_ = MtimeNs(info);
   // Read with pread, part by part (trailer, footer, each chunk into one reused buffer), never
   // mapped: a file truncated or replaced while it is read then gives a short read, reported as
   // damage, instead of a SIGBUS that would kill the server.
@@ -573,8 +578,12 @@ Result<bool> Segment::ContainsId(const IdKey& key) const {
   struct stat info;
   if (::fstat(fd_, &info) != 0) return ErrnoToStatus(errno, "stat " + path_.string());
   if (static_cast<uint64_t>(info.st_size) != file_bytes_) {
-    return Status::Corruption("segment " + path_.string() + " is " + std::to_string(info.st_size) +
-                              " bytes on disk, not the " + std::to_string(file_bytes_) + " it had when opened");
+    return Status::Corruption("segment " + path_.string() + " changed on disk: it is " + std::to_string(info.st_size) +
+                              " bytes, not the " + std::to_string(file_bytes_) + " it had when opened");
+  }
+  // Overwritten in place (same size): the bytes read could pass for a run of ids without them.
+  if (MtimeNs(info) != file_mtime_ns_) {
+    return Status::Corruption("segment " + path_.string() + " changed on disk: written to since it was opened");
   }
   std::string bytes(probe.byte_end - probe.byte_begin, '\0');
   MLTRACK_RETURN_IF_ERROR(ReadAt(fd_, bytes.data(), bytes.size(), ids_offset_ + probe.byte_begin, path_));

@@ -72,8 +72,8 @@ class Segment {
   Status ReadIds(std::vector<IdKey>* out) const;
   // Whether the segment holds `key`: one pread of a small run of the sorted id section, found
   // through an in-memory sparse index. kIOError when the file cannot be read; kCorruption when
-  // it is no longer the file that was verified at open (another size, a short read, entries out
-  // of order): the caller must not take that as "absent".
+  // it is no longer the file that was verified at open (another size or modification time, a
+  // short read, entries out of order): the caller must not take that as "absent".
   Result<bool> ContainsId(const IdKey& key) const;
 
  private:
@@ -95,6 +95,7 @@ class Segment {
   std::filesystem::path path_;
   int fd_ = -1;
   uint64_t file_bytes_ = 0;
+  int64_t file_mtime_ns_ = 0;  // when the file was last written, as verified at open
   uint64_t rows_ = 0;
   int64_t min_ts_ = 0;
   int64_t max_ts_ = 0;

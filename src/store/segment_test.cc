@@ -173,6 +173,40 @@ TEST_F(SegmentTest, RoundTripsEveryValueExactly) {
   EXPECT_EQ(read_back.size(), events.size());
 }
 
+// Another process overwrites a sealed segment in place (same size, zeros) while it is open.
+// The id section read at lookup is then garbage that can look like a valid run of one entry:
+// the lookup must fail (the caller refuses the batch) rather than answer "absent", which would
+// store a retried acknowledged event twice.
+TEST_F(SegmentTest, OverwrittenInPlaceIdLookupsFailInsteadOfAnsweringAbsent) {
+  Memtable memtable;
+  std::vector<Event> events = MakeEvents(1, 5);
+  memtable.Append(events);
+  auto snapshot = memtable.Snapshot();
+  std::vector<IdKey> ids = {HashId(events[0].id)};
+  std::filesystem::path path = dir_ / segment::FileName(1);
+  ASSERT_TRUE(WriteSegment(path, snapshot->blocks(), snapshot->local_columns(), ids, {}).ok());
+  Result<std::shared_ptr<Segment>> segment = Segment::Open(path, *memtable.dictionaries());
+  ASSERT_TRUE(segment.ok()) << segment.status().ToString();
+  Result<bool> found = (*segment)->ContainsId(ids[0]);
+  ASSERT_TRUE(found.ok() && *found);
+
+  // A later write: past the file system's coarse timestamp tick (at most 10 ms).
+  ::usleep(50'000);
+  const uintmax_t size = std::filesystem::file_size(path);
+  {
+    std::fstream out(path, std::ios::binary | std::ios::in | std::ios::out);
+    const std::string zeros(size, '\0');
+    out.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+  }
+  ASSERT_EQ(std::filesystem::file_size(path), size);
+  found = (*segment)->ContainsId(ids[0]);
+  ASSERT_FALSE(found.ok()) << "answered " << *found << " from an overwritten file";
+  EXPECT_EQ(found.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(found.status().message().find("changed on disk"), std::string::npos) << found.status().message();
+  std::vector<IdKey> read_back;
+  EXPECT_FALSE((*segment)->ReadIds(&read_back).ok());
+}
+
 TEST_F(SegmentTest, RetentionDropsOldRowsAndEmptySegmentsAreNotWritten) {
   Memtable memtable;
   std::vector<Event> events = MakeEvents(1000, 2);

@@ -145,7 +145,7 @@ TEST_F(OverloadTest, ShedsLoadWithRetryAfterKeepsMemoryBoundedAndLosesNothing) {
   EXPECT_GT(tally.shed, 0) << "the load was not heavy enough to be shed";
   EXPECT_EQ(tally.no_answer, 0) << "shedding must answer, not drop connections";
   EXPECT_GT(health_checks, 5);
-  if (budget == std::to_string(kBudgetBytes)) {
+  if (budget == std::to_string(kBudgetBytes) && kRssIsMeaningful) {
     EXPECT_LE((peak_kb - idle_kb) * 1024, kBudgetBytes + kSlackBytes)
         << "resident memory grew by " << (peak_kb - idle_kb) / 1024 << " MiB under overload";
   }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -48,7 +49,38 @@ ServerProcess::ServerProcess(std::filesystem::path data_dir, std::filesystem::pa
                              std::vector<std::string> extra_args)
     : data_dir_(std::move(data_dir)), log_path_(std::move(log_path)), extra_args_(std::move(extra_args)) {}
 
-ServerProcess::~ServerProcess() { Kill(); }
+ServerProcess::~ServerProcess() {
+  if (kSanitized && running()) {
+    Terminate(std::chrono::seconds(30));
+  } else {
+    Kill();
+  }
+}
+
+std::string SanitizerReport(std::string_view log, size_t max_bytes) {
+  size_t start = std::string_view::npos;
+  for (std::string_view marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    start = std::min(start, log.find(marker));
+  }
+  if (start == std::string_view::npos) return {};
+  // From the start of the line, so a UBSan report keeps its file:line prefix.
+  const size_t line = log.rfind('\n', start);
+  start = line == std::string_view::npos ? 0 : line + 1;
+  return std::string(log.substr(start, max_bytes));
+}
+
+void ServerProcess::CheckSanitizerReports() {
+  std::ifstream in(log_path_, std::ios::binary);
+  if (!in) return;
+  in.seekg(static_cast<std::streamoff>(log_checked_));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const std::string fresh = bytes.str();
+  log_checked_ += fresh.size();
+  if (std::string report = SanitizerReport(fresh); !report.empty()) {
+    ADD_FAILURE() << "the server (" << log_path_ << ") logged a sanitizer report:\n" << report;
+  }
+}
 
 std::string ServerProcess::LogTail(size_t max_bytes) const {
   std::ifstream in(log_path_, std::ios::binary);
@@ -110,6 +142,7 @@ std::string ServerProcess::LogTail(size_t max_bytes) const {
     int wait_status = 0;
     if (::waitpid(pid_, &wait_status, WNOHANG) == pid_) {
       pid_ = -1;
+      CheckSanitizerReports();
       return ::testing::AssertionFailure() << binary << " exited early (wait status " << wait_status
                                            << ") on port " << port_ << "; log:\n" << LogTail();
     }
@@ -133,6 +166,7 @@ int ServerProcess::WaitExit(std::chrono::milliseconds timeout) {
     const pid_t reaped = ::waitpid(pid_, &wait_status, WNOHANG);
     if (reaped == pid_ || (reaped < 0 && errno == ECHILD)) {
       pid_ = -1;
+      CheckSanitizerReports();
       return wait_status;
     }
     if (std::chrono::steady_clock::now() >= deadline) return -1;
@@ -146,6 +180,7 @@ void ServerProcess::Kill() {
   int wait_status = 0;
   ::waitpid(pid_, &wait_status, 0);
   pid_ = -1;
+  CheckSanitizerReports();
 }
 
 int ServerProcess::Terminate(std::chrono::seconds timeout) {

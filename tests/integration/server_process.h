@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -23,6 +24,10 @@ uint16_t FreePort();
 // stdout and stderr go to `log_path()`; failures quote the log's tail. The destructor kills
 // (SIGKILL) and reaps a process still running, so a failing test leaves nothing behind; the
 // child also dies with the test process (PR_SET_PDEATHSIG). Not thread-safe.
+//
+// Sanitized builds (`make sanitize`): whenever the process is reaped, a sanitizer report in its
+// log (ASan, LSan, UBSan) fails the current test, and the destructor stops the server with
+// SIGTERM instead of SIGKILL so that LeakSanitizer checks it at exit.
 class ServerProcess {
  public:
   // `extra_args` are appended to `serve --data DIR --listen 127.0.0.1:PORT`.
@@ -52,6 +57,8 @@ class ServerProcess {
 
  private:
   ::testing::AssertionResult Spawn();
+  // Fails the current test when the log, past what was checked before, holds a sanitizer report.
+  void CheckSanitizerReports();
   // Waits for the child; returns its wait status, or -1 when it did not exit in `timeout`.
   int WaitExit(std::chrono::milliseconds timeout);
 
@@ -60,6 +67,19 @@ class ServerProcess {
   std::vector<std::string> extra_args_;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
+  size_t log_checked_ = 0;
 };
+
+// The first sanitizer report in `log` (from "ERROR: AddressSanitizer", "ERROR: LeakSanitizer" or
+// a UBSan "runtime error:" on), at most `max_bytes`; empty when there is none.
+std::string SanitizerReport(std::string_view log, size_t max_bytes = 6000);
+
+// True when this test binary (and so the `mltrack` built with it) has AddressSanitizer.
+constexpr bool kSanitized =
+#if defined(__SANITIZE_ADDRESS__)
+    true;
+#else
+    false;
+#endif
 
 }  // namespace mltrack::integration

@@ -166,6 +166,9 @@ CommandResult RunMltrack(const std::string& args) {
   while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), got);
   int status = pclose(pipe);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (std::string report = SanitizerReport(result.output); !report.empty()) {
+    ADD_FAILURE() << "mltrack " << args << " reported:\n" << report;
+  }
   return result;
 }
 
