@@ -5,7 +5,11 @@
 # Needs a ClickHouse that logs its queries (system.query_log): start it with
 # CLICKHOUSE_LOG_QUERIES=1 bench/clickhouse.sh …. Per dashboard (default: the ones
 # bench/clickhouse_dashboards.sh times): one request, then every SELECT ClickHouse finished during
-# it, in order: duration, rows read, peak memory and the statement's first 150 characters.
+# it, in order: duration, CPU time of its threads (OSCPUVirtualTimeMicroseconds), rows read,
+# peak memory and the statement's first 150 characters; then their total. The CPU time is the
+# figure to compare between builds on a busy machine (wall times there mostly measure the load).
+# CLICKHOUSE_DB=NAME keeps only statements on that database (other servers may share ClickHouse);
+# the writers' statements (key lookups and recounts of an ingest) are always left out.
 set -euo pipefail
 ch_port=${1:?clickhouse tcp port}
 port=${2:?mltrack port}
@@ -29,11 +33,15 @@ for path in "${paths[@]}"; do
     ch "SELECT 1" >/dev/null
     sleep 0.5
   done
-  ch "SELECT query_duration_ms, read_rows, formatReadableSize(memory_usage),
-             substring(replaceRegexpAll(query, '[[:space:]]+', ' '), 1, 150)
-      FROM system.query_log
-      WHERE type = 2 AND query_start_time >= toDateTime($start) AND query_start_time < toDateTime($end)
+  where="type = 2 AND query_start_time >= toDateTime($start) AND query_start_time < toDateTime($end)
         AND query LIKE 'SELECT%' AND query NOT LIKE '%system.%' AND query NOT LIKE 'SELECT 1%'
         AND query NOT LIKE 'SELECT toUInt32(now())%' AND query NOT LIKE '%appends%'
-      ORDER BY event_time, query_duration_ms FORMAT TSV"
+        AND query NOT LIKE 'SELECT \`key\`%' AND query NOT LIKE 'SELECT toUInt64(count()) FROM %\`ts\` >=%'
+        AND position(query, '${CLICKHOUSE_DB:+\`$CLICKHOUSE_DB\`.}') > 0"
+  cpu="intDiv(ProfileEvents.Values[indexOf(ProfileEvents.Names, 'OSCPUVirtualTimeMicroseconds')], 1000)"
+  ch "SELECT query_duration_ms, $cpu, read_rows, formatReadableSize(memory_usage),
+             substring(replaceRegexpAll(query, '[[:space:]]+', ' '), 1, 150)
+      FROM system.query_log WHERE $where ORDER BY event_time, query_duration_ms FORMAT TSV"
+  ch "SELECT concat('total: ', toString(count()), ' statements, ', toString(sum(query_duration_ms)), ' ms, cpu ',
+             toString(sum($cpu)), ' ms') FROM system.query_log WHERE $where FORMAT TSV"
 done

@@ -40,9 +40,13 @@ std::optional<double> GroupPercentile(const GroupValues& group, const std::map<i
     std::vector<double> values = group.values;
     return query::aggregate::LinearPercentile(values, percentile);
   }
+  // The count is the sketch's own (zeros plus its buckets): events stored between the two
+  // SELECTs then move the answer by those events only, and ranks stay within the counts.
   Dense positive, negative;
+  uint64_t total = static_cast<uint64_t>(group.zeros);
   if (buckets) {
     for (const auto& [bucket, count] : *buckets) {
+      total += count;
       if (bucket >= kSignBucket) {
         negative.Add(static_cast<int32_t>(bucket - kSignBucket), count);
       } else {
@@ -51,7 +55,7 @@ std::optional<double> GroupPercentile(const GroupValues& group, const std::map<i
     }
   }
   Quantile::State state;
-  Quantile::CombineCounts(state, static_cast<uint64_t>(group.count), group.min, group.max,
+  Quantile::CombineCounts(state, total, group.min, group.max,
                           static_cast<uint64_t>(group.zeros), positive.lowest, positive.counts, negative.lowest,
                           negative.counts);
   return Quantile::Finalize(state, percentile);
