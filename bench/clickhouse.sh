@@ -4,11 +4,16 @@
 # copies /etc/clickhouse-server/{config,users}.xml into DIR, points every path (data, tmp, user
 # files, format schemas, logs) into DIR and the ports at the ones given, starts the server in the
 # background and prints its pid once it answers SELECT 1. The caller stops it (kill PID).
+# CLICKHOUSE_LOG_QUERIES=1 makes it log every query to system.query_log (the default profile's
+# log_queries; bench/clickhouse_statements.sh reads it).
 set -euo pipefail
 dir=$1 http_port=$2 tcp_port=$3 interserver_port=$4
 mkdir -p "$dir"/{data,tmp,user_files,format_schemas,log}
 dir=$(cd "$dir" && pwd)
 cp /etc/clickhouse-server/users.xml "$dir/users.xml"
+if [[ ${CLICKHOUSE_LOG_QUERIES:-0} == 1 ]]; then
+  sed -i '0,/<default>/s//<default><log_queries>1<\/log_queries>/' "$dir/users.xml"
+fi
 sed -e "s|<log>.*</log>|<log>$dir/log/clickhouse-server.log</log>|" \
     -e "s|<errorlog>.*</errorlog>|<errorlog>$dir/log/clickhouse-server.err.log</errorlog>|" \
     -e "s|<path>/var/lib/clickhouse/</path>|<path>$dir/data/</path>|" \

@@ -63,7 +63,7 @@ class ClickHouseBackendTest : public ::testing::Test {
 
 TEST_F(ClickHouseBackendTest, CreatesTheSchemaOnceAndStoresEventsOnce) {
   StartMltrack();
-  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "3\n");
+  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "4\n");
   HttpResult first = Ingest({EventJson("a"), EventJson("b"), EventJson("a")});
   ASSERT_EQ(first.status, 200) << first.Describe();
   std::optional<IngestAck> ack = ParseIngestAck(first.body);
@@ -80,7 +80,7 @@ TEST_F(ClickHouseBackendTest, CreatesTheSchemaOnceAndStoresEventsOnce) {
   // A second start finds the schema in place and applies nothing again.
   mltrack_->Kill();
   StartMltrack();
-  EXPECT_EQ(clickhouse_->Execute("SELECT count() FROM mltrack_it.schema_migrations"), "3\n");
+  EXPECT_EQ(clickhouse_->Execute("SELECT count() FROM mltrack_it.schema_migrations"), "4\n");
   EXPECT_EQ(Count(), 2);
 }
 
@@ -111,7 +111,7 @@ TEST_F(ClickHouseBackendTest, AnOlderEventsTableGainsInputHash) {
     ASSERT_TRUE(ok) << statement;
   }
   StartMltrack();
-  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "3\n");
+  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "4\n");
   EXPECT_EQ(clickhouse_->Execute("SELECT count() FROM system.columns WHERE database = 'mltrack_it' AND "
                                  "table = 'events' AND name = 'input_hash'"), "1\n");
   auto event = [](const std::string& id, const std::string& hash) {
@@ -134,6 +134,28 @@ TEST_F(ClickHouseBackendTest, AnOlderEventsTableGainsInputHash) {
   ASSERT_EQ(search.status, 200) << search.Describe();
   EXPECT_NE(search.body.find(R"("input_hash":"def")"), std::string::npos) << search.body;
   EXPECT_EQ(search.body.find(R"("input_hash":"abc")"), std::string::npos) << search.body;
+}
+
+// Migration 4 on a database of version 3: field_names is filled from the events stored before,
+// so /api/v1/fields lists their tag keys without reading the events again.
+TEST_F(ClickHouseBackendTest, AnUpgradeFillsFieldNamesFromTheStoredEvents) {
+  StartMltrack();
+  ASSERT_EQ(Ingest({EventJson("a"), EventJson("b")}).status, 200);
+  EXPECT_NE(client_->Get("/api/v1/fields").body.find(R"("tag_keys":["cid"])"), std::string::npos);
+  mltrack_->Kill();
+  // Back to version 3: no field_names table, migrations 1 to 3 recorded.
+  for (const char* statement :
+       {"DROP TABLE mltrack_it.field_names", "DROP TABLE mltrack_it.schema_migrations",
+        "CREATE TABLE mltrack_it.schema_migrations (version UInt32, name String, applied_ms UInt64) ENGINE = TinyLog",
+        "INSERT INTO mltrack_it.schema_migrations VALUES (1, 'events table', 0), (2, 'appends table', 0), (3, 'events.input_hash', 0)"}) {
+    bool ok = false;
+    clickhouse_->Execute(statement, &ok);
+    ASSERT_TRUE(ok) << statement;
+  }
+  StartMltrack();
+  EXPECT_EQ(clickhouse_->Execute("SELECT max(version) FROM mltrack_it.schema_migrations"), "4\n");
+  EXPECT_EQ(clickhouse_->Execute("SELECT name, kind FROM mltrack_it.field_names FORMAT TSV"), "cid\t0\n");
+  EXPECT_NE(client_->Get("/api/v1/fields").body.find(R"("tag_keys":["cid"])"), std::string::npos);
 }
 
 TEST_F(ClickHouseBackendTest, AnOutageQueuesAcknowledgedEventsAndReadsAnswer503) {

@@ -2,10 +2,10 @@
 // plus seeded demo traffic and SQL-hostile strings, ingested over HTTP into a server on the
 // embedded store and a server on ClickHouse, must give the same answers to a fixed set of
 // QuerySpecs and to every dashboard endpoint. Equal means equal: counts, integer and money
-// figures, strings, order and limits exactly; percentiles exactly where the embedded store is
-// exact (≤ 1,024 values in the group; docs/query.md), within its documented α = 2⁻⁸ relative
-// bound above that; sums and averages of double fields within 1e-9 relative (the same values
-// added in another order). Every new dashboard endpoint joins kDashboards below.
+// figures, strings, order, limits and percentiles exactly (over ≤ 1,024 values in the group the
+// exact numpy percentile, above that the embedded sketch's answer, which ClickHouse's bucket
+// counts reproduce bit for bit: backend/clickhouse/percentile_sketch.h); sums and averages of
+// double fields within 1e-9 relative (the same values added in another order). Every new dashboard endpoint joins kDashboards below.
 #include <simdjson.h>
 
 #include <memory>
@@ -25,9 +25,7 @@ namespace mltrack::integration {
 namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
-constexpr double kSketchAlpha = 1.0 / 256;
 constexpr double kDoubleSumTolerance = 1e-9;
-constexpr size_t kExactPercentileLimit = 1024;
 
 const std::string kRange = "\"from\":" + std::to_string(kWindowEndMs - 61 * kDayMs) +
                            ",\"to\":" + std::to_string(kWindowEndMs + kDayMs);
@@ -107,39 +105,21 @@ class DifferentialTest : public ::testing::Test {
 };
 
 // The tolerance of each cell of a /api/v1/query answer, from the embedded answer's columns:
-// percentiles are exact when the row's count:<field> is at most 1,024.
+// sums, averages and variances of double fields within 1e-9 relative, everything else exactly.
 Tolerance QueryTolerance(const std::string& answer) {
-  auto parser = std::make_shared<simdjson::dom::parser>();
+  simdjson::dom::parser parser;
   simdjson::dom::element root;
   std::vector<std::string> columns;
-  std::vector<std::vector<int64_t>> counts;  // per row, per column: count:<field> of a percentile column
-  if (!parser->parse(answer).get(root)) {
+  if (!parser.parse(answer).get(root)) {
     for (simdjson::dom::element column : root["columns"].get_array()) columns.emplace_back(std::string_view(column));
-    for (simdjson::dom::element row : root["rows"].get_array()) {
-      std::vector<simdjson::dom::element> cells;
-      for (simdjson::dom::element cell : row.get_array()) cells.push_back(cell);
-      std::vector<int64_t>& row_counts = counts.emplace_back(columns.size(), -1);
-      for (size_t idx = 0; idx < columns.size(); ++idx) {
-        const std::string& name = columns[idx];
-        if (name.size() < 2 || name[0] != 'p' || !std::isdigit(static_cast<unsigned char>(name[1]))) continue;
-        const std::string count_column = "count:" + name.substr(name.find(':') + 1);
-        for (size_t other = 0; other < columns.size(); ++other) {
-          if (columns[other] == count_column && cells[other].is_int64()) row_counts[idx] = int64_t(cells[other]);
-        }
-      }
-    }
   }
-  return [columns, counts](const std::string& path) -> double {
+  return [columns](const std::string& path) -> double {
     int row = -1, column = -1;
     if (std::sscanf(path.c_str(), "rows[%d][%d]", &row, &column) != 2 || column < 0 ||
         static_cast<size_t>(column) >= columns.size()) {
       return 0;
     }
     const std::string& name = columns[column];
-    if (name[0] == 'p' && std::isdigit(static_cast<unsigned char>(name[1]))) {
-      const int64_t count = static_cast<size_t>(row) < counts.size() ? counts[row][column] : -1;
-      return count >= 0 && count <= static_cast<int64_t>(kExactPercentileLimit) ? 0 : kSketchAlpha;
-    }
     const bool double_field = name.find("latency_ms") != std::string::npos || name.find("ttft_ms") != std::string::npos ||
                               name.find("scores.") != std::string::npos || name.find("tokens_per_s") != std::string::npos;
     if (double_field && (name.rfind("sum:", 0) == 0 || name.rfind("avg:", 0) == 0)) return kDoubleSumTolerance;
@@ -212,6 +192,15 @@ TEST_F(DifferentialTest, EveryQuerySpecOfTheSetGivesTheSameAnswer) {
   EXPECT_EQ(JsonDifference(embedded, clickhouse, QueryTolerance(embedded), {"stats"}), "");
 }
 
+// /api/v1/fields lists the same tag keys and score names in the same order (by first ts, then
+// name); ClickHouse reads them from the small field_names table its writers keep.
+TEST_F(DifferentialTest, FieldsListTheSameTagKeysAndScoreNames) {
+  auto [embedded, clickhouse] = Both("/api/v1/fields");
+  EXPECT_EQ(JsonDifference(embedded, clickhouse, [](const std::string&) { return 0.0; }, {}), "");
+  EXPECT_NE(embedded.find("\"tag_keys\":[\""), std::string::npos) << embedded;
+  EXPECT_NE(embedded.find("\"score_names\":[\""), std::string::npos) << embedded;
+}
+
 TEST_F(DifferentialTest, HostileStringsFilterAndGroupTheSame) {
   for (const std::string& hostile : HostileStrings()) {
     JsonWriter literal;
@@ -265,52 +254,30 @@ TEST_F(DifferentialTest, EventSearchesPageTheSame) {
 
 // Every dashboard endpoint on main, each with its own parameters, over the whole window, one
 // day, a model, a provider, a tag and local-time buckets across a DST change. Both stores must
-// answer alike: the same status, and the same body (an error names the same parameter).
-// Percentiles over more than 1,024 values carry the embedded store's sketch error (α = 2⁻⁸),
-// so over the large ranges the figures made of percentiles are compared within that bound, and
-// the parts whose shape depends on them (the latency histogram's bins from the p99, box-plot
-// outliers and densities, min-max normalised scores, the decision's ranking) not at all; the
-// one-day ranges (< 1,024 events) are compared whole, exactly. Users (days:ts, per-key
-// bounds), cost and forecast are exact on every range; anomalies too, but for p95 latency.
+// answer alike: the same status, and the same body (an error names the same parameter), with
+// doubles within 1e-9 relative (sums added in another order). Percentiles are equal on every
+// range, so every part made of them (histogram bins from the p99, box plots, normalised scores,
+// rankings, anomalies judged on p95 latency) is compared too.
 struct Dashboard {
   std::string path;
-  std::vector<std::string> variants;           // extra parameters, each a request
-  std::vector<std::string> percentile_shaped;  // skipped over large ranges (path prefixes)
+  std::vector<std::string> variants;  // extra parameters, each a request
 };
 
 const std::vector<Dashboard>& Dashboards() {
   static const std::vector<Dashboard> dashboards = {
-      {"/api/analytics/overview", {""}, {"latency.histogram"}},
-      {"/api/analytics/performance",
-       {"", "&top=3&slo_ms=2000&slo_target=95&bucket=1d"},
-       {"distribution", "matrix", "slo", "summary.latency_p", "summary.ttft_p"}},
-      {"/api/analytics/models/compare",
-       {"", "&weights=cost:1,latency_p95:1,tokens_per_s:1,error_rate:1"},
-       {"radar", "decision", "models[", "ranking"}},
-      {"/api/analytics/ab", {"&dimension=prompt_version&a=v3&b=v4", "&dimension=provider&a=openai&b=anthropic"}, {}},
-      {"/api/analytics/users", {"", "&sort=calls&top=5&steps=operation:embedding,operation:chat&window=1h"}, {}},
-      {"/api/analytics/cost", {"", "&stack_by=provider&top=3&breakdown=tags.env"}, {}},
+      {"/api/analytics/overview", {""}},
+      {"/api/analytics/performance", {"", "&top=3&slo_ms=2000&slo_target=95&bucket=1d"}},
+      {"/api/analytics/models/compare", {"", "&weights=cost:1,latency_p95:1,tokens_per_s:1,error_rate:1"}},
+      {"/api/analytics/ab", {"&dimension=prompt_version&a=v3&b=v4", "&dimension=provider&a=openai&b=anthropic"}},
+      {"/api/analytics/users", {"", "&sort=calls&top=5&steps=operation:embedding,operation:chat&window=1h"}},
+      {"/api/analytics/cost", {"", "&stack_by=provider&top=3&breakdown=tags.env"}},
       {"/api/analytics/anomalies",
        {"&series=all&metric=sum:cost_usd&metric=count&metric=rate:error",
-        "&group_by=model&metric=sum:cost_usd&metric=count&series=anomalous"},
-       {}},
-      // The default metrics end with p95:latency_ms (series[3]): its values, and the anomalies
-      // judged from them, carry the sketch error over large ranges.
-      {"/api/analytics/anomalies", {"&series=all"}, {"series[3]", "anomalies"}},
-      {"/api/analytics/forecast", {"", "&metric=count&horizon=7d"}, {}},
+        "&group_by=model&metric=sum:cost_usd&metric=count&series=anomalous"}},
+      {"/api/analytics/anomalies", {"&series=all"}},  // the default metrics end with p95:latency_ms
+      {"/api/analytics/forecast", {"", "&metric=count&horizon=7d"}},
   };
   return dashboards;
-}
-
-// A percentile by its key: "p50", "p99" or "..._p50" ("tokens_per_s_p50").
-bool PercentileKey(const std::string& path) {
-  const size_t dot = path.rfind('.');
-  const std::string key = path.substr(dot == std::string::npos ? 0 : dot + 1);
-  for (size_t at = key.find('p'); at != std::string::npos; at = key.find('p', at + 1)) {
-    const bool starts = at == 0 || key[at - 1] == '_';
-    if (starts && at + 1 < key.size() && std::isdigit(static_cast<unsigned char>(key[at + 1]))) return true;
-  }
-  return false;
 }
 
 TEST_F(DifferentialTest, EveryDashboardGivesTheSameAnswer) {
@@ -320,34 +287,26 @@ TEST_F(DifferentialTest, EveryDashboardGivesTheSameAnswer) {
   // 2025-10-31 to 2025-11-14: America/New_York leaves DST on 11-02.
   const std::string across_dst = "from=" + std::to_string(kWindowEndMs - 62 * kDayMs) +
                                  "&to=" + std::to_string(kWindowEndMs - 48 * kDayMs) + "&tz=America/New_York";
-  struct Range {
-    std::string query;
-    bool large;
-  };
-  const std::vector<Range> ranges = {{whole, true},
-                                     {one_day, false},
-                                     {one_day + "&model=gpt-4", false},
-                                     {whole + "&provider=moonshotai", true},
-                                     {one_day + "&tag=" + shared->tag_key + ":prod", false},
-                                     {across_dst, true},
-                                     {one_day + "&tz=Asia/Kolkata&bucket=1h", false}};
+  const std::vector<std::string> ranges = {whole,
+                                           one_day,
+                                           one_day + "&model=gpt-4",
+                                           whole + "&provider=moonshotai",
+                                           one_day + "&tag=" + shared->tag_key + ":prod",
+                                           across_dst,
+                                           one_day + "&tz=Asia/Kolkata&bucket=1h"};
   for (const Dashboard& dashboard : Dashboards()) {
     int answered = 0;
     for (const std::string& variant : dashboard.variants) {
-      for (const Range& range : ranges) {
-        const std::string target = dashboard.path + "?" + range.query + variant;
+      for (const std::string& range : ranges) {
+        const std::string target = dashboard.path + "?" + range + variant;
         HttpResult embedded = HttpClient(shared->embedded->port()).Get(target);
         HttpResult clickhouse = HttpClient(shared->on_clickhouse->port()).Get(target);
         ASSERT_EQ(embedded.status, clickhouse.status) << target << "\nembedded: " << embedded.Describe()
                                                       << "\nclickhouse: " << clickhouse.Describe();
         answered += embedded.status == 200;
-        const bool large = range.large;
-        Tolerance tolerance = [large](const std::string& path) {
-          return large && PercentileKey(path) ? kSketchAlpha : kDoubleSumTolerance;  // doubles added in another order
-        };
-        std::vector<std::string> skip;
-        if (large) skip = dashboard.percentile_shaped;
-        EXPECT_EQ(JsonDifference(embedded.body, clickhouse.body, tolerance, skip), "") << target;
+        // Doubles added in another order.
+        Tolerance tolerance = [](const std::string&) { return kDoubleSumTolerance; };
+        EXPECT_EQ(JsonDifference(embedded.body, clickhouse.body, tolerance, {}), "") << target;
       }
     }
     // Most requests answer (a filter may leave an A/B side empty: the same 400 on both).

@@ -66,7 +66,7 @@ std::set<int64_t> Partitions(const EventBatch& events) {
 
 TableNames TablesFor(const ConnectionOptions& options) {
   const std::string db = "`" + options.database + "`.";
-  return {db + "`events`", db + "`appends`", !options.cluster.empty()};
+  return {db + "`events`", db + "`appends`", db + "`field_names`", !options.cluster.empty()};
 }
 
 Status CollapseRacingCopies(HttpClient& client, const TableNames& tables, const EventBatch& events,
@@ -92,8 +92,9 @@ Status CollapseRacingCopies(HttpClient& client, const TableNames& tables, const 
   return Status::OK();
 }
 
-Result<AppendResult> WriteBatch(HttpClient& client, const TableNames& tables, const std::string& node,
-                                uint64_t seq, const std::string& batch_id, const EventBatch& events) {
+Result<AppendResult> WriteBatch(HttpClient& client, const TableNames& tables, FieldNameLog& names,
+                                const std::string& node, uint64_t seq, const std::string& batch_id,
+                                const EventBatch& events) {
   AppendResult result;
   if (events.empty()) return result;
   std::vector<std::string> keys;
@@ -111,6 +112,7 @@ Result<AppendResult> WriteBatch(HttpClient& client, const TableNames& tables, co
   std::string rows;
   std::unordered_set<std::string_view> seen;
   std::vector<std::string> inserted_keys;
+  std::vector<const Event*> inserted_events;
   for (size_t row = 0; row < events.size(); ++row) {
     if (stored->count(keys[row]) || !seen.insert(keys[row]).second) {
       ++result.duplicates;
@@ -118,9 +120,12 @@ Result<AppendResult> WriteBatch(HttpClient& client, const TableNames& tables, co
     }
     EncodeEventRow(events[row], batch_id, row, &rows);
     inserted_keys.push_back(keys[row]);
+    inserted_events.push_back(&events[row]);
     ++result.accepted;
   }
   if (result.accepted == 0) return result;
+  Status named = names.Record(client, tables.field_names, inserted_events);
+  if (!named.ok()) return named;
   Result<std::string> inserted = client.Execute(
       "INSERT INTO " + tables.events + " (" + std::string(EventColumnList()) + ") FORMAT RowBinary",
       rows);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "backend/clickhouse/field_names.h"
 #include "backend/clickhouse/http_client.h"
 #include "core/event.h"
 #include "core/status.h"
@@ -29,6 +30,7 @@ namespace mltrack::backend::clickhouse {
 struct TableNames {
   std::string events;   // "`db`.`events`"
   std::string appends;  // "`db`.`appends`"
+  std::string field_names;  // "`db`.`field_names`"
   // Whether reads must collapse racing copies themselves (`FINAL`): with a cluster, where the
   // writer cannot merge another shard's parts; a single server's writer collapses them.
   bool read_final = false;
@@ -45,8 +47,10 @@ Status CollapseRacingCopies(HttpClient& client, const TableNames& tables, const 
                             const std::vector<std::string>& keys);
 
 // kUnavailable when ClickHouse cannot be reached (the batch may or may not be stored: storing
-// it again is safe); kInternal when ClickHouse refused a statement.
-Result<AppendResult> WriteBatch(HttpClient& client, const TableNames& tables, const std::string& node,
-                                uint64_t seq, const std::string& batch_id, const EventBatch& events);
+// it again is safe); kInternal when ClickHouse refused a statement. The tag keys and score names
+// of the events it inserts go to field_names first (`names`: what this node wrote there).
+Result<AppendResult> WriteBatch(HttpClient& client, const TableNames& tables, FieldNameLog& names,
+                                const std::string& node, uint64_t seq, const std::string& batch_id,
+                                const EventBatch& events);
 
 }  // namespace mltrack::backend::clickhouse

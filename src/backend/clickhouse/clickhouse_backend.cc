@@ -41,16 +41,6 @@ size_t RepeatedIds(const EventBatch& batch) {
   return repeated;
 }
 
-Result<std::vector<std::string>> Strings(HttpClient& client, const std::string& sql) {
-  Result<std::string> answer = client.Execute(sql + " FORMAT RowBinary");
-  if (!answer.ok()) return answer.status();
-  std::vector<std::string> values;
-  RowBinaryReader reader(*answer);
-  while (!reader.AtEnd() && reader.ok()) values.emplace_back(reader.String());
-  if (!reader.ok()) return reader.status();
-  return values;
-}
-
 Result<uint64_t> Number(HttpClient& client, const std::string& sql) {
   Result<std::string> answer = client.Execute(sql + " FORMAT RowBinary");
   if (!answer.ok()) return answer.status();
@@ -114,7 +104,7 @@ Result<AppendResult> ClickHouseBackend::Append(EventBatch batch) {
   uint64_t seq = 0;
   const std::string batch_id = NextBatchId(&seq);
   if (queue_->empty() && schema_ready_) {
-    Result<AppendResult> written = WriteBatch(client_, tables_, node_, seq, batch_id, batch);
+    Result<AppendResult> written = WriteBatch(client_, tables_, field_names_, node_, seq, batch_id, batch);
     if (written.ok()) {
       Notify(batch, *written);
       return written;
@@ -142,7 +132,7 @@ void ClickHouseBackend::ShipLoop() {
     if (EnsureSchema()) {
       if (std::optional<QueuedBatch> batch = queue_->Front()) {
         const uint64_t seq = next_seq_++;
-        Result<AppendResult> written = WriteBatch(client_, tables_, node_, seq, batch->batch_id, batch->events);
+        Result<AppendResult> written = WriteBatch(client_, tables_, field_names_, node_, seq, batch->batch_id, batch->events);
         if (written.ok()) {
           Status popped = queue_->PopFront();
           if (!popped.ok()) spdlog::error("clickhouse: dropping a shipped batch from the queue: {}", popped.ToString());
@@ -200,15 +190,19 @@ query::QueryRunner ClickHouseBackend::Reader() {
     if (*local) compile.clock_spans = (*local)->spans;
     if (*local_days) compile.day_spans = (*local_days)->spans;
     const CompiledQuery compiled = CompileQuery(spec, compile);
-    Result<CallOptions> call = StatementOptions(limits, compiled.sql.size());
-    if (!call.ok()) return call.status();
-    Result<std::string> rows = client_.Execute(compiled.sql, {}, /*database=*/true, *call);
-    if (!rows.ok()) {
+    // One statement, under the request's limits; the sketch statements of large groups' percentiles too.
+    auto execute = [&](const std::string& sql) -> Result<std::string> {
+      Result<CallOptions> call = StatementOptions(limits, sql.size());
+      if (!call.ok()) return call.status();
+      Result<std::string> rows = client_.Execute(sql, {}, /*database=*/true, *call);
+      if (rows.ok()) return rows;
       if (rows.status().code() == StatusCode::kUnavailable) return unavailable(rows.status());
       return LimitStatus(limits, rows.status());
-    }
+    };
+    Result<std::string> rows = execute(compiled.sql);
+    if (!rows.ok()) return rows.status();
     const LocalClocks clocks{*local ? &(*local)->bucketer : nullptr, *local_days ? &(*local_days)->bucketer : nullptr};
-    Result<query::QueryResult> result = ReadQueryResult(spec, compiled, *rows, clocks);
+    Result<query::QueryResult> result = ReadQueryResult(spec, compiled, *rows, clocks, execute);
     if (!result.ok()) return result.status();
     if (!query::IsUtcName(spec.tz)) result->tz = spec.tz;  // echoed, as the embedded executor does
     result->elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -230,11 +224,8 @@ FieldCatalog ClickHouseBackend::Fields() {
   if (fields_cached_ms_ >= 0 && now - fields_cached_ms_ < kFieldsCacheMs) return fields_cache_;
   FieldCatalog catalog;
   if (!schema_ready_) return catalog;
-  Result<std::vector<std::string>> tags = Strings(
-      client_, "SELECT k FROM " + tables_.events + " ARRAY JOIN `tags.key` AS k GROUP BY k ORDER BY min(`ts`), k");
-  Result<std::vector<std::string>> scores =
-      Strings(client_, "SELECT k FROM " + tables_.events +
-                           " ARRAY JOIN `scores.name` AS k GROUP BY k ORDER BY min(`ts`), k");
+  Result<std::vector<std::string>> tags = ReadFieldNames(client_, tables_.field_names, FieldNameKind::kTagKey);
+  Result<std::vector<std::string>> scores = ReadFieldNames(client_, tables_.field_names, FieldNameKind::kScoreName);
   Result<uint64_t> demo = Number(client_, "SELECT toUInt64(count()) FROM (SELECT 1 FROM " + tables_.events +
                                               " WHERE startsWith(`experiment`, 'demo-') LIMIT 1)");
   if (!tags.ok() || !scores.ok() || !demo.ok()) return fields_cache_;  // the last good answer

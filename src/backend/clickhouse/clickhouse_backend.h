@@ -77,6 +77,7 @@ class ClickHouseBackend final : public Backend {
   BackendOptions options_;
   HttpClient client_;
   TableNames tables_;
+  FieldNameLog field_names_;  // what this node wrote to field_names
   std::string node_;
   std::unique_ptr<ShipQueue> queue_;
   std::atomic<bool> schema_ready_{false};

@@ -25,6 +25,11 @@ constexpr const char* kAppendColumns =
     "(`node` String, `seq` UInt64, `batch` String, `rows` UInt64, `min_ts` Int64, `max_ts` Int64, `at_ms` UInt64)";
 constexpr const char* kAppendEngine = " ENGINE = MergeTree() ORDER BY (`at_ms`, `node`)";
 
+// Tag keys (kind 0) and score names (kind 1) with the earliest ts a writer saw them at (several
+// rows per name; readers take the min). Replacing drops only exact repeats.
+constexpr const char* kFieldNameColumns = "(`kind` UInt8, `name` String, `first_ts` Int64)";
+constexpr const char* kFieldNameEngine = " ENGINE = ReplacingMergeTree() ORDER BY (`kind`, `name`, `first_ts`)";
+
 // CREATE TABLE for `name` holding `columns`: the table itself, or with a cluster a local table
 // on this shard plus the Distributed table over all shards.
 std::vector<std::string> CreateTable(const ConnectionOptions& options, const std::string& name,
@@ -50,6 +55,23 @@ std::vector<std::string> AddEventColumn(const ConnectionOptions& options, const 
   return {"ALTER TABLE " + db + "`events_local`" + add, "ALTER TABLE " + db + "`events`" + add};
 }
 
+// The field_names table, filled from the events already stored (running it twice only adds
+// repeats, which readers' min() ignores). With a cluster each shard fills its local table from
+// its own events (the other shards may not have their tables yet); readers of the Distributed
+// table take the min over all shards.
+std::vector<std::string> FieldNamesMigration(const ConnectionOptions& options) {
+  std::vector<std::string> statements =
+      CreateTable(options, "field_names", kFieldNameColumns, kFieldNameEngine, "cityHash64(`name`)");
+  const std::string db = "`" + options.database + "`.";
+  const std::string local = options.cluster.empty() ? "" : "_local";
+  for (const auto& [kind, column] : {std::pair{0, "`tags.key`"}, std::pair{1, "`scores.name`"}}) {
+    statements.push_back("INSERT INTO " + db + "`field_names" + local + "` SELECT " + std::to_string(kind) +
+                         ", `k`, min(`ts`) FROM " + db + "`events" + local + "` ARRAY JOIN " + column +
+                         " AS `k` GROUP BY `k`");
+  }
+  return statements;
+}
+
 }  // namespace
 
 std::vector<Migration> Migrations(const ConnectionOptions& options) {
@@ -57,6 +79,7 @@ std::vector<Migration> Migrations(const ConnectionOptions& options) {
       {1, "events table", CreateTable(options, "events", kEventColumns, kEventEngine, "cityHash64(`key`)")},
       {2, "appends table", CreateTable(options, "appends", kAppendColumns, kAppendEngine, "cityHash64(`batch`)")},
       {3, "events.input_hash", AddEventColumn(options, "`input_hash` String", "`prompt_version`")},
+      {4, "field names table", FieldNamesMigration(options)},
   };
 }
 

@@ -7,8 +7,10 @@
 //             (batch_writer.h), so queries read without `FINAL` (with a cluster: `FINAL`).
 //   appends   one row per stored batch (node, seq, batch, rows, ts range, time), so other
 //             nodes notice new events cheaply (change_watch.h).
+//   field_names  the tag keys and score names with the earliest ts seen (batch_writer.h), so
+//             /api/v1/fields reads a few rows instead of every event's arrays.
 //   schema_migrations  the versions applied, one row each.
-// With a cluster, each of `events` and `appends` is a Distributed table over `<name>_local`
+// With a cluster, each of `events`, `appends` and `field_names` is a Distributed table over `<name>_local`
 // MergeTree tables on every shard, sharded by cityHash64(key) (so one key's copies meet on one
 // shard, where FINAL collapses them at query time).
 

@@ -1,11 +1,12 @@
 #include "backend/clickhouse/sql_compiler.h"
 
 #include <algorithm>
-#include <map>
+#include <set>
 
 #include "backend/clickhouse/sql_expressions.h"
 #include "backend/clickhouse/sql_literal.h"
 #include "core/event.h"
+#include "query/aggregate/quantile.h"
 
 namespace mltrack::backend::clickhouse {
 namespace {
@@ -25,6 +26,7 @@ const char* WireType(Wire wire) {
     case Wire::kNullableFloat64: return "Nullable(Float64)";
     case Wire::kString: return "String";
     case Wire::kInt64Array: return "Array(Int64)";
+    case Wire::kFloat64Array: return "Array(Float64)";
   }
   return "String";
 }
@@ -37,21 +39,42 @@ class Builder {
     std::vector<std::string> keys;
     if (query::HasBucket(spec_)) keys.push_back(Select(BucketExpr(), Wire::kInt64));
     for (size_t idx = 0; idx < spec_.group_by.size(); ++idx) keys.push_back(KeyPart(idx));
+    const std::vector<std::string> key_selects = selected_;
     for (const MetricSpec& metric : spec_.metrics) AddMetric(metric);
-    std::string sql = "SELECT ";
-    for (size_t idx = 0; idx < selected_.size(); ++idx) sql += (idx ? ", " : "") + selected_[idx];
-    sql += " FROM " + options_.table + (options_.final ? " FINAL" : "");
-    sql += " WHERE `ts` >= " + SqlInt(spec_.from_ms) + " AND `ts` < " + SqlInt(spec_.to_ms);
-    for (const query::Filter& filter : spec_.filters) sql += " AND (" + FilterSql(filter) + ")";
-    if (!keys.empty()) {
-      sql += " GROUP BY ";
-      for (size_t idx = 0; idx < keys.size(); ++idx) sql += (idx ? ", " : "") + keys[idx];
+    std::string from = " FROM " + options_.table + (options_.final ? " FINAL" : "");
+    from += " WHERE `ts` >= " + SqlInt(spec_.from_ms) + " AND `ts` < " + SqlInt(spec_.to_ms);
+    for (const query::Filter& filter : spec_.filters) from += " AND (" + FilterSql(filter) + ")";
+    CompiledQuery compiled;
+    compiled.sql = "SELECT " + Join(selected_) + from + GroupBy(keys) + " FORMAT RowBinary";
+    compiled.wire = std::move(wire_);
+    compiled.key_columns = keys.size();
+    for (const std::string& value : percentile_values_) {
+      // The embedded sketch's bucket of a non-zero value: the top bits of its IEEE-754 pattern
+      // (LogBuckets::IndexOf of |value|, with the sign bit above them). reinterpretAsString
+      // drops trailing zero bytes and reinterpretAsUInt64 pads them back: the same 8 bytes.
+      std::vector<std::string> sketch_selects = key_selects;
+      sketch_selects.push_back("CAST(bitShiftRight(reinterpretAsUInt64(reinterpretAsString(ifNull(" + value +
+                               ", 0.))), " + SqlInt(query::aggregate::LogBuckets::kShift) + ") AS Int64) AS _bucket");
+      sketch_selects.push_back("CAST(count() AS Int64) AS _count");
+      std::vector<std::string> sketch_keys = keys;
+      sketch_keys.push_back("_bucket");
+      compiled.sketch_sql.push_back("SELECT " + Join(sketch_selects) + from + " AND isNotNull(" + value + ") AND " +
+                                    value + " != 0" + GroupBy(sketch_keys) + " FORMAT RowBinary");
     }
-    sql += " FORMAT RowBinary";
-    return {std::move(sql), std::move(wire_)};
+    return compiled;
   }
 
  private:
+  static std::string Join(const std::vector<std::string>& items) {
+    std::string out;
+    for (size_t idx = 0; idx < items.size(); ++idx) out += (idx ? ", " : "") + items[idx];
+    return out;
+  }
+
+  static std::string GroupBy(const std::vector<std::string>& keys) {
+    return keys.empty() ? "" : " GROUP BY " + Join(keys);
+  }
+
   // Adds a selected column; returns its alias (group keys are grouped by alias).
   std::string Select(const std::string& expr, Wire wire) {
     const std::string alias = "_c" + std::to_string(selected_.size());
@@ -154,13 +177,21 @@ class Builder {
         return;
       }
       case AggregateKind::kPercentile: {
-        const auto [first_use, sorted] = SortedValues(field);
-        const std::string fraction = SqlDouble(std::clamp(metric.percentile, 0.0, 100.0) / 100.0);
-        const std::string lower = "toUInt64(floor(" + fraction + " * toFloat64(greatest(length(" + sorted +
-                                  "), 1) - 1)))";
-        Select("length(" + first_use + ")", Wire::kInt64);
-        Select(sorted + "[" + lower + " + 1]", Wire::kFloat64);
-        Select(sorted + "[" + lower + " + 2]", Wire::kFloat64);
+        // The first percentile of a field carries the field's columns, shared by its others: the
+        // group's count of values, the values themselves while there are at most kExactLimit
+        // (the embedded store is exact there), and the exact min, max and count of zeros the
+        // embedded sketch keeps beside its bucket counts (those come from sketch_sql).
+        if (!percentile_fields_.insert(field.Name()).second) return;
+        const std::string value = "toFloat64(" + MeasureExpr(field) + ")";
+        const auto limit = static_cast<int64_t>(query::aggregate::Quantile::kExactLimit);
+        Select("count(" + value + ")", Wire::kInt64);
+        Select("arraySlice(groupArray(" + SqlInt(limit + 1) + ")(" + value + "), 1, if(count(" + value +
+                   ") <= " + SqlInt(limit) + ", " + SqlInt(limit + 1) + ", 0))",
+               Wire::kFloat64Array);
+        Select("min(" + value + ")", Wire::kNullableFloat64);
+        Select("max(" + value + ")", Wire::kNullableFloat64);
+        Select("countIf(ifNull(" + value + " = 0, 0))", Wire::kInt64);
+        percentile_values_.push_back(value);
         return;
       }
       case AggregateKind::kVar:
@@ -209,20 +240,12 @@ class Builder {
     }
   }
 
-  // Every percentile of one field reads one sorted array per group (an alias shared by them):
-  // the expression to write at the next use (the definition the first time, else the alias),
-  // and the alias.
-  std::pair<std::string, std::string> SortedValues(const FieldRef& field) {
-    auto [it, added] = sorted_.try_emplace(field.Name(), "_sorted" + std::to_string(sorted_.size()));
-    if (!added) return {it->second, it->second};
-    return {"(arraySort(groupArray(toFloat64(" + MeasureExpr(field) + "))) AS " + it->second + ")", it->second};
-  }
-
   const QuerySpec& spec_;
   const CompileOptions& options_;
   std::vector<std::string> selected_;
   std::vector<Wire> wire_;
-  std::map<std::string, std::string> sorted_;
+  std::set<std::string> percentile_fields_;   // fields whose percentile columns are selected
+  std::vector<std::string> percentile_values_;  // their value expressions, in that order
   int aliases_ = 0;
 };
 

@@ -5,10 +5,12 @@
 // ClickHouse groups and aggregates; this side finishes what must match the embedded store bit
 // for bit: bucket starts, bin bounds and enum names from the group codes, averages and rates
 // from exact integer parts with the same division as src/query/aggregate/, percentiles by the
-// same numpy-linear interpolation from the two neighbouring order statistics the SELECT picks
-// out of each group's sorted values, and ordering and the limit by query::OrderAndLimit.
+// embedded store's own quantile code (percentile_sketch.h: a group's values when it has at most
+// 1,024, else its counts per bucket of the embedded sketch from a second SELECT), and ordering
+// and the limit by query::OrderAndLimit.
 // Every value from the request is a literal made by sql_literal.h.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,12 +23,22 @@
 namespace mltrack::backend::clickhouse {
 
 // How one selected column travels (every expression is CAST to it).
-enum class Wire : uint8_t { kInt64, kFloat64, kNullableInt64, kNullableFloat64, kString, kInt64Array };
+enum class Wire : uint8_t { kInt64, kFloat64, kNullableInt64, kNullableFloat64, kString, kInt64Array,
+                            kFloat64Array };
 
 struct CompiledQuery {
   std::string sql;              // ends in FORMAT RowBinary
   std::vector<Wire> wire;       // the selected columns, in order
+  size_t key_columns = 0;       // wire[0, key_columns): the bucket and the group keys
+  // Per field with percentiles, in the order of its first percentile in spec.metrics: the SELECT
+  // of its present non-zero values counted per group and bucket of the embedded sketch
+  // (percentile_sketch.h), rows: the group's key columns, bucket (Int64), count (Int64). Run only
+  // when a group has more values than the embedded store keeps exactly.
+  std::vector<std::string> sketch_sql;
 };
+
+// Runs one more SELECT (a sketch_sql) and returns its RowBinary rows.
+using StatementRunner = std::function<Result<std::string>(const std::string& sql)>;
 
 struct CompileOptions {
   std::string table;  // "`db`.`events`"
@@ -50,9 +62,11 @@ struct LocalClocks {
   const query::TimeBucketer* days = nullptr;     // the days of "days:ts"
 };
 
-// The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc). kInternal when the
-// rows do not parse.
+// The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc); `run` runs the
+// sketch SELECTs a percentile of a large group needs. kInternal when the rows do not parse or
+// such a group comes without `run`.
 Result<query::QueryResult> ReadQueryResult(const query::QuerySpec& spec, const CompiledQuery& compiled,
-                                           std::string_view rows, LocalClocks local = {});
+                                           std::string_view rows, LocalClocks local = {},
+                                           const StatementRunner& run = {});
 
 }  // namespace mltrack::backend::clickhouse

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
+#include <map>
+
 #include "backend/clickhouse/row_binary.h"
+#include "query/aggregate/quantile.h"
 #include "query/query_parser.h"
 
 namespace mltrack::backend::clickhouse {
@@ -45,25 +50,30 @@ TEST(ReadQueryResult, FinishesRowsAsTheEmbeddedStoreDoes) {
       "metrics":["sum:cost_usd","avg:input_tokens","p50:latency_ms","rate:error"],
       "order_by":[{"metric":"sum:cost_usd","dir":"desc"}],"limit":1})");
   const CompiledQuery compiled = CompileQuery(spec, {"t", true});
-  // Columns on the wire: bucket, status code, sum, avg sum, avg count, p50 n, low, high, hits, total.
-  ASSERT_EQ(compiled.wire.size(), 10u);
+  // Columns on the wire: bucket, status code, sum, avg sum, avg count, p50's n, values, min, max,
+  // zeros, hits, total.
+  ASSERT_EQ(compiled.wire.size(), 12u);
+  EXPECT_EQ(compiled.key_columns, 2u);
+  ASSERT_EQ(compiled.sketch_sql.size(), 1u);  // latency_ms's counts per bucket, for large groups
   std::string rows;
   RowBinaryWriter writer(&rows);
-  auto add_row = [&](int64_t bucket, int64_t status, int64_t nano, int64_t tokens, int64_t n, double low,
-                     double high) {
+  auto add_row = [&](int64_t bucket, int64_t status, int64_t nano, int64_t tokens, std::vector<double> values) {
     writer.Fixed<int64_t>(bucket);
     writer.Fixed<int64_t>(status);
     writer.Fixed<int64_t>(nano);
     writer.Fixed<int64_t>(tokens);
     writer.Fixed<int64_t>(3);
-    writer.Fixed<int64_t>(n);
-    writer.Fixed<double>(low);
-    writer.Fixed<double>(high);
+    writer.Fixed<int64_t>(static_cast<int64_t>(values.size()));
+    writer.Varint(values.size());
+    for (double value : values) writer.Fixed<double>(value);
+    writer.Nullable<double>(values.empty() ? std::nullopt : std::optional<double>(values[0]));
+    writer.Nullable<double>(values.empty() ? std::nullopt : std::optional<double>(values.back()));
+    writer.Fixed<int64_t>(0);
     writer.Fixed<int64_t>(status);
     writer.Fixed<int64_t>(1);
   };
-  add_row(1564, 0, 1'500'000'000, 10, 4, 2.0, 3.0);  // the week starting Monday 1999-12-27
-  add_row(1565, 1, 2'000'000'001, 7, 0, 0, 0);
+  add_row(1564, 0, 1'500'000'000, 10, {1.0, 2.0, 3.0, 4.0});  // the week starting Monday 1999-12-27
+  add_row(1565, 1, 2'000'000'001, 7, {});
   Result<query::QueryResult> result = ReadQueryResult(spec, compiled, rows);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->columns, (std::vector<std::string>{"t", "status", "sum:cost_usd", "avg:input_tokens",
@@ -79,16 +89,71 @@ TEST(ReadQueryResult, FinishesRowsAsTheEmbeddedStoreDoes) {
   EXPECT_TRUE(std::holds_alternative<std::monostate>(row[4]));  // no values: null
   EXPECT_DOUBLE_EQ(std::get<double>(row[5]), 1.0);
 
-  // p50 of 4 values {.., 2, 3, ..}: h = 1.5 → 2 + 0.5 · (3 − 2).
+  // p50 of 4 values {4, 1, 3, 2} (unsorted, as groupArray gives them): h = 1.5 → 2 + 0.5 · (3 − 2).
   query::QuerySpec ungrouped = Parse(R"({"from":946684800000,"to":946684800001,"metrics":["p50:latency_ms"]})");
   const CompiledQuery one = CompileQuery(ungrouped, {"t", true});
   std::string cells;
-  RowBinaryWriter(&cells).Fixed<int64_t>(4);
-  RowBinaryWriter(&cells).Fixed<double>(2.0);
-  RowBinaryWriter(&cells).Fixed<double>(3.0);
+  RowBinaryWriter cell_writer(&cells);
+  cell_writer.Fixed<int64_t>(4);
+  cell_writer.Varint(4);
+  for (double value : {4.0, 1.0, 3.0, 2.0}) cell_writer.Fixed<double>(value);
+  cell_writer.Nullable<double>(1.0);
+  cell_writer.Nullable<double>(4.0);
+  cell_writer.Fixed<int64_t>(0);
   Result<query::QueryResult> percentile = ReadQueryResult(ungrouped, one, cells);
   ASSERT_TRUE(percentile.ok());
   EXPECT_EQ(std::get<double>(percentile->rows[0][0]), 2.5);
+}
+
+// A group past the embedded store's exact limit: its percentiles come from the counts per
+// sketch bucket of a second SELECT, finished by the embedded Quantile itself, so they equal the
+// embedded answer bit for bit (negative values, zeros and several levels of one field included).
+TEST(ReadQueryResult, LargeGroupsAreFinishedFromTheSketchCountsAsTheEmbeddedStoreDoes) {
+  const query::QuerySpec spec = Parse(R"({"from":946684800000,"to":946684800001,"group_by":["model"],
+      "metrics":["p50:latency_ms","count","p99:latency_ms","p0:latency_ms"]})");
+  const CompiledQuery compiled = CompileQuery(spec, {"t", false});
+  ASSERT_EQ(compiled.sketch_sql.size(), 1u);
+  EXPECT_NE(compiled.sketch_sql[0].find("GROUP BY _c0, _bucket"), std::string::npos) << compiled.sketch_sql[0];
+  std::vector<double> values;
+  for (int idx = 0; idx < 3000; ++idx) values.push_back(idx % 7 == 0 ? 0.0 : (idx % 5 == 0 ? -1.0 : 1.0) * (idx * 1.37 + 0.5));
+  query::aggregate::Quantile::State embedded;
+  for (double value : values) query::aggregate::Quantile::Update(embedded, value);
+  std::string rows;
+  RowBinaryWriter writer(&rows);
+  writer.String("gpt-4");
+  writer.Fixed<int64_t>(3000);
+  writer.Varint(0);  // past the limit: no values
+  writer.Nullable<double>(*std::min_element(values.begin(), values.end()));
+  writer.Nullable<double>(*std::max_element(values.begin(), values.end()));
+  writer.Fixed<int64_t>(std::count(values.begin(), values.end(), 0.0));
+  writer.Fixed<int64_t>(3000);
+  // The sketch rows: key, bucket (the pattern's top bits, sign included), count.
+  std::map<int64_t, int64_t> buckets;
+  for (double value : values) {
+    if (value != 0) ++buckets[static_cast<int64_t>(std::bit_cast<uint64_t>(value) >> 45)];
+  }
+  std::string sketch;
+  RowBinaryWriter sketch_writer(&sketch);
+  for (const auto& [bucket, count] : buckets) {
+    sketch_writer.String("gpt-4");
+    sketch_writer.Fixed<int64_t>(bucket);
+    sketch_writer.Fixed<int64_t>(count);
+  }
+  int statements = 0;
+  auto run = [&](const std::string& sql) -> Result<std::string> {
+    ++statements;
+    EXPECT_EQ(sql, compiled.sketch_sql[0]);
+    return sketch;
+  };
+  EXPECT_FALSE(ReadQueryResult(spec, compiled, rows).ok());  // large groups need the runner
+  Result<query::QueryResult> result = ReadQueryResult(spec, compiled, rows, {}, run);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(statements, 1);  // one sketch SELECT per field, shared by its percentiles
+  ASSERT_EQ(result->rows.size(), 1u);
+  EXPECT_EQ(std::get<double>(result->rows[0][1]), *query::aggregate::Quantile::Finalize(embedded, 50));
+  EXPECT_EQ(std::get<int64_t>(result->rows[0][2]), 3000);
+  EXPECT_EQ(std::get<double>(result->rows[0][3]), *query::aggregate::Quantile::Finalize(embedded, 99));
+  EXPECT_EQ(std::get<double>(result->rows[0][4]), *query::aggregate::Quantile::Finalize(embedded, 0));
 }
 
 // Local-time buckets: one grid expression per stretch of constant offset, chosen by multiIf on

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
+#include "backend/clickhouse/percentile_sketch.h"
 #include "backend/clickhouse/row_binary.h"
 #include "backend/clickhouse/sql_expressions.h"
 #include "core/event.h"
@@ -30,6 +32,7 @@ struct WireValue {
   double d = 0;
   std::string s;
   std::vector<int64_t> list;
+  std::vector<double> doubles;
 };
 
 WireValue ReadWire(RowBinaryReader& reader, Wire wire) {
@@ -49,6 +52,11 @@ WireValue ReadWire(RowBinaryReader& reader, Wire wire) {
     case Wire::kInt64Array: {
       const uint64_t count = reader.Varint();
       for (uint64_t idx = 0; idx < count && reader.ok(); ++idx) value.list.push_back(reader.Fixed<int64_t>());
+      break;
+    }
+    case Wire::kFloat64Array: {
+      const uint64_t count = reader.Varint();
+      for (uint64_t idx = 0; idx < count && reader.ok(); ++idx) value.doubles.push_back(reader.Fixed<double>());
       break;
     }
   }
@@ -105,16 +113,37 @@ double MoneyScaled(const FieldRef& field, double value) {
   return field.kind() == FieldKind::kMoney ? value / static_cast<double>(kNanoPerUsd) : value;
 }
 
-// query/aggregate/quantile.cc's LinearPercentile, from the group's size and the two order
-// statistics around h.
-Cell PercentileCell(const MetricSpec& metric, int64_t count, double low, double high) {
-  if (count <= 0) return {};
-  const double h = std::clamp(metric.percentile, 0.0, 100.0) / 100.0 * static_cast<double>(count - 1);
-  const auto lower = static_cast<uint64_t>(std::floor(h));
-  const double fraction = h - static_cast<double>(lower);
-  double value = low;
-  if (!(fraction == 0 || lower + 1 >= static_cast<uint64_t>(count))) value = low + fraction * (high - low);
-  return MoneyScaled(metric.field, value);
+// A percentile's cell: null for no value, USD for money.
+Cell PercentileCell(const MetricSpec& metric, std::optional<double> value) {
+  if (!value) return {};
+  return MoneyScaled(metric.field, *value);
+}
+
+// The columns the first percentile of a field selects (sql_compiler.cc).
+GroupValues ReadGroupValues(RowBinaryReader& reader, const std::vector<Wire>& wire, size_t& column) {
+  GroupValues group;
+  group.count = ReadWire(reader, wire[column++]).i;
+  group.values = ReadWire(reader, wire[column++]).doubles;
+  group.min = ReadWire(reader, wire[column++]).d;
+  group.max = ReadWire(reader, wire[column++]).d;
+  group.zeros = ReadWire(reader, wire[column++]).i;
+  return group;
+}
+
+// The rows of a sketch SELECT: per group key (its RowBinary bytes), the counts per bucket.
+Result<SketchCounts> ReadSketchCounts(std::string_view rows, const CompiledQuery& compiled) {
+  SketchCounts counts;
+  RowBinaryReader reader(rows);
+  while (!reader.AtEnd() && reader.ok()) {
+    const size_t start = reader.position();
+    for (size_t column = 0; column < compiled.key_columns; ++column) ReadWire(reader, compiled.wire[column]);
+    const std::string key(rows.substr(start, reader.position() - start));
+    const auto bucket = reader.Fixed<int64_t>();
+    const auto count = reader.Fixed<int64_t>();
+    if (reader.ok()) counts[key][bucket] += static_cast<uint64_t>(count);
+  }
+  if (!reader.ok()) return reader.status();
+  return counts;
 }
 
 // days:ts: the day numbers (UTC) or local-day indexes as the starts of those days, ascending.
@@ -158,12 +187,8 @@ Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::ve
       if (value.null) return {};
       return doubles ? Cell{value.d} : IntOrMoney(metric.field, value.i);
     }
-    case AggregateKind::kPercentile: {
-      const WireValue count = next();
-      const WireValue low = next();
-      const WireValue high = next();
-      return PercentileCell(metric, count.i, low.d, high.d);
-    }
+    case AggregateKind::kPercentile:  // read by ReadQueryResult
+      return {};
     case AggregateKind::kVar:
     case AggregateKind::kStddev: {
       const WireValue variance = next();
@@ -190,26 +215,80 @@ Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::ve
 }  // namespace
 
 Result<query::QueryResult> ReadQueryResult(const QuerySpec& spec, const CompiledQuery& compiled,
-                                           std::string_view rows, LocalClocks local) {
+                                           std::string_view rows, LocalClocks local, const StatementRunner& run) {
   query::QueryResult result;
   if (query::HasBucket(spec)) result.columns.push_back("t");
   for (size_t idx = 0; idx < spec.group_by.size(); ++idx) result.columns.push_back(query::GroupColumnName(spec, idx));
   for (const MetricSpec& metric : spec.metrics) result.columns.push_back(metric.name);
   result.bucket_ms = spec.bucket_ms;
   result.bucket_months = spec.bucket_months;
+  // Each percentile's field (numbered in the order of first use, as sql_compiler.cc selects them).
+  std::vector<size_t> field_of(spec.metrics.size(), 0);
+  std::vector<bool> first_use(spec.metrics.size(), false);
+  size_t fields = 0;
+  {
+    std::map<std::string, size_t> seen;
+    for (size_t idx = 0; idx < spec.metrics.size(); ++idx) {
+      if (spec.metrics[idx].kind != AggregateKind::kPercentile) continue;
+      const auto [it, added] = seen.try_emplace(spec.metrics[idx].field.Name(), fields);
+      if (added) ++fields;
+      field_of[idx] = it->second;
+      first_use[idx] = added;
+    }
+  }
+  // Percentiles of large groups, finished once their sketch counts are read.
+  struct Pending {
+    size_t row, cell, metric;
+    std::string key;
+    GroupValues group;
+  };
+  std::vector<Pending> pending;
   RowBinaryReader reader(rows);
   while (!reader.AtEnd() && reader.ok()) {
     std::vector<Cell> row;
     row.reserve(result.columns.size());
     size_t column = 0;
+    const size_t key_start = reader.position();
     if (query::HasBucket(spec)) row.push_back(BucketCell(spec, ReadWire(reader, compiled.wire[column++]).i, local.buckets));
     for (size_t idx = 0; idx < spec.group_by.size(); ++idx) {
       row.push_back(KeyCell(spec, idx, ReadWire(reader, compiled.wire[column++])));
     }
-    for (const MetricSpec& metric : spec.metrics) row.push_back(MetricCell(metric, reader, compiled.wire, column, local.days));
+    const std::string_view key = rows.substr(key_start, reader.position() - key_start);
+    std::vector<GroupValues> groups(fields);
+    for (size_t idx = 0; idx < spec.metrics.size(); ++idx) {
+      const MetricSpec& metric = spec.metrics[idx];
+      if (metric.kind != AggregateKind::kPercentile) {
+        row.push_back(MetricCell(metric, reader, compiled.wire, column, local.days));
+        continue;
+      }
+      GroupValues& group = groups[field_of[idx]];
+      if (first_use[idx]) group = ReadGroupValues(reader, compiled.wire, column);
+      if (NeedsSketch(group)) {
+        pending.push_back({result.rows.size(), row.size(), idx, std::string(key), group});
+        row.emplace_back();
+      } else {
+        row.push_back(PercentileCell(metric, GroupPercentile(group, nullptr, metric.percentile)));
+      }
+    }
     if (reader.ok()) result.rows.push_back(std::move(row));
   }
   if (!reader.ok()) return reader.status();
+  std::vector<std::optional<SketchCounts>> sketches(fields);
+  for (const Pending& item : pending) {
+    const MetricSpec& metric = spec.metrics[item.metric];
+    std::optional<SketchCounts>& sketch = sketches[field_of[item.metric]];
+    if (!sketch) {
+      if (!run) return Status::Internal("a percentile of a group past the exact limit needs its sketch counts");
+      Result<std::string> answer = run(compiled.sketch_sql[field_of[item.metric]]);
+      if (!answer.ok()) return answer.status();
+      Result<SketchCounts> counts = ReadSketchCounts(*answer, compiled);
+      if (!counts.ok()) return counts.status();
+      sketch = std::move(*counts);
+    }
+    const auto found = sketch->find(item.key);
+    const std::map<int64_t, uint64_t>* buckets = found == sketch->end() ? nullptr : &found->second;
+    result.rows[item.row][item.cell] = PercentileCell(metric, GroupPercentile(item.group, buckets, metric.percentile));
+  }
   query::OrderAndLimit(spec, result);
   return result;
 }
