@@ -1,10 +1,105 @@
 #include "query/block_answer.h"
 
+#include <algorithm>
 #include <vector>
 
+#include "store/block_slices.h"
 #include "store/block_summary.h"
 
 namespace mltrack::query {
+namespace {
+
+// A value slice seen as a block of its own: its rows, time range and summary, no columns (only
+// summaries are read from it). One per thread, rewritten for each slice.
+const store::ColumnBlock& SliceView(const store::ColumnBlock& block, const store::ValueSlice& slice) {
+  thread_local store::ColumnBlock view;
+  view.rows = slice.summary.rows;
+  view.min_ts = slice.min_ts;
+  view.max_ts = slice.max_ts;
+  view.segment_id = block.segment_id;
+  view.summary = &slice.summary;
+  return view;
+}
+
+// The group key (plan.key_words words) of a block every part of which is constant; false when
+// one is not.
+bool ConstantKey(const Plan& plan, const store::ColumnBlock& block, uint64_t* key) {
+  std::fill(key, key + plan.key_words, uint64_t{0});
+  for (size_t part_idx = 0; part_idx < plan.parts.size(); ++part_idx) {
+    const KeyPart& part = plan.parts[part_idx];
+    if (part.bin) return false;
+    uint64_t code = 0;
+    if (part.is_bucket) {
+      const int64_t first = plan.bucketer->Index(block.min_ts);
+      if (plan.bucketer->Index(block.max_ts) != first) return false;
+      code = static_cast<uint64_t>(first);
+    } else {
+      const store::ColumnSummary* column = SummaryOf(part.source, *block.summary);
+      uint32_t single = 0;
+      if (column == nullptr || !column->SingleCode(block.summary->rows, &single)) return false;
+      code = single;
+    }
+    if (!FitsPart(plan, part_idx, code)) return false;
+    SetPartCode(plan, part_idx, code, key);
+  }
+  return true;
+}
+
+// AnswerFromSlices over the slices of one field.
+bool AnswerFromFieldSlices(const Plan& plan, const store::ColumnBlock& block, std::span<const store::ValueSlice> slices,
+                           std::span<const RowFilter* const> filters, Partial& partial,
+                           std::vector<size_t>* unanswered, uint32_t* group) {
+  thread_local std::vector<const store::ValueSlice*> kept;
+  thread_local std::vector<uint64_t> keys;
+  thread_local std::vector<uint8_t> read_rows;  // by metric: 1 = read from the rows
+  kept.clear();
+  keys.clear();
+  const size_t words = plan.key_words;
+  bool one_group = true;
+  for (const store::ValueSlice& slice : slices) {
+    bool keep = true;
+    for (const RowFilter* filter : filters) {
+      const FilterVerdict verdict = filter->Judge(slice.summary);
+      if (verdict == FilterVerdict::kSome) return false;
+      keep &= verdict == FilterVerdict::kAll;
+    }
+    if (!keep) continue;
+    keys.resize(keys.size() + words);
+    uint64_t* key = keys.data() + keys.size() - words;
+    if (!ConstantKey(plan, SliceView(block, slice), key)) return false;
+    one_group &= std::equal(key, key + words, keys.data());
+    kept.push_back(&slice);
+  }
+  read_rows.assign(partial.metrics.size(), 0);
+  for (const store::ValueSlice* slice : kept) {
+    const store::ColumnBlock& view = SliceView(block, *slice);
+    for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+      if (!partial.metrics[metric_idx]->CanAddSummary(view)) read_rows[metric_idx] = 1;
+    }
+  }
+  // Nothing to take from the slices: the block is scanned as it would be without them.
+  if (!one_group && std::all_of(read_rows.begin(), read_rows.end(), [](uint8_t read) { return read != 0; })) {
+    return false;
+  }
+  unanswered->clear();
+  for (size_t metric_idx = 0; metric_idx < read_rows.size(); ++metric_idx) {
+    if (read_rows[metric_idx]) unanswered->push_back(metric_idx);
+  }
+  for (size_t slice_idx = 0; slice_idx < kept.size(); ++slice_idx) {
+    const store::ColumnBlock& view = SliceView(block, *kept[slice_idx]);
+    *group = partial.table.FindOrInsert(keys.data() + slice_idx * words);
+    for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+      MetricAccumulator& metric = *partial.metrics[metric_idx];
+      metric.Resize(partial.table.size());
+      if (!read_rows[metric_idx]) metric.AddSummary(view, *group);
+    }
+  }
+  if (kept.empty()) unanswered->clear();  // no row passes the filters
+  if (!one_group) *group = kSeveralGroups;
+  return true;
+}
+
+}  // namespace
 
 bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partial& partial,
                        std::vector<size_t>* unanswered, uint32_t* group) {
@@ -66,6 +161,16 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
     }
   }
   return true;
+}
+
+bool AnswerFromSlices(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                      Partial& partial, std::vector<size_t>* unanswered, uint32_t* group) {
+  if (block.summary == nullptr || block.summary->slices.empty()) return false;
+  for (const FieldId field : store::kSliceFields) {
+    const std::span<const store::ValueSlice> slices = store::SlicesOf(*block.summary, field);
+    if (!slices.empty() && AnswerFromFieldSlices(plan, block, slices, filters, partial, unanswered, group)) return true;
+  }
+  return false;
 }
 
 }  // namespace mltrack::query

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "query/scan_plan.h"
@@ -30,5 +31,18 @@ namespace mltrack::query {
 // metrics whose rows must still be read; they all belong to group *group.
 bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partial& partial,
                        std::vector<size_t>* unanswered, uint32_t* group);
+
+// Whole-block answers from value slices (store/block_slices.h: a summary per value of a few
+// low-cardinality fields), for a block wholly inside the query's range whose summary has them and
+// whose remaining row filters are `filters`: the first sliced field on whose every slice each
+// filter keeps all rows or none, and on whose kept slices every group part is constant, answers
+// the block as the sum of the kept slices (a filter on `model`, a group-by of `model` or of
+// `provider`). False, with `partial` unchanged, when no field does. True otherwise, with
+// *unanswered (by index in partial.metrics) the metrics whose rows (those `filters` keep) must
+// still be read: all of group *group when every kept slice is that one group, else
+// *group == kSeveralGroups and each row goes to its own group.
+inline constexpr uint32_t kSeveralGroups = UINT32_MAX;
+bool AnswerFromSlices(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                      Partial& partial, std::vector<size_t>* unanswered, uint32_t* group);
 
 }  // namespace mltrack::query

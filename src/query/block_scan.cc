@@ -415,9 +415,10 @@ void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::Co
   for (auto& metric : partial.metrics) metric->Resize(partial.table.size());
 }
 
-// Reads every row of `block` into the metrics `metric_indexes` of group `group`.
-void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, const std::vector<size_t>& metric_indexes,
-                  uint32_t group, Partial& partial) {
+// Reads every row of `block` (wholly in range) that `filters` keep into the metrics
+// `metric_indexes` of group `group`.
+void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                  const std::vector<size_t>& metric_indexes, uint32_t group, Partial& partial) {
   partial.scanned += block.rows;
   const uint32_t* identity = Identity(block.rows);
   uint32_t* groups = nullptr;
@@ -425,18 +426,29 @@ void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, const std::
     groups = partial.groups.data();
     std::fill(groups, groups + kChunkRows, group);
   }
+  uint32_t* selected = partial.rows.data();
   const ChunkGathers::Scope gathers;
   for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
     ChunkGathers::NextChunk();
-    const size_t count = std::min(begin + kChunkRows, block.rows) - begin;
-    for (size_t metric_idx : metric_indexes) partial.metrics[metric_idx]->Update(block, identity + begin, count, groups);
+    size_t count = std::min(begin + kChunkRows, block.rows) - begin;
+    const uint32_t* rows = identity + begin;
+    if (!filters.empty()) {
+      std::copy(rows, rows + count, selected);
+      for (const RowFilter* filter : filters) {
+        if (count == 0) break;
+        count = filter->Apply(block, selected, count);
+      }
+      if (count == 0) continue;
+      rows = selected;
+    }
+    for (size_t metric_idx : metric_indexes) partial.metrics[metric_idx]->Update(block, rows, count, groups);
   }
 }
 
 // The rows of one chunk (selected and filtered) into `partial`'s groups and aggregates.
 void AggregateChunk(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
-                    const uint32_t* rows, size_t count, Partial& partial) {
-  if (!plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only) {
+                    const uint32_t* rows, size_t count, Partial& partial, const std::vector<size_t>* only) {
+  if (only == nullptr && !plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only) {
     CountSmallKeys(plan, buckets, block, rows, count, partial);
     return;
   }
@@ -444,6 +456,10 @@ void AggregateChunk(const Plan& plan, const BlockBuckets& buckets, const store::
   if (!plan.parts.empty()) {
     AssignGroups(plan, buckets, block, rows, count, partial);
     groups = partial.groups.data();
+  }
+  if (only != nullptr) {
+    for (const size_t metric_idx : *only) partial.metrics[metric_idx]->Update(block, rows, count, groups);
+    return;
   }
   for (auto& metric : partial.metrics) metric->Update(block, rows, count, groups);
 }
@@ -465,8 +481,33 @@ bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& p
   std::vector<size_t> unanswered;
   uint32_t group = 0;
   if (!AnswerFromSummary(plan, block, partial, &unanswered, &group)) return false;
-  if (!unanswered.empty()) ScanOneGroup(plan, block, unanswered, group, partial);
+  if (!unanswered.empty()) ScanOneGroup(plan, block, {}, unanswered, group, partial);
   return true;
+}
+
+// Whether the block's value slices answered it for `plan` (a whole block whose row filters are
+// `filters`; block_answer.h).
+// (*rest: as for AnsweredFromSummaries.)
+bool AnsweredBySlices(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                      Partial& partial, std::vector<size_t>* rest) {
+  uint32_t group = 0;
+  if (!AnswerFromSlices(plan, block, filters, partial, rest, &group)) return false;
+  if (rest->empty()) return true;
+  if (group == kSeveralGroups) return false;  // the caller reads *rest with each row's group
+  ScanOneGroup(plan, block, filters, *rest, group, partial);
+  rest->clear();
+  return true;
+}
+
+// Whether summaries answered a whole block (wholly in the plan's range) with row filters
+// `filters`. When not, *rest lists the only metrics (by index) its rows must still be read for,
+// or is empty when every metric must.
+bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
+                           std::span<const RowFilter* const> filters, Partial& partial, std::vector<size_t>* rest) {
+  rest->clear();
+  if (block.summary == nullptr) return false;
+  if (filters.empty() && AnsweredWhole(plan, block, partial)) return true;
+  return AnsweredBySlices(plan, block, filters, partial, rest);
 }
 
 // One plan's part of a shared scan: `narrow` when the block is not wholly inside the plan's own
@@ -475,6 +516,8 @@ struct PlanScan {
   const Plan* plan;
   Partial* partial;
   bool narrow;
+  // The metrics (by index) to update, when not all: the others came from value slices.
+  const std::vector<size_t>* only = nullptr;
 };
 
 // The rows of `block` in [from_ms, to_ms) and through `filters`, chunk by chunk, each chunk
@@ -527,7 +570,7 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
     for (size_t scan = 0; scan < scans.size(); ++scan) {
       const Plan& plan = *scans[scan].plan;
       if (!scans[scan].narrow) {
-        AggregateChunk(plan, buckets[scan], block, rows, count, *scans[scan].partial);
+        AggregateChunk(plan, buckets[scan], block, rows, count, *scans[scan].partial, scans[scan].only);
         continue;
       }
       const int64_t from = plan.spec->from_ms;
@@ -539,7 +582,7 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
         narrowed[kept] = rows[idx];
         kept += (ts >= from) & (ts < to);
       }
-      if (kept > 0) AggregateChunk(plan, buckets[scan], block, narrowed.data(), kept, *scans[scan].partial);
+      if (kept > 0) AggregateChunk(plan, buckets[scan], block, narrowed.data(), kept, *scans[scan].partial, scans[scan].only);
     }
   }
 }
@@ -551,8 +594,10 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   if (!BlockFilters(plan, block, filters)) return;
   const QuerySpec& spec = *plan.spec;
   const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
-  if (whole && filters.empty() && block.summary && AnsweredWhole(plan, block, partial)) return;
-  const PlanScan scan{&plan, &partial, false};
+  thread_local std::vector<size_t> rest;
+  rest.clear();
+  if (whole && AnsweredFromSummaries(plan, block, filters, partial, &rest)) return;
+  const PlanScan scan{&plan, &partial, false, rest.empty() ? nullptr : &rest};
   ScanChunks(block, filters, spec.from_ms, spec.to_ms, std::span(&scan, 1));
 }
 
@@ -563,13 +608,16 @@ void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBloc
   std::vector<const RowFilter*> filters;
   if (!BlockFilters(*plans.front(), block, filters)) return;
   thread_local std::vector<PlanScan> scans;
+  thread_local std::vector<std::vector<size_t>> rests;
   scans.clear();
+  if (rests.size() < plans.size()) rests.resize(plans.size());
   for (size_t idx = 0; idx < plans.size(); ++idx) {
     const QuerySpec& spec = *plans[idx]->spec;
     if (block.max_ts < spec.from_ms || block.min_ts >= spec.to_ms) continue;
     const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
-    if (whole && filters.empty() && block.summary && AnsweredWhole(*plans[idx], block, *partials[idx])) continue;
-    scans.push_back(PlanScan{plans[idx], partials[idx], !whole});
+    rests[idx].clear();
+    if (whole && AnsweredFromSummaries(*plans[idx], block, filters, *partials[idx], &rests[idx])) continue;
+    scans.push_back(PlanScan{plans[idx], partials[idx], !whole, rests[idx].empty() ? nullptr : &rests[idx]});
   }
   if (!scans.empty()) ScanChunks(block, filters, from_ms, to_ms, scans);
 }

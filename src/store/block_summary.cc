@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "store/block_slices.h"
 #include "store/segment_format.h"
 
 namespace mltrack::store {
@@ -254,6 +255,9 @@ size_t BlockSummary::MemoryBytes() const {
   };
   for (const ColumnSummary& column : fields) bytes += codes_bytes(column);
   for (const auto& [key_index, column] : tags) bytes += codes_bytes(column);
+  bytes += slices.capacity() * sizeof(ValueSlice) - slices.size() * sizeof(BlockSummary);
+  for (const ValueSlice& slice : slices) bytes += slice.summary.MemoryBytes();
+  for (const auto& [field, filter] : string_filters) bytes += filter.MemoryBytes();
   return bytes;
 }
 
@@ -324,32 +328,37 @@ void EncodeBlockSummary(const BlockSummary& summary, std::string* out) {
   }
 }
 
+bool DecodeBlockSummary(segment::FooterReader& reader, uint32_t rows, size_t tag_keys, BlockSummary* out) {
+  BlockSummary& summary = *out;
+  summary.rows = rows;
+  uint64_t columns = 0;
+  if (!reader.GetVarint(&columns) || columns > kFieldIdCount + tag_keys) return false;
+  for (uint64_t column_idx = 0; column_idx < columns; ++column_idx) {
+    uint8_t kind = 0;
+    uint64_t index = 0;
+    if (!reader.GetByte(&kind) || !reader.GetVarint(&index)) return false;
+    ColumnSummary* column = nullptr;
+    ColumnSummary::Type type = ColumnSummary::Type::kCodes;
+    if (kind == static_cast<uint8_t>(segment::ChunkKind::kField) && index < kFieldIdCount) {
+      type = TypeOfField(static_cast<FieldId>(index));
+      column = &summary.fields[index];
+    } else if (kind == static_cast<uint8_t>(segment::ChunkKind::kTag) && index < tag_keys) {
+      // The writer lists tag columns ascending; anything else is damage (or a duplicate).
+      if (!summary.tags.empty() && summary.tags.back().first >= index) return false;
+      column = &summary.tags.emplace_back(static_cast<uint32_t>(index), ColumnSummary{}).second;
+    }
+    if (column == nullptr || column->type != ColumnSummary::Type::kAbsent) return false;
+    if (!DecodeColumn(reader, type, summary.rows, column)) return false;
+  }
+  return true;
+}
+
 bool DecodeBlockSummaries(std::string_view bytes, const std::vector<uint32_t>& block_rows, size_t tag_keys,
                           std::vector<BlockSummary>* out) {
   segment::FooterReader reader(bytes);
   out->assign(block_rows.size(), BlockSummary{});
   for (size_t block_idx = 0; block_idx < block_rows.size(); ++block_idx) {
-    BlockSummary& summary = (*out)[block_idx];
-    summary.rows = block_rows[block_idx];
-    uint64_t columns = 0;
-    if (!reader.GetVarint(&columns) || columns > kFieldIdCount + tag_keys) return false;
-    for (uint64_t column_idx = 0; column_idx < columns; ++column_idx) {
-      uint8_t kind = 0;
-      uint64_t index = 0;
-      if (!reader.GetByte(&kind) || !reader.GetVarint(&index)) return false;
-      ColumnSummary* column = nullptr;
-      ColumnSummary::Type type = ColumnSummary::Type::kCodes;
-      if (kind == static_cast<uint8_t>(segment::ChunkKind::kField) && index < kFieldIdCount) {
-        type = TypeOfField(static_cast<FieldId>(index));
-        column = &summary.fields[index];
-      } else if (kind == static_cast<uint8_t>(segment::ChunkKind::kTag) && index < tag_keys) {
-        // The writer lists tag columns ascending; anything else is damage (or a duplicate).
-        if (!summary.tags.empty() && summary.tags.back().first >= index) return false;
-        column = &summary.tags.emplace_back(static_cast<uint32_t>(index), ColumnSummary{}).second;
-      }
-      if (column == nullptr || column->type != ColumnSummary::Type::kAbsent) return false;
-      if (!DecodeColumn(reader, type, summary.rows, column)) return false;
-    }
+    if (!DecodeBlockSummary(reader, block_rows[block_idx], tag_keys, &(*out)[block_idx])) return false;
   }
   return reader.at_end();
 }

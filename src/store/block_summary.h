@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/field.h"
+#include "store/string_filter.h"
 #include "store/table_snapshot.h"
 #include "store/value_sketch.h"
 
@@ -71,6 +72,8 @@ struct ColumnSummary {
   bool RowsWithCode(size_t rows, uint32_t code, uint64_t* count) const;
 };
 
+struct ValueSlice;  // below
+
 // The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
 // segments: not ts, id, the derived measures, tags or scores) and by tag key index; scores have none.
 struct BlockSummary {
@@ -78,10 +81,27 @@ struct BlockSummary {
   std::array<ColumnSummary, kFieldIdCount> fields{};
   // The tag columns the block stores, ascending by key index; a key not listed is absent.
   std::vector<std::pair<uint32_t, ColumnSummary>> tags;
+  // Per-value summaries (format version 4, block_slices.h): for each slice field whose codes
+  // the block lists (2 to kMaxSliceCodes of them), the summary of each code's rows; ascending
+  // by (field, code). Empty in the summaries of slices themselves and of older segments.
+  std::vector<ValueSlice> slices;
+  // Version 4: a Bloom filter of each local string field's values in the block (string_filter.h);
+  // `string_filtered` says the segment has them, so a field not listed has no value in the block.
+  bool string_filtered = false;
+  std::vector<std::pair<FieldId, StringFilter>> string_filters;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;
   size_t MemoryBytes() const;
+};
+
+// One value's slice of a block (block_slices.h).
+struct ValueSlice {
+  FieldId field = FieldId::kModel;
+  uint32_t code = 0;   // the field's code (0 = absent) of every row of the slice
+  int64_t min_ts = 0;  // over the slice's rows
+  int64_t max_ts = 0;
+  BlockSummary summary;  // of the slice's rows (summary.rows of them); its `slices` are empty
 };
 
 // Summaries of one column's values for one block, as the segment writer holds them.
@@ -100,6 +120,9 @@ void EncodeBlockSummary(const BlockSummary& summary, std::string* out);
 // index (`tag_keys` tag keys); false when the bytes are malformed.
 bool DecodeBlockSummaries(std::string_view bytes, const std::vector<uint32_t>& block_rows,
                           size_t tag_keys, std::vector<BlockSummary>* out);
+
+// Decodes one summary of a block of `rows` rows (as EncodeBlockSummary wrote it) from `reader`.
+bool DecodeBlockSummary(segment::FooterReader& reader, uint32_t rows, size_t tag_keys, BlockSummary* out);
 
 // Whether `summary` lists exactly the static field and tag columns `block` stores.
 bool SummaryMatchesBlock(const BlockSummary& summary, const ColumnBlock& block);

@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "core/crc32c.h"
+#include "store/block_slices.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"
 #include "store/segment_strings.h"
@@ -147,7 +148,8 @@ Status Segment::CheckDictionaries(const DictionarySet& dictionaries, uint64_t* c
   return Status::OK();
 }
 
-Status Segment::AttachSummaries(std::string_view bytes, uint64_t tag_keys, uint64_t footer_offset,
+Status Segment::AttachSummaries(std::string_view bytes, const std::string_view* slice_bytes,
+                                const std::string_view* filter_bytes, uint64_t tag_keys, uint64_t footer_offset,
                                 uint64_t* corrupt_offset) {
   std::vector<uint32_t> block_rows;
   for (const ColumnBlock& block : blocks_) block_rows.push_back(static_cast<uint32_t>(block.rows));
@@ -155,6 +157,34 @@ Status Segment::AttachSummaries(std::string_view bytes, uint64_t tag_keys, uint6
   for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
     ok = SummaryMatchesBlock(summaries_[block_idx], blocks_[block_idx]);
     blocks_[block_idx].summary = &summaries_[block_idx];
+  }
+  // Version 4: each block's value slices (block_slices.h), checked against its summary.
+  if (ok && slice_bytes != nullptr) {
+    segment::FooterReader reader(*slice_bytes);
+    for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
+      ok = DecodeSlices(reader, tag_keys, blocks_[block_idx].min_ts, blocks_[block_idx].max_ts, &summaries_[block_idx]);
+    }
+    ok = ok && reader.at_end();
+  }
+  // Version 4: each block's string filters (string_filter.h): one per local string field the
+  // block stores, ascending by field.
+  if (ok && filter_bytes != nullptr) {
+    segment::FooterReader reader(*filter_bytes);
+    for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
+      BlockSummary& summary = summaries_[block_idx];
+      summary.string_filtered = true;
+      uint64_t count = 0;
+      ok = reader.GetVarint(&count) && count <= kFieldIdCount;
+      for (uint64_t idx = 0; ok && idx < count; ++idx) {
+        uint8_t field = 0;
+        StringFilter filter;
+        ok = reader.GetByte(&field) && field < kFieldIdCount && IsLocalStringField(static_cast<FieldId>(field)) &&
+             (summary.string_filters.empty() || static_cast<uint8_t>(summary.string_filters.back().first) < field) &&
+             filter.Decode(reader);
+        if (ok) summary.string_filters.emplace_back(static_cast<FieldId>(field), std::move(filter));
+      }
+    }
+    ok = ok && reader.at_end();
   }
   if (ok) return Status::OK();
   summaries_.clear();
@@ -358,6 +388,10 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   }
   std::string_view summary_bytes;
   if (version >= 3 && !reader.GetBytes(&summary_bytes)) return bad_footer("bad block summaries");
+  std::string_view slice_bytes;
+  if (version >= 4 && !reader.GetBytes(&slice_bytes)) return bad_footer("bad value slices");
+  std::string_view filter_bytes;
+  if (version >= 4 && !reader.GetBytes(&filter_bytes)) return bad_footer("bad string filters");
   if (!reader.at_end()) return bad_footer("bytes after the footer's last section");
   if (id_count > UINT32_MAX || ids.stored != segment::IdSection::SizeFor(version, id_count) ||
       ids.offset > footer_offset || ids.stored > footer_offset - ids.offset) {
@@ -527,7 +561,11 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   ZSTD_freeDCtx(dctx);
   if (!status.ok()) return status;
   for (size_t field = 0; field < kFieldIdCount; ++field) local_strings_[field] = std::move(local_strings[field]);
-  if (version >= 3) MLTRACK_RETURN_IF_ERROR(AttachSummaries(summary_bytes, tag_keys, footer_offset, corrupt_offset));
+  if (version >= 3) {
+    MLTRACK_RETURN_IF_ERROR(AttachSummaries(summary_bytes, version >= 4 ? &slice_bytes : nullptr,
+                                            version >= 4 ? &filter_bytes : nullptr, tag_keys, footer_offset,
+                                            corrupt_offset));
+  }
 
   // Ids: verify the section and sample its sparse index.
   std::string id_bytes;

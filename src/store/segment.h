@@ -80,7 +80,10 @@ class Segment {
   Segment() = default;
   Status Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset);
   // Decodes the footer's block summaries (version 3) and points each block at its own.
-  Status AttachSummaries(std::string_view bytes, uint64_t tag_keys, uint64_t footer_offset,
+  // `slice_bytes`, `filter_bytes`: the footer's value slices and string filters (version 4), null
+  // for older segments.
+  Status AttachSummaries(std::string_view bytes, const std::string_view* slice_bytes,
+                         const std::string_view* filter_bytes, uint64_t tag_keys, uint64_t footer_offset,
                          uint64_t* corrupt_offset);
 
   // One dictionary size the footer says the segment needs, with the footer byte it came from.

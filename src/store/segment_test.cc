@@ -11,9 +11,11 @@
 #include <set>
 #include <utility>
 
+#include "store/block_slices.h"
 #include "store/memtable.h"
 #include "store/segment_format.h"
 #include "store/segment_writer.h"
+#include "store/string_filter.h"
 
 namespace mltrack::store {
 namespace {
@@ -339,6 +341,54 @@ TEST_F(SegmentTest, LocalStringTablesHoldEachStringOnce) {
   Result<std::shared_ptr<Segment>> both = Segment::Open(both_path, *dictionaries);
   ASSERT_TRUE(both.ok()) << both.status().ToString();
   EXPECT_EQ(SegmentTraceIds(**both), std::make_pair(expected_both, size_t{100}));  // trace-0 … trace-99
+}
+
+// Version 4: each block carries a string filter of its trace ids (every stored id passes it,
+// almost no other does) and value slices of its sliced fields (a slice per code, adding up to the
+// block); memtable blocks, without a summary, may hold anything.
+TEST_F(SegmentTest, StringFiltersAndValueSlicesAreWrittenPerBlock) {
+  Memtable memtable;
+  std::vector<Event> events = MakeEvents(150'000, 3);
+  for (size_t idx = 0; idx < events.size(); idx += 7) events[idx].trace_id.clear();
+  memtable.Append(events);
+  auto snapshot = memtable.Snapshot();
+  EXPECT_TRUE(BlockMayContain(snapshot->blocks()[0], FieldId::kTraceId, "no-such-trace"));
+  const std::filesystem::path path = dir_ / segment::FileName(9);
+  ASSERT_TRUE(WriteSegment(path, snapshot->blocks(), snapshot->local_columns(), {}, {}).ok());
+  Result<std::shared_ptr<Segment>> segment = Segment::Open(path, *memtable.dictionaries());
+  ASSERT_TRUE(segment.ok()) << segment.status().ToString();
+  const std::vector<ColumnBlock>& blocks = (*segment)->blocks();
+  size_t checked = 0;
+  for (const LocalColumn& column : (*segment)->local_columns()) {
+    std::vector<uint64_t> buffer;
+    const ColumnData ids = column.Ids(&buffer);
+    for (uint32_t row = 0; row < blocks[column.block_index].rows; ++row) {
+      const uint32_t local_id = IdAt(ids, row);
+      if (local_id == kAbsentId) continue;
+      ASSERT_TRUE(BlockMayContain(blocks[column.block_index], FieldId::kTraceId, column.strings->Get(local_id)));
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 120'000u);
+  size_t false_positives = 0;
+  for (int idx = 0; idx < 10'000; ++idx) {
+    false_positives += BlockMayContain(blocks[1], FieldId::kTraceId, "other-" + std::to_string(idx));
+  }
+  EXPECT_LT(false_positives, 300u);  // ~1 % expected at 10 bits per string
+  for (const ColumnBlock& block : blocks) {
+    ASSERT_NE(block.summary, nullptr);
+    for (const FieldId field : {FieldId::kExperiment, FieldId::kModel}) {
+      const std::span<const ValueSlice> slices = SlicesOf(*block.summary, field);
+      ASSERT_EQ(slices.size(), block.summary->field(field).codes.size());
+      uint64_t rows = 0;
+      for (const ValueSlice& slice : slices) {
+        rows += slice.summary.rows;
+        EXPECT_GE(slice.min_ts, block.min_ts);
+        EXPECT_LE(slice.max_ts, block.max_ts);
+      }
+      EXPECT_EQ(rows, block.rows);
+    }
+  }
 }
 
 // Thousands of tag keys and score names, each on a few rows of shuffled timestamps, with

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "store/block_slices.h"
 #include "store/block_summary.h"
 #include "store/column_encoding.h"
 #include "core/crc32c.h"
@@ -52,6 +53,7 @@ struct LocalTable {
   std::unique_ptr<Dictionary> by_string;       // several owners: table ids are its ids
   uint32_t count = 0;  // strings in the table
   std::string bytes;   // (varint len · bytes) per string
+  std::vector<uint64_t> hashes;  // StringFilter::Hash of each string, by table id − 1
   // Scratch of LocalIds (several owners): a block's strings and the rows they belong to.
   std::vector<std::string_view> views;
   std::vector<size_t> view_rows;
@@ -101,7 +103,7 @@ class Builder {
   template <typename Fn>
   void ForEachCandidate(const Piece& piece, const ColumnData& column, size_t begin, Fn&& fn) const;
   void EncodeTags(const std::vector<Piece>& pieces, size_t begin, size_t count, BlockSummary* summary,
-                  std::vector<EncodedColumn>* columns);
+                  std::vector<EncodedColumn>* columns, BlockValues* values);
   void EncodeScores(const std::vector<Piece>& pieces, size_t begin, size_t count, std::vector<EncodedColumn>* columns);
   std::vector<int64_t> LocalIds(LocalTable& table, size_t begin, size_t count);
   void WriteLocalTables(std::string* footer);
@@ -119,6 +121,8 @@ class Builder {
   std::string* file_ = nullptr;
   std::string footer_blocks_;
   std::string footer_summaries_;  // one BlockSummary per block (format version 3)
+  std::string footer_slices_;     // each block's value slices (format version 4, block_slices.h)
+  std::string footer_string_filters_;  // each block's local string filters (version 4, string_filter.h)
   size_t block_count_ = 0;
   ZSTD_CCtx* cctx_ = nullptr;
 };
@@ -167,6 +171,7 @@ std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t c
   auto add_string = [&table](std::string_view value) {
     segment::PutVarint(&table.bytes, value.size());
     table.bytes.append(value);
+    table.hashes.push_back(StringFilter::Hash(value));
     return ++table.count;
   };
   table.views.clear();
@@ -209,6 +214,9 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   summary.rows = static_cast<uint32_t>(count);
   int64_t min_ts = std::numeric_limits<int64_t>::max();
   int64_t max_ts = std::numeric_limits<int64_t>::min();
+  std::vector<std::pair<FieldId, StringFilter>> string_filters;  // of local string fields
+  BlockValues block_values;  // what the block's value slices are summarized from
+  block_values.ts.resize(count);
 
   // ts: zigzag deltas from the previous row (the first from `base`), frame of reference width.
   {
@@ -221,6 +229,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     for (size_t idx = 0; idx < count; ++idx) {
       const RowRef ref = rows_[begin + idx];
       const int64_t value = blocks_[ref.block].Ts(ref.row);
+      block_values.ts[idx] = value;
       min_ts = std::min(min_ts, value);
       max_ts = std::max(max_ts, value);
       deltas[idx] = segment::ZigZag(static_cast<int64_t>(static_cast<uint64_t>(value) - static_cast<uint64_t>(previous)));
@@ -254,17 +263,27 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     auto column_of = [id](const ColumnBlock& block) { return block.column(id); };
     bool present = false;
     ColumnSummary field_summary;
+    BlockValues::Column kept;
+    kept.field = id;
     switch (info.kind) {
       case FieldKind::kString: {
         // A local field's column holds segment-local ids (local_strings.h): it gets no summary,
         // since queries see it translated into table ids (query::SummaryOf skips it).
         if (IsLocalStringField(id)) {
-          present = EncodeInts(LocalIds(local_[local_index_[column.index]], begin, count), &column);
+          LocalTable& table = local_[local_index_[column.index]];
+          const std::vector<int64_t> local_ids = LocalIds(table, begin, count);
+          present = EncodeInts(local_ids, &column);
+          std::vector<uint64_t> hashes;
+          for (const int64_t local_id : local_ids) {
+            if (local_id != kNullInt) hashes.push_back(table.hashes[static_cast<size_t>(local_id - 1)]);
+          }
+          if (!hashes.empty()) string_filters.emplace_back(id, StringFilter::Of(std::move(hashes)));
           break;
         }
         std::vector<int64_t> ids = ids_of(column_of, &needs_.fields[column.index]);
         present = EncodeInts(ids, &column);
         field_summary = SummarizeIds(ids);
+        kept.ints = std::move(ids);
         break;
       }
       case FieldKind::kEnum:
@@ -275,6 +294,8 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
         }
         present = EncodeBytes(values, &column);
         field_summary = SummarizeBytes(values, info.kind == FieldKind::kEnum);
+        kept.kind = info.kind == FieldKind::kEnum ? BlockValues::Kind::kEnum : BlockValues::Kind::kBytes;
+        kept.bytes = std::move(values);
         break;
       }
       case FieldKind::kInt:
@@ -287,6 +308,8 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
         // http_status readers expect an offset layout; validation keeps it in 100..599.
         if (present && id == FieldId::kHttpStatus && column.width == 8) present = false;
         field_summary = id == FieldId::kHttpStatus ? SummarizeIds(values) : SummarizeInts(values);
+        kept.kind = id == FieldId::kHttpStatus ? BlockValues::Kind::kIds : BlockValues::Kind::kInts;
+        kept.ints = std::move(values);
         break;
       }
       case FieldKind::kDouble: {
@@ -296,11 +319,14 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
         }
         present = EncodeDoubles(values, &column);
         field_summary = SummarizeDoubles(values);
+        kept.kind = BlockValues::Kind::kDoubles;
+        kept.doubles = std::move(values);
         break;
       }
       case FieldKind::kTime:
         break;
     }
+    if (present && field_summary.type != ColumnSummary::Type::kAbsent) block_values.fields.push_back(std::move(kept));
     if (present) {
       summary.fields[column.index] = std::move(field_summary);
       MaybeSparsify(&column, count);
@@ -309,7 +335,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
     }
   }
   const std::vector<Piece> pieces = PiecesOf(begin, end);
-  EncodeTags(pieces, begin, count, &summary, &columns);
+  EncodeTags(pieces, begin, count, &summary, &columns, &block_values);
   EncodeScores(pieces, begin, count, &columns);
 
   segment::PutVarint(&footer_blocks_, count);
@@ -318,6 +344,12 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   segment::PutVarint(&footer_blocks_, columns.size());
   for (const EncodedColumn& column : columns) AddChunk(column, count);
   EncodeBlockSummary(summary, &footer_summaries_);
+  EncodeSlices(SliceBlock(block_values, summary), &footer_slices_);
+  segment::PutVarint(&footer_string_filters_, string_filters.size());
+  for (const auto& [field, filter] : string_filters) {
+    footer_string_filters_.push_back(static_cast<char>(field));
+    filter.Encode(&footer_string_filters_);
+  }
   ++block_count_;
 }
 
@@ -371,7 +403,7 @@ void Builder::ForEachCandidate(const Piece& piece, const ColumnData& column, siz
 // Only the keys some input row of the block carries are visited, and for each only the rows
 // that may carry it, so a key costs in proportion to its values, not to the block's rows.
 void Builder::EncodeTags(const std::vector<Piece>& pieces, size_t begin, size_t count, BlockSummary* summary,
-                         std::vector<EncodedColumn>* columns) {
+                         std::vector<EncodedColumn>* columns, BlockValues* values) {
   std::vector<uint32_t> keys;
   for (const Piece& piece : pieces) {
     for (const KeyedColumn& column : blocks_[piece.block].tags) keys.push_back(column.index);
@@ -399,15 +431,16 @@ void Builder::EncodeTags(const std::vector<Piece>& pieces, size_t begin, size_t 
     column.index = key_index;
     uint64_t& need = needs_.tag_values[key_index];
     need = std::max<uint64_t>(need, *std::max_element(ids.begin(), ids.end()));
+    std::vector<int64_t> dense(count, kNullInt);
+    for (size_t idx = 0; idx < rows.size(); ++idx) dense[rows[idx]] = ids[idx];
     if (EncodeSparseIds(rows, ids, count, &column)) {
       summary->tags.emplace_back(key_index, SummarizeSparseIds(ids, count));
     } else {
-      std::vector<int64_t> dense(count, kNullInt);
-      for (size_t idx = 0; idx < rows.size(); ++idx) dense[rows[idx]] = ids[idx];
       EncodeInts(dense, &column);
       summary->tags.emplace_back(key_index, SummarizeIds(dense));
       MaybeSparsify(&column, count);
     }
+    values->tags.emplace_back(key_index, std::move(dense));
     columns->push_back(std::move(column));
   }
 }
@@ -527,6 +560,10 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   segment::PutFixed32(&footer, crc32c::Mask(crc32c::Value(id_bytes)));
   segment::PutVarint(&footer, footer_summaries_.size());
   footer.append(footer_summaries_);
+  segment::PutVarint(&footer, footer_slices_.size());
+  footer.append(footer_slices_);
+  segment::PutVarint(&footer, footer_string_filters_.size());
+  footer.append(footer_string_filters_);
 
   const uint64_t footer_offset = file->size();
   file->append(footer);

@@ -12,6 +12,7 @@
 #include "query/column_source.h"
 #include "query/row_filter.h"
 #include "store/block_summary.h"
+#include "store/string_filter.h"
 
 namespace mltrack::backend {
 namespace {
@@ -245,6 +246,14 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
     }
     if (block.summary && std::any_of(filters.begin(), filters.end(), [&](const query::RowFilter& filter) {
           return filter.Judge(*block.summary) == query::FilterVerdict::kNone;
+        })) {
+      continue;
+    }
+    // A trace id lookup reads only the blocks whose string filter may hold one of its ids.
+    if (std::any_of(trace_lookups.begin(), trace_lookups.end(), [&block](const auto& lookup) {
+          return std::none_of(lookup.second.begin(), lookup.second.end(), [&block](const std::string& id) {
+            return store::BlockMayContain(block, FieldId::kTraceId, id);
+          });
         })) {
       continue;
     }
