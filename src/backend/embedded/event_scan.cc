@@ -250,10 +250,11 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
       continue;
     }
     // A trace id lookup reads only the blocks whose string filter may hold one of its ids.
-    if (std::any_of(trace_lookups.begin(), trace_lookups.end(), [&block](const auto& lookup) {
-          return std::none_of(lookup.second.begin(), lookup.second.end(), [&block](const std::string& id) {
-            return store::BlockMayContain(block, FieldId::kTraceId, id);
-          });
+    if (std::any_of(local_lookups.begin(), local_lookups.end(), [&block, &trace_ids](const LocalLookup& lookup) {
+          return lookup.reader == &trace_ids &&
+                 std::none_of(lookup.wanted.begin(), lookup.wanted.end(), [&block](const std::string& id) {
+                   return store::BlockMayContain(block, FieldId::kTraceId, id);
+                 });
         })) {
       continue;
     }
