@@ -438,7 +438,10 @@ TEST_F(StoreSegmentsTest, InputHashesSurviveSealAndWalReplay) {
   {
     auto store = Open(options);
     ASSERT_NE(store, nullptr);
+    // Waiting after each batch seals each one: a seal still running when the next batch lands
+    // would leave it in the memtable, and the WAL batch below would then seal it with itself.
     Append(*store, with_hashes(MakeBatch("s0", 100, kNow)), 100);
+    ASSERT_TRUE(store->WaitForMaintenance(10'000));
     Append(*store, with_hashes(MakeBatch("s1", 100, kNow + 200)), 100);
     ASSERT_TRUE(store->WaitForMaintenance(10'000));
     sealed = store->segment_count();
