@@ -1,7 +1,8 @@
 #include "proxy/response_cache.h"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
+
+#include "proxy/prefixed_sha256.h"
 
 namespace mltrack::proxy {
 namespace {
@@ -26,23 +27,13 @@ ResponseCache::ResponseCache(size_t capacity_bytes) : capacity_bytes_(capacity_b
 
 std::string ResponseCache::Key(std::string_view provider, std::string_view endpoint, std::string_view body,
                                const std::vector<std::string_view>& credentials) const {
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
-  auto add = [context](std::string_view part) {
-    const uint64_t size = part.size();  // length-prefixed: no two splits of the same bytes collide
-    EVP_DigestUpdate(context, &size, sizeof(size));
-    EVP_DigestUpdate(context, part.data(), part.size());
-  };
-  add(salt_);
-  add(provider);
-  add(endpoint);
-  for (std::string_view credential : credentials) add(credential);
-  add(body);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(context, digest, &length);
-  EVP_MD_CTX_free(context);
-  return std::string(reinterpret_cast<const char*>(digest), length);
+  PrefixedSha256 digest;
+  digest.Add(salt_);
+  digest.Add(provider);
+  digest.Add(endpoint);
+  for (std::string_view credential : credentials) digest.Add(credential);
+  digest.Add(body);
+  return digest.Finish();
 }
 
 std::shared_ptr<const CachedResponse> ResponseCache::Get(const std::string& key, Clock::time_point now) {

@@ -13,6 +13,7 @@
 #include "core/time.h"
 #include "server/live/live_hub.h"
 #include "store/embedded_store.h"
+#include "live_inbox.h"
 
 namespace mltrack::server::live {
 namespace {
@@ -44,28 +45,6 @@ class AppendsDuringFirstSearch : public backend::Backend {
   backend::Backend& real_;
   Event late_;
   bool appended_ = false;  // only the hub's thread searches
-};
-
-class Inbox {
- public:
-  LiveSink Sink() {
-    return [this](std::shared_ptr<const std::string> message) {
-      std::lock_guard lock(mutex_);
-      messages_.push_back(*message);
-      arrived_.notify_all();
-      return true;
-    };
-  }
-  std::vector<std::string> WaitFor(size_t count) {
-    std::unique_lock lock(mutex_);
-    arrived_.wait_for(lock, 10s, [&] { return messages_.size() >= count; });
-    return messages_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable arrived_;
-  std::vector<std::string> messages_;
 };
 
 Event MakeEvent(std::string name, int64_t age_ms) {

@@ -14,41 +14,13 @@
 #include "backend/embedded/embedded_backend.h"
 #include "core/time.h"
 #include "store/embedded_store.h"
+#include "live_inbox.h"
 
 namespace mltrack::server::live {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-// Collects what the hub sends to one subscriber.
-class Inbox {
- public:
-  LiveSink Sink() {
-    return [this](std::shared_ptr<const std::string> message) {
-      std::lock_guard lock(mutex_);
-      messages_.push_back(*message);
-      arrived_.notify_all();
-      return accept_;
-    };
-  }
-  // Waits until `count` messages arrived (or 10 s); returns them all.
-  std::vector<std::string> WaitFor(size_t count) {
-    std::unique_lock lock(mutex_);
-    arrived_.wait_for(lock, 10s, [&] { return messages_.size() >= count; });
-    return messages_;
-  }
-  size_t size() {
-    std::lock_guard lock(mutex_);
-    return messages_.size();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable arrived_;
-  std::vector<std::string> messages_;
-  bool accept_ = true;
-};
 
 class LiveHubTest : public ::testing::Test {
  protected:
