@@ -43,7 +43,9 @@ TEST(DemoTrafficTest, CoversTheRangeInTimeOrderWithUniqueIds) {
   for (size_t idx = 0; idx < all.size(); ++idx) {
     EXPECT_GE(all[idx].ts_ms, kEnd - 30 * kDayMs - 3'600'000);
     EXPECT_LT(all[idx].ts_ms, kEnd);
-    if (idx > 0) EXPECT_LE(all[idx - 1].ts_ms, all[idx].ts_ms);
+    if (idx > 0) {
+      EXPECT_LE(all[idx - 1].ts_ms, all[idx].ts_ms);
+    }
     EXPECT_TRUE(ids.insert(all[idx].id).second) << all[idx].id;
     EXPECT_TRUE(all[idx].experiment.starts_with("demo-"));
   }
@@ -76,8 +78,12 @@ TEST(DemoTrafficTest, HasTheVarietyTheDashboardsNeed) {
     cached += event.cached_input_tokens.has_value();
     reasoning += event.reasoning_tokens.has_value();
     self_hosted += event.provider == "self-hosted";
-    if (event.cached_input_tokens) EXPECT_LE(*event.cached_input_tokens, *event.input_tokens);
-    if (event.reasoning_tokens) EXPECT_LE(*event.reasoning_tokens, *event.output_tokens);
+    if (event.cached_input_tokens) {
+      EXPECT_LE(*event.cached_input_tokens, *event.input_tokens);
+    }
+    if (event.reasoning_tokens) {
+      EXPECT_LE(*event.reasoning_tokens, *event.output_tokens);
+    }
   }
   EXPECT_EQ(experiments.size(), 6u);
   EXPECT_EQ(teams.size(), 5u);

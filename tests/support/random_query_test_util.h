@@ -244,7 +244,9 @@ inline int CompareRandomBatches(const store::TableSnapshot& snapshot, std::mt199
         continue;
       }
       ExpectSameResult(*alone, *batch[index], what);
-      if (cache == nullptr) EXPECT_EQ(alone->scanned, batch[index]->scanned) << what;
+      if (cache == nullptr) {
+        EXPECT_EQ(alone->scanned, batch[index]->scanned) << what;
+      }
     }
     shared += sharing;
     if (::testing::Test::HasFailure()) break;
