@@ -168,7 +168,7 @@ TEST_F(LlmperfPerformanceTest, PerProviderWithinOnePercentOfNumpy) {
     EXPECT_EQ(report.now.calls, group.calls);
     ExpectClose("provider " + provider, group, report.now.latency, report.now.ttft, report.now.error_rate);
     auto slice = std::find_if(all.errors_by_provider.begin(), all.errors_by_provider.end(),
-                              [&](const ErrorSlice& s) { return s.key == provider; });
+                              [&wanted = provider](const ErrorSlice& s) { return s.key == wanted; });
     ASSERT_NE(slice, all.errors_by_provider.end()) << provider;
     EXPECT_EQ(slice->calls, group.calls);
     EXPECT_EQ(slice->errors, group.errors);
