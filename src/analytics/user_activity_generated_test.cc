@@ -111,9 +111,9 @@ TEST_P(UserActivityGeneratedTest, MatchesStraightLoops) {
   for (int64_t day = first_day; day <= last_day; ++day) {
     int64_t dau = 0, wau = 0, mau = 0, fresh = 0;
     for (const auto& [user, user_days] : days) {
-      auto within = [&](int64_t width) {
-        auto it = user_days.lower_bound(day - width + 1);
-        return it != user_days.end() && *it <= day;
+      auto within = [&days_of = user_days, day](int64_t width) {
+        auto it = days_of.lower_bound(day - width + 1);
+        return it != days_of.end() && *it <= day;
       };
       dau += user_days.contains(day);
       wau += within(7);

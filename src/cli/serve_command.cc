@@ -33,7 +33,7 @@
 #include "server/server.h"
 #include "server/static_assets.h"
 #include "server/static_files.h"
-#include "server/tls_context.h"
+#include "server/tls_certificate.h"
 #include "store/embedded_store.h"
 
 namespace mltrack::cli {
@@ -259,8 +259,8 @@ int RunServe(const std::vector<std::string>& args) {
                                        : "--tls-key needs --tls-cert (the certificate chain)", 2);
   }
   if (flags->Has("tls-cert")) {
-    Result<std::shared_ptr<boost::asio::ssl::context>> tls =
-        server::MakeServerTlsContext(*flags->Get("tls-cert"), *flags->Get("tls-key"));
+    Result<std::shared_ptr<server::TlsCertificate>> tls =
+        server::TlsCertificate::Load(*flags->Get("tls-cert"), *flags->Get("tls-key"));
     if (!tls.ok()) return Fail(tls.status().message(), 2);
     server_options.tls = std::move(*tls);
   }

@@ -31,6 +31,7 @@
 #include "server/request_body.h"
 #include "server/router.h"
 #include "server/shared_state.h"
+#include "server/tls_certificate.h"
 #include "server/status_mapping.h"
 #include "server/stream_writer.h"
 #include "server/tls_stream.h"
@@ -616,7 +617,7 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, std::shared_p
 }
 
 asio::awaitable<void> RunHttpsSession(asio::ip::tcp::socket socket, std::shared_ptr<SharedState> state) {
-  auto connection = std::make_shared<Connection<TlsStream>>(std::move(socket), *state->tls());
+  auto connection = std::make_shared<Connection<TlsStream>>(std::move(socket), *state->tls()->context());
   SharedState* shared = state.get();  // RunSession holds `state` as long as `begin` can run
   auto begin = [shared](Connection<TlsStream>& tls, beast::flat_buffer& buffer) { return BeginTls(tls, buffer, *shared); };
   co_await RunSession(std::move(connection), std::move(state), std::move(begin));

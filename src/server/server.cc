@@ -14,12 +14,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
 #include "server/listener.h"
 #include "server/metrics/metrics.h"
 #include "server/shared_state.h"
+#include "server/tls_certificate.h"
 #include "server/worker_pool.h"
 
 namespace mltrack::server {
@@ -64,6 +66,8 @@ struct Server::Impl {
   }
 
   void ShutDown(std::vector<std::thread>& io_threads);
+  void CheckCertificateEvery();
+  void ReloadCertificateOnHangup();
 
   const ServerOptions options;
   const Router router;
@@ -73,6 +77,9 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   uint16_t bound_port = 0;
   bool started = false;
+  // With TLS: the periodic check of the certificate's files and SIGHUP (tls_certificate.h).
+  std::optional<asio::steady_timer> certificate_timer;
+  std::optional<asio::signal_set> hangup;
 
   std::mutex mutex;
   std::condition_variable stop_requested_cv;
@@ -157,6 +164,14 @@ void Server::Run() {
       Stop();
     });
   }
+  if (impl_->options.tls) {
+    impl_->certificate_timer.emplace(impl_->io);
+    impl_->CheckCertificateEvery();
+    if (impl_->options.handle_signals) {
+      impl_->hangup.emplace(impl_->io, SIGHUP);
+      impl_->ReloadCertificateOnHangup();
+    }
+  }
   std::vector<std::thread> io_threads;
   const int thread_count = impl_->options.io_threads < 1 ? 1 : impl_->options.io_threads;
   auto work = asio::make_work_guard(impl_->io);
@@ -167,13 +182,31 @@ void Server::Run() {
     std::unique_lock lock(impl_->mutex);
     impl_->stop_requested_cv.wait(lock, [this] { return impl_->stop_requested; });
   }
-  if (signals) {
-    asio::post(impl_->io, [&signals] {
-      boost::system::error_code ignored;
-      signals->cancel(ignored);
-    });
-  }
+  asio::post(impl_->io, [this, &signals] {
+    boost::system::error_code ignored;
+    if (signals) signals->cancel(ignored);
+    if (impl_->hangup) impl_->hangup->cancel(ignored);
+    if (impl_->certificate_timer) impl_->certificate_timer->cancel();
+  });
   impl_->ShutDown(io_threads);
+}
+
+void Server::Impl::CheckCertificateEvery() {
+  certificate_timer->expires_after(options.tls_check_interval);
+  certificate_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: shutting down
+    options.tls->Reload();
+    CheckCertificateEvery();
+  });
+}
+
+void Server::Impl::ReloadCertificateOnHangup() {
+  hangup->async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    spdlog::info("signal SIGHUP received: reloading the TLS certificate");
+    options.tls->Reload(/*force=*/true);
+    ReloadCertificateOnHangup();
+  });
 }
 
 void Server::Impl::ShutDown(std::vector<std::thread>& io_threads) {

@@ -13,14 +13,11 @@
 #include "core/status.h"
 #include "server/router.h"
 
-namespace boost::asio::ssl {
-class context;
-}
-
 namespace mltrack::server {
 namespace auth {
 class Authenticator;
 }
+class TlsCertificate;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port", "[v6]:port"; port 0 = any free port
@@ -51,8 +48,10 @@ struct ServerOptions {
   std::vector<std::string> allow_origins;
   // API keys and rate limits (server/auth/authenticator.h); null = every route is public.
   std::shared_ptr<auth::Authenticator> authenticator;
-  // Speak HTTPS and WSS only, with this context (MakeServerTlsContext); null = plain HTTP.
-  std::shared_ptr<boost::asio::ssl::context> tls;
+  // Speak HTTPS and WSS only, with this certificate (tls_certificate.h); null = plain HTTP. Run()
+  // reloads it when its files change (checked every tls_check_interval) and on SIGHUP.
+  std::shared_ptr<TlsCertificate> tls;
+  std::chrono::milliseconds tls_check_interval{2000};
   // Open connections at most; one more is answered 503 and closed at once. 0 = no limit.
   size_t max_connections = 4096;
 };

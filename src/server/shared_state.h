@@ -13,13 +13,10 @@
 #include "server/body_budget.h"
 #include "server/request_guard.h"
 
-namespace boost::asio::ssl {
-class context;
-}
-
 namespace mltrack::server {
 
 class Router;
+class TlsCertificate;
 namespace auth {
 class Authenticator;
 }
@@ -58,9 +55,9 @@ class SharedState {
   // Who may call which route (auth/authenticator.h); null = all public. Set like host_policy.
   auth::Authenticator* authenticator() const { return authenticator_.get(); }
   void set_authenticator(std::shared_ptr<auth::Authenticator> authenticator) { authenticator_ = std::move(authenticator); }
-  // The TLS context when the server speaks HTTPS (tls_context.h), else null; set like host_policy.
-  boost::asio::ssl::context* tls() const { return tls_.get(); }
-  void set_tls(std::shared_ptr<boost::asio::ssl::context> tls) { tls_ = std::move(tls); }
+  // The certificate when the server speaks HTTPS (tls_certificate.h), else null; set like host_policy.
+  TlsCertificate* tls() const { return tls_.get(); }
+  void set_tls(std::shared_ptr<TlsCertificate> tls) { tls_ = std::move(tls); }
   // Open connections allowed (0 = no limit); set like host_policy.
   size_t max_connections() const { return max_connections_; }
   void set_max_connections(size_t limit) { max_connections_ = limit; }
@@ -89,7 +86,7 @@ class SharedState {
   HostPolicy host_policy_ = HostPolicy::AllowAll();
   std::shared_ptr<auth::Authenticator> authenticator_;
   size_t max_connections_ = 0;
-  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::shared_ptr<TlsCertificate> tls_;
   std::atomic<bool> stopping_{false};
 
   mutable std::mutex mutex_;

@@ -120,18 +120,35 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
   return result;
 }
 
+namespace {
+
+// Runs one asynchronous operation on `io` to its end and returns its error. The operations of a
+// beast::tcp_stream honour expires_after only when asynchronous: a synchronous read ignores it and
+// waits as long as the server keeps the connection open.
+template <typename Start>
+beast::error_code RunToEnd(asio::io_context& io, Start start) {
+  beast::error_code result;
+  start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  io.restart();
+  io.run();
+  return result;
+}
+
+}  // namespace
+
 HttpResult RawHttpExchange(uint16_t port, const std::string& bytes, std::chrono::seconds timeout) {
   HttpResult result;
   asio::io_context io;
   beast::tcp_stream stream(io);
-  beast::error_code ec;
   stream.expires_after(timeout);
-  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  beast::error_code ec = RunToEnd(io, [&](auto done) {
+    stream.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), done);
+  });
   if (ec) {
     result.error = "connect: " + ec.message();
     return result;
   }
-  asio::write(stream, asio::buffer(bytes), ec);
+  ec = RunToEnd(io, [&](auto done) { asio::async_write(stream, asio::buffer(bytes), done); });
   if (ec && ec != asio::error::broken_pipe && ec != asio::error::connection_reset) {
     result.error = "write: " + ec.message();
     return result;
@@ -139,7 +156,7 @@ HttpResult RawHttpExchange(uint16_t port, const std::string& bytes, std::chrono:
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(1ull << 30);
-  http::read(stream, buffer, parser, ec);
+  ec = RunToEnd(io, [&](auto done) { http::async_read(stream, buffer, parser, done); });
   if (ec) {
     result.error = "read: " + ec.message();
     return result;

@@ -31,7 +31,7 @@ struct HttpResult {
 // one client per thread.
 // Sends `bytes` as they are (a request the client library would not write: conflicting framing
 // headers, unknown transfer codings) on a fresh connection to 127.0.0.1:port and reads one
-// response; the connection is closed afterwards.
+// response; the connection is closed afterwards. Gives up (error "…timeout") after `timeout`.
 HttpResult RawHttpExchange(uint16_t port, const std::string& bytes,
                            std::chrono::seconds timeout = std::chrono::seconds(30));
 

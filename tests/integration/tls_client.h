@@ -1,6 +1,6 @@
 #pragma once
-// TLS for integration tests: a throwaway self-signed certificate made at test time (no key
-// material in the repository) and blocking HTTPS / WSS exchanges that verify the server against it.
+// TLS for integration tests: a throwaway self-signed certificate (tests/support) and blocking
+// HTTPS / WSS exchanges that verify the server against it.
 
 #include <chrono>
 #include <cstdint>
@@ -9,15 +9,12 @@
 #include <string>
 
 #include "http_client.h"
+#include "self_signed_certificate.h"
 
 namespace mltrack::integration {
 
-struct TestCertificate {
-  std::filesystem::path cert_file;  // PEM, CN and subjectAltName localhost and 127.0.0.1, valid one day
-  std::filesystem::path key_file;   // PEM, its P-256 private key
-};
-// Writes cert.pem and key.pem into `dir`; a test failure (and empty paths) when OpenSSL fails.
-TestCertificate MakeSelfSignedCertificate(const std::filesystem::path& dir);
+using mltrack::testing::MakeSelfSignedCertificate;  // tests/support/self_signed_certificate.h
+using mltrack::testing::TestCertificate;
 
 // One request on a fresh TLS connection to 127.0.0.1:port, verifying the server's certificate
 // against `ca_file` for the name "localhost". status 0 and `error` when the handshake or the

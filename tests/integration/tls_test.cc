@@ -1,13 +1,15 @@
 // HTTPS and WSS served directly (docs/operations.md, "TLS") through the real binary, with a
 // self-signed certificate made at test time: requests and a live subscription over TLS, plain
-// HTTP and a foreign client refused without hurting the server, Secure session cookies, and bad
-// certificate flags refused with exit code 2.
+// HTTP and a foreign client refused without hurting the server, a renewed certificate served
+// without a restart, Secure session cookies, and bad certificate flags refused with exit code 2.
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "test_support.h"
 #include "tls_client.h"
@@ -61,7 +63,7 @@ TEST_F(TlsTest, ServesHttpsAndWss) {
 }
 
 TEST_F(TlsTest, PlainHttpAndForeignClientsAreRefusedWithoutHurtingTheServer) {
-  StartTls();
+  StartTls({"--read-timeout", "3s"});  // the handshake must finish within it
   // Plain HTTP on the TLS port: a readable 400, unencrypted, then the connection closes.
   const HttpResult plain = RawHttpExchange(server_->port(), "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   EXPECT_EQ(plain.status, 400) << plain.Describe();
@@ -72,11 +74,68 @@ TEST_F(TlsTest, PlainHttpAndForeignClientsAreRefusedWithoutHurtingTheServer) {
   const HttpResult untrusted = HttpsRequest(server_->port(), other.cert_file, "GET", "/api/health");
   EXPECT_EQ(untrusted.status, 0);
   EXPECT_NE(untrusted.error.find("handshake"), std::string::npos) << untrusted.error;
-  // A TLS record header followed by garbage, and a client that hangs up mid-handshake.
-  RawHttpExchange(server_->port(), std::string("\x16\x03\x01\x00\x05garbagegarbage", 19), std::chrono::seconds(5));
-  RawHttpExchange(server_->port(), std::string("\x16\x03\x01", 3), std::chrono::seconds(2));
+  // A TLS record header followed by garbage is no ClientHello: answered like plain HTTP.
+  const HttpResult garbage =
+      RawHttpExchange(server_->port(), std::string("\x16\x03\x01\x00\x05garbagegarbage", 19), std::chrono::seconds(20));
+  EXPECT_EQ(garbage.status, 400) << garbage.Describe();
+  // A handshake that stalls after the record header is cut at the read timeout (3 s), not held open.
+  const auto stalled_at = std::chrono::steady_clock::now();
+  const HttpResult stalled = RawHttpExchange(server_->port(), std::string("\x16\x03\x01", 3), std::chrono::seconds(20));
+  const auto held = std::chrono::steady_clock::now() - stalled_at;
+  EXPECT_EQ(stalled.status, 0);
+  EXPECT_EQ(stalled.error.find("timeout"), std::string::npos) << "the server never closed: " << stalled.error;
+  EXPECT_GE(held, std::chrono::seconds(2));
+  EXPECT_LT(held, std::chrono::seconds(15));
+  // A client that hangs up mid-handshake (its own 1 s timeout).
+  const HttpResult hung_up = RawHttpExchange(server_->port(), std::string("\x16\x03\x01", 3), std::chrono::seconds(1));
+  EXPECT_NE(hung_up.error.find("timeout"), std::string::npos) << hung_up.error;
   const HttpResult after = Https("GET", "/api/health");
   EXPECT_EQ(after.status, 200) << after.Describe() << "\n" << server_->LogTail();
+  EXPECT_TRUE(server_->running());
+}
+
+// Operators renew certificates in place (docs/operations.md, "TLS"): the server picks up the new
+// pair within seconds, and on SIGHUP at once; a bad pair keeps the current one and the log says why.
+TEST_F(TlsTest, ARenewedCertificateIsServedWithoutARestart) {
+  const std::filesystem::path live = temp_.path() / "live";
+  std::filesystem::create_directories(live);
+  const auto install = [&](const std::filesystem::path& from, const char* name) {  // as certbot: rename over
+    std::filesystem::copy_file(from, live / (std::string(name) + ".new"));
+    std::filesystem::rename(live / (std::string(name) + ".new"), live / name);
+  };
+  install(cert_.cert_file, "cert.pem");
+  install(cert_.key_file, "key.pem");
+  StartServer({"--tls-cert", (live / "cert.pem").string(), "--tls-key", (live / "key.pem").string()});
+  ASSERT_EQ(Https("GET", "/api/health").status, 200);
+
+  std::filesystem::create_directories(temp_.path() / "renewed");
+  const TestCertificate renewed = MakeSelfSignedCertificate(temp_.path() / "renewed");
+  install(renewed.key_file, "key.pem");  // the key first: for a moment the pair does not match
+  install(renewed.cert_file, "cert.pem");
+  const auto trusts_renewed = [&] { return HttpsRequest(server_->port(), renewed.cert_file, "GET", "/api/health"); };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  HttpResult answer = trusts_renewed();
+  while (answer.status != 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    answer = trusts_renewed();
+  }
+  ASSERT_EQ(answer.status, 200) << answer.Describe() << "\n" << server_->LogTail();
+  EXPECT_EQ(Https("GET", "/api/health").status, 0) << "the old certificate is still served";
+  EXPECT_NE(server_->LogTail(1 << 20).find("tls: reloaded the certificate"), std::string::npos) << server_->LogTail();
+
+  // A key of another certificate, announced with SIGHUP: refused, the renewed pair stays in use.
+  std::filesystem::create_directories(temp_.path() / "stray");
+  install(MakeSelfSignedCertificate(temp_.path() / "stray").key_file, "key.pem");
+  ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0);
+  const auto refused = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (server_->LogTail(1 << 20).find("was not reloaded") == std::string::npos &&
+         std::chrono::steady_clock::now() < refused) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const std::string log = server_->LogTail(1 << 20);
+  EXPECT_NE(log.find("SIGHUP received: reloading"), std::string::npos) << log;
+  EXPECT_NE(log.find("was not reloaded, the current one stays in use: --tls-key: the key in"), std::string::npos) << log;
+  EXPECT_EQ(trusts_renewed().status, 200) << server_->LogTail();
   EXPECT_TRUE(server_->running());
 }
 

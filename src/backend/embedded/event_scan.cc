@@ -271,8 +271,8 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
     size_t count = rows.size();
     for (const query::RowFilter& filter : filters) count = filter.Apply(block, rows.data(), count);
     for (const auto& [reader, key, wanted] : local_lookups) {
-      count = reader->Keep(block_idx, rows.data(), count, key, [&wanted](std::string_view id) {
-        return std::find(wanted.begin(), wanted.end(), id) != wanted.end();
+      count = reader->Keep(block_idx, rows.data(), count, key, [&ids = wanted](std::string_view id) {
+        return std::find(ids.begin(), ids.end(), id) != ids.end();
       });
     }
     if (text.active()) count = text.Apply(block_idx, block, rows.data(), count, trace_ids);
