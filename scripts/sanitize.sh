@@ -5,7 +5,11 @@
 # the run: UBSan halts on the first finding, ASan and LSan make the process fail, and the test
 # harness fails a test whose server logged a report (tests/sanitize/README.md).
 #   SANITIZE_SUITES="unit fault"   only those suites (default: unit integration fault)
-#   SANITIZE_FILTER=REGEX          only the ctest tests whose name matches (ctest -R)
+#   SANITIZE_FILTER=REGEX          only the ctest tests whose name matches (ctest -R), every suite
+#   SANITIZE_INTEGRATION_FILTER=REGEX  the same for the integration suite only (CI's subset, .ci/run)
+#   SANITIZE_DEADLINE=EPOCH_SECONDS   a suite is not started after it (CI's time budget, .ci/run):
+#                                   the run then ends with a line naming the suites it skipped
+# Prints the wall time of the build and of each suite (tests/sanitize/README.md records them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=build-asan
@@ -22,17 +26,29 @@ if [[ ! -f "$BUILD/CMakeCache.txt" ]] && command -v ccache >/dev/null; then
   export CMAKE_CXX_COMPILER_LAUNCHER=ccache
 fi
 cmake --preset sanitize >/dev/null
+started=$SECONDS
 cmake --build "$BUILD"
+echo "sanitize: build took $((SECONDS - started)) s"
 
 filter=()
 [[ -n "${SANITIZE_FILTER:-}" ]] && filter=(-R "$SANITIZE_FILTER")
+integration_filter=("${filter[@]}")
+[[ -n "${SANITIZE_INTEGRATION_FILTER:-}" ]] && integration_filter=(-R "$SANITIZE_INTEGRATION_FILTER")
+read -ra remaining <<<"$SUITES"
 for suite in $SUITES; do
+  if [[ -n "${SANITIZE_DEADLINE:-}" ]] && (($(date +%s) >= SANITIZE_DEADLINE)); then
+    echo "sanitize: time budget spent; NOT RUN: ${remaining[*]}"
+    exit 0
+  fi
+  remaining=("${remaining[@]:1}")
   echo "sanitize: $suite tests"
+  started=$SECONDS
   case "$suite" in
     unit) ctest --test-dir "$BUILD" --output-on-failure -j2 -LE "integration|fault" "${filter[@]}" ;;
-    integration) ctest --test-dir "$BUILD" --output-on-failure -L integration "${filter[@]}" ;;
+    integration) ctest --test-dir "$BUILD" --output-on-failure -L integration "${integration_filter[@]}" ;;
     fault) ctest --test-dir "$BUILD" --output-on-failure -L fault "${filter[@]}" ;;
     *) echo "sanitize: unknown suite $suite (unit, integration, fault)" >&2; exit 2 ;;
   esac
+  echo "sanitize: $suite tests took $((SECONDS - started)) s"
 done
 echo "sanitize: no finding"
