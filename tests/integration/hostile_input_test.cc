@@ -1,10 +1,13 @@
 // Hostile input through the real binary (issue 15, "Bad input"): oversized headers, slow
-// requests (slowloris), too many connections, path traversal, absurd numbers, deeply nested JSON
+// requests (slowloris), idle keep-alive connections, too many connections, path traversal, absurd
+// numbers, deeply nested JSON
 // and 10,000 tags. Each is refused with a clear answer (or the connection is cut), nothing is
 // stored, and the server keeps answering.
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <array>
+#include <string>
 #include <thread>
 
 #include "test_support.h"
@@ -62,6 +65,44 @@ TEST_F(HostileInputTest, SlowRequestIsCutAtTheReadTimeout) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_TRUE(ec) << "the server kept a slow request open";
   EXPECT_LT(elapsed, std::chrono::seconds(5));
+  ExpectHealthy();
+}
+
+// A kept-alive connection that sends nothing after its answer is closed at the read timeout too
+// (issue 15, "idle timeouts"): idle clients cannot pile up to the connection limit.
+TEST_F(HostileInputTest, IdleKeepAliveConnectionIsClosedAtTheReadTimeout) {
+  ASSERT_NO_FATAL_FAILURE(StartServer({"--read-timeout", "1s"}));
+  asio::ip::tcp::socket socket = Connect();
+  boost::system::error_code ec;
+  asio::write(socket, asio::buffer(std::string("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  std::string answer;
+  std::array<char, 4096> chunk;
+  const auto complete = [&answer] {  // the header and Content-Length bytes of body
+    const size_t end = answer.find("\r\n\r\n");
+    const size_t length = answer.find("Content-Length: ");
+    return end != std::string::npos && length != std::string::npos && length < end &&
+           answer.size() >= end + 4 + std::stoul(answer.substr(length + 16));
+  };
+  while (!complete()) {
+    const size_t bytes = socket.read_some(asio::buffer(chunk), ec);
+    ASSERT_FALSE(ec) << "the answer did not come: " << ec.message() << " after " << answer;
+    answer.append(chunk.data(), bytes);
+  }
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+  EXPECT_EQ(answer.find("Connection: close"), std::string::npos) << "the connection should stay open: " << answer;
+  const auto idle_from = std::chrono::steady_clock::now();
+  bool closed = false;
+  socket.async_read_some(asio::buffer(chunk), [&](boost::system::error_code error, size_t) {
+    ec = error;
+    closed = true;
+  });
+  io_.restart();
+  io_.run_for(std::chrono::seconds(10));
+  const auto idle_for = std::chrono::steady_clock::now() - idle_from;
+  ASSERT_TRUE(closed) << "an idle connection was still open after 10 s";
+  EXPECT_EQ(ec, asio::error::eof) << ec.message();
+  EXPECT_GE(idle_for, std::chrono::milliseconds(500));
   ExpectHealthy();
 }
 
