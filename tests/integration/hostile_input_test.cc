@@ -1,7 +1,7 @@
 // Hostile input through the real binary (issue 15, "Bad input"): oversized headers, slow
 // requests (slowloris), idle keep-alive connections, too many connections, path traversal, absurd
-// numbers, deeply nested JSON and 10,000 tags. Each is refused with a clear answer (or the connection is cut), nothing is
-// stored, and the server keeps answering.
+// numbers, deeply nested JSON and 10,000 tags. Each is refused with a clear answer (or the
+// connection is cut), nothing is stored, and the server keeps answering.
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
