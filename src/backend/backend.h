@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/event.h"
@@ -37,6 +38,8 @@ struct Problem {
 struct Stats {
   size_t rows = 0;
   size_t memory_bytes = 0;
+  // Where memory_bytes goes, by structure (backends that know; docs/operations.md "Metrics").
+  std::vector<std::pair<std::string, size_t>> memory_parts;
   size_t disk_bytes = 0;
   size_t wal_files = 0;
   std::vector<Problem> problems;

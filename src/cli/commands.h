@@ -12,5 +12,6 @@ int RunImport(const std::vector<std::string>& args);
 int RunBackup(const std::vector<std::string>& args);   // backup_command.cc
 int RunRestore(const std::vector<std::string>& args);
 int RunKeys(const std::vector<std::string>& args);
+int RunInspect(const std::vector<std::string>& args);  // inspect_command.cc
 
 }  // namespace mltrack::cli

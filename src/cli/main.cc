@@ -27,6 +27,7 @@ usage:
   mltrack restore --from PATH --data NEW_DIR
   mltrack keys create --data DIR --scope ingest|read|admin [--name NAME]
   mltrack keys list --data DIR | mltrack keys revoke --data DIR ID
+  mltrack inspect --data DIR                  (disk bytes per column; safe while a server runs)
   mltrack --version
 
 `serve` runs the server: ingest at POST /api/v1/events and POST /v1/traces (OTLP), queries at
@@ -37,6 +38,7 @@ Every serve option can also be set in mltrack.toml (--config, or DIR/mltrack.tom
 (docs/security.md).
 `import --mlflow-dir` stores the finished runs of an MLflow file store (mlruns/) as events, once each.
 `backup` copies a store, live or not, as one consistent moment; `restore` puts it in a new directory.
+`inspect` prints the store's disk bytes per column, summed from the segments' footers (docs/operations.md).
 )";
 
 }  // namespace
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
   if (command == "backup") return mltrack::cli::RunBackup(args);
   if (command == "restore") return mltrack::cli::RunRestore(args);
   if (command == "keys") return mltrack::cli::RunKeys(args);
+  if (command == "inspect") return mltrack::cli::RunInspect(args);
   std::fprintf(stderr, "mltrack: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -541,17 +541,27 @@ StoreStats EmbeddedStore::Stats() const {
   }
   StoreStats stats;
   stats.rows = memtable->row_count();
-  stats.memory_bytes = memtable->MemoryBytes() + dictionaries_->MemoryBytes() +
-                       id_index_bytes_.load(std::memory_order_relaxed);
+  size_t memtables = memtable->MemoryBytes();
+  size_t id_indexes = id_index_bytes_.load(std::memory_order_relaxed);
+  Segment::Memory segments;
   for (const std::shared_ptr<const Segment>& segment : state->segments) {
     stats.rows += segment->rows();
-    stats.memory_bytes += segment->MemoryBytes();
+    segments.Add(segment->MemoryParts());
   }
   if (state->frozen) {
     stats.rows += state->frozen->row_count();
-    stats.memory_bytes += state->frozen->MemoryBytes() + state->frozen_ids->MemoryBytes();
+    memtables += state->frozen->MemoryBytes();
+    id_indexes += state->frozen_ids->MemoryBytes();
   }
-  if (state->sealed_ids) stats.memory_bytes += state->sealed_ids->MemoryBytes();
+  stats.memory_parts = {{"memtable", memtables},
+                        {"dictionaries", dictionaries_->MemoryBytes()},
+                        {"id_index", id_indexes},
+                        {"sealed_id_filter", state->sealed_ids ? state->sealed_ids->MemoryBytes() : 0},
+                        {"segment_columns", segments.columns},
+                        {"segment_summaries", segments.summaries},
+                        {"segment_local_strings", segments.local_strings},
+                        {"segment_id_directories", segments.id_directory}};
+  for (const auto& part : stats.memory_parts) stats.memory_bytes += part.second;
   CountFiles(wal_dir_, &stats.disk_bytes, &stats.wal_files);
   CountFiles(segments_dir_, &stats.disk_bytes, nullptr);
   CountFiles(dict_dir_, &stats.disk_bytes, nullptr);

@@ -158,6 +158,33 @@ TEST_F(StoreSegmentsTest, SealsTrimsTheWalAndRestartsFromSegments) {
   EXPECT_EQ(snapshot->dictionary(FieldId::kModel)->Get(IdAt(block.column(FieldId::kModel), 1)), "model-1");
 }
 
+// Stats().memory_parts (mltrack_store_memory_part_bytes): the parts add up to memory_bytes, and
+// a store restarted from segments keeps its rows in segment structures, not in a memtable.
+TEST_F(StoreSegmentsTest, MemoryPartsAddUpAndNameWhereTheBytesAre) {
+  {
+    auto store = Open(Options());
+    ASSERT_NE(store, nullptr);
+    for (int batch = 0; batch < 4; ++batch) {
+      Append(*store, MakeBatch("p" + std::to_string(batch), 50, kNow + batch * 100), 50);
+      ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    }
+  }
+  auto store = Open(Options());
+  ASSERT_NE(store, nullptr);
+  const StoreStats stats = store->Stats();
+  ASSERT_EQ(stats.rows, 200u);
+  std::map<std::string, size_t> parts(stats.memory_parts.begin(), stats.memory_parts.end());
+  EXPECT_EQ(parts.size(), stats.memory_parts.size()) << "a part named twice";
+  size_t sum = 0;
+  for (const auto& [name, bytes] : parts) sum += bytes;
+  EXPECT_EQ(sum, stats.memory_bytes);
+  for (const char* name : {"segment_columns", "segment_summaries", "segment_id_directories", "sealed_id_filter",
+                           "dictionaries"}) {
+    EXPECT_GT(parts[name], 0u) << name;
+  }
+  EXPECT_EQ(parts["memtable"], 0u);  // a clean close sealed every row
+}
+
 TEST_F(StoreSegmentsTest, CrashAfterSealReplaysOnlyTheTail) {
   StoreOptions options = Options();
   options.seal_on_close = false;  // as if killed: the memtable tail stays in the WAL only

@@ -39,6 +39,9 @@ struct StoreProblem {
 struct StoreStats {
   size_t rows = 0;
   size_t memory_bytes = 0;
+  // memory_bytes by structure, e.g. {"memtable", n}, {"segment_columns", n} (docs/operations.md,
+  // "Metrics": mltrack_store_memory_part_bytes).
+  std::vector<std::pair<std::string, size_t>> memory_parts;
   size_t disk_bytes = 0;
   size_t wal_files = 0;
   std::vector<StoreProblem> problems;

@@ -13,6 +13,7 @@
 #include "store/block_summary.h"
 #include "store/dictionary_set.h"
 #include "store/id_index.h"
+#include "store/segment_footer.h"
 #include "store/segment_ids.h"
 #include "store/table_snapshot.h"
 
@@ -63,8 +64,23 @@ class Segment {
   int64_t min_ts() const { return min_ts_; }
   int64_t max_ts() const { return max_ts_; }
   uint64_t file_bytes() const { return file_bytes_; }
-  // Bytes of decoded columns, local string tables and the id lookup index held in memory.
-  size_t MemoryBytes() const;
+  // Bytes held in memory, by structure: decoded columns (and block headers), block summaries,
+  // local string tables with their packed id columns, the id section's directory.
+  struct Memory {
+    size_t columns = 0;
+    size_t summaries = 0;
+    size_t local_strings = 0;
+    size_t id_directory = 0;
+    size_t total() const { return columns + summaries + local_strings + id_directory; }
+    void Add(const Memory& other) {
+      columns += other.columns;
+      summaries += other.summaries;
+      local_strings += other.local_strings;
+      id_directory += other.id_directory;
+    }
+  };
+  Memory MemoryParts() const;
+  size_t MemoryBytes() const { return MemoryParts().total(); }
 
   size_t id_count() const { return ids_.count(); }
   // Reads every id hash of the segment from the file (sorted by high, low). kIOError or
@@ -78,22 +94,25 @@ class Segment {
 
  private:
   Segment() = default;
+  // The loading steps, in order (each reports damage as Open does).
   Status Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset);
-  // Decodes the footer's block summaries (version 3) and points each block at its own.
-  // `slice_bytes`, `filter_bytes`: the footer's value slices and string filters (version 4), null
-  // for older segments.
-  Status AttachSummaries(std::string_view bytes, const std::string_view* slice_bytes,
-                         const std::string_view* filter_bytes, uint64_t tag_keys, uint64_t footer_offset,
-                         uint64_t* corrupt_offset);
+  using LocalTables = std::array<std::shared_ptr<SegmentStrings>, kFieldIdCount>;  // by FieldId
+  Status OpenLocalTables(const segment::Footer& footer, LocalTables* tables, uint64_t* corrupt_offset) const;
+  // Reads, verifies and decodes every column chunk into the arena (blocks_, local_columns_).
+  Status DecodeBlocks(const segment::Footer& footer, uint64_t footer_offset, const LocalTables& tables,
+                      uint64_t* corrupt_offset);
+  // A local id column stays compressed (PackedIds) until a query or compaction reads it.
+  Status OpenLocalColumn(const segment::BlockRef& block, const segment::ColumnRef& column, std::string stored,
+                         const LocalTables& tables, uint64_t* corrupt_offset);
+  // Decodes the footer's block summaries (version 3) and points each block at its own; from
+  // version 4 also each block's value slices and string filters.
+  Status AttachSummaries(const segment::Footer& footer, uint64_t footer_offset, uint64_t* corrupt_offset);
+  // Verifies the id section and keeps its in-memory directory.
+  Status LoadIds(const segment::Footer& footer, uint64_t* corrupt_offset);
+  Status Corrupt(uint64_t offset, const std::string& what, uint64_t* corrupt_offset) const;
+  Status ReadRange(uint64_t offset, uint64_t size, std::string* out, uint64_t* corrupt_offset) const;
 
-  // One dictionary size the footer says the segment needs, with the footer byte it came from.
-  struct DictionaryNeed {
-    enum class Kind : uint8_t { kField, kTagKeys, kTagValues, kScoreNames } kind;
-    uint64_t index;  // FieldId for kField, tag key index for kTagValues
-    uint64_t need;
-    uint64_t offset;
-  };
-  std::vector<DictionaryNeed> needs_;
+  std::vector<segment::DictionaryNeed> needs_;
 
   std::filesystem::path path_;
   int fd_ = -1;

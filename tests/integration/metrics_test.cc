@@ -46,6 +46,16 @@ TEST_F(MetricsTest, CountsWhatTheServerDid) {
   EXPECT_EQ(ValueOf(text, "mltrack_ingest_batches_total"), 2);
   EXPECT_EQ(ValueOf(text, "mltrack_store_events"), 3);
   EXPECT_GT(ValueOf(text, "mltrack_store_disk_bytes"), 0);
+  // The memory by structure adds up to the total; three events sit in the memtable.
+  double parts = 0;
+  for (const char* part : {"memtable", "dictionaries", "id_index", "sealed_id_filter", "segment_columns",
+                           "segment_summaries", "segment_local_strings", "segment_id_directories"}) {
+    const double bytes = ValueOf(text, std::string("mltrack_store_memory_part_bytes{part=\"") + part + "\"}");
+    EXPECT_GE(bytes, 0) << part;
+    parts += bytes;
+  }
+  EXPECT_EQ(parts, ValueOf(text, "mltrack_store_memory_bytes"));
+  EXPECT_GT(ValueOf(text, "mltrack_store_memory_part_bytes{part=\"memtable\"}"), 0);
   EXPECT_GE(ValueOf(text, "mltrack_wal_files"), 1);
   EXPECT_EQ(ValueOf(text, "mltrack_worker_queue_depth"), 0);
   EXPECT_GE(ValueOf(text, "mltrack_http_connections"), 1);  // this scrape's own

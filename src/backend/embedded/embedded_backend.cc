@@ -91,6 +91,7 @@ Stats EmbeddedBackend::GetStats() {
   Stats stats;
   stats.rows = store_stats.rows;
   stats.memory_bytes = store_stats.memory_bytes;
+  stats.memory_parts = std::move(store_stats.memory_parts);
   stats.disk_bytes = store_stats.disk_bytes;
   stats.wal_files = store_stats.wal_files;
   for (store::StoreProblem& problem : store_stats.problems) {

@@ -25,6 +25,14 @@ HttpResponse HandleMetrics(AppContext& context, const HttpRequest& request) {
   Gauge(out, "mltrack_store_events", "Events in the store.", double(stats.rows));
   Gauge(out, "mltrack_store_memory_bytes", "Bytes the store holds in memory (memtable, decoded segments).",
         double(stats.memory_bytes));
+  if (!stats.memory_parts.empty()) {
+    out += "# HELP mltrack_store_memory_part_bytes mltrack_store_memory_bytes by structure.\n"
+           "# TYPE mltrack_store_memory_part_bytes gauge\n";
+    for (const auto& [part, bytes] : stats.memory_parts) {
+      fmt::format_to(std::back_inserter(out), "mltrack_store_memory_part_bytes{{part=\"{}\"}} {}\n",
+                     metrics::EscapeLabel(part), bytes);
+    }
+  }
   Gauge(out, "mltrack_store_disk_bytes", "Bytes of the store on disk (segments, WAL, dictionaries).", double(stats.disk_bytes));
   Gauge(out, "mltrack_wal_files", "WAL files not yet covered by sealed segments (the replay a restart would do).",
         double(stats.wal_files));
