@@ -77,8 +77,10 @@ std::vector<query::QuerySpec> CostSpecs(const DashboardParams& params, const Cos
   auto add = [&specs](Result<query::QuerySpec> spec) {
     if (spec.ok()) specs.push_back(std::move(spec).value());  // one that fails fails where asked for
   };
-  add(cost::SpendSpec(params, params.from_ms, params.to_ms, cost::SpendDetail::kFull));
-  add(cost::SpendSpec(params, params.from_ms - length, params.from_ms, cost::SpendDetail::kTotalsOnly));
+  add(cost::SpendSpec(params, params.from_ms, params.to_ms));
+  for (query::QuerySpec& spec : cost::PreviousSpendSpecs(params, params.from_ms - length, params.from_ms)) {
+    specs.push_back(std::move(spec));
+  }
   std::vector<FieldRef> fields = {FieldRef{FieldId::kUser, {}}};
   fields.insert(fields.end(), options.tag_breakdowns.begin(), options.tag_breakdowns.end());
   for (const FieldRef& field : fields) {
@@ -101,10 +103,9 @@ Result<CostReport> ComputeCostReport(const DashboardParams& params, const CostOp
   report.demo = context.demo;
   const int64_t length = params.to_ms - params.from_ms;
 
-  Result<std::vector<cost::SpendRow>> now = cost::QuerySpendRows(params, params.from_ms, params.to_ms, cost::SpendDetail::kFull, run);
+  Result<std::vector<cost::SpendRow>> now = cost::QuerySpendRows(params, params.from_ms, params.to_ms, run);
   if (!now.ok()) return now.status();
-  Result<std::vector<cost::SpendRow>> before =
-      cost::QuerySpendRows(params, params.from_ms - length, params.from_ms, cost::SpendDetail::kTotalsOnly, run);
+  Result<cost::PreviousSpend> before = cost::QueryPreviousSpend(params, params.from_ms - length, params.from_ms, run);
   if (!before.ok()) return before.status();
   report.totals = cost::FoldTotals(*now, *before);
 

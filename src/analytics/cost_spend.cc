@@ -27,6 +27,9 @@ struct Totals {
   }
 };
 
+// The spend dimensions, each broken down with the previous period's cost.
+constexpr FieldId kSpendFields[] = {FieldId::kTeam, FieldId::kExperiment, FieldId::kModel, FieldId::kProvider};
+
 const std::string& Dimension(const SpendRow& row, std::string_view dimension) {
   if (dimension == "team") return row.team;
   if (dimension == "experiment") return row.experiment;
@@ -49,22 +52,20 @@ std::string KeyOf(const query::Cell& cell) {
   return text.empty() ? std::string(kNone) : std::string(text);
 }
 
-Result<QuerySpec> SpendSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms, SpendDetail detail) {
+Result<QuerySpec> SpendSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
   spec.group_by = {FieldRef{FieldId::kTeam, {}}, FieldRef{FieldId::kExperiment, {}},
                    FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}));
-  const bool full = detail == SpendDetail::kFull;
-  if (full) MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "sum:cached_input_tokens"}));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
+                                            "count:cost_usd", "sum:cached_input_tokens"}));
   spec.limit = query::kMaxQueryLimit;
   return spec;
 }
 
-Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
-                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run) {
-  Result<QuerySpec> spec = SpendSpec(params, from_ms, to_ms, detail);
+Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                             const QueryRunner& run) {
+  Result<QuerySpec> spec = SpendSpec(params, from_ms, to_ms);
   if (!spec.ok()) return spec.status();
-  const bool full = detail == SpendDetail::kFull;
   Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   if (result->truncated) {
@@ -82,39 +83,69 @@ Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int6
     row.cost = CellNanoUsd(cells[5]).value_or(0);
     row.input_tokens = CellInt(cells[6]).value_or(0);
     row.output_tokens = CellInt(cells[7]).value_or(0);
-    row.priced_calls = full ? CellInt(cells[8]).value_or(0) : row.calls;
-    row.cached_input_tokens = full ? CellInt(cells[9]).value_or(0) : 0;
+    row.priced_calls = CellInt(cells[8]).value_or(0);
+    row.cached_input_tokens = CellInt(cells[9]).value_or(0);
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
-CostTotals FoldTotals(const std::vector<SpendRow>& now, const std::vector<SpendRow>& before) {
+std::vector<QuerySpec> PreviousSpendSpecs(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
+  std::vector<QuerySpec> specs;
+  for (const FieldId field : kSpendFields) {
+    QuerySpec spec = BaseSpec(params, from_ms, to_ms);
+    spec.group_by = {FieldRef{field, {}}};
+    if (!AddMetrics(spec, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}).ok()) return {};
+    spec.limit = query::kMaxQueryLimit;
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+Result<PreviousSpend> QueryPreviousSpend(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                         const QueryRunner& run) {
+  const std::vector<QuerySpec> specs = PreviousSpendSpecs(params, from_ms, to_ms);
+  if (specs.size() != std::size(kSpendFields)) return Status::Internal("the previous spend queries could not be built");
+  PreviousSpend spend;
+  for (size_t field_idx = 0; field_idx < specs.size(); ++field_idx) {
+    Result<QueryResult> result = run(specs[field_idx]);
+    if (!result.ok()) return result.status();
+    if (result->truncated) return Status::Internal("more than 100,000 values of " + specs[field_idx].group_by[0].Name());
+    std::map<std::string, NanoUsd>& cost_by = spend.cost_by[specs[field_idx].group_by[0].Name()];
+    for (const auto& cells : result->rows) {
+      const NanoUsd cost = CellNanoUsd(cells[2]).value_or(0);
+      cost_by[KeyOf(cells[0])] += cost;
+      if (field_idx > 0) continue;  // every event has one value (or none) of each field: totals once
+      spend.cost += cost;
+      spend.calls += CellInt(cells[1]).value_or(0);
+      spend.tokens += CellInt(cells[3]).value_or(0) + CellInt(cells[4]).value_or(0);
+    }
+  }
+  return spend;
+}
+
+CostTotals FoldTotals(const std::vector<SpendRow>& now, const PreviousSpend& before) {
   Totals current;
-  Totals previous;
   for (const SpendRow& row : now) current.Add(row);
-  for (const SpendRow& row : before) previous.Add(row);
   CostTotals totals;
   totals.cost = current.cost;
   totals.calls = current.calls;
   totals.priced_calls = current.priced_calls;
   totals.tokens = current.tokens;
-  totals.previous_cost = previous.cost;
-  totals.previous_calls = previous.calls;
-  totals.previous_tokens = previous.tokens;
+  totals.previous_cost = before.cost;
+  totals.previous_calls = before.calls;
+  totals.previous_tokens = before.tokens;
   return totals;
 }
 
-Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now,
-                         const std::vector<SpendRow>& before, size_t top) {
+Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now, const PreviousSpend& before,
+                         size_t top) {
   std::map<std::string, Totals, std::less<>> current;
-  std::map<std::string, NanoUsd, std::less<>> previous;
-  NanoUsd previous_total = 0;
   for (const SpendRow& row : now) current[Dimension(row, dimension)].Add(row);
-  for (const SpendRow& row : before) {
-    previous[Dimension(row, dimension)] += row.cost;
-    previous_total += row.cost;
-  }
+  static const std::map<std::string, NanoUsd> kNoValues;
+  const auto by_dimension = before.cost_by.find(dimension);
+  const std::map<std::string, NanoUsd>& previous = by_dimension == before.cost_by.end() ? kNoValues : by_dimension->second;
+  const NanoUsd previous_total = before.cost;
   std::vector<std::pair<std::string, Totals>> entries(current.begin(), current.end());
   SortByCost(entries);
 
