@@ -30,10 +30,17 @@ struct SpendRow {
   int64_t cached_input_tokens = 0;
 };
 
-// The spend rows over [from_ms, to_ms) (one scan). Internal error when the result is truncated
-// (more than 100,000 combinations), which the caller cannot fold exactly.
-Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                                             const QueryRunner& run);
+// The current period's spend, each part from the query that groups it least: the one-dimension
+// and (model, provider) queries are answered from the blocks' value slices without reading rows;
+// only the (team, experiment, model) cost paths of the flow read every row, for one metric.
+// Internal error when a result is truncated (more than 100,000 groups), which cannot be folded.
+struct CurrentSpend {
+  std::map<std::string, std::vector<SpendRow>, std::less<>> by_dimension;  // "team" → rows of one team each
+  std::vector<SpendRow> by_model;  // one row per (model, provider), every figure: all events once
+  std::vector<SpendRow> by_path;   // one row per (team, experiment, model), only the cost
+};
+std::vector<query::QuerySpec> CurrentSpendSpecs(const DashboardParams& params);
+Result<CurrentSpend> QueryCurrentSpend(const DashboardParams& params, const QueryRunner& run);
 
 // The previous period's spend, as far as the report compares with it: totals, and the cost per
 // value of each spend dimension. One query per dimension, each answered from the blocks' value
@@ -48,9 +55,10 @@ std::vector<query::QuerySpec> PreviousSpendSpecs(const DashboardParams& params, 
 Result<PreviousSpend> QueryPreviousSpend(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
                                          const QueryRunner& run);
 
+// Totals of rows that hold every event once (CurrentSpend::by_model) and of the previous period.
 CostTotals FoldTotals(const std::vector<SpendRow>& now, const PreviousSpend& before);
 
-// Breakdown of `dimension` ("provider", "model", "experiment", "team") from the spend rows.
+// Breakdown of `dimension` ("provider", "model", "experiment", "team") from its rows.
 Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now, const PreviousSpend& before,
                          size_t top);
 
@@ -77,7 +85,6 @@ Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& 
 // The specs the functions above run, for RunAhead (cost_report.cc): the spend query; the two
 // queries of FieldBreakdown (current, previous; empty when they cannot be built); the stacked
 // cost over time in buckets of `width` (hourly first, ComputeCostOverTime).
-Result<query::QuerySpec> SpendSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms);
 std::vector<query::QuerySpec> BreakdownSpecs(const DashboardParams& params, const FieldRef& field, size_t top);
 Result<query::QuerySpec> StackSpec(const DashboardParams& params, const FieldRef& stack_by,
                                    const query::BucketWidth& width);

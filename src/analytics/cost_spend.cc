@@ -1,7 +1,9 @@
-// The spend query (team × experiment × model × provider) and what folds out of it: totals, the
-// breakdowns by those four dimensions, and the cost flows.
+// The spend queries (by team, experiment, model, provider; by model and provider; the cost paths
+// team → experiment → model) and what folds out of them: totals, the breakdowns by those four
+// dimensions, and the cost flows.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -52,52 +54,97 @@ std::string KeyOf(const query::Cell& cell) {
   return text.empty() ? std::string(kNone) : std::string(text);
 }
 
-Result<QuerySpec> SpendSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
+namespace {
+
+// The figures of a SpendRow, in the order SpendRowOf reads them after the group columns.
+const std::vector<std::string_view> kSpendMetrics = {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
+                                                     "count:cost_usd", "sum:cached_input_tokens"};
+
+// [from_ms, to_ms) grouped by `fields`, with `metrics`; unlimited (a truncated result is an error).
+std::optional<QuerySpec> SpendQuery(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                    std::vector<FieldId> fields, const std::vector<std::string_view>& metrics) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
-  spec.group_by = {FieldRef{FieldId::kTeam, {}}, FieldRef{FieldId::kExperiment, {}},
-                   FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
-                                            "count:cost_usd", "sum:cached_input_tokens"}));
+  for (const FieldId field : fields) spec.group_by.push_back(FieldRef{field, {}});
+  for (const std::string_view metric : metrics) {
+    if (!AddMetric(spec, metric).ok()) return std::nullopt;
+  }
   spec.limit = query::kMaxQueryLimit;
   return spec;
 }
 
-Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                                             const QueryRunner& run) {
-  Result<QuerySpec> spec = SpendSpec(params, from_ms, to_ms);
-  if (!spec.ok()) return spec.status();
-  Result<QueryResult> result = run(*spec);
-  if (!result.ok()) return result.status();
-  if (result->truncated) {
-    return Status::Internal("more than 100,000 team × experiment × model × provider combinations");
+// A row of a SpendQuery result: its group values into their fields, then the figures present.
+SpendRow SpendRowOf(const QuerySpec& spec, const std::vector<query::Cell>& cells) {
+  SpendRow row;
+  for (size_t idx = 0; idx < spec.group_by.size(); ++idx) {
+    switch (spec.group_by[idx].id) {
+      case FieldId::kTeam: row.team = KeyOf(cells[idx]); break;
+      case FieldId::kExperiment: row.experiment = KeyOf(cells[idx]); break;
+      case FieldId::kModel: row.model = KeyOf(cells[idx]); break;
+      default: row.provider = KeyOf(cells[idx]); break;
+    }
   }
+  const size_t first = spec.group_by.size();
+  int64_t* figures[] = {&row.calls, &row.cost, &row.input_tokens, &row.output_tokens, &row.priced_calls,
+                        &row.cached_input_tokens};
+  for (size_t idx = 0; idx < spec.metrics.size() && idx < std::size(figures); ++idx) {
+    *figures[idx] = idx == 1 ? CellNanoUsd(cells[first + idx]).value_or(0) : CellInt(cells[first + idx]).value_or(0);
+  }
+  return row;
+}
+
+Result<std::vector<SpendRow>> SpendRows(const QuerySpec& spec, const QueryRunner& run) {
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  if (result->truncated) return Status::Internal("more than 100,000 groups in a spend query");
   std::vector<SpendRow> rows;
   rows.reserve(result->rows.size());
-  for (const auto& cells : result->rows) {
-    SpendRow row;
-    row.team = KeyOf(cells[0]);
-    row.experiment = KeyOf(cells[1]);
-    row.model = KeyOf(cells[2]);
-    row.provider = KeyOf(cells[3]);
-    row.calls = CellInt(cells[4]).value_or(0);
-    row.cost = CellNanoUsd(cells[5]).value_or(0);
-    row.input_tokens = CellInt(cells[6]).value_or(0);
-    row.output_tokens = CellInt(cells[7]).value_or(0);
-    row.priced_calls = CellInt(cells[8]).value_or(0);
-    row.cached_input_tokens = CellInt(cells[9]).value_or(0);
-    rows.push_back(std::move(row));
-  }
+  for (const auto& cells : result->rows) rows.push_back(SpendRowOf(spec, cells));
   return rows;
+}
+
+}  // namespace
+
+std::vector<QuerySpec> CurrentSpendSpecs(const DashboardParams& params) {
+  std::vector<std::optional<QuerySpec>> specs;
+  for (const FieldId field : kSpendFields) {
+    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {field}, kSpendMetrics));
+  }
+  specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kModel, FieldId::kProvider}, kSpendMetrics));
+  specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kTeam, FieldId::kExperiment, FieldId::kModel},
+                             {"count", "sum:cost_usd"}));
+  std::vector<QuerySpec> ready;
+  for (std::optional<QuerySpec>& spec : specs) {
+    if (!spec) return {};
+    ready.push_back(std::move(*spec));
+  }
+  return ready;
+}
+
+Result<CurrentSpend> QueryCurrentSpend(const DashboardParams& params, const QueryRunner& run) {
+  const std::vector<QuerySpec> specs = CurrentSpendSpecs(params);
+  if (specs.size() != std::size(kSpendFields) + 2) return Status::Internal("the spend queries could not be built");
+  CurrentSpend spend;
+  for (size_t idx = 0; idx < specs.size(); ++idx) {
+    Result<std::vector<SpendRow>> rows = SpendRows(specs[idx], run);
+    if (!rows.ok()) return rows.status();
+    if (idx < std::size(kSpendFields)) {
+      spend.by_dimension[specs[idx].group_by[0].Name()] = std::move(*rows);
+    } else if (idx == std::size(kSpendFields)) {
+      spend.by_model = std::move(*rows);
+    } else {
+      spend.by_path = std::move(*rows);
+    }
+  }
+  return spend;
 }
 
 std::vector<QuerySpec> PreviousSpendSpecs(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
   std::vector<QuerySpec> specs;
   for (const FieldId field : kSpendFields) {
-    QuerySpec spec = BaseSpec(params, from_ms, to_ms);
-    spec.group_by = {FieldRef{field, {}}};
-    if (!AddMetrics(spec, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}).ok()) return {};
-    spec.limit = query::kMaxQueryLimit;
-    specs.push_back(std::move(spec));
+    std::optional<QuerySpec> spec =
+        SpendQuery(params, from_ms, to_ms, {field}, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"});
+    if (!spec) return {};
+    specs.push_back(std::move(*spec));
   }
   return specs;
 }
