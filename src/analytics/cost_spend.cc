@@ -104,14 +104,23 @@ Result<std::vector<SpendRow>> SpendRows(const QuerySpec& spec, const QueryRunner
 
 }  // namespace
 
+// Unfiltered, each query of a dimension (or of model and provider) is answered from that field's
+// value slices. A filter keeps the others' queries from their slices (a model slice holds many
+// teams): each would read the filtered rows again, so a filtered report asks one query grouped by
+// all four dimensions, whose rows every fold below takes as they are.
 std::vector<QuerySpec> CurrentSpendSpecs(const DashboardParams& params) {
   std::vector<std::optional<QuerySpec>> specs;
-  for (const FieldId field : kSpendFields) {
-    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {field}, kSpendMetrics));
+  const std::vector<FieldId> all(std::begin(kSpendFields), std::end(kSpendFields));
+  if (!params.filters.empty()) {
+    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, all, kSpendMetrics));
+  } else {
+    for (const FieldId field : kSpendFields) {
+      specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {field}, kSpendMetrics));
+    }
+    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kModel, FieldId::kProvider}, kSpendMetrics));
+    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kTeam, FieldId::kExperiment, FieldId::kModel},
+                               {"count", "sum:cost_usd"}));
   }
-  specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kModel, FieldId::kProvider}, kSpendMetrics));
-  specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kTeam, FieldId::kExperiment, FieldId::kModel},
-                             {"count", "sum:cost_usd"}));
   std::vector<QuerySpec> ready;
   for (std::optional<QuerySpec>& spec : specs) {
     if (!spec) return {};
@@ -122,8 +131,16 @@ std::vector<QuerySpec> CurrentSpendSpecs(const DashboardParams& params) {
 
 Result<CurrentSpend> QueryCurrentSpend(const DashboardParams& params, const QueryRunner& run) {
   const std::vector<QuerySpec> specs = CurrentSpendSpecs(params);
-  if (specs.size() != std::size(kSpendFields) + 2) return Status::Internal("the spend queries could not be built");
+  if (specs.empty()) return Status::Internal("the spend queries could not be built");
   CurrentSpend spend;
+  if (specs.size() == 1) {  // filtered: one query by all four dimensions
+    Result<std::vector<SpendRow>> rows = SpendRows(specs[0], run);
+    if (!rows.ok()) return rows.status();
+    for (const FieldId field : kSpendFields) spend.by_dimension[FieldRef{field, {}}.Name()] = *rows;
+    spend.by_model = *rows;
+    spend.by_path = std::move(*rows);
+    return spend;
+  }
   for (size_t idx = 0; idx < specs.size(); ++idx) {
     Result<std::vector<SpendRow>> rows = SpendRows(specs[idx], run);
     if (!rows.ok()) return rows.status();
@@ -138,11 +155,18 @@ Result<CurrentSpend> QueryCurrentSpend(const DashboardParams& params, const Quer
   return spend;
 }
 
+// As CurrentSpendSpecs: one query per dimension unfiltered, one by all four under a filter.
 std::vector<QuerySpec> PreviousSpendSpecs(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
+  const std::vector<std::string_view> metrics = {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"};
+  std::vector<std::vector<FieldId>> groupings;
+  if (!params.filters.empty()) {
+    groupings.emplace_back(std::begin(kSpendFields), std::end(kSpendFields));
+  } else {
+    for (const FieldId field : kSpendFields) groupings.push_back({field});
+  }
   std::vector<QuerySpec> specs;
-  for (const FieldId field : kSpendFields) {
-    std::optional<QuerySpec> spec =
-        SpendQuery(params, from_ms, to_ms, {field}, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"});
+  for (const std::vector<FieldId>& fields : groupings) {
+    std::optional<QuerySpec> spec = SpendQuery(params, from_ms, to_ms, fields, metrics);
     if (!spec) return {};
     specs.push_back(std::move(*spec));
   }
@@ -152,20 +176,21 @@ std::vector<QuerySpec> PreviousSpendSpecs(const DashboardParams& params, int64_t
 Result<PreviousSpend> QueryPreviousSpend(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
                                          const QueryRunner& run) {
   const std::vector<QuerySpec> specs = PreviousSpendSpecs(params, from_ms, to_ms);
-  if (specs.size() != std::size(kSpendFields)) return Status::Internal("the previous spend queries could not be built");
+  if (specs.empty()) return Status::Internal("the previous spend queries could not be built");
   PreviousSpend spend;
-  for (size_t field_idx = 0; field_idx < specs.size(); ++field_idx) {
-    Result<QueryResult> result = run(specs[field_idx]);
+  for (size_t spec_idx = 0; spec_idx < specs.size(); ++spec_idx) {
+    const QuerySpec& spec = specs[spec_idx];
+    Result<QueryResult> result = run(spec);
     if (!result.ok()) return result.status();
-    if (result->truncated) return Status::Internal("more than 100,000 values of " + specs[field_idx].group_by[0].Name());
-    std::map<std::string, NanoUsd>& cost_by = spend.cost_by[specs[field_idx].group_by[0].Name()];
+    if (result->truncated) return Status::Internal("more than 100,000 groups in a previous spend query");
+    const size_t first = spec.group_by.size();
     for (const auto& cells : result->rows) {
-      const NanoUsd cost = CellNanoUsd(cells[2]).value_or(0);
-      cost_by[KeyOf(cells[0])] += cost;
-      if (field_idx > 0) continue;  // every event has one value (or none) of each field: totals once
+      const NanoUsd cost = CellNanoUsd(cells[first + 1]).value_or(0);
+      for (size_t idx = 0; idx < first; ++idx) spend.cost_by[spec.group_by[idx].Name()][KeyOf(cells[idx])] += cost;
+      if (spec_idx > 0) continue;  // every event has one value (or none) of each field: totals once
       spend.cost += cost;
-      spend.calls += CellInt(cells[1]).value_or(0);
-      spend.tokens += CellInt(cells[3]).value_or(0) + CellInt(cells[4]).value_or(0);
+      spend.calls += CellInt(cells[first]).value_or(0);
+      spend.tokens += CellInt(cells[first + 2]).value_or(0) + CellInt(cells[first + 3]).value_or(0);
     }
   }
   return spend;
