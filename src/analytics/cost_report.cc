@@ -77,8 +77,10 @@ std::vector<query::QuerySpec> CostSpecs(const DashboardParams& params, const Cos
   auto add = [&specs](Result<query::QuerySpec> spec) {
     if (spec.ok()) specs.push_back(std::move(spec).value());  // one that fails fails where asked for
   };
-  add(cost::SpendSpec(params, params.from_ms, params.to_ms, cost::SpendDetail::kFull));
-  add(cost::SpendSpec(params, params.from_ms - length, params.from_ms, cost::SpendDetail::kTotalsOnly));
+  for (query::QuerySpec& spec : cost::CurrentSpendSpecs(params)) specs.push_back(std::move(spec));
+  for (query::QuerySpec& spec : cost::PreviousSpendSpecs(params, params.from_ms - length, params.from_ms)) {
+    specs.push_back(std::move(spec));
+  }
   std::vector<FieldRef> fields = {FieldRef{FieldId::kUser, {}}};
   fields.insert(fields.end(), options.tag_breakdowns.begin(), options.tag_breakdowns.end());
   for (const FieldRef& field : fields) {
@@ -101,20 +103,19 @@ Result<CostReport> ComputeCostReport(const DashboardParams& params, const CostOp
   report.demo = context.demo;
   const int64_t length = params.to_ms - params.from_ms;
 
-  Result<std::vector<cost::SpendRow>> now = cost::QuerySpendRows(params, params.from_ms, params.to_ms, cost::SpendDetail::kFull, run);
+  Result<cost::CurrentSpend> now = cost::QueryCurrentSpend(params, run);
   if (!now.ok()) return now.status();
-  Result<std::vector<cost::SpendRow>> before =
-      cost::QuerySpendRows(params, params.from_ms - length, params.from_ms, cost::SpendDetail::kTotalsOnly, run);
+  Result<cost::PreviousSpend> before = cost::QueryPreviousSpend(params, params.from_ms - length, params.from_ms, run);
   if (!before.ok()) return before.status();
-  report.totals = cost::FoldTotals(*now, *before);
+  report.totals = cost::FoldTotals(now->by_model, *before);
 
   for (std::string_view dimension : {"provider", "model", "experiment"}) {
-    report.breakdowns.push_back(cost::SpendBreakdown(dimension, *now, *before, options.top));
+    report.breakdowns.push_back(cost::SpendBreakdown(dimension, now->by_dimension[std::string(dimension)], *before, options.top));
   }
   Result<Breakdown> users = cost::FieldBreakdown(params, FieldRef{FieldId::kUser, {}}, report.totals, options.top, run);
   if (!users.ok()) return users.status();
   report.breakdowns.push_back(std::move(*users));
-  report.breakdowns.push_back(cost::SpendBreakdown("team", *now, *before, options.top));
+  report.breakdowns.push_back(cost::SpendBreakdown("team", now->by_dimension["team"], *before, options.top));
   for (const FieldRef& tag : options.tag_breakdowns) {
     Result<Breakdown> by_tag = cost::FieldBreakdown(params, tag, report.totals, options.top, run);
     if (!by_tag.ok()) return by_tag.status();
@@ -122,10 +123,10 @@ Result<CostReport> ComputeCostReport(const DashboardParams& params, const CostOp
   }
 
   MLTRACK_RETURN_IF_ERROR(cost::ComputeCostOverTime(params, options, run, report));
-  report.team_flow = cost::TeamFlow(*now, options.top);
-  report.provider_flow = cost::ProviderFlow(*now, options.top);
-  report.efficiency = cost::Efficiency(*now, context.prices, params.to_ms - 1);
-  Result<UnpricedUsage> unpriced = cost::Unpriced(params, *now, run);
+  report.team_flow = cost::TeamFlow(now->by_path, options.top);
+  report.provider_flow = cost::ProviderFlow(now->by_model, options.top);
+  report.efficiency = cost::Efficiency(now->by_model, context.prices, params.to_ms - 1);
+  Result<UnpricedUsage> unpriced = cost::Unpriced(params, now->by_model, run);
   if (!unpriced.ok()) return unpriced.status();
   report.unpriced = std::move(*unpriced);
   return report;

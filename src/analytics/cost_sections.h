@@ -4,6 +4,7 @@
 // high-cardinality dimension (cost_field_breakdown.cc), cost over time and the heatmap
 // (cost_time.cc). Internal to analytics/.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,19 +30,37 @@ struct SpendRow {
   int64_t cached_input_tokens = 0;
 };
 
-// The spend rows over [from_ms, to_ms) (one scan). `full` adds what only the current period
-// shows (priced calls, cached tokens); without it priced_calls is left at calls and the cached
-// tokens at 0 (the previous period needs cost, calls and tokens). Internal error when the result
-// is truncated (more than 100,000 combinations), which the caller cannot fold exactly.
-enum class SpendDetail { kFull, kTotalsOnly };
-Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
-                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run);
+// The current period's spend, each part from the query that groups it least: the one-dimension
+// and (model, provider) queries are answered from the blocks' value slices without reading rows;
+// only the (team, experiment, model) cost paths of the flow read every row, for one metric.
+// Internal error when a result is truncated (more than 100,000 groups), which cannot be folded.
+struct CurrentSpend {
+  std::map<std::string, std::vector<SpendRow>, std::less<>> by_dimension;  // "team" → rows of one team each
+  std::vector<SpendRow> by_model;  // one row per (model, provider), every figure: all events once
+  std::vector<SpendRow> by_path;   // one row per (team, experiment, model), only the cost
+};
+std::vector<query::QuerySpec> CurrentSpendSpecs(const DashboardParams& params);
+Result<CurrentSpend> QueryCurrentSpend(const DashboardParams& params, const QueryRunner& run);
 
-CostTotals FoldTotals(const std::vector<SpendRow>& now, const std::vector<SpendRow>& before);
+// The previous period's spend, as far as the report compares with it: totals, and the cost per
+// value of each spend dimension. One query per dimension, each answered from the blocks' value
+// slices without reading rows (the four-dimension spend query reads every row).
+struct PreviousSpend {
+  NanoUsd cost = 0;
+  int64_t calls = 0;
+  int64_t tokens = 0;                                                         // input + output
+  std::map<std::string, std::map<std::string, NanoUsd>, std::less<>> cost_by;  // dimension → value → cost
+};
+std::vector<query::QuerySpec> PreviousSpendSpecs(const DashboardParams& params, int64_t from_ms, int64_t to_ms);
+Result<PreviousSpend> QueryPreviousSpend(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                         const QueryRunner& run);
 
-// Breakdown of `dimension` ("provider", "model", "experiment", "team") from the spend rows.
-Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now,
-                         const std::vector<SpendRow>& before, size_t top);
+// Totals of rows that hold every event once (CurrentSpend::by_model) and of the previous period.
+CostTotals FoldTotals(const std::vector<SpendRow>& now, const PreviousSpend& before);
+
+// Breakdown of `dimension` ("provider", "model", "experiment", "team") from its rows.
+Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now, const PreviousSpend& before,
+                         size_t top);
 
 // team → experiment → model and provider → model, each layer cut to its `top` nodes by cost.
 FlowGraph TeamFlow(const std::vector<SpendRow>& rows, size_t top);
@@ -66,7 +85,6 @@ Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& 
 // The specs the functions above run, for RunAhead (cost_report.cc): the spend query; the two
 // queries of FieldBreakdown (current, previous; empty when they cannot be built); the stacked
 // cost over time in buckets of `width` (hourly first, ComputeCostOverTime).
-Result<query::QuerySpec> SpendSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms, SpendDetail detail);
 std::vector<query::QuerySpec> BreakdownSpecs(const DashboardParams& params, const FieldRef& field, size_t top);
 Result<query::QuerySpec> StackSpec(const DashboardParams& params, const FieldRef& stack_by,
                                    const query::BucketWidth& width);

@@ -1,7 +1,9 @@
-// The spend query (team × experiment × model × provider) and what folds out of it: totals, the
-// breakdowns by those four dimensions, and the cost flows.
+// The spend queries (by team, experiment, model, provider; by model and provider; the cost paths
+// team → experiment → model) and what folds out of them: totals, the breakdowns by those four
+// dimensions, and the cost flows.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -27,6 +29,9 @@ struct Totals {
   }
 };
 
+// The spend dimensions, each broken down with the previous period's cost.
+constexpr FieldId kSpendFields[] = {FieldId::kTeam, FieldId::kExperiment, FieldId::kModel, FieldId::kProvider};
+
 const std::string& Dimension(const SpendRow& row, std::string_view dimension) {
   if (dimension == "team") return row.team;
   if (dimension == "experiment") return row.experiment;
@@ -49,72 +54,170 @@ std::string KeyOf(const query::Cell& cell) {
   return text.empty() ? std::string(kNone) : std::string(text);
 }
 
-Result<QuerySpec> SpendSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms, SpendDetail detail) {
+namespace {
+
+// The figures of a SpendRow, in the order SpendRowOf reads them after the group columns.
+const std::vector<std::string_view> kSpendMetrics = {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens",
+                                                     "count:cost_usd", "sum:cached_input_tokens"};
+
+// [from_ms, to_ms) grouped by `fields`, with `metrics`; unlimited (a truncated result is an error).
+std::optional<QuerySpec> SpendQuery(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                    std::vector<FieldId> fields, const std::vector<std::string_view>& metrics) {
   QuerySpec spec = BaseSpec(params, from_ms, to_ms);
-  spec.group_by = {FieldRef{FieldId::kTeam, {}}, FieldRef{FieldId::kExperiment, {}},
-                   FieldRef{FieldId::kModel, {}}, FieldRef{FieldId::kProvider, {}}};
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"}));
-  const bool full = detail == SpendDetail::kFull;
-  if (full) MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count:cost_usd", "sum:cached_input_tokens"}));
+  for (const FieldId field : fields) spec.group_by.push_back(FieldRef{field, {}});
+  for (const std::string_view metric : metrics) {
+    if (!AddMetric(spec, metric).ok()) return std::nullopt;
+  }
   spec.limit = query::kMaxQueryLimit;
   return spec;
 }
 
-Result<std::vector<SpendRow>> QuerySpendRows(const DashboardParams& params, int64_t from_ms,
-                                             int64_t to_ms, SpendDetail detail, const QueryRunner& run) {
-  Result<QuerySpec> spec = SpendSpec(params, from_ms, to_ms, detail);
-  if (!spec.ok()) return spec.status();
-  const bool full = detail == SpendDetail::kFull;
-  Result<QueryResult> result = run(*spec);
-  if (!result.ok()) return result.status();
-  if (result->truncated) {
-    return Status::Internal("more than 100,000 team × experiment × model × provider combinations");
+// A row of a SpendQuery result: its group values into their fields, then the figures present.
+SpendRow SpendRowOf(const QuerySpec& spec, const std::vector<query::Cell>& cells) {
+  SpendRow row;
+  for (size_t idx = 0; idx < spec.group_by.size(); ++idx) {
+    switch (spec.group_by[idx].id) {
+      case FieldId::kTeam: row.team = KeyOf(cells[idx]); break;
+      case FieldId::kExperiment: row.experiment = KeyOf(cells[idx]); break;
+      case FieldId::kModel: row.model = KeyOf(cells[idx]); break;
+      default: row.provider = KeyOf(cells[idx]); break;
+    }
   }
+  const size_t first = spec.group_by.size();
+  int64_t* figures[] = {&row.calls, &row.cost, &row.input_tokens, &row.output_tokens, &row.priced_calls,
+                        &row.cached_input_tokens};
+  for (size_t idx = 0; idx < spec.metrics.size() && idx < std::size(figures); ++idx) {
+    *figures[idx] = idx == 1 ? CellNanoUsd(cells[first + idx]).value_or(0) : CellInt(cells[first + idx]).value_or(0);
+  }
+  return row;
+}
+
+Result<std::vector<SpendRow>> SpendRows(const QuerySpec& spec, const QueryRunner& run) {
+  Result<QueryResult> result = run(spec);
+  if (!result.ok()) return result.status();
+  if (result->truncated) return Status::Internal("more than 100,000 groups in a spend query");
   std::vector<SpendRow> rows;
   rows.reserve(result->rows.size());
-  for (const auto& cells : result->rows) {
-    SpendRow row;
-    row.team = KeyOf(cells[0]);
-    row.experiment = KeyOf(cells[1]);
-    row.model = KeyOf(cells[2]);
-    row.provider = KeyOf(cells[3]);
-    row.calls = CellInt(cells[4]).value_or(0);
-    row.cost = CellNanoUsd(cells[5]).value_or(0);
-    row.input_tokens = CellInt(cells[6]).value_or(0);
-    row.output_tokens = CellInt(cells[7]).value_or(0);
-    row.priced_calls = full ? CellInt(cells[8]).value_or(0) : row.calls;
-    row.cached_input_tokens = full ? CellInt(cells[9]).value_or(0) : 0;
-    rows.push_back(std::move(row));
-  }
+  for (const auto& cells : result->rows) rows.push_back(SpendRowOf(spec, cells));
   return rows;
 }
 
-CostTotals FoldTotals(const std::vector<SpendRow>& now, const std::vector<SpendRow>& before) {
+}  // namespace
+
+// Unfiltered, each query of a dimension (or of model and provider) is answered from that field's
+// value slices. A filter keeps the others' queries from their slices (a model slice holds many
+// teams): each would read the filtered rows again, so a filtered report asks one query grouped by
+// all four dimensions, whose rows every fold below takes as they are.
+std::vector<QuerySpec> CurrentSpendSpecs(const DashboardParams& params) {
+  std::vector<std::optional<QuerySpec>> specs;
+  const std::vector<FieldId> all(std::begin(kSpendFields), std::end(kSpendFields));
+  if (!params.filters.empty()) {
+    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, all, kSpendMetrics));
+  } else {
+    for (const FieldId field : kSpendFields) {
+      specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {field}, kSpendMetrics));
+    }
+    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kModel, FieldId::kProvider}, kSpendMetrics));
+    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kTeam, FieldId::kExperiment, FieldId::kModel},
+                               {"count", "sum:cost_usd"}));
+  }
+  std::vector<QuerySpec> ready;
+  for (std::optional<QuerySpec>& spec : specs) {
+    if (!spec) return {};
+    ready.push_back(std::move(*spec));
+  }
+  return ready;
+}
+
+Result<CurrentSpend> QueryCurrentSpend(const DashboardParams& params, const QueryRunner& run) {
+  const std::vector<QuerySpec> specs = CurrentSpendSpecs(params);
+  if (specs.empty()) return Status::Internal("the spend queries could not be built");
+  CurrentSpend spend;
+  if (specs.size() == 1) {  // filtered: one query by all four dimensions
+    Result<std::vector<SpendRow>> rows = SpendRows(specs[0], run);
+    if (!rows.ok()) return rows.status();
+    for (const FieldId field : kSpendFields) spend.by_dimension[FieldRef{field, {}}.Name()] = *rows;
+    spend.by_model = *rows;
+    spend.by_path = std::move(*rows);
+    return spend;
+  }
+  for (size_t idx = 0; idx < specs.size(); ++idx) {
+    Result<std::vector<SpendRow>> rows = SpendRows(specs[idx], run);
+    if (!rows.ok()) return rows.status();
+    if (idx < std::size(kSpendFields)) {
+      spend.by_dimension[specs[idx].group_by[0].Name()] = std::move(*rows);
+    } else if (idx == std::size(kSpendFields)) {
+      spend.by_model = std::move(*rows);
+    } else {
+      spend.by_path = std::move(*rows);
+    }
+  }
+  return spend;
+}
+
+// As CurrentSpendSpecs: one query per dimension unfiltered, one by all four under a filter.
+std::vector<QuerySpec> PreviousSpendSpecs(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
+  const std::vector<std::string_view> metrics = {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"};
+  std::vector<std::vector<FieldId>> groupings;
+  if (!params.filters.empty()) {
+    groupings.emplace_back(std::begin(kSpendFields), std::end(kSpendFields));
+  } else {
+    for (const FieldId field : kSpendFields) groupings.push_back({field});
+  }
+  std::vector<QuerySpec> specs;
+  for (const std::vector<FieldId>& fields : groupings) {
+    std::optional<QuerySpec> spec = SpendQuery(params, from_ms, to_ms, fields, metrics);
+    if (!spec) return {};
+    specs.push_back(std::move(*spec));
+  }
+  return specs;
+}
+
+Result<PreviousSpend> QueryPreviousSpend(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                         const QueryRunner& run) {
+  const std::vector<QuerySpec> specs = PreviousSpendSpecs(params, from_ms, to_ms);
+  if (specs.empty()) return Status::Internal("the previous spend queries could not be built");
+  PreviousSpend spend;
+  for (size_t spec_idx = 0; spec_idx < specs.size(); ++spec_idx) {
+    const QuerySpec& spec = specs[spec_idx];
+    Result<QueryResult> result = run(spec);
+    if (!result.ok()) return result.status();
+    if (result->truncated) return Status::Internal("more than 100,000 groups in a previous spend query");
+    const size_t first = spec.group_by.size();
+    for (const auto& cells : result->rows) {
+      const NanoUsd cost = CellNanoUsd(cells[first + 1]).value_or(0);
+      for (size_t idx = 0; idx < first; ++idx) spend.cost_by[spec.group_by[idx].Name()][KeyOf(cells[idx])] += cost;
+      if (spec_idx > 0) continue;  // every event has one value (or none) of each field: totals once
+      spend.cost += cost;
+      spend.calls += CellInt(cells[first]).value_or(0);
+      spend.tokens += CellInt(cells[first + 2]).value_or(0) + CellInt(cells[first + 3]).value_or(0);
+    }
+  }
+  return spend;
+}
+
+CostTotals FoldTotals(const std::vector<SpendRow>& now, const PreviousSpend& before) {
   Totals current;
-  Totals previous;
   for (const SpendRow& row : now) current.Add(row);
-  for (const SpendRow& row : before) previous.Add(row);
   CostTotals totals;
   totals.cost = current.cost;
   totals.calls = current.calls;
   totals.priced_calls = current.priced_calls;
   totals.tokens = current.tokens;
-  totals.previous_cost = previous.cost;
-  totals.previous_calls = previous.calls;
-  totals.previous_tokens = previous.tokens;
+  totals.previous_cost = before.cost;
+  totals.previous_calls = before.calls;
+  totals.previous_tokens = before.tokens;
   return totals;
 }
 
-Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now,
-                         const std::vector<SpendRow>& before, size_t top) {
+Breakdown SpendBreakdown(std::string_view dimension, const std::vector<SpendRow>& now, const PreviousSpend& before,
+                         size_t top) {
   std::map<std::string, Totals, std::less<>> current;
-  std::map<std::string, NanoUsd, std::less<>> previous;
-  NanoUsd previous_total = 0;
   for (const SpendRow& row : now) current[Dimension(row, dimension)].Add(row);
-  for (const SpendRow& row : before) {
-    previous[Dimension(row, dimension)] += row.cost;
-    previous_total += row.cost;
-  }
+  static const std::map<std::string, NanoUsd> kNoValues;
+  const auto by_dimension = before.cost_by.find(dimension);
+  const std::map<std::string, NanoUsd>& previous = by_dimension == before.cost_by.end() ? kNoValues : by_dimension->second;
+  const NanoUsd previous_total = before.cost;
   std::vector<std::pair<std::string, Totals>> entries(current.begin(), current.end());
   SortByCost(entries);
 

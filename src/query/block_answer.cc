@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "query/chunk_gathers.h"
 #include "store/block_slices.h"
 #include "store/block_summary.h"
 
@@ -99,7 +100,105 @@ bool AnswerFromFieldSlices(const Plan& plan, const store::ColumnBlock& block, st
   return true;
 }
 
+// The group key of `block` with bucket code `bucket` for the plan's one bucket part and the
+// block's single code for every other part; false when a part is not constant or does not fit.
+bool KeyWithBucket(const Plan& plan, const store::ColumnBlock& block, uint64_t bucket, uint64_t* key) {
+  std::fill(key, key + plan.key_words, uint64_t{0});
+  for (size_t part_idx = 0; part_idx < plan.parts.size(); ++part_idx) {
+    const KeyPart& part = plan.parts[part_idx];
+    if (part.bin) return false;
+    uint64_t code = bucket;
+    if (!part.is_bucket) {
+      const store::ColumnSummary* column = SummaryOf(part.source, *block.summary);
+      uint32_t single = 0;
+      if (column == nullptr || !column->SingleCode(block.summary->rows, &single)) return false;
+      code = single;
+    }
+    if (!FitsPart(plan, part_idx, code)) return false;
+    SetPartCode(plan, part_idx, code, key);
+  }
+  return true;
+}
+
+// The rows of `block` on the smaller side of `edge` (ts < edge, or ts ≥ edge), ascending, into
+// `out`; *late is whether they are the ts ≥ edge side. min_ts < edge ≤ max_ts.
+void SmallerSide(const store::ColumnBlock& block, int64_t edge, std::vector<uint32_t>& out, bool* late) {
+  out.resize(block.rows);
+  uint32_t* early = out.data();
+  size_t early_count = 0;
+  if (block.ts_offsets != nullptr) {
+    const uint32_t threshold = static_cast<uint32_t>(edge - block.min_ts);  // < 2^32: offsets fit
+    for (uint32_t row = 0; row < block.rows; ++row) {
+      early[early_count] = row;
+      early_count += block.ts_offsets[row] < threshold;
+    }
+  } else {
+    for (uint32_t row = 0; row < block.rows; ++row) {
+      early[early_count] = row;
+      early_count += block.ts[row] < edge;
+    }
+  }
+  *late = early_count * 2 > block.rows;
+  if (!*late) {
+    out.resize(early_count);
+    return;
+  }
+  size_t late_count = 0;
+  for (uint32_t row = 0; row < block.rows; ++row) {
+    out[late_count] = row;
+    late_count += block.Ts(row) >= edge;
+  }
+  out.resize(late_count);
+}
+
 }  // namespace
+
+bool AnswerAcrossBucketEdge(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  if (!plan.bucketer || block.summary == nullptr || block.rows == 0) return false;
+  const int64_t first = plan.bucketer->Index(block.min_ts);
+  if (plan.bucketer->Index(block.max_ts) != first + 1) return false;
+  for (const auto& metric : partial.metrics) {
+    if (!metric->Subtracts() || !metric->CanAddSummary(block)) return false;
+  }
+  std::vector<uint64_t> early_key(plan.key_words);
+  std::vector<uint64_t> late_key(plan.key_words);
+  if (!KeyWithBucket(plan, block, static_cast<uint64_t>(first), early_key.data()) ||
+      !KeyWithBucket(plan, block, static_cast<uint64_t>(first + 1), late_key.data())) {
+    return false;
+  }
+  // Rows at or after the start of the second bucket belong to it (BlockBuckets' kStarts rule).
+  const int64_t edge = plan.bucketer->Start(first + 1);
+  thread_local std::vector<uint32_t> side;
+  bool late = false;
+  SmallerSide(block, edge, side, &late);
+
+  if (partial.scratch.empty()) {
+    partial.scratch = MakeAccumulators(plan.spec->metrics, *plan.snapshot, plan.days ? &*plan.days : nullptr);
+  }
+  for (auto& metric : partial.scratch) {
+    metric->Resize(0);
+    metric->Resize(1);
+  }
+  {
+    const ChunkGathers::Scope gathers;
+    for (size_t begin = 0; begin < side.size(); begin += kChunkRows) {
+      ChunkGathers::NextChunk();
+      const size_t count = std::min(kChunkRows, side.size() - begin);
+      for (auto& metric : partial.scratch) metric->Update(block, side.data() + begin, count, nullptr);
+    }
+  }
+  partial.scanned += side.size();
+  const uint32_t read_group = partial.table.FindOrInsert(late ? late_key.data() : early_key.data());
+  const uint32_t summed_group = partial.table.FindOrInsert(late ? early_key.data() : late_key.data());
+  for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+    MetricAccumulator& metric = *partial.metrics[metric_idx];
+    metric.Resize(partial.table.size());
+    metric.Merge(*partial.scratch[metric_idx], &read_group);
+    metric.AddSummary(block, summed_group);
+    metric.Subtract(*partial.scratch[metric_idx], summed_group);
+  }
+  return true;
+}
 
 bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partial& partial,
                        std::vector<size_t>* unanswered, uint32_t* group) {

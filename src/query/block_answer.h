@@ -45,4 +45,13 @@ inline constexpr uint32_t kSeveralGroups = UINT32_MAX;
 bool AnswerFromSlices(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
                       Partial& partial, std::vector<size_t>* unanswered, uint32_t* group);
 
+// Whole-block answers across one bucket edge (daily buckets and blocks that span midnight): a
+// block wholly inside the query's range, with no row filters, whose rows fall into exactly two
+// time buckets and whose other group parts are constant, when every metric subtracts exactly
+// (MetricAccumulator::Subtracts: count, count:<field>, rate, integer and money sums) and follows
+// from the summary. Only the rows of the smaller side are read (into its group, and into the
+// partial's scratch states); the other side is the block's summary minus them. False, with
+// `partial` unchanged, when the block does not qualify.
+bool AnswerAcrossBucketEdge(const Plan& plan, const store::ColumnBlock& block, Partial& partial);
+
 }  // namespace mltrack::query

@@ -597,6 +597,7 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   thread_local std::vector<size_t> rest;
   rest.clear();
   if (whole && AnsweredFromSummaries(plan, block, filters, partial, &rest)) return;
+  if (whole && filters.empty() && rest.empty() && AnswerAcrossBucketEdge(plan, block, partial)) return;
   const PlanScan scan{&plan, &partial, false, rest.empty() ? nullptr : &rest};
   ScanChunks(block, filters, spec.from_ms, spec.to_ms, std::span(&scan, 1));
 }
@@ -617,6 +618,9 @@ void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBloc
     const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
     rests[idx].clear();
     if (whole && AnsweredFromSummaries(*plans[idx], block, filters, *partials[idx], &rests[idx])) continue;
+    if (whole && filters.empty() && rests[idx].empty() && AnswerAcrossBucketEdge(*plans[idx], block, *partials[idx])) {
+      continue;
+    }
     scans.push_back(PlanScan{plans[idx], partials[idx], !whole, rests[idx].empty() ? nullptr : &rests[idx]});
   }
   if (!scans.empty()) ScanChunks(block, filters, from_ms, to_ms, scans);

@@ -90,6 +90,10 @@ class CountAccumulator final : public MetricAccumulator {
   void AddSummary(const store::ColumnBlock& block, uint32_t group) override { AddRows(group, block.rows); }
   bool counts_rows() const override { return true; }
   void AddRows(uint32_t group, uint64_t rows) override { Count::UpdateMany(states_[group], rows); }
+  bool Subtracts() const override { return true; }
+  void Subtract(const MetricAccumulator& other, uint32_t group) override {
+    states_[group].count -= static_cast<const CountAccumulator&>(other).states_[0].count;
+  }
   Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
   void ReleaseScratch() override {}
   size_t MemoryBytes() const override { return VectorBytes(states_); }
@@ -241,6 +245,12 @@ class ValueAccumulator final : public MetricAccumulator {
       Agg::Combine(states_[group], block);
     }
   }
+  bool Subtracts() const override { return std::is_same_v<Agg, Sum<int64_t>>; }
+  void Subtract(const MetricAccumulator& other, uint32_t group) override {
+    if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
+      states_[group].sum -= static_cast<const ValueAccumulator&>(other).states_[0].sum;
+    }
+  }
   Cell Finalize(size_t group) override { return finalize_(states_[group]); }
   void ReleaseScratch() override { buffer_ = {}; }
   size_t MemoryBytes() const override {
@@ -378,6 +388,10 @@ class CountPresentAccumulator final : public MetricAccumulator {
                                           ? block.summary->rows
                                           : SummaryOf(source_, *block.summary)->present);
   }
+  bool Subtracts() const override { return true; }
+  void Subtract(const MetricAccumulator& other, uint32_t group) override {
+    states_[group].count -= static_cast<const CountPresentAccumulator&>(other).states_[0].count;
+  }
   Cell Finalize(size_t group) override { return Count::Finalize(states_[group]); }
   void ReleaseScratch() override {
     present_ = {};
@@ -505,6 +519,12 @@ class RateAccumulator final : public MetricAccumulator {
     uint64_t hits = 0;
     SummaryOf(source_, summary)->RowsWithCode(summary.rows, static_cast<uint32_t>(target_), &hits);
     Rate::UpdateMany(states_[group], hits, summary.rows);
+  }
+  bool Subtracts() const override { return true; }
+  void Subtract(const MetricAccumulator& other, uint32_t group) override {
+    const Rate::State& from = static_cast<const RateAccumulator&>(other).states_[0];
+    states_[group].hits -= from.hits;
+    states_[group].total -= from.total;
   }
   Cell Finalize(size_t group) override { return OptionalCell(Rate::Finalize(states_[group]), Output::kDouble); }
   void ReleaseScratch() override { codes_ = {}; }

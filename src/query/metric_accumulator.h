@@ -68,6 +68,14 @@ class MetricAccumulator {
     (void)block;
     AddRows(group, rows);
   }
+  // Whether Subtract is exact for this metric (count, count:<field>, rate, integer and money
+  // sums), and removing `other`'s (the same metric's) group 0 from `group`: a block's summary
+  // minus the rows of it that belong to another group (block_answer.h, AnswerAcrossBucketEdge).
+  virtual bool Subtracts() const { return false; }
+  virtual void Subtract(const MetricAccumulator& other, uint32_t group) {
+    (void)other;
+    (void)group;
+  }
   // The group's final value (may reorder internal state, e.g. percentiles).
   virtual Cell Finalize(size_t group) = 0;
   // Frees the per-chunk scratch buffers (the states stay): before an accumulator is cached.

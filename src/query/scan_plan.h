@@ -74,6 +74,9 @@ struct Partial {
 
   GroupTable table;
   std::vector<std::unique_ptr<MetricAccumulator>> metrics;
+  // One-group states of the same metrics for rows read apart (AnswerAcrossBucketEdge), made on
+  // first use; never merged or cached as they are.
+  std::vector<std::unique_ptr<MetricAccumulator>> scratch;
   uint64_t scanned = 0;
   // Every metric counts rows (MetricAccumulator::counts_rows), and there is at least one.
   bool counts_only = false;
