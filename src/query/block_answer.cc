@@ -49,10 +49,10 @@ bool ConstantKey(const Plan& plan, const store::ColumnBlock& block, uint64_t* ke
 // AnswerFromSlices over the slices of one field.
 bool AnswerFromFieldSlices(const Plan& plan, const store::ColumnBlock& block, std::span<const store::ValueSlice> slices,
                            std::span<const RowFilter* const> filters, Partial& partial,
-                           std::vector<size_t>* unanswered, uint32_t* group) {
+                           std::vector<size_t>* unanswered, uint32_t* group, SliceRows* slice_rows) {
   thread_local std::vector<const store::ValueSlice*> kept;
   thread_local std::vector<uint64_t> keys;
-  thread_local std::vector<uint8_t> read_rows;  // by metric: 1 = read from the rows
+  thread_local std::vector<uint8_t> from_summary;  // by kept slice × metric: 1 = added from the slice
   kept.clear();
   keys.clear();
   const size_t words = plan.key_words;
@@ -71,31 +71,50 @@ bool AnswerFromFieldSlices(const Plan& plan, const store::ColumnBlock& block, st
     one_group &= std::equal(key, key + words, keys.data());
     kept.push_back(&slice);
   }
-  read_rows.assign(partial.metrics.size(), 0);
-  for (const store::ValueSlice* slice : kept) {
-    const store::ColumnBlock& view = SliceView(block, *slice);
-    for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
-      if (!partial.metrics[metric_idx]->CanAddSummary(view)) read_rows[metric_idx] = 1;
+  const size_t metrics = partial.metrics.size();
+  from_summary.assign(kept.size() * metrics, 0);
+  bool any_from_summary = false;
+  for (size_t slice_idx = 0; slice_idx < kept.size(); ++slice_idx) {
+    const store::ColumnBlock& view = SliceView(block, *kept[slice_idx]);
+    for (size_t metric_idx = 0; metric_idx < metrics; ++metric_idx) {
+      const bool can = partial.metrics[metric_idx]->CanAddSummary(view);
+      from_summary[slice_idx * metrics + metric_idx] = can;
+      any_from_summary |= can;
     }
   }
   // Nothing to take from the slices: the block is scanned as it would be without them.
-  if (!one_group && std::all_of(read_rows.begin(), read_rows.end(), [](uint8_t read) { return read != 0; })) {
-    return false;
-  }
+  if (!one_group && !any_from_summary) return false;
   unanswered->clear();
-  for (size_t metric_idx = 0; metric_idx < read_rows.size(); ++metric_idx) {
-    if (read_rows[metric_idx]) unanswered->push_back(metric_idx);
+  slice_rows->field = slices.front().field;
+  slice_rows->codes.clear();
+  for (size_t metric_idx = 0; metric_idx < metrics; ++metric_idx) {
+    std::vector<uint32_t> codes;
+    bool some_from_summary = false;
+    for (size_t slice_idx = 0; slice_idx < kept.size(); ++slice_idx) {
+      if (from_summary[slice_idx * metrics + metric_idx]) {
+        some_from_summary = true;
+      } else {
+        codes.push_back(kept[slice_idx]->code);
+      }
+    }
+    if (codes.empty()) continue;
+    unanswered->push_back(metric_idx);
+    if (!some_from_summary) codes.clear();  // every kept row
+    slice_rows->codes.push_back(std::move(codes));
   }
   for (size_t slice_idx = 0; slice_idx < kept.size(); ++slice_idx) {
     const store::ColumnBlock& view = SliceView(block, *kept[slice_idx]);
     *group = partial.table.FindOrInsert(keys.data() + slice_idx * words);
-    for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+    for (size_t metric_idx = 0; metric_idx < metrics; ++metric_idx) {
       MetricAccumulator& metric = *partial.metrics[metric_idx];
       metric.Resize(partial.table.size());
-      if (!read_rows[metric_idx]) metric.AddSummary(view, *group);
+      if (from_summary[slice_idx * metrics + metric_idx]) metric.AddSummary(view, *group);
     }
   }
-  if (kept.empty()) unanswered->clear();  // no row passes the filters
+  if (kept.empty()) {  // no row passes the filters
+    unanswered->clear();
+    slice_rows->codes.clear();
+  }
   if (!one_group) *group = kSeveralGroups;
   return true;
 }
@@ -263,11 +282,11 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
 }
 
 bool AnswerFromSlices(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
-                      Partial& partial, std::vector<size_t>* unanswered, uint32_t* group) {
+                      Partial& partial, std::vector<size_t>* unanswered, uint32_t* group, SliceRows* slice_rows) {
   if (block.summary == nullptr || block.summary->slices.empty()) return false;
   for (const FieldId field : store::kSliceFields) {
     const std::span<const store::ValueSlice> slices = store::SlicesOf(*block.summary, field);
-    if (!slices.empty() && AnswerFromFieldSlices(plan, block, slices, filters, partial, unanswered, group)) return true;
+    if (!slices.empty() && AnswerFromFieldSlices(plan, block, slices, filters, partial, unanswered, group, slice_rows)) return true;
   }
   return false;
 }

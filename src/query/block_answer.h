@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "query/scan_plan.h"
+#include "query/slice_rows.h"
 #include "store/table_snapshot.h"
 
 namespace mltrack::query {
@@ -41,9 +42,11 @@ bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partia
 // *unanswered (by index in partial.metrics) the metrics whose rows (those `filters` keep) must
 // still be read: all of group *group when every kept slice is that one group, else
 // *group == kSeveralGroups and each row goes to its own group.
+// A metric that some kept slices give and others do not is added from those that do, and reads
+// only the rows of the others: *slice_rows (slice_rows.h) says which, per unanswered metric.
 inline constexpr uint32_t kSeveralGroups = UINT32_MAX;
 bool AnswerFromSlices(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
-                      Partial& partial, std::vector<size_t>* unanswered, uint32_t* group);
+                      Partial& partial, std::vector<size_t>* unanswered, uint32_t* group, SliceRows* slice_rows);
 
 // Whole-block answers across one bucket edge (daily buckets and blocks that span midnight): a
 // block wholly inside the query's range, with no row filters, whose rows fall into exactly two

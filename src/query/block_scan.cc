@@ -10,6 +10,7 @@
 #include "query/block_answer.h"
 #include "query/chunk_gathers.h"
 #include "query/limit_guard.h"
+#include "query/slice_rows.h"
 
 namespace mltrack::query {
 namespace {
@@ -416,9 +417,10 @@ void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::Co
 }
 
 // Reads every row of `block` (wholly in range) that `filters` keep into the metrics
-// `metric_indexes` of group `group`.
+// `metric_indexes` of group `group` (restricted by `slice_rows` when not null).
 void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
-                  const std::vector<size_t>& metric_indexes, uint32_t group, Partial& partial) {
+                  const std::vector<size_t>& metric_indexes, uint32_t group, Partial& partial,
+                  const SliceRows* slice_rows = nullptr) {
   partial.scanned += block.rows;
   const uint32_t* identity = Identity(block.rows);
   uint32_t* groups = nullptr;
@@ -441,16 +443,27 @@ void ScanOneGroup(const Plan& plan, const store::ColumnBlock& block, std::span<c
       if (count == 0) continue;
       rows = selected;
     }
-    for (size_t metric_idx : metric_indexes) partial.metrics[metric_idx]->Update(block, rows, count, groups);
+    UpdateOnly(plan, block, rows, count, groups, partial, metric_indexes, slice_rows);
   }
 }
 
 // The rows of one chunk (selected and filtered) into `partial`'s groups and aggregates.
 void AggregateChunk(const Plan& plan, const BlockBuckets& buckets, const store::ColumnBlock& block,
-                    const uint32_t* rows, size_t count, Partial& partial, const std::vector<size_t>* only) {
+                    const uint32_t* rows, size_t count, Partial& partial, const std::vector<size_t>* only,
+                    const SliceRows* slice_rows) {
   if (only == nullptr && !plan.parts.empty() && (plan.bin_window() || plan.direct()) && partial.counts_only) {
     CountSmallKeys(plan, buckets, block, rows, count, partial);
     return;
+  }
+  // Every metric left reads only some slices' rows: the others are dropped before grouping.
+  const uint64_t* slice_codes = nullptr;
+  if (only != nullptr && slice_rows != nullptr && slice_rows->restricted()) {
+    thread_local std::vector<uint32_t> kept_rows(kChunkRows);
+    thread_local std::vector<uint64_t> kept_codes(kChunkRows);
+    count = KeepSliceRows(plan, block, *slice_rows, rows, count, kept_rows.data(), kept_codes.data());
+    if (count == 0) return;
+    rows = kept_rows.data();
+    slice_codes = kept_codes.data();
   }
   const uint32_t* groups = nullptr;
   if (!plan.parts.empty()) {
@@ -458,7 +471,7 @@ void AggregateChunk(const Plan& plan, const BlockBuckets& buckets, const store::
     groups = partial.groups.data();
   }
   if (only != nullptr) {
-    for (const size_t metric_idx : *only) partial.metrics[metric_idx]->Update(block, rows, count, groups);
+    UpdateOnly(plan, block, rows, count, groups, partial, *only, slice_rows, slice_codes);
     return;
   }
   for (auto& metric : partial.metrics) metric->Update(block, rows, count, groups);
@@ -489,25 +502,27 @@ bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& p
 // `filters`; block_answer.h).
 // (*rest: as for AnsweredFromSummaries.)
 bool AnsweredBySlices(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
-                      Partial& partial, std::vector<size_t>* rest) {
+                      Partial& partial, std::vector<size_t>* rest, SliceRows* slice_rows) {
   uint32_t group = 0;
-  if (!AnswerFromSlices(plan, block, filters, partial, rest, &group)) return false;
+  if (!AnswerFromSlices(plan, block, filters, partial, rest, &group, slice_rows)) return false;
   if (rest->empty()) return true;
   if (group == kSeveralGroups) return false;  // the caller reads *rest with each row's group
-  ScanOneGroup(plan, block, filters, *rest, group, partial);
+  ScanOneGroup(plan, block, filters, *rest, group, partial, slice_rows);
   rest->clear();
   return true;
 }
 
 // Whether summaries answered a whole block (wholly in the plan's range) with row filters
 // `filters`. When not, *rest lists the only metrics (by index) its rows must still be read for,
-// or is empty when every metric must.
+// or is empty when every metric must; *slice_rows then says which rows each of them reads.
 bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
-                           std::span<const RowFilter* const> filters, Partial& partial, std::vector<size_t>* rest) {
+                           std::span<const RowFilter* const> filters, Partial& partial, std::vector<size_t>* rest,
+                           SliceRows* slice_rows) {
   rest->clear();
+  slice_rows->codes.clear();
   if (block.summary == nullptr) return false;
   if (filters.empty() && AnsweredWhole(plan, block, partial)) return true;
-  return AnsweredBySlices(plan, block, filters, partial, rest);
+  return AnsweredBySlices(plan, block, filters, partial, rest, slice_rows);
 }
 
 // One plan's part of a shared scan: `narrow` when the block is not wholly inside the plan's own
@@ -518,6 +533,7 @@ struct PlanScan {
   bool narrow;
   // The metrics (by index) to update, when not all: the others came from value slices.
   const std::vector<size_t>* only = nullptr;
+  const SliceRows* slice_rows = nullptr;  // with `only`
 };
 
 // The rows of `block` in [from_ms, to_ms) and through `filters`, chunk by chunk, each chunk
@@ -570,7 +586,8 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
     for (size_t scan = 0; scan < scans.size(); ++scan) {
       const Plan& plan = *scans[scan].plan;
       if (!scans[scan].narrow) {
-        AggregateChunk(plan, buckets[scan], block, rows, count, *scans[scan].partial, scans[scan].only);
+        AggregateChunk(plan, buckets[scan], block, rows, count, *scans[scan].partial, scans[scan].only,
+                       scans[scan].slice_rows);
         continue;
       }
       const int64_t from = plan.spec->from_ms;
@@ -582,7 +599,10 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
         narrowed[kept] = rows[idx];
         kept += (ts >= from) & (ts < to);
       }
-      if (kept > 0) AggregateChunk(plan, buckets[scan], block, narrowed.data(), kept, *scans[scan].partial, scans[scan].only);
+      if (kept > 0) {
+        AggregateChunk(plan, buckets[scan], block, narrowed.data(), kept, *scans[scan].partial, scans[scan].only,
+                       scans[scan].slice_rows);
+      }
     }
   }
 }
@@ -595,10 +615,15 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   const QuerySpec& spec = *plan.spec;
   const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
   thread_local std::vector<size_t> rest;
+  thread_local SliceRows slice_rows;
   rest.clear();
-  if (whole && AnsweredFromSummaries(plan, block, filters, partial, &rest)) return;
-  if (whole && filters.empty() && rest.empty() && AnswerAcrossBucketEdge(plan, block, partial)) return;
-  const PlanScan scan{&plan, &partial, false, rest.empty() ? nullptr : &rest};
+  slice_rows.codes.clear();
+  if (whole && AnsweredFromSummaries(plan, block, filters, partial, &rest, &slice_rows)) return;
+  if (whole && filters.empty() && rest.empty() && slice_rows.codes.empty() &&
+      AnswerAcrossBucketEdge(plan, block, partial)) {
+    return;
+  }
+  const PlanScan scan{&plan, &partial, false, rest.empty() ? nullptr : &rest, &slice_rows};
   ScanChunks(block, filters, spec.from_ms, spec.to_ms, std::span(&scan, 1));
 }
 
@@ -610,18 +635,25 @@ void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBloc
   if (!BlockFilters(*plans.front(), block, filters)) return;
   thread_local std::vector<PlanScan> scans;
   thread_local std::vector<std::vector<size_t>> rests;
+  thread_local std::vector<SliceRows> slice_rows;
   scans.clear();
   if (rests.size() < plans.size()) rests.resize(plans.size());
+  if (slice_rows.size() < plans.size()) slice_rows.resize(plans.size());
   for (size_t idx = 0; idx < plans.size(); ++idx) {
     const QuerySpec& spec = *plans[idx]->spec;
     if (block.max_ts < spec.from_ms || block.min_ts >= spec.to_ms) continue;
     const bool whole = block.min_ts >= spec.from_ms && block.max_ts < spec.to_ms;
     rests[idx].clear();
-    if (whole && AnsweredFromSummaries(*plans[idx], block, filters, *partials[idx], &rests[idx])) continue;
-    if (whole && filters.empty() && rests[idx].empty() && AnswerAcrossBucketEdge(*plans[idx], block, *partials[idx])) {
+    slice_rows[idx].codes.clear();
+    if (whole && AnsweredFromSummaries(*plans[idx], block, filters, *partials[idx], &rests[idx], &slice_rows[idx])) {
       continue;
     }
-    scans.push_back(PlanScan{plans[idx], partials[idx], !whole, rests[idx].empty() ? nullptr : &rests[idx]});
+    if (whole && filters.empty() && rests[idx].empty() && slice_rows[idx].codes.empty() &&
+        AnswerAcrossBucketEdge(*plans[idx], block, *partials[idx])) {
+      continue;
+    }
+    scans.push_back(
+        PlanScan{plans[idx], partials[idx], !whole, rests[idx].empty() ? nullptr : &rests[idx], &slice_rows[idx]});
   }
   if (!scans.empty()) ScanChunks(block, filters, from_ms, to_ms, scans);
 }

@@ -64,11 +64,15 @@ std::pair<size_t, size_t> ListRange(const uint16_t* listed, size_t listed_count,
   return {static_cast<size_t>(lower - listed), static_cast<size_t>(upper - listed)};
 }
 
+// Rows spanning fewer than this many row numbers take GatherSparse's dense window.
+constexpr uint32_t kSparseWindow = 8192;
+
 template <typename T>
 void GatherSparse(const store::ColumnData& column, const uint32_t* rows, size_t count, T* out) {
   const T* values = column.as<T>();
   const uint16_t* listed = column.sparse_rows;
   const size_t listed_count = column.sparse_count;
+  if (count == 0) return;
   if (IsRun(rows, count)) {
     std::fill_n(out, count, T{0});
     const uint32_t first = rows[0];
@@ -76,8 +80,24 @@ void GatherSparse(const store::ColumnData& column, const uint32_t* rows, size_t 
     for (size_t next = begin; next < end; ++next) out[listed[next] - first] = values[next];
     return;
   }
-  size_t next = 0;
-  uint32_t previous = 0;
+  // Rows within a short window (a chunk's selection): the listed values of the window are spread
+  // into a dense copy of it, from which each row is read without a branch.
+  uint32_t low = rows[0];
+  uint32_t high = rows[0];
+  for (size_t idx = 1; idx < count; ++idx) {
+    low = std::min(low, rows[idx]);
+    high = std::max(high, rows[idx]);
+  }
+  if (high - low < kSparseWindow) {
+    thread_local std::vector<T> window;
+    window.assign(high - low + 1, T{0});
+    const auto [begin, end] = ListRange(listed, listed_count, low, high - low + 1);
+    for (size_t next = begin; next < end; ++next) window[listed[next] - low] = values[next];
+    for (size_t idx = 0; idx < count; ++idx) out[idx] = window[rows[idx] - low];
+    return;
+  }
+  size_t next = static_cast<size_t>(std::lower_bound(listed, listed + listed_count, low) - listed);
+  uint32_t previous = rows[0];
   for (size_t idx = 0; idx < count; ++idx) {
     const uint32_t row = rows[idx];
     if (row < previous) next = static_cast<size_t>(std::lower_bound(listed, listed + listed_count, row) - listed);

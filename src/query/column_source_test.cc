@@ -92,6 +92,13 @@ TEST_F(ColumnSourceTest, SparseColumnsGatherLikeDenseOnes) {
     if (row % 5 != 0) selections[3].push_back(row);
   }
   ASSERT_GT(selections[3].size(), 1000u);
+  // Out of order within a short span, past the block's first chunks (the dense window of a
+  // sparse gather).
+  selections.emplace_back();
+  for (uint32_t row = std::min<uint32_t>(block.rows, 26001); row-- > 20000;) {
+    if (row % 3 != 1) selections.back().push_back(row);
+  }
+  ASSERT_GT(selections.back().size(), 1000u);
   for (const FieldRef& field : fields) {
     const ColumnSource source = ResolveColumn(*memory_, field);
     ASSERT_NE(source.type, ColumnSource::Type::kNone) << field.Name();

@@ -143,6 +143,16 @@ aggregate::SumTotal<T> LaneSum(const T* values, size_t count, uint64_t* present)
 }
 
 // Any aggregate fed with one value of type T (int64 or double) per present row.
+// Whether a column summary's 64-bit int sum is exact: absent, or ints whose every partial sum
+// stays within int64 (otherwise the stored sum wrapped and the rows are read).
+bool IntSumFits(const store::ColumnSummary& column) {
+  if (column.type == store::ColumnSummary::Type::kAbsent) return true;
+  if (column.type != store::ColumnSummary::Type::kInts) return false;
+  const __int128 low = static_cast<__int128>(column.int_min) * column.present;
+  const __int128 high = static_cast<__int128>(column.int_max) * column.present;
+  return low >= INT64_MIN && high <= INT64_MAX;
+}
+
 template <typename Agg, typename T, typename Final>
 class ValueAccumulator final : public MetricAccumulator {
  public:
@@ -195,6 +205,13 @@ class ValueAccumulator final : public MetricAccumulator {
       if constexpr (kMinOrMax && !is_double) {
         if (source_.type == ColumnSource::Type::kTs) return true;  // the block's time range
       }
+      if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
+        // total_tokens adds input and output tokens, absent ones as 0: the two columns' sums.
+        if (source_.type == ColumnSource::Type::kTotalTokens) {
+          const store::BlockSummary& summary = *block.summary;
+          return IntSumFits(summary.field(FieldId::kInputTokens)) && IntSumFits(summary.field(FieldId::kOutputTokens));
+        }
+      }
       if (source_.type != (is_double ? ColumnSource::Type::kDouble : ColumnSource::Type::kInt)) return false;
       const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
       if (column.type == SummaryType::kAbsent) return true;
@@ -203,9 +220,7 @@ class ValueAccumulator final : public MetricAccumulator {
         // The block's sum is kept in 64 bits (ints wrap, doubles may reach inf): usable only
         // when no sum of its values could have left that range; otherwise its rows are read.
         if constexpr (is_double) return std::isfinite(column.double_sum);
-        const __int128 low = static_cast<__int128>(column.int_min) * column.present;
-        const __int128 high = static_cast<__int128>(column.int_max) * column.present;
-        return low >= INT64_MIN && high <= INT64_MAX;
+        return IntSumFits(column);
       }
       return true;
     }
@@ -215,6 +230,15 @@ class ValueAccumulator final : public MetricAccumulator {
       if (source_.type == ColumnSource::Type::kTs) {
         // min_ts / max_ts are exact over the block's rows (store::ColumnBlock).
         Agg::Update(states_[group], std::is_same_v<Agg, Min<T>> ? block.min_ts : block.max_ts);
+        return;
+      }
+    }
+    if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
+      if (source_.type == ColumnSource::Type::kTotalTokens) {
+        for (const FieldId field : {FieldId::kInputTokens, FieldId::kOutputTokens}) {
+          const store::ColumnSummary& column = block.summary->field(field);
+          if (column.present > 0) states_[group].sum += column.int_sum;
+        }
         return;
       }
     }
@@ -287,6 +311,12 @@ static_assert(aggregate::LogBuckets::kShift == store::ValueSketch::kShift,
 
 // p<N>:<field>. Several percentiles of one field share the states of the first (`primary_`),
 // so p50, p90 and p99 of latency_ms cost one pass.
+// Whether no row of a summary's block has every input of tokens_per_s (column_source.h).
+bool TokensPerSecondAbsent(const store::BlockSummary& summary) {
+  return summary.field(FieldId::kOutputTokens).present == 0 || summary.field(FieldId::kLatencyMs).present == 0 ||
+         summary.field(FieldId::kTtftMs).present == 0;
+}
+
 class QuantileAccumulator final : public MetricAccumulator {
  public:
   QuantileAccumulator(ColumnSource source, bool money, double percentile, QuantileAccumulator* primary)
@@ -309,14 +339,17 @@ class QuantileAccumulator final : public MetricAccumulator {
     for (size_t group = 0; group < from.size(); ++group) Quantile::Combine(states_[group_map[group]], from[group]);
   }
   // A double column's block sketch (store/value_sketch.h) adds the block's values by bucket.
+  // A block (or value slice) without any value adds nothing: a double column none of whose rows
+  // is present, or tokens_per_s where one of its inputs has no value.
   bool CanAddSummary(const store::ColumnBlock& block) const override {
     if (primary_) return true;
+    if (source_.type == ColumnSource::Type::kTokensPerS) return TokensPerSecondAbsent(*block.summary);
     if (source_.type != ColumnSource::Type::kDouble) return false;
     const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
-    return column.type == store::ColumnSummary::Type::kAbsent || column.sketch != nullptr;
+    return column.present == 0 || column.sketch != nullptr;
   }
   void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
-    if (primary_) return;
+    if (primary_ || source_.type == ColumnSource::Type::kTokensPerS) return;
     const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
     if (!column.sketch) return;  // absent: no value
     const store::ValueSketch& sketch = *column.sketch;
