@@ -6,7 +6,8 @@
 # server's own time (the `Server-Timing: app;dur=` header) and the server's CPU time per request
 # (utime + stime of the process from /proc/<pid>/stat over the RUNS requests ÷ RUNS), which moves
 # less than wall time on a shared machine. PATHs (default: every dashboard, most with a `model`
-# filter variant; BENCH_MODEL, default gpt-4o-mini) replace the list. The server is stopped on exit.
+# filter variant; BENCH_MODEL, default gpt-4o-mini) replace the list. BENCH_SERVE_ARGS adds
+# server flags (e.g. "--query-timeout 120s" on a loaded machine). The server is stopped on exit.
 set -euo pipefail
 binary=${1:?binary}
 data=${2:?data dir}
@@ -14,7 +15,8 @@ runs=${3:-20}
 shift $(( $# < 3 ? $# : 3 ))
 model=${BENCH_MODEL:-gpt-4o-mini}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$binary" serve --data "$data" --listen "127.0.0.1:$port" --log-level warn --query-cache 0 >/dev/null 2>&1 &
+# shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of flags
+"$binary" serve --data "$data" --listen "127.0.0.1:$port" --log-level warn --query-cache 0 ${BENCH_SERVE_ARGS:-} >/dev/null 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done
@@ -30,6 +32,7 @@ paths=(
   "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4" "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4&model=$model"
   "/api/analytics/anomalies?metric=sum:cost_usd&group_by=user&bucket=1h&from=now-2d&history=28d&limit=100&series=none"
   "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d" "/api/analytics/forecast?metric=sum:cost_usd&horizon=30d&model=$model"
+  "/api/analytics/insights" "/api/analytics/insights?model=$model"
 )
 if (( $# > 0 )); then paths=("$@"); fi
 printf '%-100s %8s %8s %10s\n' path p50_ms p95_ms cpu_ms/req

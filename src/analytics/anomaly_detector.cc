@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <deque>
 
 namespace mltrack::analytics {
@@ -34,6 +35,9 @@ struct Model {
   // The values as this model remembers them: a bucket it judged anomalous keeps its expected value,
   // so the same phase of the next periods is not expected to be anomalous too.
   std::vector<std::optional<double>> clean;
+  // The level window's offsets (value − seasonal effect of the buckets before the one judged),
+  // kept sorted as the window slides, so that its median is read, not recomputed.
+  std::vector<double> level;
   std::vector<double> first_residuals;  // until min_history residuals start the spread
   double variance = 0;                  // robust, exponentially weighted (residuals clipped at 3σ)
   double mean_square_error = 0;         // exponentially weighted, over about two days
@@ -107,6 +111,7 @@ class Detector {
   // The model's expected value for bucket `idx` from the buckets before it; nullopt while the
   // model lacks history.
   std::optional<double> Expect(Model& model, size_t idx) {
+    SlideLevel(model, idx);
     if (model.kind != Seasonality::kNone) {
       if (model.period == 0) return std::nullopt;
       AdvancePeriodMean(model, idx);
@@ -127,13 +132,42 @@ class Detector {
     }
     // The level: the median offset of the recent raw values from their seasonal effect. Raw, so
     // that a sustained shift takes over the median after level_window / 2 buckets.
-    scratch_.clear();
     const size_t window = static_cast<size_t>(params_.level_window);
-    for (size_t at = idx > window ? idx - window : 0; at < idx; ++at) {
-      if (values_[at] && model.base[at]) scratch_.push_back(*values_[at] - *model.base[at]);
+    if (model.level.size() < window / 2 || model.level.empty()) return std::nullopt;
+    return *model.base[idx] + SortedMedian(model.level);
+  }
+
+  // Slides the model's level window to the buckets [idx − level_window, idx): the offset of
+  // bucket idx − 1 enters, that of idx − 1 − level_window leaves (each once, with the same value:
+  // a bucket's base is set when it is expected and never changes).
+  void SlideLevel(Model& model, size_t idx) {
+    auto offset = [&](size_t at) -> std::optional<double> {
+      if (!values_[at] || !model.base[at]) return std::nullopt;
+      return *values_[at] - *model.base[at];
+    };
+    const size_t window = static_cast<size_t>(params_.level_window);
+    if (idx >= 1) {
+      if (std::optional<double> entering = offset(idx - 1)) {
+        model.level.insert(std::upper_bound(model.level.begin(), model.level.end(), *entering), *entering);
+      }
     }
-    if (scratch_.size() < window / 2 || scratch_.empty()) return std::nullopt;
-    return *model.base[idx] + Median(scratch_);
+    if (idx >= window + 1) {
+      if (std::optional<double> leaving = offset(idx - 1 - window)) {
+        auto at = std::lower_bound(model.level.begin(), model.level.end(), *leaving);
+        if (at == model.level.end() || *at != *leaving) {  // NaN is unordered: found by its bits
+          at = std::find_if(model.level.begin(), model.level.end(),
+                            [&](double value) { return std::memcmp(&value, &*leaving, sizeof value) == 0; });
+        }
+        if (at != model.level.end()) model.level.erase(at);
+      }
+    }
+  }
+
+  // The median of sorted values, as Median computes it.
+  static double SortedMedian(const std::vector<double>& sorted) {
+    const size_t mid = sorted.size() / 2;
+    if (sorted.size() % 2 == 1) return sorted[mid];
+    return (sorted[mid] + sorted[mid - 1]) / 2.0;
   }
 
   void AdvancePeriodMean(Model& model, size_t idx) {

@@ -32,7 +32,8 @@ Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight
 // Experiments and users whose last 7 days cost well above their own previous 21 days.
 Result<std::string> RunawaySpendRule(const RuleInput& input, std::vector<Insight>& out);
 // The same request (caller, model, input hash or trace) sent ≥ 4 times within 15 minutes after
-// failing: what such a storm's calls cost beyond its dearest call is waste.
+// failing, in the last 7 days of the range: what such a storm's calls cost beyond its dearest
+// call is waste.
 Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>& out);
 // Models with calls but no price: their spend is missing from every cost figure.
 Result<std::string> UnpricedModelRule(const RuleInput& input, std::vector<Insight>& out);
@@ -40,6 +41,15 @@ Result<std::string> UnpricedModelRule(const RuleInput& input, std::vector<Insigh
 Result<std::string> BudgetOverrunRule(const RuleInput& input, std::vector<Insight>& out);
 // Error-rate and p95-latency regressions in the day after a deploy or config annotation.
 Result<std::string> RegressionAfterAnnotationRule(const RuleInput& input, std::vector<Insight>& out);
+
+// The queries the rules ask before any answer, in the order they ask them: ComputeInsights runs
+// them as one batch (RunAhead), so that the specs with the same filters share one scan. Each is
+// exactly the spec its rule builds.
+Result<query::QuerySpec> ExactCacheSpec(const RuleInput& input);
+Result<query::QuerySpec> CheaperModelSpec(const RuleInput& input);
+Result<query::QuerySpec> RunawaySpendSpec(const RuleInput& input, int period);  // 0: last 7 days, 1: the 21 before
+Result<query::QuerySpec> UnpricedModelSpec(const RuleInput& input);
+Result<std::vector<query::QuerySpec>> RetryCandidateSpecs(const RuleInput& input);  // failures by hash, by trace
 
 // "/cost?experiment=a&model=b" (values percent-encoded), for links into the filtered dashboard.
 std::string DashboardLink(std::string_view path, const std::vector<std::pair<std::string, std::string>>& filters);

@@ -54,13 +54,19 @@ void AppendScopeFilter(const AnnotationScope& scope, std::vector<std::pair<std::
 
 }  // namespace
 
-Result<std::string> UnpricedModelRule(const RuleInput& input, std::vector<Insight>& out) {
+Result<query::QuerySpec> UnpricedModelSpec(const RuleInput& input) {
   query::QuerySpec spec = BaseSpec(input.params, input.params.from_ms, input.params.to_ms);
   spec.group_by = {FieldRef{FieldId::kModel, ""}};
   spec.limit = query::kMaxQueryLimit;
   spec.any_order = true;
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "count:cost_usd", "sum:input_tokens", "sum:output_tokens"}));
-  Result<query::QueryResult> result = input.run(spec);
+  return spec;
+}
+
+Result<std::string> UnpricedModelRule(const RuleInput& input, std::vector<Insight>& out) {
+  Result<query::QuerySpec> spec = UnpricedModelSpec(input);
+  if (!spec.ok()) return spec.status();
+  Result<query::QueryResult> result = input.run(*spec);
   if (!result.ok()) return result.status();
   for (const auto& row : result->rows) {
     if (IsNullCell(row[0])) continue;

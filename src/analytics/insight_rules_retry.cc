@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
-#include <tuple>
 
 #include "analytics/dashboard_support.h"
 #include "analytics/insight_rules.h"
@@ -16,14 +14,17 @@ namespace mltrack::analytics {
 namespace {
 
 constexpr int64_t kWindowMs = 15 * 60'000;  // "a short window": one 15-minute bucket
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kStormRangeMs = 7 * kDayMs;  // storms are looked for in the last 7 days of the range
 constexpr double kMinCalls = 4;              // the first call and at least 3 retries
-constexpr size_t kMaxCandidates = 1000;      // request keys with the most failures
+constexpr int64_t kMaxCandidates = 1000;     // request keys with the most failures
 constexpr double kWarningSavingUsd = 100;
 
-// The columns every query of the rule groups by, after the bucket.
-std::vector<FieldRef> KeyFields() {
+// The request's identity after the bucket: caller (session, user), model, then the input hash
+// (hashed calls) or the trace (calls without a hash).
+std::vector<FieldRef> KeyFields(FieldId request) {
   return {FieldRef{FieldId::kSessionId, ""}, FieldRef{FieldId::kUser, ""}, FieldRef{FieldId::kModel, ""},
-          *ParseFieldRef(kInputHashField), FieldRef{FieldId::kTraceId, ""}};
+          request == FieldId::kTraceId ? FieldRef{FieldId::kTraceId, ""} : *ParseFieldRef(kInputHashField)};
 }
 
 struct StormKey {
@@ -34,17 +35,15 @@ struct StormKey {
   auto operator<=>(const StormKey&) const = default;
 };
 
-// The key of a row (bucket, session, user, model, input hash, trace, ...); nullopt without a
-// model or without an input hash and a trace (nothing identifies the request then).
-std::optional<StormKey> KeyOf(const std::vector<query::Cell>& row) {
-  if (IsNullCell(row[3]) || (IsNullCell(row[4]) && IsNullCell(row[5]))) return std::nullopt;
+// The key of a row (bucket, session, user, model, input hash or trace, ...).
+StormKey KeyOf(const std::vector<query::Cell>& row, bool by_trace) {
   StormKey key;
   key.bucket = CellInt(row[0]).value_or(0);
   key.caller = !IsNullCell(row[1]) ? "session " + std::string(CellString(row[1]))
                : !IsNullCell(row[2]) ? "user " + std::string(CellString(row[2]))
                                      : std::string("no user");
   key.model = std::string(CellString(row[3]));
-  key.request = !IsNullCell(row[4]) ? "input " + std::string(CellString(row[4])) : "trace " + std::string(CellString(row[5]));
+  key.request = (by_trace ? "trace " : "input ") + std::string(CellString(row[4]));
   return key;
 }
 
@@ -61,59 +60,96 @@ struct Calls {
   double calls = 0, errors = 0, cost = 0, max_cost = 0;
 };
 
-query::QuerySpec KeySpec(const RuleInput& input) {
-  query::QuerySpec spec = BaseSpec(input.params, input.params.from_ms, input.params.to_ms);
-  spec.bucket_ms = kWindowMs;
-  spec.group_by = KeyFields();
-  spec.limit = query::kMaxQueryLimit;
-  spec.any_order = true;
+int64_t StormFrom(const RuleInput& input) {
+  return std::max(input.params.from_ms, input.params.to_ms - kStormRangeMs);
+}
+
+// Calls with a model and, for `request` = input hash, a hash; for trace, a trace and no hash
+// (a hashed call is identified by its hash) — from `from` to the end of the range.
+query::QuerySpec RequestSpec(const RuleInput& input, FieldId request, int64_t from) {
+  query::QuerySpec spec = BaseSpec(input.params, from, input.params.to_ms);
+  spec.filters.push_back(ExistsFilter(FieldRef{FieldId::kModel, ""}));
+  const FieldRef hash = *ParseFieldRef(kInputHashField);
+  query::Filter has_hash = ExistsFilter(hash);
+  if (request == FieldId::kTraceId) {
+    spec.filters.push_back(ExistsFilter(FieldRef{FieldId::kTraceId, ""}));
+    has_hash.exists = false;
+  }
+  spec.filters.push_back(std::move(has_hash));
   return spec;
 }
 
 }  // namespace
 
-Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>& out) {
-  // 1. Failed calls by key: the candidates (input hashes and traces that failed).
-  query::QuerySpec failed = KeySpec(input);
-  failed.filters.push_back(EqFilter(FieldRef{FieldId::kStatus, ""}, std::string("error")));
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(failed, {"count"}));
-  Result<query::QueryResult> failures = input.run(failed);
-  if (!failures.ok()) return failures.status();
-  std::map<std::string, double> hashes, traces;  // value → failures
-  for (const auto& row : failures->rows) {
-    if (!KeyOf(row)) continue;
-    const double count = CellNumber(row[6]).value_or(0);
-    if (!IsNullCell(row[4])) hashes[std::string(CellString(row[4]))] += count;
-    else traces[std::string(CellString(row[5]))] += count;
+Result<std::vector<query::QuerySpec>> RetryCandidateSpecs(const RuleInput& input) {
+  std::vector<query::QuerySpec> specs;
+  for (FieldId request : {FieldId::kInputHash, FieldId::kTraceId}) {
+    query::QuerySpec failed = RequestSpec(input, request, StormFrom(input));
+    failed.filters.push_back(EqFilter(FieldRef{FieldId::kStatus, ""}, std::string("error")));
+    failed.group_by = {KeyFields(request).back()};
+    MLTRACK_RETURN_IF_ERROR(AddMetrics(failed, {"count"}));
+    failed.order_by = {{"count", true}, {failed.group_by.front().Name(), false}};
+    failed.limit = kMaxCandidates;
+    specs.push_back(std::move(failed));
   }
-  if (hashes.empty() && traces.empty()) return std::string("no failed call carries an input hash or a trace");
+  return specs;
+}
 
-  // 2. Every call of those inputs and traces, by key and window.
+Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>& out) {
+  // 1. The input hashes and the traces with the most failed calls in the last 7 days: the
+  // candidates (a storm has at least one failure).
+  Result<std::vector<query::QuerySpec>> candidate_specs = RetryCandidateSpecs(input);
+  if (!candidate_specs.ok()) return candidate_specs.status();
+  std::vector<std::vector<std::string>> candidates;  // input hashes, traces
+  for (const query::QuerySpec& spec : *candidate_specs) {
+    Result<query::QueryResult> failures = input.run(spec);
+    if (!failures.ok()) return failures.status();
+    std::vector<std::string>& values = candidates.emplace_back();
+    for (const auto& row : failures->rows) values.emplace_back(CellString(row[0]));
+  }
+  const int64_t from = StormFrom(input);
+  if (candidates[0].empty() && candidates[1].empty()) {
+    // Nothing failed in the window; whether nothing could have (the reason to skip) is asked of
+    // the whole range only when the window is shorter.
+    bool any = false;
+    for (FieldId request : {FieldId::kInputHash, FieldId::kTraceId}) {
+      if (from == input.params.from_ms || any) break;
+      query::QuerySpec failed = RequestSpec(input, request, input.params.from_ms);
+      failed.filters.push_back(EqFilter(FieldRef{FieldId::kStatus, ""}, std::string("error")));
+      MLTRACK_RETURN_IF_ERROR(AddMetrics(failed, {"count"}));
+      Result<query::QueryResult> result = input.run(failed);
+      if (!result.ok()) return result.status();
+      any = CellNumber(SingleCell(*result, "count")).value_or(0) > 0;
+    }
+    return any ? std::string() : std::string("no failed call carries an input hash or a trace");
+  }
+
+  // 2. Every call of those inputs and traces in the window, by key and 15-minute bucket; the
+  // largest groups first, so that a cut result keeps every group that can be a storm.
   std::map<StormKey, Calls> windows;
-  for (auto* values : {&hashes, &traces}) {
-    if (values->empty()) continue;
-    std::vector<std::pair<double, std::string>> ranked;
-    for (const auto& [value, count] : *values) ranked.emplace_back(-count, value);
-    std::sort(ranked.begin(), ranked.end());
-    if (ranked.size() > kMaxCandidates) ranked.resize(kMaxCandidates);
-    query::QuerySpec all = KeySpec(input);
+  for (size_t path = 0; path < 2; ++path) {
+    if (candidates[path].empty()) continue;
+    const FieldId request = path == 0 ? FieldId::kInputHash : FieldId::kTraceId;
+    query::QuerySpec all = RequestSpec(input, request, from);
+    all.bucket_ms = kWindowMs;
+    all.group_by = KeyFields(request);
     query::Filter among;
-    among.field = values == &hashes ? *ParseFieldRef(kInputHashField) : FieldRef{FieldId::kTraceId, ""};
+    among.field = all.group_by.back();
     among.op = query::FilterOp::kIn;
-    for (auto& [count, value] : ranked) among.values.emplace_back(std::move(value));
+    for (std::string& value : candidates[path]) among.values.emplace_back(std::move(value));
     all.filters.push_back(std::move(among));
     MLTRACK_RETURN_IF_ERROR(AddMetrics(all, {"count", "rate:error", "sum:cost_usd", "max:cost_usd"}));
+    all.order_by = {{"count", true}};
+    all.limit = query::kMaxQueryLimit;
     Result<query::QueryResult> result = input.run(all);
     if (!result.ok()) return result.status();
     for (const auto& row : result->rows) {
-      std::optional<StormKey> key = KeyOf(row);
-      if (!key || (values == &traces && !IsNullCell(row[4]))) continue;  // hashed calls count by hash
-      Calls& calls = windows[*key];
-      const double count = CellNumber(row[6]).value_or(0);
+      Calls& calls = windows[KeyOf(row, request == FieldId::kTraceId)];
+      const double count = CellNumber(row[5]).value_or(0);
       calls.calls += count;
-      calls.errors += count * CellNumber(row[7]).value_or(0);
-      calls.cost += CellNumber(row[8]).value_or(0);
-      calls.max_cost = std::max(calls.max_cost, CellNumber(row[9]).value_or(0));
+      calls.errors += count * CellNumber(row[6]).value_or(0);
+      calls.cost += CellNumber(row[7]).value_or(0);
+      calls.max_cost = std::max(calls.max_cost, CellNumber(row[8]).value_or(0));
     }
   }
 
@@ -133,18 +169,21 @@ Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>&
     storms.waste += calls.cost - calls.max_cost;
     if (calls.calls > storms.worst_calls) storms.worst_calls = calls.calls, storms.worst = key.caller + ", " + ShownRequest(key.request);
   }
+  const bool cut = from > input.params.from_ms;
+  const double month_factor = 30.0 * kDayMs / static_cast<double>(input.params.to_ms - from);
   for (const auto& [model, storms] : by_model) {
     Insight insight;
     insight.kind = "retry_storm";
     insight.subject = "model " + model;
     insight.title = "Back off retries of " + model;
     insight.detail = "Requests to " + model + " were retried in " + FormatCount(storms.storms) +
-                     (storms.storms == 1 ? " storm" : " storms") + " (the same caller, model and input sent " +
-                     FormatCount(kMinCalls) + " or more times within 15 minutes after failing): " +
+                     (storms.storms == 1 ? " storm" : " storms") + (cut ? " in the last 7 days" : "") +
+                     " (the same caller, model and input sent " + FormatCount(kMinCalls) +
+                     " or more times within 15 minutes after failing): " +
                      FormatCount(storms.calls) + " calls, " + FormatCount(storms.errors) + " failed; the largest: " +
                      FormatCount(storms.worst_calls) + " calls of " + storms.worst +
                      ". Retry with exponential backoff and a cap, and do not retry errors that cannot pass.";
-    insight.monthly_saving_usd = storms.waste * input.month_factor;
+    insight.monthly_saving_usd = storms.waste * month_factor;
     insight.severity = *insight.monthly_saving_usd >= kWarningSavingUsd ? InsightSeverity::kWarning : InsightSeverity::kInfo;
     insight.evidence = {{"retry storms", storms.storms, FigureUnit::kCount},
                         {"calls in storms", storms.calls, FigureUnit::kCount},

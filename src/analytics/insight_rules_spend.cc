@@ -49,7 +49,7 @@ struct ModelStats {
 
 }  // namespace
 
-Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>& out) {
+Result<query::QuerySpec> ExactCacheSpec(const RuleInput& input) {
   query::QuerySpec spec = BaseSpec(input.params, input.params.from_ms, input.params.to_ms);
   spec.filters.push_back(ExistsFilter(*ParseFieldRef(kInputHashField)));
   spec.filters.push_back(EqFilter(FieldRef{FieldId::kStatus, ""}, std::string("ok")));
@@ -61,7 +61,35 @@ Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>&
   spec.any_order = true;
   const std::string uniq = "uniq:" + std::string(kInputHashField);
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", uniq, "sum:cost_usd"}));
-  Result<query::QueryResult> result = input.run(spec);
+  return spec;
+}
+
+Result<query::QuerySpec> CheaperModelSpec(const RuleInput& input) {
+  query::QuerySpec spec = BaseSpec(input.params, input.params.from_ms, input.params.to_ms);
+  spec.group_by = {FieldRef{FieldId::kExperiment, ""}, FieldRef{FieldId::kModel, ""}};
+  spec.limit = query::kMaxQueryLimit;
+  spec.any_order = true;
+  const std::string score = "scores." + input.quality_score;
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "count:cost_usd", "sum:cost_usd", "avg:output_tokens",
+                                            "rate:error", "avg:" + score, "count:" + score}));
+  return spec;
+}
+
+Result<query::QuerySpec> RunawaySpendSpec(const RuleInput& input, int period) {
+  const int64_t to = input.params.to_ms;
+  const int64_t from = period == 0 ? to - 7 * kDayMs : to - 28 * kDayMs;
+  query::QuerySpec spec = BaseSpec(input.params, from, period == 0 ? to : to - 7 * kDayMs);
+  spec.group_by = {FieldRef{FieldId::kExperiment, ""}, FieldRef{FieldId::kUser, ""}};
+  spec.limit = query::kMaxQueryLimit;
+  spec.any_order = true;
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd"}));
+  return spec;
+}
+
+Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>& out) {
+  Result<query::QuerySpec> spec = ExactCacheSpec(input);
+  if (!spec.ok()) return spec.status();
+  Result<query::QueryResult> result = input.run(*spec);
   if (!result.ok()) return result.status();
   if (result->rows.empty()) return std::string("no calls carry ") + std::string(kInputHashField);
 
@@ -102,14 +130,9 @@ Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>&
 }
 
 Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight>& out) {
-  query::QuerySpec spec = BaseSpec(input.params, input.params.from_ms, input.params.to_ms);
-  spec.group_by = {FieldRef{FieldId::kExperiment, ""}, FieldRef{FieldId::kModel, ""}};
-  spec.limit = query::kMaxQueryLimit;
-  spec.any_order = true;
-  const std::string score = "scores." + input.quality_score;
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "count:cost_usd", "sum:cost_usd", "avg:output_tokens",
-                                            "rate:error", "avg:" + score, "count:" + score}));
-  Result<query::QueryResult> result = input.run(spec);
+  Result<query::QuerySpec> spec = CheaperModelSpec(input);
+  if (!spec.ok()) return spec.status();
+  Result<query::QueryResult> result = input.run(*spec);
   if (!result.ok()) return result.status();
   std::map<std::string, std::vector<ModelStats>> by_experiment;
   bool any_scored = false;
@@ -175,16 +198,11 @@ Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight
 }
 
 Result<std::string> RunawaySpendRule(const RuleInput& input, std::vector<Insight>& out) {
-  const int64_t to = input.params.to_ms;
   std::map<std::pair<std::string, std::string>, std::pair<double, double>> cost;  // (dim, value) → (recent, base)
   for (int period = 0; period < 2; ++period) {
-    const int64_t from = period == 0 ? to - 7 * kDayMs : to - 28 * kDayMs;
-    query::QuerySpec spec = BaseSpec(input.params, from, period == 0 ? to : to - 7 * kDayMs);
-    spec.group_by = {FieldRef{FieldId::kExperiment, ""}, FieldRef{FieldId::kUser, ""}};
-    spec.limit = query::kMaxQueryLimit;
-    spec.any_order = true;
-    MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd"}));
-    Result<query::QueryResult> result = input.run(spec);
+    Result<query::QuerySpec> spec = RunawaySpendSpec(input, period);
+    if (!spec.ok()) return spec.status();
+    Result<query::QueryResult> result = input.run(*spec);
     if (!result.ok()) return result.status();
     for (const auto& row : result->rows) {
       const double value = CellNumber(row[2]).value_or(0);

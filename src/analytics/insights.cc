@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "analytics/insight_rules.h"
+#include "analytics/run_ahead.h"
 #include "core/json_writer.h"
 
 namespace mltrack::analytics {
@@ -55,6 +56,19 @@ void AppendEscaped(std::string& out, std::string_view value) {
   }
 }
 
+// The rules' first queries (insight_rules.h), for one batch; a spec that cannot be built is left
+// to its rule, which reports the error.
+std::vector<query::QuerySpec> LeadSpecs(const RuleInput& input) {
+  std::vector<query::QuerySpec> specs;
+  for (Result<query::QuerySpec> spec : {ExactCacheSpec(input), CheaperModelSpec(input), RunawaySpendSpec(input, 0),
+                                        RunawaySpendSpec(input, 1), UnpricedModelSpec(input)}) {
+    if (spec.ok()) specs.push_back(std::move(*spec));
+  }
+  Result<std::vector<query::QuerySpec>> retry = RetryCandidateSpecs(input);
+  if (retry.ok()) specs.insert(specs.end(), retry->begin(), retry->end());
+  return specs;
+}
+
 }  // namespace
 
 std::string DashboardLink(std::string_view path, const std::vector<std::pair<std::string, std::string>>& filters) {
@@ -90,7 +104,9 @@ Result<InsightsReport> ComputeInsights(const InsightsRequest& request, const Ins
   report.from_ms = params.from_ms;
   report.to_ms = params.to_ms;
   const double window_days = static_cast<double>(params.to_ms - params.from_ms) / kDayMs;
-  RuleInput input{params, request.quality_score, context, run, window_days > 0 ? 30.0 / window_days : 0.0};
+  QueryRunner batched = window_days > 0 ? RunAhead(run, LeadSpecs({params, request.quality_score, context, run}))
+                                        : run;
+  RuleInput input{params, request.quality_score, context, batched, window_days > 0 ? 30.0 / window_days : 0.0};
   using Rule = Result<std::string> (*)(const RuleInput&, std::vector<Insight>&);
   const std::pair<const char*, Rule> rules[] = {
       {"exact_cache", &ExactCacheRule},       {"cheaper_model", &CheaperModelRule},

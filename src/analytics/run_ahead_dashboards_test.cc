@@ -1,4 +1,4 @@
-// Users and models/compare name their independent queries ahead (RunAhead) and answer byte for
+// Users, models/compare and insights name their independent queries ahead (RunAhead) and answer byte for
 // byte as with a runner that runs one spec at a time. (Apart from run_ahead_test.cc: model_compare.h
 // and performance.h both define ModelFigures.)
 #include <gtest/gtest.h>
@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/insights.h"
 #include "analytics/model_compare.h"
 #include "run_ahead_fixture.h"
 #include "analytics/user_activity.h"
@@ -50,6 +51,23 @@ TEST_F(RunAheadDashboardsTest, ModelCompareIsTheSameWithBatches) {
   ASSERT_TRUE(top.ok()) << top.status().ToString();
   EXPECT_EQ(batches_, 2);
   EXPECT_EQ(alone_, 2);
+}
+
+TEST_F(RunAheadDashboardsTest, InsightsAreTheSameWithBatches) {
+  for (bool filtered : {false, true}) {
+    InsightsRequest request;
+    request.params = Params(filtered);
+    InsightsContext context;
+    context.now_ms = request.params.to_ms;
+    Result<InsightsReport> alone = ComputeInsights(request, context, Alone());
+    Result<InsightsReport> batched = ComputeInsights(request, context, Batched());
+    ASSERT_TRUE(alone.ok() && batched.ok()) << alone.status().ToString() << batched.status().ToString();
+    EXPECT_EQ(InsightsReportJson(*alone), InsightsReportJson(*batched)) << "filtered " << filtered;
+  }
+  EXPECT_EQ(batches_, 2);
+  // The seven lead queries come from the batch: alone run only the retry rule's dependent ones
+  // (its two bounded-by-candidates queries, or its two whole-range checks).
+  EXPECT_LE(alone_, 4);
 }
 
 }  // namespace

@@ -40,8 +40,8 @@ struct EventSearch {
   int64_t from_ms = 0;  // inclusive
   int64_t to_ms = 0;    // exclusive
   std::vector<Filter> filters;  // ANDed, as in a QuerySpec (no per-key bounds)
-  // Case-insensitive (ASCII) substring of model, user, experiment, trace_id, session_id or any
-  // tag value; empty = no text condition.
+  // Case-insensitive (ASCII) substring of model, user, experiment, trace_id, session_id,
+  // input_hash or any tag value; empty = no text condition.
   std::string q;
   SearchSort sort = SearchSort::kTs;
   bool descending = true;

@@ -30,7 +30,7 @@ std::string ValueLiteral(SearchSort sort, double value) {
 std::string TextSql(const std::string& q) {
   const std::string needle = SqlString(query::LowerAscii(q));
   std::string sql = "(";
-  for (const char* column : {"`model`", "`user`", "`experiment`", "`trace_id`", "`session_id`"}) {
+  for (const char* column : {"`model`", "`user`", "`experiment`", "`trace_id`", "`session_id`", "`input_hash`"}) {
     sql += "position(lower(" + std::string(column) + "), " + needle + ") > 0 OR ";
   }
   return sql + "arrayExists(v -> position(lower(v), " + needle + ") > 0, `tags.value`))";

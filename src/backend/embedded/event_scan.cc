@@ -1,6 +1,7 @@
 #include "backend/embedded/event_scan.h"
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <numeric>
 #include <optional>
@@ -54,7 +55,7 @@ class TextMatcher {
 
   // Keeps the rows of rows[0, count) where some searched value contains q; returns the count.
   size_t Apply(size_t block_index, const store::ColumnBlock& block, uint32_t* rows, size_t count,
-               TraceIds& trace_ids) const {
+               TraceIds& trace_ids, TraceIds& input_hashes) const {
     std::vector<store::ColumnData> columns;
     std::vector<const std::vector<uint8_t>*> tables;
     for (const auto& [id, table] : fields_) {
@@ -67,7 +68,7 @@ class TextMatcher {
       columns.push_back(column);
       tables.push_back(&table);
     }
-    // Rows no dictionary value matched get a second chance by their trace id.
+    // Rows no dictionary value matched get a second chance by their trace id or input hash.
     std::vector<uint8_t> matched(count, 0);
     std::vector<uint32_t> rest;
     for (size_t idx = 0; idx < count; ++idx) {
@@ -78,14 +79,18 @@ class TextMatcher {
       if (!matched[idx]) rest.push_back(rows[idx]);
     }
     const std::string& lowered = lowered_;
-    rest.resize(trace_ids.Keep(block_index, rest.data(), rest.size(), kTextKey,
-                               [&lowered](std::string_view id) { return ContainsLowered(id, lowered); }));
+    auto contains = [&lowered](std::string_view id) { return ContainsLowered(id, lowered); };
+    std::vector<uint32_t> by_hash = rest;
+    rest.resize(trace_ids.Keep(block_index, rest.data(), rest.size(), kTextKey, contains));
+    by_hash.resize(input_hashes.Keep(block_index, by_hash.data(), by_hash.size(), kTextKey, contains));
+    std::vector<uint32_t> second;  // rows matched by trace id or input hash, in row order
+    std::set_union(rest.begin(), rest.end(), by_hash.begin(), by_hash.end(), std::back_inserter(second));
     size_t kept = 0;
-    size_t rest_idx = 0;
+    size_t second_idx = 0;
     for (size_t idx = 0; idx < count; ++idx) {
-      const bool by_trace = rest_idx < rest.size() && rest[rest_idx] == rows[idx];
-      if (by_trace) ++rest_idx;
-      if (matched[idx] || by_trace) rows[kept++] = rows[idx];
+      const bool by_id = second_idx < second.size() && second[second_idx] == rows[idx];
+      if (by_id) ++second_idx;
+      if (matched[idx] || by_id) rows[kept++] = rows[idx];
     }
     return kept;
   }
@@ -275,7 +280,7 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
         return std::find(ids.begin(), ids.end(), id) != ids.end();
       });
     }
-    if (text.active()) count = text.Apply(block_idx, block, rows.data(), count, trace_ids);
+    if (text.active()) count = text.Apply(block_idx, block, rows.data(), count, trace_ids, input_hashes);
     if (!ts_sort && count > 0) {
       values.resize(count);
       query::GatherDouble(sort_source, block, rows.data(), count, values.data());

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -163,6 +164,32 @@ TEST_F(EventScanTest, TextMatchesTagValuesAndIdsCaseInsensitively) {
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->events.size(), 1u);
   EXPECT_EQ(page->events[0].tags.front().second, "2");
+}
+
+TEST_F(EventScanTest, TextMatchesInputHashes) {
+  Event hashed = Make(1, "exp");
+  hashed.input_hash = "Sha256-9F2c";
+  Event traced = Make(2, "exp");
+  traced.trace_id = "t-9f2c";
+  Event other = Make(3, "exp");
+  other.input_hash = "sha256-0000";
+  ASSERT_TRUE(backend_->Append({hashed, traced, other}).ok());
+  query::EventSearch search;
+  search.from_ms = kBase - 1;
+  search.to_ms = kBase + 1000;
+  search.q = "256-9f2";
+  Result<query::EventPage> page = backend_->SearchEvents(search);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 1u);
+  EXPECT_EQ(page->events[0].input_hash, "Sha256-9F2c");
+  search.q = "9F2C";  // one row by its input hash, one by its trace id
+  page = backend_->SearchEvents(search);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 2u);
+  std::vector<std::string> found;  // the two share a timestamp: their order is the tie hash's
+  for (const Event& event : page->events) found.push_back(event.trace_id + "|" + event.input_hash);
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::string>{"t-9f2c|", "|Sha256-9F2c"}));
 }
 
 TEST_F(EventScanTest, TsSearchStopsBeforeReadingOldSegments) {

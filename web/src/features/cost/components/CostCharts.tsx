@@ -1,7 +1,7 @@
 // Visualise layer of the cost page's charts: each prepare function's model goes to a ChartCard.
 // Loaded lazily with ECharts; registers the heatmap and sankey parts it needs.
 import { useMemo, useRef } from 'react';
-import type { CostReport } from '../../../api/types';
+import type { Anomaly, CostReport } from '../../../api/types';
 import { ChartCard } from '../../../components/ui/ChartCard';
 import { useTheme } from '../../../hooks/useTheme';
 import { useHalfCardChartWidth } from '../hooks/useChartWidth';
@@ -11,6 +11,7 @@ import { breakdownLabel, breakdownModel, drillDown } from '../lib/breakdown';
 import { efficiencyModel } from '../lib/efficiency';
 import { flowModel } from '../lib/flows';
 import { heatmapModel } from '../lib/heatmap';
+import { anomalyCount } from '../../overview/lib/anomalies';
 import { overTimeModel } from '../lib/overTime';
 import { EfficiencyTable } from './EfficiencyTable';
 import { StackPicker } from './StackPicker';
@@ -24,24 +25,26 @@ interface CostChartsProps {
   onDimension: (dimension: string) => void;
   stackBy: string;
   onStackBy: (stackBy: string) => void;
+  /** Anomalies of the total cost at the chart's bucket (red points on the cost over time). */
+  anomalies?: Anomaly[];
 }
 
 export function CostCharts(props: CostChartsProps) {
-  const { report, filters, onFilters, dimension, dimensions, onDimension, stackBy, onStackBy } = props;
+  const { report, filters, onFilters, dimension, dimensions, onDimension, stackBy, onStackBy, anomalies } = props;
   const { palette } = useTheme();
   const grid = useRef<HTMLDivElement>(null);
   const flowWidth = useHalfCardChartWidth(grid);
   const models = useMemo(
     () =>
       report && {
-        overTime: overTimeModel(report.over_time, report.range, palette),
+        overTime: overTimeModel(report.over_time, report.range, palette, anomalies),
         breakdown: breakdownModel(report.breakdowns[dimension], dimension, palette),
         heatmap: heatmapModel(report.heatmap.cells, report.heatmap.tz, palette),
         teamFlow: flowModel(report.flows.team_experiment_model, palette, flowWidth),
         providerFlow: flowModel(report.flows.provider_model, palette, flowWidth),
         efficiency: efficiencyModel(report.efficiency, palette),
       },
-    [report, palette, dimension, flowWidth],
+    [report, palette, dimension, flowWidth, anomalies],
   );
   const bucket = report?.over_time.bucket ?? 'bucket';
   const background = palette.background;
@@ -51,7 +54,9 @@ export function CostCharts(props: CostChartsProps) {
       <ChartCard
         id="cost-over-time"
         title="Cost over time"
-        description={`Cost per ${bucket}, stacked by ${breakdownLabel(stackBy).toLowerCase()}`}
+        description={`Cost per ${bucket}, stacked by ${breakdownLabel(stackBy).toLowerCase()}${
+          anomalies && anomalies.length > 0 ? `; red points: ${anomalyCount(anomalies.length)} of the total` : ''
+        }`}
         model={models?.overTime}
         exportBackground={background}
         className="lg:col-span-2"

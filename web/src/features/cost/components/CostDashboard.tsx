@@ -14,6 +14,7 @@ import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
 import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/lib/filters';
 import { useCost } from '../hooks/useCost';
+import { useCostAnomalies } from '../hooks/useCostAnomalies';
 import { costCardViews } from '../lib/costCards';
 import { UnpricedNotice } from './UnpricedNotice';
 
@@ -43,6 +44,7 @@ export function CostDashboard() {
   const tagBreakdowns = [dimension, stackBy].filter((d) => d.startsWith('tags.')).map((d) => d.slice(5));
   const cost = useCost(filters, { stackBy, tagBreakdowns: [...new Set(tagBreakdowns)] });
   const data = cost.data;
+  const anomalies = useCostAnomalies(filters, data?.over_time.bucket_ms);
 
   const refresh = (
     <div className="flex items-center gap-2 text-xs text-muted">
@@ -122,6 +124,7 @@ export function CostDashboard() {
               onDimension={setDimension}
               stackBy={stackBy}
               onStackBy={setStackBy}
+              anomalies={anomalies.data?.anomalies}
             />
           </Suspense>
         </Section>

@@ -1,6 +1,9 @@
+import type { ScatterSeriesOption } from 'echarts/charts';
 import { describe, expect, it } from 'vitest';
+import type { Anomaly } from '../../../api/types';
 import { lightPalette } from '../../../lib/palette';
 import { DEFAULT_FILTERS } from '../../filters/lib/filters';
+import { ANOMALY_SERIES } from '../../overview/lib/anomalies';
 import { costParams } from '../hooks/useCost';
 import { breakdownModel, drillDown, isDrillable } from './breakdown';
 import { costCardViews } from './costCards';
@@ -36,6 +39,38 @@ describe('cost over time', () => {
     expect(series.every((s) => s.stack === 'cost' && !s.connectNulls)).toBe(true);
     expect(series[0]!.data).toEqual([[T0, 2], [T0 + HOUR, null], [T0 + 2 * HOUR, 0]]);
     expect(model.points).toBe(2);
+  });
+
+  it('marks the total cost anomalies as red points, unstacked, with their sentence in the tooltip', () => {
+    const report = sampleCost();
+    const found: Anomaly = {
+      t: T0,
+      key: {},
+      metric: 'sum:cost_usd',
+      actual: 2,
+      expected: 0.2,
+      lower: 0,
+      upper: 1,
+      score: 0.95,
+      severity: 'critical',
+      explanation: 'Total cost at <10:00> UTC was $2.00, 10× the usual $0.20',
+    };
+    const model = ready(overTimeModel(report.over_time, report.range, lightPalette, [found]));
+    const series = model.option.series as (ScatterSeriesOption & { stack?: string })[];
+    expect(series.map((s) => s.name)).toEqual(['claude-x', 'gpt-4o', ANOMALY_SERIES]);
+    const markers = series[2]!;
+    expect(markers.type).toBe('scatter');
+    expect(markers.stack).toBeUndefined();
+    expect(markers.data).toEqual([[T0, 2]]);
+    const format = (model.option.tooltip as { formatter: (raw: unknown) => string }).formatter;
+    const html = format([
+      { seriesName: 'claude-x', axisValue: T0, value: [T0, 2], color: '#000' },
+      { seriesName: ANOMALY_SERIES, axisValue: T0, value: [T0, 2], color: '#f00' },
+    ]);
+    expect(html).toContain('Total cost at &lt;10:00&gt; UTC was $2.00');
+    expect(format([{ seriesName: 'claude-x', axisValue: T0 + HOUR, value: [T0 + HOUR, null], color: '#000' }])).not.toContain(
+      'Total cost',
+    );
   });
 
   it('explains a range without priced calls', () => {

@@ -1,5 +1,7 @@
-// Prepare layer of "cost over time": one stacked area per series (a model, team, ...), gaps kept.
-import type { CostOverTime, OverviewRange } from '../../../api/types';
+// Prepare layer of "cost over time": one stacked area per series (a model, team, ...), gaps kept,
+// and the total cost's anomalies as red points on the top of the stack (their sentences in the
+// tooltip).
+import type { Anomaly, CostOverTime, OverviewRange } from '../../../api/types';
 import {
   axisStyle,
   baseOption,
@@ -11,8 +13,17 @@ import {
 } from '../../../lib/chart';
 import { formatUsd } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
+import { markerSeries, withAnomalyNotes } from '../../performance/lib/anomalyMarkers';
 
-export function overTimeModel(overTime: CostOverTime, range: OverviewRange, palette: Palette): ChartModel {
+/** The metric whose anomalies the chart marks: the total cost per bucket. */
+export const COST_METRIC = 'sum:cost_usd';
+
+export function overTimeModel(
+  overTime: CostOverTime,
+  range: OverviewRange,
+  palette: Palette,
+  anomalies: Anomaly[] = [],
+): ChartModel {
   const points = overTime.series.reduce(
     (n, series) => n + series.cost_usd.filter((value) => value !== null && value > 0).length,
     0,
@@ -41,32 +52,38 @@ export function overTimeModel(overTime: CostOverTime, range: OverviewRange, pale
         textStyle: { color: palette.textMuted },
         pageTextStyle: { color: palette.textMuted },
       },
-      tooltip: {
-        ...timeAxisTooltip(palette, bucketPattern(overTime.bucket_ms), (_, value) => formatUsd(value)),
-      },
+      tooltip: withAnomalyNotes(
+        timeAxisTooltip(palette, bucketPattern(overTime.bucket_ms), (_, value) => formatUsd(value)),
+        anomalies,
+        overTime.bucket_ms,
+        palette,
+      ),
       xAxis: timeXAxis(range, palette),
       yAxis: {
         type: 'value',
         ...axisStyle(palette),
         axisLabel: { ...axisStyle(palette).axisLabel, formatter: (v: number) => formatUsd(v) },
       },
-      series: overTime.series.map((series, idx) => {
-        const color = palette.series[idx % palette.series.length]!;
-        const data: TimePair[] = overTime.t.map((t, bucket) => [t, series.cost_usd[bucket] ?? null]);
-        return {
-          name: series.name,
-          type: 'line' as const,
-          stack: 'cost',
-          data,
-          connectNulls: false,
-          showSymbol: false,
-          smooth: 0.2,
-          lineStyle: { width: 1, color },
-          itemStyle: { color },
-          areaStyle: { color, opacity: 0.55 },
-          emphasis: { focus: 'series' as const },
-        };
-      }),
+      series: [
+        ...overTime.series.map((series, idx) => {
+          const color = palette.series[idx % palette.series.length]!;
+          const data: TimePair[] = overTime.t.map((t, bucket) => [t, series.cost_usd[bucket] ?? null]);
+          return {
+            name: series.name,
+            type: 'line' as const,
+            stack: 'cost',
+            data,
+            connectNulls: false,
+            showSymbol: false,
+            smooth: 0.2,
+            lineStyle: { width: 1, color },
+            itemStyle: { color },
+            areaStyle: { color, opacity: 0.55 },
+            emphasis: { focus: 'series' as const },
+          };
+        }),
+        ...markerSeries(anomalies, palette),
+      ],
     },
   };
 }
