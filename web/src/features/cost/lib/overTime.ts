@@ -11,6 +11,7 @@ import {
 } from '../../../lib/chart';
 import { formatUsd } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
+import { isLonePoint } from '../../../lib/lonePoint';
 
 export function overTimeModel(overTime: CostOverTime, range: OverviewRange, palette: Palette): ChartModel {
   const points = overTime.series.reduce(
@@ -59,7 +60,7 @@ export function overTimeModel(overTime: CostOverTime, range: OverviewRange, pale
           stack: 'cost',
           data,
           connectNulls: false,
-          showSymbol: false,
+          showSymbol: isLonePoint(data),
           smooth: 0.2,
           lineStyle: { width: 1, color },
           itemStyle: { color },
