@@ -14,6 +14,7 @@ import { heatmapModel } from '../lib/heatmap';
 import { overTimeModel } from '../lib/overTime';
 import { EfficiencyTable } from './EfficiencyTable';
 import { StackPicker } from './StackPicker';
+import '../../../components/ui/echartsExtras';
 
 interface CostChartsProps {
   report: CostReport | undefined;

@@ -18,6 +18,7 @@ import { AnnotationsPanel } from './AnnotationsPanel';
 import { ErrorBreakdownCard } from './ErrorBreakdownCard';
 import { ErrorTypesTable } from './ErrorTypesTable';
 import { SloPanel } from './SloPanel';
+import '../../../components/ui/echartsExtras';
 
 interface PerformanceChartsProps {
   data: Performance | undefined;
