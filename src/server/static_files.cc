@@ -27,6 +27,14 @@ with <code>mltrack serve --web-dir web/dist</code>.</p>
 
 bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
+// `/` with no query is the Executive Dashboard at its default filters (web: features/filters
+// DEFAULT_RANGE '30d', useOverview): the browser starts its overview request with the HTML instead
+// of after the scripts ran and asked for the session (docs/performance.md "Time to first chart").
+// The URL and the credentials mode (`crossorigin` = same-origin cookies, as fetch's default) must
+// equal the app's own request, or the browser fetches twice; web/e2e/ttfc-preload.spec.ts checks it.
+constexpr std::string_view kExecutivePreload =
+    "</api/analytics/overview?from=now-30d&to=now>; rel=preload; as=fetch; crossorigin";
+
 }  // namespace
 
 std::string_view ContentTypeFor(std::string_view file_name) {
@@ -124,6 +132,7 @@ HttpResponse StaticFiles::Serve(const HttpRequest& request) const {
   if (auto bytes = Load(wanted)) {
     HttpResponse response = HttpResponse::Text(200, std::string(ContentTypeFor(wanted)), std::move(*bytes));
     response.headers.emplace_back("Cache-Control", is_asset ? kImmutable : kNoCache);
+    if (request.path == "/" && request.query.empty()) response.headers.emplace_back("Link", kExecutivePreload);
     return response;
   }
   if (is_asset) return JsonError(404, "not_found", "no such asset: " + request.path);

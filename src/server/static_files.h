@@ -16,7 +16,8 @@ namespace mltrack::server {
 // Serves the web app: the files embedded in the binary, or — when `web_dir` is set (dev mode) —
 // the files of that directory, read at each request. Read-only after construction; thread-safe.
 //
-//   "/"                      → index.html (Cache-Control: no-cache)
+//   "/"                      → index.html (Cache-Control: no-cache); with no query string also
+//                              `Link: rel=preload` of the Executive Dashboard's overview request
 //   "/assets/<file>"         → the file (Cache-Control: public, max-age=31536000, immutable);
 //                              404 when missing (a script URL must never get HTML)
 //   any other existing file  → the file (no-cache)

@@ -63,6 +63,18 @@ TEST(StaticFilesTest, ServesEmbeddedFilesWithTypesAndCaching) {
   EXPECT_EQ(files.Serve(Get("/favicon.svg")).content_type, "image/svg+xml");
 }
 
+TEST(StaticFilesTest, RootPreloadsTheExecutiveOverviewOnlyAtDefaultFilters) {
+  StaticFiles files(kAssets, std::nullopt);
+  EXPECT_EQ(files.Serve(Get("/")).Header("Link"),
+            "</api/analytics/overview?from=now-30d&to=now>; rel=preload; as=fetch; crossorigin");
+  // Another page, or the executive page with filters, makes another request: no preload.
+  HttpRequest filtered = Get("/");
+  filtered.query.emplace("model", "gpt-4o");
+  EXPECT_FALSE(files.Serve(filtered).Header("Link").has_value());
+  EXPECT_FALSE(files.Serve(Get("/cost")).Header("Link").has_value());
+  EXPECT_FALSE(files.Serve(Get("/assets/index-3f2a.js")).Header("Link").has_value());
+}
+
 TEST(StaticFilesTest, SpaFallbackServesIndexButNotForAssetsOrApi) {
   StaticFiles files(kAssets, std::nullopt);
   HttpResponse page = files.Serve(Get("/dashboards/cost"));

@@ -6,12 +6,14 @@
 #include <numeric>
 #include <optional>
 #include <queue>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "backend/embedded/row_event.h"
 #include "query/column_source.h"
 #include "query/row_filter.h"
+#include "store/block_slices.h"
 #include "store/block_summary.h"
 #include "store/string_filter.h"
 
@@ -157,16 +159,15 @@ class Scan {
   TraceIds& input_hashes_;
 };
 
-// The best sort value any row of a block can have (the largest for descending sorts, the
-// smallest for ascending), from its zone map: ts from the block's range, cost and latency from
-// the block summary (absent values count as -1); ±infinity when unknown (memtable blocks).
-double BestValue(const store::ColumnBlock& block, const query::ColumnSource& source, const EventSearch& search) {
-  if (search.sort == SearchSort::kTs) return static_cast<double>(search.descending ? block.max_ts : block.min_ts);
+// The best sort value any row of `rows` rows summarized by `summary` can have (the largest for
+// descending sorts, the smallest for ascending; absent values count as -1); ±infinity when the
+// summary does not cover the sort column.
+double BestOfSummary(const store::BlockSummary& summary, uint32_t rows, const query::ColumnSource& source,
+                     const EventSearch& search) {
   const double unknown = search.descending ? INFINITY : -INFINITY;
-  if (!block.summary) return unknown;
-  const store::ColumnSummary* column = query::SummaryOf(source, *block.summary);
+  const store::ColumnSummary* column = query::SummaryOf(source, summary);
   if (column == nullptr) return unknown;
-  const bool some_absent = column->present < block.rows;
+  const bool some_absent = column->present < rows;
   switch (column->type) {
     case store::ColumnSummary::Type::kAbsent: return -1;
     case store::ColumnSummary::Type::kInts:
@@ -175,6 +176,38 @@ double BestValue(const store::ColumnBlock& block, const query::ColumnSource& sou
       return search.descending ? column->double_max : (some_absent ? -1 : column->double_min);
     default: return unknown;
   }
+}
+
+bool Better(double a, double b, bool descending) { return descending ? a > b : a < b; }
+
+// The best sort value a row of `block` that passes `filters` can have, from its zone map: ts from
+// the block's range, cost and latency from the block summary, made tighter by the value slices
+// (block_slices.h): for each sliced field, only the slices the filters may keep count, and the
+// tightest field wins (each field's slices split the same rows). nullopt when the slices prove
+// that no row passes; ±infinity when unknown (memtable blocks).
+std::optional<double> BestValue(const store::ColumnBlock& block, const query::ColumnSource& source,
+                                const EventSearch& search, const std::vector<query::RowFilter>& filters) {
+  if (search.sort == SearchSort::kTs) return static_cast<double>(search.descending ? block.max_ts : block.min_ts);
+  if (!block.summary) return search.descending ? INFINITY : -INFINITY;
+  double best = BestOfSummary(*block.summary, block.rows, source, search);
+  if (filters.empty()) return best;
+  for (const FieldId field : store::kSliceFields) {
+    const std::span<const store::ValueSlice> slices = store::SlicesOf(*block.summary, field);
+    if (slices.empty()) continue;
+    std::optional<double> field_best;
+    for (const store::ValueSlice& slice : slices) {
+      if (std::any_of(filters.begin(), filters.end(), [&slice](const query::RowFilter& filter) {
+            return filter.Judge(slice.summary) == query::FilterVerdict::kNone;
+          })) {
+        continue;
+      }
+      const double value = BestOfSummary(slice.summary, slice.summary.rows, source, search);
+      if (!field_best || Better(value, *field_best, search.descending)) field_best = value;
+    }
+    if (!field_best) return std::nullopt;
+    if (Better(best, *field_best, search.descending)) best = *field_best;
+  }
+  return best;
 }
 
 }  // namespace
@@ -219,9 +252,16 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
   // is full and no later block can beat its last row.
   const std::vector<store::ColumnBlock>& blocks = snapshot.blocks();
   std::vector<double> best(blocks.size());
-  for (size_t idx = 0; idx < blocks.size(); ++idx) best[idx] = BestValue(blocks[idx], sort_source, search);
-  std::vector<uint32_t> order(blocks.size());
-  std::iota(order.begin(), order.end(), 0);
+  std::vector<uint32_t> order;
+  order.reserve(blocks.size());
+  for (uint32_t idx = 0; idx < blocks.size(); ++idx) {
+    const store::ColumnBlock& block = blocks[idx];
+    if (block.rows == 0 || block.max_ts < search.from_ms || block.min_ts >= search.to_ms) continue;
+    const std::optional<double> value = BestValue(block, sort_source, search, filters);
+    if (!value) continue;  // its slices prove that no row passes the filters
+    best[idx] = *value;
+    order.push_back(idx);
+  }
   // Equal best values (every block with an absent cost has −1, the best an ascending cost sort
   // can ask for) are visited in the order of their times, the next part of the key.
   auto best_ts = [&](uint32_t idx) { return search.descending ? blocks[idx].max_ts : blocks[idx].min_ts; };
@@ -235,7 +275,6 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
   std::vector<double> values;
   for (uint32_t block_idx : order) {
     const store::ColumnBlock& block = blocks[block_idx];
-    if (block.rows == 0 || block.max_ts < search.from_ms || block.min_ts >= search.to_ms) continue;
     if (heap.size() == capacity) {
       // Nothing in this block or a later one can enter: their best value is worse than the
       // page's worst, or equal to it with times that all come after its time.
@@ -269,9 +308,27 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
     }
     page.stats.scanned += block.rows;
     rows.clear();
-    for (uint32_t row = 0; row < block.rows; ++row) {
-      const int64_t ts = block.Ts(row);
-      if (ts >= search.from_ms && ts < search.to_ms) rows.push_back(row);
+    if (block.min_ts >= search.from_ms && block.max_ts < search.to_ms) {
+      rows.resize(block.rows);
+      std::iota(rows.begin(), rows.end(), 0u);
+    } else {
+      for (uint32_t row = 0; row < block.rows; ++row) {
+        const int64_t ts = block.Ts(row);
+        if (ts >= search.from_ms && ts < search.to_ms) rows.push_back(row);
+      }
+    }
+    if (!ts_sort && heap.size() == capacity && !rows.empty()) {
+      // Once the page is full, only rows whose sort value reaches its worst can enter: cut to them
+      // before the filters, the text match and the per-row keys (most blocks keep a handful).
+      const double threshold = heap.top().primary;
+      values.resize(rows.size());
+      query::GatherDouble(sort_source, block, rows.data(), rows.size(), values.data());
+      size_t kept = 0;
+      for (size_t idx = 0; idx < rows.size(); ++idx) {
+        const double value = std::isnan(values[idx]) ? -1.0 : values[idx];
+        if (search.descending ? value >= threshold : value <= threshold) rows[kept++] = rows[idx];
+      }
+      rows.resize(kept);
     }
     size_t count = rows.size();
     for (const query::RowFilter& filter : filters) count = filter.Apply(block, rows.data(), count);

@@ -8,17 +8,27 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "backend/embedded/embedded_backend.h"
+#include "query/event_search.h"
 #include "store/embedded_store.h"
 
 namespace mltrack::backend {
 namespace {
 
 constexpr int64_t kBase = 1'767'607'200'000;  // 2026-01-05T10:00:00Z
+
+query::Filter EqFilter(FieldId field, std::string value) {
+  query::Filter filter;
+  filter.field = FieldRef{field, ""};
+  filter.op = query::FilterOp::kEq;
+  filter.values.emplace_back(std::move(value));
+  return filter;
+}
 
 class EventScanTest : public ::testing::Test {
  protected:
@@ -262,6 +272,122 @@ TEST_F(EventScanTest, AscendingCostWithAbsentCostsReadsOnlyTheOldestBlocks) {
     EXPECT_LT(std::stoi(event.tags.front().second), 42);  // the oldest even n: ts = n / 7 s
   }
   EXPECT_LT(page->stats.scanned, 7000u) << "read every block";
+}
+
+// Ten seals of three models (compaction may merge some). Model a's rows of the first, fourth and
+// seventh are the dearest and slowest, then model b's rows of the last. Without the value slices a
+// search filtered to b reads every block that holds a's dear rows before b's (their maxima are
+// a's) — the whole store once compaction merged the seals; with them it reads b's block first and
+// stops there.
+TEST_F(EventScanTest, FilteredCostAndLatencySortsPruneByTheFilteredValuesSlices) {
+  for (int first = 0; first < 7000; first += 700) {
+    EventBatch batch;
+    for (int n = first; n < first + 700; ++n) {
+      Event event = Make(n, "sliced");
+      event.model = std::string(1, static_cast<char>('a' + n % 3));
+      const bool dearest = event.model == "a" && (first == 0 || first == 2100 || first == 4200);
+      const bool dear = first == 6300 && event.model == "b";
+      event.cost_nano_usd = (dearest ? 2'000'000'000 : dear ? 1'000'000'000 : 1'000) + n;
+      event.latency_ms = (dearest ? 90'000.0 : dear ? 50'000.0 : 100.0) + n;
+      batch.push_back(event);
+    }
+    ASSERT_TRUE(backend_->Append(std::move(batch)).ok());
+  }
+  WaitForSeals();
+  for (query::SearchSort sort : {query::SearchSort::kCost, query::SearchSort::kLatency}) {
+    query::EventSearch search;
+    search.from_ms = kBase - 1;
+    search.to_ms = kBase + 10'000'000;
+    search.sort = sort;
+    search.limit = 10;
+    search.filters.push_back(EqFilter(FieldId::kModel, std::string("b")));
+    Result<query::EventPage> page = backend_->SearchEvents(search);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ASSERT_EQ(page->events.size(), 10u);
+    // b is n % 3 == 1: the largest such n below 7000 is 6997, then every third.
+    for (size_t idx = 0; idx < 10; ++idx) EXPECT_EQ(page->events[idx].tags.front().second, std::to_string(6997 - 3 * idx));
+    EXPECT_LT(page->stats.scanned, 7000u) << query::SearchSortName(sort) << ": read every block";
+  }
+}
+
+// Random searches (filters on sliced and unsliced fields, every sort and direction, random ranges
+// and page sizes) page to the same events as the order's definition applied to the whole store.
+TEST_F(EventScanTest, PrunedSearchesEqualTheFullScanOnRandomSpecs) {
+  std::mt19937 random(20261206);
+  const std::vector<std::string> models = {"a", "b", "c", "d"};
+  const std::vector<std::string> teams = {"red", "blue"};
+  for (int first = 0; first < 5600; first += 700) {
+    EventBatch batch;
+    for (int n = first; n < first + 700; ++n) {
+      Event event = Make(n, n < 2800 ? "early" : "late");
+      event.model = models[random() % (first == 1400 ? 1 : models.size())];  // one block of one model
+      event.team = teams[random() % teams.size()];
+      if (random() % 7 == 0) event.cost_nano_usd.reset(); else event.cost_nano_usd = static_cast<int64_t>(random() % 50) * 1000;
+      if (random() % 9 == 0) event.latency_ms.reset(); else event.latency_ms = static_cast<double>(random() % 400);
+      batch.push_back(event);
+    }
+    ASSERT_TRUE(backend_->Append(std::move(batch)).ok());
+  }
+  WaitForSeals();
+  std::vector<query::SearchKey> ignored;
+  query::EventSearch everything;
+  everything.from_ms = kBase - 1;
+  everything.to_ms = kBase + 10'000'000;
+  everything.limit = 1000;
+  std::vector<Event> all;
+  for (std::optional<query::SearchCursor> cursor;;) {
+    everything.cursor = cursor;
+    Result<query::EventPage> page = backend_->SearchEvents(everything);
+    ASSERT_TRUE(page.ok());
+    all.insert(all.end(), page->events.begin(), page->events.end());
+    if (!page->next) break;
+    cursor = page->next;
+  }
+  ASSERT_EQ(all.size(), 5600u);
+  for (int spec = 0; spec < 60; ++spec) {
+    query::EventSearch search;
+    search.sort = static_cast<query::SearchSort>(random() % 3);
+    search.descending = random() % 2 == 0;
+    search.from_ms = kBase + static_cast<int64_t>(random() % 300) * 1000;
+    search.to_ms = search.from_ms + static_cast<int64_t>(1 + random() % 800) * 1000;
+    search.limit = 1 + random() % 40;
+    std::string model = models[random() % models.size()];
+    std::string team = teams[random() % teams.size()];
+    const int filter_kind = static_cast<int>(random() % 4);  // none, model, team, model and experiment
+    if (filter_kind == 1 || filter_kind == 3) {
+      search.filters.push_back(EqFilter(FieldId::kModel, model));
+    }
+    if (filter_kind == 2) search.filters.push_back(EqFilter(FieldId::kTeam, team));
+    if (filter_kind == 3) {
+      search.filters.push_back(EqFilter(FieldId::kExperiment, std::string("late")));
+    }
+    std::vector<Event> matching;
+    for (const Event& event : all) {
+      if (event.ts_ms < search.from_ms || event.ts_ms >= search.to_ms) continue;
+      if ((filter_kind == 1 || filter_kind == 3) && event.model != model) continue;
+      if (filter_kind == 2 && event.team != team) continue;
+      if (filter_kind == 3 && event.experiment != "late") continue;
+      matching.push_back(event);
+    }
+    // Two pages, the second through the first's cursor.
+    query::EventSearch expected_search = search;
+    for (int page_idx = 0; page_idx < 2; ++page_idx) {
+      query::EventPage expected;
+      query::CutPage(matching, expected_search, expected);
+      Result<query::EventPage> page = backend_->SearchEvents(search);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      ASSERT_EQ(page->events.size(), expected.events.size()) << "spec " << spec << " page " << page_idx;
+      for (size_t idx = 0; idx < expected.events.size(); ++idx) {
+        EXPECT_EQ(page->events[idx].tags, expected.events[idx].tags) << "spec " << spec << " page " << page_idx << " row " << idx;
+      }
+      ASSERT_EQ(page->next.has_value(), expected.next.has_value()) << "spec " << spec;
+      if (!page->next) break;
+      EXPECT_EQ(page->next->key, expected.next->key);
+      EXPECT_EQ(page->next->skip, expected.next->skip);
+      search.cursor = page->next;
+      expected_search.cursor = expected.next;
+    }
+  }
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "server/live/live_hub.h"
 
 #include <algorithm>
-#include <deque>
 #include <limits>
 #include <optional>
 #include <unordered_map>
@@ -14,6 +13,7 @@
 #include "core/time.h"
 #include "query/event_search.h"
 #include "server/live/live_messages.h"
+#include "server/live/push_pacer.h"
 
 namespace mltrack::server::live {
 
@@ -34,15 +34,8 @@ struct LiveHub::Group {
   bool open_ended = true;
   bool dirty = false;                 // an event matched since the last update
   Clock::time_point dirty_since;      // when the first of them became durable
-  std::deque<Clock::time_point> pushes;  // of the last `burst` updates, oldest first
-  // When the next update may go (LiveHubOptions: `burst` per window, `min_gap` apart).
-  Clock::time_point NextAllowed(const LiveHubOptions& options) const {
-    if (pushes.empty()) return {};
-    Clock::time_point at = pushes.back() + options.min_gap;
-    const auto window = options.min_interval * static_cast<int64_t>(options.burst);
-    if (pushes.size() >= options.burst) at = std::max<Clock::time_point>(at, pushes.front() + window);
-    return at;
-  }
+  // When the next update may go (LiveHubOptions: `burst`, `min_interval`, `min_gap`).
+  PushPacer pacer{std::chrono::milliseconds(250), 4, std::chrono::milliseconds(50)};
   uint64_t pushed_seq = 0;            // the ring's last sequence when the last message was made
   size_t members = 0;
   // The last full computation, with every matching ring event up to base_seq folded in: an
@@ -115,6 +108,7 @@ uint64_t LiveHub::Subscribe(LiveSubscription subscription, LiveSink sink) {
     std::unique_ptr<Group>& group = groups_[key];
     if (!group) {
       group = std::make_unique<Group>();
+      group->pacer = PushPacer(options_.min_interval, options_.burst, options_.min_gap);
       group->open_ended = OpenEnded(subscription);
       Result<analytics::DashboardParams> params = ParamsAt(subscription, NowMs());
       if (params.ok()) group->params = std::move(*params);
@@ -191,7 +185,7 @@ std::vector<LiveHub::Work> LiveHub::TakeWork(Clock::time_point now, std::optiona
   }
   const int64_t now_ms = NowMs();
   for (auto& [key, group] : groups_) {
-    const Clock::time_point allowed = group->NextAllowed(options_);
+    const Clock::time_point allowed = group->pacer.NextAllowed();
     const bool due = group->dirty && now >= allowed;
     if (group->dirty && !due) {
       const Clock::time_point at = allowed;
@@ -229,8 +223,7 @@ std::vector<LiveHub::Work> LiveHub::TakeWork(Clock::time_point now, std::optiona
       work.dirty_since = group->dirty_since;
       work.new_events = ring_.Newest(group->subscription.events, group->pushed_seq, match, &work.new_seqs);
       group->dirty = false;
-      group->pushes.push_back(now);
-      while (group->pushes.size() > std::max<size_t>(1, options_.burst)) group->pushes.pop_front();
+      group->pacer.Pushed(now);
       group->pushed_seq = ring_.last_seq();
       for (auto& [id, subscriber] : subscribers_) {
         if (subscriber.group != key) continue;

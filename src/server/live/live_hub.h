@@ -37,10 +37,11 @@ using LiveSink = std::function<bool(std::shared_ptr<const std::string> message)>
 
 struct LiveHubOptions {
   size_t ring_capacity = 4096;                     // newest events kept for the `events` lists
-  // Updates of one subscription: at most `burst` in any `burst` × `min_interval` (4 a second),
-  // and at least `min_gap` apart. An event is pushed at once unless that would break either, so
-  // events every ~250 ms whose durable times jitter are not held back a window each (a fixed
-  // 250 ms spacing made one that came 100 ms early wait 100 ms); bursts are still coalesced.
+  // Updates of one subscription: on average at most one per `min_interval` (4 a second), bursts
+  // of up to `burst` back to back, and at least `min_gap` apart (push_pacer.h). An event is pushed
+  // at once unless that would break either, so events every ~250 ms whose durable times jitter
+  // are not held back (a fixed 250 ms spacing, and later "at most 4 in any second", made one that
+  // came early after a late one wait); bursts are still coalesced.
   std::chrono::milliseconds min_interval{250};
   size_t burst = 4;
   std::chrono::milliseconds min_gap{50};

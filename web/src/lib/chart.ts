@@ -65,7 +65,9 @@ export function baseOption(palette: Palette): ChartOption {
     backgroundColor: 'transparent',
     color: palette.series,
     textStyle: { color: palette.text, fontFamily: CHART_FONT },
-    animationDuration: 600,
+    // No entry animation: a chart is drawn at once when its data arrives (time to first chart,
+    // docs/performance.md); changes (live updates, a new filter) still move in 400 ms.
+    animationDuration: 0,
     animationDurationUpdate: 400,
     animationEasing: 'cubicOut',
     tooltip: {

@@ -3,56 +3,37 @@
 // After ECharts' `finished` event the wrapper carries data-chart-ready="true" (browser tests wait on it).
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import * as echarts from 'echarts/core';
+import { BarChart, CustomChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
 import {
-  BarChart,
-  CustomChart,
-  FunnelChart,
-  GraphChart,
-  HeatmapChart,
-  LineChart,
-  PieChart,
-  RadarChart,
-  ScatterChart,
-} from 'echarts/charts';
-import {
-  CalendarComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
-  RadarComponent,
   TitleComponent,
   TooltipComponent,
-  VisualMapComponent,
 } from 'echarts/components';
 import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ChartOption } from '../../lib/chart';
 
+// What the Executive Dashboard and most pages draw. Heatmaps, the visual map, calendar, funnel,
+// graph and radar are registered by the pages that use them (echartsExtras.ts), and gauge and
+// sankey by the cost page (features/cost/lib/echartsParts.ts): the first chunk stays small.
 echarts.use([
   BarChart,
   CustomChart,
-  HeatmapChart,
   LineChart,
   PieChart,
-  RadarChart,
   ScatterChart,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
-  RadarComponent,
+  MarkAreaComponent,
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,
   // `labelLayout` of a series (hideOverlap, moveOverlap) does nothing without it.
   LabelLayout,
-  MarkAreaComponent,
-  VisualMapComponent,
-  // User Activity: experiment bubbles (scatter), cohorts and calendar (heatmap), the collaboration
-  // graph, the funnel.
-  FunnelChart,
-  GraphChart,
-  CalendarComponent,
 ]);
 
 export interface EChartHandle {

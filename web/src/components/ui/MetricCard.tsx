@@ -64,7 +64,9 @@ export function MetricCard(props: MetricCardProps) {
 
         <div className={`grid gap-4 ${figures.length > 1 ? 'grid-cols-2' : 'grid-cols-1'}`}>
           {figures.map((figure) => (
-            <div key={figure.id} className="min-w-0" data-report-figure="">
+            // min-h-8 (the value's line): between a live value's exit and the next one's entry the
+            // box keeps its height, so nothing below it jumps on each push.
+            <div key={figure.id} className="min-h-8 min-w-0" data-report-figure="">
               <AnimatePresence mode="wait" initial={false}>
                 <motion.div
                   key={figure.value}

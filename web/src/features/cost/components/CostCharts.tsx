@@ -15,6 +15,7 @@ import { anomalyCount } from '../../overview/lib/anomalies';
 import { overTimeModel } from '../lib/overTime';
 import { EfficiencyTable } from './EfficiencyTable';
 import { StackPicker } from './StackPicker';
+import '../../../components/ui/echartsExtras';
 
 interface CostChartsProps {
   report: CostReport | undefined;
@@ -34,18 +35,21 @@ export function CostCharts(props: CostChartsProps) {
   const { palette } = useTheme();
   const grid = useRef<HTMLDivElement>(null);
   const flowWidth = useHalfCardChartWidth(grid);
-  const models = useMemo(
-    () =>
-      report && {
-        overTime: overTimeModel(report.over_time, report.range, palette, anomalies),
-        breakdown: breakdownModel(report.breakdowns[dimension], dimension, palette),
-        heatmap: heatmapModel(report.heatmap.cells, report.heatmap.tz, palette),
-        teamFlow: flowModel(report.flows.team_experiment_model, palette, flowWidth),
-        providerFlow: flowModel(report.flows.provider_model, palette, flowWidth),
-        efficiency: efficiencyModel(report.efficiency, palette),
-      },
-    [report, palette, dimension, flowWidth, anomalies],
-  );
+  // One memo per chart, on the parts of the report it draws: a live push (features/live
+  // mergeCost) replaces the totals and over_time only, so the other charts are not set again.
+  const overTimeData = report?.over_time;
+  const range = report?.range;
+  const overTime = useMemo(() => overTimeData && range && overTimeModel(overTimeData, range, palette, anomalies), [overTimeData, range, palette, anomalies]);
+  const breakdowns = report?.breakdowns;
+  const breakdown = useMemo(() => breakdowns && breakdownModel(breakdowns[dimension], dimension, palette), [breakdowns, dimension, palette]);
+  const heatmapData = report?.heatmap;
+  const heatmap = useMemo(() => heatmapData && heatmapModel(heatmapData.cells, heatmapData.tz, palette), [heatmapData, palette]);
+  const flows = report?.flows;
+  const teamFlow = useMemo(() => flows && flowModel(flows.team_experiment_model, palette, flowWidth), [flows, palette, flowWidth]);
+  const providerFlow = useMemo(() => flows && flowModel(flows.provider_model, palette, flowWidth), [flows, palette, flowWidth]);
+  const efficiencyData = report?.efficiency;
+  const efficiency = useMemo(() => efficiencyData && efficiencyModel(efficiencyData, palette), [efficiencyData, palette]);
+  const models = report && { overTime, breakdown, heatmap, teamFlow, providerFlow, efficiency };
   const bucket = report?.over_time.bucket ?? 'bucket';
   const background = palette.background;
 

@@ -12,8 +12,10 @@ import { useFields } from '../../../hooks/useFields';
 import { useTheme } from '../../../hooks/useTheme';
 import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
+import { useLiveQuery } from '../../live/hooks/useLiveQuery';
+import { mergeLiveIntoCost } from '../../live/lib/mergeCost';
 import { DEFAULT_FILTERS, activeFilterCount, rangeLabel } from '../../filters/lib/filters';
-import { useCost } from '../hooks/useCost';
+import { costQueryKey, useCost } from '../hooks/useCost';
 import { useCostAnomalies } from '../hooks/useCostAnomalies';
 import { costCardViews } from '../lib/costCards';
 import { UnpricedNotice } from './UnpricedNotice';
@@ -42,9 +44,12 @@ export function CostDashboard() {
   const tagDimensions = (fields.data?.tag_keys ?? []).map((key) => `tags.${key}`);
   const dimensions = [...BASE_DIMENSIONS, ...tagDimensions];
   const tagBreakdowns = [dimension, stackBy].filter((d) => d.startsWith('tags.')).map((d) => d.slice(5));
-  const cost = useCost(filters, { stackBy, tagBreakdowns: [...new Set(tagBreakdowns)] });
+  const view = { stackBy, tagBreakdowns: [...new Set(tagBreakdowns)] };
+  const cost = useCost(filters, view);
   const data = cost.data;
   const anomalies = useCostAnomalies(filters, data?.over_time.bucket_ms);
+  // Live: the cards and the cost-over-time buckets follow new events (features/live).
+  useLiveQuery(filters, data !== undefined, costQueryKey(filters, view), mergeLiveIntoCost);
 
   const refresh = (
     <div className="flex items-center gap-2 text-xs text-muted">

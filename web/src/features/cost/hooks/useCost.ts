@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getCost } from '../../../api/client';
 import { dashboardParams, type Filters } from '../../filters/lib/filters';
 
-/** Refetch period of the cost page (the live push will replace it). */
+/** Refetch period of the cost page; live push (features/live) updates the cards and buckets between. */
 export const COST_REFRESH_MS = 30_000;
 
 export interface CostView {
@@ -27,10 +27,14 @@ export function costParams(filters: Filters, view: CostView, zone = browserTimeZ
   return params;
 }
 
+export function costQueryKey(filters: Filters, view: CostView) {
+  return ['cost', costParams(filters, view).toString()] as const;
+}
+
 export function useCost(filters: Filters, view: CostView) {
   const params = costParams(filters, view);
   return useQuery({
-    queryKey: ['cost', params.toString()],
+    queryKey: costQueryKey(filters, view),
     queryFn: ({ signal }) => getCost(params, signal),
     placeholderData: keepPreviousData,
     refetchInterval: COST_REFRESH_MS,

@@ -14,6 +14,7 @@ import {
 import { formatUsd } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
 import { markerSeries, withAnomalyNotes } from '../../performance/lib/anomalyMarkers';
+import { isLonePoint } from '../../../lib/lonePoint';
 
 /** The metric whose anomalies the chart marks: the total cost per bucket. */
 export const COST_METRIC = 'sum:cost_usd';
@@ -74,7 +75,7 @@ export function overTimeModel(
             stack: 'cost',
             data,
             connectNulls: false,
-            showSymbol: false,
+            showSymbol: isLonePoint(data),
             smooth: 0.2,
             lineStyle: { width: 1, color },
             itemStyle: { color },

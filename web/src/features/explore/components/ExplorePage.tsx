@@ -19,6 +19,7 @@ import { ResultTable } from './ResultTable';
 import { SaveBar } from './SaveBar';
 import { SavedReports } from './SavedReports';
 import { SpecJson } from './SpecJson';
+import '../../../components/ui/echartsExtras';
 
 export function ExplorePage({ params }: { params: Record<string, string> }) {
   const [filters, setFilters] = useUrlFilters();

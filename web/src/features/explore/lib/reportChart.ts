@@ -8,6 +8,7 @@ import type { Cell, QueryResult, ReportChart } from '../../../api/types';
 import { axisStyle, baseOption, bucketPattern, topRightLegend, type ChartModel, type ChartOption } from '../../../lib/chart';
 import type { Palette } from '../../../lib/palette';
 import { metricLabel } from './spec';
+import { isLonePoint } from '../../../lib/lonePoint';
 
 /** Series drawn at most: more lines or slices are unreadable (the table has every row). */
 export const MAX_SERIES = 10;
@@ -83,7 +84,7 @@ function timeSeriesOption(result: QueryResult, shape: ReportShape, idx: Indexed,
       type: shape.chart === 'bar' ? ('bar' as const) : ('line' as const),
       name: line.name,
       data,
-      showSymbol: false,
+      showSymbol: isLonePoint(data),
       connectNulls: false,
       ...(stacked ? { stack: 'total' } : {}),
       ...(shape.chart === 'area' ? { areaStyle: { opacity: 0.35 } } : {}),

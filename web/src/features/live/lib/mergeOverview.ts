@@ -13,7 +13,7 @@ export function changePct(value: number | null, previous: number | null): number
   return ((value - previous) / Math.abs(previous)) * 100;
 }
 
-function withValue<T extends CardFigure>(card: T, value: number | null): T {
+export function withValue<T extends CardFigure>(card: T, value: number | null): T {
   if (card.value === value) return card;
   return { ...card, value, change_pct: changePct(value, card.previous) };
 }
@@ -32,7 +32,7 @@ function mergeCards(cards: Overview['cards'], message: LiveReportMessage): Overv
 }
 
 /** Replaces the point at `t` (or appends it after the last one); older points are never touched. */
-function upsert<P extends { t: number }>(points: P[], t: number, make: (old: P | undefined) => P): P[] {
+export function upsert<P extends { t: number }>(points: P[], t: number, make: (old: P | undefined) => P): P[] {
   const index = points.findIndex((point) => point.t === t);
   if (index >= 0) return points.map((point, i) => (i === index ? make(point) : point));
   const last = points.at(-1);

@@ -6,6 +6,7 @@ import { Card } from '../../../components/ui/Card';
 import { ChartCard } from '../../../components/ui/ChartCard';
 import { useTheme } from '../../../hooks/useTheme';
 import { decisionHeatmapModel, decisionMetrics, initialWeights, rankModels, type Weights } from '../lib/decision';
+import '../../../components/ui/echartsExtras';
 
 export function DecisionMatrix({ comparison, index }: { comparison: ModelComparison; index: number }) {
   const { palette } = useTheme();

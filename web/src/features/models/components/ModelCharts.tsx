@@ -9,6 +9,7 @@ import { headToHeadModel } from '../lib/headToHead';
 import { MODEL_METRICS, findMetric, scoreLabel } from '../lib/metrics';
 import { radarModel } from '../lib/radar';
 import { DecisionMatrix } from './DecisionMatrix';
+import '../../../components/ui/echartsExtras';
 
 function MetricTabs({ value, onChange }: { value: string; onChange: (key: string) => void }) {
   return (

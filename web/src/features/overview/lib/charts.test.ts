@@ -35,6 +35,19 @@ describe('cost trend', () => {
     }
   });
 
+  it('draws a range of a single bucket as a visible dot (a line of one point draws nothing)', () => {
+    const overview = sampleOverview();
+    const range = { ...overview.range, from: '2026-11-01T00:00:00.000Z', to: '2026-11-01T12:00:00.000Z' };
+    const single = costTrendModel([{ t: T0, cost_usd: 12.5, rolling_30d: 12.5 }], range, lightPalette);
+    if (single.kind !== 'ready') throw new Error('empty');
+    const series = single.option.series as { showSymbol: boolean }[];
+    expect(series[0]!.showSymbol).toBe(true);
+    expect(series[1]!.showSymbol).toBe(true);
+    const several = costTrendModel(overview.cost_trend, overview.range, lightPalette);
+    if (several.kind !== 'ready') throw new Error('empty');
+    expect((several.option.series as { showSymbol: boolean }[])[0]!.showSymbol).toBe(false);
+  });
+
   it('explains an empty or unpriced range', () => {
     const overview = sampleOverview();
     expect(costTrendModel([], overview.range, lightPalette)).toMatchObject({ kind: 'empty', reason: /No events/ });

@@ -16,6 +16,7 @@ import {
 import { formatUsd } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
 import { ANOMALY_SERIES, anomaliesInBucket, anomalySeries, anomalyTooltip } from './anomalies';
+import { isLonePoint } from '../../../lib/lonePoint';
 
 /** The axis tooltip without the anomaly points' own row, then the sentences of the bucket's anomalies. */
 function costTooltip(palette: Palette, range: OverviewRange, anomalies: Anomaly[]): TooltipComponentOption {
@@ -77,7 +78,7 @@ export function costTrendModel(
           type: 'line',
           data: cost,
           connectNulls: false,
-          showSymbol: false,
+          showSymbol: isLonePoint(cost),
           symbolSize: 6,
           smooth: 0.2,
           lineStyle: { width: 2, color: palette.primary },
@@ -101,7 +102,7 @@ export function costTrendModel(
           type: 'line',
           data: rolling,
           connectNulls: false,
-          showSymbol: false,
+          showSymbol: isLonePoint(rolling),
           smooth: 0.3,
           lineStyle: { width: 2, type: 'dashed', color: palette.warning },
           itemStyle: { color: palette.warning },

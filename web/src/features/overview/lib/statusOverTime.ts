@@ -14,6 +14,7 @@ import {
 } from '../../../lib/chart';
 import { formatCompact, formatRatio } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
+import { isLonePoint } from '../../../lib/lonePoint';
 
 export function statusOverTimeModel(points: StatusPoint[], range: OverviewRange, palette: Palette): ChartModel {
   const total = (p: StatusPoint) => (p.ok ?? 0) + (p.error ?? 0);
@@ -84,7 +85,7 @@ export function statusOverTimeModel(points: StatusPoint[], range: OverviewRange,
           yAxisIndex: 1,
           data: rate,
           connectNulls: false,
-          showSymbol: false,
+          showSymbol: isLonePoint(rate),
           smooth: 0.2,
           lineStyle: { width: 2, color: palette.warning },
           itemStyle: { color: palette.warning },

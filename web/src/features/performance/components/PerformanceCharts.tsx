@@ -18,6 +18,7 @@ import { AnnotationsPanel } from './AnnotationsPanel';
 import { ErrorBreakdownCard } from './ErrorBreakdownCard';
 import { ErrorTypesTable } from './ErrorTypesTable';
 import { SloPanel } from './SloPanel';
+import '../../../components/ui/echartsExtras';
 
 interface PerformanceChartsProps {
   data: Performance | undefined;
@@ -31,28 +32,55 @@ export function PerformanceCharts({ data, slo, onSloChange, anomalies }: Perform
   const { palette } = useTheme();
   const latencyAnomalies = useMemo(() => anomaliesOf(anomalies, 'p95:latency_ms'), [anomalies]);
   const errorAnomalies = useMemo(() => anomaliesOf(anomalies, 'rate:error'), [anomalies]);
-  const models = useMemo(() => {
-    if (!data) return undefined;
-    const { range, annotations } = data;
-    return {
-      latency: percentileLinesModel(data.latency.over_time, range, annotations, palette, {
+  // One memo per chart, on the parts of the answer it draws: a live push (features/live
+  // mergePerformance) replaces the summary and the errors only, so the other charts are not set again.
+  const range = data?.range;
+  const annotations = data?.annotations;
+  const latencyData = data?.latency;
+  const latency = useMemo(
+    () =>
+      latencyData &&
+      range &&
+      annotations &&
+      percentileLinesModel(latencyData.over_time, range, annotations, palette, {
         reason: 'No latencies recorded in this time range.',
         hint: 'Send latency_ms with each event (end-to-end duration in milliseconds).',
       }, latencyAnomalies),
-      ttft: percentileLinesModel(data.ttft.over_time, range, annotations, palette, {
+    [latencyData, range, annotations, palette, latencyAnomalies],
+  );
+  const ttftData = data?.ttft;
+  const ttft = useMemo(
+    () =>
+      ttftData &&
+      range &&
+      annotations &&
+      percentileLinesModel(ttftData.over_time, range, annotations, palette, {
         reason: 'No streamed calls with a time to first token.',
         hint: 'Send ttft_ms for streamed calls.',
       }),
-      errorRate: errorRateModel(data.errors.over_time, range, annotations, palette, errorAnomalies),
-      errorTypes: errorsByTypeModel(data.errors.over_time, data.errors.types, range, palette),
-      violin: violinModel(data.distribution.by_model, palette),
-      cache: cacheHitModel(data.cache.over_time, range, annotations, palette),
-      cacheByModel: cacheByModelModel(data.cache, palette),
-      throughput: throughputModel(data.throughput, palette),
-      matrix: matrixModel(data.matrix, palette),
-      scatter: scatterModel(data.scatter, palette),
-    };
-  }, [data, palette, latencyAnomalies, errorAnomalies]);
+    [ttftData, range, annotations, palette],
+  );
+  const errors = data?.errors;
+  const errorRate = useMemo(
+    () => errors && range && annotations && errorRateModel(errors.over_time, range, annotations, palette, errorAnomalies),
+    [errors, range, annotations, palette, errorAnomalies],
+  );
+  const errorTypes = useMemo(() => errors && range && errorsByTypeModel(errors.over_time, errors.types, range, palette), [errors, range, palette]);
+  const distribution = data?.distribution;
+  const violin = useMemo(() => distribution && violinModel(distribution.by_model, palette), [distribution, palette]);
+  const cacheData = data?.cache;
+  const cache = useMemo(
+    () => cacheData && range && annotations && cacheHitModel(cacheData.over_time, range, annotations, palette),
+    [cacheData, range, annotations, palette],
+  );
+  const cacheByModel = useMemo(() => cacheData && cacheByModelModel(cacheData, palette), [cacheData, palette]);
+  const throughputData = data?.throughput;
+  const throughput = useMemo(() => throughputData && throughputModel(throughputData, palette), [throughputData, palette]);
+  const matrixData = data?.matrix;
+  const matrix = useMemo(() => matrixData && matrixModel(matrixData, palette), [matrixData, palette]);
+  const scatterData = data?.scatter;
+  const scatter = useMemo(() => scatterData && scatterModel(scatterData, palette), [scatterData, palette]);
+  const models = data && { latency, ttft, errorRate, errorTypes, violin, cache, cacheByModel, throughput, matrix, scatter };
   const flagged = (list: Anomaly[]) => (list.length > 0 ? `; red points: ${anomalyCount(list.length)}` : '');
   const bucket = data?.range.bucket ?? 'bucket';
   const marks = 'dashed lines and shaded spans are annotations';

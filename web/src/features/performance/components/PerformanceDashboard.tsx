@@ -11,7 +11,9 @@ import { GlobalFilterBar } from '../../filters/components/GlobalFilterBar';
 import { NoEventsMatch } from '../../filters/components/NoEventsMatch';
 import { useUrlFilters } from '../../filters/hooks/useUrlFilters';
 import { rangeLabel } from '../../filters/lib/filters';
-import { usePerformance } from '../hooks/usePerformance';
+import { performanceQueryKey, usePerformance } from '../hooks/usePerformance';
+import { useLiveQuery } from '../../live/hooks/useLiveQuery';
+import { mergeLiveIntoPerformance } from '../../live/lib/mergePerformance';
 import { usePerformanceAnomalies } from '../hooks/usePerformanceAnomalies';
 import type { Slo } from '../lib/slo';
 import { PerformanceCards, PerformanceCardsSkeleton } from './PerformanceCards';
@@ -35,6 +37,8 @@ export function PerformanceDashboard() {
   const performance = usePerformance(filters, slo);
   const anomalies = usePerformanceAnomalies(filters, performance.data?.range.bucket_ms);
   const data = performance.data;
+  // Live: calls, the error rate and the error chart's current bucket follow new events (features/live).
+  useLiveQuery(filters, data !== undefined, performanceQueryKey(filters, slo), mergeLiveIntoPerformance);
 
   const refresh = (
     <RefreshControl

@@ -4,7 +4,7 @@ import type { AnnotationInput } from '../../../api/types';
 import { dashboardParams, type Filters } from '../../filters/lib/filters';
 import type { Slo } from '../lib/slo';
 
-/** Refetch period of the dashboard; live push (WebSocket) will replace it. */
+/** Refetch period of the dashboard; live push (features/live) updates the calls, errors and error bucket between. */
 export const PERFORMANCE_REFRESH_MS = 30_000;
 
 /** The dashboard's query parameters: the global filters and, when set, the latency objective. */
@@ -17,10 +17,14 @@ export function performanceParams(filters: Filters, slo: Slo | null): URLSearchP
   return params;
 }
 
+export function performanceQueryKey(filters: Filters, slo: Slo | null) {
+  return ['performance', performanceParams(filters, slo).toString()] as const;
+}
+
 export function usePerformance(filters: Filters, slo: Slo | null) {
   const params = performanceParams(filters, slo);
   return useQuery({
-    queryKey: ['performance', params.toString()],
+    queryKey: performanceQueryKey(filters, slo),
     queryFn: ({ signal }) => getPerformance(params, signal),
     placeholderData: keepPreviousData,
     refetchInterval: PERFORMANCE_REFRESH_MS,

@@ -14,6 +14,7 @@ import { networkModel } from '../lib/network';
 import type { Dimension } from '../../filters/lib/filters';
 import type { UsersView } from '../lib/params';
 import { FunnelEditor } from './FunnelEditor';
+import '../../../components/ui/echartsExtras';
 
 interface UserChartsProps {
   activity: UserActivity | undefined;

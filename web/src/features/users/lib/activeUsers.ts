@@ -13,6 +13,7 @@ import {
 } from '../../../lib/chart';
 import { formatCompact, formatRatio } from '../../../lib/format';
 import type { Palette } from '../../../lib/palette';
+import { isLonePoint } from '../../../lib/lonePoint';
 
 const DAY_PATTERN = 'EEE, MMM d, yyyy';
 
@@ -54,7 +55,7 @@ export function activeUsersModel(days: ActiveUsersDay[], palette: Palette): Char
     name,
     type: 'line' as const,
     data: days.map((d): TimePair => [d.t, pick(d)]),
-    showSymbol: false,
+    showSymbol: days.length === 1,
     smooth: 0.2,
     lineStyle: { width: 2, color },
     itemStyle: { color },
@@ -123,7 +124,7 @@ export function stickinessModel(days: ActiveUsersDay[], palette: Palette): Chart
           type: 'line',
           data: days.map((d): TimePair => [d.t, d.stickiness]),
           connectNulls: false,
-          showSymbol: false,
+          showSymbol: isLonePoint(days.map((d) => d.stickiness)),
           smooth: 0.2,
           lineStyle: { width: 2, color: palette.series[5] ?? palette.primary },
           itemStyle: { color: palette.series[5] ?? palette.primary },
