@@ -14,16 +14,18 @@ namespace {
 TEST(RunConcurrently, CallsEachIndexOnceWithAtMostTheGivenNumberAtATime) {
   std::mutex mutex;
   std::condition_variable changed;
-  int inside = 0, peak = 0;
+  int inside = 0, peak = 0, started = 0;
   std::vector<int> calls(7, 0);
   RunConcurrently(calls.size(), 3, [&](size_t index) {
     std::unique_lock lock(mutex);
     ++calls[index];
+    ++started;
     peak = std::max(peak, ++inside);
     changed.notify_all();
-    // Stay until three calls are in at once (the first six meet in two groups of three), or give
-    // up after seconds, so a runner that calls one at a time fails by its peak instead of hanging.
-    changed.wait_for(lock, std::chrono::seconds(5), [&] { return inside >= 3 || index == 6; });
+    // Stay until three calls are in at once, or every call has started (nobody else will come);
+    // give up after seconds, so a runner that calls one at a time fails by its peak, not a hang.
+    // No call can leave before the first three meet, so a runner with three threads peaks at 3.
+    changed.wait_for(lock, std::chrono::seconds(5), [&] { return inside >= 3 || started == 7; });
     --inside;
   });
   EXPECT_EQ(calls, std::vector<int>(7, 1));
