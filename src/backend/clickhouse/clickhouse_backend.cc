@@ -195,6 +195,9 @@ query::QueryRunner ClickHouseBackend::Reader() {
     auto execute = [&](const std::string& sql) -> Result<std::string> {
       Result<CallOptions> call = StatementOptions(limits, sql.size());
       if (!call.ok()) return call.status();
+      // Dashboards read the same recent granules again and again: keep them decompressed
+      // (ClickHouse skips its cache for reads past merge_tree_max_rows_to_use_cache, 1M rows).
+      call->settings.emplace_back("use_uncompressed_cache", "1");
       Result<std::string> rows = client_.Execute(sql, {}, /*database=*/true, *call);
       if (rows.ok()) return rows;
       if (rows.status().code() == StatusCode::kUnavailable) return unavailable(rows.status());
