@@ -9,7 +9,6 @@
 
 #include "backend/clickhouse/batch_writer.h"
 #include "backend/clickhouse/http_client.h"
-#include "backend/clickhouse/percentile_sketch.h"
 #include "backend/clickhouse/statement_limits.h"
 #include "clickhouse_server.h"
 #include "test_support.h"
@@ -402,31 +401,6 @@ TEST_F(ClickHouseBackendTest, ABadStoreUrlIsRefusedAtStart) {
   ServerProcess server(data.path(), data.path() / "log", {"--store", "clickhouse://127.0.0.1:1/bad-name"});
   EXPECT_FALSE(server.Start());
   EXPECT_NE(server.LogTail().find("--store: the database name"), std::string::npos) << server.LogTail();
-}
-
-// The sketch SELECT's arithmetic bucket (percentile_sketch.h) against the bucket read from the
-// IEEE-754 pattern itself, in ClickHouse: on both sides of every bucket bound (patterns
-// k·2^45 − 1, k·2^45, k·2^45 + 1 for every k: both signs, subnormals, ±inf) and on 2M random
-// patterns. Zeros and NaNs are left out, as the sketch SELECT's WHERE leaves them out.
-TEST_F(ClickHouseBackendTest, TheSketchBucketIsTheBitPatternsTopBitsForEveryDouble) {
-  using backend::clickhouse::SketchBucketSql;
-  const std::string pattern = "toInt64(bitShiftRight(reinterpretAsUInt64(reinterpretAsString(v)), 45))";
-  const std::string compare = "SELECT toString(count()) || ' ' || toString(countIf(" + SketchBucketSql("v") +
-                              " != " + pattern + ")) FROM ";
-  const std::string bounds =
-      "(SELECT reinterpretAsFloat64(reinterpretAsString(toUInt64(bitShiftLeft(toUInt64(intDiv(number, 3)), 45) + "
-      "(number % 3) - 1))) AS v FROM numbers(3, 1572861)) WHERE v != 0 AND NOT isNaN(v)";
-  const std::string random =
-      "(SELECT reinterpretAsFloat64(reinterpretAsString(rand64(number))) AS v FROM numbers(2000000)) "
-      "WHERE v != 0 AND NOT isNaN(v)";
-  bool ok = false;
-  std::string answer = clickhouse_->Execute(compare + bounds, &ok);
-  ASSERT_TRUE(ok) << answer;
-  EXPECT_EQ(answer, "1572095 0\n");  // every bound of both signs but the NaN patterns, none differs
-  answer = clickhouse_->Execute(compare + random, &ok);
-  ASSERT_TRUE(ok) << answer;
-  EXPECT_NE(answer.find(" 0\n"), std::string::npos) << answer;
-  EXPECT_GT(std::stoll(answer), 1'990'000) << answer;
 }
 
 }  // namespace

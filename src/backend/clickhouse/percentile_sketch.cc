@@ -1,9 +1,5 @@
 #include "backend/clickhouse/percentile_sketch.h"
 
-#include <cmath>
-#include <limits>
-
-#include "backend/clickhouse/sql_literal.h"
 #include "query/aggregate/quantile.h"
 
 namespace mltrack::backend::clickhouse {
@@ -63,23 +59,6 @@ std::optional<double> GroupPercentile(const GroupValues& group, const std::map<i
                           static_cast<uint64_t>(group.zeros), positive.lowest, positive.counts, negative.lowest,
                           negative.counts);
   return Quantile::Finalize(state, percentile);
-}
-
-std::string SketchBucketSql(const std::string& value) {
-  using query::aggregate::LogBuckets;
-  constexpr int kMantissa = 52 - LogBuckets::kShift;  // mantissa bits kept
-  const std::string x = "ifNull(" + value + ", 0.)";
-  const std::string a = "abs(" + x + ")";
-  const std::string e0 = "floor(log2(" + a + "))";
-  const std::string e = "(" + e0 + " - (" + a + " < pow(2., " + e0 + ")) + (" + a + " >= pow(2., " + e0 + " + 1)))";
-  const std::string sign = "if(" + x + " < 0, " + SqlDouble(std::ldexp(1.0, 11 + kMantissa)) + ", 0.)";
-  const std::string infinite = SqlDouble(2047.0 * std::ldexp(1.0, kMantissa));
-  const std::string subnormal = "floor(" + a + " * " + SqlDouble(std::ldexp(1.0, 1000)) + " * " +
-                                SqlDouble(std::ldexp(1.0, 1074 - LogBuckets::kShift - 1000)) + ")";
-  const std::string normal = "(" + e + " + 1023) * " + SqlDouble(std::ldexp(1.0, kMantissa)) + " + floor((" + a +
-                             " / pow(2., " + e + ") - 1) * " + SqlDouble(std::ldexp(1.0, kMantissa)) + ")";
-  return "toInt64(" + sign + " + multiIf(isInfinite(" + a + "), " + infinite + ", " + a + " < " +
-         SqlDouble(std::numeric_limits<double>::min()) + ", " + subnormal + ", " + normal + "))";
 }
 
 }  // namespace mltrack::backend::clickhouse

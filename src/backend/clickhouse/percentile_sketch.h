@@ -32,16 +32,6 @@ struct GroupValues {
 // the pattern's top bits (LogBuckets::IndexOf, sign bit above them) as the sketch SELECT gives.
 using SketchCounts = std::map<std::string, std::map<int64_t, uint64_t>, std::less<>>;
 
-// The sketch bucket of the Float64 SQL expression `value` (non-zero, not NULL; the sketch
-// SELECT's WHERE keeps only those): the top 1 + 11 + kMantissaBits bits of its IEEE-754
-// pattern, sign bit included, computed with arithmetic that is exact for every finite double
-// and ±inf instead of through the pattern's bytes (reinterpretAsString allocates a string per
-// row: twice the CPU of the whole sketch SELECT). exponent = floor(log2 |x|), corrected by one
-// step where log2 rounds across a power of two; pow(2, e) is exact for every integer e in
-// [-1074, 1023]; |x| / 2^e − 1 and the scaling by 2^7 are exact; subnormals (exponent field 0)
-// take their top fraction bits as |x| · 2^1029. tests/clickhouse checks it against the pattern.
-std::string SketchBucketSql(const std::string& value);
-
 // Whether a group's percentiles need the sketch counts.
 bool NeedsSketch(const GroupValues& group);
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "backend/clickhouse/percentile_sketch.h"
 #include "backend/clickhouse/sql_expressions.h"
 #include "backend/clickhouse/sql_literal.h"
 #include "core/event.h"
@@ -51,9 +50,11 @@ class Builder {
     compiled.key_columns = keys.size();
     for (const std::string& value : percentile_values_) {
       // The embedded sketch's bucket of a non-zero value: the top bits of its IEEE-754 pattern
-      // (LogBuckets::IndexOf of |value|, with the sign bit above them; percentile_sketch.h).
+      // (LogBuckets::IndexOf of |value|, with the sign bit above them). reinterpretAsString
+      // drops trailing zero bytes and reinterpretAsUInt64 pads them back: the same 8 bytes.
       std::vector<std::string> sketch_selects = key_selects;
-      sketch_selects.push_back("CAST(" + SketchBucketSql(value) + " AS Int64) AS _bucket");
+      sketch_selects.push_back("CAST(bitShiftRight(reinterpretAsUInt64(reinterpretAsString(ifNull(" + value +
+                               ", 0.))), " + SqlInt(query::aggregate::LogBuckets::kShift) + ") AS Int64) AS _bucket");
       sketch_selects.push_back("CAST(count() AS Int64) AS _count");
       std::vector<std::string> sketch_keys = keys;
       sketch_keys.push_back("_bucket");
