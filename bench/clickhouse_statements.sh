@@ -11,7 +11,8 @@
 # CLICKHOUSE_DB=NAME keeps only statements on that database (other servers may share ClickHouse);
 # the writers' statements (key lookups and recounts of an ingest) are always left out.
 # CLICKHOUSE_REPLAY=1 then sends the same statements again straight to ClickHouse with
-# clickhouse-client (native protocol, no MLtrack), one after another, and prints their wall time:
+# clickhouse-client (native protocol, no MLtrack, use_uncompressed_cache=1 as MLtrack sends), one
+# after another, and prints their wall time:
 # the floor of that dashboard on this ClickHouse (its statements alone, without HTTP, parsing or
 # the rest of MLtrack).
 set -euo pipefail
@@ -52,7 +53,9 @@ for path in "${paths[@]}"; do
     mapfile -t statements < <(ch "SELECT replaceRegexpAll(query, '[[:space:]]+', ' ') FROM system.query_log
                                    WHERE $where ORDER BY event_time FORMAT TSVRaw")
     started=$(date +%s%N)
-    for statement in "${statements[@]}"; do ch "${statement% FORMAT RowBinary} FORMAT Null" >/dev/null; done
+    for statement in "${statements[@]}"; do
+      clickhouse-client --port "$ch_port" --use_uncompressed_cache 1 --query "${statement% FORMAT RowBinary} FORMAT Null"
+    done
     echo "replayed with clickhouse-client, one after another: $(( ($(date +%s%N) - started) / 1000000 )) ms"
   fi
 done
