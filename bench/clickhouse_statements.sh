@@ -10,6 +10,11 @@
 # figure to compare between builds on a busy machine (wall times there mostly measure the load).
 # CLICKHOUSE_DB=NAME keeps only statements on that database (other servers may share ClickHouse);
 # the writers' statements (key lookups and recounts of an ingest) are always left out.
+# CLICKHOUSE_REPLAY=1 then sends the same statements again straight to ClickHouse with
+# clickhouse-client (native protocol, no MLtrack, use_uncompressed_cache=1 as MLtrack sends), one
+# after another, and prints their wall time:
+# the floor of that dashboard on this ClickHouse (its statements alone, without HTTP, parsing or
+# the rest of MLtrack).
 set -euo pipefail
 ch_port=${1:?clickhouse tcp port}
 port=${2:?mltrack port}
@@ -44,4 +49,13 @@ for path in "${paths[@]}"; do
       FROM system.query_log WHERE $where ORDER BY event_time, query_duration_ms FORMAT TSV"
   ch "SELECT concat('total: ', toString(count()), ' statements, ', toString(sum(query_duration_ms)), ' ms, cpu ',
              toString(sum($cpu)), ' ms') FROM system.query_log WHERE $where FORMAT TSV"
+  if [[ ${CLICKHOUSE_REPLAY:-0} == 1 ]]; then
+    mapfile -t statements < <(ch "SELECT replaceRegexpAll(query, '[[:space:]]+', ' ') FROM system.query_log
+                                   WHERE $where ORDER BY event_time FORMAT TSVRaw")
+    started=$(date +%s%N)
+    for statement in "${statements[@]}"; do
+      clickhouse-client --port "$ch_port" --use_uncompressed_cache 1 --query "${statement% FORMAT RowBinary} FORMAT Null"
+    done
+    echo "replayed with clickhouse-client, one after another: $(( ($(date +%s%N) - started) / 1000000 )) ms"
+  fi
 done

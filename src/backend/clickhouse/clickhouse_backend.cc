@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "backend/clickhouse/change_watch.h"
+#include "backend/clickhouse/concurrent_calls.h"
 #include "backend/clickhouse/event_search_sql.h"
 #include "backend/clickhouse/row_binary.h"
 #include "backend/clickhouse/schema.h"
@@ -169,7 +170,7 @@ void ClickHouseBackend::Notify(const EventBatch& batch, const AppendResult& resu
 query::QueryRunner ClickHouseBackend::Reader() {
   // The deadline counts from now: one request's queries share it.
   const query::QueryLimits limits = query::QueryLimits::FromNow(options_.query_timeout_ms, options_.query_memory_bytes);
-  return [this, limits](const query::QuerySpec& spec) -> Result<query::QueryResult> {
+  auto one = [this, limits](const query::QuerySpec& spec) -> Result<query::QueryResult> {
     auto unavailable = [this](const Status& cause) {
       const size_t queued = queue_->batches();
       return Status::Unavailable(cause.message() + "; queries fail until ClickHouse answers again" +
@@ -194,6 +195,9 @@ query::QueryRunner ClickHouseBackend::Reader() {
     auto execute = [&](const std::string& sql) -> Result<std::string> {
       Result<CallOptions> call = StatementOptions(limits, sql.size());
       if (!call.ok()) return call.status();
+      // Dashboards read the same recent granules again and again: keep them decompressed
+      // (ClickHouse skips its cache for reads past merge_tree_max_rows_to_use_cache, 1M rows).
+      call->settings.emplace_back("use_uncompressed_cache", "1");
       Result<std::string> rows = client_.Execute(sql, {}, /*database=*/true, *call);
       if (rows.ok()) return rows;
       if (rows.status().code() == StatusCode::kUnavailable) return unavailable(rows.status());
@@ -202,12 +206,20 @@ query::QueryRunner ClickHouseBackend::Reader() {
     Result<std::string> rows = execute(compiled.sql);
     if (!rows.ok()) return rows.status();
     const LocalClocks clocks{*local ? &(*local)->bucketer : nullptr, *local_days ? &(*local_days)->bucketer : nullptr};
-    Result<query::QueryResult> result = ReadQueryResult(spec, compiled, *rows, clocks, execute);
+    Result<query::QueryResult> result =
+        ReadQueryResult(spec, compiled, *rows, clocks, execute, options_.statement_concurrency);
     if (!result.ok()) return result.status();
     if (!query::IsUtcName(spec.tz)) result->tz = spec.tz;  // echoed, as the embedded executor does
     result->elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     return result;
   };
+  // A batch (a dashboard's RunAhead) sends its statements at the same time, each answered as `one`.
+  auto batch = [one, parallel = options_.statement_concurrency](std::span<const query::QuerySpec> specs) {
+    std::vector<Result<query::QueryResult>> results(specs.size(), Result<query::QueryResult>(Status::Internal("not run")));
+    RunConcurrently(specs.size(), parallel, [&](size_t index) { results[index] = one(specs[index]); });
+    return results;
+  };
+  return query::QueryRunner(std::move(one), std::move(batch));
 }
 
 Result<query::EventPage> ClickHouseBackend::SearchEvents(const query::EventSearch& search) {

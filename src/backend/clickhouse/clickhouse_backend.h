@@ -43,6 +43,9 @@ struct BackendOptions {
   // 0: none.
   int64_t query_timeout_ms = 0;
   size_t query_memory_bytes = 0;
+  // How many statements of one request are sent at the same time, each on its own connection:
+  // a RunBatch's queries, and one query's sketch SELECTs (concurrent_calls.h). 1: one by one.
+  size_t statement_concurrency = 4;
 };
 
 class ClickHouseBackend final : public Backend {

@@ -63,10 +63,11 @@ struct LocalClocks {
 };
 
 // The answer to `spec` from the RowBinary rows of `compiled` (sql_result.cc); `run` runs the
-// sketch SELECTs a percentile of a large group needs. kInternal when the rows do not parse or
+// sketch SELECTs a percentile of a large group needs (one per field, up to `parallel` of them
+// at the same time, so `run` must then be thread-safe). kInternal when the rows do not parse or
 // such a group comes without `run`.
 Result<query::QueryResult> ReadQueryResult(const query::QuerySpec& spec, const CompiledQuery& compiled,
                                            std::string_view rows, LocalClocks local = {},
-                                           const StatementRunner& run = {});
+                                           const StatementRunner& run = {}, size_t parallel = 1);
 
 }  // namespace mltrack::backend::clickhouse

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "backend/clickhouse/concurrent_calls.h"
 #include "backend/clickhouse/percentile_sketch.h"
 #include "backend/clickhouse/row_binary.h"
 #include "backend/clickhouse/sql_expressions.h"
@@ -215,7 +216,8 @@ Cell MetricCell(const MetricSpec& metric, RowBinaryReader& reader, const std::ve
 }  // namespace
 
 Result<query::QueryResult> ReadQueryResult(const QuerySpec& spec, const CompiledQuery& compiled,
-                                           std::string_view rows, LocalClocks local, const StatementRunner& run) {
+                                           std::string_view rows, LocalClocks local, const StatementRunner& run,
+                                           size_t parallel) {
   query::QueryResult result;
   if (query::HasBucket(spec)) result.columns.push_back("t");
   for (size_t idx = 0; idx < spec.group_by.size(); ++idx) result.columns.push_back(query::GroupColumnName(spec, idx));
@@ -273,20 +275,28 @@ Result<query::QueryResult> ReadQueryResult(const QuerySpec& spec, const Compiled
     if (reader.ok()) result.rows.push_back(std::move(row));
   }
   if (!reader.ok()) return reader.status();
-  std::vector<std::optional<SketchCounts>> sketches(fields);
+  // The sketch SELECTs the large groups need, one per field, sent at the same time.
+  std::vector<char> needed(fields, 0);
+  for (const Pending& item : pending) needed[field_of[item.metric]] = 1;
+  std::vector<size_t> wanted;
+  for (size_t field = 0; field < fields; ++field) {
+    if (needed[field]) wanted.push_back(field);
+  }
+  if (!wanted.empty() && !run) return Status::Internal("a percentile of a group past the exact limit needs its sketch counts");
+  std::vector<Result<SketchCounts>> sketches(fields, Result<SketchCounts>(Status::Internal("sketch not read")));
+  RunConcurrently(wanted.size(), parallel, [&](size_t index) {
+    const size_t field = wanted[index];
+    Result<std::string> answer = run(compiled.sketch_sql[field]);
+    sketches[field] = answer.ok() ? ReadSketchCounts(*answer, compiled) : Result<SketchCounts>(answer.status());
+  });
+  for (const size_t field : wanted) {
+    if (!sketches[field].ok()) return sketches[field].status();
+  }
   for (const Pending& item : pending) {
     const MetricSpec& metric = spec.metrics[item.metric];
-    std::optional<SketchCounts>& sketch = sketches[field_of[item.metric]];
-    if (!sketch) {
-      if (!run) return Status::Internal("a percentile of a group past the exact limit needs its sketch counts");
-      Result<std::string> answer = run(compiled.sketch_sql[field_of[item.metric]]);
-      if (!answer.ok()) return answer.status();
-      Result<SketchCounts> counts = ReadSketchCounts(*answer, compiled);
-      if (!counts.ok()) return counts.status();
-      sketch = std::move(*counts);
-    }
-    const auto found = sketch->find(item.key);
-    const std::map<int64_t, uint64_t>* buckets = found == sketch->end() ? nullptr : &found->second;
+    const SketchCounts& sketch = *sketches[field_of[item.metric]];
+    const auto found = sketch.find(item.key);
+    const std::map<int64_t, uint64_t>* buckets = found == sketch.end() ? nullptr : &found->second;
     result.rows[item.row][item.cell] = PercentileCell(metric, GroupPercentile(item.group, buckets, metric.percentile));
   }
   query::OrderAndLimit(spec, result);
