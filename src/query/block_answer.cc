@@ -22,19 +22,15 @@ const store::ColumnBlock& SliceView(const store::ColumnBlock& block, const store
   return view;
 }
 
-// The group key (plan.key_words words) of a block every part of which is constant; false when
-// one is not.
-bool ConstantKey(const Plan& plan, const store::ColumnBlock& block, uint64_t* key) {
+// The group key of `block` with bucket code `bucket` for the plan's one bucket part and the
+// block's single code for every other part; false when a part is not constant or does not fit.
+bool KeyWithBucket(const Plan& plan, const store::ColumnBlock& block, uint64_t bucket, uint64_t* key) {
   std::fill(key, key + plan.key_words, uint64_t{0});
   for (size_t part_idx = 0; part_idx < plan.parts.size(); ++part_idx) {
     const KeyPart& part = plan.parts[part_idx];
     if (part.bin) return false;
-    uint64_t code = 0;
-    if (part.is_bucket) {
-      const int64_t first = plan.bucketer->Index(block.min_ts);
-      if (plan.bucketer->Index(block.max_ts) != first) return false;
-      code = static_cast<uint64_t>(first);
-    } else {
+    uint64_t code = bucket;
+    if (!part.is_bucket) {
       const store::ColumnSummary* column = SummaryOf(part.source, *block.summary);
       uint32_t single = 0;
       if (column == nullptr || !column->SingleCode(block.summary->rows, &single)) return false;
@@ -44,6 +40,19 @@ bool ConstantKey(const Plan& plan, const store::ColumnBlock& block, uint64_t* ke
     SetPartCode(plan, part_idx, code, key);
   }
   return true;
+}
+
+// The group key (plan.key_words words) of a block every part of which is constant; false when
+// one is not.
+bool ConstantKey(const Plan& plan, const store::ColumnBlock& block, uint64_t* key) {
+  uint64_t bucket = 0;
+  for (const KeyPart& part : plan.parts) {
+    if (!part.is_bucket) continue;
+    const int64_t first = plan.bucketer->Index(block.min_ts);
+    if (plan.bucketer->Index(block.max_ts) != first) return false;
+    bucket = static_cast<uint64_t>(first);
+  }
+  return KeyWithBucket(plan, block, bucket, key);
 }
 
 // AnswerFromSlices over the slices of one field.
@@ -116,26 +125,6 @@ bool AnswerFromFieldSlices(const Plan& plan, const store::ColumnBlock& block, st
     slice_rows->codes.clear();
   }
   if (!one_group) *group = kSeveralGroups;
-  return true;
-}
-
-// The group key of `block` with bucket code `bucket` for the plan's one bucket part and the
-// block's single code for every other part; false when a part is not constant or does not fit.
-bool KeyWithBucket(const Plan& plan, const store::ColumnBlock& block, uint64_t bucket, uint64_t* key) {
-  std::fill(key, key + plan.key_words, uint64_t{0});
-  for (size_t part_idx = 0; part_idx < plan.parts.size(); ++part_idx) {
-    const KeyPart& part = plan.parts[part_idx];
-    if (part.bin) return false;
-    uint64_t code = bucket;
-    if (!part.is_bucket) {
-      const store::ColumnSummary* column = SummaryOf(part.source, *block.summary);
-      uint32_t single = 0;
-      if (column == nullptr || !column->SingleCode(block.summary->rows, &single)) return false;
-      code = single;
-    }
-    if (!FitsPart(plan, part_idx, code)) return false;
-    SetPartCode(plan, part_idx, code, key);
-  }
   return true;
 }
 
