@@ -49,7 +49,7 @@ struct ErrorSlice {
   std::optional<double> rate;
 };
 
-struct ModelFigures {
+struct ModelPerformance {
   std::string model;     // "(none)" for events without a model
   std::string provider;  // "" when absent
   int64_t calls = 0;
@@ -142,7 +142,7 @@ struct PerformanceReport {
   size_t models_total = 0;  // models with events in range (per-model lists hold the top ones)
   OverallFigures now, previous;
   std::vector<BucketFigures> buckets;  // every bucket of the range, gaps included
-  std::vector<ModelFigures> models;    // top models by calls
+  std::vector<ModelPerformance> models;    // top models by calls
   std::vector<ErrorSlice> errors_by_model, errors_by_provider, errors_by_endpoint;
   std::vector<HttpStatusErrors> errors_by_http_status;  // by errors, descending
   std::vector<ErrorTypeFigures> error_types;  // by errors, descending

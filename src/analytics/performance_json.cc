@@ -34,7 +34,7 @@ void PercentileFields(JsonWriter& json, const Percentiles& p) {
   Field(json, "p99", p.p99);
 }
 
-void ModelName(JsonWriter& json, const ModelFigures& model) {
+void ModelName(JsonWriter& json, const ModelPerformance& model) {
   Field(json, "model", model.model);
   Field(json, "provider", model.provider);
 }
@@ -44,7 +44,7 @@ template <typename Fields>
 void WriteByModel(JsonWriter& json, const PerformanceReport& report, Fields fields) {
   json.Key("by_model");
   json.BeginArray();
-  for (const ModelFigures& model : report.models) {
+  for (const ModelPerformance& model : report.models) {
     json.BeginObject();
     ModelName(json, model);
     Field(json, "calls", model.calls);
@@ -57,7 +57,7 @@ void WriteByModel(JsonWriter& json, const PerformanceReport& report, Fields fiel
 // "latency" and "ttft": overall, per bucket (null figures in a gap) and per model.
 void WritePercentileSection(JsonWriter& json, std::string_view name, const PerformanceReport& report,
                             const Percentiles OverallFigures::*overall, const Percentiles BucketFigures::*bucket,
-                            const Percentiles ModelFigures::*model, const int64_t ModelFigures::*calls) {
+                            const Percentiles ModelPerformance::*model, const int64_t ModelPerformance::*calls) {
   json.Key(name);
   json.BeginObject();
   json.Key("overall");
@@ -79,7 +79,7 @@ void WritePercentileSection(JsonWriter& json, std::string_view name, const Perfo
   json.EndArray();
   json.Key("by_model");
   json.BeginArray();
-  for (const ModelFigures& figures : report.models) {
+  for (const ModelPerformance& figures : report.models) {
     json.BeginObject();
     ModelName(json, figures);
     Field(json, "calls", figures.*calls);
@@ -93,7 +93,7 @@ void WritePercentileSection(JsonWriter& json, std::string_view name, const Perfo
 void WriteThroughput(JsonWriter& json, const PerformanceReport& report) {
   json.Key("throughput");
   json.BeginObject();
-  WriteByModel(json, report, [&](const ModelFigures& model) {
+  WriteByModel(json, report, [&](const ModelPerformance& model) {
     Field(json, "tokens_per_s_p50", model.tokens_per_s_p50);
     Field(json, "tokens_per_s_p90", model.tokens_per_s_p90);
   });
@@ -105,7 +105,7 @@ void WriteDistribution(JsonWriter& json, const PerformanceReport& report) {
   json.BeginObject();
   json.Key("by_model");
   json.BeginArray();
-  for (const ModelFigures& model : report.models) {
+  for (const ModelPerformance& model : report.models) {
     if (!model.distribution) continue;  // no latencies
     const BoxViolin& box = *model.distribution;
     json.BeginObject();
@@ -228,7 +228,7 @@ void WriteCache(JsonWriter& json, const PerformanceReport& report) {
     json.EndObject();
   }
   json.EndArray();
-  WriteByModel(json, report, [&](const ModelFigures& model) { Field(json, "rate", model.cache_hit_rate); });
+  WriteByModel(json, report, [&](const ModelPerformance& model) { Field(json, "rate", model.cache_hit_rate); });
   json.EndObject();
 }
 
@@ -369,9 +369,9 @@ std::string PerformanceJson(const PerformanceReport& report) {
   json.EndObject();
 
   WritePercentileSection(json, "latency", report, &OverallFigures::latency, &BucketFigures::latency,
-                         &ModelFigures::latency, &ModelFigures::calls);
-  WritePercentileSection(json, "ttft", report, &OverallFigures::ttft, &BucketFigures::ttft, &ModelFigures::ttft,
-                         &ModelFigures::ttft_calls);
+                         &ModelPerformance::latency, &ModelPerformance::calls);
+  WritePercentileSection(json, "ttft", report, &OverallFigures::ttft, &BucketFigures::ttft, &ModelPerformance::ttft,
+                         &ModelPerformance::ttft_calls);
   WriteThroughput(json, report);
   WriteDistribution(json, report);
   WriteErrors(json, report);

@@ -10,31 +10,31 @@ namespace {
 struct ColumnDef {
   MatrixColumn column;
   ScoreScale scale;
-  std::function<std::optional<double>(const ModelFigures&)> value;
+  std::function<std::optional<double>(const ModelPerformance&)> value;
 };
 
 const std::vector<ColumnDef>& Columns() {
   // Latency, TTFT, speed and cost span orders of magnitude across models: scored on a log scale,
   // so 200 ms vs 400 ms counts as much as 2 s vs 4 s. Error rates are scored linearly.
   static const std::vector<ColumnDef> kColumns = {
-      {{"latency_p50_ms", "Latency p50", "ms", true}, ScoreScale::kLog, [](const ModelFigures& m) { return m.latency.p50; }},
-      {{"latency_p95_ms", "Latency p95", "ms", true}, ScoreScale::kLog, [](const ModelFigures& m) { return m.latency.p95; }},
-      {{"ttft_p50_ms", "TTFT p50", "ms", true}, ScoreScale::kLog, [](const ModelFigures& m) { return m.ttft.p50; }},
+      {{"latency_p50_ms", "Latency p50", "ms", true}, ScoreScale::kLog, [](const ModelPerformance& m) { return m.latency.p50; }},
+      {{"latency_p95_ms", "Latency p95", "ms", true}, ScoreScale::kLog, [](const ModelPerformance& m) { return m.latency.p95; }},
+      {{"ttft_p50_ms", "TTFT p50", "ms", true}, ScoreScale::kLog, [](const ModelPerformance& m) { return m.ttft.p50; }},
       {{"tokens_per_s", "Tokens / s", "tokens/s", false}, ScoreScale::kLog,
-       [](const ModelFigures& m) { return m.tokens_per_s_p50; }},
-      {{"error_rate", "Error rate", "ratio", true}, ScoreScale::kLinear, [](const ModelFigures& m) { return m.error_rate; }},
+       [](const ModelPerformance& m) { return m.tokens_per_s_p50; }},
+      {{"error_rate", "Error rate", "ratio", true}, ScoreScale::kLinear, [](const ModelPerformance& m) { return m.error_rate; }},
       {{"cost_per_1k_tokens", "Cost / 1K tokens", "usd", true}, ScoreScale::kLog,
-       [](const ModelFigures& m) { return m.cost_per_1k_tokens; }},
+       [](const ModelPerformance& m) { return m.cost_per_1k_tokens; }},
   };
   return kColumns;
 }
 
 }  // namespace
 
-Matrix BuildMatrix(const std::vector<ModelFigures>& models) {
+Matrix BuildMatrix(const std::vector<ModelPerformance>& models) {
   Matrix matrix;
   for (const ColumnDef& def : Columns()) matrix.columns.push_back(def.column);
-  for (const ModelFigures& model : models) {
+  for (const ModelPerformance& model : models) {
     MatrixRow row{model.model, model.provider, model.calls, {}, {}};
     for (const ColumnDef& def : Columns()) row.values.push_back(def.value(model));
     matrix.rows.push_back(std::move(row));

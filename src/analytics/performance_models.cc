@@ -43,8 +43,8 @@ Result<ModelColumns> FindColumns(const query::QueryResult& result) {
   return columns;
 }
 
-ModelFigures ReadModel(const std::vector<query::Cell>& row, const ModelColumns& columns) {
-  ModelFigures model;
+ModelPerformance ReadModel(const std::vector<query::Cell>& row, const ModelColumns& columns) {
+  ModelPerformance model;
   model.provider = std::string(CellString(row[columns.provider]));
   model.model = std::string(CellString(row[columns.model]));
   if (model.model.empty()) model.model = kNoValue;
@@ -150,18 +150,18 @@ Status AddModelSection(const DashboardParams& params, const PerformanceOptions& 
   Result<ModelColumns> columns = FindColumns(*result);
   if (!columns.ok()) return columns.status();
 
-  std::vector<ModelFigures> models;
+  std::vector<ModelPerformance> models;
   // Calls and errors per provider and per model (a model sold by two providers is one slice).
   std::map<std::string, std::pair<int64_t, int64_t>> by_provider, by_model;
   for (const auto& row : result->rows) {
-    ModelFigures model = ReadModel(row, *columns);
+    ModelPerformance model = ReadModel(row, *columns);
     for (auto* counts : {&by_provider[model.provider.empty() ? kNoValue : model.provider], &by_model[model.model]}) {
       counts->first += model.calls;
       counts->second += model.errors;
     }
     models.push_back(std::move(model));
   }
-  std::sort(models.begin(), models.end(), [](const ModelFigures& a, const ModelFigures& b) {
+  std::sort(models.begin(), models.end(), [](const ModelPerformance& a, const ModelPerformance& b) {
     if (a.calls != b.calls) return a.calls > b.calls;
     return a.model != b.model ? a.model < b.model : a.provider < b.provider;
   });

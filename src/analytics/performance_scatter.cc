@@ -71,7 +71,7 @@ Status AddScatterSection(const DashboardParams& params, const QueryRunner& run, 
   top.field = FieldRef{FieldId::kModel, {}};
   top.op = query::FilterOp::kIn;
   int64_t streamed = 0;
-  for (const ModelFigures& model : report.models) {
+  for (const ModelPerformance& model : report.models) {
     if (model.ttft_calls == 0 || model.model == kNoValue) continue;
     top.values.emplace_back(model.model);
     streamed += model.ttft_calls;
@@ -118,7 +118,7 @@ Status AddScatterSection(const DashboardParams& params, const QueryRunner& run, 
     by_model[model].push_back({model, output, output + report.scatter_output_width, ttft,
                                ttft + report.scatter_ttft_width, calls});
   }
-  for (const ModelFigures& model : report.models) {
+  for (const ModelPerformance& model : report.models) {
     auto found = by_model.find(model.model);
     if (found == by_model.end()) continue;
     std::vector<ScatterCell>& model_cells = found->second;

@@ -47,7 +47,7 @@ std::vector<query::QuerySpec> ErrorSpecs(const DashboardParams& params, const qu
                                          int64_t previous_from_ms);
 
 // The comparison matrix of `models` (the top models): columns, raw values and scores.
-Matrix BuildMatrix(const std::vector<ModelFigures>& models);
+Matrix BuildMatrix(const std::vector<ModelPerformance>& models);
 
 // A slice with its rate (errors / calls; null without calls).
 ErrorSlice Slice(std::string key, int64_t calls, int64_t errors);

@@ -149,7 +149,7 @@ TEST_F(LlmperfPerformanceTest, PerProviderAndModelWithinOnePercentOfNumpy) {
   ASSERT_EQ(groups_.size(), 19u);
   PerformanceReport report = Report();
   ASSERT_EQ(report.models.size(), 19u);
-  for (const ModelFigures& model : report.models) {
+  for (const ModelPerformance& model : report.models) {
     auto found = groups_.find({model.provider, model.model});
     ASSERT_NE(found, groups_.end()) << model.provider << " " << model.model;
     EXPECT_EQ(model.calls, found->second.calls);

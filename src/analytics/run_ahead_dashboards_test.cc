@@ -1,6 +1,5 @@
 // Users, models/compare and insights name their independent queries ahead (RunAhead) and answer byte for
-// byte as with a runner that runs one spec at a time. (Apart from run_ahead_test.cc: model_compare.h
-// and performance.h both define ModelFigures.)
+// byte as with a runner that runs one spec at a time.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string_view>
 
 namespace mltrack::proxy {
 namespace {
@@ -122,7 +123,8 @@ TEST(SseUsageReader, GarbageNeverCrashesOrInventsUsage) {
   std::mt19937 random(7);
   for (int round = 0; round < 200; ++round) {
     std::string noise(1 + random() % 300, '\0');
-    for (char& c : noise) c = "data: {}\n\r:[]\"usage0"[random() % 23];
+    static constexpr std::string_view kAlphabet = "data: {}\n\r:[]\"usage0";
+    for (char& c : noise) c = kAlphabet[random() % kAlphabet.size()];
     SseUsageReader reader(Dialect::kOpenAi);
     reader.Feed(noise);
     reader.Finish();
