@@ -74,9 +74,15 @@ class ServerProcess {
 // a UBSan "runtime error:" on), at most `max_bytes`; empty when there is none.
 std::string SanitizerReport(std::string_view log, size_t max_bytes = 6000);
 
-// True when this test binary (and so the `mltrack` built with it) has AddressSanitizer.
+// True when this test binary (and so the `mltrack` built with it) has AddressSanitizer. GCC
+// defines __SANITIZE_ADDRESS__; clang 14 (make sanitize) only answers __has_feature.
+#if defined(__has_feature)
+#define MLTRACK_HAS_ASAN_FEATURE __has_feature(address_sanitizer)
+#else
+#define MLTRACK_HAS_ASAN_FEATURE 0
+#endif
 constexpr bool kSanitized =
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || MLTRACK_HAS_ASAN_FEATURE
     true;
 #else
     false;
