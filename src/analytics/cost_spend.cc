@@ -102,21 +102,27 @@ Result<std::vector<SpendRow>> SpendRows(const QuerySpec& spec, const QueryRunner
   return rows;
 }
 
+// The groupings of the per-dimension spend queries. Unfiltered, one per dimension, each answered
+// from that field's value slices. A filter keeps the others' queries from their slices (a model
+// slice holds many teams): each would read the filtered rows again, so a filtered report asks one
+// query grouped by all four dimensions, whose rows every fold below takes as they are.
+std::vector<std::vector<FieldId>> DimensionGroupings(const DashboardParams& params) {
+  if (!params.filters.empty()) return {std::vector<FieldId>(std::begin(kSpendFields), std::end(kSpendFields))};
+  std::vector<std::vector<FieldId>> groupings;
+  for (const FieldId field : kSpendFields) groupings.push_back({field});
+  return groupings;
+}
+
 }  // namespace
 
-// Unfiltered, each query of a dimension (or of model and provider) is answered from that field's
-// value slices. A filter keeps the others' queries from their slices (a model slice holds many
-// teams): each would read the filtered rows again, so a filtered report asks one query grouped by
-// all four dimensions, whose rows every fold below takes as they are.
+// Each spend dimension's query (DimensionGroupings), then, unfiltered, the model × provider and
+// team → experiment → model queries.
 std::vector<QuerySpec> CurrentSpendSpecs(const DashboardParams& params) {
   std::vector<std::optional<QuerySpec>> specs;
-  const std::vector<FieldId> all(std::begin(kSpendFields), std::end(kSpendFields));
-  if (!params.filters.empty()) {
-    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, all, kSpendMetrics));
-  } else {
-    for (const FieldId field : kSpendFields) {
-      specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {field}, kSpendMetrics));
-    }
+  for (std::vector<FieldId>& fields : DimensionGroupings(params)) {
+    specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, std::move(fields), kSpendMetrics));
+  }
+  if (params.filters.empty()) {
     specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kModel, FieldId::kProvider}, kSpendMetrics));
     specs.push_back(SpendQuery(params, params.from_ms, params.to_ms, {FieldId::kTeam, FieldId::kExperiment, FieldId::kModel},
                                {"count", "sum:cost_usd"}));
@@ -155,18 +161,12 @@ Result<CurrentSpend> QueryCurrentSpend(const DashboardParams& params, const Quer
   return spend;
 }
 
-// As CurrentSpendSpecs: one query per dimension unfiltered, one by all four under a filter.
+// The previous period's spend by each dimension (DimensionGroupings).
 std::vector<QuerySpec> PreviousSpendSpecs(const DashboardParams& params, int64_t from_ms, int64_t to_ms) {
   const std::vector<std::string_view> metrics = {"count", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens"};
-  std::vector<std::vector<FieldId>> groupings;
-  if (!params.filters.empty()) {
-    groupings.emplace_back(std::begin(kSpendFields), std::end(kSpendFields));
-  } else {
-    for (const FieldId field : kSpendFields) groupings.push_back({field});
-  }
   std::vector<QuerySpec> specs;
-  for (const std::vector<FieldId>& fields : groupings) {
-    std::optional<QuerySpec> spec = SpendQuery(params, from_ms, to_ms, fields, metrics);
+  for (std::vector<FieldId>& fields : DimensionGroupings(params)) {
+    std::optional<QuerySpec> spec = SpendQuery(params, from_ms, to_ms, std::move(fields), metrics);
     if (!spec) return {};
     specs.push_back(std::move(*spec));
   }
