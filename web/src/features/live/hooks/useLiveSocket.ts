@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { backoffDelay } from '../lib/backoff';
 import { liveUrl, parseLiveMessage, type LiveReportMessage } from '../lib/messages';
+import { admitReply, afterSubscribe } from '../lib/replyGate';
 import { setLiveStatus } from '../lib/status';
 
 export function useLiveSocket(subscribe: string | null, onReport: (message: LiveReportMessage) => void): void {
@@ -12,8 +13,9 @@ export function useLiveSocket(subscribe: string | null, onReport: (message: Live
   onReportRef.current = onReport;
   const subscribeRef = useRef(subscribe);
   const socketRef = useRef<WebSocket | null>(null);
-  // After a new subscribe, updates still in flight are of the old filters: wait for its snapshot.
-  const awaitingSnapshot = useRef(true);
+  // Subscribes sent on this socket and not yet answered (lib/replyGate): until the newest is,
+  // the snapshots and updates in flight are of older filters.
+  const pending = useRef(0);
   const enabled = subscribe !== null;
 
   useEffect(() => {
@@ -34,19 +36,23 @@ export function useLiveSocket(subscribe: string | null, onReport: (message: Live
           socket.close(1000);
           return;
         }
-        awaitingSnapshot.current = true;
-        if (subscribeRef.current) socket.send(subscribeRef.current);
+        pending.current = 0;
+        if (subscribeRef.current) {
+          socket.send(subscribeRef.current);
+          pending.current = afterSubscribe(0);
+        }
       };
       socket.onmessage = (event: MessageEvent) => {
         if (stopped || typeof event.data !== 'string') return;
         const message = parseLiveMessage(event.data);
         if (message === null) return;
+        const reply = admitReply(pending.current, message.type);
+        pending.current = reply.pending;
+        if (!reply.current) return;
         if (message.type === 'error') {
           setLiveStatus({ kind: 'error', reason: `${message.field}: ${message.reason}` });
           return;
         }
-        if (message.type === 'snapshot') awaitingSnapshot.current = false;
-        else if (awaitingSnapshot.current) return;
         attempt = 0;
         setLiveStatus({ kind: 'live' });
         onReportRef.current(message);
@@ -76,8 +82,8 @@ export function useLiveSocket(subscribe: string | null, onReport: (message: Live
     subscribeRef.current = subscribe;
     const socket = socketRef.current;
     if (subscribe && socket && socket.readyState === WebSocket.OPEN) {
-      awaitingSnapshot.current = true;
       socket.send(subscribe);
+      pending.current = afterSubscribe(pending.current);
     }
   }, [subscribe]);
 }
