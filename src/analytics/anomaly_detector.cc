@@ -198,15 +198,34 @@ class Detector {
     return best;
   }
 
+  // The standard error of a rate bucket's share: √(p(1 − p)/n) of its n calls, p = (expected·n + 1)/(n + 2);
+  // 0 for buckets without calls and for metrics that are not rates.
+  double RateError(double expected, size_t idx) const {
+    if (idx >= calls_.size() || calls_[idx] <= 0) return 0.0;
+    const double calls = calls_[idx];
+    const double share = std::clamp((std::clamp(expected, 0.0, 1.0) * calls + 1.0) / (calls + 2.0), 0.0, 1.0);
+    return std::sqrt(share * (1.0 - share) / calls);
+  }
+
+  // The unit residuals are measured in: a rate bucket's binomial standard error (its spread is
+  // learnt as a dispersion, a multiple of that error, so a quiet night hour of a few calls does
+  // not widen the band of a busy afternoon hour), else 1.
+  double Unit(double expected, size_t idx) const {
+    const double error = RateError(expected, idx);
+    return error > 0 ? error : 1.0;
+  }
+
   double Scale(const Model& model, double expected, size_t idx) const {
+    const double error = RateError(expected, idx);
+    if (error > 0) {
+      // At least binomial noise (dispersion 1): one failed call among five is not an alarm.
+      const double scale = std::max(error * std::sqrt(std::max(model.variance, 1.0)),
+                                    params_.min_relative_scale * std::abs(expected));
+      return std::max(scale, 1e-9);
+    }
     double scale = std::sqrt(model.variance);
     scale = std::max(scale, params_.min_relative_scale * std::abs(expected));
     if (params_.counts) scale = std::max(scale, std::sqrt(std::max(expected, 1.0)));
-    if (idx < calls_.size() && calls_[idx] > 0) {
-      const double calls = calls_[idx];
-      const double share = std::clamp((std::clamp(expected, 0.0, 1.0) * calls + 1.0) / (calls + 2.0), 0.0, 1.0);
-      scale = std::max(scale, std::sqrt(share * (1.0 - share) / calls));
-    }
     return std::max(scale, 1e-9);
   }
 
@@ -243,8 +262,9 @@ class Detector {
 
   void Learn(Model& model, size_t idx, double expected, double actual) {
     const double residual = actual - expected;
+    const double unit = Unit(expected, idx);  // the spread is learnt in this unit
     if (model.judged < params_.min_history) {
-      model.first_residuals.push_back(std::abs(residual));
+      model.first_residuals.push_back(std::abs(residual) / unit);
       if (static_cast<int>(model.first_residuals.size()) == params_.min_history) {
         const double sigma = kMadToSigma * Median(model.first_residuals);
         model.variance = sigma * sigma;
@@ -252,7 +272,7 @@ class Detector {
     } else {
       const double scale = Scale(model, expected, idx);
       if (model.period > 0 && std::abs(residual) >= params_.z_threshold * scale) model.clean[idx] = expected;
-      const double clipped = std::min(std::abs(residual), kClipSigmas * scale);
+      const double clipped = std::min(std::abs(residual), kClipSigmas * scale) / unit;
       model.variance += scale_decay_ * (clipped * clipped - model.variance);
     }
     const double square = residual * residual;

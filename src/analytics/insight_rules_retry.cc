@@ -4,7 +4,10 @@
 // storm's calls cost beyond its dearest one.
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "analytics/dashboard_support.h"
 #include "analytics/insight_rules.h"
@@ -35,15 +38,47 @@ struct StormKey {
   auto operator<=>(const StormKey&) const = default;
 };
 
-// The key of a row (bucket, session, user, model, input hash or trace, ...).
-StormKey KeyOf(const std::vector<query::Cell>& row, bool by_trace) {
-  StormKey key;
+// A row's storm key as views into its result (bucket, session, user, model, input hash or trace,
+// ...): the caller is the session, else the user. Hashed, so that the tens of thousands of rows
+// of a week are folded without building a string per row; only the windows that are storms
+// become StormKeys.
+struct RowKey {
+  int64_t bucket = 0;
+  int caller_kind = 0;  // 0 session, 1 user, 2 none
+  std::string_view caller, model, request;
+  bool by_trace = false;
+  bool operator==(const RowKey&) const = default;
+};
+
+struct RowKeyHash {
+  size_t operator()(const RowKey& key) const {
+    size_t hash = std::hash<int64_t>()(key.bucket) * 31 + static_cast<size_t>(key.caller_kind) * 2 + key.by_trace;
+    for (std::string_view part : {key.caller, key.model, key.request}) {
+      hash = hash * 0x9E3779B97F4A7C15ULL + std::hash<std::string_view>()(part);
+    }
+    return hash;
+  }
+};
+
+RowKey RowKeyOf(const std::vector<query::Cell>& row, bool by_trace) {
+  RowKey key;
   key.bucket = CellInt(row[0]).value_or(0);
-  key.caller = !IsNullCell(row[1]) ? "session " + std::string(CellString(row[1]))
-               : !IsNullCell(row[2]) ? "user " + std::string(CellString(row[2]))
-                                     : std::string("no user");
-  key.model = std::string(CellString(row[3]));
-  key.request = (by_trace ? "trace " : "input ") + std::string(CellString(row[4]));
+  key.caller_kind = !IsNullCell(row[1]) ? 0 : !IsNullCell(row[2]) ? 1 : 2;
+  if (key.caller_kind < 2) key.caller = CellString(row[1 + key.caller_kind]);
+  key.model = CellString(row[3]);
+  key.request = CellString(row[4]);
+  key.by_trace = by_trace;
+  return key;
+}
+
+StormKey KeyOf(const RowKey& row) {
+  StormKey key;
+  key.bucket = row.bucket;
+  key.caller = row.caller_kind == 0   ? "session " + std::string(row.caller)
+               : row.caller_kind == 1 ? "user " + std::string(row.caller)
+                                      : std::string("no user");
+  key.model = std::string(row.model);
+  key.request = (row.by_trace ? "trace " : "input ") + std::string(row.request);
   return key;
 }
 
@@ -126,7 +161,9 @@ Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>&
 
   // 2. Every call of those inputs and traces in the window, by key and 15-minute bucket; the
   // largest groups first, so that a cut result keeps every group that can be a storm.
-  std::map<StormKey, Calls> windows;
+  std::vector<query::QueryResult> results;  // the rows the keys of `windows` view
+  results.reserve(2);
+  std::unordered_map<RowKey, Calls, RowKeyHash> windows;
   for (size_t path = 0; path < 2; ++path) {
     if (candidates[path].empty()) continue;
     const FieldId request = path == 0 ? FieldId::kInputHash : FieldId::kTraceId;
@@ -141,10 +178,12 @@ Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>&
     MLTRACK_RETURN_IF_ERROR(AddMetrics(all, {"count", "rate:error", "sum:cost_usd", "max:cost_usd"}));
     all.order_by = {{"count", true}};
     all.limit = query::kMaxQueryLimit;
+    all.any_order = true;  // folded here: sorted only when cut
     Result<query::QueryResult> result = input.run(all);
     if (!result.ok()) return result.status();
-    for (const auto& row : result->rows) {
-      Calls& calls = windows[KeyOf(row, request == FieldId::kTraceId)];
+    results.push_back(std::move(*result));
+    for (const auto& row : results.back().rows) {
+      Calls& calls = windows[RowKeyOf(row, request == FieldId::kTraceId)];
       const double count = CellNumber(row[5]).value_or(0);
       calls.calls += count;
       calls.errors += count * CellNumber(row[6]).value_or(0);
@@ -159,9 +198,14 @@ Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>&
     double storms = 0, calls = 0, errors = 0, waste = 0, worst_calls = 0;
     std::string worst;  // "session s-1, input h-1"
   };
-  std::map<std::string, ModelStorms> by_model;
+  std::vector<std::pair<StormKey, Calls>> storm_windows;  // in key order, as the sums were always taken
   for (const auto& [key, calls] : windows) {
-    if (calls.calls < kMinCalls || calls.errors < 0.5) continue;
+    if (calls.calls >= kMinCalls && calls.errors >= 0.5) storm_windows.emplace_back(KeyOf(key), calls);
+  }
+  std::sort(storm_windows.begin(), storm_windows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::map<std::string, ModelStorms> by_model;
+  for (const auto& [key, calls] : storm_windows) {
     ModelStorms& storms = by_model[key.model];
     storms.storms += 1;
     storms.calls += calls.calls;
