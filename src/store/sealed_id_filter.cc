@@ -34,19 +34,29 @@ std::shared_ptr<const SealedIdFilter> SealedIdFilter::Build(std::vector<uint32_t
 }
 
 std::shared_ptr<const SealedIdFilter> SealedIdFilter::BuildFromSortedRuns(std::vector<std::vector<uint32_t>> runs) {
-  // Pairwise merges: O(n log runs), no sort.
-  while (runs.size() > 1) {
-    std::vector<std::vector<uint32_t>> next;
-    for (size_t index = 0; index + 1 < runs.size(); index += 2) {
-      std::vector<uint32_t> merged(runs[index].size() + runs[index + 1].size());
-      std::merge(runs[index].begin(), runs[index].end(), runs[index + 1].begin(), runs[index + 1].end(), merged.begin());
-      next.push_back(std::move(merged));
-    }
-    if (runs.size() % 2 == 1) next.push_back(std::move(runs.back()));
-    runs = std::move(next);
+  // A counting sort by bucket (top 16 bits): one pass counts, one places each prefix's low bits
+  // in its bucket, run after run; a bucket then holds one sorted piece per run (about 160 values
+  // at 10M ids), sorted in place. O(n) and no merged copies of every prefix (a restart built
+  // this with pairwise merges: 6 passes over 40 MB at 10M ids, each into new pages).
+  std::shared_ptr<SealedIdFilter> filter(new SealedIdFilter(std::vector<uint32_t>{}));
+  std::vector<uint32_t>& directory = filter->directory_;
+  size_t total = 0;
+  for (const std::vector<uint32_t>& run : runs) {
+    total += run.size();
+    for (uint32_t prefix : run) ++directory[(prefix >> kLowBits) + 1];
   }
-  std::vector<uint32_t> sorted = runs.empty() ? std::vector<uint32_t>{} : std::move(runs[0]);
-  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(sorted));
+  for (size_t bucket = 0; bucket < kBuckets; ++bucket) directory[bucket + 1] += directory[bucket];
+  std::vector<uint32_t> cursor(directory.begin(), directory.end() - 1);
+  filter->low_.resize(total);
+  uint16_t* low = filter->low_.data();
+  for (std::vector<uint32_t>& run : runs) {
+    for (uint32_t prefix : run) low[cursor[prefix >> kLowBits]++] = static_cast<uint16_t>(prefix);
+    std::vector<uint32_t>().swap(run);
+  }
+  if (runs.size() > 1) {
+    for (size_t bucket = 0; bucket < kBuckets; ++bucket) std::sort(low + directory[bucket], low + directory[bucket + 1]);
+  }
+  return filter;
 }
 
 bool SealedIdFilter::MayContain(const IdKey& key) const {
