@@ -3,7 +3,8 @@
 #   bench/store_memory.sh BINARY DATA_DIR
 # Starts `BINARY serve --query-cache 0` on a free loopback port and prints: the seconds from the
 # start to /api/health answering (the store is open: every segment read, the dictionary log
-# replayed, the sealed id filter built) and to the first full count (POST /api/v1/query); then,
+# replayed, the sealed id filter built) and to the first full count (POST /api/v1/query), with
+# the server's CPU seconds up to then and the load average; then,
 # right after the count and again after the overview, cost, performance, users and
 # models/compare dashboards, each mltrack_store_memory_part_bytes (docs/operations.md) and the
 # process's VmRSS, in bytes and bytes per event. The server is stopped on exit.
@@ -22,8 +23,11 @@ curl -sf -o /dev/null -X POST "$base/api/v1/query" -H 'content-type: application
   -d '{"from":946684800000,"to":7258118400000,"metrics":["count"]}'
 counted=$(date +%s.%N)
 count=$(curl -sf "$base/metrics" | awk '$1 == "mltrack_store_events" {printf "%d", $2}')
-printf 'restart: health after %.2f s, first full count (%s events) after %.2f s\n' \
-  "$(echo "$healthy - $start" | bc)" "$count" "$(echo "$counted - $start" | bc)"
+# The server's CPU (user + system) up to the count: the open's work, apart from the load.
+cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat")
+printf 'restart: health after %.2f s, first full count (%s events) after %.2f s, %s s CPU (load %s)\n' \
+  "$(echo "$healthy - $start" | bc)" "$count" "$(echo "$counted - $start" | bc)" "$cpu" \
+  "$(cut -d' ' -f1 /proc/loadavg)"
 
 report() {
   echo "memory $1:"

@@ -353,9 +353,12 @@ class QuantileAccumulator final : public MetricAccumulator {
     const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
     if (!column.sketch) return;  // absent: no value
     const store::ValueSketch& sketch = *column.sketch;
-    Quantile::CombineCounts(states_[group], column.present, column.double_min, column.double_max, sketch.zeros,
-                            sketch.positive.lowest, sketch.positive.counts, sketch.negative.lowest,
-                            sketch.negative.counts);
+    const auto counts = [](const store::ValueSketch::Buckets& buckets) {
+      return Quantile::ByteCounts{buckets.lowest, buckets.small.data(), buckets.size(), buckets.large.data(),
+                                  buckets.large.size()};
+    };
+    Quantile::CombineByteCounts(states_[group], column.present, column.double_min, column.double_max, sketch.zeros,
+                                counts(sketch.positive), counts(sketch.negative));
   }
   Cell Finalize(size_t group) override {
     Quantile::State& state = primary_ ? primary_->states_[group] : states_[group];

@@ -257,6 +257,7 @@ size_t BlockSummary::MemoryBytes() const {
   for (const auto& [key_index, column] : tags) bytes += codes_bytes(column);
   bytes += slices.capacity() * sizeof(ValueSlice) - slices.size() * sizeof(BlockSummary);
   for (const ValueSlice& slice : slices) bytes += slice.summary.MemoryBytes();
+  bytes += string_filters.capacity() * sizeof(string_filters[0]);
   for (const auto& [field, filter] : string_filters) bytes += filter.MemoryBytes();
   return bytes;
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include <string>
 
@@ -49,6 +50,37 @@ TEST(SealedIdFilterTest, MatchesWholePrefixesOnlyAndStaysSmall) {
   for (int idx = 0; idx < 1'000'000; ++idx) many.push_back(SealedIdFilter::IdPrefix(HashId(std::to_string(idx))));
   auto big = SealedIdFilter::Build(many);
   EXPECT_LT(big->MemoryBytes(), 1'000'000 * 23 / 10);  // 2 bytes per id + a 256 KiB directory
+}
+
+// The restart's build from sorted runs (a radix sort of the runs' prefixes) holds exactly what sorting
+// every prefix gives: the same size, the same answer for every prefix of a dense range (crowded
+// buckets, a prefix in several runs, empty runs), and the same filter after removing some.
+TEST(SealedIdFilterTest, BuildFromSortedRunsEqualsBuild) {
+  auto key = [](uint32_t prefix) { return IdKey{0, uint64_t{prefix} << 32}; };
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<uint32_t> prefix_of(0, (1u << 20) - 1);  // 16 buckets
+  std::vector<std::vector<uint32_t>> runs(7);
+  std::vector<uint32_t> all;
+  for (size_t run = 0; run < runs.size(); ++run) {
+    for (int idx = 0; run != 3 && idx < 20000; ++idx) runs[run].push_back(prefix_of(rng));
+    runs[run].push_back(0x000ABCDE);  // in every run but the empty one
+    if (run == 3) runs[run].clear();
+    std::sort(runs[run].begin(), runs[run].end());
+    all.insert(all.end(), runs[run].begin(), runs[run].end());
+  }
+  const std::vector<uint32_t> removed(runs[1].begin(), runs[1].end());
+  auto from_runs = SealedIdFilter::BuildFromSortedRuns(runs);
+  auto sorted = SealedIdFilter::Build(all);
+  ASSERT_EQ(from_runs->size(), sorted->size());
+  auto from_runs_removed = from_runs->Remove(removed);
+  auto sorted_removed = sorted->Remove(removed);
+  ASSERT_EQ(from_runs_removed->size(), sorted_removed->size());
+  for (uint32_t prefix = 0; prefix < (1u << 20) + 5; ++prefix) {
+    ASSERT_EQ(from_runs->MayContain(key(prefix)), sorted->MayContain(key(prefix))) << prefix;
+    ASSERT_EQ(from_runs_removed->MayContain(key(prefix)), sorted_removed->MayContain(key(prefix))) << prefix;
+  }
+  EXPECT_TRUE(from_runs_removed->MayContain(key(0x000ABCDE)));
+  EXPECT_EQ(SealedIdFilter::BuildFromSortedRuns({})->size(), 0u);
 }
 
 }  // namespace

@@ -103,7 +103,8 @@ Status Segment::CheckDictionaries(const DictionarySet& dictionaries, uint64_t* c
   return Status::OK();
 }
 
-Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_offset, uint64_t* corrupt_offset) {
+Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_offset, uint64_t filters_offset,
+                                uint64_t* corrupt_offset) {
   std::vector<uint32_t> block_rows;
   for (const ColumnBlock& block : blocks_) block_rows.push_back(static_cast<uint32_t>(block.rows));
   bool ok = DecodeBlockSummaries(footer.summaries, block_rows, footer.tag_keys, &summaries_);
@@ -121,7 +122,7 @@ Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_o
     ok = ok && reader.at_end();
   }
   // Version 4: each block's string filters (string_filter.h): one per local string field the
-  // block stores, ascending by field.
+  // block stores, ascending by field. Their words stay in the file (read by trace-id lookups).
   if (ok && footer.version >= 4) {
     segment::FooterReader reader(footer.filters);
     for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
@@ -134,7 +135,7 @@ Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_o
         StringFilter filter;
         ok = reader.GetByte(&field) && field < kFieldIdCount && IsLocalStringField(static_cast<FieldId>(field)) &&
              (summary.string_filters.empty() || static_cast<uint8_t>(summary.string_filters.back().first) < field) &&
-             filter.Decode(reader);
+             filter.DecodeInFile(reader, fd_, filters_offset);
         if (ok) summary.string_filters.emplace_back(static_cast<FieldId>(field), std::move(filter));
       }
     }
@@ -182,7 +183,8 @@ Status Segment::Load(const DictionarySet* dictionaries, uint64_t* corrupt_offset
   MLTRACK_RETURN_IF_ERROR(DecodeBlocks(footer, footer_offset, tables, corrupt_offset));
   for (size_t field = 0; field < kFieldIdCount; ++field) local_strings_[field] = std::move(tables[field]);
   if (footer.version >= 3) {
-    MLTRACK_RETURN_IF_ERROR(AttachSummaries(footer, footer_offset, corrupt_offset));
+    const uint64_t filters_offset = footer_offset + static_cast<uint64_t>(footer.filters.data() - footer_bytes.data());
+    MLTRACK_RETURN_IF_ERROR(AttachSummaries(footer, footer_offset, filters_offset, corrupt_offset));
   }
   return LoadIds(footer, corrupt_offset);
 }

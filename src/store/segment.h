@@ -105,8 +105,10 @@ class Segment {
   Status OpenLocalColumn(const segment::BlockRef& block, const segment::ColumnRef& column, std::string stored,
                          const LocalTables& tables, uint64_t* corrupt_offset);
   // Decodes the footer's block summaries (version 3) and points each block at its own; from
-  // version 4 also each block's value slices and string filters.
-  Status AttachSummaries(const segment::Footer& footer, uint64_t footer_offset, uint64_t* corrupt_offset);
+  // version 4 also each block's value slices and string filters (whose words stay in the file,
+  // at `filters_offset` where footer.filters starts).
+  Status AttachSummaries(const segment::Footer& footer, uint64_t footer_offset, uint64_t filters_offset,
+                         uint64_t* corrupt_offset);
   // Verifies the id section and keeps its in-memory directory.
   Status LoadIds(const segment::Footer& footer, uint64_t* corrupt_offset);
   Status Corrupt(uint64_t offset, const std::string& what, uint64_t* corrupt_offset) const;

@@ -1,5 +1,7 @@
 #include "store/segment.h"
 
+#include <fcntl.h>
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -375,6 +377,20 @@ TEST_F(SegmentTest, StringFiltersAndValueSlicesAreWrittenPerBlock) {
     false_positives += BlockMayContain(blocks[1], FieldId::kTraceId, "other-" + std::to_string(idx));
   }
   EXPECT_LT(false_positives, 300u);  // ~1 % expected at 10 bits per string
+  // The filters' words stay in the file (read by pread when probed), not in memory; a filter
+  // whose words cannot be read answers "may contain", so the block's rows are read instead.
+  for (const ColumnBlock& block : blocks) {
+    ASSERT_EQ(block.summary->string_filters.size(), 1u);
+    const StringFilter& filter = block.summary->string_filters[0].second;
+    EXPECT_TRUE(filter.words.empty());
+    EXPECT_GE(filter.fd, 0);
+    EXPECT_EQ(filter.MemoryBytes(), 0u);
+    StringFilter unreadable = filter;
+    unreadable.fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(unreadable.fd, 0);
+    EXPECT_TRUE(unreadable.MayContain(StringFilter::Hash("no-such-trace")));
+    ::close(unreadable.fd);
+  }
   for (const ColumnBlock& block : blocks) {
     ASSERT_NE(block.summary, nullptr);
     for (const FieldId field : {FieldId::kExperiment, FieldId::kModel}) {

@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "store/block_summary.h"
@@ -40,7 +42,18 @@ bool StringFilter::MayContain(uint64_t hash) const {
   const uint64_t mask = (uint64_t{1} << log2_bits) - 1;
   for (int probe = 0; probe < kProbes; ++probe) {
     const uint64_t bit = Probe(hash, probe, mask);
-    if ((words[bit / 64] >> (bit % 64) & 1) == 0) return false;
+    uint64_t word = 0;
+    if (fd < 0) {
+      word = words[bit / 64];
+    } else {
+      char bytes[8];
+      const uint64_t at = file_offset + bit / 64 * 8;
+      if (::pread(fd, bytes, sizeof(bytes), static_cast<off_t>(at)) != static_cast<ssize_t>(sizeof(bytes))) {
+        return true;  // unreadable: read the block's rows instead
+      }
+      word = segment::DecodeFixed64(bytes);
+    }
+    if ((word >> (bit % 64) & 1) == 0) return false;
   }
   return true;
 }
@@ -48,6 +61,14 @@ bool StringFilter::MayContain(uint64_t hash) const {
 void StringFilter::Encode(std::string* out) const {
   out->push_back(static_cast<char>(log2_bits));
   for (const uint64_t word : words) segment::PutFixed64(out, word);
+}
+
+bool StringFilter::DecodeInFile(segment::FooterReader& reader, int file, uint64_t reader_offset) {
+  if (!reader.GetByte(&log2_bits) || log2_bits < 6 || log2_bits > kMaxLog2Bits) return false;
+  fd = file;
+  file_offset = reader_offset + reader.position();
+  words.clear();
+  return reader.Skip(size_t{1} << log2_bits >> 3);
 }
 
 bool StringFilter::Decode(segment::FooterReader& reader) {

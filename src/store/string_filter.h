@@ -20,7 +20,13 @@ struct StringFilter {
   static constexpr int kProbes = 7;
   static constexpr uint8_t kMaxLog2Bits = 24;  // 2 MiB per block at most
   uint8_t log2_bits = 6;
-  std::vector<uint64_t> words;  // 2^log2_bits bits
+  std::vector<uint64_t> words;  // 2^log2_bits bits; empty when the words stay in a file (below)
+  // A segment's filter keeps its words in the file (they are probed only by trace-id lookups, and
+  // held 2 B/event in memory): MayContain reads the probed words with pread from `fd` (the
+  // segment's open descriptor, valid while the segment lives) at `file_offset`. A failed read
+  // answers "may contain", so the block's rows are read: never a wrong answer, only a slower one.
+  int fd = -1;
+  uint64_t file_offset = 0;
 
   static uint64_t Hash(std::string_view value);
   // A filter sized for the distinct hashes `hashes` (any order, duplicates allowed), holding them.
@@ -30,6 +36,9 @@ struct StringFilter {
   // u8 log2_bits · 2^log2_bits / 8 bytes (little-endian words).
   void Encode(std::string* out) const;
   bool Decode(segment::FooterReader& reader);
+  // Decode that leaves the words in the file: `reader` reads bytes that start at file offset
+  // `reader_offset` of the file open as `fd`.
+  bool DecodeInFile(segment::FooterReader& reader, int file, uint64_t reader_offset);
   size_t MemoryBytes() const { return words.capacity() * sizeof(uint64_t); }
 };
 

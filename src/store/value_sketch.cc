@@ -1,5 +1,6 @@
 #include "store/value_sketch.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -9,7 +10,13 @@ namespace {
 // Bucket indexes of positive doubles (sign bit clear) lie below 2^(64 − kShift − 1).
 constexpr uint64_t kBucketLimit = uint64_t{1} << (63 - ValueSketch::kShift);
 
-void AddTo(ValueSketch::Buckets& buckets, int32_t index) {
+// Counts per bucket while a sketch is built (ValueSketch::Of).
+struct WideBuckets {
+  int32_t lowest = 0;
+  std::vector<uint32_t> counts;
+};
+
+void AddTo(WideBuckets& buckets, int32_t index) {
   if (buckets.counts.empty()) {
     buckets.lowest = index;
     buckets.counts.assign(1, 0);
@@ -23,10 +30,10 @@ void AddTo(ValueSketch::Buckets& buckets, int32_t index) {
 }
 
 void EncodeBuckets(const ValueSketch::Buckets& buckets, std::string* out) {
-  segment::PutVarint(out, buckets.counts.size());
-  if (buckets.counts.empty()) return;
+  segment::PutVarint(out, buckets.size());
+  if (buckets.empty()) return;
   segment::PutVarint(out, static_cast<uint64_t>(buckets.lowest));
-  for (uint32_t count : buckets.counts) segment::PutVarint(out, count);
+  for (size_t offset = 0; offset < buckets.size(); ++offset) segment::PutVarint(out, buckets.count(offset));
 }
 
 bool DecodeBuckets(segment::FooterReader& reader, uint64_t* total, ValueSketch::Buckets* buckets) {
@@ -36,15 +43,18 @@ bool DecodeBuckets(segment::FooterReader& reader, uint64_t* total, ValueSketch::
   uint64_t lowest = 0;
   if (!reader.GetVarint(&lowest) || lowest + size > kBucketLimit) return false;
   buckets->lowest = static_cast<int32_t>(lowest);
-  buckets->counts.resize(size);
-  for (uint32_t& count : buckets->counts) {
+  buckets->small.resize(size);
+  buckets->large.clear();
+  for (size_t offset = 0; offset < size; ++offset) {
     uint64_t value = 0;
     if (!reader.GetVarint(&value) || value > UINT32_MAX) return false;
-    count = static_cast<uint32_t>(value);
+    buckets->small[offset] = static_cast<uint8_t>(std::min<uint64_t>(value, ValueSketch::Buckets::kLarge));
+    if (value >= ValueSketch::Buckets::kLarge) buckets->large.emplace_back(offset, static_cast<uint32_t>(value));
     *total += value;
   }
+  buckets->large.shrink_to_fit();
   // Trimmed: the first and last buckets hold values.
-  return buckets->counts.front() > 0 && buckets->counts.back() > 0;
+  return buckets->small.front() > 0 && buckets->small.back() > 0;
 }
 
 }  // namespace
@@ -53,18 +63,46 @@ int32_t ValueSketch::BucketOf(double magnitude) {
   return static_cast<int32_t>(std::bit_cast<uint64_t>(magnitude) >> kShift);
 }
 
+uint32_t ValueSketch::Buckets::count(size_t offset) const {
+  if (small[offset] < kLarge) return small[offset];
+  const auto at = std::lower_bound(large.begin(), large.end(), std::make_pair(static_cast<uint32_t>(offset), 0u));
+  return at != large.end() && at->first == offset ? at->second : kLarge;
+}
+
+std::vector<uint32_t> ValueSketch::Buckets::Counts() const {
+  std::vector<uint32_t> counts(small.begin(), small.end());
+  for (const auto& [offset, value] : large) counts[offset] = value;
+  return counts;
+}
+
+void ValueSketch::Buckets::Assign(int32_t first, const std::vector<uint32_t>& counts) {
+  lowest = first;
+  small.resize(counts.size());
+  small.shrink_to_fit();
+  large.clear();
+  for (size_t offset = 0; offset < counts.size(); ++offset) {
+    small[offset] = static_cast<uint8_t>(std::min<uint32_t>(counts[offset], kLarge));
+    if (counts[offset] >= kLarge) large.emplace_back(static_cast<uint32_t>(offset), counts[offset]);
+  }
+  large.shrink_to_fit();
+}
+
 ValueSketch ValueSketch::Of(const std::vector<double>& values) {
   ValueSketch sketch;
+  WideBuckets positive;
+  WideBuckets negative;
   for (double value : values) {
     if (std::isnan(value)) continue;
     if (value > 0) {
-      AddTo(sketch.positive, BucketOf(value));
+      AddTo(positive, BucketOf(value));
     } else if (value < 0) {
-      AddTo(sketch.negative, BucketOf(-value));
+      AddTo(negative, BucketOf(-value));
     } else {
       ++sketch.zeros;
     }
   }
+  sketch.positive.Assign(positive.lowest, positive.counts);
+  sketch.negative.Assign(negative.lowest, negative.counts);
   return sketch;
 }
 
@@ -84,7 +122,8 @@ bool ValueSketch::Decode(segment::FooterReader& reader, uint32_t present, ValueS
 }
 
 size_t ValueSketch::MemoryBytes() const {
-  return sizeof(ValueSketch) + (positive.counts.capacity() + negative.counts.capacity()) * sizeof(uint32_t);
+  return sizeof(ValueSketch) + positive.small.capacity() + negative.small.capacity() +
+         (positive.large.capacity() + negative.large.capacity()) * sizeof(positive.large[0]);
 }
 
 }  // namespace mltrack::store

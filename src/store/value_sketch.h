@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/segment_format.h"
@@ -25,10 +26,24 @@ struct ValueSketch {
 
   static int32_t BucketOf(double magnitude);  // magnitude > 0
 
-  // Counts per bucket lowest, lowest + 1, …; empty when no value of that sign.
+  // Counts per bucket lowest, lowest + 1, …; empty when no value of that sign. Held in one
+  // byte per bucket (most buckets of a block count fewer than 255 values): a count of 255 or
+  // more is stored as 255 in `small` and listed with its full value in `large`, ascending by
+  // offset — a quarter of the memory of one uint32 per bucket, and still exact.
   struct Buckets {
+    static constexpr uint8_t kLarge = 255;
     int32_t lowest = 0;
-    std::vector<uint32_t> counts;
+    std::vector<uint8_t> small;                          // min(count, 255) per bucket
+    std::vector<std::pair<uint32_t, uint32_t>> large;  // (offset, count) of counts ≥ 255
+
+    size_t size() const { return small.size(); }
+    bool empty() const { return small.empty(); }
+    // The count of bucket lowest + offset (offset < size()).
+    uint32_t count(size_t offset) const;
+    // Every count, one uint32 per bucket (tests, encoding).
+    std::vector<uint32_t> Counts() const;
+    // Replaces the counts with `counts` (bucket lowest + i), shrunk to fit.
+    void Assign(int32_t first, const std::vector<uint32_t>& counts);
   };
   uint32_t zeros = 0;  // values equal to 0 (either sign)
   Buckets positive;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "store/block_summary.h"
@@ -30,15 +31,15 @@ TEST(ValueSketchTest, CountsEveryValueInItsBucketAndRoundTrips) {
     if (value > 0) {
       ++positive;
       const size_t offset = static_cast<size_t>(ValueSketch::BucketOf(value) - sketch.positive.lowest);
-      ASSERT_LT(offset, sketch.positive.counts.size());
-      EXPECT_GT(sketch.positive.counts[offset], 0u);
+      ASSERT_LT(offset, sketch.positive.size());
+      EXPECT_GT(sketch.positive.count(offset), 0u);
     } else if (value < 0) {
       ++negative;
     }
   }
   uint64_t counted_positive = 0, counted_negative = 0;
-  for (uint32_t count : sketch.positive.counts) counted_positive += count;
-  for (uint32_t count : sketch.negative.counts) counted_negative += count;
+  for (uint32_t count : sketch.positive.Counts()) counted_positive += count;
+  for (uint32_t count : sketch.negative.Counts()) counted_negative += count;
   EXPECT_EQ(counted_positive, positive);
   EXPECT_EQ(counted_negative, negative);
   EXPECT_EQ(sketch.zeros, 5000u / 7 + 1);
@@ -56,9 +57,9 @@ TEST(ValueSketchTest, CountsEveryValueInItsBucketAndRoundTrips) {
   ASSERT_NE(latency_summary.sketch, nullptr);
   EXPECT_EQ(latency_summary.sketch->zeros, sketch.zeros);
   EXPECT_EQ(latency_summary.sketch->positive.lowest, sketch.positive.lowest);
-  EXPECT_EQ(latency_summary.sketch->positive.counts, sketch.positive.counts);
+  EXPECT_EQ(latency_summary.sketch->positive.Counts(), sketch.positive.Counts());
   EXPECT_EQ(latency_summary.sketch->negative.lowest, sketch.negative.lowest);
-  EXPECT_EQ(latency_summary.sketch->negative.counts, sketch.negative.counts);
+  EXPECT_EQ(latency_summary.sketch->negative.Counts(), sketch.negative.Counts());
   EXPECT_EQ(decoded[0].field(FieldId::kTtftMs).sketch, nullptr);
 
   // Counts that do not add up to the present values are refused.
@@ -71,6 +72,36 @@ TEST(ValueSketchTest, CountsEveryValueInItsBucketAndRoundTrips) {
   EXPECT_FALSE(ValueSketch::Decode(short_by_one, latency_summary.present + 1, &read));
   segment::FooterReader truncated(std::string_view(out).substr(0, out.size() - 1));
   EXPECT_FALSE(ValueSketch::Decode(truncated, latency_summary.present, &read));
+}
+
+// Counts of 255 or more leave the byte form for the `large` list; every count reads back as the
+// number of values in its bucket, before and after the footer encoding.
+TEST(ValueSketchTest, CountsOf255AndMoreAreKeptExactly) {
+  std::vector<double> values;
+  const std::vector<std::pair<double, int>> runs = {{7.0, 70000}, {100.0, 255}, {50.0, 254}, {3.25, 256}, {9000, 1}};
+  for (const auto& [value, copies] : runs) values.insert(values.end(), copies, value);
+  const ValueSketch sketch = ValueSketch::Of(values);
+  EXPECT_EQ(sketch.positive.large.size(), 3u);  // 70000, 255 and 256
+  std::map<int32_t, uint32_t> expected;
+  for (const auto& [value, copies] : runs) expected[ValueSketch::BucketOf(value)] += copies;
+  const std::vector<uint32_t> counts = sketch.positive.Counts();
+  ASSERT_EQ(counts.size(), sketch.positive.size());
+  for (size_t offset = 0; offset < counts.size(); ++offset) {
+    const int32_t bucket = sketch.positive.lowest + static_cast<int32_t>(offset);
+    const uint32_t want = expected.count(bucket) ? expected[bucket] : 0;
+    EXPECT_EQ(counts[offset], want) << offset;
+    EXPECT_EQ(sketch.positive.count(offset), want) << offset;
+  }
+  std::string out;
+  sketch.Encode(&out);
+  segment::FooterReader reader(out);
+  ValueSketch read;
+  ASSERT_TRUE(ValueSketch::Decode(reader, static_cast<uint32_t>(values.size()), &read));
+  EXPECT_EQ(read.positive.lowest, sketch.positive.lowest);
+  EXPECT_EQ(read.positive.small, sketch.positive.small);
+  EXPECT_EQ(read.positive.large, sketch.positive.large);
+  EXPECT_TRUE(read.negative.empty());
+  EXPECT_LT(read.MemoryBytes(), sizeof(ValueSketch) + counts.size() + 3 * 8 + 1);
 }
 
 }  // namespace

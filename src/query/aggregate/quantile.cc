@@ -46,6 +46,17 @@ void LogBuckets::AddCounts(int32_t lowest, const uint32_t* counts, size_t size) 
   for (size_t idx = 0; idx < size; ++idx) counts_[offset + idx] += counts[idx];
 }
 
+void LogBuckets::AddCounts(int32_t lowest, const uint8_t* small, size_t size,
+                           const std::pair<uint32_t, uint32_t>* large, size_t large_count) {
+  if (size == 0) return;
+  Add(lowest, 0);
+  Add(lowest + static_cast<int32_t>(size) - 1, 0);
+  uint64_t* counts = counts_.data() + static_cast<size_t>(lowest - lowest_);
+  for (size_t idx = 0; idx < size; ++idx) counts[idx] += small[idx];
+  // A listed count was added as 255 above.
+  for (size_t idx = 0; idx < large_count; ++idx) counts[large[idx].first] += large[idx].second - 255u;
+}
+
 void Quantile::AddToSketch(State& state, double value, uint64_t count) {
   if (state.count == 0) {
     state.min = value;
@@ -140,6 +151,14 @@ void Quantile::CombineCounts(State& into, uint64_t count, double min, double max
   into.zeros += zeros;
   into.positive.AddCounts(positive_lowest, positive.data(), positive.size());
   into.negative.AddCounts(negative_lowest, negative.data(), negative.size());
+}
+
+void Quantile::CombineByteCounts(State& into, uint64_t count, double min, double max, uint64_t zeros,
+                                 const ByteCounts& positive, const ByteCounts& negative) {
+  CombineCounts(into, count, min, max, zeros, 0, {}, 0, {});
+  if (count == 0) return;
+  into.positive.AddCounts(positive.lowest, positive.small, positive.size, positive.large, positive.large_count);
+  into.negative.AddCounts(negative.lowest, negative.small, negative.size, negative.large, negative.large_count);
 }
 
 namespace {

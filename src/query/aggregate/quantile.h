@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace mltrack::query::aggregate {
@@ -49,6 +50,10 @@ class LogBuckets {
   void Merge(const LogBuckets& other);
   // Adds counts[i] values to bucket lowest + i (0 ≤ i < size).
   void AddCounts(int32_t lowest, const uint32_t* counts, size_t size);
+  // The same for counts held in one byte each (store/value_sketch.h): small[i] < 255 is the
+  // count of bucket lowest + i; the others are listed in large[] as (i, count), ascending.
+  void AddCounts(int32_t lowest, const uint8_t* small, size_t size, const std::pair<uint32_t, uint32_t>* large,
+                 size_t large_count);
   bool empty() const { return counts_.empty(); }
   int32_t lowest() const { return lowest_; }
   const std::vector<uint64_t>& counts() const { return counts_; }  // counts_[i]: index lowest+i
@@ -97,6 +102,16 @@ struct Quantile {
   static void CombineCounts(State& into, uint64_t count, double min, double max, uint64_t zeros,
                             int32_t positive_lowest, const std::vector<uint32_t>& positive,
                             int32_t negative_lowest, const std::vector<uint32_t>& negative);
+  // CombineCounts with each sign's counts in the byte form of LogBuckets::AddCounts.
+  struct ByteCounts {
+    int32_t lowest = 0;
+    const uint8_t* small = nullptr;
+    size_t size = 0;
+    const std::pair<uint32_t, uint32_t>* large = nullptr;
+    size_t large_count = 0;
+  };
+  static void CombineByteCounts(State& into, uint64_t count, double min, double max, uint64_t zeros,
+                                const ByteCounts& positive, const ByteCounts& negative);
   // `percentile` in [0, 100]. May reorder the exact values (the multiset is unchanged).
   static std::optional<double> Finalize(State& state, double percentile);
 
