@@ -25,7 +25,10 @@ file(CONFIGURE OUTPUT ${generated} CONTENT "${body}" @ONLY)
 add_library(mltrack_price_data STATIC ${generated})
 target_include_directories(mltrack_price_data PUBLIC ${CMAKE_SOURCE_DIR}/src)
 
-# core_tests checks that whatever was embedded parses (src/core/price_embedded_test.cc).
-if(TARGET core_tests)
-  target_link_libraries(core_tests PRIVATE mltrack_price_data)
-endif()
+# core_tests checks that whatever was embedded parses (src/core/price_embedded_test.cc);
+# analytics_tests prices the demo traffic as `serve --demo` does (anomalies_demo_test.cc).
+foreach(suite core_tests analytics_tests)
+  if(TARGET ${suite})
+    target_link_libraries(${suite} PRIVATE mltrack_price_data)
+  endif()
+endforeach()
