@@ -293,17 +293,16 @@ class ValueAccumulator final : public MetricAccumulator {
                  const uint32_t* groups) override {
     const store::UserRollup& rollup = RollupOf(block);
     if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
-      const bool total = source_.type == ColumnSource::Type::kTotalTokens;
-      const int64_t* sums = source_.field == FieldId::kCostUsd    ? rollup.cost.data()
-                            : source_.field == FieldId::kInputTokens ? rollup.input_tokens.data()
-                                                                     : rollup.output_tokens.data();
-      if (total) sums = rollup.input_tokens.data();
-      sums += begin;
-      for (size_t idx = 0; idx < count; ++idx) states_[groups[idx]].sum += sums[idx];
-      if (total) {
-        const int64_t* output = rollup.output_tokens.data() + begin;
-        for (size_t idx = 0; idx < count; ++idx) states_[groups[idx]].sum += output[idx];
+      const auto add = [&](size_t idx, int64_t sum) { states_[groups[idx]].sum += sum; };
+      if (source_.type == ColumnSource::Type::kTotalTokens) {
+        rollup.input_tokens.ForEach(begin, count, add);
+        rollup.output_tokens.ForEach(begin, count, add);
+        return;
       }
+      const store::RollupSums& sums = source_.field == FieldId::kCostUsd       ? rollup.cost
+                                      : source_.field == FieldId::kInputTokens ? rollup.input_tokens
+                                                                               : rollup.output_tokens;
+      sums.ForEach(begin, count, add);
     } else if constexpr (kMinOrMax && std::is_same_v<T, int64_t>) {
       const uint32_t* offsets = (std::is_same_v<Agg, Min<T>> ? rollup.first_ms.data() : rollup.last_ms.data()) + begin;
       for (size_t idx = 0; idx < count; ++idx) Agg::Update(states_[groups[idx]], block.min_ts + offsets[idx]);

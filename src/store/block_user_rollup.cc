@@ -1,5 +1,6 @@
 #include "store/block_user_rollup.h"
 
+#include <algorithm>
 #include <limits>
 #include <unordered_map>
 
@@ -47,10 +48,23 @@ bool FitsInt64(__int128 value) {
 
 }  // namespace
 
+void RollupSums::Assign(const std::vector<int64_t>& sums) {
+  narrow_.clear();
+  wide_.clear();
+  const bool fits = std::all_of(sums.begin(), sums.end(), [](int64_t sum) {
+    return sum >= std::numeric_limits<int32_t>::min() && sum <= std::numeric_limits<int32_t>::max();
+  });
+  if (fits) {
+    narrow_.assign(sums.begin(), sums.end());
+  } else {
+    wide_ = sums;
+  }
+}
+
 size_t UserRollup::MemoryBytes() const {
   return row.capacity() * 2 + rows_minus_one.capacity() * 2 + errors.capacity() * 2 + priced.capacity() * 2 +
-         first_ms.capacity() * 4 + last_ms.capacity() * 4 +
-         (input_tokens.capacity() + output_tokens.capacity() + cost.capacity()) * 8;
+         first_ms.capacity() * 4 + last_ms.capacity() * 4 + input_tokens.MemoryBytes() + output_tokens.MemoryBytes() +
+         cost.MemoryBytes();
 }
 
 UserRollup RollUpUsers(const BlockValues& values) {
@@ -104,6 +118,7 @@ UserRollup RollUpUsers(const BlockValues& values) {
     }
   }
   // Entries in order of their first row (they were created in that order).
+  std::vector<int64_t> input_sums, output_sums, cost_sums;
   for (size_t idx = 0; idx < totals.size(); ++idx) {
     const Totals& entry = totals[idx];
     rollup.row.push_back(static_cast<uint16_t>(first_row[idx]));
@@ -112,10 +127,13 @@ UserRollup RollUpUsers(const BlockValues& values) {
     rollup.priced.push_back(static_cast<uint16_t>(entry.priced));
     rollup.first_ms.push_back(static_cast<uint32_t>(entry.first - min_ts));
     rollup.last_ms.push_back(static_cast<uint32_t>(entry.last - min_ts));
-    rollup.input_tokens.push_back(static_cast<int64_t>(entry.input));
-    rollup.output_tokens.push_back(static_cast<int64_t>(entry.output));
-    rollup.cost.push_back(static_cast<int64_t>(entry.cost));
+    input_sums.push_back(static_cast<int64_t>(entry.input));
+    output_sums.push_back(static_cast<int64_t>(entry.output));
+    cost_sums.push_back(static_cast<int64_t>(entry.cost));
   }
+  rollup.input_tokens.Assign(input_sums);
+  rollup.output_tokens.Assign(output_sums);
+  rollup.cost.Assign(cost_sums);
   return rollup;
 }
 
@@ -145,6 +163,7 @@ bool DecodeUserRollup(segment::FooterReader& reader, uint32_t block_rows, int64_
   UserRollup& rollup = *out;
   uint64_t row = 0;
   uint64_t total_rows = 0;
+  std::vector<int64_t> input_sums, output_sums, cost_sums;
   for (uint64_t idx = 0; idx < count; ++idx) {
     uint64_t delta = 0, rows = 0, errors = 0, priced = 0, first = 0, length = 0;
     int64_t input = 0, output = 0, cost = 0;
@@ -166,10 +185,13 @@ bool DecodeUserRollup(segment::FooterReader& reader, uint32_t block_rows, int64_
     rollup.priced.push_back(static_cast<uint16_t>(priced));
     rollup.first_ms.push_back(static_cast<uint32_t>(first));
     rollup.last_ms.push_back(static_cast<uint32_t>(first + length));
-    rollup.input_tokens.push_back(input);
-    rollup.output_tokens.push_back(output);
-    rollup.cost.push_back(cost);
+    input_sums.push_back(input);
+    output_sums.push_back(output);
+    cost_sums.push_back(cost);
   }
+  rollup.input_tokens.Assign(input_sums);
+  rollup.output_tokens.Assign(output_sums);
+  rollup.cost.Assign(cost_sums);
   return total_rows == block_rows;
 }
 

@@ -18,6 +18,32 @@ namespace mltrack::store {
 
 struct BlockValues;  // block_slices.h
 
+// One sum per entry: 32-bit when every entry's sum of the block fits, else 64-bit (tokens and
+// most cost sums fit: 12 of the 40 bytes an entry would take).
+class RollupSums {
+ public:
+  void Assign(const std::vector<int64_t>& sums);
+  size_t size() const { return narrow_.empty() ? wide_.size() : narrow_.size(); }
+  int64_t operator[](size_t entry) const { return narrow_.empty() ? wide_[entry] : int64_t{narrow_[entry]}; }
+  bool operator==(const RollupSums& other) const = default;
+  // fn(i, sum of entry begin + i) for i in [0, count).
+  template <typename Fn>
+  void ForEach(size_t begin, size_t count, Fn&& fn) const {
+    if (!narrow_.empty()) {
+      const int32_t* sums = narrow_.data() + begin;
+      for (size_t idx = 0; idx < count; ++idx) fn(idx, int64_t{sums[idx]});
+    } else {
+      const int64_t* sums = wide_.data() + begin;
+      for (size_t idx = 0; idx < count; ++idx) fn(idx, sums[idx]);
+    }
+  }
+  size_t MemoryBytes() const { return narrow_.capacity() * sizeof(int32_t) + wide_.capacity() * sizeof(int64_t); }
+
+ private:
+  std::vector<int32_t> narrow_;
+  std::vector<int64_t> wide_;
+};
+
 struct UserRollup {
   // Per entry, ascending by `row`: the first row of the entry within the block, its rows − 1.
   std::vector<uint16_t> row;
@@ -28,9 +54,9 @@ struct UserRollup {
   std::vector<uint32_t> first_ms;
   std::vector<uint32_t> last_ms;
   // Sums of the present values (absent ones add 0).
-  std::vector<int64_t> input_tokens;
-  std::vector<int64_t> output_tokens;
-  std::vector<int64_t> cost;
+  RollupSums input_tokens;
+  RollupSums output_tokens;
+  RollupSums cost;
 
   size_t size() const { return row.size(); }
   uint64_t rows(size_t entry) const { return uint64_t{rows_minus_one[entry]} + 1; }

@@ -88,6 +88,9 @@ TEST(BlockUserRollupTest, EachUserTeamExperimentGetsTheTotalsOfItsRows) {
     EXPECT_EQ(rollup.last_ms[idx], entry->last);
     ++idx;
   }
+  // Token sums fit 32 bits, cost sums (~10^9 nano-USD a row) do not: both widths read back.
+  EXPECT_EQ(rollup.input_tokens.MemoryBytes(), rollup.size() * sizeof(int32_t));
+  EXPECT_EQ(rollup.cost.MemoryBytes(), rollup.size() * sizeof(int64_t));
 }
 
 TEST(BlockUserRollupTest, RoundTripsAndRejectsInconsistentBytes) {
