@@ -485,7 +485,7 @@ TEST_F(BlockAnswerTest, UserRollupsAnswerGroupsByUserTeamAndExperiment) {
   MakeViews(memtable, rng);
   for (const store::ColumnBlock& block : with_->blocks()) ASSERT_NE(block.summary->user_rollup, nullptr);
   const std::vector<std::string> groups = {R"("user")", R"("user", "team")", R"("user", "team", "experiment")",
-                                           R"("experiment", "user")", R"("team", "experiment")"};
+                                           R"("experiment", "user")", R"("team", "experiment")", ""};
   const std::vector<std::string> rolled = {
       R"("days:ts", "count", "sum:total_tokens", "sum:cost_usd", "count:cost_usd", "rate:error")",
       R"("count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens")",
@@ -503,6 +503,15 @@ TEST_F(BlockAnswerTest, UserRollupsAnswerGroupsByUserTeamAndExperiment) {
   ExpectSameResult(Execute(*whole_spec, *without_, nullptr), whole_result, whole);
   EXPECT_EQ(whole_result.scanned, 0u);
   EXPECT_GT(whole_result.rows.size(), 100u);
+  // ... and the overview's distinct users (ungrouped: the rest from the block summaries) neither.
+  const std::string users = R"({"from": )" + std::to_string(kStart - kDayMs) + R"(, "to": )" +
+                            std::to_string(kStart + 3 * kDayMs) +
+                            R"(, "metrics": ["count", "uniq:user", "sum:cost_usd", "max:ts"], "limit": 100000})";
+  Result<QuerySpec> users_spec = ParseQuerySpec(users, kStart);
+  ASSERT_TRUE(users_spec.ok()) << users_spec.status().ToString();
+  const QueryResult users_result = Execute(*users_spec, *with_, nullptr);
+  ExpectSameResult(Execute(*users_spec, *without_, nullptr), users_result, users);
+  EXPECT_EQ(users_result.scanned, 0u);
   uint64_t rows_read = 0;  // by the specs whose every metric follows from rollups
   uint64_t rows_in_range = 0;
   for (int round = 0; round < 120; ++round) {

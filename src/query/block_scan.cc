@@ -490,11 +490,37 @@ bool BlockFilters(const Plan& plan, const store::ColumnBlock& block, std::vector
   return true;
 }
 
+// Adds to `group` the metrics of *unanswered (a whole block's, all of one group) that the block's
+// user rollup gives (`uniq:user` of an ungrouped query: one row per entry instead of every row),
+// and drops them from *unanswered.
+void AddOneGroupFromRollup(const store::ColumnBlock& block, uint32_t group, Partial& partial,
+                           std::vector<size_t>* unanswered) {
+  const store::UserRollup* rollup = block.summary->user_rollup.get();
+  if (rollup == nullptr) return;
+  thread_local std::vector<size_t> taken;
+  taken.clear();
+  std::erase_if(*unanswered, [&](size_t idx) {
+    const bool adds = partial.metrics[idx]->AddsRollup(block);
+    if (adds) taken.push_back(idx);
+    return adds;
+  });
+  if (taken.empty()) return;
+  thread_local std::vector<uint32_t> rows(kChunkRows);
+  thread_local std::vector<uint32_t> groups(kChunkRows);
+  std::fill(groups.begin(), groups.end(), group);
+  for (size_t begin = 0; begin < rollup->size(); begin += kChunkRows) {
+    const size_t count = std::min(kChunkRows, rollup->size() - begin);
+    for (size_t idx = 0; idx < count; ++idx) rows[idx] = rollup->row[begin + idx];
+    for (size_t idx : taken) partial.metrics[idx]->AddRollup(block, begin, count, rows.data(), groups.data());
+  }
+}
+
 // Whether the block summary answered the block for `plan` (a whole block without row filters).
 bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
   std::vector<size_t> unanswered;
   uint32_t group = 0;
   if (!AnswerFromSummary(plan, block, partial, &unanswered, &group)) return false;
+  if (!unanswered.empty()) AddOneGroupFromRollup(block, group, partial, &unanswered);
   if (!unanswered.empty()) ScanOneGroup(plan, block, {}, unanswered, group, partial);
   return true;
 }
