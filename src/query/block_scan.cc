@@ -11,6 +11,7 @@
 #include "query/chunk_gathers.h"
 #include "query/limit_guard.h"
 #include "query/slice_rows.h"
+#include "store/block_user_rollup.h"
 
 namespace mltrack::query {
 namespace {
@@ -489,11 +490,37 @@ bool BlockFilters(const Plan& plan, const store::ColumnBlock& block, std::vector
   return true;
 }
 
+// Adds to `group` the metrics of *unanswered (a whole block's, all of one group) that the block's
+// user rollup gives (`uniq:user` of an ungrouped query: one row per entry instead of every row),
+// and drops them from *unanswered.
+void AddOneGroupFromRollup(const store::ColumnBlock& block, uint32_t group, Partial& partial,
+                           std::vector<size_t>* unanswered) {
+  const store::UserRollup* rollup = block.summary->user_rollup.get();
+  if (rollup == nullptr) return;
+  thread_local std::vector<size_t> taken;
+  taken.clear();
+  std::erase_if(*unanswered, [&](size_t idx) {
+    const bool adds = partial.metrics[idx]->AddsRollup(block);
+    if (adds) taken.push_back(idx);
+    return adds;
+  });
+  if (taken.empty()) return;
+  thread_local std::vector<uint32_t> rows(kChunkRows);
+  thread_local std::vector<uint32_t> groups(kChunkRows);
+  std::fill(groups.begin(), groups.end(), group);
+  for (size_t begin = 0; begin < rollup->size(); begin += kChunkRows) {
+    const size_t count = std::min(kChunkRows, rollup->size() - begin);
+    for (size_t idx = 0; idx < count; ++idx) rows[idx] = rollup->row[begin + idx];
+    for (size_t idx : taken) partial.metrics[idx]->AddRollup(block, begin, count, rows.data(), groups.data());
+  }
+}
+
 // Whether the block summary answered the block for `plan` (a whole block without row filters).
 bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
   std::vector<size_t> unanswered;
   uint32_t group = 0;
   if (!AnswerFromSummary(plan, block, partial, &unanswered, &group)) return false;
+  if (!unanswered.empty()) AddOneGroupFromRollup(block, group, partial, &unanswered);
   if (!unanswered.empty()) ScanOneGroup(plan, block, {}, unanswered, group, partial);
   return true;
 }
@@ -512,6 +539,64 @@ bool AnsweredBySlices(const Plan& plan, const store::ColumnBlock& block, std::sp
   return true;
 }
 
+// Whether a group part is constant over each entry of a user rollup: user, team, experiment, and
+// the time bucket of a block within one bucket.
+bool ConstantOverRollupEntries(const Plan& plan, const store::ColumnBlock& block) {
+  for (const KeyPart& part : plan.parts) {
+    if (part.bin) return false;
+    if (part.is_bucket) {
+      if (plan.bucketer->Index(block.min_ts) != plan.bucketer->Index(block.max_ts)) return false;
+      continue;
+    }
+    const FieldId field = part.source.field;
+    if (part.source.type != ColumnSource::Type::kString ||
+        (field != FieldId::kUser && field != FieldId::kTeam && field != FieldId::kExperiment)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether the block's user rollup (store/block_user_rollup.h) answered it for `plan` (a whole
+// block without row filters): each entry goes to its group (found from the entry's row, as a
+// row's would be) and adds every metric that follows from it. When only some do, *rest lists the
+// others, whose rows the caller reads; false with *rest empty and `partial` unchanged when the
+// rollup gives nothing.
+bool AnsweredByRollup(const Plan& plan, const store::ColumnBlock& block, Partial& partial, std::vector<size_t>* rest) {
+  const store::UserRollup* rollup = block.summary->user_rollup.get();
+  if (rollup == nullptr || !ConstantOverRollupEntries(plan, block)) return false;
+  thread_local std::vector<uint8_t> adds;
+  const size_t metrics = partial.metrics.size();
+  adds.assign(metrics, 0);
+  rest->clear();
+  for (size_t idx = 0; idx < metrics; ++idx) {
+    adds[idx] = partial.metrics[idx]->AddsRollup(block);
+    if (!adds[idx]) rest->push_back(idx);
+  }
+  if (rest->size() == metrics) {
+    rest->clear();
+    return false;
+  }
+  const BlockBuckets buckets = MakeBlockBuckets(plan, block);
+  thread_local std::vector<uint32_t> rows(kChunkRows);
+  thread_local std::vector<uint32_t> one_group(kChunkRows, 0);
+  for (size_t begin = 0; begin < rollup->size(); begin += kChunkRows) {
+    const size_t count = std::min(kChunkRows, rollup->size() - begin);
+    for (size_t idx = 0; idx < count; ++idx) rows[idx] = rollup->row[begin + idx];
+    const uint32_t* groups = one_group.data();
+    if (plan.parts.empty()) {
+      for (auto& metric : partial.metrics) metric->Resize(partial.table.size());
+    } else {
+      AssignGroups(plan, buckets, block, rows.data(), count, partial);
+      groups = partial.groups.data();
+    }
+    for (size_t idx = 0; idx < metrics; ++idx) {
+      if (adds[idx]) partial.metrics[idx]->AddRollup(block, begin, count, rows.data(), groups);
+    }
+  }
+  return rest->empty();
+}
+
 // Whether summaries answered a whole block (wholly in the plan's range) with row filters
 // `filters`. When not, *rest lists the only metrics (by index) its rows must still be read for,
 // or is empty when every metric must; *slice_rows then says which rows each of them reads.
@@ -522,7 +607,10 @@ bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
   slice_rows->codes.clear();
   if (block.summary == nullptr) return false;
   if (filters.empty() && AnsweredWhole(plan, block, partial)) return true;
-  return AnsweredBySlices(plan, block, filters, partial, rest, slice_rows);
+  if (AnsweredBySlices(plan, block, filters, partial, rest, slice_rows)) return true;
+  if (!rest->empty()) return false;  // the slices gave some metrics: the caller reads the rest
+  slice_rows->codes.clear();
+  return filters.empty() && AnsweredByRollup(plan, block, partial, rest);
 }
 
 // One plan's part of a shared scan: `narrow` when the block is not wholly inside the plan's own

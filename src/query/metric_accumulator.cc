@@ -20,6 +20,7 @@
 #include "query/moments_accumulator.h"
 #include "query/time_bucket.h"
 #include "query/variance_accumulator.h"
+#include "store/block_user_rollup.h"
 #include "store/value_sketch.h"
 
 namespace mltrack::query {
@@ -74,6 +75,9 @@ Cell OptionalCell(const std::optional<T>& value, Output output) {
   return value ? NumberCell(*value, output) : Cell{};
 }
 
+// The block's user rollup (AddsRollup was true).
+const store::UserRollup& RollupOf(const store::ColumnBlock& block) { return *block.summary->user_rollup; }
+
 // Count: no column.
 class CountAccumulator final : public MetricAccumulator {
  public:
@@ -90,6 +94,12 @@ class CountAccumulator final : public MetricAccumulator {
   void AddSummary(const store::ColumnBlock& block, uint32_t group) override { AddRows(group, block.rows); }
   bool counts_rows() const override { return true; }
   void AddRows(uint32_t group, uint64_t rows) override { Count::UpdateMany(states_[group], rows); }
+  bool AddsRollup(const store::ColumnBlock&) const override { return true; }
+  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+                 const uint32_t* groups) override {
+    const store::UserRollup& rollup = RollupOf(block);
+    for (size_t idx = 0; idx < count; ++idx) Count::UpdateMany(states_[groups[idx]], rollup.rows(begin + idx));
+  }
   bool Subtracts() const override { return true; }
   void Subtract(const MetricAccumulator& other, uint32_t group) override {
     states_[group].count -= static_cast<const CountAccumulator&>(other).states_[0].count;
@@ -269,6 +279,35 @@ class ValueAccumulator final : public MetricAccumulator {
       Agg::Combine(states_[group], block);
     }
   }
+  bool AddsRollup(const store::ColumnBlock&) const override {
+    if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
+      if (source_.type == ColumnSource::Type::kTotalTokens) return true;
+      return source_.type == ColumnSource::Type::kInt &&
+             (source_.field == FieldId::kInputTokens || source_.field == FieldId::kOutputTokens ||
+              source_.field == FieldId::kCostUsd);
+    }
+    if constexpr (kMinOrMax && std::is_same_v<T, int64_t>) return source_.type == ColumnSource::Type::kTs;
+    return false;
+  }
+  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+                 const uint32_t* groups) override {
+    const store::UserRollup& rollup = RollupOf(block);
+    if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
+      const auto add = [&](size_t idx, int64_t sum) { states_[groups[idx]].sum += sum; };
+      if (source_.type == ColumnSource::Type::kTotalTokens) {
+        rollup.input_tokens.ForEach(begin, count, add);
+        rollup.output_tokens.ForEach(begin, count, add);
+        return;
+      }
+      const store::RollupSums& sums = source_.field == FieldId::kCostUsd       ? rollup.cost
+                                      : source_.field == FieldId::kInputTokens ? rollup.input_tokens
+                                                                               : rollup.output_tokens;
+      sums.ForEach(begin, count, add);
+    } else if constexpr (kMinOrMax && std::is_same_v<T, int64_t>) {
+      const uint32_t* offsets = (std::is_same_v<Agg, Min<T>> ? rollup.first_ms.data() : rollup.last_ms.data()) + begin;
+      for (size_t idx = 0; idx < count; ++idx) Agg::Update(states_[groups[idx]], block.min_ts + offsets[idx]);
+    }
+  }
   bool Subtracts() const override { return std::is_same_v<Agg, Sum<int64_t>>; }
   void Subtract(const MetricAccumulator& other, uint32_t group) override {
     if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
@@ -424,6 +463,14 @@ class CountPresentAccumulator final : public MetricAccumulator {
                                           ? block.summary->rows
                                           : SummaryOf(source_, *block.summary)->present);
   }
+  bool AddsRollup(const store::ColumnBlock&) const override {
+    return source_.type == ColumnSource::Type::kInt && source_.field == FieldId::kCostUsd;
+  }
+  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+                 const uint32_t* groups) override {
+    const uint16_t* priced = RollupOf(block).priced.data() + begin;
+    for (size_t idx = 0; idx < count; ++idx) Count::UpdateMany(states_[groups[idx]], priced[idx]);
+  }
   bool Subtracts() const override { return true; }
   void Subtract(const MetricAccumulator& other, uint32_t group) override {
     states_[group].count -= static_cast<const CountPresentAccumulator&>(other).states_[0].count;
@@ -509,6 +556,15 @@ class UniqIdAccumulator final : public MetricAccumulator {
       if (code != store::kAbsentId) Uniq::UpdateId(states_[group], code, id_limit_);
     }
   }
+  // Each entry has one code of user, team and experiment: its row's.
+  bool AddsRollup(const store::ColumnBlock&) const override {
+    return source_.type == ColumnSource::Type::kString &&
+           (source_.field == FieldId::kUser || source_.field == FieldId::kTeam || source_.field == FieldId::kExperiment);
+  }
+  void AddRollup(const store::ColumnBlock& block, size_t, size_t count, const uint32_t* rows,
+                 const uint32_t* groups) override {
+    Update(block, rows, count, groups);
+  }
   Cell Finalize(size_t group) override { return Uniq::Finalize(states_[group]); }
   void ReleaseScratch() override { codes_ = {}; }
   size_t MemoryBytes() const override {
@@ -555,6 +611,17 @@ class RateAccumulator final : public MetricAccumulator {
     uint64_t hits = 0;
     SummaryOf(source_, summary)->RowsWithCode(summary.rows, static_cast<uint32_t>(target_), &hits);
     Rate::UpdateMany(states_[group], hits, summary.rows);
+  }
+  bool AddsRollup(const store::ColumnBlock&) const override {
+    return source_.type == ColumnSource::Type::kEnum && source_.field == FieldId::kStatus &&
+           target_ == static_cast<uint64_t>(EventStatus::kError);
+  }
+  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+                 const uint32_t* groups) override {
+    const store::UserRollup& rollup = RollupOf(block);
+    for (size_t idx = 0; idx < count; ++idx) {
+      Rate::UpdateMany(states_[groups[idx]], rollup.errors[begin + idx], rollup.rows(begin + idx));
+    }
   }
   bool Subtracts() const override { return true; }
   void Subtract(const MetricAccumulator& other, uint32_t group) override {
@@ -619,6 +686,30 @@ class DaysAccumulator final : public MetricAccumulator {
   }
   void AddBlockRows(const store::ColumnBlock& block, uint32_t group, uint64_t rows) override {
     if (rows > 0) Set(group, days_.Number(std::max(block.min_ts, from_ms_)));
+  }
+  // An entry's days are those of its first and last row when the block (clamped to the grid's
+  // range) spans at most two days: no day lies between them.
+  bool AddsRollup(const store::ColumnBlock& block) const override {
+    return days_.Number(std::min(block.max_ts, to_ms_ - 1)) - days_.Number(std::max(block.min_ts, from_ms_)) <= 1;
+  }
+  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+                 const uint32_t* groups) override {
+    const store::UserRollup& rollup = RollupOf(block);
+    const int64_t low = std::max(block.min_ts, from_ms_);
+    const int64_t high = std::min(block.max_ts, to_ms_ - 1);
+    const int64_t first_day = days_.Number(low);
+    const int64_t last_day = days_.Number(high);
+    if (first_day == last_day) {
+      for (size_t idx = 0; idx < count; ++idx) Set(groups[idx], first_day);
+      return;
+    }
+    const int64_t edge = days_.StartOfNumber(last_day);
+    for (size_t idx = 0; idx < count; ++idx) {
+      const int64_t first = block.min_ts + rollup.first_ms[begin + idx];
+      const int64_t last = block.min_ts + rollup.last_ms[begin + idx];
+      if (first < edge) Set(groups[idx], first_day);
+      if (last >= edge) Set(groups[idx], last_day);
+    }
   }
   Cell Finalize(size_t group) override {
     IntList list;

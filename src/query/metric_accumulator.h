@@ -68,6 +68,23 @@ class MetricAccumulator {
     (void)block;
     AddRows(group, rows);
   }
+  // User rollups (store/block_user_rollup.h; query/block_scan.cc): whether this metric over each
+  // entry's rows follows from the entry — count, count:cost_usd, sums of input, output and
+  // total tokens and of cost, rate:error, min:ts / max:ts, days:ts of a block within two days,
+  // uniq of user, team or experiment — and adding entries [begin, begin + count) of `block`'s
+  // rollup, entry begin + i into group groups[i]; rows[i] is that entry's row (UserRollup::row).
+  virtual bool AddsRollup(const store::ColumnBlock& block) const {
+    (void)block;
+    return false;
+  }
+  virtual void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t* rows,
+                         const uint32_t* groups) {
+    (void)block;
+    (void)begin;
+    (void)count;
+    (void)rows;
+    (void)groups;
+  }
   // Whether Subtract is exact for this metric (count, count:<field>, rate, integer and money
   // sums), and removing `other`'s (the same metric's) group 0 from `group`: a block's summary
   // minus the rows of it that belong to another group (block_answer.h, AnswerAcrossBucketEdge).

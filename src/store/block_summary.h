@@ -73,6 +73,7 @@ struct ColumnSummary {
 };
 
 struct ValueSlice;  // below
+struct UserRollup;  // block_user_rollup.h
 
 // The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
 // segments: not ts, id, the derived measures, tags or scores) and by tag key index; scores have none.
@@ -89,6 +90,9 @@ struct BlockSummary {
   // `string_filtered` says the segment has them, so a field not listed has no value in the block.
   bool string_filtered = false;
   std::vector<std::pair<FieldId, StringFilter>> string_filters;
+  // Version 5: the block's rows by (user, team, experiment) (block_user_rollup.h); null when the
+  // block has none. Not counted by MemoryBytes (Segment::Memory::user_rollups counts it).
+  std::shared_ptr<const UserRollup> user_rollup;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;

@@ -559,6 +559,7 @@ StoreStats EmbeddedStore::Stats() const {
                         {"sealed_id_filter", state->sealed_ids ? state->sealed_ids->MemoryBytes() : 0},
                         {"segment_columns", segments.columns},
                         {"segment_summaries", segments.summaries},
+                        {"segment_user_rollups", segments.user_rollups},
                         {"segment_local_strings", segments.local_strings},
                         {"segment_id_directories", segments.id_directory}};
   for (const auto& part : stats.memory_parts) stats.memory_bytes += part.second;

@@ -12,6 +12,7 @@
 
 #include "core/crc32c.h"
 #include "store/block_slices.h"
+#include "store/block_user_rollup.h"
 #include "store/segment_column.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"
@@ -138,6 +139,17 @@ Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_o
              filter.DecodeInFile(reader, fd_, filters_offset);
         if (ok) summary.string_filters.emplace_back(static_cast<FieldId>(field), std::move(filter));
       }
+    }
+    ok = ok && reader.at_end();
+  }
+  // Version 5: each block's user rollup (block_user_rollup.h).
+  if (ok && footer.version >= 5) {
+    segment::FooterReader reader(footer.user_rollups);
+    for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
+      const ColumnBlock& block = blocks_[block_idx];
+      auto rollup = std::make_shared<UserRollup>();
+      ok = DecodeUserRollup(reader, static_cast<uint32_t>(block.rows), block.max_ts - block.min_ts, rollup.get());
+      if (ok && rollup->size() > 0) summaries_[block_idx].user_rollup = std::move(rollup);
     }
     ok = ok && reader.at_end();
   }
@@ -293,7 +305,10 @@ Segment::Memory Segment::MemoryParts() const {
     if (strings) memory.local_strings += strings->MemoryBytes();
   }
   for (const LocalColumn& local : local_columns_) memory.local_strings += local.packed->MemoryBytes();
-  for (const BlockSummary& summary : summaries_) memory.summaries += summary.MemoryBytes();
+  for (const BlockSummary& summary : summaries_) {
+    memory.summaries += summary.MemoryBytes();
+    if (summary.user_rollup) memory.user_rollups += sizeof(UserRollup) + summary.user_rollup->MemoryBytes();
+  }
   memory.id_directory = ids_.MemoryBytes();
   return memory;
 }

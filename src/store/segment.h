@@ -71,8 +71,10 @@ class Segment {
     size_t summaries = 0;
     size_t local_strings = 0;
     size_t id_directory = 0;
-    size_t total() const { return columns + summaries + local_strings + id_directory; }
+    size_t user_rollups = 0;  // block_user_rollup.h
+    size_t total() const { return columns + summaries + local_strings + id_directory + user_rollups; }
     void Add(const Memory& other) {
+      user_rollups += other.user_rollups;
       columns += other.columns;
       summaries += other.summaries;
       local_strings += other.local_strings;

@@ -84,6 +84,7 @@ struct Footer {
   ChunkRef ids;  // raw unused
   std::string_view summaries;  // version 3: the block summaries, inside the footer's bytes
   std::string_view slices;     // version 4: the blocks' value slices (block_slices.h)
+  std::string_view user_rollups;  // version 5: the blocks' user rollups (block_user_rollup.h)
   std::string_view filters;    // version 4: the blocks' string filters (string_filter.h)
 };
 

@@ -85,7 +85,8 @@ Result<SegmentBytes> InspectSegment(const std::filesystem::path& path) {
   // Sections inside the footer (versions 3 and 4), each kept in memory in a decoded form of its own.
   for (const auto& [name, section] : {std::pair<const char*, std::string_view>{"block summaries", footer.summaries},
                                       {"value slices", footer.slices},
-                                      {"string filters", footer.filters}}) {
+                                      {"string filters", footer.filters},
+                                      {"user rollups", footer.user_rollups}}) {
     if (section.empty()) continue;
     ColumnBytes& part = out.parts[name];
     part.stored = section.size();

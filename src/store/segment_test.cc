@@ -13,7 +13,9 @@
 #include <set>
 #include <utility>
 
+#include "core/crc32c.h"
 #include "store/block_slices.h"
+#include "store/block_user_rollup.h"
 #include "store/memtable.h"
 #include "store/segment_format.h"
 #include "store/segment_writer.h"
@@ -405,6 +407,60 @@ TEST_F(SegmentTest, StringFiltersAndValueSlicesAreWrittenPerBlock) {
       EXPECT_EQ(rows, block.rows);
     }
   }
+}
+
+// Version 5 adds each block's user rollup at the end of the footer; the same segment written as
+// version 4 (no rollup section) still opens, with its summaries and slices and no rollups.
+TEST_F(SegmentTest, UserRollupsAreWrittenAndVersionFourSegmentsStillOpen) {
+  Memtable memtable;
+  memtable.Append(MakeEvents(150'000, 5));
+  auto snapshot = memtable.Snapshot();
+  const std::filesystem::path path = dir_ / segment::FileName(11);
+  ASSERT_TRUE(WriteSegment(path, snapshot->blocks(), snapshot->local_columns(), {}, {}).ok());
+  Result<std::shared_ptr<Segment>> segment = Segment::Open(path, *memtable.dictionaries());
+  ASSERT_TRUE(segment.ok()) << segment.status().ToString();
+  std::string section;
+  for (const ColumnBlock& block : (*segment)->blocks()) {
+    ASSERT_NE(block.summary, nullptr);
+    ASSERT_NE(block.summary->user_rollup, nullptr);  // 700 users × 3 experiments: ~30 rows an entry
+    uint64_t rows = 0;
+    for (size_t entry = 0; entry < block.summary->user_rollup->size(); ++entry) rows += block.summary->user_rollup->rows(entry);
+    EXPECT_EQ(rows, block.rows);
+    EncodeUserRollup(*block.summary->user_rollup, &section);
+  }
+  // Rewrite the footer as version 4: its last section (varint size · the rollups) dropped.
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  uint64_t footer_offset = 0;
+  uint32_t footer_size = 0;
+  std::memcpy(&footer_offset, bytes.data() + bytes.size() - segment::kTrailerSize, 8);
+  std::memcpy(&footer_size, bytes.data() + bytes.size() - segment::kTrailerSize + 8, 4);
+  std::string footer = bytes.substr(footer_offset, footer_size);
+  std::string tail;
+  segment::PutVarint(&tail, section.size());
+  tail += section;
+  ASSERT_EQ(static_cast<uint8_t>(footer[0]), 5);
+  ASSERT_TRUE(footer.ends_with(tail));
+  footer.resize(footer.size() - tail.size());
+  footer[0] = 4;
+  std::string old = bytes.substr(0, footer_offset) + footer;
+  segment::PutFixed64(&old, footer_offset);
+  segment::PutFixed32(&old, static_cast<uint32_t>(footer.size()));
+  segment::PutFixed32(&old, crc32c::Mask(crc32c::Value(footer)));
+  old += segment::kTrailerMagic;
+  const std::filesystem::path old_path = dir_ / segment::FileName(12);
+  std::ofstream(old_path, std::ios::binary) << old;
+  Result<std::shared_ptr<Segment>> reopened = Segment::Open(old_path, *memtable.dictionaries());
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  ASSERT_EQ((*reopened)->blocks().size(), (*segment)->blocks().size());
+  for (const ColumnBlock& block : (*reopened)->blocks()) {
+    ASSERT_NE(block.summary, nullptr);
+    EXPECT_EQ(block.summary->user_rollup, nullptr);
+    EXPECT_FALSE(SlicesOf(*block.summary, FieldId::kExperiment).empty());
+  }
+  EXPECT_EQ((*reopened)->MemoryParts().user_rollups, 0u);
+  EXPECT_GT((*segment)->MemoryParts().user_rollups, 0u);
 }
 
 // Thousands of tag keys and score names, each on a few rows of shuffled timestamps, with
