@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "store/block_slices.h"
+#include "store/derived_sketch.h"
 #include "store/segment_format.h"
 
 namespace mltrack::store {
@@ -258,6 +259,7 @@ size_t BlockSummary::MemoryBytes() const {
   bytes += slices.capacity() * sizeof(ValueSlice) - slices.size() * sizeof(BlockSummary);
   for (const ValueSlice& slice : slices) bytes += slice.summary.MemoryBytes();
   for (const auto& [field, filter] : string_filters) bytes += filter.MemoryBytes();
+  if (tokens_per_s) bytes += tokens_per_s->MemoryBytes();
   return bytes;
 }
 

@@ -72,7 +72,8 @@ struct ColumnSummary {
   bool RowsWithCode(size_t rows, uint32_t code, uint64_t* count) const;
 };
 
-struct ValueSlice;  // below
+struct ValueSlice;     // below
+struct DerivedSketch;  // derived_sketch.h
 
 // The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
 // segments: not ts, id, the derived measures, tags or scores) and by tag key index; scores have none.
@@ -89,6 +90,9 @@ struct BlockSummary {
   // `string_filtered` says the segment has them, so a field not listed has no value in the block.
   bool string_filtered = false;
   std::vector<std::pair<FieldId, StringFilter>> string_filters;
+  // Version 5 (derived_sketch.h): the rows with a tokens_per_s value and their sketch, for the
+  // block and for each slice; null in older segments.
+  std::shared_ptr<const DerivedSketch> tokens_per_s;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;

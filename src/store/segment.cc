@@ -12,6 +12,7 @@
 
 #include "core/crc32c.h"
 #include "store/block_slices.h"
+#include "store/derived_sketch.h"
 #include "store/segment_column.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"
@@ -137,6 +138,14 @@ Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_o
              filter.Decode(reader);
         if (ok) summary.string_filters.emplace_back(static_cast<FieldId>(field), std::move(filter));
       }
+    }
+    ok = ok && reader.at_end();
+  }
+  // Version 5: each block's and slice's tokens_per_s sketch (derived_sketch.h).
+  if (ok && footer.version >= 5) {
+    segment::FooterReader reader(footer.derived);
+    for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
+      ok = DecodeDerivedSketches(reader, &summaries_[block_idx]);
     }
     ok = ok && reader.at_end();
   }

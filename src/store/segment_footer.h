@@ -85,6 +85,7 @@ struct Footer {
   std::string_view summaries;  // version 3: the block summaries, inside the footer's bytes
   std::string_view slices;     // version 4: the blocks' value slices (block_slices.h)
   std::string_view filters;    // version 4: the blocks' string filters (string_filter.h)
+  std::string_view derived;    // version 5: the blocks' tokens_per_s sketches (derived_sketch.h)
 };
 
 // Whether a column holds the segment-local ids of a local string field (version 3).
