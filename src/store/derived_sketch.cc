@@ -6,26 +6,15 @@
 #include <limits>
 
 #include "store/block_slices.h"
+#include "store/footer_doubles.h"
 
 namespace mltrack::store {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-void PutDouble(std::string* out, double value) {
-  uint64_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  segment::PutFixed64(out, bits);
-}
-
-bool GetDouble(segment::FooterReader& reader, double* value) {
-  uint32_t low = 0;
-  uint32_t high = 0;
-  if (!reader.GetFixed32(&low) || !reader.GetFixed32(&high)) return false;
-  const uint64_t bits = uint64_t{low} | uint64_t{high} << 32;
-  std::memcpy(value, &bits, sizeof bits);
-  return true;
-}
+using segment::GetDouble;
+using segment::PutDouble;
 
 const BlockValues::Column* ColumnOf(const BlockValues& values, FieldId field) {
   for (const BlockValues::Column& column : values.fields) {

@@ -20,18 +20,11 @@
 namespace mltrack::store {
 namespace {
 
-BlockValues::Column MakeColumn(FieldId field, BlockValues::Kind kind) {
-  BlockValues::Column column;
-  column.field = field;
-  column.kind = kind;
-  return column;
-}
-
 TEST(DerivedSketchTest, TokensPerSecondIsComputedAsTheQueryEngineDoes) {
   BlockValues values;
-  BlockValues::Column tokens = MakeColumn(FieldId::kOutputTokens, BlockValues::Kind::kInts);
-  BlockValues::Column latency = MakeColumn(FieldId::kLatencyMs, BlockValues::Kind::kDoubles);
-  BlockValues::Column ttft = MakeColumn(FieldId::kTtftMs, BlockValues::Kind::kDoubles);
+  BlockValues::Column tokens{.field = FieldId::kOutputTokens, .kind = BlockValues::Kind::kInts};
+  BlockValues::Column latency{.field = FieldId::kLatencyMs, .kind = BlockValues::Kind::kDoubles};
+  BlockValues::Column ttft{.field = FieldId::kTtftMs, .kind = BlockValues::Kind::kDoubles};
   const double kNaN = std::nan("");
   // 100 tokens in 2000 − 1000 ms: 100/s; 50 in 1500 − 1250: 200/s; latency = TTFT, TTFT absent,
   // tokens absent: no speed; 0 tokens in 400 − 0: 0/s.
