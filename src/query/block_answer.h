@@ -5,7 +5,8 @@
 //     dimension has one code), the block is one group: every metric that supports
 //     MetricAccumulator::AddSummary (count, sum, avg, min, max of ints, money and doubles,
 //     min:ts and max:ts from the block's time range, days:ts from its one day, count:<field>,
-//     rate, uniq of a listed dimension, percentiles of a double field with a block sketch) is
+//     rate, uniq of a listed dimension, percentiles of a double field with a block sketch and of
+//     tokens_per_s with a derived sketch, store/derived_sketch.h) is
 //     added from the summary, and only the others (other percentiles, uniq of ids or numbers)
 //     still read the rows;
 //   - when exactly one dimension part varies, its codes are listed with their row counts, and

@@ -16,6 +16,7 @@
 #include "query/query_cache.h"
 #include "query/query_parser.h"
 #include "random_query_test_util.h"
+#include "store/derived_sketch.h"
 #include "store/memtable.h"
 #include "store/segment.h"
 #include "store/segment_format.h"
@@ -376,6 +377,54 @@ TEST_F(BlockAnswerTest, UnevenSlicesReadOnlyTheRowsTheirSummariesLack) {
     ExpectSameResult(Execute(spec, *without_, nullptr), Execute(spec, *with_, nullptr), rest);
     QueryCache cache;
     ExpectSameResult(Execute(spec, *without_, nullptr), Execute(spec, *with_, &cache), std::string(rest) + " (cache)");
+  }
+}
+
+// tokens_per_s has its own sketch per block and slice (segment format 5, store/derived_sketch.h):
+// its percentiles over whole blocks and over slices with more than ValueSketch::kMinValues
+// values read no row, and equal the scans' — with absent inputs, latency ≤ TTFT (absent speed),
+// unrounded values and one rare model whose slices hold too few values for a sketch (read).
+TEST_F(BlockAnswerTest, TokensPerSecondPercentilesFromDerivedSketchesEqualScannedOnes) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(37);
+  std::lognormal_distribution<double> latency(7.0, 0.8);
+  std::vector<Event> events;
+  for (int row = 0; row < 6 * 8192; ++row) {  // whole blocks: each has a sketch
+    Event event = RandomEvent(rng, kStart + int64_t{row} * 60'000, 40);
+    const uint64_t pick = rng() % 100;
+    event.model = pick < 60 ? "gpt-4o-mini" : pick < 97 ? "gpt-4o" : "rare";
+    event.latency_ms = row % 17 == 0 ? latency(rng) : std::round(latency(rng) * 10) / 10;
+    event.ttft_ms = row % 5 == 0 ? std::nullopt : std::optional<double>(std::round(*event.latency_ms * 0.25));
+    if (row % 23 == 0) event.ttft_ms = *event.latency_ms + 1;  // no speed: latency ≤ TTFT
+    event.output_tokens = row % 19 == 0 ? std::nullopt : std::optional<int64_t>(static_cast<int64_t>(rng() % 3000));
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const store::BlockSummary& first = *with_->blocks().front().summary;
+  ASSERT_NE(first.tokens_per_s, nullptr);
+  ASSERT_NE(first.tokens_per_s->sketch, nullptr);
+  const std::string range = R"({"from": 946684800000, "to": 4000000000000, "limit": 100000, )";
+  const std::string metrics = R"("metrics": ["p0:tokens_per_s", "p50:tokens_per_s", "p90:tokens_per_s",
+                                             "p100:tokens_per_s", "count"])";
+  const QuerySpec whole = *ParseQuerySpec(range + metrics + "}", kStart);
+  const QueryResult summarized = Execute(whole, *with_, nullptr);
+  ExpectSameResult(Execute(whole, *without_, nullptr), summarized, "whole");
+  EXPECT_EQ(summarized.scanned, 0u);
+  const QuerySpec frequent =
+      *ParseQuerySpec(range + R"("filters": [{"field": "model", "op": "in", "values": ["gpt-4o", "gpt-4o-mini"]}], )" +
+                          metrics + "}",
+                      kStart);
+  const QueryResult sliced = Execute(frequent, *with_, nullptr);
+  ExpectSameResult(Execute(frequent, *without_, nullptr), sliced, "frequent models");
+  EXPECT_EQ(sliced.scanned, 0u);
+  for (const char* rest : {R"("group_by": ["provider", "model"], )", R"("group_by": ["team"], "bucket": "1d", )",
+                           R"("filters": [{"field": "model", "op": "eq", "value": "rare"}], )"}) {
+    const QuerySpec spec = *ParseQuerySpec(range + rest + metrics + "}", kStart);
+    const QueryResult scanned = Execute(spec, *without_, nullptr);
+    ExpectSameResult(scanned, Execute(spec, *with_, nullptr), rest);
+    QueryCache cache;
+    ExpectSameResult(scanned, Execute(spec, *with_, &cache), std::string(rest) + " (cache)");
   }
 }
 

@@ -21,6 +21,7 @@
 #include "query/time_bucket.h"
 #include "query/variance_accumulator.h"
 #include "store/block_user_rollup.h"
+#include "store/derived_sketch.h"
 #include "store/value_sketch.h"
 
 namespace mltrack::query {
@@ -380,15 +381,28 @@ class QuantileAccumulator final : public MetricAccumulator {
   // A double column's block sketch (store/value_sketch.h) adds the block's values by bucket.
   // A block (or value slice) without any value adds nothing: a double column none of whose rows
   // is present, or tokens_per_s where one of its inputs has no value.
+  // tokens_per_s has its own sketch in segments of version 5 (store/derived_sketch.h).
   bool CanAddSummary(const store::ColumnBlock& block) const override {
     if (primary_) return true;
-    if (source_.type == ColumnSource::Type::kTokensPerS) return TokensPerSecondAbsent(*block.summary);
+    if (source_.type == ColumnSource::Type::kTokensPerS) {
+      const store::DerivedSketch* speeds = block.summary->tokens_per_s.get();
+      return TokensPerSecondAbsent(*block.summary) || (speeds && (speeds->present == 0 || speeds->sketch));
+    }
     if (source_.type != ColumnSource::Type::kDouble) return false;
     const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
     return column.present == 0 || column.sketch != nullptr;
   }
   void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
-    if (primary_ || source_.type == ColumnSource::Type::kTokensPerS) return;
+    if (primary_) return;
+    if (source_.type == ColumnSource::Type::kTokensPerS) {
+      const store::DerivedSketch* speeds = block.summary->tokens_per_s.get();
+      if (!speeds || !speeds->sketch) return;  // absent: no value
+      const store::ValueSketch& sketch = *speeds->sketch;
+      Quantile::CombineCounts(states_[group], speeds->present, speeds->min, speeds->max, sketch.zeros,
+                              sketch.positive.lowest, sketch.positive.counts, sketch.negative.lowest,
+                              sketch.negative.counts);
+      return;
+    }
     const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
     if (!column.sketch) return;  // absent: no value
     const store::ValueSketch& sketch = *column.sketch;

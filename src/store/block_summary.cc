@@ -6,25 +6,15 @@
 #include <limits>
 
 #include "store/block_slices.h"
+#include "store/derived_sketch.h"
+#include "store/footer_doubles.h"
 #include "store/segment_format.h"
 
 namespace mltrack::store {
 namespace {
 
-void PutDouble(std::string* out, double value) {
-  uint64_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  segment::PutFixed64(out, bits);
-}
-
-bool GetDouble(segment::FooterReader& reader, double* value) {
-  uint32_t low = 0;
-  uint32_t high = 0;
-  if (!reader.GetFixed32(&low) || !reader.GetFixed32(&high)) return false;
-  const uint64_t bits = uint64_t{low} | uint64_t{high} << 32;
-  std::memcpy(value, &bits, sizeof bits);
-  return true;
-}
+using segment::GetDouble;
+using segment::PutDouble;
 
 // Which summary type a static field's column has, or kAbsent when it has none.
 ColumnSummary::Type TypeOfField(FieldId id) {
@@ -259,6 +249,7 @@ size_t BlockSummary::MemoryBytes() const {
   for (const ValueSlice& slice : slices) bytes += slice.summary.MemoryBytes();
   bytes += string_filters.capacity() * sizeof(string_filters[0]);
   for (const auto& [field, filter] : string_filters) bytes += filter.MemoryBytes();
+  if (tokens_per_s) bytes += tokens_per_s->MemoryBytes();
   return bytes;
 }
 

@@ -72,8 +72,9 @@ struct ColumnSummary {
   bool RowsWithCode(size_t rows, uint32_t code, uint64_t* count) const;
 };
 
-struct ValueSlice;  // below
-struct UserRollup;  // block_user_rollup.h
+struct ValueSlice;     // below
+struct UserRollup;     // block_user_rollup.h
+struct DerivedSketch;  // derived_sketch.h
 
 // The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
 // segments: not ts, id, the derived measures, tags or scores) and by tag key index; scores have none.
@@ -93,6 +94,9 @@ struct BlockSummary {
   // Version 5: the block's rows by (user, team, experiment) (block_user_rollup.h); null when the
   // block has none. Not counted by MemoryBytes (Segment::Memory::user_rollups counts it).
   std::shared_ptr<const UserRollup> user_rollup;
+  // Version 5 (derived_sketch.h): the rows with a tokens_per_s value and their sketch, for the
+  // block and for each slice; null in older segments.
+  std::shared_ptr<const DerivedSketch> tokens_per_s;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;

@@ -13,6 +13,7 @@
 #include "core/crc32c.h"
 #include "store/block_slices.h"
 #include "store/block_user_rollup.h"
+#include "store/derived_sketch.h"
 #include "store/segment_column.h"
 #include "store/segment_format.h"
 #include "store/segment_ids.h"
@@ -150,6 +151,14 @@ Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_o
       auto rollup = std::make_shared<UserRollup>();
       ok = DecodeUserRollup(reader, static_cast<uint32_t>(block.rows), block.max_ts - block.min_ts, rollup.get());
       if (ok && rollup->size() > 0) summaries_[block_idx].user_rollup = std::move(rollup);
+    }
+    ok = ok && reader.at_end();
+  }
+  // Version 5: each block's and slice's tokens_per_s sketch (derived_sketch.h).
+  if (ok && footer.version >= 5) {
+    segment::FooterReader reader(footer.derived);
+    for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
+      ok = DecodeDerivedSketches(reader, &summaries_[block_idx]);
     }
     ok = ok && reader.at_end();
   }

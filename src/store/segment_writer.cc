@@ -13,6 +13,7 @@
 #include "store/block_slices.h"
 #include "store/block_user_rollup.h"
 #include "store/block_summary.h"
+#include "store/derived_sketch.h"
 #include "store/column_encoding.h"
 #include "core/crc32c.h"
 #include "store/dictionary.h"
@@ -123,6 +124,7 @@ class Builder {
   std::string footer_blocks_;
   std::string footer_summaries_;  // one BlockSummary per block (format version 3)
   std::string footer_slices_;     // each block's value slices (format version 4, block_slices.h)
+  std::string footer_derived_;    // each block's tokens_per_s sketches (version 5, derived_sketch.h)
   std::string footer_string_filters_;  // each block's local string filters (version 4, string_filter.h)
   std::string footer_user_rollups_;    // each block's user rollup (version 5, block_user_rollup.h)
   size_t block_count_ = 0;
@@ -346,8 +348,10 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   segment::PutVarint(&footer_blocks_, columns.size());
   for (const EncodedColumn& column : columns) AddChunk(column, count);
   EncodeBlockSummary(summary, &footer_summaries_);
-  EncodeSlices(SliceBlock(block_values, summary), &footer_slices_);
+  const std::vector<ValueSlice> slices = SliceBlock(block_values, summary);
+  EncodeSlices(slices, &footer_slices_);
   EncodeUserRollup(RollUpUsers(block_values), &footer_user_rollups_);
+  EncodeDerivedSketches(block_values, slices, &footer_derived_);
   segment::PutVarint(&footer_string_filters_, string_filters.size());
   for (const auto& [field, filter] : string_filters) {
     footer_string_filters_.push_back(static_cast<char>(field));
@@ -569,6 +573,8 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   footer.append(footer_string_filters_);
   segment::PutVarint(&footer, footer_user_rollups_.size());
   footer.append(footer_user_rollups_);
+  segment::PutVarint(&footer, footer_derived_.size());
+  footer.append(footer_derived_);
 
   const uint64_t footer_offset = file->size();
   file->append(footer);
