@@ -394,22 +394,21 @@ class QuantileAccumulator final : public MetricAccumulator {
   }
   void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
     if (primary_) return;
+    const auto counts = [](const store::ValueSketch::Buckets& buckets) {
+      return Quantile::ByteCounts{buckets.lowest, buckets.small.data(), buckets.size(), buckets.large.data(),
+                                  buckets.large.size()};
+    };
     if (source_.type == ColumnSource::Type::kTokensPerS) {
       const store::DerivedSketch* speeds = block.summary->tokens_per_s.get();
       if (!speeds || !speeds->sketch) return;  // absent: no value
       const store::ValueSketch& sketch = *speeds->sketch;
-      Quantile::CombineCounts(states_[group], speeds->present, speeds->min, speeds->max, sketch.zeros,
-                              sketch.positive.lowest, sketch.positive.counts, sketch.negative.lowest,
-                              sketch.negative.counts);
+      Quantile::CombineByteCounts(states_[group], speeds->present, speeds->min, speeds->max, sketch.zeros,
+                                  counts(sketch.positive), counts(sketch.negative));
       return;
     }
     const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
     if (!column.sketch) return;  // absent: no value
     const store::ValueSketch& sketch = *column.sketch;
-    const auto counts = [](const store::ValueSketch::Buckets& buckets) {
-      return Quantile::ByteCounts{buckets.lowest, buckets.small.data(), buckets.size(), buckets.large.data(),
-                                  buckets.large.size()};
-    };
     Quantile::CombineByteCounts(states_[group], column.present, column.double_min, column.double_max, sketch.zeros,
                                 counts(sketch.positive), counts(sketch.negative));
   }

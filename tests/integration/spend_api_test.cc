@@ -40,10 +40,13 @@ class SpendApiTest : public IntegrationTest {
 };
 
 TEST_F(SpendApiTest, BudgetCrudWithSpendAndProjection) {
+  // A second ago, not a minute: the month and week periods below must hold the events whatever
+  // the hour (a minute ago lay in the previous week when the test ran at Monday 00:00:40).
+  const std::string ts = std::to_string(NowMs() - 1'000);
   HttpResult ingest = client().Post(
-      "/api/v1/events", Ndjson({R"({"ts": )" + std::to_string(NowMs() - 60'000) +
+      "/api/v1/events", Ndjson({R"({"ts": )" + ts +
                                 R"(, "model": "gpt-4o", "team": "ml", "cost_usd": 12.5})",
-                                R"({"ts": )" + std::to_string(NowMs() - 60'000) +
+                                R"({"ts": )" + ts +
                                 R"(, "model": "gpt-4o", "team": "web", "cost_usd": 99})"}),
       "application/x-ndjson");
   ASSERT_EQ(ingest.status, 200) << ingest.Describe();
