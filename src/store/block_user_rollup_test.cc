@@ -13,24 +13,17 @@
 namespace mltrack::store {
 namespace {
 
-BlockValues::Column MakeColumn(FieldId field, BlockValues::Kind kind) {
-  BlockValues::Column column;
-  column.field = field;
-  column.kind = kind;
-  return column;
-}
-
 // A block of `rows` rows: user (row % users) + 1, team (row / 7) % 2 + 1 (absent on every 11th
 // row), experiment absent (no column), status error on every 5th row, input tokens on every row,
 // output tokens on odd rows, cost on every 3rd row; ts 10 ms apart from 5,000.
 BlockValues MakeBlock(size_t rows, int64_t users) {
   BlockValues values;
-  BlockValues::Column user = MakeColumn(FieldId::kUser, BlockValues::Kind::kIds);
-  BlockValues::Column team = MakeColumn(FieldId::kTeam, BlockValues::Kind::kIds);
-  BlockValues::Column status = MakeColumn(FieldId::kStatus, BlockValues::Kind::kEnum);
-  BlockValues::Column input = MakeColumn(FieldId::kInputTokens, BlockValues::Kind::kInts);
-  BlockValues::Column output = MakeColumn(FieldId::kOutputTokens, BlockValues::Kind::kInts);
-  BlockValues::Column cost = MakeColumn(FieldId::kCostUsd, BlockValues::Kind::kInts);
+  BlockValues::Column user{.field = FieldId::kUser, .kind = BlockValues::Kind::kIds};
+  BlockValues::Column team{.field = FieldId::kTeam, .kind = BlockValues::Kind::kIds};
+  BlockValues::Column status{.field = FieldId::kStatus, .kind = BlockValues::Kind::kEnum};
+  BlockValues::Column input{.field = FieldId::kInputTokens, .kind = BlockValues::Kind::kInts};
+  BlockValues::Column output{.field = FieldId::kOutputTokens, .kind = BlockValues::Kind::kInts};
+  BlockValues::Column cost{.field = FieldId::kCostUsd, .kind = BlockValues::Kind::kInts};
   for (size_t row = 0; row < rows; ++row) {
     const auto r = static_cast<int64_t>(row);
     values.ts.push_back(5'000 + r * 10);
