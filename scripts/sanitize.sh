@@ -4,7 +4,7 @@
 # unit, then integration and fault, which start this build's sanitized `mltrack`. Any report fails
 # the run: UBSan halts on the first finding, ASan and LSan make the process fail, and the test
 # harness fails a test whose server logged a report (tests/sanitize/README.md).
-#   SANITIZE_SUITES="unit fault"   only those suites (default: unit integration fault)
+#   SANITIZE_SUITES="unit fault"   only those suites (default: unit integration fault; "" builds only)
 #   SANITIZE_FILTER=REGEX          only the ctest tests whose name matches (ctest -R), every suite
 #   SANITIZE_INTEGRATION_FILTER=REGEX  the same for the integration suite only (CI's subset, .ci/run)
 #   SANITIZE_DEADLINE=EPOCH_SECONDS   CI's time budget (.ci/run): the build is stopped at it, and no
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=build-asan
-SUITES=${SANITIZE_SUITES:-unit integration fault}
+SUITES=${SANITIZE_SUITES-unit integration fault}  # set but empty: build only
 
 export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=0:check_initialization_order=1:strict_init_order=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/sanitize/lsan.supp:print_suppressions=0"
