@@ -8,11 +8,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "run_to_end.h"
+
 namespace mltrack::integration {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+using test_util::RunToEnd;
 
 std::string HttpResult::Header(const std::string& lower_case_name) const {
   auto it = headers.find(lower_case_name);
@@ -31,23 +34,26 @@ struct HttpClient::Impl {
   std::unique_ptr<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
 
+  // Every step runs asynchronously (RunToEnd): only then does the stream's expiry end it.
   bool Connect(beast::error_code& ec) {
     stream = std::make_unique<beast::tcp_stream>(io);
     buffer.clear();
     stream->expires_after(timeout);
-    stream->connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    ec = RunToEnd(io, [&](auto done) {
+      stream->async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), done);
+    });
     return !ec;
   }
 
   // One attempt on the current connection; false with `ec` set when it failed.
   bool Exchange(const http::request<http::string_body>& request, HttpResult& result, beast::error_code& ec) {
     stream->expires_after(timeout);
-    http::write(*stream, request, ec);
+    ec = RunToEnd(io, [&](auto done) { http::async_write(*stream, request, done); });
     if (ec) return false;
     http::response_parser<http::string_body> parser;
     parser.body_limit(1ull << 30);
     if (request.method() == http::verb::head) parser.skip(true);
-    http::read(*stream, buffer, parser, ec);
+    ec = RunToEnd(io, [&](auto done) { http::async_read(*stream, buffer, parser, done); });
     if (ec) return false;
     const auto& response = parser.get();
     result.status = response.result_int();
@@ -119,22 +125,6 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
   }
   return result;
 }
-
-namespace {
-
-// Runs one asynchronous operation on `io` to its end and returns its error. The operations of a
-// beast::tcp_stream honour expires_after only when asynchronous: a synchronous read ignores it and
-// waits as long as the server keeps the connection open.
-template <typename Start>
-beast::error_code RunToEnd(asio::io_context& io, Start start) {
-  beast::error_code result;
-  start([&result](beast::error_code ec, auto&&...) { result = ec; });
-  io.restart();
-  io.run();
-  return result;
-}
-
-}  // namespace
 
 HttpResult RawHttpExchange(uint16_t port, const std::string& bytes, std::chrono::seconds timeout) {
   HttpResult result;

@@ -218,7 +218,9 @@ TEST_F(LiveTest, AClientThatNeverReadsIsDroppedAndMemoryStaysBounded) {
   std::printf("[ live ] server RSS %lld KiB before, %lld KiB peak while a client did not read\n",
               static_cast<long long>(rss_start), static_cast<long long>(rss_peak));
   // 30,000 events are stored meanwhile (the memtable grows); the send queue is at most 2 MiB.
-  EXPECT_LT(rss_peak - rss_start, 96 * 1024);
+  // Not under ASan: its shadow memory and quarantine of freed blocks grew the RSS by 272 MiB here
+  // (tests/sanitize/README.md, "Memory bounds"); the drop itself is checked above.
+  if (!kSanitized) EXPECT_LT(rss_peak - rss_start, 96 * 1024);
 }
 
 TEST_F(LiveTest, FiveHundredSocketsAllGetTheUpdate) {

@@ -50,6 +50,9 @@ class PredictiveTest : public IntegrationTest {
 };
 
 TEST_F(PredictiveTest, FindsTheDemosSpikeAndIncidentAndForecastsItsCost) {
+  // A sanitized `serve --demo` did not listen within 240 s on a loaded machine (its 400,000 events
+  // cost ASan minutes); the detectors and forecast run under ASan in analytics_tests.
+  if (kSanitized) GTEST_SKIP() << "the 400,000-event demo is too slow under ASan (tests/sanitize/README.md)";
   StartServer({"--demo"});  // the default 400,000 events, as `make run` shows them
   const int64_t spike = AnnotationStart("Research nightly benchmark");
   const int64_t incident = AnnotationStart("Anthropic API overloaded");

@@ -344,5 +344,38 @@ TEST_F(ProxyTest, ApiKeysAreNeverStoredOrLogged) {
   EXPECT_EQ(text.str().find("SECRET-5f2a9c"), std::string::npos);
 }
 
+
+// On a server with API keys the proxy takes the MLtrack key in X-MLtrack-Key, so that the
+// provider's key passes upstream in Authorization (issue 15, Deliver 1); the MLtrack key is never
+// forwarded, and a missing or ingest-less key stops the call before the provider sees it.
+TEST_F(ProxyTest, OnAKeyedServerTheMltrackKeyGoesInItsOwnHeader) {
+  const std::string data = (temp_.path() / "data").string();
+  const std::string ingest = KeyFromOutput(RunMltrack("keys create --data " + data + " --scope ingest 2>/dev/null"));
+  const std::string read = KeyFromOutput(RunMltrack("keys create --data " + data + " --scope read 2>/dev/null"));
+  ASSERT_FALSE(ingest.empty());
+  ASSERT_FALSE(read.empty());
+  StartProxy();
+
+  HttpResult keyless = client().Request("POST", kChatPath, kChatBody, "application/json", Labels());
+  EXPECT_EQ(keyless.status, 401) << keyless.Describe();
+  EXPECT_NE(keyless.body.find("X-MLtrack-Key"), std::string::npos) << keyless.body;
+  Headers read_only = Labels();
+  read_only.emplace_back("X-MLtrack-Key", read);
+  EXPECT_EQ(client().Request("POST", kChatPath, kChatBody, "application/json", read_only).status, 403);
+  EXPECT_TRUE(upstream_.received().empty()) << "a refused call must not reach the provider";
+
+  Headers keyed = Labels();
+  keyed.emplace_back("X-MLtrack-Key", ingest);
+  HttpResult result = client().Request("POST", kChatPath, kChatBody, "application/json", keyed);
+  ASSERT_EQ(result.status, 200) << result.Describe();
+  ASSERT_EQ(upstream_.received().size(), 1u);
+  const FakeUpstream::Received sent = upstream_.received()[0];
+  EXPECT_EQ(sent.headers.at("authorization"), std::string("Bearer ") + kApiKey);
+  for (const auto& [name, value] : sent.headers) {
+    EXPECT_FALSE(name.starts_with("x-mltrack")) << name;
+    EXPECT_EQ(value.find(ingest.substr(17)), std::string::npos) << name << " carries the MLtrack key's secret";
+  }
+}
+
 }  // namespace
 }  // namespace mltrack::integration
