@@ -83,9 +83,8 @@ std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary
         column.codes.size() > kMaxSliceCodes) {
       continue;
     }
-    const auto sliced = std::find_if(values.fields.begin(), values.fields.end(),
-                                     [field](const BlockValues::Column& stored) { return stored.field == field; });
-    if (sliced == values.fields.end() || sliced->kind != BlockValues::Kind::kIds) continue;
+    const BlockValues::Column* sliced = values.column(field);
+    if (sliced == nullptr || sliced->kind != BlockValues::Kind::kIds) continue;
     std::vector<std::vector<uint32_t>> rows_of(column.codes.size());
     for (size_t slot = 0; slot < rows_of.size(); ++slot) rows_of[slot].reserve(column.codes[slot].second);
     for (size_t row = 0; row < sliced->ints.size(); ++row) {

@@ -42,6 +42,14 @@ struct BlockValues {
   std::vector<int64_t> ts;
   std::vector<Column> fields;  // the static field columns the block stores (with a summary)
   std::vector<std::pair<uint32_t, std::vector<int64_t>>> tags;  // key index → ids (kNullInt absent)
+
+  // The stored column of `field`; null when the block has no value of it.
+  const Column* column(FieldId field) const {
+    for (const Column& stored : fields) {
+      if (stored.field == field) return &stored;
+    }
+    return nullptr;
+  }
 };
 
 // The slices of a block whose own summary is `summary` (summary.slices is not read).

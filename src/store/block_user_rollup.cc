@@ -13,13 +13,6 @@ namespace {
 constexpr uint64_t kMaxCount = std::numeric_limits<uint16_t>::max();
 constexpr int64_t kMaxSpanMs = std::numeric_limits<uint32_t>::max();
 
-const BlockValues::Column* ColumnOf(const BlockValues& values, FieldId field) {
-  for (const BlockValues::Column& column : values.fields) {
-    if (column.field == field) return &column;
-  }
-  return nullptr;  // no value in the block
-}
-
 int64_t IntAt(const BlockValues::Column* column, size_t row) { return column ? column->ints[row] : kNullInt; }
 
 struct Key {
@@ -78,13 +71,13 @@ UserRollup RollUpUsers(const BlockValues& values) {
     max_ts = std::max(max_ts, ts);
   }
   if (max_ts - min_ts > kMaxSpanMs) return rollup;
-  const BlockValues::Column* user = ColumnOf(values, FieldId::kUser);
-  const BlockValues::Column* team = ColumnOf(values, FieldId::kTeam);
-  const BlockValues::Column* experiment = ColumnOf(values, FieldId::kExperiment);
-  const BlockValues::Column* status = ColumnOf(values, FieldId::kStatus);
-  const BlockValues::Column* input = ColumnOf(values, FieldId::kInputTokens);
-  const BlockValues::Column* output = ColumnOf(values, FieldId::kOutputTokens);
-  const BlockValues::Column* cost = ColumnOf(values, FieldId::kCostUsd);
+  const BlockValues::Column* user = values.column(FieldId::kUser);
+  const BlockValues::Column* team = values.column(FieldId::kTeam);
+  const BlockValues::Column* experiment = values.column(FieldId::kExperiment);
+  const BlockValues::Column* status = values.column(FieldId::kStatus);
+  const BlockValues::Column* input = values.column(FieldId::kInputTokens);
+  const BlockValues::Column* output = values.column(FieldId::kOutputTokens);
+  const BlockValues::Column* cost = values.column(FieldId::kCostUsd);
   const size_t max_entries = rows / kRollupRowsPerEntry;
   std::unordered_map<Key, uint32_t, KeyHash> index;
   index.reserve(max_entries + 1);

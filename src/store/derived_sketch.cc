@@ -16,13 +16,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using segment::GetDouble;
 using segment::PutDouble;
 
-const BlockValues::Column* ColumnOf(const BlockValues& values, FieldId field) {
-  for (const BlockValues::Column& column : values.fields) {
-    if (column.field == field) return &column;
-  }
-  return nullptr;
-}
-
 void Encode(const DerivedSketch& sketch, std::string* out) {
   segment::PutVarint(out, sketch.present);
   if (!sketch.sketch) return;
@@ -72,9 +65,9 @@ size_t DerivedSketch::MemoryBytes() const { return sizeof(DerivedSketch) + (sket
 
 std::vector<double> TokensPerSecondOf(const BlockValues& values) {
   std::vector<double> out(values.ts.size(), kNaN);
-  const BlockValues::Column* tokens = ColumnOf(values, FieldId::kOutputTokens);
-  const BlockValues::Column* latency = ColumnOf(values, FieldId::kLatencyMs);
-  const BlockValues::Column* ttft = ColumnOf(values, FieldId::kTtftMs);
+  const BlockValues::Column* tokens = values.column(FieldId::kOutputTokens);
+  const BlockValues::Column* latency = values.column(FieldId::kLatencyMs);
+  const BlockValues::Column* ttft = values.column(FieldId::kTtftMs);
   if (!tokens || !latency || !ttft || tokens->kind != BlockValues::Kind::kInts ||
       latency->kind != BlockValues::Kind::kDoubles || ttft->kind != BlockValues::Kind::kDoubles) {
     return out;
@@ -96,7 +89,7 @@ void EncodeDerivedSketches(const BlockValues& values, const std::vector<ValueSli
     size_t end = begin;
     while (end < slices.size() && slices[end].field == slices[begin].field) ++end;
     std::vector<std::vector<double>> picked(end - begin);
-    const BlockValues::Column* column = ColumnOf(values, slices[begin].field);
+    const BlockValues::Column* column = values.column(slices[begin].field);
     for (size_t row = 0; column && row < column->ints.size(); ++row) {
       const uint32_t code = column->ints[row] == kNullInt ? 0 : static_cast<uint32_t>(column->ints[row]);
       const auto found = std::lower_bound(slices.begin() + static_cast<ptrdiff_t>(begin),
