@@ -81,10 +81,14 @@ bool ScanShared(const SharedScan& scan, const store::TableSnapshot& snapshot, Li
     if (within_limits(worker, watch)) ScanBlockShared(scan.plan_ptrs, *blocks[job], partial_ptrs[worker], scan.from_ms, scan.to_ms);
   };
   if (workers > 1) {
-    std::atomic<size_t> next_job{0};
-    ScanPool::Shared().Run(workers, [&](size_t worker) {
+    // Fixed strides, as in query_executor.cc: the same blocks reach the same partials in the same
+    // order on every request, so double sums do not change in their last digits.
+    std::atomic<size_t> next_stride{0};
+    ScanPool::Shared().Run(workers, [&](size_t) {
       MemoryWatch watch;
-      for (size_t job = next_job++; job < jobs && !guard.Stopped(); job = next_job++) run(worker, job, watch);
+      for (size_t stride = next_stride++; stride < workers; stride = next_stride++) {
+        for (size_t job = stride; job < jobs && !guard.Stopped(); job += workers) run(stride, job, watch);
+      }
     });
   } else {
     MemoryWatch watch;

@@ -209,12 +209,17 @@ Result<QueryResult> Execute(const QuerySpec& spec, const store::TableSnapshot& s
     partials.back()->direct_bits = Plan::kWideDirectBits;
   }
   if (workers > 1) {
-    std::atomic<size_t> next_job{0};
-    ScanPool::Shared().Run(workers, [&](size_t worker) {
-      Partial& partial = *partials[worker];
+    // Partial `stride` gets jobs stride, stride + workers, … in that order, whichever thread claims
+    // the stride (a pool thread may never start: the caller then claims its stride too). So every
+    // request adds the same blocks in the same order, and sums of doubles (latency means, score
+    // moments) are identical to the last digit from one request to the next.
+    std::atomic<size_t> next_stride{0};
+    ScanPool::Shared().Run(workers, [&](size_t) {
       MemoryWatch watch;
-      for (size_t index = next_job++; index < jobs && !guard.Stopped(); index = next_job++) {
-        run_job(worker, index, partial, watch);
+      for (size_t stride = next_stride++; stride < workers; stride = next_stride++) {
+        for (size_t index = stride; index < jobs && !guard.Stopped(); index += workers) {
+          run_job(stride, index, *partials[stride], watch);
+        }
       }
     });
   } else {
