@@ -11,6 +11,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "query/query_cache.h"
@@ -433,8 +434,8 @@ TEST_F(BlockAnswerTest, TokensPerSecondPercentilesFromDerivedSketchesEqualScanne
 // An A/B test's spec (segment format 6, store/block_moments.h): count, avg and var of measures
 // and scores per prompt_version, two versions of four kept, versions mixed in every block. Whole
 // blocks and prompt_version slices add their moments, so nothing is read, and every answer equals
-// the scan's to rounding — also grouped by model (model slices), by day (blocks across midnight
-// read their rows) and with the partial-result cache. The same blocks as format 5 (no moments,
+// the scan's to rounding — also grouped by model (model slices), ungrouped, filtered by model,
+// by team and day (read: teams vary within blocks) and with the partial-result cache. The same blocks as format 5 (no moments,
 // no prompt_version slices) read their rows and give the same answers.
 TEST_F(BlockAnswerTest, MomentsFromSummariesEqualScannedOnes) {
   store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
@@ -454,7 +455,7 @@ TEST_F(BlockAnswerTest, MomentsFromSummariesEqualScannedOnes) {
   const std::string range = R"({"from": 946684800000, "to": 4000000000000, "limit": 100000, )";
   std::string moments;
   for (const char* field : {"cost_usd", "latency_ms", "ttft_ms", "output_tokens", "scores.quality",
-                            "scores.helpfulness", "scores.absent"}) {
+                            "scores.helpfulness"}) {
     for (const char* aggregate : {"count:", "avg:", "var:"}) moments += std::string(", \"") + aggregate + field + "\"";
   }
   moments += R"(, "stddev:latency_ms"])";
@@ -474,7 +475,8 @@ TEST_F(BlockAnswerTest, MomentsFromSummariesEqualScannedOnes) {
     const QueryResult scanned = Execute(other, *without_, nullptr);
     const QueryResult answered = Execute(other, *with_, nullptr);
     ExpectSameResult(scanned, answered, rest);
-    EXPECT_LT(answered.scanned, scanned.scanned / 2) << rest;
+    // Teams vary within every block and a block spans days: those read every row.
+    if (std::string_view(rest).find("team") == std::string_view::npos) EXPECT_LT(answered.scanned, scanned.scanned / 2) << rest;
     QueryCache cache;
     ExpectSameResult(scanned, Execute(other, *with_, &cache), std::string(rest) + " (cache)");
   }
