@@ -154,16 +154,6 @@ aggregate::SumTotal<T> LaneSum(const T* values, size_t count, uint64_t* present)
 }
 
 // Any aggregate fed with one value of type T (int64 or double) per present row.
-// Whether a column summary's 64-bit int sum is exact: absent, or ints whose every partial sum
-// stays within int64 (otherwise the stored sum wrapped and the rows are read).
-bool IntSumFits(const store::ColumnSummary& column) {
-  if (column.type == store::ColumnSummary::Type::kAbsent) return true;
-  if (column.type != store::ColumnSummary::Type::kInts) return false;
-  const __int128 low = static_cast<__int128>(column.int_min) * column.present;
-  const __int128 high = static_cast<__int128>(column.int_max) * column.present;
-  return low >= INT64_MIN && high <= INT64_MAX;
-}
-
 template <typename Agg, typename T, typename Final>
 class ValueAccumulator final : public MetricAccumulator {
  public:
@@ -780,6 +770,14 @@ std::unique_ptr<MetricAccumulator> MakeNumeric(const MetricSpec& metric, const C
 }
 
 }  // namespace
+
+bool IntSumFits(const store::ColumnSummary& column) {
+  if (column.type == store::ColumnSummary::Type::kAbsent) return true;
+  if (column.type != store::ColumnSummary::Type::kInts) return false;
+  const __int128 low = static_cast<__int128>(column.int_min) * column.present;
+  const __int128 high = static_cast<__int128>(column.int_max) * column.present;
+  return low >= INT64_MIN && high <= INT64_MAX;
+}
 
 std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vector<MetricSpec>& metrics,
                                                                  const store::TableSnapshot& snapshot,

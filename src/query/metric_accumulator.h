@@ -101,6 +101,10 @@ class MetricAccumulator {
   virtual size_t MemoryBytes() const = 0;
 };
 
+// Whether a column summary's 64-bit int sum is exact: absent, or ints whose every partial sum
+// stays within int64 (otherwise the stored sum wrapped and the rows are read).
+bool IntSumFits(const store::ColumnSummary& column);
+
 // Empty accumulators for `metrics`, in order. Percentiles of one field share one state (the
 // later ones read the first's), so the result must be used as a whole. `days` is the day grid of
 // days:ts (Plan::days; UTC days when null).

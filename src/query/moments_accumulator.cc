@@ -9,6 +9,7 @@
 #include "query/aggregate/stddev.h"
 #include "query/aggregate/variance.h"
 #include "query/chunk_gathers.h"
+#include "store/block_moments.h"
 
 namespace mltrack::query {
 namespace {
@@ -69,35 +70,65 @@ class MomentsAccumulator final : public MetricAccumulator {
       Variance::Combine(var_[group_map[group]], from.var_[group]);
     }
   }
-  // Only blocks whose present values are all equal (or absent) follow from a summary, as for
-  // var alone (a summary holds no spread).
+  // A block or slice follows from its summary when the segment keeps its moments (format 6,
+  // store/block_moments.h: a field's M2 next to its summary's count and sum; a score's count,
+  // sum and M2), or, in older segments, when its present values are all equal (or absent).
   bool CanAddSummary(const store::ColumnBlock& block) const override {
     if (owner_) return true;
+    const store::BlockSummary& summary = *block.summary;
     const bool is_double = std::is_same_v<T, double>;
+    if (source_.type == ColumnSource::Type::kScore) return is_double && summary.moments != nullptr;
     if (source_.type != (is_double ? ColumnSource::Type::kDouble : ColumnSource::Type::kInt)) return false;
-    const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
+    const store::ColumnSummary& column = *SummaryOf(source_, summary);
+    const bool spread_known = summary.moments != nullptr && summary.moments->FieldM2(source_.field) != nullptr;
     switch (column.type) {
       case store::ColumnSummary::Type::kAbsent: return true;
-      case store::ColumnSummary::Type::kInts: return !is_double && (column.present == 0 || column.int_min == column.int_max);
+      case store::ColumnSummary::Type::kInts:
+        return !is_double && (column.present == 0 || column.int_min == column.int_max || spread_known) &&
+               IntSumFits(column);
       case store::ColumnSummary::Type::kDoubles:
-        return is_double && (column.present == 0 || column.double_min == column.double_max);
+        return is_double && (column.present == 0 || column.double_min == column.double_max ||
+                             (spread_known && std::isfinite(column.double_sum)));
       default: return false;
     }
   }
   void AddSummary(const store::ColumnBlock& block, uint32_t group) override {
     if (owner_) return;
-    const store::ColumnSummary& column = *SummaryOf(source_, *block.summary);
-    if (column.present == 0 || column.type == store::ColumnSummary::Type::kAbsent) return;
+    const store::BlockSummary& summary = *block.summary;
     typename Avg<T>::State sums;
-    if constexpr (std::is_same_v<T, double>) {
-      sums.sum = column.double_sum;
-      Variance::AddConstant(var_[group], column.double_min, column.present);
+    Variance::State spread;
+    if (source_.type == ColumnSource::Type::kScore) {
+      if constexpr (std::is_same_v<T, double>) {
+        const store::BlockMoments::Score* score = summary.moments->ScoreOf(static_cast<uint32_t>(source_.index));
+        if (score == nullptr) return;
+        sums.sum = score->sum;
+        sums.count = score->present;
+        spread = Spread(score->present, score->sum, score->m2);
+      }
     } else {
-      sums.sum = column.int_sum;
-      Variance::AddConstant(var_[group], static_cast<double>(column.int_min), column.present);
+      const store::ColumnSummary& column = *SummaryOf(source_, summary);
+      if (column.present == 0 || column.type == store::ColumnSummary::Type::kAbsent) return;
+      double sum, min, max;
+      if constexpr (std::is_same_v<T, double>) {
+        sums.sum = column.double_sum;
+        sum = column.double_sum;
+        min = column.double_min;
+        max = column.double_max;
+      } else {
+        sums.sum = column.int_sum;
+        sum = static_cast<double>(column.int_sum);
+        min = static_cast<double>(column.int_min);
+        max = static_cast<double>(column.int_max);
+      }
+      sums.count = column.present;
+      if (min == max) {
+        Variance::AddConstant(spread, min, column.present);
+      } else {
+        spread = Spread(column.present, sum, *summary.moments->FieldM2(source_.field));
+      }
     }
-    sums.count = column.present;
     Avg<T>::Combine(avg_[group], sums);
+    Variance::Combine(var_[group], spread);
   }
   Cell Finalize(size_t group) override {
     const MomentsAccumulator& states = owner_ ? *owner_ : *this;
@@ -134,6 +165,15 @@ class MomentsAccumulator final : public MetricAccumulator {
  private:
   // The gathered value of the chunk's row idx (valid during Update).
   T Value(size_t idx) const { return raw_[idx]; }
+  // The variance state of `count` values of sum `sum` and spread `m2`: shifted by their mean,
+  // so the state's mean is 0 (to rounding) and M2 is about it.
+  static Variance::State Spread(uint64_t count, double sum, double m2) {
+    Variance::State state;
+    state.count = count;
+    state.shift = sum / static_cast<double>(count);
+    state.m2 = m2;
+    return state;
+  }
 
   ColumnSource source_;
   double unit_;  // stored units per output unit (nano-USD per USD for money)

@@ -5,10 +5,12 @@
 // finalizes its own output from them. Like the percentiles of one field (metric_accumulator.cc),
 // the first of them owns the states and the others read them.
 //
-// Same answers as the separate accumulators: count:F exactly; var:F and stddev:F bit for bit
-// (the same Variance updates in the same order); avg:F sums the same values, for double fields
-// possibly in another order (no four-lane ungrouped sum; a block read where the avg accumulator
-// alone would use its summary), so within the last bits as docs/query.md allows.
+// Same answers as the separate accumulators over rows: count:F exactly; var:F and stddev:F bit
+// for bit (the same Variance updates in the same order); avg:F sums the same values, for double
+// fields possibly in another order (no four-lane ungrouped sum), so within the last bits as
+// docs/query.md allows. Whole blocks and slices of format-6 segments add their moments
+// (store/block_moments.h: count, sum and M2 of fields and scores) as one merged state each, so
+// var:F differs from a row scan only by merge rounding, as between scan threads.
 
 #include <memory>
 

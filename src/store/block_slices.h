@@ -18,9 +18,10 @@
 
 namespace mltrack::store {
 
-// The fields sliced: every dashboard filter but `user` (thousands of values).
-inline constexpr std::array<FieldId, 4> kSliceFields = {FieldId::kExperiment, FieldId::kTeam, FieldId::kProvider,
-                                                        FieldId::kModel};
+// The fields sliced: every dashboard filter but `user` (thousands of values), and the
+// prompt_version an A/B test groups by (format version 6; older segments have no such slices).
+inline constexpr std::array<FieldId, 5> kSliceFields = {FieldId::kExperiment, FieldId::kTeam, FieldId::kProvider,
+                                                        FieldId::kModel, FieldId::kPromptVersion};
 // A field is sliced in a block when its exact code list has 2 to this many codes (one code: the
 // block's own summary is its only slice).
 inline constexpr size_t kMaxSliceCodes = 32;
@@ -42,6 +43,7 @@ struct BlockValues {
   std::vector<int64_t> ts;
   std::vector<Column> fields;  // the static field columns the block stores (with a summary)
   std::vector<std::pair<uint32_t, std::vector<int64_t>>> tags;  // key index → ids (kNullInt absent)
+  std::vector<std::pair<uint32_t, std::vector<double>>> scores;  // ascending score index → values (NaN absent)
 
   // The stored column of `field`; null when the block has no value of it.
   const Column* column(FieldId field) const {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "store/block_moments.h"
 #include "store/block_slices.h"
 #include "store/derived_sketch.h"
 #include "store/footer_doubles.h"
@@ -250,6 +251,7 @@ size_t BlockSummary::MemoryBytes() const {
   bytes += string_filters.capacity() * sizeof(string_filters[0]);
   for (const auto& [field, filter] : string_filters) bytes += filter.MemoryBytes();
   if (tokens_per_s) bytes += tokens_per_s->MemoryBytes();
+  if (moments) bytes += moments->MemoryBytes();
   return bytes;
 }
 

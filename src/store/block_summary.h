@@ -75,6 +75,7 @@ struct ColumnSummary {
 struct ValueSlice;     // below
 struct UserRollup;     // block_user_rollup.h
 struct DerivedSketch;  // derived_sketch.h
+struct BlockMoments;   // block_moments.h
 
 // The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
 // segments: not ts, id, the derived measures, tags or scores) and by tag key index; scores have none.
@@ -97,6 +98,9 @@ struct BlockSummary {
   // Version 5 (derived_sketch.h): the rows with a tokens_per_s value and their sketch, for the
   // block and for each slice; null in older segments.
   std::shared_ptr<const DerivedSketch> tokens_per_s;
+  // Version 6 (block_moments.h): the spread (M2) of each measure and the count, sum and M2 of
+  // each score, for the block and for each slice; null in older segments.
+  std::shared_ptr<const BlockMoments> moments;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;

@@ -122,8 +122,8 @@ TEST_F(DerivedSketchSegmentTest, EveryBlockAndSliceHasItsSpeedSketch) {
   EXPECT_EQ(present, 3u * 4096 - (3 * 4096 + 6) / 7);  // every row but those with row % 7 == 0
 }
 
-// A segment of format 4 (the same bytes without the version-5 sections) still opens, without
-// speed sketches; a damaged derived section is rejected.
+// A segment of format 4 (the same bytes without the version-5 and 6 sections) still opens,
+// without speed sketches; a damaged derived section is rejected.
 TEST_F(DerivedSketchSegmentTest, FormatFourSegmentsOpenWithoutSpeedSketches) {
   const std::filesystem::path path = WriteSample();
   std::string bytes;
@@ -137,12 +137,16 @@ TEST_F(DerivedSketchSegmentTest, FormatFourSegmentsOpenWithoutSpeedSketches) {
   segment::Footer decoded;
   segment::Damage damage;
   ASSERT_TRUE(segment::DecodeFooter(footer, footer_offset, &decoded, &damage)) << damage.what;
-  ASSERT_EQ(decoded.version, 5);
+  ASSERT_EQ(decoded.version, segment::kFooterVersion);
   ASSERT_FALSE(decoded.derived.empty());
   std::string length;
   segment::PutVarint(&length, decoded.derived.size());
   const size_t derived_at = static_cast<size_t>(decoded.derived.data() - footer.data());
-  ASSERT_EQ(derived_at + decoded.derived.size(), footer.size());  // the last section
+  // Followed only by the version-6 moments (varint size · bytes).
+  std::string moments;
+  segment::PutVarint(&moments, decoded.moments.size());
+  moments.append(decoded.moments);
+  ASSERT_EQ(derived_at + decoded.derived.size() + moments.size(), footer.size());
 
   auto write = [&](std::string new_footer, const std::filesystem::path& out_path) {
     std::string out = bytes.substr(0, footer_offset) + new_footer;
@@ -153,7 +157,8 @@ TEST_F(DerivedSketchSegmentTest, FormatFourSegmentsOpenWithoutSpeedSketches) {
     std::ofstream(out_path, std::ios::binary) << out;
     return Segment::OpenUnchecked(out_path);
   };
-  // Format 4 ends before both version-5 sections: the user rollups, then the derived sketches.
+  // Format 4 ends before both version-5 sections (the user rollups, then the derived sketches)
+  // and the version-6 moments.
   std::string rollups_length;
   segment::PutVarint(&rollups_length, decoded.user_rollups.size());
   const size_t rollups_at = static_cast<size_t>(decoded.user_rollups.data() - footer.data());
@@ -171,6 +176,7 @@ TEST_F(DerivedSketchSegmentTest, FormatFourSegmentsOpenWithoutSpeedSketches) {
   std::string cut = footer.substr(0, derived_at - length.size());
   segment::PutVarint(&cut, decoded.derived.size() - 1);
   cut.append(decoded.derived.substr(0, decoded.derived.size() - 1));
+  cut.append(moments);
   EXPECT_FALSE(write(cut, dir_ / segment::FileName(3)).ok());
 }
 

@@ -13,6 +13,7 @@
 #include "core/crc32c.h"
 #include "store/block_slices.h"
 #include "store/block_user_rollup.h"
+#include "store/block_moments.h"
 #include "store/derived_sketch.h"
 #include "store/segment_column.h"
 #include "store/segment_format.h"
@@ -159,6 +160,14 @@ Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_o
     segment::FooterReader reader(footer.derived);
     for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
       ok = DecodeDerivedSketches(reader, &summaries_[block_idx]);
+    }
+    ok = ok && reader.at_end();
+  }
+  // Version 6: each block's and slice's moments (block_moments.h).
+  if (ok && footer.version >= 6) {
+    segment::FooterReader reader(footer.moments);
+    for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
+      ok = DecodeBlockMoments(reader, footer.score_names, &summaries_[block_idx]);
     }
     ok = ok && reader.at_end();
   }

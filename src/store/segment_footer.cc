@@ -205,6 +205,7 @@ bool DecodeFooter(std::string_view footer, uint64_t footer_offset, Footer* out, 
   if (out->version >= 4 && !reader.GetBytes(&out->filters)) return dec.Bad("bad string filters");
   if (out->version >= 5 && !reader.GetBytes(&out->user_rollups)) return dec.Bad("bad user rollups");
   if (out->version >= 5 && !reader.GetBytes(&out->derived)) return dec.Bad("bad derived sketches");
+  if (out->version >= 6 && !reader.GetBytes(&out->moments)) return dec.Bad("bad moments");
   if (!reader.at_end()) return dec.Bad("bytes after the footer's last section");
   if (out->id_count > UINT32_MAX || out->ids.stored != IdSection::SizeFor(out->version, out->id_count) ||
       out->ids.offset > footer_offset || out->ids.stored > footer_offset - out->ids.offset) {

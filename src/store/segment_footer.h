@@ -87,6 +87,7 @@ struct Footer {
   std::string_view user_rollups;  // version 5: the blocks' user rollups (block_user_rollup.h)
   std::string_view filters;    // version 4: the blocks' string filters (string_filter.h)
   std::string_view derived;    // version 5: the blocks' tokens_per_s sketches (derived_sketch.h)
+  std::string_view moments;    // version 6: the blocks' and slices' moments (block_moments.h)
 };
 
 // Whether a column holds the segment-local ids of a local string field (version 3).

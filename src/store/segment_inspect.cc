@@ -82,12 +82,13 @@ Result<SegmentBytes> InspectSegment(const std::filesystem::path& path) {
   ids.stored = footer.ids.stored;
   ids.chunks = 1;
   counted += footer.ids.stored;
-  // Sections inside the footer (versions 3 to 5), each kept in memory in a decoded form of its own.
+  // Sections inside the footer (versions 3 to 6), each kept in memory in a decoded form of its own.
   for (const auto& [name, section] : {std::pair<const char*, std::string_view>{"block summaries", footer.summaries},
                                       {"value slices", footer.slices},
                                       {"string filters", footer.filters},
                                       {"user rollups", footer.user_rollups},
-                                      {"derived sketches", footer.derived}}) {
+                                      {"derived sketches", footer.derived},
+                                      {"moments", footer.moments}}) {
     if (section.empty()) continue;
     ColumnBytes& part = out.parts[name];
     part.stored = section.size();

@@ -429,7 +429,7 @@ TEST_F(SegmentTest, UserRollupsAreWrittenAndVersionFourSegmentsStillOpen) {
     EncodeUserRollup(*block.summary->user_rollup, &section);
   }
   // Rewrite the footer as version 4: its version-5 sections (varint size · the rollups, then the
-  // derived sketches) dropped.
+  // derived sketches) and the version-6 moments dropped.
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   in.close();
@@ -441,7 +441,7 @@ TEST_F(SegmentTest, UserRollupsAreWrittenAndVersionFourSegmentsStillOpen) {
   std::string tail;
   segment::PutVarint(&tail, section.size());
   tail += section;
-  ASSERT_EQ(static_cast<uint8_t>(footer[0]), 5);
+  ASSERT_EQ(static_cast<uint8_t>(footer[0]), segment::kFooterVersion);
   const size_t rollups_at = footer.rfind(tail);
   ASSERT_NE(rollups_at, std::string::npos);
   footer.resize(rollups_at);

@@ -13,6 +13,7 @@
 #include "store/block_slices.h"
 #include "store/block_user_rollup.h"
 #include "store/block_summary.h"
+#include "store/block_moments.h"
 #include "store/derived_sketch.h"
 #include "store/column_encoding.h"
 #include "core/crc32c.h"
@@ -106,7 +107,8 @@ class Builder {
   void ForEachCandidate(const Piece& piece, const ColumnData& column, size_t begin, Fn&& fn) const;
   void EncodeTags(const std::vector<Piece>& pieces, size_t begin, size_t count, BlockSummary* summary,
                   std::vector<EncodedColumn>* columns, BlockValues* values);
-  void EncodeScores(const std::vector<Piece>& pieces, size_t begin, size_t count, std::vector<EncodedColumn>* columns);
+  void EncodeScores(const std::vector<Piece>& pieces, size_t begin, size_t count, std::vector<EncodedColumn>* columns,
+                    BlockValues* values);
   std::vector<int64_t> LocalIds(LocalTable& table, size_t begin, size_t count);
   void WriteLocalTables(std::string* footer);
   void AddChunk(const EncodedColumn& column, size_t rows);
@@ -125,6 +127,7 @@ class Builder {
   std::string footer_summaries_;  // one BlockSummary per block (format version 3)
   std::string footer_slices_;     // each block's value slices (format version 4, block_slices.h)
   std::string footer_derived_;    // each block's tokens_per_s sketches (version 5, derived_sketch.h)
+  std::string footer_moments_;    // each block's and slice's moments (version 6, block_moments.h)
   std::string footer_string_filters_;  // each block's local string filters (version 4, string_filter.h)
   std::string footer_user_rollups_;    // each block's user rollup (version 5, block_user_rollup.h)
   size_t block_count_ = 0;
@@ -340,7 +343,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   }
   const std::vector<Piece> pieces = PiecesOf(begin, end);
   EncodeTags(pieces, begin, count, &summary, &columns, &block_values);
-  EncodeScores(pieces, begin, count, &columns);
+  EncodeScores(pieces, begin, count, &columns, &block_values);
 
   segment::PutVarint(&footer_blocks_, count);
   segment::PutSigned(&footer_blocks_, min_ts);
@@ -352,6 +355,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   EncodeSlices(slices, &footer_slices_);
   EncodeUserRollup(RollUpUsers(block_values), &footer_user_rollups_);
   EncodeDerivedSketches(block_values, slices, &footer_derived_);
+  EncodeBlockMoments(block_values, slices, &footer_moments_);
   segment::PutVarint(&footer_string_filters_, string_filters.size());
   for (const auto& [field, filter] : string_filters) {
     footer_string_filters_.push_back(static_cast<char>(field));
@@ -453,7 +457,7 @@ void Builder::EncodeTags(const std::vector<Piece>& pieces, size_t begin, size_t 
 }
 
 void Builder::EncodeScores(const std::vector<Piece>& pieces, size_t begin, size_t count,
-                           std::vector<EncodedColumn>* columns) {
+                           std::vector<EncodedColumn>* columns, BlockValues* block_values) {
   std::vector<uint32_t> names;
   for (const Piece& piece : pieces) {
     for (const KeyedColumn& column : blocks_[piece.block].scores) names.push_back(column.index);
@@ -476,6 +480,9 @@ void Builder::EncodeScores(const std::vector<Piece>& pieces, size_t begin, size_
       });
     }
     if (values.empty()) continue;
+    std::vector<double> kept(count, std::numeric_limits<double>::quiet_NaN());
+    for (size_t idx = 0; idx < rows.size(); ++idx) kept[rows[idx]] = values[idx];
+    block_values->scores.emplace_back(score_index, std::move(kept));
     EncodedColumn column;
     column.kind = ChunkKind::kScore;
     column.index = score_index;
@@ -575,6 +582,8 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   footer.append(footer_user_rollups_);
   segment::PutVarint(&footer, footer_derived_.size());
   footer.append(footer_derived_);
+  segment::PutVarint(&footer, footer_moments_.size());
+  footer.append(footer_moments_);
 
   const uint64_t footer_offset = file->size();
   file->append(footer);

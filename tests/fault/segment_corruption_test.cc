@@ -100,7 +100,7 @@ std::optional<SegmentLayout> ParseSegment(const std::string& bytes) {
   uint8_t byte = 0;
   uint8_t version = 0;
   // version, rows, min_ts, max_ts, wal_seq
-  if (!footer.Byte(&version) || version < 1 || version > 5 || !footer.Varint(&layout.rows) || !footer.Varint(&value) || !footer.Varint(&value) ||
+  if (!footer.Byte(&version) || version < 1 || version > 6 || !footer.Varint(&layout.rows) || !footer.Varint(&value) || !footer.Varint(&value) ||
       !footer.Varint(&value)) {
     return std::nullopt;
   }

@@ -1,0 +1,186 @@
+#include "store/block_moments.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "store/block_slices.h"
+#include "store/block_summary.h"
+#include "store/footer_doubles.h"
+
+namespace mltrack::store {
+namespace {
+
+using segment::GetDouble;
+using segment::PutDouble;
+
+// Whether the field's summary holds a count and sum a spread can go with.
+bool IsMeasure(FieldId field) {
+  if (field == FieldId::kHttpStatus) return false;  // summarized as codes
+  const FieldKind kind = GetFieldInfo(field).kind;
+  return kind == FieldKind::kInt || kind == FieldKind::kMoney || kind == FieldKind::kDouble;
+}
+
+// The values of `column` at `rows` (null = every row) as doubles, NaN = absent.
+std::vector<double> DoublesOf(const BlockValues::Column& column, const std::vector<uint32_t>* rows) {
+  const size_t size = column.kind == BlockValues::Kind::kDoubles ? column.doubles.size() : column.ints.size();
+  const size_t count = rows ? rows->size() : size;
+  std::vector<double> out(count);
+  for (size_t idx = 0; idx < count; ++idx) {
+    const size_t row = rows ? (*rows)[idx] : idx;
+    if (column.kind == BlockValues::Kind::kDoubles) {
+      out[idx] = column.doubles[row];
+    } else {
+      out[idx] = column.ints[row] == kNullInt ? NAN : static_cast<double>(column.ints[row]);
+    }
+  }
+  return out;
+}
+
+void Encode(const BlockMoments& moments, std::string* out) {
+  segment::PutVarint(out, moments.field_m2.size());
+  for (const auto& [field, m2] : moments.field_m2) {
+    out->push_back(static_cast<char>(field));
+    PutDouble(out, m2);
+  }
+  segment::PutVarint(out, moments.scores.size());
+  for (const BlockMoments::Score& score : moments.scores) {
+    segment::PutVarint(out, score.index);
+    segment::PutVarint(out, score.present);
+    PutDouble(out, score.sum);
+    PutDouble(out, score.m2);
+  }
+}
+
+bool Decode(segment::FooterReader& reader, size_t score_names, BlockSummary* summary) {
+  auto moments = std::make_shared<BlockMoments>();
+  uint64_t fields = 0;
+  if (!reader.GetVarint(&fields) || fields > kFieldIdCount) return false;
+  for (uint64_t idx = 0; idx < fields; ++idx) {
+    uint8_t field = 0;
+    double m2 = 0;
+    if (!reader.GetByte(&field) || field >= kFieldIdCount || !GetDouble(reader, &m2) || !(m2 >= 0)) return false;
+    const FieldId id = static_cast<FieldId>(field);
+    const ColumnSummary& column = summary->field(id);
+    if (!IsMeasure(id) || column.present == 0 ||
+        (column.type != ColumnSummary::Type::kInts && column.type != ColumnSummary::Type::kDoubles)) {
+      return false;
+    }
+    if (!moments->field_m2.empty() && moments->field_m2.back().first >= id) return false;
+    moments->field_m2.emplace_back(id, m2);
+  }
+  uint64_t scores = 0;
+  if (!reader.GetVarint(&scores) || scores > score_names) return false;
+  for (uint64_t idx = 0; idx < scores; ++idx) {
+    uint64_t index = 0;
+    uint64_t present = 0;
+    BlockMoments::Score score;
+    if (!reader.GetVarint(&index) || index >= score_names || !reader.GetVarint(&present) || present == 0 ||
+        present > summary->rows || !GetDouble(reader, &score.sum) || !GetDouble(reader, &score.m2) ||
+        !(score.m2 >= 0) || std::isnan(score.sum)) {
+      return false;
+    }
+    score.index = static_cast<uint32_t>(index);
+    score.present = static_cast<uint32_t>(present);
+    if (!moments->scores.empty() && moments->scores.back().index >= score.index) return false;
+    moments->scores.push_back(score);
+  }
+  summary->moments = std::move(moments);
+  return true;
+}
+
+}  // namespace
+
+const double* BlockMoments::FieldM2(FieldId field) const {
+  for (const auto& [listed, m2] : field_m2) {
+    if (listed == field) return &m2;
+  }
+  return nullptr;
+}
+
+const BlockMoments::Score* BlockMoments::ScoreOf(uint32_t index) const {
+  const auto found = std::lower_bound(scores.begin(), scores.end(), index,
+                                      [](const Score& score, uint32_t wanted) { return score.index < wanted; });
+  return found != scores.end() && found->index == index ? &*found : nullptr;
+}
+
+size_t BlockMoments::MemoryBytes() const {
+  return sizeof(BlockMoments) + field_m2.capacity() * sizeof(field_m2[0]) + scores.capacity() * sizeof(Score);
+}
+
+Spread SpreadOf(const std::vector<double>& values) {
+  Spread out;
+  double shift = 0;
+  double shifted_sum = 0;
+  for (const double value : values) {
+    if (std::isnan(value)) continue;
+    if (out.present == 0) shift = value;
+    ++out.present;
+    out.sum += value;
+    shifted_sum += value - shift;
+  }
+  if (out.present == 0) return out;
+  const double n = static_cast<double>(out.present);
+  const double mean = shifted_sum / n;
+  double squares = 0;
+  double residual = 0;
+  for (const double value : values) {
+    if (std::isnan(value)) continue;
+    const double deviation = value - shift - mean;
+    squares += deviation * deviation;
+    residual += deviation;
+  }
+  out.m2 = std::max(0.0, squares - residual * residual / n);
+  return out;
+}
+
+BlockMoments MomentsOf(const BlockValues& values, const std::vector<uint32_t>* rows) {
+  BlockMoments moments;
+  for (const BlockValues::Column& column : values.fields) {  // ascending by field
+    if (!IsMeasure(column.field)) continue;
+    if (column.kind != BlockValues::Kind::kInts && column.kind != BlockValues::Kind::kDoubles) continue;
+    const Spread spread = SpreadOf(DoublesOf(column, rows));
+    if (spread.present > 0) moments.field_m2.emplace_back(column.field, spread.m2);
+  }
+  for (const auto& [index, dense] : values.scores) {  // ascending by index
+    std::vector<double> picked;
+    if (rows) {
+      picked.reserve(rows->size());
+      for (const uint32_t row : *rows) picked.push_back(dense[row]);
+    }
+    const Spread spread = SpreadOf(rows ? picked : dense);
+    if (spread.present > 0) moments.scores.push_back({index, spread.present, spread.sum, spread.m2});
+  }
+  return moments;
+}
+
+void EncodeBlockMoments(const BlockValues& values, const std::vector<ValueSlice>& slices, std::string* out) {
+  Encode(MomentsOf(values, nullptr), out);
+  // Each slice's rows, picked by the code of its field (slices are ascending by field, code).
+  for (size_t begin = 0; begin < slices.size();) {
+    size_t end = begin;
+    while (end < slices.size() && slices[end].field == slices[begin].field) ++end;
+    std::vector<std::vector<uint32_t>> picked(end - begin);
+    const BlockValues::Column* column = values.column(slices[begin].field);
+    for (size_t row = 0; column && row < column->ints.size(); ++row) {
+      const uint32_t code = column->ints[row] == kNullInt ? 0 : static_cast<uint32_t>(column->ints[row]);
+      const auto found = std::lower_bound(slices.begin() + static_cast<ptrdiff_t>(begin),
+                                          slices.begin() + static_cast<ptrdiff_t>(end), code,
+                                          [](const ValueSlice& slice, uint32_t wanted) { return slice.code < wanted; });
+      if (found != slices.begin() + static_cast<ptrdiff_t>(end) && found->code == code) {
+        picked[static_cast<size_t>(found - slices.begin()) - begin].push_back(static_cast<uint32_t>(row));
+      }
+    }
+    for (const std::vector<uint32_t>& slice_rows : picked) Encode(MomentsOf(values, &slice_rows), out);
+    begin = end;
+  }
+}
+
+bool DecodeBlockMoments(segment::FooterReader& reader, size_t score_names, BlockSummary* parent) {
+  if (!Decode(reader, score_names, parent)) return false;
+  for (ValueSlice& slice : parent->slices) {
+    if (!Decode(reader, score_names, &slice.summary)) return false;
+  }
+  return true;
+}
+
+}  // namespace mltrack::store
