@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "query/chunk_gathers.h"
+#include "store/block_hour_slices.h"
 #include "store/block_slices.h"
 #include "store/block_summary.h"
 
@@ -13,6 +14,17 @@ namespace {
 // A value slice seen as a block of its own: its rows, time range and summary, no columns (only
 // summaries are read from it). One per thread, rewritten for each slice.
 const store::ColumnBlock& SliceView(const store::ColumnBlock& block, const store::ValueSlice& slice) {
+  thread_local store::ColumnBlock view;
+  view.rows = slice.summary.rows;
+  view.min_ts = slice.min_ts;
+  view.max_ts = slice.max_ts;
+  view.segment_id = block.segment_id;
+  view.summary = &slice.summary;
+  return view;
+}
+
+// An hour slice seen as a block of its own (as SliceView).
+const store::ColumnBlock& HourView(const store::ColumnBlock& block, const store::HourSlice& slice) {
   thread_local store::ColumnBlock view;
   view.rows = slice.summary.rows;
   view.min_ts = slice.min_ts;
@@ -204,6 +216,74 @@ bool AnswerAcrossBucketEdge(const Plan& plan, const store::ColumnBlock& block, P
     metric.Merge(*partial.scratch[metric_idx], &read_group);
     metric.AddSummary(block, summed_group);
     metric.Subtract(*partial.scratch[metric_idx], summed_group);
+  }
+  return true;
+}
+
+bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  if (!plan.bucketer || block.summary == nullptr || block.rows == 0) return false;
+  const QuerySpec& spec = *plan.spec;
+  if (spec.bucket_months == 0 && (spec.bucket_ms <= 0 || spec.bucket_ms % store::kHourSliceMs != 0)) return false;
+  // The other parts must be constant over the block (then over each slice), and every metric
+  // must follow from a block's summary: checked before the slices are made.
+  std::vector<uint64_t> key(plan.key_words);
+  if (!KeyWithBucket(plan, block, 0, key.data())) return false;
+  for (const auto& metric : partial.metrics) {
+    if (!metric->CanAddSummary(block)) return false;
+  }
+  // Each whole hour the block touches must lie in one bucket (not so in a zone with a half-hour
+  // offset): checked before the slices are made, and again per slice below.
+  const int64_t first_hour = block.min_ts / store::kHourSliceMs;
+  const int64_t last_hour = block.max_ts / store::kHourSliceMs;
+  if (block.min_ts < 0 || last_hour - first_hour >= static_cast<int64_t>(store::kMaxHourSlices)) return false;
+  for (int64_t hour = first_hour; hour <= last_hour; ++hour) {
+    const int64_t start = hour * store::kHourSliceMs;
+    if (plan.bucketer->Index(start) != plan.bucketer->Index(start + store::kHourSliceMs - 1)) return false;
+  }
+  const std::shared_ptr<const std::vector<store::HourSlice>> slices = store::HourSlicesOf(block);
+  if (slices->empty()) return false;
+  const size_t words = plan.key_words;
+  thread_local std::vector<uint64_t> keys;
+  keys.assign(slices->size() * words, 0);
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    if (!ConstantKey(plan, HourView(block, (*slices)[slice_idx]), keys.data() + slice_idx * words)) return false;
+  }
+  thread_local std::vector<uint32_t> rows;
+  thread_local std::vector<uint32_t> groups;
+  thread_local std::vector<size_t> unanswered;
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    const store::HourSlice& slice = (*slices)[slice_idx];
+    const uint32_t group = partial.table.FindOrInsert(keys.data() + slice_idx * words);
+    const store::ColumnBlock& view = HourView(block, slice);
+    unanswered.clear();
+    for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+      MetricAccumulator& metric = *partial.metrics[metric_idx];
+      metric.Resize(partial.table.size());
+      if (metric.CanAddSummary(view)) {
+        metric.AddSummary(view, group);
+      } else {
+        unanswered.push_back(metric_idx);
+      }
+    }
+    if (unanswered.empty()) continue;
+    // The slice's rows: those of the block within its hour (slices hold disjoint hours).
+    rows.resize(kChunkRows);
+    groups.assign(kChunkRows, group);
+    const ChunkGathers::Scope gathers;
+    size_t count = 0;
+    auto flush = [&] {
+      ChunkGathers::NextChunk();
+      for (const size_t metric_idx : unanswered) partial.metrics[metric_idx]->Update(block, rows.data(), count, groups.data());
+      partial.scanned += count;
+      count = 0;
+    };
+    for (uint32_t row = 0; row < block.rows; ++row) {
+      const int64_t ts = block.Ts(row);
+      rows[count] = row;
+      count += (ts >= slice.min_ts) & (ts <= slice.max_ts);
+      if (count == kChunkRows) flush();
+    }
+    if (count > 0) flush();
   }
   return true;
 }

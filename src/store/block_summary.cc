@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "store/block_hour_slices.h"
 #include "store/block_slices.h"
 #include "store/derived_sketch.h"
 #include "store/footer_doubles.h"
@@ -250,6 +251,10 @@ size_t BlockSummary::MemoryBytes() const {
   bytes += string_filters.capacity() * sizeof(string_filters[0]);
   for (const auto& [field, filter] : string_filters) bytes += filter.MemoryBytes();
   if (tokens_per_s) bytes += tokens_per_s->MemoryBytes();
+  if (const auto made = hour_slices.Get()) {
+    bytes += sizeof(*made) + made->capacity() * sizeof(HourSlice) - made->size() * sizeof(BlockSummary);
+    for (const HourSlice& slice : *made) bytes += slice.summary.MemoryBytes();
+  }
   return bytes;
 }
 

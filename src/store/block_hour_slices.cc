@@ -1,0 +1,105 @@
+#include "store/block_hour_slices.h"
+
+#include <algorithm>
+
+#include "core/field.h"
+#include "store/local_strings.h"
+
+namespace mltrack::store {
+namespace {
+
+int64_t HourOf(int64_t ts) { return ts >= 0 ? ts / kHourSliceMs : -((-ts + kHourSliceMs - 1) / kHourSliceMs); }
+
+std::vector<int64_t> IdsOf(const ColumnData& column, size_t rows) {
+  std::vector<int64_t> ids(rows);
+  for (size_t row = 0; row < rows; ++row) {
+    const uint32_t id = IdAt(column, row);
+    ids[row] = id == kAbsentId ? kNullInt : int64_t{id};
+  }
+  return ids;
+}
+
+}  // namespace
+
+std::shared_ptr<const LazyHourSlices::Slices> LazyHourSlices::Keep(std::shared_ptr<const Slices> slices) const {
+  std::shared_ptr<const Slices> expected;
+  if (slices_.compare_exchange_strong(expected, slices, std::memory_order_acq_rel)) return slices;
+  return expected;
+}
+
+BlockValues BlockValuesOf(const ColumnBlock& block) {
+  const BlockSummary& summary = *block.summary;
+  BlockValues values;
+  const size_t rows = block.rows;
+  for (const FieldInfo& info : AllFields()) {
+    const FieldId id = info.id;
+    if (id == FieldId::kTs || id == FieldId::kId || IsDerivedField(id) || id == FieldId::kTag ||
+        id == FieldId::kScore || IsLocalStringField(id) || summary.field(id).type == ColumnSummary::Type::kAbsent) {
+      continue;
+    }
+    const ColumnData& column = block.column(id);
+    BlockValues::Column kept;
+    kept.field = id;
+    switch (info.kind) {
+      case FieldKind::kString:
+        kept.kind = BlockValues::Kind::kIds;
+        kept.ints = IdsOf(column, rows);
+        break;
+      case FieldKind::kEnum:
+      case FieldKind::kBool:
+        kept.kind = info.kind == FieldKind::kEnum ? BlockValues::Kind::kEnum : BlockValues::Kind::kBytes;
+        kept.bytes.resize(rows);
+        for (size_t row = 0; row < rows; ++row) kept.bytes[row] = ByteAt(column, row);
+        break;
+      case FieldKind::kInt:
+      case FieldKind::kMoney:
+        kept.kind = id == FieldId::kHttpStatus ? BlockValues::Kind::kIds : BlockValues::Kind::kInts;
+        kept.ints.resize(rows);
+        for (size_t row = 0; row < rows; ++row) kept.ints[row] = IntAt(column, row);
+        break;
+      case FieldKind::kDouble:
+        kept.kind = BlockValues::Kind::kDoubles;
+        kept.doubles.resize(rows);
+        for (size_t row = 0; row < rows; ++row) kept.doubles[row] = DoubleAt(column, row);
+        break;
+      case FieldKind::kTime:
+        continue;
+    }
+    values.fields.push_back(std::move(kept));
+  }
+  for (const auto& [key_index, column] : summary.tags) values.tags.emplace_back(key_index, IdsOf(block.tag(key_index), rows));
+  return values;
+}
+
+std::vector<HourSlice> SliceBlockByHour(const ColumnBlock& block) {
+  std::vector<HourSlice> slices;
+  if (block.summary == nullptr || block.rows == 0) return slices;
+  const int64_t first = HourOf(block.min_ts);
+  const int64_t hours = HourOf(block.max_ts) - first + 1;
+  if (hours < 2 || hours > static_cast<int64_t>(kMaxHourSlices) ||
+      block.rows < static_cast<size_t>(hours) * kMinHourSliceRows) {
+    return slices;
+  }
+  std::vector<std::vector<uint32_t>> rows(static_cast<size_t>(hours));
+  for (uint32_t row = 0; row < block.rows; ++row) rows[static_cast<size_t>(HourOf(block.Ts(row)) - first)].push_back(row);
+  const BlockValues values = BlockValuesOf(block);
+  for (const std::vector<uint32_t>& hour : rows) {
+    if (hour.empty()) continue;
+    HourSlice& slice = slices.emplace_back();
+    slice.min_ts = slice.max_ts = block.Ts(hour.front());
+    for (const uint32_t row : hour) {
+      slice.min_ts = std::min(slice.min_ts, block.Ts(row));
+      slice.max_ts = std::max(slice.max_ts, block.Ts(row));
+    }
+    slice.summary = SummarizeRows(values, hour);
+  }
+  return slices;
+}
+
+std::shared_ptr<const std::vector<HourSlice>> HourSlicesOf(const ColumnBlock& block) {
+  const LazyHourSlices& lazy = block.summary->hour_slices;
+  if (std::shared_ptr<const std::vector<HourSlice>> made = lazy.Get()) return made;
+  return lazy.Keep(std::make_shared<const std::vector<HourSlice>>(SliceBlockByHour(block)));
+}
+
+}  // namespace mltrack::store
