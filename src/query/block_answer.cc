@@ -228,8 +228,14 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
   // must follow from a block's summary: checked before the slices are made.
   std::vector<uint64_t> key(plan.key_words);
   if (!KeyWithBucket(plan, block, 0, key.data())) return false;
-  for (const auto& metric : partial.metrics) {
-    if (!metric->CanAddSummary(block)) return false;
+  for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+    const MetricSpec& metric = spec.metrics[metric_idx];
+    const bool reads_field = metric.kind != AggregateKind::kCount && metric.kind != AggregateKind::kRate;
+    if (reads_field && metric.field.id != FieldId::kTs && !store::SummarizedPerHour(metric.field.id) &&
+        !IsDerivedField(metric.field.id)) {
+      return false;  // a string or tag field, which slices do not summarize
+    }
+    if (!partial.metrics[metric_idx]->CanAddSummary(block)) return false;
   }
   // Each whole hour the block touches must lie in one bucket (not so in a zone with a half-hour
   // offset): checked before the slices are made, and again per slice below.
@@ -246,7 +252,13 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
   thread_local std::vector<uint64_t> keys;
   keys.assign(slices->size() * words, 0);
   for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
-    if (!ConstantKey(plan, HourView(block, (*slices)[slice_idx]), keys.data() + slice_idx * words)) return false;
+    // The other parts' codes come from the block's summary (slices do not summarize strings).
+    const store::HourSlice& slice = (*slices)[slice_idx];
+    const int64_t bucket = plan.bucketer->Index(slice.min_ts);
+    if (plan.bucketer->Index(slice.max_ts) != bucket ||
+        !KeyWithBucket(plan, block, static_cast<uint64_t>(bucket), keys.data() + slice_idx * words)) {
+      return false;
+    }
   }
   thread_local std::vector<uint32_t> rows;
   thread_local std::vector<uint32_t> groups;

@@ -27,14 +27,24 @@ std::shared_ptr<const LazyHourSlices::Slices> LazyHourSlices::Keep(std::shared_p
   return expected;
 }
 
-BlockValues BlockValuesOf(const ColumnBlock& block) {
+bool SummarizedPerHour(FieldId field) {
+  if (field == FieldId::kTs || field == FieldId::kId || IsDerivedField(field) || field == FieldId::kTag ||
+      field == FieldId::kScore) {
+    return false;
+  }
+  return GetFieldInfo(field).kind != FieldKind::kString;
+}
+
+BlockValues BlockValuesOf(const ColumnBlock& block, SummarizedColumns which) {
   const BlockSummary& summary = *block.summary;
   BlockValues values;
   const size_t rows = block.rows;
+  const bool all = which == SummarizedColumns::kAll;
   for (const FieldInfo& info : AllFields()) {
     const FieldId id = info.id;
     if (id == FieldId::kTs || id == FieldId::kId || IsDerivedField(id) || id == FieldId::kTag ||
-        id == FieldId::kScore || IsLocalStringField(id) || summary.field(id).type == ColumnSummary::Type::kAbsent) {
+        id == FieldId::kScore || IsLocalStringField(id) || summary.field(id).type == ColumnSummary::Type::kAbsent ||
+        (!all && !SummarizedPerHour(id))) {
       continue;
     }
     const ColumnData& column = block.column(id);
@@ -67,6 +77,7 @@ BlockValues BlockValuesOf(const ColumnBlock& block) {
     }
     values.fields.push_back(std::move(kept));
   }
+  if (!all) return values;
   for (const auto& [key_index, column] : summary.tags) values.tags.emplace_back(key_index, IdsOf(block.tag(key_index), rows));
   return values;
 }
@@ -82,7 +93,7 @@ std::vector<HourSlice> SliceBlockByHour(const ColumnBlock& block) {
   }
   std::vector<std::vector<uint32_t>> rows(static_cast<size_t>(hours));
   for (uint32_t row = 0; row < block.rows; ++row) rows[static_cast<size_t>(HourOf(block.Ts(row)) - first)].push_back(row);
-  const BlockValues values = BlockValuesOf(block);
+  const BlockValues values = BlockValuesOf(block, SummarizedColumns::kMeasures);
   for (const std::vector<uint32_t>& hour : rows) {
     if (hour.empty()) continue;
     HourSlice& slice = slices.emplace_back();

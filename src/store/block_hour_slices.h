@@ -26,12 +26,26 @@ inline constexpr size_t kMaxHourSlices = 64;
 struct HourSlice {
   int64_t min_ts = 0;  // over the slice's rows, all within one UTC hour
   int64_t max_ts = 0;
-  BlockSummary summary;  // of the slice's rows, exactly as the writer summarizes a block's
+  // Of the slice's rows, exactly as the writer summarizes a block's, for the fields
+  // SummarizedPerHour names; the others are absent.
+  BlockSummary summary;
 };
 
-// The values of `block` (its summary non-null) as the segment writer summarized them: every
-// static field and tag column its summary lists (local string fields have no summary).
-BlockValues BlockValuesOf(const ColumnBlock& block);
+// Which of a block's columns BlockValuesOf reads.
+enum class SummarizedColumns {
+  kAll,       // every static field and tag column the block's summary lists
+  kMeasures,  // only numbers (ints, money, doubles, http_status), enums and bools: no string ids, no tags
+};
+
+// The values of `block` (its summary non-null) as the segment writer summarized them, of the
+// columns `which` names (local string fields have no summary).
+BlockValues BlockValuesOf(const ColumnBlock& block, SummarizedColumns which = SummarizedColumns::kAll);
+
+// Whether an hour slice's summary has `field`'s column as the block's summary has it: numbers,
+// enums and bools. String fields and tags are not summarized per hour (their code lists are
+// most of the cost of making slices, and hourly queries rarely group or count by them), so a
+// slice's summary shows them absent: a query must not read them from a slice.
+bool SummarizedPerHour(FieldId field);
 
 // The hour slices of `block` (summary non-null), ascending by hour; empty when the block lies
 // within one hour or is too sparse for slices (kMinHourSliceRows, kMaxHourSlices).

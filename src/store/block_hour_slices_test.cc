@@ -101,6 +101,10 @@ TEST_F(BlockHourSlicesTest, EachHourOfADenseBlockGetsTheSummaryOfItsRows) {
     EXPECT_EQ(slice.max_ts / kHourSliceMs, hour);
     EXPECT_EQ(slice.summary.rows, expected.first);
     EXPECT_EQ(slice.summary.field(FieldId::kCostUsd).int_sum, expected.second);
+    EXPECT_EQ(slice.summary.field(FieldId::kStatus).codes.size(), 2u);  // ok and error
+    // Strings and tags are not summarized per hour.
+    EXPECT_EQ(slice.summary.field(FieldId::kModel).type, ColumnSummary::Type::kAbsent);
+    EXPECT_TRUE(slice.summary.tags.empty());
   }
   EXPECT_EQ(slices[0].summary.rows, 1200u);
   EXPECT_NE(slices[0].summary.field(FieldId::kLatencyMs).sketch, nullptr);  // > 1,024 values
