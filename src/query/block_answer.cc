@@ -260,42 +260,59 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
       return false;
     }
   }
-  thread_local std::vector<uint32_t> rows;
-  thread_local std::vector<uint32_t> groups;
-  thread_local std::vector<size_t> unanswered;
+  // Per slice: its group, and the metrics its summary does not give (read from its rows below).
+  thread_local std::vector<uint32_t> slice_groups;
+  thread_local std::vector<std::vector<size_t>> unanswered;
+  slice_groups.resize(slices->size());
+  if (unanswered.size() < slices->size()) unanswered.resize(slices->size());
+  bool any_unanswered = false;
   for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
-    const store::HourSlice& slice = (*slices)[slice_idx];
+    const store::ColumnBlock& view = HourView(block, (*slices)[slice_idx]);
     const uint32_t group = partial.table.FindOrInsert(keys.data() + slice_idx * words);
-    const store::ColumnBlock& view = HourView(block, slice);
-    unanswered.clear();
+    slice_groups[slice_idx] = group;
+    unanswered[slice_idx].clear();
     for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
       MetricAccumulator& metric = *partial.metrics[metric_idx];
       metric.Resize(partial.table.size());
       if (metric.CanAddSummary(view)) {
         metric.AddSummary(view, group);
       } else {
-        unanswered.push_back(metric_idx);
+        unanswered[slice_idx].push_back(metric_idx);
+        any_unanswered = true;
       }
     }
-    if (unanswered.empty()) continue;
-    // The slice's rows: those of the block within its hour (slices hold disjoint hours).
-    rows.resize(kChunkRows);
-    groups.assign(kChunkRows, group);
-    const ChunkGathers::Scope gathers;
-    size_t count = 0;
-    auto flush = [&] {
+  }
+  if (!any_unanswered) return true;
+  // The rows of the slices that need them, in one pass over the block (by hour).
+  thread_local std::vector<int32_t> slice_of_hour;
+  thread_local std::vector<std::vector<uint32_t>> slice_rows;
+  slice_of_hour.assign(static_cast<size_t>(last_hour - first_hour + 1), -1);
+  if (slice_rows.size() < slices->size()) slice_rows.resize(slices->size());
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    slice_rows[slice_idx].clear();
+    if (unanswered[slice_idx].empty()) continue;
+    const int64_t hour = (*slices)[slice_idx].min_ts / store::kHourSliceMs - first_hour;
+    slice_of_hour[static_cast<size_t>(hour)] = static_cast<int32_t>(slice_idx);
+  }
+  const int64_t first_start = first_hour * store::kHourSliceMs;
+  for (uint32_t row = 0; row < block.rows; ++row) {
+    const int32_t slice_idx = slice_of_hour[static_cast<size_t>((block.Ts(row) - first_start) / store::kHourSliceMs)];
+    if (slice_idx >= 0) slice_rows[static_cast<size_t>(slice_idx)].push_back(row);
+  }
+  thread_local std::vector<uint32_t> groups;
+  const ChunkGathers::Scope gathers;
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    const std::vector<uint32_t>& rows = slice_rows[slice_idx];
+    if (rows.empty()) continue;
+    groups.assign(kChunkRows, slice_groups[slice_idx]);
+    for (size_t begin = 0; begin < rows.size(); begin += kChunkRows) {
       ChunkGathers::NextChunk();
-      for (const size_t metric_idx : unanswered) partial.metrics[metric_idx]->Update(block, rows.data(), count, groups.data());
-      partial.scanned += count;
-      count = 0;
-    };
-    for (uint32_t row = 0; row < block.rows; ++row) {
-      const int64_t ts = block.Ts(row);
-      rows[count] = row;
-      count += (ts >= slice.min_ts) & (ts <= slice.max_ts);
-      if (count == kChunkRows) flush();
+      const size_t count = std::min(kChunkRows, rows.size() - begin);
+      for (const size_t metric_idx : unanswered[slice_idx]) {
+        partial.metrics[metric_idx]->Update(block, rows.data() + begin, count, groups.data());
+      }
     }
-    if (count > 0) flush();
+    partial.scanned += rows.size();
   }
   return true;
 }
