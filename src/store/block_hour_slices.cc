@@ -10,6 +10,28 @@ namespace {
 
 int64_t HourOf(int64_t ts) { return ts >= 0 ? ts / kHourSliceMs : -((-ts + kHourSliceMs - 1) / kHourSliceMs); }
 
+// `column` with its sparse values spread over `rows` rows of width 4 in *buffer (the other rows
+// 0: absent), so that the per-row readers below find a row's value without a binary search of
+// the sparse row list; a dense column as it is.
+ColumnData Densified(const ColumnData& column, size_t rows, std::vector<uint32_t>* buffer) {
+  if (!column.sparse()) return column;
+  buffer->assign(rows, 0);
+  for (uint32_t idx = 0; idx < column.sparse_count; ++idx) {
+    const uint16_t row = column.sparse_rows[idx];
+    switch (column.width) {
+      case 1: (*buffer)[row] = column.as<uint8_t>()[idx]; break;
+      case 2: (*buffer)[row] = column.as<uint16_t>()[idx]; break;
+      default: (*buffer)[row] = column.as<uint32_t>()[idx]; break;
+    }
+  }
+  ColumnData dense = column;
+  dense.data = buffer->data();
+  dense.width = 4;
+  dense.sparse_rows = nullptr;
+  dense.sparse_count = 0;
+  return dense;
+}
+
 std::vector<int64_t> IdsOf(const ColumnData& column, size_t rows) {
   std::vector<int64_t> ids(rows);
   for (size_t row = 0; row < rows; ++row) {
@@ -40,6 +62,7 @@ BlockValues BlockValuesOf(const ColumnBlock& block, SummarizedColumns which) {
   BlockValues values;
   const size_t rows = block.rows;
   const bool all = which == SummarizedColumns::kAll;
+  std::vector<uint32_t> dense;  // a sparse column's values, spread (Densified)
   for (const FieldInfo& info : AllFields()) {
     const FieldId id = info.id;
     if (id == FieldId::kTs || id == FieldId::kId || IsDerivedField(id) || id == FieldId::kTag ||
@@ -47,7 +70,7 @@ BlockValues BlockValuesOf(const ColumnBlock& block, SummarizedColumns which) {
         (!all && !SummarizedPerHour(id))) {
       continue;
     }
-    const ColumnData& column = block.column(id);
+    const ColumnData column = Densified(block.column(id), rows, &dense);
     BlockValues::Column kept;
     kept.field = id;
     switch (info.kind) {
@@ -78,7 +101,9 @@ BlockValues BlockValuesOf(const ColumnBlock& block, SummarizedColumns which) {
     values.fields.push_back(std::move(kept));
   }
   if (!all) return values;
-  for (const auto& [key_index, column] : summary.tags) values.tags.emplace_back(key_index, IdsOf(block.tag(key_index), rows));
+  for (const auto& [key_index, column] : summary.tags) {
+    values.tags.emplace_back(key_index, IdsOf(Densified(block.tag(key_index), rows, &dense), rows));
+  }
   return values;
 }
 

@@ -41,6 +41,7 @@ class BlockHourSlicesTest : public ::testing::Test {
       event.latency_ms = 100.0 + row % 977;
       if (row % 4 != 0) event.cost_nano_usd = 1000 + row;
       if (row % 7 == 0) event.status = EventStatus::kError;
+      if (row % 10 == 0) event.input_tokens = row;  // mostly absent: a sparse column
       if (row % 2 == 0) event.tags = {{"env", row % 6 == 0 ? "dev" : "prod"}};
       events.push_back(std::move(event));
     }
@@ -67,8 +68,9 @@ TEST_F(BlockHourSlicesTest, BlockValuesSummarizeAsTheWriterDid) {
   std::vector<uint32_t> all(block.rows);
   for (uint32_t row = 0; row < block.rows; ++row) all[row] = row;
   const BlockSummary again = SummarizeRows(values, all);
+  ASSERT_TRUE(block.column(FieldId::kInputTokens).sparse());
   for (const FieldId field : {FieldId::kModel, FieldId::kUser, FieldId::kCostUsd, FieldId::kLatencyMs,
-                              FieldId::kStatus}) {
+                              FieldId::kStatus, FieldId::kInputTokens}) {
     const ColumnSummary& want = block.summary->field(field);
     const ColumnSummary& got = again.field(field);
     EXPECT_EQ(got.type, want.type) << GetFieldInfo(field).name;
