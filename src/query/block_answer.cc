@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "query/chunk_gathers.h"
+#include "store/block_hour_slices.h"
 #include "store/block_slices.h"
 #include "store/block_summary.h"
 
@@ -13,6 +14,17 @@ namespace {
 // A value slice seen as a block of its own: its rows, time range and summary, no columns (only
 // summaries are read from it). One per thread, rewritten for each slice.
 const store::ColumnBlock& SliceView(const store::ColumnBlock& block, const store::ValueSlice& slice) {
+  thread_local store::ColumnBlock view;
+  view.rows = slice.summary.rows;
+  view.min_ts = slice.min_ts;
+  view.max_ts = slice.max_ts;
+  view.segment_id = block.segment_id;
+  view.summary = &slice.summary;
+  return view;
+}
+
+// An hour slice seen as a block of its own (as SliceView).
+const store::ColumnBlock& HourView(const store::ColumnBlock& block, const store::HourSlice& slice) {
   thread_local store::ColumnBlock view;
   view.rows = slice.summary.rows;
   view.min_ts = slice.min_ts;
@@ -204,6 +216,103 @@ bool AnswerAcrossBucketEdge(const Plan& plan, const store::ColumnBlock& block, P
     metric.Merge(*partial.scratch[metric_idx], &read_group);
     metric.AddSummary(block, summed_group);
     metric.Subtract(*partial.scratch[metric_idx], summed_group);
+  }
+  return true;
+}
+
+bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  if (!plan.bucketer || block.summary == nullptr || block.rows == 0) return false;
+  const QuerySpec& spec = *plan.spec;
+  if (spec.bucket_months == 0 && (spec.bucket_ms <= 0 || spec.bucket_ms % store::kHourSliceMs != 0)) return false;
+  // The other parts must be constant over the block (then over each slice), and every metric
+  // must follow from a block's summary: checked before the slices are made.
+  std::vector<uint64_t> key(plan.key_words);
+  if (!KeyWithBucket(plan, block, 0, key.data())) return false;
+  for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+    const MetricSpec& metric = spec.metrics[metric_idx];
+    const bool reads_field = metric.kind != AggregateKind::kCount && metric.kind != AggregateKind::kRate;
+    if (reads_field && metric.field.id != FieldId::kTs && !store::SummarizedPerHour(metric.field.id) &&
+        !IsDerivedField(metric.field.id)) {
+      return false;  // a string or tag field, which slices do not summarize
+    }
+    if (!partial.metrics[metric_idx]->CanAddSummary(block)) return false;
+  }
+  // Each whole hour the block touches must lie in one bucket (not so in a zone with a half-hour
+  // offset): checked before the slices are made, and again per slice below.
+  const int64_t first_hour = block.min_ts / store::kHourSliceMs;
+  const int64_t last_hour = block.max_ts / store::kHourSliceMs;
+  if (block.min_ts < 0 || last_hour - first_hour >= static_cast<int64_t>(store::kMaxHourSlices)) return false;
+  for (int64_t hour = first_hour; hour <= last_hour; ++hour) {
+    const int64_t start = hour * store::kHourSliceMs;
+    if (plan.bucketer->Index(start) != plan.bucketer->Index(start + store::kHourSliceMs - 1)) return false;
+  }
+  const std::shared_ptr<const std::vector<store::HourSlice>> slices = store::HourSlicesOf(block);
+  if (slices->empty()) return false;
+  const size_t words = plan.key_words;
+  thread_local std::vector<uint64_t> keys;
+  keys.assign(slices->size() * words, 0);
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    // The other parts' codes come from the block's summary (slices do not summarize strings).
+    const store::HourSlice& slice = (*slices)[slice_idx];
+    const int64_t bucket = plan.bucketer->Index(slice.min_ts);
+    if (plan.bucketer->Index(slice.max_ts) != bucket ||
+        !KeyWithBucket(plan, block, static_cast<uint64_t>(bucket), keys.data() + slice_idx * words)) {
+      return false;
+    }
+  }
+  // Per slice: its group, and the metrics its summary does not give (read from its rows below).
+  thread_local std::vector<uint32_t> slice_groups;
+  thread_local std::vector<std::vector<size_t>> unanswered;
+  slice_groups.resize(slices->size());
+  if (unanswered.size() < slices->size()) unanswered.resize(slices->size());
+  bool any_unanswered = false;
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    const store::ColumnBlock& view = HourView(block, (*slices)[slice_idx]);
+    const uint32_t group = partial.table.FindOrInsert(keys.data() + slice_idx * words);
+    slice_groups[slice_idx] = group;
+    unanswered[slice_idx].clear();
+    for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+      MetricAccumulator& metric = *partial.metrics[metric_idx];
+      metric.Resize(partial.table.size());
+      if (metric.CanAddSummary(view)) {
+        metric.AddSummary(view, group);
+      } else {
+        unanswered[slice_idx].push_back(metric_idx);
+        any_unanswered = true;
+      }
+    }
+  }
+  if (!any_unanswered) return true;
+  // The rows of the slices that need them, in one pass over the block (by hour).
+  thread_local std::vector<int32_t> slice_of_hour;
+  thread_local std::vector<std::vector<uint32_t>> slice_rows;
+  slice_of_hour.assign(static_cast<size_t>(last_hour - first_hour + 1), -1);
+  if (slice_rows.size() < slices->size()) slice_rows.resize(slices->size());
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    slice_rows[slice_idx].clear();
+    if (unanswered[slice_idx].empty()) continue;
+    const int64_t hour = (*slices)[slice_idx].min_ts / store::kHourSliceMs - first_hour;
+    slice_of_hour[static_cast<size_t>(hour)] = static_cast<int32_t>(slice_idx);
+  }
+  const int64_t first_start = first_hour * store::kHourSliceMs;
+  for (uint32_t row = 0; row < block.rows; ++row) {
+    const int32_t slice_idx = slice_of_hour[static_cast<size_t>((block.Ts(row) - first_start) / store::kHourSliceMs)];
+    if (slice_idx >= 0) slice_rows[static_cast<size_t>(slice_idx)].push_back(row);
+  }
+  thread_local std::vector<uint32_t> groups;
+  const ChunkGathers::Scope gathers;
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    const std::vector<uint32_t>& rows = slice_rows[slice_idx];
+    if (rows.empty()) continue;
+    groups.assign(kChunkRows, slice_groups[slice_idx]);
+    for (size_t begin = 0; begin < rows.size(); begin += kChunkRows) {
+      ChunkGathers::NextChunk();
+      const size_t count = std::min(kChunkRows, rows.size() - begin);
+      for (const size_t metric_idx : unanswered[slice_idx]) {
+        partial.metrics[metric_idx]->Update(block, rows.data() + begin, count, groups.data());
+      }
+    }
+    partial.scanned += rows.size();
   }
   return true;
 }

@@ -58,4 +58,14 @@ bool AnswerFromSlices(const Plan& plan, const store::ColumnBlock& block, std::sp
 // `partial` unchanged, when the block does not qualify.
 bool AnswerAcrossBucketEdge(const Plan& plan, const store::ColumnBlock& block, Partial& partial);
 
+// Whole-block answers per hour (store/block_hour_slices.h): a block wholly inside the query's
+// range, with no row filters, whose rows span several time buckets of a width that is a whole
+// number of hours (or months), and whose other group parts are constant, when each of its hour
+// slices lies within one bucket and every metric follows from a block's summary
+// (MetricAccumulator::CanAddSummary on the block). Each slice is added to its bucket's group from
+// its summary; a metric a slice's summary does not give (a percentile of a slice with too few
+// values for a sketch) reads that slice's rows. False, with `partial` unchanged, when the block
+// does not qualify. The block's slices are made on first use (HourSlicesOf).
+bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Partial& partial);
+
 }  // namespace mltrack::query

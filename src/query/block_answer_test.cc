@@ -224,6 +224,60 @@ TEST_F(BlockAnswerTest, BlocksAcrossOneBucketEdgeReadOnlyTheSmallerSide) {
   }
 }
 
+// Hour slices (store/block_hour_slices.h): dense blocks (about 3,000 rows an hour, blocks of
+// about three hours) answer buckets of whole hours per slice — from the slices' summaries, and
+// from a slice's rows for a percentile where the slice has too few values for a sketch. Answers
+// equal the scans' at hourly, 3-hour and daily buckets, in zones with whole-hour and half-hour
+// offsets, at 30-minute buckets (not answered) and for random specs.
+TEST_F(BlockAnswerTest, HourSlicesAnswerBucketsOfWholeHoursAsScansDo) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(41);
+  std::vector<Event> events;
+  for (int row = 0; row < 40'000; ++row) {
+    const int64_t jitter = static_cast<int64_t>(rng() % 60'000);
+    events.push_back(RandomEvent(rng, kStart + 5 * 60'000 + row * int64_t{1'200} + jitter, 40));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";  // 1 Jan 2026
+  const std::string metrics =
+      R"("metrics": ["count", "sum:cost_usd", "rate:error", "p95:latency_ms", "avg:ttft_ms", "min:ts", "max:ts",
+                     "max:input_tokens", "count:cost_usd"]})";
+  std::map<std::string, uint64_t> scanned;
+  for (const char* bucket : {R"("bucket": "1h", )", R"("bucket": "1h", "tz": "America/New_York", )",
+                             R"("bucket": "3h", )", R"("bucket": "1d", )", R"("bucket": "1h", "tz": "Asia/Kolkata", )",
+                             R"("bucket": "30m", )", R"("bucket": "1h", "group_by": ["model"], )"}) {
+    const std::string json = head + bucket + metrics;
+    const QuerySpec spec = *ParseQuerySpec(json, kStart);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    const QueryResult read = Execute(spec, *without_, nullptr);
+    ExpectSameResult(read, summarized, json);
+    EXPECT_EQ(read.scanned, 40'000u) << json;
+    scanned[bucket] = summarized.scanned;
+  }
+  // Whole hours in UTC or New York (−5 h): only the percentile of slices of ≤ 1,024 latencies
+  // (the partial hours at the blocks' edges) reads rows.
+  EXPECT_LT(scanned[R"("bucket": "1h", )"], 20'000u);
+  EXPECT_LT(scanned[R"("bucket": "1h", "tz": "America/New_York", )"], 20'000u);
+  EXPECT_LT(scanned[R"("bucket": "3h", )"], 20'000u);
+  // Hours that straddle a bucket (Kolkata's half hour, 30-minute buckets) and a varying model:
+  // every row is read.
+  EXPECT_EQ(scanned[R"("bucket": "1h", "tz": "Asia/Kolkata", )"], 40'000u);
+  EXPECT_EQ(scanned[R"("bucket": "30m", )"], 40'000u);
+  EXPECT_EQ(scanned[R"("bucket": "1h", "group_by": ["model"], )"], 40'000u);
+  // Without the percentile, whole-hour buckets read no row.
+  const QuerySpec sums = *ParseQuerySpec(head + R"("bucket": "1h", "metrics": ["count", "sum:cost_usd", "rate:error"]})", kStart);
+  const QueryResult sums_summarized = Execute(sums, *with_, nullptr);
+  ExpectSameResult(Execute(sums, *without_, nullptr), sums_summarized, "sums");
+  EXPECT_EQ(sums_summarized.scanned, 0u);
+  // String fields are not summarized per hour: a uniq of models reads every row.
+  const QuerySpec strings = *ParseQuerySpec(head + R"("bucket": "1h", "metrics": ["count", "uniq:model"]})", kStart);
+  const QueryResult strings_read = Execute(strings, *with_, nullptr);
+  ExpectSameResult(Execute(strings, *without_, nullptr), strings_read, "strings");
+  EXPECT_EQ(strings_read.scanned, 40'000u);
+  CompareRandomSpecs(rng, 150);
+}
+
 // Value slices (store/block_slices.h): a filter on a sliced field (model, team, ...) and a group-by
 // of one answer whole blocks from the slices' summaries; answers equal the scans', and queries
 // that only need sums read no row.

@@ -708,7 +708,7 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
   slice_rows.codes.clear();
   if (whole && AnsweredFromSummaries(plan, block, filters, partial, &rest, &slice_rows)) return;
   if (whole && filters.empty() && rest.empty() && slice_rows.codes.empty() &&
-      AnswerAcrossBucketEdge(plan, block, partial)) {
+      (AnswerAcrossBucketEdge(plan, block, partial) || AnswerFromHourSlices(plan, block, partial))) {
     return;
   }
   const PlanScan scan{&plan, &partial, false, rest.empty() ? nullptr : &rest, &slice_rows};
@@ -737,7 +737,8 @@ void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBloc
       continue;
     }
     if (whole && filters.empty() && rests[idx].empty() && slice_rows[idx].codes.empty() &&
-        AnswerAcrossBucketEdge(*plans[idx], block, *partials[idx])) {
+        (AnswerAcrossBucketEdge(*plans[idx], block, *partials[idx]) ||
+         AnswerFromHourSlices(*plans[idx], block, *partials[idx]))) {
       continue;
     }
     scans.push_back(

@@ -15,7 +15,8 @@ std::vector<T> Pick(const std::vector<T>& values, const std::vector<uint32_t>& r
   return picked;
 }
 
-// The summary of rows `rows` (ascending) of the block, exactly as the writer summarizes a block.
+}  // namespace
+
 BlockSummary SummarizeRows(const BlockValues& values, const std::vector<uint32_t>& rows) {
   BlockSummary summary;
   summary.rows = static_cast<uint32_t>(rows.size());
@@ -32,6 +33,8 @@ BlockSummary SummarizeRows(const BlockValues& values, const std::vector<uint32_t
   for (const auto& [key_index, ids] : values.tags) summary.tags.emplace_back(key_index, SummarizeIds(Pick(ids, rows)));
   return summary;
 }
+
+namespace {
 
 bool IsSliceField(uint8_t field) {
   return std::any_of(kSliceFields.begin(), kSliceFields.end(),

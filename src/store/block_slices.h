@@ -54,6 +54,9 @@ struct BlockValues {
   }
 };
 
+// The summary of rows `rows` (ascending) of a block, exactly as the writer summarizes a block.
+BlockSummary SummarizeRows(const BlockValues& values, const std::vector<uint32_t>& rows);
+
 // The slices of a block whose own summary is `summary` (summary.slices is not read).
 std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary& summary);
 

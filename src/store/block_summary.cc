@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "store/block_moments.h"
+#include "store/block_hour_slices.h"
 #include "store/block_slices.h"
 #include "store/derived_sketch.h"
 #include "store/footer_doubles.h"
@@ -252,6 +253,10 @@ size_t BlockSummary::MemoryBytes() const {
   for (const auto& [field, filter] : string_filters) bytes += filter.MemoryBytes();
   if (tokens_per_s) bytes += tokens_per_s->MemoryBytes();
   if (moments) bytes += moments->MemoryBytes();
+  if (const auto made = hour_slices.Get()) {
+    bytes += sizeof(*made) + made->capacity() * sizeof(HourSlice) - made->size() * sizeof(BlockSummary);
+    for (const HourSlice& slice : *made) bytes += slice.summary.MemoryBytes();
+  }
   return bytes;
 }
 

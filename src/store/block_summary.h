@@ -7,6 +7,7 @@
 // counts per dimension value) without reading a row (query/block_answer.h).
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -76,6 +77,24 @@ struct ValueSlice;     // below
 struct UserRollup;     // block_user_rollup.h
 struct DerivedSketch;  // derived_sketch.h
 struct BlockMoments;   // block_moments.h
+struct HourSlice;      // block_hour_slices.h
+
+// A block's hour slices (block_hour_slices.h), made from its columns the first time a query asks
+// for them and kept with its summary. A copy starts without them.
+class LazyHourSlices {
+ public:
+  using Slices = std::vector<HourSlice>;
+  LazyHourSlices() = default;
+  LazyHourSlices(const LazyHourSlices&) {}
+  LazyHourSlices& operator=(const LazyHourSlices&) { return *this; }
+
+  std::shared_ptr<const Slices> Get() const { return slices_.load(std::memory_order_acquire); }
+  // Keeps `slices` unless another thread kept its own first; returns the kept ones.
+  std::shared_ptr<const Slices> Keep(std::shared_ptr<const Slices> slices) const;
+
+ private:
+  mutable std::atomic<std::shared_ptr<const Slices>> slices_;
+};
 
 // The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
 // segments: not ts, id, the derived measures, tags or scores) and by tag key index; scores have none.
@@ -101,6 +120,9 @@ struct BlockSummary {
   // Version 6 (block_moments.h): the spread (M2) of each measure and the count, sum and M2 of
   // each score, for the block and for each slice; null in older segments.
   std::shared_ptr<const BlockMoments> moments;
+  // Not stored: the block's rows by hour, made on first use (block_hour_slices.h). Counted by
+  // MemoryBytes once made.
+  LazyHourSlices hour_slices;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;
