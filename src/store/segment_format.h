@@ -29,9 +29,10 @@ inline constexpr size_t kTrailerSize = 8 + 4 + 4 + 8;
 // hold segment-local ids), byte planes (SplitBytePlanes) and a block summary per block
 // (block_summary.h) at the end of the footer; version 4 each block's value slices after the
 // summaries (block_slices.h); version 5 each block's user rollup (block_user_rollup.h) and then
-// each block's and slice's tokens_per_s sketch (derived_sketch.h) after the string filters.
-// Readers accept 1 to 5.
-inline constexpr uint8_t kFooterVersion = 5;
+// each block's and slice's tokens_per_s sketch (derived_sketch.h) after the string filters;
+// version 6 keys the user rollups by model and provider too (same layout).
+// Readers accept 1 to 6.
+inline constexpr uint8_t kFooterVersion = 6;
 // Stored bytes per id hash: version 2 keeps the high word and the top half of the low word
 // (96 bits: a false duplicate among 10^8 ids has probability ~10^-13); version 1 kept all 128.
 inline constexpr size_t kIdBytes = 12;
