@@ -4,15 +4,16 @@
 # DATA_B is a copy of DATA_A (one server per data dir). Both servers run with --query-cache 0 on
 # free loopback ports; per PATH, one warm-up each, then RUNS (default 6) requests alternating
 # between them; prints each server's CPU time per request (utime + stime from /proc/<pid>/stat),
-# which both see under the same load. Both servers are stopped on exit.
+# which both see under the same load. BENCH_PORT picks the ports (A on it, B on the next; default:
+# free ones). Both servers are stopped on exit.
 set -euo pipefail
 bin_a=${1:?binary A}; data_a=${2:?data A}; bin_b=${3:?binary B}; data_b=${4:?data B}
 shift 4
 runs=6
 if [[ ${1:-} =~ ^[0-9]+$ ]]; then runs=$1; shift; fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port_a=$(free_port)
-port_b=$(free_port)
+port_a=${BENCH_PORT:-$(free_port)}
+port_b=$( [[ -n ${BENCH_PORT:-} ]] && echo $(( BENCH_PORT + 1 )) || free_port )
 "$bin_a" serve --data "$data_a" --listen "127.0.0.1:$port_a" --log-level warn --query-cache 0 >/dev/null 2>&1 &
 pid_a=$!
 "$bin_b" serve --data "$data_b" --listen "127.0.0.1:$port_b" --log-level warn --query-cache 0 >/dev/null 2>&1 &

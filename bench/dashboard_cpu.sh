@@ -6,15 +6,19 @@
 # server's own time (the `Server-Timing: app;dur=` header) and the server's CPU time per request
 # (utime + stime of the process from /proc/<pid>/stat over the RUNS requests ÷ RUNS), which moves
 # less than wall time on a shared machine. PATHs (default: every dashboard, most with a `model`
-# filter variant; BENCH_MODEL, default gpt-4o-mini) replace the list. BENCH_SERVE_ARGS adds
-# server flags (e.g. "--query-timeout 120s" on a loaded machine). The server is stopped on exit.
+# filter variant — BENCH_MODEL, default gpt-4o-mini — and users and cost with a `team` and an
+# `experiment` filter too: BENCH_TEAM, default search; BENCH_EXPERIMENT, default demo-rag-search)
+# replace the list. BENCH_SERVE_ARGS adds server flags (e.g. "--query-timeout 120s" on a loaded
+# machine); BENCH_PORT picks the port (default: a free one). The server is stopped on exit.
 set -euo pipefail
 binary=${1:?binary}
 data=${2:?data dir}
 runs=${3:-20}
 shift $(( $# < 3 ? $# : 3 ))
 model=${BENCH_MODEL:-gpt-4o-mini}
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+team=${BENCH_TEAM:-search}
+experiment=${BENCH_EXPERIMENT:-demo-rag-search}
+port=${BENCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of flags
 "$binary" serve --data "$data" --listen "127.0.0.1:$port" --log-level warn --query-cache 0 ${BENCH_SERVE_ARGS:-} >/dev/null 2>&1 &
 pid=$!
@@ -25,8 +29,10 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 paths=(
   "/api/analytics/overview" "/api/analytics/overview?model=$model"
   "/api/analytics/cost" "/api/analytics/cost?model=$model"
+  "/api/analytics/cost?team=$team" "/api/analytics/cost?experiment=$experiment"
   "/api/analytics/performance" "/api/analytics/performance?model=$model"
   "/api/analytics/users" "/api/analytics/users?model=$model"
+  "/api/analytics/users?team=$team" "/api/analytics/users?experiment=$experiment"
   "/api/analytics/users?steps=tags.step:search%2Ctags.step:answer%2Ctags.step:feedback"
   "/api/analytics/models/compare" "/api/analytics/models/compare?models=gpt-4o%2Cgpt-4o-mini"
   "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4" "/api/analytics/ab?dimension=prompt_version&a=v3&b=v4&model=$model"

@@ -7,11 +7,12 @@
 # the server's CPU seconds up to then and the load average; then,
 # right after the count and again after the overview, cost, performance, users and
 # models/compare dashboards, each mltrack_store_memory_part_bytes (docs/operations.md) and the
-# process's VmRSS, in bytes and bytes per event. The server is stopped on exit.
+# process's VmRSS, in bytes and bytes per event. BENCH_PORT picks the port (default: a free one).
+# The server is stopped on exit.
 set -euo pipefail
 binary=${1:?binary}
 data=${2:?data dir}
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=${BENCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 start=$(date +%s.%N)
 "$binary" serve --data "$data" --listen "127.0.0.1:$port" --log-level warn --query-cache 0 >/dev/null 2>&1 &
 pid=$!

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
@@ -14,11 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/crc32c.h"
 #include "query/query_cache.h"
 #include "query/query_parser.h"
 #include "random_query_test_util.h"
 #include "store/block_moments.h"
 #include "store/block_slices.h"
+#include "store/block_user_rollup.h"
 #include "store/derived_sketch.h"
 #include "store/memtable.h"
 #include "store/segment.h"
@@ -29,6 +33,24 @@ namespace mltrack::query {
 namespace {
 
 using namespace test_data;  // NOLINT: test file
+
+// Rewrites the footer version byte of the segment at `path` (and the footer's CRC): a segment of
+// this version read as an older one whose layout it shares (version 7 as 6: rollups keyed by
+// (user, team, experiment) only).
+void SetFooterVersion(const std::filesystem::path& path, uint8_t version) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const size_t trailer = bytes.size() - store::segment::kTrailerSize;
+  uint64_t footer_offset = 0;
+  uint32_t footer_size = 0;
+  std::memcpy(&footer_offset, bytes.data() + trailer, 8);
+  std::memcpy(&footer_size, bytes.data() + trailer + 8, 4);
+  bytes[footer_offset] = static_cast<char>(version);
+  const uint32_t crc = crc32c::Mask(crc32c::Value(std::string_view(bytes).substr(footer_offset, footer_size)));
+  std::memcpy(bytes.data() + trailer + 12, &crc, 4);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
 
 class BlockAnswerTest : public ::testing::Test {
  protected:
@@ -57,7 +79,8 @@ class BlockAnswerTest : public ::testing::Test {
 
   // Writes the memtable's blocks into segments of 1–3 blocks each and reopens them: `with` holds
   // the segments' blocks as read (with summaries), `without` the same blocks without summaries.
-  void MakeViews(const store::Memtable& memtable, std::mt19937_64& rng) {
+  void MakeViews(const store::Memtable& memtable, std::mt19937_64& rng,
+                 uint8_t footer_version = store::segment::kFooterVersion) {
     store::TableSnapshot::Parts blocks;
     memtable.CollectBlocks(&blocks);
     store::TableSnapshot::Parts with;
@@ -70,6 +93,7 @@ class BlockAnswerTest : public ::testing::Test {
       const std::filesystem::path path = dir_ / store::segment::FileName(seq);
       std::span<const store::ColumnBlock> span(blocks.blocks.data() + begin, end - begin);
       ASSERT_TRUE(store::WriteSegment(path, span, {}, {}, {}).ok());  // no trace_id: local columns left out
+      if (footer_version != store::segment::kFooterVersion) SetFooterVersion(path, footer_version);
       Result<std::shared_ptr<store::Segment>> segment = store::Segment::OpenUnchecked(path);
       ASSERT_TRUE(segment.ok()) << segment.status().ToString();
       for (const store::ColumnBlock& block : (*segment)->blocks()) {
@@ -104,6 +128,8 @@ class BlockAnswerTest : public ::testing::Test {
     }
     return helped;
   }
+
+  void CheckUserRollups(bool by_model);
 
   std::filesystem::path dir_;
   std::shared_ptr<const store::TableSnapshot> with_;
@@ -646,22 +672,32 @@ TEST_F(BlockAnswerTest, LocalTimeBucketsAgreeEverywhere) {
 // User rollups (store/block_user_rollup.h): the users and cost dashboards' group-bys by user, team
 // and experiment read no rows of a whole block when every metric follows from the rollup, read
 // only the others' rows when some do not, and agree with full scans in any zone and range.
-TEST_F(BlockAnswerTest, UserRollupsAnswerGroupsByUserTeamAndExperiment) {
+// Rollups of version 7 (`by_model`: keyed by model and provider too) or as version 6 read them
+// (keyed by user, team and experiment), against full scans of the same blocks.
+void BlockAnswerTest::CheckUserRollups(bool by_model) {
   store::Memtable memtable(store::MemtableOptions{.block_rows = 2048, .first_block_rows = 2048});
   std::mt19937_64 rng(33);
   std::vector<Event> events;
   constexpr int64_t kDayMs = 24 * kHourMs;
   const int64_t step = 2 * kDayMs / 30'000;  // 2 days: a segment's block (1–3 × 2,048 rows) holds 3–10 hours
   for (int row = 0; row < 30'000; ++row) {
-    events.push_back(RandomEvent(rng, kStart + row * step + static_cast<int64_t>(rng() % (kHourMs / 6)), 30));
+    events.push_back(RandomEvent(rng, kStart + row * step + static_cast<int64_t>(rng() % (kHourMs / 6)), 20));
     events.back().team = "t" + std::to_string((row / 1500) % 5);
     if (rng() % 4) events.back().experiment = "e" + std::to_string(rng() % 2);
+    // Two models, one of them by two providers: ≤ 20 users × 2 teams × 3 experiments × 3 entries
+    // a block of ≥ 2,048 rows, few enough for a rollup (≤ 1 entry per 4 rows).
+    events.back().model = rng() % 3 ? "gpt-4o-mini" : "claude";
+    events.back().provider = events.back().model == "claude" ? "anthropic" : rng() % 4 ? "openai" : "azure";
   }
   memtable.Append(events);
-  MakeViews(memtable, rng);
-  for (const store::ColumnBlock& block : with_->blocks()) ASSERT_NE(block.summary->user_rollup, nullptr);
+  MakeViews(memtable, rng, by_model ? store::segment::kFooterVersion : 6);
+  for (const store::ColumnBlock& block : with_->blocks()) {
+    ASSERT_NE(block.summary->user_rollup, nullptr);
+    ASSERT_EQ(block.summary->user_rollup->Keys(FieldId::kModel), by_model);
+  }
   const std::vector<std::string> groups = {R"("user")", R"("user", "team")", R"("user", "team", "experiment")",
-                                           R"("experiment", "user")", R"("team", "experiment")", ""};
+                                           R"("experiment", "user")", R"("team", "experiment")", "",
+                                           R"("team", "experiment", "model", "provider")", R"("user", "model")"};
   const std::vector<std::string> rolled = {
       R"("days:ts", "count", "sum:total_tokens", "sum:cost_usd", "count:cost_usd", "rate:error")",
       R"("count", "count:cost_usd", "sum:cost_usd", "sum:input_tokens", "sum:output_tokens")",
@@ -688,15 +724,43 @@ TEST_F(BlockAnswerTest, UserRollupsAnswerGroupsByUserTeamAndExperiment) {
   const QueryResult users_result = Execute(*users_spec, *with_, nullptr);
   ExpectSameResult(Execute(*users_spec, *without_, nullptr), users_result, users);
   EXPECT_EQ(users_result.scanned, 0u);
+  // Filters of the rollup's key fields keep or drop whole entries: a filtered users query over
+  // the whole history reads no row either; filters of other fields read the rows they keep.
+  std::vector<std::string> key_filters = {
+      R"({"field": "team", "op": "eq", "value": "t2"})", R"({"field": "experiment", "op": "in", "values": ["e1"]})",
+      R"({"field": "user", "op": "ne", "value": "u3"})", R"({"field": "experiment", "op": "ne", "value": "e0"})",
+      R"({"field": "team", "op": "not_in", "values": ["t0", "t4"]})"};
+  std::vector<std::string> row_filters = {R"({"field": "status", "op": "eq", "value": "error"})",
+                                          R"({"field": "latency_ms", "op": "gt", "value": 5000})"};
+  const std::vector<std::string> model_filters = {R"({"field": "model", "op": "eq", "value": "gpt-4o-mini"})",
+                                                  R"({"field": "provider", "op": "ne", "value": "azure"})"};
+  for (const std::string& filter : model_filters) (by_model ? key_filters : row_filters).push_back(filter);
+  for (const std::string& filter : key_filters) {
+    const std::string json = whole.substr(0, whole.size() - 1) + R"(, "filters": [)" + filter + "]}";
+    Result<QuerySpec> spec = ParseQuerySpec(json, kStart);
+    ASSERT_TRUE(spec.ok()) << json << " " << spec.status().ToString();
+    const QueryResult filtered = Execute(*spec, *with_, nullptr);
+    ExpectSameResult(Execute(*spec, *without_, nullptr), filtered, json);
+    EXPECT_EQ(filtered.scanned, 0u) << json;
+    EXPECT_GT(filtered.rows.size(), 10u) << json;
+  }
   uint64_t rows_read = 0;  // by the specs whose every metric follows from rollups
   uint64_t rows_in_range = 0;
-  for (int round = 0; round < 120; ++round) {
+  for (int round = 0; round < 240; ++round) {
     const int64_t from = kStart + static_cast<int64_t>(rng() % (kDayMs / 2));
     const int64_t to = from + static_cast<int64_t>(12 + rng() % 36) * kHourMs;
     const bool mixed = round % 3 == 2;  // a metric the rollup cannot give: its rows are read
+    std::string filters;
+    switch (rng() % 4) {
+      case 0: break;
+      case 1: filters = key_filters[rng() % key_filters.size()]; break;
+      case 2: filters = key_filters[rng() % key_filters.size()] + ", " + key_filters[rng() % key_filters.size()]; break;
+      default: filters = key_filters[rng() % key_filters.size()] + ", " + row_filters[rng() % row_filters.size()];
+    }
     std::string json = "{\"from\": " + std::to_string(from) + ", \"to\": " + std::to_string(to) +
                        ", \"group_by\": [" + groups[rng() % groups.size()] + "], \"metrics\": [" +
                        rolled[rng() % rolled.size()] + (mixed ? R"(, "p50:latency_ms", "uniq:model")" : "") + "]" +
+                       (filters.empty() ? "" : ", \"filters\": [" + filters + "]") +
                        (round % 4 == 0 ? R"(, "bucket": "1d")" : "") + ", \"tz\": \"" + zones[rng() % zones.size()] +
                        "\", \"limit\": 100000}";
     Result<QuerySpec> spec = ParseQuerySpec(json, kStart);
@@ -713,7 +777,18 @@ TEST_F(BlockAnswerTest, UserRollupsAnswerGroupsByUserTeamAndExperiment) {
   }
   // Only blocks at the range's edges or across a bucket edge read rows.
   EXPECT_LT(rows_read, rows_in_range);
+  // Version 5's rollups do not split by model: a model filter reads the rows it keeps.
+  const std::string by_model_json = whole.substr(0, whole.size() - 1) + R"(, "filters": [)" + model_filters[0] + "]}";
+  Result<QuerySpec> model_spec = ParseQuerySpec(by_model_json, kStart);
+  ASSERT_TRUE(model_spec.ok());
+  const QueryResult model_result = Execute(*model_spec, *with_, nullptr);
+  ExpectSameResult(Execute(*model_spec, *without_, nullptr), model_result, by_model_json);
+  EXPECT_EQ(model_result.scanned == 0, by_model) << model_result.scanned;
 }
+
+TEST_F(BlockAnswerTest, UserRollupsAnswerGroupsAndFiltersOfTheirKeys) { CheckUserRollups(/*by_model=*/true); }
+
+TEST_F(BlockAnswerTest, VersionSixUserRollupsAnswerOnlyUserTeamAndExperiment) { CheckUserRollups(/*by_model=*/false); }
 
 }  // namespace
 }  // namespace mltrack::query

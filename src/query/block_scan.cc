@@ -511,7 +511,8 @@ void AddOneGroupFromRollup(const store::ColumnBlock& block, uint32_t group, Part
   for (size_t begin = 0; begin < rollup->size(); begin += kChunkRows) {
     const size_t count = std::min(kChunkRows, rollup->size() - begin);
     for (size_t idx = 0; idx < count; ++idx) rows[idx] = rollup->row[begin + idx];
-    for (size_t idx : taken) partial.metrics[idx]->AddRollup(block, begin, count, rows.data(), groups.data());
+    const uint32_t* entries = Identity(rollup->size()) + begin;
+    for (size_t idx : taken) partial.metrics[idx]->AddRollup(block, entries, count, rows.data(), groups.data());
   }
 }
 
@@ -539,32 +540,41 @@ bool AnsweredBySlices(const Plan& plan, const store::ColumnBlock& block, std::sp
   return true;
 }
 
-// Whether a group part is constant over each entry of a user rollup: user, team, experiment, and
-// the time bucket of a block within one bucket.
-bool ConstantOverRollupEntries(const Plan& plan, const store::ColumnBlock& block) {
+// Whether a group part is constant over each entry of `rollup`: its key fields, and the time
+// bucket of a block within one bucket.
+bool ConstantOverRollupEntries(const Plan& plan, const store::ColumnBlock& block, const store::UserRollup& rollup) {
   for (const KeyPart& part : plan.parts) {
     if (part.bin) return false;
     if (part.is_bucket) {
       if (plan.bucketer->Index(block.min_ts) != plan.bucketer->Index(block.max_ts)) return false;
       continue;
     }
-    const FieldId field = part.source.field;
-    if (part.source.type != ColumnSource::Type::kString ||
-        (field != FieldId::kUser && field != FieldId::kTeam && field != FieldId::kExperiment)) {
-      return false;
-    }
+    if (part.source.type != ColumnSource::Type::kString || !rollup.Keys(part.source.field)) return false;
+  }
+  return true;
+}
+
+// Whether every filter keeps or drops each entry of `rollup` whole: it reads one key field.
+bool FiltersKeepWholeEntries(std::span<const RowFilter* const> filters, const store::UserRollup& rollup) {
+  for (const RowFilter* filter : filters) {
+    const std::optional<FieldId> field = filter->StringField();
+    if (!field || !rollup.Keys(*field)) return false;
   }
   return true;
 }
 
 // Whether the block's user rollup (store/block_user_rollup.h) answered it for `plan` (a whole
-// block without row filters): each entry goes to its group (found from the entry's row, as a
-// row's would be) and adds every metric that follows from it. When only some do, *rest lists the
-// others, whose rows the caller reads; false with *rest empty and `partial` unchanged when the
-// rollup gives nothing.
-bool AnsweredByRollup(const Plan& plan, const store::ColumnBlock& block, Partial& partial, std::vector<size_t>* rest) {
+// block whose row filters, `filters`, each read one key field of the rollup): each entry whose
+// row passes the filters goes to its group (found from the entry's row, as a row's would be) and
+// adds every metric that follows from it. When only some do, *rest lists the others, whose rows
+// the caller reads; false with *rest empty and `partial` unchanged when the rollup gives nothing.
+bool AnsweredByRollup(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                      Partial& partial, std::vector<size_t>* rest) {
   const store::UserRollup* rollup = block.summary->user_rollup.get();
-  if (rollup == nullptr || !ConstantOverRollupEntries(plan, block)) return false;
+  if (rollup == nullptr || !ConstantOverRollupEntries(plan, block, *rollup) ||
+      !FiltersKeepWholeEntries(filters, *rollup)) {
+    return false;
+  }
   thread_local std::vector<uint8_t> adds;
   const size_t metrics = partial.metrics.size();
   adds.assign(metrics, 0);
@@ -579,10 +589,23 @@ bool AnsweredByRollup(const Plan& plan, const store::ColumnBlock& block, Partial
   }
   const BlockBuckets buckets = MakeBlockBuckets(plan, block);
   thread_local std::vector<uint32_t> rows(kChunkRows);
+  thread_local std::vector<uint32_t> entries(kChunkRows);
   thread_local std::vector<uint32_t> one_group(kChunkRows, 0);
   for (size_t begin = 0; begin < rollup->size(); begin += kChunkRows) {
-    const size_t count = std::min(kChunkRows, rollup->size() - begin);
+    size_t count = std::min(kChunkRows, rollup->size() - begin);
     for (size_t idx = 0; idx < count; ++idx) rows[idx] = rollup->row[begin + idx];
+    const uint32_t* chunk_entries = Identity(rollup->size()) + begin;
+    if (!filters.empty()) {
+      for (const RowFilter* filter : filters) count = filter->Apply(block, rows.data(), count);
+      if (count == 0) continue;
+      // The kept rows are a subsequence of the entries' (ascending) rows: their entries by a walk.
+      size_t entry = begin;
+      for (size_t idx = 0; idx < count; ++idx) {
+        while (rollup->row[entry] != rows[idx]) ++entry;
+        entries[idx] = static_cast<uint32_t>(entry);
+      }
+      chunk_entries = entries.data();
+    }
     const uint32_t* groups = one_group.data();
     if (plan.parts.empty()) {
       for (auto& metric : partial.metrics) metric->Resize(partial.table.size());
@@ -591,7 +614,7 @@ bool AnsweredByRollup(const Plan& plan, const store::ColumnBlock& block, Partial
       groups = partial.groups.data();
     }
     for (size_t idx = 0; idx < metrics; ++idx) {
-      if (adds[idx]) partial.metrics[idx]->AddRollup(block, begin, count, rows.data(), groups);
+      if (adds[idx]) partial.metrics[idx]->AddRollup(block, chunk_entries, count, rows.data(), groups);
     }
   }
   return rest->empty();
@@ -610,7 +633,7 @@ bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
   if (AnsweredBySlices(plan, block, filters, partial, rest, slice_rows)) return true;
   if (!rest->empty()) return false;  // the slices gave some metrics: the caller reads the rest
   slice_rows->codes.clear();
-  return filters.empty() && AnsweredByRollup(plan, block, partial, rest);
+  return AnsweredByRollup(plan, block, filters, partial, rest);
 }
 
 // One plan's part of a shared scan: `narrow` when the block is not wholly inside the plan's own

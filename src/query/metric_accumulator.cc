@@ -96,10 +96,10 @@ class CountAccumulator final : public MetricAccumulator {
   bool counts_rows() const override { return true; }
   void AddRows(uint32_t group, uint64_t rows) override { Count::UpdateMany(states_[group], rows); }
   bool AddsRollup(const store::ColumnBlock&) const override { return true; }
-  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+  void AddRollup(const store::ColumnBlock& block, const uint32_t* entries, size_t count, const uint32_t*,
                  const uint32_t* groups) override {
     const store::UserRollup& rollup = RollupOf(block);
-    for (size_t idx = 0; idx < count; ++idx) Count::UpdateMany(states_[groups[idx]], rollup.rows(begin + idx));
+    for (size_t idx = 0; idx < count; ++idx) Count::UpdateMany(states_[groups[idx]], rollup.rows(entries[idx]));
   }
   bool Subtracts() const override { return true; }
   void Subtract(const MetricAccumulator& other, uint32_t group) override {
@@ -280,23 +280,23 @@ class ValueAccumulator final : public MetricAccumulator {
     if constexpr (kMinOrMax && std::is_same_v<T, int64_t>) return source_.type == ColumnSource::Type::kTs;
     return false;
   }
-  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+  void AddRollup(const store::ColumnBlock& block, const uint32_t* entries, size_t count, const uint32_t*,
                  const uint32_t* groups) override {
     const store::UserRollup& rollup = RollupOf(block);
     if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
       const auto add = [&](size_t idx, int64_t sum) { states_[groups[idx]].sum += sum; };
       if (source_.type == ColumnSource::Type::kTotalTokens) {
-        rollup.input_tokens.ForEach(begin, count, add);
-        rollup.output_tokens.ForEach(begin, count, add);
+        rollup.input_tokens.ForEach(entries, count, add);
+        rollup.output_tokens.ForEach(entries, count, add);
         return;
       }
       const store::RollupSums& sums = source_.field == FieldId::kCostUsd       ? rollup.cost
                                       : source_.field == FieldId::kInputTokens ? rollup.input_tokens
                                                                                : rollup.output_tokens;
-      sums.ForEach(begin, count, add);
+      sums.ForEach(entries, count, add);
     } else if constexpr (kMinOrMax && std::is_same_v<T, int64_t>) {
-      const uint32_t* offsets = (std::is_same_v<Agg, Min<T>> ? rollup.first_ms.data() : rollup.last_ms.data()) + begin;
-      for (size_t idx = 0; idx < count; ++idx) Agg::Update(states_[groups[idx]], block.min_ts + offsets[idx]);
+      const uint32_t* offsets = std::is_same_v<Agg, Min<T>> ? rollup.first_ms.data() : rollup.last_ms.data();
+      for (size_t idx = 0; idx < count; ++idx) Agg::Update(states_[groups[idx]], block.min_ts + offsets[entries[idx]]);
     }
   }
   bool Subtracts() const override { return std::is_same_v<Agg, Sum<int64_t>>; }
@@ -469,10 +469,10 @@ class CountPresentAccumulator final : public MetricAccumulator {
   bool AddsRollup(const store::ColumnBlock&) const override {
     return source_.type == ColumnSource::Type::kInt && source_.field == FieldId::kCostUsd;
   }
-  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+  void AddRollup(const store::ColumnBlock& block, const uint32_t* entries, size_t count, const uint32_t*,
                  const uint32_t* groups) override {
-    const uint16_t* priced = RollupOf(block).priced.data() + begin;
-    for (size_t idx = 0; idx < count; ++idx) Count::UpdateMany(states_[groups[idx]], priced[idx]);
+    const uint16_t* priced = RollupOf(block).priced.data();
+    for (size_t idx = 0; idx < count; ++idx) Count::UpdateMany(states_[groups[idx]], priced[entries[idx]]);
   }
   bool Subtracts() const override { return true; }
   void Subtract(const MetricAccumulator& other, uint32_t group) override {
@@ -559,12 +559,11 @@ class UniqIdAccumulator final : public MetricAccumulator {
       if (code != store::kAbsentId) Uniq::UpdateId(states_[group], code, id_limit_);
     }
   }
-  // Each entry has one code of user, team and experiment: its row's.
-  bool AddsRollup(const store::ColumnBlock&) const override {
-    return source_.type == ColumnSource::Type::kString &&
-           (source_.field == FieldId::kUser || source_.field == FieldId::kTeam || source_.field == FieldId::kExperiment);
+  // Each entry has one code of each key field: its row's.
+  bool AddsRollup(const store::ColumnBlock& block) const override {
+    return source_.type == ColumnSource::Type::kString && RollupOf(block).Keys(source_.field);
   }
-  void AddRollup(const store::ColumnBlock& block, size_t, size_t count, const uint32_t* rows,
+  void AddRollup(const store::ColumnBlock& block, const uint32_t*, size_t count, const uint32_t* rows,
                  const uint32_t* groups) override {
     Update(block, rows, count, groups);
   }
@@ -619,11 +618,11 @@ class RateAccumulator final : public MetricAccumulator {
     return source_.type == ColumnSource::Type::kEnum && source_.field == FieldId::kStatus &&
            target_ == static_cast<uint64_t>(EventStatus::kError);
   }
-  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+  void AddRollup(const store::ColumnBlock& block, const uint32_t* entries, size_t count, const uint32_t*,
                  const uint32_t* groups) override {
     const store::UserRollup& rollup = RollupOf(block);
     for (size_t idx = 0; idx < count; ++idx) {
-      Rate::UpdateMany(states_[groups[idx]], rollup.errors[begin + idx], rollup.rows(begin + idx));
+      Rate::UpdateMany(states_[groups[idx]], rollup.errors[entries[idx]], rollup.rows(entries[idx]));
     }
   }
   bool Subtracts() const override { return true; }
@@ -695,7 +694,7 @@ class DaysAccumulator final : public MetricAccumulator {
   bool AddsRollup(const store::ColumnBlock& block) const override {
     return days_.Number(std::min(block.max_ts, to_ms_ - 1)) - days_.Number(std::max(block.min_ts, from_ms_)) <= 1;
   }
-  void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t*,
+  void AddRollup(const store::ColumnBlock& block, const uint32_t* entries, size_t count, const uint32_t*,
                  const uint32_t* groups) override {
     const store::UserRollup& rollup = RollupOf(block);
     const int64_t low = std::max(block.min_ts, from_ms_);
@@ -708,8 +707,8 @@ class DaysAccumulator final : public MetricAccumulator {
     }
     const int64_t edge = days_.StartOfNumber(last_day);
     for (size_t idx = 0; idx < count; ++idx) {
-      const int64_t first = block.min_ts + rollup.first_ms[begin + idx];
-      const int64_t last = block.min_ts + rollup.last_ms[begin + idx];
+      const int64_t first = block.min_ts + rollup.first_ms[entries[idx]];
+      const int64_t last = block.min_ts + rollup.last_ms[entries[idx]];
       if (first < edge) Set(groups[idx], first_day);
       if (last >= edge) Set(groups[idx], last_day);
     }

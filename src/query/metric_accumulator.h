@@ -71,16 +71,16 @@ class MetricAccumulator {
   // User rollups (store/block_user_rollup.h; query/block_scan.cc): whether this metric over each
   // entry's rows follows from the entry — count, count:cost_usd, sums of input, output and
   // total tokens and of cost, rate:error, min:ts / max:ts, days:ts of a block within two days,
-  // uniq of user, team or experiment — and adding entries [begin, begin + count) of `block`'s
-  // rollup, entry begin + i into group groups[i]; rows[i] is that entry's row (UserRollup::row).
+  // uniq of user, team or experiment — and adding entries entries[0, count) of `block`'s
+  // rollup, entry entries[i] into group groups[i]; rows[i] is that entry's row (UserRollup::row).
   virtual bool AddsRollup(const store::ColumnBlock& block) const {
     (void)block;
     return false;
   }
-  virtual void AddRollup(const store::ColumnBlock& block, size_t begin, size_t count, const uint32_t* rows,
+  virtual void AddRollup(const store::ColumnBlock& block, const uint32_t* entries, size_t count, const uint32_t* rows,
                          const uint32_t* groups) {
     (void)block;
-    (void)begin;
+    (void)entries;
     (void)count;
     (void)rows;
     (void)groups;

@@ -255,6 +255,11 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
   return match_[0] ? count : 0;
 }
 
+std::optional<FieldId> RowFilter::StringField() const {
+  if (mode_ != Mode::kCodeTable || source_.type != Type::kString) return std::nullopt;
+  return source_.field;
+}
+
 FilterVerdict RowFilter::Judge(const store::BlockSummary& summary) const {
   if (mode_ == Mode::kKeyedBound) return FilterVerdict::kSome;
   const store::ColumnSummary* column = SummaryOf(source_, summary);

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/status.h"
@@ -39,6 +40,10 @@ class RowFilter {
   // block — from the exact code list or the id range of a dimension, from min / max and the
   // present count of a measure.
   FilterVerdict Judge(const store::BlockSummary& summary) const;
+
+  // The static string field (user, team, model, …) whose value alone decides a row; nullopt for
+  // filters of tags, enums, numbers and per-key time bounds.
+  std::optional<FieldId> StringField() const;
 
  private:
   enum class Mode : uint8_t { kCodeTable, kNumeric, kKeyedBound };

@@ -214,7 +214,7 @@ TEST_F(BlockMomentsSegmentTest, FormatFiveSegmentsOpenWithoutMoments) {
   segment::Footer decoded;
   segment::Damage damage;
   ASSERT_TRUE(segment::DecodeFooter(footer, footer_offset, &decoded, &damage)) << damage.what;
-  ASSERT_EQ(decoded.version, 6);
+  ASSERT_EQ(decoded.version, segment::kFooterVersion);
   std::string length;
   segment::PutVarint(&length, decoded.moments.size());
   const size_t moments_at = static_cast<size_t>(decoded.moments.data() - footer.data());

@@ -16,7 +16,7 @@ constexpr int64_t kMaxSpanMs = std::numeric_limits<uint32_t>::max();
 int64_t IntAt(const BlockValues::Column* column, size_t row) { return column ? column->ints[row] : kNullInt; }
 
 struct Key {
-  int64_t user, team, experiment;
+  int64_t user, team, experiment, model, provider;
   bool operator==(const Key&) const = default;
 };
 
@@ -25,6 +25,8 @@ struct KeyHash {
     uint64_t hash = static_cast<uint64_t>(key.user) * 0x9E3779B97F4A7C15ull;
     hash ^= static_cast<uint64_t>(key.team) * 0xC2B2AE3D27D4EB4Full + (hash >> 29);
     hash ^= static_cast<uint64_t>(key.experiment) * 0x165667B19E3779F9ull + (hash >> 31);
+    hash ^= static_cast<uint64_t>(key.model) * 0x27D4EB2F165667C5ull + (hash >> 27);
+    hash ^= static_cast<uint64_t>(key.provider) * 0x94D049BB133111EBull + (hash >> 30);
     return static_cast<size_t>(hash);
   }
 };
@@ -60,8 +62,9 @@ size_t UserRollup::MemoryBytes() const {
          cost.MemoryBytes();
 }
 
-UserRollup RollUpUsers(const BlockValues& values) {
+UserRollup RollUpUsers(const BlockValues& values, bool by_model) {
   UserRollup rollup;
+  rollup.by_model = by_model;
   const size_t rows = values.ts.size();
   if (rows == 0 || rows > size_t{kMaxCount} + 1) return rollup;
   int64_t min_ts = values.ts[0];
@@ -74,6 +77,8 @@ UserRollup RollUpUsers(const BlockValues& values) {
   const BlockValues::Column* user = values.column(FieldId::kUser);
   const BlockValues::Column* team = values.column(FieldId::kTeam);
   const BlockValues::Column* experiment = values.column(FieldId::kExperiment);
+  const BlockValues::Column* model = by_model ? values.column(FieldId::kModel) : nullptr;
+  const BlockValues::Column* provider = by_model ? values.column(FieldId::kProvider) : nullptr;
   const BlockValues::Column* status = values.column(FieldId::kStatus);
   const BlockValues::Column* input = values.column(FieldId::kInputTokens);
   const BlockValues::Column* output = values.column(FieldId::kOutputTokens);
@@ -84,7 +89,7 @@ UserRollup RollUpUsers(const BlockValues& values) {
   std::vector<Totals> totals;
   std::vector<uint32_t> first_row;
   for (size_t row = 0; row < rows; ++row) {
-    const Key key{IntAt(user, row), IntAt(team, row), IntAt(experiment, row)};
+    const Key key{IntAt(user, row), IntAt(team, row), IntAt(experiment, row), IntAt(model, row), IntAt(provider, row)};
     auto [found, inserted] = index.try_emplace(key, static_cast<uint32_t>(totals.size()));
     if (inserted) {
       if (totals.size() == max_entries) return rollup;  // too many entries to pay
@@ -147,8 +152,10 @@ void EncodeUserRollup(const UserRollup& rollup, std::string* out) {
   }
 }
 
-bool DecodeUserRollup(segment::FooterReader& reader, uint32_t block_rows, int64_t span_ms, UserRollup* out) {
+bool DecodeUserRollup(segment::FooterReader& reader, uint32_t block_rows, int64_t span_ms, bool by_model,
+                      UserRollup* out) {
   *out = UserRollup{};
+  out->by_model = by_model;
   uint64_t count = 0;
   if (!reader.GetVarint(&count) || count > block_rows) return false;
   if (count == 0) return true;

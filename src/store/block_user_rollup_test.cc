@@ -96,8 +96,9 @@ TEST(BlockUserRollupTest, RoundTripsAndRejectsInconsistentBytes) {
   {
     segment::FooterReader reader(bytes);
     UserRollup decoded;
-    ASSERT_TRUE(DecodeUserRollup(reader, 1000, span, &decoded));
+    ASSERT_TRUE(DecodeUserRollup(reader, 1000, span, /*by_model=*/true, &decoded));
     EXPECT_TRUE(reader.at_end());
+    EXPECT_TRUE(decoded.by_model);
     EXPECT_EQ(decoded.row, rollup.row);
     EXPECT_EQ(decoded.rows_minus_one, rollup.rows_minus_one);
     EXPECT_EQ(decoded.errors, rollup.errors);
@@ -111,23 +112,84 @@ TEST(BlockUserRollupTest, RoundTripsAndRejectsInconsistentBytes) {
   UserRollup decoded;
   {
     segment::FooterReader reader(bytes);  // the entries' rows do not add up to 999
-    EXPECT_FALSE(DecodeUserRollup(reader, 999, span, &decoded));
+    EXPECT_FALSE(DecodeUserRollup(reader, 999, span, true, &decoded));
   }
   {
     segment::FooterReader reader(bytes);  // last_ms past the block's span
-    EXPECT_FALSE(DecodeUserRollup(reader, 1000, span - 10, &decoded));
+    EXPECT_FALSE(DecodeUserRollup(reader, 1000, span - 10, true, &decoded));
   }
   {
     segment::FooterReader reader(std::string_view(bytes).substr(0, bytes.size() - 1));  // truncated
-    EXPECT_FALSE(DecodeUserRollup(reader, 1000, span, &decoded));
+    EXPECT_FALSE(DecodeUserRollup(reader, 1000, span, true, &decoded));
   }
   {
     std::string none;
     EncodeUserRollup(UserRollup{}, &none);
     segment::FooterReader reader(none);
-    ASSERT_TRUE(DecodeUserRollup(reader, 1000, span, &decoded));
+    ASSERT_TRUE(DecodeUserRollup(reader, 1000, span, true, &decoded));
     EXPECT_EQ(decoded.size(), 0u);
   }
+}
+
+// Version 6 keys entries by model and provider too: an entry of (user, team, experiment) splits
+// into one per model and provider of its rows, each with those rows' totals; without them (as
+// version 5 wrote rollups) the entries are those of (user, team, experiment). The key says which
+// fields a query may group and filter an entry by.
+TEST(BlockUserRollupTest, EntriesAreKeyedByModelAndProviderToo) {
+  constexpr size_t kRows = 1000;
+  BlockValues values = MakeBlock(kRows, 20);
+  BlockValues::Column model{.field = FieldId::kModel, .kind = BlockValues::Kind::kIds};
+  BlockValues::Column provider{.field = FieldId::kProvider, .kind = BlockValues::Kind::kIds};
+  for (size_t row = 0; row < kRows; ++row) {
+    model.ints.push_back(row % 13 == 0 ? kNullInt : static_cast<int64_t>(row / 20) % 2 + 1);
+    provider.ints.push_back(row % 101 == 0 ? 2 : 1);  // a provider that varies within a model too
+  }
+  values.fields.push_back(model);
+  values.fields.push_back(provider);
+  struct Expected {
+    uint64_t rows = 0;
+    int64_t input = 0, row = -1;
+  };
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, Expected> expected;
+  for (size_t row = 0; row < kRows; ++row) {
+    const auto r = static_cast<int64_t>(row);
+    Expected& entry = expected[{r % 20 + 1, row % 11 == 0 ? kNullInt : (r / 7) % 2 + 1, model.ints[row],
+                                provider.ints[row]}];
+    if (entry.row < 0) entry.row = r;
+    ++entry.rows;
+    entry.input += 100 + r;
+  }
+  const UserRollup rollup = RollUpUsers(values);
+  ASSERT_EQ(rollup.size(), expected.size());
+  EXPECT_TRUE(rollup.by_model);
+  std::map<int64_t, const Expected*> by_row;
+  for (const auto& [key, entry] : expected) by_row[entry.row] = &entry;
+  size_t idx = 0;
+  for (const auto& [row, entry] : by_row) {
+    EXPECT_EQ(rollup.row[idx], row);
+    EXPECT_EQ(rollup.rows(idx), entry->rows);
+    EXPECT_EQ(rollup.input_tokens[idx], entry->input);
+    ++idx;
+  }
+  for (const FieldId field : {FieldId::kUser, FieldId::kTeam, FieldId::kExperiment, FieldId::kModel, FieldId::kProvider}) {
+    EXPECT_TRUE(rollup.Keys(field));
+  }
+  EXPECT_FALSE(rollup.Keys(FieldId::kEndpoint));
+  const UserRollup coarse = RollUpUsers(values, /*by_model=*/false);
+  EXPECT_FALSE(coarse.by_model);
+  EXPECT_EQ(coarse.row, RollUpUsers(MakeBlock(kRows, 20)).row);
+  EXPECT_LT(coarse.size(), rollup.size());
+  EXPECT_TRUE(coarse.Keys(FieldId::kUser));
+  EXPECT_FALSE(coarse.Keys(FieldId::kModel));
+  EXPECT_FALSE(coarse.Keys(FieldId::kProvider));
+  // The key is the footer's, not the bytes': the same bytes decode as either.
+  std::string bytes;
+  EncodeUserRollup(coarse, &bytes);
+  segment::FooterReader reader(bytes);
+  UserRollup decoded;
+  ASSERT_TRUE(DecodeUserRollup(reader, kRows, values.ts.back() - values.ts.front(), /*by_model=*/false, &decoded));
+  EXPECT_FALSE(decoded.by_model);
+  EXPECT_EQ(decoded.row, coarse.row);
 }
 
 // A block with more entries than a quarter of its rows gets no rollup (it would not pay).

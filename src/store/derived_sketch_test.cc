@@ -137,7 +137,7 @@ TEST_F(DerivedSketchSegmentTest, FormatFourSegmentsOpenWithoutSpeedSketches) {
   segment::Footer decoded;
   segment::Damage damage;
   ASSERT_TRUE(segment::DecodeFooter(footer, footer_offset, &decoded, &damage)) << damage.what;
-  ASSERT_EQ(decoded.version, segment::kFooterVersion);
+  ASSERT_EQ(decoded.version, segment::kFooterVersion);  // version 5's sections, the last one derived
   ASSERT_FALSE(decoded.derived.empty());
   std::string length;
   segment::PutVarint(&length, decoded.derived.size());

@@ -144,13 +144,15 @@ Status Segment::AttachSummaries(const segment::Footer& footer, uint64_t footer_o
     }
     ok = ok && reader.at_end();
   }
-  // Version 5: each block's user rollup (block_user_rollup.h).
+  // Version 5: each block's user rollup (block_user_rollup.h), keyed by model and provider too
+  // from version 7.
   if (ok && footer.version >= 5) {
     segment::FooterReader reader(footer.user_rollups);
     for (size_t block_idx = 0; ok && block_idx < blocks_.size(); ++block_idx) {
       const ColumnBlock& block = blocks_[block_idx];
       auto rollup = std::make_shared<UserRollup>();
-      ok = DecodeUserRollup(reader, static_cast<uint32_t>(block.rows), block.max_ts - block.min_ts, rollup.get());
+      ok = DecodeUserRollup(reader, static_cast<uint32_t>(block.rows), block.max_ts - block.min_ts,
+                            footer.version >= 7, rollup.get());
       if (ok && rollup->size() > 0) summaries_[block_idx].user_rollup = std::move(rollup);
     }
     ok = ok && reader.at_end();

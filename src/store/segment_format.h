@@ -31,8 +31,9 @@ inline constexpr size_t kTrailerSize = 8 + 4 + 4 + 8;
 // summaries (block_slices.h); version 5 each block's user rollup (block_user_rollup.h) and then
 // each block's and slice's tokens_per_s sketch (derived_sketch.h) after the string filters;
 // version 6 prompt_version slices (block_slices.h) and each block's and slice's moments
-// (block_moments.h) after the derived sketches. Readers accept 1 to 6.
-inline constexpr uint8_t kFooterVersion = 6;
+// (block_moments.h) after the derived sketches; version 7 keys the user rollups by model and
+// provider too (version 6's layout). Readers accept 1 to 7.
+inline constexpr uint8_t kFooterVersion = 7;
 // Stored bytes per id hash: version 2 keeps the high word and the top half of the low word
 // (96 bits: a false duplicate among 10^8 ids has probability ~10^-13); version 1 kept all 128.
 inline constexpr size_t kIdBytes = 12;

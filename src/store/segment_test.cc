@@ -409,9 +409,11 @@ TEST_F(SegmentTest, StringFiltersAndValueSlicesAreWrittenPerBlock) {
   }
 }
 
-// Version 5 adds each block's user rollup at the end of the footer; the same segment written as
-// version 4 (no rollup section) still opens, with its summaries and slices and no rollups.
-TEST_F(SegmentTest, UserRollupsAreWrittenAndVersionFourSegmentsStillOpen) {
+// Version 5 adds each block's user rollup to the footer, keyed by (user, team, experiment);
+// version 7 keys it by model and provider too, in version 6's layout. The same segment written as
+// version 6 opens with rollups keyed by the version-5 fields only, and as version 4 (no rollup
+// section) with its summaries and slices and no rollups.
+TEST_F(SegmentTest, UserRollupsAreWrittenAndVersionFourAndSixSegmentsStillOpen) {
   Memtable memtable;
   memtable.Append(MakeEvents(150'000, 5));
   auto snapshot = memtable.Snapshot();
@@ -422,14 +424,13 @@ TEST_F(SegmentTest, UserRollupsAreWrittenAndVersionFourSegmentsStillOpen) {
   std::string section;
   for (const ColumnBlock& block : (*segment)->blocks()) {
     ASSERT_NE(block.summary, nullptr);
-    ASSERT_NE(block.summary->user_rollup, nullptr);  // 700 users × 3 experiments: ~30 rows an entry
+    ASSERT_NE(block.summary->user_rollup, nullptr);  // 700 users × 3 experiments × models: ~10 rows an entry
+    EXPECT_TRUE(block.summary->user_rollup->Keys(FieldId::kModel));
     uint64_t rows = 0;
     for (size_t entry = 0; entry < block.summary->user_rollup->size(); ++entry) rows += block.summary->user_rollup->rows(entry);
     EXPECT_EQ(rows, block.rows);
     EncodeUserRollup(*block.summary->user_rollup, &section);
   }
-  // Rewrite the footer as version 4: its version-5 sections (varint size · the rollups, then the
-  // derived sketches) and the version-6 moments dropped.
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   in.close();
@@ -437,23 +438,40 @@ TEST_F(SegmentTest, UserRollupsAreWrittenAndVersionFourSegmentsStillOpen) {
   uint32_t footer_size = 0;
   std::memcpy(&footer_offset, bytes.data() + bytes.size() - segment::kTrailerSize, 8);
   std::memcpy(&footer_size, bytes.data() + bytes.size() - segment::kTrailerSize + 8, 4);
-  std::string footer = bytes.substr(footer_offset, footer_size);
+  const std::string footer = bytes.substr(footer_offset, footer_size);
+  ASSERT_EQ(static_cast<uint8_t>(footer[0]), segment::kFooterVersion);
+  auto reopen_as = [&](std::string old_footer, uint64_t seq) {
+    std::string old = bytes.substr(0, footer_offset) + old_footer;
+    segment::PutFixed64(&old, footer_offset);
+    segment::PutFixed32(&old, static_cast<uint32_t>(old_footer.size()));
+    segment::PutFixed32(&old, crc32c::Mask(crc32c::Value(old_footer)));
+    old += segment::kTrailerMagic;
+    const std::filesystem::path old_path = dir_ / segment::FileName(seq);
+    std::ofstream(old_path, std::ios::binary) << old;
+    return Segment::Open(old_path, *memtable.dictionaries());
+  };
+  // Version 6: the same sections; its rollups are read as keyed by (user, team, experiment).
+  std::string v6 = footer;
+  v6[0] = 6;
+  Result<std::shared_ptr<Segment>> six = reopen_as(v6, 12);
+  ASSERT_TRUE(six.ok()) << six.status().ToString();
+  for (const ColumnBlock& block : (*six)->blocks()) {
+    ASSERT_NE(block.summary, nullptr);
+    ASSERT_NE(block.summary->user_rollup, nullptr);
+    EXPECT_TRUE(block.summary->user_rollup->Keys(FieldId::kExperiment));
+    EXPECT_FALSE(block.summary->user_rollup->Keys(FieldId::kModel));
+    EXPECT_FALSE(block.summary->user_rollup->Keys(FieldId::kProvider));
+  }
+  // Version 4: the version-5 sections (varint size · the rollups, then the derived sketches)
+  // and version 6's moments dropped.
   std::string tail;
   segment::PutVarint(&tail, section.size());
   tail += section;
-  ASSERT_EQ(static_cast<uint8_t>(footer[0]), segment::kFooterVersion);
   const size_t rollups_at = footer.rfind(tail);
   ASSERT_NE(rollups_at, std::string::npos);
-  footer.resize(rollups_at);
-  footer[0] = 4;
-  std::string old = bytes.substr(0, footer_offset) + footer;
-  segment::PutFixed64(&old, footer_offset);
-  segment::PutFixed32(&old, static_cast<uint32_t>(footer.size()));
-  segment::PutFixed32(&old, crc32c::Mask(crc32c::Value(footer)));
-  old += segment::kTrailerMagic;
-  const std::filesystem::path old_path = dir_ / segment::FileName(12);
-  std::ofstream(old_path, std::ios::binary) << old;
-  Result<std::shared_ptr<Segment>> reopened = Segment::Open(old_path, *memtable.dictionaries());
+  std::string v4 = footer.substr(0, rollups_at);
+  v4[0] = 4;
+  Result<std::shared_ptr<Segment>> reopened = reopen_as(v4, 13);
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   ASSERT_EQ((*reopened)->blocks().size(), (*segment)->blocks().size());
   for (const ColumnBlock& block : (*reopened)->blocks()) {

@@ -32,9 +32,9 @@ constexpr size_t kTrailerBytes = 24;  // u64 footer_offset · u32 footer_size ·
 
 // Where the parts of a segment file are, read from its trailer and footer without checking
 // crcs (enough for a file the server just wrote; the layout is docs/segment_format.md, footer
-// versions 1 to 5; a version-3 local string table counts as a chunk, and the block summaries of
+// versions 1 to 7; a version-3 local string table counts as a chunk, and the block summaries of
 // version 3, the value slices and string filters of version 4 and the user rollups and derived
-// sketches of version 5 follow the id section entry).
+// sketches of version 5 and the moments of version 6 (version 7: the same layout) follow the id section entry).
 struct SegmentLayout {
   uint64_t size = 0;
   uint64_t footer_offset = 0;
@@ -100,7 +100,7 @@ std::optional<SegmentLayout> ParseSegment(const std::string& bytes) {
   uint8_t byte = 0;
   uint8_t version = 0;
   // version, rows, min_ts, max_ts, wal_seq
-  if (!footer.Byte(&version) || version < 1 || version > 6 || !footer.Varint(&layout.rows) || !footer.Varint(&value) || !footer.Varint(&value) ||
+  if (!footer.Byte(&version) || version < 1 || version > 7 || !footer.Varint(&layout.rows) || !footer.Varint(&value) || !footer.Varint(&value) ||
       !footer.Varint(&value)) {
     return std::nullopt;
   }
