@@ -148,6 +148,32 @@ size_t Pack(ColumnData* column, size_t rows, char* buffer) {
   return values_at + exception_count * (sizeof(double) + sizeof(uint16_t));
 }
 
+// The palette codes of the run first, first + 1, ... (a block or a chunk of one: what most
+// selections are): one code byte read per 8 / kBits rows.
+template <typename T, unsigned kBits>
+void UnpackPaletteRun(const uint8_t* codes, const uint32_t* palette, uint32_t first, size_t count, T* out) {
+  constexpr unsigned kPerByte = 8 / kBits;
+  constexpr unsigned kMask = (1u << kBits) - 1;
+  auto one = [&](uint32_t row) {
+    return static_cast<T>(palette[(codes[row / kPerByte] >> ((row % kPerByte) * kBits)) & kMask]);
+  };
+  size_t idx = 0;
+  uint32_t row = first;
+  for (; idx < count && row % kPerByte != 0; ++idx, ++row) out[idx] = one(row);
+  for (; idx + kPerByte <= count; idx += kPerByte, row += kPerByte) {
+    const unsigned byte = codes[row / kPerByte];
+    for (unsigned k = 0; k < kPerByte; ++k) out[idx + k] = static_cast<T>(palette[(byte >> (k * kBits)) & kMask]);
+  }
+  for (; idx < count; ++idx, ++row) out[idx] = one(row);
+}
+
+bool IsRun(const uint32_t* rows, size_t count) {
+  const uint32_t first = rows[0];
+  bool run = true;
+  for (size_t idx = 0; idx < count; ++idx) run &= rows[idx] == first + idx;
+  return run;
+}
+
 }  // namespace
 
 size_t PaletteBytes(size_t rows, size_t distinct) {
@@ -181,10 +207,19 @@ void UnpackColumn(const ColumnData& column, const uint32_t* rows, size_t count, 
     }
     return;
   }
+  if (column.code_bits == 0) {
+    std::fill_n(out, count, static_cast<T>(palette[0]));
+    return;
+  }
+  if (count > 0 && IsRun(rows, count)) {
+    switch (column.code_bits) {
+      case 1: return UnpackPaletteRun<T, 1>(codes, palette, rows[0], count, out);
+      case 2: return UnpackPaletteRun<T, 2>(codes, palette, rows[0], count, out);
+      case 4: return UnpackPaletteRun<T, 4>(codes, palette, rows[0], count, out);
+      default: return UnpackPaletteRun<T, 8>(codes, palette, rows[0], count, out);
+    }
+  }
   switch (column.code_bits) {
-    case 0:
-      std::fill_n(out, count, static_cast<T>(palette[0]));
-      return;
     case 1:
       for (size_t idx = 0; idx < count; ++idx) {
         const uint32_t row = rows[idx];

@@ -31,7 +31,7 @@ std::vector<T> Cycle(size_t rows, std::vector<T> distinct) {
   return values;
 }
 
-// Every row read back through PackedOffset, UnpackColumn (all rows, a stride, backwards) and
+// Every row read back through PackedOffset, UnpackColumn (all rows, a stride, backwards, an inner run) and
 // IdAt equals the value packed.
 template <typename T>
 void ExpectReadsBack(const Packed<T>& packed, const std::vector<T>& values) {
@@ -41,7 +41,10 @@ void ExpectReadsBack(const Packed<T>& packed, const std::vector<T>& values) {
   std::vector<uint32_t> strided;
   for (uint32_t row = 1; row < values.size(); row += 5) strided.push_back(row);
   std::vector<uint32_t> backwards(all.rbegin(), all.rend());
-  for (const std::vector<uint32_t>* rows : {&all, &strided, &backwards}) {
+  // A run that starts and ends inside a code byte.
+  std::vector<uint32_t> inner;
+  for (uint32_t row = 3; row + 2 < values.size(); ++row) inner.push_back(row);
+  for (const std::vector<uint32_t>* rows : {&all, &strided, &backwards, &inner}) {
     std::vector<T> out(rows->size());
     UnpackColumn(packed.column, rows->data(), rows->size(), out.data());
     for (size_t idx = 0; idx < rows->size(); ++idx) ASSERT_EQ(out[idx], values[(*rows)[idx]]) << "row " << (*rows)[idx];
