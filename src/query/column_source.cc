@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "store/packed_column.h"
+
 namespace mltrack::query {
 namespace {
 
@@ -208,7 +210,7 @@ void GatherTokensPerSecond(const store::ColumnBlock& block, const uint32_t* rows
 
 store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* rows, size_t count,
                                const uint32_t** positions) {
-  if (!column.sparse()) {
+  if (!column.sparse() && !column.packed()) {
     *positions = rows;
     return column;
   }
@@ -223,11 +225,21 @@ store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* 
   store::ColumnData dense = column;
   dense.sparse_rows = nullptr;
   dense.sparse_count = 0;
+  dense.palette = nullptr;
+  dense.code_bits = 0;
   dense.data = scratch.data();
-  switch (column.width) {
-    case 1: GatherSparse(column, rows, count, reinterpret_cast<uint8_t*>(scratch.data())); break;
-    case 2: GatherSparse(column, rows, count, reinterpret_cast<uint16_t*>(scratch.data())); break;
-    default: GatherSparse(column, rows, count, scratch.data()); break;
+  if (column.packed()) {
+    switch (column.width) {
+      case 1: store::UnpackColumn(column, rows, count, reinterpret_cast<uint8_t*>(scratch.data())); break;
+      case 2: store::UnpackColumn(column, rows, count, reinterpret_cast<uint16_t*>(scratch.data())); break;
+      default: store::UnpackColumn(column, rows, count, scratch.data()); break;
+    }
+  } else {
+    switch (column.width) {
+      case 1: GatherSparse(column, rows, count, reinterpret_cast<uint8_t*>(scratch.data())); break;
+      case 2: GatherSparse(column, rows, count, reinterpret_cast<uint16_t*>(scratch.data())); break;
+      default: GatherSparse(column, rows, count, scratch.data()); break;
+    }
   }
   *positions = identity.data();
   return dense;

@@ -42,8 +42,9 @@ ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef&
 // do not cover the source (scores, derived measures, local string fields such as trace_id).
 const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::BlockSummary& summary);
 
-// Reading a sparse column (store::ColumnData::sparse()): returns a dense column over positions
-// 0..count-1 holding the stored values of rows[0..count) (0 where a row is not listed) and
+// Reading a sparse or palette column (store::ColumnData::sparse(), packed()): returns a dense
+// column over positions 0..count-1 holding the stored values of rows[0..count) (0 where a row
+// of a sparse column is not listed) and
 // points *positions at the identity 0..count-1; a dense column is returned as it is with
 // *positions = rows. Either way the value of rows[idx] is at positions[idx]. The result lives in
 // thread-local scratch and is valid until the next call on this thread. `rows` ascending is

@@ -39,6 +39,14 @@ class ColumnSourceTest : public ::testing::Test {
       if (idx % 33 == 0) event.scores = {{"rare", static_cast<double>(idx % 1000) / 1000.0}};
       if (idx % 70 == 3) event.operation = Operation::kEmbedding;
       if (idx % 80 == 4) event.tags = {{"attempt", "2"}};
+      // Few values per block, dense: palette columns of 0, 1, 2, 4 and 8 bits (store/packed_column.h).
+      event.provider = "openai";
+      event.status = idx % 60 == 1 ? EventStatus::kError : EventStatus::kOk;
+      event.http_status = idx % 60 == 1 ? (idx % 120 == 1 ? 500 : 429) : 200;
+      event.team = "team-" + std::to_string(idx % 11);
+      event.endpoint = "/v1/" + std::to_string((idx * 7) % 200);
+      event.cache_hit = idx % 3 == 0;
+      event.input_tokens = static_cast<int64_t>(idx % 100) * 1000;
       events.push_back(std::move(event));
     }
     memtable_.Append(events);
@@ -62,6 +70,59 @@ class ColumnSourceTest : public ::testing::Test {
     return {nullptr, 0};
   }
 
+  // Every gather of `fields` over block 0 of the segment, for selections of several shapes,
+  // equals the same gather of each row from the memtable's dense blocks.
+  void ExpectGathersLikeDense(const std::vector<FieldRef>& fields) const {
+    const store::ColumnBlock& block = segment_->blocks()[0];
+    std::vector<std::vector<uint32_t>> selections(4);
+    for (uint32_t row = 0; row < block.rows; ++row) selections[0].push_back(row);
+    for (uint32_t row = 1; row < block.rows; row += 3) selections[1].push_back(row);
+    for (uint32_t row = block.rows; row-- > 0;) {
+      if (row % 7 == 1) selections[2].push_back(row);
+    }
+    // Ascending within a short span, an odd count (a scan chunk after a filter).
+    for (uint32_t row = 1000; row < std::min<uint32_t>(block.rows, 7001); ++row) {
+      if (row % 5 != 0) selections[3].push_back(row);
+    }
+    ASSERT_GT(selections[3].size(), 1000u);
+    // Out of order within a short span, past the block's first chunks (the dense window of a
+    // sparse gather).
+    selections.emplace_back();
+    for (uint32_t row = std::min<uint32_t>(block.rows, 26001); row-- > 20000;) {
+      if (row % 3 != 1) selections.back().push_back(row);
+    }
+    ASSERT_GT(selections.back().size(), 1000u);
+    for (const FieldRef& field : fields) {
+      const ColumnSource source = ResolveColumn(*memory_, field);
+      ASSERT_NE(source.type, ColumnSource::Type::kNone) << field.Name();
+      for (const std::vector<uint32_t>& rows : selections) {
+        std::vector<uint64_t> codes(rows.size());
+        std::vector<int64_t> ints(rows.size());
+        std::vector<double> doubles(rows.size());
+        if (!source.is_double()) GatherInt(source, block, rows.data(), rows.size(), ints.data());
+        GatherDouble(source, block, rows.data(), rows.size(), doubles.data());
+        if (field.id != FieldId::kCachedInputTokens && !source.is_double()) {
+          GatherCode(source, block, rows.data(), rows.size(), codes.data());
+        }
+        for (size_t idx = 0; idx < rows.size(); ++idx) {
+          auto [dense_block, dense_row] = Locate(memory_->blocks(), rows[idx]);
+          ASSERT_NE(dense_block, nullptr);
+          int64_t want_int = 0;
+          double want_double = 0;
+          uint64_t want_code = 0;
+          if (!source.is_double()) GatherInt(source, *dense_block, &dense_row, 1, &want_int);
+          GatherDouble(source, *dense_block, &dense_row, 1, &want_double);
+          if (field.id != FieldId::kCachedInputTokens && !source.is_double()) {
+            GatherCode(source, *dense_block, &dense_row, 1, &want_code);
+          }
+          ASSERT_EQ(ints[idx], want_int) << field.Name() << " row " << rows[idx];
+          ASSERT_EQ(std::memcmp(&doubles[idx], &want_double, sizeof(double)), 0) << field.Name() << " row " << rows[idx];
+          ASSERT_EQ(codes[idx], want_code) << field.Name() << " row " << rows[idx];
+        }
+      }
+    }
+  }
+
   std::filesystem::path dir_;
   store::Memtable memtable_;
   std::shared_ptr<const store::TableSnapshot> memory_;
@@ -81,52 +142,66 @@ TEST_F(ColumnSourceTest, SparseColumnsGatherLikeDenseOnes) {
                                   {FieldId::kOperation, ""}, {FieldId::kScore, "rare"},
                                   {FieldId::kTag, "attempt"}, {FieldId::kModel, ""},
                                   {FieldId::kLatencyMs, ""}};
-  std::vector<std::vector<uint32_t>> selections(4);
-  for (uint32_t row = 0; row < block.rows; ++row) selections[0].push_back(row);
-  for (uint32_t row = 1; row < block.rows; row += 3) selections[1].push_back(row);
-  for (uint32_t row = block.rows; row-- > 0;) {
-    if (row % 7 == 1) selections[2].push_back(row);
+  ExpectGathersLikeDense(fields);
+}
+
+TEST_F(ColumnSourceTest, PaletteColumnsGatherLikeDenseOnes) {
+  const store::ColumnBlock& block = segment_->blocks()[0];
+  struct Expected {
+    FieldId field;
+    int bits;  // -1: not a palette column
+  };
+  const std::vector<Expected> layouts = {
+      {FieldId::kProvider, 0}, {FieldId::kModel, 1},        {FieldId::kCacheHit, 1},
+      {FieldId::kHttpStatus, 2}, {FieldId::kTeam, 4},       {FieldId::kInputTokens, 8},
+      {FieldId::kEndpoint, -1},  // 200 ids in one byte each: 8-bit codes would not be smaller
+      {FieldId::kErrorType, -1},  // sparse
+      {FieldId::kStatus, -1},     // sparse: error in one row of 60
+  };
+  std::vector<FieldRef> fields;
+  for (const Expected& layout : layouts) {
+    const store::ColumnData& column = block.column(layout.field);
+    ASSERT_TRUE(column.present()) << GetFieldInfo(layout.field).name;
+    EXPECT_EQ(column.packed() ? column.code_bits : -1, layout.bits) << GetFieldInfo(layout.field).name;
+    fields.push_back({layout.field, ""});
   }
-  // Ascending within a short span, an odd count (a scan chunk after a filter).
-  for (uint32_t row = 1000; row < std::min<uint32_t>(block.rows, 7001); ++row) {
-    if (row % 5 != 0) selections[3].push_back(row);
+  ExpectGathersLikeDense(fields);
+}
+
+TEST_F(ColumnSourceTest, FiltersOnPaletteColumns) {
+  const store::ColumnBlock& block = segment_->blocks()[0];
+  std::vector<std::pair<Filter, size_t>> cases;
+  cases.push_back({Filter{{FieldId::kModel, ""}, FilterOp::kEq, {std::string("claude")}}, 0});
+  cases.push_back({Filter{{FieldId::kTeam, ""}, FilterOp::kIn, {std::string("team-3"), std::string("team-7")}}, 0});
+  cases.push_back({Filter{{FieldId::kHttpStatus, ""}, FilterOp::kEq, {429.0}}, 0});
+  cases.push_back({Filter{{FieldId::kStatus, ""}, FilterOp::kEq, {std::string("error")}}, 0});
+  cases.push_back({Filter{{FieldId::kInputTokens, ""}, FilterOp::kGte, {50000.0}}, 0});
+  cases.push_back({Filter{{FieldId::kProvider, ""}, FilterOp::kNe, {std::string("openai")}}, 0});
+  for (size_t row = 0; row < block.rows; ++row) {
+    cases[0].second += row % 2 == 0;
+    cases[1].second += row % 11 == 3 || row % 11 == 7;
+    cases[2].second += row % 60 == 1 && row % 120 != 1;
+    cases[3].second += row % 60 == 1;
+    cases[4].second += row % 100 >= 50;
   }
-  ASSERT_GT(selections[3].size(), 1000u);
-  // Out of order within a short span, past the block's first chunks (the dense window of a
-  // sparse gather).
-  selections.emplace_back();
-  for (uint32_t row = std::min<uint32_t>(block.rows, 26001); row-- > 20000;) {
-    if (row % 3 != 1) selections.back().push_back(row);
-  }
-  ASSERT_GT(selections.back().size(), 1000u);
-  for (const FieldRef& field : fields) {
-    const ColumnSource source = ResolveColumn(*memory_, field);
-    ASSERT_NE(source.type, ColumnSource::Type::kNone) << field.Name();
-    for (const std::vector<uint32_t>& rows : selections) {
-      std::vector<uint64_t> codes(rows.size());
-      std::vector<int64_t> ints(rows.size());
-      std::vector<double> doubles(rows.size());
-      if (!source.is_double()) GatherInt(source, block, rows.data(), rows.size(), ints.data());
-      GatherDouble(source, block, rows.data(), rows.size(), doubles.data());
-      if (field.id != FieldId::kCachedInputTokens && !source.is_double()) {
-        GatherCode(source, block, rows.data(), rows.size(), codes.data());
-      }
-      for (size_t idx = 0; idx < rows.size(); ++idx) {
-        auto [dense_block, dense_row] = Locate(memory_->blocks(), rows[idx]);
-        ASSERT_NE(dense_block, nullptr);
-        int64_t want_int = 0;
-        double want_double = 0;
-        uint64_t want_code = 0;
-        if (!source.is_double()) GatherInt(source, *dense_block, &dense_row, 1, &want_int);
-        GatherDouble(source, *dense_block, &dense_row, 1, &want_double);
-        if (field.id != FieldId::kCachedInputTokens && !source.is_double()) {
-          GatherCode(source, *dense_block, &dense_row, 1, &want_code);
-        }
-        ASSERT_EQ(ints[idx], want_int) << field.Name() << " row " << rows[idx];
-        ASSERT_EQ(std::memcmp(&doubles[idx], &want_double, sizeof(double)), 0) << field.Name() << " row " << rows[idx];
-        ASSERT_EQ(codes[idx], want_code) << field.Name() << " row " << rows[idx];
-      }
+  for (const auto& [filter_spec, expected] : cases) {
+    const store::ColumnData& column = block.column(filter_spec.field.id);
+    ASSERT_TRUE(column.packed() || column.sparse()) << filter_spec.field.Name();
+    Result<RowFilter> filter = RowFilter::Compile(filter_spec, *memory_);
+    ASSERT_TRUE(filter.ok()) << filter.status().ToString();
+    std::vector<uint32_t> rows(block.rows);
+    for (uint32_t row = 0; row < block.rows; ++row) rows[row] = row;
+    EXPECT_EQ(filter->Apply(block, rows.data(), rows.size()), expected) << filter_spec.field.Name();
+    // Every third row (a selection that is not a run), against the memtable's dense rows.
+    std::vector<uint32_t> strided;
+    size_t strided_expected = 0;
+    for (uint32_t row = 0; row < block.rows; row += 3) strided.push_back(row);
+    for (const uint32_t row : strided) {
+      auto [dense_block, dense_row] = Locate(memory_->blocks(), row);
+      ASSERT_NE(dense_block, nullptr);
+      strided_expected += filter->Apply(*dense_block, &dense_row, 1);
     }
+    EXPECT_EQ(filter->Apply(block, strided.data(), strided.size()), strided_expected) << filter_spec.field.Name();
   }
 }
 

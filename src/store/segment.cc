@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <type_traits>
 
 #include "core/crc32c.h"
 #include "store/block_slices.h"
@@ -288,16 +289,50 @@ Status Segment::DecodeBlocks(const segment::Footer& footer, uint64_t footer_offs
         MLTRACK_RETURN_IF_ERROR(OpenLocalColumn(ref, column, stored, tables, corrupt_offset));
         continue;
       }
+      size_t used = 0;
       if (!segment::DecodeColumnChunk(dctx.get(), footer.version, footer_offset, ref, column, stored, {cursor, &block},
-                                      &scratch, &planes, &damage)) {
+                                      &scratch, &planes, &used, &damage)) {
         return Corrupt(damage.offset, damage.what, corrupt_offset);
       }
-      cursor += (segment::DecodedBytes(ref, column) + 7) / 8 * 8;
+      cursor += (used + 7) / 8 * 8;
     }
     if (!segment::SortKeyedColumns(&block, footer_offset, &damage)) return Corrupt(damage.offset, damage.what, corrupt_offset);
     blocks_.push_back(std::move(block));
   }
+  ShrinkArena(static_cast<size_t>(cursor - reinterpret_cast<char*>(arena_.get())));
   return Status::OK();
+}
+
+void Segment::ShrinkArena(size_t used_bytes) {
+  if (used_bytes + 8 > arena_bytes_) return;
+  const size_t words = std::max<size_t>((used_bytes + 7) / 8, 1);
+  std::unique_ptr<uint64_t[]> arena(new uint64_t[words]);
+  std::memcpy(arena.get(), arena_.get(), used_bytes);
+  const char* old_begin = reinterpret_cast<const char*>(arena_.get());
+  const char* old_end = old_begin + used_bytes;
+  char* new_begin = reinterpret_cast<char*>(arena.get());
+  auto move = [&](auto*& pointer) {
+    const char* at = reinterpret_cast<const char*>(pointer);
+    if (at >= old_begin && at < old_end) {
+      pointer = reinterpret_cast<std::remove_reference_t<decltype(pointer)>>(new_begin + (at - old_begin));
+    }
+  };
+  auto move_column = [&](ColumnData& column) {
+    move(column.data);
+    move(column.sparse_rows);
+    move(column.exception_rows);
+    move(column.exception_values);
+    move(column.palette);
+  };
+  for (ColumnBlock& block : blocks_) {
+    move(block.ts);
+    move(block.ts_offsets);
+    for (ColumnData& column : block.columns) move_column(column);
+    for (KeyedColumn& column : block.tags) move_column(column.data);
+    for (KeyedColumn& column : block.scores) move_column(column.data);
+  }
+  arena_ = std::move(arena);
+  arena_bytes_ = words * 8;
 }
 
 Status Segment::LoadIds(const segment::Footer& footer, uint64_t* corrupt_offset) {

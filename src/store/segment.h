@@ -103,6 +103,9 @@ class Segment {
   // Reads, verifies and decodes every column chunk into the arena (blocks_, local_columns_).
   Status DecodeBlocks(const segment::Footer& footer, uint64_t footer_offset, const LocalTables& tables,
                       uint64_t* corrupt_offset);
+  // Moves the decoded columns into an arena of their `used_bytes` (palette columns leave the
+  // arena's tail unused) and points the blocks at it.
+  void ShrinkArena(size_t used_bytes);
   // A local id column stays compressed (PackedIds) until a query or compaction reads it.
   Status OpenLocalColumn(const segment::BlockRef& block, const segment::ColumnRef& column, std::string stored,
                          const LocalTables& tables, uint64_t* corrupt_offset);

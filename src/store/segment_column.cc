@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "store/local_strings.h"
+#include "store/packed_column.h"
+
 namespace mltrack::store::segment {
 namespace {
 
@@ -116,8 +119,9 @@ std::string Attach(const ColumnRef& column, ColumnData data, ColumnBlock* block)
 
 bool DecodeColumnChunk(ZSTD_DCtx* dctx, uint8_t version, uint64_t footer_offset, const BlockRef& block,
                        const ColumnRef& column, std::string_view stored, const ColumnTarget& target,
-                       std::string* scratch, std::string* planes, Damage* damage) {
+                       std::string* scratch, std::string* planes, size_t* used, Damage* damage) {
   const bool is_ts = column.kind == ChunkKind::kTs;
+  *used = DecodedBytes(block, column);
   if (is_ts) scratch->resize(column.chunk.raw);
   if (!Decompress(dctx, version, block, column, stored, is_ts ? scratch->data() : target.data, planes)) {
     *damage = {column.chunk.offset, "column chunk does not decompress to its size"};
@@ -136,6 +140,12 @@ bool DecodeColumnChunk(ZSTD_DCtx* dctx, uint8_t version, uint64_t footer_offset,
   if (!what.empty()) {
     *damage = {column.chunk.offset, what};
     return false;
+  }
+  // Local string fields of segments before version 3 are table ids translated per snapshot
+  // (TableSnapshot), which reads them as plain narrow columns: they stay as they are.
+  const bool local = column.kind == ChunkKind::kField && IsLocalStringField(static_cast<FieldId>(column.index));
+  if (!local) {
+    if (const size_t packed = PackColumn(&data, block.rows, target.data); packed > 0) *used = packed;
   }
   what = Attach(column, data, target.block);
   if (what.empty()) return true;

@@ -21,11 +21,13 @@ struct ColumnTarget {
 
 // Decodes the chunk `stored` (its CRC already checked) of `column` in `block` into
 // target.data (DecodedBytes(block, column) bytes, 8-byte aligned) and attaches it to
-// *target.block. false with *damage (the chunk's offset for bad bytes, the footer's for a layout
+// *target.block; a dense narrow column is packed there into fewer bits per row where that saves
+// an eighth or more (packed_column.h). *used = the bytes at target.data the column keeps (at
+// most DecodedBytes). false with *damage (the chunk's offset for bad bytes, the footer's for a layout
 // the column's kind does not allow) otherwise. `scratch` and `planes` are reused buffers.
 bool DecodeColumnChunk(ZSTD_DCtx* dctx, uint8_t version, uint64_t footer_offset, const BlockRef& block,
                        const ColumnRef& column, std::string_view stored, const ColumnTarget& target,
-                       std::string* scratch, std::string* planes, Damage* damage);
+                       std::string* scratch, std::string* planes, size_t* used, Damage* damage);
 
 // Sorts the block's tag and score columns by index; false (damage at the footer) when a key is
 // listed twice.

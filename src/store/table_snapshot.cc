@@ -1,5 +1,6 @@
 #include "store/table_snapshot.h"
 
+#include "store/packed_column.h"
 #include "store/segment_strings.h"
 
 #include <algorithm>
@@ -12,6 +13,7 @@ namespace {
 
 // The offset u of row `row` for widths 1/2/4 (0 when the column is absent).
 uint64_t Offset(const ColumnData& column, size_t row) {
+  if (column.packed()) return PackedOffset(column, row);
   if (column.sparse()) {
     const uint16_t* end = column.sparse_rows + column.sparse_count;
     const uint16_t* found = std::lower_bound(column.sparse_rows, end, row);

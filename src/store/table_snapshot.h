@@ -56,9 +56,18 @@ struct ColumnData {
   uint32_t exception_count = 0;
   const uint16_t* exception_rows = nullptr;
   const double* exception_values = nullptr;
+  // Packed variants (segments only, packed_column.h; dense, widths 1/2/4): `data` holds each
+  // row's code in `code_bits` bits (bit i of the codes is bit i % 8 of byte i / 8). With a
+  // `palette` (the block's distinct stored values, ascending; codes of 0, 1, 2, 4 or 8 bits,
+  // with 0 bits `data` is the palette itself) the row's u is palette[code], otherwise the code is
+  // u itself. `width` stays the width of u, which is what query::SelectColumn expands the
+  // selected rows into, as it does for a sparse column. Exceptions keep their lists.
+  const uint32_t* palette = nullptr;
+  uint8_t code_bits = 0;
 
   bool present() const { return data != nullptr; }
   bool sparse() const { return sparse_rows != nullptr; }
+  bool packed() const { return palette != nullptr || code_bits != 0; }
   template <typename T>
   const T* as() const { return static_cast<const T*>(data); }
 };

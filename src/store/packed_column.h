@@ -1,0 +1,56 @@
+#pragma once
+// Packed forms of a decoded segment column (ColumnData::packed(), table_snapshot.h): a dense
+// narrow column (width 1/2/4) keeps each row's stored value u in fewer bits than its width,
+//   - palette: the block's distinct u values (at most 256) in a table, each row a 0-, 1-, 2-, 4-
+//     or 8-bit index into it. The demo's enums and low-cardinality strings (status, operation,
+//     provider, model, team, ...) hold at most 16 values per block: 4 bits or less a row instead
+//     of a byte; http_status (2 bytes) 2 bits;
+//   - bits: u itself in code_bits = bit width of the block's largest u (latency_ms in 0.1 ms up
+//     to 60 s: 20 bits instead of 4 bytes).
+// The reader packs a column after decoding its chunk when a form takes at most 7/8 of the dense
+// bytes; the segment file is unchanged. Queries expand the rows they select
+// (query::SelectColumn), as for a sparse column.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "store/table_snapshot.h"
+
+namespace mltrack::store {
+
+// Bytes the palette form of `rows` rows of `distinct` values takes (codes padded to 4 bytes,
+// then the table of uint32 values).
+size_t PaletteBytes(size_t rows, size_t distinct);
+// Bytes the bits form of `rows` rows of `bits` bits takes (codes, then 7 bytes of padding so
+// that every code is read with one 8-byte load, rounded up to 8).
+size_t BitsBytes(size_t rows, unsigned bits);
+
+// Packs the dense narrow column `*column` (width 1/2/4, `rows` values at `buffer`, where the
+// decoder put them; exception lists, if any, lie after the values) in place into the smaller of
+// its two packed forms, when that takes at most 7/8 of the values' bytes, and moves the
+// exception lists down after the codes. Returns the bytes the column now takes from `buffer`
+// (exception lists included), or 0 when it was left as it was (sparse, not narrow, or no form
+// small enough).
+size_t PackColumn(ColumnData* column, size_t rows, char* buffer);
+
+// The stored value u of `row` of a packed column.
+inline uint32_t PackedOffset(const ColumnData& column, size_t row) {
+  const unsigned bits = column.code_bits;
+  const auto* codes = static_cast<const uint8_t*>(column.data);
+  if (column.palette == nullptr) {
+    const uint64_t bit = uint64_t{row} * bits;
+    uint64_t word;
+    std::memcpy(&word, codes + (bit >> 3), sizeof word);
+    return static_cast<uint32_t>((word >> (bit & 7)) & ((uint64_t{1} << bits) - 1));
+  }
+  if (bits == 0) return column.palette[0];
+  const size_t bit = row * bits;
+  return column.palette[(codes[bit >> 3] >> (bit & 7)) & ((1u << bits) - 1)];
+}
+
+// out[idx] = u of rows[idx] for a packed column, T = the column's width (uint8_t/16/32).
+template <typename T>
+void UnpackColumn(const ColumnData& column, const uint32_t* rows, size_t count, T* out);
+
+}  // namespace mltrack::store
