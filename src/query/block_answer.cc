@@ -11,20 +11,10 @@
 namespace mltrack::query {
 namespace {
 
-// A value slice seen as a block of its own: its rows, time range and summary, no columns (only
-// summaries are read from it). One per thread, rewritten for each slice.
-const store::ColumnBlock& SliceView(const store::ColumnBlock& block, const store::ValueSlice& slice) {
-  thread_local store::ColumnBlock view;
-  view.rows = slice.summary.rows;
-  view.min_ts = slice.min_ts;
-  view.max_ts = slice.max_ts;
-  view.segment_id = block.segment_id;
-  view.summary = &slice.summary;
-  return view;
-}
-
-// An hour slice seen as a block of its own (as SliceView).
-const store::ColumnBlock& HourView(const store::ColumnBlock& block, const store::HourSlice& slice) {
+// A value slice or an hour slice seen as a block of its own: its rows, time range and summary, no
+// columns (only summaries are read from it). One per thread and slice kind, rewritten for each slice.
+template <typename Slice>
+const store::ColumnBlock& SliceView(const store::ColumnBlock& block, const Slice& slice) {
   thread_local store::ColumnBlock view;
   view.rows = slice.summary.rows;
   view.min_ts = slice.min_ts;
@@ -267,7 +257,7 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
   if (unanswered.size() < slices->size()) unanswered.resize(slices->size());
   bool any_unanswered = false;
   for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
-    const store::ColumnBlock& view = HourView(block, (*slices)[slice_idx]);
+    const store::ColumnBlock& view = SliceView(block, (*slices)[slice_idx]);
     const uint32_t group = partial.table.FindOrInsert(keys.data() + slice_idx * words);
     slice_groups[slice_idx] = group;
     unanswered[slice_idx].clear();

@@ -155,24 +155,7 @@ BlockMoments MomentsOf(const BlockValues& values, const std::vector<uint32_t>* r
 
 void EncodeBlockMoments(const BlockValues& values, const std::vector<ValueSlice>& slices, std::string* out) {
   Encode(MomentsOf(values, nullptr), out);
-  // Each slice's rows, picked by the code of its field (slices are ascending by field, code).
-  for (size_t begin = 0; begin < slices.size();) {
-    size_t end = begin;
-    while (end < slices.size() && slices[end].field == slices[begin].field) ++end;
-    std::vector<std::vector<uint32_t>> picked(end - begin);
-    const BlockValues::Column* column = values.column(slices[begin].field);
-    for (size_t row = 0; column && row < column->ints.size(); ++row) {
-      const uint32_t code = column->ints[row] == kNullInt ? 0 : static_cast<uint32_t>(column->ints[row]);
-      const auto found = std::lower_bound(slices.begin() + static_cast<ptrdiff_t>(begin),
-                                          slices.begin() + static_cast<ptrdiff_t>(end), code,
-                                          [](const ValueSlice& slice, uint32_t wanted) { return slice.code < wanted; });
-      if (found != slices.begin() + static_cast<ptrdiff_t>(end) && found->code == code) {
-        picked[static_cast<size_t>(found - slices.begin()) - begin].push_back(static_cast<uint32_t>(row));
-      }
-    }
-    for (const std::vector<uint32_t>& slice_rows : picked) Encode(MomentsOf(values, &slice_rows), out);
-    begin = end;
-  }
+  for (const std::vector<uint32_t>& slice_rows : RowsOfSlices(values, slices)) Encode(MomentsOf(values, &slice_rows), out);
 }
 
 bool DecodeBlockMoments(segment::FooterReader& reader, size_t score_names, BlockSummary* parent) {

@@ -78,6 +78,27 @@ std::span<const ValueSlice> SlicesOf(const BlockSummary& summary, FieldId field)
   return {summary.slices.data() + (begin - summary.slices.begin()), static_cast<size_t>(end - begin)};
 }
 
+std::vector<std::vector<uint32_t>> RowsOfSlices(const BlockValues& values, const std::vector<ValueSlice>& slices) {
+  std::vector<std::vector<uint32_t>> rows(slices.size());
+  for (size_t begin = 0; begin < slices.size();) {
+    size_t end = begin;
+    while (end < slices.size() && slices[end].field == slices[begin].field) ++end;
+    const auto first = slices.begin() + static_cast<ptrdiff_t>(begin);
+    const auto last = slices.begin() + static_cast<ptrdiff_t>(end);
+    const BlockValues::Column* column = values.column(slices[begin].field);
+    for (size_t row = 0; column && row < column->ints.size(); ++row) {
+      const uint32_t code = column->ints[row] == kNullInt ? 0 : static_cast<uint32_t>(column->ints[row]);
+      const auto found = std::lower_bound(first, last, code,
+                                          [](const ValueSlice& slice, uint32_t wanted) { return slice.code < wanted; });
+      if (found != last && found->code == code) {
+        rows[static_cast<size_t>(found - slices.begin())].push_back(static_cast<uint32_t>(row));
+      }
+    }
+    begin = end;
+  }
+  return rows;
+}
+
 std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary& summary) {
   std::vector<ValueSlice> slices;
   for (const FieldId field : kSliceFields) {  // ascending FieldIds

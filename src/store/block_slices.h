@@ -60,6 +60,10 @@ BlockSummary SummarizeRows(const BlockValues& values, const std::vector<uint32_t
 // The slices of a block whose own summary is `summary` (summary.slices is not read).
 std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary& summary);
 
+// The rows of each of `slices` (one block's, ascending by field, code): element i lists slice i's
+// rows, ascending, picked by the code of the slice's field.
+std::vector<std::vector<uint32_t>> RowsOfSlices(const BlockValues& values, const std::vector<ValueSlice>& slices);
+
 // Serialization of one block's slices: varint count · (u8 field · varint code · zigzag min_ts ·
 // zigzag max_ts · summary (EncodeBlockSummary)) × count.
 void EncodeSlices(const std::vector<ValueSlice>& slices, std::string* out);

@@ -84,23 +84,11 @@ std::vector<double> TokensPerSecondOf(const BlockValues& values) {
 void EncodeDerivedSketches(const BlockValues& values, const std::vector<ValueSlice>& slices, std::string* out) {
   const std::vector<double> speeds = TokensPerSecondOf(values);
   Encode(DerivedSketch::Of(speeds), out);
-  // Each slice's values, picked by the code of its field (slices are ascending by field, code).
-  for (size_t begin = 0; begin < slices.size();) {
-    size_t end = begin;
-    while (end < slices.size() && slices[end].field == slices[begin].field) ++end;
-    std::vector<std::vector<double>> picked(end - begin);
-    const BlockValues::Column* column = values.column(slices[begin].field);
-    for (size_t row = 0; column && row < column->ints.size(); ++row) {
-      const uint32_t code = column->ints[row] == kNullInt ? 0 : static_cast<uint32_t>(column->ints[row]);
-      const auto found = std::lower_bound(slices.begin() + static_cast<ptrdiff_t>(begin),
-                                          slices.begin() + static_cast<ptrdiff_t>(end), code,
-                                          [](const ValueSlice& slice, uint32_t wanted) { return slice.code < wanted; });
-      if (found != slices.begin() + static_cast<ptrdiff_t>(end) && found->code == code) {
-        picked[static_cast<size_t>(found - slices.begin()) - begin].push_back(speeds[row]);
-      }
-    }
-    for (const std::vector<double>& slice_values : picked) Encode(DerivedSketch::Of(slice_values), out);
-    begin = end;
+  std::vector<double> picked;
+  for (const std::vector<uint32_t>& slice_rows : RowsOfSlices(values, slices)) {
+    picked.clear();
+    for (const uint32_t row : slice_rows) picked.push_back(speeds[row]);
+    Encode(DerivedSketch::Of(picked), out);
   }
 }
 
