@@ -1,6 +1,7 @@
 #include "query/block_scan.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <span>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "query/limit_guard.h"
 #include "query/slice_rows.h"
 #include "store/block_user_rollup.h"
+#include "store/packed_column.h"
 
 namespace mltrack::query {
 namespace {
@@ -83,31 +85,38 @@ bool GatherScaledBinCodes(const GroupBin& bin, const ColumnSource& source, const
   if (!(divisor_double >= 2 && divisor_double < 4294967296.0)) return false;
   const uint64_t divisor = static_cast<uint64_t>(divisor_double);
   const uint64_t reciprocal = ~uint64_t{0} / divisor + 1;
-  const uint32_t* positions = nullptr;
-  const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
   const uint64_t base = static_cast<uint64_t>(stored.base);  // k = base + u ≥ 0 for u ≥ 1
+  auto bin_code = [&](uint64_t offset) -> uint64_t {
+    const uint64_t k = base + offset;
+    const uint64_t quotient = k < (uint64_t{1} << 32) ? DivideByReciprocal(k, reciprocal) : k / divisor;
+    return offset == 0 ? 0 : 2 * quotient + 1;  // BinCode of a non-negative bin
+  };
+  if (const size_t code_count = store::CodeCount(stored); code_count > 0) {
+    // Each code's value binned once; the codes index that table.
+    std::array<uint64_t, 256> table;
+    for (size_t code = 0; code < code_count; ++code) table[code] = bin_code(store::CodeValue(stored, code));
+    store::MapCodes(stored, table.data(), rows, count, codes);
+  } else {
+    const uint32_t* positions = nullptr;
+    const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
+    auto bins = [&](const auto* data) {
+      for (size_t idx = 0; idx < count; ++idx) codes[idx] = bin_code(data[positions[idx]]);
+    };
+    switch (column.width) {
+      case 1: bins(column.as<uint8_t>()); break;
+      case 2: bins(column.as<uint16_t>()); break;
+      default: bins(column.as<uint32_t>()); break;
+    }
+  }
   thread_local std::vector<uint32_t> zero_offsets;  // positions whose u is 0, when exceptions exist
   zero_offsets.resize(count);
   uint32_t* exceptions = zero_offsets.data();
   size_t exception_count = 0;
-  const bool has_exceptions = stored.exception_count > 0;
-  auto bins = [&](const auto* data) {
-    for (size_t idx = 0; idx < count; ++idx) {
-      const uint64_t offset = data[positions[idx]];
-      const uint64_t k = base + offset;
-      const uint64_t quotient = k < (uint64_t{1} << 32) ? DivideByReciprocal(k, reciprocal) : k / divisor;
-      codes[idx] = offset == 0 ? 0 : 2 * quotient + 1;  // BinCode of a non-negative bin
-    }
-    if (!has_exceptions) return;
+  if (stored.exception_count > 0) {
     for (size_t idx = 0; idx < count; ++idx) {
       exceptions[exception_count] = static_cast<uint32_t>(idx);
       exception_count += codes[idx] == 0;
     }
-  };
-  switch (column.width) {
-    case 1: bins(column.as<uint8_t>()); break;
-    case 2: bins(column.as<uint16_t>()); break;
-    default: bins(column.as<uint32_t>()); break;
   }
   // Rows stored as u == 0 are absent or exceptions (exact values kept aside): the double path.
   if (exception_count > 0) {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -28,10 +29,24 @@ void ForNarrow(const store::ColumnData& column, Fn&& fn) {
   }
 }
 
+// For a column of codes of at most 8 bits (store::CodeCount, packed_column.h): out[idx] =
+// value(u of rows[idx]), `value` evaluated once per code into a table the codes index, without
+// expanding u.
+template <typename V, typename Value>
+void MapCodes(const store::ColumnData& column, const uint32_t* rows, size_t count, V* out, Value&& value) {
+  std::array<V, 256> table;
+  const size_t codes = store::CodeCount(column);
+  for (size_t code = 0; code < codes; ++code) table[code] = value(store::CodeValue(column, code));
+  store::MapCodes(column, table.data(), rows, count, out);
+}
+
 // Offset layouts (ids, narrow ints): u == 0 is absent, otherwise base + u.
 void GatherOffsets(const store::ColumnData& column, const uint32_t* rows, size_t count,
                    int64_t absent, int64_t* out) {
   const int64_t base = column.base;
+  if (store::CodeCount(column) > 0) {
+    return MapCodes(column, rows, count, out, [&](uint32_t offset) { return offset == 0 ? absent : base + offset; });
+  }
   ForNarrow(column, [&](const auto* data) {
     for (size_t idx = 0; idx < count; ++idx) {
       const int64_t offset = data[rows[idx]];
@@ -301,6 +316,7 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
                                            ? block.column(FieldId::kHttpStatus)
                                            : IdColumn(source, block);
       if (!column.present()) return fill(kNullInt);
+      if (store::CodeCount(column) > 0) return GatherOffsets(column, rows, count, kNullInt, out);
       const uint32_t* positions = nullptr;
       const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
       return GatherOffsets(dense, positions, count, kNullInt, out);
@@ -308,6 +324,9 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
     case Type::kEnum: {
       const store::ColumnData& column = block.column(source.field);
       if (!column.present()) return fill(0);
+      if (store::CodeCount(column) > 0) {
+        return MapCodes(column, rows, count, out, [](uint32_t code) { return int64_t{code}; });
+      }
       const uint32_t* positions = nullptr;
       const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
       return GatherBytes(dense.as<uint8_t>(), positions, count, -1, 0, out);
@@ -315,6 +334,10 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
     case Type::kBool: {
       const store::ColumnData& column = block.column(source.field);
       if (!column.present()) return fill(kNullInt);
+      if (store::CodeCount(column) > 0) {
+        return MapCodes(column, rows, count, out,
+                          [](uint32_t code) { return code == kBoolAbsent ? kNullInt : int64_t{code}; });
+      }
       const uint32_t* positions = nullptr;
       const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
       return GatherBytes(dense.as<uint8_t>(), positions, count, kBoolAbsent, kNullInt, out);
@@ -335,6 +358,7 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
         for (size_t idx = 0; idx < count; ++idx) out[idx] = data[rows[idx]];
         return;
       }
+      if (store::CodeCount(column) > 0) return GatherOffsets(column, rows, count, kNullInt, out);
       const uint32_t* positions = nullptr;
       const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
       return GatherOffsets(dense, positions, count, kNullInt, out);
@@ -361,10 +385,20 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
 void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                   size_t count, double* out) {
   if (source.type == Type::kDouble || source.type == Type::kScore) {
+    const store::ColumnData& stored = source.type == Type::kDouble ? block.column(source.field) : block.score(source.index);
+    if (store::CodeCount(stored) > 0) {
+      // Scaled integers of few values: each code's value scaled once.
+      const size_t codes = store::CodeCount(stored);
+      std::array<uint32_t, 256> offsets;
+      for (size_t code = 0; code < codes; ++code) offsets[code] = store::CodeValue(stored, code);
+      std::array<double, 256> table;
+      ScaleOffsets(offsets.data(), codes, stored.base, stored.scale, table.data());
+      store::MapCodes(stored, table.data(), rows, count, out);
+      if (stored.exception_count > 0) PatchExceptions(stored, rows, count, out);
+      return;
+    }
     const uint32_t* positions = nullptr;
-    const store::ColumnData column = SelectColumn(
-        source.type == Type::kDouble ? block.column(source.field) : block.score(source.index), rows, count,
-        &positions);
+    const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
     if (!column.present()) {
       std::fill_n(out, count, kNaN);
       return;
@@ -402,13 +436,15 @@ void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, con
     case Type::kString:
     case Type::kTag:
     case Type::kHttpStatus: {
+      const store::ColumnData stored =
+          source.type == Type::kHttpStatus ? block.column(FieldId::kHttpStatus) : IdColumn(source, block);
+      if (!stored.present()) break;
+      const uint64_t base = static_cast<uint64_t>(stored.base);
+      if (store::CodeCount(stored) > 0) {
+        return MapCodes(stored, rows, count, out, [&](uint32_t offset) { return offset == 0 ? 0 : base + offset; });
+      }
       const uint32_t* positions = nullptr;
-      const store::ColumnData column = SelectColumn(source.type == Type::kHttpStatus
-                                                        ? block.column(FieldId::kHttpStatus)
-                                                        : IdColumn(source, block),
-                                                    rows, count, &positions);
-      if (!column.present()) break;
-      const uint64_t base = static_cast<uint64_t>(column.base);
+      const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
       ForNarrow(column, [&](const auto* data) {
         for (size_t idx = 0; idx < count; ++idx) {
           const uint64_t offset = data[positions[idx]];
@@ -419,9 +455,13 @@ void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, con
     }
     case Type::kEnum:
     case Type::kBool: {
+      const store::ColumnData& stored = block.column(source.field);
+      if (!stored.present()) break;
+      if (store::CodeCount(stored) > 0) {
+        return MapCodes(stored, rows, count, out, [](uint32_t code) { return uint64_t{code}; });
+      }
       const uint32_t* positions = nullptr;
-      const store::ColumnData column = SelectColumn(block.column(source.field), rows, count, &positions);
-      if (!column.present()) break;
+      const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
       const uint8_t* data = column.as<uint8_t>();
       for (size_t idx = 0; idx < count; ++idx) out[idx] = data[positions[idx]];
       return;

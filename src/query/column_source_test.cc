@@ -25,6 +25,10 @@ class ColumnSourceTest : public ::testing::Test {
     char tmpl[] = "/tmp/mltrack_column_source_XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
+    Load(DefaultEvents());
+  }
+
+  static std::vector<Event> DefaultEvents() {
     std::vector<Event> events;
     for (size_t idx = 0; idx < 70'000; ++idx) {
       Event event;
@@ -49,6 +53,12 @@ class ColumnSourceTest : public ::testing::Test {
       event.input_tokens = static_cast<int64_t>(idx % 100) * 1000;
       events.push_back(std::move(event));
     }
+    return events;
+  }
+
+  // Appends `events` to the memtable (dense blocks) and writes them to a segment read back into
+  // segment_ (packed and sparse columns).
+  void Load(const std::vector<Event>& events) {
     memtable_.Append(events);
     memory_ = memtable_.Snapshot();
     std::vector<store::IdKey> ids;
@@ -58,6 +68,7 @@ class ColumnSourceTest : public ::testing::Test {
     ASSERT_TRUE(segment.ok()) << segment.status().ToString();
     segment_ = *segment;
   }
+
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Row `row` of the table as (block, row in block) of a block list.
@@ -70,10 +81,10 @@ class ColumnSourceTest : public ::testing::Test {
     return {nullptr, 0};
   }
 
-  // Every gather of `fields` over block 0 of the segment, for selections of several shapes,
-  // equals the same gather of each row from the memtable's dense blocks.
-  void ExpectGathersLikeDense(const std::vector<FieldRef>& fields) const {
-    const store::ColumnBlock& block = segment_->blocks()[0];
+  // Selections of rows of `block` of every shape a scan makes: the whole block (a run), every
+  // third row, a descending stride, an ascending chunk with holes, and rows out of order within
+  // a short span past the block's first chunks.
+  static std::vector<std::vector<uint32_t>> Selections(const store::ColumnBlock& block) {
     std::vector<std::vector<uint32_t>> selections(4);
     for (uint32_t row = 0; row < block.rows; ++row) selections[0].push_back(row);
     for (uint32_t row = 1; row < block.rows; row += 3) selections[1].push_back(row);
@@ -84,14 +95,25 @@ class ColumnSourceTest : public ::testing::Test {
     for (uint32_t row = 1000; row < std::min<uint32_t>(block.rows, 7001); ++row) {
       if (row % 5 != 0) selections[3].push_back(row);
     }
-    ASSERT_GT(selections[3].size(), 1000u);
+    EXPECT_GT(selections[3].size(), 1000u);
     // Out of order within a short span, past the block's first chunks (the dense window of a
     // sparse gather).
     selections.emplace_back();
     for (uint32_t row = std::min<uint32_t>(block.rows, 26001); row-- > 20000;) {
       if (row % 3 != 1) selections.back().push_back(row);
     }
-    ASSERT_GT(selections.back().size(), 1000u);
+    EXPECT_GT(selections.back().size(), 1000u);
+    // A run inside the block that starts and ends inside a code byte.
+    selections.emplace_back();
+    for (uint32_t row = 4099; row < std::min<uint32_t>(block.rows, 9001); ++row) selections.back().push_back(row);
+    return selections;
+  }
+
+  // Every gather of `fields` over block 0 of the segment, for selections of several shapes,
+  // equals the same gather of each row from the memtable's dense blocks.
+  void ExpectGathersLikeDense(const std::vector<FieldRef>& fields) const {
+    const store::ColumnBlock& block = segment_->blocks()[0];
+    const std::vector<std::vector<uint32_t>> selections = Selections(block);
     for (const FieldRef& field : fields) {
       const ColumnSource source = ResolveColumn(*memory_, field);
       ASSERT_NE(source.type, ColumnSource::Type::kNone) << field.Name();
@@ -233,6 +255,154 @@ TEST_F(ColumnSourceTest, FiltersOnSparseColumns) {
     EXPECT_EQ(filter->Apply(block, rows.data(), rows.size()), test_case.expected)
         << test_case.filter.field.Name();
   }
+}
+
+// Columns held as palette codes of every width (0, 1, 2, 4 and 8 bits) for strings, enums,
+// booleans, http_status, ints and scaled doubles: dictionary entries registered up front spread a
+// field's ids apart, so that the u values of a block are too far apart for the bits form.
+class PaletteWidthTest : public ColumnSourceTest {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mltrack_palette_width_XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    store::DictionarySet& dictionaries = *memtable_.dictionaries();
+    for (int idx = 0; idx < 600; ++idx) {
+      for (const FieldId field : {FieldId::kModel, FieldId::kTeam, FieldId::kExperiment, FieldId::kUser}) {
+        dictionaries.field(field)->GetOrAdd(std::string(GetFieldInfo(field).name) + std::to_string(idx));
+      }
+    }
+    std::vector<Event> events;
+    for (size_t idx = 0; idx < 70'000; ++idx) {
+      Event event;
+      event.id = "id-" + std::to_string(idx);
+      event.ts_ms = 1'700'000'000'000 + static_cast<int64_t>(idx);
+      event.provider = "openai";                                                // 0 bits
+      event.model = idx % 2 ? "model9" : "model0";                              // 1 bit
+      if (idx % 4 != 0) event.team = "team" + std::to_string(5 + 12 * (idx % 4));  // 2 bits, absent among them
+      event.experiment = "experiment" + std::to_string(9 * (idx % 11));         // 4 bits
+      event.user = "user" + std::to_string(29 * ((idx * 7) % 20));              // 8 bits, ids 2 bytes
+      event.http_status = 200 + 10 * static_cast<int32_t>(idx % 37);            // 8 bits, 2 bytes
+      if (idx % 41 == 5) event.http_status.reset();
+      event.operation = idx % 3 == 0 ? Operation::kTool : Operation::kChat;      // 1 bit (0 or 3)
+      if (idx % 5 != 0) event.cache_hit = true;                                 // 1 bit (absent or true)
+      event.input_tokens = static_cast<int64_t>(idx % 100) * 1000;              // 8 bits, 4 bytes
+      // Scaled doubles of 30 values, a few unrounded (exceptions) and absent ones.
+      event.latency_ms = static_cast<double>(105 * (idx % 30)) / 10.0;
+      if (idx % 97 == 3) event.latency_ms = static_cast<double>(idx) / 7.0;
+      if (idx % 13 == 0) event.latency_ms.reset();
+      events.push_back(std::move(event));
+    }
+    Load(events);
+  }
+
+  // The rows of each selection of block 0 of the segment that `filter` keeps equal the rows it
+  // keeps of the memtable's dense blocks, one row at a time. Returns how many rows of the whole
+  // block it keeps.
+  size_t ExpectFilterLikeDense(const Filter& filter_spec) const {
+    const store::ColumnBlock& block = segment_->blocks()[0];
+    Result<RowFilter> filter = RowFilter::Compile(filter_spec, *memory_);
+    EXPECT_TRUE(filter.ok()) << filter.status().ToString();
+    if (!filter.ok()) return 0;
+    size_t kept_in_block = 0;
+    for (const std::vector<uint32_t>& selection : Selections(block)) {
+      std::vector<uint32_t> rows = selection;
+      rows.resize(filter->Apply(block, rows.data(), rows.size()));
+      std::vector<uint32_t> want;
+      for (const uint32_t row : selection) {
+        auto [dense_block, dense_row] = Locate(memory_->blocks(), row);
+        if (filter->Apply(*dense_block, &dense_row, 1) == 1) want.push_back(row);
+      }
+      EXPECT_EQ(rows, want) << filter_spec.field.Name() << " op " << static_cast<int>(filter_spec.op)
+                            << ", selection of " << selection.size();
+      if (selection.size() == block.rows) kept_in_block = rows.size();
+    }
+    return kept_in_block;
+  }
+};
+
+TEST_F(PaletteWidthTest, ColumnsArePaletteCodesOfEveryWidth) {
+  const store::ColumnBlock& block = segment_->blocks()[0];
+  const std::vector<std::pair<FieldId, int>> layouts = {
+      {FieldId::kProvider, 0},   {FieldId::kModel, 1},     {FieldId::kTeam, 2},
+      {FieldId::kExperiment, 4}, {FieldId::kUser, 8},      {FieldId::kHttpStatus, 8},
+      {FieldId::kOperation, 1},  {FieldId::kCacheHit, 1},  {FieldId::kInputTokens, 8},
+      {FieldId::kLatencyMs, 8}};
+  std::vector<FieldRef> fields;
+  for (const auto& [field, bits] : layouts) {
+    const store::ColumnData& column = block.column(field);
+    ASSERT_NE(column.palette, nullptr) << GetFieldInfo(field).name;
+    EXPECT_EQ(column.code_bits, bits) << GetFieldInfo(field).name;
+    fields.push_back({field, ""});
+  }
+  ASSERT_GT(block.column(FieldId::kLatencyMs).exception_count, 0u);
+  ExpectGathersLikeDense(fields);
+}
+
+TEST_F(PaletteWidthTest, FiltersOfEveryKindKeepTheDenseRows) {
+  auto text = [](const char* value) { return FilterValue{std::string(value)}; };
+  std::vector<Filter> filters;
+  // Strings of every code width: eq, in, not-in, ne, is-null, exists, a range and contains.
+  const std::vector<std::pair<FieldId, std::vector<std::string>>> strings = {
+      {FieldId::kProvider, {"openai", "anthropic"}},
+      {FieldId::kModel, {"model9", "model3"}},
+      {FieldId::kTeam, {"team17", "team29"}},
+      {FieldId::kExperiment, {"experiment18", "experiment90"}},
+      {FieldId::kUser, {"user87", "user551"}}};
+  for (const auto& [field, values] : strings) {
+    filters.push_back(Filter{{field, ""}, FilterOp::kEq, {FilterValue{values[0]}}});
+    filters.push_back(Filter{{field, ""}, FilterOp::kEq, {FilterValue{values[1]}}});
+    filters.push_back(Filter{{field, ""}, FilterOp::kIn, {FilterValue{values[0]}, FilterValue{values[1]}}});
+    filters.push_back(Filter{{field, ""}, FilterOp::kNotIn, {FilterValue{values[0]}, FilterValue{values[1]}}});
+    filters.push_back(Filter{{field, ""}, FilterOp::kNe, {FilterValue{values[0]}}});
+    filters.push_back(Filter{{field, ""}, FilterOp::kGte, {FilterValue{values[0]}}});
+    filters.push_back(Filter{{field, ""}, FilterOp::kContains, {text("1")}});
+    Filter missing{{field, ""}, FilterOp::kExists, {}};
+    missing.exists = false;
+    filters.push_back(missing);
+    filters.push_back(Filter{{field, ""}, FilterOp::kExists, {}});
+  }
+  // http_status (8-bit codes of a 2-byte column): eq, in, not-in, ranges, is-null.
+  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kEq, {FilterValue{430.0}}});
+  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kIn, {FilterValue{200.0}, FilterValue{560.0}}});
+  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kNotIn, {FilterValue{200.0}, FilterValue{560.0}}});
+  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kGte, {FilterValue{400.0}}});
+  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kLt, {FilterValue{1000.0}}});
+  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kGt, {FilterValue{1000.0}}});
+  Filter no_status{{FieldId::kHttpStatus, ""}, FilterOp::kExists, {}};
+  no_status.exists = false;
+  filters.push_back(no_status);
+  // Enums and booleans.
+  filters.push_back(Filter{{FieldId::kOperation, ""}, FilterOp::kEq, {text("tool")}});
+  filters.push_back(Filter{{FieldId::kOperation, ""}, FilterOp::kNotIn, {text("tool"), text("chat")}});
+  filters.push_back(Filter{{FieldId::kOperation, ""}, FilterOp::kNe, {text("embedding")}});
+  filters.push_back(Filter{{FieldId::kCacheHit, ""}, FilterOp::kEq, {FilterValue{true}}});
+  filters.push_back(Filter{{FieldId::kCacheHit, ""}, FilterOp::kNe, {FilterValue{true}}});
+  filters.push_back(Filter{{FieldId::kCacheHit, ""}, FilterOp::kEq, {FilterValue{false}}});
+  Filter no_cache_hit{{FieldId::kCacheHit, ""}, FilterOp::kExists, {}};
+  no_cache_hit.exists = false;
+  filters.push_back(no_cache_hit);
+  // Numbers read through palette values: ints and scaled doubles with exceptions.
+  filters.push_back(Filter{{FieldId::kInputTokens, ""}, FilterOp::kGte, {FilterValue{50000.0}}});
+  filters.push_back(Filter{{FieldId::kInputTokens, ""}, FilterOp::kIn, {FilterValue{3000.0}, FilterValue{0.0}}});
+  filters.push_back(Filter{{FieldId::kLatencyMs, ""}, FilterOp::kGt, {FilterValue{150.0}}});
+  filters.push_back(Filter{{FieldId::kLatencyMs, ""}, FilterOp::kLte, {FilterValue{21.0}}});
+  Filter no_latency{{FieldId::kLatencyMs, ""}, FilterOp::kExists, {}};
+  no_latency.exists = false;
+  filters.push_back(no_latency);
+  // Filters no palette entry passes, every entry passes, and some entries pass are all among them.
+  const size_t rows = segment_->blocks()[0].rows;
+  int none = 0;
+  int all = 0;
+  for (const Filter& filter : filters) {
+    const size_t kept = ExpectFilterLikeDense(filter);
+    if (HasFailure()) return;
+    none += kept == 0;
+    all += kept == rows;
+  }
+  EXPECT_GE(none, 3);
+  EXPECT_GE(all, 3);
+  EXPECT_GE(static_cast<int>(filters.size()) - none - all, 20);
 }
 
 }  // namespace

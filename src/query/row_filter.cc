@@ -1,12 +1,14 @@
 #include "query/row_filter.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "core/event.h"
+#include "store/packed_column.h"
 
 namespace mltrack::query {
 namespace {
@@ -49,6 +51,32 @@ size_t CompactBytes(const uint8_t* column, const uint32_t* positions, uint32_t* 
     const uint32_t row = rows[idx];
     rows[kept] = row;
     kept += table[code];
+  }
+  return kept;
+}
+
+// A column of codes of at most 8 bits (store::CodeCount, packed_column.h) filtered through
+// keep[code], the filter's verdict on each code's value: no row passes when no code does, every
+// row when every code does; otherwise the codes of the rows are mapped to keep flags without
+// expanding the stored values.
+size_t CompactCodes(const store::ColumnData& column, const uint8_t* keep, uint32_t* rows, size_t count) {
+  const size_t codes = store::CodeCount(column);
+  bool any = false;
+  bool all = true;
+  for (size_t code = 0; code < codes; ++code) {
+    any |= keep[code] != 0;
+    all &= keep[code] != 0;
+  }
+  if (!any) return 0;
+  if (all) return count;
+  thread_local std::vector<uint8_t> flags;
+  flags.resize(count);
+  store::MapCodes(column, keep, rows, count, flags.data());
+  size_t kept = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    rows[kept] = row;
+    kept += flags[idx];
   }
   return kept;
 }
@@ -228,11 +256,22 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
     case Type::kString:
     case Type::kTag:
     case Type::kHttpStatus: {
+      const store::ColumnData stored =
+          source_.type == Type::kTag ? block.tag(source_.index) : block.column(source_.field);
+      if (!stored.present()) break;
+      if (const size_t codes = store::CodeCount(stored); codes > 0) {
+        // A code of the bits form may stand for no row's value (u past the block's largest):
+        // past the table, it is kept as no id is.
+        std::array<uint8_t, 256> keep;
+        for (size_t code = 0; code < codes; ++code) {
+          const uint32_t offset = store::CodeValue(stored, code);
+          const uint64_t id = static_cast<uint64_t>(stored.base + offset);
+          keep[code] = offset == 0 ? match_[0] : id < match_.size() ? match_[id] : 0;
+        }
+        return CompactCodes(stored, keep.data(), rows, count);
+      }
       const uint32_t* positions = nullptr;
-      const store::ColumnData column = SelectColumn(
-          source_.type == Type::kTag ? block.tag(source_.index) : block.column(source_.field), rows, count,
-          &positions);
-      if (!column.present()) break;
+      const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
       // A code past the table (an id newer than the compiled dictionary) cannot be in a block
       // of this snapshot; the table covers every id the snapshot's dictionaries held.
       switch (column.width) {
@@ -243,10 +282,19 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
     }
     case Type::kEnum:
     case Type::kBool: {
+      const store::ColumnData& stored = block.column(source_.field);
+      if (!stored.present()) break;
+      if (const size_t codes = store::CodeCount(stored); codes > 0) {
+        std::array<uint8_t, 256> keep;
+        for (size_t code = 0; code < codes; ++code) {
+          const uint32_t value = store::CodeValue(stored, code);
+          keep[code] = value < match_.size() ? match_[value] : 0;  // past the table: no row's value
+        }
+        return CompactCodes(stored, keep.data(), rows, count);
+      }
       const uint32_t* positions = nullptr;
-      const store::ColumnData column = SelectColumn(block.column(source_.field), rows, count, &positions);
-      if (column.present()) return CompactBytes(column.as<uint8_t>(), positions, rows, count, match_);
-      break;
+      const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
+      return CompactBytes(column.as<uint8_t>(), positions, rows, count, match_);
     }
     default:
       break;

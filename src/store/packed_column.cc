@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace mltrack::store {
@@ -124,8 +125,12 @@ size_t Pack(ColumnData* column, size_t rows, char* buffer) {
         });
       }
     }
-    const size_t table_offset = (written + 3) / 4 * 4;
-    std::memset(buffer + written, 0, table_offset - written);
+    // The codes padded to 4 bytes, the entry count, then the entries.
+    const size_t count_offset = (written + 3) / 4 * 4;
+    const size_t table_offset = count_offset + sizeof(uint32_t);
+    std::memset(buffer + written, 0, count_offset - written);
+    const uint32_t distinct = static_cast<uint32_t>(palette.size());
+    std::memcpy(buffer + count_offset, &distinct, sizeof distinct);
     std::memcpy(buffer + table_offset, palette.data(), palette.size() * sizeof(uint32_t));
     column->palette = reinterpret_cast<const uint32_t*>(buffer + table_offset);
     column->code_bits = static_cast<uint8_t>(bits);
@@ -148,21 +153,65 @@ size_t Pack(ColumnData* column, size_t rows, char* buffer) {
   return values_at + exception_count * (sizeof(double) + sizeof(uint16_t));
 }
 
-// The palette codes of the run first, first + 1, ... (a block or a chunk of one: what most
-// selections are): one code byte read per 8 / kBits rows.
-template <typename T, unsigned kBits>
-void UnpackPaletteRun(const uint8_t* codes, const uint32_t* palette, uint32_t first, size_t count, T* out) {
+// table[code] for the codes (of 1, 2, 4 or 8 bits) of the run first, first + 1, ... (a block or a chunk of
+// one: what most selections are): one code byte read per 8 / kBits rows.
+template <typename V, unsigned kBits>
+void MapCodeRun(const uint8_t* codes, const V* table, uint32_t first, size_t count, V* out) {
   constexpr unsigned kPerByte = 8 / kBits;
   constexpr unsigned kMask = (1u << kBits) - 1;
-  auto one = [&](uint32_t row) {
-    return static_cast<T>(palette[(codes[row / kPerByte] >> ((row % kPerByte) * kBits)) & kMask]);
-  };
+  auto one = [&](uint32_t row) { return table[(codes[row / kPerByte] >> ((row % kPerByte) * kBits)) & kMask]; };
   size_t idx = 0;
   uint32_t row = first;
   for (; idx < count && row % kPerByte != 0; ++idx, ++row) out[idx] = one(row);
+  const uint8_t* byte = codes + row / kPerByte;
   for (; idx + kPerByte <= count; idx += kPerByte, row += kPerByte) {
-    const unsigned byte = codes[row / kPerByte];
-    for (unsigned k = 0; k < kPerByte; ++k) out[idx + k] = static_cast<T>(palette[(byte >> (k * kBits)) & kMask]);
+    const unsigned packed = *byte++;
+    for (unsigned k = 0; k < kPerByte; ++k) out[idx + k] = table[(packed >> (k * kBits)) & kMask];
+  }
+  for (; idx < count; ++idx, ++row) out[idx] = one(row);
+}
+
+// table[code] for the codes of any rows.
+template <typename V, unsigned kBits>
+void MapCodeRows(const uint8_t* codes, const V* table, const uint32_t* rows, size_t count, V* out) {
+  constexpr unsigned kPerByte = 8 / kBits;
+  constexpr unsigned kMask = (1u << kBits) - 1;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    out[idx] = table[(codes[row / kPerByte] >> ((row % kPerByte) * kBits)) & kMask];
+  }
+}
+
+// Codes of 3, 5, 6 or 7 bits (the bits form), which straddle bytes: eight codes in kBits
+// bytes, read with one 8-byte load (the codes are followed by 7 bytes of padding).
+template <unsigned kBits>
+uint64_t LoadCodeGroup(const uint8_t* codes, uint32_t group) {
+  uint64_t word;
+  std::memcpy(&word, codes + size_t{group} * kBits, sizeof word);
+  return word;
+}
+
+template <typename V, unsigned kBits>
+void MapOddCodeRows(const uint8_t* codes, const V* table, const uint32_t* rows, size_t count, V* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    out[idx] = table[(LoadCodeGroup<kBits>(codes, row / 8) >> ((row % 8) * kBits)) & kMask];
+  }
+}
+
+template <typename V, unsigned kBits>
+void MapOddCodeRun(const uint8_t* codes, const V* table, uint32_t first, size_t count, V* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
+  auto one = [&](uint32_t row) {
+    return table[(LoadCodeGroup<kBits>(codes, row / 8) >> ((row % 8) * kBits)) & kMask];
+  };
+  size_t idx = 0;
+  uint32_t row = first;
+  for (; idx < count && row % 8 != 0; ++idx, ++row) out[idx] = one(row);
+  for (; idx + 8 <= count; idx += 8, row += 8) {
+    const uint64_t word = LoadCodeGroup<kBits>(codes, row / 8);
+    for (unsigned k = 0; k < 8; ++k) out[idx + k] = table[(word >> (k * kBits)) & kMask];
   }
   for (; idx < count; ++idx, ++row) out[idx] = one(row);
 }
@@ -177,7 +226,7 @@ bool IsRun(const uint32_t* rows, size_t count) {
 }  // namespace
 
 size_t PaletteBytes(size_t rows, size_t distinct) {
-  return (rows * PaletteBitsFor(distinct) + 31) / 32 * 4 + distinct * sizeof(uint32_t);
+  return (rows * PaletteBitsFor(distinct) + 31) / 32 * 4 + (1 + distinct) * sizeof(uint32_t);
 }
 
 size_t BitsBytes(size_t rows, unsigned bits) { return (rows * bits + 7) / 8 + 7; }
@@ -194,56 +243,62 @@ size_t PackColumn(ColumnData* column, size_t rows, char* buffer) {
 
 template <typename T>
 void UnpackColumn(const ColumnData& column, const uint32_t* rows, size_t count, T* out) {
-  const auto* codes = static_cast<const uint8_t*>(column.data);
-  const uint32_t* palette = column.palette;
-  if (palette == nullptr) {
+  const size_t codes = CodeCount(column);
+  if (codes == 0) {  // u itself in more than 8 bits
+    const auto* bytes = static_cast<const uint8_t*>(column.data);
     const unsigned bits = column.code_bits;
     const uint64_t mask = (uint64_t{1} << bits) - 1;
     for (size_t idx = 0; idx < count; ++idx) {
       const uint64_t bit = uint64_t{rows[idx]} * bits;
       uint64_t word;
-      std::memcpy(&word, codes + (bit >> 3), sizeof word);
+      std::memcpy(&word, bytes + (bit >> 3), sizeof word);
       out[idx] = static_cast<T>((word >> (bit & 7)) & mask);
     }
     return;
   }
-  if (column.code_bits == 0) {
-    std::fill_n(out, count, static_cast<T>(palette[0]));
+  std::array<T, kMaxDistinct> table;
+  for (size_t code = 0; code < codes; ++code) table[code] = static_cast<T>(CodeValue(column, code));
+  MapCodes(column, table.data(), rows, count, out);
+}
+
+template <typename V>
+void MapCodes(const ColumnData& column, const V* table, const uint32_t* rows, size_t count, V* out) {
+  const auto* codes = static_cast<const uint8_t*>(column.data);
+  if (column.code_bits == 0 || count == 0) {
+    std::fill_n(out, count, table[0]);
     return;
   }
-  if (count > 0 && IsRun(rows, count)) {
+  if (IsRun(rows, count)) {
+    const uint32_t first = rows[0];
     switch (column.code_bits) {
-      case 1: return UnpackPaletteRun<T, 1>(codes, palette, rows[0], count, out);
-      case 2: return UnpackPaletteRun<T, 2>(codes, palette, rows[0], count, out);
-      case 4: return UnpackPaletteRun<T, 4>(codes, palette, rows[0], count, out);
-      default: return UnpackPaletteRun<T, 8>(codes, palette, rows[0], count, out);
+      case 1: return MapCodeRun<V, 1>(codes, table, first, count, out);
+      case 2: return MapCodeRun<V, 2>(codes, table, first, count, out);
+      case 3: return MapOddCodeRun<V, 3>(codes, table, first, count, out);
+      case 4: return MapCodeRun<V, 4>(codes, table, first, count, out);
+      case 5: return MapOddCodeRun<V, 5>(codes, table, first, count, out);
+      case 6: return MapOddCodeRun<V, 6>(codes, table, first, count, out);
+      case 7: return MapOddCodeRun<V, 7>(codes, table, first, count, out);
+      default: return MapCodeRun<V, 8>(codes, table, first, count, out);
     }
   }
   switch (column.code_bits) {
-    case 1:
-      for (size_t idx = 0; idx < count; ++idx) {
-        const uint32_t row = rows[idx];
-        out[idx] = static_cast<T>(palette[(codes[row >> 3] >> (row & 7)) & 1]);
-      }
-      return;
-    case 2:
-      for (size_t idx = 0; idx < count; ++idx) {
-        const uint32_t row = rows[idx];
-        out[idx] = static_cast<T>(palette[(codes[row >> 2] >> ((row & 3) * 2)) & 3]);
-      }
-      return;
-    case 4:
-      for (size_t idx = 0; idx < count; ++idx) {
-        const uint32_t row = rows[idx];
-        out[idx] = static_cast<T>(palette[(codes[row >> 1] >> ((row & 1) * 4)) & 15]);
-      }
-      return;
-    default:
-      for (size_t idx = 0; idx < count; ++idx) out[idx] = static_cast<T>(palette[codes[rows[idx]]]);
-      return;
+    case 1: return MapCodeRows<V, 1>(codes, table, rows, count, out);
+    case 2: return MapCodeRows<V, 2>(codes, table, rows, count, out);
+    case 3: return MapOddCodeRows<V, 3>(codes, table, rows, count, out);
+    case 4: return MapCodeRows<V, 4>(codes, table, rows, count, out);
+    case 5: return MapOddCodeRows<V, 5>(codes, table, rows, count, out);
+    case 6: return MapOddCodeRows<V, 6>(codes, table, rows, count, out);
+    case 7: return MapOddCodeRows<V, 7>(codes, table, rows, count, out);
+    default: return MapCodeRows<V, 8>(codes, table, rows, count, out);
   }
 }
 
+template void MapCodes<uint8_t>(const ColumnData&, const uint8_t*, const uint32_t*, size_t, uint8_t*);
+template void MapCodes<uint16_t>(const ColumnData&, const uint16_t*, const uint32_t*, size_t, uint16_t*);
+template void MapCodes<uint32_t>(const ColumnData&, const uint32_t*, const uint32_t*, size_t, uint32_t*);
+template void MapCodes<uint64_t>(const ColumnData&, const uint64_t*, const uint32_t*, size_t, uint64_t*);
+template void MapCodes<int64_t>(const ColumnData&, const int64_t*, const uint32_t*, size_t, int64_t*);
+template void MapCodes<double>(const ColumnData&, const double*, const uint32_t*, size_t, double*);
 template void UnpackColumn<uint8_t>(const ColumnData&, const uint32_t*, size_t, uint8_t*);
 template void UnpackColumn<uint16_t>(const ColumnData&, const uint32_t*, size_t, uint16_t*);
 template void UnpackColumn<uint32_t>(const ColumnData&, const uint32_t*, size_t, uint32_t*);

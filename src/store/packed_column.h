@@ -8,8 +8,10 @@
 //   - bits: u itself in code_bits = bit width of the block's largest u (latency_ms in 0.1 ms up
 //     to 60 s: 20 bits instead of 4 bytes).
 // The reader packs a column after decoding its chunk when a form takes at most 7/8 of the dense
-// bytes; the segment file is unchanged. Queries expand the rows they select
-// (query::SelectColumn), as for a sparse column.
+// bytes; the segment file is unchanged. Queries read a column of codes of at most 8 bits
+// through a table with an entry per code (MapCodes: a filter's verdict, a group code or a
+// value per entry, built once per read), and expand the rows they select of a wider bits
+// column (query::SelectColumn), as for a sparse column.
 
 #include <cstddef>
 #include <cstdint>
@@ -20,7 +22,7 @@
 namespace mltrack::store {
 
 // Bytes the palette form of `rows` rows of `distinct` values takes (codes padded to 4 bytes,
-// then the table of uint32 values).
+// the uint32 count of values, then the table of uint32 values).
 size_t PaletteBytes(size_t rows, size_t distinct);
 // Bytes the bits form of `rows` rows of `bits` bits takes (codes, then 7 bytes of padding so
 // that every code is read with one 8-byte load, rounded up to 8).
@@ -33,6 +35,23 @@ size_t BitsBytes(size_t rows, unsigned bits);
 // (exception lists included), or 0 when it was left as it was (sparse, not narrow, or no form
 // small enough).
 size_t PackColumn(ColumnData* column, size_t rows, char* buffer);
+
+// The entries of a palette column's table (column.palette != nullptr), 1 to 256: every code is
+// below it. Kept just before the table.
+inline size_t PaletteSize(const ColumnData& column) { return column.palette[-1]; }
+
+// Code tables: a packed column whose codes take at most 8 bits (every palette column, and a
+// bits column of u < 256) is read through a table with one entry per code, which the caller
+// fills from the stored value u of each code (a filter's verdict, a group code, a value).
+// The number of codes (0 for other columns: dense, sparse, or bits wider than 8):
+inline size_t CodeCount(const ColumnData& column) {
+  if (column.palette != nullptr) return PaletteSize(column);
+  return column.code_bits != 0 && column.code_bits <= 8 ? size_t{1} << column.code_bits : 0;
+}
+// The stored value u of code `code` (below CodeCount).
+inline uint32_t CodeValue(const ColumnData& column, size_t code) {
+  return column.palette != nullptr ? column.palette[code] : static_cast<uint32_t>(code);
+}
 
 // The stored value u of `row` of a packed column.
 inline uint32_t PackedOffset(const ColumnData& column, size_t row) {
@@ -52,5 +71,11 @@ inline uint32_t PackedOffset(const ColumnData& column, size_t row) {
 // out[idx] = u of rows[idx] for a packed column, T = the column's width (uint8_t/16/32).
 template <typename T>
 void UnpackColumn(const ColumnData& column, const uint32_t* rows, size_t count, T* out);
+
+// out[idx] = table[code of rows[idx]] for a column with CodeCount(column) > 0, where the
+// caller's `table` holds CodeCount(column) entries. A run of rows (a block or a chunk of one)
+// reads each code byte once. V: uint8_t, uint16_t, uint32_t, uint64_t, int64_t or double.
+template <typename V>
+void MapCodes(const ColumnData& column, const V* table, const uint32_t* rows, size_t count, V* out);
 
 }  // namespace mltrack::store

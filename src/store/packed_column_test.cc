@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <set>
 #include <vector>
 
 namespace mltrack::store {
@@ -49,6 +51,27 @@ void ExpectReadsBack(const Packed<T>& packed, const std::vector<T>& values) {
     UnpackColumn(packed.column, rows->data(), rows->size(), out.data());
     for (size_t idx = 0; idx < rows->size(); ++idx) ASSERT_EQ(out[idx], values[(*rows)[idx]]) << "row " << (*rows)[idx];
   }
+  if (packed.column.palette != nullptr) {
+    // The palette holds each distinct value once, ascending.
+    const std::set<T> distinct(values.begin(), values.end());
+    ASSERT_EQ(PaletteSize(packed.column), distinct.size());
+    ASSERT_TRUE(std::equal(distinct.begin(), distinct.end(), packed.column.palette));
+  }
+  if (const size_t codes = CodeCount(packed.column); codes > 0) {
+    // A table over the codes maps the codes of any selection to the entry of each row's value.
+    ASSERT_LE(codes, 256u);
+    std::vector<uint64_t> table(codes);
+    for (size_t code = 0; code < codes; ++code) table[code] = uint64_t{CodeValue(packed.column, code)} * 3 + 1;
+    for (const std::vector<uint32_t>* rows : {&all, &strided, &backwards, &inner}) {
+      std::vector<uint64_t> out(rows->size());
+      MapCodes(packed.column, table.data(), rows->data(), rows->size(), out.data());
+      for (size_t idx = 0; idx < rows->size(); ++idx) {
+        ASSERT_EQ(out[idx], uint64_t{values[(*rows)[idx]]} * 3 + 1) << "row " << (*rows)[idx];
+      }
+    }
+  } else {
+    ASSERT_GT(packed.column.code_bits, 8);
+  }
   for (size_t row = 0; row < values.size(); ++row) {
     ASSERT_EQ(PackedOffset(packed.column, row), uint32_t{values[row]}) << "row " << row;
     ASSERT_EQ(IdAt(packed.column, row), values[row] == 0 ? kAbsentId : static_cast<uint32_t>(7 + values[row])) << "row " << row;
@@ -77,10 +100,9 @@ TEST(PackedColumnTest, CodesOfEveryWidthReadBack) {
       const std::vector<uint8_t> bytes = Cycle(rows, narrow);
       const Packed<uint8_t> packed_bytes(bytes);
       if (rows < 100) {
-        // Few rows: a palette table or the 7 bytes of padding outweigh the values, except for
-        // one value of 4 bytes in 7 or 8 rows.
-        EXPECT_EQ(packed_bytes.column.packed(), rows >= 7 && test_case.distinct.size() == 1);
-        if (packed_bytes.column.packed()) ExpectReadsBack(packed_bytes, bytes);
+        // Few rows: a palette table (after its 4-byte count) or the 7 bytes of padding outweigh
+        // the values.
+        EXPECT_FALSE(packed_bytes.column.packed());
         continue;
       }
       EXPECT_EQ(packed_bytes.column.palette != nullptr, test_case.palette);
@@ -113,7 +135,7 @@ TEST(PackedColumnTest, ManyValuesKeepTheirBits) {
   const Packed<uint16_t> palette(shorts);
   EXPECT_NE(palette.column.palette, nullptr);
   EXPECT_EQ(palette.column.code_bits, 8);
-  EXPECT_EQ(palette.bytes, 10'000u + 256 * 4);
+  EXPECT_EQ(palette.bytes, 10'000u + 4 + 256 * 4);
   ExpectReadsBack(palette, shorts);
 
   // 17 byte values: 5 bits each.
@@ -123,6 +145,15 @@ TEST(PackedColumnTest, ManyValuesKeepTheirBits) {
   EXPECT_EQ(five_bits.column.palette, nullptr);
   EXPECT_EQ(five_bits.column.code_bits, 5);
   ExpectReadsBack(five_bits, bytes);
+  // 40 and 100 values in 16-bit words: 6 and 7 bits, codes straddling bytes.
+  for (const unsigned modulus : {40u, 100u}) {
+    std::vector<uint16_t> few(10'001);
+    for (size_t row = 0; row < few.size(); ++row) few[row] = static_cast<uint16_t>((row * 7) % modulus);
+    const Packed<uint16_t> odd_bits(few);
+    EXPECT_EQ(odd_bits.column.palette, nullptr);
+    EXPECT_EQ(odd_bits.column.code_bits, modulus == 40 ? 6 : 7);
+    ExpectReadsBack(odd_bits, few);
+  }
 
   // Thousands of values below 2^20 in 32-bit words (latencies in 0.1 ms): 20 bits each,
   // straddling bytes.
