@@ -68,6 +68,13 @@ inline uint64_t IntegerWidthBinCode(const GroupBin& bin, double value) {
   return BinCode(static_cast<int64_t>(estimate));
 }
 
+// Whether rows[0, count) is rows[0], rows[0] + 1, ...
+bool IsRowRun(const uint32_t* rows, size_t count) {
+  bool run = true;
+  for (size_t idx = 0; idx < count; ++idx) run &= rows[idx] == rows[0] + idx;
+  return run;
+}
+
 // Bin codes of a scaled double column (value = double(k) / scale, k = base + u) under an
 // integer bin width w, from the stored integers: the bin is ⌊k / (w · scale)⌋. That equals the
 // double path's max{e : e·w ≤ value}: for an integer N below 2^33, value ≥ N ⟺ k ≥ N · scale,
@@ -96,6 +103,8 @@ bool GatherScaledBinCodes(const GroupBin& bin, const ColumnSource& source, const
     std::array<uint64_t, 256> table;
     for (size_t code = 0; code < code_count; ++code) table[code] = bin_code(store::CodeValue(stored, code));
     store::MapCodes(stored, table.data(), rows, count, codes);
+  } else if (stored.packed()) {
+    store::ForEachBitsValue(stored, rows, count, [&](size_t idx, uint32_t offset) { codes[idx] = bin_code(offset); });
   } else {
     const uint32_t* positions = nullptr;
     const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
@@ -107,6 +116,18 @@ bool GatherScaledBinCodes(const GroupBin& bin, const ColumnSource& source, const
       case 2: bins(column.as<uint16_t>()); break;
       default: bins(column.as<uint32_t>()); break;
     }
+  }
+  if (stored.exception_count > 0 && count > 0 && rows[count - 1] - rows[0] + 1 == count && IsRowRun(rows, count)) {
+    // A run of rows (a whole block or chunk): its exceptions are found in the sorted list, and
+    // the other rows of u == 0 are absent (code 0 already).
+    const uint32_t first = rows[0];
+    const uint16_t* listed = stored.exception_rows;
+    const uint16_t* end = listed + stored.exception_count;
+    const uint16_t* next = std::lower_bound(listed, end, first);
+    for (; next < end && *next < first + count; ++next) {
+      codes[*next - first] = IntegerWidthBinCode(bin, stored.exception_values[next - listed]);
+    }
+    return true;
   }
   thread_local std::vector<uint32_t> zero_offsets;  // positions whose u is 0, when exceptions exist
   zero_offsets.resize(count);

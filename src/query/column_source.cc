@@ -47,6 +47,11 @@ void GatherOffsets(const store::ColumnData& column, const uint32_t* rows, size_t
   if (store::CodeCount(column) > 0) {
     return MapCodes(column, rows, count, out, [&](uint32_t offset) { return offset == 0 ? absent : base + offset; });
   }
+  if (column.packed()) {
+    return store::ForEachBitsValue(column, rows, count, [&](size_t idx, uint32_t offset) {
+      out[idx] = offset == 0 ? absent : base + offset;
+    });
+  }
   ForNarrow(column, [&](const auto* data) {
     for (size_t idx = 0; idx < count; ++idx) {
       const int64_t offset = data[rows[idx]];
@@ -316,7 +321,7 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
                                            ? block.column(FieldId::kHttpStatus)
                                            : IdColumn(source, block);
       if (!column.present()) return fill(kNullInt);
-      if (store::CodeCount(column) > 0) return GatherOffsets(column, rows, count, kNullInt, out);
+      if (column.packed()) return GatherOffsets(column, rows, count, kNullInt, out);
       const uint32_t* positions = nullptr;
       const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
       return GatherOffsets(dense, positions, count, kNullInt, out);
@@ -358,7 +363,7 @@ void GatherInt(const ColumnSource& source, const store::ColumnBlock& block, cons
         for (size_t idx = 0; idx < count; ++idx) out[idx] = data[rows[idx]];
         return;
       }
-      if (store::CodeCount(column) > 0) return GatherOffsets(column, rows, count, kNullInt, out);
+      if (column.packed()) return GatherOffsets(column, rows, count, kNullInt, out);
       const uint32_t* positions = nullptr;
       const store::ColumnData dense = SelectColumn(column, rows, count, &positions);
       return GatherOffsets(dense, positions, count, kNullInt, out);
@@ -394,6 +399,16 @@ void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, c
       std::array<double, 256> table;
       ScaleOffsets(offsets.data(), codes, stored.base, stored.scale, table.data());
       store::MapCodes(stored, table.data(), rows, count, out);
+      if (stored.exception_count > 0) PatchExceptions(stored, rows, count, out);
+      return;
+    }
+    if (stored.packed()) {
+      // u in more than 8 bits: the offsets straight from the packed words.
+      thread_local std::vector<uint32_t> buffer;
+      buffer.resize(count);
+      uint32_t* offsets = buffer.data();
+      store::ForEachBitsValue(stored, rows, count, [&](size_t idx, uint32_t offset) { offsets[idx] = offset; });
+      ScaleOffsets(offsets, count, stored.base, stored.scale, out);
       if (stored.exception_count > 0) PatchExceptions(stored, rows, count, out);
       return;
     }
@@ -442,6 +457,11 @@ void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, con
       const uint64_t base = static_cast<uint64_t>(stored.base);
       if (store::CodeCount(stored) > 0) {
         return MapCodes(stored, rows, count, out, [&](uint32_t offset) { return offset == 0 ? 0 : base + offset; });
+      }
+      if (stored.packed()) {
+        return store::ForEachBitsValue(stored, rows, count, [&](size_t idx, uint32_t offset) {
+          out[idx] = offset == 0 ? 0 : base + offset;
+        });
       }
       const uint32_t* positions = nullptr;
       const store::ColumnData column = SelectColumn(stored, rows, count, &positions);

@@ -245,15 +245,7 @@ template <typename T>
 void UnpackColumn(const ColumnData& column, const uint32_t* rows, size_t count, T* out) {
   const size_t codes = CodeCount(column);
   if (codes == 0) {  // u itself in more than 8 bits
-    const auto* bytes = static_cast<const uint8_t*>(column.data);
-    const unsigned bits = column.code_bits;
-    const uint64_t mask = (uint64_t{1} << bits) - 1;
-    for (size_t idx = 0; idx < count; ++idx) {
-      const uint64_t bit = uint64_t{rows[idx]} * bits;
-      uint64_t word;
-      std::memcpy(&word, bytes + (bit >> 3), sizeof word);
-      out[idx] = static_cast<T>((word >> (bit & 7)) & mask);
-    }
+    ForEachBitsValue(column, rows, count, [&](size_t idx, uint32_t value) { out[idx] = static_cast<T>(value); });
     return;
   }
   std::array<T, kMaxDistinct> table;
