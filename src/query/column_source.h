@@ -42,13 +42,13 @@ ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef&
 // do not cover the source (scores, derived measures, local string fields such as trace_id).
 const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::BlockSummary& summary);
 
-// Reading a sparse or palette column (store::ColumnData::sparse(), packed()): returns a dense
-// column over positions 0..count-1 holding the stored values of rows[0..count) (0 where a row
-// of a sparse column is not listed) and
-// points *positions at the identity 0..count-1; a dense column is returned as it is with
-// *positions = rows. Either way the value of rows[idx] is at positions[idx]. The result lives in
-// thread-local scratch and is valid until the next call on this thread. `rows` ascending is
-// the fast path (one merge); any order is correct.
+// Reading a sparse or packed column (store::ColumnData::sparse(), packed()): a dense column over
+// positions 0..count-1 of the stored values of rows[0..count) (0 for unlisted sparse rows), with
+// *positions at the identity 0..count-1; a dense column is returned as it is, *positions = rows.
+// Either way rows[idx]'s value is at positions[idx]. Lives in thread-local scratch until the next
+// call on this thread; `rows` ascending is the fast path, any order is correct. Gathers and
+// filters skip it for packed columns where they can: codes of at most 8 bits through a table per
+// code (store::MapCodes), wider bits straight from the packed words (store::ForEachBitsValue).
 store::ColumnData SelectColumn(const store::ColumnData& column, const uint32_t* rows, size_t count,
                                const uint32_t** positions);
 
