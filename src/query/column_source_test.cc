@@ -339,6 +339,16 @@ TEST_F(PaletteWidthTest, ColumnsArePaletteCodesOfEveryWidth) {
   ExpectGathersLikeDense(fields);
 }
 
+// A filter of `field` (no per-key bounds).
+Filter MakeFilter(FieldId field, FilterOp op, std::vector<FilterValue> values, bool exists = true) {
+  Filter filter;
+  filter.field = FieldRef{field, ""};
+  filter.op = op;
+  filter.values = std::move(values);
+  filter.exists = exists;
+  return filter;
+}
+
 TEST_F(PaletteWidthTest, FiltersOfEveryKindKeepTheDenseRows) {
   auto text = [](const char* value) { return FilterValue{std::string(value)}; };
   std::vector<Filter> filters;
@@ -350,46 +360,38 @@ TEST_F(PaletteWidthTest, FiltersOfEveryKindKeepTheDenseRows) {
       {FieldId::kExperiment, {"experiment18", "experiment90"}},
       {FieldId::kUser, {"user87", "user551"}}};
   for (const auto& [field, values] : strings) {
-    filters.push_back(Filter{{field, ""}, FilterOp::kEq, {FilterValue{values[0]}}});
-    filters.push_back(Filter{{field, ""}, FilterOp::kEq, {FilterValue{values[1]}}});
-    filters.push_back(Filter{{field, ""}, FilterOp::kIn, {FilterValue{values[0]}, FilterValue{values[1]}}});
-    filters.push_back(Filter{{field, ""}, FilterOp::kNotIn, {FilterValue{values[0]}, FilterValue{values[1]}}});
-    filters.push_back(Filter{{field, ""}, FilterOp::kNe, {FilterValue{values[0]}}});
-    filters.push_back(Filter{{field, ""}, FilterOp::kGte, {FilterValue{values[0]}}});
-    filters.push_back(Filter{{field, ""}, FilterOp::kContains, {text("1")}});
-    Filter missing{{field, ""}, FilterOp::kExists, {}};
-    missing.exists = false;
-    filters.push_back(missing);
-    filters.push_back(Filter{{field, ""}, FilterOp::kExists, {}});
+    filters.push_back(MakeFilter(field, FilterOp::kEq, {FilterValue{values[0]}}));
+    filters.push_back(MakeFilter(field, FilterOp::kEq, {FilterValue{values[1]}}));
+    filters.push_back(MakeFilter(field, FilterOp::kIn, {FilterValue{values[0]}, FilterValue{values[1]}}));
+    filters.push_back(MakeFilter(field, FilterOp::kNotIn, {FilterValue{values[0]}, FilterValue{values[1]}}));
+    filters.push_back(MakeFilter(field, FilterOp::kNe, {FilterValue{values[0]}}));
+    filters.push_back(MakeFilter(field, FilterOp::kGte, {FilterValue{values[0]}}));
+    filters.push_back(MakeFilter(field, FilterOp::kContains, {text("1")}));
+    filters.push_back(MakeFilter(field, FilterOp::kExists, {}, /*exists=*/false));
+    filters.push_back(MakeFilter(field, FilterOp::kExists, {}));
   }
   // http_status (8-bit codes of a 2-byte column): eq, in, not-in, ranges, is-null.
-  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kEq, {FilterValue{430.0}}});
-  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kIn, {FilterValue{200.0}, FilterValue{560.0}}});
-  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kNotIn, {FilterValue{200.0}, FilterValue{560.0}}});
-  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kGte, {FilterValue{400.0}}});
-  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kLt, {FilterValue{1000.0}}});
-  filters.push_back(Filter{{FieldId::kHttpStatus, ""}, FilterOp::kGt, {FilterValue{1000.0}}});
-  Filter no_status{{FieldId::kHttpStatus, ""}, FilterOp::kExists, {}};
-  no_status.exists = false;
-  filters.push_back(no_status);
+  filters.push_back(MakeFilter(FieldId::kHttpStatus, FilterOp::kEq, {FilterValue{430.0}}));
+  filters.push_back(MakeFilter(FieldId::kHttpStatus, FilterOp::kIn, {FilterValue{200.0}, FilterValue{560.0}}));
+  filters.push_back(MakeFilter(FieldId::kHttpStatus, FilterOp::kNotIn, {FilterValue{200.0}, FilterValue{560.0}}));
+  filters.push_back(MakeFilter(FieldId::kHttpStatus, FilterOp::kGte, {FilterValue{400.0}}));
+  filters.push_back(MakeFilter(FieldId::kHttpStatus, FilterOp::kLt, {FilterValue{1000.0}}));
+  filters.push_back(MakeFilter(FieldId::kHttpStatus, FilterOp::kGt, {FilterValue{1000.0}}));
+  filters.push_back(MakeFilter(FieldId::kHttpStatus, FilterOp::kExists, {}, /*exists=*/false));
   // Enums and booleans.
-  filters.push_back(Filter{{FieldId::kOperation, ""}, FilterOp::kEq, {text("tool")}});
-  filters.push_back(Filter{{FieldId::kOperation, ""}, FilterOp::kNotIn, {text("tool"), text("chat")}});
-  filters.push_back(Filter{{FieldId::kOperation, ""}, FilterOp::kNe, {text("embedding")}});
-  filters.push_back(Filter{{FieldId::kCacheHit, ""}, FilterOp::kEq, {FilterValue{true}}});
-  filters.push_back(Filter{{FieldId::kCacheHit, ""}, FilterOp::kNe, {FilterValue{true}}});
-  filters.push_back(Filter{{FieldId::kCacheHit, ""}, FilterOp::kEq, {FilterValue{false}}});
-  Filter no_cache_hit{{FieldId::kCacheHit, ""}, FilterOp::kExists, {}};
-  no_cache_hit.exists = false;
-  filters.push_back(no_cache_hit);
+  filters.push_back(MakeFilter(FieldId::kOperation, FilterOp::kEq, {text("tool")}));
+  filters.push_back(MakeFilter(FieldId::kOperation, FilterOp::kNotIn, {text("tool"), text("chat")}));
+  filters.push_back(MakeFilter(FieldId::kOperation, FilterOp::kNe, {text("embedding")}));
+  filters.push_back(MakeFilter(FieldId::kCacheHit, FilterOp::kEq, {FilterValue{true}}));
+  filters.push_back(MakeFilter(FieldId::kCacheHit, FilterOp::kNe, {FilterValue{true}}));
+  filters.push_back(MakeFilter(FieldId::kCacheHit, FilterOp::kEq, {FilterValue{false}}));
+  filters.push_back(MakeFilter(FieldId::kCacheHit, FilterOp::kExists, {}, /*exists=*/false));
   // Numbers read through palette values: ints and scaled doubles with exceptions.
-  filters.push_back(Filter{{FieldId::kInputTokens, ""}, FilterOp::kGte, {FilterValue{50000.0}}});
-  filters.push_back(Filter{{FieldId::kInputTokens, ""}, FilterOp::kIn, {FilterValue{3000.0}, FilterValue{0.0}}});
-  filters.push_back(Filter{{FieldId::kLatencyMs, ""}, FilterOp::kGt, {FilterValue{150.0}}});
-  filters.push_back(Filter{{FieldId::kLatencyMs, ""}, FilterOp::kLte, {FilterValue{21.0}}});
-  Filter no_latency{{FieldId::kLatencyMs, ""}, FilterOp::kExists, {}};
-  no_latency.exists = false;
-  filters.push_back(no_latency);
+  filters.push_back(MakeFilter(FieldId::kInputTokens, FilterOp::kGte, {FilterValue{50000.0}}));
+  filters.push_back(MakeFilter(FieldId::kInputTokens, FilterOp::kIn, {FilterValue{3000.0}, FilterValue{0.0}}));
+  filters.push_back(MakeFilter(FieldId::kLatencyMs, FilterOp::kGt, {FilterValue{150.0}}));
+  filters.push_back(MakeFilter(FieldId::kLatencyMs, FilterOp::kLte, {FilterValue{21.0}}));
+  filters.push_back(MakeFilter(FieldId::kLatencyMs, FilterOp::kExists, {}, /*exists=*/false));
   // Filters no palette entry passes, every entry passes, and some entries pass are all among them.
   const size_t rows = segment_->blocks()[0].rows;
   int none = 0;
