@@ -86,6 +86,7 @@ class PackedScanTest : public ::testing::Test {
         for (store::ColumnData& column : copy.columns) {
           packed_columns_ += column.packed();
           palette_columns_ += column.palette != nullptr;
+          wide_columns_ += column.packed() && column.code_bits > 8;
           column = Expand(column, block.rows, &storage_.emplace_back());
         }
         for (store::KeyedColumn& column : copy.tags) column.data = Expand(column.data, block.rows, &storage_.emplace_back());
@@ -137,6 +138,7 @@ class PackedScanTest : public ::testing::Test {
   std::vector<std::vector<uint32_t>> storage_;
   size_t packed_columns_ = 0;
   size_t palette_columns_ = 0;
+  size_t wide_columns_ = 0;  // bits of more than 8 per code (no code table)
   std::shared_ptr<const store::TableSnapshot> packed_;
   std::shared_ptr<const store::TableSnapshot> dense_;
 };
@@ -159,6 +161,17 @@ TEST_F(PackedScanTest, RandomSpecsOverSummariesAgreeWithDenseColumns) {
   MakeViews(memtable, rng, /*summaries=*/true);
   EXPECT_GE(palette_columns_, 4 * dense_->blocks().size());
   CompareRandomSpecs(rng, 150);
+}
+
+TEST_F(PackedScanTest, RandomSpecsOverManyUsersAgreeWithDenseColumns) {
+  store::Memtable memtable;
+  std::mt19937_64 rng(43);
+  Fill(memtable, rng, 150'000, 600, 20'000);
+  MakeViews(memtable, rng, /*summaries=*/false);
+  // User ids spread over thousands of entries: more than 8 bits a row (user filters, uniq:user and
+  // group-bys by user read the packed words), and latencies in the bits form too.
+  EXPECT_GE(wide_columns_, 2 * dense_->blocks().size());
+  CompareRandomSpecs(rng, 200);
 }
 
 }  // namespace

@@ -270,6 +270,18 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
         }
         return CompactCodes(stored, keep.data(), rows, count);
       }
+      if (stored.packed()) {
+        // Ids of more than 8 bits (users): each row's verdict from its packed offset.
+        const uint8_t absent = match_[0];
+        const uint8_t* table = match_.data() + stored.base;
+        size_t kept = 0;
+        store::ForEachBitsValue(stored, rows, count, [&](size_t idx, uint32_t offset) {
+          const uint32_t row = rows[idx];
+          rows[kept] = row;
+          kept += offset == 0 ? absent : table[offset];
+        });
+        return kept;
+      }
       const uint32_t* positions = nullptr;
       const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
       // A code past the table (an id newer than the compiled dictionary) cannot be in a block
