@@ -48,6 +48,35 @@ size_t CompactOffsets(const T* column, const uint32_t* positions, int64_t base, 
   return kept;
 }
 
+// CompactOffsets over a palette column (store/packed_column.h: each row a kBits-bit code, its u
+// palette[code]) without unpacking it: each code's verdict is worked out the first time a row
+// has it.
+template <unsigned kBits>
+size_t CompactPaletteCodes(const store::ColumnData& column, uint32_t* rows, size_t count,
+                           const std::vector<uint8_t>& match) {
+  constexpr unsigned kPerByte = 8 / kBits;
+  constexpr unsigned kMask = (1u << kBits) - 1;
+  constexpr uint8_t kUnknown = 2;
+  uint8_t verdicts[kMask + 1];
+  std::fill_n(verdicts, kMask + 1, kUnknown);
+  const auto* codes = static_cast<const uint8_t*>(column.data);
+  size_t kept = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    const unsigned code = (codes[row / kPerByte] >> ((row % kPerByte) * kBits)) & kMask;
+    uint8_t verdict = verdicts[code];
+    if (verdict == kUnknown) [[unlikely]] {
+      const uint64_t u = column.palette[code];
+      const uint64_t id = static_cast<uint64_t>(column.base) + u;
+      verdict = u == 0 ? match[0] : id < match.size() ? match[id] : 0;
+      verdicts[code] = verdict;
+    }
+    rows[kept] = row;
+    kept += verdict;
+  }
+  return kept;
+}
+
 size_t CompactBytes(const uint8_t* column, const uint32_t* positions, uint32_t* rows, size_t count,
                     const std::vector<uint8_t>& match) {
   size_t kept = 0;
@@ -236,10 +265,23 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
     case Type::kString:
     case Type::kTag:
     case Type::kHttpStatus: {
+      const store::ColumnData stored =
+          source_.type == Type::kTag ? block.tag(source_.index) : block.column(source_.field);
+      if (stored.palette != nullptr && stored.base >= 0) {
+        switch (stored.code_bits) {
+          case 0: {
+            const uint64_t u = stored.palette[0];
+            const uint64_t id = static_cast<uint64_t>(stored.base) + u;
+            return (u == 0 ? match_[0] : id < match_.size() ? match_[id] : 0) ? count : 0;
+          }
+          case 1: return CompactPaletteCodes<1>(stored, rows, count, match_);
+          case 2: return CompactPaletteCodes<2>(stored, rows, count, match_);
+          case 4: return CompactPaletteCodes<4>(stored, rows, count, match_);
+          default: return CompactPaletteCodes<8>(stored, rows, count, match_);
+        }
+      }
       const uint32_t* positions = nullptr;
-      const store::ColumnData column = SelectColumn(
-          source_.type == Type::kTag ? block.tag(source_.index) : block.column(source_.field), rows, count,
-          &positions);
+      const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
       if (!column.present()) break;
       // A code past the table (an id newer than the compiled dictionary) cannot be in a block
       // of this snapshot; the table covers every id the snapshot's dictionaries held.
