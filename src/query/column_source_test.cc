@@ -227,6 +227,42 @@ TEST_F(ColumnSourceTest, FiltersOnPaletteColumns) {
   }
 }
 
+// String and tag filters keep exactly the rows the memtable's dense columns keep, row by row, for
+// mostly absent columns whose absent rows pass (ne, not_in, exists false) or fail (eq, in) the
+// filter: the compaction picks each row's verdict without a branch.
+TEST_F(ColumnSourceTest, StringFiltersKeepTheRowsDenseColumnsKeep) {
+  const store::ColumnBlock& block = segment_->blocks()[0];
+  std::vector<Filter> filters;
+  filters.push_back(Filter{{FieldId::kErrorType, ""}, FilterOp::kEq, {std::string("rate_limit")}});
+  filters.push_back(Filter{{FieldId::kErrorType, ""}, FilterOp::kNotIn, {std::string("rate_limit")}});
+  filters.push_back(Filter{{FieldId::kTag, "attempt"}, FilterOp::kEq, {std::string("2")}});
+  filters.push_back(Filter{{FieldId::kTag, "attempt"}, FilterOp::kNe, {std::string("2")}});
+  Filter absent{{FieldId::kTag, "attempt"}, FilterOp::kExists, {}};
+  absent.exists = false;
+  filters.push_back(absent);
+  filters.push_back(Filter{{FieldId::kEndpoint, ""}, FilterOp::kIn, {std::string("/v1/7"), std::string("/v1/199")}});
+  filters.push_back(Filter{{FieldId::kTeam, ""}, FilterOp::kNe, {std::string("team-4")}});
+  std::vector<uint32_t> selected;  // two rows in three
+  for (uint32_t row = 0; row < block.rows; ++row) {
+    if (row % 3 != 0) selected.push_back(row);
+  }
+  for (const Filter& filter_spec : filters) {
+    Result<RowFilter> filter = RowFilter::Compile(filter_spec, *memory_);
+    ASSERT_TRUE(filter.ok()) << filter.status().ToString();
+    std::vector<uint32_t> expected;
+    for (const uint32_t row : selected) {
+      auto [dense_block, dense_row] = Locate(memory_->blocks(), row);
+      ASSERT_NE(dense_block, nullptr);
+      if (filter->Apply(*dense_block, &dense_row, 1) == 1) expected.push_back(row);
+    }
+    std::vector<uint32_t> rows = selected;
+    rows.resize(filter->Apply(block, rows.data(), rows.size()));
+    EXPECT_EQ(rows, expected) << filter_spec.field.Name();
+    EXPECT_FALSE(expected.empty()) << filter_spec.field.Name();
+    EXPECT_LT(expected.size(), selected.size()) << filter_spec.field.Name();
+  }
+}
+
 TEST_F(ColumnSourceTest, FiltersOnSparseColumns) {
   struct Case {
     Filter filter;
