@@ -348,8 +348,9 @@ bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std:
     }
   }
   for (const RowFilter* filter : filters) {
-    const std::optional<FieldId> field = filter->StringField();
-    if (!field || !store::IsHourCellKey(*field)) return false;
+    const std::optional<FieldId> key = filter->StringField();
+    const std::optional<FieldId> measure = filter->IntField();
+    if (!(key && store::IsHourCellKey(*key)) && !(measure && store::IsHourCellMeasure(*measure))) return false;
   }
   for (const MetricSpec& metric : spec.metrics) {
     if (!CellsGive(metric)) return false;

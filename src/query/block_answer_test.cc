@@ -318,9 +318,10 @@ TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
   for (int row = 0; row < 40'000; ++row) {
     const int64_t jitter = static_cast<int64_t>(rng() % 60'000);
     events.push_back(RandomEvent(rng, kStart + 5 * 60'000 + row * int64_t{1'200} + jitter, 40));
-    // Few teams and experiments: a block's (hour, team, experiment, model, provider) cells
-    // average more than kMinHourCellRows rows.
+    // Few teams, experiments and providers: a block's (hour, team, experiment, model, provider,
+    // priced) cells average more than kMinHourCellRows rows.
     events.back().team = "t" + std::to_string(1 + rng() % 3);
+    events.back().provider = events.back().model.starts_with("gpt") ? "openai" : "other";
     if (rng() % 5) events.back().experiment = "e" + std::to_string(1 + rng() % 2);
     if (rng() % 7 == 0) events.back().cached_input_tokens = static_cast<int64_t>(rng() % 900);
   }
@@ -347,7 +348,10 @@ TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
          "group_by": ["team"], "metrics": ["avg:cost_usd", "min:input_tokens", "max:output_tokens", "uniq:model",
                                            "sum:total_tokens", "min:ts", "max:ts", "days:ts", "count:experiment"])",
       R"("filters": [{"field": "model", "op": "ne", "value": "claude"}], "group_by": ["team", "experiment", "model"],
-         "metrics": ["count", "sum:cost_usd"])"};
+         "metrics": ["count", "sum:cost_usd"])",
+      // The cost report's unpriced calls: each cell's cost is present in all its rows or none.
+      R"("filters": [{"field": "cost_usd", "op": "exists", "value": false}], "group_by": ["model", "provider"],
+         "metrics": ["count", "sum:input_tokens", "sum:output_tokens"])"};
   for (const char* rest : unread) {
     const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
     const QueryResult summarized = Execute(spec, *with_, nullptr);
@@ -380,6 +384,8 @@ TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
       R"({"field": "team", "op": "in", "values": ["t1", "t2"]})", R"({"field": "model", "op": "eq", "value": "gpt-4o"})",
       R"({"field": "experiment", "op": "exists", "value": false})", R"({"field": "team", "op": "ne", "value": "t3"})",
       R"({"field": "provider", "op": "ne", "value": "openai"})", R"({"field": "experiment", "op": "contains", "value": "1"})",
+      R"({"field": "cost_usd", "op": "exists"})", R"({"field": "cost_usd", "op": "exists", "value": false})",
+      R"({"field": "input_tokens", "op": "gte", "value": 0})",
       R"({"field": "tags.env", "op": "eq", "value": "prod"})"};
   const std::vector<std::string> buckets = {"", "", R"("bucket": "1h", )", R"("bucket": "2h", )", R"("bucket": "1d", )",
                                             R"("bucket": "1h", "tz": "Europe/Berlin", )", R"("bucket": "1M", )",

@@ -12,10 +12,11 @@ namespace {
 
 int64_t HourOf(int64_t ts) { return ts >= 0 ? ts / kHourSliceMs : -((-ts + kHourSliceMs - 1) / kHourSliceMs); }
 
-// A cell's key: its hour and its codes of kHourCellKeys.
+// A cell's key: its hour, its codes of kHourCellKeys and whether its cost is present.
 struct CellKey {
   int64_t hour = 0;
   std::array<uint32_t, kHourCellKeys.size()> codes{};
+  bool priced = false;
   bool operator==(const CellKey&) const = default;
 };
 
@@ -23,6 +24,7 @@ struct CellKeyHash {
   size_t operator()(const CellKey& key) const {
     uint64_t hash = static_cast<uint64_t>(key.hour) * 0x9E3779B97F4A7C15ull;
     for (const uint32_t code : key.codes) hash = (hash ^ code) * 0xFF51AFD7ED558CCDull;
+    hash = (hash ^ static_cast<uint64_t>(key.priced)) * 0xFF51AFD7ED558CCDull;
     return static_cast<size_t>(hash ^ (hash >> 29));
   }
 };
@@ -62,6 +64,8 @@ HourCells CellBlockByHour(const ColumnBlock& block) {
     CellKey key;
     key.hour = HourOf(ts);
     for (size_t idx = 0; idx < keys.size(); ++idx) key.codes[idx] = IdAt(keys[idx], row);
+    static_assert(kHourCellMeasures[0] == FieldId::kCostUsd);
+    key.priced = IntAt(measures[0], row) != kNullInt;
     const auto [found, added] = index.try_emplace(key, static_cast<uint32_t>(cells.size()));
     if (added) {
       if (cells.size() == most) return HourCells{};
@@ -93,11 +97,12 @@ HourCells CellBlockByHour(const ColumnBlock& block) {
       if (measure.present == 0) measure.min = measure.max = 0;
     }
   }
-  // Ascending by (hour, codes): the same cells in the same order however rows interleave.
+  // Ascending by (hour, codes, priced): the same cells in the same order however rows interleave.
   std::vector<uint32_t> order(cells.size());
   for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return std::tie(cell_keys[a].hour, cell_keys[a].codes) < std::tie(cell_keys[b].hour, cell_keys[b].codes);
+    return std::tie(cell_keys[a].hour, cell_keys[a].codes, cell_keys[a].priced) <
+           std::tie(cell_keys[b].hour, cell_keys[b].codes, cell_keys[b].priced);
   });
   std::vector<HourCell> sorted;
   sorted.reserve(cells.size());

@@ -1,7 +1,9 @@
 #pragma once
-// Hour cells: a block's rows grouped by UTC hour and by the four spend dimensions (team,
-// experiment, model, provider), each group with its row count, time range and the count, sum,
-// min and max of each token and cost measure (not stored in segments). The cost dashboard asks
+// Hour cells: a block's rows grouped by UTC hour, by the four spend dimensions (team,
+// experiment, model, provider) and by whether cost_usd is present (priced), each group with its
+// row count, time range and the count, sum, min and max of each token and cost measure (not
+// stored in segments). A cell's cost is present in all its rows or in none, so a filter on
+// cost_usd's presence (the cost report's unpriced calls) keeps a cell whole or drops it. The cost dashboard asks
 // for cost per hour stacked by model, and for its spend by two or four of those dimensions under
 // a filter of one; a block spans about nine hours and holds ~20 combinations of them, so ~200
 // cells answer it whole where its summary and value slices cannot (query/block_answer.h,
@@ -49,11 +51,12 @@ struct HourCell {
   int64_t max_ts = 0;
   uint32_t rows = 0;
   std::array<uint32_t, kHourCellKeys.size()> codes{};  // by kHourCellKeys; 0 = absent
+  // measures[0] (cost_usd).present is 0 or rows
   std::array<HourCellMeasure, kHourCellMeasures.size()> measures{};  // by kHourCellMeasures
 };
 
 struct HourCells {
-  std::vector<HourCell> cells;  // ascending by (hour, codes); together every row of the block once
+  std::vector<HourCell> cells;  // ascending by (hour, codes, priced); together every row of the block once
   size_t MemoryBytes() const { return sizeof(*this) + cells.capacity() * sizeof(HourCell); }
 };
 

@@ -75,6 +75,8 @@ TEST_F(BlockHourCellsTest, EachCellSummarizesItsRowsAsTheWriterWould) {
   const BlockValues values = BlockValuesOf(block);
   std::vector<ColumnData> keys;
   for (const FieldId field : kHourCellKeys) keys.push_back(block.column(field));
+  std::vector<uint32_t> dense;
+  const ColumnData cost = Densified(block.column(FieldId::kCostUsd), block.rows, &dense);
   uint32_t rows = 0;
   BlockSummary view;
   for (size_t cell_idx = 0; cell_idx < made.cells.size(); ++cell_idx) {
@@ -83,15 +85,19 @@ TEST_F(BlockHourCellsTest, EachCellSummarizesItsRowsAsTheWriterWould) {
       const HourCell& before = made.cells[cell_idx - 1];
       const int64_t before_hour = before.min_ts / kHourSliceMs;
       const int64_t hour = cell.min_ts / kHourSliceMs;
-      EXPECT_LT(std::tie(before_hour, before.codes), std::tie(hour, cell.codes));
+      const bool before_priced = before.measures[0].present > 0;
+      const bool priced = cell.measures[0].present > 0;
+      EXPECT_LT(std::tie(before_hour, before.codes, before_priced), std::tie(hour, cell.codes, priced));
     }
     std::vector<uint32_t> cell_rows;
     for (uint32_t row = 0; row < block.rows; ++row) {
       bool same = block.Ts(row) / kHourSliceMs == cell.min_ts / kHourSliceMs;
       for (size_t idx = 0; idx < keys.size(); ++idx) same &= IdAt(keys[idx], row) == cell.codes[idx];
+      same &= (IntAt(cost, row) != kNullInt) == (cell.measures[0].present > 0);
       if (same) cell_rows.push_back(row);
     }
     ASSERT_EQ(cell_rows.size(), cell.rows);
+    EXPECT_TRUE(cell.measures[0].present == 0 || cell.measures[0].present == cell.rows);
     rows += cell.rows;
     EXPECT_EQ(cell.min_ts, block.Ts(cell_rows.front()));
     EXPECT_EQ(cell.max_ts, block.Ts(cell_rows.back()));
