@@ -31,8 +31,9 @@ struct SpendRow {
 };
 
 // The current period's spend, each part from the query that groups it least: the one-dimension
-// and (model, provider) queries are answered from the blocks' value slices without reading rows;
-// only the (team, experiment, model) cost paths of the flow read every row, for one metric.
+// and (model, provider) queries are answered from the blocks' value slices, the (team,
+// experiment, model) cost paths of the flow (and, filtered, the one four-dimension query) from
+// their hour cells (store/block_hour_cells.h), without reading rows.
 // Internal error when a result is truncated (more than 100,000 groups), which cannot be folded.
 struct CurrentSpend {
   std::map<std::string, std::vector<SpendRow>, std::less<>> by_dimension;  // "team" → rows of one team each

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "query/chunk_gathers.h"
+#include "store/block_hour_cells.h"
 #include "store/block_hour_slices.h"
 #include "store/block_slices.h"
 #include "store/block_summary.h"
@@ -303,6 +304,109 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
       }
     }
     partial.scanned += rows.size();
+  }
+  return true;
+}
+
+namespace {
+
+// Whether a cell's summary (store::CellSummary) holds every column `metric` reads.
+bool CellsGive(const MetricSpec& metric) {
+  const FieldId field = metric.field.id;
+  switch (metric.kind) {
+    case AggregateKind::kCount:
+    case AggregateKind::kDays:
+      return true;
+    case AggregateKind::kCountPresent:
+      return store::IsHourCellKey(field) || store::IsHourCellMeasure(field);
+    case AggregateKind::kUniq:
+      return store::IsHourCellKey(field);
+    case AggregateKind::kSum:
+      return store::IsHourCellMeasure(field) || field == FieldId::kTotalTokens;
+    case AggregateKind::kAvg:
+      return store::IsHourCellMeasure(field);
+    case AggregateKind::kMin:
+    case AggregateKind::kMax:
+      return store::IsHourCellMeasure(field) || field == FieldId::kTs;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                         Partial& partial) {
+  if (block.summary == nullptr || block.rows == 0) return false;
+  const QuerySpec& spec = *plan.spec;
+  for (const KeyPart& part : plan.parts) {
+    if (part.bin) return false;
+    if (part.is_bucket) {
+      if (spec.bucket_months == 0 && (spec.bucket_ms <= 0 || spec.bucket_ms % store::kHourSliceMs != 0)) return false;
+    } else if (part.source.type != ColumnSource::Type::kString || !store::IsHourCellKey(part.source.field)) {
+      return false;
+    }
+  }
+  for (const RowFilter* filter : filters) {
+    const std::optional<FieldId> key = filter->StringField();
+    const std::optional<FieldId> measure = filter->IntField();
+    if (!(key && store::IsHourCellKey(*key)) && !(measure && store::IsHourCellMeasure(*measure))) return false;
+  }
+  for (const MetricSpec& metric : spec.metrics) {
+    if (!CellsGive(metric)) return false;
+  }
+  const std::shared_ptr<const store::HourCells> made = store::HourCellsOf(block);
+  const std::vector<store::HourCell>& cells = made->cells;
+  if (cells.empty()) return false;
+  // One summary and block view per thread, rewritten for each cell: only the key and measure
+  // columns are ever written, the others stay absent.
+  thread_local store::BlockSummary summary;
+  thread_local store::ColumnBlock view;
+  auto view_of = [&](const store::HourCell& cell) -> const store::ColumnBlock& {
+    store::CellSummary(cell, *block.summary, &summary);
+    view.rows = cell.rows;
+    view.min_ts = cell.min_ts;
+    view.max_ts = cell.max_ts;
+    view.segment_id = block.segment_id;
+    view.summary = &summary;
+    return view;
+  };
+  // First every cell is judged, keyed and checked (so that a refusal leaves `partial` as it was),
+  // then the kept ones are added.
+  const size_t words = plan.key_words;
+  thread_local std::vector<uint32_t> kept;
+  thread_local std::vector<uint64_t> keys;
+  kept.clear();
+  keys.clear();
+  for (uint32_t cell_idx = 0; cell_idx < cells.size(); ++cell_idx) {
+    const store::ColumnBlock& cell = view_of(cells[cell_idx]);
+    bool keep = true;
+    for (const RowFilter* filter : filters) {
+      const FilterVerdict verdict = filter->Judge(summary);
+      if (verdict == FilterVerdict::kSome) return false;
+      keep &= verdict == FilterVerdict::kAll;
+    }
+    if (!keep) continue;
+    uint64_t bucket = 0;
+    if (plan.bucketer) {
+      const int64_t index = plan.bucketer->Index(cell.min_ts);
+      if (plan.bucketer->Index(cell.max_ts) != index) return false;
+      bucket = static_cast<uint64_t>(index);
+    }
+    keys.resize(keys.size() + words);
+    if (!KeyWithBucket(plan, cell, bucket, keys.data() + keys.size() - words)) return false;
+    for (const auto& metric : partial.metrics) {
+      if (!metric->CanAddSummary(cell)) return false;
+    }
+    kept.push_back(cell_idx);
+  }
+  for (size_t kept_idx = 0; kept_idx < kept.size(); ++kept_idx) {
+    const store::ColumnBlock& cell = view_of(cells[kept[kept_idx]]);
+    const uint32_t group = partial.table.FindOrInsert(keys.data() + kept_idx * words);
+    for (const auto& metric : partial.metrics) {
+      metric->Resize(partial.table.size());
+      metric->AddSummary(cell, group);
+    }
   }
   return true;
 }

@@ -68,4 +68,18 @@ bool AnswerAcrossBucketEdge(const Plan& plan, const store::ColumnBlock& block, P
 // does not qualify. The block's slices are made on first use (HourSlicesOf).
 bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Partial& partial);
 
+// Whole-block answers from hour cells (store/block_hour_cells.h: the block's rows by UTC hour,
+// team, experiment, model, provider and cost presence), for a block wholly inside the query's
+// range whose remaining row filters, `filters`, each read one of those four fields or a token or
+// cost measure (each cell kept whole or dropped: cost_usd's presence, not a range that cuts a
+// cell), whose group parts are those fields
+// and a time bucket of whole hours (or months), and whose every metric is one a cell's summary
+// gives: count, count:/uniq: of the four fields, count/sum/avg/min/max of the token and cost
+// measures (sum:total_tokens too), min:ts, max:ts, days:ts. Each cell each filter keeps is added
+// to its group from its summary (store::CellSummary). False, with `partial` unchanged, when the
+// block does not qualify, a cell straddles two buckets or a summary cannot give a metric (a sum
+// that could overflow). The block's cells are made on first use (HourCellsOf).
+bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                         Partial& partial);
+
 }  // namespace mltrack::query

@@ -328,6 +328,11 @@ std::optional<FieldId> RowFilter::StringField() const {
   return source_.field;
 }
 
+std::optional<FieldId> RowFilter::IntField() const {
+  if (mode_ != Mode::kNumeric || source_.type != Type::kInt) return std::nullopt;
+  return source_.field;
+}
+
 FilterVerdict RowFilter::Judge(const store::BlockSummary& summary) const {
   if (mode_ == Mode::kKeyedBound) return FilterVerdict::kSome;
   const store::ColumnSummary* column = SummaryOf(source_, summary);

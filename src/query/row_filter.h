@@ -44,6 +44,9 @@ class RowFilter {
   // The static string field (user, team, model, …) whose value alone decides a row; nullopt for
   // filters of tags, enums, numbers and per-key time bounds.
   std::optional<FieldId> StringField() const;
+  // The static int or money measure (tokens, cost_usd) whose value alone decides a row; nullopt
+  // for every other filter.
+  std::optional<FieldId> IntField() const;
 
  private:
   enum class Mode : uint8_t { kCodeTable, kNumeric, kKeyedBound };

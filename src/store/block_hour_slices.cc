@@ -10,9 +10,17 @@ namespace {
 
 int64_t HourOf(int64_t ts) { return ts >= 0 ? ts / kHourSliceMs : -((-ts + kHourSliceMs - 1) / kHourSliceMs); }
 
-// `column` with its sparse values spread over `rows` rows of width 4 in *buffer (the other rows
-// 0: absent), so that the per-row readers below find a row's value without a binary search of
-// the sparse row list; a dense column as it is.
+std::vector<int64_t> IdsOf(const ColumnData& column, size_t rows) {
+  std::vector<int64_t> ids(rows);
+  for (size_t row = 0; row < rows; ++row) {
+    const uint32_t id = IdAt(column, row);
+    ids[row] = id == kAbsentId ? kNullInt : int64_t{id};
+  }
+  return ids;
+}
+
+}  // namespace
+
 ColumnData Densified(const ColumnData& column, size_t rows, std::vector<uint32_t>* buffer) {
   if (!column.sparse()) return column;
   buffer->assign(rows, 0);
@@ -30,23 +38,6 @@ ColumnData Densified(const ColumnData& column, size_t rows, std::vector<uint32_t
   dense.sparse_rows = nullptr;
   dense.sparse_count = 0;
   return dense;
-}
-
-std::vector<int64_t> IdsOf(const ColumnData& column, size_t rows) {
-  std::vector<int64_t> ids(rows);
-  for (size_t row = 0; row < rows; ++row) {
-    const uint32_t id = IdAt(column, row);
-    ids[row] = id == kAbsentId ? kNullInt : int64_t{id};
-  }
-  return ids;
-}
-
-}  // namespace
-
-std::shared_ptr<const LazyHourSlices::Slices> LazyHourSlices::Keep(std::shared_ptr<const Slices> slices) const {
-  std::shared_ptr<const Slices> expected;
-  if (slices_.compare_exchange_strong(expected, slices, std::memory_order_acq_rel)) return slices;
-  return expected;
 }
 
 bool SummarizedPerHour(FieldId field) {
@@ -133,7 +124,7 @@ std::vector<HourSlice> SliceBlockByHour(const ColumnBlock& block) {
 }
 
 std::shared_ptr<const std::vector<HourSlice>> HourSlicesOf(const ColumnBlock& block) {
-  const LazyHourSlices& lazy = block.summary->hour_slices;
+  const auto& lazy = block.summary->hour_slices;
   if (std::shared_ptr<const std::vector<HourSlice>> made = lazy.Get()) return made;
   return lazy.Keep(std::make_shared<const std::vector<HourSlice>>(SliceBlockByHour(block)));
 }

@@ -41,6 +41,11 @@ enum class SummarizedColumns {
 // columns `which` names (local string fields have no summary).
 BlockValues BlockValuesOf(const ColumnBlock& block, SummarizedColumns which = SummarizedColumns::kAll);
 
+// `column` with its sparse values spread over `rows` rows of width 4 in *buffer (the other rows
+// 0: absent), so that IdAt / IntAt find a row's value without a binary search of the sparse row
+// list; a dense column as it is. Valid while *buffer is unchanged.
+ColumnData Densified(const ColumnData& column, size_t rows, std::vector<uint32_t>* buffer);
+
 // Whether an hour slice's summary has `field`'s column as the block's summary has it: numbers,
 // enums and bools. String fields and tags are not summarized per hour (their code lists are
 // most of the cost of making slices, and hourly queries rarely group or count by them), so a

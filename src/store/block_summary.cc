@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "store/block_moments.h"
+#include "store/block_hour_cells.h"
 #include "store/block_hour_slices.h"
 #include "store/block_slices.h"
 #include "store/derived_sketch.h"
@@ -257,6 +258,7 @@ size_t BlockSummary::MemoryBytes() const {
     bytes += sizeof(*made) + made->capacity() * sizeof(HourSlice) - made->size() * sizeof(BlockSummary);
     for (const HourSlice& slice : *made) bytes += slice.summary.MemoryBytes();
   }
+  if (const auto made = hour_cells.Get()) bytes += made->MemoryBytes();
   return bytes;
 }
 

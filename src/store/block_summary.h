@@ -79,21 +79,27 @@ struct DerivedSketch;  // derived_sketch.h
 struct BlockMoments;   // block_moments.h
 struct HourSlice;      // block_hour_slices.h
 
-// A block's hour slices (block_hour_slices.h), made from its columns the first time a query asks
-// for them and kept with its summary. A copy starts without them.
-class LazyHourSlices {
- public:
-  using Slices = std::vector<HourSlice>;
-  LazyHourSlices() = default;
-  LazyHourSlices(const LazyHourSlices&) {}
-  LazyHourSlices& operator=(const LazyHourSlices&) { return *this; }
+struct HourCells;      // block_hour_cells.h
 
-  std::shared_ptr<const Slices> Get() const { return slices_.load(std::memory_order_acquire); }
-  // Keeps `slices` unless another thread kept its own first; returns the kept ones.
-  std::shared_ptr<const Slices> Keep(std::shared_ptr<const Slices> slices) const;
+// Something made from a block's columns the first time a query asks for it and kept with its
+// summary (hour slices, hour cells). A copy starts without it.
+template <typename T>
+class LazyPart {
+ public:
+  LazyPart() = default;
+  LazyPart(const LazyPart&) {}
+  LazyPart& operator=(const LazyPart&) { return *this; }
+
+  std::shared_ptr<const T> Get() const { return made_.load(std::memory_order_acquire); }
+  // Keeps `made` unless another thread kept its own first; returns the kept one.
+  std::shared_ptr<const T> Keep(std::shared_ptr<const T> made) const {
+    std::shared_ptr<const T> expected;
+    if (made_.compare_exchange_strong(expected, made, std::memory_order_acq_rel)) return made;
+    return expected;
+  }
 
  private:
-  mutable std::atomic<std::shared_ptr<const Slices>> slices_;
+  mutable std::atomic<std::shared_ptr<const T>> made_;
 };
 
 // The summary of one block of `rows` rows. Columns are by FieldId (only those with a column in
@@ -122,7 +128,10 @@ struct BlockSummary {
   std::shared_ptr<const BlockMoments> moments;
   // Not stored: the block's rows by hour, made on first use (block_hour_slices.h). Counted by
   // MemoryBytes once made.
-  LazyHourSlices hour_slices;
+  LazyPart<std::vector<HourSlice>> hour_slices;
+  // Not stored: the block's rows by hour and spend dimensions, made on first use
+  // (block_hour_cells.h). Counted by MemoryBytes once made.
+  LazyPart<HourCells> hour_cells;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;

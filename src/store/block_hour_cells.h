@@ -1,0 +1,76 @@
+#pragma once
+// Hour cells: a block's rows grouped by UTC hour, by the four spend dimensions (team,
+// experiment, model, provider) and by whether cost_usd is present (priced), each group with its
+// row count, time range and the count, sum, min and max of each token and cost measure (not
+// stored in segments). A cell's cost is present in all its rows or in none, so a filter on
+// cost_usd's presence (the cost report's unpriced calls) keeps a cell whole or drops it. The cost dashboard asks
+// for cost per hour stacked by model, and for its spend by two or four of those dimensions under
+// a filter of one; a block spans about nine hours and holds ~20 combinations of them, so ~200
+// cells answer it whole where its summary and value slices cannot (query/block_answer.h,
+// AnswerFromHourCells). Made from the block's columns the first time a query asks for them and
+// kept with the block's summary for the segment's life.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/field.h"
+#include "store/block_summary.h"
+#include "store/table_snapshot.h"
+
+namespace mltrack::store {
+
+// The dimensions a cell is keyed by (besides its hour), and the measures it sums.
+inline constexpr std::array<FieldId, 4> kHourCellKeys = {FieldId::kTeam, FieldId::kExperiment, FieldId::kModel,
+                                                         FieldId::kProvider};
+inline constexpr std::array<FieldId, 6> kHourCellMeasures = {
+    FieldId::kCostUsd,          FieldId::kInputTokens,      FieldId::kOutputTokens,
+    FieldId::kCachedInputTokens, FieldId::kCacheWriteTokens, FieldId::kReasoningTokens};
+// A block gets cells only when it has at most this many, and on average at least
+// kMinHourCellRows rows each (a cell costs ~230 bytes: a block of sparse combinations would pay
+// more for its cells than reading its rows costs).
+inline constexpr size_t kMaxHourCells = 4096;
+inline constexpr uint32_t kMinHourCellRows = 16;
+
+// Whether `field` is one of kHourCellKeys / kHourCellMeasures.
+bool IsHourCellKey(FieldId field);
+bool IsHourCellMeasure(FieldId field);
+
+// One measure over a cell's rows, as SummarizeInts gives it: over the present values; the sum
+// wraps modulo 2^64; min = max = 0 when none is present.
+struct HourCellMeasure {
+  int64_t sum = 0;
+  int64_t min = 0;
+  int64_t max = 0;
+  uint32_t present = 0;
+};
+
+struct HourCell {
+  int64_t min_ts = 0;  // over the cell's rows, all within one UTC hour
+  int64_t max_ts = 0;
+  uint32_t rows = 0;
+  std::array<uint32_t, kHourCellKeys.size()> codes{};  // by kHourCellKeys; 0 = absent
+  // measures[0] (cost_usd).present is 0 or rows
+  std::array<HourCellMeasure, kHourCellMeasures.size()> measures{};  // by kHourCellMeasures
+};
+
+struct HourCells {
+  std::vector<HourCell> cells;  // ascending by (hour, codes, priced); together every row of the block once
+  size_t MemoryBytes() const { return sizeof(*this) + cells.capacity() * sizeof(HourCell); }
+};
+
+// The cells of `block` (summary non-null); empty when there would be more than kMaxHourCells or
+// fewer than kMinHourCellRows rows per cell on average.
+HourCells CellBlockByHour(const ColumnBlock& block);
+
+// CellBlockByHour(block), made once per block summary and kept in it (thread-safe).
+std::shared_ptr<const HourCells> HourCellsOf(const ColumnBlock& block);
+
+// Writes the summary of `cell`'s rows into `view`, a summary whose other columns are all absent
+// (and stay so): each key's column holds the cell's one code, each measure's the cell's values
+// (absent when the block stores no value of it). No other column of `view` is the cell's: a
+// query may read only the key and measure columns from it.
+void CellSummary(const HourCell& cell, const BlockSummary& block_summary, BlockSummary* view);
+
+}  // namespace mltrack::store
