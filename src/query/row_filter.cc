@@ -40,6 +40,20 @@ size_t CompactOffsets(const T* column, const uint32_t* positions, int64_t base, 
   return kept;
 }
 
+// `exists` on a string or tag: keeps rows whose offset is present (u != 0) as `present`, absent
+// ones as `absent`, without a table by id (input_hash and trace_id have millions of ids).
+template <typename T>
+size_t CompactPresence(const T* column, const uint32_t* positions, uint32_t* rows, size_t count, uint8_t absent,
+                       uint8_t present) {
+  size_t kept = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    rows[kept] = row;
+    kept += column[positions[idx]] == 0 ? absent : present;
+  }
+  return kept;
+}
+
 size_t CompactBytes(const uint8_t* column, const uint32_t* positions, uint32_t* rows, size_t count,
                     const std::vector<uint8_t>& match) {
   size_t kept = 0;
@@ -138,12 +152,18 @@ Result<RowFilter> RowFilter::Compile(const Filter& filter, const store::TableSna
       return compiled;
     case Type::kString:
     case Type::kTag: {
+      if (filter.op == FilterOp::kExists) {
+        // {absent, present}: an id range without a listed id proves the present rows' verdict.
+        match = {static_cast<uint8_t>(absent_matches()), static_cast<uint8_t>(filter.exists)};
+        compiled.presence_ = true;
+        compiled.listed_ = true;
+        compiled.unlisted_match_ = filter.exists;
+        return compiled;
+      }
       const size_t size = source.dictionary->size();
       match.assign(size + 1, 0);
       match[0] = absent_matches();
-      if (filter.op == FilterOp::kExists) {
-        std::fill(match.begin() + 1, match.end(), filter.exists);
-      } else if (filter.op == FilterOp::kEq || filter.op == FilterOp::kIn || negated) {
+      if (filter.op == FilterOp::kEq || filter.op == FilterOp::kIn || negated) {
         // Look the literals up instead of scanning the dictionary.
         std::fill(match.begin() + 1, match.end(), negated);
         for (const FilterValue& value : filter.values) {
@@ -235,6 +255,13 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
       if (!column.present()) break;
       // A code past the table (an id newer than the compiled dictionary) cannot be in a block
       // of this snapshot; the table covers every id the snapshot's dictionaries held.
+      if (presence_) {
+        switch (column.width) {
+          case 1: return CompactPresence(column.as<uint8_t>(), positions, rows, count, match_[0], match_[1]);
+          case 2: return CompactPresence(column.as<uint16_t>(), positions, rows, count, match_[0], match_[1]);
+          default: return CompactPresence(column.as<uint32_t>(), positions, rows, count, match_[0], match_[1]);
+        }
+      }
       switch (column.width) {
         case 1: return CompactOffsets(column.as<uint8_t>(), positions, column.base, rows, count, match_);
         case 2: return CompactOffsets(column.as<uint16_t>(), positions, column.base, rows, count, match_);
@@ -275,9 +302,10 @@ FilterVerdict RowFilter::JudgeCodes(const store::ColumnSummary& column, uint32_t
     bool any = false;
     bool all = true;
     for (const auto& [code, code_rows] : column.codes) {
-      if (code >= match_.size()) return FilterVerdict::kSome;
-      any |= match_[code] != 0;
-      all &= match_[code] != 0;
+      const uint32_t index = presence_ ? code != 0 : code;
+      if (index >= match_.size()) return FilterVerdict::kSome;
+      any |= match_[index] != 0;
+      all &= match_[index] != 0;
     }
     return all ? FilterVerdict::kAll : any ? FilterVerdict::kSome : FilterVerdict::kNone;
   }
