@@ -274,6 +274,9 @@ TEST_F(ColumnSourceTest, FiltersOnSparseColumns) {
   cases.push_back({Filter{{FieldId::kOperation, ""}, FilterOp::kEq, {std::string("embedding")}}, 0});
   cases.push_back({Filter{{FieldId::kCachedInputTokens, ""}, FilterOp::kGt, {100.0}}, 0});
   cases.push_back({Filter{{FieldId::kScore, "rare"}, FilterOp::kExists, {}}, 0});
+  cases.push_back({Filter{{FieldId::kErrorType, ""}, FilterOp::kExists, {}}, 0});
+  cases.push_back({Filter{{FieldId::kErrorType, ""}, FilterOp::kExists, {}}, 0});
+  cases.back().filter.exists = false;
   const store::ColumnBlock& block = segment_->blocks()[0];
   for (size_t row = 0; row < block.rows; ++row) {
     const bool error = row % 60 == 1;
@@ -282,6 +285,8 @@ TEST_F(ColumnSourceTest, FiltersOnSparseColumns) {
     cases[2].expected += row % 70 == 3;
     cases[3].expected += row % 45 == 2 && row % 5000 > 100;
     cases[4].expected += row % 33 == 0;
+    cases[5].expected += error;
+    cases[6].expected += !error;
   }
   for (const Case& test_case : cases) {
     Result<RowFilter> filter = RowFilter::Compile(test_case.filter, *memory_);
@@ -441,6 +446,37 @@ TEST_F(PaletteWidthTest, FiltersOfEveryKindKeepTheDenseRows) {
   EXPECT_GE(none, 3);
   EXPECT_GE(all, 3);
   EXPECT_GE(static_cast<int>(filters.size()) - none - all, 20);
+// `exists` on a string field is decided from presence alone: no table by dictionary id (input_hash
+// and trace_id have millions), the same rows kept as the other string filters' lookups would, and
+// block summaries judge it as the rows do.
+TEST_F(ColumnSourceTest, ExistsOnStringsNeedsNoTableById) {
+  for (const bool exists : {true, false}) {
+    for (FieldId field : {FieldId::kErrorType, FieldId::kEndpoint, FieldId::kPromptName}) {
+      Filter spec{{field, ""}, FilterOp::kExists, {}};
+      spec.exists = exists;
+      Result<RowFilter> filter = RowFilter::Compile(spec, *memory_);
+      ASSERT_TRUE(filter.ok()) << filter.status().ToString();
+      EXPECT_LE(filter->MemoryBytes(), sizeof(RowFilter) + 16) << spec.field.Name();
+      for (const store::ColumnBlock& block : segment_->blocks()) {
+        std::vector<uint32_t> rows(block.rows);
+        for (uint32_t row = 0; row < block.rows; ++row) rows[row] = row;
+        size_t expected = 0;
+        for (uint32_t row = 0; row < block.rows; ++row) {
+          expected += (store::IdAt(block.column(field), row) != store::kAbsentId) == exists;
+        }
+        const size_t kept = filter->Apply(block, rows.data(), rows.size());
+        EXPECT_EQ(kept, expected) << spec.field.Name() << " exists=" << exists;
+        ASSERT_NE(block.summary, nullptr);
+        const FilterVerdict verdict = filter->Judge(*block.summary);
+        if (verdict == FilterVerdict::kAll) EXPECT_EQ(kept, block.rows) << spec.field.Name();
+        if (verdict == FilterVerdict::kNone) EXPECT_EQ(kept, 0u) << spec.field.Name();
+        if (field == FieldId::kEndpoint || field == FieldId::kPromptName) {
+          // Every row has one (endpoint) or none (prompt_name): the summary proves it.
+          EXPECT_NE(verdict, FilterVerdict::kSome) << spec.field.Name() << " exists=" << exists;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -50,6 +50,20 @@ size_t CompactOffsets(const T* column, const uint32_t* positions, int64_t base, 
   return kept;
 }
 
+// `exists` on a string or tag: keeps rows whose offset is present (u != 0) as `present`, absent
+// ones as `absent`, without a table by id (input_hash and trace_id have millions of ids).
+template <typename T>
+size_t CompactPresence(const T* column, const uint32_t* positions, uint32_t* rows, size_t count, uint8_t absent,
+                       uint8_t present) {
+  size_t kept = 0;
+  for (size_t idx = 0; idx < count; ++idx) {
+    const uint32_t row = rows[idx];
+    rows[kept] = row;
+    kept += column[positions[idx]] == 0 ? absent : present;
+  }
+  return kept;
+}
+
 size_t CompactBytes(const uint8_t* column, const uint32_t* positions, uint32_t* rows, size_t count,
                     const std::vector<uint8_t>& match) {
   size_t kept = 0;
@@ -174,12 +188,18 @@ Result<RowFilter> RowFilter::Compile(const Filter& filter, const store::TableSna
       return compiled;
     case Type::kString:
     case Type::kTag: {
+      if (filter.op == FilterOp::kExists) {
+        // {absent, present}: an id range without a listed id proves the present rows' verdict.
+        match = {static_cast<uint8_t>(absent_matches()), static_cast<uint8_t>(filter.exists)};
+        compiled.presence_ = true;
+        compiled.listed_ = true;
+        compiled.unlisted_match_ = filter.exists;
+        return compiled;
+      }
       const size_t size = source.dictionary->size();
       match.assign(size + 1, 0);
       match[0] = absent_matches();
-      if (filter.op == FilterOp::kExists) {
-        std::fill(match.begin() + 1, match.end(), filter.exists);
-      } else if (filter.op == FilterOp::kEq || filter.op == FilterOp::kIn || negated) {
+      if (filter.op == FilterOp::kEq || filter.op == FilterOp::kIn || negated) {
         // Look the literals up instead of scanning the dictionary.
         std::fill(match.begin() + 1, match.end(), negated);
         for (const FilterValue& value : filter.values) {
@@ -274,15 +294,24 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
         for (size_t code = 0; code < codes; ++code) {
           const uint32_t offset = store::CodeValue(stored, code);
           const uint64_t id = static_cast<uint64_t>(stored.base + offset);
-          keep[code] = offset == 0 ? match_[0] : id < match_.size() ? match_[id] : 0;
+          keep[code] = offset == 0 ? match_[0] : presence_ ? match_[1] : id < match_.size() ? match_[id] : 0;
         }
         return CompactCodes(stored, keep.data(), rows, count);
       }
       if (stored.packed()) {
         // Ids of more than 8 bits (users): each row's verdict from its packed offset.
         const uint8_t absent = match_[0];
-        const uint8_t* table = match_.data() + stored.base;
         size_t kept = 0;
+        if (presence_) {
+          const uint8_t present = match_[1];
+          store::ForEachBitsValue(stored, rows, count, [&](size_t idx, uint32_t offset) {
+            const uint32_t row = rows[idx];
+            rows[kept] = row;
+            kept += offset == 0 ? absent : present;
+          });
+          return kept;
+        }
+        const uint8_t* table = match_.data() + stored.base;
         store::ForEachBitsValue(stored, rows, count, [&](size_t idx, uint32_t offset) {
           const uint32_t row = rows[idx];
           rows[kept] = row;
@@ -292,6 +321,13 @@ size_t RowFilter::Apply(const store::ColumnBlock& block, uint32_t* rows, size_t 
       }
       const uint32_t* positions = nullptr;
       const store::ColumnData column = SelectColumn(stored, rows, count, &positions);
+      if (presence_) {
+        switch (column.width) {
+          case 1: return CompactPresence(column.as<uint8_t>(), positions, rows, count, match_[0], match_[1]);
+          case 2: return CompactPresence(column.as<uint16_t>(), positions, rows, count, match_[0], match_[1]);
+          default: return CompactPresence(column.as<uint32_t>(), positions, rows, count, match_[0], match_[1]);
+        }
+      }
       // A code past the table (an id newer than the compiled dictionary) cannot be in a block
       // of this snapshot; the table covers every id the snapshot's dictionaries held.
       switch (column.width) {
@@ -348,9 +384,10 @@ FilterVerdict RowFilter::JudgeCodes(const store::ColumnSummary& column, uint32_t
     bool any = false;
     bool all = true;
     for (const auto& [code, code_rows] : column.codes) {
-      if (code >= match_.size()) return FilterVerdict::kSome;
-      any |= match_[code] != 0;
-      all &= match_[code] != 0;
+      const uint32_t index = presence_ ? code != 0 : code;
+      if (index >= match_.size()) return FilterVerdict::kSome;
+      any |= match_[index] != 0;
+      all &= match_[index] != 0;
     }
     return all ? FilterVerdict::kAll : any ? FilterVerdict::kSome : FilterVerdict::kNone;
   }

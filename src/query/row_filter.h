@@ -64,6 +64,8 @@ class RowFilter {
   std::vector<uint32_t> listed_ids_;
   bool listed_ = false;
   bool unlisted_match_ = false;
+  // exists on a string or tag: match_ is {absent, present} instead of a table by id.
+  bool presence_ = false;
   FilterOp op_ = FilterOp::kEq;
   std::vector<double> numbers_;  // kNumeric literals (money in nano-USD)
   // kKeyedBound: ts bound by dictionary id of the `by` field (index 0: absent, never passes).

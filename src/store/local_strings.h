@@ -30,6 +30,8 @@ namespace mltrack::store {
 constexpr bool IsLocalStringField(FieldId field) {
   return field == FieldId::kTraceId || field == FieldId::kInputHash;
 }
+// A local string field's index among them (0 trace_id, 1 input_hash).
+constexpr size_t LocalSlot(FieldId field) { return field == FieldId::kTraceId ? 0 : 1; }
 
 // The strings behind one owner's local ids 1..size() (0 = absent). Implementations: the memtable's
 // own Dictionary, a segment's string table.

@@ -121,6 +121,64 @@ TEST(MemtableTest, ColumnFirstSeenMidBlockReadsAbsentForEarlierRows) {
   EXPECT_EQ(IdAt(block.tag(*after->FindTagKey("env")), 0), kAbsentId);
 }
 
+// A local string field (trace_id, input_hash) reads absent until the snapshot's dictionary() of it
+// is asked for; then each block's column is translated into the dictionary's ids when that block
+// is first read, and only then (a query pays for the blocks of its range), from any thread.
+TEST(MemtableTest, LocalColumnsAreTranslatedPerBlockOnFirstRead) {
+  Memtable memtable(MemtableOptions{.block_rows = 8, .first_block_rows = 8});
+  std::vector<Event> events;
+  for (int row = 0; row < 32; ++row) {
+    Event event = MakeEvent(row, "m");
+    if (row % 2 == 0) event.trace_id = "t" + std::to_string(row);
+    event.input_hash = "h" + std::to_string(row % 5);
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  auto snapshot = memtable.Snapshot();
+  const std::vector<ColumnBlock>& blocks = snapshot->blocks();
+  ASSERT_EQ(blocks.size(), 4u);
+  const size_t trace = static_cast<size_t>(FieldId::kTraceId);
+  EXPECT_FALSE(blocks[2].column(FieldId::kTraceId).present());  // not asked for yet
+
+  const Dictionary* traces = snapshot->dictionary(FieldId::kTraceId);
+  ASSERT_NE(traces, nullptr);
+  for (const ColumnBlock& block : blocks) EXPECT_FALSE(block.columns[trace].present());
+  const ColumnData& third = blocks[2].column(FieldId::kTraceId);
+  ASSERT_TRUE(third.present());
+  EXPECT_FALSE(blocks[1].columns[trace].present());  // only the block read was translated
+  EXPECT_FALSE(blocks[3].columns[trace].present());
+  for (size_t row = 0; row < blocks[2].rows; ++row) {
+    const int event_row = 16 + static_cast<int>(row);
+    const uint32_t id = IdAt(third, row);
+    if (event_row % 2 == 0) {
+      ASSERT_NE(id, kAbsentId);
+      EXPECT_EQ(traces->Get(id), "t" + std::to_string(event_row));
+    } else {
+      EXPECT_EQ(id, kAbsentId);
+    }
+  }
+  EXPECT_FALSE(blocks[0].column(FieldId::kInputHash).present());  // another field: not asked for
+
+  // Every block from several threads at once: the same ids.
+  const Dictionary* hashes = snapshot->dictionary(FieldId::kInputHash);
+  std::vector<std::thread> readers;
+  std::atomic<int> wrong{0};
+  for (int thread = 0; thread < 4; ++thread) {
+    readers.emplace_back([&] {
+      int row = 0;
+      for (const ColumnBlock& block : blocks) {
+        for (size_t idx = 0; idx < block.rows; ++idx, ++row) {
+          wrong += hashes->Get(IdAt(block.column(FieldId::kInputHash), idx)) != "h" + std::to_string(row % 5);
+          const uint32_t id = IdAt(block.column(FieldId::kTraceId), idx);
+          wrong += row % 2 == 0 ? traces->Get(id) != "t" + std::to_string(row) : id != kAbsentId;
+        }
+      }
+    });
+  }
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 // One batch whose events carry different tag keys in different orders, tags with an empty value
 // and NaN scores (neither stored, nor their keys added), spanning several blocks: every row
 // reads back its own strings, tags and scores.

@@ -86,6 +86,16 @@ uint8_t ByteAt(const ColumnData& column, size_t row) {
 
 TableSnapshot::TableSnapshot(Parts parts) : parts_(std::move(parts)) {
   for (const ColumnBlock& block : parts_.blocks) row_count_ += block.rows;
+  const size_t entries = parts_.local_columns.size();
+  entry_resolved_ = std::make_unique<std::once_flag[]>(entries);
+  entry_global_ids_.resize(entries);
+  entry_ids_.resize(entries);
+  for (size_t entry = 0; entry < entries; ++entry) {
+    const LocalColumn& local = parts_.local_columns[entry];
+    ColumnBlock& block = parts_.blocks[local.block_index];
+    block.local_owner = this;
+    block.local_entries[LocalSlot(local.field)] = static_cast<uint32_t>(entry);
+  }
 }
 
 std::shared_ptr<const TableSnapshot> TableSnapshot::Empty() {
@@ -107,19 +117,30 @@ void TableSnapshot::ResolveLocalColumns(FieldId id) const {
   std::call_once(resolved_[field], [&] {
     Dictionary* global = parts_.interning[field].get();
     if (global == nullptr) return;  // a snapshot without a table dictionary (Empty())
-    std::vector<uint64_t> buffer;
-    for (const LocalColumn& local : parts_.local_columns) {
-      if (local.field != id) continue;
-      const ColumnData local_ids = local.Ids(&buffer);
-      if (!local_ids.present()) continue;
-      ColumnBlock& block = parts_.blocks[local.block_index];
-      std::shared_ptr<uint32_t[]> ids = TranslateLocal(local_ids, block.rows, *local.strings->GlobalIds(*global));
-      ColumnData column;
-      column.data = ids.get();
-      column.width = sizeof(uint32_t);
-      block.columns[field] = column;
-      parts_.keep_alive.push_back(std::move(ids));
+    for (size_t entry = 0; entry < parts_.local_columns.size(); ++entry) {
+      const LocalColumn& local = parts_.local_columns[entry];
+      if (local.field == id) entry_global_ids_[entry] = local.strings->GlobalIds(*global);
     }
+    // Only now may a block's column be translated: every id it can map to exists.
+    armed_[LocalSlot(id)].store(true, std::memory_order_release);
+  });
+}
+
+void TableSnapshot::ResolveLocalEntry(uint32_t entry) const {
+  if (entry == ColumnBlock::kNoLocalEntry) return;
+  const LocalColumn& local = parts_.local_columns[entry];
+  if (!armed_[LocalSlot(local.field)].load(std::memory_order_acquire)) return;
+  std::call_once(entry_resolved_[entry], [&] {
+    thread_local std::vector<uint64_t> buffer;
+    const ColumnData local_ids = local.Ids(&buffer);
+    if (!local_ids.present()) return;
+    ColumnBlock& block = parts_.blocks[local.block_index];
+    std::shared_ptr<uint32_t[]> ids = TranslateLocal(local_ids, block.rows, *entry_global_ids_[entry]);
+    ColumnData column;
+    column.data = ids.get();
+    column.width = sizeof(uint32_t);
+    block.columns[static_cast<size_t>(local.field)] = column;
+    entry_ids_[entry] = std::move(ids);
   });
 }
 

@@ -2,6 +2,7 @@
 // An immutable, thread-safe read view over column blocks that the query engine scans.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -100,6 +101,8 @@ inline ColumnData FindKeyed(const std::vector<KeyedColumn>& columns, size_t inde
   return low < columns.size() && columns[low].index == index ? columns[low].data : ColumnData{};
 }
 
+class TableSnapshot;
+
 // One block of rows as a reader sees it: column layouts for `rows` values (see ColumnData).
 // The derived measures (total_tokens, tokens_per_s; core/field.h) have no column: readers
 // compute them.
@@ -130,7 +133,16 @@ struct ColumnBlock {
   std::vector<KeyedColumn> tags;
   std::vector<KeyedColumn> scores;
 
-  const ColumnData& column(FieldId id) const { return columns[static_cast<size_t>(id)]; }
+  // A snapshot's block with local string columns (trace_id, input_hash; local_strings.h): the
+  // snapshot that translates them into table ids on the first read of each, and their entries in
+  // its local_columns() (by LocalSlot, kNoLocalEntry when the block has none).
+  static constexpr uint32_t kNoLocalEntry = UINT32_MAX;
+  const TableSnapshot* local_owner = nullptr;
+  std::array<uint32_t, 2> local_entries = {kNoLocalEntry, kNoLocalEntry};
+
+  // The column of `id`; a local string field's is translated here, once, when first read (after
+  // the snapshot's dictionary() of the field was asked for; absent before).
+  const ColumnData& column(FieldId id) const;
   ColumnData tag(size_t key_index) const { return FindKeyed(tags, key_index); }
   ColumnData score(size_t score_index) const { return FindKeyed(scores, score_index); }
 };
@@ -197,8 +209,10 @@ class TableSnapshot {
   const std::vector<ColumnBlock>& blocks() const { return parts_.blocks; }
 
   // The dictionary of a kString field; nullptr for other fields (and never null for kString).
-  // For a local string field, the first call translates the field's local columns into ids of
-  // the returned dictionary (interning their strings); before it, those columns read as absent.
+  // For a local string field, the first call interns the strings of every local column of the
+  // field into the returned dictionary; before it, those columns read as absent. After it, each
+  // block's column is translated into the dictionary's ids when it is first read
+  // (ColumnBlock::column), so a query pays only for the blocks of its range.
   // Read a local field's column only after this call.
   const Dictionary* dictionary(FieldId id) const {
     if (IsLocalStringField(id)) ResolveLocalColumns(id);
@@ -222,13 +236,27 @@ class TableSnapshot {
   const std::vector<QuarantinedSegment>& quarantined() const { return parts_.quarantined; }
 
  private:
+  friend struct ColumnBlock;
   void ResolveLocalColumns(FieldId id) const;
+  // Translates the column of local_columns()[entry] into table ids, once (ColumnBlock::column).
+  void ResolveLocalEntry(uint32_t entry) const;
 
-  // Mutable only for ResolveLocalColumns, which fills absent columns of local fields once per
-  // field (under `resolved_`) before any reader of that field can see them.
+  // Mutable only for the local fields' translation: ResolveLocalColumns interns a field's strings
+  // once (under `resolved_`) and arms the field; ResolveLocalEntry then fills one block's absent
+  // column (under its entry's flag) before any reader of that column can see it.
   mutable Parts parts_;
   mutable std::array<std::once_flag, kFieldIdCount> resolved_;
+  mutable std::array<std::atomic<bool>, 2> armed_{};  // by LocalSlot: ResolveLocalColumns ran
+  // By local column entry: its translation's flag, the table ids of its local ids, the result.
+  std::unique_ptr<std::once_flag[]> entry_resolved_;
+  mutable std::vector<std::shared_ptr<const std::vector<uint32_t>>> entry_global_ids_;
+  mutable std::vector<std::shared_ptr<uint32_t[]>> entry_ids_;
   size_t row_count_ = 0;
 };
+
+inline const ColumnData& ColumnBlock::column(FieldId id) const {
+  if (local_owner != nullptr && IsLocalStringField(id)) local_owner->ResolveLocalEntry(local_entries[LocalSlot(id)]);
+  return columns[static_cast<size_t>(id)];
+}
 
 }  // namespace mltrack::store
