@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +31,8 @@
 #include "store/segment.h"
 #include "store/segment_format.h"
 #include "store/segment_writer.h"
+#include "store/sparse_slice_rows.h"
+#include "store/value_sketch.h"
 
 namespace mltrack::query {
 namespace {
@@ -789,6 +794,95 @@ void BlockAnswerTest::CheckUserRollups(bool by_model) {
 TEST_F(BlockAnswerTest, UserRollupsAnswerGroupsAndFiltersOfTheirKeys) { CheckUserRollups(/*by_model=*/true); }
 
 TEST_F(BlockAnswerTest, VersionSixUserRollupsAnswerOnlyUserTeamAndExperiment) { CheckUserRollups(/*by_model=*/false); }
+
+// Percentiles of slices with too few values for a sketch (store/sparse_slice_rows.h) read only the
+// rows that hold those values, found from lists kept with the block summary instead of every
+// row's code: random specs (groups by provider, model, team, day; model filters; percentiles of
+// latency, TTFT and speed at random levels) give the scans' answers, with the partial-result
+// cache too, and read fewer rows than the slices' own. The lists are made once per block and slice
+// field, counted in the summary's memory, and a model between sparse and sketched (some blocks
+// above ValueSketch::kMinValues values, some below) is read through them or the scan per block.
+TEST_F(BlockAnswerTest, SparseSlicesReadOnlyTheRowsWithTheirValues) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(41);
+  std::lognormal_distribution<double> latency(6.5, 1.0);
+  std::vector<Event> events;
+  const char* models[] = {"big", "mid", "rare", "tiny", "embed"};
+  for (int row = 0; row < 8 * 8192; ++row) {
+    Event event = RandomEvent(rng, kStart + int64_t{row} * 60'000, 40);
+    const uint64_t pick = rng() % 1000;
+    // "mid" is 10–16 % of a block's rows (800–1,300 of 8,192: around the sketch threshold).
+    const uint64_t mid_share = 100 + (row / 8192) * 10;
+    event.model = pick < 600 ? models[0] : pick < 600 + mid_share ? models[1] : pick < 750 ? models[4]
+                : pick < 980 ? models[2] : models[3];
+    event.provider = event.model == std::string("rare") ? "anthropic" : "openai";
+    event.team = "t" + std::to_string(rng() % 3);
+    event.latency_ms = row % 13 == 0 ? latency(rng) : std::round(latency(rng) * 10) / 10;
+    event.ttft_ms = event.model == std::string("embed") || row % 4 == 0
+                        ? std::nullopt
+                        : std::optional<double>(std::round(*event.latency_ms * 0.3));
+    if (row % 29 == 0 && event.ttft_ms) event.ttft_ms = *event.latency_ms + 2;  // no speed
+    event.output_tokens = row % 11 == 0 ? std::nullopt : std::optional<int64_t>(static_cast<int64_t>(rng() % 2000));
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  ASSERT_FALSE(with_->blocks().front().summary->slices.empty());
+  const size_t memory_before = with_->blocks().front().summary->MemoryBytes();
+
+  const char* groups[] = {R"("group_by": ["provider", "model"], )", R"("group_by": ["model"], )", "",
+                          R"("group_by": ["model"], "bucket": "1d", )", R"("group_by": ["team"], )"};
+  const char* filters[] = {
+      "", R"("filters": [{"field": "model", "op": "eq", "value": "rare"}], )",
+      R"("filters": [{"field": "model", "op": "in", "values": ["big", "mid", "tiny"]}], )",
+      R"("filters": [{"field": "model", "op": "not_in", "values": ["rare"]}], )",
+      R"("filters": [{"field": "provider", "op": "eq", "value": "openai"}], )"};
+  const char* fields[] = {"latency_ms", "ttft_ms", "tokens_per_s"};
+  const double levels[] = {0, 1, 25, 50, 90, 99, 99.9, 100};
+  int read_less = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::set<std::string> names;
+    for (int metric = 0; metric < 1 + static_cast<int>(rng() % 4); ++metric) {
+      std::ostringstream name;
+      name << ", \"p" << levels[rng() % std::size(levels)] << ":" << fields[rng() % std::size(fields)] << "\"";
+      names.insert(name.str());
+    }
+    std::string metrics = R"("metrics": ["count")";
+    for (const std::string& name : names) metrics += name;
+    metrics += "]";
+    const std::string json = std::string(R"({"from": 946684800000, "to": 4000000000000, "limit": 100000, )") +
+                             groups[rng() % std::size(groups)] + filters[rng() % std::size(filters)] + metrics + "}";
+    Result<QuerySpec> spec = ParseQuerySpec(json, kStart);
+    ASSERT_TRUE(spec.ok()) << json << " " << spec.status().ToString();
+    const QueryResult scanned = Execute(*spec, *without_, nullptr);
+    const QueryResult summarized = Execute(*spec, *with_, nullptr);
+    ExpectSameResult(scanned, summarized, json);
+    QueryCache cache;
+    ExpectSameResult(scanned, Execute(*spec, *with_, &cache), json + " (cache)");
+    read_less += summarized.scanned < scanned.scanned;
+    if (HasFailure()) break;
+  }
+  EXPECT_GT(read_less, 30);
+
+  // Every block's rare slices: the TTFT of "rare" (~2.3 % of 8,192 rows) and "tiny" read only
+  // their own rows with a TTFT, not the block.
+  const QuerySpec per_model = *ParseQuerySpec(
+      R"({"from": 946684800000, "to": 4000000000000, "group_by": ["model"], "metrics": ["p50:ttft_ms"]})", kStart);
+  const QueryResult sliced = Execute(per_model, *with_, nullptr);
+  ExpectSameResult(Execute(per_model, *without_, nullptr), sliced, "p50:ttft_ms by model");
+  EXPECT_LT(sliced.scanned, 8u * 8192 * 6 / 100);
+  const store::BlockSummary& first = *with_->blocks().front().summary;
+  const std::shared_ptr<const store::SparseSliceRows> sparse = first.sparse_slice_rows.Get();
+  ASSERT_NE(sparse, nullptr);
+  const store::SparseSliceRows::Field* model = sparse->Find(FieldId::kModel);
+  ASSERT_NE(model, nullptr);
+  EXPECT_FALSE(model->lists.empty());
+  for (const store::SparseSliceRows::List& list : model->lists) {
+    EXPECT_LE(list.rows.size(), store::ValueSketch::kMinValues);
+    EXPECT_TRUE(std::is_sorted(list.rows.begin(), list.rows.end()));
+  }
+  EXPECT_GT(first.MemoryBytes(), memory_before);
+}
 
 }  // namespace
 }  // namespace mltrack::query

@@ -11,6 +11,7 @@
 #include "query/chunk_gathers.h"
 #include "query/limit_guard.h"
 #include "query/slice_rows.h"
+#include "query/sparse_slice_scan.h"
 #include "store/block_user_rollup.h"
 
 namespace mltrack::query {
@@ -526,6 +527,37 @@ bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& p
   return true;
 }
 
+// Reads the metrics `rest` that the value slices left (all rows of kept slices: `group`, or each
+// row's own group when kSeveralGroups) from the block's sparse slice rows
+// (sparse_slice_scan.h) instead of every row's code; false, with nothing read, when they do not
+// give every one.
+bool ReadSparseSliceRows(const Plan& plan, const store::ColumnBlock& block, const std::vector<size_t>& rest,
+                         const SliceRows& slice_rows, uint32_t group, Partial& partial) {
+  thread_local SparseMetricRows sparse;
+  if (!SparseSliceMetricRows(plan, block, rest, slice_rows, &sparse)) return false;
+  const BlockBuckets buckets = MakeBlockBuckets(plan, block);
+  const ChunkGathers::Scope gathers;
+  for (size_t idx = 0; idx < rest.size(); ++idx) {
+    const std::vector<uint32_t>& rows = sparse.rows[sparse.list_of[idx]];
+    partial.scanned += rows.size();
+    for (size_t begin = 0; begin < rows.size(); begin += kChunkRows) {
+      ChunkGathers::NextChunk();
+      const size_t count = std::min(kChunkRows, rows.size() - begin);
+      uint32_t* groups = nullptr;
+      if (!plan.parts.empty()) {
+        if (group == kSeveralGroups) {
+          AssignGroups(plan, buckets, block, rows.data() + begin, count, partial);
+        } else {
+          std::fill_n(partial.groups.data(), count, group);
+        }
+        groups = partial.groups.data();
+      }
+      partial.metrics[rest[idx]]->Update(block, rows.data() + begin, count, groups);
+    }
+  }
+  return true;
+}
+
 // Whether the block's value slices answered it for `plan` (a whole block whose row filters are
 // `filters`; block_answer.h).
 // (*rest: as for AnsweredFromSummaries.)
@@ -534,6 +566,10 @@ bool AnsweredBySlices(const Plan& plan, const store::ColumnBlock& block, std::sp
   uint32_t group = 0;
   if (!AnswerFromSlices(plan, block, filters, partial, rest, &group, slice_rows)) return false;
   if (rest->empty()) return true;
+  if (ReadSparseSliceRows(plan, block, *rest, *slice_rows, group, partial)) {
+    rest->clear();
+    return true;
+  }
   if (group == kSeveralGroups) return false;  // the caller reads *rest with each row's group
   ScanOneGroup(plan, block, filters, *rest, group, partial, slice_rows);
   rest->clear();

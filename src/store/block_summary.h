@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/field.h"
+#include "store/sparse_slice_rows.h"
 #include "store/string_filter.h"
 #include "store/table_snapshot.h"
 #include "store/value_sketch.h"
@@ -123,6 +124,9 @@ struct BlockSummary {
   // Not stored: the block's rows by hour, made on first use (block_hour_slices.h). Counted by
   // MemoryBytes once made.
   LazyHourSlices hour_slices;
+  // Not stored: the rows of the slices with few values of a measure, made on first use
+  // (sparse_slice_rows.h). Counted by MemoryBytes once made.
+  LazySparseSliceRows sparse_slice_rows;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;
