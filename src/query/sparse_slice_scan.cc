@@ -15,8 +15,8 @@ constexpr size_t kMaxListRows = store::ValueSketch::kMinValues;
 
 // One pass over the block: the rows of each slice of `field` with each measure present, kept for
 // the (slice, measure) pairs of 1..kMaxListRows values (those a slice summary has no sketch of).
-store::SparseSliceRows::Field MakeField(const Plan& plan, const store::ColumnBlock& block, FieldId field) {
-  store::SparseSliceRows::Field made;
+store::SparseRows::Field MakeField(const Plan& plan, const store::ColumnBlock& block, FieldId field) {
+  store::SparseRows::Field made;
   made.field = field;
   std::vector<uint32_t> codes;
   for (const store::ValueSlice& slice : block.summary->slices) {
@@ -76,14 +76,14 @@ bool HasSparseSliceRows(FieldId measure) {
   return std::find(std::begin(kMeasures), std::end(kMeasures), measure) != std::end(kMeasures);
 }
 
-std::shared_ptr<const store::SparseSliceRows> SparseSliceRowsOf(const Plan& plan, const store::ColumnBlock& block,
+std::shared_ptr<const store::SparseRows> SparseSliceRowsOf(const Plan& plan, const store::ColumnBlock& block,
                                                                 FieldId field) {
-  const store::LazySparseSliceRows& lazy = block.summary->sparse_slice_rows;
-  std::shared_ptr<const store::SparseSliceRows> seen = lazy.Get();
+  const store::LazySparseRows& lazy = block.summary->sparse_rows;
+  std::shared_ptr<const store::SparseRows> seen = lazy.Get();
   if (seen && seen->Find(field)) return seen;
-  store::SparseSliceRows::Field made = MakeField(plan, block, field);
+  store::SparseRows::Field made = MakeField(plan, block, field);
   for (;;) {
-    auto rows = std::make_shared<store::SparseSliceRows>(seen ? *seen : store::SparseSliceRows{});
+    auto rows = std::make_shared<store::SparseRows>(seen ? *seen : store::SparseRows{});
     rows->fields.push_back(made);
     if (lazy.Replace(seen, rows)) return rows;
     seen = lazy.Get();  // another thread added a field first
@@ -99,8 +99,8 @@ bool SparseSliceMetricRows(const Plan& plan, const store::ColumnBlock& block, co
     if (metric.kind != AggregateKind::kPercentile || !HasSparseSliceRows(metric.field.id)) return false;
     if (slice_rows.codes[idx].empty()) return false;  // every kept row: no list to take them from
   }
-  const std::shared_ptr<const store::SparseSliceRows> sparse = SparseSliceRowsOf(plan, block, slice_rows.field);
-  const store::SparseSliceRows::Field* field = sparse->Find(slice_rows.field);
+  const std::shared_ptr<const store::SparseRows> sparse = SparseSliceRowsOf(plan, block, slice_rows.field);
+  const store::SparseRows::Field* field = sparse->Find(slice_rows.field);
   if (field == nullptr) return false;
   out->list_of.assign(rest.size(), 0);
   size_t lists = 0;
@@ -116,7 +116,7 @@ bool SparseSliceMetricRows(const Plan& plan, const store::ColumnBlock& block, co
     std::vector<uint32_t>& rows = out->rows[lists];
     rows.clear();
     for (uint32_t code : slice_rows.codes[idx]) {
-      const store::SparseSliceRows::List* list = store::SparseSliceRows::Find(*field, code, measure);
+      const store::SparseRows::List* list = store::SparseRows::Find(*field, code, measure);
       if (list == nullptr) return false;
       rows.insert(rows.end(), list->rows.begin(), list->rows.end());
     }

@@ -1,6 +1,6 @@
 #pragma once
 // The rows a block's value-slice answer leaves to read, from the block's sparse slice rows
-// (store/sparse_slice_rows.h) instead of a pass over the sliced field's code of every row. Used by
+// (store/sparse_rows.h) instead of a pass over the sliced field's code of every row. Used by
 // the block scan (block_scan.cc, AnsweredBySlices); not a public interface.
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 
 #include "query/scan_plan.h"
 #include "query/slice_rows.h"
-#include "store/sparse_slice_rows.h"
+#include "store/sparse_rows.h"
 
 namespace mltrack::query {
 
@@ -17,10 +17,10 @@ namespace mltrack::query {
 // percentiles and the derived speed.
 bool HasSparseSliceRows(FieldId measure);
 
-// The sparse slice rows of `field`'s slices of `block` (summary non-null), made from its columns on
-// first use and kept in its summary (thread-safe). Null when the block has no slices of `field`.
-std::shared_ptr<const store::SparseSliceRows> SparseSliceRowsOf(const Plan& plan, const store::ColumnBlock& block,
-                                                                FieldId field);
+// The sparse rows of `block` (summary non-null) with the slice lists of `field` (none when the block
+// has no slices of it), made from its columns on first use and kept in its summary (thread-safe).
+std::shared_ptr<const store::SparseRows> SparseSliceRowsOf(const Plan& plan, const store::ColumnBlock& block,
+                                                           FieldId field);
 
 // The rows each metric left to read takes from the sparse slice rows: metric rest[i] reads
 // rows[list_of[i]], one ascending run per slice (a percentile's state does not depend on the

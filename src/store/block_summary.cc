@@ -257,7 +257,7 @@ size_t BlockSummary::MemoryBytes() const {
     bytes += sizeof(*made) + made->capacity() * sizeof(HourSlice) - made->size() * sizeof(BlockSummary);
     for (const HourSlice& slice : *made) bytes += slice.summary.MemoryBytes();
   }
-  if (const auto made = sparse_slice_rows.Get()) bytes += made->MemoryBytes();
+  if (const auto made = sparse_rows.Get()) bytes += made->MemoryBytes();
   return bytes;
 }
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/field.h"
-#include "store/sparse_slice_rows.h"
+#include "store/sparse_rows.h"
 #include "store/string_filter.h"
 #include "store/table_snapshot.h"
 #include "store/value_sketch.h"
@@ -125,8 +125,8 @@ struct BlockSummary {
   // MemoryBytes once made.
   LazyHourSlices hour_slices;
   // Not stored: the rows of the slices with few values of a measure, made on first use
-  // (sparse_slice_rows.h). Counted by MemoryBytes once made.
-  LazySparseSliceRows sparse_slice_rows;
+  // (sparse_rows.h). Counted by MemoryBytes once made.
+  LazySparseRows sparse_rows;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;
