@@ -82,7 +82,9 @@ std::vector<query::QuerySpec> PerformanceSpecs(const DashboardParams& params, co
   built.push_back(OverallSpec(params, params.from_ms, params.to_ms));
   built.push_back(OverallSpec(params, report.previous_from_ms, params.from_ms));
   built.push_back(SeriesSpec(params, report.bucket, options.slo_ms.has_value()));
-  if (options.slo_ms) built.push_back(GoodCallsSpec(params, report.bucket, *options.slo_ms));
+  if (options.slo_ms) {
+    for (bool errors : {false, true}) built.push_back(FastCallsSpec(params, report.bucket, *options.slo_ms, errors));
+  }
   built.push_back(ModelSpec(params));
   std::vector<query::QuerySpec> specs = ErrorSpecs(params, report.bucket, report.previous_from_ms);
   for (Result<query::QuerySpec>& spec : built) {

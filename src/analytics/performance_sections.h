@@ -39,7 +39,11 @@ Status AddScatterSection(const DashboardParams& params, const QueryRunner& run, 
 // specs with these, so a spec named ahead is the one it asks for.
 Result<query::QuerySpec> OverallSpec(const DashboardParams& params, int64_t from_ms, int64_t to_ms);
 Result<query::QuerySpec> SeriesSpec(const DashboardParams& params, const query::BucketWidth& width, bool slo);
-Result<query::QuerySpec> GoodCallsSpec(const DashboardParams& params, const query::BucketWidth& width, double slo_ms);
+// Calls faster than slo_ms per bucket, of any status or (`errors`) errors only: the SLO's good
+// calls are the first less the second. Two queries read less than one filtered by status = ok
+// and latency: a rare status's rows are listed per block (docs/query.md, "Execution").
+Result<query::QuerySpec> FastCallsSpec(const DashboardParams& params, const query::BucketWidth& width, double slo_ms,
+                                       bool errors);
 Result<query::QuerySpec> ModelSpec(const DashboardParams& params);
 // Errors by bucket × type × status × endpoint, error types of the previous period, calls by
 // endpoint; empty when they cannot be built.

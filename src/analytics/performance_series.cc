@@ -73,15 +73,27 @@ Result<OverallFigures> Overall(const DashboardParams& params, int64_t from_ms, i
   return ReadFigures(result->rows.front(), *columns, nullptr);
 }
 
-// "slo_ms" as a filter literal: calls that succeeded faster than the objective.
+// Calls per bucket of a FastCallsSpec's result.
+std::map<int64_t, int64_t> CountsPerBucket(const query::QueryResult& result) {
+  std::map<int64_t, int64_t> counts;
+  for (const auto& row : result.rows) counts[CellInt(row[0]).value_or(0)] = CellInt(row[1]).value_or(0);
+  return counts;
+}
+
+// Calls that succeeded faster than the objective, per bucket: the calls faster than it less the
+// errors among them (a status is ok or error).
 Result<std::map<int64_t, int64_t>> GoodCallsPerBucket(const DashboardParams& params, const query::BucketWidth& width,
                                                       double slo_ms, const QueryRunner& run) {
-  Result<query::QuerySpec> spec = GoodCallsSpec(params, width, slo_ms);
-  if (!spec.ok()) return spec.status();
-  Result<query::QueryResult> result = run(*spec);
-  if (!result.ok()) return result.status();
-  std::map<int64_t, int64_t> good;
-  for (const auto& row : result->rows) good[CellInt(row[0]).value_or(0)] = CellInt(row[1]).value_or(0);
+  std::map<int64_t, int64_t> counts[2];
+  for (bool errors : {false, true}) {
+    Result<query::QuerySpec> spec = FastCallsSpec(params, width, slo_ms, errors);
+    if (!spec.ok()) return spec.status();
+    Result<query::QueryResult> result = run(*spec);
+    if (!result.ok()) return result.status();
+    counts[errors] = CountsPerBucket(*result);
+  }
+  std::map<int64_t, int64_t> good = std::move(counts[0]);
+  for (const auto& [bucket, fast_errors] : counts[1]) good[bucket] -= fast_errors;
   return good;
 }
 
@@ -166,24 +178,26 @@ Result<query::QuerySpec> SeriesSpec(const DashboardParams& params, const query::
   return spec;
 }
 
-// "slo_ms" as a filter literal: calls that succeeded faster than the objective.
-Result<query::QuerySpec> GoodCallsSpec(const DashboardParams& params, const query::BucketWidth& width, double slo_ms) {
+// "slo_ms" as a filter literal.
+Result<query::QuerySpec> FastCallsSpec(const DashboardParams& params, const query::BucketWidth& width, double slo_ms,
+                                       bool errors) {
   query::QuerySpec spec = BaseSpec(params, params.from_ms, params.to_ms);
   SetBucket(spec, width);
-  query::Filter ok;
-  ok.field = FieldRef{FieldId::kStatus, {}};
-  ok.op = query::FilterOp::kEq;
-  ok.values.emplace_back(std::string("ok"));
+  if (errors) {
+    query::Filter error;
+    error.field = FieldRef{FieldId::kStatus, {}};
+    error.op = query::FilterOp::kEq;
+    error.values.emplace_back(std::string("error"));
+    spec.filters.push_back(std::move(error));
+  }
   query::Filter fast;
   fast.field = FieldRef{FieldId::kLatencyMs, {}};
   fast.op = query::FilterOp::kLt;
   fast.values.emplace_back(slo_ms);
-  spec.filters.push_back(std::move(ok));
   spec.filters.push_back(std::move(fast));
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count"}));
   spec.limit = query::kMaxQueryLimit;
   return spec;
 }
-
 
 }  // namespace mltrack::analytics

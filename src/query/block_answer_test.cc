@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +33,8 @@
 #include "store/segment.h"
 #include "store/segment_format.h"
 #include "store/segment_writer.h"
+#include "store/sparse_rows.h"
+#include "store/value_sketch.h"
 
 namespace mltrack::query {
 namespace {
@@ -904,6 +909,172 @@ void BlockAnswerTest::CheckUserRollups(bool by_model) {
 TEST_F(BlockAnswerTest, UserRollupsAnswerGroupsAndFiltersOfTheirKeys) { CheckUserRollups(/*by_model=*/true); }
 
 TEST_F(BlockAnswerTest, VersionSixUserRollupsAnswerOnlyUserTeamAndExperiment) { CheckUserRollups(/*by_model=*/false); }
+
+// Percentiles of slices with too few values for a sketch (store/sparse_rows.h) read only the
+// rows that hold those values, found from lists kept with the block summary instead of every
+// row's code: random specs (groups by provider, model, team, day; model filters; percentiles of
+// latency, TTFT and speed at random levels) give the scans' answers, with the partial-result
+// cache too, and read fewer rows than the slices' own. The lists are made once per block and slice
+// field, counted in the summary's memory, and a model between sparse and sketched (some blocks
+// above ValueSketch::kMinValues values, some below) is read through them or the scan per block.
+TEST_F(BlockAnswerTest, SparseSlicesReadOnlyTheRowsWithTheirValues) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(41);
+  std::lognormal_distribution<double> latency(6.5, 1.0);
+  std::vector<Event> events;
+  const char* models[] = {"big", "mid", "rare", "tiny", "embed"};
+  for (int row = 0; row < 8 * 8192; ++row) {
+    Event event = RandomEvent(rng, kStart + int64_t{row} * 60'000, 40);
+    const uint64_t pick = rng() % 1000;
+    // "mid" is 10–16 % of a block's rows (800–1,300 of 8,192: around the sketch threshold).
+    const uint64_t mid_share = 100 + (row / 8192) * 10;
+    event.model = pick < 600 ? models[0] : pick < 600 + mid_share ? models[1] : pick < 750 ? models[4]
+                : pick < 980 ? models[2] : models[3];
+    event.provider = event.model == std::string("rare") ? "anthropic" : "openai";
+    event.team = "t" + std::to_string(rng() % 3);
+    event.latency_ms = row % 13 == 0 ? latency(rng) : std::round(latency(rng) * 10) / 10;
+    event.ttft_ms = event.model == std::string("embed") || row % 4 == 0
+                        ? std::nullopt
+                        : std::optional<double>(std::round(*event.latency_ms * 0.3));
+    if (row % 29 == 0 && event.ttft_ms) event.ttft_ms = *event.latency_ms + 2;  // no speed
+    event.output_tokens = row % 11 == 0 ? std::nullopt : std::optional<int64_t>(static_cast<int64_t>(rng() % 2000));
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  ASSERT_FALSE(with_->blocks().front().summary->slices.empty());
+  const size_t memory_before = with_->blocks().front().summary->MemoryBytes();
+
+  const char* groups[] = {R"("group_by": ["provider", "model"], )", R"("group_by": ["model"], )", "",
+                          R"("group_by": ["model"], "bucket": "1d", )", R"("group_by": ["team"], )"};
+  const char* filters[] = {
+      "", R"("filters": [{"field": "model", "op": "eq", "value": "rare"}], )",
+      R"("filters": [{"field": "model", "op": "in", "values": ["big", "mid", "tiny"]}], )",
+      R"("filters": [{"field": "model", "op": "not_in", "values": ["rare"]}], )",
+      R"("filters": [{"field": "provider", "op": "eq", "value": "openai"}], )"};
+  const char* fields[] = {"latency_ms", "ttft_ms", "tokens_per_s"};
+  const double levels[] = {0, 1, 25, 50, 90, 99, 99.9, 100};
+  int read_less = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::set<std::string> names;
+    for (int metric = 0; metric < 1 + static_cast<int>(rng() % 4); ++metric) {
+      std::ostringstream name;
+      name << ", \"p" << levels[rng() % std::size(levels)] << ":" << fields[rng() % std::size(fields)] << "\"";
+      names.insert(name.str());
+    }
+    std::string metrics = R"("metrics": ["count")";
+    for (const std::string& name : names) metrics += name;
+    metrics += "]";
+    const std::string json = std::string(R"({"from": 946684800000, "to": 4000000000000, "limit": 100000, )") +
+                             groups[rng() % std::size(groups)] + filters[rng() % std::size(filters)] + metrics + "}";
+    Result<QuerySpec> spec = ParseQuerySpec(json, kStart);
+    ASSERT_TRUE(spec.ok()) << json << " " << spec.status().ToString();
+    const QueryResult scanned = Execute(*spec, *without_, nullptr);
+    const QueryResult summarized = Execute(*spec, *with_, nullptr);
+    ExpectSameResult(scanned, summarized, json);
+    QueryCache cache;
+    ExpectSameResult(scanned, Execute(*spec, *with_, &cache), json + " (cache)");
+    read_less += summarized.scanned < scanned.scanned;
+    if (HasFailure()) break;
+  }
+  EXPECT_GT(read_less, 30);
+
+  // Every block's rare slices: the TTFT of "rare" (~2.3 % of 8,192 rows) and "tiny" read only
+  // their own rows with a TTFT, not the block.
+  const QuerySpec per_model = *ParseQuerySpec(
+      R"({"from": 946684800000, "to": 4000000000000, "group_by": ["model"], "metrics": ["p50:ttft_ms"]})", kStart);
+  const QueryResult sliced = Execute(per_model, *with_, nullptr);
+  ExpectSameResult(Execute(per_model, *without_, nullptr), sliced, "p50:ttft_ms by model");
+  EXPECT_LT(sliced.scanned, 8u * 8192 * 6 / 100);
+  const store::BlockSummary& first = *with_->blocks().front().summary;
+  const std::shared_ptr<const store::SparseRows> sparse = first.sparse_rows.Get();
+  ASSERT_NE(sparse, nullptr);
+  const store::SparseRows::Field* model = sparse->Find(FieldId::kModel);
+  ASSERT_NE(model, nullptr);
+  EXPECT_FALSE(model->lists.empty());
+  for (const store::SparseRows::List& list : model->lists) {
+    EXPECT_LE(list.rows.size(), store::ValueSketch::kMinValues);
+    EXPECT_TRUE(std::is_sorted(list.rows.begin(), list.rows.end()));
+  }
+  EXPECT_GT(first.MemoryBytes(), memory_before);
+}
+
+// A `status = error` filter keeping few rows of a block (query/rare_code_rows.h) reads only the
+// block's error rows, from a list kept with its summary: random specs (groups by error type,
+// HTTP status, endpoint, model, day or hour; another filter beside it; ranges that cut blocks)
+// give the scans' answers alone, in batches sharing a scan and with the partial-result cache,
+// and read only the error rows of blocks where errors are rare — a block where they are not is
+// read as before.
+TEST_F(BlockAnswerTest, RareStatusFiltersReadOnlyTheRowsWithThatStatus) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(43);
+  std::vector<Event> events;
+  const int rows = 6 * 8192;
+  for (int row = 0; row < rows; ++row) {
+    Event event = RandomEvent(rng, kStart + int64_t{row} * 60'000, 40);
+    const bool busy_block = row / 8192 == 3;  // 30 % errors: not rare
+    const bool error = rng() % 1000 < (busy_block ? 300u : 25u);
+    event.status = error ? EventStatus::kError : EventStatus::kOk;
+    event.error_type = error && row % 5 != 0 ? (row % 3 ? "timeout" : "rate_limit") : "";
+    event.http_status = error ? (row % 2 ? 500 : 429) : 200;
+    event.endpoint = row % 4 ? "chat" : "embed";
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const char* groups[] = {R"("group_by": ["error_type", "http_status", "endpoint"], "bucket": "1d", )",
+                          R"("group_by": ["error_type"], )", R"("group_by": ["model"], "bucket": "1h", )", ""};
+  const char* extra[] = {"", R"(, {"field": "model", "op": "eq", "value": "gpt-4o"})",
+                         R"(, {"field": "latency_ms", "op": "gt", "value": 500})"};
+  const int64_t span = int64_t{rows} * 60'000;
+  for (int round = 0; round < 40; ++round) {
+    const int64_t from = kStart + (round % 2 ? 0 : static_cast<int64_t>(rng() % (span / 2)));
+    const int64_t to = round % 3 ? kStart + span + kHourMs : from + static_cast<int64_t>(rng() % span) + 1;
+    const std::string filters = std::string(R"("filters": [{"field": "status", "op": "eq", "value": "error"})") +
+                                extra[rng() % std::size(extra)] + "], ";
+    const std::string json = "{\"from\": " + std::to_string(from) + ", \"to\": " + std::to_string(to) +
+                             R"(, "limit": 100000, )" + groups[rng() % std::size(groups)] + filters +
+                             R"("metrics": ["count", "sum:cost_usd", "p50:latency_ms"]})";
+    Result<QuerySpec> spec = ParseQuerySpec(json, kStart);
+    ASSERT_TRUE(spec.ok()) << json << " " << spec.status().ToString();
+    const QueryResult scanned = Execute(*spec, *without_, nullptr);
+    const QueryResult candidates = Execute(*spec, *with_, nullptr);
+    ExpectSameResult(scanned, candidates, json);
+    QueryCache cache;
+    ExpectSameResult(scanned, Execute(*spec, *with_, &cache), json + " (cache)");
+    // The previous period beside it, as the Performance dashboard asks: one shared scan.
+    QuerySpec previous = *spec;
+    previous.to_ms = spec->from_ms;
+    previous.from_ms = spec->from_ms - (spec->to_ms - spec->from_ms);
+    const std::vector<QuerySpec> pair = {*spec, previous};
+    const std::vector<Result<QueryResult>> batch = ExecuteBatch(pair, *with_, nullptr);
+    ASSERT_EQ(batch.size(), 2u);
+    ASSERT_TRUE(batch[0].ok() && batch[1].ok());
+    ExpectSameResult(scanned, *batch[0], json + " (batch)");
+    ExpectSameResult(Execute(previous, *without_, nullptr), *batch[1], json + " (batch, previous)");
+    if (HasFailure()) break;
+  }
+  // The whole range: the busy block's rows and the other blocks' error rows.
+  const QuerySpec all = *ParseQuerySpec(
+      R"({"from": 946684800000, "to": 4000000000000, "group_by": ["error_type"],
+          "filters": [{"field": "status", "op": "eq", "value": "error"}], "metrics": ["count"]})", kStart);
+  const QueryResult read = Execute(all, *with_, nullptr);
+  ExpectSameResult(Execute(all, *without_, nullptr), read, "whole range");
+  // Segments join memtable blocks: the busy rows are in one block with others, where errors are
+  // not rare (read whole); every other block reads its error rows only.
+  uint64_t expected = 0;
+  int rare_blocks = 0;
+  for (const store::ColumnBlock& block : with_->blocks()) {
+    const int64_t first_row = (block.min_ts - kStart) / 60'000;
+    const bool busy = first_row <= 4 * 8192 - 1 && first_row + static_cast<int64_t>(block.rows) > 3 * 8192;
+    uint64_t block_errors = 0;
+    for (size_t row = 0; row < block.rows; ++row) block_errors += store::ByteAt(block.column(FieldId::kStatus), row) == 1;
+    expected += busy ? block.rows : block_errors;
+    rare_blocks += !busy;
+  }
+  EXPECT_GT(rare_blocks, 0);
+  EXPECT_EQ(read.scanned, expected);
+}
 
 }  // namespace
 }  // namespace mltrack::query

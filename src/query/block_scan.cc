@@ -11,7 +11,9 @@
 #include "query/block_answer.h"
 #include "query/chunk_gathers.h"
 #include "query/limit_guard.h"
+#include "query/rare_code_rows.h"
 #include "query/slice_rows.h"
+#include "query/sparse_slice_scan.h"
 #include "store/block_user_rollup.h"
 #include "store/packed_column.h"
 
@@ -556,6 +558,37 @@ bool AnsweredWhole(const Plan& plan, const store::ColumnBlock& block, Partial& p
   return true;
 }
 
+// Reads the metrics `rest` that the value slices left (all rows of kept slices: `group`, or each
+// row's own group when kSeveralGroups) from the block's sparse slice rows
+// (sparse_slice_scan.h) instead of every row's code; false, with nothing read, when they do not
+// give every one.
+bool ReadSparseRows(const Plan& plan, const store::ColumnBlock& block, const std::vector<size_t>& rest,
+                         const SliceRows& slice_rows, uint32_t group, Partial& partial) {
+  thread_local SparseMetricRows sparse;
+  if (!SparseSliceMetricRows(plan, block, rest, slice_rows, &sparse)) return false;
+  const BlockBuckets buckets = MakeBlockBuckets(plan, block);
+  const ChunkGathers::Scope gathers;
+  for (size_t idx = 0; idx < rest.size(); ++idx) {
+    const std::vector<uint32_t>& rows = sparse.rows[sparse.list_of[idx]];
+    partial.scanned += rows.size();
+    for (size_t begin = 0; begin < rows.size(); begin += kChunkRows) {
+      ChunkGathers::NextChunk();
+      const size_t count = std::min(kChunkRows, rows.size() - begin);
+      uint32_t* groups = nullptr;
+      if (!plan.parts.empty()) {
+        if (group == kSeveralGroups) {
+          AssignGroups(plan, buckets, block, rows.data() + begin, count, partial);
+        } else {
+          std::fill_n(partial.groups.data(), count, group);
+        }
+        groups = partial.groups.data();
+      }
+      partial.metrics[rest[idx]]->Update(block, rows.data() + begin, count, groups);
+    }
+  }
+  return true;
+}
+
 // Whether the block's value slices answered it for `plan` (a whole block whose row filters are
 // `filters`; block_answer.h).
 // (*rest: as for AnsweredFromSummaries.)
@@ -564,6 +597,10 @@ bool AnsweredBySlices(const Plan& plan, const store::ColumnBlock& block, std::sp
   uint32_t group = 0;
   if (!AnswerFromSlices(plan, block, filters, partial, rest, &group, slice_rows)) return false;
   if (rest->empty()) return true;
+  if (ReadSparseRows(plan, block, *rest, *slice_rows, group, partial)) {
+    rest->clear();
+    return true;
+  }
   if (group == kSeveralGroups) return false;  // the caller reads *rest with each row's group
   ScanOneGroup(plan, block, filters, *rest, group, partial, slice_rows);
   rest->clear();
@@ -680,17 +717,19 @@ struct PlanScan {
 
 // The rows of `block` in [from_ms, to_ms) and through `filters`, chunk by chunk, each chunk
 // handed to every scan of `scans` (cut to its plan's range where narrow); the selection vector
-// lives in the first partial.
+// lives in the first partial. `candidates` (ascending; null = every row): the only rows that
+// can pass (a rare code's, rare_code_rows.h, whose filter is not in `filters`).
 void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilter*>& filters, int64_t from_ms,
-                int64_t to_ms, std::span<const PlanScan> scans) {
+                int64_t to_ms, std::span<const PlanScan> scans, const std::vector<uint16_t>* candidates = nullptr) {
   const Plan& first = *scans.front().plan;
   const bool whole = block.min_ts >= from_ms && block.max_ts < to_ms;
   // A whole block without filters needs no selection vector: its rows are 0 … rows − 1.
-  const uint32_t* identity = whole && filters.empty() ? Identity(block.rows) : nullptr;
+  const uint32_t* identity = whole && filters.empty() && candidates == nullptr ? Identity(block.rows) : nullptr;
+  size_t next_candidate = 0;
   std::vector<BlockBuckets> buckets;
   buckets.reserve(scans.size());
   for (const PlanScan& scan : scans) {
-    scan.partial->scanned += block.rows;
+    scan.partial->scanned += candidates != nullptr ? candidates->size() : block.rows;
     buckets.push_back(MakeBlockBuckets(*scan.plan, block));
   }
   uint32_t* selected = scans.front().partial->rows.data();
@@ -709,7 +748,14 @@ void ScanChunks(const store::ColumnBlock& block, const std::vector<const RowFilt
       rows = identity + begin;
       count = end - begin;
     } else {
-      if (whole) {
+      if (candidates != nullptr) {
+        for (; next_candidate < candidates->size() && (*candidates)[next_candidate] < end; ++next_candidate) {
+          const uint32_t row = (*candidates)[next_candidate];
+          const int64_t ts = block.Ts(row);
+          selected[count] = row;
+          count += whole || ((ts >= from_ms) & (ts < to_ms));
+        }
+      } else if (whole) {
         for (size_t row = begin; row < end; ++row) selected[count++] = static_cast<uint32_t>(row);
       } else {
         for (size_t row = begin; row < end; ++row) {
@@ -766,7 +812,9 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
     return;
   }
   const PlanScan scan{&plan, &partial, false, rest.empty() ? nullptr : &rest, &slice_rows};
-  ScanChunks(block, filters, spec.from_ms, spec.to_ms, std::span(&scan, 1));
+  std::shared_ptr<const store::SparseRows> keep;
+  const std::vector<uint16_t>* candidates = RareCodeRows(plan, block, &filters, &keep);
+  ScanChunks(block, filters, spec.from_ms, spec.to_ms, std::span(&scan, 1), candidates);
 }
 
 void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBlock& block,
@@ -798,7 +846,10 @@ void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBloc
     scans.push_back(
         PlanScan{plans[idx], partials[idx], !whole, rests[idx].empty() ? nullptr : &rests[idx], &slice_rows[idx]});
   }
-  if (!scans.empty()) ScanChunks(block, filters, from_ms, to_ms, scans);
+  if (scans.empty()) return;
+  std::shared_ptr<const store::SparseRows> keep;
+  const std::vector<uint16_t>* candidates = RareCodeRows(*plans.front(), block, &filters, &keep);
+  ScanChunks(block, filters, from_ms, to_ms, scans, candidates);
 }
 
 }  // namespace mltrack::query

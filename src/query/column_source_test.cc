@@ -446,6 +446,8 @@ TEST_F(PaletteWidthTest, FiltersOfEveryKindKeepTheDenseRows) {
   EXPECT_GE(none, 3);
   EXPECT_GE(all, 3);
   EXPECT_GE(static_cast<int>(filters.size()) - none - all, 20);
+}
+
 // `exists` on a string field is decided from presence alone: no table by dictionary id (input_hash
 // and trace_id have millions), the same rows kept as the other string filters' lookups would, and
 // block summaries judge it as the rows do.

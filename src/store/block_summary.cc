@@ -259,6 +259,7 @@ size_t BlockSummary::MemoryBytes() const {
     for (const HourSlice& slice : *made) bytes += slice.summary.MemoryBytes();
   }
   if (const auto made = hour_cells.Get()) bytes += made->MemoryBytes();
+  if (const auto made = sparse_rows.Get()) bytes += made->MemoryBytes();
   return bytes;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/field.h"
+#include "store/sparse_rows.h"
 #include "store/string_filter.h"
 #include "store/table_snapshot.h"
 #include "store/value_sketch.h"
@@ -82,7 +83,7 @@ struct HourSlice;      // block_hour_slices.h
 struct HourCells;      // block_hour_cells.h
 
 // Something made from a block's columns the first time a query asks for it and kept with its
-// summary (hour slices, hour cells). A copy starts without it.
+// summary (hour slices, hour cells, sparse rows). A copy starts without it.
 template <typename T>
 class LazyPart {
  public:
@@ -96,6 +97,12 @@ class LazyPart {
     std::shared_ptr<const T> expected;
     if (made_.compare_exchange_strong(expected, made, std::memory_order_acq_rel)) return made;
     return expected;
+  }
+  // Replaces `seen` (what Get returned) with `made`, for a part that grows as queries ask for
+  // more of it; false, leaving it, when another thread replaced it first.
+  bool Replace(const std::shared_ptr<const T>& seen, std::shared_ptr<const T> made) const {
+    std::shared_ptr<const T> expected = seen;
+    return made_.compare_exchange_strong(expected, std::move(made), std::memory_order_acq_rel);
   }
 
  private:
@@ -132,6 +139,9 @@ struct BlockSummary {
   // Not stored: the block's rows by hour and spend dimensions, made on first use
   // (block_hour_cells.h). Counted by MemoryBytes once made.
   LazyPart<HourCells> hour_cells;
+  // Not stored: the rows of the slices with few values of a measure, made on first use
+  // (sparse_rows.h). Counted by MemoryBytes once made.
+  LazyPart<SparseRows> sparse_rows;
 
   const ColumnSummary& field(FieldId id) const { return fields[static_cast<size_t>(id)]; }
   const ColumnSummary& tag(size_t key_index) const;
