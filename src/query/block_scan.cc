@@ -70,13 +70,6 @@ inline uint64_t IntegerWidthBinCode(const GroupBin& bin, double value) {
   return BinCode(static_cast<int64_t>(estimate));
 }
 
-// Whether rows[0, count) is rows[0], rows[0] + 1, ...
-bool IsRowRun(const uint32_t* rows, size_t count) {
-  bool run = true;
-  for (size_t idx = 0; idx < count; ++idx) run &= rows[idx] == rows[0] + idx;
-  return run;
-}
-
 // Bin codes of a scaled double column (value = double(k) / scale, k = base + u) under an
 // integer bin width w, from the stored integers: the bin is ⌊k / (w · scale)⌋. That equals the
 // double path's max{e : e·w ≤ value}: for an integer N below 2^33, value ≥ N ⟺ k ≥ N · scale,
@@ -119,7 +112,7 @@ bool GatherScaledBinCodes(const GroupBin& bin, const ColumnSource& source, const
       default: bins(column.as<uint32_t>()); break;
     }
   }
-  if (stored.exception_count > 0 && count > 0 && rows[count - 1] - rows[0] + 1 == count && IsRowRun(rows, count)) {
+  if (stored.exception_count > 0 && store::IsRowRun(rows, count)) {
     // A run of rows (a whole block or chunk): its exceptions are found in the sorted list, and
     // the other rows of u == 0 are absent (code 0 already).
     const uint32_t first = rows[0];

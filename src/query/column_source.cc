@@ -68,16 +68,6 @@ void GatherBytes(const uint8_t* data, const uint32_t* rows, size_t count, int64_
   }
 }
 
-// Whether rows[0, count) is the run rows[0], rows[0] + 1, ... (a whole block or a slice of
-// one: the common case, where lists can be scattered instead of merged).
-bool IsRun(const uint32_t* rows, size_t count) {
-  if (count == 0) return false;
-  const uint32_t first = rows[0];
-  bool run = true;
-  for (size_t idx = 0; idx < count; ++idx) run &= rows[idx] == first + idx;
-  return run;
-}
-
 // The [begin, end) range of an ascending row list that falls in the run [first, first + count).
 std::pair<size_t, size_t> ListRange(const uint16_t* listed, size_t listed_count, uint32_t first, size_t count) {
   const uint16_t* end = listed + listed_count;
@@ -95,7 +85,7 @@ void GatherSparse(const store::ColumnData& column, const uint32_t* rows, size_t 
   const uint16_t* listed = column.sparse_rows;
   const size_t listed_count = column.sparse_count;
   if (count == 0) return;
-  if (IsRun(rows, count)) {
+  if (store::IsRowRun(rows, count)) {
     std::fill_n(out, count, T{0});
     const uint32_t first = rows[0];
     const auto [begin, end] = ListRange(listed, listed_count, first, count);
@@ -168,7 +158,7 @@ void PatchExceptions(const store::ColumnData& column, const uint32_t* rows, size
   if (count == 0) return;
   const uint32_t first = rows[0];
   const uint32_t last = rows[count - 1];
-  if (IsRun(rows, count)) {
+  if (store::IsRowRun(rows, count)) {
     const auto [begin, end] = ListRange(listed, listed_count, first, count);
     for (size_t next = begin; next < end; ++next) out[listed[next] - first] = column.exception_values[next];
     return;

@@ -216,13 +216,6 @@ void MapOddCodeRun(const uint8_t* codes, const V* table, uint32_t first, size_t 
   for (; idx < count; ++idx, ++row) out[idx] = one(row);
 }
 
-bool IsRun(const uint32_t* rows, size_t count) {
-  const uint32_t first = rows[0];
-  bool run = true;
-  for (size_t idx = 0; idx < count; ++idx) run &= rows[idx] == first + idx;
-  return run;
-}
-
 }  // namespace
 
 size_t PaletteBytes(size_t rows, size_t distinct) {
@@ -260,7 +253,7 @@ void MapCodes(const ColumnData& column, const V* table, const uint32_t* rows, si
     std::fill_n(out, count, table[0]);
     return;
   }
-  if (IsRun(rows, count)) {
+  if (IsRowRun(rows, count)) {
     const uint32_t first = rows[0];
     switch (column.code_bits) {
       case 1: return MapCodeRun<V, 1>(codes, table, first, count, out);

@@ -53,6 +53,16 @@ inline uint32_t CodeValue(const ColumnData& column, size_t code) {
   return column.palette != nullptr ? column.palette[code] : static_cast<uint32_t>(code);
 }
 
+// Whether rows[0, count) is the run rows[0], rows[0] + 1, ... (a whole block or a chunk of one:
+// the common case, which readers serve from contiguous words); false when count is 0.
+inline bool IsRowRun(const uint32_t* rows, size_t count) {
+  if (count == 0 || rows[count - 1] - rows[0] + 1 != count) return false;
+  const uint32_t first = rows[0];
+  bool run = true;
+  for (size_t idx = 0; idx < count; ++idx) run &= rows[idx] == first + idx;
+  return run;
+}
+
 // The stored value u of `row` of a packed column.
 inline uint32_t PackedOffset(const ColumnData& column, size_t row) {
   const unsigned bits = column.code_bits;
