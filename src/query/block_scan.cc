@@ -293,6 +293,36 @@ uint32_t WindowGroup(Partial& partial, uint64_t code) {
   }
 }
 
+// The groups of a one-part key whose column stores codes of at most 8 bits, straight from the
+// codes: each code's group is looked up once, and the codes are mapped to groups in one pass
+// (instead of mapping them to keys, then each key to its group). A code whose key has no group
+// yet maps to kNewGroup + code, and gets its group at its first row (groups are made in row
+// order, as DirectGroups makes them). False when the key does not qualify.
+bool CodeGroups(const Plan& plan, const store::ColumnBlock& block, const uint32_t* rows, size_t count,
+                Partial& partial, uint32_t* groups) {
+  if (plan.parts.size() != 1 || plan.parts[0].is_bucket || plan.parts[0].bin) return false;
+  std::array<uint64_t, 256> keys;
+  store::ColumnData stored;
+  if (!GatherCodeTable(plan.parts[0].source, block, keys, &stored)) return false;
+  constexpr uint32_t kNewGroup = ~uint32_t{0} - 255;
+  const size_t codes = store::CodeCount(stored);
+  const uint32_t* direct = partial.direct.data();
+  const uint64_t direct_size = partial.direct.size();
+  std::array<uint32_t, 256> code_groups;
+  for (size_t code = 0; code < codes; ++code) {
+    const uint64_t key = keys[code];
+    code_groups[code] = key < direct_size && direct[key] != 0 ? direct[key] - 1 : kNewGroup + static_cast<uint32_t>(code);
+  }
+  store::MapCodes(stored, code_groups.data(), rows, count, groups);
+  for (size_t idx = 0; idx < count; ++idx) {
+    if (groups[idx] < kNewGroup) continue;
+    const uint32_t code = groups[idx] - kNewGroup;
+    if (code_groups[code] >= kNewGroup) DirectGroups(&keys[code], 1, partial, &code_groups[code]);
+    groups[idx] = code_groups[code];
+  }
+  return true;
+}
+
 // The codes of one key part for the selected rows, into partial.codes.
 void PartCodes(const Plan& plan, const KeyPart& part, const BlockBuckets& buckets, const store::ColumnBlock& block,
                const uint32_t* rows, size_t count, Partial& partial) {
@@ -422,7 +452,9 @@ void AssignGroups(const Plan& plan, const BlockBuckets& buckets, const store::Co
     for (size_t idx = 0; idx < count; ++idx) groups[idx] = WindowGroup(partial, codes[idx]);
   } else if (partial.Direct(plan)) {
     if (partial.direct.empty()) partial.direct.assign(size_t{1} << plan.key_bits, 0);
-    DirectGroups(SmallKeys(plan, buckets, block, rows, count, partial), count, partial, groups);
+    if (!CodeGroups(plan, block, rows, count, partial, groups)) {
+      DirectGroups(SmallKeys(plan, buckets, block, rows, count, partial), count, partial, groups);
+    }
   } else {
     partial.keys.assign(count * plan.key_words, 0);
     uint64_t* keys = partial.keys.data();

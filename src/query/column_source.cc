@@ -148,9 +148,10 @@ void ScaleOffsets(const uint32_t* offsets, size_t count, int64_t base, double sc
 }
 
 // Overwrites out[idx] with the exact value of rows[idx] when that row is an exception of a
-// scaled double column (ColumnData::exception_rows). Ascending rows within a short span (the
-// chunks of a scan) go through a map from row to position, without a branch per row or per
-// exception; other selections merge the two sorted lists.
+// scaled double column (ColumnData::exception_rows), whose value `out` holds as NaN (u == 0).
+// Ascending rows within a short span (the chunks of a scan) read a dense window of the span's
+// exceptions, without a branch per row or per exception; other selections merge the two sorted
+// lists.
 void PatchExceptions(const store::ColumnData& column, const uint32_t* rows, size_t count, double* out) {
   constexpr uint32_t kMapRows = 8192;
   const uint16_t* listed = column.exception_rows;
@@ -166,20 +167,23 @@ void PatchExceptions(const store::ColumnData& column, const uint32_t* rows, size
   bool ascending = true;
   for (size_t idx = 1; idx < count; ++idx) ascending &= rows[idx] > rows[idx - 1];
   if (ascending && last - first < kMapRows) {
-    // position_of[row − first] = idx + 1 for selected rows, 0 elsewhere (slot 0 of `out_slots`
-    // takes the writes for unselected exception rows).
-    thread_local std::vector<uint16_t> position_of(kMapRows, 0);
-    thread_local std::vector<double> out_slots;
-    out_slots.resize(count + 1);
-    for (size_t idx = 0; idx < count; ++idx) position_of[rows[idx] - first] = static_cast<uint16_t>(idx + 1);
-    std::copy(out, out + count, out_slots.begin() + 1);
+    // The exceptions of the span are spread into a dense window of it (NaN elsewhere), and each
+    // row whose value is NaN (u == 0: absent or an exception) takes the window's value, without
+    // a branch per row.
+    thread_local std::vector<double> window(kMapRows, kNaN);
+    double* dense = window.data();
     const uint16_t* begin = std::lower_bound(listed, listed + listed_count, first);
     const uint16_t* end = std::upper_bound(begin, listed + listed_count, last);
-    for (const uint16_t* next = begin; next < end; ++next) {
-      out_slots[position_of[*next - first]] = column.exception_values[next - listed];
+    for (const uint16_t* next = begin; next < end; ++next) dense[*next - first] = column.exception_values[next - listed];
+    for (size_t idx = 0; idx < count; ++idx) {
+      // A blend of bits: a branch on NaN-ness is mispredicted at random.
+      const double value = out[idx];
+      const uint64_t use_window = -static_cast<uint64_t>(std::isnan(value));
+      const uint64_t bits = (std::bit_cast<uint64_t>(dense[rows[idx] - first]) & use_window) |
+                            (std::bit_cast<uint64_t>(value) & ~use_window);
+      out[idx] = std::bit_cast<double>(bits);
     }
-    for (size_t idx = 0; idx < count; ++idx) position_of[rows[idx] - first] = 0;
-    std::copy(out_slots.begin() + 1, out_slots.end(), out);
+    for (const uint16_t* next = begin; next < end; ++next) dense[*next - first] = kNaN;
     return;
   }
   size_t next = 0;
@@ -480,6 +484,27 @@ void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, con
       break;
   }
   std::fill_n(out, count, uint64_t{0});
+}
+
+bool GatherCodeTable(const ColumnSource& source, const store::ColumnBlock& block, std::array<uint64_t, 256>& keys,
+                     store::ColumnData* stored) {
+  switch (source.type) {
+    case Type::kString:
+    case Type::kTag: *stored = IdColumn(source, block); break;
+    case Type::kHttpStatus:
+    case Type::kEnum:
+    case Type::kBool: *stored = block.column(source.field); break;
+    default: return false;
+  }
+  const size_t codes = store::CodeCount(*stored);
+  if (!stored->present() || codes == 0) return false;
+  const bool offsets = source.type != Type::kEnum && source.type != Type::kBool;
+  const uint64_t base = static_cast<uint64_t>(stored->base);
+  for (size_t code = 0; code < codes; ++code) {
+    const uint32_t value = store::CodeValue(*stored, code);
+    keys[code] = !offsets ? uint64_t{value} : value == 0 ? 0 : base + value;
+  }
+  return true;
 }
 
 const store::ColumnSummary* SummaryOf(const ColumnSource& source, const store::BlockSummary& summary) {

@@ -2,6 +2,7 @@
 // How the query engine reads one field of a block: resolution of a FieldRef against a snapshot
 // (tag keys and score names become column indexes) and typed gathers of selected rows.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -67,5 +68,10 @@ void GatherDouble(const ColumnSource& source, const store::ColumnBlock& block, c
 // (0 = absent except for enums, whose 0 is a real value). Only for dimension sources.
 void GatherCode(const ColumnSource& source, const store::ColumnBlock& block, const uint32_t* rows,
                 size_t count, uint64_t* out);
+
+// Whether `source`'s column in `block` stores codes of at most 8 bits (store::CodeCount); if so,
+// that column is *stored and keys[code] = what GatherCode gives for a row of that code.
+bool GatherCodeTable(const ColumnSource& source, const store::ColumnBlock& block, std::array<uint64_t, 256>& keys,
+                     store::ColumnData* stored);
 
 }  // namespace mltrack::query

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "query/row_filter.h"
 #include "store/memtable.h"
+#include "store/packed_column.h"
 #include "store/segment.h"
 #include "store/segment_format.h"
 #include "store/segment_writer.h"
@@ -188,6 +190,32 @@ TEST_F(ColumnSourceTest, PaletteColumnsGatherLikeDenseOnes) {
     fields.push_back({layout.field, ""});
   }
   ExpectGathersLikeDense(fields);
+}
+
+// The code tables group-bys read palette columns through give, for every row, the key GatherCode
+// gives; columns that do not store codes of at most 8 bits have none.
+TEST_F(ColumnSourceTest, CodeTablesGiveTheKeysOfGatherCode) {
+  const store::ColumnBlock& block = segment_->blocks()[0];
+  const std::vector<std::pair<FieldRef, bool>> fields = {
+      {{FieldId::kProvider, ""}, true}, {{FieldId::kModel, ""}, true},      {{FieldId::kCacheHit, ""}, true},
+      {{FieldId::kHttpStatus, ""}, true}, {{FieldId::kTeam, ""}, true},     {{FieldId::kEndpoint, ""}, false},
+      {{FieldId::kErrorType, ""}, false}, {{FieldId::kTag, "attempt"}, false}};
+  std::vector<uint32_t> rows(block.rows);
+  for (uint32_t row = 0; row < block.rows; ++row) rows[row] = row;
+  for (const auto& [field, has_table] : fields) {
+    const ColumnSource source = ResolveColumn(*memory_, field);
+    std::array<uint64_t, 256> keys;
+    store::ColumnData stored;
+    ASSERT_EQ(GatherCodeTable(source, block, keys, &stored), has_table) << field.Name();
+    if (!has_table) continue;
+    std::array<uint8_t, 256> identity;
+    for (size_t code = 0; code < identity.size(); ++code) identity[code] = static_cast<uint8_t>(code);
+    std::vector<uint8_t> codes(block.rows);
+    store::MapCodes(stored, identity.data(), rows.data(), rows.size(), codes.data());
+    std::vector<uint64_t> want(block.rows);
+    GatherCode(source, block, rows.data(), rows.size(), want.data());
+    for (uint32_t row = 0; row < block.rows; ++row) ASSERT_EQ(keys[codes[row]], want[row]) << field.Name() << " row " << row;
+  }
 }
 
 TEST_F(ColumnSourceTest, FiltersOnPaletteColumns) {
