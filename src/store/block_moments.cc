@@ -20,19 +20,56 @@ bool IsMeasure(FieldId field) {
   return kind == FieldKind::kInt || kind == FieldKind::kMoney || kind == FieldKind::kDouble;
 }
 
-// The values of `column` at `rows` (null = every row) as doubles, NaN = absent.
-std::vector<double> DoublesOf(const BlockValues::Column& column, const std::vector<uint32_t>* rows) {
-  const size_t size = column.kind == BlockValues::Kind::kDoubles ? column.doubles.size() : column.ints.size();
-  const size_t count = rows ? rows->size() : size;
-  std::vector<double> out(count);
-  for (size_t idx = 0; idx < count; ++idx) {
-    const size_t row = rows ? (*rows)[idx] : idx;
-    if (column.kind == BlockValues::Kind::kDoubles) {
-      out[idx] = column.doubles[row];
-    } else {
-      out[idx] = column.ints[row] == kNullInt ? NAN : static_cast<double>(column.ints[row]);
-    }
+// The values of `column` at `rows` (null = every row) as doubles, NaN = absent, read in place.
+struct MeasureValues {
+  const BlockValues::Column& column;
+  const std::vector<uint32_t>* rows;
+  size_t size() const {
+    if (rows) return rows->size();
+    return column.kind == BlockValues::Kind::kDoubles ? column.doubles.size() : column.ints.size();
   }
+  double operator[](size_t idx) const {
+    const size_t row = rows ? (*rows)[idx] : idx;
+    if (column.kind == BlockValues::Kind::kDoubles) return column.doubles[row];
+    return column.ints[row] == kNullInt ? NAN : static_cast<double>(column.ints[row]);
+  }
+};
+
+// A score's values at `rows` (null = every row), NaN = absent.
+struct ScoreValues {
+  const std::vector<double>& dense;
+  const std::vector<uint32_t>* rows;
+  size_t size() const { return rows ? rows->size() : dense.size(); }
+  double operator[](size_t idx) const { return dense[rows ? (*rows)[idx] : idx]; }
+};
+
+// Count, sum and M2 of the non-NaN values (two-pass, corrected); SpreadOf for any sequence.
+template <typename Values>
+Spread SpreadOfValues(const Values& values) {
+  Spread out;
+  double shift = 0;
+  double shifted_sum = 0;
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    const double value = values[idx];
+    if (std::isnan(value)) continue;
+    if (out.present == 0) shift = value;
+    ++out.present;
+    out.sum += value;
+    shifted_sum += value - shift;
+  }
+  if (out.present == 0) return out;
+  const double n = static_cast<double>(out.present);
+  const double mean = shifted_sum / n;
+  double squares = 0;
+  double residual = 0;
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    const double value = values[idx];
+    if (std::isnan(value)) continue;
+    const double deviation = value - shift - mean;
+    squares += deviation * deviation;
+    residual += deviation;
+  }
+  out.m2 = std::max(0.0, squares - residual * residual / n);
   return out;
 }
 
@@ -107,55 +144,27 @@ size_t BlockMoments::MemoryBytes() const {
   return sizeof(BlockMoments) + field_m2.capacity() * sizeof(field_m2[0]) + scores.capacity() * sizeof(Score);
 }
 
-Spread SpreadOf(const std::vector<double>& values) {
-  Spread out;
-  double shift = 0;
-  double shifted_sum = 0;
-  for (const double value : values) {
-    if (std::isnan(value)) continue;
-    if (out.present == 0) shift = value;
-    ++out.present;
-    out.sum += value;
-    shifted_sum += value - shift;
-  }
-  if (out.present == 0) return out;
-  const double n = static_cast<double>(out.present);
-  const double mean = shifted_sum / n;
-  double squares = 0;
-  double residual = 0;
-  for (const double value : values) {
-    if (std::isnan(value)) continue;
-    const double deviation = value - shift - mean;
-    squares += deviation * deviation;
-    residual += deviation;
-  }
-  out.m2 = std::max(0.0, squares - residual * residual / n);
-  return out;
-}
+Spread SpreadOf(const std::vector<double>& values) { return SpreadOfValues(ScoreValues{values, nullptr}); }
 
 BlockMoments MomentsOf(const BlockValues& values, const std::vector<uint32_t>* rows) {
   BlockMoments moments;
   for (const BlockValues::Column& column : values.fields) {  // ascending by field
     if (!IsMeasure(column.field)) continue;
     if (column.kind != BlockValues::Kind::kInts && column.kind != BlockValues::Kind::kDoubles) continue;
-    const Spread spread = SpreadOf(DoublesOf(column, rows));
+    const Spread spread = SpreadOfValues(MeasureValues{column, rows});
     if (spread.present > 0) moments.field_m2.emplace_back(column.field, spread.m2);
   }
   for (const auto& [index, dense] : values.scores) {  // ascending by index
-    std::vector<double> picked;
-    if (rows) {
-      picked.reserve(rows->size());
-      for (const uint32_t row : *rows) picked.push_back(dense[row]);
-    }
-    const Spread spread = SpreadOf(rows ? picked : dense);
+    const Spread spread = SpreadOfValues(ScoreValues{dense, rows});
     if (spread.present > 0) moments.scores.push_back({index, spread.present, spread.sum, spread.m2});
   }
   return moments;
 }
 
-void EncodeBlockMoments(const BlockValues& values, const std::vector<ValueSlice>& slices, std::string* out) {
+void EncodeBlockMoments(const BlockValues& values, const std::vector<std::vector<uint32_t>>& slice_rows,
+                        std::string* out) {
   Encode(MomentsOf(values, nullptr), out);
-  for (const std::vector<uint32_t>& slice_rows : RowsOfSlices(values, slices)) Encode(MomentsOf(values, &slice_rows), out);
+  for (const std::vector<uint32_t>& rows : slice_rows) Encode(MomentsOf(values, &rows), out);
 }
 
 bool DecodeBlockMoments(segment::FooterReader& reader, size_t score_names, BlockSummary* parent) {
