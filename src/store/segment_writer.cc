@@ -356,7 +356,7 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   EncodeSlices(slices, &footer_slices_);
   EncodeUserRollup(RollUpUsers(block_values), &footer_user_rollups_);
   EncodeDerivedSketches(block_values, slice_rows, &footer_derived_);
-  EncodeBlockMoments(block_values, slice_rows, &footer_moments_);
+  EncodeBlockMoments(block_values, slices, slice_rows, &footer_moments_);
   segment::PutVarint(&footer_string_filters_, string_filters.size());
   for (const auto& [field, filter] : string_filters) {
     footer_string_filters_.push_back(static_cast<char>(field));
