@@ -58,10 +58,12 @@ Spread SpreadOf(const std::vector<double>& values);
 // The moments of the rows `rows` (ascending; null = every row) of `values`.
 BlockMoments MomentsOf(const BlockValues& values, const std::vector<uint32_t>* rows);
 
-// Serialization of one block: its own moments, then one per slice of `slices` in their order
-// (each: varint fields · (u8 field · f64 m2) × fields · varint scores · (varint index ·
-// varint present · f64 sum · f64 m2) × scores).
-void EncodeBlockMoments(const BlockValues& values, const std::vector<ValueSlice>& slices, std::string* out);
+// Serialization of one block: its own moments, then one per slice of `slices` in their order, of
+// the rows `slice_rows` lists for each (SliceBlock's: the slices of one field partition the
+// block's rows) (each: varint fields · (u8 field · f64 m2) × fields · varint scores · (varint
+// index · varint present · f64 sum · f64 m2) × scores).
+void EncodeBlockMoments(const BlockValues& values, const std::vector<ValueSlice>& slices,
+                        const std::vector<std::vector<uint32_t>>& slice_rows, std::string* out);
 // Decodes one block's moments into parent->moments and each slice's summary (its slices already
 // decoded), checking every field against the summary it belongs to (a measure with present
 // values, listed once, ascending) and every score count against the rows; `score_names` bounds

@@ -3,19 +3,10 @@
 #include <algorithm>
 #include <limits>
 
+#include "store/picked_summaries.h"
 #include "store/segment_format.h"
 
 namespace mltrack::store {
-namespace {
-
-template <typename T>
-std::vector<T> Pick(const std::vector<T>& values, const std::vector<uint32_t>& rows) {
-  std::vector<T> picked(rows.size());
-  for (size_t idx = 0; idx < rows.size(); ++idx) picked[idx] = values[rows[idx]];
-  return picked;
-}
-
-}  // namespace
 
 BlockSummary SummarizeRows(const BlockValues& values, const std::vector<uint32_t>& rows) {
   BlockSummary summary;
@@ -23,14 +14,14 @@ BlockSummary SummarizeRows(const BlockValues& values, const std::vector<uint32_t
   for (const BlockValues::Column& column : values.fields) {
     ColumnSummary& out = summary.fields[static_cast<size_t>(column.field)];
     switch (column.kind) {
-      case BlockValues::Kind::kIds: out = SummarizeIds(Pick(column.ints, rows)); break;
-      case BlockValues::Kind::kInts: out = SummarizeInts(Pick(column.ints, rows)); break;
-      case BlockValues::Kind::kBytes: out = SummarizeBytes(Pick(column.bytes, rows), false); break;
-      case BlockValues::Kind::kEnum: out = SummarizeBytes(Pick(column.bytes, rows), true); break;
-      case BlockValues::Kind::kDoubles: out = SummarizeDoubles(Pick(column.doubles, rows)); break;
+      case BlockValues::Kind::kIds: out = SummarizeIdsAt(column.ints, rows); break;
+      case BlockValues::Kind::kInts: out = SummarizeIntsAt(column.ints, rows); break;
+      case BlockValues::Kind::kBytes: out = SummarizeBytesAt(column.bytes, rows, false); break;
+      case BlockValues::Kind::kEnum: out = SummarizeBytesAt(column.bytes, rows, true); break;
+      case BlockValues::Kind::kDoubles: out = SummarizeDoublesAt(column.doubles, rows); break;
     }
   }
-  for (const auto& [key_index, ids] : values.tags) summary.tags.emplace_back(key_index, SummarizeIds(Pick(ids, rows)));
+  for (const auto& [key_index, ids] : values.tags) summary.tags.emplace_back(key_index, SummarizeIdsAt(ids, rows));
   return summary;
 }
 
@@ -78,29 +69,10 @@ std::span<const ValueSlice> SlicesOf(const BlockSummary& summary, FieldId field)
   return {summary.slices.data() + (begin - summary.slices.begin()), static_cast<size_t>(end - begin)};
 }
 
-std::vector<std::vector<uint32_t>> RowsOfSlices(const BlockValues& values, const std::vector<ValueSlice>& slices) {
-  std::vector<std::vector<uint32_t>> rows(slices.size());
-  for (size_t begin = 0; begin < slices.size();) {
-    size_t end = begin;
-    while (end < slices.size() && slices[end].field == slices[begin].field) ++end;
-    const auto first = slices.begin() + static_cast<ptrdiff_t>(begin);
-    const auto last = slices.begin() + static_cast<ptrdiff_t>(end);
-    const BlockValues::Column* column = values.column(slices[begin].field);
-    for (size_t row = 0; column && row < column->ints.size(); ++row) {
-      const uint32_t code = column->ints[row] == kNullInt ? 0 : static_cast<uint32_t>(column->ints[row]);
-      const auto found = std::lower_bound(first, last, code,
-                                          [](const ValueSlice& slice, uint32_t wanted) { return slice.code < wanted; });
-      if (found != last && found->code == code) {
-        rows[static_cast<size_t>(found - slices.begin())].push_back(static_cast<uint32_t>(row));
-      }
-    }
-    begin = end;
-  }
-  return rows;
-}
-
-std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary& summary) {
+std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary& summary,
+                                   std::vector<std::vector<uint32_t>>* slice_rows) {
   std::vector<ValueSlice> slices;
+  if (slice_rows) slice_rows->clear();
   for (const FieldId field : kSliceFields) {  // ascending FieldIds
     const ColumnSummary& column = summary.field(field);
     if (column.type != ColumnSummary::Type::kCodes || !column.exact || column.codes.size() < 2 ||
@@ -129,6 +101,7 @@ std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary
         slice.max_ts = std::max(slice.max_ts, values.ts[row]);
       }
       slice.summary = SummarizeRows(values, rows_of[slot]);
+      if (slice_rows) slice_rows->push_back(std::move(rows_of[slot]));
     }
   }
   return slices;

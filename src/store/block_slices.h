@@ -57,12 +57,11 @@ struct BlockValues {
 // The summary of rows `rows` (ascending) of a block, exactly as the writer summarizes a block.
 BlockSummary SummarizeRows(const BlockValues& values, const std::vector<uint32_t>& rows);
 
-// The slices of a block whose own summary is `summary` (summary.slices is not read).
-std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary& summary);
-
-// The rows of each of `slices` (one block's, ascending by field, code): element i lists slice i's
-// rows, ascending, picked by the code of the slice's field.
-std::vector<std::vector<uint32_t>> RowsOfSlices(const BlockValues& values, const std::vector<ValueSlice>& slices);
+// The slices of a block whose own summary is `summary` (summary.slices is not read). With
+// `slice_rows`, element i of it lists slice i's rows, ascending (what the slices' moments and
+// sketches are computed from).
+std::vector<ValueSlice> SliceBlock(const BlockValues& values, const BlockSummary& summary,
+                                   std::vector<std::vector<uint32_t>>* slice_rows = nullptr);
 
 // Serialization of one block's slices: varint count · (u8 field · varint code · zigzag min_ts ·
 // zigzag max_ts · summary (EncodeBlockSummary)) × count.

@@ -86,6 +86,21 @@ TEST(BlockSlicesTest, EachCodeOfASlicedFieldGetsTheSummaryOfItsRows) {
   }
 }
 
+// The rows SliceBlock hands out (for the slices' moments and speed sketches) are each slice's
+// rows, ascending, in the order of the slices.
+TEST(BlockSlicesTest, SliceRowsListEachSlicesRows) {
+  const Fixture fixture;
+  std::vector<std::vector<uint32_t>> slice_rows = {{42}};  // replaced, not appended to
+  const std::vector<ValueSlice> slices = SliceBlock(fixture.values, fixture.summary, &slice_rows);
+  ASSERT_EQ(slice_rows.size(), slices.size());
+  const uint32_t phase[] = {2, 0, 1};  // row % 3 of codes 0, 4, 7
+  for (size_t idx = 0; idx < slices.size(); ++idx) {
+    std::vector<uint32_t> expected;
+    for (uint32_t row = phase[idx]; row < 3000; row += 3) expected.push_back(row);
+    EXPECT_EQ(slice_rows[idx], expected) << "slice " << idx;
+  }
+}
+
 TEST(BlockSlicesTest, EncodedSlicesDecodeToTheSame) {
   Fixture fixture;
   const std::vector<ValueSlice> slices = SliceBlock(fixture.values, fixture.summary);

@@ -1,6 +1,7 @@
 #include "store/block_summary.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -11,6 +12,7 @@
 #include "store/block_slices.h"
 #include "store/derived_sketch.h"
 #include "store/footer_doubles.h"
+#include "store/picked_summaries.h"
 #include "store/segment_format.h"
 
 namespace mltrack::store {
@@ -263,30 +265,55 @@ size_t BlockSummary::MemoryBytes() const {
   return bytes;
 }
 
-ColumnSummary SummarizeIds(const std::vector<int64_t>& ids) {
+namespace {
+
+// Every value of a column, or only those at some rows (ascending): what the summaries read. The
+// picked form reads the rows in place, so a slice's summary needs no copy of its values.
+template <typename T>
+struct AllValues {
+  const std::vector<T>& values;
+  size_t size() const { return values.size(); }
+  T operator[](size_t idx) const { return values[idx]; }
+};
+template <typename T>
+struct PickedValues {
+  const std::vector<T>& values;
+  std::span<const uint32_t> rows;
+  size_t size() const { return rows.size(); }
+  T operator[](size_t idx) const { return values[rows[idx]]; }
+};
+
+template <typename Values>
+ColumnSummary IdsSummary(const Values& ids) {
   std::vector<uint32_t> codes(ids.size());
-  for (size_t idx = 0; idx < ids.size(); ++idx) codes[idx] = ids[idx] == kNullInt ? 0 : static_cast<uint32_t>(ids[idx]);
+  for (size_t idx = 0; idx < ids.size(); ++idx) {
+    const int64_t id = ids[idx];
+    codes[idx] = id == kNullInt ? 0 : static_cast<uint32_t>(id);
+  }
   return SummarizeCodes(std::move(codes), false);
 }
 
-ColumnSummary SummarizeSparseIds(std::vector<uint32_t> present_ids, size_t rows) {
-  const size_t absent = rows - present_ids.size();
-  std::vector<std::pair<uint32_t, uint32_t>> runs = CountCodes(std::move(present_ids));
-  if (absent > 0) runs.insert(runs.begin(), {0, static_cast<uint32_t>(absent)});
-  return SummarizeRuns(std::move(runs), rows, false);
+// Byte codes are counted in a 256-entry array: CountCodes' array case, without widening them.
+template <typename Values>
+ColumnSummary BytesSummary(const Values& codes, bool is_enum) {
+  std::array<uint32_t, 256> counts{};
+  for (size_t idx = 0; idx < codes.size(); ++idx) ++counts[codes[idx]];
+  std::vector<std::pair<uint32_t, uint32_t>> runs;
+  for (uint32_t code = 0; code < counts.size(); ++code) {
+    if (counts[code] != 0) runs.emplace_back(code, counts[code]);
+  }
+  return SummarizeRuns(std::move(runs), codes.size(), is_enum);
 }
 
-ColumnSummary SummarizeBytes(const std::vector<uint8_t>& codes, bool is_enum) {
-  return SummarizeCodes(std::vector<uint32_t>(codes.begin(), codes.end()), is_enum);
-}
-
-ColumnSummary SummarizeInts(const std::vector<int64_t>& values) {
+template <typename Values>
+ColumnSummary IntsSummary(const Values& values) {
   ColumnSummary summary;
   summary.type = ColumnSummary::Type::kInts;
   summary.int_min = std::numeric_limits<int64_t>::max();
   summary.int_max = std::numeric_limits<int64_t>::min();
   uint64_t sum = 0;
-  for (int64_t value : values) {
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    const int64_t value = values[idx];
     if (value == kNullInt) continue;
     ++summary.present;
     summary.int_min = std::min(summary.int_min, value);
@@ -298,12 +325,15 @@ ColumnSummary SummarizeInts(const std::vector<int64_t>& values) {
   return summary;
 }
 
-ColumnSummary SummarizeDoubles(const std::vector<double>& values) {
+// `sketch_of()` gives the values' ValueSketch; called only when the summary keeps one.
+template <typename Values, typename SketchOf>
+ColumnSummary DoublesSummary(const Values& values, SketchOf sketch_of) {
   ColumnSummary summary;
   summary.type = ColumnSummary::Type::kDoubles;
   summary.double_min = std::numeric_limits<double>::infinity();
   summary.double_max = -std::numeric_limits<double>::infinity();
-  for (double value : values) {
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    const double value = values[idx];
     if (std::isnan(value)) continue;
     ++summary.present;
     summary.double_min = std::min(summary.double_min, value);
@@ -311,8 +341,49 @@ ColumnSummary SummarizeDoubles(const std::vector<double>& values) {
     summary.double_sum += value;
   }
   if (summary.present == 0) summary.double_min = summary.double_max = 0;
-  if (summary.present > ValueSketch::kMinValues) summary.sketch = std::make_shared<ValueSketch>(ValueSketch::Of(values));
+  if (summary.present > ValueSketch::kMinValues) summary.sketch = std::make_shared<ValueSketch>(sketch_of());
   return summary;
+}
+
+}  // namespace
+
+ColumnSummary SummarizeIds(const std::vector<int64_t>& ids) { return IdsSummary(AllValues<int64_t>{ids}); }
+
+ColumnSummary SummarizeIdsAt(const std::vector<int64_t>& ids, std::span<const uint32_t> rows) {
+  return IdsSummary(PickedValues<int64_t>{ids, rows});
+}
+
+ColumnSummary SummarizeSparseIds(std::vector<uint32_t> present_ids, size_t rows) {
+  const size_t absent = rows - present_ids.size();
+  std::vector<std::pair<uint32_t, uint32_t>> runs = CountCodes(std::move(present_ids));
+  if (absent > 0) runs.insert(runs.begin(), {0, static_cast<uint32_t>(absent)});
+  return SummarizeRuns(std::move(runs), rows, false);
+}
+
+ColumnSummary SummarizeBytes(const std::vector<uint8_t>& codes, bool is_enum) {
+  return BytesSummary(AllValues<uint8_t>{codes}, is_enum);
+}
+
+ColumnSummary SummarizeBytesAt(const std::vector<uint8_t>& codes, std::span<const uint32_t> rows, bool is_enum) {
+  return BytesSummary(PickedValues<uint8_t>{codes, rows}, is_enum);
+}
+
+ColumnSummary SummarizeInts(const std::vector<int64_t>& values) { return IntsSummary(AllValues<int64_t>{values}); }
+
+ColumnSummary SummarizeIntsAt(const std::vector<int64_t>& values, std::span<const uint32_t> rows) {
+  return IntsSummary(PickedValues<int64_t>{values, rows});
+}
+
+ColumnSummary SummarizeDoubles(const std::vector<double>& values) {
+  return DoublesSummary(AllValues<double>{values}, [&] { return ValueSketch::Of(values); });
+}
+
+ColumnSummary SummarizeDoublesAt(const std::vector<double>& values, std::span<const uint32_t> rows) {
+  return DoublesSummary(PickedValues<double>{values, rows}, [&] {
+    std::vector<double> picked(rows.size());
+    for (size_t idx = 0; idx < rows.size(); ++idx) picked[idx] = values[rows[idx]];
+    return ValueSketch::Of(picked);
+  });
 }
 
 void EncodeBlockSummary(const BlockSummary& summary, std::string* out) {

@@ -81,13 +81,14 @@ std::vector<double> TokensPerSecondOf(const BlockValues& values) {
   return out;
 }
 
-void EncodeDerivedSketches(const BlockValues& values, const std::vector<ValueSlice>& slices, std::string* out) {
+void EncodeDerivedSketches(const BlockValues& values, const std::vector<std::vector<uint32_t>>& slice_rows,
+                           std::string* out) {
   const std::vector<double> speeds = TokensPerSecondOf(values);
   Encode(DerivedSketch::Of(speeds), out);
   std::vector<double> picked;
-  for (const std::vector<uint32_t>& slice_rows : RowsOfSlices(values, slices)) {
+  for (const std::vector<uint32_t>& rows : slice_rows) {
     picked.clear();
-    for (const uint32_t row : slice_rows) picked.push_back(speeds[row]);
+    for (const uint32_t row : rows) picked.push_back(speeds[row]);
     Encode(DerivedSketch::Of(picked), out);
   }
 }

@@ -36,9 +36,11 @@ struct DerivedSketch {
 // tokens_per_s of every row of `values` (NaN = absent), as the query engine computes it.
 std::vector<double> TokensPerSecondOf(const BlockValues& values);
 
-// Serialization of one block: its own sketch, then one per slice of `slices` in their order
-// (each: varint present · when present > kMinValues: f64 min · f64 max · ValueSketch).
-void EncodeDerivedSketches(const BlockValues& values, const std::vector<ValueSlice>& slices, std::string* out);
+// Serialization of one block: its own sketch, then one per slice in their order, of the rows
+// `slice_rows` lists for each (SliceBlock's) (each: varint present · when present > kMinValues:
+// f64 min · f64 max · ValueSketch).
+void EncodeDerivedSketches(const BlockValues& values, const std::vector<std::vector<uint32_t>>& slice_rows,
+                           std::string* out);
 // Decodes one block's sketches into parent->tokens_per_s and each slice's summary (its slices
 // already decoded), checking each present count against the rows it covers.
 bool DecodeDerivedSketches(segment::FooterReader& reader, BlockSummary* parent);

@@ -351,11 +351,12 @@ void Builder::EncodeBlock(size_t begin, size_t end) {
   segment::PutVarint(&footer_blocks_, columns.size());
   for (const EncodedColumn& column : columns) AddChunk(column, count);
   EncodeBlockSummary(summary, &footer_summaries_);
-  const std::vector<ValueSlice> slices = SliceBlock(block_values, summary);
+  std::vector<std::vector<uint32_t>> slice_rows;
+  const std::vector<ValueSlice> slices = SliceBlock(block_values, summary, &slice_rows);
   EncodeSlices(slices, &footer_slices_);
   EncodeUserRollup(RollUpUsers(block_values), &footer_user_rollups_);
-  EncodeDerivedSketches(block_values, slices, &footer_derived_);
-  EncodeBlockMoments(block_values, slices, &footer_moments_);
+  EncodeDerivedSketches(block_values, slice_rows, &footer_derived_);
+  EncodeBlockMoments(block_values, slices, slice_rows, &footer_moments_);
   segment::PutVarint(&footer_string_filters_, string_filters.size());
   for (const auto& [field, filter] : string_filters) {
     footer_string_filters_.push_back(static_cast<char>(field));
