@@ -1,6 +1,9 @@
 // A breakdown by a dimension with many values (user, tags.<key>): the top N by cost in one query,
-// the previous period's values in another; "(other)" by difference from the totals.
+// then the previous period's cost of those N values in another (filtered to them: not all 10,000
+// users); "(other)" by difference from the totals.
+#include <optional>
 #include <unordered_map>
+#include <variant>
 
 #include "analytics/cost_sections.h"
 #include "analytics/dashboard_support.h"
@@ -24,23 +27,42 @@ std::vector<QuerySpec> BreakdownSpecs(const DashboardParams& params, const Field
   }
   spec.order_by = {{"sum:cost_usd", true}, {"count", true}};
   spec.limit = static_cast<int64_t>(top);
+  return {std::move(spec)};
+}
 
+std::optional<QuerySpec> PreviousBreakdownSpec(const DashboardParams& params, const FieldRef& field,
+                                               const QueryResult& current) {
   const int64_t length = params.to_ms - params.from_ms;
   QuerySpec before = BaseSpec(params, params.from_ms - length, params.from_ms);
   before.group_by = {field};
-  if (!AddMetrics(before, {"sum:cost_usd"}).ok()) return {};
+  if (!AddMetrics(before, {"sum:cost_usd"}).ok()) return std::nullopt;
   before.order_by = {{"sum:cost_usd", true}};
   before.limit = kPreviousValues;
-  return {std::move(spec), std::move(before)};
+  // Only the current top values' previous cost is shown, so only they are asked for — unless one
+  // is "(none)" (absent), which an `in` filter cannot name: then every value, as before.
+  query::Filter top_values;
+  top_values.field = field;
+  top_values.op = query::FilterOp::kIn;
+  for (const auto& cells : current.rows) {
+    const std::string* value = std::get_if<std::string>(&cells[0]);
+    if (value == nullptr || value->empty()) return before;
+    top_values.values.emplace_back(*value);
+  }
+  if (top_values.values.empty()) return before;
+  before.filters.push_back(std::move(top_values));
+  before.order_by.clear();  // at most `top` rows: all of them fit
+  return before;
 }
 
 Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& field,
                                  const CostTotals& totals, size_t top, const QueryRunner& run) {
   const std::vector<QuerySpec> specs = BreakdownSpecs(params, field, top);
-  if (specs.size() != 2) return Status::Internal("the breakdown queries of " + field.Name() + " could not be built");
+  if (specs.size() != 1) return Status::Internal("the breakdown query of " + field.Name() + " could not be built");
   Result<QueryResult> current = run(specs[0]);
   if (!current.ok()) return current.status();
-  Result<QueryResult> previous = run(specs[1]);
+  const std::optional<QuerySpec> previous_spec = PreviousBreakdownSpec(params, field, *current);
+  if (!previous_spec) return Status::Internal("the previous breakdown query of " + field.Name() + " could not be built");
+  Result<QueryResult> previous = run(*previous_spec);
   if (!previous.ok()) return previous.status();
   std::unordered_map<std::string, NanoUsd> previous_cost;
   for (const auto& cells : previous->rows) {
