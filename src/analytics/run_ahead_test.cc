@@ -75,7 +75,10 @@ TEST_F(RunAheadTest, CostIsTheSameWithBatches) {
     EXPECT_EQ(CostReportJson(*alone), CostReportJson(*batched)) << "filtered " << filtered;
   }
   EXPECT_EQ(batches_, 2);
-  EXPECT_LE(alone_, 2);  // the unpriced tokens' query, asked when a model is partly priced
+  // Per report: the user and tags.env previous-period queries (filtered to the current top values,
+  // so asked once those are known), and the unpriced tokens' query when a model is partly priced.
+  EXPECT_GE(alone_, 4);
+  EXPECT_LE(alone_, 6);
 }
 
 }  // namespace
