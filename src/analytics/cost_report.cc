@@ -88,7 +88,7 @@ std::vector<query::QuerySpec> CostSpecs(const DashboardParams& params, const Cos
   }
   // The hourly stack, which serves the chart and the heatmap when the chart's buckets are whole
   // hours (ComputeCostOverTime); finer buckets ask for their own.
-  add(cost::StackSpec(params, options.stack_by, query::BucketWidth{3'600'000, 0}));
+  add(cost::HourlyStackSpec(params, options.stack_by));
   return specs;
 }
 

@@ -5,6 +5,7 @@
 // (cost_time.cc). Internal to analytics/.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,18 +78,36 @@ std::vector<ModelEfficiency> Efficiency(const std::vector<SpendRow>& rows,
 Result<UnpricedUsage> Unpriced(const DashboardParams& params, const std::vector<SpendRow>& rows,
                                const QueryRunner& run);
 
-// Breakdown of any dimension by its own queries (current: top N by cost; previous: the same
-// dimension's values), for dimensions with many values (user, tags.<key>). `totals` gives the
-// "(other)" row by difference.
+// Breakdown of any dimension by its own queries (the top N by cost, BreakdownSpecs; then those
+// N values' other figures, DetailBreakdownSpec, and previous cost, PreviousBreakdownSpec), for
+// dimensions with many values (user, tags.<key>). `totals` gives the "(other)" row by difference.
 Result<Breakdown> FieldBreakdown(const DashboardParams& params, const FieldRef& field,
                                  const CostTotals& totals, size_t top, const QueryRunner& run);
 
-// The specs the functions above run, for RunAhead (cost_report.cc): the spend query; the two
-// queries of FieldBreakdown (current, previous; empty when they cannot be built); the stacked
-// cost over time in buckets of `width` (hourly first, ComputeCostOverTime).
+// The specs the functions above run, for RunAhead (cost_report.cc): the spend query; the first
+// query of FieldBreakdown (the current top N by sum:cost_usd then count, with those two figures;
+// empty when it cannot be built); the stacked cost over time in buckets of `width` (hourly first,
+// ComputeCostOverTime).
 std::vector<query::QuerySpec> BreakdownSpecs(const DashboardParams& params, const FieldRef& field, size_t top);
+
+// FieldBreakdown's second query, which needs the first one's answer `current` (BreakdownSpecs):
+// count:cost_usd, sum:input_tokens and sum:output_tokens by `field` over the range, filtered to
+// the values of `current`'s rows — or, when one is "(none)", the top N again with every figure.
+// nullopt when the spec cannot be built.
+std::optional<query::QuerySpec> DetailBreakdownSpec(const DashboardParams& params, const FieldRef& field,
+                                                    const query::QueryResult& current);
+
+// FieldBreakdown's third query, which needs the first one's answer `current` (BreakdownSpecs):
+// the previous period's cost by `field`, filtered to the values of `current`'s rows — all of the
+// field's values (at most 10,000) when one of those rows is "(none)", which no filter names.
+// nullopt when the spec cannot be built.
+std::optional<query::QuerySpec> PreviousBreakdownSpec(const DashboardParams& params, const FieldRef& field,
+                                                      const query::QueryResult& current);
 Result<query::QuerySpec> StackSpec(const DashboardParams& params, const FieldRef& stack_by,
                                    const query::BucketWidth& width);
+// StackSpec in hourly buckets, whose rows ComputeCostOverTime takes in any order (the result
+// is not sorted: ~13,000 rows at 30 days × 18 models).
+Result<query::QuerySpec> HourlyStackSpec(const DashboardParams& params, const FieldRef& stack_by);
 
 // Cost over time stacked by options.stack_by, and the hour × weekday heatmap; one hourly scan
 // serves both when the bucket is whole hours (or months) and the result fits.

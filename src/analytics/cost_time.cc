@@ -81,12 +81,6 @@ void FinishSeries(StackFold& fold, size_t top, CostOverTime& over_time) {
   over_time.has_events = std::move(fold.has_events);
 }
 
-Result<QueryResult> StackQuery(const DashboardParams& params, const FieldRef& stack_by,
-                               const query::BucketWidth& width, const QueryRunner& run) {
-  Result<QuerySpec> spec = StackSpec(params, stack_by, width);
-  if (!spec.ok()) return spec.status();
-  return run(*spec);
-}
 
 }  // namespace
 
@@ -96,6 +90,13 @@ Result<QuerySpec> StackSpec(const DashboardParams& params, const FieldRef& stack
   spec.group_by = {stack_by};
   MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"sum:cost_usd", "count"}));
   spec.limit = query::kMaxQueryLimit;
+  return spec;
+}
+
+Result<QuerySpec> HourlyStackSpec(const DashboardParams& params, const FieldRef& stack_by) {
+  Result<QuerySpec> spec = StackSpec(params, stack_by, {kHourMs, 0});
+  // Its rows are only summed into maps and heatmap cells, and only when none was cut: any order.
+  if (spec.ok()) spec->any_order = true;
   return spec;
 }
 
@@ -130,7 +131,9 @@ Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& opt
   // Local hours nest in local days, weeks and months, as UTC hours do in UTC ones.
   const bool hours_nest = width->months > 0 || (width->ms >= kHourMs && width->ms % kHourMs == 0);
   if (hours_nest) {
-    Result<QueryResult> hourly = StackQuery(params, options.stack_by, {kHourMs, 0}, run);
+    Result<QuerySpec> hourly_spec = HourlyStackSpec(params, options.stack_by);
+    if (!hourly_spec.ok()) return hourly_spec.status();
+    Result<QueryResult> hourly = run(*hourly_spec);
     if (!hourly.ok()) return hourly.status();
     if (!hourly->truncated) {
       for (const auto& cells : hourly->rows) {
@@ -147,7 +150,9 @@ Status ComputeCostOverTime(const DashboardParams& params, const CostOptions& opt
   }
 
   // Buckets finer than an hour, or too many hourly rows: a query for each chart.
-  Result<QueryResult> stacked = StackQuery(params, options.stack_by, *width, run);
+  Result<QuerySpec> stacked_spec = StackSpec(params, options.stack_by, *width);
+  if (!stacked_spec.ok()) return stacked_spec.status();
+  Result<QueryResult> stacked = run(*stacked_spec);
   if (!stacked.ok()) return stacked.status();
   for (const auto& cells : stacked->rows) {
     AddToStack(fold, buckets, std::max<int64_t>(0, bucket_of(CellInt(cells[0]).value_or(0))), KeyOf(cells[1]),
