@@ -1,37 +1,42 @@
 #include "analytics/user_usage.h"
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
 
 namespace mltrack::analytics {
 
 FoldedUsage FoldUsage(std::vector<UsageRow> rows) {
-  // Teams and experiments by first appearance, then users; names are looked up once per row.
-  std::unordered_map<std::string, uint32_t> team_ids, experiment_ids;
+  // Teams and experiments by first appearance, then users; names are looked up once per row, by
+  // views into `rows` (which keep their strings until every lookup is done).
+  std::unordered_map<std::string_view, uint32_t> team_ids, experiment_ids;
   std::vector<TeamUsage> teams(1);  // id 0: no team
   std::vector<ExperimentUsage> experiments;
-  std::unordered_map<std::string, uint32_t> user_ids;
+  std::unordered_map<std::string_view, uint32_t> user_ids;
+  user_ids.reserve(rows.size());
   std::vector<UserUsage> users;
+  std::vector<const std::string*> user_names;  // per user id: its name in `rows`
   std::vector<std::vector<std::pair<uint32_t, int64_t>>> team_calls;  // per user: (team id, calls)
   for (UsageRow& row : rows) {
     uint32_t team_id = 0;
     if (row.team) {
       auto [found, added] = team_ids.try_emplace(*row.team, static_cast<uint32_t>(teams.size()));
-      if (added) teams.push_back({std::move(*row.team), 0, {}});
+      if (added) teams.push_back({*row.team, 0, {}});
       team_id = found->second;
     }
     teams[team_id].usage.Add(row.usage);
     std::optional<uint32_t> experiment_id;
     if (row.experiment) {
       auto [found, added] = experiment_ids.try_emplace(*row.experiment, static_cast<uint32_t>(experiments.size()));
-      if (added) experiments.push_back({std::move(*row.experiment), 0, {}});
+      if (added) experiments.push_back({*row.experiment, 0, {}});
       experiment_id = found->second;
       experiments[*experiment_id].usage.Add(row.usage);
     }
     if (!row.user) continue;
     auto [found, added] = user_ids.try_emplace(*row.user, static_cast<uint32_t>(users.size()));
     if (added) {
-      users.push_back({std::move(*row.user), std::nullopt, {}, {}});
+      users.push_back({std::string(), std::nullopt, {}, {}});
+      user_names.push_back(&*row.user);
       team_calls.emplace_back();
     }
     const uint32_t user_id = found->second;
@@ -45,6 +50,8 @@ FoldedUsage FoldUsage(std::vector<UsageRow> rows) {
     add_calls(team_calls[user_id], team_id);
     if (experiment_id) add_calls(users[user_id].experiment_calls, *experiment_id);
   }
+  user_ids = {};
+  for (size_t user_id = 0; user_id < users.size(); ++user_id) users[user_id].user = std::move(*user_names[user_id]);
   // Distinct users per team and experiment, and each user's main team.
   for (size_t user_id = 0; user_id < users.size(); ++user_id) {
     int64_t best = -1;
@@ -77,8 +84,12 @@ FoldedUsage FoldUsage(std::vector<UsageRow> rows) {
     for (auto& [experiment_id, calls] : user.experiment_calls) experiment_id = rank[experiment_id];
     std::sort(user.experiment_calls.begin(), user.experiment_calls.end());
   }
-  std::sort(users.begin(), users.end(), [](const UserUsage& a, const UserUsage& b) { return a.user < b.user; });
-  out.users = std::move(users);
+  // Users by name: their indexes are sorted, then each is moved once.
+  std::vector<uint32_t> by_name(users.size());
+  for (uint32_t idx = 0; idx < by_name.size(); ++idx) by_name[idx] = idx;
+  std::sort(by_name.begin(), by_name.end(), [&](uint32_t a, uint32_t b) { return users[a].user < users[b].user; });
+  out.users.reserve(users.size());
+  for (uint32_t idx : by_name) out.users.push_back(std::move(users[idx]));
   for (TeamUsage& team : teams) {
     if (team.usage.calls > 0 || team.users > 0) out.teams.push_back(std::move(team));
   }

@@ -647,9 +647,20 @@ class RateAccumulator final : public MetricAccumulator {
 // merge into any later query.
 class DaysAccumulator final : public MetricAccumulator {
  public:
-  explicit DaysAccumulator(const DayGrid& days) : days_(days.bucketer), from_ms_(days.from_ms), to_ms_(days.to_ms) {}
+  explicit DaysAccumulator(const DayGrid& days) : days_(days.bucketer), from_ms_(days.from_ms), to_ms_(days.to_ms) {
+    // A range of at most 64 days (the users dashboard's periods): one word per group, bit d for
+    // the range's day d, so that a day is set without a branch or a heap read.
+    if (from_ms_ != INT64_MIN && to_ms_ != INT64_MAX && from_ms_ < to_ms_) {
+      const int64_t first = days_.Number(from_ms_);
+      if (days_.Number(to_ms_ - 1) - first < kFlatDays) {
+        flat_ = true;
+        first_day_ = first;
+      }
+    }
+  }
 
   void Resize(size_t groups) override {
+    if (flat_) return flat_words_.resize(groups, 0);
     states_.resize(groups);
     last_day_.resize(groups, INT64_MIN);
   }
@@ -657,7 +668,7 @@ class DaysAccumulator final : public MetricAccumulator {
     const int64_t first = days_.Number(std::max(block.min_ts, from_ms_));
     const int64_t last = days_.Number(std::min(block.max_ts, to_ms_ - 1));
     if (first == last) {  // the usual block: every row on one day, ts not read
-      if (!groups) return Days::Update(states_[0], first);
+      if (!groups) return Set(0, first);
       for (size_t idx = 0; idx < count; ++idx) Set(groups[idx], first);
       return;
     }
@@ -678,8 +689,12 @@ class DaysAccumulator final : public MetricAccumulator {
     }
   }
   void Merge(const MetricAccumulator& other, const uint32_t* group_map) override {
-    auto& from = static_cast<const DaysAccumulator&>(other).states_;
-    for (size_t group = 0; group < from.size(); ++group) Days::Combine(states_[group_map[group]], from[group]);
+    const auto& from = static_cast<const DaysAccumulator&>(other);
+    if (flat_) {
+      for (size_t group = 0; group < from.flat_words_.size(); ++group) flat_words_[group_map[group]] |= from.flat_words_[group];
+      return;
+    }
+    for (size_t group = 0; group < from.states_.size(); ++group) Days::Combine(states_[group_map[group]], from.states_[group]);
   }
   bool CanAddSummary(const store::ColumnBlock& block) const override { return AddsBlockRows(block); }
   void AddSummary(const store::ColumnBlock& block, uint32_t group) override { AddBlockRows(block, group, block.rows); }
@@ -702,6 +717,11 @@ class DaysAccumulator final : public MetricAccumulator {
     const int64_t first_day = days_.Number(low);
     const int64_t last_day = days_.Number(high);
     if (first_day == last_day) {
+      if (flat_) {
+        const uint64_t bit = FlatBit(first_day);
+        for (size_t idx = 0; idx < count; ++idx) flat_words_[groups[idx]] |= bit;
+        return;
+      }
       for (size_t idx = 0; idx < count; ++idx) Set(groups[idx], first_day);
       return;
     }
@@ -715,19 +735,33 @@ class DaysAccumulator final : public MetricAccumulator {
   }
   Cell Finalize(size_t group) override {
     IntList list;
+    if (flat_) {
+      for (uint64_t bits = flat_words_[group]; bits != 0; bits &= bits - 1) {
+        list.values.push_back(days_.StartOfNumber(first_day_ + std::countr_zero(bits)));
+      }
+      return list;
+    }
     for (int64_t day : Days::Finalize(states_[group])) list.values.push_back(days_.StartOfNumber(day));
     return list;
   }
   void ReleaseScratch() override { last_day_ = {}; }
   size_t MemoryBytes() const override {
-    size_t bytes = VectorBytes(states_) + VectorBytes(last_day_);
+    size_t bytes = VectorBytes(states_) + VectorBytes(last_day_) + VectorBytes(flat_words_);
     for (const Days::State& state : states_) bytes += VectorBytes(state.words);
     return bytes;
   }
 
  private:
+  static constexpr int64_t kFlatDays = 64;
+
+  // Days are those of the grid's range (block ranges are clamped to it), so within the word.
+  uint64_t FlatBit(int64_t day) const { return uint64_t{1} << static_cast<unsigned>(day - first_day_); }
   // A group's rows come in runs on one day: the day set last per group skips the bitmap.
   void Set(uint32_t group, int64_t day) {
+    if (flat_) {
+      flat_words_[group] |= FlatBit(day);
+      return;
+    }
     if (last_day_[group] == day) return;
     last_day_[group] = day;
     Days::Update(states_[group], day);
@@ -736,8 +770,11 @@ class DaysAccumulator final : public MetricAccumulator {
   TimeBucketer days_;
   int64_t from_ms_;  // the range the day grid is exact for
   int64_t to_ms_;
-  std::vector<Days::State> states_;
-  std::vector<int64_t> last_day_;  // per group: the day Set last (scratch)
+  bool flat_ = false;
+  int64_t first_day_ = 0;               // flat_: the day of bit 0
+  std::vector<uint64_t> flat_words_;    // flat_: per group, its days
+  std::vector<Days::State> states_;     // otherwise: per group, its days
+  std::vector<int64_t> last_day_;       // per group: the day Set last (scratch)
 };
 
 template <typename T>

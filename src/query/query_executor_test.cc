@@ -13,6 +13,7 @@
 
 #include "query/aggregate/quantile.h"
 #include "query/query_parser.h"
+#include "query/time_bucket.h"
 #include "store/memtable.h"
 
 namespace mltrack::query {
@@ -420,6 +421,62 @@ TEST(QueryExecutorTest, TimeZoneInTheResponse) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(refused.status().details().at(0).field, "tz");
+}
+
+// days:ts keeps one bitmap word per group over a range of at most 64 days and a growing bitmap
+// over longer ones: both give each user's local days exactly as a day bucketer numbers its rows,
+// across a DST change, on both scan threads, with the range's edges inside blocks.
+TEST(QueryExecutorTest, DaysOfShortAndLongRangesAreEachRowsLocalDays) {
+  constexpr int64_t kDayMs = 86'400'000;
+  const int64_t from = 1'769'922'000'000;  // 2026-02-01 00:00 in New York (EST)
+  Result<TimeBucketer> days = MakeTimeBucketer(BucketWidth{kDayMs, 0}, 0, from + 80 * kDayMs, "America/New_York");
+  ASSERT_TRUE(days.ok()) << days.status().ToString();
+  const int64_t to = days->StartOfNumber(days->Number(from) + 64);  // 64 local days, one of 23 hours
+  store::Memtable memtable;
+  std::mt19937_64 rng(28);
+  std::vector<Event> batch;
+  constexpr int kRows = 200'000;
+  const int64_t step = (to + 2 * kDayMs - from) / kRows;
+  for (int row = 0; row < kRows; ++row) {
+    Event event;
+    event.ts_ms = from - kDayMs + row * step;
+    event.model = "m";
+    event.user = "u" + std::to_string(rng() % 4000);  // ~50 rows a user: some days without
+    batch.push_back(std::move(event));
+    if (batch.size() == 10'000) {
+      memtable.Append(batch);
+      batch.clear();
+    }
+  }
+  auto snapshot = memtable.Snapshot();
+  auto expected_days = [&](int64_t range_from, int64_t range_to) {
+    std::map<std::string, std::set<int64_t>> out;
+    std::mt19937_64 again(28);
+    for (int row = 0; row < kRows; ++row) {
+      const int64_t ts = from - kDayMs + row * step;
+      const std::string user = "u" + std::to_string(again() % 4000);
+      if (ts >= range_from && ts < range_to) out[user].insert(days->StartOfNumber(days->Number(ts)));
+    }
+    return out;
+  };
+  const int64_t ranges[][2] = {{from, to},                                         // 64 days: one word
+                               {from + kDayMs / 3, to - kDayMs / 5},               // cut inside days
+                               {from - kDayMs, to + kDayMs},                       // 66 days: a bitmap
+                               {from + 40 * kDayMs + 7'000'000, from + 41 * kDayMs}};  // within one day
+  for (const auto& [range_from, range_to] : ranges) {
+    const std::string json = R"({"from": )" + std::to_string(range_from) + R"(, "to": )" + std::to_string(range_to) +
+                             R"(, "tz": "America/New_York", "group_by": ["user"], "metrics": ["days:ts"], "limit": 100000})";
+    const QueryResult result = RunQuery(json, *snapshot);
+    const std::map<std::string, std::set<int64_t>> expected = expected_days(range_from, range_to);
+    ASSERT_EQ(result.rows.size(), expected.size()) << json;
+    for (const auto& row : result.rows) {
+      const std::string& user = std::get<std::string>(row[0]);
+      const std::vector<int64_t>& listed = std::get<IntList>(row[1]).values;
+      EXPECT_TRUE(std::is_sorted(listed.begin(), listed.end())) << user;
+      EXPECT_EQ(std::set<int64_t>(listed.begin(), listed.end()), expected.at(user)) << json << " " << user;
+      EXPECT_EQ(listed.size(), expected.at(user).size()) << user;
+    }
+  }
 }
 
 }  // namespace
