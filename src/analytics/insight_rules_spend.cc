@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "analytics/dashboard_support.h"
 #include "analytics/insight_rules.h"
@@ -241,27 +243,43 @@ Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight
 }
 
 Result<std::string> RunawaySpendRule(const RuleInput& input, std::vector<Insight>& out) {
-  std::map<std::pair<std::string, std::string>, std::pair<double, double>> cost;  // (dim, value) → (recent, base)
+  // (dim, value) → (recent, base), dim 0 experiment, 1 user; folded by views into the results
+  // (tens of thousands of experiment × user rows at 10M), and only the runaways sorted by key.
+  struct KeyHash {
+    size_t operator()(const std::pair<int, std::string_view>& key) const {
+      return std::hash<std::string_view>()(key.second) * 2 + static_cast<size_t>(key.first);
+    }
+  };
+  std::vector<query::QueryResult> results;
+  results.reserve(2);
+  std::unordered_map<std::pair<int, std::string_view>, std::pair<double, double>, KeyHash> cost;
   for (int period = 0; period < 2; ++period) {
     Result<query::QuerySpec> spec = RunawaySpendSpec(input, period);
     if (!spec.ok()) return spec.status();
     Result<query::QueryResult> result = input.run(*spec);
     if (!result.ok()) return result.status();
-    for (const auto& row : result->rows) {
+    results.push_back(std::move(*result));
+    for (const auto& row : results.back().rows) {
       const double value = CellNumber(row[2]).value_or(0);
       for (int dim = 0; dim < 2; ++dim) {
         if (IsNullCell(row[dim])) continue;
-        auto& pair = cost[{dim == 0 ? "experiment" : "user", std::string(CellString(row[dim]))}];
+        auto& pair = cost[{dim, CellString(row[dim])}];
         (period == 0 ? pair.first : pair.second) += value;
       }
     }
   }
-  std::vector<Insight> users;
+  std::vector<std::pair<std::pair<std::string, std::string>, std::pair<double, double>>> runaways;
   for (const auto& [key, pair] : cost) {
     const double recent_daily = pair.first / 7, base_daily = pair.second / 21;
     if (base_daily <= 0 || recent_daily < kRunawayRatio * base_daily) continue;
+    if ((recent_daily - base_daily) * 30 < kMinRunawayMonthlyUsd) continue;
+    runaways.push_back({{key.first == 0 ? "experiment" : "user", std::string(key.second)}, pair});
+  }
+  std::sort(runaways.begin(), runaways.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Insight> users;
+  for (const auto& [key, pair] : runaways) {
+    const double recent_daily = pair.first / 7, base_daily = pair.second / 21;
     const double monthly = (recent_daily - base_daily) * 30;
-    if (monthly < kMinRunawayMonthlyUsd) continue;
     const double ratio = recent_daily / base_daily;
     Insight insight;
     insight.kind = "runaway_spend";
