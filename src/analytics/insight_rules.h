@@ -46,7 +46,7 @@ Result<std::string> RegressionAfterAnnotationRule(const RuleInput& input, std::v
 // them as one batch (RunAhead), so that the specs with the same filters share one scan. Each is
 // exactly the spec its rule builds.
 Result<query::QuerySpec> ExactCacheSpec(const RuleInput& input);
-Result<query::QuerySpec> CheaperModelSpec(const RuleInput& input);
+Result<std::vector<query::QuerySpec>> CheaperModelSpecs(const RuleInput& input);  // calls and cost, failures
 Result<query::QuerySpec> RunawaySpendSpec(const RuleInput& input, int period);  // 0: last 7 days, 1: the 21 before
 Result<query::QuerySpec> UnpricedModelSpec(const RuleInput& input);
 Result<std::vector<query::QuerySpec>> RetryCandidateSpecs(const RuleInput& input);  // failures by hash, by trace

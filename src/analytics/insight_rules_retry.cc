@@ -4,14 +4,17 @@
 // storm's calls cost beyond its dearest one.
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
 #include "analytics/dashboard_support.h"
 #include "analytics/insight_rules.h"
 #include "analytics/insight_support.h"
+#include "query/time_bucket.h"
 
 namespace mltrack::analytics {
 namespace {
@@ -114,6 +117,85 @@ query::QuerySpec RequestSpec(const RuleInput& input, FieldId request, int64_t fr
   return spec;
 }
 
+// A per-caller bound on `ts` (`by` session or user) for CallsOfFailingCallers.
+query::Filter CallerBound(FieldId by, query::FilterOp op, std::vector<std::pair<std::string, int64_t>> bounds) {
+  query::Filter filter;
+  filter.field = FieldRef{FieldId::kTs, ""};
+  filter.op = op;
+  filter.by = FieldRef{by, ""};
+  filter.bounds = std::move(bounds);
+  return filter;
+}
+
+// `all` (every call of the candidates, by bucket and key) cut to the calls that can be in a
+// storm, as one spec or several whose groups together are those of `all` that hold a failure:
+// a storm's bucket holds a failure of its caller (its session, else its user), so only the
+// callers that failed, from the start of the bucket of their first failure to the end of that of
+// their last, are read. `failures` is `all` kept to failed calls, grouped by session and user
+// with min:ts and max:ts. Every bucket is whole or not read, so a storm's sums are those of
+// `all`. Popular prompts are sent by many callers, most of whom never failed: at 10M this reads
+// ~7.5k of the ~73k groups `all` has. Empty when the failures do not fit one result (then `all`
+// is read as it is).
+Result<std::vector<query::QuerySpec>> CallsOfFailingCallers(const query::QuerySpec& all,
+                                                          const query::QueryResult& failures) {
+  std::vector<query::QuerySpec> specs;
+  if (failures.truncated) return specs;
+  Result<query::TimeBucketer> bucketer =
+      query::MakeTimeBucketer(query::BucketWidth{all.bucket_ms, 0}, all.from_ms, all.to_ms, all.tz);
+  if (!bucketer.ok()) return bucketer.status();
+  // By caller kind (session, user without a session, neither): [first bucket's start, last
+  // bucket's end) of its failures (a session may come with several users: one range for all).
+  std::unordered_map<std::string_view, std::pair<int64_t, int64_t>> ranges[2];
+  std::optional<std::pair<int64_t, int64_t>> nobody;
+  auto widen = [](std::optional<std::pair<int64_t, int64_t>>& range, int64_t start, int64_t end) {
+    range = range ? std::pair{std::min(range->first, start), std::max(range->second, end)} : std::pair{start, end};
+  };
+  for (const auto& row : failures.rows) {
+    const std::optional<int64_t> first = CellInt(row[2]), last = CellInt(row[3]);
+    if (!first || !last) continue;
+    const int64_t start = bucketer->Start(bucketer->Index(*first)), end = bucketer->Start(bucketer->Index(*last) + 1);
+    const int kind = !IsNullCell(row[0]) ? 0 : !IsNullCell(row[1]) ? 1 : 2;
+    if (kind == 2) {
+      widen(nobody, start, end);
+      continue;
+    }
+    const auto [range, added] = ranges[kind].try_emplace(CellString(row[kind]), start, end);
+    if (!added) range->second = {std::min(range->second.first, start), std::max(range->second.second, end)};
+  }
+  std::vector<std::pair<std::string, int64_t>> low[2], high[2];
+  for (int kind = 0; kind < 2; ++kind) {
+    for (const auto& [caller, range] : ranges[kind]) {
+      low[kind].emplace_back(caller, range.first);
+      high[kind].emplace_back(caller, range.second);
+    }
+  }
+  for (int kind = 0; kind < 2; ++kind) {
+    if (low[kind].empty()) continue;
+    const FieldId by = kind == 0 ? FieldId::kSessionId : FieldId::kUser;
+    query::QuerySpec spec = all;
+    if (kind == 1) {
+      query::Filter no_session = ExistsFilter(FieldRef{FieldId::kSessionId, ""});
+      no_session.exists = false;
+      spec.filters.push_back(std::move(no_session));
+    }
+    spec.filters.push_back(CallerBound(by, query::FilterOp::kGte, std::move(low[kind])));
+    spec.filters.push_back(CallerBound(by, query::FilterOp::kLt, std::move(high[kind])));
+    specs.push_back(std::move(spec));
+  }
+  if (nobody) {
+    query::QuerySpec spec = all;
+    for (FieldId field : {FieldId::kSessionId, FieldId::kUser}) {
+      query::Filter absent = ExistsFilter(FieldRef{field, ""});
+      absent.exists = false;
+      spec.filters.push_back(std::move(absent));
+    }
+    spec.from_ms = std::max(all.from_ms, nobody->first);
+    spec.to_ms = std::min(all.to_ms, nobody->second);
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
 }  // namespace
 
 Result<std::vector<query::QuerySpec>> RetryCandidateSpecs(const RuleInput& input) {
@@ -161,8 +243,7 @@ Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>&
 
   // 2. Every call of those inputs and traces in the window, by key and 15-minute bucket; the
   // largest groups first, so that a cut result keeps every group that can be a storm.
-  std::vector<query::QueryResult> results;  // the rows the keys of `windows` view
-  results.reserve(2);
+  std::deque<query::QueryResult> results;  // the rows the keys of `windows` view (a deque: they stay put)
   std::unordered_map<RowKey, Calls, RowKeyHash> windows;
   for (size_t path = 0; path < 2; ++path) {
     if (candidates[path].empty()) continue;
@@ -179,16 +260,37 @@ Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>&
     all.order_by = {{"count", true}};
     all.limit = query::kMaxQueryLimit;
     all.any_order = true;  // folded here: sorted only when cut
-    Result<query::QueryResult> result = input.run(all);
-    if (!result.ok()) return result.status();
-    results.push_back(std::move(*result));
-    for (const auto& row : results.back().rows) {
-      Calls& calls = windows[RowKeyOf(row, request == FieldId::kTraceId)];
-      const double count = CellNumber(row[5]).value_or(0);
-      calls.calls += count;
-      calls.errors += count * CellNumber(row[6]).value_or(0);
-      calls.cost += CellNumber(row[7]).value_or(0);
-      calls.max_cost = std::max(calls.max_cost, CellNumber(row[8]).value_or(0));
+    std::vector<query::QuerySpec> reads;
+    if (request == FieldId::kInputHash) {
+      // Hashes are shared by callers (popular prompts): read only the callers that failed. A
+      // trace is one caller's request, so its calls are few and the trace path reads them all.
+      query::QuerySpec failed = all;
+      failed.bucket_ms = 0;
+      failed.filters.push_back(EqFilter(FieldRef{FieldId::kStatus, ""}, std::string("error")));
+      failed.group_by = {FieldRef{FieldId::kSessionId, ""}, FieldRef{FieldId::kUser, ""}};
+      failed.metrics.clear();
+      MLTRACK_RETURN_IF_ERROR(AddMetrics(failed, {"min:ts", "max:ts"}));
+      failed.order_by.clear();
+      Result<query::QueryResult> failures = input.run(failed);
+      if (!failures.ok()) return failures.status();
+      Result<std::vector<query::QuerySpec>> bounded = CallsOfFailingCallers(all, *failures);
+      if (!bounded.ok()) return bounded.status();
+      if (failures->rows.empty()) continue;  // no failure, no storm
+      reads = std::move(*bounded);
+    }
+    if (reads.empty()) reads.push_back(std::move(all));
+    for (const query::QuerySpec& read : reads) {
+      Result<query::QueryResult> result = input.run(read);
+      if (!result.ok()) return result.status();
+      results.push_back(std::move(*result));
+      for (const auto& row : results.back().rows) {
+        Calls& calls = windows[RowKeyOf(row, request == FieldId::kTraceId)];
+        const double count = CellNumber(row[5]).value_or(0);
+        calls.calls += count;
+        calls.errors += count * CellNumber(row[6]).value_or(0);
+        calls.cost += CellNumber(row[7]).value_or(0);
+        calls.max_cost = std::max(calls.max_cost, CellNumber(row[8]).value_or(0));
+      }
     }
   }
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "analytics/dashboard_support.h"
 #include "analytics/insight_rules.h"
@@ -64,15 +66,16 @@ Result<query::QuerySpec> ExactCacheSpec(const RuleInput& input) {
   return spec;
 }
 
-Result<query::QuerySpec> CheaperModelSpec(const RuleInput& input) {
-  query::QuerySpec spec = BaseSpec(input.params, input.params.from_ms, input.params.to_ms);
-  spec.group_by = {FieldRef{FieldId::kExperiment, ""}, FieldRef{FieldId::kModel, ""}};
-  spec.limit = query::kMaxQueryLimit;
-  spec.any_order = true;
-  const std::string score = "scores." + input.quality_score;
-  MLTRACK_RETURN_IF_ERROR(AddMetrics(spec, {"count", "count:cost_usd", "sum:cost_usd", "avg:output_tokens",
-                                            "rate:error", "avg:" + score, "count:" + score}));
-  return spec;
+Result<std::vector<query::QuerySpec>> CheaperModelSpecs(const RuleInput& input) {
+  query::QuerySpec calls = BaseSpec(input.params, input.params.from_ms, input.params.to_ms);
+  calls.group_by = {FieldRef{FieldId::kExperiment, ""}, FieldRef{FieldId::kModel, ""}};
+  calls.limit = query::kMaxQueryLimit;
+  calls.any_order = true;
+  query::QuerySpec failures = calls;
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(calls, {"count", "count:cost_usd", "sum:cost_usd", "avg:output_tokens"}));
+  failures.filters.push_back(EqFilter(FieldRef{FieldId::kStatus, ""}, std::string("error")));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(failures, {"count"}));
+  return std::vector<query::QuerySpec>{std::move(calls), std::move(failures)};
 }
 
 Result<query::QuerySpec> RunawaySpendSpec(const RuleInput& input, int period) {
@@ -130,13 +133,23 @@ Result<std::string> ExactCacheRule(const RuleInput& input, std::vector<Insight>&
 }
 
 Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight>& out) {
-  Result<query::QuerySpec> spec = CheaperModelSpec(input);
-  if (!spec.ok()) return spec.status();
-  Result<query::QueryResult> result = input.run(*spec);
-  if (!result.ok()) return result.status();
+  // Calls, cost and output by experiment and model, and failures (CheaperModelSpecs); then the
+  // quality score's mean and count — one query for the models seen with one experiment, one for
+  // the others. Asked apart, each is answered from summaries where it can be: calls and cost
+  // from hour cells, failures from the rare status rows, a model of one experiment's scores from
+  // its value slices' moments (a model slice of such a model is one group); only the scores of
+  // models shared by experiments read rows.
+  Result<std::vector<query::QuerySpec>> specs = CheaperModelSpecs(input);
+  if (!specs.ok()) return specs.status();
+  Result<query::QueryResult> calls = input.run((*specs)[0]);
+  if (!calls.ok()) return calls.status();
+  Result<query::QueryResult> failures = input.run((*specs)[1]);
+  if (!failures.ok()) return failures.status();
+  using Key = std::pair<std::string, std::string>;  // experiment, model
   std::map<std::string, std::vector<ModelStats>> by_experiment;
-  bool any_scored = false;
-  for (const auto& row : result->rows) {
+  std::map<Key, ModelStats*> stats_of;
+  std::map<std::string, int> experiments_of_model;
+  for (const auto& row : calls->rows) {
     if (IsNullCell(row[1])) continue;
     ModelStats stats;
     stats.model = std::string(CellString(row[1]));
@@ -144,11 +157,43 @@ Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight
     stats.priced = CellNumber(row[3]).value_or(0);
     stats.cost = CellNumber(row[4]).value_or(0);
     stats.output_tokens = CellNumber(row[5]);
-    stats.error_rate = CellNumber(row[6]).value_or(0);
-    stats.quality = CellNumber(row[7]);
-    stats.scored = CellNumber(row[8]).value_or(0);
-    any_scored = any_scored || stats.scored > 0;
+    ++experiments_of_model[stats.model];
     by_experiment[std::string(CellString(row[0]))].push_back(std::move(stats));
+  }
+  for (auto& [experiment, models] : by_experiment) {
+    for (ModelStats& stats : models) stats_of[{experiment, stats.model}] = &stats;
+  }
+  for (const auto& row : failures->rows) {
+    const auto found = stats_of.find({std::string(CellString(row[0])), std::string(CellString(row[1]))});
+    if (IsNullCell(row[1]) || found == stats_of.end() || found->second->calls <= 0) continue;
+    // As rate:error gives it: failures ÷ calls.
+    found->second->error_rate = CellNumber(row[2]).value_or(0) / found->second->calls;
+  }
+  const std::string score = "scores." + input.quality_score;
+  bool any_scored = false;
+  for (const bool shared : {false, true}) {
+    query::Filter models;
+    models.field = FieldRef{FieldId::kModel, ""};
+    models.op = query::FilterOp::kIn;
+    for (const auto& [model, experiments] : experiments_of_model) {
+      if ((experiments > 1) == shared) models.values.emplace_back(model);
+    }
+    if (models.values.empty()) continue;
+    query::QuerySpec scores = BaseSpec(input.params, input.params.from_ms, input.params.to_ms);
+    scores.filters.push_back(std::move(models));
+    scores.group_by = {FieldRef{FieldId::kExperiment, ""}, FieldRef{FieldId::kModel, ""}};
+    scores.limit = query::kMaxQueryLimit;
+    scores.any_order = true;
+    MLTRACK_RETURN_IF_ERROR(AddMetrics(scores, {"avg:" + score, "count:" + score}));
+    Result<query::QueryResult> result = input.run(scores);
+    if (!result.ok()) return result.status();
+    for (const auto& row : result->rows) {
+      const auto found = stats_of.find({std::string(CellString(row[0])), std::string(CellString(row[1]))});
+      if (IsNullCell(row[1]) || found == stats_of.end()) continue;
+      found->second->quality = CellNumber(row[2]);
+      found->second->scored = CellNumber(row[3]).value_or(0);
+      any_scored = any_scored || found->second->scored > 0;
+    }
   }
   if (!any_scored) return "no calls carry the score " + input.quality_score;
 
@@ -198,27 +243,43 @@ Result<std::string> CheaperModelRule(const RuleInput& input, std::vector<Insight
 }
 
 Result<std::string> RunawaySpendRule(const RuleInput& input, std::vector<Insight>& out) {
-  std::map<std::pair<std::string, std::string>, std::pair<double, double>> cost;  // (dim, value) → (recent, base)
+  // (dim, value) → (recent, base), dim 0 experiment, 1 user; folded by views into the results
+  // (tens of thousands of experiment × user rows at 10M), and only the runaways sorted by key.
+  struct KeyHash {
+    size_t operator()(const std::pair<int, std::string_view>& key) const {
+      return std::hash<std::string_view>()(key.second) * 2 + static_cast<size_t>(key.first);
+    }
+  };
+  std::vector<query::QueryResult> results;
+  results.reserve(2);
+  std::unordered_map<std::pair<int, std::string_view>, std::pair<double, double>, KeyHash> cost;
   for (int period = 0; period < 2; ++period) {
     Result<query::QuerySpec> spec = RunawaySpendSpec(input, period);
     if (!spec.ok()) return spec.status();
     Result<query::QueryResult> result = input.run(*spec);
     if (!result.ok()) return result.status();
-    for (const auto& row : result->rows) {
+    results.push_back(std::move(*result));
+    for (const auto& row : results.back().rows) {
       const double value = CellNumber(row[2]).value_or(0);
       for (int dim = 0; dim < 2; ++dim) {
         if (IsNullCell(row[dim])) continue;
-        auto& pair = cost[{dim == 0 ? "experiment" : "user", std::string(CellString(row[dim]))}];
+        auto& pair = cost[{dim, CellString(row[dim])}];
         (period == 0 ? pair.first : pair.second) += value;
       }
     }
   }
-  std::vector<Insight> users;
+  std::vector<std::pair<std::pair<std::string, std::string>, std::pair<double, double>>> runaways;
   for (const auto& [key, pair] : cost) {
     const double recent_daily = pair.first / 7, base_daily = pair.second / 21;
     if (base_daily <= 0 || recent_daily < kRunawayRatio * base_daily) continue;
+    if ((recent_daily - base_daily) * 30 < kMinRunawayMonthlyUsd) continue;
+    runaways.push_back({{key.first == 0 ? "experiment" : "user", std::string(key.second)}, pair});
+  }
+  std::sort(runaways.begin(), runaways.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Insight> users;
+  for (const auto& [key, pair] : runaways) {
+    const double recent_daily = pair.first / 7, base_daily = pair.second / 21;
     const double monthly = (recent_daily - base_daily) * 30;
-    if (monthly < kMinRunawayMonthlyUsd) continue;
     const double ratio = recent_daily / base_daily;
     Insight insight;
     insight.kind = "runaway_spend";

@@ -60,8 +60,11 @@ void AppendEscaped(std::string& out, std::string_view value) {
 // to its rule, which reports the error.
 std::vector<query::QuerySpec> LeadSpecs(const RuleInput& input) {
   std::vector<query::QuerySpec> specs;
-  for (Result<query::QuerySpec> spec : {ExactCacheSpec(input), CheaperModelSpec(input), RunawaySpendSpec(input, 0),
-                                        RunawaySpendSpec(input, 1), UnpricedModelSpec(input)}) {
+  Result<query::QuerySpec> exact_cache = ExactCacheSpec(input);
+  if (exact_cache.ok()) specs.push_back(std::move(*exact_cache));
+  Result<std::vector<query::QuerySpec>> cheaper = CheaperModelSpecs(input);
+  if (cheaper.ok()) specs.insert(specs.end(), cheaper->begin(), cheaper->end());
+  for (Result<query::QuerySpec> spec : {RunawaySpendSpec(input, 0), RunawaySpendSpec(input, 1), UnpricedModelSpec(input)}) {
     if (spec.ok()) specs.push_back(std::move(*spec));
   }
   Result<std::vector<query::QuerySpec>> retry = RetryCandidateSpecs(input);

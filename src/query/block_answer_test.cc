@@ -701,6 +701,44 @@ TEST_F(BlockAnswerTest, MomentsFromSummariesEqualScannedOnes) {
   EXPECT_GT(old.scanned, events.size() / 2);
 }
 
+// A score's count and mean without its variance (the insights' cheaper-model rule asks only
+// those) come from the moments of whole blocks and value slices too: the same answers as a row
+// scan, random specs over scores, and a model's scores grouped by model read no row.
+TEST_F(BlockAnswerTest, ScoreCountsAndMeansComeFromMoments) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(53);
+  std::vector<Event> events;
+  for (int row = 0; row < 6 * 8192; ++row) {
+    Event event = RandomEvent(rng, kStart + int64_t{row} * 30'000, 40);
+    event.scores.clear();
+    if (row % 3 == 0) event.scores.push_back({"quality", 1e6 + static_cast<double>(rng() % 1001) / 1000.0});
+    if (row % 7 == 0) event.scores.push_back({"helpfulness", static_cast<double>(rng() % 11) / 10.0});
+    events.push_back(std::move(event));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  ASSERT_NE(with_->blocks().front().summary->moments, nullptr);
+  const std::string range = R"({"from": 946684800000, "to": 4000000000000, "limit": 100000, )";
+  const char* kMetrics[] = {R"("avg:scores.quality", "count:scores.quality")", R"("count:scores.helpfulness")",
+                            R"("avg:scores.helpfulness", "count", "sum:cost_usd")", R"("avg:scores.missing")"};
+  const char* kShapes[] = {R"("group_by": ["model"], )", "", R"("group_by": ["experiment", "model"], )",
+                           R"("group_by": ["model"], "filters": [{"field": "model", "op": "in", "values": ["llama", "gpt-4o"]}], )",
+                           R"("group_by": ["team"], "bucket": "1d", )"};
+  for (int round = 0; round < 20; ++round) {
+    const std::string shape = kShapes[rng() % std::size(kShapes)];
+    const std::string metrics = kMetrics[rng() % std::size(kMetrics)];
+    const std::string text = range + shape + R"("metrics": [)" + metrics + "]}";
+    const QuerySpec spec = *ParseQuerySpec(text, kStart);
+    const QueryResult scanned = Execute(spec, *without_, nullptr);
+    const QueryResult answered = Execute(spec, *with_, nullptr);
+    ExpectSameResult(scanned, answered, text);
+    if (shape.find("\"model\"]") != std::string::npos && shape.find("experiment") == std::string::npos &&
+        metrics.find("missing") == std::string::npos) {
+      EXPECT_EQ(answered.scanned, 0u) << text;  // every block from its model slices' moments
+    }
+  }
+}
+
 // Queries whose metrics only count rows and whose key is small (one bin, or packed keys of a
 // direct table: status per day, a dimension) tally rows per key; the same counts must come out
 // of the general path, which a second metric forces. Ranges cut blocks, filters select rows,

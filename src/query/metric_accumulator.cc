@@ -827,10 +827,16 @@ std::vector<std::unique_ptr<MetricAccumulator>> MakeAccumulators(const std::vect
       return other.field == field && (variance_only ? variance : moment);
     });
   };
+  // A score's count and mean too: no summary column holds scores, only their moments
+  // (store/block_moments.h), so whole blocks and value slices give them only through moments.
+  auto score_moment = [](const MetricSpec& metric) {
+    return metric.field.id == FieldId::kScore &&
+           (metric.kind == AggregateKind::kAvg || metric.kind == AggregateKind::kCountPresent);
+  };
   std::vector<std::unique_ptr<MetricAccumulator>> out;
   for (const MetricSpec& metric : metrics) {
     std::unique_ptr<MetricAccumulator> made;
-    if (moments_of(metric.field, true) > 0 && moments_of(metric.field, false) > 1) {
+    if (score_moment(metric) || (moments_of(metric.field, true) > 0 && moments_of(metric.field, false) > 1)) {
       const ColumnSource source = ResolveColumn(snapshot, metric.field);
       if (SharesMoments(metric, source)) {
         for (const auto& earlier : out) {
