@@ -285,9 +285,14 @@ class ValueAccumulator final : public MetricAccumulator {
     const store::UserRollup& rollup = RollupOf(block);
     if constexpr (std::is_same_v<Agg, Sum<int64_t>>) {
       const auto add = [&](size_t idx, int64_t sum) { states_[groups[idx]].sum += sum; };
-      if (source_.type == ColumnSource::Type::kTotalTokens) {
-        rollup.input_tokens.ForEach(entries, count, add);
-        rollup.output_tokens.ForEach(entries, count, add);
+      if (source_.type == ColumnSource::Type::kTotalTokens) {  // one pass over the groups' states, not two
+        const store::RollupSums& input = rollup.input_tokens;
+        const store::RollupSums& output = rollup.output_tokens;
+        for (size_t idx = 0; idx < count; ++idx) {
+          SumTotal<int64_t>& sum = states_[groups[idx]].sum;
+          sum += input[entries[idx]];
+          sum += output[entries[idx]];
+        }
         return;
       }
       const store::RollupSums& sums = source_.field == FieldId::kCostUsd       ? rollup.cost
