@@ -162,15 +162,17 @@ Result<std::vector<query::QuerySpec>> CallsOfFailingCallers(const query::QuerySp
     const auto [range, added] = ranges[kind].try_emplace(CellString(row[kind]), start, end);
     if (!added) range->second = {std::min(range->second.first, start), std::max(range->second.second, end)};
   }
-  std::vector<std::pair<std::string, int64_t>> low[2], high[2];
   for (int kind = 0; kind < 2; ++kind) {
-    for (const auto& [caller, range] : ranges[kind]) {
-      low[kind].emplace_back(caller, range.first);
-      high[kind].emplace_back(caller, range.second);
+    if (ranges[kind].empty()) continue;
+    // In caller order: the same spec (and query cache key) whatever order the failures came in.
+    std::vector<std::pair<std::string_view, std::pair<int64_t, int64_t>>> sorted(ranges[kind].begin(),
+                                                                                  ranges[kind].end());
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::pair<std::string, int64_t>> low, high;
+    for (const auto& [caller, range] : sorted) {
+      low.emplace_back(caller, range.first);
+      high.emplace_back(caller, range.second);
     }
-  }
-  for (int kind = 0; kind < 2; ++kind) {
-    if (low[kind].empty()) continue;
     const FieldId by = kind == 0 ? FieldId::kSessionId : FieldId::kUser;
     query::QuerySpec spec = all;
     if (kind == 1) {
@@ -178,8 +180,8 @@ Result<std::vector<query::QuerySpec>> CallsOfFailingCallers(const query::QuerySp
       no_session.exists = false;
       spec.filters.push_back(std::move(no_session));
     }
-    spec.filters.push_back(CallerBound(by, query::FilterOp::kGte, std::move(low[kind])));
-    spec.filters.push_back(CallerBound(by, query::FilterOp::kLt, std::move(high[kind])));
+    spec.filters.push_back(CallerBound(by, query::FilterOp::kGte, std::move(low)));
+    spec.filters.push_back(CallerBound(by, query::FilterOp::kLt, std::move(high)));
     specs.push_back(std::move(spec));
   }
   if (nobody) {
