@@ -316,6 +316,55 @@ TEST_F(BlockAnswerTest, HourSlicesAnswerBucketsOfWholeHoursAsScansDo) {
 // experiment, model and provider, filtered by them, with counts, token and cost sums, are
 // answered from each block's cells without reading a row; buckets a cell straddles, other
 // fields and other metrics read rows as before. Random specs of that shape equal the scans'.
+// A group part that an eq / in filter restricts to a few values keys groups by dense codes
+// (scan_plan.h, DenseIds): the filtered query's rows are exactly the unfiltered query's rows of
+// the listed values, with summaries and without, by hour and not, for users and a tag, with
+// listed values that do not exist and with the query cache.
+TEST_F(BlockAnswerTest, GroupsOfAFilteredFewAreTheUnfilteredGroupsOfThoseValues) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 4096, .first_block_rows = 4096});
+  std::mt19937_64 rng(29);
+  FillRuns(memtable, rng, 60'000, 3'000, 5'000);
+  MakeViews(memtable, rng);
+  QueryCache cache(64 << 20);
+  const std::string head = R"({"from": 1767225600000, "to": 1767830400000, "limit": 100000, )";
+  const char* shapes[] = {
+      R"("bucket": "1h", "group_by": ["user"], "metrics": ["count", "sum:cost_usd", "avg:latency_ms", "rate:error"])",
+      R"("group_by": ["user"], "metrics": ["count", "sum:cost_usd", "days:ts"])",
+      R"("bucket": "1d", "group_by": ["team", "user"], "metrics": ["count", "p95:latency_ms"])",
+      R"("bucket": "1h", "group_by": ["tags.env"], "metrics": ["count", "sum:input_tokens"])"};
+  for (int round = 0; round < 24; ++round) {
+    const std::string shape = shapes[round % 4];
+    const bool tag = shape.find("tags.env") != std::string::npos;
+    std::set<std::string> listed;
+    const size_t wanted = tag ? 1 + rng() % 2 : 1 + rng() % 150;
+    while (listed.size() < wanted) {
+      listed.insert(tag ? (rng() % 2 ? "prod" : "dev") : "u" + std::to_string(rng() % 3'200));  // some unknown
+    }
+    std::string values;
+    for (const std::string& value : listed) values += (values.empty() ? "\"" : ", \"") + value + "\"";
+    const std::string field = tag ? "tags.env" : "user";
+    const std::string filter = listed.size() == 1 && round % 2 == 0
+                                   ? R"({"field": ")" + field + R"(", "op": "eq", "value": )" + values + "}"
+                                   : R"({"field": ")" + field + R"(", "op": "in", "values": [)" + values + "]}";
+    const QuerySpec filtered = *ParseQuerySpec(head + R"("filters": [)" + filter + "], " + shape + "}", kStart);
+    const QuerySpec all = *ParseQuerySpec(head + shape + "}", kStart);
+    const QueryResult everything = Execute(all, *without_, nullptr);
+    const size_t column = std::find(everything.columns.begin(), everything.columns.end(), field) - everything.columns.begin();
+    ASSERT_LT(column, everything.columns.size());
+    QueryResult expected = everything;
+    expected.rows.clear();
+    for (const auto& row : everything.rows) {
+      const auto* value = std::get_if<std::string>(&row[column]);
+      if (value != nullptr && listed.count(*value) > 0) expected.rows.push_back(row);
+    }
+    expected.total_groups = expected.rows.size();
+    ExpectSameResult(expected, Execute(filtered, *without_, nullptr), shape + " rows");
+    ExpectSameResult(expected, Execute(filtered, *with_, nullptr), shape + " summaries");
+    ExpectSameResult(expected, Execute(filtered, *with_, &cache), shape + " cache");
+    ExpectSameResult(expected, Execute(filtered, *with_, &cache), shape + " cache again");
+  }
+}
+
 TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
   store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
   std::mt19937_64 rng(27);

@@ -306,6 +306,9 @@ bool CodeGroups(const Plan& plan, const store::ColumnBlock& block, const uint32_
   if (!GatherCodeTable(plan.parts[0].source, block, keys, &stored)) return false;
   constexpr uint32_t kNewGroup = ~uint32_t{0} - 255;
   const size_t codes = store::CodeCount(stored);
+  if (const DenseIds* dense = plan.parts[0].dense.get()) {
+    for (size_t code = 0; code < codes; ++code) keys[code] = dense->Code(keys[code]);
+  }
   const uint32_t* direct = partial.direct.data();
   const uint64_t direct_size = partial.direct.size();
   std::array<uint32_t, 256> code_groups;
@@ -344,6 +347,9 @@ void PartCodes(const Plan& plan, const KeyPart& part, const BlockBuckets& bucket
     }
   } else {
     GatherCode(part.source, block, rows, count, codes);
+    if (const DenseIds* dense = part.dense.get()) {
+      for (size_t idx = 0; idx < count; ++idx) codes[idx] = dense->Code(codes[idx]);
+    }
   }
 }
 

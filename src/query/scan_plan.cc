@@ -2,16 +2,22 @@
 
 #include <algorithm>
 #include <bit>
+#include <variant>
 
 #include "query/limit_guard.h"
+#include "store/dictionary.h"
 
 namespace mltrack::query {
 namespace {
 
 using Type = ColumnSource::Type;
 
+// Dense parts of more values than this keep their dictionary ids.
+constexpr size_t kMaxDenseIds = 4096;
+
 unsigned CodeBits(const KeyPart& part) {
   if (part.bin) return 64;
+  if (part.dense) return std::max(1u, static_cast<unsigned>(std::bit_width(part.dense->id_of.size() - 1)));
   switch (part.source.type) {
     case Type::kString:
     case Type::kTag: return std::max(1u, static_cast<unsigned>(std::bit_width(part.source.dictionary->size())));
@@ -20,6 +26,42 @@ unsigned CodeBits(const KeyPart& part) {
     case Type::kHttpStatus: return 16;
     default: return 1;
   }
+}
+
+// The dense ids of group field `field` (resolved to `source`) when a filter of `spec` keeps only
+// listed values of it (eq, in) and that takes fewer bits than its dictionary; null otherwise.
+std::shared_ptr<const DenseIds> DenseIdsOf(const QuerySpec& spec, const FieldRef& field, const ColumnSource& source) {
+  if ((source.type != Type::kString && source.type != Type::kTag) || source.dictionary == nullptr ||
+      (source.type == Type::kString && store::IsLocalStringField(field.id))) {
+    return nullptr;
+  }
+  for (const Filter& filter : spec.filters) {
+    if (!(filter.field == field) || IsKeyedBound(filter) ||
+        (filter.op != FilterOp::kEq && filter.op != FilterOp::kIn) || filter.values.size() > kMaxDenseIds) {
+      continue;
+    }
+    std::vector<uint32_t> ids;
+    for (const FilterValue& value : filter.values) {
+      const auto* text = std::get_if<std::string>(&value);
+      if (text == nullptr) return nullptr;
+      if (const std::optional<uint32_t> id = source.dictionary->Find(*text); id && *id != store::kAbsentId) {
+        ids.push_back(*id);
+      }
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const size_t dictionary_bits = std::bit_width(source.dictionary->size());
+    if (static_cast<size_t>(std::bit_width(ids.size())) >= dictionary_bits) return nullptr;
+    auto dense = std::make_shared<DenseIds>();
+    dense->code_of.assign(ids.empty() ? 1 : size_t{ids.back()} + 1, 0);
+    dense->id_of.push_back(store::kAbsentId);
+    for (const uint32_t id : ids) {
+      dense->code_of[id] = static_cast<uint32_t>(dense->id_of.size());
+      dense->id_of.push_back(id);
+    }
+    return dense;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -61,6 +103,7 @@ Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapsho
     KeyPart part;
     part.source = ResolveColumn(snapshot, spec.group_by[group_idx]);
     part.bin = GroupBinOf(spec, group_idx);
+    if (!part.bin) part.dense = DenseIdsOf(spec, spec.group_by[group_idx], part.source);
     part.shift = bits;
     bits += CodeBits(part);
     plan.parts.push_back(part);
@@ -72,15 +115,18 @@ Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapsho
 }
 
 uint64_t PartCode(const Plan& plan, const uint64_t* key, size_t part_idx) {
-  if (!plan.packed) return key[part_idx];
+  const DenseIds* dense = plan.parts[part_idx].dense.get();
+  if (!plan.packed) return dense ? dense->id_of[key[part_idx]] : key[part_idx];
   const unsigned shift = plan.parts[part_idx].shift;
   const unsigned next = part_idx + 1 < plan.parts.size() ? plan.parts[part_idx + 1].shift : 64;
   const unsigned width = next - shift;
   const uint64_t mask = width >= 64 ? ~uint64_t{0} : ((uint64_t{1} << width) - 1);
-  return (key[0] >> shift) & mask;
+  const uint64_t code = (key[0] >> shift) & mask;
+  return dense ? dense->id_of[code] : code;
 }
 
 bool FitsPart(const Plan& plan, size_t part_idx, uint64_t code) {
+  if (const DenseIds* dense = plan.parts[part_idx].dense.get()) return dense->Kept(code);
   if (!plan.packed) return true;
   const unsigned next = part_idx + 1 < plan.parts.size() ? plan.parts[part_idx + 1].shift : 64;
   const unsigned width = next - plan.parts[part_idx].shift;
@@ -88,6 +134,7 @@ bool FitsPart(const Plan& plan, size_t part_idx, uint64_t code) {
 }
 
 void SetPartCode(const Plan& plan, size_t part_idx, uint64_t code, uint64_t* key) {
+  if (const DenseIds* dense = plan.parts[part_idx].dense.get()) code = dense->Code(code);
   if (plan.packed) {
     key[0] |= code << plan.parts[part_idx].shift;
   } else {
