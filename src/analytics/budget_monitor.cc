@@ -71,6 +71,7 @@ struct BudgetMonitor::Watch {
   bool counted_from_empty = false;
   bool calibrated = false;  // counted_from_empty was decided (Calibrate)
   Period last_late;                      // the period of the last late event (events come in runs)
+  PeriodState* last_late_state = nullptr;  // periods[last_late.start_ms], once looked up
   std::map<int64_t, PeriodState> periods;  // by period start
 };
 
@@ -162,26 +163,29 @@ void BudgetMonitor::Count(Watch& watch, const Event& event, NanoUsd cost) {
   if (event.ts_ms < watch.current.start_ms || event.ts_ms >= watch.current.end_ms) {
     // Events of a future period are counted when it begins (the rollover evaluates it exactly).
     if (event.ts_ms >= watch.current.end_ms) return;
-    // A late event counts to its own period.
-    if (event.ts_ms < watch.last_late.start_ms || event.ts_ms >= watch.last_late.end_ms) {
-      watch.last_late = PeriodAt(watch.budget.period, watch.budget.timezone, event.ts_ms);
-    }
-    period_start = watch.last_late.start_ms;
-    auto [found, inserted] = watch.periods.try_emplace(period_start);
-    if (inserted) {
-      if (watch.counted_from_empty) {
-        found->second.next_trigger = NextTrigger(watch.budget, 0);
-        found->second.exact = true;
-      }
-      if (watch.periods.size() > Watch::kMaxPeriods) {
-        auto oldest = watch.periods.begin();
-        if (oldest->first != watch.current.start_ms && oldest != found) {
-          watch.periods.erase(oldest);
-          watch.counted_from_empty = false;  // that period's count is gone: evaluate new ones exactly
+    // A late event counts to its own period; late events come in runs of one period, whose
+    // state is looked up once per run.
+    const bool other_period = event.ts_ms < watch.last_late.start_ms || event.ts_ms >= watch.last_late.end_ms;
+    if (other_period) watch.last_late = PeriodAt(watch.budget.period, watch.budget.timezone, event.ts_ms);
+    if (other_period || watch.last_late_state == nullptr) {
+      auto [found, inserted] = watch.periods.try_emplace(watch.last_late.start_ms);
+      if (inserted) {
+        if (watch.counted_from_empty) {
+          found->second.next_trigger = NextTrigger(watch.budget, 0);
+          found->second.exact = true;
+        }
+        if (watch.periods.size() > Watch::kMaxPeriods) {
+          auto oldest = watch.periods.begin();
+          if (oldest->first != watch.current.start_ms && oldest != found) {
+            watch.periods.erase(oldest);
+            watch.counted_from_empty = false;  // that period's count is gone: evaluate new ones exactly
+          }
         }
       }
+      watch.last_late_state = &found->second;  // the only erase is above, of another period
     }
-    state = &found->second;
+    period_start = watch.last_late.start_ms;
+    state = watch.last_late_state;
   }
   state->estimate += cost;
   if (state->estimate >= state->next_trigger) {

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "query/query_executor.h"
 #include "store/memtable.h"
@@ -114,6 +117,38 @@ TEST_F(BudgetMonitorTest, LateEventsCountToTheirOwnPeriod) {
   EXPECT_EQ(Fired(), (std::vector<std::string>{"50@2025-12-01"}));
   Append({Spend(kDecember + 1000, "ml", 25)});  // December 85; January still 45
   EXPECT_EQ(Fired(), (std::vector<std::string>{"50@2025-12-01", "80@2025-12-01"}));
+}
+
+// Late events of many periods in runs (a backfill), more periods than the monitor keeps
+// estimates for, then the same periods again in the other order: each period fires its own
+// thresholds once, whichever period's state the monitor looked up last or dropped.
+TEST_F(BudgetMonitorTest, RunsOfLateEventsOfManyPeriodsFireEachPeriodsThresholds) {
+  constexpr int kMonths = 70;  // more than a watch keeps (Watch::kMaxPeriods)
+  auto in_month = [](int back) {  // noon on the 15th, `back` months before December 2025
+    using namespace std::chrono;
+    const year_month_day day = year{2025} / December / 15 - months{back};
+    return duration_cast<milliseconds>((sys_days{day} + hours{12}).time_since_epoch()).count();
+  };
+  EventBatch first;
+  for (int back = kMonths - 1; back >= 0; --back) {  // oldest first
+    for (int call = 0; call < 3; ++call) first.push_back(Spend(in_month(back) + call * 1000, "ml", 20));  // 60
+  }
+  Append(first);
+  EventBatch second;
+  for (int back = 0; back < kMonths; ++back) {  // newest first
+    second.push_back(Spend(in_month(back) + 5000, "ml", 15));
+    second.push_back(Spend(in_month(back) + 6000, "ml", 10));  // 85
+  }
+  Append(second);
+  std::map<std::string, int> per_period;
+  std::set<std::string> distinct;
+  for (const std::string& fired : Fired()) {
+    ++per_period[fired.substr(fired.find('@') + 1)];
+    distinct.insert(fired);
+  }
+  EXPECT_EQ(distinct.size(), Fired().size());  // none twice
+  ASSERT_EQ(per_period.size(), static_cast<size_t>(kMonths));
+  for (const auto& [period, fired] : per_period) EXPECT_EQ(fired, 2) << period;  // 50 and 80, not 100
 }
 
 TEST_F(BudgetMonitorTest, ARestartFiresWhatACrashKeptBackAndNothingTwice) {
