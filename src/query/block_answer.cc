@@ -336,7 +336,8 @@ bool CellsGive(const MetricSpec& metric) {
 }  // namespace
 
 bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
-                         Partial& partial) {
+                         Partial& partial, std::vector<size_t>* unanswered) {
+  if (unanswered != nullptr) unanswered->clear();
   if (block.summary == nullptr || block.rows == 0) return false;
   const QuerySpec& spec = *plan.spec;
   for (const KeyPart& part : plan.parts) {
@@ -352,9 +353,21 @@ bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std:
     const std::optional<FieldId> measure = filter->IntField();
     if (!(key && store::IsHourCellKey(*key)) && !(measure && store::IsHourCellMeasure(*measure))) return false;
   }
-  for (const MetricSpec& metric : spec.metrics) {
-    if (!CellsGive(metric)) return false;
+  // The metrics the cells give (all of them unless `unanswered` lets some read rows).
+  thread_local std::vector<uint8_t> gives;
+  gives.assign(spec.metrics.size(), 1);
+  size_t given = 0;
+  for (size_t idx = 0; idx < spec.metrics.size(); ++idx) {
+    const MetricSpec& metric = spec.metrics[idx];
+    gives[idx] = CellsGive(metric);
+    given += gives[idx];
+    if (gives[idx]) continue;
+    if (unanswered == nullptr) return false;
+    // var:F / stddev:F share one state with count:F and avg:F (moments_accumulator.h): such a
+    // query is answered whole or read whole, never split between cells and rows.
+    if (metric.kind == AggregateKind::kVar || metric.kind == AggregateKind::kStddev) return false;
   }
+  if (given == 0) return false;
   const std::shared_ptr<const store::HourCells> made = store::HourCellsOf(block);
   const std::vector<store::HourCell>& cells = made->cells;
   if (cells.empty()) return false;
@@ -395,17 +408,22 @@ bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std:
     }
     keys.resize(keys.size() + words);
     if (!KeyWithBucket(plan, cell, bucket, keys.data() + keys.size() - words)) return false;
-    for (const auto& metric : partial.metrics) {
-      if (!metric->CanAddSummary(cell)) return false;
+    for (size_t idx = 0; idx < partial.metrics.size(); ++idx) {
+      if (gives[idx] && !partial.metrics[idx]->CanAddSummary(cell)) return false;
     }
     kept.push_back(cell_idx);
   }
   for (size_t kept_idx = 0; kept_idx < kept.size(); ++kept_idx) {
     const store::ColumnBlock& cell = view_of(cells[kept[kept_idx]]);
     const uint32_t group = partial.table.FindOrInsert(keys.data() + kept_idx * words);
-    for (const auto& metric : partial.metrics) {
-      metric->Resize(partial.table.size());
-      metric->AddSummary(cell, group);
+    for (size_t idx = 0; idx < partial.metrics.size(); ++idx) {
+      partial.metrics[idx]->Resize(partial.table.size());
+      if (gives[idx]) partial.metrics[idx]->AddSummary(cell, group);
+    }
+  }
+  if (unanswered != nullptr) {
+    for (size_t idx = 0; idx < gives.size(); ++idx) {
+      if (!gives[idx]) unanswered->push_back(idx);
     }
   }
   return true;

@@ -79,7 +79,13 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
 // to its group from its summary (store::CellSummary). False, with `partial` unchanged, when the
 // block does not qualify, a cell straddles two buckets or a summary cannot give a metric (a sum
 // that could overflow). The block's cells are made on first use (HourCellsOf).
+// With `unanswered` (not null), a query whose other metrics the cells give but some do not (an
+// hourly avg:latency_ms or p95:latency_ms beside count and cost) is answered in part: the cells
+// add the metrics they give, and *unanswered lists (by index in partial.metrics) the others,
+// whose rows (those `filters` keep) the caller must still read into their groups. A metric that
+// shares its state with another (var:/stddev: with count:/avg:, moments_accumulator.h) refuses
+// the block. Empty *unanswered when the cells gave every metric.
 bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
-                         Partial& partial);
+                         Partial& partial, std::vector<size_t>* unanswered = nullptr);
 
 }  // namespace mltrack::query

@@ -473,6 +473,62 @@ TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
   EXPECT_GT(unread_specs, 10);
 }
 
+// A query the hour cells give only some metrics of (the bench's hourly count, cost and mean
+// latency by provider): the cells add count and cost, the rows are read for the rest only, into
+// the same groups in the same order, so every answer equals a full read's to the last bit.
+TEST_F(BlockAnswerTest, HourCellsGiveTheirMetricsAndRowsTheRestToTheLastBit) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(29);
+  std::vector<Event> events;
+  for (int row = 0; row < 40'000; ++row) {
+    const int64_t jitter = static_cast<int64_t>(rng() % 60'000);
+    events.push_back(RandomEvent(rng, kStart + 5 * 60'000 + row * int64_t{1'200} + jitter, 40));
+    events.back().team = "t" + std::to_string(1 + rng() % 3);
+    events.back().provider = events.back().model.starts_with("gpt") ? "openai" : "other";
+    if (rng() % 5) events.back().experiment = "e" + std::to_string(1 + rng() % 2);
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";  // 1 Jan 2026
+  const char* split[] = {
+      R"("bucket": "1h", "group_by": ["provider"], "metrics": ["count", "sum:cost_usd", "avg:latency_ms"])",
+      R"("bucket": "2h", "filters": [{"field": "team", "op": "in", "values": ["t1", "t2"]}],
+         "group_by": ["model", "team"], "metrics": ["sum:input_tokens", "p95:latency_ms", "count", "avg:ttft_ms",
+                                                    "p50:latency_ms"])",
+      R"("bucket": "1h", "group_by": ["experiment", "team"], "metrics": ["avg:latency_ms", "count", "rate:error", "uniq:model",
+                                                  "max:latency_ms", "avg:cost_usd"])",
+      // var: shares its state with count: and avg: of its field: read whole.
+      R"("bucket": "1h", "group_by": ["model"], "metrics": ["count:latency_ms", "var:latency_ms", "sum:cost_usd"])"};
+  for (const char* rest : split) {
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    const QueryResult read = Execute(spec, *without_, nullptr);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    ASSERT_EQ(read.columns, summarized.columns) << rest;
+    ASSERT_EQ(read.rows.size(), summarized.rows.size()) << rest;
+    ASSERT_GT(read.rows.size(), 1u) << rest;
+    for (size_t row = 0; row < read.rows.size(); ++row) {
+      for (size_t column = 0; column < read.columns.size(); ++column) {
+        EXPECT_TRUE(read.rows[row][column] == summarized.rows[row][column])
+            << rest << " row " << row << " column " << read.columns[column];
+      }
+    }
+  }
+  // The cells give count and cost of every block and list mean latency as unanswered; without a
+  // list to return it in, they refuse the block.
+  const QuerySpec spec = *ParseQuerySpec(head + split[0] + "}", kStart);
+  const Result<Plan> plan = MakePlan(spec, *with_);
+  ASSERT_TRUE(plan.ok());
+  for (const store::ColumnBlock& block : with_->blocks()) {
+    Partial partial(*plan);
+    std::vector<size_t> unanswered;
+    EXPECT_FALSE(AnswerFromHourCells(*plan, block, {}, partial));
+    EXPECT_EQ(partial.table.size(), 0u);
+    ASSERT_TRUE(AnswerFromHourCells(*plan, block, {}, partial, &unanswered));
+    EXPECT_EQ(unanswered, std::vector<size_t>{2});
+    EXPECT_GT(partial.table.size(), 0u);
+  }
+}
+
 // Value slices (store/block_slices.h): a filter on a sliced field (model, team, ...) and a group-by
 // of one answer whole blocks from the slices' summaries; answers equal the scans', and queries
 // that only need sums read no row.

@@ -735,6 +735,19 @@ bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
   return AnsweredByRollup(plan, block, filters, partial, rest);
 }
 
+// Whether a whole block (wholly in the plan's range) that no summary answered whole and none
+// answered in part (*rest empty) was answered in part from its hour cells: the metrics the cells
+// give (an hourly count and cost beside avg:latency_ms) are added from them, and *rest lists the
+// others, whose rows are still read. The rows' groups get the same rows in the same order as
+// when every metric reads them, so double sums are the same to the last bit. Tried after the
+// answers per hour slice and across a bucket edge, which read fewer rows.
+bool AnsweredInPartFromHourCells(const Plan& plan, const store::ColumnBlock& block,
+                                 std::span<const RowFilter* const> filters, Partial& partial,
+                                 std::vector<size_t>* rest, const SliceRows& slice_rows) {
+  if (!rest->empty() || !slice_rows.codes.empty()) return false;
+  return AnswerFromHourCells(plan, block, filters, partial, rest) && rest->empty();
+}
+
 // One plan's part of a shared scan: `narrow` when the block is not wholly inside the plan's own
 // range, so that the selected rows (of the scan's wider range) are cut to it first.
 struct PlanScan {
@@ -842,6 +855,7 @@ void ScanBlock(const Plan& plan, const store::ColumnBlock& block, Partial& parti
       (AnswerAcrossBucketEdge(plan, block, partial) || AnswerFromHourSlices(plan, block, partial))) {
     return;
   }
+  if (whole && AnsweredInPartFromHourCells(plan, block, filters, partial, &rest, slice_rows)) return;
   const PlanScan scan{&plan, &partial, false, rest.empty() ? nullptr : &rest, &slice_rows};
   std::shared_ptr<const store::SparseRows> keep;
   const std::vector<uint16_t>* candidates = RareCodeRows(plan, block, &filters, &keep);
@@ -872,6 +886,10 @@ void ScanBlockShared(std::span<const Plan* const> plans, const store::ColumnBloc
     if (whole && filters.empty() && rests[idx].empty() && slice_rows[idx].codes.empty() &&
         (AnswerAcrossBucketEdge(*plans[idx], block, *partials[idx]) ||
          AnswerFromHourSlices(*plans[idx], block, *partials[idx]))) {
+      continue;
+    }
+    if (whole &&
+        AnsweredInPartFromHourCells(*plans[idx], block, filters, *partials[idx], &rests[idx], slice_rows[idx])) {
       continue;
     }
     scans.push_back(
