@@ -87,6 +87,8 @@ uint8_t ByteAt(const ColumnData& column, size_t row) {
 TableSnapshot::TableSnapshot(Parts parts) : parts_(std::move(parts)) {
   for (const ColumnBlock& block : parts_.blocks) row_count_ += block.rows;
   const size_t entries = parts_.local_columns.size();
+  entry_interned_ = std::make_unique<std::once_flag[]>(entries);
+  entry_armed_ = std::make_unique<std::atomic<bool>[]>(entries);
   entry_resolved_ = std::make_unique<std::once_flag[]>(entries);
   entry_global_ids_.resize(entries);
   entry_ids_.resize(entries);
@@ -112,24 +114,27 @@ std::shared_ptr<const TableSnapshot> TableSnapshot::Empty() {
 
 ColumnData LocalColumn::Ids(std::vector<uint64_t>* buffer) const { return packed ? packed->Decode(buffer) : ids; }
 
-void TableSnapshot::ResolveLocalColumns(FieldId id) const {
-  const size_t field = static_cast<size_t>(id);
-  std::call_once(resolved_[field], [&] {
-    Dictionary* global = parts_.interning[field].get();
-    if (global == nullptr) return;  // a snapshot without a table dictionary (Empty())
-    for (size_t entry = 0; entry < parts_.local_columns.size(); ++entry) {
-      const LocalColumn& local = parts_.local_columns[entry];
-      if (local.field == id) entry_global_ids_[entry] = local.strings->GlobalIds(*global);
-    }
-    // Only now may a block's column be translated: every id it can map to exists.
-    armed_[LocalSlot(id)].store(true, std::memory_order_release);
-  });
+void TableSnapshot::ResolveLocalColumns(FieldId id, int64_t from_ms, int64_t to_ms,
+                                        const std::function<bool(const ColumnBlock&)>& keep) const {
+  Dictionary* global = parts_.interning[static_cast<size_t>(id)].get();
+  if (global == nullptr) return;  // a snapshot without a table dictionary (Empty())
+  for (size_t entry = 0; entry < parts_.local_columns.size(); ++entry) {
+    const LocalColumn& local = parts_.local_columns[entry];
+    if (local.field != id || entry_armed_[entry].load(std::memory_order_acquire)) continue;
+    const ColumnBlock& block = parts_.blocks[local.block_index];
+    if (block.rows == 0 || block.max_ts < from_ms || block.min_ts > to_ms || (keep && !keep(block))) continue;
+    std::call_once(entry_interned_[entry], [&] {
+      entry_global_ids_[entry] = local.strings->GlobalIds(*global);
+      // Only now may the block's column be translated: every id it can map to exists.
+      entry_armed_[entry].store(true, std::memory_order_release);
+    });
+  }
 }
 
 void TableSnapshot::ResolveLocalEntry(uint32_t entry) const {
   if (entry == ColumnBlock::kNoLocalEntry) return;
   const LocalColumn& local = parts_.local_columns[entry];
-  if (!armed_[LocalSlot(local.field)].load(std::memory_order_acquire)) return;
+  if (!entry_armed_[entry].load(std::memory_order_acquire)) return;
   std::call_once(entry_resolved_[entry], [&] {
     thread_local std::vector<uint64_t> buffer;
     const ColumnData local_ids = local.Ids(&buffer);
