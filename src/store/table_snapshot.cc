@@ -52,6 +52,43 @@ std::shared_ptr<uint32_t[]> TranslateLocal(const ColumnData& local, size_t rows,
   return out;
 }
 
+// The local ids the local column of a block of `rows` rows holds, ascending, each once.
+std::vector<uint32_t> LocalIdsOf(const LocalColumn& local, size_t rows) {
+  std::vector<uint64_t> buffer;
+  const ColumnData ids = local.Ids(&buffer);
+  std::vector<uint32_t> out;
+  if (!ids.present()) return out;
+  const size_t count = ids.sparse() ? ids.sparse_count : rows;
+  auto each = [&](const auto* values) {
+    for (size_t idx = 0; idx < count; ++idx) {
+      if (values[idx] != 0) out.push_back(static_cast<uint32_t>(static_cast<uint64_t>(ids.base) + values[idx]));
+    }
+  };
+  switch (ids.width) {
+    case 1: each(ids.as<uint8_t>()); break;
+    case 2: each(ids.as<uint16_t>()); break;
+    default: each(ids.as<uint32_t>()); break;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Ids in `global` of the local ids `wanted` (ascending) of `strings` only, every other local id
+// mapped to kAbsentId (size() + 1 entries), adding just those strings to `global`; not cached.
+std::shared_ptr<const std::vector<uint32_t>> SomeGlobalIds(const LocalStrings& strings, Dictionary& global,
+                                                           const std::vector<uint32_t>& wanted) {
+  const size_t count = strings.size();
+  auto ids = std::make_shared<std::vector<uint32_t>>(count + 1, kAbsentId);
+  if (wanted.empty()) return ids;
+  size_t next = 0;
+  strings.ForEach(wanted.front(), [&](uint32_t local_id, std::string_view value) {
+    while (next < wanted.size() && wanted[next] < local_id) ++next;
+    if (next < wanted.size() && wanted[next] == local_id && local_id <= count) (*ids)[local_id] = global.GetOrAdd(value);
+  });
+  return ids;
+}
+
 }  // namespace
 
 uint32_t IdAt(const ColumnData& column, size_t row) {
@@ -124,7 +161,10 @@ void TableSnapshot::ResolveLocalColumns(FieldId id, int64_t from_ms, int64_t to_
     const ColumnBlock& block = parts_.blocks[local.block_index];
     if (block.rows == 0 || block.max_ts < from_ms || block.min_ts > to_ms || (keep && !keep(block))) continue;
     std::call_once(entry_interned_[entry], [&] {
-      entry_global_ids_[entry] = local.strings->GlobalIds(*global);
+      // Blocks a filter's literals picked (keep) are few: only the strings of each such block are
+      // interned, not its segment's (a lookup of one trace would intern ~266k at 10M).
+      entry_global_ids_[entry] = keep ? SomeGlobalIds(*local.strings, *global, LocalIdsOf(local, block.rows))
+                                      : local.strings->GlobalIds(*global);
       // Only now may the block's column be translated: every id it can map to exists.
       entry_armed_[entry].store(true, std::memory_order_release);
     });
