@@ -19,6 +19,8 @@
 #include "query/query_parser.h"
 #include "store/embedded_store.h"
 #include "store/memtable.h"
+#include "store/string_filter.h"
+#include "query/row_filter.h"
 
 namespace mltrack::query {
 namespace {
@@ -333,6 +335,24 @@ TEST(LocalStringQueryTest, QueriesInternOnlyTheSegmentsTheyRead) {
     // let a block of another segment through, ~1 % a block): far from the 1,500 of the table.
     EXPECT_LE(traces->size() - traces_before, 250u + 2 * 250u) << "every trace id was interned";
     EXPECT_LE(hashes->size() - hashes_before, 40u) << "every input hash was interned";
+
+    // A block the lookup left un-interned (its string filter excludes the literal) is one its
+    // filter judges empty: it is never read row by row, so ids another query interns into it
+    // meanwhile (past the filter's table) are never looked up.
+    Filter lookup;
+    lookup.field = FieldRef{FieldId::kTraceId, ""};
+    lookup.op = FilterOp::kEq;
+    lookup.values = {std::string("t2-17")};
+    Result<RowFilter> compiled = RowFilter::Compile(lookup, *snapshot);
+    ASSERT_TRUE(compiled.ok());
+    size_t judged_empty = 0;
+    for (const store::ColumnBlock& block : snapshot->blocks()) {
+      if (block.summary == nullptr || !block.summary->string_filtered) continue;
+      const bool may = store::BlockMayContain(block, FieldId::kTraceId, "t2-17");
+      EXPECT_EQ(compiled->Judge(*block.summary) == FilterVerdict::kNone, !may);
+      judged_empty += !may;
+    }
+    EXPECT_GE(judged_empty, 3u);
 
     // The same answers once every string of both fields is interned (the old path).
     auto whole = store.Snapshot();
