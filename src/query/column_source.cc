@@ -287,7 +287,10 @@ ColumnSource ResolveColumn(const store::TableSnapshot& snapshot, const FieldRef&
     switch (field.kind()) {
       case FieldKind::kString:
         source.type = Type::kString;
-        source.dictionary = snapshot.dictionary(field.id);
+        // A local string field's columns are armed by the query's plan, for its range only
+        // (ArmLocalFields in scan_plan.cc): resolving it interns nothing.
+        source.dictionary = store::IsLocalStringField(field.id) ? snapshot.ArmedDictionary(field.id)
+                                                                : snapshot.dictionary(field.id);
         break;
       case FieldKind::kEnum: source.type = Type::kEnum; break;
       case FieldKind::kBool: source.type = Type::kBool; break;

@@ -19,6 +19,8 @@
 #include "query/query_parser.h"
 #include "store/embedded_store.h"
 #include "store/memtable.h"
+#include "store/string_filter.h"
+#include "query/row_filter.h"
 
 namespace mltrack::query {
 namespace {
@@ -258,6 +260,109 @@ TEST(QueryCacheTest, StoreSegmentsAreCachedAndCompactionChangesTheirId) {
     const QueryResult after = Execute(spec, *second, &cache);
     EXPECT_EQ(after.cache_hits, 0u);
     ExpectSameResult(Execute(spec, *second, nullptr), after, "after compaction");
+    store.Close();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// trace_id and input_hash are local string fields (store/local_strings.h): a query interns the
+// strings of the segments its range covers (and, for an eq filter, only of the blocks whose
+// string filter may hold the literal), not every trace of the table (issue 17) — and answers as
+// when every string was interned first.
+TEST(LocalStringQueryTest, QueriesInternOnlyTheSegmentsTheyRead) {
+  char tmpl[] = "/tmp/mltrack_qlocal_XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  {
+    store::StoreOptions options;
+    options.dir = dir;
+    options.seal_rows = 500;
+    options.compact_target_rows = 500;  // segments of 500 rows stay as they are
+    Result<std::unique_ptr<store::EmbeddedStore>> opened = store::EmbeddedStore::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store::EmbeddedStore& store = **opened;
+    constexpr int kBatches = 6, kRows = 500;
+    for (int batch = 0; batch < kBatches; ++batch) {
+      EventBatch events;
+      for (int row = 0; row < kRows; ++row) {
+        Event event;
+        event.ts_ms = kStart + (int64_t{batch} * kRows + row) * 60'000;
+        event.model = row % 3 ? "m-a" : "m-b";
+        event.status = row % 5 == 0 ? EventStatus::kError : EventStatus::kOk;
+        event.cost_nano_usd = 1000 + row;
+        event.trace_id = "t" + std::to_string(batch) + "-" + std::to_string(row / 2);  // two calls each
+        if (row % 4 != 0) event.input_hash = "h" + std::to_string(batch) + "-" + std::to_string(row % 40);
+        events.push_back(std::move(event));
+      }
+      ASSERT_TRUE(store.Append(std::move(events)).ok());
+      ASSERT_TRUE(store.WaitForMaintenance(10'000));
+    }
+    auto snapshot = store.Snapshot();
+    std::set<uint64_t> segments;
+    for (const store::ColumnBlock& block : snapshot->blocks()) {
+      if (block.segment_id != 0) segments.insert(block.segment_id);
+    }
+    ASSERT_GE(segments.size(), 5u);
+    const store::Dictionary* traces = snapshot->ArmedDictionary(FieldId::kTraceId);
+    const store::Dictionary* hashes = snapshot->ArmedDictionary(FieldId::kInputHash);
+    const size_t traces_before = traces->size(), hashes_before = hashes->size();
+    auto range = [](int first_batch, int end_batch) {
+      return "\"from\": " + std::to_string(kStart + int64_t{first_batch} * kRows * 60'000) +
+             ", \"to\": " + std::to_string(kStart + int64_t{end_batch} * kRows * 60'000);
+    };
+    // What the insights' retry and exact-cache rules ask, over the last batch's range; a lookup
+    // of one trace over everything.
+    const std::vector<std::string> queries = {
+        "{" + range(5, 6) + R"(, "filters": [{"field": "status", "op": "eq", "value": "error"},
+            {"field": "trace_id", "op": "exists"}], "group_by": ["trace_id"], "metrics": ["count"],
+            "order_by": [{"metric": "count", "dir": "desc"}, {"field": "trace_id", "dir": "asc"}], "limit": 1000})",
+        "{" + range(5, 6) + R"(, "group_by": ["model"], "metrics": ["count", "uniq:input_hash", "uniq:trace_id"]})",
+        "{" + range(5, 6) + R"(, "filters": [{"field": "input_hash", "op": "in", "values": ["h5-1", "h5-2", "h0-1"]}],
+            "group_by": ["model", "input_hash"], "bucket": "1h", "metrics": ["count", "sum:cost_usd"],
+            "order_by": ["t", "model", "input_hash"], "limit": 100000})",
+        "{" + range(0, 6) + R"(, "filters": [{"field": "trace_id", "op": "eq", "value": "t2-17"}],
+            "metrics": ["count", "sum:cost_usd", "min:ts"]})",
+    };
+    std::vector<QueryResult> lazy;
+    for (const std::string& json : queries) {
+      const QuerySpec spec = *ParseQuerySpec(json, kStart);
+      lazy.push_back(Execute(spec, *snapshot, nullptr));
+    }
+    ASSERT_EQ(lazy[3].rows.size(), 1u);
+    EXPECT_EQ(std::get<int64_t>(lazy[3].rows[0][0]), 2);
+    EXPECT_FALSE(lazy[0].rows.empty());
+    // The last batch's traces (250) and at most the one segment of t2-17 (its string filter may
+    // let a block of another segment through, ~1 % a block): far from the 1,500 of the table.
+    EXPECT_LE(traces->size() - traces_before, 250u + 2 * 250u) << "every trace id was interned";
+    EXPECT_LE(hashes->size() - hashes_before, 40u) << "every input hash was interned";
+
+    // A block the lookup left un-interned (its string filter excludes the literal) is one its
+    // filter judges empty: it is never read row by row, so ids another query interns into it
+    // meanwhile (past the filter's table) are never looked up.
+    Filter lookup;
+    lookup.field = FieldRef{FieldId::kTraceId, ""};
+    lookup.op = FilterOp::kEq;
+    lookup.values = {std::string("t2-17")};
+    Result<RowFilter> compiled = RowFilter::Compile(lookup, *snapshot);
+    ASSERT_TRUE(compiled.ok());
+    size_t judged_empty = 0;
+    for (const store::ColumnBlock& block : snapshot->blocks()) {
+      if (block.summary == nullptr || !block.summary->string_filtered) continue;
+      const bool may = store::BlockMayContain(block, FieldId::kTraceId, "t2-17");
+      EXPECT_EQ(compiled->Judge(*block.summary) == FilterVerdict::kNone, !may);
+      judged_empty += !may;
+    }
+    EXPECT_GE(judged_empty, 3u);
+
+    // The same answers once every string of both fields is interned (the old path).
+    auto whole = store.Snapshot();
+    ASSERT_NE(whole->dictionary(FieldId::kTraceId), nullptr);
+    ASSERT_NE(whole->dictionary(FieldId::kInputHash), nullptr);
+    EXPECT_EQ(traces->size() - traces_before, kBatches * kRows / 2);
+    for (size_t idx = 0; idx < queries.size(); ++idx) {
+      const QuerySpec spec = *ParseQuerySpec(queries[idx], kStart);
+      ExpectSameResult(Execute(spec, *whole, nullptr), lazy[idx], "query " + std::to_string(idx));
+    }
     store.Close();
   }
   std::filesystem::remove_all(dir);

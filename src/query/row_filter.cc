@@ -9,11 +9,16 @@
 
 #include "core/event.h"
 #include "store/packed_column.h"
+#include "store/string_filter.h"
 
 namespace mltrack::query {
 namespace {
 
 using Type = ColumnSource::Type;
+
+// eq / in filters on a local string field of at most this many literals found in the dictionary
+// judge a block by its string filter (kMaxProbedLiterals in scan_plan.cc: the same bound).
+constexpr size_t kMaxProbedIds = 16;
 
 bool Compare(FilterOp op, double value, double literal) {
   switch (op) {
@@ -371,6 +376,22 @@ std::optional<FieldId> RowFilter::IntField() const {
 
 FilterVerdict RowFilter::Judge(const store::BlockSummary& summary) const {
   if (mode_ == Mode::kKeyedBound) return FilterVerdict::kSome;
+  // eq / in on trace_id or input_hash: the block's string filter. Needed, not only faster: a
+  // query does not intern the strings of such a block (ArmLocalFields in scan_plan.cc), and
+  // another query may intern them while this one runs, giving the block ids past match_.
+  if (source_.type == Type::kString && store::IsLocalStringField(source_.field) && listed_ && !presence_ &&
+      !unlisted_match_ && !match_[0] && summary.string_filtered && listed_ids_.size() <= kMaxProbedIds) {
+    const store::StringFilter* filter = nullptr;
+    for (const auto& [field, field_filter] : summary.string_filters) {
+      if (field == source_.field) filter = &field_filter;
+    }
+    if (filter == nullptr) return FilterVerdict::kNone;  // no row of the block has the field
+    if (std::none_of(listed_ids_.begin(), listed_ids_.end(), [&](uint32_t id) {
+          return filter->MayContain(store::StringFilter::Hash(source_.dictionary->Get(id)));
+        })) {
+      return FilterVerdict::kNone;
+    }
+  }
   const store::ColumnSummary* column = SummaryOf(source_, summary);
   if (column == nullptr) return FilterVerdict::kSome;
   return mode_ == Mode::kNumeric ? JudgeNumbers(*column, summary.rows) : JudgeCodes(*column, summary.rows);

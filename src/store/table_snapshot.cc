@@ -52,6 +52,43 @@ std::shared_ptr<uint32_t[]> TranslateLocal(const ColumnData& local, size_t rows,
   return out;
 }
 
+// The local ids the local column of a block of `rows` rows holds, ascending, each once.
+std::vector<uint32_t> LocalIdsOf(const LocalColumn& local, size_t rows) {
+  std::vector<uint64_t> buffer;
+  const ColumnData ids = local.Ids(&buffer);
+  std::vector<uint32_t> out;
+  if (!ids.present()) return out;
+  const size_t count = ids.sparse() ? ids.sparse_count : rows;
+  auto each = [&](const auto* values) {
+    for (size_t idx = 0; idx < count; ++idx) {
+      if (values[idx] != 0) out.push_back(static_cast<uint32_t>(static_cast<uint64_t>(ids.base) + values[idx]));
+    }
+  };
+  switch (ids.width) {
+    case 1: each(ids.as<uint8_t>()); break;
+    case 2: each(ids.as<uint16_t>()); break;
+    default: each(ids.as<uint32_t>()); break;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Ids in `global` of the local ids `wanted` (ascending) of `strings` only, every other local id
+// mapped to kAbsentId (size() + 1 entries), adding just those strings to `global`; not cached.
+std::shared_ptr<const std::vector<uint32_t>> SomeGlobalIds(const LocalStrings& strings, Dictionary& global,
+                                                           const std::vector<uint32_t>& wanted) {
+  const size_t count = strings.size();
+  auto ids = std::make_shared<std::vector<uint32_t>>(count + 1, kAbsentId);
+  if (wanted.empty()) return ids;
+  size_t next = 0;
+  strings.ForEach(wanted.front(), [&](uint32_t local_id, std::string_view value) {
+    while (next < wanted.size() && wanted[next] < local_id) ++next;
+    if (next < wanted.size() && wanted[next] == local_id && local_id <= count) (*ids)[local_id] = global.GetOrAdd(value);
+  });
+  return ids;
+}
+
 }  // namespace
 
 uint32_t IdAt(const ColumnData& column, size_t row) {
@@ -87,6 +124,8 @@ uint8_t ByteAt(const ColumnData& column, size_t row) {
 TableSnapshot::TableSnapshot(Parts parts) : parts_(std::move(parts)) {
   for (const ColumnBlock& block : parts_.blocks) row_count_ += block.rows;
   const size_t entries = parts_.local_columns.size();
+  entry_interned_ = std::make_unique<std::once_flag[]>(entries);
+  entry_armed_ = std::make_unique<std::atomic<bool>[]>(entries);
   entry_resolved_ = std::make_unique<std::once_flag[]>(entries);
   entry_global_ids_.resize(entries);
   entry_ids_.resize(entries);
@@ -112,24 +151,30 @@ std::shared_ptr<const TableSnapshot> TableSnapshot::Empty() {
 
 ColumnData LocalColumn::Ids(std::vector<uint64_t>* buffer) const { return packed ? packed->Decode(buffer) : ids; }
 
-void TableSnapshot::ResolveLocalColumns(FieldId id) const {
-  const size_t field = static_cast<size_t>(id);
-  std::call_once(resolved_[field], [&] {
-    Dictionary* global = parts_.interning[field].get();
-    if (global == nullptr) return;  // a snapshot without a table dictionary (Empty())
-    for (size_t entry = 0; entry < parts_.local_columns.size(); ++entry) {
-      const LocalColumn& local = parts_.local_columns[entry];
-      if (local.field == id) entry_global_ids_[entry] = local.strings->GlobalIds(*global);
-    }
-    // Only now may a block's column be translated: every id it can map to exists.
-    armed_[LocalSlot(id)].store(true, std::memory_order_release);
-  });
+void TableSnapshot::ResolveLocalColumns(FieldId id, int64_t from_ms, int64_t to_ms,
+                                        const std::function<bool(const ColumnBlock&)>& keep) const {
+  Dictionary* global = parts_.interning[static_cast<size_t>(id)].get();
+  if (global == nullptr) return;  // a snapshot without a table dictionary (Empty())
+  for (size_t entry = 0; entry < parts_.local_columns.size(); ++entry) {
+    const LocalColumn& local = parts_.local_columns[entry];
+    if (local.field != id || entry_armed_[entry].load(std::memory_order_acquire)) continue;
+    const ColumnBlock& block = parts_.blocks[local.block_index];
+    if (block.rows == 0 || block.max_ts < from_ms || block.min_ts > to_ms || (keep && !keep(block))) continue;
+    std::call_once(entry_interned_[entry], [&] {
+      // Blocks a filter's literals picked (keep) are few: only the strings of each such block are
+      // interned, not its segment's (a lookup of one trace would intern ~266k at 10M).
+      entry_global_ids_[entry] = keep ? SomeGlobalIds(*local.strings, *global, LocalIdsOf(local, block.rows))
+                                      : local.strings->GlobalIds(*global);
+      // Only now may the block's column be translated: every id it can map to exists.
+      entry_armed_[entry].store(true, std::memory_order_release);
+    });
+  }
 }
 
 void TableSnapshot::ResolveLocalEntry(uint32_t entry) const {
   if (entry == ColumnBlock::kNoLocalEntry) return;
   const LocalColumn& local = parts_.local_columns[entry];
-  if (!armed_[LocalSlot(local.field)].load(std::memory_order_acquire)) return;
+  if (!entry_armed_[entry].load(std::memory_order_acquire)) return;
   std::call_once(entry_resolved_[entry], [&] {
     thread_local std::vector<uint64_t> buffer;
     const ColumnData local_ids = local.Ids(&buffer);

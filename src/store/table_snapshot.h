@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -215,9 +217,23 @@ class TableSnapshot {
   // (ColumnBlock::column), so a query pays only for the blocks of its range.
   // Read a local field's column only after this call.
   const Dictionary* dictionary(FieldId id) const {
-    if (IsLocalStringField(id)) ResolveLocalColumns(id);
+    if (IsLocalStringField(id)) ResolveLocalColumns(id, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
     return parts_.dictionaries[static_cast<size_t>(id)].get();
   }
+  // For a local string field: interns the strings of only the local columns of the blocks that
+  // overlap [from_ms, to_ms] and that `keep` (when set) keeps, and arms those columns (each is
+  // translated when first read); the columns of other blocks keep reading as absent, and
+  // their strings stay out of the table dictionary. Returns the field's dictionary. A query
+  // calls this for its range before it resolves the field (query/scan_plan.cc), so a week's
+  // query interns a week's strings, not the table's (issue 17).
+  const Dictionary* LocalDictionary(FieldId id, int64_t from_ms, int64_t to_ms,
+                                    const std::function<bool(const ColumnBlock&)>& keep = {}) const {
+    ResolveLocalColumns(id, from_ms, to_ms, keep);
+    return parts_.dictionaries[static_cast<size_t>(id)].get();
+  }
+  // The dictionary of a local string field as it is, interning nothing: ids of the columns that
+  // LocalDictionary (or dictionary()) armed are in it.
+  const Dictionary* ArmedDictionary(FieldId id) const { return parts_.dictionaries[static_cast<size_t>(id)].get(); }
 
   size_t tag_key_count() const { return parts_.tag_values.size(); }
   // The index of tag key `key`, or nullopt when no row of this snapshot may carry it.
@@ -237,7 +253,8 @@ class TableSnapshot {
 
  private:
   friend struct ColumnBlock;
-  void ResolveLocalColumns(FieldId id) const;
+  void ResolveLocalColumns(FieldId id, int64_t from_ms, int64_t to_ms,
+                           const std::function<bool(const ColumnBlock&)>& keep = {}) const;
   // Translates the column of local_columns()[entry] into table ids, once (ColumnBlock::column).
   void ResolveLocalEntry(uint32_t entry) const;
 
@@ -245,9 +262,10 @@ class TableSnapshot {
   // once (under `resolved_`) and arms the field; ResolveLocalEntry then fills one block's absent
   // column (under its entry's flag) before any reader of that column can see it.
   mutable Parts parts_;
-  mutable std::array<std::once_flag, kFieldIdCount> resolved_;
-  mutable std::array<std::atomic<bool>, 2> armed_{};  // by LocalSlot: ResolveLocalColumns ran
-  // By local column entry: its translation's flag, the table ids of its local ids, the result.
+  // By local column entry: its interning's flag and whether it ran (the entry is armed), its
+  // translation's flag, the table ids of its local ids, the result.
+  std::unique_ptr<std::once_flag[]> entry_interned_;
+  std::unique_ptr<std::atomic<bool>[]> entry_armed_;
   std::unique_ptr<std::once_flag[]> entry_resolved_;
   mutable std::vector<std::shared_ptr<const std::vector<uint32_t>>> entry_global_ids_;
   mutable std::vector<std::shared_ptr<uint32_t[]>> entry_ids_;
