@@ -5,11 +5,13 @@
 // dictionary-log replay at a restart.
 //
 // A memtable or segment block holds such a field as *local ids* (ids into the owner's
-// LocalStrings). Queries still see table-wide dictionary ids: the first time a snapshot is asked
-// for the field's dictionary (TableSnapshot::dictionary), every local column of the snapshot is
-// translated into ids of the field's table dictionary, interning the strings on demand
-// (TableSnapshot::Parts::local_columns). The table dictionary of a local field is therefore
-// filled only by queries that read the field, and is never persisted.
+// LocalStrings). Queries still see table-wide dictionary ids: a query that reads the field asks
+// the snapshot for it over its own range (TableSnapshot::LocalDictionary), which interns the
+// strings of only those blocks' local columns into the field's table dictionary and translates
+// each column when first read (TableSnapshot::Parts::local_columns); TableSnapshot::dictionary
+// (the event explorer) does that for every block. The table dictionary of a local field is
+// therefore filled only by queries that read the field, for the blocks they read, and is never
+// persisted.
 
 #include <cstddef>
 #include <cstdint>

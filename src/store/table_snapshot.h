@@ -143,7 +143,8 @@ struct ColumnBlock {
   std::array<uint32_t, 2> local_entries = {kNoLocalEntry, kNoLocalEntry};
 
   // The column of `id`; a local string field's is translated here, once, when first read (after
-  // the snapshot's dictionary() of the field was asked for; absent before).
+  // the snapshot armed this block's column: dictionary() arms every block, LocalDictionary only
+  // those of a query's range; an unarmed column reads as absent).
   const ColumnData& column(FieldId id) const;
   ColumnData tag(size_t key_index) const { return FindKeyed(tags, key_index); }
   ColumnData score(size_t score_index) const { return FindKeyed(scores, score_index); }
