@@ -102,6 +102,8 @@ Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t 
   }
   const size_t days_column = spec.group_by.size();
   rows.reserve(result->rows.size());
+  const std::string* previous_user = nullptr;
+  uint32_t previous_id = 0;
   for (auto& row : result->rows) {
     UsageRow out;
     out.user = TakeString(row[0]);
@@ -111,10 +113,16 @@ Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t 
     rows.push_back(std::move(out));
     const auto* list = std::get_if<query::IntList>(&row[days_column]);
     if (rows.back().user && list != nullptr) {
-      // A view of the name in `rows` (reserved: its strings stay put until they are moved out).
-      auto [found, added] = days.ids.try_emplace(*rows.back().user, static_cast<uint32_t>(days.users.size()));
-      if (added) days.users.emplace_back();
-      ActiveDays& user_days = days.users[found->second];
+      // A view of the name in `rows` (reserved: its strings stay put until they are moved out);
+      // rows of one user often follow each other, and the previous row's needs no lookup.
+      const std::string& user = *rows.back().user;
+      if (previous_user == nullptr || *previous_user != user) {
+        auto [found, added] = days.ids.try_emplace(user, static_cast<uint32_t>(days.users.size()));
+        if (added) days.users.emplace_back();
+        previous_user = &user;
+        previous_id = found->second;
+      }
+      ActiveDays& user_days = days.users[previous_id];
       for (int64_t start : list->values) user_days.push_back(day_index.IndexOf(start));
     }
   }
