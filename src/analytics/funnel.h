@@ -16,8 +16,12 @@
 //
 // Method: one query per step, grouped by user with min:ts. Step 1 takes the range; step k adds
 // two per-user bounds on ts (query::Filter::by, one table lookup per row): ts > T(k−1)(u) and
-// ts ≤ T1(u) + window, so users without a bound drop out in the scan. N steps cost N scans of the
-// step's events, and one row per user each.
+// ts ≤ T1(u) + window, so users without a bound drop out in the scan. When every step is
+// `field = "value"` on one string field with distinct values (tags.step:search,tags.step:answer),
+// one query grouped by (user, field) first gives each user's earliest event of every step, M_k(u):
+// T1 = M_1, and Tk = M_k when T(k−1) < M_k ≤ T1 + window (the first step-k event after T(k−1) is
+// then the first at all), none when M_k is absent or past the window; only the users with
+// M_k ≤ T(k−1) ("unsettled") go to step k's bounded query, over the span of their windows alone.
 
 #include <cstdint>
 #include <optional>

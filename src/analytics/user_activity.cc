@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 
 #include "analytics/dashboard_support.h"
@@ -78,9 +79,16 @@ Result<QuerySpec> PeriodSpec(const DashboardParams& params, int64_t from_ms, int
   return spec;
 }
 
+// Each user's active days, by the user's name as a view into the rows PeriodRows returned (valid
+// while those rows keep their strings).
+struct DaysByUser {
+  std::unordered_map<std::string_view, uint32_t> ids;
+  std::vector<ActiveDays> users;
+};
+
 Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                                         Grouping grouping, const LocalCalendar& day_index,
-                                         std::unordered_map<std::string, ActiveDays>& days, const QueryRunner& run) {
+                                         Grouping grouping, const LocalCalendar& day_index, DaysByUser& days,
+                                         const QueryRunner& run) {
   std::vector<UsageRow> rows;
   if (from_ms >= to_ms) return rows;
   Result<QuerySpec> built = PeriodSpec(params, from_ms, to_ms, grouping);
@@ -94,18 +102,29 @@ Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t 
   }
   const size_t days_column = spec.group_by.size();
   rows.reserve(result->rows.size());
+  const std::string* previous_user = nullptr;
+  uint32_t previous_id = 0;
   for (auto& row : result->rows) {
     UsageRow out;
     out.user = TakeString(row[0]);
     if (grouping != Grouping::kUser) out.team = TakeString(row[1]);
     if (grouping == Grouping::kUserTeamExperiment) out.experiment = TakeString(row[2]);
     if (grouping != Grouping::kUser) out.usage = ReadUsage(row, days_column + 1);
+    rows.push_back(std::move(out));
     const auto* list = std::get_if<query::IntList>(&row[days_column]);
-    if (out.user && list != nullptr) {
-      ActiveDays& user_days = days[*out.user];
+    if (rows.back().user && list != nullptr) {
+      // A view of the name in `rows` (reserved: its strings stay put until they are moved out);
+      // rows of one user often follow each other, and the previous row's needs no lookup.
+      const std::string& user = *rows.back().user;
+      if (previous_user == nullptr || *previous_user != user) {
+        auto [found, added] = days.ids.try_emplace(user, static_cast<uint32_t>(days.users.size()));
+        if (added) days.users.emplace_back();
+        previous_user = &user;
+        previous_id = found->second;
+      }
+      ActiveDays& user_days = days.users[previous_id];
       for (int64_t start : list->values) user_days.push_back(day_index.IndexOf(start));
     }
-    rows.push_back(std::move(out));
   }
   return rows;
 }
@@ -307,7 +326,7 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
 
   // Three queries read every event before `to` once: the range with experiments, the previous
   // period, and the history before it (active days only).
-  std::unordered_map<std::string, ActiveDays> days_by_user;
+  DaysByUser days_by_user;
   Result<std::vector<UsageRow>> now_rows = PeriodRows(dashboard, dashboard.from_ms, dashboard.to_ms,
                                                       Grouping::kUserTeamExperiment, *days, days_by_user, run);
   if (!now_rows.ok()) return now_rows.status();
@@ -317,12 +336,11 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
   Result<std::vector<UsageRow>> older_rows =
       PeriodRows(dashboard, 0, out.previous_from_ms, Grouping::kUser, *days, days_by_user, run);
   if (!older_rows.ok()) return older_rows.status();
-  std::vector<ActiveDays> user_days;
-  user_days.reserve(days_by_user.size());
-  for (auto& [user, user_day_list] : days_by_user) {
+  days_by_user.ids = {};  // the views go before FoldUsage moves the names out
+  std::vector<ActiveDays> user_days = std::move(days_by_user.users);
+  for (ActiveDays& user_day_list : user_days) {
     std::sort(user_day_list.begin(), user_day_list.end());
     user_day_list.erase(std::unique(user_day_list.begin(), user_day_list.end()), user_day_list.end());
-    user_days.push_back(std::move(user_day_list));
   }
   FillActivity(user_days, *days, *weeks, dashboard, out);
 

@@ -3,13 +3,43 @@
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace mltrack::analytics {
+
+namespace {
+
+// Ids of the few names a fold meets (teams, experiments: a handful each) by comparing with each
+// known name, and by a hash table once there are more than kLinear of them.
+class NameIds {
+ public:
+  // The id of `name`, and whether it was added (with id `next`).
+  std::pair<uint32_t, bool> Find(std::string_view name, uint32_t next) {
+    if (hashed_.empty()) {
+      for (const auto& [known, id] : names_) {
+        if (known == name) return {id, false};
+      }
+      names_.emplace_back(name, next);
+      if (names_.size() > kLinear) hashed_.insert(names_.begin(), names_.end());
+      return {next, true};
+    }
+    auto [found, added] = hashed_.try_emplace(name, next);
+    return {found->second, added};
+  }
+
+ private:
+  static constexpr size_t kLinear = 16;
+  std::vector<std::pair<std::string_view, uint32_t>> names_;
+  std::unordered_map<std::string_view, uint32_t> hashed_;
+};
+
+}  // namespace
 
 FoldedUsage FoldUsage(std::vector<UsageRow> rows) {
   // Teams and experiments by first appearance, then users; names are looked up once per row, by
   // views into `rows` (which keep their strings until every lookup is done).
-  std::unordered_map<std::string_view, uint32_t> team_ids, experiment_ids;
+  NameIds team_ids, experiment_ids;
   std::vector<TeamUsage> teams(1);  // id 0: no team
   std::vector<ExperimentUsage> experiments;
   std::unordered_map<std::string_view, uint32_t> user_ids;
@@ -17,29 +47,36 @@ FoldedUsage FoldUsage(std::vector<UsageRow> rows) {
   std::vector<UserUsage> users;
   std::vector<const std::string*> user_names;  // per user id: its name in `rows`
   std::vector<std::vector<std::pair<uint32_t, int64_t>>> team_calls;  // per user: (team id, calls)
+  const std::string* previous_user = nullptr;
+  uint32_t previous_user_id = 0;
   for (UsageRow& row : rows) {
     uint32_t team_id = 0;
     if (row.team) {
-      auto [found, added] = team_ids.try_emplace(*row.team, static_cast<uint32_t>(teams.size()));
+      const auto [id, added] = team_ids.Find(*row.team, static_cast<uint32_t>(teams.size()));
       if (added) teams.push_back({*row.team, 0, {}});
-      team_id = found->second;
+      team_id = id;
     }
     teams[team_id].usage.Add(row.usage);
     std::optional<uint32_t> experiment_id;
     if (row.experiment) {
-      auto [found, added] = experiment_ids.try_emplace(*row.experiment, static_cast<uint32_t>(experiments.size()));
+      const auto [id, added] = experiment_ids.Find(*row.experiment, static_cast<uint32_t>(experiments.size()));
       if (added) experiments.push_back({*row.experiment, 0, {}});
-      experiment_id = found->second;
+      experiment_id = id;
       experiments[*experiment_id].usage.Add(row.usage);
     }
     if (!row.user) continue;
-    auto [found, added] = user_ids.try_emplace(*row.user, static_cast<uint32_t>(users.size()));
-    if (added) {
-      users.push_back({std::string(), std::nullopt, {}, {}});
-      user_names.push_back(&*row.user);
-      team_calls.emplace_back();
+    // Rows of one user often follow each other: the previous row's user needs no lookup.
+    if (!(previous_user && *previous_user == *row.user)) {
+      auto [found, added] = user_ids.try_emplace(*row.user, static_cast<uint32_t>(users.size()));
+      if (added) {
+        users.push_back({std::string(), std::nullopt, {}, {}});
+        user_names.push_back(&*row.user);
+        team_calls.emplace_back();
+      }
+      previous_user_id = found->second;
+      previous_user = &*row.user;
     }
-    const uint32_t user_id = found->second;
+    const uint32_t user_id = previous_user_id;
     users[user_id].usage.Add(row.usage);
     auto add_calls = [&](std::vector<std::pair<uint32_t, int64_t>>& calls, uint32_t id) {
       for (auto& [known, sum] : calls) {
