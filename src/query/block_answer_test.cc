@@ -59,6 +59,22 @@ void SetFooterVersion(const std::filesystem::path& path, uint8_t version) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
+// 40,000 events over a day from 00:05 on 1 Jan 2026 with few teams, experiments and providers,
+// so that a block's (hour, team, experiment, model, provider, priced) cells average more than
+// kMinHourCellRows rows; some carry cached input tokens.
+std::vector<Event> HourCellEvents(std::mt19937_64& rng) {
+  std::vector<Event> events;
+  for (int row = 0; row < 40'000; ++row) {
+    const int64_t jitter = static_cast<int64_t>(rng() % 60'000);
+    events.push_back(RandomEvent(rng, kStart + 5 * 60'000 + row * int64_t{1'200} + jitter, 40));
+    events.back().team = "t" + std::to_string(1 + rng() % 3);
+    events.back().provider = events.back().model.starts_with("gpt") ? "openai" : "other";
+    if (rng() % 5) events.back().experiment = "e" + std::to_string(1 + rng() % 2);
+    if (rng() % 7 == 0) events.back().cached_input_tokens = static_cast<int64_t>(rng() % 900);
+  }
+  return events;
+}
+
 class BlockAnswerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -368,18 +384,7 @@ TEST_F(BlockAnswerTest, GroupsOfAFilteredFewAreTheUnfilteredGroupsOfThoseValues)
 TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
   store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
   std::mt19937_64 rng(27);
-  std::vector<Event> events;
-  for (int row = 0; row < 40'000; ++row) {
-    const int64_t jitter = static_cast<int64_t>(rng() % 60'000);
-    events.push_back(RandomEvent(rng, kStart + 5 * 60'000 + row * int64_t{1'200} + jitter, 40));
-    // Few teams, experiments and providers: a block's (hour, team, experiment, model, provider,
-    // priced) cells average more than kMinHourCellRows rows.
-    events.back().team = "t" + std::to_string(1 + rng() % 3);
-    events.back().provider = events.back().model.starts_with("gpt") ? "openai" : "other";
-    if (rng() % 5) events.back().experiment = "e" + std::to_string(1 + rng() % 2);
-    if (rng() % 7 == 0) events.back().cached_input_tokens = static_cast<int64_t>(rng() % 900);
-  }
-  memtable.Append(events);
+  memtable.Append(HourCellEvents(rng));
   MakeViews(memtable, rng);
   for (const store::ColumnBlock& block : with_->blocks()) {
     const std::vector<store::HourCell> cells = store::CellBlockByHour(block).cells;
@@ -479,15 +484,7 @@ TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
 TEST_F(BlockAnswerTest, HourCellsGiveTheirMetricsAndRowsTheRestToTheLastBit) {
   store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
   std::mt19937_64 rng(29);
-  std::vector<Event> events;
-  for (int row = 0; row < 40'000; ++row) {
-    const int64_t jitter = static_cast<int64_t>(rng() % 60'000);
-    events.push_back(RandomEvent(rng, kStart + 5 * 60'000 + row * int64_t{1'200} + jitter, 40));
-    events.back().team = "t" + std::to_string(1 + rng() % 3);
-    events.back().provider = events.back().model.starts_with("gpt") ? "openai" : "other";
-    if (rng() % 5) events.back().experiment = "e" + std::to_string(1 + rng() % 2);
-  }
-  memtable.Append(events);
+  memtable.Append(HourCellEvents(rng));
   MakeViews(memtable, rng);
   const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";  // 1 Jan 2026
   const char* split[] = {

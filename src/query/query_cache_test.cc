@@ -204,6 +204,17 @@ TEST(QueryCacheTest, PlanKeyIgnoresRangeOrderAndLimitButNotWhatIsComputed) {
       key(R"({"from": 946684800000, "to": 946684800010, "metrics": ["count"], "filters": [{"field": "model", "op": "eq", "value": "b"}]})"));
 }
 
+// A store in `dir` that seals every 500 rows and merges runs of segments up to
+// `compact_target_rows`.
+Result<std::unique_ptr<store::EmbeddedStore>> OpenSealingStore(const std::filesystem::path& dir,
+                                                               size_t compact_target_rows) {
+  store::StoreOptions options;
+  options.dir = dir;
+  options.seal_rows = 500;
+  options.compact_target_rows = compact_target_rows;
+  return store::EmbeddedStore::Open(options);
+}
+
 // The real store labels sealed blocks; compaction gives the merged segment a new id, so the
 // cache never answers from states of the segments it replaced.
 TEST(QueryCacheTest, StoreSegmentsAreCachedAndCompactionChangesTheirId) {
@@ -211,11 +222,8 @@ TEST(QueryCacheTest, StoreSegmentsAreCachedAndCompactionChangesTheirId) {
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   const std::filesystem::path dir = tmpl;
   {
-    store::StoreOptions options;
-    options.dir = dir;
-    options.seal_rows = 500;
-    options.compact_target_rows = 100'000;  // every run of small segments merges
-    Result<std::unique_ptr<store::EmbeddedStore>> opened = store::EmbeddedStore::Open(options);
+    // Every run of small segments merges.
+    Result<std::unique_ptr<store::EmbeddedStore>> opened = OpenSealingStore(dir, 100'000);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store::EmbeddedStore& store = **opened;
     std::mt19937_64 rng(13);
@@ -274,11 +282,8 @@ TEST(LocalStringQueryTest, QueriesInternOnlyTheSegmentsTheyRead) {
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   const std::filesystem::path dir = tmpl;
   {
-    store::StoreOptions options;
-    options.dir = dir;
-    options.seal_rows = 500;
-    options.compact_target_rows = 500;  // segments of 500 rows stay as they are
-    Result<std::unique_ptr<store::EmbeddedStore>> opened = store::EmbeddedStore::Open(options);
+    // Segments of 500 rows stay as they are.
+    Result<std::unique_ptr<store::EmbeddedStore>> opened = OpenSealingStore(dir, 500);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store::EmbeddedStore& store = **opened;
     constexpr int kBatches = 6, kRows = 500;
