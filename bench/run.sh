@@ -189,27 +189,35 @@ done
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 
 # ---- Ingest with 20 budgets -------------------------------------------------------------------
-# The same events into two fresh stores, one after the other: without budgets, then with the 20
-# of bench/budgets.sh (the budget monitor counts every event into its budgets' periods and fires
-# alerts as they cross). Wall time and the server's CPU time (utime + stime) of each.
+# The same events into fresh stores, without budgets and with the 20 of bench/budgets.sh (the
+# budget monitor counts every event into its budgets' periods and fires alerts as they cross), in
+# the order plain, budgets, budgets, plain (ABBA: a drift of the machine's speed during the four
+# runs falls on both sides alike). Wall time and the server's CPU time (utime + stime) of each, and
+# from the budgets runs' /metrics what the monitor itself spent (counting on the append path, its
+# thread's evaluations).
 # The peers' rows (BENCH_PEER_EVENTS), from the file.
 peer_total=$(json_field "$WORK/data/meta.json" events)
-for variant in plain budgets; do
-  rm -rf "$WORK/store-$variant"
-  "$BUILD/mltrack" serve --data "$WORK/store-$variant" --listen "127.0.0.1:$port" --log-level warn \
+metric() { awk -v name="$2" '$1 == name { print $2 }' <<<"$1"; }
+for run in plain_1 budgets_1 budgets_2 plain_2; do
+  variant=${run%_*}
+  rm -rf "$WORK/store-$run"
+  "$BUILD/mltrack" serve --data "$WORK/store-$run" --listen "127.0.0.1:$port" --log-level warn \
     ${BENCH_SERVE_ARGS:-} >>"$WORK/server-$variant.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.05; done
   [[ $variant == budgets ]] && bench/budgets.sh "$port"
   cpu_before=$(cpu_s "$server_pid")
-  step "ingest A/B ($variant): $peer_total events into a fresh store"
+  step "ingest A/B ($run): $peer_total events into a fresh store"
   "$CLIENT" ingest --port "$port" --file "$WORK/data/events.ndjson" --batch "$BATCH" \
-    --connections "$CONNECTIONS" --out "$WORK/out/ingest_$variant.json" >&2
+    --connections "$CONNECTIONS" --out "$WORK/out/ingest_$run.json" >&2
   cpu_after=$(cpu_s "$server_pid")
   alerts=$(curl -sf "http://127.0.0.1:$port/api/v1/alerts?limit=10000" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).total))")
-  node -e "const f='$WORK/out/ingest_$variant.json';const j=JSON.parse(require('fs').readFileSync(f));j.server_cpu_s=$cpu_after-$cpu_before;j.alerts=$alerts;require('fs').writeFileSync(f,JSON.stringify(j))"
+  metrics=$(curl -sf "http://127.0.0.1:$port/metrics")
+  counting_s=$(metric "$metrics" mltrack_budget_counting_seconds_total); monitor_cpu_s=$(metric "$metrics" mltrack_budget_monitor_cpu_seconds_total)
+  node -e "const f='$WORK/out/ingest_$run.json';const j=JSON.parse(require('fs').readFileSync(f));j.server_cpu_s=$cpu_after-$cpu_before;j.alerts=$alerts;
+    j.monitor_counting_s=${counting_s:-0};j.monitor_thread_cpu_s=${monitor_cpu_s:-0};require('fs').writeFileSync(f,JSON.stringify(j))"
   kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
-  rm -rf "$WORK/store-$variant"
+  rm -rf "$WORK/store-$run"
 done
 
 # ---- Overload (issue 15 item 8; bench/overload.mjs) -------------------------------------------

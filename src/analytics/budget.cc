@@ -198,28 +198,34 @@ std::vector<query::Filter> ScopeFilters(const BudgetInput& budget) {
   return {std::move(filter)};
 }
 
-std::string_view EventFieldValue(const Event& event, const FieldRef& field) {
-  switch (field.id) {
-    case FieldId::kExperiment: return event.experiment;
-    case FieldId::kRunId: return event.run_id;
-    case FieldId::kSessionId: return event.session_id;
-    case FieldId::kTraceId: return event.trace_id;
-    case FieldId::kUser: return event.user;
-    case FieldId::kTeam: return event.team;
-    case FieldId::kProvider: return event.provider;
-    case FieldId::kModel: return event.model;
-    case FieldId::kEndpoint: return event.endpoint;
-    case FieldId::kErrorType: return event.error_type;
-    case FieldId::kPromptName: return event.prompt_name;
-    case FieldId::kPromptVersion: return event.prompt_version;
-    case FieldId::kInputHash: return event.input_hash;
-    case FieldId::kTag:
-      for (const auto& [key, value] : event.tags) {
-        if (key == field.key) return value;
-      }
-      return {};
-    default: return {};
+std::string Event::*EventStringMember(FieldId id) {
+  switch (id) {
+    case FieldId::kExperiment: return &Event::experiment;
+    case FieldId::kRunId: return &Event::run_id;
+    case FieldId::kSessionId: return &Event::session_id;
+    case FieldId::kTraceId: return &Event::trace_id;
+    case FieldId::kUser: return &Event::user;
+    case FieldId::kTeam: return &Event::team;
+    case FieldId::kProvider: return &Event::provider;
+    case FieldId::kModel: return &Event::model;
+    case FieldId::kEndpoint: return &Event::endpoint;
+    case FieldId::kErrorType: return &Event::error_type;
+    case FieldId::kPromptName: return &Event::prompt_name;
+    case FieldId::kPromptVersion: return &Event::prompt_version;
+    case FieldId::kInputHash: return &Event::input_hash;
+    default: return nullptr;
   }
+}
+
+std::string_view EventFieldValue(const Event& event, const FieldRef& field) {
+  if (field.id == FieldId::kTag) {
+    for (const auto& [key, value] : event.tags) {
+      if (key == field.key) return value;
+    }
+    return {};
+  }
+  std::string Event::*member = EventStringMember(field.id);
+  return member != nullptr ? std::string_view(event.*member) : std::string_view();
 }
 
 bool InScope(const BudgetInput& budget, const Event& event) {

@@ -66,6 +66,9 @@ Result<BudgetInput> ParseBudgetInput(std::string_view body);
 // The filters that select a budget's events (none for an unscoped budget).
 std::vector<query::Filter> ScopeFilters(const BudgetInput& budget);
 
+// The member of Event that holds a string dimension; nullptr for a tag and for any other field.
+std::string Event::*EventStringMember(FieldId id);
+
 // The value of a string dimension or tag of `event` ("" when absent or not a string dimension).
 std::string_view EventFieldValue(const Event& event, const FieldRef& field);
 

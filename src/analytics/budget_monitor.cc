@@ -1,8 +1,11 @@
 #include "analytics/budget_monitor.h"
 
+#include <time.h>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 #include "analytics/budget_status.h"
@@ -14,6 +17,13 @@ namespace mltrack::analytics {
 namespace {
 
 constexpr NanoUsd kNever = std::numeric_limits<NanoUsd>::max();
+
+// The calling thread's CPU time so far.
+int64_t ThreadCpuNs() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
 constexpr auto kRetryAfterError = std::chrono::seconds(5);
 
 void WriteBudgetRef(JsonWriter& json, const Budget& budget, const Period& period) {
@@ -118,6 +128,11 @@ int64_t BudgetMonitor::evaluations() const {
   return evaluations_;
 }
 
+BudgetMonitorStats BudgetMonitor::stats() const {
+  std::lock_guard lock(mutex_);
+  return BudgetMonitorStats{events_counted_, double(counting_ns_) / 1e9, double(thread_cpu_ns_) / 1e9, evaluations_};
+}
+
 void BudgetMonitor::Rebuild(int64_t now_ms) {
   // Unchanged budgets keep their periods' estimates (and whether they were counted from an empty
   // store); new and edited ones start afresh.
@@ -143,7 +158,9 @@ void BudgetMonitor::Rebuild(int64_t now_ms) {
     next_rollover_ms_ = std::min(next_rollover_ms_, watch->current.end_ms);
     if (const std::optional<BudgetScope>& scope = watch->budget.scope) {
       auto field = std::find_if(by_scope_.begin(), by_scope_.end(), [&](const ScopeField& f) { return f.field == scope->field; });
-      if (field == by_scope_.end()) field = by_scope_.insert(by_scope_.end(), ScopeField{scope->field, {}});
+      if (field == by_scope_.end()) {
+        field = by_scope_.insert(by_scope_.end(), ScopeField{scope->field, EventStringMember(scope->field.id), {}});
+      }
       auto value = std::find_if(field->values.begin(), field->values.end(),
                                 [&](const ScopeValue& v) { return v.value == scope->value; });
       if (value == field->values.end()) value = field->values.insert(field->values.end(), ScopeValue{scope->value, {}});
@@ -199,9 +216,12 @@ void BudgetMonitor::OnAppend(const EventBatch& batch) {
   {
     std::lock_guard lock(mutex_);
     if (watches_.empty()) return;
+    const auto started = std::chrono::steady_clock::now();
     const size_t pending_before = pending_.size();
-    // Events are ~600 bytes apart and no longer in cache: fetch a few ahead (the event, and its
-    // tags two steps later, once the event's own line is there to say where they are).
+    int64_t counted = 0;
+    // Events are ~600 bytes apart and no longer in cache: fetch a few ahead (the event's lines
+    // that are read, and two steps later, once those lines are there to say where they are, the
+    // tags and the values too long to live inside the event).
     constexpr size_t kAhead = 8;
     for (size_t event_idx = 0; event_idx < batch.size(); ++event_idx) {
       if (event_idx + kAhead < batch.size()) {
@@ -209,16 +229,28 @@ void BudgetMonitor::OnAppend(const EventBatch& batch) {
         __builtin_prefetch(&ahead.ts_ms);
         __builtin_prefetch(&ahead.cost_nano_usd);
         __builtin_prefetch(&ahead.tags);
+        for (const ScopeField& scope : by_scope_) {
+          if (scope.member != nullptr) __builtin_prefetch(&(ahead.*scope.member));
+        }
       }
-      if (event_idx + kAhead / 2 < batch.size() && !batch[event_idx + kAhead / 2].tags.empty()) {
-        __builtin_prefetch(batch[event_idx + kAhead / 2].tags.data());
+      if (event_idx + kAhead / 2 < batch.size()) {
+        const Event& near = batch[event_idx + kAhead / 2];
+        if (!near.tags.empty()) {
+          __builtin_prefetch(near.tags.data());
+          __builtin_prefetch(near.tags.data() + near.tags.size() - 1);
+        }
+        for (const ScopeField& scope : by_scope_) {
+          if (scope.member != nullptr) __builtin_prefetch((near.*scope.member).data());
+        }
       }
       const Event& event = batch[event_idx];
       if (!event.cost_nano_usd || *event.cost_nano_usd <= 0) continue;
       const NanoUsd cost = *event.cost_nano_usd;
+      ++counted;
       for (Watch* watch : unscoped_) Count(*watch, event, cost);
       for (ScopeField& scope : by_scope_) {
-        const std::string_view value = EventFieldValue(event, scope.field);
+        const std::string_view value =
+            scope.member != nullptr ? std::string_view(event.*scope.member) : EventFieldValue(event, scope.field);
         if (value.empty()) continue;
         for (ScopeValue& candidate : scope.values) {
           if (candidate.value.size() != value.size() || candidate.value != value) continue;
@@ -228,6 +260,8 @@ void BudgetMonitor::OnAppend(const EventBatch& batch) {
       }
     }
     wake = pending_.size() != pending_before;
+    events_counted_ += counted;
+    counting_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
   }
   if (wake) wake_.notify_all();
 }
@@ -390,6 +424,7 @@ void BudgetMonitor::Loop() {
   std::unique_lock lock(mutex_);
   bool first = true;
   while (!stopping_) {
+    thread_cpu_ns_ = ThreadCpuNs();
     const int64_t now_ms = Now();
     if (reload_ || now_ms >= next_rollover_ms_) {
       // A period ended: it is evaluated once more (late events), as is the new one.

@@ -56,6 +56,14 @@
 
 namespace mltrack::analytics {
 
+// What the monitor has cost so far (GET /metrics; the bench's "ingest with 20 budgets").
+struct BudgetMonitorStats {
+  int64_t events_counted = 0;     // priced events OnAppend added to budgets' estimates
+  double counting_seconds = 0;    // time appends spent in OnAppend (with budgets defined)
+  double thread_cpu_seconds = 0;  // CPU time of the monitor's thread: exact evaluations, forecasts
+  int64_t evaluations = 0;        // exact evaluations run
+};
+
 struct BudgetMonitorOptions {
   std::chrono::milliseconds forecast_interval{60'000};
   // How long a round waits for more work before it queries (bounds queries during a backfill).
@@ -90,6 +98,7 @@ class BudgetMonitor {
 
   // Exact evaluations run so far (for tests and the bench: how often ingest woke the monitor).
   int64_t evaluations() const;
+  BudgetMonitorStats stats() const;
 
  private:
   struct Watch;  // one budget: its current period and the estimates of the periods it saw
@@ -127,6 +136,7 @@ class BudgetMonitor {
   };
   struct ScopeField {
     FieldRef field;
+    std::string Event::*member;  // where the value is (EventStringMember); nullptr for a tag
     std::vector<ScopeValue> values;
   };
   std::vector<ScopeField> by_scope_;
@@ -136,6 +146,9 @@ class BudgetMonitor {
   bool stopping_ = false;
   bool busy_ = false;
   int64_t evaluations_ = 0;
+  int64_t events_counted_ = 0;
+  int64_t counting_ns_ = 0;
+  int64_t thread_cpu_ns_ = 0;  // read by the thread itself after each round
   int64_t next_rollover_ms_ = 0;
   int64_t next_forecast_ms_ = 0;
   std::thread thread_;

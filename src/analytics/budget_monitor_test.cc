@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "query/query_executor.h"
@@ -236,6 +237,58 @@ TEST_F(BudgetMonitorTest, ASpentBudgetThatIsNotEnforcedNeverClosesTheGate) {
   Event ml_call;
   ml_call.team = "ml";
   EXPECT_FALSE(monitor_->gate().Check(ml_call, kNow));
+}
+
+// Budgets scoped on a string dimension held in the event (a value too long to live inside the
+// string object, one short enough to), on a tag, and on nothing: each counts exactly its events,
+// in a batch longer than the monitor's look-ahead. The store was empty when they were defined, so
+// the spend their alerts report is what the monitor counted.
+TEST_F(BudgetMonitorTest, EachKindOfScopeCountsItsOwnEvents) {
+  const std::pair<const char*, std::optional<BudgetScope>> scoped[] = {
+      {"long experiment", BudgetScope{FieldRef{FieldId::kExperiment, {}}, "an-experiment-named-at-length"}},
+      {"model", BudgetScope{FieldRef{FieldId::kModel, {}}, "gpt-4o"}},
+      {"feature tag", BudgetScope{FieldRef{FieldId::kTag, "feature"}, "chat"}},
+      {"everything", std::nullopt},
+  };
+  for (const auto& [name, scope] : scoped) {
+    BudgetInput input;
+    input.name = name;
+    input.scope = scope;
+    input.amount = 100 * kNanoPerUsd;
+    input.thresholds = {Threshold{50'000}};
+    ASSERT_TRUE(budgets_->Create(input, kNow).ok());
+  }
+  monitor_->Reload();
+  monitor_->Settle();
+  // 40 events of $15: every 4th in the long experiment, every 2nd with the feature tag (among
+  // other tags), all but the last 8 of model gpt-4o; then one free and one unpriced event.
+  EventBatch batch;
+  for (int i = 0; i < 40; ++i) {
+    Event event = Spend(kNow - 10'000 + i, "web", 15);
+    if (i % 4 == 0) event.experiment = "an-experiment-named-at-length";
+    event.tags = {{"env", "prod"}, {"feature", i % 2 == 0 ? "chat" : "search"}, {"region", "eu"}};
+    if (i >= 32) event.model = "gpt-4o-mini";
+    batch.push_back(std::move(event));
+  }
+  batch.push_back(Spend(kNow - 1000, "web", 0));
+  batch.push_back(Spend(kNow - 900, "web", 1));
+  batch.back().cost_nano_usd.reset();
+  Append(batch);
+  std::map<std::string, std::string> spend_by_budget;
+  for (const alerts::Alert& alert : alerts_->List()) {
+    auto member = [&](const std::string& key) {  // its value's text, quotes dropped
+      const size_t at = alert.payload_json.find("\"" + key + "\":") + key.size() + 3;
+      std::string value = alert.payload_json.substr(at, alert.payload_json.find_first_of(",}", at) - at);
+      std::erase(value, '"');
+      return value;
+    };
+    spend_by_budget[member("budget_name")] = member("spend_usd");
+  }
+  EXPECT_EQ(spend_by_budget, (std::map<std::string, std::string>{
+                                 {"long experiment", "150"}, {"model", "480"}, {"feature tag", "300"}, {"everything", "600"}}));
+  const BudgetMonitorStats stats = monitor_->stats();
+  EXPECT_EQ(stats.events_counted, 40);  // not the free one, nor the unpriced one
+  EXPECT_GT(stats.counting_seconds, 0);
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "proxy/proxy.h"
 #include "server/app_context.h"
 #include "server/logging/json_log.h"
+#include "server/metrics/metrics.h"
 #include "server/live/live_hub.h"
 #include "server/router.h"
 #include "server/server.h"
@@ -398,6 +399,18 @@ int RunServe(const std::vector<std::string>& args) {
   // Pushes to WebSocket /api/analytics/live; stopped after the server (its sessions are closed).
   std::shared_ptr<server::live::LiveHub> live_hub = server::live::LiveHub::Start(*backend);
   context.live = live_hub.get();
+  // What budgets cost ingest (docs/operations.md "## Metrics"); unregistered before spend is reset.
+  const analytics::BudgetMonitor* monitor = (*spend)->monitor.get();
+  server::metrics::Registry::GaugeHandle budget_gauges = server::metrics::Registry::Global().AddGauges({
+      {"mltrack_budget_counted_events_total", "Priced events the budget monitor added to its budgets' running spend.",
+       [monitor] { return double(monitor->stats().events_counted); }, true},
+      {"mltrack_budget_counting_seconds_total", "Time appends spent counting events into budgets (on the request path).",
+       [monitor] { return monitor->stats().counting_seconds; }, true},
+      {"mltrack_budget_monitor_cpu_seconds_total", "CPU time of the budget monitor's thread (exact evaluations, forecasts).",
+       [monitor] { return monitor->stats().thread_cpu_seconds; }, true},
+      {"mltrack_budget_evaluations_total", "Exact evaluations of a budget's period spend.",
+       [monitor] { return double(monitor->stats().evaluations); }, true},
+  });
   server::Router router;
   server::AddApiRoutes(router, context);
   server::AddStaticRoutes(router, server::EmbeddedAssets(), server_options.web_dir);
@@ -418,6 +431,7 @@ int RunServe(const std::vector<std::string>& args) {
   // Calls in flight end (and are recorded) before the server's sessions are destroyed.
   (*llm_proxy)->Shutdown();
   if (trickle) trickle->Stop();
+  budget_gauges.reset();
   spend->reset();  // the monitor queries the backend: stop it first
   backend->Close();
   spdlog::info("mltrack stopped; every acknowledged event is stored");

@@ -3,7 +3,9 @@
 // per-route latency histogram and body bytes, and the store's gauges.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "test_support.h"
 
@@ -73,6 +75,31 @@ TEST_F(MetricsTest, CountsWhatTheServerDid) {
   EXPECT_EQ(ValueOf(text, "mltrack_http_request_duration_seconds_count{method=\"POST\",route=\"/api/v1/query\"}"), 1);
   EXPECT_EQ(ValueOf(text, "mltrack_http_request_duration_seconds_count{method=\"*\",route=\"(unrouted)\"}"), 1);
   EXPECT_NE(text.find("# TYPE mltrack_http_request_duration_seconds histogram"), std::string::npos);
+}
+
+// What budgets cost ingest: nothing is counted before a budget exists; then every priced event
+// of an acknowledged batch, and not an unpriced one.
+TEST_F(MetricsTest, CountsWhatTheBudgetMonitorDid) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ASSERT_EQ(Ingest(EventJson("before")).status, 200);
+  EXPECT_EQ(ValueOf(Scrape(), "mltrack_budget_counted_events_total"), 0);
+  HttpResult created = client().Post(
+      "/api/v1/budgets", R"({"name": "all", "scope": null, "period": "month", "amount_usd": 1000, "thresholds_pct": [50]})");
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  const std::string batch = JsonArray({EventJson("b1"), EventJson("b2"), EventJson("b3", "a-model-without-a-price")});
+  ASSERT_EQ(Ingest(batch).status, 200);
+  std::string text = Scrape();
+  EXPECT_EQ(ValueOf(text, "mltrack_budget_counted_events_total"), 2);
+  EXPECT_GT(ValueOf(text, "mltrack_budget_counting_seconds_total"), 0);
+  EXPECT_NE(text.find("# TYPE mltrack_budget_counting_seconds_total counter\n"), std::string::npos);
+  // The new budget's current period is evaluated exactly (the store held an event before it), on
+  // the monitor's thread.
+  for (int attempt = 0; attempt < 100 && ValueOf(text, "mltrack_budget_evaluations_total") < 1; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    text = Scrape();
+  }
+  EXPECT_GE(ValueOf(text, "mltrack_budget_evaluations_total"), 1);
+  EXPECT_GT(ValueOf(text, "mltrack_budget_monitor_cpu_seconds_total"), 0);
 }
 
 TEST_F(MetricsTest, RefusesAForeignHostLikeEveryRoute) {

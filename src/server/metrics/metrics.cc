@@ -134,17 +134,23 @@ std::string Registry::Render() const {
   }
 
   // Gauges of the same name from several registrations (two servers in one process) add up.
-  std::map<std::string, std::pair<std::string, double>> gauges;
+  struct Read {
+    std::string help;
+    bool counter = false;
+    double value = 0;
+  };
+  std::map<std::string, Read> gauges;
   for (const auto& [id, registered] : gauges_) {
     for (const Gauge& gauge : registered) {
-      auto& [help, value] = gauges[gauge.name];
-      help = gauge.help;
-      value += gauge.read();
+      Read& read = gauges[gauge.name];
+      read.help = gauge.help;
+      read.counter = gauge.counter;
+      read.value += gauge.read();
     }
   }
-  for (const auto& [name, entry] : gauges) {
-    Header(out, name, "gauge", entry.first);
-    fmt::format_to(std::back_inserter(out), "{} {}\n", name, Number(entry.second));
+  for (const auto& [name, read] : gauges) {
+    Header(out, name, read.counter ? "counter" : "gauge", read.help);
+    fmt::format_to(std::back_inserter(out), "{} {}\n", name, Number(read.value));
   }
   return out;
 }

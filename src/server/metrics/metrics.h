@@ -47,12 +47,14 @@ struct RouteMetrics {
   std::atomic<uint64_t> body_bytes{0};  // request bodies (after Content-Encoding decoding)
 };
 
-// A value read at exposition time (queue depths, store size). Unregistered when the returned
-// handle goes away, so a server that stops no longer reports its queues.
+// A value read at exposition time (queue depths, store size; or a total another component keeps,
+// exposed as a counter). Unregistered when the returned handle goes away, so a server that stops
+// no longer reports its queues.
 struct Gauge {
   std::string name;  // "mltrack_worker_queue_depth"
   std::string help;
   std::function<double()> read;
+  bool counter = false;  // only ever grows: TYPE counter (the name ends in _total)
 };
 
 class Registry {

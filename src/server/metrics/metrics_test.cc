@@ -86,6 +86,18 @@ TEST(RegistryTest, GaugesAddUpAndGoAwayWithTheirHandle) {
   EXPECT_EQ(registry.Render().find("mltrack_test_depth"), std::string::npos);
 }
 
+TEST(RegistryTest, ATotalKeptElsewhereIsACounter) {
+  Registry registry;
+  Registry::GaugeHandle handle = registry.AddGauges({
+      {"mltrack_test_depth", "A test gauge.", [] { return 2.0; }},
+      {"mltrack_test_things_total", "A total kept by another component.", [] { return 5.0; }, true},
+  });
+  const std::string text = registry.Render();
+  EXPECT_NE(text.find("# TYPE mltrack_test_depth gauge\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE mltrack_test_things_total counter\n"), std::string::npos);
+  EXPECT_EQ(ValueOf(text, "mltrack_test_things_total"), 5);
+}
+
 TEST(RegistryTest, LabelValuesAreEscaped) {
   EXPECT_EQ(EscapeLabel("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
   Registry registry;
