@@ -38,18 +38,19 @@ bool IsLocalLookup(const query::Filter& filter) {
          (filter.op == query::FilterOp::kEq || filter.op == query::FilterOp::kIn);
 }
 
-// Which dictionary ids of the searched string fields (and of each tag key) contain `q`.
+// Which dictionary ids of the searched string fields (and of each tag key) contain `q`. A field's
+// table is made the first time a row needs it: the fields are tried in a fixed order, so when an
+// earlier one matches every row read (q = "a" and a model filter), the later ones (the session
+// ids' dictionary is as large as the sessions) are never walked.
 class TextMatcher {
  public:
   TextMatcher(const store::TableSnapshot& snapshot, const std::string& q) : lowered_(query::LowerAscii(q)) {
     if (lowered_.empty()) return;
     for (FieldId id : {FieldId::kModel, FieldId::kUser, FieldId::kExperiment, FieldId::kSessionId}) {
-      std::vector<uint8_t> table = Table(*snapshot.dictionary(id));
-      if (!table.empty()) fields_.push_back({id, std::move(table)});
+      fields_.push_back({snapshot.dictionary(id), id, 0, {}, false});
     }
     for (size_t key_idx = 0; key_idx < snapshot.tag_key_count(); ++key_idx) {
-      std::vector<uint8_t> table = Table(snapshot.tag_dictionary(key_idx));
-      if (!table.empty()) tags_.push_back({key_idx, std::move(table)});
+      fields_.push_back({&snapshot.tag_dictionary(key_idx), FieldId::kTag, key_idx, {}, false});
     }
   }
 
@@ -57,42 +58,45 @@ class TextMatcher {
 
   // Keeps the rows of rows[0, count) where some searched value contains q; returns the count.
   size_t Apply(size_t block_index, const store::ColumnBlock& block, uint32_t* rows, size_t count,
-               TraceIds& trace_ids, TraceIds& input_hashes) const {
-    std::vector<store::ColumnData> columns;
-    std::vector<const std::vector<uint8_t>*> tables;
-    for (const auto& [id, table] : fields_) {
-      columns.push_back(block.column(id));
-      tables.push_back(&table);
-    }
-    for (const auto& [key_idx, table] : tags_) {
-      store::ColumnData column = block.tag(key_idx);
-      if (!column.present()) continue;
-      columns.push_back(column);
-      tables.push_back(&table);
-    }
+               TraceIds& trace_ids, TraceIds& input_hashes) {
     // Rows no dictionary value matched get a second chance by their trace id or input hash.
     std::vector<uint8_t> matched(count, 0);
-    std::vector<uint32_t> rest;
-    for (size_t idx = 0; idx < count; ++idx) {
-      for (size_t col = 0; col < columns.size() && !matched[idx]; ++col) {
-        const uint32_t code = store::IdAt(columns[col], rows[idx]);
-        matched[idx] = code != store::kAbsentId && code < tables[col]->size() && (*tables[col])[code];
+    std::vector<uint32_t> unmatched(rows, rows + count);
+    for (Field& field : fields_) {
+      if (unmatched.empty()) break;
+      const store::ColumnData column = field.id == FieldId::kTag ? block.tag(field.tag_key) : block.column(field.id);
+      if (!column.present()) continue;
+      const std::vector<uint8_t>& table = TableOf(field);
+      if (table.empty()) continue;
+      size_t still = 0;
+      for (const uint32_t row : unmatched) {
+        const uint32_t code = store::IdAt(column, row);
+        if (code == store::kAbsentId || code >= table.size() || !table[code]) unmatched[still++] = row;
       }
-      if (!matched[idx]) rest.push_back(rows[idx]);
+      unmatched.resize(still);
     }
     const std::string& lowered = lowered_;
     auto contains = [&lowered](std::string_view id) { return ContainsLowered(id, lowered); };
-    std::vector<uint32_t> by_hash = rest;
-    rest.resize(trace_ids.Keep(block_index, rest.data(), rest.size(), kTextKey, contains));
+    std::vector<uint32_t> by_hash = unmatched;
+    std::vector<uint32_t> by_trace = unmatched;
+    by_trace.resize(trace_ids.Keep(block_index, by_trace.data(), by_trace.size(), kTextKey, contains));
     by_hash.resize(input_hashes.Keep(block_index, by_hash.data(), by_hash.size(), kTextKey, contains));
-    std::vector<uint32_t> second;  // rows matched by trace id or input hash, in row order
-    std::set_union(rest.begin(), rest.end(), by_hash.begin(), by_hash.end(), std::back_inserter(second));
+    std::vector<uint32_t> second;  // unmatched rows matched by trace id or input hash, in row order
+    std::set_union(by_trace.begin(), by_trace.end(), by_hash.begin(), by_hash.end(), std::back_inserter(second));
+    // rows is ascending (and so are unmatched and second): keep every row but the unmatched ones
+    // that the second chance did not match.
     size_t kept = 0;
+    size_t unmatched_idx = 0;
     size_t second_idx = 0;
     for (size_t idx = 0; idx < count; ++idx) {
-      const bool by_id = second_idx < second.size() && second[second_idx] == rows[idx];
-      if (by_id) ++second_idx;
-      if (matched[idx] || by_id) rows[kept++] = rows[idx];
+      const uint32_t row = rows[idx];
+      bool keep = true;
+      if (unmatched_idx < unmatched.size() && unmatched[unmatched_idx] == row) {
+        ++unmatched_idx;
+        keep = second_idx < second.size() && second[second_idx] == row;
+        if (keep) ++second_idx;
+      }
+      if (keep) rows[kept++] = row;
     }
     return kept;
   }
@@ -100,11 +104,21 @@ class TextMatcher {
   static constexpr int kTextKey = -1;
 
  private:
-  // Empty when no value of the dictionary matches.
-  std::vector<uint8_t> Table(const store::Dictionary& dictionary) const {
-    std::vector<uint8_t> table(dictionary.size() + 1, 0);
+  struct Field {
+    const store::Dictionary* dictionary;
+    FieldId id;
+    size_t tag_key;  // when id is kTag
+    std::vector<uint8_t> table;  // 1 = the dictionary id's value contains q; empty when none does
+    bool made;
+  };
+
+  const std::vector<uint8_t>& TableOf(Field& field) const {
+    if (field.made) return field.table;
+    field.made = true;
+    std::vector<uint8_t>& table = field.table;
+    table.assign(field.dictionary->size() + 1, 0);
     bool any = false;
-    dictionary.ForEach(dictionary.size(), [&](uint32_t id, std::string_view value) {
+    field.dictionary->ForEach(field.dictionary->size(), [&](uint32_t id, std::string_view value) {
       if (id < table.size() && ContainsLowered(value, lowered_)) {
         table[id] = 1;
         any = true;
@@ -115,8 +129,7 @@ class TextMatcher {
   }
 
   std::string lowered_;
-  std::vector<std::pair<FieldId, std::vector<uint8_t>>> fields_;
-  std::vector<std::pair<size_t, std::vector<uint8_t>>> tags_;
+  std::vector<Field> fields_;
 };
 
 struct Candidate {
@@ -236,7 +249,7 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
     if (!compiled.ok()) return compiled.status();
     filters.push_back(std::move(*compiled));
   }
-  const TextMatcher text(snapshot, search.q);
+  TextMatcher text(snapshot, search.q);
   query::ColumnSource sort_source;
   if (search.sort == SearchSort::kCost) sort_source = query::ResolveColumn(snapshot, FieldRef{FieldId::kCostUsd, ""});
   if (search.sort == SearchSort::kLatency) sort_source = query::ResolveColumn(snapshot, FieldRef{FieldId::kLatencyMs, ""});
@@ -317,21 +330,23 @@ Result<query::EventPage> SearchSnapshot(const store::TableSnapshot& snapshot, co
         if (ts >= search.from_ms && ts < search.to_ms) rows.push_back(row);
       }
     }
-    if (!ts_sort && heap.size() == capacity && !rows.empty()) {
-      // Once the page is full, only rows whose sort value reaches its worst can enter: cut to them
-      // before the filters, the text match and the per-row keys (most blocks keep a handful).
-      const double threshold = heap.top().primary;
-      values.resize(rows.size());
-      query::GatherDouble(sort_source, block, rows.data(), rows.size(), values.data());
-      size_t kept = 0;
-      for (size_t idx = 0; idx < rows.size(); ++idx) {
-        const double value = std::isnan(values[idx]) ? -1.0 : values[idx];
-        if (search.descending ? value >= threshold : value <= threshold) rows[kept++] = rows[idx];
-      }
-      rows.resize(kept);
-    }
     size_t count = rows.size();
     for (const query::RowFilter& filter : filters) count = filter.Apply(block, rows.data(), count);
+    if (!ts_sort && heap.size() == capacity && count > 0) {
+      // Once the page is full, only rows whose sort value reaches its worst can enter: cut to them
+      // (after the filters, which read narrow codes and keep few rows when selective; before the
+      // trace id lookups, the text match and the per-row keys — most blocks keep a handful).
+      const double threshold = heap.top().primary;
+      values.resize(count);
+      query::GatherDouble(sort_source, block, rows.data(), count, values.data());
+      size_t kept = 0;
+      for (size_t idx = 0; idx < count; ++idx) {
+        const double value = std::isnan(values[idx]) ? -1.0 : values[idx];
+        rows[kept] = rows[idx];
+        kept += search.descending ? value >= threshold : value <= threshold;
+      }
+      count = kept;
+    }
     for (const auto& [reader, key, wanted] : local_lookups) {
       count = reader->Keep(block_idx, rows.data(), count, key, [&ids = wanted](std::string_view id) {
         return std::find(ids.begin(), ids.end(), id) != ids.end();

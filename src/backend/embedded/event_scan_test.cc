@@ -324,6 +324,8 @@ TEST_F(EventScanTest, PrunedSearchesEqualTheFullScanOnRandomSpecs) {
       event.team = teams[random() % teams.size()];
       if (random() % 7 == 0) event.cost_nano_usd.reset(); else event.cost_nano_usd = static_cast<int64_t>(random() % 50) * 1000;
       if (random() % 9 == 0) event.latency_ms.reset(); else event.latency_ms = static_cast<double>(random() % 400);
+      if (n % 3 == 0) event.session_id = "sess-" + std::to_string(n % 40);
+      if (n % 4 == 0) event.trace_id = "trace-" + std::to_string(n);
       batch.push_back(event);
     }
     ASSERT_TRUE(backend_->Append(std::move(batch)).ok());
@@ -358,6 +360,10 @@ TEST_F(EventScanTest, PrunedSearchesEqualTheFullScanOnRandomSpecs) {
       search.filters.push_back(EqFilter(FieldId::kModel, model));
     }
     if (filter_kind == 2) search.filters.push_back(EqFilter(FieldId::kTeam, team));
+    // Text: none, one every row's model holds, one only tags.n hold, session ids only, trace ids only.
+    const std::string texts[] = {"", "", "A", "17", "SS-2", "ce-3"};
+    search.q = texts[random() % std::size(texts)];
+    const std::string lowered_q = query::LowerAscii(search.q);
     if (filter_kind == 3) {
       search.filters.push_back(EqFilter(FieldId::kExperiment, std::string("late")));
     }
@@ -367,6 +373,7 @@ TEST_F(EventScanTest, PrunedSearchesEqualTheFullScanOnRandomSpecs) {
       if ((filter_kind == 1 || filter_kind == 3) && event.model != model) continue;
       if (filter_kind == 2 && event.team != team) continue;
       if (filter_kind == 3 && event.experiment != "late") continue;
+      if (!query::MatchesText(event, lowered_q)) continue;
       matching.push_back(event);
     }
     // Two pages, the second through the first's cursor.

@@ -42,7 +42,7 @@ const std::vector<uint8_t>& TraceIds::Table(const store::LocalColumn& column, in
 size_t TraceIds::Keep(size_t block_index, uint32_t* rows, size_t count, int key,
                       const std::function<bool(std::string_view)>& match) {
   const store::LocalColumn* column = ColumnOf(block_index);
-  if (column == nullptr) return 0;
+  if (column == nullptr || count == 0) return 0;  // no rows: neither the ids nor the table are needed
   const store::ColumnData& ids = Ids(block_index, *column);
   const std::vector<uint8_t>& table = Table(*column, key, match);
   size_t kept = 0;
