@@ -9,7 +9,19 @@
 namespace mltrack::analytics {
 
 uint32_t NameIds::Intern(std::string_view name) {
-  const auto [found, added] = ids_.try_emplace(name, static_cast<uint32_t>(names_.size()));
+  const auto next = static_cast<uint32_t>(names_.size());
+  if (names_.size() <= kLinear) {
+    for (uint32_t id = 0; id < names_.size(); ++id) {
+      if (names_[id] == name) return id;
+    }
+    names_.push_back(name);
+    if (names_.size() > kLinear) {
+      ids_.reserve(4 * kLinear);
+      for (uint32_t id = 0; id < names_.size(); ++id) ids_.emplace(names_[id], id);
+    }
+    return next;
+  }
+  const auto [found, added] = ids_.try_emplace(name, next);
   if (added) names_.push_back(name);
   return found->second;
 }

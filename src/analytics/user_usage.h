@@ -69,7 +69,9 @@ struct FoldedUsage {
 };
 
 // Names interned once: id i is the i-th distinct name added. Holds views: the caller keeps the
-// strings alive while the table (and what refers to its ids) is used. Not thread-safe.
+// strings alive while the table (and what refers to its ids) is used. A handful of names (teams,
+// experiments) are found by comparing with each; past kLinear of them, by a hash table. Not
+// thread-safe.
 class NameIds {
  public:
   static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();  // an absent value
@@ -78,8 +80,9 @@ class NameIds {
   size_t size() const { return names_.size(); }
 
  private:
+  static constexpr size_t kLinear = 16;
   std::vector<std::string_view> names_;
-  std::unordered_map<std::string_view, uint32_t> ids_;
+  std::unordered_map<std::string_view, uint32_t> ids_;  // once there are more than kLinear names
 };
 
 // The names of one response's rows: users, teams and experiments, each its own id space.
