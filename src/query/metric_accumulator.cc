@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <bit>
-#include <limits>
 #include <climits>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "core/event.h"
@@ -758,7 +758,7 @@ class DaysAccumulator final : public MetricAccumulator {
   }
   void ReleaseScratch() override { last_day_ = {}; }
   size_t MemoryBytes() const override {
-    size_t bytes = VectorBytes(states_) + VectorBytes(last_day_) + VectorBytes(flat_words_);
+    size_t bytes = VectorBytes(states_) + VectorBytes(last_day_) + VectorBytes(flat_words_) + VectorBytes(flat_starts_);
     for (const Days::State& state : states_) bytes += VectorBytes(state.words);
     return bytes;
   }
