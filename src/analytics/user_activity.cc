@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
-#include <string_view>
-#include <unordered_map>
 
 #include "analytics/dashboard_support.h"
 #include "analytics/run_ahead.h"
@@ -19,12 +18,6 @@ constexpr int64_t kCalendarDays = 365;
 
 using query::QueryResult;
 using query::QuerySpec;
-
-// A string cell's value, moved out; nullopt for null.
-std::optional<std::string> TakeString(query::Cell& cell) {
-  if (auto* text = std::get_if<std::string>(&cell)) return std::move(*text);
-  return std::nullopt;
-}
 
 // The usage metrics, in this order after the group columns.
 Status AddUsageMetrics(QuerySpec& spec) {
@@ -79,17 +72,24 @@ Result<QuerySpec> PeriodSpec(const DashboardParams& params, int64_t from_ms, int
   return spec;
 }
 
-// Each user's active days, by the user's name as a view into the rows PeriodRows returned (valid
-// while those rows keep their strings).
-struct DaysByUser {
-  std::unordered_map<std::string_view, uint32_t> ids;
-  std::vector<ActiveDays> users;
+// What the period queries' rows become: names interned once per response (views into the
+// results, which are kept), each row as ids, and each user's active days by user id.
+struct PeriodData {
+  std::deque<QueryResult> results;  // the strings the names view
+  UsageNames names;
+  std::vector<ActiveDays> days;  // by user id
 };
 
-Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                                         Grouping grouping, const LocalCalendar& day_index, DaysByUser& days,
-                                         const QueryRunner& run) {
-  std::vector<UsageRow> rows;
+// The id of a string cell's name, NameIds::kNone for null.
+uint32_t InternCell(const query::Cell& cell, NameIds& ids) {
+  const auto* text = std::get_if<std::string>(&cell);
+  return text == nullptr ? NameIds::kNone : ids.Intern(*text);
+}
+
+Result<std::vector<UsageIdRow>> PeriodRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
+                                           Grouping grouping, const LocalCalendar& day_index, PeriodData& data,
+                                           const QueryRunner& run) {
+  std::vector<UsageIdRow> rows;
   if (from_ms >= to_ms) return rows;
   Result<QuerySpec> built = PeriodSpec(params, from_ms, to_ms, grouping);
   if (!built.ok()) return built.status();
@@ -100,29 +100,30 @@ Result<std::vector<UsageRow>> PeriodRows(const DashboardParams& params, int64_t 
     return Status::InvalidArgument("more than 100,000 (user, team, experiment) combinations; narrow the filters",
                                    {{-1, "from", "too many users in the range for this dashboard"}});
   }
+  const QueryResult& kept = data.results.emplace_back(std::move(result).value());
   const size_t days_column = spec.group_by.size();
-  rows.reserve(result->rows.size());
-  const std::string* previous_user = nullptr;
-  uint32_t previous_id = 0;
-  for (auto& row : result->rows) {
-    UsageRow out;
-    out.user = TakeString(row[0]);
-    if (grouping != Grouping::kUser) out.team = TakeString(row[1]);
-    if (grouping == Grouping::kUserTeamExperiment) out.experiment = TakeString(row[2]);
-    if (grouping != Grouping::kUser) out.usage = ReadUsage(row, days_column + 1);
-    rows.push_back(std::move(out));
-    const auto* list = std::get_if<query::IntList>(&row[days_column]);
-    if (rows.back().user && list != nullptr) {
-      // A view of the name in `rows` (reserved: its strings stay put until they are moved out);
-      // rows of one user often follow each other, and the previous row's needs no lookup.
-      const std::string& user = *rows.back().user;
-      if (previous_user == nullptr || *previous_user != user) {
-        auto [found, added] = days.ids.try_emplace(user, static_cast<uint32_t>(days.users.size()));
-        if (added) days.users.emplace_back();
-        previous_user = &user;
-        previous_id = found->second;
+  rows.reserve(kept.rows.size());
+  const std::string* previous_user = nullptr;  // rows of one user often follow each other
+  uint32_t previous_id = NameIds::kNone;
+  for (const auto& row : kept.rows) {
+    UsageIdRow out;
+    if (const auto* user = std::get_if<std::string>(&row[0])) {
+      if (previous_user == nullptr || *previous_user != *user) {
+        previous_id = data.names.users.Intern(*user);
+        previous_user = user;
+        if (previous_id == data.days.size()) data.days.emplace_back();
       }
-      ActiveDays& user_days = days.users[previous_id];
+      out.user = previous_id;
+    }
+    if (grouping != Grouping::kUser) {
+      out.team = InternCell(row[1], data.names.teams);
+      out.usage = ReadUsage(row, days_column + 1);
+    }
+    if (grouping == Grouping::kUserTeamExperiment) out.experiment = InternCell(row[2], data.names.experiments);
+    rows.push_back(out);
+    const auto* list = std::get_if<query::IntList>(&row[days_column]);
+    if (out.user != NameIds::kNone && list != nullptr) {
+      ActiveDays& user_days = data.days[out.user];
       for (int64_t start : list->values) user_days.push_back(day_index.IndexOf(start));
     }
   }
@@ -188,13 +189,13 @@ void SortRows(std::vector<Row>& rows, UsageSort sort) {
   });
 }
 
-void FillLeaderboards(const FoldedUsage& now, std::vector<UsageRow> previous_rows,
-                      const UserActivityParams& params, UserActivity& out) {
-  for (const UsageRow& row : previous_rows) out.previous_usage.Add(row.usage);
-  const FoldedUsage previous = FoldUsage(std::move(previous_rows));
+void FillLeaderboards(const FoldedUsage& now, const std::vector<UsageIdRow>& previous_rows,
+                      const UsageNames& names, const UserActivityParams& params, UserActivity& out) {
+  for (const UsageIdRow& row : previous_rows) out.previous_usage.Add(row.usage);
+  const FoldedUsage previous = FoldUsage(previous_rows, names);
   out.previous_users = static_cast<int64_t>(previous.users.size());
-  std::unordered_map<std::string_view, const Usage*> previous_users;
-  for (const UserUsage& user : previous.users) previous_users.emplace(user.user, &user.usage);
+  std::vector<const Usage*> previous_users(names.users.size(), nullptr);  // by user id
+  for (const UserUsage& user : previous.users) previous_users[user.id] = &user.usage;
   // The top users by the sort figure (ties by name: users are by name, the sort is stable).
   std::vector<const UserUsage*> ranked;
   ranked.reserve(now.users.size());
@@ -208,7 +209,7 @@ void FillLeaderboards(const FoldedUsage& now, std::vector<UsageRow> previous_row
   for (size_t rank = 0; rank < top; ++rank) {
     const UserUsage& user = *ranked[rank];
     UserRow row{user.user, user.team, user.usage, {}};
-    if (auto found = previous_users.find(user.user); found != previous_users.end()) row.previous = *found->second;
+    if (const Usage* before = previous_users[user.id]) row.previous = *before;
     out.top_users.push_back(std::move(row));
   }
 
@@ -326,29 +327,27 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
 
   // Three queries read every event before `to` once: the range with experiments, the previous
   // period, and the history before it (active days only).
-  DaysByUser days_by_user;
-  Result<std::vector<UsageRow>> now_rows = PeriodRows(dashboard, dashboard.from_ms, dashboard.to_ms,
-                                                      Grouping::kUserTeamExperiment, *days, days_by_user, run);
+  PeriodData data;
+  Result<std::vector<UsageIdRow>> now_rows = PeriodRows(dashboard, dashboard.from_ms, dashboard.to_ms,
+                                                        Grouping::kUserTeamExperiment, *days, data, run);
   if (!now_rows.ok()) return now_rows.status();
-  Result<std::vector<UsageRow>> previous_rows = PeriodRows(dashboard, out.previous_from_ms, dashboard.from_ms,
-                                                           Grouping::kUserTeam, *days, days_by_user, run);
+  Result<std::vector<UsageIdRow>> previous_rows = PeriodRows(dashboard, out.previous_from_ms, dashboard.from_ms,
+                                                             Grouping::kUserTeam, *days, data, run);
   if (!previous_rows.ok()) return previous_rows.status();
-  Result<std::vector<UsageRow>> older_rows =
-      PeriodRows(dashboard, 0, out.previous_from_ms, Grouping::kUser, *days, days_by_user, run);
+  Result<std::vector<UsageIdRow>> older_rows =
+      PeriodRows(dashboard, 0, out.previous_from_ms, Grouping::kUser, *days, data, run);
   if (!older_rows.ok()) return older_rows.status();
-  days_by_user.ids = {};  // the views go before FoldUsage moves the names out
-  std::vector<ActiveDays> user_days = std::move(days_by_user.users);
-  for (ActiveDays& user_day_list : user_days) {
+  for (ActiveDays& user_day_list : data.days) {
     std::sort(user_day_list.begin(), user_day_list.end());
     user_day_list.erase(std::unique(user_day_list.begin(), user_day_list.end()), user_day_list.end());
   }
-  FillActivity(user_days, *days, *weeks, dashboard, out);
+  FillActivity(data.days, *days, *weeks, dashboard, out);
 
-  for (const UsageRow& row : *now_rows) out.usage.Add(row.usage);
-  const FoldedUsage now = FoldUsage(std::move(*now_rows));
+  for (const UsageIdRow& row : *now_rows) out.usage.Add(row.usage);
+  const FoldedUsage now = FoldUsage(*now_rows, data.names);
   out.users = static_cast<int64_t>(now.users.size());
   out.per_user = PerUser(now.users);
-  FillLeaderboards(now, std::move(*previous_rows), params, out);
+  FillLeaderboards(now, *previous_rows, data.names, params, out);
   out.experiments = now.experiments;
   if (out.experiments.size() > kExperimentBubbles) out.experiments.resize(kExperimentBubbles);
   const Network network = CollaborationNetwork(now.users, kNetworkNodes);

@@ -94,12 +94,13 @@ TEST_P(UserActivityGeneratedTest, MatchesStraightLoops) {
 
   // Active days per user, and usage in the range.
   std::map<std::string, std::set<int64_t>> days;
-  std::map<std::string, Usage> usage;
+  std::map<std::string, Usage> usage, previous_usage;  // in the range, and in the period before it
   for (const Event& event : events) {
     if (event.user.empty()) continue;
     days[event.user].insert(DayOf(event.ts_ms));
-    if (event.ts_ms >= kFrom && event.ts_ms < kTo) {
-      Usage& figures = usage[event.user];
+    const bool now = event.ts_ms >= kFrom && event.ts_ms < kTo;
+    if (now || (event.ts_ms >= kFrom - (kTo - kFrom) && event.ts_ms < kFrom)) {
+      Usage& figures = (now ? usage : previous_usage)[event.user];
       ++figures.calls;
       figures.tokens += *event.input_tokens + *event.output_tokens;
       figures.cost += *event.cost_nano_usd;
@@ -161,7 +162,11 @@ TEST_P(UserActivityGeneratedTest, MatchesStraightLoops) {
     EXPECT_EQ(row.now.tokens, want.tokens) << row.user;
     EXPECT_EQ(row.now.cost, want.cost) << row.user;
     EXPECT_EQ(row.now.errors, want.errors) << row.user;
+    const auto before = previous_usage.find(row.user);
+    EXPECT_EQ(row.previous.calls, before == previous_usage.end() ? 0 : before->second.calls) << row.user;
+    EXPECT_EQ(row.previous.cost, before == previous_usage.end() ? 0 : before->second.cost) << row.user;
   }
+  EXPECT_EQ(activity->previous_users, static_cast<int64_t>(previous_usage.size()));
 
   // The funnel: per user, the earliest event of each step after the previous one.
   std::map<std::string, std::vector<const Event*>> by_user;

@@ -8,134 +8,132 @@
 
 namespace mltrack::analytics {
 
+uint32_t NameIds::Intern(std::string_view name) {
+  const auto next = static_cast<uint32_t>(names_.size());
+  if (names_.size() <= kLinear) {
+    for (uint32_t id = 0; id < names_.size(); ++id) {
+      if (names_[id] == name) return id;
+    }
+    names_.push_back(name);
+    if (names_.size() > kLinear) {
+      ids_.reserve(4 * kLinear);
+      for (uint32_t id = 0; id < names_.size(); ++id) ids_.emplace(names_[id], id);
+    }
+    return next;
+  }
+  const auto [found, added] = ids_.try_emplace(name, next);
+  if (added) names_.push_back(name);
+  return found->second;
+}
+
 namespace {
 
-// Ids of the few names a fold meets (teams, experiments: a handful each) by comparing with each
-// known name, and by a hash table once there are more than kLinear of them.
-class NameIds {
- public:
-  // The id of `name`, and whether it was added (with id `next`).
-  std::pair<uint32_t, bool> Find(std::string_view name, uint32_t next) {
-    if (hashed_.empty()) {
-      for (const auto& [known, id] : names_) {
-        if (known == name) return {id, false};
-      }
-      names_.emplace_back(name, next);
-      if (names_.size() > kLinear) hashed_.insert(names_.begin(), names_.end());
-      return {next, true};
-    }
-    auto [found, added] = hashed_.try_emplace(name, next);
-    return {found->second, added};
+// Adds `calls` to the entry of `id` (a user meets a handful of teams and experiments).
+void AddCalls(std::vector<std::pair<uint32_t, int64_t>>& calls, uint32_t id, int64_t add) {
+  for (auto& [known, sum] : calls) {
+    if (known == id) return void(sum += add);
   }
-
- private:
-  static constexpr size_t kLinear = 16;
-  std::vector<std::pair<std::string_view, uint32_t>> names_;
-  std::unordered_map<std::string_view, uint32_t> hashed_;
-};
+  calls.emplace_back(id, add);
+}
 
 }  // namespace
 
-FoldedUsage FoldUsage(std::vector<UsageRow> rows) {
-  // Teams and experiments by first appearance, then users; names are looked up once per row, by
-  // views into `rows` (which keep their strings until every lookup is done).
-  NameIds team_ids, experiment_ids;
-  std::vector<TeamUsage> teams(1);  // id 0: no team
-  std::vector<ExperimentUsage> experiments;
-  std::unordered_map<std::string_view, uint32_t> user_ids;
-  user_ids.reserve(rows.size());
-  std::vector<UserUsage> users;
-  std::vector<const std::string*> user_names;  // per user id: its name in `rows`
-  std::vector<std::vector<std::pair<uint32_t, int64_t>>> team_calls;  // per user: (team id, calls)
-  const std::string* previous_user = nullptr;
-  uint32_t previous_user_id = 0;
-  for (UsageRow& row : rows) {
-    uint32_t team_id = 0;
-    if (row.team) {
-      const auto [id, added] = team_ids.Find(*row.team, static_cast<uint32_t>(teams.size()));
-      if (added) teams.push_back({*row.team, 0, {}});
-      team_id = id;
+FoldedUsage FoldUsage(std::span<const UsageIdRow> rows, const UsageNames& names) {
+  // Arrays by id: slot 0 of the teams is "no team", team id t is slot t + 1. The names may hold
+  // ids no row of `rows` uses (another period's): only what a row touches is reported.
+  constexpr uint32_t kNone = NameIds::kNone;
+  std::vector<Usage> team_usage(names.teams.size() + 1);
+  std::vector<int64_t> team_users(names.teams.size() + 1, 0);
+  std::vector<Usage> experiment_usage(names.experiments.size());
+  std::vector<int64_t> experiment_users(names.experiments.size(), 0);
+  std::vector<uint8_t> experiment_seen(names.experiments.size(), 0);
+  std::vector<Usage> user_usage(names.users.size());
+  std::vector<uint8_t> user_seen(names.users.size(), 0);
+  // Per user: (team slot, calls) and (experiment id, calls).
+  std::vector<std::vector<std::pair<uint32_t, int64_t>>> team_calls(names.users.size());
+  std::vector<std::vector<std::pair<uint32_t, int64_t>>> experiment_calls(names.users.size());
+  for (const UsageIdRow& row : rows) {
+    const uint32_t team_slot = row.team == kNone ? 0 : row.team + 1;
+    team_usage[team_slot].Add(row.usage);
+    if (row.experiment != kNone) {
+      experiment_seen[row.experiment] = 1;
+      experiment_usage[row.experiment].Add(row.usage);
     }
-    teams[team_id].usage.Add(row.usage);
-    std::optional<uint32_t> experiment_id;
-    if (row.experiment) {
-      const auto [id, added] = experiment_ids.Find(*row.experiment, static_cast<uint32_t>(experiments.size()));
-      if (added) experiments.push_back({*row.experiment, 0, {}});
-      experiment_id = id;
-      experiments[*experiment_id].usage.Add(row.usage);
-    }
-    if (!row.user) continue;
-    // Rows of one user often follow each other: the previous row's user needs no lookup.
-    if (!(previous_user && *previous_user == *row.user)) {
-      auto [found, added] = user_ids.try_emplace(*row.user, static_cast<uint32_t>(users.size()));
-      if (added) {
-        users.push_back({std::string(), std::nullopt, {}, {}});
-        user_names.push_back(&*row.user);
-        team_calls.emplace_back();
-      }
-      previous_user_id = found->second;
-      previous_user = &*row.user;
-    }
-    const uint32_t user_id = previous_user_id;
-    users[user_id].usage.Add(row.usage);
-    auto add_calls = [&](std::vector<std::pair<uint32_t, int64_t>>& calls, uint32_t id) {
-      for (auto& [known, sum] : calls) {
-        if (known == id) return void(sum += row.usage.calls);
-      }
-      calls.emplace_back(id, row.usage.calls);
-    };
-    add_calls(team_calls[user_id], team_id);
-    if (experiment_id) add_calls(users[user_id].experiment_calls, *experiment_id);
+    if (row.user == kNone) continue;
+    user_seen[row.user] = 1;
+    user_usage[row.user].Add(row.usage);
+    AddCalls(team_calls[row.user], team_slot, row.usage.calls);
+    if (row.experiment != kNone) AddCalls(experiment_calls[row.user], row.experiment, row.usage.calls);
   }
-  user_ids = {};
-  for (size_t user_id = 0; user_id < users.size(); ++user_id) users[user_id].user = std::move(*user_names[user_id]);
-  // Distinct users per team and experiment, and each user's main team.
-  for (size_t user_id = 0; user_id < users.size(); ++user_id) {
+
+  FoldedUsage out;
+  // Experiments by calls (then name); users' experiment ids become indexes into that order.
+  std::vector<uint32_t> order;
+  for (uint32_t id = 0; id < experiment_seen.size(); ++id) {
+    if (experiment_seen[id]) order.push_back(id);
+  }
+  // Distinct users per team and experiment, and each user's main team: the named team with most
+  // of their calls, ties by name.
+  std::vector<uint32_t> users;
+  for (uint32_t id = 0; id < user_seen.size(); ++id) {
+    if (!user_seen[id]) continue;
+    users.push_back(id);
+    for (const auto& [team_slot, calls] : team_calls[id]) ++team_users[team_slot];
+    for (const auto& [experiment_id, calls] : experiment_calls[id]) ++experiment_users[experiment_id];
+  }
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const int64_t left = experiment_usage[a].calls, right = experiment_usage[b].calls;
+    return left != right ? left > right : names.experiments[a] < names.experiments[b];
+  });
+  std::vector<uint32_t> rank(names.experiments.size(), 0);
+  for (uint32_t position = 0; position < order.size(); ++position) {
+    const uint32_t id = order[position];
+    rank[id] = position;
+    out.experiments.push_back({std::string(names.experiments[id]), experiment_users[id], experiment_usage[id]});
+  }
+  // Users by name.
+  std::sort(users.begin(), users.end(), [&](uint32_t a, uint32_t b) { return names.users[a] < names.users[b]; });
+  out.users.reserve(users.size());
+  for (uint32_t id : users) {
+    UserUsage user{id, std::string(names.users[id]), std::nullopt, user_usage[id], std::move(experiment_calls[id])};
     int64_t best = -1;
-    for (const auto& [team_id, calls] : team_calls[user_id]) {
-      ++teams[team_id].users;
-      const bool better = calls > best || (calls == best && teams[team_id].team < users[user_id].team);
-      if (team_id != 0 && better) {
-        users[user_id].team = teams[team_id].team;
+    uint32_t main_slot = 0;
+    for (const auto& [team_slot, calls] : team_calls[id]) {
+      if (team_slot == 0) continue;
+      if (calls > best || (calls == best && names.teams[team_slot - 1] < names.teams[main_slot - 1])) {
+        main_slot = team_slot;
         best = calls;
       }
     }
-    for (const auto& [experiment_id, calls] : users[user_id].experiment_calls) ++experiments[experiment_id].users;
-  }
-  FoldedUsage out;
-  // Experiments by calls; users' experiment indexes follow the new order.
-  std::vector<uint32_t> order(experiments.size());
-  for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const ExperimentUsage& left = experiments[a];
-    const ExperimentUsage& right = experiments[b];
-    return left.usage.calls != right.usage.calls ? left.usage.calls > right.usage.calls
-                                                 : left.experiment < right.experiment;
-  });
-  std::vector<uint32_t> rank(experiments.size());
-  for (uint32_t position = 0; position < order.size(); ++position) {
-    rank[order[position]] = position;
-    out.experiments.push_back(std::move(experiments[order[position]]));
-  }
-  for (UserUsage& user : users) {
+    if (main_slot != 0) user.team = std::string(names.teams[main_slot - 1]);
     for (auto& [experiment_id, calls] : user.experiment_calls) experiment_id = rank[experiment_id];
     std::sort(user.experiment_calls.begin(), user.experiment_calls.end());
+    out.users.push_back(std::move(user));
   }
-  // Users by name: their indexes are sorted, then each is moved once.
-  std::vector<uint32_t> by_name(users.size());
-  for (uint32_t idx = 0; idx < by_name.size(); ++idx) by_name[idx] = idx;
-  std::sort(by_name.begin(), by_name.end(), [&](uint32_t a, uint32_t b) { return users[a].user < users[b].user; });
-  out.users.reserve(users.size());
-  for (uint32_t idx : by_name) out.users.push_back(std::move(users[idx]));
-  for (TeamUsage& team : teams) {
-    if (team.usage.calls > 0 || team.users > 0) out.teams.push_back(std::move(team));
+  // Named teams by name, then no team.
+  for (uint32_t slot = 1; slot < team_usage.size(); ++slot) {
+    if (team_usage[slot].calls > 0 || team_users[slot] > 0) {
+      out.teams.push_back({std::string(names.teams[slot - 1]), team_users[slot], team_usage[slot]});
+    }
   }
-  // Named teams by name, then no team (it was first).
-  std::sort(out.teams.begin(), out.teams.end(), [](const TeamUsage& a, const TeamUsage& b) {
-    if (a.team.has_value() != b.team.has_value()) return a.team.has_value();
-    return a.team < b.team;
-  });
+  std::sort(out.teams.begin(), out.teams.end(), [](const TeamUsage& a, const TeamUsage& b) { return a.team < b.team; });
+  if (team_usage[0].calls > 0 || team_users[0] > 0) out.teams.push_back({std::nullopt, team_users[0], team_usage[0]});
   return out;
+}
+
+FoldedUsage FoldUsage(const std::vector<UsageRow>& rows) {
+  UsageNames names;
+  std::vector<UsageIdRow> id_rows;
+  id_rows.reserve(rows.size());
+  for (const UsageRow& row : rows) {
+    UsageIdRow id_row;
+    if (row.user) id_row.user = names.users.Intern(*row.user);
+    if (row.team) id_row.team = names.teams.Intern(*row.team);
+    if (row.experiment) id_row.experiment = names.experiments.Intern(*row.experiment);
+    id_row.usage = row.usage;
+    id_rows.push_back(id_row);
+  }
+  return FoldUsage(id_rows, names);
 }
 
 double SortValue(const Usage& usage, UsageSort sort) {

@@ -3,8 +3,12 @@
 // grouped by (user, team, experiment). Pure functions over plain rows (user_usage_test.cc).
 
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -50,6 +54,7 @@ struct ExperimentUsage {
 };
 
 struct UserUsage {
+  uint32_t id = 0;  // the user's id in the UsageNames the rows were folded with
   std::string user;
   std::optional<std::string> team;  // the team with most of the user's calls (ties: first by name)
   Usage usage;
@@ -63,8 +68,42 @@ struct FoldedUsage {
   std::vector<ExperimentUsage> experiments;  // by calls, descending (then name)
 };
 
-// Takes the rows' strings. O(rows) hashing, plus sorting users, teams and experiments.
-FoldedUsage FoldUsage(std::vector<UsageRow> rows);
+// Names interned once: id i is the i-th distinct name added. Holds views: the caller keeps the
+// strings alive while the table (and what refers to its ids) is used. A handful of names (teams,
+// experiments) are found by comparing with each; past kLinear of them, by a hash table. Not
+// thread-safe.
+class NameIds {
+ public:
+  static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();  // an absent value
+  uint32_t Intern(std::string_view name);
+  std::string_view operator[](uint32_t id) const { return names_[id]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  static constexpr size_t kLinear = 16;
+  std::vector<std::string_view> names_;
+  std::unordered_map<std::string_view, uint32_t> ids_;  // once there are more than kLinear names
+};
+
+// The names of one response's rows: users, teams and experiments, each its own id space.
+struct UsageNames {
+  NameIds users, teams, experiments;
+};
+
+// One row of the (user, team, experiment) query as ids into UsageNames (NameIds::kNone: absent).
+struct UsageIdRow {
+  uint32_t user = NameIds::kNone;
+  uint32_t team = NameIds::kNone;
+  uint32_t experiment = NameIds::kNone;
+  Usage usage;
+};
+
+// O(rows) array updates (no hashing), plus sorting users, teams and experiments by name; copies
+// each name once into the result.
+FoldedUsage FoldUsage(std::span<const UsageIdRow> rows, const UsageNames& names);
+
+// The same over rows of strings (interns them first).
+FoldedUsage FoldUsage(const std::vector<UsageRow>& rows);
 
 // The leaderboard's order: one of the four figures, descending (ties by name).
 enum class UsageSort { kCost, kCalls, kTokens, kErrors };

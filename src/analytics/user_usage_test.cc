@@ -102,6 +102,52 @@ TEST_P(FoldUsageTest, MatchesStraightMaps) {
   }
 }
 
+// Names shared by several periods' rows: a fold of one period's rows reports only the users,
+// teams and experiments those rows have, as a fold of those rows alone does.
+TEST(FoldUsageIdsTest, OnlyTheNamesTheRowsUseAreReported) {
+  const std::vector<UsageRow> first = Rows(4, 6, 11), second = Rows(9, 3, 12);
+  UsageNames names;
+  auto intern = [&names](const std::vector<UsageRow>& rows) {
+    std::vector<UsageIdRow> ids;
+    for (const UsageRow& row : rows) {
+      UsageIdRow id_row;
+      if (row.user) id_row.user = names.users.Intern(*row.user);
+      if (row.team) id_row.team = names.teams.Intern(*row.team);
+      if (row.experiment) id_row.experiment = names.experiments.Intern(*row.experiment);
+      id_row.usage = row.usage;
+      ids.push_back(id_row);
+    }
+    return ids;
+  };
+  // Some users in both, some in one only.
+  std::vector<UsageRow> renamed_first = first, renamed = second;
+  for (UsageRow& row : renamed_first) row.user = *row.user + (row.usage.calls % 3 == 0 ? "-x" : "");
+  for (UsageRow& row : renamed) row.user = *row.user + (row.usage.calls % 2 ? "-y" : "");
+  const std::vector<UsageIdRow> first_ids = intern(renamed_first), second_ids = intern(renamed);
+  for (const auto& [ids, rows] : {std::pair{&first_ids, &renamed_first}, std::pair{&second_ids, &renamed}}) {
+    const FoldedUsage shared = FoldUsage(*ids, names);
+    const FoldedUsage alone = FoldUsage(*rows);
+    ASSERT_EQ(shared.users.size(), alone.users.size());
+    for (size_t idx = 0; idx < alone.users.size(); ++idx) {
+      EXPECT_EQ(shared.users[idx].user, alone.users[idx].user);
+      EXPECT_EQ(names.users[shared.users[idx].id], shared.users[idx].user);
+      EXPECT_EQ(shared.users[idx].team, alone.users[idx].team);
+      EXPECT_EQ(shared.users[idx].usage.calls, alone.users[idx].usage.calls);
+      EXPECT_EQ(shared.users[idx].experiment_calls, alone.users[idx].experiment_calls);
+    }
+    ASSERT_EQ(shared.teams.size(), alone.teams.size());
+    for (size_t idx = 0; idx < alone.teams.size(); ++idx) {
+      EXPECT_EQ(shared.teams[idx].team, alone.teams[idx].team);
+      EXPECT_EQ(shared.teams[idx].users, alone.teams[idx].users);
+    }
+    ASSERT_EQ(shared.experiments.size(), alone.experiments.size());
+    for (size_t idx = 0; idx < alone.experiments.size(); ++idx) {
+      EXPECT_EQ(shared.experiments[idx].experiment, alone.experiments[idx].experiment);
+      EXPECT_EQ(shared.experiments[idx].users, alone.experiments[idx].users);
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(TeamsAndExperiments, FoldUsageTest,
                          ::testing::Values(std::pair{3, 5}, std::pair{40, 70}, std::pair{17, 2}));
 

@@ -4,6 +4,7 @@
 #include <bit>
 #include <climits>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "core/event.h"
@@ -741,8 +742,14 @@ class DaysAccumulator final : public MetricAccumulator {
   Cell Finalize(size_t group) override {
     IntList list;
     if (flat_) {
-      for (uint64_t bits = flat_words_[group]; bits != 0; bits &= bits - 1) {
-        list.values.push_back(days_.StartOfNumber(first_day_ + std::countr_zero(bits)));
+      // Every group's days are among the word's 64: each day's start is worked out once.
+      if (flat_starts_.empty()) flat_starts_.assign(kFlatDays, kNoStart);
+      const uint64_t word = flat_words_[group];
+      list.values.reserve(static_cast<size_t>(std::popcount(word)));
+      for (uint64_t bits = word; bits != 0; bits &= bits - 1) {
+        int64_t& start = flat_starts_[static_cast<size_t>(std::countr_zero(bits))];
+        if (start == kNoStart) start = days_.StartOfNumber(first_day_ + std::countr_zero(bits));
+        list.values.push_back(start);
       }
       return list;
     }
@@ -751,13 +758,14 @@ class DaysAccumulator final : public MetricAccumulator {
   }
   void ReleaseScratch() override { last_day_ = {}; }
   size_t MemoryBytes() const override {
-    size_t bytes = VectorBytes(states_) + VectorBytes(last_day_) + VectorBytes(flat_words_);
+    size_t bytes = VectorBytes(states_) + VectorBytes(last_day_) + VectorBytes(flat_words_) + VectorBytes(flat_starts_);
     for (const Days::State& state : states_) bytes += VectorBytes(state.words);
     return bytes;
   }
 
  private:
   static constexpr int64_t kFlatDays = 64;
+  static constexpr int64_t kNoStart = std::numeric_limits<int64_t>::min();
 
   // Days are those of the grid's range (block ranges are clamped to it), so within the word.
   uint64_t FlatBit(int64_t day) const { return uint64_t{1} << static_cast<unsigned>(day - first_day_); }
@@ -778,6 +786,7 @@ class DaysAccumulator final : public MetricAccumulator {
   bool flat_ = false;
   int64_t first_day_ = 0;               // flat_: the day of bit 0
   std::vector<uint64_t> flat_words_;    // flat_: per group, its days
+  std::vector<int64_t> flat_starts_;    // flat_: the start of each bit's day, on the first Finalize
   std::vector<Days::State> states_;     // otherwise: per group, its days
   std::vector<int64_t> last_day_;       // per group: the day Set last (scratch)
 };
