@@ -47,7 +47,8 @@ Result<std::string> RegressionAfterAnnotationRule(const RuleInput& input, std::v
 // exactly the spec its rule builds.
 Result<query::QuerySpec> ExactCacheSpec(const RuleInput& input);
 Result<std::vector<query::QuerySpec>> CheaperModelSpecs(const RuleInput& input);  // calls and cost, failures
-Result<query::QuerySpec> RunawaySpendSpec(const RuleInput& input, int period);  // 0: last 7 days, 1: the 21 before
+// Cost by `by` (experiment or user); period 0: the last 7 days, 1: the 21 before.
+Result<query::QuerySpec> RunawaySpendSpec(const RuleInput& input, int period, FieldId by);
 Result<query::QuerySpec> UnpricedModelSpec(const RuleInput& input);
 Result<std::vector<query::QuerySpec>> RetryCandidateSpecs(const RuleInput& input);  // failures by hash, by trace
 

@@ -64,7 +64,10 @@ std::vector<query::QuerySpec> LeadSpecs(const RuleInput& input) {
   if (exact_cache.ok()) specs.push_back(std::move(*exact_cache));
   Result<std::vector<query::QuerySpec>> cheaper = CheaperModelSpecs(input);
   if (cheaper.ok()) specs.insert(specs.end(), cheaper->begin(), cheaper->end());
-  for (Result<query::QuerySpec> spec : {RunawaySpendSpec(input, 0), RunawaySpendSpec(input, 1), UnpricedModelSpec(input)}) {
+  for (Result<query::QuerySpec> spec :
+       {RunawaySpendSpec(input, 0, FieldId::kExperiment), RunawaySpendSpec(input, 0, FieldId::kUser),
+        RunawaySpendSpec(input, 1, FieldId::kExperiment), RunawaySpendSpec(input, 1, FieldId::kUser),
+        UnpricedModelSpec(input)}) {
     if (spec.ok()) specs.push_back(std::move(*spec));
   }
   Result<std::vector<query::QuerySpec>> retry = RetryCandidateSpecs(input);

@@ -27,7 +27,9 @@ template <typename T>
 class MomentsAccumulator final : public MetricAccumulator {
  public:
   MomentsAccumulator(ColumnSource source, bool money, AggregateKind kind, MomentsAccumulator* owner)
-      : source_(source), unit_(money ? static_cast<double>(kNanoPerUsd) : 1.0), kind_(kind), owner_(owner) {}
+      : source_(source), unit_(money ? static_cast<double>(kNanoPerUsd) : 1.0), kind_(kind), owner_(owner) {
+    if (owner_ == nullptr) spread_ = NeedsSpread(kind);
+  }
 
   void Resize(size_t groups) override {
     if (owner_) return;
@@ -50,9 +52,17 @@ class MomentsAccumulator final : public MetricAccumulator {
       values = doubles_.data();
     }
     if (!groups) {
-      Variance::UpdateMany(var_[0], values, count);  // as VarianceAccumulator does
+      if (spread_) Variance::UpdateMany(var_[0], values, count);  // as VarianceAccumulator does
       for (size_t idx = 0; idx < count; ++idx) {
         if (!std::isnan(values[idx])) Avg<T>::Update(avg_[0], Value(idx));
+      }
+      return;
+    }
+    if (!spread_) {
+      // Only count and mean asked for (the usual avg + count pair): no per-row variance update,
+      // which costs a division per value.
+      for (size_t idx = 0; idx < count; ++idx) {
+        if (!std::isnan(values[idx])) Avg<T>::Update(avg_[groups[idx]], Value(idx));
       }
       return;
     }
@@ -159,10 +169,12 @@ class MomentsAccumulator final : public MetricAccumulator {
 
   bool Owns(const ColumnSource& source) const { return !owner_ && SameSource(source, source_); }
   std::unique_ptr<MetricAccumulator> Alias(AggregateKind kind) {
+    spread_ = spread_ || NeedsSpread(kind);
     return std::make_unique<MomentsAccumulator>(source_, unit_ != 1.0, kind, this);
   }
 
  private:
+  static bool NeedsSpread(AggregateKind kind) { return kind == AggregateKind::kVar || kind == AggregateKind::kStddev; }
   // The gathered value of the chunk's row idx (valid during Update).
   T Value(size_t idx) const { return raw_[idx]; }
   // The variance state of `count` values of sum `sum` and spread `m2`: shifted by their mean,
@@ -179,6 +191,9 @@ class MomentsAccumulator final : public MetricAccumulator {
   double unit_;  // stored units per output unit (nano-USD per USD for money)
   AggregateKind kind_;
   MomentsAccumulator* owner_;
+  // Whether a metric of the group (this one or an alias) is a variance or stddev: only then do
+  // rows update var_ (summaries and merges still fill it; no one reads it otherwise).
+  bool spread_ = false;
   std::vector<typename Avg<T>::State> avg_;
   std::vector<Variance::State> var_;
   std::vector<double> doubles_;

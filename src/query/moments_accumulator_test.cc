@@ -106,5 +106,30 @@ TEST_F(MomentsTest, OnlyFieldsWithAVarianceShare) {
   }
 }
 
+TEST_F(MomentsTest, SpreadIsKeptOnlyWhenAMetricOfTheGroupAsksForIt) {
+  // count and avg alone skip the per-row variance update; a var or stddev that comes after them
+  // (an alias of the count's accumulator) still gets every row's spread.
+  for (const std::string field : {"cost_usd", "output_tokens", "latency_ms", "scores.quality"}) {
+    for (const std::vector<std::string> names :
+         {std::vector<std::string>{"avg:" + field, "count:" + field},
+          std::vector<std::string>{"count:" + field, "avg:" + field, "stddev:" + field},
+          std::vector<std::string>{"avg:" + field, "var:" + field}}) {
+      std::string metrics;
+      for (const std::string& name : names) metrics += (metrics.empty() ? "\"" : ", \"") + name + "\"";
+      QueryResult shared = RunSpec(
+          R"({"from": 946684800000, "to": 2000000000000, "group_by": ["model"], "metrics": [)" + metrics + "]}",
+          *snapshot_);
+      const size_t first = shared.columns.size() - names.size();
+      for (size_t metric_idx = 0; metric_idx < names.size(); ++metric_idx) {
+        const std::vector<Cell> alone = Alone(names[metric_idx], R"("group_by": ["model"], )");
+        ASSERT_EQ(alone.size(), shared.rows.size()) << names[metric_idx];
+        for (size_t row = 0; row < alone.size(); ++row) {
+          ExpectSame(shared.rows[row][first + metric_idx], alone[row], names[metric_idx] + " with " + metrics);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mltrack::query

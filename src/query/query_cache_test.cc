@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <tuple>
 #include <random>
 #include <set>
 #include <string>
@@ -367,6 +369,94 @@ TEST(LocalStringQueryTest, QueriesInternOnlyTheSegmentsTheyRead) {
     for (size_t idx = 0; idx < queries.size(); ++idx) {
       const QuerySpec spec = *ParseQuerySpec(queries[idx], kStart);
       ExpectSameResult(Execute(spec, *whole, nullptr), lazy[idx], "query " + std::to_string(idx));
+    }
+    store.Close();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// `exists` of a local string field (input_hash: no summary counts it) keeping few rows of a
+// sealed block reads only the rows where it is present (query/rare_code_rows.h), listed from the
+// block's local ids; a block where most rows carry it is read whole. The answers are those the
+// events give, alone, beside `status = error` (the fewer rows of the two give the candidates),
+// and on a second snapshot that finds the lists already made.
+TEST(LocalStringQueryTest, ExistsOfALocalFieldReadsOnlyTheRowsThatCarryIt) {
+  char tmpl[] = "/tmp/mltrack_qpresent_XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  {
+    Result<std::unique_ptr<store::EmbeddedStore>> opened = OpenSealingStore(dir, 500);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store::EmbeddedStore& store = **opened;
+    constexpr int kBatches = 6, kRows = 500;
+    std::vector<Event> all;
+    for (int batch = 0; batch < kBatches; ++batch) {
+      EventBatch events;
+      for (int row = 0; row < kRows; ++row) {
+        Event event;
+        event.ts_ms = kStart + (int64_t{batch} * kRows + row) * 60'000;
+        event.model = row % 3 ? "m-a" : "m-b";
+        event.status = row % 7 == 0 ? EventStatus::kError : EventStatus::kOk;
+        event.cost_nano_usd = 1000 + row;
+        event.trace_id = "t" + std::to_string(batch) + "-" + std::to_string(row);
+        // Batch 3: half the rows carry a hash (not few); the others: one row in 25 (few).
+        if (batch == 3 ? row % 2 == 0 : row % 25 == 1) event.input_hash = "h" + std::to_string(row % 9);
+        all.push_back(event);
+        events.push_back(std::move(event));
+      }
+      ASSERT_TRUE(store.Append(std::move(events)).ok());
+      ASSERT_TRUE(store.WaitForMaintenance(10'000));
+    }
+    const std::string range = "\"from\": " + std::to_string(kStart) + ", \"to\": " +
+                              std::to_string(kStart + int64_t{kBatches} * kRows * 60'000);
+    // Count, cost and distinct hashes by model of the events with a hash (and, when `error`, failed).
+    auto expected = [&](bool error) {
+      std::map<std::string, std::tuple<int64_t, int64_t, std::set<std::string>>> by_model;
+      for (const Event& event : all) {
+        if (event.input_hash.empty() || (error && event.status != EventStatus::kError)) continue;
+        auto& [count, cost, hashes] = by_model[event.model];
+        ++count;
+        cost += event.cost_nano_usd.value_or(0);
+        hashes.insert(event.input_hash);
+      }
+      return by_model;
+    };
+    auto check = [&](const QueryResult& result, bool error, const std::string& what) {
+      const auto want = expected(error);
+      ASSERT_EQ(result.rows.size(), want.size()) << what;
+      for (const auto& row : result.rows) {
+        const auto found = want.find(std::get<std::string>(row[0]));
+        ASSERT_NE(found, want.end()) << what;
+        EXPECT_EQ(std::get<int64_t>(row[1]), std::get<0>(found->second)) << what;
+        EXPECT_EQ(std::get<MoneyValue>(row[2]).nano_usd, std::get<1>(found->second)) << what;
+        EXPECT_EQ(std::get<int64_t>(row[3]), static_cast<int64_t>(std::get<2>(found->second).size())) << what;
+      }
+    };
+    const std::string metrics = R"("group_by": ["model"], "metrics": ["count", "sum:cost_usd", "uniq:input_hash"]})";
+    const QuerySpec present = *ParseQuerySpec(
+        "{" + range + R"(, "filters": [{"field": "input_hash", "op": "exists"}], )" + metrics, kStart);
+    const QuerySpec failed = *ParseQuerySpec(
+        "{" + range + R"(, "filters": [{"field": "input_hash", "op": "exists"},
+            {"field": "status", "op": "eq", "value": "error"}], )" + metrics, kStart);
+    for (int round = 0; round < 2; ++round) {  // the second snapshot finds the lists made
+      auto snapshot = store.Snapshot();
+      const QueryResult read = Execute(present, *snapshot, nullptr);
+      check(read, false, "exists, round " + std::to_string(round));
+      check(Execute(failed, *snapshot, nullptr), true, "exists and error, round " + std::to_string(round));
+      // Rows read: a sealed block's rows with a hash when they are few (at most 1/8), else all.
+      uint64_t rows_read = 0;
+      int few_blocks = 0;
+      for (const store::ColumnBlock& block : snapshot->blocks()) {
+        uint64_t carry = 0;
+        for (const Event& event : all) {
+          carry += event.ts_ms >= block.min_ts && event.ts_ms <= block.max_ts && !event.input_hash.empty();
+        }
+        const bool few = block.summary != nullptr && carry * 8 <= block.rows;
+        rows_read += few ? carry : block.rows;
+        few_blocks += few;
+      }
+      EXPECT_GE(few_blocks, 4);
+      EXPECT_EQ(read.scanned, rows_read) << "round " << round;
     }
     store.Close();
   }
