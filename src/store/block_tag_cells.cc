@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <tuple>
-#include <unordered_map>
 
 #include "store/block_hour_slices.h"
+#include "store/packed_column.h"
 
 namespace mltrack::store {
 namespace {
@@ -28,6 +28,81 @@ struct CellKeyHash {
   }
 };
 
+// The stored value u (0 = absent) of every row of a narrow column (width 1/2/4: dense, sparse or
+// packed), for the whole block at once: IdAt / IntAt / DoubleAt / ByteAt per row find it through
+// a switch, a packed code or a binary search each (most of a block's cells' making time).
+std::vector<uint32_t> OffsetsOf(const ColumnData& column, size_t rows) {
+  std::vector<uint32_t> out(rows, 0);
+  if (!column.present()) return out;
+  if (column.sparse()) {
+    for (uint32_t idx = 0; idx < column.sparse_count; ++idx) {
+      const uint16_t row = column.sparse_rows[idx];
+      switch (column.width) {
+        case 1: out[row] = column.as<uint8_t>()[idx]; break;
+        case 2: out[row] = column.as<uint16_t>()[idx]; break;
+        default: out[row] = column.as<uint32_t>()[idx]; break;
+      }
+    }
+    return out;
+  }
+  if (column.packed()) {
+    std::vector<uint32_t> identity(rows);
+    for (uint32_t row = 0; row < rows; ++row) identity[row] = row;
+    UnpackColumn<uint32_t>(column, identity.data(), rows, out.data());
+    return out;
+  }
+  for (size_t row = 0; row < rows; ++row) {
+    switch (column.width) {
+      case 1: out[row] = column.as<uint8_t>()[row]; break;
+      case 2: out[row] = column.as<uint16_t>()[row]; break;
+      case 4: out[row] = column.as<uint32_t>()[row]; break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+// IdAt of every row.
+std::vector<uint32_t> IdsOf(const ColumnData& column, size_t rows) {
+  std::vector<uint32_t> ids = OffsetsOf(column, rows);
+  for (uint32_t& id : ids) id = id == 0 ? kAbsentId : static_cast<uint32_t>(column.base + static_cast<int64_t>(id));
+  return ids;
+}
+
+// IntAt of every row.
+std::vector<int64_t> IntsOf(const ColumnData& column, size_t rows) {
+  std::vector<int64_t> values(rows, kNullInt);
+  if (!column.present()) return values;
+  if (column.width == 8) {
+    for (size_t row = 0; row < rows; ++row) values[row] = column.as<int64_t>()[row];
+    return values;
+  }
+  const std::vector<uint32_t> offsets = OffsetsOf(column, rows);
+  for (size_t row = 0; row < rows; ++row) {
+    values[row] = offsets[row] == 0 ? kNullInt : column.base + static_cast<int64_t>(offsets[row]);
+  }
+  return values;
+}
+
+// DoubleAt of every row.
+std::vector<double> DoublesOf(const ColumnData& column, size_t rows) {
+  std::vector<double> values(rows, std::numeric_limits<double>::quiet_NaN());
+  if (!column.present()) return values;
+  if (column.width == 8) {
+    for (size_t row = 0; row < rows; ++row) values[row] = column.as<double>()[row];
+    return values;
+  }
+  const std::vector<uint32_t> offsets = OffsetsOf(column, rows);
+  for (size_t row = 0; row < rows; ++row) {
+    if (offsets[row] != 0) values[row] = static_cast<double>(column.base + static_cast<int64_t>(offsets[row])) / column.scale;
+  }
+  for (uint32_t idx = 0; idx < column.exception_count; ++idx) {
+    const uint16_t row = column.exception_rows[idx];
+    if (row < rows && offsets[row] == 0) values[row] = column.exception_values[idx];
+  }
+  return values;
+}
+
 }  // namespace
 
 size_t TagCellSet::MemoryBytes() const {
@@ -43,34 +118,32 @@ TagCells CellBlockByTag(const ColumnBlock& block, uint32_t key_index) {
   if (block.summary == nullptr || rows == 0) return made;
   const size_t most = std::min<size_t>(kMaxHourCells, rows / kMinHourCellRows);
   if (most == 0) return made;
-  std::vector<uint32_t> tag_buffer;
-  const ColumnData tag = Densified(block.tag(key_index), rows, &tag_buffer);
-  std::array<std::vector<uint32_t>, kHourCellKeys.size()> key_buffers;
-  std::array<ColumnData, kHourCellKeys.size()> keys;
-  for (size_t idx = 0; idx < keys.size(); ++idx) {
-    keys[idx] = Densified(block.column(kHourCellKeys[idx]), rows, &key_buffers[idx]);
-  }
-  std::array<std::vector<uint32_t>, kHourCellMeasures.size()> measure_buffers;
-  std::array<ColumnData, kHourCellMeasures.size()> measures;
-  for (size_t idx = 0; idx < measures.size(); ++idx) {
-    measures[idx] = Densified(block.column(kHourCellMeasures[idx]), rows, &measure_buffers[idx]);
-  }
-  const ColumnData& latency = block.column(FieldId::kLatencyMs);
-  const ColumnData& cache_hit = block.column(FieldId::kCacheHit);
-  std::unordered_map<CellKey, uint32_t, CellKeyHash> index;
-  index.reserve(most * 2);
+  const std::vector<uint32_t> tag = IdsOf(block.tag(key_index), rows);
+  std::array<std::vector<uint32_t>, kHourCellKeys.size()> keys;
+  for (size_t idx = 0; idx < keys.size(); ++idx) keys[idx] = IdsOf(block.column(kHourCellKeys[idx]), rows);
+  std::array<std::vector<int64_t>, kHourCellMeasures.size()> measures;
+  for (size_t idx = 0; idx < measures.size(); ++idx) measures[idx] = IntsOf(block.column(kHourCellMeasures[idx]), rows);
+  const std::vector<double> latency = DoublesOf(block.column(FieldId::kLatencyMs), rows);
+  const std::vector<uint32_t> cache_hit = OffsetsOf(block.column(FieldId::kCacheHit), rows);
+  // Open addressing (linear probing) over a power-of-two table of cell indexes, at most half full.
+  size_t slots = 16;
+  while (slots < most * 2) slots *= 2;
+  std::vector<uint32_t> index(slots, UINT32_MAX);
+  const CellKeyHash hash;
   std::vector<CellKey> cell_keys;
   std::vector<TagCell>& cells = made.cells;
   for (uint32_t row = 0; row < rows; ++row) {
     const int64_t ts = block.Ts(row);
     CellKey key;
-    key.tag = tag.present() ? IdAt(tag, row) : kAbsentId;
-    for (size_t idx = 0; idx < keys.size(); ++idx) key.codes[idx] = IdAt(keys[idx], row);
+    key.tag = tag[row];
+    for (size_t idx = 0; idx < keys.size(); ++idx) key.codes[idx] = keys[idx][row];
     static_assert(kHourCellMeasures[0] == FieldId::kCostUsd);
-    key.priced = IntAt(measures[0], row) != kNullInt;
-    const auto [found, added] = index.try_emplace(key, static_cast<uint32_t>(cells.size()));
-    if (added) {
+    key.priced = measures[0][row] != kNullInt;
+    size_t slot = hash(key) & (slots - 1);
+    while (index[slot] != UINT32_MAX && !(cell_keys[index[slot]] == key)) slot = (slot + 1) & (slots - 1);
+    if (index[slot] == UINT32_MAX) {
       if (cells.size() == most) return TagCells{key_index, {}};
+      index[slot] = static_cast<uint32_t>(cells.size());
       cell_keys.push_back(key);
       TagCell& cell = cells.emplace_back();
       cell.tag_code = key.tag;
@@ -83,12 +156,12 @@ TagCells CellBlockByTag(const ColumnBlock& block, uint32_t key_index) {
       cell.latency_min = std::numeric_limits<double>::infinity();
       cell.latency_max = -std::numeric_limits<double>::infinity();
     }
-    TagCell& cell = cells[found->second];
+    TagCell& cell = cells[index[slot]];
     ++cell.base.rows;
     cell.base.min_ts = std::min(cell.base.min_ts, ts);
     cell.base.max_ts = std::max(cell.base.max_ts, ts);
     for (size_t idx = 0; idx < measures.size(); ++idx) {
-      const int64_t value = IntAt(measures[idx], row);
+      const int64_t value = measures[idx][row];
       if (value == kNullInt) continue;
       HourCellMeasure& measure = cell.base.measures[idx];
       ++measure.present;
@@ -96,14 +169,14 @@ TagCells CellBlockByTag(const ColumnBlock& block, uint32_t key_index) {
       measure.min = std::min(measure.min, value);
       measure.max = std::max(measure.max, value);
     }
-    const double value = DoubleAt(latency, row);
+    const double value = latency[row];
     if (!std::isnan(value)) {
       ++cell.latency_present;
       cell.latency_sum += value;
       cell.latency_min = std::min(cell.latency_min, value);
       cell.latency_max = std::max(cell.latency_max, value);
     }
-    const uint8_t hit = ByteAt(cache_hit, row);
+    const uint32_t hit = cache_hit[row];
     ++cell.cache_hit[hit <= kBoolTrue ? hit : kBoolAbsent];
   }
   for (TagCell& cell : cells) {
