@@ -657,6 +657,35 @@ TEST_F(BlockAnswerTest, TagCellsAnswerTagFilteredGroupsAsScansDo) {
   EXPECT_GT(unread_specs, 10);
 }
 
+// A tag key with a value per row (a request id) gets no tag cells: its queries read rows, with
+// the scan's answers, and another key's cells of the same blocks are unaffected.
+TEST_F(BlockAnswerTest, TagCellsSkipKeysOfManyValuesPerBlock) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(37);
+  std::vector<Event> events = HourCellEvents(rng);
+  for (size_t row = 0; row < events.size(); ++row) events[row].tags.emplace_back("req", "r" + std::to_string(row));
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const ColumnSource req = ResolveColumn(*with_, FieldRef{FieldId::kTag, "req"});
+  const ColumnSource env = ResolveColumn(*with_, FieldRef{FieldId::kTag, "env"});
+  ASSERT_EQ(req.type, ColumnSource::Type::kTag);
+  for (const store::ColumnBlock& block : with_->blocks()) {
+    EXPECT_TRUE(store::TagCellsOf(block, static_cast<uint32_t>(req.index))->cells.empty());
+    EXPECT_FALSE(store::TagCellsOf(block, static_cast<uint32_t>(env.index))->cells.empty());
+  }
+  const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";
+  const char* specs[] = {
+      R"("filters": [{"field": "tags.req", "op": "in", "values": ["r5", "r20000"]}], "group_by": ["model"],
+         "metrics": ["count", "avg:latency_ms"])",
+      R"("filters": [{"field": "tags.env", "op": "eq", "value": "dev"}], "group_by": ["team"],
+         "metrics": ["count", "sum:cost_usd", "rate:cache_hit"])"};
+  for (const char* rest : specs) {
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    ExpectSameResult(Execute(spec, *without_, nullptr), Execute(spec, *with_, nullptr), rest);
+  }
+  EXPECT_EQ(Execute(*ParseQuerySpec(head + specs[1] + "}", kStart), *with_, nullptr).scanned, 0u);
+}
+
 // Value slices (store/block_slices.h): a filter on a sliced field (model, team, ...) and a group-by
 // of one answer whole blocks from the slices' summaries; answers equal the scans', and queries
 // that only need sums read no row.

@@ -118,6 +118,10 @@ TagCells CellBlockByTag(const ColumnBlock& block, uint32_t key_index) {
   if (block.summary == nullptr || rows == 0) return made;
   const size_t most = std::min<size_t>(kMaxHourCells, rows / kMinHourCellRows);
   if (most == 0) return made;
+  // A key whose values the summary does not list (more than kMaxSummaryCodes in the block) gets
+  // no cells: known before any column is decoded.
+  const ColumnSummary& tag_summary = block.summary->tag(key_index);
+  if (tag_summary.type == ColumnSummary::Type::kCodes && !tag_summary.exact) return made;
   const std::vector<uint32_t> tag = IdsOf(block.tag(key_index), rows);
   std::array<std::vector<uint32_t>, kHourCellKeys.size()> keys;
   for (size_t idx = 0; idx < keys.size(); ++idx) keys[idx] = IdsOf(block.column(kHourCellKeys[idx]), rows);

@@ -48,7 +48,8 @@ struct TagCellSet {
 };
 
 // The cells of `block` (summary non-null) by tag key `key_index`; empty when there would be more
-// than kMaxHourCells or fewer than kMinHourCellRows rows per cell on average.
+// than kMaxHourCells or fewer than kMinHourCellRows rows per cell on average, or when the block's
+// summary does not list the key's codes (more than kMaxSummaryCodes values in the block).
 TagCells CellBlockByTag(const ColumnBlock& block, uint32_t key_index);
 
 // CellBlockByTag(block, key_index), made once per block summary and key and kept in it
