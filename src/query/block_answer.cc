@@ -1,6 +1,7 @@
 #include "query/block_answer.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "query/chunk_gathers.h"
@@ -8,6 +9,7 @@
 #include "store/block_hour_slices.h"
 #include "store/block_slices.h"
 #include "store/block_summary.h"
+#include "store/block_tag_cells.h"
 
 namespace mltrack::query {
 namespace {
@@ -424,6 +426,117 @@ bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std:
   if (unanswered != nullptr) {
     for (size_t idx = 0; idx < gives.size(); ++idx) {
       if (!gives[idx]) unanswered->push_back(idx);
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// Whether a tag cell's summary (store::TagCellSummary) holds every column `metric` reads.
+bool TagCellsGive(const MetricSpec& metric) {
+  const FieldId field = metric.field.id;
+  switch (metric.kind) {
+    case AggregateKind::kCountPresent:
+    case AggregateKind::kSum:
+    case AggregateKind::kAvg:
+    case AggregateKind::kMin:
+    case AggregateKind::kMax:
+      return field == FieldId::kLatencyMs || CellsGive(metric);
+    case AggregateKind::kRate:
+      return metric.rate_of == "cache_hit";
+    default:
+      return CellsGive(metric);
+  }
+}
+
+}  // namespace
+
+bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                        Partial& partial) {
+  if (block.summary == nullptr || block.rows == 0) return false;
+  const QuerySpec& spec = *plan.spec;
+  // The one tag key the query reads (in a filter or a group part); none: not for tag cells.
+  std::optional<size_t> tag_key;
+  const auto same_key = [&](size_t key) {
+    if (tag_key && *tag_key != key) return false;
+    tag_key = key;
+    return true;
+  };
+  for (const KeyPart& part : plan.parts) {
+    if (part.bin) return false;
+    if (part.is_bucket) continue;  // each cell must lie within one bucket: checked per cell
+    if (part.source.type == ColumnSource::Type::kTag) {
+      if (!same_key(part.source.index)) return false;
+    } else if (part.source.type != ColumnSource::Type::kString || !store::IsHourCellKey(part.source.field)) {
+      return false;
+    }
+  }
+  for (const RowFilter* filter : filters) {
+    if (const std::optional<size_t> key = filter->TagKey()) {
+      if (!same_key(*key)) return false;
+      continue;
+    }
+    const std::optional<FieldId> field = filter->StringField();
+    const std::optional<FieldId> measure = filter->IntField();
+    if (!(field && store::IsHourCellKey(*field)) && !(measure && store::IsHourCellMeasure(*measure))) return false;
+  }
+  if (!tag_key) return false;
+  for (const MetricSpec& metric : spec.metrics) {
+    if (!TagCellsGive(metric)) return false;
+  }
+  const uint32_t key_index = static_cast<uint32_t>(*tag_key);
+  const std::shared_ptr<const store::TagCells> made = store::TagCellsOf(block, key_index);
+  const std::vector<store::TagCell>& cells = made->cells;
+  if (cells.empty()) return false;
+  // One summary and block view per thread, rewritten for each cell: only the cells' columns are
+  // ever written, the others stay absent.
+  thread_local store::BlockSummary summary;
+  thread_local store::ColumnBlock view;
+  auto view_of = [&](const store::TagCell& cell) -> const store::ColumnBlock& {
+    store::TagCellSummary(cell, key_index, *block.summary, &summary);
+    view.rows = cell.base.rows;
+    view.min_ts = cell.base.min_ts;
+    view.max_ts = cell.base.max_ts;
+    view.segment_id = block.segment_id;
+    view.summary = &summary;
+    return view;
+  };
+  // First every cell is judged, keyed and checked (so that a refusal leaves `partial` as it was),
+  // then the kept ones are added.
+  const size_t words = plan.key_words;
+  thread_local std::vector<uint32_t> kept;
+  thread_local std::vector<uint64_t> keys;
+  kept.clear();
+  keys.clear();
+  for (uint32_t cell_idx = 0; cell_idx < cells.size(); ++cell_idx) {
+    const store::ColumnBlock& cell = view_of(cells[cell_idx]);
+    bool keep = true;
+    for (const RowFilter* filter : filters) {
+      const FilterVerdict verdict = filter->Judge(summary);
+      if (verdict == FilterVerdict::kSome) return false;
+      keep &= verdict == FilterVerdict::kAll;
+    }
+    if (!keep) continue;
+    uint64_t bucket = 0;
+    if (plan.bucketer) {
+      const int64_t index = plan.bucketer->Index(cell.min_ts);
+      if (plan.bucketer->Index(cell.max_ts) != index) return false;
+      bucket = static_cast<uint64_t>(index);
+    }
+    keys.resize(keys.size() + words);
+    if (!KeyWithBucket(plan, cell, bucket, keys.data() + keys.size() - words)) return false;
+    for (const auto& metric : partial.metrics) {
+      if (!metric->CanAddSummary(cell)) return false;
+    }
+    kept.push_back(cell_idx);
+  }
+  for (size_t kept_idx = 0; kept_idx < kept.size(); ++kept_idx) {
+    const store::ColumnBlock& cell = view_of(cells[kept[kept_idx]]);
+    const uint32_t group = partial.table.FindOrInsert(keys.data() + kept_idx * words);
+    for (const auto& metric : partial.metrics) {
+      metric->Resize(partial.table.size());
+      metric->AddSummary(cell, group);
     }
   }
   return true;

@@ -88,4 +88,18 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
 bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
                          Partial& partial, std::vector<size_t>* unanswered = nullptr);
 
+// Whole-block answers from tag cells (store/block_tag_cells.h: the block's rows by the value of
+// one tag key, team, experiment, model, provider and cost presence), for a block wholly inside
+// the query's range whose remaining row filters, `filters`, each read that tag key, one of those
+// four fields or a token or cost measure (each cell kept whole or dropped), whose group parts are
+// that tag key, those fields or a time bucket each cell lies within, that reads the tag key in a
+// filter or a group part (no other tag key), and whose every metric is one a cell's summary gives:
+// what AnswerFromHourCells' cells give, count/sum/avg/min/max of latency_ms, and rate:cache_hit
+//. Each cell each filter keeps is added to its group from its summary
+// (store::TagCellSummary). False, with `partial` unchanged, when the block does not qualify. The
+// block's cells of the key are made on first use (TagCellsOf). A mean or sum of latency_ms adds
+// the cells' sums (each in row order): within the last bits of the row scan's.
+bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                        Partial& partial);
+
 }  // namespace mltrack::query

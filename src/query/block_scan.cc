@@ -732,6 +732,7 @@ bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
   if (!rest->empty()) return false;  // the slices gave some metrics: the caller reads the rest
   slice_rows->codes.clear();
   if (AnswerFromHourCells(plan, block, filters, partial)) return true;
+  if (AnswerFromTagCells(plan, block, filters, partial)) return true;
   return AnsweredByRollup(plan, block, filters, partial, rest);
 }
 

@@ -374,6 +374,11 @@ std::optional<FieldId> RowFilter::IntField() const {
   return source_.field;
 }
 
+std::optional<size_t> RowFilter::TagKey() const {
+  if (mode_ != Mode::kCodeTable || source_.type != Type::kTag) return std::nullopt;
+  return source_.index;
+}
+
 FilterVerdict RowFilter::Judge(const store::BlockSummary& summary) const {
   if (mode_ == Mode::kKeyedBound) return FilterVerdict::kSome;
   // eq / in on trace_id or input_hash: the block's string filter. Needed, not only faster: a

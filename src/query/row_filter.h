@@ -47,6 +47,9 @@ class RowFilter {
   // The static int or money measure (tokens, cost_usd) whose value alone decides a row; nullopt
   // for every other filter.
   std::optional<FieldId> IntField() const;
+  // The tag key index of tags.<key> when the key's value alone decides a row (eq, in, ne, not_in,
+  // exists on a tag some row carries); nullopt for every other filter.
+  std::optional<size_t> TagKey() const;
 
  private:
   enum class Mode : uint8_t { kCodeTable, kNumeric, kKeyedBound };

@@ -8,6 +8,7 @@
 
 #include "store/block_moments.h"
 #include "store/block_hour_cells.h"
+#include "store/block_tag_cells.h"
 #include "store/block_hour_slices.h"
 #include "store/block_slices.h"
 #include "store/derived_sketch.h"
@@ -261,6 +262,7 @@ size_t BlockSummary::MemoryBytes() const {
     for (const HourSlice& slice : *made) bytes += slice.summary.MemoryBytes();
   }
   if (const auto made = hour_cells.Get()) bytes += made->MemoryBytes();
+  if (const auto made = tag_cells.Get()) bytes += made->MemoryBytes();
   if (const auto made = sparse_rows.Get()) bytes += made->MemoryBytes();
   return bytes;
 }

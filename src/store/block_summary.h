@@ -81,6 +81,7 @@ struct BlockMoments;   // block_moments.h
 struct HourSlice;      // block_hour_slices.h
 
 struct HourCells;      // block_hour_cells.h
+struct TagCellSet;     // block_tag_cells.h
 
 // Something made from a block's columns the first time a query asks for it and kept with its
 // summary (hour slices, hour cells, sparse rows). A copy starts without it.
@@ -139,6 +140,9 @@ struct BlockSummary {
   // Not stored: the block's rows by hour and spend dimensions, made on first use
   // (block_hour_cells.h). Counted by MemoryBytes once made.
   LazyPart<HourCells> hour_cells;
+  // Not stored: the block's rows by the value of a tag key and spend dimensions, made on first
+  // use per key (block_tag_cells.h). Counted by MemoryBytes once made.
+  LazyPart<TagCellSet> tag_cells;
   // Not stored: the rows of the slices with few values of a measure, made on first use
   // (sparse_rows.h). Counted by MemoryBytes once made.
   LazyPart<SparseRows> sparse_rows;
