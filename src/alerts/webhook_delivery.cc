@@ -9,6 +9,7 @@
 #include "alerts/webhook_http.h"
 #include "core/json_writer.h"
 #include "core/time.h"
+#include "net/tls_client.h"
 
 namespace mltrack::alerts {
 namespace {
@@ -34,6 +35,9 @@ Result<std::unique_ptr<WebhookDelivery>> WebhookDelivery::Open(const std::filesy
                                                                WebhookStore& webhooks, DeliveryOptions options,
                                                                std::vector<std::string>* problems) {
   std::unique_ptr<WebhookDelivery> delivery(new WebhookDelivery(alerts, webhooks, options));
+  Result<std::unique_ptr<boost::asio::ssl::context>> tls = net::MakeTlsClientContext(options.ca_file);
+  if (!tls.ok()) return tls.status();
+  delivery->tls_ = std::move(*tls);
   std::vector<std::string> records;
   Result<std::unique_ptr<RecordLog>> log = RecordLog::Open(dir / "deliveries.log", &records, problems);
   if (!log.ok()) return log.status();
@@ -129,7 +133,7 @@ void WebhookDelivery::Deliver(const Attempt& attempt) {
   if (!url.ok()) {
     error = "bad url: " + url.status().message();
   } else {
-    Result<int> answer = HttpPost(*url, body, headers, options_.timeout);
+    Result<int> answer = HttpPost(*url, body, headers, options_.timeout, *tls_);
     if (!answer.ok()) {
       error = answer.status().message();
     } else if (*answer < 200 || *answer > 299) {

@@ -17,10 +17,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <boost/asio/ssl/context.hpp>
 
 #include "alerts/alert_log.h"
 #include "alerts/durable_file.h"
@@ -33,6 +36,9 @@ struct DeliveryOptions {
   std::chrono::milliseconds min_backoff{1000};
   std::chrono::milliseconds max_backoff{10 * 60 * 1000};
   std::chrono::milliseconds timeout{10'000};  // one attempt: connect, send, read the answer
+  // https:// receivers are trusted by the system's CAs, and by this PEM file when set
+  // (`--webhook-ca`: a private CA, or a receiver's self-signed certificate).
+  std::optional<std::string> ca_file;
 };
 
 // What GET /api/v1/webhooks shows of a webhook's deliveries.
@@ -84,6 +90,7 @@ class WebhookDelivery {
   AlertLog& alerts_;
   WebhookStore& webhooks_;
   DeliveryOptions options_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;  // for https:// receivers; used by the delivery thread only
   std::unique_ptr<RecordLog> log_;
 
   mutable std::mutex mutex_;

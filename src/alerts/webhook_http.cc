@@ -9,9 +9,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <charconv>
 
 #include "core/version.h"
+#include "net/tls_client.h"
 
 namespace mltrack::alerts {
 
@@ -21,20 +23,19 @@ namespace http = beast::http;
 
 Result<HttpUrl> ParseHttpUrl(std::string_view url) {
   constexpr std::string_view kHttp = "http://";
+  constexpr std::string_view kHttps = "https://";
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
       return Status::InvalidArgument("must not contain spaces or control characters");
     }
   }
-  if (url.starts_with("https://")) {
-    return Status::InvalidArgument("https:// is not supported yet; use an http:// URL (for example a relay on "
-                                   "this machine or your network)");
-  }
-  if (!url.starts_with(kHttp)) return Status::InvalidArgument("must be an http:// URL");
-  std::string_view rest = url.substr(kHttp.size());
+  HttpUrl out;
+  out.tls = url.starts_with(kHttps);
+  if (!out.tls && !url.starts_with(kHttp)) return Status::InvalidArgument("must be an http:// or https:// URL");
+  if (out.tls) out.port = 443;
+  std::string_view rest = url.substr(out.tls ? kHttps.size() : kHttp.size());
   const size_t path_start = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, path_start);
-  HttpUrl out;
   if (path_start != std::string_view::npos) {
     std::string_view target = rest.substr(path_start);
     target = target.substr(0, target.find('#'));
@@ -83,12 +84,27 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   return out;
 }
 
+namespace {
+
+// One exchange over `stream` (plain or TLS, connected): write the request, read the answer.
+template <typename Stream>
+asio::awaitable<int> Exchange(Stream& stream, http::request<http::string_body>& request) {
+  co_await http::async_write(stream, request, asio::use_awaitable);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  co_await http::async_read(stream, buffer, response, asio::use_awaitable);
+  co_return static_cast<int>(response.result_int());
+}
+
+}  // namespace
+
 Result<int> HttpPost(const HttpUrl& url, std::string_view body,
                      const std::vector<std::pair<std::string, std::string>>& headers,
-                     std::chrono::milliseconds timeout) {
+                     std::chrono::milliseconds timeout, asio::ssl::context& tls) {
   asio::io_context io;
   http::request<http::string_body> request{http::verb::post, url.target, 11};
-  request.set(http::field::host, url.port == 80 ? url.host : url.host + ":" + std::to_string(url.port));
+  const uint16_t default_port = url.tls ? 443 : 80;
+  request.set(http::field::host, url.port == default_port ? url.host : url.host + ":" + std::to_string(url.port));
   request.set(http::field::user_agent, std::string("mltrack/") + std::string(kVersion));
   request.set(http::field::content_type, "application/json");
   for (const auto& [name, value] : headers) request.set(name, value);
@@ -97,19 +113,25 @@ Result<int> HttpPost(const HttpUrl& url, std::string_view body,
 
   Result<int> outcome = Status::Unavailable("not attempted");
   auto exchange = [&]() -> asio::awaitable<void> {
-    beast::tcp_stream stream(io);
+    beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+    beast::tcp_stream& tcp = stream.next_layer();
     try {
-      stream.expires_after(timeout);
+      tcp.expires_after(timeout);
       asio::ip::tcp::resolver resolver(io);
       auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port), asio::use_awaitable);
-      co_await stream.async_connect(endpoints, asio::use_awaitable);
-      co_await http::async_write(stream, request, asio::use_awaitable);
-      beast::flat_buffer buffer;
-      http::response<http::string_body> response;
-      co_await http::async_read(stream, buffer, response, asio::use_awaitable);
-      outcome = static_cast<int>(response.result_int());
+      co_await tcp.async_connect(endpoints, asio::use_awaitable);
+      if (url.tls) {
+        if (!net::NameTlsPeer(stream.native_handle(), url.host)) {
+          outcome = Status::Unavailable("cannot set the TLS host name " + url.host);
+          co_return;
+        }
+        co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+        outcome = co_await Exchange(stream, request);
+      } else {
+        outcome = co_await Exchange(tcp, request);
+      }
       beast::error_code ignored;
-      stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+      tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     } catch (const boost::system::system_error& error) {
       outcome = Status::Unavailable(error.code() == beast::error::timeout ? "timed out" : error.code().message());
     }

@@ -19,7 +19,7 @@ usage:
                 [--upstream openai=URL] [--upstream anthropic=URL] [--upstream-ca FILE]
                 [--upstream-timeout 600s] [--proxy-cache 64MiB] [--proxy-cache-ttl 300s]
                 [--rate-limit N] [--rate-burst N] [--max-connections 4096] [--read-timeout 30s]
-                [--anonymous-rate-limit N] [--anonymous-rate-burst N]
+                [--anonymous-rate-limit N] [--anonymous-rate-burst N] [--webhook-ca FILE]
                 [--tls-cert FILE --tls-key FILE] [--config mltrack.toml]
   mltrack demo  --data DIR [--days 60] [--events 400000] [--users 300] [--prices FILE]
   mltrack import --mlflow-dir PATH --data DIR [--prices FILE]

@@ -305,8 +305,10 @@ int RunServe(const std::vector<std::string>& args) {
     max_tag_keys = *keys;
   }
 
-  // Webhook retries back off from the min, doubling, to the max (durations such as 1s, 10m).
+  // Webhook retries back off from the min, doubling, to the max (durations such as 1s, 10m);
+  // https:// receivers are also trusted by --webhook-ca's certificates.
   alerts::DeliveryOptions delivery_options;
+  delivery_options.ca_file = flags->Get("webhook-ca");
   for (const char* name : {"webhook-retry-min", "webhook-retry-max"}) {
     if (!flags->Has(name)) continue;
     Result<int64_t> ms = ParseDuration(*flags->Get(name));

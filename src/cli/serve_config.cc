@@ -63,6 +63,7 @@ constexpr ConfigKey kKeys[] = {
     {"proxy", "cache-ttl", "proxy-cache-ttl", Kind::kValue},
     {"webhooks", "retry-min", "webhook-retry-min", Kind::kValue},
     {"webhooks", "retry-max", "webhook-retry-max", Kind::kValue},
+    {"webhooks", "ca", "webhook-ca", Kind::kValue},
 };
 
 std::string Where(const std::string& table, const std::string& key) {

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/time.h"
+#include "net/tls_client.h"
 #include "proxy/call_exchange.h"
 #include "proxy/http_fields.h"
 #include "proxy/proxy_context.h"
@@ -70,7 +71,7 @@ Proxy::~Proxy() { Shutdown(); }
 
 Result<std::unique_ptr<Proxy>> Proxy::Create(ProxyOptions options, backend::Backend& backend,
                                              const PriceCatalogue& prices) {
-  Result<std::unique_ptr<asio::ssl::context>> tls = MakeTlsContext(options.ca_file);
+  Result<std::unique_ptr<asio::ssl::context>> tls = net::MakeTlsClientContext(options.ca_file);
   if (!tls.ok()) return tls.status();
   for (const Provider& provider : options.providers) {
     spdlog::info("proxy: /proxy/{}/ forwards to {}", provider.name, provider.upstream.ToString());

@@ -1,12 +1,11 @@
 #include "proxy/upstream_connection.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
+
+#include "net/tls_client.h"
 
 namespace mltrack::proxy {
 namespace {
@@ -28,20 +27,6 @@ ConnectError Failure(const beast::error_code& ec, std::string_view step, const U
 }
 
 }  // namespace
-
-Result<std::unique_ptr<ssl::context>> MakeTlsContext(const std::optional<std::string>& ca_file) {
-  auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
-  beast::error_code ec;
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  context->set_verify_mode(ssl::verify_peer);
-  context->set_default_verify_paths(ec);  // the system's CAs; missing ones only matter for https
-  if (ca_file) {
-    context->load_verify_file(*ca_file, ec);
-    if (ec) return Status::IOError("cannot load the CA file " + *ca_file + ": " + ec.message());
-  }
-  return context;
-}
 
 asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamPool::Acquire(const Upstream& upstream,
                                                                           std::chrono::seconds timeout,
@@ -82,15 +67,7 @@ asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamPool::Acquire(const
   }
   lowest.socket().set_option(tcp::no_delay(true), ec);
   if (upstream.tls) {
-    SSL* handle = connection->tls->native_handle();
-    // The certificate must name the host (OpenSSL checks it during the handshake): an IP address
-    // by its IP entry, a name by its DNS entry, which SNI also sends (SNI carries names only).
-    beast::error_code not_ip;
-    asio::ip::make_address(upstream.host, not_ip);
-    const bool named = not_ip ? SSL_set_tlsext_host_name(handle, upstream.host.c_str()) == 1 &&
-                                    SSL_set1_host(handle, upstream.host.c_str()) == 1
-                              : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), upstream.host.c_str()) == 1;
-    if (!named) {
+    if (!net::NameTlsPeer(connection->tls->native_handle(), upstream.host)) {
       error = ConnectError{"upstream_unreachable", "cannot set the TLS host name " + upstream.host};
       co_return nullptr;
     }

@@ -63,8 +63,5 @@ class UpstreamPool {
   std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
 };
 
-// The TLS context for upstream connections: TLS 1.2+, peer verification against the system's
-// CAs and `ca_file` if given. IOError naming the file when it cannot be loaded.
-Result<std::unique_ptr<boost::asio::ssl::context>> MakeTlsContext(const std::optional<std::string>& ca_file);
 
 }  // namespace mltrack::proxy

@@ -1,11 +1,16 @@
 // Budgets, alerts and webhooks through the real binary: create, read, update, delete; bad input
 // is a 400 naming the field and changes nothing; state survives a restart (docs/api.md).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <openssl/hmac.h>
 #include <simdjson.h>
 
+#include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "test_support.h"
+#include "tls_receiver.h"
 
 namespace mltrack::integration {
 namespace {
@@ -117,7 +122,7 @@ TEST_F(SpendApiTest, BadBudgetsAreRefusedNamingTheField) {
 TEST_F(SpendApiTest, WebhookCrudAndBadInput) {
   const std::string path = "/api/v1/webhooks";
   ExpectRejected(path, "webhooks", R"({"url": "ftp://example.com/hook"})", "url");
-  ExpectRejected(path, "webhooks", R"({"url": "https://example.com/hook"})", "url");
+  ExpectRejected(path, "webhooks", R"({"url": "https://"})", "url");
   ExpectRejected(path, "webhooks", R"({"url": "http://"})", "url");
   ExpectRejected(path, "webhooks", R"({"url": "http://host:99999/"})", "url");
   ExpectRejected(path, "webhooks", R"({"secret": "s"})", "url");
@@ -130,14 +135,73 @@ TEST_F(SpendApiTest, WebhookCrudAndBadInput) {
   EXPECT_NE(created.body.find("\"signed\":true"), std::string::npos);
   simdjson::dom::parser parser;
   const std::string id{std::string_view(parser.parse(created.body)["id"])};
-  HttpResult updated = client().Request("PUT", path + "/" + id, R"({"url": "http://127.0.0.1:9/other"})",
+  HttpResult updated = client().Request("PUT", path + "/" + id, R"({"url": "https://127.0.0.1:9/other"})",
                                         "application/json");
   ASSERT_EQ(updated.status, 200) << updated.Describe();
   EXPECT_NE(updated.body.find("\"signed\":false"), std::string::npos);
   ASSERT_TRUE(server_->Restart());
-  EXPECT_NE(client().Get(path + "/" + id).body.find("/other"), std::string::npos);
+  EXPECT_NE(client().Get(path + "/" + id).body.find("https://127.0.0.1:9/other"), std::string::npos);
   EXPECT_EQ(client().Request("DELETE", path + "/" + id, "", "application/json").status, 200);
   EXPECT_EQ(CountOf(path, "webhooks"), 0u);
+}
+
+// An alert reaches an https:// webhook whose certificate `--webhook-ca` trusts, signed; the same
+// receiver is refused (and retried) by a server that does not trust it.
+class HttpsWebhookTest : public IntegrationTest {
+ protected:
+  // Starts a server (with `extra_args`), points a signed webhook at the receiver and crosses a
+  // budget's 50 % threshold; returns the webhook's id.
+  std::string CrossAThreshold(const std::vector<std::string>& extra_args, uint16_t receiver_port) {
+    StartServer(extra_args);
+    HttpResult webhook = client().Post("/api/v1/webhooks", R"({"url": "https://127.0.0.1:)" +
+                                                               std::to_string(receiver_port) +
+                                                               R"(/hooks/mltrack", "secret": "s3cret"})");
+    EXPECT_EQ(webhook.status, 201) << webhook.Describe();
+    HttpResult budget = client().Post("/api/v1/budgets", R"({"name": "tiny", "period": "month", "amount_usd": 0.00001,
+                                                            "thresholds_pct": [50]})");
+    EXPECT_EQ(budget.status, 201) << budget.Describe();
+    EXPECT_EQ(Ingest(EventJson("https-1")).status, 200);  // gpt-4o-mini, 100 + 20 tokens: more than $0.000005
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(webhook.body).get(root)) return "";
+    return std::string(std::string_view(root["id"]));
+  }
+};
+
+TEST_F(HttpsWebhookTest, AnAlertReachesAWebhookTheCaFlagTrusts) {
+  const testing::TestCertificate certificate = testing::MakeSelfSignedCertificate(temp_.path());
+  testing::TlsReceiver receiver(certificate);
+  CrossAThreshold({"--webhook-ca", certificate.cert_file.string(), "--webhook-retry-min", "100ms"}, receiver.port());
+  std::vector<testing::TlsReceiver::Request> requests;
+  for (int attempt = 0; attempt < 200 && requests.empty(); ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    requests = receiver.requests();
+  }
+  ASSERT_EQ(requests.size(), 1u);
+  const testing::TlsReceiver::Request& request = requests[0];
+  EXPECT_EQ(request.target(), "/hooks/mltrack");
+  EXPECT_EQ(request["X-MLtrack-Alert-Id"], "alert-1");
+  EXPECT_NE(request.body().find("\"threshold_pct\":50"), std::string::npos) << request.body();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), "s3cret", 6, reinterpret_cast<const unsigned char*>(request.body().data()), request.body().size(),
+       digest, &length);
+  std::string hex;
+  for (unsigned int idx = 0; idx < length; ++idx) hex += fmt::format("{:02x}", digest[idx]);
+  EXPECT_EQ(request["X-MLtrack-Signature"], "sha256=" + hex);
+}
+
+TEST_F(HttpsWebhookTest, AnUntrustedReceiverIsNotSentTheAlertAndTheErrorSaysWhy) {
+  const testing::TestCertificate certificate = testing::MakeSelfSignedCertificate(temp_.path());
+  testing::TlsReceiver receiver(certificate);
+  const std::string id = CrossAThreshold({"--webhook-retry-min", "100ms"}, receiver.port());
+  std::string shown;
+  for (int attempt = 0; attempt < 200 && shown.find("certificate verify failed") == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    shown = client().Get("/api/v1/webhooks/" + id).body;
+  }
+  EXPECT_NE(shown.find("certificate verify failed"), std::string::npos) << shown;
+  EXPECT_TRUE(receiver.requests().empty());
 }
 
 }  // namespace
