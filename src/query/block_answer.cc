@@ -312,6 +312,51 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
 
 namespace {
 
+// Adds cells (hour or tag cells, each seen through `view_of(index)`: a block view whose summary
+// holds the cell's columns) to `partial`, each as a whole, for the metrics `gives` marks. Every
+// cell is judged, keyed and checked first, so that a refusal (a filter that keeps part of a cell,
+// a cell across two buckets, a metric that cannot add a summary) leaves `partial` as it was.
+template <typename ViewOf>
+bool AddWholeCells(const Plan& plan, size_t cell_count, const ViewOf& view_of, std::span<const RowFilter* const> filters,
+                   std::span<const uint8_t> gives, Partial& partial) {
+  const size_t words = plan.key_words;
+  thread_local std::vector<uint32_t> kept;
+  thread_local std::vector<uint64_t> keys;
+  kept.clear();
+  keys.clear();
+  for (uint32_t cell_idx = 0; cell_idx < cell_count; ++cell_idx) {
+    const store::ColumnBlock& cell = view_of(cell_idx);
+    bool keep = true;
+    for (const RowFilter* filter : filters) {
+      const FilterVerdict verdict = filter->Judge(*cell.summary);
+      if (verdict == FilterVerdict::kSome) return false;
+      keep &= verdict == FilterVerdict::kAll;
+    }
+    if (!keep) continue;
+    uint64_t bucket = 0;
+    if (plan.bucketer) {
+      const int64_t index = plan.bucketer->Index(cell.min_ts);
+      if (plan.bucketer->Index(cell.max_ts) != index) return false;
+      bucket = static_cast<uint64_t>(index);
+    }
+    keys.resize(keys.size() + words);
+    if (!KeyWithBucket(plan, cell, bucket, keys.data() + keys.size() - words)) return false;
+    for (size_t idx = 0; idx < partial.metrics.size(); ++idx) {
+      if (gives[idx] && !partial.metrics[idx]->CanAddSummary(cell)) return false;
+    }
+    kept.push_back(cell_idx);
+  }
+  for (size_t kept_idx = 0; kept_idx < kept.size(); ++kept_idx) {
+    const store::ColumnBlock& cell = view_of(kept[kept_idx]);
+    const uint32_t group = partial.table.FindOrInsert(keys.data() + kept_idx * words);
+    for (size_t idx = 0; idx < partial.metrics.size(); ++idx) {
+      partial.metrics[idx]->Resize(partial.table.size());
+      if (gives[idx]) partial.metrics[idx]->AddSummary(cell, group);
+    }
+  }
+  return true;
+}
+
 // Whether a cell's summary (store::CellSummary) holds every column `metric` reads.
 bool CellsGive(const MetricSpec& metric) {
   const FieldId field = metric.field.id;
@@ -386,42 +431,9 @@ bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std:
     view.summary = &summary;
     return view;
   };
-  // First every cell is judged, keyed and checked (so that a refusal leaves `partial` as it was),
-  // then the kept ones are added.
-  const size_t words = plan.key_words;
-  thread_local std::vector<uint32_t> kept;
-  thread_local std::vector<uint64_t> keys;
-  kept.clear();
-  keys.clear();
-  for (uint32_t cell_idx = 0; cell_idx < cells.size(); ++cell_idx) {
-    const store::ColumnBlock& cell = view_of(cells[cell_idx]);
-    bool keep = true;
-    for (const RowFilter* filter : filters) {
-      const FilterVerdict verdict = filter->Judge(summary);
-      if (verdict == FilterVerdict::kSome) return false;
-      keep &= verdict == FilterVerdict::kAll;
-    }
-    if (!keep) continue;
-    uint64_t bucket = 0;
-    if (plan.bucketer) {
-      const int64_t index = plan.bucketer->Index(cell.min_ts);
-      if (plan.bucketer->Index(cell.max_ts) != index) return false;
-      bucket = static_cast<uint64_t>(index);
-    }
-    keys.resize(keys.size() + words);
-    if (!KeyWithBucket(plan, cell, bucket, keys.data() + keys.size() - words)) return false;
-    for (size_t idx = 0; idx < partial.metrics.size(); ++idx) {
-      if (gives[idx] && !partial.metrics[idx]->CanAddSummary(cell)) return false;
-    }
-    kept.push_back(cell_idx);
-  }
-  for (size_t kept_idx = 0; kept_idx < kept.size(); ++kept_idx) {
-    const store::ColumnBlock& cell = view_of(cells[kept[kept_idx]]);
-    const uint32_t group = partial.table.FindOrInsert(keys.data() + kept_idx * words);
-    for (size_t idx = 0; idx < partial.metrics.size(); ++idx) {
-      partial.metrics[idx]->Resize(partial.table.size());
-      if (gives[idx]) partial.metrics[idx]->AddSummary(cell, group);
-    }
+  if (!AddWholeCells(plan, cells.size(), [&](size_t idx) -> const store::ColumnBlock& { return view_of(cells[idx]); },
+                     filters, gives, partial)) {
+    return false;
   }
   if (unanswered != nullptr) {
     for (size_t idx = 0; idx < gives.size(); ++idx) {
@@ -502,44 +514,10 @@ bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::
     view.summary = &summary;
     return view;
   };
-  // First every cell is judged, keyed and checked (so that a refusal leaves `partial` as it was),
-  // then the kept ones are added.
-  const size_t words = plan.key_words;
-  thread_local std::vector<uint32_t> kept;
-  thread_local std::vector<uint64_t> keys;
-  kept.clear();
-  keys.clear();
-  for (uint32_t cell_idx = 0; cell_idx < cells.size(); ++cell_idx) {
-    const store::ColumnBlock& cell = view_of(cells[cell_idx]);
-    bool keep = true;
-    for (const RowFilter* filter : filters) {
-      const FilterVerdict verdict = filter->Judge(summary);
-      if (verdict == FilterVerdict::kSome) return false;
-      keep &= verdict == FilterVerdict::kAll;
-    }
-    if (!keep) continue;
-    uint64_t bucket = 0;
-    if (plan.bucketer) {
-      const int64_t index = plan.bucketer->Index(cell.min_ts);
-      if (plan.bucketer->Index(cell.max_ts) != index) return false;
-      bucket = static_cast<uint64_t>(index);
-    }
-    keys.resize(keys.size() + words);
-    if (!KeyWithBucket(plan, cell, bucket, keys.data() + keys.size() - words)) return false;
-    for (const auto& metric : partial.metrics) {
-      if (!metric->CanAddSummary(cell)) return false;
-    }
-    kept.push_back(cell_idx);
-  }
-  for (size_t kept_idx = 0; kept_idx < kept.size(); ++kept_idx) {
-    const store::ColumnBlock& cell = view_of(cells[kept[kept_idx]]);
-    const uint32_t group = partial.table.FindOrInsert(keys.data() + kept_idx * words);
-    for (const auto& metric : partial.metrics) {
-      metric->Resize(partial.table.size());
-      metric->AddSummary(cell, group);
-    }
-  }
-  return true;
+  thread_local std::vector<uint8_t> gives;
+  gives.assign(spec.metrics.size(), 1);
+  return AddWholeCells(plan, cells.size(), [&](size_t idx) -> const store::ColumnBlock& { return view_of(cells[idx]); },
+                       filters, gives, partial);
 }
 
 bool AnswerFromSummary(const Plan& plan, const store::ColumnBlock& block, Partial& partial,
