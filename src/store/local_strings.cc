@@ -27,6 +27,15 @@ void LocalStrings::ForEach(uint32_t first, const std::function<void(uint32_t, st
   }
 }
 
+std::string_view LocalStrings::Find(uint32_t local_id, StringPieces* /*pieces*/) const { return Get(local_id); }
+
+const StringPieces::Piece* StringPieces::Find(const void* owner, size_t index) const {
+  auto found = pieces_.find({owner, index});
+  return found == pieces_.end() ? nullptr : &found->second;
+}
+
+StringPieces::Piece& StringPieces::Add(const void* owner, size_t index) { return pieces_[{owner, index}]; }
+
 size_t LocalStrings::GlobalIdsBytes() const {
   std::lock_guard lock(mutex_);
   return global_ids_ ? global_ids_->capacity() * sizeof(uint32_t) : 0;

@@ -16,9 +16,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/field.h"
@@ -35,6 +38,25 @@ constexpr bool IsLocalStringField(FieldId field) {
 // A local string field's index among them (0 trace_id, 1 input_hash).
 constexpr size_t LocalSlot(FieldId field) { return field == FieldId::kTraceId ? 0 : 1; }
 
+// Pieces of string tables that one reader decoded to look up a few of their strings
+// (LocalStrings::Find), kept as long as the reader keeps this object, so that the tables
+// themselves keep nothing decoded. Not thread-safe: one per reader (an event search).
+class StringPieces {
+ public:
+  struct Piece {
+    std::string raw;              // (varint length · bytes) per string
+    std::vector<uint32_t> starts;  // offset of each string's length varint
+  };
+  // The piece `index` of `owner`'s table, or nullptr when not decoded yet.
+  const Piece* Find(const void* owner, size_t index) const;
+  // A new empty piece under (owner, index) for the caller to fill; its address stays valid.
+  Piece& Add(const void* owner, size_t index);
+  size_t size() const { return pieces_.size(); }
+
+ private:
+  std::map<std::pair<const void*, size_t>, Piece> pieces_;
+};
+
 // The strings behind one owner's local ids 1..size() (0 = absent). Implementations: the memtable's
 // own Dictionary, a segment's string table.
 //
@@ -50,6 +72,10 @@ class LocalStrings {
   virtual size_t size() const = 0;
   // The string of local id `local_id` (1..size()); valid as long as this object.
   virtual std::string_view Get(uint32_t local_id) const = 0;
+  // The string of `local_id` for a reader that looks up a few strings (a search's page): a
+  // segment decodes only the piece of its table that holds it, into `pieces`, and keeps nothing
+  // itself; the view is valid as long as `pieces` and this object. The default is Get.
+  virtual std::string_view Find(uint32_t local_id, StringPieces* pieces) const;
   // Calls fn(local_id, string) for local ids [first, size()] in order (the strings are valid
   // during the call only). The default calls Get.
   virtual void ForEach(uint32_t first, const std::function<void(uint32_t, std::string_view)>& fn) const;

@@ -34,6 +34,11 @@ inline constexpr size_t kTrailerSize = 8 + 4 + 4 + 8;
 // (block_moments.h) after the derived sketches; version 7 keys the user rollups by model and
 // provider too (version 6's layout). Readers accept 1 to 7.
 inline constexpr uint8_t kFooterVersion = 7;
+// Strings per zstd frame of a local string table (local_strings.h; docs/segment_format.md "Local
+// string tables"): a reader that wants a few strings (an event search's page) decodes only the
+// frames holding them. Any frame split of whole strings reads the same; a table written before
+// 2026-12 is one frame.
+inline constexpr uint32_t kLocalStringsPerFrame = 1024;
 // Stored bytes per id hash: version 2 keeps the high word and the top half of the low word
 // (96 bits: a false duplicate among 10^8 ids has probability ~10^-13); version 1 kept all 128.
 inline constexpr size_t kIdBytes = 12;

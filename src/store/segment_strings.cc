@@ -24,64 +24,124 @@ bool ReadLength(std::string_view raw, size_t* pos, uint64_t* length) {
   return false;
 }
 
+// Appends to *starts the offset of each (varint length · bytes) string of `raw`; false when a
+// string is empty or runs past the end.
+bool ParseStrings(std::string_view raw, std::vector<uint32_t>* starts) {
+  size_t pos = 0;
+  while (pos < raw.size()) {
+    starts->push_back(static_cast<uint32_t>(pos));
+    uint64_t length = 0;
+    if (!ReadLength(raw, &pos, &length) || length == 0 || length > raw.size() - pos) return false;
+    pos += length;
+  }
+  return true;
+}
+
+std::string_view StringAt(std::string_view raw, uint32_t start) {
+  size_t pos = start;
+  uint64_t length = 0;
+  ReadLength(raw, &pos, &length);
+  return raw.substr(pos, length);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<SegmentStrings>> SegmentStrings::Open(std::string compressed, uint64_t count,
                                                              uint64_t raw_size) {
-  if (count == 0 || count > UINT32_MAX || raw_size > UINT32_MAX || raw_size < 2 * count) {
+  if (count == 0 || count > UINT32_MAX || raw_size > UINT32_MAX || raw_size < 2 * count ||
+      compressed.size() > UINT32_MAX) {
     return Status::Corruption("bad local string table size");
   }
   std::shared_ptr<SegmentStrings> strings(new SegmentStrings(std::move(compressed), count, raw_size));
+  const std::string& stored = strings->compressed_;
+  uint64_t next_id = 1;
+  uint64_t raw_total = 0;
   std::string raw;
   std::vector<uint32_t> starts;
-  if (!strings->Decode(&raw, &starts)) return Status::Corruption("local string table does not decode");
+  for (size_t pos = 0; pos < stored.size();) {
+    const size_t size = ZSTD_findFrameCompressedSize(stored.data() + pos, stored.size() - pos);
+    if (ZSTD_isError(size)) return Status::Corruption("local string table is not zstd frames");
+    const unsigned long long content = ZSTD_getFrameContentSize(stored.data() + pos, size);
+    if (content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR || content == 0 ||
+        content > raw_size - raw_total) {
+      return Status::Corruption("bad local string table frame size");
+    }
+    Frame frame{static_cast<uint32_t>(pos), static_cast<uint32_t>(size), static_cast<uint32_t>(content),
+                static_cast<uint32_t>(next_id)};
+    starts.clear();
+    if (!strings->DecodeFrame(frame, &raw, &starts) || starts.size() > count - (next_id - 1)) {
+      return Status::Corruption("local string table does not decode");
+    }
+    strings->frames_.push_back(frame);
+    next_id += starts.size();
+    raw_total += content;
+    pos += size;
+  }
+  if (raw_total != raw_size || next_id - 1 != count) return Status::Corruption("local string table does not decode");
+  strings->frames_.shrink_to_fit();
   return strings;
 }
 
-bool SegmentStrings::Decode(std::string* raw, std::vector<uint32_t>* starts) const {
-  raw->resize(raw_size_);
-  const size_t size = ZSTD_decompress(raw->data(), raw->size(), compressed_.data(), compressed_.size());
-  if (ZSTD_isError(size) || size != raw_size_) return false;
-  starts->reserve(count_);
-  size_t pos = 0;
-  for (uint64_t index = 0; index < count_; ++index) {
-    starts->push_back(static_cast<uint32_t>(pos));
-    uint64_t length = 0;
-    if (!ReadLength(*raw, &pos, &length) || length == 0 || length > raw->size() - pos) return false;
-    pos += length;
-  }
-  return pos == raw->size();
+bool SegmentStrings::DecodeFrame(const Frame& frame, std::string* raw, std::vector<uint32_t>* starts) const {
+  raw->resize(frame.raw_size);
+  const size_t size = ZSTD_decompress(raw->data(), raw->size(), compressed_.data() + frame.offset, frame.size);
+  return !ZSTD_isError(size) && size == frame.raw_size && ParseStrings(*raw, starts);
+}
+
+size_t SegmentStrings::FrameOf(uint32_t local_id) const {
+  auto after = std::upper_bound(frames_.begin(), frames_.end(), local_id,
+                                [](uint32_t id, const Frame& frame) { return id < frame.first_id; });
+  return static_cast<size_t>(after - frames_.begin()) - 1;
 }
 
 std::string_view SegmentStrings::Get(uint32_t local_id) const {
   // Open verified these bytes and they never change: decoding again cannot fail.
   std::call_once(decoded_, [&] {
-    Decode(&raw_, &starts_);
+    raw_.resize(raw_size_);
+    ZSTD_decompress(raw_.data(), raw_.size(), compressed_.data(), compressed_.size());  // every frame
+    starts_.reserve(count_);
+    ParseStrings(raw_, &starts_);
     decoded_bytes_.store(raw_.capacity() + starts_.capacity() * sizeof(uint32_t), std::memory_order_release);
   });
-  size_t pos = starts_[local_id - 1];
-  uint64_t length = 0;
-  ReadLength(raw_, &pos, &length);
-  return std::string_view(raw_).substr(pos, length);
+  return StringAt(raw_, starts_[local_id - 1]);
+}
+
+std::string_view SegmentStrings::Find(uint32_t local_id, StringPieces* pieces) const {
+  if (decoded_bytes_.load(std::memory_order_acquire) > 0) return Get(local_id);
+  const size_t index = FrameOf(local_id);
+  const StringPieces::Piece* piece = pieces->Find(this, index);
+  if (piece == nullptr) {
+    StringPieces::Piece& added = pieces->Add(this, index);
+    DecodeFrame(frames_[index], &added.raw, &added.starts);
+    piece = &added;
+  }
+  return StringAt(piece->raw, piece->starts[local_id - frames_[index].first_id]);
 }
 
 void SegmentStrings::ForEach(uint32_t first, const std::function<void(uint32_t, std::string_view)>& fn) const {
-  std::string temporary_raw;
-  std::vector<uint32_t> temporary_starts;
-  const bool kept = decoded_bytes_.load(std::memory_order_acquire) > 0;
-  if (!kept) Decode(&temporary_raw, &temporary_starts);
-  const std::string_view raw = kept ? std::string_view(raw_) : std::string_view(temporary_raw);
-  const std::vector<uint32_t>& starts = kept ? starts_ : temporary_starts;
-  for (uint64_t local_id = std::max<uint32_t>(first, 1); local_id <= count_; ++local_id) {
-    size_t pos = starts[local_id - 1];
-    uint64_t length = 0;
-    ReadLength(raw, &pos, &length);
-    fn(static_cast<uint32_t>(local_id), raw.substr(pos, length));
+  first = std::max<uint32_t>(first, 1);
+  if (first > count_) return;
+  if (decoded_bytes_.load(std::memory_order_acquire) > 0) {
+    for (uint64_t local_id = first; local_id <= count_; ++local_id) {
+      fn(static_cast<uint32_t>(local_id), StringAt(raw_, starts_[local_id - 1]));
+    }
+    return;
+  }
+  std::string raw;
+  std::vector<uint32_t> starts;
+  for (size_t index = FrameOf(first); index < frames_.size(); ++index) {
+    const Frame& frame = frames_[index];
+    starts.clear();
+    DecodeFrame(frame, &raw, &starts);
+    for (size_t idx = first > frame.first_id ? first - frame.first_id : 0; idx < starts.size(); ++idx) {
+      fn(static_cast<uint32_t>(frame.first_id + idx), StringAt(raw, starts[idx]));
+    }
   }
 }
 
 size_t SegmentStrings::MemoryBytes() const {
-  return compressed_.capacity() + decoded_bytes_.load(std::memory_order_acquire) + GlobalIdsBytes();
+  return compressed_.capacity() + frames_.capacity() * sizeof(Frame) +
+         decoded_bytes_.load(std::memory_order_acquire) + GlobalIdsBytes();
 }
 
 Result<std::shared_ptr<PackedIds>> PackedIds::Open(std::string stored, const Layout& layout, uint64_t table_size) {

@@ -18,6 +18,7 @@
 #include "store/block_user_rollup.h"
 #include "store/memtable.h"
 #include "store/segment_format.h"
+#include "store/segment_strings.h"
 #include "store/segment_writer.h"
 #include "store/string_filter.h"
 
@@ -366,6 +367,29 @@ TEST_F(SegmentTest, LocalStringTablesHoldEachStringOnce) {
   Result<std::shared_ptr<Segment>> both = Segment::Open(both_path, *dictionaries);
   ASSERT_TRUE(both.ok()) << both.status().ToString();
   EXPECT_EQ(SegmentTraceIds(**both), std::make_pair(expected_both, size_t{100}));  // trace-0 … trace-99
+}
+
+// A table of more than kLocalStringsPerFrame strings is stored as several zstd frames, one per
+// kLocalStringsPerFrame strings in local-id order, so a reader can decode one of them alone.
+TEST_F(SegmentTest, LargeLocalStringTablesAreWrittenInFrames) {
+  Memtable memtable;
+  std::vector<Event> events = MakeEvents(5000, 9);
+  std::multiset<std::string> expected;
+  for (size_t idx = 0; idx < events.size(); ++idx) {
+    events[idx].trace_id = "trace-" + std::to_string(idx);
+    expected.insert(events[idx].trace_id);
+  }
+  memtable.Append(events);
+  const std::filesystem::path path = dir_ / segment::FileName(9);
+  auto snapshot = memtable.Snapshot();
+  ASSERT_TRUE(WriteSegment(path, snapshot->blocks(), snapshot->local_columns(), {}, {}).ok());
+  Result<std::shared_ptr<Segment>> segment = Segment::Open(path, *memtable.dictionaries());
+  ASSERT_TRUE(segment.ok()) << segment.status().ToString();
+  ASSERT_FALSE((*segment)->local_columns().empty());
+  const auto* table = dynamic_cast<const SegmentStrings*>((*segment)->local_columns().front().strings.get());
+  ASSERT_NE(table, nullptr);
+  EXPECT_EQ(table->frame_count(), 5u);  // 4 × 1024 + 904
+  EXPECT_EQ(SegmentTraceIds(**segment), std::make_pair(expected, size_t{5000}));
 }
 
 // Version 4: each block carries a string filter of its trace ids (every stored id passes it,

@@ -56,6 +56,7 @@ struct LocalTable {
   std::unique_ptr<Dictionary> by_string;       // several owners: table ids are its ids
   uint32_t count = 0;  // strings in the table
   std::string bytes;   // (varint len · bytes) per string
+  std::vector<size_t> frame_starts;  // offset in `bytes` of every kLocalStringsPerFrame-th string
   std::vector<uint64_t> hashes;  // StringFilter::Hash of each string, by table id − 1
   // Scratch of LocalIds (several owners): a block's strings and the rows they belong to.
   std::vector<std::string_view> views;
@@ -113,7 +114,7 @@ class Builder {
   void WriteLocalTables(std::string* footer);
   void AddChunk(const EncodedColumn& column, size_t rows);
   void WriteChunkRef(uint64_t offset, size_t stored, size_t raw, uint32_t crc);
-  std::string Compress(const std::string& raw);
+  std::string Compress(std::string_view raw);
 
   std::span<const ColumnBlock> blocks_;
   const SegmentWriteOptions& options_;
@@ -134,7 +135,7 @@ class Builder {
   ZSTD_CCtx* cctx_ = nullptr;
 };
 
-std::string Builder::Compress(const std::string& raw) {
+std::string Builder::Compress(std::string_view raw) {
   std::string out(ZSTD_compressBound(raw.size()), '\0');
   size_t size = ZSTD_compressCCtx(cctx_, out.data(), out.size(), raw.data(), raw.size(), options_.zstd_level);
   out.resize(ZSTD_isError(size) ? 0 : size);
@@ -176,6 +177,7 @@ void Builder::AddChunk(const EncodedColumn& column, size_t rows) {
 std::vector<int64_t> Builder::LocalIds(LocalTable& table, size_t begin, size_t count) {
   std::vector<int64_t> values(count, kNullInt);
   auto add_string = [&table](std::string_view value) {
+    if (table.count % segment::kLocalStringsPerFrame == 0) table.frame_starts.push_back(table.bytes.size());
     segment::PutVarint(&table.bytes, value.size());
     table.bytes.append(value);
     table.hashes.push_back(StringFilter::Hash(value));
@@ -599,7 +601,8 @@ Result<SegmentWriteResult> Builder::Build(std::vector<IdKey> ids, std::string* f
   return result;
 }
 
-// Appends each local string table as one zstd chunk and describes them for the footer:
+// Appends each local string table as one zstd frame per kLocalStringsPerFrame strings (one
+// chunk: the CRC and sizes cover all its frames) and describes them for the footer:
 // varint table_count · (u8 field · varint string_count · chunk ref) per table.
 void Builder::WriteLocalTables(std::string* footer) {
   size_t tables = 0;
@@ -607,7 +610,12 @@ void Builder::WriteLocalTables(std::string* footer) {
   segment::PutVarint(footer, tables);
   for (const LocalTable& table : local_) {
     if (table.count == 0) continue;
-    const std::string stored = Compress(table.bytes);
+    std::string stored;
+    for (size_t frame = 0; frame < table.frame_starts.size(); ++frame) {
+      const size_t begin = table.frame_starts[frame];
+      const size_t end = frame + 1 < table.frame_starts.size() ? table.frame_starts[frame + 1] : table.bytes.size();
+      stored += Compress(std::string_view(table.bytes).substr(begin, end - begin));
+    }
     const uint64_t offset = file_->size();
     file_->append(stored);
     footer->push_back(static_cast<char>(table.field));

@@ -202,6 +202,40 @@ TEST_F(EventScanTest, TextMatchesInputHashes) {
   EXPECT_EQ(found, (std::vector<std::string>{"t-9f2c|", "|Sha256-9F2c"}));
 }
 
+// A page's trace ids come from the segments' string tables without the tables staying decoded:
+// a search keeps the pieces it decoded only while it runs (segment_strings.h), so browsing the
+// explorer does not grow the server by every segment's trace ids.
+TEST_F(EventScanTest, PagesReadTraceIdsWithoutKeepingTheTablesDecoded) {
+  for (int first = 0; first < 7000; first += 700) {
+    EventBatch batch;
+    for (int n = first; n < first + 700; ++n) {
+      Event event = Make(n, "traced");
+      event.trace_id = "trace-" + std::to_string(n);
+      batch.push_back(event);
+    }
+    ASSERT_TRUE(backend_->Append(std::move(batch)).ok());
+  }
+  WaitForSeals();
+  auto local_strings_bytes = [&] {
+    for (const auto& [part, bytes] : backend_->GetStats().memory_parts) {
+      if (part == "segment_local_strings") return bytes;
+    }
+    return size_t{0};
+  };
+  const size_t before = local_strings_bytes();
+  ASSERT_GT(before, 0u);
+  query::EventSearch search;
+  search.from_ms = kBase - 1;
+  search.to_ms = kBase + 10'000'000;
+  search.sort = query::SearchSort::kCost;  // rows from every segment
+  search.limit = 200;
+  Result<query::EventPage> page = backend_->SearchEvents(search);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 200u);
+  for (const Event& event : page->events) EXPECT_EQ(event.trace_id, "trace-" + event.tags.front().second);
+  EXPECT_EQ(local_strings_bytes(), before);
+}
+
 TEST_F(EventScanTest, TsSearchStopsBeforeReadingOldSegments) {
   for (int first = 0; first < 7000; first += 700) AppendRange(first, first + 700, "paged");
   query::EventSearch search;

@@ -23,7 +23,7 @@ std::string_view TraceIds::Get(size_t block_index, uint32_t row) {
   const store::LocalColumn* column = ColumnOf(block_index);
   if (column == nullptr) return {};
   const uint32_t local = store::IdAt(Ids(block_index, *column), row);
-  return local == store::kAbsentId || local > column->strings->size() ? std::string_view() : column->strings->Get(local);
+  return local == store::kAbsentId || local > column->strings->size() ? std::string_view() : column->strings->Find(local, &pieces_);
 }
 
 const std::vector<uint8_t>& TraceIds::Table(const store::LocalColumn& column, int key,

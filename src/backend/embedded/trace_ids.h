@@ -4,7 +4,7 @@
 // of every block (≈ 60 ms per million events, again for each new snapshot); a search needs the
 // ids of a page's rows, and at most one pass over the strings for a text or equality match.
 //
-// Not thread-safe (it caches decoded columns and match tables): one per search.
+// Not thread-safe (it caches decoded columns, table pieces and match tables): one per search.
 
 #include <cstdint>
 #include <functional>
@@ -43,6 +43,8 @@ class TraceIds {
   std::unordered_map<size_t, const store::LocalColumn*> by_block_;
   std::unordered_map<size_t, std::vector<uint64_t>> buffers_;  // decoded packed ids by block
   std::unordered_map<size_t, store::ColumnData> ids_;
+  // The table pieces Get decoded (a page's strings; the segments keep nothing decoded).
+  store::StringPieces pieces_;
   // Match tables by (owner's strings, predicate key): 1 = the local id matches.
   std::unordered_map<const void*, std::unordered_map<int, std::vector<uint8_t>>> tables_;
 };
