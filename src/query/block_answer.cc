@@ -360,21 +360,22 @@ bool AddWholeCells(const Plan& plan, size_t cell_count, const ViewOf& view_of, s
 // Whether a cell's summary (store::CellSummary) holds every column `metric` reads.
 bool CellsGive(const MetricSpec& metric) {
   const FieldId field = metric.field.id;
+  const bool measure = store::IsHourCellMeasure(field) || field == FieldId::kLatencyMs;
   switch (metric.kind) {
     case AggregateKind::kCount:
     case AggregateKind::kDays:
       return true;
     case AggregateKind::kCountPresent:
-      return store::IsHourCellKey(field) || store::IsHourCellMeasure(field);
+      return store::IsHourCellKey(field) || measure;
     case AggregateKind::kUniq:
       return store::IsHourCellKey(field);
     case AggregateKind::kSum:
-      return store::IsHourCellMeasure(field) || field == FieldId::kTotalTokens;
+      return measure || field == FieldId::kTotalTokens;
     case AggregateKind::kAvg:
-      return store::IsHourCellMeasure(field);
+      return measure;
     case AggregateKind::kMin:
     case AggregateKind::kMax:
-      return store::IsHourCellMeasure(field) || field == FieldId::kTs;
+      return measure || field == FieldId::kTs;
     default:
       return false;
   }
@@ -447,19 +448,8 @@ namespace {
 
 // Whether a tag cell's summary (store::TagCellSummary) holds every column `metric` reads.
 bool TagCellsGive(const MetricSpec& metric) {
-  const FieldId field = metric.field.id;
-  switch (metric.kind) {
-    case AggregateKind::kCountPresent:
-    case AggregateKind::kSum:
-    case AggregateKind::kAvg:
-    case AggregateKind::kMin:
-    case AggregateKind::kMax:
-      return field == FieldId::kLatencyMs || CellsGive(metric);
-    case AggregateKind::kRate:
-      return metric.rate_of == "cache_hit";
-    default:
-      return CellsGive(metric);
-  }
+  if (metric.kind == AggregateKind::kRate) return metric.rate_of == "cache_hit" || metric.rate_of == "error";
+  return CellsGive(metric);
 }
 
 }  // namespace
@@ -468,37 +458,43 @@ bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::
                         Partial& partial) {
   if (block.summary == nullptr || block.rows == 0) return false;
   const QuerySpec& spec = *plan.spec;
-  // The one tag key the query reads (in a filter or a group part); none: not for tag cells.
-  std::optional<size_t> tag_key;
-  const auto same_key = [&](size_t key) {
-    if (tag_key && *tag_key != key) return false;
-    tag_key = key;
+  // The one dimension besides the hour cells' keys the query reads (in a filter or a group part):
+  // a tag key or a field of store::kCellFields; none: not for tag cells.
+  std::optional<store::CellDimension> dimension;
+  const auto same_dimension = [&](store::CellDimension read) {
+    if (dimension && !(*dimension == read)) return false;
+    dimension = read;
     return true;
   };
   for (const KeyPart& part : plan.parts) {
     if (part.bin) return false;
     if (part.is_bucket) continue;  // each cell must lie within one bucket: checked per cell
     if (part.source.type == ColumnSource::Type::kTag) {
-      if (!same_key(part.source.index)) return false;
+      if (!same_dimension(store::CellDimension::Tag(static_cast<uint32_t>(part.source.index)))) return false;
+    } else if (part.source.type == ColumnSource::Type::kString && store::IsCellField(part.source.field)) {
+      if (!same_dimension(store::CellDimension::Field(part.source.field))) return false;
     } else if (part.source.type != ColumnSource::Type::kString || !store::IsHourCellKey(part.source.field)) {
       return false;
     }
   }
   for (const RowFilter* filter : filters) {
     if (const std::optional<size_t> key = filter->TagKey()) {
-      if (!same_key(*key)) return false;
+      if (!same_dimension(store::CellDimension::Tag(static_cast<uint32_t>(*key)))) return false;
       continue;
     }
     const std::optional<FieldId> field = filter->StringField();
+    if (field && store::IsCellField(*field)) {
+      if (!same_dimension(store::CellDimension::Field(*field))) return false;
+      continue;
+    }
     const std::optional<FieldId> measure = filter->IntField();
     if (!(field && store::IsHourCellKey(*field)) && !(measure && store::IsHourCellMeasure(*measure))) return false;
   }
-  if (!tag_key) return false;
+  if (!dimension) return false;
   for (const MetricSpec& metric : spec.metrics) {
     if (!TagCellsGive(metric)) return false;
   }
-  const uint32_t key_index = static_cast<uint32_t>(*tag_key);
-  const std::shared_ptr<const store::TagCells> made = store::TagCellsOf(block, key_index);
+  const std::shared_ptr<const store::TagCells> made = store::TagCellsOf(block, *dimension);
   const std::vector<store::TagCell>& cells = made->cells;
   if (cells.empty()) return false;
   // One summary and block view per thread, rewritten for each cell: only the cells' columns are
@@ -506,7 +502,7 @@ bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::
   thread_local store::BlockSummary summary;
   thread_local store::ColumnBlock view;
   auto view_of = [&](const store::TagCell& cell) -> const store::ColumnBlock& {
-    store::TagCellSummary(cell, key_index, *block.summary, &summary);
+    store::TagCellSummary(cell, *dimension, *block.summary, &summary);
     view.rows = cell.base.rows;
     view.min_ts = cell.base.min_ts;
     view.max_ts = cell.base.max_ts;

@@ -75,12 +75,14 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
 // cell), whose group parts are those fields
 // and a time bucket of whole hours (or months), and whose every metric is one a cell's summary
 // gives: count, count:/uniq: of the four fields, count/sum/avg/min/max of the token and cost
-// measures (sum:total_tokens too), min:ts, max:ts, days:ts. Each cell each filter keeps is added
+// measures and of latency_ms (sum:total_tokens too), min:ts, max:ts, days:ts. Each cell each filter keeps is added
 // to its group from its summary (store::CellSummary). False, with `partial` unchanged, when the
 // block does not qualify, a cell straddles two buckets or a summary cannot give a metric (a sum
 // that could overflow). The block's cells are made on first use (HourCellsOf).
+// A mean or sum of latency_ms adds the cells' sums (each in row order): within the last bits of
+// the row scan's.
 // With `unanswered` (not null), a query whose other metrics the cells give but some do not (an
-// hourly avg:latency_ms or p95:latency_ms beside count and cost) is answered in part: the cells
+// hourly p95:latency_ms or avg:ttft_ms beside count and cost) is answered in part: the cells
 // add the metrics they give, and *unanswered lists (by index in partial.metrics) the others,
 // whose rows (those `filters` keep) the caller must still read into their groups. A metric that
 // shares its state with another (var:/stddev: with count:/avg:, moments_accumulator.h) refuses
@@ -89,16 +91,17 @@ bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std:
                          Partial& partial, std::vector<size_t>* unanswered = nullptr);
 
 // Whole-block answers from tag cells (store/block_tag_cells.h: the block's rows by the value of
-// one tag key, team, experiment, model, provider and cost presence), for a block wholly inside
-// the query's range whose remaining row filters, `filters`, each read that tag key, one of those
-// four fields or a token or cost measure (each cell kept whole or dropped), whose group parts are
-// that tag key, those fields or a time bucket each cell lies within, that reads the tag key in a
-// filter or a group part (no other tag key), and whose every metric is one a cell's summary gives:
-// what AnswerFromHourCells' cells give, count/sum/avg/min/max of latency_ms, and rate:cache_hit
-//. Each cell each filter keeps is added to its group from its summary
-// (store::TagCellSummary). False, with `partial` unchanged, when the block does not qualify. The
-// block's cells of the key are made on first use (TagCellsOf). A mean or sum of latency_ms adds
-// the cells' sums (each in row order): within the last bits of the row scan's.
+// one dimension — a tag key or a field of store::kCellFields such as error_type — team,
+// experiment, model, provider and cost presence), for a block wholly inside the query's range
+// whose remaining row filters, `filters`, each read that dimension, one of those four fields or a
+// token or cost measure (each cell kept whole or dropped), whose group parts are that dimension,
+// those fields or a time bucket each cell lies within, that reads the dimension in a filter or a
+// group part (no second tag key or cell field), and whose every metric is one a cell's summary
+// gives: what AnswerFromHourCells' cells give, rate:cache_hit and rate:error. Each cell each
+// filter keeps is added to its group from its summary (store::TagCellSummary). False, with
+// `partial` unchanged, when the block does not qualify. The block's cells of the dimension are
+// made on first use (TagCellsOf). A mean or sum of latency_ms adds the cells' sums (each in row
+// order): within the last bits of the row scan's.
 bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
                         Partial& partial);
 

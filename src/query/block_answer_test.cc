@@ -411,7 +411,11 @@ TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
          "metrics": ["count", "sum:cost_usd"])",
       // The cost report's unpriced calls: each cell's cost is present in all its rows or none.
       R"("filters": [{"field": "cost_usd", "op": "exists", "value": false}], "group_by": ["model", "provider"],
-         "metrics": ["count", "sum:input_tokens", "sum:output_tokens"])"};
+         "metrics": ["count", "sum:input_tokens", "sum:output_tokens"])",
+      // The bench's hourly_by_provider_7d, and latency_ms's other metrics.
+      R"("bucket": "1h", "group_by": ["provider"], "metrics": ["count", "sum:cost_usd", "avg:latency_ms"])",
+      R"("filters": [{"field": "team", "op": "ne", "value": "t2"}], "bucket": "2h", "group_by": ["model", "team"],
+         "metrics": ["sum:latency_ms", "count:latency_ms", "min:latency_ms", "max:latency_ms"])"};
   for (const char* rest : unread) {
     const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
     const QueryResult summarized = Execute(spec, *with_, nullptr);
@@ -479,9 +483,9 @@ TEST_F(BlockAnswerTest, HourCellsAnswerSpendQueriesAsScansDo) {
   EXPECT_GT(unread_specs, 10);
 }
 
-// A query the hour cells give only some metrics of (the bench's hourly count, cost and mean
-// latency by provider): the cells add count and cost, the rows are read for the rest only, into
-// the same groups in the same order, so every answer equals a full read's to the last bit.
+// A query the hour cells give only some metrics of (hourly count and cost by provider beside a
+// mean TTFT): the cells add count and cost, the rows are read for the rest only, into the same
+// groups in the same order, so every answer equals a full read's to the last bit.
 TEST_F(BlockAnswerTest, HourCellsGiveTheirMetricsAndRowsTheRestToTheLastBit) {
   store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
   std::mt19937_64 rng(29);
@@ -489,12 +493,12 @@ TEST_F(BlockAnswerTest, HourCellsGiveTheirMetricsAndRowsTheRestToTheLastBit) {
   MakeViews(memtable, rng);
   const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";  // 1 Jan 2026
   const char* split[] = {
-      R"("bucket": "1h", "group_by": ["provider"], "metrics": ["count", "sum:cost_usd", "avg:latency_ms"])",
+      R"("bucket": "1h", "group_by": ["provider"], "metrics": ["count", "sum:cost_usd", "avg:ttft_ms"])",
       R"("bucket": "2h", "filters": [{"field": "team", "op": "in", "values": ["t1", "t2"]}],
          "group_by": ["model", "team"], "metrics": ["sum:input_tokens", "p95:latency_ms", "count", "avg:ttft_ms",
                                                     "p50:latency_ms"])",
-      R"("bucket": "1h", "group_by": ["experiment", "team"], "metrics": ["avg:latency_ms", "count", "rate:error", "uniq:model",
-                                                  "max:latency_ms", "avg:cost_usd"])",
+      R"("bucket": "1h", "group_by": ["experiment", "team"], "metrics": ["avg:ttft_ms", "count", "rate:error", "uniq:model",
+                                                  "max:ttft_ms", "avg:cost_usd"])",
       // var: shares its state with count: and avg: of its field: read whole.
       R"("bucket": "1h", "group_by": ["model"], "metrics": ["count:latency_ms", "var:latency_ms", "sum:cost_usd"])"};
   for (const char* rest : split) {
@@ -511,7 +515,7 @@ TEST_F(BlockAnswerTest, HourCellsGiveTheirMetricsAndRowsTheRestToTheLastBit) {
       }
     }
   }
-  // The cells give count and cost of every block and list mean latency as unanswered; without a
+  // The cells give count and cost of every block and list mean TTFT as unanswered; without a
   // list to return it in, they refuse the block.
   const QuerySpec spec = *ParseQuerySpec(head + split[0] + "}", kStart);
   const Result<Plan> plan = MakePlan(spec, *with_);
@@ -525,6 +529,32 @@ TEST_F(BlockAnswerTest, HourCellsGiveTheirMetricsAndRowsTheRestToTheLastBit) {
     EXPECT_EQ(unanswered, std::vector<size_t>{2});
     EXPECT_GT(partial.table.size(), 0u);
   }
+}
+
+// An unfiltered hourly query of latency_ms whose other group parts are constant over a block
+// (here: none) is answered from the block's hour slices (~9 a block, as before hour cells carried
+// latency_ms) rather than its hour cells (~220): the slices are made, the cells are not. A
+// group-by that varies within the block takes the cells.
+TEST_F(BlockAnswerTest, UngroupedHourlyLatencyTakesHourSlicesBeforeCells) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(43);
+  memtable.Append(HourCellEvents(rng));
+  MakeViews(memtable, rng);
+  const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, "bucket": "1h", )";
+  const QuerySpec total = *ParseQuerySpec(head + R"("metrics": ["count", "avg:latency_ms", "max:latency_ms"]})", kStart);
+  const QueryResult summarized = Execute(total, *with_, nullptr);
+  ExpectSameResult(Execute(total, *without_, nullptr), summarized, "total");
+  EXPECT_EQ(summarized.scanned, 0u);
+  for (const store::ColumnBlock& block : with_->blocks()) {
+    EXPECT_NE(block.summary->hour_slices.Get(), nullptr);
+    EXPECT_EQ(block.summary->hour_cells.Get(), nullptr);
+  }
+  const QuerySpec by_provider =
+      *ParseQuerySpec(head + R"("group_by": ["provider"], "metrics": ["count", "avg:latency_ms"]})", kStart);
+  const QueryResult cells = Execute(by_provider, *with_, nullptr);
+  ExpectSameResult(Execute(by_provider, *without_, nullptr), cells, "by provider");
+  EXPECT_EQ(cells.scanned, 0u);
+  for (const store::ColumnBlock& block : with_->blocks()) EXPECT_NE(block.summary->hour_cells.Get(), nullptr);
 }
 
 // Tag cells (store/block_tag_cells.h): the bench's `prod_by_experiment_30d` shape — a filter on a
@@ -541,19 +571,22 @@ TEST_F(BlockAnswerTest, TagCellsAnswerTagFilteredGroupsAsScansDo) {
   ASSERT_EQ(env.type, ColumnSource::Type::kTag);
   const uint32_t env_key = static_cast<uint32_t>(env.index);
   for (const store::ColumnBlock& block : with_->blocks()) {
-    const std::vector<store::TagCell> cells = store::CellBlockByTag(block, env_key).cells;
+    const std::vector<store::TagCell> cells = store::CellBlockByTag(block, store::CellDimension::Tag(env_key)).cells;
     ASSERT_FALSE(cells.empty());
-    // Every row in one cell: the cells' rows, latency values and cache-hit codes add up to the
-    // block's summary.
+    // Every row in one cell: the cells' rows, latency values, cache-hit and status codes add up
+    // to the block's summary.
     uint32_t rows = 0;
     uint32_t latencies = 0;
     uint32_t hits = 0;
+    uint32_t errors = 0;
     std::set<uint32_t> tags;
     for (const store::TagCell& cell : cells) {
       rows += cell.base.rows;
-      latencies += cell.latency_present;
+      latencies += cell.base.latency_present;
       hits += cell.cache_hit[kBoolTrue];
+      errors += cell.status[static_cast<size_t>(EventStatus::kError)];
       EXPECT_EQ(cell.cache_hit[0] + cell.cache_hit[1] + cell.cache_hit[2], cell.base.rows);
+      EXPECT_EQ(cell.status[0] + cell.status[1], cell.base.rows);
       tags.insert(cell.tag_code);
     }
     EXPECT_EQ(rows, block.rows);
@@ -561,9 +594,15 @@ TEST_F(BlockAnswerTest, TagCellsAnswerTagFilteredGroupsAsScansDo) {
     uint64_t block_hits = 0;
     ASSERT_TRUE(block.summary->field(FieldId::kCacheHit).RowsWithCode(block.rows, kBoolTrue, &block_hits));
     EXPECT_EQ(hits, block_hits);
+    uint64_t block_errors = 0;
+    ASSERT_TRUE(block.summary->field(FieldId::kStatus).RowsWithCode(
+        block.rows, static_cast<uint32_t>(EventStatus::kError), &block_errors));
+    EXPECT_EQ(errors, block_errors);
+    EXPECT_GT(errors, 0u);
     EXPECT_EQ(tags.size(), 3u);  // prod, dev, absent
     // Made once per key and kept.
-    EXPECT_EQ(store::TagCellsOf(block, env_key), store::TagCellsOf(block, env_key));
+    const store::CellDimension env_cells = store::CellDimension::Tag(env_key);
+    EXPECT_EQ(store::TagCellsOf(block, env_cells), store::TagCellsOf(block, env_cells));
   }
   const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";  // 1 Jan 2026
   const char* unread[] = {
@@ -574,7 +613,9 @@ TEST_F(BlockAnswerTest, TagCellsAnswerTagFilteredGroupsAsScansDo) {
       R"("filters": [{"field": "tags.env", "op": "ne", "value": "dev"}, {"field": "team", "op": "in", "values": ["t1", "t2"]}],
          "bucket": "1d", "group_by": ["provider", "tags.env"], "metrics": ["avg:latency_ms", "sum:input_tokens", "days:ts"])",
       R"("filters": [{"field": "tags.env", "op": "exists", "value": false}, {"field": "cost_usd", "op": "exists"}],
-         "metrics": ["count", "avg:cost_usd", "min:ts", "max:ts", "uniq:team"])"};
+         "metrics": ["count", "avg:cost_usd", "min:ts", "max:ts", "uniq:team"])",
+      R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}], "group_by": ["provider"],
+         "metrics": ["count", "rate:error"])"};
   for (const char* rest : unread) {
     const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
     const QueryResult summarized = Execute(spec, *with_, nullptr);
@@ -584,14 +625,16 @@ TEST_F(BlockAnswerTest, TagCellsAnswerTagFilteredGroupsAsScansDo) {
     EXPECT_EQ(read.scanned, 40'000u) << rest;
     EXPECT_EQ(summarized.scanned, 0u) << rest;
   }
-  // Not in the cells: a second tag key, a percentile, rate:error, a user, a measure's range, a
-  // bucket a cell straddles (1h: cells span the block's hours), another double measure: rows are
-  // read, answers the same.
+  // Not in the cells: a second tag key, a percentile, rate:streaming, a user, a measure's range, a
+  // bucket a cell straddles (1h: cells span the block's hours), another double measure, a tag key
+  // beside error_type: rows are read, answers the same.
   const char* read_rows[] = {
       R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}], "group_by": ["tags.region"],
          "metrics": ["count"])",
       R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}], "metrics": ["p50:latency_ms"])",
-      R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}], "metrics": ["rate:error"])",
+      R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}], "metrics": ["rate:streaming"])",
+      R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}], "group_by": ["error_type"],
+         "metrics": ["count"])",
       R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}], "group_by": ["user"], "metrics": ["count"])",
       R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}, {"field": "cost_usd", "op": "gt", "value": 0.01}],
          "metrics": ["count"])",
@@ -670,8 +713,8 @@ TEST_F(BlockAnswerTest, TagCellsSkipKeysOfManyValuesPerBlock) {
   const ColumnSource env = ResolveColumn(*with_, FieldRef{FieldId::kTag, "env"});
   ASSERT_EQ(req.type, ColumnSource::Type::kTag);
   for (const store::ColumnBlock& block : with_->blocks()) {
-    EXPECT_TRUE(store::TagCellsOf(block, static_cast<uint32_t>(req.index))->cells.empty());
-    EXPECT_FALSE(store::TagCellsOf(block, static_cast<uint32_t>(env.index))->cells.empty());
+    EXPECT_TRUE(store::TagCellsOf(block, store::CellDimension::Tag(static_cast<uint32_t>(req.index)))->cells.empty());
+    EXPECT_FALSE(store::TagCellsOf(block, store::CellDimension::Tag(static_cast<uint32_t>(env.index)))->cells.empty());
   }
   const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";
   const char* specs[] = {
@@ -684,6 +727,138 @@ TEST_F(BlockAnswerTest, TagCellsSkipKeysOfManyValuesPerBlock) {
     ExpectSameResult(Execute(spec, *without_, nullptr), Execute(spec, *with_, nullptr), rest);
   }
   EXPECT_EQ(Execute(*ParseQuerySpec(head + specs[1] + "}", kStart), *with_, nullptr).scanned, 0u);
+}
+
+// HourCellEvents with error types: most errors typed (two types), some not, and a few ok calls
+// typed too (a retried call's note), so that neither a type nor its absence decides the status.
+std::vector<Event> ErrorTypeEvents(std::mt19937_64& rng) {
+  std::vector<Event> events = HourCellEvents(rng);
+  for (Event& event : events) {
+    if (event.status == EventStatus::kError) {
+      if (rng() % 8) event.error_type = rng() % 3 ? "rate_limit" : "timeout";
+    } else if (rng() % 100 == 0) {
+      event.error_type = "retried";
+    }
+  }
+  return events;
+}
+
+// Tag cells keyed by the field error_type: the bench's `errors_by_provider_type_30d` shape —
+// count and error rate by provider and error_type — and other filters and group-bys of
+// error_type with the spend dimensions read no row of a whole block; counts, rates and integer
+// sums equal the scan's exactly, double sums within 1e-9.
+TEST_F(BlockAnswerTest, ErrorTypeCellsAnswerErrorsByTypeAsScansDo) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 16384, .first_block_rows = 16384});
+  std::mt19937_64 rng(41);
+  memtable.Append(ErrorTypeEvents(rng));
+  MakeViews(memtable, rng);
+  const store::CellDimension error_types = store::CellDimension::Field(FieldId::kErrorType);
+  for (const store::ColumnBlock& block : with_->blocks()) {
+    const std::vector<store::TagCell> cells = store::CellBlockByTag(block, error_types).cells;
+    ASSERT_FALSE(cells.empty());
+    // Every row in one cell of one error type; the cells' errors are the block's.
+    uint32_t rows = 0;
+    uint32_t errors = 0;
+    std::set<uint32_t> types;
+    for (const store::TagCell& cell : cells) {
+      rows += cell.base.rows;
+      errors += cell.status[static_cast<size_t>(EventStatus::kError)];
+      EXPECT_EQ(cell.status[0] + cell.status[1], cell.base.rows);
+      types.insert(cell.tag_code);
+    }
+    EXPECT_EQ(rows, block.rows);
+    uint64_t block_errors = 0;
+    ASSERT_TRUE(block.summary->field(FieldId::kStatus).RowsWithCode(
+        block.rows, static_cast<uint32_t>(EventStatus::kError), &block_errors));
+    EXPECT_EQ(errors, block_errors);
+    EXPECT_EQ(types.size(), 4u);  // rate_limit, timeout, retried, absent
+    EXPECT_EQ(store::TagCellsOf(block, error_types), store::TagCellsOf(block, error_types));
+  }
+  const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";  // 1 Jan 2026
+  const char* unread[] = {
+      R"("group_by": ["provider", "error_type"], "metrics": ["count", "rate:error"])",
+      R"("filters": [{"field": "error_type", "op": "in", "values": ["rate_limit", "retried"]}], "group_by": ["model"],
+         "metrics": ["count", "rate:error", "sum:cost_usd", "avg:latency_ms", "rate:cache_hit"])",
+      R"("filters": [{"field": "error_type", "op": "exists", "value": false}, {"field": "team", "op": "ne", "value": "t1"}],
+         "group_by": ["team", "experiment"], "metrics": ["count", "rate:error", "min:ts", "sum:input_tokens"])",
+      R"("bucket": "1d", "group_by": ["error_type"], "metrics": ["count", "uniq:provider", "max:latency_ms"])"};
+  for (const char* rest : unread) {
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    const QueryResult read = Execute(spec, *without_, nullptr);
+    ASSERT_GT(read.rows.size(), 1u) << rest;
+    ExpectSameResult(read, summarized, rest);
+    EXPECT_EQ(read.scanned, 40'000u) << rest;
+    EXPECT_EQ(summarized.scanned, 0u) << rest;
+  }
+  // Not in the cells: error_type beside a tag key, a percentile, a user, a status filter, an
+  // hourly bucket (cells span the block's hours): rows are read, answers the same.
+  const char* read_rows[] = {
+      R"("group_by": ["error_type", "tags.env"], "metrics": ["count"])",
+      R"("group_by": ["error_type"], "metrics": ["p95:latency_ms"])",
+      R"("filters": [{"field": "error_type", "op": "eq", "value": "timeout"}], "group_by": ["user"], "metrics": ["count"])",
+      R"("filters": [{"field": "status", "op": "eq", "value": "error"}], "group_by": ["error_type"], "metrics": ["count"])",
+      R"("bucket": "1h", "group_by": ["provider", "error_type"], "metrics": ["count", "rate:error"])"};
+  for (const char* rest : read_rows) {
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    ExpectSameResult(Execute(spec, *without_, nullptr), summarized, rest);
+    EXPECT_GT(summarized.scanned, 0u) << rest;
+  }
+  // The answer path itself: every whole block answered from its error-type cells.
+  {
+    const QuerySpec spec = *ParseQuerySpec(head + unread[0] + "}", kStart);
+    const Result<Plan> plan = MakePlan(spec, *with_);
+    ASSERT_TRUE(plan.ok());
+    for (const store::ColumnBlock& block : with_->blocks()) {
+      Partial partial(*plan);
+      ASSERT_TRUE(AnswerFromTagCells(*plan, block, {}, partial));
+      EXPECT_GT(partial.table.size(), 4u);
+    }
+  }
+  // Random specs of the cells' shape, over ranges that cut blocks too, some beside a tag key's
+  // cells of the same blocks (the views of both dimensions in turn).
+  const std::vector<std::string> fields = {"team", "experiment", "model", "provider", "error_type"};
+  const std::vector<std::string> filters = {
+      R"({"field": "error_type", "op": "eq", "value": "timeout"})",
+      R"({"field": "error_type", "op": "in", "values": ["rate_limit", "x"]})",
+      R"({"field": "error_type", "op": "exists"})", R"({"field": "error_type", "op": "ne", "value": "retried"})",
+      R"({"field": "team", "op": "ne", "value": "t3"})", R"({"field": "model", "op": "eq", "value": "gpt-4o"})",
+      R"({"field": "cost_usd", "op": "exists", "value": false})"};
+  const std::vector<std::string> buckets = {"", "", "", R"("bucket": "1d", )", R"("bucket": "1M", )",
+                                            R"("bucket": "1h", )"};
+  const std::vector<std::string> metrics = {"count", "rate:error", "sum:cost_usd", "avg:latency_ms",
+                                            "rate:cache_hit", "max:latency_ms", "count:error_type",
+                                            "avg:output_tokens", "min:ts", "uniq:model"};
+  const QuerySpec env_spec = *ParseQuerySpec(
+      head + R"("filters": [{"field": "tags.env", "op": "eq", "value": "prod"}], "group_by": ["provider"],
+                "metrics": ["count", "rate:error", "avg:latency_ms"]})",
+      kStart);
+  int unread_specs = 0;
+  for (int round = 0; round < 120; ++round) {
+    const int64_t from = rng() % 3 ? int64_t{1767225600000} : kStart + static_cast<int64_t>(rng() % (12 * kHourMs));
+    const int64_t to = rng() % 3 ? int64_t{1767312000000} : from + static_cast<int64_t>(rng() % (14 * kHourMs));
+    std::string json = R"({"from": )" + std::to_string(from) + R"(, "to": )" + std::to_string(to) +
+                       R"(, "limit": 100000, )" + buckets[rng() % buckets.size()];
+    std::string chosen_filters;
+    for (const std::string& filter : filters) {
+      if (rng() % 3 == 0) chosen_filters += (chosen_filters.empty() ? "" : ", ") + filter;
+    }
+    json += R"("filters": [)" + chosen_filters + "], ";
+    json += R"("group_by": [)" + Pick(rng, fields, 3) + "], ";
+    std::string chosen = Pick(rng, metrics, 4);
+    json += R"("metrics": [)" + (chosen.empty() ? std::string(R"("count")") : chosen) + "]}";
+    Result<QuerySpec> spec = ParseQuerySpec(json, kStart);
+    ASSERT_TRUE(spec.ok()) << json << " " << spec.status().ToString();
+    const QueryResult summarized = Execute(*spec, *with_, nullptr);
+    const QueryResult read = Execute(*spec, *without_, nullptr);
+    ExpectSameResult(read, summarized, json);
+    unread_specs += summarized.scanned == 0 && read.scanned > 0;
+    if (round % 4 == 0) ExpectSameResult(Execute(env_spec, *without_, nullptr), Execute(env_spec, *with_, nullptr), "env");
+    if (HasFailure()) break;
+  }
+  EXPECT_GT(unread_specs, 10);
+  EXPECT_EQ(Execute(env_spec, *with_, nullptr).scanned, 0u);
 }
 
 // Value slices (store/block_slices.h): a filter on a sliced field (model, team, ...) and a group-by

@@ -1,11 +1,12 @@
 #include "store/block_hour_cells.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <tuple>
-#include <unordered_map>
 
 #include "store/block_hour_slices.h"
+#include "store/packed_column.h"
 
 namespace mltrack::store {
 namespace {
@@ -39,64 +40,155 @@ bool IsHourCellMeasure(FieldId field) {
   return std::find(kHourCellMeasures.begin(), kHourCellMeasures.end(), field) != kHourCellMeasures.end();
 }
 
+std::vector<uint32_t> OffsetsOf(const ColumnData& column, size_t rows) {
+  std::vector<uint32_t> out(rows, 0);
+  if (!column.present()) return out;
+  if (column.sparse()) {
+    for (uint32_t idx = 0; idx < column.sparse_count; ++idx) {
+      const uint16_t row = column.sparse_rows[idx];
+      switch (column.width) {
+        case 1: out[row] = column.as<uint8_t>()[idx]; break;
+        case 2: out[row] = column.as<uint16_t>()[idx]; break;
+        default: out[row] = column.as<uint32_t>()[idx]; break;
+      }
+    }
+    return out;
+  }
+  if (column.packed()) {
+    std::vector<uint32_t> identity(rows);
+    for (uint32_t row = 0; row < rows; ++row) identity[row] = row;
+    UnpackColumn<uint32_t>(column, identity.data(), rows, out.data());
+    return out;
+  }
+  for (size_t row = 0; row < rows; ++row) {
+    switch (column.width) {
+      case 1: out[row] = column.as<uint8_t>()[row]; break;
+      case 2: out[row] = column.as<uint16_t>()[row]; break;
+      case 4: out[row] = column.as<uint32_t>()[row]; break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+std::vector<uint32_t> IdsOf(const ColumnData& column, size_t rows) {
+  std::vector<uint32_t> ids = OffsetsOf(column, rows);
+  for (uint32_t& id : ids) id = id == 0 ? kAbsentId : static_cast<uint32_t>(column.base + static_cast<int64_t>(id));
+  return ids;
+}
+
+std::vector<int64_t> IntsOf(const ColumnData& column, size_t rows) {
+  std::vector<int64_t> values(rows, kNullInt);
+  if (!column.present()) return values;
+  if (column.width == 8) {
+    for (size_t row = 0; row < rows; ++row) values[row] = column.as<int64_t>()[row];
+    return values;
+  }
+  const std::vector<uint32_t> offsets = OffsetsOf(column, rows);
+  for (size_t row = 0; row < rows; ++row) {
+    values[row] = offsets[row] == 0 ? kNullInt : column.base + static_cast<int64_t>(offsets[row]);
+  }
+  return values;
+}
+
+std::vector<double> DoublesOf(const ColumnData& column, size_t rows) {
+  std::vector<double> values(rows, std::numeric_limits<double>::quiet_NaN());
+  if (!column.present()) return values;
+  if (column.width == 8) {
+    for (size_t row = 0; row < rows; ++row) values[row] = column.as<double>()[row];
+    return values;
+  }
+  const std::vector<uint32_t> offsets = OffsetsOf(column, rows);
+  for (size_t row = 0; row < rows; ++row) {
+    if (offsets[row] != 0) values[row] = static_cast<double>(column.base + static_cast<int64_t>(offsets[row])) / column.scale;
+  }
+  for (uint32_t idx = 0; idx < column.exception_count; ++idx) {
+    const uint16_t row = column.exception_rows[idx];
+    if (row < rows && offsets[row] == 0) values[row] = column.exception_values[idx];
+  }
+  return values;
+}
+
+void AddCellRow(HourCell& cell, int64_t ts, const std::array<std::vector<int64_t>, kHourCellMeasures.size()>& measures,
+            const std::vector<double>& latency, uint32_t row) {
+  ++cell.rows;
+  cell.min_ts = std::min(cell.min_ts, ts);
+  cell.max_ts = std::max(cell.max_ts, ts);
+  for (size_t idx = 0; idx < measures.size(); ++idx) {
+    const int64_t value = measures[idx][row];
+    if (value == kNullInt) continue;
+    HourCellMeasure& measure = cell.measures[idx];
+    ++measure.present;
+    measure.sum = static_cast<int64_t>(static_cast<uint64_t>(measure.sum) + static_cast<uint64_t>(value));
+    measure.min = std::min(measure.min, value);
+    measure.max = std::max(measure.max, value);
+  }
+  const double value = latency[row];
+  if (!std::isnan(value)) {
+    ++cell.latency_present;
+    cell.latency_sum += value;
+    cell.latency_min = std::min(cell.latency_min, value);
+    cell.latency_max = std::max(cell.latency_max, value);
+  }
+}
+
+HourCell NewHourCell(int64_t ts, const std::array<uint32_t, kHourCellKeys.size()>& codes) {
+  HourCell cell;
+  cell.min_ts = cell.max_ts = ts;
+  cell.codes = codes;
+  for (HourCellMeasure& measure : cell.measures) {
+    measure.min = std::numeric_limits<int64_t>::max();
+    measure.max = std::numeric_limits<int64_t>::min();
+  }
+  cell.latency_min = std::numeric_limits<double>::infinity();
+  cell.latency_max = -std::numeric_limits<double>::infinity();
+  return cell;
+}
+
+void FinishCell(HourCell& cell) {
+  for (HourCellMeasure& measure : cell.measures) {
+    if (measure.present == 0) measure.min = measure.max = 0;
+  }
+  if (cell.latency_present == 0) cell.latency_min = cell.latency_max = 0;
+}
+
 HourCells CellBlockByHour(const ColumnBlock& block) {
   HourCells made;
   const size_t rows = block.rows;
   if (block.summary == nullptr || rows == 0) return made;
   const size_t most = std::min<size_t>(kMaxHourCells, rows / kMinHourCellRows);
   if (most == 0) return made;
-  std::array<std::vector<uint32_t>, kHourCellKeys.size()> key_buffers;
-  std::array<ColumnData, kHourCellKeys.size()> keys;
-  for (size_t idx = 0; idx < keys.size(); ++idx) {
-    keys[idx] = Densified(block.column(kHourCellKeys[idx]), rows, &key_buffers[idx]);
-  }
-  std::array<std::vector<uint32_t>, kHourCellMeasures.size()> measure_buffers;
-  std::array<ColumnData, kHourCellMeasures.size()> measures;
-  for (size_t idx = 0; idx < measures.size(); ++idx) {
-    measures[idx] = Densified(block.column(kHourCellMeasures[idx]), rows, &measure_buffers[idx]);
-  }
-  std::unordered_map<CellKey, uint32_t, CellKeyHash> index;
-  index.reserve(most * 2);
+  std::array<std::vector<uint32_t>, kHourCellKeys.size()> keys;
+  for (size_t idx = 0; idx < keys.size(); ++idx) keys[idx] = IdsOf(block.column(kHourCellKeys[idx]), rows);
+  std::array<std::vector<int64_t>, kHourCellMeasures.size()> measures;
+  for (size_t idx = 0; idx < measures.size(); ++idx) measures[idx] = IntsOf(block.column(kHourCellMeasures[idx]), rows);
+  const std::vector<double> latency = DoublesOf(block.column(FieldId::kLatencyMs), rows);
+  // Open addressing (linear probing) over a power-of-two table of cell indexes, at most half full.
+  size_t slots = 16;
+  while (slots < most * 2) slots *= 2;
+  std::vector<uint32_t> index(slots, UINT32_MAX);
+  const CellKeyHash hash;
   std::vector<CellKey> cell_keys;
   std::vector<HourCell>& cells = made.cells;
   for (uint32_t row = 0; row < rows; ++row) {
     const int64_t ts = block.Ts(row);
     CellKey key;
     key.hour = HourOf(ts);
-    for (size_t idx = 0; idx < keys.size(); ++idx) key.codes[idx] = IdAt(keys[idx], row);
+    for (size_t idx = 0; idx < keys.size(); ++idx) key.codes[idx] = keys[idx][row];
     static_assert(kHourCellMeasures[0] == FieldId::kCostUsd);
-    key.priced = IntAt(measures[0], row) != kNullInt;
-    const auto [found, added] = index.try_emplace(key, static_cast<uint32_t>(cells.size()));
-    if (added) {
+    key.priced = measures[0][row] != kNullInt;
+    size_t slot = hash(key) & (slots - 1);
+    while (index[slot] != UINT32_MAX && !(cell_keys[index[slot]] == key)) slot = (slot + 1) & (slots - 1);
+    if (index[slot] == UINT32_MAX) {
       if (cells.size() == most) return HourCells{};
+      index[slot] = static_cast<uint32_t>(cells.size());
       cell_keys.push_back(key);
-      HourCell& cell = cells.emplace_back();
-      cell.min_ts = cell.max_ts = ts;
-      cell.codes = key.codes;
-      for (HourCellMeasure& measure : cell.measures) {
-        measure.min = std::numeric_limits<int64_t>::max();
-        measure.max = std::numeric_limits<int64_t>::min();
-      }
+      cells.push_back(NewHourCell(ts, key.codes));
     }
-    HourCell& cell = cells[found->second];
-    ++cell.rows;
-    cell.min_ts = std::min(cell.min_ts, ts);
-    cell.max_ts = std::max(cell.max_ts, ts);
-    for (size_t idx = 0; idx < measures.size(); ++idx) {
-      const int64_t value = IntAt(measures[idx], row);
-      if (value == kNullInt) continue;
-      HourCellMeasure& measure = cell.measures[idx];
-      ++measure.present;
-      measure.sum = static_cast<int64_t>(static_cast<uint64_t>(measure.sum) + static_cast<uint64_t>(value));
-      measure.min = std::min(measure.min, value);
-      measure.max = std::max(measure.max, value);
-    }
+    HourCell& cell = cells[index[slot]];
+    AddCellRow(cell, ts, measures, latency, row);
   }
-  for (HourCell& cell : cells) {
-    for (HourCellMeasure& measure : cell.measures) {
-      if (measure.present == 0) measure.min = measure.max = 0;
-    }
-  }
+  for (HourCell& cell : cells) FinishCell(cell);
   // Ascending by (hour, codes, priced): the same cells in the same order however rows interleave.
   std::vector<uint32_t> order(cells.size());
   for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
@@ -145,6 +237,18 @@ void CellSummary(const HourCell& cell, const BlockSummary& block_summary, BlockS
     column.int_sum = measure.sum;
     column.int_min = measure.min;
     column.int_max = measure.max;
+  }
+  ColumnSummary& latency = view->fields[static_cast<size_t>(FieldId::kLatencyMs)];
+  if (block_summary.field(FieldId::kLatencyMs).type == ColumnSummary::Type::kAbsent) {
+    latency = ColumnSummary{};
+  } else {
+    // No sketch: percentiles of a cell are not given.
+    latency.type = ColumnSummary::Type::kDoubles;
+    latency.present = cell.latency_present;
+    latency.double_sum = cell.latency_sum;
+    latency.double_min = cell.latency_min;
+    latency.double_max = cell.latency_max;
+    latency.sketch = nullptr;
   }
 }
 

@@ -47,6 +47,8 @@ class BlockHourCellsTest : public ::testing::Test {
       if (row % 4 != 0) event.cost_nano_usd = 1000 + row;
       if (row % 10 == 0) event.input_tokens = row;  // mostly absent: a sparse column
       event.output_tokens = row % 11 == 0 ? -5 : row % 300;
+      // Mostly rounded latencies (scaled), some not (exceptions), some absent.
+      if (row % 7 != 0) event.latency_ms = row % 13 == 0 ? row / 3.0 : 100.0 + (row % 500) * 0.25;
       events.push_back(std::move(event));
     }
     memtable.Append(events);
@@ -67,7 +69,7 @@ class BlockHourCellsTest : public ::testing::Test {
 };
 
 // Every row is in exactly one cell, that of its hour and codes; each cell's summary
-// (CellSummary) has the key and measure columns the writer would give the cell's rows.
+// (CellSummary) has the key, measure and latency columns the writer would give the cell's rows.
 TEST_F(BlockHourCellsTest, EachCellSummarizesItsRowsAsTheWriterWould) {
   const ColumnBlock block = Block(6000, 2'000, 3);  // 3 h 20 min
   const HourCells made = CellBlockByHour(block);
@@ -78,6 +80,7 @@ TEST_F(BlockHourCellsTest, EachCellSummarizesItsRowsAsTheWriterWould) {
   std::vector<uint32_t> dense;
   const ColumnData cost = Densified(block.column(FieldId::kCostUsd), block.rows, &dense);
   uint32_t rows = 0;
+  uint32_t latencies = 0;
   BlockSummary view;
   for (size_t cell_idx = 0; cell_idx < made.cells.size(); ++cell_idx) {
     const HourCell& cell = made.cells[cell_idx];
@@ -123,8 +126,20 @@ TEST_F(BlockHourCellsTest, EachCellSummarizesItsRowsAsTheWriterWould) {
       EXPECT_EQ(got.int_min, expected.int_min) << GetFieldInfo(field).name;
       EXPECT_EQ(got.int_max, expected.int_max) << GetFieldInfo(field).name;
     }
+    // latency_ms: the same sum to the bit (both add the cell's rows in row order), no sketch.
+    const ColumnSummary& got = view.field(FieldId::kLatencyMs);
+    const ColumnSummary& expected = want.field(FieldId::kLatencyMs);
+    EXPECT_EQ(got.type, ColumnSummary::Type::kDoubles);
+    EXPECT_EQ(got.present, expected.present);
+    EXPECT_EQ(got.double_sum, expected.double_sum);
+    EXPECT_EQ(got.double_min, expected.double_min);
+    EXPECT_EQ(got.double_max, expected.double_max);
+    EXPECT_EQ(got.sketch, nullptr);
+    latencies += cell.latency_present;
   }
   EXPECT_EQ(rows, block.rows);
+  EXPECT_EQ(latencies, block.summary->field(FieldId::kLatencyMs).present);
+  EXPECT_GT(latencies, 0u);
 }
 
 TEST_F(BlockHourCellsTest, CellsAreMadeOnceAndOnlyWhenTheyAreFewerThanRows) {

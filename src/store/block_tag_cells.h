@@ -1,14 +1,16 @@
 #pragma once
-// Tag cells: a block's rows grouped by the value of one tag key (tags.env, tags.region, …), by
-// the four spend dimensions of the hour cells (team, experiment, model, provider) and by whether
-// cost_usd is present, each group with its row count, time range, the count, sum, min and max of
-// each token and cost measure (as hour cells), the count, sum, min and max of latency_ms, and its
-// rows by cache_hit code (not stored in segments). Unlike hour cells they are not split by hour:
-// a 30-day filtered group-by such as `tags.env = prod` by experiment with count, cost, mean
-// latency and cache-hit rate (bench/queries.json `prod_by_experiment_30d`) reads no row of a
-// whole block: ~60 cells answer it (query/block_answer.h, AnswerFromTagCells). Made from the
-// block's columns the first time a query asks for a key's cells and kept with the block's summary
-// for the segment's life (one set per tag key asked for).
+// Tag cells: a block's rows grouped by the value of one more dimension — a tag key (tags.env,
+// tags.region, …) or a string field of kCellFields (error_type) — by the four spend dimensions of
+// the hour cells (team, experiment, model, provider) and by whether cost_usd is present, each
+// group with what an hour cell holds (row count, time range, the count, sum, min and max of each
+// token and cost measure and of latency_ms) and its rows by cache_hit code and by status (not
+// stored in segments). Unlike hour cells they are not split by hour: a 30-day filtered group-by
+// such as `tags.env = prod` by experiment with count, cost, mean latency and cache-hit rate
+// (bench/queries.json `prod_by_experiment_30d`), or count and error rate by provider and
+// error_type (`errors_by_provider_type_30d`), reads no row of a whole block: ~60 or ~100 cells
+// answer it (query/block_answer.h, AnswerFromTagCells). Made from the block's columns the first
+// time a query asks for a dimension's cells and kept with the block's summary for the segment's
+// life (one set per dimension asked for).
 //
 // latency_ms's sum adds a cell's rows in row order; a query adds cells, not rows, so a mean
 // latency can differ from the row scan's in the last bits (counts, integer sums and rates are
@@ -25,40 +27,53 @@
 
 namespace mltrack::store {
 
+// The string fields (besides kHourCellKeys) that tag cells can be keyed by: few values per block,
+// asked for with the spend dimensions.
+inline constexpr std::array<FieldId, 1> kCellFields = {FieldId::kErrorType};
+bool IsCellField(FieldId field);
+
+// The dimension a set of tag cells is keyed by besides the hour cells' keys: a tag key (by its
+// index) or a field of kCellFields.
+struct CellDimension {
+  bool is_tag = true;
+  uint32_t index = 0;  // the tag key's index, or the FieldId
+  static CellDimension Tag(uint32_t key_index) { return {true, key_index}; }
+  static CellDimension Field(FieldId field) { return {false, static_cast<uint32_t>(field)}; }
+  bool operator==(const CellDimension&) const = default;
+};
+
 struct TagCell {
-  HourCell base;          // rows, time range (may span hours), kHourCellKeys codes, int measures
-  uint32_t tag_code = 0;  // the key's dictionary id in every row of the cell (0 = absent)
-  uint32_t latency_present = 0;
-  double latency_sum = 0;  // over present values, in row order; min = max = 0 when none
-  double latency_min = 0;
-  double latency_max = 0;
+  HourCell base;          // rows, time range (may span hours), kHourCellKeys codes, int measures, latency_ms
+  uint32_t tag_code = 0;  // the dimension's dictionary id in every row of the cell (0 = absent)
   std::array<uint32_t, 3> cache_hit{};  // rows by code: kBoolAbsent, kBoolFalse, kBoolTrue
+  std::array<uint32_t, 2> status{};     // rows by EventStatus code: ok, error
 };
 
 struct TagCells {
-  uint32_t key_index = 0;
+  CellDimension dimension;
   std::vector<TagCell> cells;  // ascending by (tag code, codes, priced); together every row of the block once
   size_t MemoryBytes() const { return sizeof(*this) + cells.capacity() * sizeof(TagCell); }
 };
 
-// The tag cells made so far for one block, one entry per tag key asked for.
+// The tag cells made so far for one block, one entry per dimension asked for.
 struct TagCellSet {
   std::vector<std::shared_ptr<const TagCells>> keys;
   size_t MemoryBytes() const;
 };
 
-// The cells of `block` (summary non-null) by tag key `key_index`; empty when there would be more
-// than kMaxHourCells or fewer than kMinHourCellRows rows per cell on average, or when the block's
-// summary does not list the key's codes (more than kMaxSummaryCodes values in the block).
-TagCells CellBlockByTag(const ColumnBlock& block, uint32_t key_index);
+// The cells of `block` (summary non-null) by `dimension`; empty when there would be more than
+// kMaxHourCells or fewer than kMinHourCellRows rows per cell on average, or when the block's
+// summary does not list the dimension's codes (more than kMaxSummaryCodes values in the block).
+TagCells CellBlockByTag(const ColumnBlock& block, CellDimension dimension);
 
-// CellBlockByTag(block, key_index), made once per block summary and key and kept in it
+// CellBlockByTag(block, dimension), made once per block summary and dimension and kept in it
 // (thread-safe).
-std::shared_ptr<const TagCells> TagCellsOf(const ColumnBlock& block, uint32_t key_index);
+std::shared_ptr<const TagCells> TagCellsOf(const ColumnBlock& block, CellDimension dimension);
 
 // Writes the summary of `cell`'s rows into `view`, as CellSummary does for an hour cell, plus
-// latency_ms's and cache_hit's columns and the tag key's (one code, listed exactly, in
-// view->tags). No other column of `view` is the cell's.
-void TagCellSummary(const TagCell& cell, uint32_t key_index, const BlockSummary& block_summary, BlockSummary* view);
+// cache_hit's and status's columns and the dimension's (one code, listed exactly: in view->tags
+// for a tag key, which then holds only it; in view->fields for a field, view->tags then empty).
+// No other column of `view` is the cell's.
+void TagCellSummary(const TagCell& cell, CellDimension dimension, const BlockSummary& block_summary, BlockSummary* view);
 
 }  // namespace mltrack::store
