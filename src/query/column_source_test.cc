@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "query/row_filter.h"
@@ -474,6 +476,124 @@ TEST_F(PaletteWidthTest, FiltersOfEveryKindKeepTheDenseRows) {
   EXPECT_GE(none, 3);
   EXPECT_GE(all, 3);
   EXPECT_GE(static_cast<int>(filters.size()) - none - all, 20);
+}
+
+// Tag filters over runs of rows (a block, a chunk of one) of tag columns of 1-, 2-, 4- and 8-bit
+// codes, compared 64 bits of codes at a time (row_filter.cc, CompactLaneRun): the rows kept equal
+// those of the memtable's dense columns for runs starting and ending at every position within a
+// word of codes, with values found only in a word's last lane (`edge`), in a run's last row, or
+// absent from a run, and with few or many values kept (and the filters that compare too many codes
+// and map a flag per row instead).
+class TagRunFilterTest : public ColumnSourceTest {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mltrack_tag_runs_XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    // Ids of `wide` spread over more than 255, so that its 2-byte column is held as 8-bit palette
+    // codes.
+    store::DictionarySet& dictionaries = *memtable_.dictionaries();
+    store::Dictionary& wide = dictionaries.TagValues(dictionaries.tag_keys().GetOrAdd("wide") - 1);
+    for (int value = 0; value < 150; ++value) {
+      for (int gap = 0; gap < 2; ++gap) wide.GetOrAdd("unused" + std::to_string(value) + "-" + std::to_string(gap));
+      wide.GetOrAdd("w" + std::to_string(value));
+    }
+    std::vector<Event> events;
+    uint64_t state = 12345;
+    for (size_t idx = 0; idx < 70'000; ++idx) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      const uint64_t draw = state >> 33;
+      Event event;
+      event.id = "id-" + std::to_string(idx);
+      event.ts_ms = 1'700'000'000'000 + static_cast<int64_t>(idx);
+      // A third of the rows with one of three steps (2-bit codes), as the demo's funnel tag.
+      if (draw % 3 == 0) event.tags.emplace_back("step", std::array{"search", "answer", "feedback"}[(draw >> 8) % 3]);
+      if ((draw >> 12) % 4 == 0) event.tags.emplace_back("flag", "on");                        // 1 bit
+      event.tags.emplace_back("mid", "m" + std::to_string((draw >> 16) % 11));                 // 4 bits
+      event.tags.emplace_back("wide", "w" + std::to_string((draw >> 20) % 150));               // 8 bits
+      // Values only in the last row of a word of 2-bit codes (32 rows), and of 1-bit codes (64 rows).
+      event.tags.emplace_back("edge", idx % 32 != 31 ? "other" : idx % 64 == 63 ? "last64" : "last32");
+      std::sort(event.tags.begin(), event.tags.end());
+      events.push_back(std::move(event));
+    }
+    Load(events);
+  }
+
+  // The rows of the run [begin, end) of block 0 that `filter` keeps, against the dense rows.
+  void ExpectRunLikeDense(const RowFilter& filter, uint32_t begin, uint32_t end, const std::string& what) const {
+    const store::ColumnBlock& block = segment_->blocks()[0];
+    std::vector<uint32_t> rows;
+    std::vector<uint32_t> want;
+    for (uint32_t row = begin; row < end; ++row) {
+      rows.push_back(row);
+      auto [dense_block, dense_row] = Locate(memory_->blocks(), row);
+      if (filter.Apply(*dense_block, &dense_row, 1) == 1) want.push_back(row);
+    }
+    rows.resize(filter.Apply(block, rows.data(), rows.size()));
+    EXPECT_EQ(rows, want) << what << " over rows [" << begin << ", " << end << ")";
+  }
+};
+
+TEST_F(TagRunFilterTest, TagFiltersOverRunsKeepTheDenseRows) {
+  const store::ColumnBlock& block = segment_->blocks()[0];
+  ASSERT_GE(block.rows, 4096u);
+  auto tag_filter = [](const char* key, FilterOp op, std::vector<std::string> values) {
+    Filter filter;
+    filter.field = FieldRef{FieldId::kTag, key};
+    filter.op = op;
+    for (std::string& value : values) filter.values.emplace_back(std::move(value));
+    return filter;
+  };
+  std::vector<std::pair<std::string, int>> layouts = {{"step", 2}, {"flag", 1}, {"mid", 4}, {"wide", 8}, {"edge", 2}};
+  for (const auto& [key, bits] : layouts) {
+    const ColumnSource source = ResolveColumn(*memory_, FieldRef{FieldId::kTag, key});
+    ASSERT_EQ(source.type, ColumnSource::Type::kTag) << key;
+    const store::ColumnData& column = block.tag(source.index);
+    EXPECT_EQ(column.code_bits, bits) << key;
+  }
+  std::vector<Filter> filters = {
+      tag_filter("step", FilterOp::kIn, {"search", "answer", "feedback"}),
+      tag_filter("step", FilterOp::kEq, {"answer"}),
+      tag_filter("step", FilterOp::kIn, {"search", "feedback"}),
+      tag_filter("step", FilterOp::kNotIn, {"search"}),
+      tag_filter("step", FilterOp::kIn, {"search", "absent-value"}),
+      tag_filter("flag", FilterOp::kEq, {"on"}),
+      tag_filter("flag", FilterOp::kNe, {"on"}),
+      tag_filter("mid", FilterOp::kEq, {"m3"}),
+      tag_filter("mid", FilterOp::kIn, {"m0", "m1", "m2", "m4", "m5", "m6", "m7", "m8", "m9", "m10"}),
+      tag_filter("mid", FilterOp::kIn, {"m0", "m1", "m2", "m4", "m5", "m6"}),  // too many codes to compare
+      tag_filter("wide", FilterOp::kIn, {"w7", "w149"}),
+      tag_filter("wide", FilterOp::kNe, {"w0"}),
+      tag_filter("edge", FilterOp::kEq, {"last64"}),
+      tag_filter("edge", FilterOp::kEq, {"last32"}),
+      tag_filter("edge", FilterOp::kIn, {"last32", "last64"})};
+  Filter absent = tag_filter("step", FilterOp::kExists, {});
+  absent.exists = false;
+  filters.push_back(absent);
+  for (const Filter& filter_spec : filters) {
+    Result<RowFilter> filter = RowFilter::Compile(filter_spec, *memory_);
+    ASSERT_TRUE(filter.ok()) << filter.status().ToString();
+    const std::string what = filter_spec.field.Name() + " op " + std::to_string(static_cast<int>(filter_spec.op)) +
+                             " " + std::get<std::string>(filter_spec.values.empty() ? FilterValue{std::string()}
+                                                                                    : filter_spec.values.front());
+    ExpectRunLikeDense(*filter, 0, block.rows, what);
+    for (uint32_t begin : {0u, 1u, 3u, 7u, 8u, 31u, 32u, 33u, 63u, 64u, 65u, 100u}) {
+      for (uint32_t length : {1u, 2u, 31u, 32u, 33u, 63u, 64u, 65u, 96u, 127u, 128u, 129u, 2048u}) {
+        ExpectRunLikeDense(*filter, 4096 + begin, 4096 + begin + length, what);
+        if (HasFailure()) return;
+      }
+    }
+  }
+  // A run whose only kept row is its last: the last lane of a word, then the row after a word.
+  Result<RowFilter> edge = RowFilter::Compile(tag_filter("edge", FilterOp::kEq, {"last64"}), *memory_);
+  ASSERT_TRUE(edge.ok());
+  std::vector<uint32_t> rows;
+  for (uint32_t row = 64; row < 128; ++row) rows.push_back(row);
+  ASSERT_EQ(edge->Apply(block, rows.data(), rows.size()), 1u);
+  EXPECT_EQ(rows[0], 127u);
+  rows.clear();
+  for (uint32_t row = 0; row < 63; ++row) rows.push_back(row);
+  EXPECT_EQ(edge->Apply(block, rows.data(), rows.size()), 0u);
 }
 
 // `exists` on a string field is decided from presence alone: no table by dictionary id (input_hash

@@ -17,6 +17,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "store/table_snapshot.h"
 
 namespace mltrack::store {
@@ -54,12 +58,29 @@ inline uint32_t CodeValue(const ColumnData& column, size_t code) {
 }
 
 // Whether rows[0, count) is the run rows[0], rows[0] + 1, ... (a whole block or a chunk of one:
-// the common case, which readers serve from contiguous words); false when count is 0.
+// the common case, which readers serve from contiguous words); false when count is 0. Every row
+// is checked (a selection need not be ascending), eight at a time: a filter of a chunk of 2048
+// rows of 2-bit codes costs about as much as this check did one row at a time.
 inline bool IsRowRun(const uint32_t* rows, size_t count) {
   if (count == 0 || rows[count - 1] - rows[0] + 1 != count) return false;
   const uint32_t first = rows[0];
+  size_t idx = 0;
+#if defined(__SSE2__)
+  __m128i expected_low = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(first)), _mm_setr_epi32(0, 1, 2, 3));
+  __m128i expected_high = _mm_add_epi32(expected_low, _mm_set1_epi32(4));
+  const __m128i eight = _mm_set1_epi32(8);
+  __m128i diff = _mm_setzero_si128();
+  for (; idx + 8 <= count; idx += 8) {
+    const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows + idx));
+    const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows + idx + 4));
+    diff = _mm_or_si128(diff, _mm_or_si128(_mm_xor_si128(low, expected_low), _mm_xor_si128(high, expected_high)));
+    expected_low = _mm_add_epi32(expected_low, eight);
+    expected_high = _mm_add_epi32(expected_high, eight);
+  }
+  if (_mm_movemask_epi8(_mm_cmpeq_epi32(diff, _mm_setzero_si128())) != 0xFFFF) return false;
+#endif
   bool run = true;
-  for (size_t idx = 0; idx < count; ++idx) run &= rows[idx] == first + idx;
+  for (; idx < count; ++idx) run &= rows[idx] == first + idx;
   return run;
 }
 
