@@ -733,6 +733,7 @@ bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
   slice_rows->codes.clear();
   if (AnswerFromHourCells(plan, block, filters, partial)) return true;
   if (AnswerFromTagCells(plan, block, filters, partial)) return true;
+  if (AnswerFromScoreCells(plan, block, filters, partial)) return true;
   return AnsweredByRollup(plan, block, filters, partial, rest);
 }
 

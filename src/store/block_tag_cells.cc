@@ -105,6 +105,10 @@ std::vector<double> DoublesOf(const ColumnData& column, size_t rows) {
 
 }  // namespace
 
+std::vector<uint32_t> BlockIds(const ColumnData& column, size_t rows) { return IdsOf(column, rows); }
+std::vector<int64_t> BlockInts(const ColumnData& column, size_t rows) { return IntsOf(column, rows); }
+std::vector<double> BlockDoubles(const ColumnData& column, size_t rows) { return DoublesOf(column, rows); }
+
 size_t TagCellSet::MemoryBytes() const {
   size_t bytes = sizeof(*this) + keys.capacity() * sizeof(keys[0]);
   for (const auto& made : keys) bytes += made->MemoryBytes();

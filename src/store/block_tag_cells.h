@@ -61,4 +61,11 @@ std::shared_ptr<const TagCells> TagCellsOf(const ColumnBlock& block, uint32_t ke
 // view->tags). No other column of `view` is the cell's.
 void TagCellSummary(const TagCell& cell, uint32_t key_index, const BlockSummary& block_summary, BlockSummary* view);
 
+// IdAt / IntAt / DoubleAt of every row of a column of `rows` rows, decoded for the whole block at
+// once (for making cells: per row, those find a value through a switch, a packed code or a binary
+// search each).
+std::vector<uint32_t> BlockIds(const ColumnData& column, size_t rows);
+std::vector<int64_t> BlockInts(const ColumnData& column, size_t rows);
+std::vector<double> BlockDoubles(const ColumnData& column, size_t rows);
+
 }  // namespace mltrack::store
