@@ -43,8 +43,9 @@ Result<std::string> BudgetOverrunRule(const RuleInput& input, std::vector<Insigh
 Result<std::string> RegressionAfterAnnotationRule(const RuleInput& input, std::vector<Insight>& out);
 
 // The queries the rules ask before any answer, in the order they ask them: ComputeInsights runs
-// them as one batch (RunAhead), so that the specs with the same filters share one scan. Each is
-// exactly the spec its rule builds.
+// them as one batch (RunAhead), so that the specs with the same filters share one scan — all but
+// the retry rule's, which runs on its own thread beside them. Each is exactly the spec its rule
+// builds.
 Result<query::QuerySpec> ExactCacheSpec(const RuleInput& input);
 Result<std::vector<query::QuerySpec>> CheaperModelSpecs(const RuleInput& input);  // calls and cost, failures
 // Cost by `by` (experiment or user); period 0: the last 7 days, 1: the 21 before.

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <exception>
+#include <iterator>
+#include <optional>
+#include <thread>
 
 #include "analytics/insight_rules.h"
 #include "analytics/run_ahead.h"
@@ -57,7 +61,8 @@ void AppendEscaped(std::string& out, std::string_view value) {
 }
 
 // The rules' first queries (insight_rules.h), for one batch; a spec that cannot be built is left
-// to its rule, which reports the error.
+// to its rule, which reports the error. Not the retry rule's: it runs on its own thread
+// (ComputeInsights).
 std::vector<query::QuerySpec> LeadSpecs(const RuleInput& input) {
   std::vector<query::QuerySpec> specs;
   Result<query::QuerySpec> exact_cache = ExactCacheSpec(input);
@@ -70,8 +75,6 @@ std::vector<query::QuerySpec> LeadSpecs(const RuleInput& input) {
         UnpricedModelSpec(input)}) {
     if (spec.ok()) specs.push_back(std::move(*spec));
   }
-  Result<std::vector<query::QuerySpec>> retry = RetryCandidateSpecs(input);
-  if (retry.ok()) specs.insert(specs.end(), retry->begin(), retry->end());
   return specs;
 }
 
@@ -110,25 +113,47 @@ Result<InsightsReport> ComputeInsights(const InsightsRequest& request, const Ins
   report.from_ms = params.from_ms;
   report.to_ms = params.to_ms;
   const double window_days = static_cast<double>(params.to_ms - params.from_ms) / kDayMs;
-  QueryRunner batched = window_days > 0 ? RunAhead(run, LeadSpecs({params, request.quality_score, context, run}))
-                                        : run;
-  RuleInput input{params, request.quality_score, context, batched, window_days > 0 ? 30.0 / window_days : 0.0};
+  const double month_factor = window_days > 0 ? 30.0 / window_days : 0.0;
   using Rule = Result<std::string> (*)(const RuleInput&, std::vector<Insight>&);
   const std::pair<const char*, Rule> rules[] = {
       {"exact_cache", &ExactCacheRule},       {"cheaper_model", &CheaperModelRule},
       {"runaway_spend", &RunawaySpendRule},   {"unpriced_model", &UnpricedModelRule},
       {"budget_overrun", &BudgetOverrunRule}, {"regression_after_annotation", &RegressionAfterAnnotationRule},
-      {"retry_storm", &RetryStormRule},
   };
-  for (const auto& [kind, rule] : rules) {
-    if (window_days <= 0) {
-      report.skipped.emplace_back(kind, "the range is empty");
-      continue;
-    }
-    Result<std::string> skipped = rule(input, report.insights);
-    if (!skipped.ok()) return skipped.status();
-    if (!skipped->empty()) report.skipped.emplace_back(kind, std::move(*skipped));
+  if (window_days <= 0) {
+    for (const auto& [kind, rule] : rules) report.skipped.emplace_back(kind, "the range is empty");
+    report.skipped.emplace_back("retry_storm", "the range is empty");
+    return report;
   }
+  // The retry rule's queries are its own (failures in the last 7 days, then the calls of those
+  // requests: each depends on the one before), so it runs on a thread of its own beside the lead
+  // batch and the other rules, both cores busy for the whole request (a scan that finds the scan
+  // pool's helper busy runs on its own thread). Its insights and skip reason come last, where
+  // its turn after the others put them; a failure of an earlier rule is the one reported.
+  std::vector<Insight> retry_insights;
+  std::optional<Result<std::string>> retry_skipped;
+  std::exception_ptr retry_failure;
+  {
+    std::jthread retry([&] {
+      try {
+        retry_skipped = RetryStormRule({params, request.quality_score, context, run, month_factor}, retry_insights);
+      } catch (...) {
+        retry_failure = std::current_exception();
+      }
+    });
+    const QueryRunner batched = RunAhead(run, LeadSpecs({params, request.quality_score, context, run}));
+    const RuleInput input{params, request.quality_score, context, batched, month_factor};
+    for (const auto& [kind, rule] : rules) {
+      Result<std::string> skipped = rule(input, report.insights);
+      if (!skipped.ok()) return skipped.status();  // after the retry thread ends (jthread joins)
+      if (!skipped->empty()) report.skipped.emplace_back(kind, std::move(*skipped));
+    }
+  }
+  if (retry_failure) std::rethrow_exception(retry_failure);
+  if (!retry_skipped->ok()) return retry_skipped->status();
+  if (!(*retry_skipped)->empty()) report.skipped.emplace_back("retry_storm", std::move(**retry_skipped));
+  report.insights.insert(report.insights.end(), std::make_move_iterator(retry_insights.begin()),
+                         std::make_move_iterator(retry_insights.end()));
   std::stable_sort(report.insights.begin(), report.insights.end(), RanksBefore);
   return report;
 }

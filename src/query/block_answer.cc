@@ -7,6 +7,7 @@
 #include "query/chunk_gathers.h"
 #include "store/block_hour_cells.h"
 #include "store/block_hour_slices.h"
+#include "store/block_score_cells.h"
 #include "store/block_slices.h"
 #include "store/block_summary.h"
 #include "store/block_tag_cells.h"
@@ -503,6 +504,66 @@ bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::
   thread_local store::ColumnBlock view;
   auto view_of = [&](const store::TagCell& cell) -> const store::ColumnBlock& {
     store::TagCellSummary(cell, *dimension, *block.summary, &summary);
+    view.rows = cell.base.rows;
+    view.min_ts = cell.base.min_ts;
+    view.max_ts = cell.base.max_ts;
+    view.segment_id = block.segment_id;
+    view.summary = &summary;
+    return view;
+  };
+  thread_local std::vector<uint8_t> gives;
+  gives.assign(spec.metrics.size(), 1);
+  return AddWholeCells(plan, cells.size(), [&](size_t idx) -> const store::ColumnBlock& { return view_of(cells[idx]); },
+                       filters, gives, partial);
+}
+
+bool AnswerFromScoreCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                          Partial& partial) {
+  if (block.summary == nullptr || block.rows == 0) return false;
+  const QuerySpec& spec = *plan.spec;
+  for (const KeyPart& part : plan.parts) {
+    if (part.bin) return false;
+    if (part.is_bucket) continue;  // each cell must lie within one bucket: checked per cell
+    if (part.source.type != ColumnSource::Type::kString || !store::IsHourCellKey(part.source.field)) return false;
+  }
+  for (const RowFilter* filter : filters) {
+    const std::optional<FieldId> key = filter->StringField();
+    const std::optional<FieldId> measure = filter->IntField();
+    if (!(key && store::IsHourCellKey(*key)) && !(measure && store::IsHourCellMeasure(*measure))) return false;
+  }
+  // The one score the metrics read (count:, avg:, var:, stddev: of it); none: not for score cells.
+  std::optional<size_t> score;
+  for (const MetricSpec& metric : spec.metrics) {
+    if (metric.field.id != FieldId::kScore) {
+      if (!CellsGive(metric)) return false;
+      continue;
+    }
+    switch (metric.kind) {
+      case AggregateKind::kCountPresent:
+      case AggregateKind::kAvg:
+      case AggregateKind::kVar:
+      case AggregateKind::kStddev:
+        break;
+      default:
+        return false;
+    }
+    const ColumnSource source = ResolveColumn(*plan.snapshot, metric.field);
+    if (source.type != ColumnSource::Type::kScore || (score && *score != source.index)) return false;
+    score = source.index;
+  }
+  if (!score) return false;
+  const uint32_t score_index = static_cast<uint32_t>(*score);
+  const std::shared_ptr<const store::ScoreCells> made = store::ScoreCellsOf(block, score_index);
+  const std::vector<store::ScoreCell>& cells = made->cells;
+  if (cells.empty()) return false;
+  // One summary, moments and block view per thread, rewritten for each cell: only the cells'
+  // columns and score are ever written, the others stay absent.
+  thread_local store::BlockSummary summary;
+  thread_local std::shared_ptr<store::BlockMoments> moments = std::make_shared<store::BlockMoments>();
+  thread_local store::ColumnBlock view;
+  auto view_of = [&](const store::ScoreCell& cell) -> const store::ColumnBlock& {
+    store::ScoreCellSummary(cell, score_index, *block.summary, &summary, moments.get());
+    summary.moments = moments;
     view.rows = cell.base.rows;
     view.min_ts = cell.base.min_ts;
     view.max_ts = cell.base.max_ts;

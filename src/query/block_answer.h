@@ -105,4 +105,17 @@ bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std:
 bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
                         Partial& partial);
 
+// Whole-block answers from score cells (store/block_score_cells.h: the block's rows by team,
+// experiment, model, provider and cost presence, with one score's moments), for a block wholly
+// inside the query's range whose remaining row filters, `filters`, each read one of those four
+// fields or a token or cost measure (each cell kept whole or dropped), whose group parts are those
+// fields or a time bucket each cell lies within, and whose metrics are count:/avg:/var:/stddev:
+// of one score (at least one) and others that hour cells give. Each cell each filter keeps is
+// added to its group from its summary (store::ScoreCellSummary). False, with `partial` unchanged,
+// when the block does not qualify. The block's cells of the score are made on first use
+// (ScoreCellsOf). A score's mean or variance merges the cells' moments: within the last bits of
+// the row scan's.
+bool AnswerFromScoreCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                          Partial& partial);
+
 }  // namespace mltrack::query

@@ -754,6 +754,7 @@ bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
   slice_rows->codes.clear();
   if (!HourSlicesFirst(plan, block, filters) && AnswerFromHourCells(plan, block, filters, partial)) return true;
   if (AnswerFromTagCells(plan, block, filters, partial)) return true;
+  if (AnswerFromScoreCells(plan, block, filters, partial)) return true;
   return AnsweredByRollup(plan, block, filters, partial, rest);
 }
 

@@ -8,6 +8,7 @@
 
 #include "store/block_moments.h"
 #include "store/block_hour_cells.h"
+#include "store/block_score_cells.h"
 #include "store/block_tag_cells.h"
 #include "store/block_hour_slices.h"
 #include "store/block_slices.h"
@@ -263,6 +264,7 @@ size_t BlockSummary::MemoryBytes() const {
   }
   if (const auto made = hour_cells.Get()) bytes += made->MemoryBytes();
   if (const auto made = tag_cells.Get()) bytes += made->MemoryBytes();
+  if (const auto made = score_cells.Get()) bytes += made->MemoryBytes();
   if (const auto made = sparse_rows.Get()) bytes += made->MemoryBytes();
   return bytes;
 }

@@ -82,6 +82,7 @@ struct HourSlice;      // block_hour_slices.h
 
 struct HourCells;      // block_hour_cells.h
 struct TagCellSet;     // block_tag_cells.h
+struct ScoreCellSet;   // block_score_cells.h
 
 // Something made from a block's columns the first time a query asks for it and kept with its
 // summary (hour slices, hour cells, sparse rows). A copy starts without it.
@@ -143,6 +144,9 @@ struct BlockSummary {
   // Not stored: the block's rows by the value of a tag key and spend dimensions, made on first
   // use per key (block_tag_cells.h). Counted by MemoryBytes once made.
   LazyPart<TagCellSet> tag_cells;
+  // Not stored: the block's rows by spend dimensions with a score's moments, made on first use
+  // per score (block_score_cells.h). Counted by MemoryBytes once made.
+  LazyPart<ScoreCellSet> score_cells;
   // Not stored: the rows of the slices with few values of a measure, made on first use
   // (sparse_rows.h). Counted by MemoryBytes once made.
   LazyPart<SparseRows> sparse_rows;
