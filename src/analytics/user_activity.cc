@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
+#include <future>
 #include <map>
+#include <thread>
 
 #include "analytics/dashboard_support.h"
 #include "analytics/run_ahead.h"
@@ -86,22 +89,28 @@ uint32_t InternCell(const query::Cell& cell, NameIds& ids) {
   return text == nullptr ? NameIds::kNone : ids.Intern(*text);
 }
 
-Result<std::vector<UsageIdRow>> PeriodRows(const DashboardParams& params, int64_t from_ms, int64_t to_ms,
-                                           Grouping grouping, const LocalCalendar& day_index, PeriodData& data,
-                                           const QueryRunner& run) {
-  std::vector<UsageIdRow> rows;
-  if (from_ms >= to_ms) return rows;
-  Result<QuerySpec> built = PeriodSpec(params, from_ms, to_ms, grouping);
-  if (!built.ok()) return built.status();
-  const QuerySpec& spec = *built;
-  Result<QueryResult> result = run(spec);
+// The period's query result (an error when it has more groups than a result holds).
+Result<QueryResult> PeriodResult(const DashboardParams& params, int64_t from_ms, int64_t to_ms, Grouping grouping,
+                                 const QueryRunner& run) {
+  if (from_ms >= to_ms) return QueryResult{};
+  Result<QuerySpec> spec = PeriodSpec(params, from_ms, to_ms, grouping);
+  if (!spec.ok()) return spec.status();
+  Result<QueryResult> result = run(*spec);
   if (!result.ok()) return result.status();
   if (result->truncated) {
     return Status::InvalidArgument("more than 100,000 (user, team, experiment) combinations; narrow the filters",
                                    {{-1, "from", "too many users in the range for this dashboard"}});
   }
-  const QueryResult& kept = data.results.emplace_back(std::move(result).value());
-  const size_t days_column = spec.group_by.size();
+  return result;
+}
+
+// The rows of a PeriodResult as ids of `data`'s names, which keeps the result.
+std::vector<UsageIdRow> PeriodRows(QueryResult result, Grouping grouping, const LocalCalendar& day_index,
+                                   PeriodData& data) {
+  std::vector<UsageIdRow> rows;
+  if (result.rows.empty()) return rows;
+  const QueryResult& kept = data.results.emplace_back(std::move(result));
+  const size_t days_column = grouping == Grouping::kUser ? 1 : grouping == Grouping::kUserTeam ? 2 : 3;
   rows.reserve(kept.rows.size());
   const std::string* previous_user = nullptr;  // rows of one user often follow each other
   uint32_t previous_id = NameIds::kNone;
@@ -128,6 +137,52 @@ Result<std::vector<UsageIdRow>> PeriodRows(const DashboardParams& params, int64_
     }
   }
   return rows;
+}
+
+// Sorted, each day once (often already: a user with one row of the period).
+void SortDays(ActiveDays& days) {
+  if (std::adjacent_find(days.begin(), days.end(), std::greater_equal<>()) == days.end()) return;
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+}
+
+// The previous period and the history before it, folded on a thread of their own while the
+// range's rows are (ComputeUserActivity): their own names, joined to the range's users by name.
+struct EarlierPeriods {
+  PeriodData data;
+  Usage previous_usage;
+  FoldedUsage previous;
+  // By the range's user id: the user's previous-period usage (into `previous`) and earlier days.
+  std::vector<const Usage*> previous_by_user;
+  std::vector<ActiveDays> days_by_user;
+  std::vector<ActiveDays> earlier_only;  // the days of users absent from the range
+};
+
+// Folds the previous period's and the history's results into `earlier`, each user's days sorted;
+// once `range_names` are complete (`names_ready`), joins them to the range's users by name, and
+// frees the two results.
+void FoldEarlier(QueryResult previous_result, QueryResult older_result, const LocalCalendar& day_index,
+                 std::shared_future<void> names_ready, const NameIds& range_names, EarlierPeriods& earlier) {
+  const std::vector<UsageIdRow> previous_rows =
+      PeriodRows(std::move(previous_result), Grouping::kUserTeam, day_index, earlier.data);
+  PeriodRows(std::move(older_result), Grouping::kUser, day_index, earlier.data);
+  for (const UsageIdRow& row : previous_rows) earlier.previous_usage.Add(row.usage);
+  earlier.previous = FoldUsage(previous_rows, earlier.data.names);
+  for (ActiveDays& days : earlier.data.days) SortDays(days);
+  names_ready.wait();
+  const NameIds& names = earlier.data.names.users;
+  std::vector<uint32_t> range_id(names.size());  // by earlier user id
+  earlier.days_by_user.resize(range_names.size());
+  for (uint32_t user = 0; user < names.size(); ++user) {
+    range_id[user] = range_names.Find(names[user]);
+    (range_id[user] == NameIds::kNone ? earlier.earlier_only.emplace_back() : earlier.days_by_user[range_id[user]]) =
+        std::move(earlier.data.days[user]);
+  }
+  earlier.previous_by_user.assign(range_names.size(), nullptr);
+  for (const UserUsage& user : earlier.previous.users) {
+    if (range_id[user.id] != NameIds::kNone) earlier.previous_by_user[range_id[user.id]] = &user.usage;
+  }
+  earlier.data = {};  // the names are copied into `previous`
 }
 
 // numpy's "linear" percentile of sorted values.
@@ -189,13 +244,11 @@ void SortRows(std::vector<Row>& rows, UsageSort sort) {
   });
 }
 
-void FillLeaderboards(const FoldedUsage& now, const std::vector<UsageIdRow>& previous_rows,
-                      const UsageNames& names, const UserActivityParams& params, UserActivity& out) {
-  for (const UsageIdRow& row : previous_rows) out.previous_usage.Add(row.usage);
-  const FoldedUsage previous = FoldUsage(previous_rows, names);
+void FillLeaderboards(const FoldedUsage& now, const EarlierPeriods& earlier, const UserActivityParams& params,
+                      UserActivity& out) {
+  out.previous_usage = earlier.previous_usage;
+  const FoldedUsage& previous = earlier.previous;
   out.previous_users = static_cast<int64_t>(previous.users.size());
-  std::vector<const Usage*> previous_users(names.users.size(), nullptr);  // by user id
-  for (const UserUsage& user : previous.users) previous_users[user.id] = &user.usage;
   // The top users by the sort figure (ties by name: users are by name, the sort is stable).
   std::vector<const UserUsage*> ranked;
   ranked.reserve(now.users.size());
@@ -209,7 +262,7 @@ void FillLeaderboards(const FoldedUsage& now, const std::vector<UsageIdRow>& pre
   for (size_t rank = 0; rank < top; ++rank) {
     const UserUsage& user = *ranked[rank];
     UserRow row{user.user, user.team, user.usage, {}};
-    if (const Usage* before = previous_users[user.id]) row.previous = *before;
+    if (const Usage* before = earlier.previous_by_user[user.id]) row.previous = *before;
     out.top_users.push_back(std::move(row));
   }
 
@@ -326,33 +379,57 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
   const QueryRunner run = RunAhead(direct, UserActivitySpecs(dashboard, out.previous_from_ms, *days));
 
   // Three queries read every event before `to` once: the range with experiments, the previous
-  // period, and the history before it (active days only).
-  PeriodData data;
-  Result<std::vector<UsageIdRow>> now_rows = PeriodRows(dashboard, dashboard.from_ms, dashboard.to_ms,
-                                                        Grouping::kUserTeamExperiment, *days, data, run);
-  if (!now_rows.ok()) return now_rows.status();
-  Result<std::vector<UsageIdRow>> previous_rows = PeriodRows(dashboard, out.previous_from_ms, dashboard.from_ms,
-                                                             Grouping::kUserTeam, *days, data, run);
-  if (!previous_rows.ok()) return previous_rows.status();
-  Result<std::vector<UsageIdRow>> older_rows =
-      PeriodRows(dashboard, 0, out.previous_from_ms, Grouping::kUser, *days, data, run);
-  if (!older_rows.ok()) return older_rows.status();
-  for (ActiveDays& user_day_list : data.days) {
-    std::sort(user_day_list.begin(), user_day_list.end());
-    user_day_list.erase(std::unique(user_day_list.begin(), user_day_list.end()), user_day_list.end());
-  }
-  FillActivity(data.days, *days, *weeks, dashboard, out);
+  // period, and the history before it (active days only). The range's rows are folded here, the
+  // earlier two's on a second thread (the scan's threads are idle by now).
+  Result<QueryResult> now_result =
+      PeriodResult(dashboard, dashboard.from_ms, dashboard.to_ms, Grouping::kUserTeamExperiment, run);
+  if (!now_result.ok()) return now_result.status();
+  Result<QueryResult> previous_result =
+      PeriodResult(dashboard, out.previous_from_ms, dashboard.from_ms, Grouping::kUserTeam, run);
+  if (!previous_result.ok()) return previous_result.status();
+  Result<QueryResult> older_result = PeriodResult(dashboard, 0, out.previous_from_ms, Grouping::kUser, run);
+  if (!older_result.ok()) return older_result.status();
 
-  for (const UsageIdRow& row : *now_rows) out.usage.Add(row.usage);
-  const FoldedUsage now = FoldUsage(*now_rows, data.names);
-  out.users = static_cast<int64_t>(now.users.size());
-  out.per_user = PerUser(now.users);
-  FillLeaderboards(now, *previous_rows, data.names, params, out);
-  out.experiments = now.experiments;
-  if (out.experiments.size() > kExperimentBubbles) out.experiments.resize(kExperimentBubbles);
-  const Network network = CollaborationNetwork(now.users, kNetworkNodes);
-  for (const UserUsage* node : network.nodes) out.nodes.push_back({node->user, node->team, node->usage});
-  out.links = network.links;
+  PeriodData data;
+  EarlierPeriods earlier;
+  std::vector<UsageIdRow> now_rows;
+  FoldedUsage now;
+  {
+    std::promise<void> names_ready;
+    // Declared after everything it uses, so that it is joined before they go.
+    std::jthread fold_earlier(FoldEarlier, std::move(previous_result).value(), std::move(older_result).value(),
+                              std::cref(*days), names_ready.get_future().share(), std::cref(data.names.users),
+                              std::ref(earlier));
+    {
+      struct Ready {  // set even when PeriodRows throws, so that the join cannot wait forever
+        std::promise<void>& promise;
+        ~Ready() { promise.set_value(); }
+      } ready{names_ready};
+      now_rows = PeriodRows(std::move(now_result).value(), Grouping::kUserTeamExperiment, *days, data);
+    }
+    for (const UsageIdRow& row : now_rows) out.usage.Add(row.usage);
+    now = FoldUsage(now_rows, data.names);
+    out.users = static_cast<int64_t>(now.users.size());
+    out.per_user = PerUser(now.users);
+    out.experiments = now.experiments;
+    if (out.experiments.size() > kExperimentBubbles) out.experiments.resize(kExperimentBubbles);
+    const Network network = CollaborationNetwork(now.users, kNetworkNodes);
+    for (const UserUsage* node : network.nodes) out.nodes.push_back({node->user, node->team, node->usage});
+    out.links = network.links;
+    for (ActiveDays& user_days : data.days) SortDays(user_days);
+  }
+  // (fold_earlier joined.) Each user's days: the earlier periods' (before `from`), then the
+  // range's, one day once (a local day may start before `from` and end after it).
+  for (uint32_t user = 0; user < earlier.days_by_user.size(); ++user) {
+    ActiveDays& user_days = earlier.days_by_user[user];
+    if (user_days.empty()) continue;
+    user_days.insert(user_days.end(), data.days[user].begin(), data.days[user].end());
+    user_days.erase(std::unique(user_days.begin(), user_days.end()), user_days.end());
+    data.days[user].swap(user_days);
+  }
+  for (ActiveDays& user_days : earlier.earlier_only) data.days.push_back(std::move(user_days));
+  FillActivity(data.days, *days, *weeks, dashboard, out);
+  FillLeaderboards(now, earlier, params, out);
 
   MLTRACK_RETURN_IF_ERROR(FillCalendar(dashboard, *days, run, out));
   if (!params.steps.empty()) {

@@ -26,6 +26,17 @@ uint32_t NameIds::Intern(std::string_view name) {
   return found->second;
 }
 
+uint32_t NameIds::Find(std::string_view name) const {
+  if (names_.size() <= kLinear) {
+    for (uint32_t id = 0; id < names_.size(); ++id) {
+      if (names_[id] == name) return id;
+    }
+    return kNone;
+  }
+  const auto found = ids_.find(name);
+  return found == ids_.end() ? kNone : found->second;
+}
+
 namespace {
 
 // Adds `calls` to the entry of `id` (a user meets a handful of teams and experiments).

@@ -76,6 +76,9 @@ class NameIds {
  public:
   static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();  // an absent value
   uint32_t Intern(std::string_view name);
+  // The id of `name`, kNone when it was never interned. Only reads: several threads may find at
+  // once while none interns.
+  uint32_t Find(std::string_view name) const;
   std::string_view operator[](uint32_t id) const { return names_[id]; }
   size_t size() const { return names_.size(); }
 

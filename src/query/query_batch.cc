@@ -131,15 +131,18 @@ size_t RunShared(SharedScan& scan, std::span<const QuerySpec> specs, const store
     for (size_t index : planned) results[index] = guard.status();
     return guard.peak_bytes();
   }
-  size_t peak = guard.peak_bytes();
-  for (size_t plan_idx = 0; plan_idx < scan.plans.size(); ++plan_idx) {
+  // Each spec's partials are merged and made into rows on their own, so the specs finish on both
+  // cores when the scan used both (the biggest first; a spec's merge order stays fixed).
+  const size_t plan_count = scan.plans.size();
+  std::vector<size_t> peaks(plan_count, 0);
+  auto finish = [&](size_t plan_idx) {
     const Plan& plan = *scan.plans[plan_idx];
     const size_t index = planned[plan_idx];
     std::vector<const Partial*> scanned;
     for (const auto& worker : partials) scanned.push_back(worker[plan_idx].get());
     if (Status bins = CheckBins(plan, scanned); !bins.ok()) {
       results[index] = std::move(bins);
-      continue;
+      return;
     }
     Partial& merged = *partials[0][plan_idx];
     for (size_t worker = 1; worker < partials.size(); ++worker) {
@@ -150,13 +153,31 @@ size_t RunShared(SharedScan& scan, std::span<const QuerySpec> specs, const store
     LimitGuard finish(plan.spec->limits);
     Result<QueryResult> result = ResultOf(plan, merged, scan.plan_bytes[plan_idx], finish);
     partials[0][plan_idx].reset();
-    peak = std::max(peak, finish.peak_bytes());
+    peaks[plan_idx] = finish.peak_bytes();
     if (result.ok()) {
       result->elapsed_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     }
     results[index] = std::move(result);
+  };
+  std::vector<size_t> order(plan_count);
+  for (size_t plan_idx = 0; plan_idx < plan_count; ++plan_idx) order[plan_idx] = plan_idx;
+  const auto groups = [&](size_t plan_idx) {
+    size_t total = 0;
+    for (const auto& worker : partials) total += worker[plan_idx]->table.size();
+    return total;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return groups(a) > groups(b); });
+  if (partials.size() > 1 && plan_count > 1) {
+    std::atomic<size_t> next{0};
+    ScanPool::Shared().Run(std::min(partials.size(), plan_count), [&](size_t) {
+      for (size_t taken = next++; taken < plan_count; taken = next++) finish(order[taken]);
+    });
+  } else {
+    for (size_t plan_idx : order) finish(plan_idx);
   }
+  size_t peak = guard.peak_bytes();
+  for (size_t finished : peaks) peak = std::max(peak, finished);
   return peak;
 }
 
