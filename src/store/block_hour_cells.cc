@@ -189,17 +189,10 @@ HourCells CellBlockByHour(const ColumnBlock& block) {
     AddCellRow(cell, ts, measures, latency, row);
   }
   for (HourCell& cell : cells) FinishCell(cell);
-  // Ascending by (hour, codes, priced): the same cells in the same order however rows interleave.
-  std::vector<uint32_t> order(cells.size());
-  for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return std::tie(cell_keys[a].hour, cell_keys[a].codes, cell_keys[a].priced) <
-           std::tie(cell_keys[b].hour, cell_keys[b].codes, cell_keys[b].priced);
+  // Ascending by (hour, codes, priced).
+  SortCellsByKey(cells, [&](uint32_t idx) {
+    return std::tie(cell_keys[idx].hour, cell_keys[idx].codes, cell_keys[idx].priced);
   });
-  std::vector<HourCell> sorted;
-  sorted.reserve(cells.size());
-  for (const uint32_t idx : order) sorted.push_back(cells[idx]);
-  cells = std::move(sorted);
   return made;
 }
 

@@ -10,9 +10,11 @@
 // AnswerFromHourCells). Made from the block's columns the first time a query asks for them and
 // kept with the block's summary for the segment's life.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/field.h"
@@ -98,5 +100,18 @@ HourCell NewHourCell(int64_t ts, const std::array<uint32_t, kHourCellKeys.size()
 void AddCellRow(HourCell& cell, int64_t ts, const std::array<std::vector<int64_t>, kHourCellMeasures.size()>& measures,
                 const std::vector<double>& latency, uint32_t row);
 void FinishCell(HourCell& cell);
+
+// Reorders a block's `cells` ascending by key_of(index of the cell) (a std::tie of its key), so
+// that they come in the same order however the block's rows interleave (hour, tag and score cells).
+template <typename Cell, typename KeyOf>
+void SortCellsByKey(std::vector<Cell>& cells, KeyOf key_of) {
+  std::vector<uint32_t> order(cells.size());
+  for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key_of(a) < key_of(b); });
+  std::vector<Cell> sorted;
+  sorted.reserve(cells.size());
+  for (const uint32_t idx : order) sorted.push_back(std::move(cells[idx]));
+  cells = std::move(sorted);
+}
 
 }  // namespace mltrack::store

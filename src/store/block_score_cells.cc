@@ -120,16 +120,10 @@ ScoreCells CellBlockByScore(const ColumnBlock& block, uint32_t score_index) {
     const double n = static_cast<double>(cell.score.present);
     if (n > 0) cell.score.m2 = std::max(0.0, squares[cell_idx] - residual[cell_idx] * residual[cell_idx] / n);
   }
-  // Ascending by (codes, priced): the same cells in the same order however rows interleave.
-  std::vector<uint32_t> order(cells.size());
-  for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return std::tie(cell_keys[a].codes, cell_keys[a].priced) < std::tie(cell_keys[b].codes, cell_keys[b].priced);
+  // Ascending by (codes, priced).
+  SortCellsByKey(cells, [&](uint32_t idx) {
+    return std::tie(cell_keys[idx].codes, cell_keys[idx].priced);
   });
-  std::vector<ScoreCell> sorted;
-  sorted.reserve(cells.size());
-  for (const uint32_t idx : order) sorted.push_back(cells[idx]);
-  cells = std::move(sorted);
   return made;
 }
 
