@@ -152,16 +152,24 @@ void FinishCell(HourCell& cell) {
   if (cell.latency_present == 0) cell.latency_min = cell.latency_max = 0;
 }
 
+CellColumns CellColumnsOf(const ColumnBlock& block, size_t rows) {
+  CellColumns columns;
+  for (size_t idx = 0; idx < columns.keys.size(); ++idx) columns.keys[idx] = IdsOf(block.column(kHourCellKeys[idx]), rows);
+  for (size_t idx = 0; idx < columns.measures.size(); ++idx) {
+    columns.measures[idx] = IntsOf(block.column(kHourCellMeasures[idx]), rows);
+  }
+  return columns;
+}
+
 HourCells CellBlockByHour(const ColumnBlock& block) {
   HourCells made;
   const size_t rows = block.rows;
   if (block.summary == nullptr || rows == 0) return made;
   const size_t most = std::min<size_t>(kMaxHourCells, rows / kMinHourCellRows);
   if (most == 0) return made;
-  std::array<std::vector<uint32_t>, kHourCellKeys.size()> keys;
-  for (size_t idx = 0; idx < keys.size(); ++idx) keys[idx] = IdsOf(block.column(kHourCellKeys[idx]), rows);
-  std::array<std::vector<int64_t>, kHourCellMeasures.size()> measures;
-  for (size_t idx = 0; idx < measures.size(); ++idx) measures[idx] = IntsOf(block.column(kHourCellMeasures[idx]), rows);
+  const CellColumns columns = CellColumnsOf(block, rows);
+  const auto& keys = columns.keys;
+  const auto& measures = columns.measures;
   const std::vector<double> latency = DoublesOf(block.column(FieldId::kLatencyMs), rows);
   // Open addressing (linear probing) over a power-of-two table of cell indexes, at most half full.
   size_t slots = 16;

@@ -92,6 +92,14 @@ std::vector<uint32_t> IdsOf(const ColumnData& column, size_t rows);
 std::vector<int64_t> IntsOf(const ColumnData& column, size_t rows);
 std::vector<double> DoublesOf(const ColumnData& column, size_t rows);
 
+// The key columns' ids and the measures' ints of every row of a block: what every kind of cell
+// (hour, tag, score) is keyed and summed by.
+struct CellColumns {
+  std::array<std::vector<uint32_t>, kHourCellKeys.size()> keys;        // by kHourCellKeys
+  std::array<std::vector<int64_t>, kHourCellMeasures.size()> measures;  // by kHourCellMeasures
+};
+CellColumns CellColumnsOf(const ColumnBlock& block, size_t rows);
+
 // Making a cell (hour or tag cell): NewHourCell starts one at its first row (ts) with the given
 // codes and no rows; AddCellRow adds row `row` of the decoded columns (IntsOf of each of
 // kHourCellMeasures, DoublesOf latency_ms); FinishCell, once every row is in, gives min = max = 0

@@ -41,10 +41,9 @@ ScoreCells CellBlockByScore(const ColumnBlock& block, uint32_t score_index) {
   if (block.summary == nullptr || rows == 0) return made;
   const size_t most = std::min<size_t>(kMaxHourCells, rows / kMinHourCellRows);
   if (most == 0) return made;
-  std::array<std::vector<uint32_t>, kHourCellKeys.size()> keys;
-  for (size_t idx = 0; idx < keys.size(); ++idx) keys[idx] = IdsOf(block.column(kHourCellKeys[idx]), rows);
-  std::array<std::vector<int64_t>, kHourCellMeasures.size()> measures;
-  for (size_t idx = 0; idx < measures.size(); ++idx) measures[idx] = IntsOf(block.column(kHourCellMeasures[idx]), rows);
+  const CellColumns columns = CellColumnsOf(block, rows);
+  const auto& keys = columns.keys;
+  const auto& measures = columns.measures;
   const std::vector<double> score = DoublesOf(block.score(score_index), rows);
   // Open addressing (linear probing) over a power-of-two table of cell indexes, at most half full.
   size_t slots = 16;

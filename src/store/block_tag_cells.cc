@@ -50,10 +50,9 @@ TagCells CellBlockByTag(const ColumnBlock& block, CellDimension dimension) {
       dimension.is_tag ? block.summary->tag(dimension.index) : block.summary->field(field);
   if (dimension_summary.type == ColumnSummary::Type::kCodes && !dimension_summary.exact) return made;
   const std::vector<uint32_t> tag = IdsOf(dimension.is_tag ? block.tag(dimension.index) : block.column(field), rows);
-  std::array<std::vector<uint32_t>, kHourCellKeys.size()> keys;
-  for (size_t idx = 0; idx < keys.size(); ++idx) keys[idx] = IdsOf(block.column(kHourCellKeys[idx]), rows);
-  std::array<std::vector<int64_t>, kHourCellMeasures.size()> measures;
-  for (size_t idx = 0; idx < measures.size(); ++idx) measures[idx] = IntsOf(block.column(kHourCellMeasures[idx]), rows);
+  const CellColumns columns = CellColumnsOf(block, rows);
+  const auto& keys = columns.keys;
+  const auto& measures = columns.measures;
   const std::vector<double> latency = DoublesOf(block.column(FieldId::kLatencyMs), rows);
   const std::vector<uint32_t> cache_hit = OffsetsOf(block.column(FieldId::kCacheHit), rows);
   const std::vector<uint32_t> status = OffsetsOf(block.column(FieldId::kStatus), rows);
