@@ -28,6 +28,19 @@ const store::ColumnBlock& SliceView(const store::ColumnBlock& block, const Slice
   return view;
 }
 
+// A cell (an hour cell, or a tag or score cell's hour-cell part) seen as a block of its own whose
+// summary is `summary` (the cell's, written by the caller). One per thread, rewritten for each cell.
+const store::ColumnBlock& CellView(const store::ColumnBlock& block, const store::HourCell& cell,
+                                   const store::BlockSummary& summary) {
+  thread_local store::ColumnBlock view;
+  view.rows = cell.rows;
+  view.min_ts = cell.min_ts;
+  view.max_ts = cell.max_ts;
+  view.segment_id = block.segment_id;
+  view.summary = &summary;
+  return view;
+}
+
 // The group key of `block` with bucket code `bucket` for the plan's one bucket part and the
 // block's single code for every other part; false when a part is not constant or does not fit.
 bool KeyWithBucket(const Plan& plan, const store::ColumnBlock& block, uint64_t bucket, uint64_t* key) {
@@ -423,15 +436,9 @@ bool AnswerFromHourCells(const Plan& plan, const store::ColumnBlock& block, std:
   // One summary and block view per thread, rewritten for each cell: only the key and measure
   // columns are ever written, the others stay absent.
   thread_local store::BlockSummary summary;
-  thread_local store::ColumnBlock view;
   auto view_of = [&](const store::HourCell& cell) -> const store::ColumnBlock& {
     store::CellSummary(cell, *block.summary, &summary);
-    view.rows = cell.rows;
-    view.min_ts = cell.min_ts;
-    view.max_ts = cell.max_ts;
-    view.segment_id = block.segment_id;
-    view.summary = &summary;
-    return view;
+    return CellView(block, cell, summary);
   };
   if (!AddWholeCells(plan, cells.size(), [&](size_t idx) -> const store::ColumnBlock& { return view_of(cells[idx]); },
                      filters, gives, partial)) {
@@ -501,15 +508,9 @@ bool AnswerFromTagCells(const Plan& plan, const store::ColumnBlock& block, std::
   // One summary and block view per thread, rewritten for each cell: only the cells' columns are
   // ever written, the others stay absent.
   thread_local store::BlockSummary summary;
-  thread_local store::ColumnBlock view;
   auto view_of = [&](const store::TagCell& cell) -> const store::ColumnBlock& {
     store::TagCellSummary(cell, *dimension, *block.summary, &summary);
-    view.rows = cell.base.rows;
-    view.min_ts = cell.base.min_ts;
-    view.max_ts = cell.base.max_ts;
-    view.segment_id = block.segment_id;
-    view.summary = &summary;
-    return view;
+    return CellView(block, cell.base, summary);
   };
   thread_local std::vector<uint8_t> gives;
   gives.assign(spec.metrics.size(), 1);
@@ -560,16 +561,10 @@ bool AnswerFromScoreCells(const Plan& plan, const store::ColumnBlock& block, std
   // columns and score are ever written, the others stay absent.
   thread_local store::BlockSummary summary;
   thread_local std::shared_ptr<store::BlockMoments> moments = std::make_shared<store::BlockMoments>();
-  thread_local store::ColumnBlock view;
   auto view_of = [&](const store::ScoreCell& cell) -> const store::ColumnBlock& {
     store::ScoreCellSummary(cell, score_index, *block.summary, &summary, moments.get());
     summary.moments = moments;
-    view.rows = cell.base.rows;
-    view.min_ts = cell.base.min_ts;
-    view.max_ts = cell.base.max_ts;
-    view.segment_id = block.segment_id;
-    view.summary = &summary;
-    return view;
+    return CellView(block, cell.base, summary);
   };
   thread_local std::vector<uint8_t> gives;
   gives.assign(spec.metrics.size(), 1);
