@@ -521,20 +521,24 @@ class UniqIdAccumulator final : public MetricAccumulator {
         if (codes[idx] != store::kAbsentId) Uniq::UpdateId(state, static_cast<uint32_t>(codes[idx]), id_limit_);
       }
       if (idx == count) return;
-      // Bitmap mode: one OR per row without branches; the absent id 0 sets bit 0, cleared
-      // afterwards (0 is never a real id).
+      // Bitmap mode: one OR per row inside the bitmap's range; the absent id 0 sets bit 0 when
+      // the range starts at 0 (cleared afterwards: 0 is never a real id) and is skipped otherwise.
       uint64_t* bits = state.bitmap.data();
-      const size_t words = state.bitmap.size();
-      const bool had_zero_bit = bits[0] & 1;
+      uint64_t words = state.bitmap.size();
+      uint64_t base = state.base;
       for (; idx < count; ++idx) {
         const uint64_t id = codes[idx];
-        if ((id >> 6) < words) {
-          bits[id >> 6] |= uint64_t{1} << (id & 63);
-        } else {
-          state.set.Insert(id);
+        const uint64_t word = (id >> 6) - base;  // wraps below the base
+        if (word < words) {
+          bits[word] |= uint64_t{1} << (id & 63);
+        } else if (id != store::kAbsentId) {
+          Uniq::UpdateId(state, static_cast<uint32_t>(id), id_limit_);  // may widen the bitmap
+          bits = state.bitmap.data();
+          words = state.bitmap.size();
+          base = state.base;
         }
       }
-      if (!had_zero_bit) bits[0] &= ~uint64_t{1};
+      if (base == 0) bits[0] &= ~uint64_t{1};
       return;
     }
     for (size_t idx = 0; idx < count; ++idx) {

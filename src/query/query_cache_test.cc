@@ -466,11 +466,11 @@ TEST(LocalStringQueryTest, ExistsOfALocalFieldReadsOnlyTheRowsThatCarryIt) {
 TEST(UniqCombineTest, WiderBitmapAbsorbsSetValuesOnce) {
   using aggregate::Uniq;
   Uniq::State narrow;  // bitmap over ids < 64·2, then id 200 in the set
-  Uniq::ToBitmap(narrow, 64);
+  Uniq::ToBitmap(narrow, 0, 127);
   Uniq::UpdateId(narrow, 5, 64);
   Uniq::UpdateId(narrow, 200, 64);
   Uniq::State wide;  // bitmap over ids < 512 holding 200 and 7
-  Uniq::ToBitmap(wide, 512);
+  Uniq::ToBitmap(wide, 0, 511);
   Uniq::UpdateId(wide, 200, 512);
   Uniq::UpdateId(wide, 7, 512);
   Uniq::Combine(narrow, wide);

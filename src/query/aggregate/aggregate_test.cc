@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <unordered_set>
 #include <vector>
 
 #include "query/aggregate/avg.h"
@@ -219,6 +220,51 @@ TEST(UniqTest, BitmapOfDictionaryIdsAndSetsMerge) {
   EXPECT_EQ(Uniq::Finalize(dense), 2502);
   for (uint64_t value = 0; value < 100'000; ++value) Uniq::Update(numbers, value * 7919 % 65536);
   EXPECT_EQ(Uniq::Finalize(numbers), 65536);
+}
+
+// Ids handed out over time lie in narrow ranges: a state's bitmap covers the range it saw, not
+// the dictionary, and states of different ranges merge exactly.
+TEST(UniqTest, BitmapsCoverTheRangeOfIdsSeen) {
+  Uniq::State late;
+  for (uint32_t id = 3'000'001; id < 3'040'000; id += 3) Uniq::UpdateId(late, id, 4'000'000);
+  ASSERT_FALSE(late.bitmap.empty());
+  EXPECT_LE(late.bitmap.size(), 2 * 40'000 / 64 + 2);  // not 4M ids / 64 words
+  EXPECT_TRUE(late.set.size() < 64);
+  EXPECT_EQ(Uniq::Finalize(late), 13'333);
+  Uniq::State sparse;  // 100 ids over 100M: a set
+  for (uint32_t id = 1; id <= 100'000'000; id += 1'000'000) Uniq::UpdateId(sparse, id, 200'000'000);
+  EXPECT_TRUE(sparse.bitmap.empty());
+  EXPECT_EQ(Uniq::Finalize(sparse), 100);
+}
+
+TEST(UniqTest, StatesOfAnyRangesCombineToTheDistinctCount) {
+  std::mt19937_64 random(17);
+  for (int round = 0; round < 40; ++round) {
+    std::unordered_set<uint32_t> truth;
+    Uniq::State total;
+    std::vector<Uniq::State> parts(1 + random() % 12);
+    for (Uniq::State& part : parts) {
+      // A cluster somewhere (dense, sparse or tiny), now and then an outlier far from it.
+      const uint32_t start = 1 + static_cast<uint32_t>(random() % 5'000'000);
+      const uint32_t span = 1 + static_cast<uint32_t>(random() % (random() % 2 ? 300 : 200'000));
+      const size_t values = random() % 3'000;
+      for (size_t v = 0; v < values; ++v) {
+        const uint32_t id = random() % 50 == 0 ? 1 + static_cast<uint32_t>(random() % 6'000'000)
+                                               : start + static_cast<uint32_t>(random() % span);
+        Uniq::UpdateId(part, id, 6'000'001);
+        truth.insert(id);
+      }
+    }
+    // Merged in a random order, into an empty state or into one of the parts.
+    std::shuffle(parts.begin(), parts.end(), random);
+    for (const Uniq::State& part : parts) Uniq::Combine(total, part);
+    EXPECT_EQ(Uniq::Finalize(total), static_cast<int64_t>(truth.size())) << "round " << round;
+    Uniq::State& last = parts.back();
+    for (const Uniq::State& part : parts) {
+      if (&part != &last) Uniq::Combine(last, part);
+    }
+    EXPECT_EQ(Uniq::Finalize(last), static_cast<int64_t>(truth.size())) << "round " << round;
+  }
 }
 
 TEST(DaysTest, DistinctDaysAscendingAcrossWordsAndBeforeTheEpoch) {
