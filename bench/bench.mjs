@@ -225,7 +225,16 @@ function report() {
       '', '', '', '', '', '', 'p50 ≤ 1', verdict('proxy overhead', proxy.added_p50_ms <= 1, `${proxy.added_p50_ms.toFixed(3)} ms`));
   }
 
-  // Dashboards: the verdict is on the worse of the warm and cold p95.
+  // Dashboards: the verdict is on the worse of the warm and cold p95, against issue 17's
+  // target for the store's size (≤ 50 ms at 10M, ≤ 100 ms at 100M).
+  const dashboardTarget = n >= 50_000_000 ? 100 : 50;
+  if (existsSync(`${out}/failed_dashboards.tsv`)) {
+    for (const line of readFileSync(`${out}/failed_dashboards.tsv`, 'utf8').split('\n').filter(Boolean)) {
+      const [path, code] = line.split('\t');
+      row(`\`${path}\` (not timed: it answered HTTP ${code} before the timing)`, `failed (HTTP ${code})`, '', '', '', '', '', '',
+        `p95 ≤ ${dashboardTarget} ms`, verdict(path, false, `HTTP ${code}`));
+    }
+  }
   for (const [name, result] of Object.entries(engines.ours).filter(([name]) => name.startsWith('dashboard'))) {
     const t = timing(result);
     if (!t) continue;
@@ -236,8 +245,9 @@ function report() {
     const fmtDashboard = (d) => (d.server95 !== null ? `${fmtMs(d.server50)} / ${fmtMs(d.server95)} (${fmtMs(d.wall50)})`
       : `${fmtMs(d.wall50)} / ${fmtMs(d.wall95)} (client wall)`);
     row(`\`${name}\` p50 / p95 ms server (client wall p50)`, fmtDashboard(t), cold ? fmtDashboard(cold) : 'failed',
-      '', '', '', '', '', 'p95 ≤ 50 ms',
-      verdict(name, worst <= 50, worst <= 50 ? `${(50 / worst).toFixed(1)}× under` : `${(worst / 50).toFixed(1)}× over`),
+      '', '', '', '', '', `p95 ≤ ${dashboardTarget} ms`,
+      verdict(name, worst <= dashboardTarget, worst <= dashboardTarget ? `${(dashboardTarget / worst).toFixed(1)}× under`
+        : `${(worst / dashboardTarget).toFixed(1)}× over`),
       timing(engines.ours_clickhouse[name]) ? fmtDashboard(timing(engines.ours_clickhouse[name])) : '');
   }
 
