@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <tuple>
@@ -458,6 +459,47 @@ TEST(LocalStringQueryTest, ExistsOfALocalFieldReadsOnlyTheRowsThatCarryIt) {
       EXPECT_GE(few_blocks, 4);
       EXPECT_EQ(read.scanned, rows_read) << "round " << round;
     }
+    store.Close();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// Interning a local field's strings counts against the query's deadline: a query past it stops
+// before interning (at 100M the first uniq:trace_id interned for two minutes past a 10 s limit),
+// and a later query interns and answers.
+TEST(LocalStringQueryTest, InterningStopsAtTheDeadline) {
+  char tmpl[] = "/tmp/mltrack_qlocal_XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  {
+    Result<std::unique_ptr<store::EmbeddedStore>> opened = OpenSealingStore(dir, 500);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store::EmbeddedStore& store = **opened;
+    for (int batch = 0; batch < 4; ++batch) {
+      EventBatch events;
+      for (int row = 0; row < 500; ++row) {
+        Event event;
+        event.ts_ms = kStart + (int64_t{batch} * 500 + row) * 60'000;
+        event.model = "m";
+        event.trace_id = "t" + std::to_string(batch) + "-" + std::to_string(row / 2);
+        events.push_back(std::move(event));
+      }
+      ASSERT_TRUE(store.Append(std::move(events)).ok());
+      ASSERT_TRUE(store.WaitForMaintenance(10'000));
+    }
+    auto snapshot = store.Snapshot();
+    const size_t traces_before = snapshot->ArmedDictionary(FieldId::kTraceId)->size();
+    QuerySpec spec = *ParseQuerySpec(R"({"from": 1767225600000, "to": 1767398400000, "metrics": ["uniq:trace_id"]})", kStart);
+    spec.limits = QueryLimits::FromNow(1, 0);
+    spec.limits.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    Result<QueryResult> late = ExecuteQuery(spec, *snapshot);
+    ASSERT_FALSE(late.ok());
+    EXPECT_EQ(late.status().code(), StatusCode::kDeadlineExceeded);
+    EXPECT_EQ(snapshot->ArmedDictionary(FieldId::kTraceId)->size(), traces_before);  // nothing interned
+    spec.limits = QueryLimits{};
+    Result<QueryResult> answered = ExecuteQuery(spec, *snapshot);
+    ASSERT_TRUE(answered.ok()) << answered.status().ToString();
+    EXPECT_EQ(QueryResultToJson(*answered).find("[[1000]]") != std::string::npos, true) << QueryResultToJson(*answered);
     store.Close();
   }
   std::filesystem::remove_all(dir);

@@ -75,7 +75,9 @@ constexpr size_t kMaxProbedLiterals = 16;
 // table, which a first query by trace used to intern (issue 17: +27 B/event). A block in which an
 // eq/in filter on a local field can match no row (its string filter excludes every literal) is
 // left out too: the field reads as absent there, and that filter keeps none of its rows anyway.
-void ArmLocalFields(const QuerySpec& spec, const store::TableSnapshot& snapshot) {
+// Stops early (leaving columns un-interned) when `guard` says the query is past its deadline:
+// the caller checks guard->Stopped() before reading anything.
+void ArmLocalFields(const QuerySpec& spec, const store::TableSnapshot& snapshot, LimitGuard* guard) {
   auto names = [&](FieldId id) {
     for (const Filter& filter : spec.filters) {
       if (filter.field.id == id || (filter.by && filter.by->id == id)) return true;
@@ -110,8 +112,10 @@ void ArmLocalFields(const QuerySpec& spec, const store::TableSnapshot& snapshot)
       return true;
     };
   }
+  std::function<bool()> stop;
+  if (guard != nullptr) stop = [guard] { return guard->CheckDeadline(); };
   for (FieldId id : {FieldId::kTraceId, FieldId::kInputHash}) {
-    if (names(id)) snapshot.LocalDictionary(id, spec.from_ms, spec.to_ms, keep);
+    if (names(id)) snapshot.LocalDictionary(id, spec.from_ms, spec.to_ms, keep, stop);
   }
 }
 
@@ -122,7 +126,8 @@ Result<Plan> MakePlan(const QuerySpec& spec, const store::TableSnapshot& snapsho
   plan.spec = &spec;
   plan.snapshot = &snapshot;
   plan.guard = guard;
-  ArmLocalFields(spec, snapshot);
+  ArmLocalFields(spec, snapshot, guard);
+  if (guard != nullptr && guard->Stopped()) return guard->status();
   size_t filter_bytes = 0;
   for (const Filter& filter : spec.filters) {
     if (guard != nullptr && guard->CheckDeadline()) return guard->status();

@@ -152,7 +152,8 @@ std::shared_ptr<const TableSnapshot> TableSnapshot::Empty() {
 ColumnData LocalColumn::Ids(std::vector<uint64_t>* buffer) const { return packed ? packed->Decode(buffer) : ids; }
 
 void TableSnapshot::ResolveLocalColumns(FieldId id, int64_t from_ms, int64_t to_ms,
-                                        const std::function<bool(const ColumnBlock&)>& keep) const {
+                                        const std::function<bool(const ColumnBlock&)>& keep,
+                                        const std::function<bool()>& stop) const {
   Dictionary* global = parts_.interning[static_cast<size_t>(id)].get();
   if (global == nullptr) return;  // a snapshot without a table dictionary (Empty())
   for (size_t entry = 0; entry < parts_.local_columns.size(); ++entry) {
@@ -160,6 +161,7 @@ void TableSnapshot::ResolveLocalColumns(FieldId id, int64_t from_ms, int64_t to_
     if (local.field != id || entry_armed_[entry].load(std::memory_order_acquire)) continue;
     const ColumnBlock& block = parts_.blocks[local.block_index];
     if (block.rows == 0 || block.max_ts < from_ms || block.min_ts > to_ms || (keep && !keep(block))) continue;
+    if (stop && stop()) return;
     std::call_once(entry_interned_[entry], [&] {
       // Blocks a filter's literals picked (keep) are few: only the strings of each such block are
       // interned, not its segment's (a lookup of one trace would intern ~266k at 10M).

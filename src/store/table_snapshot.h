@@ -226,10 +226,13 @@ class TableSnapshot {
   // translated when first read); the columns of other blocks keep reading as absent, and
   // their strings stay out of the table dictionary. Returns the field's dictionary. A query
   // calls this for its range before it resolves the field (query/scan_plan.cc), so a week's
-  // query interns a week's strings, not the table's (issue 17).
+  // query interns a week's strings, not the table's (issue 17). `stop` (when set) is asked before
+  // each column: once it says true the rest is left un-interned (a query past its deadline gives
+  // up; what was interned stays, so a retry goes on from there).
   const Dictionary* LocalDictionary(FieldId id, int64_t from_ms, int64_t to_ms,
-                                    const std::function<bool(const ColumnBlock&)>& keep = {}) const {
-    ResolveLocalColumns(id, from_ms, to_ms, keep);
+                                    const std::function<bool(const ColumnBlock&)>& keep = {},
+                                    const std::function<bool()>& stop = {}) const {
+    ResolveLocalColumns(id, from_ms, to_ms, keep, stop);
     return parts_.dictionaries[static_cast<size_t>(id)].get();
   }
   // The dictionary of a local string field as it is, interning nothing: ids of the columns that
@@ -255,7 +258,8 @@ class TableSnapshot {
  private:
   friend struct ColumnBlock;
   void ResolveLocalColumns(FieldId id, int64_t from_ms, int64_t to_ms,
-                           const std::function<bool(const ColumnBlock&)>& keep = {}) const;
+                           const std::function<bool(const ColumnBlock&)>& keep = {},
+                           const std::function<bool()>& stop = {}) const;
   // Translates the column of local_columns()[entry] into table ids, once (ColumnBlock::column).
   void ResolveLocalEntry(uint32_t entry) const;
 
