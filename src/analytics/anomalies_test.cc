@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <set>
 
 #include "analytics/anomaly_explain.h"
@@ -100,6 +101,38 @@ TEST_F(AnomaliesTest, DefaultMetricsOnTheTotalAndOnlyAnomalousSeries) {
   for (const Anomaly& anomaly : report->anomalies) metrics.insert(anomaly.metric);
   EXPECT_EQ(metrics, (std::set<std::string>{"sum:cost_usd", "count"}));
   EXPECT_EQ(report->series.size(), 2u);
+}
+
+// Eight series (two experiments × the four default metrics) are judged on two threads: each
+// equals the same series judged alone, in a request of its metric only (two series, one thread).
+TEST_F(AnomaliesTest, SeriesJudgedTogetherEqualSeriesJudgedAlone) {
+  Result<AnomalyReport> together = Detect({{"group_by", "experiment"}, {"from", "now-7d"}, {"series", "all"}});
+  ASSERT_TRUE(together.ok()) << together.status().ToString();
+  ASSERT_EQ(together->series.size(), 8u);
+  size_t anomalies = 0;
+  for (const std::string& metric : together->metrics) {
+    Result<AnomalyReport> alone =
+        Detect({{"metric", metric}, {"group_by", "experiment"}, {"from", "now-7d"}, {"series", "all"}});
+    ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+    ASSERT_EQ(alone->series.size(), 2u);
+    anomalies += alone->anomalies.size();
+    for (const AnomalySeries& one : alone->series) {
+      const auto same = std::find_if(together->series.begin(), together->series.end(), [&](const AnomalySeries& s) {
+        return s.key == one.key && s.metric == one.metric;
+      });
+      ASSERT_NE(same, together->series.end()) << one.key << " " << metric;
+      ASSERT_EQ(same->buckets.size(), one.buckets.size());
+      for (size_t idx = 0; idx < one.buckets.size(); ++idx) {
+        const JudgedBucket& a = same->buckets[idx];
+        const JudgedBucket& b = one.buckets[idx];
+        EXPECT_TRUE(a.actual == b.actual && a.expected == b.expected && a.lower == b.lower && a.upper == b.upper &&
+                    a.score == b.score && a.reported == b.reported)
+            << one.key << " " << metric << " bucket " << idx;
+      }
+    }
+  }
+  EXPECT_EQ(together->anomalies.size(), anomalies);
+  EXPECT_GT(anomalies, 0u);
 }
 
 TEST_F(AnomaliesTest, BadParametersAreNamed) {

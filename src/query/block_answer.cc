@@ -1,7 +1,9 @@
 #include "query/block_answer.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "query/chunk_gathers.h"
@@ -178,6 +180,82 @@ void SmallerSide(const store::ColumnBlock& block, int64_t edge, std::vector<uint
   out.resize(late_count);
 }
 
+// AnswerFromHourSlices for a block over which one group part varies: an enum or bool, which hour
+// slices summarize with exact codes (the overview's status per day, blocks across midnight). Each
+// slice adds its rows of each code to the group of its bucket and that code, when every metric
+// adds a count of rows (AddsBlockRows). The block's other parts must be constant over it; the
+// caller checked that each of its whole hours lies within one bucket.
+bool AnswerFromHourSlicesPerCode(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
+  size_t varying_idx = plan.parts.size();
+  for (size_t part_idx = 0; part_idx < plan.parts.size(); ++part_idx) {
+    const KeyPart& part = plan.parts[part_idx];
+    if (part.bin) return false;
+    if (part.is_bucket) continue;
+    const store::ColumnSummary* column = SummaryOf(part.source, *block.summary);
+    uint32_t code = 0;
+    if (column == nullptr) return false;
+    if (column->SingleCode(block.summary->rows, &code)) continue;
+    const bool byte_codes = part.source.type == ColumnSource::Type::kEnum || part.source.type == ColumnSource::Type::kBool;
+    if (varying_idx != plan.parts.size() || !byte_codes || !store::SummarizedPerHour(part.source.field)) return false;
+    varying_idx = part_idx;
+  }
+  if (varying_idx == plan.parts.size()) return false;
+  for (const auto& metric : partial.metrics) {
+    if (!metric->AddsBlockRows(block)) return false;
+  }
+  const std::shared_ptr<const std::vector<store::HourSlice>> slices = store::HourSlicesOf(block);
+  if (slices->empty()) return false;
+  // Every slice is checked and keyed first, so that a refusal leaves `partial` as it was.
+  const size_t words = plan.key_words;
+  const KeyPart& varying = plan.parts[varying_idx];
+  thread_local std::vector<uint64_t> keys;
+  thread_local std::vector<std::pair<size_t, uint64_t>> cells;  // (slice, rows) per key
+  keys.clear();
+  cells.clear();
+  for (size_t slice_idx = 0; slice_idx < slices->size(); ++slice_idx) {
+    const store::HourSlice& slice = (*slices)[slice_idx];
+    const store::ColumnBlock& view = SliceView(block, slice);
+    const int64_t bucket = plan.bucketer->Index(slice.min_ts);
+    if (plan.bucketer->Index(slice.max_ts) != bucket) return false;
+    for (const auto& metric : partial.metrics) {
+      if (!metric->AddsBlockRows(view)) return false;
+    }
+    const store::ColumnSummary* column = SummaryOf(varying.source, slice.summary);
+    if (column == nullptr || column->type != store::ColumnSummary::Type::kCodes || !column->exact) return false;
+    for (const auto& [code, rows] : column->codes) {
+      if (rows == 0) continue;
+      if (!FitsPart(plan, varying_idx, code)) return false;
+      keys.resize(keys.size() + words, 0);
+      uint64_t* key = keys.data() + keys.size() - words;
+      // The constant parts' codes come from the block's summary (a slice's has no strings).
+      for (size_t part_idx = 0; part_idx < plan.parts.size(); ++part_idx) {
+        const KeyPart& part = plan.parts[part_idx];
+        uint64_t part_code = code;
+        if (part.is_bucket) {
+          part_code = static_cast<uint64_t>(bucket);
+        } else if (part_idx != varying_idx) {
+          uint32_t single = 0;
+          SummaryOf(part.source, *block.summary)->SingleCode(block.summary->rows, &single);
+          part_code = single;
+        }
+        if (!FitsPart(plan, part_idx, part_code)) return false;
+        SetPartCode(plan, part_idx, part_code, key);
+      }
+      cells.emplace_back(slice_idx, rows);
+    }
+  }
+  for (size_t cell_idx = 0; cell_idx < cells.size(); ++cell_idx) {
+    const auto [slice_idx, rows] = cells[cell_idx];
+    const store::ColumnBlock& view = SliceView(block, (*slices)[slice_idx]);
+    const uint32_t group = partial.table.FindOrInsert(keys.data() + cell_idx * words);
+    for (auto& metric : partial.metrics) {
+      metric->Resize(partial.table.size());
+      metric->AddBlockRows(view, group, rows);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool AnswerAcrossBucketEdge(const Plan& plan, const store::ColumnBlock& block, Partial& partial) {
@@ -234,8 +312,8 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
   // The other parts must be constant over the block (then over each slice), and every metric
   // must follow from a block's summary: checked before the slices are made.
   std::vector<uint64_t> key(plan.key_words);
-  if (!KeyWithBucket(plan, block, 0, key.data())) return false;
-  for (size_t metric_idx = 0; metric_idx < partial.metrics.size(); ++metric_idx) {
+  const bool constant = KeyWithBucket(plan, block, 0, key.data());
+  for (size_t metric_idx = 0; constant && metric_idx < partial.metrics.size(); ++metric_idx) {
     const MetricSpec& metric = spec.metrics[metric_idx];
     const bool reads_field = metric.kind != AggregateKind::kCount && metric.kind != AggregateKind::kRate;
     if (reads_field && metric.field.id != FieldId::kTs && !store::SummarizedPerHour(metric.field.id) &&
@@ -253,6 +331,7 @@ bool AnswerFromHourSlices(const Plan& plan, const store::ColumnBlock& block, Par
     const int64_t start = hour * store::kHourSliceMs;
     if (plan.bucketer->Index(start) != plan.bucketer->Index(start + store::kHourSliceMs - 1)) return false;
   }
+  if (!constant) return AnswerFromHourSlicesPerCode(plan, block, partial);
   const std::shared_ptr<const std::vector<store::HourSlice>> slices = store::HourSlicesOf(block);
   if (slices->empty()) return false;
   const size_t words = plan.key_words;

@@ -23,6 +23,7 @@
 #include "query/query_cache.h"
 #include "query/query_parser.h"
 #include "random_query_test_util.h"
+#include "store/block_bin_cells.h"
 #include "store/block_hour_cells.h"
 #include "store/block_hour_slices.h"
 #include "store/block_moments.h"
@@ -1609,6 +1610,135 @@ TEST_F(BlockAnswerTest, RareStatusFiltersReadOnlyTheRowsWithThatStatus) {
   }
   EXPECT_GT(rare_blocks, 0);
   EXPECT_EQ(read.scanned, expected);
+}
+
+// Hour slices count each hour's rows per enum or bool code: a count per time bucket of whole
+// hours and status (the overview's status per day) reads no row of a block that spans several
+// buckets, in UTC and in a zone of whole-hour offset; other metrics, a second varying part and
+// half-hour buckets read rows as before. Answers equal the scans'.
+TEST_F(BlockAnswerTest, HourSlicesCountRowsPerCodeOfAVaryingEnum) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 8192, .first_block_rows = 8192});
+  std::mt19937_64 rng(43);
+  std::vector<Event> events;
+  for (int row = 0; row < 40'000; ++row) {
+    const int64_t jitter = static_cast<int64_t>(rng() % 60'000);
+    events.push_back(RandomEvent(rng, kStart + 5 * 60'000 + row * int64_t{1'200} + jitter, 40));
+  }
+  memtable.Append(events);
+  MakeViews(memtable, rng);
+  const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";  // 1 Jan 2026
+  const char* unread[] = {
+      R"("bucket": "1h", "group_by": ["status"], "metrics": ["count"])",
+      R"("bucket": "3h", "group_by": ["status"], "metrics": ["count"])",
+      R"("bucket": "1d", "tz": "America/New_York", "group_by": ["status"], "metrics": ["count"])",
+      R"("bucket": "2h", "group_by": ["cache_hit"], "metrics": ["count"])",
+      R"("bucket": "1h", "group_by": ["operation"], "metrics": ["count"])"};
+  for (const char* rest : unread) {
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    const QueryResult read = Execute(spec, *without_, nullptr);
+    ExpectSameResult(read, summarized, rest);
+    EXPECT_EQ(read.scanned, 40'000u) << rest;
+    EXPECT_EQ(summarized.scanned, 0u) << rest;
+    QueryCache cache;
+    ExpectSameResult(read, Execute(spec, *with_, &cache), std::string(rest) + " (cache)");
+  }
+  const char* read_rows[] = {
+      R"("bucket": "1h", "group_by": ["status"], "metrics": ["count", "sum:cost_usd"])",
+      R"("bucket": "1h", "group_by": ["status", "cache_hit"], "metrics": ["count"])",
+      R"("bucket": "1h", "tz": "Asia/Kolkata", "group_by": ["status"], "metrics": ["count"])",
+      R"("bucket": "30m", "group_by": ["status"], "metrics": ["count"])"};
+  for (const char* rest : read_rows) {
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    ExpectSameResult(Execute(spec, *without_, nullptr), summarized, rest);
+    EXPECT_GT(summarized.scanned, 0u) << rest;
+  }
+}
+
+// Bin cells (store/block_bin_cells.h): a count per bin of a measure (the overview's latency
+// histogram), grouped or filtered by any of team, experiment, model and provider, is answered
+// from each block's cells of that width without reading a row, as the scans count it (under a
+// filter that keeps one value slice, from cells of that slice's rows); other metrics, other
+// filters and buckets a block straddles read rows. A block keeps the cells of kMaxBinCellSets
+// keys; a further key reads rows, with the same answers.
+TEST_F(BlockAnswerTest, BinCellsCountRowsPerBinAsScansDo) {
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 16384, .first_block_rows = 16384});
+  std::mt19937_64 rng(47);
+  memtable.Append(HourCellEvents(rng));
+  MakeViews(memtable, rng);
+  const std::string head = R"({"from": 1767225600000, "to": 1767312000000, "limit": 100000, )";  // 1 Jan 2026
+  const char* unread[] = {
+      R"("group_by": ["bin:4000:latency_ms"], "metrics": ["count"])",
+      R"("filters": [{"field": "model", "op": "eq", "value": "claude"}], "group_by": ["bin:4000:latency_ms"],
+         "metrics": ["count"])",
+      R"("filters": [{"field": "team", "op": "in", "values": ["t1", "t3"]}], "group_by": ["bin:4000:latency_ms", "team"],
+         "metrics": ["count"])",
+      R"("filters": [{"field": "provider", "op": "ne", "value": "openai"}], "bucket": "1d",
+         "group_by": ["model", "bin:4000:latency_ms"], "metrics": ["count"])",
+      R"("group_by": ["bin:5000:latency_ms", "experiment"], "metrics": ["count"])"};
+  for (const char* rest : unread) {
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    const QueryResult read = Execute(spec, *without_, nullptr);
+    ExpectSameResult(read, summarized, rest);
+    EXPECT_EQ(read.scanned, 40'000u) << rest;
+    EXPECT_EQ(summarized.scanned, 0u) << rest;
+  }
+  // Every block keeps cells of the two widths over all its rows, and of the width 4000 over the
+  // rows of model claude and of provider other (the filters that keep one value slice), together
+  // every row (of the slice) once.
+  for (const store::ColumnBlock& block : with_->blocks()) {
+    const std::shared_ptr<const store::TagCellSet> made = block.summary->tag_cells.Get();
+    ASSERT_NE(made, nullptr);
+    ASSERT_EQ(made->bins.size(), 4u);
+    int sliced = 0;
+    for (const auto& cells : made->bins) {
+      ASSERT_FALSE(cells->cells.empty());
+      uint32_t rows = 0;
+      for (const store::BinCell& cell : cells->cells) rows += cell.rows;
+      uint32_t expected = block.rows;
+      if (cells->key.sliced) {
+        ++sliced;
+        expected = 0;
+        for (const store::ValueSlice& slice :
+             store::SlicesOf(*block.summary, static_cast<FieldId>(cells->key.slice_field))) {
+          if (slice.code == cells->key.slice_code) expected = slice.summary.rows;
+        }
+      }
+      EXPECT_GT(expected, 0u);
+      EXPECT_EQ(rows, expected);
+    }
+    EXPECT_EQ(sliced, 2);
+  }
+  const char* read_rows[] = {
+      R"("group_by": ["bin:4000:latency_ms"], "metrics": ["count", "sum:cost_usd"])",
+      R"("group_by": ["bin:4000:latency_ms"], "metrics": ["count:cost_usd"])",
+      R"("filters": [{"field": "user", "op": "eq", "value": "u3"}], "group_by": ["bin:4000:latency_ms"],
+         "metrics": ["count"])",
+      R"("filters": [{"field": "latency_ms", "op": "lt", "value": 9000}], "group_by": ["bin:4000:latency_ms"],
+         "metrics": ["count"])",
+      R"("bucket": "1h", "group_by": ["bin:4000:latency_ms"], "metrics": ["count"])",
+      R"("group_by": ["bin:4000:latency_ms", "user"], "metrics": ["count"])"};
+  for (const char* rest : read_rows) {
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    ExpectSameResult(Execute(spec, *without_, nullptr), summarized, rest);
+    EXPECT_GT(summarized.scanned, 0u) << rest;
+  }
+  // Four more widths fill the blocks' sets; a ninth key reads rows.
+  for (const char* width : {"6000", "8000", "10000", "20000", "7000"}) {
+    const std::string rest = std::string(R"("group_by": ["bin:)") + width + R"(:latency_ms"], "metrics": ["count"])";
+    const QuerySpec spec = *ParseQuerySpec(head + rest + "}", kStart);
+    const QueryResult summarized = Execute(spec, *with_, nullptr);
+    ExpectSameResult(Execute(spec, *without_, nullptr), summarized, rest);
+    if (std::string_view(width) == "7000") {
+      EXPECT_EQ(summarized.scanned, 40'000u) << rest;
+    } else {
+      EXPECT_EQ(summarized.scanned, 0u) << rest;
+    }
+  }
+  CompareRandomSpecs(rng, 100);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -14,6 +16,9 @@
 #include "query/rare_code_rows.h"
 #include "query/slice_rows.h"
 #include "query/sparse_slice_scan.h"
+#include "store/block_bin_cells.h"
+#include "store/block_hour_cells.h"
+#include "store/block_slices.h"
 #include "store/block_user_rollup.h"
 #include "store/packed_column.h"
 
@@ -739,6 +744,127 @@ bool HourSlicesFirst(const Plan& plan, const store::ColumnBlock& block, std::spa
   return true;
 }
 
+// Every row's bin code of `part` (a bin) in `block`, as PartCodes gives them; empty when a value's
+// bin cannot be numbered exactly (GroupBin::kBinOutOfRange: the rows path remembers it and the
+// executor refuses the query).
+std::vector<uint64_t> BlockBinCodes(const KeyPart& part, const store::ColumnBlock& block) {
+  std::vector<uint64_t> codes(block.rows);
+  thread_local std::vector<double> values(kChunkRows);
+  thread_local std::vector<uint32_t> rows(kChunkRows);
+  for (size_t begin = 0; begin < block.rows; begin += kChunkRows) {
+    const size_t count = std::min(kChunkRows, block.rows - begin);
+    for (size_t idx = 0; idx < count; ++idx) rows[idx] = static_cast<uint32_t>(begin + idx);
+    GatherBinCodes(*part.bin, part.source, block, rows.data(), count, values.data(), codes.data() + begin);
+  }
+  if (std::find(codes.begin(), codes.end(), kOutOfRangeCode) != codes.end()) return {};
+  return codes;
+}
+
+// Whether the block's bin cells (store/block_bin_cells.h) answered it for `plan` (a whole block
+// whose row filters are `filters`): a query whose every metric counts rows, grouped by one bin of
+// a measure and by any of the hour cells' keys (and a time bucket the whole block lies in), whose
+// filters each read one of those keys (each cell kept whole or dropped). Each kept cell adds its
+// rows to the group its rows would have gone to: the counts are the row scan's. False, with
+// `partial` unchanged, when the block does not qualify or keeps other widths' cells
+// (store::kMaxBinCellSets). The cells of the (measure, width) are made on first use.
+bool AnsweredFromBinCells(const Plan& plan, const store::ColumnBlock& block, std::span<const RowFilter* const> filters,
+                          Partial& partial) {
+  if (!partial.counts_only || block.summary == nullptr || block.rows == 0) return false;
+  const KeyPart* bin_part = nullptr;
+  uint64_t bucket = 0;
+  thread_local std::vector<size_t> key_of_part;  // by part: its index in kHourCellKeys
+  key_of_part.assign(plan.parts.size(), 0);
+  for (size_t part_idx = 0; part_idx < plan.parts.size(); ++part_idx) {
+    const KeyPart& part = plan.parts[part_idx];
+    if (part.bin) {
+      if (bin_part != nullptr) return false;
+      bin_part = &part;
+    } else if (part.is_bucket) {
+      const int64_t first = plan.bucketer->Index(block.min_ts);
+      if (plan.bucketer->Index(block.max_ts) != first) return false;
+      bucket = static_cast<uint64_t>(first);
+    } else if (part.source.type == ColumnSource::Type::kString && store::IsHourCellKey(part.source.field)) {
+      key_of_part[part_idx] = static_cast<size_t>(
+          std::find(store::kHourCellKeys.begin(), store::kHourCellKeys.end(), part.source.field) -
+          store::kHourCellKeys.begin());
+    } else {
+      return false;
+    }
+  }
+  if (bin_part == nullptr) return false;
+  for (const RowFilter* filter : filters) {
+    const std::optional<FieldId> field = filter->StringField();
+    if (!field || !store::IsHourCellKey(*field)) return false;
+  }
+  store::BinCellsKey cells_key{static_cast<uint8_t>(bin_part->source.type),
+                               static_cast<uint16_t>(bin_part->source.field),
+                               static_cast<uint32_t>(bin_part->source.index), bin_part->bin->width_units,
+                               bin_part->bin->width_decimals};
+  // Filters that keep exactly one value slice of a spend dimension (a dashboard's `?model=`): the
+  // cells of that slice's rows, whose bins the filtered width suits.
+  for (const FieldId field : store::kHourCellKeys) {
+    if (filters.empty()) break;
+    const store::ValueSlice* kept = nullptr;
+    size_t kept_count = 0;
+    bool decided = true;
+    for (const store::ValueSlice& slice : store::SlicesOf(*block.summary, field)) {
+      bool keep = true;
+      for (const RowFilter* filter : filters) {
+        const FilterVerdict verdict = filter->Judge(slice.summary);
+        decided &= verdict != FilterVerdict::kSome;
+        keep &= verdict == FilterVerdict::kAll;
+      }
+      if (!decided) break;
+      kept_count += keep;
+      if (keep) kept = &slice;
+    }
+    if (decided && kept_count == 1) {
+      cells_key.sliced = true;
+      cells_key.slice_field = static_cast<uint16_t>(field);
+      cells_key.slice_code = kept->code;
+      break;
+    }
+  }
+  const std::shared_ptr<const store::BinCells> made =
+      store::BinCellsOf(block, cells_key, [&] { return BlockBinCodes(*bin_part, block); });
+  if (made == nullptr || made->cells.empty()) return false;
+  // Every cell is judged and keyed first, so that a refusal leaves `partial` as it was.
+  const size_t words = plan.key_words;
+  thread_local store::BlockSummary summary;  // only the key columns are ever written
+  thread_local std::vector<uint32_t> kept;
+  thread_local std::vector<uint64_t> keys;
+  kept.clear();
+  keys.clear();
+  for (uint32_t cell_idx = 0; cell_idx < made->cells.size(); ++cell_idx) {
+    const store::BinCell& cell = made->cells[cell_idx];
+    store::BinCellSummary(cell, &summary);
+    bool keep = true;
+    for (const RowFilter* filter : filters) {
+      const FilterVerdict verdict = filter->Judge(summary);
+      if (verdict == FilterVerdict::kSome) return false;
+      keep &= verdict == FilterVerdict::kAll;
+    }
+    if (!keep) continue;
+    keys.resize(keys.size() + words, 0);
+    uint64_t* key = keys.data() + keys.size() - words;
+    for (size_t part_idx = 0; part_idx < plan.parts.size(); ++part_idx) {
+      const KeyPart& part = plan.parts[part_idx];
+      const uint64_t code = part.bin ? cell.bin : part.is_bucket ? bucket : cell.codes[key_of_part[part_idx]];
+      if (!FitsPart(plan, part_idx, code)) return false;
+      SetPartCode(plan, part_idx, code, key);
+    }
+    kept.push_back(cell_idx);
+  }
+  for (size_t kept_idx = 0; kept_idx < kept.size(); ++kept_idx) {
+    const uint32_t group = partial.table.FindOrInsert(keys.data() + kept_idx * words);
+    for (auto& metric : partial.metrics) {
+      metric->Resize(partial.table.size());
+      metric->AddRows(group, made->cells[kept[kept_idx]].rows);
+    }
+  }
+  return true;
+}
+
 // Whether summaries answered a whole block (wholly in the plan's range) with row filters
 // `filters`. When not, *rest lists the only metrics (by index) its rows must still be read for,
 // or is empty when every metric must; *slice_rows then says which rows each of them reads.
@@ -752,6 +878,7 @@ bool AnsweredFromSummaries(const Plan& plan, const store::ColumnBlock& block,
   if (AnsweredBySlices(plan, block, filters, partial, rest, slice_rows)) return true;
   if (!rest->empty()) return false;  // the slices gave some metrics: the caller reads the rest
   slice_rows->codes.clear();
+  if (AnsweredFromBinCells(plan, block, filters, partial)) return true;
   if (!HourSlicesFirst(plan, block, filters) && AnswerFromHourCells(plan, block, filters, partial)) return true;
   if (AnswerFromTagCells(plan, block, filters, partial)) return true;
   if (AnswerFromScoreCells(plan, block, filters, partial)) return true;

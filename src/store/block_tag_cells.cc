@@ -4,6 +4,8 @@
 #include <span>
 #include <tuple>
 
+#include "store/block_bin_cells.h"
+
 namespace mltrack::store {
 namespace {
 
@@ -33,6 +35,8 @@ bool IsCellField(FieldId field) {
 size_t TagCellSet::MemoryBytes() const {
   size_t bytes = sizeof(*this) + keys.capacity() * sizeof(keys[0]);
   for (const auto& made : keys) bytes += made->MemoryBytes();
+  bytes += bins.capacity() * sizeof(bins[0]);
+  for (const auto& made : bins) bytes += made->MemoryBytes();
   return bytes;
 }
 
@@ -107,7 +111,7 @@ std::shared_ptr<const TagCells> TagCellsOf(const ColumnBlock& block, CellDimensi
     }
     auto made = std::make_shared<const TagCells>(CellBlockByTag(block, dimension));
     auto grown = std::make_shared<TagCellSet>();
-    if (seen) grown->keys = seen->keys;
+    if (seen) *grown = *seen;
     grown->keys.push_back(made);
     if (seen ? lazy.Replace(seen, std::move(grown)) : lazy.Keep(grown) == grown) return made;
     // Another thread added cells meanwhile: look again (it may have made this key's).

@@ -55,9 +55,14 @@ struct TagCells {
   size_t MemoryBytes() const { return sizeof(*this) + cells.capacity() * sizeof(TagCell); }
 };
 
-// The tag cells made so far for one block, one entry per dimension asked for.
+struct BinCells;  // block_bin_cells.h
+
+// The tag cells made so far for one block, one entry per dimension asked for, and its bin cells
+// (block_bin_cells.h), one entry per (measure, width) asked for: the cells made per key on first
+// use share one lazily grown set.
 struct TagCellSet {
   std::vector<std::shared_ptr<const TagCells>> keys;
+  std::vector<std::shared_ptr<const BinCells>> bins;
   size_t MemoryBytes() const;
 };
 
