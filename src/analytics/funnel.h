@@ -22,6 +22,9 @@
 // T1 = M_1, and Tk = M_k when T(k−1) < M_k ≤ T1 + window (the first step-k event after T(k−1) is
 // then the first at all), none when M_k is absent or past the window; only the users with
 // M_k ≤ T(k−1) ("unsettled") go to step k's bounded query, over the span of their windows alone.
+// A bounded query's users are cut into runs whose spans (T(k−1), T1 + window] overlap, one query
+// per run over its span (at most 16, cut at the widest gaps; asked as one batch), so that users
+// days apart do not make a query read the days between them.
 
 #include <cstdint>
 #include <optional>

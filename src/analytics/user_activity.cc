@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <future>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "analytics/dashboard_support.h"
@@ -376,6 +378,22 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
   if (!days.ok()) return days.status();
   Result<LocalCalendar> weeks = MakeCalendar(kWeekMs, dashboard);
   if (!weeks.ok()) return weeks.status();
+  // The funnel's queries are its own (each step's depends on the one before), so it runs on a
+  // thread of its own beside the users' sections, both cores busy for the whole request (a scan
+  // that finds the scan pool's helper busy runs on its own thread). Its error is reported only
+  // when the users' sections succeed, as when it ran after them.
+  std::optional<Result<FunnelReport>> funnel;
+  std::exception_ptr funnel_failure;
+  std::jthread funnel_thread;  // declared after what it writes: joined before they go
+  if (!params.steps.empty()) {
+    funnel_thread = std::jthread([&] {
+      try {
+        funnel = ComputeFunnel(dashboard, params.steps, params.window_ms, direct);
+      } catch (...) {
+        funnel_failure = std::current_exception();
+      }
+    });
+  }
   const QueryRunner run = RunAhead(direct, UserActivitySpecs(dashboard, out.previous_from_ms, *days));
 
   // Three queries read every event before `to` once: the range with experiments, the previous
@@ -432,10 +450,11 @@ Result<UserActivity> ComputeUserActivity(const UserActivityParams& params, const
   FillLeaderboards(now, earlier, params, out);
 
   MLTRACK_RETURN_IF_ERROR(FillCalendar(dashboard, *days, run, out));
-  if (!params.steps.empty()) {
-    Result<FunnelReport> funnel = ComputeFunnel(dashboard, params.steps, params.window_ms, run);
-    if (!funnel.ok()) return funnel.status();
-    out.funnel = std::move(*funnel);
+  if (funnel_thread.joinable()) {
+    funnel_thread.join();
+    if (funnel_failure) std::rethrow_exception(funnel_failure);
+    if (!funnel->ok()) return funnel->status();
+    out.funnel = std::move(**funnel);
   }
   return out;
 }

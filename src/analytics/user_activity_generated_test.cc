@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 
@@ -209,6 +212,72 @@ TEST_P(UserActivityGeneratedTest, MatchesStraightLoops) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, UserActivityGeneratedTest, ::testing::Values(1, 2, 3));
+
+bool IsFunnelQuery(const query::QuerySpec& spec) {
+  return std::any_of(spec.filters.begin(), spec.filters.end(),
+                     [](const query::Filter& filter) { return filter.field.Name() == "tags.step"; });
+}
+
+Result<UserActivityParams> FunnelParams() {
+  return ParseUserActivityParams({{"from", std::to_string(kFrom)}, {"to", std::to_string(kTo)},
+                                  {"steps", "tags.step:search,tags.step:answer,tags.step:feedback"}, {"window", "18h"}},
+                                 kTo);
+}
+
+// The funnel's queries do not wait for the users' sections: its first query is asked while the
+// range's period query is still running (which here waits for it), and the answer is the one of
+// a runner that holds nothing back.
+TEST(UserActivityFunnelTest, RunsBesideTheUsersSections) {
+  const EventBatch events = Generate(4);
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 512, .first_block_rows = 512});
+  memtable.Append(events);
+  std::shared_ptr<const store::TableSnapshot> snapshot = memtable.Snapshot();
+  Result<UserActivityParams> params = FunnelParams();
+  ASSERT_TRUE(params.ok()) << params.status().ToString();
+  QueryRunner plain = [snapshot](const query::QuerySpec& spec) { return query::ExecuteQuery(spec, *snapshot); };
+  std::mutex mutex;
+  std::condition_variable asked;
+  bool funnel_asked = false, overlapped = false;
+  QueryRunner holding = [&](const query::QuerySpec& spec) {
+    if (IsFunnelQuery(spec)) {
+      std::lock_guard lock(mutex);
+      funnel_asked = true;
+      asked.notify_all();
+    } else if (spec.group_by.size() == 3) {  // the range's (user, team, experiment) query
+      std::unique_lock lock(mutex);
+      overlapped = asked.wait_for(lock, std::chrono::seconds(10), [&] { return funnel_asked; });
+    }
+    return query::ExecuteQuery(spec, *snapshot);
+  };
+  Result<UserActivity> held = ComputeUserActivity(*params, holding, UserActivityContext{});
+  Result<UserActivity> alone = ComputeUserActivity(*params, plain, UserActivityContext{});
+  ASSERT_TRUE(held.ok() && alone.ok()) << held.status().ToString() << alone.status().ToString();
+  EXPECT_TRUE(overlapped) << "the funnel's first query waited for the users' sections";
+  ASSERT_TRUE(alone->funnel.has_value());
+  EXPECT_GT(alone->funnel->steps.back().users, 0);
+  EXPECT_EQ(UserActivityJson(*held), UserActivityJson(*alone));
+}
+
+// A failed funnel query fails the response, as does a failed users query (whose error wins).
+TEST(UserActivityFunnelTest, ReportsTheFunnelsError) {
+  const EventBatch events = Generate(5);
+  store::Memtable memtable(store::MemtableOptions{.block_rows = 512, .first_block_rows = 512});
+  memtable.Append(events);
+  std::shared_ptr<const store::TableSnapshot> snapshot = memtable.Snapshot();
+  Result<UserActivityParams> params = FunnelParams();
+  ASSERT_TRUE(params.ok()) << params.status().ToString();
+  for (bool users_fail : {false, true}) {
+    QueryRunner failing = [&](const query::QuerySpec& spec) -> Result<query::QueryResult> {
+      if (IsFunnelQuery(spec)) return Status::Unavailable("funnel query failed");
+      if (users_fail && spec.group_by.size() == 3) return Status::Internal("users query failed");
+      return query::ExecuteQuery(spec, *snapshot);
+    };
+    Result<UserActivity> activity = ComputeUserActivity(*params, failing, UserActivityContext{});
+    ASSERT_FALSE(activity.ok());
+    EXPECT_EQ(activity.status().code(), users_fail ? StatusCode::kInternal : StatusCode::kUnavailable)
+        << activity.status().ToString();
+  }
+}
 
 }  // namespace
 }  // namespace mltrack::analytics
