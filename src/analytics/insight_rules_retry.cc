@@ -4,11 +4,12 @@
 // storm's calls cost beyond its dearest one.
 
 #include <algorithm>
-#include <deque>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "analytics/dashboard_support.h"
@@ -198,6 +199,73 @@ Result<std::vector<query::QuerySpec>> CallsOfFailingCallers(const query::QuerySp
   return specs;
 }
 
+// One path of the rule (0: input hashes, 1: traces): the requests with the most failed calls in
+// the window (the candidates), then every call of those in the window by key and 15-minute bucket.
+// The paths' queries depend only on their own path's, so the two run side by side.
+struct PathCalls {
+  bool any_candidate = false;
+  Status candidates_status, reads_status;
+  std::vector<query::QueryResult> results;  // the reads, in order; folded once both paths ended
+};
+
+// Every call of `candidates` (values of the path's request field) in [from, to), by key and bucket;
+// the largest groups first, so that a cut result keeps every group that can be a storm.
+Status ReadCalls(const RuleInput& input, FieldId request, int64_t from, std::vector<std::string> candidates,
+                 std::vector<query::QueryResult>& results) {
+  query::QuerySpec all = RequestSpec(input, request, from);
+  all.bucket_ms = kWindowMs;
+  all.group_by = KeyFields(request);
+  query::Filter among;
+  among.field = all.group_by.back();
+  among.op = query::FilterOp::kIn;
+  for (std::string& value : candidates) among.values.emplace_back(std::move(value));
+  all.filters.push_back(std::move(among));
+  MLTRACK_RETURN_IF_ERROR(AddMetrics(all, {"count", "rate:error", "sum:cost_usd", "max:cost_usd"}));
+  all.order_by = {{"count", true}};
+  all.limit = query::kMaxQueryLimit;
+  all.any_order = true;  // folded by the rule: sorted only when cut
+  std::vector<query::QuerySpec> reads;
+  if (request == FieldId::kInputHash) {
+    // Hashes are shared by callers (popular prompts): read only the callers that failed. A
+    // trace is one caller's request, so its calls are few and the trace path reads them all.
+    query::QuerySpec failed = all;
+    failed.bucket_ms = 0;
+    failed.filters.push_back(EqFilter(FieldRef{FieldId::kStatus, ""}, std::string("error")));
+    failed.group_by = {FieldRef{FieldId::kSessionId, ""}, FieldRef{FieldId::kUser, ""}};
+    failed.metrics.clear();
+    MLTRACK_RETURN_IF_ERROR(AddMetrics(failed, {"min:ts", "max:ts"}));
+    failed.order_by.clear();
+    Result<query::QueryResult> failures = input.run(failed);
+    if (!failures.ok()) return failures.status();
+    Result<std::vector<query::QuerySpec>> bounded = CallsOfFailingCallers(all, *failures);
+    if (!bounded.ok()) return bounded.status();
+    if (failures->rows.empty()) return Status::OK();  // no failure, no storm
+    reads = std::move(*bounded);
+  }
+  if (reads.empty()) reads.push_back(std::move(all));
+  for (const query::QuerySpec& read : reads) {
+    Result<query::QueryResult> result = input.run(read);
+    if (!result.ok()) return result.status();
+    results.push_back(std::move(*result));
+  }
+  return Status::OK();
+}
+
+// Path `path`'s candidates (`spec`, from RetryCandidateSpecs), then its reads.
+void RunPath(const RuleInput& input, size_t path, const query::QuerySpec& spec, int64_t from, PathCalls& out) {
+  Result<query::QueryResult> failures = input.run(spec);
+  if (!failures.ok()) {
+    out.candidates_status = failures.status();
+    return;
+  }
+  std::vector<std::string> candidates;
+  for (const auto& row : failures->rows) candidates.emplace_back(CellString(row[0]));
+  out.any_candidate = !candidates.empty();
+  if (!out.any_candidate) return;
+  out.reads_status = ReadCalls(input, path == 0 ? FieldId::kInputHash : FieldId::kTraceId, from,
+                               std::move(candidates), out.results);
+}
+
 }  // namespace
 
 Result<std::vector<query::QuerySpec>> RetryCandidateSpecs(const RuleInput& input) {
@@ -216,18 +284,30 @@ Result<std::vector<query::QuerySpec>> RetryCandidateSpecs(const RuleInput& input
 
 Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>& out) {
   // 1. The input hashes and the traces with the most failed calls in the last 7 days: the
-  // candidates (a storm has at least one failure).
+  // candidates (a storm has at least one failure). 2. Every call of those inputs and traces in
+  // the window, by key and 15-minute bucket. The trace path runs on a thread of its own beside
+  // the hash path (the rule's chain was the longer of the request's two); the error reported is
+  // the one the paths' queries in turn would meet first (candidates by hash, by trace, then the
+  // reads of hashes, of traces).
   Result<std::vector<query::QuerySpec>> candidate_specs = RetryCandidateSpecs(input);
   if (!candidate_specs.ok()) return candidate_specs.status();
-  std::vector<std::vector<std::string>> candidates;  // input hashes, traces
-  for (const query::QuerySpec& spec : *candidate_specs) {
-    Result<query::QueryResult> failures = input.run(spec);
-    if (!failures.ok()) return failures.status();
-    std::vector<std::string>& values = candidates.emplace_back();
-    for (const auto& row : failures->rows) values.emplace_back(CellString(row[0]));
-  }
   const int64_t from = StormFrom(input);
-  if (candidates[0].empty() && candidates[1].empty()) {
+  PathCalls paths[2];
+  {
+    std::exception_ptr trace_failure;
+    std::jthread traces([&] {
+      try {
+        RunPath(input, 1, (*candidate_specs)[1], from, paths[1]);
+      } catch (...) {
+        trace_failure = std::current_exception();
+      }
+    });
+    RunPath(input, 0, (*candidate_specs)[0], from, paths[0]);
+    traces.join();
+    if (trace_failure) std::rethrow_exception(trace_failure);
+  }
+  for (const PathCalls& path : paths) MLTRACK_RETURN_IF_ERROR(path.candidates_status);
+  if (!paths[0].any_candidate && !paths[1].any_candidate) {
     // Nothing failed in the window; whether nothing could have (the reason to skip) is asked of
     // the whole range only when the window is shorter.
     bool any = false;
@@ -242,51 +322,13 @@ Result<std::string> RetryStormRule(const RuleInput& input, std::vector<Insight>&
     }
     return any ? std::string() : std::string("no failed call carries an input hash or a trace");
   }
-
-  // 2. Every call of those inputs and traces in the window, by key and 15-minute bucket; the
-  // largest groups first, so that a cut result keeps every group that can be a storm.
-  std::deque<query::QueryResult> results;  // the rows the keys of `windows` view (a deque: they stay put)
+  for (const PathCalls& path : paths) MLTRACK_RETURN_IF_ERROR(path.reads_status);
+  // The rows of both paths by storm key (views into the results, which stay put from here on).
   std::unordered_map<RowKey, Calls, RowKeyHash> windows;
   for (size_t path = 0; path < 2; ++path) {
-    if (candidates[path].empty()) continue;
-    const FieldId request = path == 0 ? FieldId::kInputHash : FieldId::kTraceId;
-    query::QuerySpec all = RequestSpec(input, request, from);
-    all.bucket_ms = kWindowMs;
-    all.group_by = KeyFields(request);
-    query::Filter among;
-    among.field = all.group_by.back();
-    among.op = query::FilterOp::kIn;
-    for (std::string& value : candidates[path]) among.values.emplace_back(std::move(value));
-    all.filters.push_back(std::move(among));
-    MLTRACK_RETURN_IF_ERROR(AddMetrics(all, {"count", "rate:error", "sum:cost_usd", "max:cost_usd"}));
-    all.order_by = {{"count", true}};
-    all.limit = query::kMaxQueryLimit;
-    all.any_order = true;  // folded here: sorted only when cut
-    std::vector<query::QuerySpec> reads;
-    if (request == FieldId::kInputHash) {
-      // Hashes are shared by callers (popular prompts): read only the callers that failed. A
-      // trace is one caller's request, so its calls are few and the trace path reads them all.
-      query::QuerySpec failed = all;
-      failed.bucket_ms = 0;
-      failed.filters.push_back(EqFilter(FieldRef{FieldId::kStatus, ""}, std::string("error")));
-      failed.group_by = {FieldRef{FieldId::kSessionId, ""}, FieldRef{FieldId::kUser, ""}};
-      failed.metrics.clear();
-      MLTRACK_RETURN_IF_ERROR(AddMetrics(failed, {"min:ts", "max:ts"}));
-      failed.order_by.clear();
-      Result<query::QueryResult> failures = input.run(failed);
-      if (!failures.ok()) return failures.status();
-      Result<std::vector<query::QuerySpec>> bounded = CallsOfFailingCallers(all, *failures);
-      if (!bounded.ok()) return bounded.status();
-      if (failures->rows.empty()) continue;  // no failure, no storm
-      reads = std::move(*bounded);
-    }
-    if (reads.empty()) reads.push_back(std::move(all));
-    for (const query::QuerySpec& read : reads) {
-      Result<query::QueryResult> result = input.run(read);
-      if (!result.ok()) return result.status();
-      results.push_back(std::move(*result));
-      for (const auto& row : results.back().rows) {
-        Calls& calls = windows[RowKeyOf(row, request == FieldId::kTraceId)];
+    for (const query::QueryResult& result : paths[path].results) {
+      for (const auto& row : result.rows) {
+        Calls& calls = windows[RowKeyOf(row, path == 1)];
         const double count = CellNumber(row[5]).value_or(0);
         calls.calls += count;
         calls.errors += count * CellNumber(row[6]).value_or(0);

@@ -15,6 +15,7 @@
 #include "store/dictionary_log.h"
 #include "store/embedded_store.h"
 #include "store/segment_format.h"
+#include "store/segment_strings.h"
 #include "store/wal_reader.h"
 
 namespace mltrack::store {
@@ -433,6 +434,96 @@ TEST_F(StoreSegmentsTest, TraceIdsLiveInSegmentsNotInTheDictionaryLog) {
     for (size_t row = 0; row < block.rows; ++row) early[std::string(ids->Get(IdAt(block.column(FieldId::kTraceId), row)))]++;
   }
   EXPECT_EQ(early, counts);
+}
+
+// A segment's local columns are translated into table ids once and kept with the segment
+// (PackedIds::Translated): a later snapshot (the next request) reads the same translated memory, with
+// the same strings, instead of decoding and translating the blocks again; a sparse local column
+// (input hashes on a few rows) stays sparse; the kept ids count as the segment's local strings.
+TEST_F(StoreSegmentsTest, SnapshotsShareTheSegmentsTranslatedLocalIds) {
+  auto with_few_hashes = [](EventBatch batch) {
+    for (size_t idx = 0; idx < batch.size(); idx += 10) batch[idx].input_hash = "h" + std::to_string(idx % 30);
+    return batch;
+  };
+  {
+    auto store = Open(Options());
+    ASSERT_NE(store, nullptr);
+    for (int batch = 0; batch < 4; ++batch) {
+      Append(*store, with_few_hashes(MakeBatch("t" + std::to_string(batch), 100, kNow + batch * 1000)), 100);
+      ASSERT_TRUE(store->WaitForMaintenance(10'000));
+    }
+  }
+  auto store = Open(Options());
+  ASSERT_NE(store, nullptr);
+  auto local_strings = [&] {
+    for (const auto& [name, bytes] : store->Stats().memory_parts) {
+      if (name == "segment_local_strings") return bytes;
+    }
+    return size_t{0};
+  };
+  // What a snapshot reads: every row's trace id and input hash as strings, and where each
+  // block's translated columns live.
+  struct Read {
+    std::shared_ptr<const TableSnapshot> snapshot;  // kept, so that no later one reuses its memory
+    std::map<std::string, int> traces, hashes;
+    std::vector<const void*> trace_data, hash_data;
+    size_t sparse_hash_blocks = 0;
+  };
+  auto read = [&] {
+    Read out;
+    out.snapshot = store->Snapshot();
+    const TableSnapshot* snapshot = out.snapshot.get();
+    const Dictionary* traces = snapshot->dictionary(FieldId::kTraceId);
+    const Dictionary* hashes = snapshot->dictionary(FieldId::kInputHash);
+    for (const ColumnBlock& block : snapshot->blocks()) {
+      EXPECT_NE(block.segment_id, 0u);  // every row is in a segment after the restart
+      const ColumnData& trace = block.column(FieldId::kTraceId);
+      const ColumnData& hash = block.column(FieldId::kInputHash);
+      out.trace_data.push_back(trace.data);
+      out.hash_data.push_back(hash.data);
+      out.sparse_hash_blocks += hash.sparse();
+      for (size_t row = 0; row < block.rows; ++row) {
+        out.traces[std::string(traces->Get(IdAt(trace, row)))]++;
+        const uint32_t id = IdAt(hash, row);
+        out.hashes[id == kAbsentId ? "(absent)" : std::string(hashes->Get(id))]++;
+      }
+    }
+    return out;
+  };
+  const size_t before = local_strings();
+  const Read first = read();
+  const size_t after = local_strings();
+  const Read second = read();
+  ASSERT_EQ(first.traces.size(), 400u);
+  EXPECT_EQ(first.traces.begin()->second, 1);
+  EXPECT_EQ(first.hashes.at("(absent)"), 360);
+  EXPECT_EQ(first.hashes.at("h0"), 16);  // rows 0, 30, 60, 90 of each batch
+  EXPECT_EQ(first.hashes.at("h10"), 12);  // rows 10, 40, 70
+  EXPECT_EQ(second.traces, first.traces);
+  EXPECT_EQ(second.hashes, first.hashes);
+  // The second snapshot's columns are the first's memory: translated once.
+  EXPECT_EQ(second.trace_data, first.trace_data);
+  EXPECT_EQ(second.hash_data, first.hash_data);
+  EXPECT_EQ(first.sparse_hash_blocks, first.hash_data.size());
+  // With the segments: each string's table id (4 bytes, LocalStrings::GlobalIds) and the kept
+  // columns, 4 bytes per trace id (dense) and 6 per listed hash (sparse).
+  EXPECT_GE(after - before, 400 * 4 + 400 * 4 + 40 * 6);
+  EXPECT_EQ(local_strings(), after);
+
+  // Past the process's allowance, each snapshot translates for itself again (the same answers).
+  const size_t allowance = PackedIds::MaxKeptBytes();
+  PackedIds::SetMaxKeptBytes(0);
+  store.reset();
+  store = Open(Options());
+  ASSERT_NE(store, nullptr);
+  Read third = read();
+  const Read fourth = read();
+  PackedIds::SetMaxKeptBytes(allowance);
+  third.snapshot.reset();
+  EXPECT_EQ(third.traces, first.traces);
+  EXPECT_EQ(third.hashes, first.hashes);
+  EXPECT_NE(fourth.trace_data, third.trace_data);
+  EXPECT_EQ(fourth.traces, first.traces);
 }
 
 // input_hash, a local string field like trace_id: sealed rows keep it in their segment's string

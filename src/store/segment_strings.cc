@@ -168,6 +168,44 @@ Result<std::shared_ptr<PackedIds>> PackedIds::Open(std::string stored, const Lay
   return packed;
 }
 
+namespace {
+
+std::atomic<size_t> kept_translation_bytes{0};
+std::atomic<size_t> max_kept_translation_bytes{size_t{64} << 20};
+
+// Takes `wanted` bytes of the process's allowance; false (nothing taken) when they do not fit.
+bool ReserveKept(size_t wanted) {
+  const size_t max = max_kept_translation_bytes.load(std::memory_order_relaxed);
+  size_t kept = kept_translation_bytes.load(std::memory_order_relaxed);
+  do {
+    if (kept + wanted > max) return false;
+  } while (!kept_translation_bytes.compare_exchange_weak(kept, kept + wanted, std::memory_order_relaxed));
+  return true;
+}
+
+}  // namespace
+
+PackedIds::~PackedIds() {
+  kept_translation_bytes.fetch_sub(translation_bytes_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+}
+
+size_t PackedIds::MaxKeptBytes() { return max_kept_translation_bytes.load(std::memory_order_relaxed); }
+
+void PackedIds::SetMaxKeptBytes(size_t bytes) { max_kept_translation_bytes.store(bytes, std::memory_order_relaxed); }
+
+std::optional<PackedIds::Translation> PackedIds::Translated(
+    const void* table, const std::function<std::optional<Translation>()>& make) const {
+  std::lock_guard lock(translation_mutex_);
+  if (translation_table_ == table) return translation_;
+  std::optional<Translation> made = make();
+  if (made && translation_table_ == nullptr && ReserveKept(made->bytes)) {
+    translation_ = *made;
+    translation_table_ = table;
+    translation_bytes_.store(made->bytes, std::memory_order_relaxed);
+  }
+  return made;
+}
+
 ColumnData PackedIds::Decode(std::vector<uint64_t>* buffer) const {
   const size_t raw = layout_.raw_size;
   buffer->resize((2 * raw + 7) / 8 + 1);  // planes, then the joined column

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 namespace mltrack::store {
 
@@ -28,27 +29,57 @@ uint64_t Offset(const ColumnData& column, size_t row) {
   }
 }
 
-// Table ids of every row of a local column: global_ids[local id].
-std::shared_ptr<uint32_t[]> TranslateLocal(const ColumnData& local, size_t rows,
-                                           const std::vector<uint32_t>& global_ids) {
-  auto out = std::make_shared<uint32_t[]>(rows);  // zeroed: absent
-  auto put = [&](size_t row, uint64_t u) {
-    if (u == 0) return;
+// Table ids of a local column (global_ids[local id]), with the memory that holds them: a sparse
+// local column stays sparse (its listed rows and their table ids, 6 bytes each, instead of 4 bytes
+// for every row of the block: input hashes are on a few rows of most blocks); a dense one becomes
+// one id per row. Absent rows read as kAbsentId (u == 0) either way.
+using TranslatedIds = PackedIds::Translation;
+
+TranslatedIds TranslateLocal(const ColumnData& local, size_t rows, const std::vector<uint32_t>& global_ids) {
+  auto global = [&](uint64_t u) -> uint32_t {
+    if (u == 0) return kAbsentId;
     const uint64_t local_id = static_cast<uint64_t>(local.base) + u;
-    out[row] = local_id < global_ids.size() ? global_ids[local_id] : kAbsentId;
+    return local_id < global_ids.size() ? global_ids[local_id] : kAbsentId;
   };
-  auto each = [&](const auto* values) {
-    if (local.sparse()) {
-      for (uint32_t idx = 0; idx < local.sparse_count; ++idx) put(local.sparse_rows[idx], values[idx]);
-    } else {
-      for (size_t row = 0; row < rows; ++row) put(row, values[row]);
+  TranslatedIds out;
+  out.column.width = sizeof(uint32_t);
+  if (local.sparse() && local.sparse_count > 0) {
+    struct Sparse {
+      std::vector<uint32_t> ids;
+      std::vector<uint16_t> rows;
+    };
+    auto sparse = std::make_shared<Sparse>();
+    const size_t count = local.sparse_count;
+    sparse->ids.resize(count);
+    sparse->rows.assign(local.sparse_rows, local.sparse_rows + count);
+    auto each = [&](const auto* values) {
+      for (size_t idx = 0; idx < count; ++idx) sparse->ids[idx] = global(values[idx]);
+    };
+    switch (local.width) {
+      case 1: each(local.as<uint8_t>()); break;
+      case 2: each(local.as<uint16_t>()); break;
+      default: each(local.as<uint32_t>()); break;
     }
+    out.column.data = sparse->ids.data();
+    out.column.sparse_rows = sparse->rows.data();
+    out.column.sparse_count = static_cast<uint32_t>(count);
+    out.bytes = sparse->ids.capacity() * sizeof(uint32_t) + sparse->rows.capacity() * sizeof(uint16_t);
+    out.memory = std::shared_ptr<uint32_t[]>(sparse, sparse->ids.data());  // owning both lists
+    return out;
+  }
+  auto dense = std::make_shared<uint32_t[]>(rows);  // zeroed: absent
+  auto each = [&](const auto* values) {
+    if (local.sparse()) return;  // no listed row
+    for (size_t row = 0; row < rows; ++row) dense[row] = global(values[row]);
   };
   switch (local.width) {
     case 1: each(local.as<uint8_t>()); break;
     case 2: each(local.as<uint16_t>()); break;
     default: each(local.as<uint32_t>()); break;
   }
+  out.column.data = dense.get();
+  out.bytes = rows * sizeof(uint32_t);
+  out.memory = std::move(dense);
   return out;
 }
 
@@ -178,16 +209,19 @@ void TableSnapshot::ResolveLocalEntry(uint32_t entry) const {
   const LocalColumn& local = parts_.local_columns[entry];
   if (!entry_armed_[entry].load(std::memory_order_acquire)) return;
   std::call_once(entry_resolved_[entry], [&] {
-    thread_local std::vector<uint64_t> buffer;
-    const ColumnData local_ids = local.Ids(&buffer);
-    if (!local_ids.present()) return;
     ColumnBlock& block = parts_.blocks[local.block_index];
-    std::shared_ptr<uint32_t[]> ids = TranslateLocal(local_ids, block.rows, *entry_global_ids_[entry]);
-    ColumnData column;
-    column.data = ids.get();
-    column.width = sizeof(uint32_t);
-    block.columns[static_cast<size_t>(local.field)] = column;
-    entry_ids_[entry] = std::move(ids);
+    auto translate = [&]() -> std::optional<TranslatedIds> {
+      thread_local std::vector<uint64_t> buffer;
+      const ColumnData local_ids = local.Ids(&buffer);
+      if (!local_ids.present()) return std::nullopt;
+      return TranslateLocal(local_ids, block.rows, *entry_global_ids_[entry]);
+    };
+    // A segment's column keeps its translation for the next snapshots (PackedIds::Translated).
+    const Dictionary* table = parts_.interning[static_cast<size_t>(local.field)].get();
+    std::optional<TranslatedIds> ids = local.packed ? local.packed->Translated(table, translate) : translate();
+    if (!ids) return;
+    block.columns[static_cast<size_t>(local.field)] = ids->column;
+    entry_ids_[entry] = std::move(ids->memory);
   });
 }
 
